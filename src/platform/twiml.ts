@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import twilio from 'twilio';
+import type { Logger } from './logger.js';
+
+export type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+export const VoiceResponse = twilio.twiml.VoiceResponse;
+
+/** Mandarin text-to-speech: Twilio's `cmn-CN` with the configured voice. */
+export const MANDARIN = 'cmn-CN';
+/** Mandarin speech recognition language for `<Gather input="speech">`. */
+export const MANDARIN_SPEECH = 'cmn-Hans-CN';
+
+/** Something that can speak: a VoiceResponse or a Gather inside one. */
+interface Speaker {
+  say(attributes: { language?: string; voice?: string }, text: string): unknown;
+  play(attributes: object, url: string): unknown;
+}
+
+/** Speaks `text` in Mandarin, or plays the recording when one is set for it. */
+export function speak(target: Speaker, voice: string, text: string, audioUrl?: string | null): void {
+  if (audioUrl) target.play({}, audioUrl);
+  else target.say({ language: MANDARIN, voice: voice as never }, text);
+}
+
+/** Sends TwiML with status 200, the only status a voice route gives Twilio. */
+export function sendTwiml(res: Response, twiml: VoiceResponse | string): void {
+  res.status(200).type('text/xml').send(typeof twiml === 'string' ? twiml : twiml.toString());
+}
+
+/**
+ * The safe answer when something failed: an apology, where to go instead, and a goodbye.
+ * Built without any I/O so it works with the database and Redis down.
+ */
+export function apologyTwiml(voice: string, hotlineName?: string): VoiceResponse {
+  const response = new VoiceResponse();
+  const opening = hotlineName ? `您好，这里是${hotlineName}。` : '您好。';
+  speak(
+    response,
+    voice,
+    `${opening}非常抱歉，系统暂时无法处理您的来电。请您稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。感谢您的来电，再见。`,
+  );
+  response.hangup();
+  return response;
+}
+
+/**
+ * Error handler for voice routes: never a 5xx to Twilio, always apology TwiML.
+ * Signature failures (403) are answered before this and are not errors.
+ */
+export function voiceErrorHandler(logger: Logger, voice: string): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    logger.error({ err: error, path: req.path, callSid: req.body?.CallSid }, 'voice route failed; answered with apology');
+    if (res.headersSent) return;
+    sendTwiml(res, apologyTwiml(voice));
+  };
+}
