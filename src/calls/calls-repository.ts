@@ -1,0 +1,103 @@
+import { and, asc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../platform/db.js';
+import { callEvents, calls, callSteps } from './calls-tables.js';
+
+export type CallRow = typeof calls.$inferSelect;
+export type CallEventRow = typeof callEvents.$inferSelect;
+export type CallStepRow = typeof callSteps.$inferSelect;
+export type NewCall = typeof calls.$inferInsert;
+export type NewCallEvent = Omit<typeof callEvents.$inferInsert, 'id' | 'receivedAt'>;
+
+/** Stage columns that are set once, first writer wins. */
+export type Stage = 'ivrEndedAt' | 'queuedAt' | 'offeredAt' | 'answeredAt' | 'endedAt';
+const stageColumns = {
+  ivrEndedAt: calls.ivrEndedAt,
+  queuedAt: calls.queuedAt,
+  offeredAt: calls.offeredAt,
+  answeredAt: calls.answeredAt,
+  endedAt: calls.endedAt,
+} as const;
+
+/** Inserts the call unless it exists (a retried webhook); true when this call created it. */
+export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<boolean> {
+  const inserted = await db.insert(calls).values(call).onConflictDoNothing({ target: calls.callSid }).returning({ callSid: calls.callSid });
+  return inserted.length > 0;
+}
+
+/** Appends an event unless one with the same dedupe key exists; true when it was new. */
+export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promise<boolean> {
+  const inserted = await db
+    .insert(callEvents)
+    .values(event)
+    .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] })
+    .returning({ id: callEvents.id });
+  return inserted.length > 0;
+}
+
+/**
+ * Applies a status of rank `rank`: the status only moves forward, the highest sequence number
+ * is kept, a final status sets `endedAt` once. Returns the rank the call had before, or
+ * undefined when there is no such call.
+ */
+export async function applyStatus(
+  db: Executor,
+  change: { callSid: string; status: string; rank: number; final: boolean; sequenceNumber: number | null; at: Date; durationSeconds: number | null },
+): Promise<number | undefined> {
+  const rows = await queryRows<{ previous_rank: number }>(
+    db,
+    sql`with previous as (
+          select status_rank from ${calls} where call_sid = ${change.callSid} for update
+        )
+        update ${calls} set
+          status = case when status_rank < ${change.rank} then ${change.status} else status end,
+          status_rank = greatest(status_rank, ${change.rank}),
+          last_sequence_number = greatest(coalesce(last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
+          ended_at = case when ${change.final} then coalesce(ended_at, ${change.at.toISOString()}::timestamptz) else ended_at end,
+          duration_seconds = coalesce(${change.durationSeconds}::int, duration_seconds),
+          updated_at = now()
+        where call_sid = ${change.callSid}
+        returning (select status_rank from previous) as previous_rank`,
+  );
+  return rows[0]?.previous_rank;
+}
+
+/** Sets a stage timestamp unless it is already set. */
+export async function setStageOnce(db: Executor, callSid: string, stage: Stage, at: Date, extra: Partial<NewCall> = {}): Promise<void> {
+  const column = stageColumns[stage];
+  await db
+    .update(calls)
+    .set({ [stage]: sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`, ...extra, updatedAt: new Date() })
+    .where(eq(calls.callSid, callSid));
+}
+
+export async function updateCall(db: Executor, callSid: string, values: Partial<NewCall>): Promise<void> {
+  await db.update(calls).set({ ...values, updatedAt: new Date() }).where(eq(calls.callSid, callSid));
+}
+
+export async function findCall(db: Executor, callSid: string): Promise<CallRow | undefined> {
+  const rows = await db.select().from(calls).where(eq(calls.callSid, callSid)).limit(1);
+  return rows[0];
+}
+
+export async function listEvents(db: Executor, callSid: string): Promise<CallEventRow[]> {
+  return db.select().from(callEvents).where(eq(callEvents.callSid, callSid)).orderBy(asc(callEvents.id));
+}
+
+export async function insertStep(db: Executor, step: Omit<typeof callSteps.$inferInsert, 'id'>): Promise<void> {
+  await db.insert(callSteps).values(step);
+}
+
+export async function listSteps(db: Executor, callSid: string): Promise<CallStepRow[]> {
+  return db.select().from(callSteps).where(eq(callSteps.callSid, callSid)).orderBy(asc(callSteps.id));
+}
+
+/** Ended calls whose summary was never written (a lost job), oldest first. */
+export async function listUnsummarized(db: Executor, endedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ callSid: calls.callSid })
+    .from(calls)
+    .where(and(isNull(calls.summarizedAt), isNotNull(calls.endedAt), lt(calls.endedAt, endedBefore)))
+    .orderBy(asc(calls.endedAt))
+    .limit(limit);
+  return rows.map((r) => r.callSid);
+}

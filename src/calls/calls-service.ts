@@ -1,0 +1,181 @@
+import { DateTime } from 'luxon';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import { maskPhone } from '../platform/logger.js';
+import type { Clock } from '../platform/clock.js';
+import type { Queues } from '../platform/queues.js';
+import * as repo from './calls-repository.js';
+import { FINAL_RANK, STATUS_RANK, type StatusCallback } from './calls-schemas.js';
+import type { CallRow, Stage } from './calls-repository.js';
+
+/** The hotline a call came in on, as far as the ledger needs it. */
+export interface CallHotline {
+  number: string;
+  hall: string;
+  department: string;
+}
+
+/** Records every call, its stages, its raw events and its IVR path. */
+export interface CallLedger {
+  /** Stores a new inbound or outbound call; a repeated arrival (Twilio retry) changes nothing. */
+  recordArrival(input: { callSid: string; from: string; to: string; hotline?: CallHotline | undefined; direction?: 'inbound' | 'outbound'; payload?: Record<string, unknown> }): Promise<boolean>;
+  /** Applies a status callback idempotently; returns whether it was new. */
+  recordStatus(callback: StatusCallback, payload: Record<string, unknown>): Promise<{ duplicate: boolean }>;
+  /** Sets a stage timestamp (first writer wins) and optional columns such as the queue skill. */
+  markStage(callSid: string, stage: Stage, extra?: Partial<repo.NewCall>, at?: Date): Promise<void>;
+  update(callSid: string, values: Partial<repo.NewCall>): Promise<void>;
+  /** Appends one step of the IVR path. */
+  recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
+  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
+  recordEvent(callSid: string, source: 'ivr' | 'queue' | 'agent' | 'fallback', event: string, dedupeKey: string, payload: Record<string, unknown>): Promise<boolean>;
+  /** Computes how an ended call ended and its durations; safe to run twice. */
+  summarize(callSid: string): Promise<CallRow | undefined>;
+  /** Summarizes ended calls whose summary job was lost; returns how many. */
+  sweepUnsummarized(): Promise<number>;
+  find(callSid: string): Promise<CallRow | undefined>;
+  events(callSid: string): Promise<repo.CallEventRow[]>;
+  steps(callSid: string): Promise<repo.CallStepRow[]>;
+}
+
+export interface CallLedgerDeps {
+  db: Database;
+  queues: Queues;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Twilio's Timestamp is RFC 2822 ("Tue, 10 Jan 2023 14:23:45 +0000"); fall back to now. */
+function eventTime(timestamp: string | undefined, now: Date): Date {
+  if (!timestamp) return now;
+  const parsed = DateTime.fromRFC2822(timestamp);
+  if (parsed.isValid) return parsed.toJSDate();
+  const iso = DateTime.fromISO(timestamp);
+  return iso.isValid ? iso.toJSDate() : now;
+}
+
+const seconds = (from: Date | null, to: Date | null): number | null =>
+  from && to ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
+
+/** Derives how a call ended from its stages. */
+export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
+  if (call.answeredAt) return 'answered';
+  if (call.callbackRequested) return 'callback_requested';
+  if (call.queuedAt) return 'abandoned_in_queue';
+  if (call.selfServed) return 'self_served';
+  if (call.endReason) return call.endReason;
+  if (call.status === 'failed' || call.status === 'busy' || call.status === 'no-answer' || call.status === 'canceled') return 'failed';
+  return 'abandoned_in_ivr';
+}
+
+export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
+  const log = logger.child({ component: 'calls' });
+
+  async function enqueueSummary(callSid: string): Promise<void> {
+    try {
+      await queues.add('call-summary', { callSid }, { jobId: `call-summary-${callSid}` });
+    } catch (error) {
+      // The sweeper summarizes it later; the status itself is already stored.
+      log.warn({ callSid, err: (error as Error).message }, 'could not enqueue the call summary');
+    }
+  }
+
+  return {
+    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload }) {
+      const at = clock.now();
+      const created = await repo.insertCallIfAbsent(db, {
+        callSid,
+        direction,
+        fromNumber: from,
+        toNumber: to,
+        hotlineNumber: hotline?.number ?? null,
+        hallId: hotline?.hall ?? null,
+        departmentId: hotline?.department ?? null,
+        arrivedAt: at,
+      });
+      if (created) {
+        await repo.insertEventIfNew(db, { callSid, source: 'ivr', event: 'arrived', dedupeKey: 'arrived', occurredAt: at, payload: payload ?? {} });
+        log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
+      }
+      return created;
+    },
+
+    async recordStatus(callback, payload) {
+      const now = clock.now();
+      const at = eventTime(callback.Timestamp, now);
+      const dedupeKey = callback.SequenceNumber !== undefined ? `status:${callback.SequenceNumber}` : `status:${callback.CallStatus}`;
+      const rank = STATUS_RANK[callback.CallStatus];
+      const final = rank === FINAL_RANK;
+      const result = await db.transaction(async (tx) => {
+        await repo.insertCallIfAbsent(tx, {
+          callSid: callback.CallSid,
+          direction: callback.Direction.startsWith('outbound') ? 'outbound' : 'inbound',
+          fromNumber: callback.From,
+          toNumber: callback.To,
+          arrivedAt: at,
+        });
+        const fresh = await repo.insertEventIfNew(tx, {
+          callSid: callback.CallSid,
+          source: 'status',
+          event: callback.CallStatus,
+          dedupeKey,
+          sequenceNumber: callback.SequenceNumber ?? null,
+          occurredAt: at,
+          payload,
+        });
+        if (!fresh) return { duplicate: true, ended: false };
+        const previousRank = await repo.applyStatus(tx, {
+          callSid: callback.CallSid,
+          status: callback.CallStatus,
+          rank,
+          final,
+          sequenceNumber: callback.SequenceNumber ?? null,
+          at,
+          durationSeconds: callback.CallDuration ?? null,
+        });
+        return { duplicate: false, ended: final && previousRank !== undefined && previousRank < FINAL_RANK };
+      });
+      // Enqueued after commit, so the worker always finds the final status.
+      if (result.ended) await enqueueSummary(callback.CallSid);
+      return { duplicate: result.duplicate };
+    },
+
+    async markStage(callSid, stage, extra = {}, at = clock.now()) {
+      await repo.setStageOnce(db, callSid, stage, at, extra);
+    },
+
+    update: (callSid, values) => repo.updateCall(db, callSid, values),
+
+    async recordStep(callSid, step) {
+      await repo.insertStep(db, { callSid, nodeId: step.nodeId, kind: step.kind, input: step.input ?? null, at: clock.now() });
+    },
+
+    recordEvent: (callSid, source, event, dedupeKey, payload) =>
+      repo.insertEventIfNew(db, { callSid, source, event, dedupeKey, occurredAt: clock.now(), payload }),
+
+    async summarize(callSid) {
+      const call = await repo.findCall(db, callSid);
+      if (!call || !call.endedAt) return call;
+      const queueEnd = call.answeredAt ?? call.endedAt;
+      const values = {
+        endReason: classifyEnd(call),
+        ivrSeconds: seconds(call.arrivedAt, call.ivrEndedAt ?? call.queuedAt ?? call.endedAt),
+        queueSeconds: call.queuedAt ? seconds(call.queuedAt, queueEnd) : null,
+        talkSeconds: call.answeredAt ? seconds(call.answeredAt, call.endedAt) : null,
+        summarizedAt: clock.now(),
+      };
+      await repo.updateCall(db, callSid, values);
+      log.info({ callSid, endReason: values.endReason, ivrSeconds: values.ivrSeconds, queueSeconds: values.queueSeconds }, 'call summarized');
+      return { ...call, ...values };
+    },
+
+    async sweepUnsummarized() {
+      const stale = await repo.listUnsummarized(db, new Date(clock.now().getTime() - 60_000), 500);
+      for (const callSid of stale) await this.summarize(callSid);
+      return stale.length;
+    },
+
+    find: (callSid) => repo.findCall(db, callSid),
+    events: (callSid) => repo.listEvents(db, callSid),
+    steps: (callSid) => repo.listSteps(db, callSid),
+  };
+}
