@@ -1,0 +1,138 @@
+CREATE TABLE "call_events" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"call_sid" text NOT NULL,
+	"source" text NOT NULL,
+	"event" text NOT NULL,
+	"dedupe_key" text NOT NULL,
+	"sequence_number" integer,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"payload" jsonb NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "call_steps" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"call_sid" text NOT NULL,
+	"node_id" text NOT NULL,
+	"input" text,
+	"kind" text NOT NULL,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "calls" (
+	"call_sid" text PRIMARY KEY NOT NULL,
+	"direction" text DEFAULT 'inbound' NOT NULL,
+	"hotline_number" text,
+	"hall_id" text,
+	"department_id" text,
+	"from_number" text DEFAULT '' NOT NULL,
+	"to_number" text DEFAULT '' NOT NULL,
+	"status" text DEFAULT 'ringing' NOT NULL,
+	"status_rank" integer DEFAULT 0 NOT NULL,
+	"last_sequence_number" integer,
+	"arrived_at" timestamp with time zone NOT NULL,
+	"ivr_ended_at" timestamp with time zone,
+	"queued_at" timestamp with time zone,
+	"offered_at" timestamp with time zone,
+	"answered_at" timestamp with time zone,
+	"ended_at" timestamp with time zone,
+	"queue_skill" text,
+	"priority" integer DEFAULT 0 NOT NULL,
+	"agent_id" text,
+	"self_served" boolean DEFAULT false NOT NULL,
+	"callback_requested" boolean DEFAULT false NOT NULL,
+	"end_reason" text,
+	"duration_seconds" integer,
+	"ivr_seconds" integer,
+	"queue_seconds" integer,
+	"talk_seconds" integer,
+	"summarized_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "commissioners" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"department_id" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "departments" (
+	"id" text PRIMARY KEY NOT NULL,
+	"hall_id" text NOT NULL,
+	"name" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "enterprise_phones" (
+	"phone" text NOT NULL,
+	"enterprise_id" text NOT NULL,
+	CONSTRAINT "enterprise_phones_phone_enterprise_id_pk" PRIMARY KEY("phone","enterprise_id")
+);
+--> statement-breakpoint
+CREATE TABLE "enterprises" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"credit_code" text NOT NULL,
+	"commissioner_id" text,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "halls" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"address" text NOT NULL,
+	"hours" jsonb NOT NULL,
+	"slot_minutes" integer NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "hotlines" (
+	"number" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"hall_id" text NOT NULL,
+	"department_id" text NOT NULL,
+	"menu_id" text NOT NULL,
+	"greeting" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "priority_callers" (
+	"phone" text PRIMARY KEY NOT NULL,
+	"reason" text NOT NULL,
+	"note" text DEFAULT '' NOT NULL,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "services" (
+	"id" text PRIMARY KEY NOT NULL,
+	"hall_id" text NOT NULL,
+	"department_id" text NOT NULL,
+	"name" text NOT NULL,
+	"bookable" boolean NOT NULL,
+	"by_phone" boolean NOT NULL,
+	"postal" boolean NOT NULL,
+	"windows" integer NOT NULL,
+	"minutes" integer NOT NULL,
+	"bring" text DEFAULT '' NOT NULL,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "commissioners" ADD CONSTRAINT "commissioners_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "departments" ADD CONSTRAINT "departments_hall_id_halls_id_fk" FOREIGN KEY ("hall_id") REFERENCES "public"."halls"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enterprise_phones" ADD CONSTRAINT "enterprise_phones_enterprise_id_enterprises_id_fk" FOREIGN KEY ("enterprise_id") REFERENCES "public"."enterprises"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enterprises" ADD CONSTRAINT "enterprises_commissioner_id_commissioners_id_fk" FOREIGN KEY ("commissioner_id") REFERENCES "public"."commissioners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hotlines" ADD CONSTRAINT "hotlines_hall_id_halls_id_fk" FOREIGN KEY ("hall_id") REFERENCES "public"."halls"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "hotlines" ADD CONSTRAINT "hotlines_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "services" ADD CONSTRAINT "services_hall_id_halls_id_fk" FOREIGN KEY ("hall_id") REFERENCES "public"."halls"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "services" ADD CONSTRAINT "services_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "call_events_dedupe_idx" ON "call_events" USING btree ("call_sid","dedupe_key");--> statement-breakpoint
+CREATE INDEX "call_events_call_idx" ON "call_events" USING btree ("call_sid","id");--> statement-breakpoint
+CREATE INDEX "call_steps_call_idx" ON "call_steps" USING btree ("call_sid","id");--> statement-breakpoint
+CREATE INDEX "calls_hotline_arrived_idx" ON "calls" USING btree ("hotline_number","arrived_at");--> statement-breakpoint
+CREATE INDEX "calls_arrived_idx" ON "calls" USING btree ("arrived_at");--> statement-breakpoint
+CREATE INDEX "calls_from_idx" ON "calls" USING btree ("from_number");--> statement-breakpoint
+CREATE INDEX "calls_unsummarized_idx" ON "calls" USING btree ("ended_at") WHERE summarized_at is null and ended_at is not null;--> statement-breakpoint
+CREATE INDEX "services_hall_idx" ON "services" USING btree ("hall_id");

@@ -1,0 +1,57 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { createCallRoutes } from './calls/index.js';
+import { createCatalogueRoutes } from './catalogue/index.js';
+import { createIvrRoutes } from './ivr/index.js';
+import { NotFoundError } from './platform/errors.js';
+import { jsonErrorHandler } from './platform/http.js';
+import { runReadiness } from './platform/readiness.js';
+import { voiceErrorHandler } from './platform/twiml.js';
+import { twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import type { Runtime } from './runtime.js';
+
+/** Builds the Express app of the web role from its dependencies; it does not listen. */
+export function createApp(runtime: Runtime): Express {
+  const { config, logger } = runtime;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const result = await runReadiness(runtime.readiness);
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+  });
+
+  const voice = express.Router();
+  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }));
+  voice.use(
+    createIvrRoutes({
+      catalogue: runtime.catalogue,
+      menus: runtime.menus,
+      ledger: runtime.ledger,
+      logger,
+      voice: config.twilio.voice,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+  );
+  voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
+  voice.use(voiceErrorHandler(logger, config.twilio.voice));
+  app.use('/twilio/voice', voice);
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb' }));
+  api.use(createCatalogueRoutes(runtime.catalogue));
+  api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use(jsonErrorHandler(logger));
+  app.use('/api', api);
+
+  app.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `no such route: ${req.method} ${req.path}` } });
+  });
+  app.use(jsonErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,3 @@
+export { createIvrRoutes, voiceUrl, type IvrDeps } from './ivr-routes.js';
+export { loadMenus, checkMenu, MenuError } from './menu-loader.js';
+export type { Menu, MenuNode, MenuOption } from './menu-schemas.js';

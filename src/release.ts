@@ -1,0 +1,21 @@
+import { loadCatalogue, syncCatalogue } from './catalogue/index.js';
+import { loadMenus } from './ivr/index.js';
+import { createDatabase } from './platform/db.js';
+import { createLogger } from './platform/logger.js';
+import { configOrExit, exitOnStartupError } from './process.js';
+
+/** The `release` role: validates the catalogue, applies migrations, mirrors the catalogue. */
+const config = configOrExit();
+const logger = createLogger(config.logLevel);
+try {
+  const catalogue = loadCatalogue(config.catalogueDir);
+  loadMenus(config.catalogueDir, catalogue);
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
+  await database.migrate();
+  logger.info('migrations applied');
+  const counts = await syncCatalogue(database.db, catalogue);
+  logger.info(counts, 'catalogue mirrored into the database');
+  await database.close();
+} catch (error) {
+  exitOnStartupError(error);
+}

@@ -1,0 +1,83 @@
+import { createCallLedger, type CallLedger } from './calls/index.js';
+import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
+import { loadMenus, type Menu } from './ivr/index.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import { createDatabase, type DatabaseHandle } from './platform/db.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createQueues, type Queues } from './platform/queues.js';
+import type { ReadinessCheck } from './platform/readiness.js';
+import { assertRedisReachable, createRedis, type Redis } from './platform/redis.js';
+import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
+
+/** Everything a process is built from: infrastructure, catalogue and components. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: DatabaseHandle;
+  redis: Redis;
+  queues: Queues;
+  twilio: TwilioClient;
+  catalogue: Catalogue;
+  menus: ReadonlyMap<string, Menu>;
+  ledger: CallLedger;
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Apply migrations and mirror the catalogue into the database (release, single-process start, tests). */
+  prepareDatabase?: boolean;
+}
+
+/**
+ * Opens the connections and loads the catalogue. Fails fast, with a message that says what
+ * to do, when the catalogue is invalid or Redis cannot be reached.
+ */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const catalogue = loadCatalogue(config.catalogueDir);
+  const menus = loadMenus(config.catalogueDir, catalogue);
+  const redis = createRedis(config.redisUrl, logger, { name: 'web' });
+  try {
+    await assertRedisReachable(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
+  if (options.prepareDatabase) {
+    await database.migrate();
+    const counts = await syncCatalogue(database.db, catalogue);
+    logger.info(counts, 'catalogue mirrored into the database');
+  }
+  const queues = createQueues(redis, config.redisPrefix);
+  const twilio = createTwilioClient(config.twilio);
+  const ledger = createCallLedger({ db: database.db, queues, clock, logger });
+  const readiness: ReadinessCheck[] = [
+    { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
+    { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
+  ];
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    redis,
+    queues,
+    twilio,
+    catalogue,
+    menus,
+    ledger,
+    readiness,
+    async close() {
+      await queues.close();
+      await database.close();
+      redis.disconnect();
+    },
+  };
+}
