@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { ConfigError, DEV_AUTH_TOKEN, loadConfig } from '../../src/platform/config.js';
+
+describe('config', () => {
+  it('when nothing is set, then development defaults apply and are listed', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.publicBaseUrl, 'http://localhost:3000');
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.twilio.authToken, DEV_AUTH_TOKEN);
+    assert.deepEqual(config.developmentDefaults, ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL']);
+    assert.ok(Object.isFrozen(config) && Object.isFrozen(config.twilio));
+  });
+
+  it('when NODE_ENV=production lacks Twilio credentials and the public URL, then start-up stops naming each', () => {
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        error.message.includes('TWILIO_ACCOUNT_SID') &&
+        error.message.includes('TWILIO_AUTH_TOKEN') &&
+        error.message.includes('PUBLIC_BASE_URL'),
+    );
+  });
+
+  it('when a value is malformed, then the message names the variable', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+    assert.throws(() => loadConfig({ REDIS_URL: 'not a url' }), /REDIS_URL/);
+    assert.throws(() => loadConfig({ TWILIO_ACCOUNT_SID: 'XY123' }), /TWILIO_ACCOUNT_SID/);
+    assert.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+  });
+
+  it('when the public URL ends with a slash, then it is trimmed so signatures match path concatenation', () => {
+    const config = loadConfig({ PUBLIC_BASE_URL: 'https://hotline.example.cn/', TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/' });
+    assert.equal(config.publicBaseUrl, 'https://hotline.example.cn');
+    assert.equal(config.twilio.apiBaseUrl, 'http://127.0.0.1:4010');
+  });
+});

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import postgres from 'postgres';
+import { Redis } from 'ioredis';
+import { createApp } from '../../src/app.js';
+import { loadCatalogue, syncCatalogue } from '../../src/catalogue/index.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { loadConfig, type Config } from '../../src/platform/config.js';
+import { createDatabase } from '../../src/platform/db.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+
+/** The public URL Twilio would call; requests go to a local port but are signed for this. */
+export const PUBLIC_BASE_URL = 'https://hotline.example.test';
+
+const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const runId = `${process.pid}_${randomBytes(4).toString('hex')}`;
+
+/** This run's own database and Redis key prefix. */
+export const testRun = {
+  databaseName: `hotline_test_${runId}`,
+  databaseUrl: adminUrl.replace(/\/[^/]*$/, `/hotline_test_${runId}`),
+  redisUrl,
+  redisPrefix: `test-${runId}`,
+};
+
+/** A Config for tests: this run's database and prefix, silent logs, overrides on top. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testRun.databaseUrl,
+    REDIS_URL: testRun.redisUrl,
+    REDIS_PREFIX: testRun.redisPrefix,
+    PUBLIC_BASE_URL,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}
+
+const opened: Array<{ close(): Promise<void> }> = [];
+
+/** A runtime on this run's database and Redis; closed after the run. */
+export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Runtime> {
+  const config = testConfig(options.env);
+  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel) });
+  opened.push(runtime);
+  return runtime;
+}
+
+/** Serves the app on a free local port. */
+export async function startTestServer(runtime: Runtime): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const app = createApp(runtime);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const handle = {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+  opened.push(handle);
+  return handle;
+}
+
+/** Creates the database, applies migrations, mirrors the catalogue. */
+export async function setUpTestRun(): Promise<void> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database "${testRun.databaseName}"`);
+  } finally {
+    await admin.end();
+  }
+  const config = testConfig();
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+  await database.migrate();
+  await syncCatalogue(database.db, loadCatalogue(config.catalogueDir));
+  await database.close();
+}
+
+/** Closes what tests opened, drops the database and deletes this run's Redis keys. */
+export async function tearDownTestRun(): Promise<void> {
+  for (const handle of opened.reverse()) await handle.close().catch(() => undefined);
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`drop database if exists "${testRun.databaseName}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${testRun.redisPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
