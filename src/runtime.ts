@@ -1,3 +1,4 @@
+import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { loadMenus, type Menu } from './ivr/index.js';
@@ -22,6 +23,7 @@ export interface Runtime {
   catalogue: Catalogue;
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
+  calendar: WorkCalendar;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -58,9 +60,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const queues = createQueues(redis, config.redisPrefix);
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
+  const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
+    // An uncovered year is a warning, not a reason to stop taking calls.
+    { name: 'holidays', check: async () => ({ ok: true, warnings: calendar.coverageWarnings() }) },
   ];
   return {
     config,
@@ -73,6 +78,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     catalogue,
     menus,
     ledger,
+    calendar,
     readiness,
     async close() {
       await queues.close();

@@ -31,7 +31,16 @@ export const calls = pgTable(
     endedAt: ts('ended_at'),
     /** Department skill of the queue the call waited in, and its priority. */
     queueSkill: text('queue_skill'),
+    /** Routing priority set by the IVR: 0 normal, higher first (green channel, priority callers). */
     priority: integer('priority').notNull().default(0),
+    /** Twilio's Queue SID the call waits in (from the Enqueue waitUrl), for dequeuing it. */
+    twilioQueueSid: text('twilio_queue_sid'),
+    greenChannel: boolean('green_channel').notNull().default(false),
+    /** Why the caller is on the priority list (elderly, disabled, ...), when they are. */
+    priorityReason: text('priority_reason'),
+    /** The enterprise recognised from the calling number, and the agent (its commissioner) preferred for it. */
+    enterpriseId: text('enterprise_id'),
+    preferredAgentId: text('preferred_agent_id'),
     agentId: text('agent_id'),
     selfServed: boolean('self_served').notNull().default(false),
     callbackRequested: boolean('callback_requested').notNull().default(false),
@@ -86,4 +95,41 @@ export const callSteps = pgTable(
     at: ts('at').notNull(),
   },
   (t) => [index('call_steps_call_idx').on(t.callSid, t.id)],
+);
+
+/**
+ * Callback requests taken by the IVR (instead of waiting, or after hours). They keep the
+ * caller's original place (`queuedAt`) and priority; the worker places them when an agent with
+ * the skill is free and the hall is open.
+ */
+export const callbackRequests = pgTable(
+  'callback_requests',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The call in which the caller asked; one request per call. */
+    callSid: text('call_sid').notNull(),
+    hotlineNumber: text('hotline_number').notNull(),
+    hallId: text('hall_id').notNull(),
+    skill: text('skill').notNull(),
+    /** The number to call back (the caller's), masked everywhere it is shown or logged. */
+    phone: text('phone').notNull(),
+    priority: integer('priority').notNull().default(0),
+    /** The caller's original place: when they started waiting (or asked, after hours). */
+    queuedAt: ts('queued_at').notNull(),
+    requestedAt: ts('requested_at').notNull(),
+    /** Not before this time (next working morning when taken after hours). */
+    notBefore: ts('not_before').notNull(),
+    status: text('status', { enum: ['pending', 'dialing', 'completed', 'given_up', 'cancelled'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: ts('last_attempt_at'),
+    agentId: text('agent_id'),
+    /** The outbound call that reached the citizen, when one did. */
+    outboundCallSid: text('outbound_call_sid'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('callback_requests_call_idx').on(t.callSid),
+    index('callback_requests_pending_idx').on(t.skill, t.priority, t.queuedAt).where(sql`status = 'pending'`),
+  ],
 );

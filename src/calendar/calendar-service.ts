@@ -1,0 +1,206 @@
+import { DateTime } from 'luxon';
+import type { Catalogue, Session } from '../catalogue/index.js';
+import { ZONE, type Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import { ValidationError } from '../platform/errors.js';
+import * as repo from './calendar-repository.js';
+import { packageDay, packageYears } from './holiday-package.js';
+
+/** What kind of day a date is in the city. */
+export interface DayInfo {
+  date: string;
+  working: boolean;
+  kind: 'workday' | 'weekend' | 'holiday' | 'adjusted-workday';
+  /** Holiday name, e.g. 春节, 国庆节调休上班. */
+  name?: string;
+  /** Where the answer came from; `weekday-rule` means the year is not covered and it is a guess by weekday. */
+  source: 'staff' | 'package' | 'weekday-rule';
+  reference?: string;
+}
+
+/** Whether and when a hall receives citizens on a date. */
+export interface HallDay extends DayInfo {
+  hallId: string;
+  open: boolean;
+  sessions: readonly Session[];
+  closure?: { id: number; reason: string };
+}
+
+/** Whether a hall is open at an instant, and when it next opens. */
+export interface OpenAt {
+  open: boolean;
+  day: HallDay;
+  /** The session now running, when open. */
+  session?: Session;
+  /** Start of the next session (today's afternoon or a later working day), within 60 days. */
+  nextOpening?: Date;
+  /** True when the answer relies on the weekday rule for an uncovered year. */
+  guessed: boolean;
+}
+
+/** Working days, holidays with 调休, staff-entered schedules and hall closures, in Asia/Shanghai. */
+export interface WorkCalendar {
+  day(date: string): DayInfo;
+  hallDay(hallId: string, date: string): HallDay;
+  openAt(hallId: string, at: Date): OpenAt;
+  /** Which source covers a year: staff, the package, or none (then dates are never guessed for booking). */
+  coverage(year: number): 'staff' | 'package' | 'none';
+  /** Warnings for readiness and logs: years in use (this one, and the next from December) that nothing covers. */
+  coverageWarnings(): string[];
+  /** Re-reads staff schedules and closures; also done by itself every `refreshMs`. */
+  refresh(): Promise<void>;
+  /** Replaces a year's schedule as staff entered it from the notice. */
+  enterYear(input: { year: number; reference: string; enteredBy: string; days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }> }): Promise<void>;
+  addClosure(input: { hallId: string | null; startsOn: string; endsOn: string; reason: string; createdBy: string }): Promise<repo.HallClosureRow>;
+  removeClosure(id: number): Promise<boolean>;
+}
+
+export interface WorkCalendarDeps {
+  db: Database;
+  catalogue: Catalogue;
+  clock: Clock;
+  logger: Logger;
+  /** How often other processes' staff entries are picked up. Default 60 s. */
+  refreshMs?: number;
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+function assertDate(date: string, field: string): void {
+  if (!isoDate.test(date) || !DateTime.fromISO(date, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+}
+
+/** Creates the calendar and loads staff entries once; call sites read it synchronously. */
+export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCalendar> {
+  const { db, catalogue, clock } = deps;
+  const log = deps.logger.child({ component: 'calendar' });
+  const refreshMs = deps.refreshMs ?? 60_000;
+  let staffYears = new Map<number, repo.CalendarYearRow>();
+  let staffDays = new Map<string, repo.CalendarDayRow>();
+  let closures: repo.HallClosureRow[] = [];
+  let loadedAt = 0;
+  let refreshing: Promise<void> | undefined;
+
+  async function load(): Promise<void> {
+    const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+    const [years, days, open] = await Promise.all([repo.listYears(db), repo.listDays(db), repo.listClosuresEndingFrom(db, DateTime.fromISO(today).minus({ days: 31 }).toISODate()!)]);
+    staffYears = new Map(years.map((y) => [y.year, y]));
+    staffDays = new Map(days.map((d) => [d.date, d]));
+    closures = open;
+    loadedAt = Date.now();
+  }
+
+  function maybeRefresh(): void {
+    if (Date.now() - loadedAt < refreshMs || refreshing) return;
+    refreshing = load()
+      .catch((error: Error) => log.warn({ err: error.message }, 'calendar refresh failed; keeping the last entries'))
+      .finally(() => {
+        refreshing = undefined;
+      });
+  }
+
+  const coverage = (year: number): 'staff' | 'package' | 'none' => (staffYears.has(year) ? 'staff' : packageYears.has(year) ? 'package' : 'none');
+
+  function day(date: string): DayInfo {
+    maybeRefresh();
+    const dt = DateTime.fromISO(date, { zone: ZONE });
+    const weekend = dt.weekday >= 6;
+    const source = coverage(dt.year);
+    const staff = staffDays.get(date);
+    if (source === 'staff' || staff) {
+      const reference = staffYears.get(dt.year)?.reference;
+      if (staff?.kind === 'holiday') return { date, working: false, kind: 'holiday', name: staff.name, source: 'staff', reference };
+      if (staff?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: staff.name, source: 'staff', reference };
+      return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'staff', reference };
+    }
+    if (source === 'package') {
+      const entry = packageDay(date);
+      if (entry?.kind === 'holiday') return { date, working: false, kind: 'holiday', name: entry.name, source: 'package' };
+      if (entry?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: entry.name, source: 'package' };
+      return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'package' };
+    }
+    return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'weekday-rule' };
+  }
+
+  function hallDay(hallId: string, date: string): HallDay {
+    const hall = catalogue.hall(hallId);
+    const info = day(date);
+    const closure = closures.find((c) => (c.hallId === null || c.hallId === hallId) && c.startsOn <= date && date <= c.endsOn);
+    const open = Boolean(hall) && info.working && !closure;
+    return {
+      ...info,
+      hallId,
+      open,
+      sessions: open ? hall!.hours : [],
+      ...(closure ? { closure: { id: closure.id, reason: closure.reason } } : {}),
+    };
+  }
+
+  function openAt(hallId: string, at: Date): OpenAt {
+    const now = DateTime.fromJSDate(at, { zone: ZONE });
+    const today = hallDay(hallId, now.toISODate()!);
+    const hhmm = now.toFormat('HH:mm');
+    const session = today.sessions.find((s) => s.from <= hhmm && hhmm < s.to);
+    let nextOpening: Date | undefined;
+    const later = today.sessions.find((s) => s.from > hhmm);
+    if (later) nextOpening = at_(now, later.from);
+    for (let offset = 1; !nextOpening && offset <= 60; offset += 1) {
+      const candidate = now.plus({ days: offset });
+      const next = hallDay(hallId, candidate.toISODate()!);
+      if (next.open && next.sessions[0]) nextOpening = at_(candidate, next.sessions[0].from);
+    }
+    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), guessed: today.source === 'weekday-rule' };
+  }
+
+  function at_(date: DateTime, hhmm: string): Date {
+    const [hour, minute] = hhmm.split(':').map(Number) as [number, number];
+    return date.set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  }
+
+  function coverageWarnings(): string[] {
+    const now = DateTime.fromJSDate(clock.now(), { zone: ZONE });
+    const years = [now.year, ...(now.month === 12 ? [now.year + 1] : [])];
+    return years
+      .filter((year) => coverage(year) === 'none')
+      .map((year) => `no holiday schedule for ${year}: neither the chinese-days package nor staff entries cover it; the IVR uses weekday rules and no slots open (enter it with npm run admin -- holidays:import)`);
+  }
+
+  await load();
+  for (const warning of coverageWarnings()) log.warn(warning);
+
+  return {
+    day,
+    hallDay,
+    openAt,
+    coverage,
+    coverageWarnings,
+    refresh: load,
+    async enterYear({ year, reference, enteredBy, days }) {
+      const problems: string[] = [];
+      for (const d of days) {
+        if (!isoDate.test(d.date) || !d.date.startsWith(`${year}-`)) problems.push(`${d.date}: not a date of ${year}`);
+      }
+      if (new Set(days.map((d) => d.date)).size !== days.length) problems.push('a date is listed twice');
+      if (!reference.trim()) problems.push('the notice reference is required');
+      if (problems.length > 0) throw new ValidationError(`the ${year} schedule is invalid: ${problems.join('; ')}`);
+      await repo.replaceYear(db, { year, reference, enteredBy }, days);
+      await load();
+      log.info({ year, reference, days: days.length }, 'holiday schedule entered');
+    },
+    async addClosure(input) {
+      assertDate(input.startsOn, 'startsOn');
+      assertDate(input.endsOn, 'endsOn');
+      if (input.endsOn < input.startsOn) throw new ValidationError('endsOn must not be before startsOn');
+      if (input.hallId !== null && !catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
+      const row = await repo.insertClosure(db, input);
+      await load();
+      return row;
+    },
+    async removeClosure(id) {
+      const removed = await repo.deleteClosure(db, id);
+      await load();
+      return removed;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createWorkCalendar, type WorkCalendar, type DayInfo, type HallDay, type OpenAt } from './calendar-service.js';
+export { packageYears } from './holiday-package.js';
+export * as calendarTables from './calendar-tables.js';
