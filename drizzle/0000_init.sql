@@ -86,7 +86,7 @@ CREATE TABLE "calls" (
 	"green_channel" boolean DEFAULT false NOT NULL,
 	"priority_reason" text,
 	"enterprise_id" text,
-	"preferred_agent_id" text,
+	"commissioner_id" text,
 	"agent_id" text,
 	"self_served" boolean DEFAULT false NOT NULL,
 	"callback_requested" boolean DEFAULT false NOT NULL,

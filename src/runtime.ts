@@ -1,5 +1,5 @@
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
-import { createCallLedger, type CallLedger } from './calls/index.js';
+import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { loadMenus, type Menu } from './ivr/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -24,6 +24,8 @@ export interface Runtime {
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
   calendar: WorkCalendar;
+  /** Told when the IVR queues a call; the agents component routes it. */
+  routing: CallRouting;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     menus,
     ledger,
     calendar,
+    routing: { callQueued: async () => undefined, callLeftQueue: async () => undefined },
     readiness,
     async close() {
       await queues.close();

@@ -38,9 +38,9 @@ export const calls = pgTable(
     greenChannel: boolean('green_channel').notNull().default(false),
     /** Why the caller is on the priority list (elderly, disabled, ...), when they are. */
     priorityReason: text('priority_reason'),
-    /** The enterprise recognised from the calling number, and the agent (its commissioner) preferred for it. */
+    /** The enterprise recognised from the calling number, and its chief service commissioner (preferred in routing). */
     enterpriseId: text('enterprise_id'),
-    preferredAgentId: text('preferred_agent_id'),
+    commissionerId: text('commissioner_id'),
     agentId: text('agent_id'),
     selfServed: boolean('self_served').notNull().default(false),
     callbackRequested: boolean('callback_requested').notNull().default(false),

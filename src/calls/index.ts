@@ -4,3 +4,6 @@ export { createCallJobs } from './calls-jobs.js';
 export { callSidSchema, statusCallbackSchema } from './calls-schemas.js';
 export type { CallRow, CallEventRow, CallStepRow, Stage } from './calls-repository.js';
 export * as callTables from './calls-tables.js';
+export type { CallRouting } from './calls-routing.js';
+export * as callbackRepository from './callback-repository.js';
+export type { CallbackRequestRow, NewCallbackRequest } from './callback-repository.js';

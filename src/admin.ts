@@ -1,0 +1,27 @@
+import { calendarCommands } from './calendar/calendar-commands.js';
+import { configOrExit } from './process.js';
+import type { AdminCommand } from './platform/admin-command.js';
+
+/**
+ * `npm run admin -- <command> [--flag value ...]`: staff operations from the shell.
+ * Each component contributes its commands; `npm run admin -- help` lists them.
+ */
+const commands: Record<string, AdminCommand> = {
+  ...calendarCommands,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === 'help' || !commands[name]) {
+  const lines = Object.entries(commands).map(([key, command]) => `  ${key.padEnd(20)} ${command.summary}`);
+  const out = name && name !== 'help' ? console.error : console.log;
+  out(`${name && name !== 'help' ? `unknown command: ${name}\n` : ''}usage: npm run admin -- <command> [options]\n${lines.join('\n')}`);
+  process.exit(name && name !== 'help' ? 2 : 0);
+}
+const config = configOrExit();
+try {
+  const code = await commands[name]!.run(rest, config);
+  process.exit(code);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

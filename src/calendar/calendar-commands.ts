@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { loadCatalogue } from '../catalogue/index.js';
+import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { systemClock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import { createDatabase } from '../platform/db.js';
+import { createLogger } from '../platform/logger.js';
+import { parseInput } from '../platform/http.js';
+import { createWorkCalendar, type WorkCalendar } from './calendar-service.js';
+
+/** The file staff write from the State Council's notice (see README, "Entering a new year's holidays"). */
+const scheduleFileSchema = z.object({
+  year: z.number().int().min(2000).max(2200),
+  reference: z.string().trim().min(1),
+  holidays: z.array(z.object({ date: z.string(), name: z.string().trim().min(1) })).default([]),
+  workdays: z.array(z.object({ date: z.string(), name: z.string().trim().min(1) })).default([]),
+});
+
+async function withCalendar(config: Config, use: (calendar: WorkCalendar) => Promise<number>): Promise<number> {
+  const logger = createLogger('warn');
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+  try {
+    const calendar = await createWorkCalendar({ db: database.db, catalogue: loadCatalogue(config.catalogueDir), clock: systemClock, logger });
+    return await use(calendar);
+  } finally {
+    await database.close();
+  }
+}
+
+export const calendarCommands: Record<string, AdminCommand> = {
+  'holidays:import': {
+    summary: '--file <yaml> --by <name>: enter a year\'s holidays and 调休 working days from the notice',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { file: { type: 'string' }, by: { type: 'string' } }, ['file', 'by']);
+      const schedule = parseInput(scheduleFileSchema, parse(readFileSync(flags.file!, 'utf8')), flags.file);
+      return withCalendar(config, async (calendar) => {
+        await calendar.enterYear({
+          year: schedule.year,
+          reference: schedule.reference,
+          enteredBy: flags.by!,
+          days: [...schedule.holidays.map((d) => ({ ...d, kind: 'holiday' as const })), ...schedule.workdays.map((d) => ({ ...d, kind: 'workday' as const }))],
+        });
+        console.log(`${schedule.year}: ${schedule.holidays.length} holidays and ${schedule.workdays.length} working days entered (${schedule.reference})`);
+        return 0;
+      });
+    },
+  },
+  'holidays:show': {
+    summary: '--year <yyyy>: which source covers the year, and its non-ordinary days',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { year: { type: 'string' } }, ['year']);
+      const year = Number(flags.year);
+      return withCalendar(config, async (calendar) => {
+        console.log(`${year}: covered by ${calendar.coverage(year)}`);
+        for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
+          const day = calendar.day(d.toISOString().slice(0, 10));
+          if (day.kind === 'holiday' || day.kind === 'adjusted-workday') console.log(`  ${day.date}  ${day.working ? '上班' : '放假'}  ${day.name ?? ''}`);
+        }
+        return 0;
+      });
+    },
+  },
+  'closure:add': {
+    summary: '--hall <id|all> --from <date> --to <date> --reason <text> --by <name>: close a hall on a range of days',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { hall: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } }, ['hall', 'from', 'to', 'reason', 'by']);
+      return withCalendar(config, async (calendar) => {
+        const row = await calendar.addClosure({ hallId: flags.hall === 'all' ? null : flags.hall!, startsOn: flags.from!, endsOn: flags.to!, reason: flags.reason!, createdBy: flags.by! });
+        console.log(`closure ${row.id}: ${row.hallId ?? 'all halls'} ${row.startsOn}..${row.endsOn} ${row.reason}`);
+        return 0;
+      });
+    },
+  },
+  'closure:remove': {
+    summary: '--id <n>: remove a hall closure',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { id: { type: 'string' } }, ['id']);
+      return withCalendar(config, async (calendar) => {
+        const removed = await calendar.removeClosure(Number(flags.id));
+        console.log(removed ? `closure ${flags.id} removed` : `no closure ${flags.id}`);
+        return removed ? 0 : 1;
+      });
+    },
+  },
+};
