@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
+import { createReportRoutes } from './reports/index.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
@@ -45,6 +46,7 @@ export function createApp(runtime: Runtime): Express {
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(createCatalogueRoutes(runtime.catalogue));
+  api.use(createReportRoutes(runtime.reports));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);

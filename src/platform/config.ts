@@ -33,6 +33,12 @@ export const envSchema = z.object({
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
   CATALOGUE_DIR: z.string().min(1).default('./catalogue'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Service level target: a call answered within this many seconds of queueing counts as in time. Default 20. */
+  REPORT_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Queue abandons shorter than this are short abandons, left out of the service level. Default 5. */
+  REPORT_SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
+  /** When the nightly statistics export runs, HH:mm Asia/Shanghai. Default 00:30. */
+  REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,6 +60,7 @@ export interface Config {
   };
   readonly catalogueDir: string;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
 }
@@ -101,6 +108,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     catalogueDir: env.CATALOGUE_DIR,
     logLevel: env.LOG_LEVEL,
+    reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT },
     developmentDefaults,
   });
 }
