@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './net.js';
 
 /** Twilio's own REST description, kept beside the project. */
 export const TWILIO_OPENAPI = join(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'twilio', 'openapi', 'twilio_api_v2010.json');
@@ -11,16 +11,6 @@ export const prismAvailable = existsSync(TWILIO_OPENAPI);
 let started: Promise<string> | undefined;
 let child: ChildProcess | undefined;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /**
  * A Prism mock of Twilio's REST API (from Twilio's OpenAPI description), started once per test
