@@ -1,3 +1,4 @@
+import { agentCommands } from './agents/index.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
@@ -8,6 +9,7 @@ import type { AdminCommand } from './platform/admin-command.js';
  */
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
+  ...agentCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);
