@@ -5,7 +5,7 @@ import type { Redis } from '../platform/redis.js';
  * decision is atomic across web and worker processes:
  * - `{p}:agent:{id}` hash: state, version, since, reason, skills (space-separated), idle (ms), call, missed;
  * - `{p}:avail:{skill}` sorted set of available agents, scored by the time they became idle;
- * - `{p}:call:{sid}` hash of a routed call (or `cb:{id}`, a callback): state (waiting|offered), score, skills, target, agent, offers;
+ * - `{p}:call:{sid}` hash of a routed call (or `cb:{id}`, a callback): state (waiting|offered|held), score, skills, target, agent, offers;
  * - `{p}:wait:{skill}` sorted set of waiting calls, scored by priority then original place.
  * Keys are built inside the scripts, so this needs one Redis (not a cluster).
  */
@@ -42,7 +42,7 @@ export interface RoutingTarget {
 }
 
 export interface RoutedCall {
-  state: 'waiting' | 'offered';
+  state: 'waiting' | 'offered' | 'held';
   targets: RoutingTarget[];
   score: number;
   skills: string[];
@@ -143,22 +143,33 @@ end
 return reservations
 `;
 
-/** ARGV: prefix, call, score, skills, target, targets (JSON). Puts a call in its wait sets unless it is already routed. */
+/** ARGV: prefix, call, score, skills, target, targets (JSON), state (waiting|held). Puts a call in its wait sets unless it is already routed. */
 const ENQUEUE = `
 local P, sid = ARGV[1], ARGV[2]
 local ck = P..':call:'..sid
 if redis.call('EXISTS', ck) == 1 then return 0 end
-redis.call('HSET', ck, 'state', 'waiting', 'score', ARGV[3], 'skills', ARGV[4], 'target', ARGV[5], 'agent', '', 'offers', 0, 'targets', ARGV[6])
-for s in string.gmatch(ARGV[4], '%S+') do redis.call('ZADD', P..':wait:'..s, ARGV[3], sid) end
+redis.call('HSET', ck, 'state', ARGV[7], 'score', ARGV[3], 'skills', ARGV[4], 'target', ARGV[5], 'agent', '', 'offers', 0, 'targets', ARGV[6])
+if ARGV[7] == 'waiting' then
+  for s in string.gmatch(ARGV[4], '%S+') do redis.call('ZADD', P..':wait:'..s, ARGV[3], sid) end
+end
 return 1
 `;
 
-/** ARGV: prefix, call, agent. An offered call goes back to waiting with its original score (its place). */
+/**
+ * ARGV: prefix, call, agent, to (waiting|held). A call offered to this agent (or held) goes back
+ * to waiting with its original score (its place), or is held out of matching until the caller
+ * is back in the Twilio queue.
+ */
 const REQUEUE = `
 local P, sid = ARGV[1], ARGV[2]
 local ck = P..':call:'..sid
 local c = redis.call('HMGET', ck, 'state', 'agent', 'score', 'skills')
-if c[1] ~= 'offered' or c[2] ~= ARGV[3] then return 0 end
+local offeredToAgent = c[1] == 'offered' and c[2] == ARGV[3]
+if not offeredToAgent and c[1] ~= 'held' then return 0 end
+if ARGV[4] == 'held' then
+  redis.call('HSET', ck, 'state', 'held', 'agent', '')
+  return 1
+end
 redis.call('HSET', ck, 'state', 'waiting', 'agent', '')
 for s in string.gmatch(c[4] or '', '%S+') do redis.call('ZADD', P..':wait:'..s, c[3], sid) end
 return 1
@@ -224,8 +235,12 @@ export interface RoutingRepository {
   }): Promise<{ ok: boolean; from: AgentState; version: number; callSid: string }>;
   matchAgent(agentId: string, now: number): Promise<Reservation | undefined>;
   matchCall(callSid: string, now: number): Promise<Reservation[]>;
-  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[]): Promise<boolean>;
+  /** A new call joins its first target's wait lists (or is held until its caller is in the Twilio queue); false when already routed. */
+  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state?: 'waiting' | 'held'): Promise<boolean>;
+  /** A call offered to `agentId`, or held, waits again in its original place. */
   requeue(callSid: string, agentId: string): Promise<boolean>;
+  /** A call offered to `agentId` is held out of matching until its caller is back in the Twilio queue. */
+  hold(callSid: string, agentId: string): Promise<boolean>;
   widen(callSid: string, fromTarget: number, toTarget: number, skills: readonly string[], score: number): Promise<boolean>;
   leave(callSid: string): Promise<{ state: string; agentId: string } | undefined>;
   agent(agentId: string): Promise<AgentSnapshot>;
@@ -281,9 +296,10 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
     async matchCall(callSid, now) {
       return (await scripts.agentsMatchCall(P, callSid, String(now))).map(toReservation);
     },
-    enqueue: async (callSid, score, targets) =>
-      (await scripts.agentsEnqueue(P, callSid, String(score), targets[0]!.skills.join(' '), '0', JSON.stringify(targets))) === 1,
-    requeue: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId)) === 1,
+    enqueue: async (callSid, score, targets, state = 'waiting') =>
+      (await scripts.agentsEnqueue(P, callSid, String(score), targets[0]!.skills.join(' '), '0', JSON.stringify(targets), state)) === 1,
+    requeue: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'waiting')) === 1,
+    hold: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'held')) === 1,
     widen: async (callSid, fromTarget, toTarget, skills, score) =>
       (await scripts.agentsWiden(P, callSid, String(fromTarget), String(toTarget), skills.join(' '), String(score))) === 1,
     async leave(callSid) {

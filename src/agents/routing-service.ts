@@ -181,7 +181,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
       const call = await ledger.find(callSid);
-      if (routed?.state === 'offered') await store.requeue(callSid, routed.agentId);
+      if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
       return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
     },
 
@@ -215,7 +215,8 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       // No answer, busy or failed: the caller keeps their place and the agent is set aside.
       if (agent.state === 'reserved' && agent.callSid === callSid) await routing.missedOffer(agentId, callSid);
-      await store.requeue(callSid, agentId);
+      // Held until Twilio requests the wait URL, so that no dequeue races the caller's return to the queue.
+      await store.hold(callSid, agentId);
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
       return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
     },
@@ -224,6 +225,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       const call = await ledger.find(callSid);
       if (call && queueSid && call.twilioQueueSid !== queueSid) await ledger.update(callSid, { twilioQueueSid: queueSid });
       // The caller is in the Twilio queue now, so a dequeue cannot miss them.
+      await store.requeue(callSid, '');
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls);
     },

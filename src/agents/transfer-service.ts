@@ -47,7 +47,7 @@ export function createTransfer(deps: {
     const targets = routingTargets(catalogue, { queueSkill: skill, priority: call.priority, commissionerId: null }, settings, preferred);
     // The original queuedAt is the caller's place here too, and stays the call's wait for statistics.
     await store.leave(callSid);
-    await store.enqueue(callSid, waitScore(call.priority, call.queuedAt.getTime()), targets);
+    await store.enqueue(callSid, waitScore(call.priority, call.queuedAt.getTime()), targets, 'held');
     if (targets[0]!.timeoutSeconds !== null) {
       await queues.add('routing-escalate', { callSid, target: 0 }, { jobId: `routing-escalate-${callSid}-transfer-${Date.now()}`, delay: targets[0]!.timeoutSeconds * 1000 });
     }

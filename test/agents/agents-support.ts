@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFixedClock, type Clock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
+import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
 import { buildCallSid } from '../support/twilio.js';
 
 /** One REST request the service made to "Twilio". */
@@ -113,6 +115,29 @@ export async function startTwilioMock(): Promise<{
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   mock.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return mock;
+}
+
+export type TwilioMock = Awaited<ReturnType<typeof startTwilioMock>>;
+
+const routingRuntimes: Array<{ close(): Promise<void> }> = [];
+
+/** A runtime with its own Redis prefix (so wait lists start empty) talking to the Twilio mock; closed by {@link closeRoutingRuntimes}. */
+export async function routingRuntime(mock: TwilioMock, clock: Clock = createFixedClock('2026-03-02T02:00:00Z'), env: Record<string, string> = {}): Promise<Runtime> {
+  const runtime = await createTestRuntime({ clock, env: { REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url, ...env } });
+  routingRuntimes.push(runtime);
+  return runtime;
+}
+
+/** Serves a routing runtime's app; closed with it. */
+export async function serveRouting(runtime: Runtime): Promise<string> {
+  const server = await startTestServer(runtime);
+  routingRuntimes.unshift(server);
+  return server.url;
+}
+
+/** Closes the runtimes (and their database pools) that the last test opened. */
+export async function closeRoutingRuntimes(): Promise<void> {
+  for (const handle of routingRuntimes.splice(0)) await handle.close().catch(() => undefined);
 }
 
 /** A fresh Twilio queue SID. */

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { createFixedClock } from '../../src/platform/clock.js';
-import type { Runtime } from '../../src/runtime.js';
-import { createTestRuntime, testRun } from '../support/env.js';
-import { assertTwilioConformant, createAgent, dequeued, queueCall, startTwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
 
-type Mock = Awaited<ReturnType<typeof startTwilioMock>>;
-
-/** A runtime with its own Redis prefix (so wait lists start empty) talking to the Twilio mock. */
-export async function routingRuntime(mock: Mock, clock = createFixedClock('2026-03-02T02:00:00Z'), env: Record<string, string> = {}): Promise<Runtime> {
-  return createTestRuntime({ clock, env: { REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url, ...env } });
-}
+type Mock = TwilioMock;
 
 describe('routing: matching waiting calls and free agents', () => {
   let mock: Mock;
@@ -21,6 +13,7 @@ describe('routing: matching waiting calls and free agents', () => {
   beforeEach(() => {
     mock.requests.length = 0;
   });
+  afterEach(closeRoutingRuntimes);
 
   it('when calls wait and agents become free one by one, then higher priority first, then the longest waiting', async () => {
     const clock = createFixedClock('2026-03-02T02:00:00Z');
