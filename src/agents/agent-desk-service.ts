@@ -69,9 +69,11 @@ export function createAgentDesk(deps: {
         callSid: '',
       });
       if (!result.ok) throw new ConflictError('the agent\'s state changed meanwhile; read it again', 'state_changed');
-      await store.heartbeat(agentId, clock.now().getTime());
-      if (to === 'offline') await store.forgetHeartbeat(agentId);
-      if (to === 'available') await routing.agentFree(agentId);
+      await Promise.all([
+        result.recorded,
+        to === 'offline' ? store.forgetHeartbeat(agentId) : store.heartbeat(agentId, clock.now().getTime()),
+        to === 'available' ? routing.agentFree(agentId) : undefined,
+      ]);
       return store.agent(agentId);
     },
 

@@ -6,7 +6,10 @@ import * as repo from './agents-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
 
 export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'>;
-export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition']>>;
+export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition']>> & {
+  /** Resolves once the change is logged and published (never rejects: a failure is logged). */
+  recorded: Promise<void>;
+};
 
 /**
  * Agent state changes: each one a compare-and-set in Redis (allowed previous states, version,
@@ -23,9 +26,12 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
     async transition(input) {
       const now = clock.now();
       const result = await store.transition({ ...input, now: now.getTime() });
-      if (!result.ok) return result;
-      await recordTransition({ agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now });
-      return result;
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      // Not awaited here: routing may act on the new state while the log row is written.
+      const recorded = recordTransition({ agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now }).catch(
+        (error: unknown) => log.error({ agentId: input.agentId, err: (error as Error).message }, 'agent state change not logged'),
+      );
+      return { ...result, recorded };
     },
   };
 

@@ -66,8 +66,8 @@ export function createRouting(deps: RoutingDeps): Routing {
   const now = () => clock.now().getTime();
 
   async function offer(reservation: Reservation): Promise<void> {
-    await recordReservation({ db, events, clock }, reservation);
     if (reservation.callSid.startsWith(CALLBACK_MEMBER)) {
+      await recordReservation({ db, events, clock }, reservation);
       if (routing.onCallbackReserved) await routing.onCallbackReserved(reservation);
       else await routing.releaseAgent(reservation.agentId, reservation.version);
       return;
@@ -75,13 +75,13 @@ export function createRouting(deps: RoutingDeps): Routing {
     const { callSid, agentId, version } = reservation;
     const call = await ledger.find(callSid);
     if (!call || call.endedAt || !call.twilioQueueSid) {
+      await recordReservation({ db, events, clock }, reservation);
       log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
       await store.leave(callSid);
       await routing.releaseAgent(agentId, version);
       return;
     }
-    await ledger.markStage(callSid, 'offeredAt', { agentId });
-    await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, { agentId });
+    // The timeout is scheduled before the dequeue so that an agent is never left reserved if this process dies here.
     await queues.add(
       'routing-offer-timeout',
       { callSid, agentId, version },
@@ -89,13 +89,19 @@ export function createRouting(deps: RoutingDeps): Routing {
     );
     try {
       await twilio.queues(call.twilioQueueSid).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
-      log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
     } catch (error) {
       // Usually the caller is not (yet, or no longer) in the Twilio queue; the call keeps its place and is tried again shortly.
       log.warn({ callSid, agentId, err: (error as Error).message }, 'dequeue failed');
+      await recordReservation({ db, events, clock }, reservation);
       await queues.add('routing-retry', { callSid, agentId }, { jobId: `routing-retry-${callSid}-${reservation.offers}`, delay: 1000, attempts: 3 });
       await routing.releaseAgent(agentId, version);
+      return;
     }
+    log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
+    // Logged after the dequeue: the caller should not wait on bookkeeping.
+    await recordReservation({ db, events, clock }, reservation);
+    await ledger.markStage(callSid, 'offeredAt', { agentId });
+    await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, { agentId });
   }
 
   async function scheduleEscalation(callSid: string, target: number, timeoutSeconds: number | null): Promise<void> {

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { Redis } from 'ioredis';
+import { loadCatalogue, syncCatalogue } from '../src/catalogue/index.js';
+import { createDatabase } from '../src/platform/db.js';
+
+const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A database and Redis prefix of the benchmark's own, removed by `drop()`. */
+export interface BenchEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  /** Environment for a child process serving the app on this database. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createBenchEnv(): Promise<BenchEnv> {
+  const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  const name = `hotline_bench_${id}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database "${name}"`);
+  await admin.end();
+  const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const database = await createDatabase({ url: databaseUrl, pgliteDir: '' });
+  await database.migrate();
+  await syncCatalogue(database.db, loadCatalogue('./catalogue'));
+  await database.close();
+  const redisPrefix = `bench-${id}`;
+  return {
+    databaseUrl,
+    redisUrl,
+    redisPrefix,
+    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    async drop() {
+      const dropper = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+      await dropper.end();
+      const redis = new Redis(redisUrl);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+    },
+  };
+}
+
+/** p-th percentile (0-100) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Rounds for printing. */
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
