@@ -143,7 +143,8 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
       const token = readCookie(req, SESSION_COOKIE);
       if (!token) return undefined;
       const session = await accounts.session(token);
-      if (!session) throw new UnauthorizedError('the session has expired; log in again');
+      // An expired session is no session: protected routes answer 401, and the login page still works.
+      if (!session) return undefined;
       // A cross-site form cannot set a custom header, so requiring one stops CSRF on cookie-authenticated writes.
       if (!SAFE_METHODS.has(req.method) && req.get('x-requested-with') !== 'XMLHttpRequest') {
         throw new ForbiddenError('cookie-authenticated writes need the header X-Requested-With: XMLHttpRequest');

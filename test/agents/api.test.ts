@@ -76,6 +76,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal((await browser.request('POST', '/api/auth/logout')).status, 204);
     const after = await fetch(`${url}/api/agents/me`, { headers: { cookie: stale } });
     assert.equal(after.status, 401);
+    assert.equal((await browser.login(agent)).status, 200, 'a stale cookie does not stop logging in again');
   });
 
   it('when a cookie-authenticated write lacks X-Requested-With, then 403 (CSRF), and login needs it too', async () => {
