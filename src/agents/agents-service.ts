@@ -60,6 +60,8 @@ export function createAgents(deps: AgentsDeps): Agents {
   const desk = createAgentDesk({ db, store, states, routing, queues, clock, logger, settings });
   const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
+  // A caller who leaves the queue for a callback joins the wait list at once, in their place.
+  routing.afterCallLeft = async () => void (await callbacks.admitDue());
   const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, logger });
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ db, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });

@@ -15,6 +15,9 @@ import { recordReservation, type AgentStates } from './agent-state-service.js';
 import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
 import { routingTargets } from './routing-targets.js';
 
+/** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
+const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
+
 /** Callback requests ride in the same wait lists as calls, as `cb:{id}`. */
 export const CALLBACK_MEMBER = 'cb:';
 
@@ -58,6 +61,8 @@ export interface Routing extends CallRouting {
   startWrapUp(agentId: string, callSid: string, skill: string | null): Promise<void>;
   /** Hook for reserved callbacks, set by the callbacks service. */
   onCallbackReserved?: (reservation: Reservation) => Promise<void>;
+  /** Hook after a call left its queue (it may have left for a callback), set by the callbacks service. */
+  afterCallLeft?: (callSid: string, result: string) => Promise<void>;
 }
 
 export function createRouting(deps: RoutingDeps): Routing {
@@ -126,7 +131,10 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async callLeftQueue(callSid, result) {
+      // Dequeued by routing itself: the offer is followed through the agent webhooks, not ended here.
+      if (OUR_DEQUEUE_RESULTS.has(result) && (await store.call(callSid))?.state === 'offered') return;
       const left = await store.leave(callSid);
+      if (routing.afterCallLeft) await routing.afterCallLeft(callSid, result);
       if (!left) return;
       log.info({ callSid, result, state: left.state }, 'call left the queue');
       await queues.remove('routing-escalate', `routing-escalate-${callSid}-0`);

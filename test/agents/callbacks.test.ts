@@ -127,6 +127,27 @@ describe('callbacks', () => {
     assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [`cb:${request.id}`], 'back in line, in its place');
   });
 
+  it('when a waiting caller leaves the queue for a callback, then the request joins the wait list at once, in the place they had', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
+    const call = await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-03-02T01:10:00Z') });
+    await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-03-02T01:20:00Z') });
+    const { row } = await callbackRepository.insertCallbackRequest(runtime.database.db, {
+      callSid: call.callSid,
+      hotlineNumber: HOTLINE,
+      hallId: 'tax-jianshan',
+      skill: 'tj-general',
+      phone: '+8613904690002',
+      priority: 0,
+      queuedAt: new Date('2026-03-02T01:10:00Z'),
+      requestedAt: new Date(MONDAY_10AM),
+      notBefore: new Date(MONDAY_10AM),
+    });
+    await runtime.routing.callLeftQueue(call.callSid, 'leave');
+    const waiting = await runtime.agents.store.waiting('tj-general');
+    assert.equal(waiting[0], `cb:${row.id}`, 'ahead of the call that came after');
+    assert.ok(!waiting.includes(call.callSid));
+  });
+
   it('when the hall is closed, then due callbacks do not join the queue', async () => {
     const runtime = await routingRuntime(mock, createFixedClock('2026-03-07T02:00:00Z'));
     await requestCallback(runtime, { skill: 'tj-declare' });

@@ -123,6 +123,19 @@ describe('routing: matching waiting calls and free agents', () => {
     assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
   });
 
+  it("when Twilio reports the caller left the queue because routing dequeued them, then the offer stands", async () => {
+    const runtime = await routingRuntime(mock);
+    const agent = await createAgent(runtime, { skills: ['re-query'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await queueCall(runtime, { skill: 're-query' });
+    await runtime.routing.callLeftQueue(call.callSid, 'redirected');
+    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'offered');
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved');
+    await runtime.routing.callLeftQueue(call.callSid, 'hangup');
+    assert.equal(await runtime.agents.store.call(call.callSid), undefined);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'available', 'a caller who hangs up while the agent rings frees the agent');
+  });
+
   it('when the dequeue fails because the caller is not in the Twilio queue, then the agent is freed and the call keeps its place', async () => {
     const runtime = await routingRuntime(mock);
     const call = await queueCall(runtime, { skill: 'ee-foreigner' });
