@@ -1,3 +1,55 @@
+CREATE TABLE "agent_calls" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"call_sid" text NOT NULL,
+	"agent_id" text NOT NULL,
+	"skill" text,
+	"answered_at" timestamp with time zone NOT NULL,
+	"ended_at" timestamp with time zone,
+	"wrap_up_ended_at" timestamp with time zone,
+	"outcome_status" text DEFAULT 'pending' NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "agent_state_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"agent_id" text NOT NULL,
+	"from_state" text NOT NULL,
+	"to_state" text NOT NULL,
+	"reason" text,
+	"version" integer NOT NULL,
+	"call_sid" text,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"actor_id" text NOT NULL,
+	"action" text NOT NULL,
+	"subject" text NOT NULL,
+	"detail" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "call_outcomes" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"call_sid" text NOT NULL,
+	"agent_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"service_id" text,
+	"details" jsonb NOT NULL,
+	"recorded_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "staff_users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"role" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"skills" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"commissioner_id" text,
+	"disabled" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "calendar_days" (
 	"date" date PRIMARY KEY NOT NULL,
 	"kind" text NOT NULL,
@@ -187,6 +239,13 @@ ALTER TABLE "hotlines" ADD CONSTRAINT "hotlines_hall_id_halls_id_fk" FOREIGN KEY
 ALTER TABLE "hotlines" ADD CONSTRAINT "hotlines_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_hall_id_halls_id_fk" FOREIGN KEY ("hall_id") REFERENCES "public"."halls"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "agent_calls_call_agent_idx" ON "agent_calls" USING btree ("call_sid","agent_id");--> statement-breakpoint
+CREATE INDEX "agent_calls_missing_idx" ON "agent_calls" USING btree ("agent_id") WHERE outcome_status = 'missing';--> statement-breakpoint
+CREATE INDEX "agent_state_log_agent_idx" ON "agent_state_log" USING btree ("agent_id","id");--> statement-breakpoint
+CREATE INDEX "audit_log_subject_idx" ON "audit_log" USING btree ("subject","id");--> statement-breakpoint
+CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "call_outcomes_call_agent_idx" ON "call_outcomes" USING btree ("call_sid","agent_id");--> statement-breakpoint
+CREATE INDEX "call_outcomes_kind_idx" ON "call_outcomes" USING btree ("kind","recorded_at");--> statement-breakpoint
 CREATE INDEX "hall_closures_range_idx" ON "hall_closures" USING btree ("ends_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "call_events_dedupe_idx" ON "call_events" USING btree ("call_sid","dedupe_key");--> statement-breakpoint
 CREATE INDEX "call_events_call_idx" ON "call_events" USING btree ("call_sid","id");--> statement-breakpoint

@@ -1,3 +1,4 @@
+import { agentCommands } from './agents/index.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { reportCommands } from './reports/index.js';
 import { configOrExit } from './process.js';
@@ -10,6 +11,7 @@ import type { AdminCommand } from './platform/admin-command.js';
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
   ...reportCommands,
+  ...agentCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);

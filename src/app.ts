@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
 import { createReportRoutes } from './reports/index.js';
+import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
@@ -40,13 +42,16 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
+  voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
   app.use('/twilio/voice', voice);
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
+  api.use(authenticate([runtime.agents.accounts.authenticator]));
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
+  api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);

@@ -1,3 +1,4 @@
+import { createAgents, type Agents } from './agents/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
@@ -28,6 +29,8 @@ export interface Runtime {
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   reports: ReportsService;
+  /** Accounts, agent states, routing, callbacks and outcomes. */
+  agents: Agents;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
+  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
@@ -84,9 +88,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ledger,
     calendar,
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
-    routing: { callQueued: async () => undefined, callLeftQueue: async () => undefined },
+    routing: agents.routing,
+    agents,
     readiness,
     async close() {
+      await agents.close();
       await queues.close();
       await database.close();
       redis.disconnect();

@@ -39,6 +39,35 @@ export const envSchema = z.object({
   REPORT_SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
   /** When the nightly statistics export runs, HH:mm Asia/Shanghai. Default 00:30. */
   REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
+  /** API key for softphone access tokens (SK...); unset outside production: the account SID and auth token sign them. */
+  TWILIO_API_KEY_SID: optionalString,
+  TWILIO_API_KEY_SECRET: optionalString,
+  /** TwiML App the softphone's outgoing calls use (AP...); unset: the panel can only receive calls. */
+  TWILIO_TWIML_APP_SID: optionalString,
+  /** Hours a staff session lasts without use. Default 12. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /** Seconds an agent's softphone rings before the offer counts as missed. Default 20. */
+  AGENT_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
+  /** Missed offers in a row after which an agent is put on break and supervisors are told. Default 2. */
+  AGENT_MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(20).default(2),
+  /** Seconds without a panel heartbeat after which an agent is taken out of routing. Default 60. */
+  AGENT_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** After-call work in seconds, and per department as `dept=seconds,dept=seconds`. Default 60. */
+  WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  WRAP_UP_SECONDS_BY_DEPARTMENT: z
+    .string()
+    .regex(/^([a-z0-9-]+=\d+)?(,[a-z0-9-]+=\d+)*$/, 'dept=seconds, comma-separated')
+    .default(''),
+  /** Seconds a call waits for its preferred agent (enterprise commissioner) before any agent of the department may take it. Default 60. */
+  ROUTING_PREFERRED_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Seconds a call waits for its department before agents of the whole hall may take it. Default 180. */
+  ROUTING_DEPARTMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(7200).default(180),
+  /** Attempts to reach a citizen who asked for a callback before giving up. Default 3. */
+  CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Seconds between callback attempts. Default 600. */
+  CALLBACK_RETRY_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
+  /** Outbound calls started per second (Twilio's default limit is 1). Default 1. */
+  OUTBOUND_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +88,23 @@ export interface Config {
     readonly voice: string;
   };
   readonly catalogueDir: string;
+  /** Staff sessions, agents and routing (src/agents). */
+  readonly agents: {
+    readonly apiKeySid: string;
+    readonly apiKeySecret: string;
+    readonly twimlAppSid: string | undefined;
+    readonly sessionTtlSeconds: number;
+    readonly offerTimeoutSeconds: number;
+    readonly maxMissedOffers: number;
+    readonly heartbeatTimeoutSeconds: number;
+    readonly wrapUpSeconds: number;
+    readonly wrapUpSecondsByDepartment: Readonly<Record<string, number>>;
+    readonly preferredTimeoutSeconds: number;
+    readonly departmentTimeoutSeconds: number;
+    readonly callbackMaxAttempts: number;
+    readonly callbackRetrySeconds: number;
+    readonly outboundCallsPerSecond: number;
+  };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string };
   /** What fell back to a development default, for the start-up log. */
@@ -83,7 +129,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const missing = production
-    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL'] as const).filter((name) => !env[name])
+    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const).filter((name) => !env[name])
     : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
@@ -107,6 +153,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voice: env.TWILIO_VOICE,
     },
     catalogueDir: env.CATALOGUE_DIR,
+    agents: {
+      apiKeySid: env.TWILIO_API_KEY_SID ?? env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,
+      apiKeySecret: env.TWILIO_API_KEY_SECRET ?? env.TWILIO_AUTH_TOKEN ?? DEV_AUTH_TOKEN,
+      twimlAppSid: env.TWILIO_TWIML_APP_SID,
+      sessionTtlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),
+      offerTimeoutSeconds: env.AGENT_OFFER_TIMEOUT_SECONDS,
+      maxMissedOffers: env.AGENT_MAX_MISSED_OFFERS,
+      heartbeatTimeoutSeconds: env.AGENT_HEARTBEAT_TIMEOUT_SECONDS,
+      wrapUpSeconds: env.WRAP_UP_SECONDS,
+      wrapUpSecondsByDepartment: Object.fromEntries(
+        env.WRAP_UP_SECONDS_BY_DEPARTMENT.split(',')
+          .filter(Boolean)
+          .map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])]),
+      ),
+      preferredTimeoutSeconds: env.ROUTING_PREFERRED_TIMEOUT_SECONDS,
+      departmentTimeoutSeconds: env.ROUTING_DEPARTMENT_TIMEOUT_SECONDS,
+      callbackMaxAttempts: env.CALLBACK_MAX_ATTEMPTS,
+      callbackRetrySeconds: env.CALLBACK_RETRY_SECONDS,
+      outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
+    },
     logLevel: env.LOG_LEVEL,
     reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT },
     developmentDefaults,

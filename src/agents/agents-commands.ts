@@ -1,0 +1,66 @@
+import { loadCatalogue } from '../catalogue/index.js';
+import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import type { StaffRole } from '../platform/auth.js';
+import type { Config } from '../platform/config.js';
+import { createDatabase } from '../platform/db.js';
+import { ValidationError } from '../platform/errors.js';
+import { createLogger } from '../platform/logger.js';
+import { assertRedisReachable, createRedis } from '../platform/redis.js';
+import { createAccounts, type Accounts } from './accounts-service.js';
+
+const roles: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
+
+async function withAccounts(config: Config, use: (accounts: Accounts) => Promise<number>): Promise<number> {
+  const logger = createLogger('warn');
+  const redis = createRedis(config.redisUrl, logger, { name: 'admin' });
+  await assertRedisReachable(redis, config.redisUrl);
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+  try {
+    const catalogue = loadCatalogue(config.catalogueDir);
+    return await use(createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, logger }));
+  } finally {
+    await database.close();
+    redis.disconnect();
+  }
+}
+
+/** Reads the whole of stdin (a password piped in, so that it never appears in the process list or shell history). */
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** `npm run admin -- user:create|user:disable`. */
+export const agentCommands: Record<string, AdminCommand> = {
+  'user:create': {
+    summary: '--username <u> --role <agent|supervisor|admin> --skills <dept,dept> [--commissioner csc-NN] --password-stdin',
+    run: async (args, config) => {
+      const flags = parseFlags(
+        args,
+        { username: { type: 'string' }, role: { type: 'string' }, skills: { type: 'string' }, commissioner: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+        ['username', 'role'],
+      );
+      if (!roles.includes(flags.role as StaffRole)) throw new ValidationError(`--role must be one of ${roles.join(', ')}`);
+      if (!flags['password-stdin']) throw new ValidationError('give the password on stdin with --password-stdin (never as an argument)');
+      const password = await readStdin();
+      const skills = (flags.skills ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      return withAccounts(config, async (accounts) => {
+        const user = await accounts.createUser({ username: flags.username!, role: flags.role as StaffRole, skills, password, commissionerId: flags.commissioner });
+        console.log(`created ${user.role} ${user.id} with skills ${user.skills.join(', ') || '(none)'}`);
+        return 0;
+      });
+    },
+  },
+  'user:disable': {
+    summary: '--username <u>: disable the account and end its sessions',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { username: { type: 'string' } }, ['username']);
+      return withAccounts(config, async (accounts) => {
+        await accounts.disableUser(flags.username!);
+        console.log(`disabled ${flags.username}`);
+        return 0;
+      });
+    },
+  },
+};

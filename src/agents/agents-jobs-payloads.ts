@@ -1,0 +1,20 @@
+declare module '../platform/queues.js' {
+  interface JobPayloads {
+    /** A call waited its target's timeout: widen it to the next target. */
+    'routing-escalate': { callSid: string; target: number };
+    /** Safety net: an offer that got no Twilio callback in time frees the agent and puts the call back. */
+    'routing-offer-timeout': { callSid: string; agentId: string; version: number };
+    /** The dequeue request failed (caller not in the Twilio queue yet): put the call back and route it again. */
+    'routing-retry': { callSid: string; agentId: string };
+    /** After-call work ran out. */
+    'agent-wrap-up-end': { agentId: string; callSid: string };
+    /** Periodic: agents whose panel went silent leave routing. */
+    'agent-heartbeat-sweep': Record<string, never>;
+    /** Periodic: due callbacks of open halls join the wait lists. */
+    'callback-admit': Record<string, never>;
+    /** Ring the reserved agent for a callback (rate-limited outbound call). */
+    'callback-place': { requestId: number; agentId: string; version: number };
+  }
+}
+
+export {};

@@ -1,0 +1,69 @@
+import type { CallLedger } from '../calls/index.js';
+import type { WorkCalendar } from '../calendar/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { Queues } from '../platform/queues.js';
+import type { Redis } from '../platform/redis.js';
+import type { TwilioClient } from '../platform/twilio-client.js';
+import { createAccounts, type Accounts } from './accounts-service.js';
+import { createAgentDesk, type AgentDesk } from './agent-desk-service.js';
+import { createAgentStates, type AgentStates } from './agent-state-service.js';
+import { createLiveEvents, type LiveEvents } from './agents-events.js';
+import { agentUrls, type AgentUrls } from './agents-twiml.js';
+import { createCallbacks, type Callbacks } from './callbacks-service.js';
+import { createOutcomes, type Outcomes } from './outcomes-service.js';
+import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
+import { createRouting, type Routing } from './routing-service.js';
+import { createTransfer, type Transfer } from './transfer-service.js';
+
+export interface AgentsDeps {
+  config: Config;
+  db: Database;
+  redis: Redis;
+  queues: Queues;
+  twilio: TwilioClient;
+  ledger: CallLedger;
+  catalogue: Catalogue;
+  calendar: WorkCalendar;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The agents component: accounts, agent states, routing (the ACD), callbacks, transfers, outcomes, live events. */
+export interface Agents {
+  accounts: Accounts;
+  store: RoutingRepository;
+  states: AgentStates;
+  routing: Routing;
+  desk: AgentDesk;
+  callbacks: Callbacks;
+  outcomes: Outcomes;
+  transfer: Transfer;
+  events: LiveEvents;
+  urls: AgentUrls;
+  queues: Queues;
+  settings: Config['agents'];
+  close(): Promise<void>;
+}
+
+export function createAgents(deps: AgentsDeps): Agents {
+  const { config, db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger } = deps;
+  const settings = config.agents;
+  const urls = agentUrls(config.publicBaseUrl);
+  const store = createRoutingRepository(redis, config.redisPrefix);
+  const events = createLiveEvents(redis, config.redisPrefix, logger);
+  const states = createAgentStates({ db, store, events, clock, logger });
+  const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
+  const desk = createAgentDesk({ db, store, states, routing, queues, clock, logger, settings });
+  const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
+  routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
+  // A caller who leaves the queue for a callback joins the wait list at once, in their place.
+  routing.afterCallLeft = async () => void (await callbacks.admitDue());
+  const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, logger });
+  const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
+  const transfer = createTransfer({ db, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
+  return { accounts, store, states, routing, desk, callbacks, outcomes, transfer, events, urls, queues, settings, close: () => events.close() };
+}

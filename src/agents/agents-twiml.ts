@@ -1,0 +1,97 @@
+import { speak, VoiceResponse } from '../platform/twiml.js';
+
+/**
+ * The IVR's queue webhooks (common.md's URL contract: `/twilio/voice/queue/*`, IVR-owned). A caller
+ * put back in a queue by routing (no answer, transfer) first passes through routing's own wait
+ * URL, which records the Queue SID and routes the call, then is redirected to the IVR's.
+ */
+export const IVR_QUEUE_WAIT_PATH = '/twilio/voice/queue/wait';
+export const IVR_QUEUE_RESULT_PATH = '/twilio/voice/queue/result';
+
+const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+/** Absolute webhook URLs of the agents component. */
+export function agentUrls(publicBaseUrl: string) {
+  const base = `${publicBaseUrl}/twilio/voice/agents`;
+  return {
+    connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
+    dialResult: (agentId: string, callSid: string) => `${base}/dial-result?${q({ agent: agentId, call: callSid })}`,
+    legStatus: (agentId: string, callSid: string) => `${base}/leg-status?${q({ agent: agentId, call: callSid })}`,
+    queueWait: (callSid: string) => `${base}/queue-wait?${q({ call: callSid })}`,
+    transferEnqueue: (callSid: string, queueName: string) => `${base}/transfer-enqueue?${q({ call: callSid, queue: queueName })}`,
+    callbackConnect: (requestId: number, agentId: string) => `${base}/callback/connect?${q({ request: String(requestId), agent: agentId })}`,
+    callbackResult: (requestId: number, agentId: string) => `${base}/callback/result?${q({ request: String(requestId), agent: agentId })}`,
+    callbackStatus: (requestId: number, agentId: string) => `${base}/callback/status?${q({ request: String(requestId), agent: agentId })}`,
+    ivrQueueWait: `${publicBaseUrl}${IVR_QUEUE_WAIT_PATH}`,
+    ivrQueueResult: `${publicBaseUrl}${IVR_QUEUE_RESULT_PATH}`,
+  };
+}
+export type AgentUrls = ReturnType<typeof agentUrls>;
+
+/**
+ * The queued caller, dequeued to this, rings the agent's softphone. `answerOnBridge` keeps the
+ * caller hearing the queue until the agent answers; the agent leg is recorded on two channels.
+ */
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number): VoiceResponse {
+  const response = new VoiceResponse();
+  const dial = response.dial({
+    answerOnBridge: true,
+    timeout: timeoutSeconds,
+    record: 'record-from-answer-dual',
+    action: urls.dialResult(agentId, callSid),
+    method: 'POST',
+  });
+  const client = dial.client({
+    statusCallback: urls.legStatus(agentId, callSid),
+    statusCallbackMethod: 'POST',
+    statusCallbackEvent: ['answered', 'completed'],
+  });
+  client.identity(agentId);
+  client.parameter({ name: 'callSid', value: callSid });
+  return response;
+}
+
+/** Puts the caller back in a Twilio queue; routing keeps their original place. */
+export function requeueTwiml(urls: AgentUrls, callSid: string, queueName: string): VoiceResponse {
+  const response = new VoiceResponse();
+  response.enqueue({ waitUrl: urls.queueWait(callSid), waitUrlMethod: 'POST', action: urls.ivrQueueResult, method: 'POST' }, queueName);
+  return response;
+}
+
+/** Routing's wait URL hands the waiting caller over to the IVR's (music, position, callback offer). */
+export function toIvrWaitTwiml(urls: AgentUrls): VoiceResponse {
+  const response = new VoiceResponse();
+  response.redirect({ method: 'POST' }, urls.ivrQueueWait);
+  return response;
+}
+
+/** After the agent leg ended normally: nothing more for the caller. */
+export function hangupTwiml(): VoiceResponse {
+  const response = new VoiceResponse();
+  response.hangup();
+  return response;
+}
+
+/** A callback: the agent has answered; tell them, then ring the citizen with the hotline's number. */
+export function callbackDialTwiml(urls: AgentUrls, voice: string, requestId: number, agentId: string, callerId: string, phone: string, timeoutSeconds: number): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, '正在为您回拨预约来电的市民，请稍候。');
+  const dial = response.dial({
+    callerId,
+    answerOnBridge: true,
+    timeout: timeoutSeconds,
+    record: 'record-from-answer-dual',
+    action: urls.callbackResult(requestId, agentId),
+    method: 'POST',
+  });
+  dial.number(phone);
+  return response;
+}
+
+/** Said to the agent when the citizen could not be reached. */
+export function callbackUnreachedTwiml(voice: string): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, '市民未接听，系统将稍后再次回拨。');
+  response.hangup();
+  return response;
+}

@@ -1,0 +1,176 @@
+import { callbackRepository, type CallLedger } from '../calls/index.js';
+import type { WorkCalendar } from '../calendar/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import { maskPhone, type Logger } from '../platform/logger.js';
+import type { Queues } from '../platform/queues.js';
+import type { TwilioClient } from '../platform/twilio-client.js';
+import type { VoiceResponse } from '../platform/twiml.js';
+import * as repo from './agents-repository.js';
+import type { AgentStates } from './agent-state-service.js';
+import { callbackDialTwiml, callbackUnreachedTwiml, hangupTwiml, type AgentUrls } from './agents-twiml.js';
+import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
+import { CALLBACK_MEMBER, type Routing } from './routing-service.js';
+
+const member = (requestId: number) => `${CALLBACK_MEMBER}${requestId}`;
+const FAILED_LEG = new Set(['no-answer', 'busy', 'failed', 'canceled']);
+
+/**
+ * Callbacks: a request joins the same wait lists as calls, with its original place and
+ * priority, while its hall is open. When an agent is reserved for it, the worker rings the
+ * agent first (rate-limited), then the citizen with the hotline's number.
+ */
+export interface Callbacks {
+  /** Due requests of open halls join the wait lists; those of closed halls leave them. Returns how many joined. */
+  admitDue(): Promise<number>;
+  /** Reserved by routing: start an attempt and queue the outbound call. */
+  reserved(reservation: Reservation): Promise<void>;
+  /** Worker: ring the agent's softphone for the request. */
+  place(requestId: number, agentId: string, version: number): Promise<void>;
+  /** The agent answered: TwiML that rings the citizen. */
+  agentAnswered(requestId: number, agentId: string, agentCallSid: string): Promise<VoiceResponse>;
+  /** The citizen leg ended. */
+  citizenLegEnded(requestId: number, agentId: string, agentCallSid: string, dialStatus: string, dialCallSid: string | undefined): Promise<VoiceResponse>;
+  /** The agent leg's status: when the agent did not answer, the request keeps its place for another agent. */
+  agentLegStatus(requestId: number, agentId: string, callStatus: string): Promise<void>;
+}
+
+export function createCallbacks(deps: {
+  db: Database;
+  store: RoutingRepository;
+  states: AgentStates;
+  routing: Routing;
+  ledger: CallLedger;
+  catalogue: Catalogue;
+  calendar: WorkCalendar;
+  queues: Queues;
+  twilio: TwilioClient;
+  clock: Clock;
+  logger: Logger;
+  urls: AgentUrls;
+  voice: string;
+  settings: Config['agents'];
+}): Callbacks {
+  const { db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings } = deps;
+  const log = deps.logger.child({ component: 'callbacks' });
+  const allSkills = catalogue.halls.flatMap((hall) => hall.departments.map((d) => d.id));
+
+  async function giveBack(requestId: number, agentId: string, attempts: number): Promise<void> {
+    await callbackRepository.transitionCallback(db, requestId, 'dialing', 'pending', { attempts });
+    await store.requeue(member(requestId), agentId);
+  }
+
+  const callbacks: Callbacks = {
+    async admitDue() {
+      const now = clock.now();
+      const due = await callbackRepository.listDueCallbacks(db, allSkills, now, 1000);
+      let admitted = 0;
+      for (const request of due) {
+        const open = calendar.openAt(request.hallId, now).open;
+        const routed = await store.call(member(request.id));
+        if (!open) {
+          if (routed?.state === 'waiting') await store.leave(member(request.id));
+          continue;
+        }
+        const target = { skills: [request.skill], priority: request.priority, timeoutSeconds: null };
+        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target])) admitted += 1;
+        await routing.routeCall(member(request.id));
+      }
+      return admitted;
+    },
+
+    async reserved({ callSid, agentId, version }) {
+      const requestId = Number(callSid.slice(CALLBACK_MEMBER.length));
+      const request = await callbackRepository.findCallbackRequest(db, requestId);
+      const started =
+        request &&
+        (await callbackRepository.transitionCallback(db, requestId, 'pending', 'dialing', { agentId, attempts: request.attempts + 1, lastAttemptAt: clock.now() }));
+      if (!started) {
+        await store.leave(callSid);
+        await routing.releaseAgent(agentId, version);
+        return;
+      }
+      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${request.attempts + 1}`, attempts: 1 });
+    },
+
+    async place(requestId, agentId, version) {
+      const request = await callbackRepository.findCallbackRequest(db, requestId);
+      const agent = await store.agent(agentId);
+      if (!request || request.status !== 'dialing' || agent.state !== 'reserved' || agent.version !== version) return;
+      try {
+        const call = await twilio.calls.create({
+          to: `client:${agentId}`,
+          from: request.hotlineNumber,
+          url: urls.callbackConnect(requestId, agentId),
+          method: 'POST',
+          statusCallback: urls.callbackStatus(requestId, agentId),
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['completed'],
+          timeout: settings.offerTimeoutSeconds,
+        });
+        const hotline = catalogue.hotline(request.hotlineNumber);
+        await ledger.recordArrival({
+          callSid: call.sid,
+          from: request.hotlineNumber,
+          to: `client:${agentId}`,
+          direction: 'outbound',
+          hotline: hotline ? { number: hotline.number, hall: hotline.hall, department: request.skill } : undefined,
+          payload: { callbackRequestId: requestId },
+        });
+        log.info({ requestId, agentId, agentCallSid: call.sid, phone: maskPhone(request.phone) }, 'callback: ringing the agent');
+      } catch (error) {
+        log.warn({ requestId, agentId, err: (error as Error).message }, 'callback: could not ring the agent');
+        await giveBack(requestId, agentId, request.attempts - 1);
+        await routing.releaseAgent(agentId, version);
+      }
+    },
+
+    async agentAnswered(requestId, agentId, agentCallSid) {
+      const request = await callbackRequestOrNull(requestId);
+      const result = await states.transition({ agentId, from: ['reserved'], expectedCall: member(requestId), to: 'on_call', callSid: agentCallSid });
+      if (!request || !result.ok) return hangupTwiml();
+      await store.leave(member(requestId));
+      await store.resetMissed(agentId);
+      await ledger.markStage(agentCallSid, 'answeredAt', { agentId, queueSkill: request.skill });
+      await repo.insertAgentCall(db, { callSid: agentCallSid, agentId, skill: request.skill, answeredAt: clock.now() });
+      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30);
+    },
+
+    async citizenLegEnded(requestId, agentId, agentCallSid, dialStatus, dialCallSid) {
+      const request = await callbackRequestOrNull(requestId);
+      if (!request) return hangupTwiml();
+      if (dialStatus === 'completed' || dialStatus === 'answered') {
+        await callbackRepository.transitionCallback(db, requestId, 'dialing', 'completed', { outboundCallSid: dialCallSid ?? null });
+        await routing.startWrapUp(agentId, agentCallSid, request.skill);
+        log.info({ requestId, agentId }, 'callback completed');
+        return hangupTwiml();
+      }
+      const givingUp = request.attempts >= settings.callbackMaxAttempts;
+      await callbackRepository.transitionCallback(db, requestId, 'dialing', givingUp ? 'given_up' : 'pending', {
+        notBefore: new Date(clock.now().getTime() + settings.callbackRetrySeconds * 1000),
+      });
+      log.info({ requestId, attempts: request.attempts, dialStatus, givingUp }, givingUp ? 'callback given up' : 'callback will be retried');
+      const freed = await states.transition({ agentId, from: ['on_call'], expectedCall: agentCallSid, to: 'available', reason: 'callback-unreached', resetIdle: true, callSid: '' });
+      if (freed.ok) await routing.agentFree(agentId);
+      return callbackUnreachedTwiml(voice);
+    },
+
+    async agentLegStatus(requestId, agentId, callStatus) {
+      if (!FAILED_LEG.has(callStatus)) return;
+      const agent = await store.agent(agentId);
+      if (agent.state !== 'reserved' || agent.callSid !== member(requestId)) return;
+      const request = await callbackRequestOrNull(requestId);
+      // The agent is set aside while the request is still theirs, so they are not handed it straight back.
+      await routing.missedOffer(agentId, member(requestId));
+      await giveBack(requestId, agentId, Math.max(0, (request?.attempts ?? 1) - 1));
+      await routing.routeCall(member(requestId));
+    },
+  };
+  return callbacks;
+
+  async function callbackRequestOrNull(requestId: number) {
+    return (await callbackRepository.findCallbackRequest(db, requestId)) ?? null;
+  }
+}

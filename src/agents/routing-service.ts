@@ -1,0 +1,277 @@
+import type { CallLedger, CallRouting } from '../calls/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { Queues } from '../platform/queues.js';
+import type { TwilioClient } from '../platform/twilio-client.js';
+import type { VoiceResponse } from '../platform/twiml.js';
+import './agents-jobs-payloads.js';
+import type { LiveEvents } from './agents-events.js';
+import * as repo from './agents-repository.js';
+import { connectAgentTwiml, hangupTwiml, requeueTwiml, toIvrWaitTwiml, type AgentUrls } from './agents-twiml.js';
+import { recordReservation, type AgentStates } from './agent-state-service.js';
+import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
+import { routingTargets } from './routing-targets.js';
+
+/** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
+const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
+
+/** Callback requests ride in the same wait lists as calls, as `cb:{id}`. */
+export const CALLBACK_MEMBER = 'cb:';
+
+export interface RoutingDeps {
+  db: Database;
+  store: RoutingRepository;
+  states: AgentStates;
+  ledger: CallLedger;
+  catalogue: Catalogue;
+  queues: Queues;
+  twilio: TwilioClient;
+  events: LiveEvents;
+  clock: Clock;
+  logger: Logger;
+  urls: AgentUrls;
+  settings: Config['agents'];
+}
+
+/** The ACD: matches waiting calls with free agents the moment either appears, and follows each offer through Twilio. */
+export interface Routing extends CallRouting {
+  /** An agent became available: give them the best waiting call, if any. */
+  agentFree(agentId: string): Promise<void>;
+  /** Try to match a waiting call now. */
+  routeCall(callSid: string): Promise<void>;
+  escalate(callSid: string, fromTarget: number): Promise<void>;
+  offerTimedOut(callSid: string, agentId: string, version: number): Promise<void>;
+  retryOffer(callSid: string, agentId: string): Promise<void>;
+  /** TwiML for a dequeued caller: ring the agent. */
+  connect(agentId: string, callSid: string): Promise<VoiceResponse>;
+  /** The agent leg's status callback. */
+  agentLegStatus(agentId: string, callSid: string, callStatus: string): Promise<void>;
+  /** The Dial action: the agent leg ended. */
+  dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string): Promise<VoiceResponse>;
+  /** Routing's wait URL for callers it put back in a queue. */
+  queueWait(callSid: string, queueSid: string): Promise<VoiceResponse>;
+  /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
+  releaseAgent(agentId: string, version: number): Promise<void>;
+  /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
+  missedOffer(agentId: string, callSid: string): Promise<void>;
+  /** Starts wrap-up after a call, timed per department. */
+  startWrapUp(agentId: string, callSid: string, skill: string | null): Promise<void>;
+  /** Hook for reserved callbacks, set by the callbacks service. */
+  onCallbackReserved?: (reservation: Reservation) => Promise<void>;
+  /** Hook after a call left its queue (it may have left for a callback), set by the callbacks service. */
+  afterCallLeft?: (callSid: string, result: string) => Promise<void>;
+}
+
+export function createRouting(deps: RoutingDeps): Routing {
+  const { db, store, states, ledger, catalogue, queues, twilio, events, clock, urls, settings } = deps;
+  const log = deps.logger.child({ component: 'routing' });
+  const now = () => clock.now().getTime();
+
+  async function offer(reservation: Reservation): Promise<void> {
+    if (reservation.callSid.startsWith(CALLBACK_MEMBER)) {
+      await recordReservation({ db, events, clock }, reservation);
+      if (routing.onCallbackReserved) await routing.onCallbackReserved(reservation);
+      else await routing.releaseAgent(reservation.agentId, reservation.version);
+      return;
+    }
+    const { callSid, agentId, version } = reservation;
+    const call = await ledger.find(callSid);
+    if (!call || call.endedAt || !call.twilioQueueSid) {
+      await recordReservation({ db, events, clock }, reservation);
+      log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
+      await store.leave(callSid);
+      await routing.releaseAgent(agentId, version);
+      return;
+    }
+    // The timeout is scheduled before the dequeue so that an agent is never left reserved if this process dies here.
+    await queues.add(
+      'routing-offer-timeout',
+      { callSid, agentId, version },
+      { jobId: `offer-timeout-${callSid}-${reservation.offers}`, delay: (settings.offerTimeoutSeconds + 15) * 1000, attempts: 3 },
+    );
+    try {
+      await twilio.queues(call.twilioQueueSid).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
+    } catch (error) {
+      // Usually the caller is not (yet, or no longer) in the Twilio queue; the call keeps its place and is tried again shortly.
+      log.warn({ callSid, agentId, err: (error as Error).message }, 'dequeue failed');
+      await recordReservation({ db, events, clock }, reservation);
+      await queues.add('routing-retry', { callSid, agentId }, { jobId: `routing-retry-${callSid}-${reservation.offers}`, delay: 1000, attempts: 3 });
+      await routing.releaseAgent(agentId, version);
+      return;
+    }
+    log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
+    // Logged after the dequeue: the caller should not wait on bookkeeping.
+    await recordReservation({ db, events, clock }, reservation);
+    await ledger.markStage(callSid, 'offeredAt', { agentId });
+    await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, { agentId });
+  }
+
+  async function scheduleEscalation(callSid: string, target: number, timeoutSeconds: number | null): Promise<void> {
+    if (timeoutSeconds === null) return;
+    await queues.add('routing-escalate', { callSid, target }, { jobId: `routing-escalate-${callSid}-${target}`, delay: timeoutSeconds * 1000, attempts: 3 });
+  }
+
+  const routing: Routing = {
+    async callQueued(callSid) {
+      const call = await ledger.find(callSid);
+      if (!call || !call.queueSkill || call.endedAt) {
+        log.warn({ callSid }, 'callQueued for a call without a queue skill or already ended');
+        return;
+      }
+      const targets = routingTargets(catalogue, call, settings);
+      const score = waitScore(call.priority, (call.queuedAt ?? clock.now()).getTime());
+      if (await store.enqueue(callSid, score, targets)) {
+        await events.publish('supervisors', { type: 'queue', skill: call.queueSkill, callSid, change: 'queued', at: clock.now().toISOString() });
+        await scheduleEscalation(callSid, 0, targets[0]!.timeoutSeconds);
+      }
+      await routing.routeCall(callSid);
+    },
+
+    async callLeftQueue(callSid, result) {
+      // Dequeued by routing itself: the offer is followed through the agent webhooks, not ended here.
+      if (OUR_DEQUEUE_RESULTS.has(result) && (await store.call(callSid))?.state === 'offered') return;
+      const left = await store.leave(callSid);
+      if (routing.afterCallLeft) await routing.afterCallLeft(callSid, result);
+      if (!left) return;
+      log.info({ callSid, result, state: left.state }, 'call left the queue');
+      await queues.remove('routing-escalate', `routing-escalate-${callSid}-0`);
+      if (left.state === 'offered' && left.agentId) {
+        const agent = await store.agent(left.agentId);
+        if (agent.state === 'reserved' && agent.callSid === callSid) await routing.releaseAgent(left.agentId, agent.version);
+      }
+      const call = await ledger.find(callSid);
+      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'left', at: clock.now().toISOString() });
+    },
+
+    async agentFree(agentId) {
+      const reservation = await store.matchAgent(agentId, now());
+      if (reservation) await offer(reservation);
+    },
+
+    async routeCall(callSid) {
+      for (const reservation of await store.matchCall(callSid, now())) await offer(reservation);
+    },
+
+    async escalate(callSid, fromTarget) {
+      const routed = await store.call(callSid);
+      const next = routed?.targets[fromTarget + 1];
+      if (!routed || !next) return;
+      const call = callSid.startsWith(CALLBACK_MEMBER) ? undefined : await ledger.find(callSid);
+      const score = call ? waitScore(next.priority, (call.queuedAt ?? clock.now()).getTime()) : routed.score;
+      if (!(await store.widen(callSid, fromTarget, fromTarget + 1, next.skills, score))) return;
+      log.info({ callSid, target: fromTarget + 1, skills: next.skills }, 'call escalated to a wider target');
+      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'escalated', at: clock.now().toISOString() });
+      await scheduleEscalation(callSid, fromTarget + 1, next.timeoutSeconds);
+      await routing.routeCall(callSid);
+    },
+
+    async offerTimedOut(callSid, agentId, version) {
+      const agent = await store.agent(agentId);
+      if (agent.state !== 'reserved' || agent.version !== version) return;
+      log.warn({ callSid, agentId }, 'offer got no answer from Twilio in time; putting the call back');
+      await store.requeue(callSid, agentId);
+      await routing.releaseAgent(agentId, version);
+      await routing.routeCall(callSid);
+    },
+
+    async retryOffer(callSid, agentId) {
+      const call = await ledger.find(callSid);
+      if (!call || call.endedAt) {
+        await store.leave(callSid);
+        return;
+      }
+      if (await store.requeue(callSid, agentId)) await routing.routeCall(callSid);
+    },
+
+    async connect(agentId, callSid) {
+      const routed = await store.call(callSid);
+      const agent = await store.agent(agentId);
+      if (routed?.state === 'offered' && routed.agentId === agentId && agent.state === 'reserved' && agent.callSid === callSid) {
+        return connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds);
+      }
+      // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
+      log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
+      const call = await ledger.find(callSid);
+      if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
+      return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
+    },
+
+    async agentLegStatus(agentId, callSid, callStatus) {
+      if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
+      const result = await states.transition({ agentId, from: ['reserved'], to: 'on_call', expectedCall: callSid });
+      if (!result.ok) {
+        log.warn({ callSid, agentId, state: result.from }, 'agent answered an offer that no longer holds');
+        return;
+      }
+      await store.leave(callSid);
+      await store.resetMissed(agentId);
+      const call = await ledger.find(callSid);
+      await ledger.markStage(callSid, 'answeredAt', { agentId });
+      await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
+      await repo.insertAgentCall(db, { callSid, agentId, skill: call?.queueSkill ?? null, answeredAt: clock.now() });
+      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'answered', at: clock.now().toISOString() });
+    },
+
+    async dialEnded(agentId, callSid, dialStatus, callerStatus) {
+      const call = await ledger.find(callSid);
+      const agent = await store.agent(agentId);
+      if (dialStatus === 'completed' || dialStatus === 'answered') {
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
+        return hangupTwiml();
+      }
+      const callerGone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
+      if (callerGone) {
+        await routing.callLeftQueue(callSid, 'hangup');
+        return hangupTwiml();
+      }
+      // No answer, busy or failed: the caller keeps their place and the agent is set aside.
+      if (agent.state === 'reserved' && agent.callSid === callSid) await routing.missedOffer(agentId, callSid);
+      // Held until Twilio requests the wait URL, so that no dequeue races the caller's return to the queue.
+      await store.hold(callSid, agentId);
+      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
+      return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
+    },
+
+    async queueWait(callSid, queueSid) {
+      const call = await ledger.find(callSid);
+      if (call && queueSid && call.twilioQueueSid !== queueSid) await ledger.update(callSid, { twilioQueueSid: queueSid });
+      // The caller is in the Twilio queue now, so a dequeue cannot miss them.
+      await store.requeue(callSid, '');
+      await routing.routeCall(callSid);
+      return toIvrWaitTwiml(urls);
+    },
+
+    async releaseAgent(agentId, version) {
+      const result = await states.transition({ agentId, from: ['reserved'], expectedVersion: version, to: 'available', reason: 'offer-released', callSid: '' });
+      if (result.ok) await routing.agentFree(agentId);
+    },
+
+    async missedOffer(agentId, callSid) {
+      const missed = await store.incrementMissed(agentId);
+      if (missed >= settings.maxMissedOffers) {
+        const result = await states.transition({ agentId, from: ['reserved'], expectedCall: callSid, to: 'break', reason: 'missed-offers', callSid: '' });
+        if (result.ok) {
+          const message = `agent ${agentId} missed ${missed} offers in a row and was put on break`;
+          log.warn({ agentId, missed }, message);
+          await events.publish('supervisors', { type: 'alert', agentId, message, at: clock.now().toISOString() });
+        }
+        return;
+      }
+      // Set aside: back of the idle line, so the next offer goes to someone else first.
+      const result = await states.transition({ agentId, from: ['reserved'], expectedCall: callSid, to: 'available', reason: 'missed-offer', resetIdle: true, callSid: '' });
+      if (result.ok) await routing.agentFree(agentId);
+    },
+
+    async startWrapUp(agentId, callSid, skill) {
+      const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up' });
+      if (!result.ok) return;
+      await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
+      const seconds = (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
+      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: `wrap-up-${agentId}-${callSid}`, delay: seconds * 1000, attempts: 5 });
+    },
+  };
+  return routing;
+}

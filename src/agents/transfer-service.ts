@@ -1,0 +1,60 @@
+import type { CallLedger } from '../calls/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import { ConflictError, ValidationError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { Queues } from '../platform/queues.js';
+import type { TwilioClient } from '../platform/twilio-client.js';
+import * as repo from './agents-repository.js';
+import type { AgentUrls } from './agents-twiml.js';
+import { waitScore, type RoutingRepository } from './routing-repository.js';
+import type { Routing } from './routing-service.js';
+import { agentSkill, routingTargets } from './routing-targets.js';
+
+/** Moves a call an agent is on to another department's queue, or to a named agent, keeping the caller's original wait. */
+export type Transfer = (agentId: string, callSid: string, to: { department: string } | { agent: string }) => Promise<{ queue: string; skills: string[] }>;
+
+export function createTransfer(deps: {
+  db: Database;
+  store: RoutingRepository;
+  routing: Routing;
+  ledger: CallLedger;
+  catalogue: Catalogue;
+  queues: Queues;
+  twilio: TwilioClient;
+  urls: AgentUrls;
+  logger: Logger;
+  settings: Config['agents'];
+}): Transfer {
+  const { db, store, routing, ledger, catalogue, queues, twilio, urls, settings } = deps;
+  const log = deps.logger.child({ component: 'routing' });
+  return async (agentId, callSid, to) => {
+    const agent = await store.agent(agentId);
+    if (agent.state !== 'on_call' || agent.callSid !== callSid) throw new ConflictError('you can only transfer the call you are on', 'not_on_this_call');
+    const call = await ledger.find(callSid);
+    if (!call?.queueSkill || !call.queuedAt) throw new ConflictError('only a call that came through a queue can be transferred', 'not_transferable');
+    let skill = call.queueSkill;
+    let preferred: string | null = null;
+    if ('department' in to) {
+      if (!catalogue.department(to.department)) throw new ValidationError(`department: no such department: ${to.department}`, { fields: [{ field: 'department', reason: 'no such department' }] });
+      skill = to.department;
+    } else {
+      const target = await repo.findStaffUser(db, to.agent);
+      if (!target || target.disabled || to.agent === agentId) throw new ValidationError(`agent: no such other agent: ${to.agent}`, { fields: [{ field: 'agent', reason: 'no such other agent' }] });
+      preferred = agentSkill(to.agent);
+    }
+    const targets = routingTargets(catalogue, { queueSkill: skill, priority: call.priority, commissionerId: null }, settings, preferred);
+    // The original queuedAt is the caller's place here too, and stays the call's wait for statistics.
+    await store.leave(callSid);
+    await store.enqueue(callSid, waitScore(call.priority, call.queuedAt.getTime()), targets, 'held');
+    if (targets[0]!.timeoutSeconds !== null) {
+      await queues.add('routing-escalate', { callSid, target: 0 }, { jobId: `routing-escalate-${callSid}-transfer-${Date.now()}`, delay: targets[0]!.timeoutSeconds * 1000 });
+    }
+    await twilio.calls(callSid).update({ url: urls.transferEnqueue(callSid, skill), method: 'POST' });
+    await ledger.recordEvent(callSid, 'agent', 'transferred', `transferred:${agentId}:${Date.now()}`, { agentId, to });
+    log.info({ callSid, agentId, to }, 'call transferred');
+    await routing.startWrapUp(agentId, callSid, call.queueSkill);
+    return { queue: skill, skills: targets[0]!.skills };
+  };
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Runtime } from '../../src/runtime.js';
+import { createTestRuntime, testRun } from '../support/env.js';
+import { buildAgentId } from './agents-support.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `npm run admin -- …` as a person would (tsx, the process environment, a password on stdin). */
+function admin(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/admin.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testRun.databaseUrl, REDIS_URL: testRun.redisUrl, REDIS_PREFIX: testRun.redisPrefix, LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('npm run admin -- user:create / user:disable', () => {
+  let runtime: Runtime;
+  before(async () => {
+    runtime = await createTestRuntime();
+  });
+
+  it('when an agent is created with skills and a password on stdin, then they can log in; when disabled, they cannot', async function () {
+    this.timeout(40_000);
+    const username = buildAgentId('cli').toLowerCase();
+    const created = await admin(['user:create', '--username', username, '--role', 'agent', '--skills', 'cc-general,cc-tax', '--password-stdin'], 'a long enough secret\n');
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /created agent .+ with skills cc-general, cc-tax/);
+    const user = await runtime.agents.accounts.findUser(username);
+    assert.deepEqual(user?.skills, ['cc-general', 'cc-tax']);
+    assert.match(user!.passwordHash, /^\$argon2id\$/);
+    assert.equal((await runtime.agents.accounts.login(username, 'a long enough secret', '127.0.0.9')).user.id, username);
+
+    const unknown = await admin(['user:create', '--username', `${username}x`, '--role', 'agent', '--skills', 'no-such-dept', '--password-stdin'], 'a long enough secret');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown skills: no-such-dept/);
+
+    const disabled = await admin(['user:disable', '--username', username]);
+    assert.equal(disabled.code, 0, disabled.stderr);
+    await assert.rejects(runtime.agents.accounts.login(username, 'a long enough secret', '127.0.0.9'), /wrong username or password/);
+  });
+});

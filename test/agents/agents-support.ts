@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFixedClock, type Clock } from '../../src/platform/clock.js';
+import type { Runtime } from '../../src/runtime.js';
+import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
+import { buildCallSid } from '../support/twilio.js';
+
+/** One REST request the service made to "Twilio". */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  params: Record<string, string | string[]>;
+  at: number;
+}
+
+const specPath = new URL('../../../shared/twilio/openapi/twilio_api_v2010.json', import.meta.url);
+type Operation = { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } };
+const spec = existsSync(specPath) ? (JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>> }) : null;
+
+/** Asserts that a request matches an operation of Twilio's published API: known path, known and required form fields. */
+export function assertTwilioConformant(request: RecordedRequest): void {
+  if (!spec) return;
+  const entry = Object.entries(spec.paths).find(([template]) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(request.path));
+  assert.ok(entry, `no such Twilio path: ${request.path}`);
+  const operation = entry[1][request.method.toLowerCase()];
+  assert.ok(operation, `Twilio has no ${request.method} ${entry[0]}`);
+  const schema = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
+  if (!schema) return;
+  for (const key of Object.keys(request.params)) assert.ok(schema.properties && key in schema.properties, `${request.path}: Twilio has no parameter ${key}`);
+  for (const key of schema.required ?? []) assert.ok(key in request.params, `${request.path}: required parameter ${key} missing`);
+}
+
+/**
+ * A local HTTP server that answers like Twilio's REST API and records each request; every
+ * request is checked against Twilio's OpenAPI description when it is present.
+ */
+export async function startTwilioMock(): Promise<{
+  url: string;
+  requests: RecordedRequest[];
+  /** Answer 404 (not in the queue) for dequeues of these calls. */
+  missingMembers: Set<string>;
+  /** Resolves with the first request whose path contains `fragment`, after `from` requests. */
+  waitFor(fragment: string, timeoutMs?: number): Promise<RecordedRequest>;
+  dequeues(): RecordedRequest[];
+  onRequest?: (request: RecordedRequest) => void;
+  close(): Promise<void>;
+}> {
+  const requests: RecordedRequest[] = [];
+  const missingMembers = new Set<string>();
+  const waiters: Array<{ fragment: string; resolve: (r: RecordedRequest) => void }> = [];
+  const mock = {
+    url: '',
+    requests,
+    missingMembers,
+    onRequest: undefined as ((request: RecordedRequest) => void) | undefined,
+    waitFor(fragment: string, timeoutMs = 5000) {
+      const found = requests.find((r) => r.path.includes(fragment));
+      if (found) return Promise.resolve(found);
+      return new Promise<RecordedRequest>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no Twilio request to ${fragment} within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ fragment, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+      });
+    },
+    dequeues: () => requests.filter((r) => r.path.includes('/Members/')),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const params: Record<string, string | string[]> = {};
+      for (const key of new Set(form.keys())) {
+        const all = form.getAll(key);
+        params[key] = all.length > 1 ? all : all[0]!;
+      }
+      const request = { method: req.method ?? 'GET', path, params, at: performance.now() };
+      requests.push(request);
+      mock.onRequest?.(request);
+      for (const waiter of waiters.splice(0).filter((w) => { const hit = path.includes(w.fragment); if (!hit) waiters.push(w); return hit; })) waiter.resolve(request);
+      const member = /\/Queues\/([^/]+)\/Members\/([^/.]+)\.json$/.exec(path);
+      res.setHeader('content-type', 'application/json');
+      if (!req.headers.authorization?.startsWith('Basic ')) {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ code: 20003, message: 'Authenticate', status: 401 }));
+        return;
+      }
+      if (member) {
+        if (missingMembers.has(member[2]!)) {
+          res.statusCode = 404;
+          res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+          return;
+        }
+        res.end(JSON.stringify({ call_sid: member[2], queue_sid: member[1], position: 1, wait_time: 3, date_enqueued: new Date().toUTCString(), uri: path }));
+        return;
+      }
+      if (/\/Calls\.json$/.test(path)) {
+        res.statusCode = 201;
+        res.end(JSON.stringify({ sid: buildCallSid(), status: 'queued', to: params.To, from: params.From }));
+        return;
+      }
+      const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
+      if (call) {
+        res.end(JSON.stringify({ sid: call[1], status: 'in-progress' }));
+        return;
+      }
+      res.statusCode = 404;
+      res.end(JSON.stringify({ code: 20404, message: 'not found', status: 404 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  mock.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return mock;
+}
+
+export type TwilioMock = Awaited<ReturnType<typeof startTwilioMock>>;
+
+const routingRuntimes: Array<{ close(): Promise<void> }> = [];
+
+/** A runtime with its own Redis prefix (so wait lists start empty) talking to the Twilio mock; closed by {@link closeRoutingRuntimes}. */
+export async function routingRuntime(mock: TwilioMock, clock: Clock = createFixedClock('2026-03-02T02:00:00Z'), env: Record<string, string> = {}): Promise<Runtime> {
+  const runtime = await createTestRuntime({ clock, env: { REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url, ...env } });
+  routingRuntimes.push(runtime);
+  return runtime;
+}
+
+/** Serves a routing runtime's app; closed with it. */
+export async function serveRouting(runtime: Runtime): Promise<string> {
+  const server = await startTestServer(runtime);
+  routingRuntimes.unshift(server);
+  return server.url;
+}
+
+/** Closes the runtimes (and their database pools) that the last test opened. */
+export async function closeRoutingRuntimes(): Promise<void> {
+  for (const handle of routingRuntimes.splice(0)) await handle.close().catch(() => undefined);
+}
+
+/** A fresh Twilio queue SID. */
+export const buildQueueSid = () => `QU${randomBytes(16).toString('hex')}`;
+
+let agentCounter = 0;
+/** A unique agent id for this run. */
+export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_${(agentCounter += 1)}_${randomBytes(2).toString('hex')}`;
+
+/** Creates an agent account (real argon2 hash) with the given skills. */
+export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string }) {
+  const id = options.id ?? buildAgentId();
+  await runtime.agents.accounts.createUser({
+    username: id,
+    role: options.role ?? 'agent',
+    skills: options.skills,
+    password: options.password ?? 'correct horse battery',
+    commissionerId: options.commissionerId,
+  });
+  return id;
+}
+
+/** What the IVR does when it queues a call (common.md's contract), then tells routing. */
+export async function queueCall(
+  runtime: Runtime,
+  options: { skill: string; priority?: number; commissionerId?: string; queuedAt?: Date; callSid?: string; queueSid?: string; notify?: boolean },
+): Promise<{ callSid: string; queueSid: string }> {
+  const callSid = options.callSid ?? buildCallSid();
+  const queueSid = options.queueSid ?? buildQueueSid();
+  const hotline = runtime.catalogue.hotlines.find((h) => h.department === options.skill) ?? runtime.catalogue.hotlines[0]!;
+  await runtime.ledger.recordArrival({ callSid, from: '+8613904691234', to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+  await runtime.ledger.markStage(
+    callSid,
+    'queuedAt',
+    { queueSkill: options.skill, priority: options.priority ?? 0, greenChannel: (options.priority ?? 0) > 0, commissionerId: options.commissionerId ?? null },
+    options.queuedAt,
+  );
+  await runtime.ledger.update(callSid, { twilioQueueSid: queueSid });
+  if (options.notify !== false) await runtime.routing.callQueued(callSid);
+  return { callSid, queueSid };
+}
+
+/** The agent and call a dequeue request names. */
+export function dequeued(request: RecordedRequest): { callSid: string; agentId: string } {
+  const callSid = /\/Members\/([^/.]+)\.json$/.exec(request.path)![1]!;
+  const url = new URL(String(request.params.Url));
+  return { callSid, agentId: url.searchParams.get('agent')! };
+}
+
+/** Polls until `probe` returns a value. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

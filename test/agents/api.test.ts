@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { createFixedClock } from '../../src/platform/clock.js';
+import type { Runtime } from '../../src/runtime.js';
+import { postSigned } from '../support/twilio.js';
+import { closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+
+const PASSWORD = 'correct horse battery';
+
+/** A browser-like client: keeps the session cookie and sends the CSRF header on writes. */
+function client(baseUrl: string) {
+  let cookie = '';
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' }) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie };
+  };
+  return {
+    request,
+    login: (username: string, password = PASSWORD) => request('POST', '/api/auth/login', { username, password }),
+    get cookie() {
+      return cookie;
+    },
+  };
+}
+
+describe('staff API: sessions, agent state, outcomes, tokens, live events', () => {
+  let mock: TwilioMock;
+  let runtime: Runtime;
+  let url: string;
+  const clock = createFixedClock('2026-03-02T02:00:00Z');
+
+  before(async () => {
+    mock = await startTwilioMock();
+    runtime = await routingRuntime(mock, clock);
+    url = await serveRouting(runtime);
+  });
+  after(async () => {
+    await closeRoutingRuntimes();
+    await mock.close();
+  });
+
+  it('when an agent logs in, then a session cookie that is HttpOnly, SameSite=Strict and Secure, and the API knows them', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    const login = await browser.login(agent);
+    assert.equal(login.status, 200);
+    assert.match(login.setCookie!, /^sid=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Strict$/);
+    const me = await browser.request('GET', '/api/agents/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.user.id, agent);
+    assert.deepEqual(me.body.user.skills, ['cc-general']);
+    assert.equal(me.body.state.state, 'offline');
+  });
+
+  it('when the password is wrong, then 401; after five failures the account is locked even with the right password', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    for (let i = 0; i < 5; i += 1) assert.equal((await browser.login(agent, 'wrong password!')).status, 401);
+    const locked = await browser.login(agent);
+    assert.equal(locked.status, 429);
+    assert.equal(locked.body.error.code, 'rate_limited');
+  });
+
+  it('when logging out, then the session ends and the cookie no longer works', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    await browser.login(agent);
+    const stale = browser.cookie;
+    assert.equal((await browser.request('POST', '/api/auth/logout')).status, 204);
+    const after = await fetch(`${url}/api/agents/me`, { headers: { cookie: stale } });
+    assert.equal(after.status, 401);
+    assert.equal((await browser.login(agent)).status, 200, 'a stale cookie does not stop logging in again');
+  });
+
+  it('when a cookie-authenticated write lacks X-Requested-With, then 403 (CSRF), and login needs it too', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    await browser.login(agent);
+    const forged = await browser.request('PUT', '/api/agents/me/state', { state: 'available' }, {});
+    assert.equal(forged.status, 403);
+    const forgedLogin = await client(url).request('POST', '/api/auth/login', { username: agent, password: PASSWORD }, {});
+    assert.equal(forgedLogin.status, 403);
+  });
+
+  it('when a route needs a role, then no session is 401 and a lower role is 403', async () => {
+    assert.equal((await fetch(`${url}/api/agents/me`)).status, 401);
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    await browser.login(agent);
+    assert.equal((await browser.request('GET', '/api/supervisor/agents')).status, 403);
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
+    const boss = client(url);
+    await boss.login(supervisor);
+    assert.equal((await boss.request('GET', '/api/supervisor/agents')).status, 200);
+  });
+
+  it('when an account is disabled, then its sessions end and it cannot log in', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    await browser.login(agent);
+    await runtime.agents.accounts.disableUser(agent);
+    assert.equal((await browser.request('GET', '/api/agents/me')).status, 401);
+    assert.equal((await client(url).login(agent)).status, 401);
+  });
+
+  it('when the agent sets their state, then it is versioned and logged; a break needs a reason; on-call states are refused', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-estate'] });
+    const browser = client(url);
+    await browser.login(agent);
+    const available = await browser.request('PUT', '/api/agents/me/state', { state: 'available' });
+    assert.equal(available.status, 200);
+    assert.equal(available.body.state.state, 'available');
+    const noReason = await browser.request('PUT', '/api/agents/me/state', { state: 'break' });
+    assert.equal(noReason.status, 422);
+    const wrong = await browser.request('PUT', '/api/agents/me/state', { state: 'on_call' });
+    assert.equal(wrong.status, 422);
+    assert.equal(wrong.body.error.details.fields[0].field, 'state');
+    const onBreak = await browser.request('PUT', '/api/agents/me/state', { state: 'break', reason: 'lunch' });
+    assert.equal(onBreak.body.state.reason, 'lunch');
+    assert.equal(onBreak.body.state.version, available.body.state.version + 1);
+    const { listStateLog } = await import('../../src/agents/agents-repository.js');
+    const log = await listStateLog(runtime.database.db, agent);
+    assert.deepEqual(log.map((row) => [row.fromState, row.toState, row.reason]), [['offline', 'available', null], ['available', 'break', 'lunch']].map(([f, t, r]) => [f, t, r ?? '']));
+  });
+
+  it("when an agent's panel goes silent, then the sweep takes them out of routing", async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-police'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    clock.advance(30_000);
+    assert.ok(!(await runtime.agents.desk.sweepSilentAgents()).includes(agent), 'within the timeout the agent stays');
+    clock.advance(31_000);
+    assert.ok((await runtime.agents.desk.sweepSilentAgents()).includes(agent));
+    const snapshot = await runtime.agents.store.agent(agent);
+    assert.equal(snapshot.state, 'offline');
+    assert.equal(snapshot.reason, 'heartbeat-lost');
+    assert.deepEqual(await runtime.agents.store.available('cc-police'), []);
+  });
+
+  it('when the softphone asks for a token, then a Voice access token for the agent', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const browser = client(url);
+    await browser.login(agent);
+    const token = await browser.request('GET', '/api/agents/me/token');
+    assert.equal(token.status, 200);
+    const payload = JSON.parse(Buffer.from(String(token.body.token).split('.')[1]!, 'base64url').toString('utf8'));
+    assert.equal(payload.grants.identity, agent);
+    assert.deepEqual(payload.grants.voice.incoming, { allow: true });
+    assert.equal(payload.sub, 'AC00000000000000000000000000000000');
+    assert.ok(payload.exp - payload.iat <= 3600);
+  });
+
+  it('when outcomes are posted, then each kind is validated with 422s naming the field, stored once, and linked to call and agent', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const browser = client(url);
+    await browser.login(agent);
+    await browser.request('PUT', '/api/agents/me/state', { state: 'available' });
+    const { callSid } = await queueCall(runtime, { skill: 'cc-fund' });
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+
+    const missing = await browser.request('POST', `/api/calls/${callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-guide', result: 'done', delivery: { method: 'post', address: '尖山区新兴大街1号', postcode: '1550' } });
+    assert.equal(missing.status, 422);
+    assert.deepEqual(missing.body.error.details.fields.map((f: { field: string }) => f.field).sort(), ['delivery.postcode', 'referenceNumber']);
+    const badService = await browser.request('POST', `/api/calls/${callSid}/outcomes/consultation`, { serviceId: 'no-such', topic: 't', question: 'q', answer: 'a', resolution: 'resolved' });
+    assert.equal(badService.status, 422);
+    assert.equal(badService.body.error.details.fields[0].field, 'serviceId');
+    const badKind = await browser.request('POST', `/api/calls/${callSid}/outcomes/nonsense`, {});
+    assert.equal(badKind.status, 404);
+
+    const stored = await browser.request('POST', `/api/calls/${callSid}/outcomes/completed-by-phone`, {
+      serviceId: 'cc-general-guide',
+      referenceNumber: 'SYS-2026-000123',
+      result: '已办结',
+      delivery: { method: 'post', address: '尖山区新兴大街296号', postcode: '155100', trackingNumber: 'EMS1234567890' },
+    });
+    assert.equal(stored.status, 201);
+    assert.equal(stored.body.outcome.kind, 'completed_by_phone');
+    assert.equal(stored.body.outcome.agentId, agent);
+    assert.equal(stored.body.outcome.callSid, callSid);
+    const again = await browser.request('POST', `/api/calls/${callSid}/outcomes/other`, { reason: 'complaint' });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'outcome_exists');
+    const other = createAgent(runtime, { skills: ['cc-fund'] });
+    const stranger = client(url);
+    await stranger.login(await other);
+    assert.equal((await stranger.request('POST', `/api/calls/${callSid}/outcomes/other`, { reason: 'complaint' })).status, 404, 'only the agent who answered records the outcome');
+    const booking = await queueCall(runtime, { skill: 'cc-fund' });
+    const bookingAgent = await createAgent(runtime, { skills: ['cc-fund'] });
+    await runtime.agents.desk.setState(bookingAgent, 'available');
+    await runtime.agents.routing.agentLegStatus(bookingAgent, booking.callSid, 'in-progress');
+    const bookingOutcome = await runtime.agents.outcomes.record(bookingAgent, booking.callSid, 'booking', { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
+    assert.deepEqual(bookingOutcome.details, { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
+  });
+
+  it("when the agent reads their current call, then they see the caller's number and IVR path, and the read is audited", async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-tax'] });
+    const browser = client(url);
+    await browser.login(agent);
+    await browser.request('PUT', '/api/agents/me/state', { state: 'available' });
+    const { callSid } = await queueCall(runtime, { skill: 'cc-tax' });
+    await runtime.ledger.recordStep(callSid, { nodeId: 'main', kind: 'chose', input: '0' });
+    const current = await browser.request('GET', '/api/agents/me/call');
+    assert.equal(current.body.call.from, '+8613904691234');
+    assert.deepEqual(current.body.call.path.map((s: { node: string }) => s.node), ['main']);
+    const { listAudit } = await import('../../src/agents/agents-repository.js');
+    const audit = await listAudit(runtime.database.db, callSid);
+    assert.deepEqual(audit.map((row) => [row.actorId, row.action]), [[agent, 'read-call']]);
+  });
+
+  it('when an agent is on a call and transfers it to another department, then the caller is redirected to that queue with their original place', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-enterprise'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await queueCall(runtime, { skill: 'cc-enterprise', queuedAt: new Date('2026-03-02T01:20:00Z') });
+    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    const browser = client(url);
+    await browser.login(agent);
+    const transfer = await browser.request('POST', `/api/agents/me/calls/${call.callSid}/transfer`, { department: 'cc-green' });
+    assert.equal(transfer.status, 200, JSON.stringify(transfer.body));
+    const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
+    assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&queue=cc-green$/);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    const target = await createAgent(runtime, { skills: ['cc-green'] });
+    await runtime.agents.desk.setState(target, 'available');
+    const enqueue = await postSigned(url, `/twilio/voice/agents/transfer-enqueue?call=${call.callSid}&queue=cc-green`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
+    assert.match(enqueue.body, /<Enqueue [^>]+>cc-green<\/Enqueue>/);
+    const before = mock.dequeues().length;
+    await postSigned(url, `/twilio/voice/agents/queue-wait?call=${call.callSid}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU11111111111111111111111111111111' });
+    const offer = mock.dequeues().slice(before)[0];
+    assert.equal(offer?.path.includes('/Queues/QU11111111111111111111111111111111/Members/'), true);
+    assert.match(String(offer?.params.Url), new RegExp(`agent=${target}`));
+    assert.equal((await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(), '2026-03-02T01:20:00.000Z');
+  });
+
+  it('when a supervisor listens to the live stream, then agent state changes arrive through Redis', async () => {
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
+    const boss = client(url);
+    await boss.login(supervisor);
+    const controller = new AbortController();
+    const response = await fetch(`${url}/api/agents/events`, { headers: { cookie: boss.cookie }, signal: controller.signal });
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    setTimeout(() => void runtime.agents.desk.setState(agent, 'available'), 100);
+    await eventually(async () => {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      return text.includes(`"agentId":"${agent}"`) && text.includes('"state":"available"');
+    }, 'an agent-state event');
+    controller.abort();
+    assert.match(text, /event: agent-state\ndata: \{"type":"agent-state","agentId":"[^"]+","state":"available"/);
+  });
+});
