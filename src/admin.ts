@@ -1,3 +1,4 @@
+import { bookingCommands } from './booking/booking-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
@@ -8,6 +9,7 @@ import type { AdminCommand } from './platform/admin-command.js';
  */
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
+  ...bookingCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
+import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
@@ -39,12 +41,15 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
+  voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, logger }));
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
   app.use('/twilio/voice', voice);
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
+  api.use(authenticate([runtime.booking.apiKeys.authenticator()]));
   api.use(createCatalogueRoutes(runtime.catalogue));
+  api.use(createBookingRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);

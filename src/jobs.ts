@@ -1,3 +1,4 @@
+import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallJobs } from './calls/index.js';
 import type { JobDefinition } from './platform/queues.js';
 import { startWorkers } from './platform/queues.js';
@@ -6,7 +7,10 @@ import type { Runtime } from './runtime.js';
 
 /** Every component's job processors. */
 export function jobDefinitions(runtime: Runtime): JobDefinition[] {
-  return [...createCallJobs(runtime.ledger)];
+  return [
+    ...createCallJobs(runtime.ledger),
+    ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
+  ];
 }
 
 /** Starts the workers and the periodic jobs; only the worker role calls this. */
@@ -14,6 +18,7 @@ export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<vo
   const connection = createRedis(runtime.config.redisUrl, runtime.logger, { forWorker: true, name: 'worker' });
   const workers = startWorkers(jobDefinitions(runtime), connection, runtime.config.redisPrefix, runtime.logger);
   await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
+  await scheduleBookingJobs(runtime.queues, runtime.config);
   runtime.logger.info({ queues: workers.workers.map((w) => w.name) }, 'worker started');
   return {
     async close() {

@@ -1,3 +1,4 @@
+import { createBooking, type Booking } from './booking/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
@@ -24,6 +25,8 @@ export interface Runtime {
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
   calendar: WorkCalendar;
+  /** The shared slot calendar: bookings, capacity, channel API keys. */
+  booking: Booking;
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   readiness: ReadinessCheck[];
@@ -63,6 +66,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
+  const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, logger });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
@@ -81,6 +85,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     menus,
     ledger,
     calendar,
+    booking,
     routing: { callQueued: async () => undefined, callLeftQueue: async () => undefined },
     readiness,
     async close() {
