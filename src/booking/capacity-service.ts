@@ -69,7 +69,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
    * flagged for follow-up, never deleted.
    */
   async function applyCapacity(slot: SlotRow, target: number, closed: boolean): Promise<{ changed: boolean; flagged: number; holdsReleased: number }> {
-    if (slot.capacity === target && slot.closed === closed && slot.overflow === Math.max(slot.booked - target, 0)) return { changed: false, flagged: 0, holdsReleased: 0 };
+    const unchanged = slot.capacity === target && slot.closed === closed && slot.overflow === Math.max(slot.booked - target, 0) && slot.phoneReserved === phoneReserve(target, settings.phoneShare);
+    if (unchanged) return { changed: false, flagged: 0, holdsReleased: 0 };
     return db.transaction(async (tx) => {
       const locked = (await slots.lockSlot(tx, slot.id))!;
       const now = clock.now();

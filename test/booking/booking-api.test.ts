@@ -15,6 +15,9 @@ describe('booking API', () => {
     wechatKey = (await runtime.booking.apiKeys.create('wechat', '双营通')).key;
   });
 
+  // Each runtime holds a pool of connections: give them back before the next file's.
+  after(() => runtime.close());
+
   it('when 200 clients book the same slot of capacity 5 at once, then exactly 5 bookings and 195 clear 409s', async function () {
     this.timeout(60_000);
     const slot = await firstSlot(runtime, 'cc-fund-withdraw', '2026-12-01');

@@ -66,6 +66,9 @@ describe('IVR self-service booking', () => {
     ({ runtime, url } = await startBookingRuntime());
   });
 
+  // Each runtime holds a pool of connections: give them back before the next file's.
+  after(() => runtime.close());
+
   it('when a caller chooses a service, a day and the morning, keys the ID number and confirms, then a booking with channel ivr and a queued SMS', async () => {
     const mobile = `+86${buildMobile()}`;
     const caller = buildCaller(url, mobile);
@@ -133,6 +136,7 @@ describe('IVR self-service booking', () => {
       await runtime.booking.service.cancel(made.id, { channel: 'web', id: 'test', label: 'test' });
       await sms.process({ bookingId: made.id, kind: 'reminder', slotId: made.slotId } as never, undefined as never);
       assert.equal(recorder.requests.length, 1, 'no reminder for a cancelled booking');
+      await worker.close();
     } finally {
       await recorder.close();
     }
