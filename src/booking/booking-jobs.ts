@@ -17,7 +17,7 @@ declare module '../platform/queues.js' {
     'booking-hold-expiry': { holdId: string };
     /** Periodic: expired holds the delayed jobs missed, no-shows, old idempotency keys. */
     'booking-sweep': Record<string, never>;
-    /** Daily at BOOKING_RELEASE_TIME: releases the next day of slots and reconciles capacity. */
+    /** Daily at BOOKING_RELEASE_TIME (and every 10 minutes): releases slots up to the horizon and reconciles capacity. */
     'booking-release': Record<string, never>;
   }
 }
@@ -71,13 +71,16 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
 }
 
 /**
- * Registers the periodic booking jobs (idempotent): the sweeper every minute and the daily
- * release at BOOKING_RELEASE_TIME in Asia/Shanghai, plus one release now so a fresh
- * deployment has slots at once.
+ * Registers the periodic booking jobs (idempotent): the sweeper every minute, the daily
+ * release at BOOKING_RELEASE_TIME in Asia/Shanghai, the same release every 10 minutes to
+ * reconcile existing slots with hall closures entered in the calendar (their bookings are
+ * flagged), plus one release now so a fresh deployment has slots at once.
  */
 export async function scheduleBookingJobs(queues: Queues, config: Config): Promise<void> {
   const [hour, minute] = config.booking.releaseTime.split(':').map(Number) as [number, number];
   await queues.get('booking-sweep').upsertJobScheduler('booking-sweep', { every: 60_000 }, { name: 'booking-sweep', data: {} });
   await queues.get('booking-release').upsertJobScheduler('booking-release', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'booking-release', data: {} });
+  // Between releases, the same idempotent job applies closures and holidays entered in the calendar to existing slots.
+  await queues.get('booking-release').upsertJobScheduler('booking-reconcile', { every: 10 * 60_000 }, { name: 'booking-release', data: {} });
   await queues.add('booking-release', {}, { jobId: `booking-release-start-${new Date().toISOString().slice(0, 13)}` });
 }
