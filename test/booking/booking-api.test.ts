@@ -181,7 +181,17 @@ describe('booking API', () => {
     assert.equal(cancel.status, 409);
     assert.equal(cancel.body.error.code, 'not_cancellable');
 
-    const later = await firstSlot(runtime, 'cc-estate-query', '2026-12-04');
+    const first = await firstSlot(runtime, 'cc-estate-query', '2026-12-03');
+    const moving = await api(url, 'POST', '/api/bookings', { key: webKey, idempotencyKey: 'move-2', body: buildBookingBody({ slotId: first.id }) });
+    const sms = runtime.queues.get('booking-sms');
+    assert.ok(await sms.getJob(`booking-reminder-${moving.body.id}-${first.id}`));
+    const target = await firstSlot(runtime, 'cc-estate-query', '2026-12-04');
+    await api(url, 'POST', `/api/bookings/${moving.body.id}/reschedule`, { key: webKey, body: { slotId: target.id } });
+    assert.equal(await sms.getJob(`booking-reminder-${moving.body.id}-${first.id}`), undefined, 'the old reminder is removed');
+    assert.ok(await sms.getJob(`booking-reminder-${moving.body.id}-${target.id}`), 'a reminder for the new slot');
+    assert.ok(await sms.getJob(`booking-sms-rescheduled-${moving.body.id}-${target.id}`), 'a rescheduling SMS');
+
+    const later = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-estate-query', fromDay: '2026-12-04', toDay: '2026-12-04' }))[1]!;
     const second = await api(url, 'POST', '/api/bookings', { key: webKey, idempotencyKey: 'cancel-1', body: buildBookingBody({ slotId: later.id }) });
     const reminderId = `booking-reminder-${second.body.id}-${later.id}`;
     const reminder = await runtime.queues.get('booking-sms').getJob(reminderId);

@@ -58,6 +58,21 @@ describe('slot capacity', () => {
     assert.deepEqual([after.booked, after.phoneBooked], [9, 1]);
   });
 
+  it('when the slot is less than BOOKING_PHONE_SHARE_HOURS away, then its phone share opens to every channel', async () => {
+    const slot = (await slotsOf(runtime, 'vo-vio-handle', '2026-12-03'))[1]!;
+    for (let i = 0; i < 8; i += 1) await bookPerson(runtime, slot.id, web);
+    await assert.rejects(bookPerson(runtime, slot.id, web), { code: 'slot_full' });
+    const clock = runtime.clock as ReturnType<typeof createFixedClock>;
+    clock.set('2026-12-02T09:30:00+08:00'); // 23.5 hours before 09:00 on 3 December
+    try {
+      const last = await bookPerson(runtime, slot.id, wechat);
+      assert.equal(last.channel, 'wechat');
+      await assert.rejects(bookPerson(runtime, slot.id, agent), { code: 'slot_full' });
+    } finally {
+      clock.set('2026-11-30T09:00:00+08:00');
+    }
+  });
+
   it('when staff lower capacity, then bookings that no longer fit are flagged, never dropped, and fit again when it is restored', async () => {
     const slot = (await slotsOf(runtime, 'vo-lic-renew', '2026-12-02'))[0]!;
     assert.equal(slot.capacity, 6);

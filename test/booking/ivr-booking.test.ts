@@ -173,6 +173,25 @@ describe('IVR self-service booking', () => {
     assert.match(again, /请选择日期/);
   });
 
+  it('when the caller already holds a booking for that service that day, then it is said clearly and the caller may choose again', async () => {
+    const idNumber = buildIdNumber();
+    const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-general-credit', fromDay: '2026-12-03', toDay: '2026-12-03' })).at(-1)!;
+    await runtime.booking.service.createBooking({ slotId: slot.id, name: '冯二', phone: `+86${buildMobile()}`, identity: { idNumber } }, { channel: 'web', id: 'k', label: 'channel:k' }, 'ivr-dup');
+    const caller = buildCaller(url, `+86${buildMobile()}`);
+    await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+    for (const keys of ['2', '3', '1', idNumber]) await caller.press(keys);
+    const twiml = await caller.press('1');
+    assert.match(twiml, /您当天已经预约过这项业务/);
+    assert.match(twiml, /重新选择日期请按1，转人工服务请按0/);
+  });
+
+  it('when a booking URL names no booking node, then the caller hears an apology with status 200, never a 5xx', async () => {
+    const response = await postSigned(url, '/twilio/voice/booking/start?menu=citizen-centre&node=main', { CallSid: buildCallSid(), From: '+8613904691234', To: HOTLINE });
+    assert.equal(response.status, 200);
+    await expectValidTwiml(response.body);
+    assert.match(response.body, /非常抱歉/);
+  });
+
   it('when a caller looks up a booking by code and confirms, then it is cancelled and the call counts as self-served', async () => {
     const mobile = `+86${buildMobile()}`;
     const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-tax-invoice', fromDay: '2026-12-03', toDay: '2026-12-03' }))[0]!;
