@@ -16,6 +16,8 @@ import type { BookingRow } from './booking-repository.js';
 import type { BookingChannel } from './booking-tables.js';
 import { toBookingView, type BookingView } from './booking-views.js';
 import { syncFlags } from './flag-sync.js';
+import { createHoldService } from './hold-service.js';
+import { createPlaceRules } from './place-rules.js';
 import * as slots from './slot-repository.js';
 import type { HoldRow, SlotRow } from './slot-repository.js';
 
@@ -68,17 +70,10 @@ export function createBookingService(deps: BookingServiceDeps) {
   const { db, catalogue, clock, config, queues, notifier } = deps;
   const settings = config.booking;
   const log = deps.logger.child({ component: 'booking' });
+  const { placeRequest, noPlace } = createPlaceRules(clock, settings.phoneShareHours);
+  const holds = createHoldService({ db, clock, queues, placeRequest, noPlace, holdMinutes: settings.holdMinutes, logger: log });
 
-  const placeRequest = (slotId: number, channel: BookingChannel) => ({ slotId, channel, now: clock.now(), phoneShareHours: settings.phoneShareHours });
 
-  /** Why a slot has no place for this request: 422 for a slot one cannot book, 409 when it is full. */
-  async function noPlace(tx: Executor, slotId: number): Promise<never> {
-    const slot = await slots.findSlot(tx, slotId);
-    if (!slot) throw invalidField('slotId', 'not_found', `no slot ${slotId}`);
-    if (slot.startsAt.getTime() <= clock.now().getTime()) throw invalidField('slotId', 'past', 'the slot has already begun');
-    if (slot.closed || slot.capacity === 0) throw invalidField('slotId', 'closed', 'the hall does not receive citizens in this slot');
-    throw conflict('slot_full', 'the slot is fully booked', { slotId });
-  }
 
   /** Refuses a person under the no-show rule: `blockAfter` no-shows within `windowDays` suspend phone and online booking. */
   async function assertNotSuspended(tx: Executor, idHash: string, channel: BookingChannel): Promise<void> {
@@ -197,54 +192,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       return { status: 201, body: result.body, replayed: false, booking: result.booking };
     },
 
-    /** Holds a place for `holdMinutes`; the place comes back by itself when the hold expires. */
-    async createHold(slotId: number, actor: Actor): Promise<HoldRow> {
-      const hold = await db.transaction(async (tx) => {
-        if (!(await slots.holdPlace(tx, placeRequest(slotId, actor.channel)))) await noPlace(tx, slotId);
-        const now = clock.now();
-        return slots.insertHold(tx, { slotId, channel: actor.channel, holder: actor.id, expiresAt: new Date(now.getTime() + settings.holdMinutes * 60_000), createdAt: now });
-      });
-      try {
-        // A second after the expiry, so the job never finds the hold still valid; the sweeper is the safety net.
-        await queues.add('booking-hold-expiry', { holdId: hold.id }, { jobId: `hold-expiry-${hold.id}`, delay: settings.holdMinutes * 60_000 + 1000 });
-      } catch (error) {
-        log.warn({ holdId: hold.id, err: (error as Error).message }, 'could not queue the hold expiry; the sweeper will release it');
-      }
-      return hold;
-    },
-
-    /** Ends a hold whose time is up and gives its place back; false when it had already ended. */
-    async expireHold(holdId: string): Promise<boolean> {
-      return db.transaction(async (tx) => {
-        const hold = await slots.endHold(tx, holdId, 'expired', clock.now());
-        if (hold) await slots.releaseHeldPlace(tx, hold.slotId, hold.channel);
-        return Boolean(hold);
-      });
-    },
-
-    /** Lets a hold go before it expires (the caller changed their mind). */
-    async releaseHold(holdId: string, actor: Actor): Promise<boolean> {
-      return db.transaction(async (tx) => {
-        const existing = await slots.findHold(tx, holdId);
-        if (!existing || existing.holder !== actor.id) throw new NotFoundError(`no hold ${holdId}`);
-        const hold = await slots.endHold(tx, holdId, 'released', clock.now());
-        if (hold) await slots.releaseHeldPlace(tx, hold.slotId, hold.channel);
-        return Boolean(hold);
-      });
-    },
-
-    findHold: (holdId: string) => slots.findHold(db, holdId),
-
-    /** Keeps the ID number an IVR caller keyed, as hash and masked form, on their hold. */
-    setHoldIdentity: (holdId: string, identity: StoredIdNumber) => slots.setHoldIdentity(db, holdId, identity),
-
-    /** Expires every hold whose time is up (the sweeper, behind the delayed jobs). */
-    async sweepExpiredHolds(): Promise<number> {
-      const ids = await slots.listExpiredHolds(db, clock.now(), 500);
-      let expired = 0;
-      for (const id of ids) if (await this.expireHold(id)) expired += 1;
-      return expired;
-    },
+    ...holds,
 
     findBooking: (id: string) => repo.findBooking(db, id),
     findBookingByCode: (code: string) => repo.findBookingByCode(db, code),
