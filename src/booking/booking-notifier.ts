@@ -53,16 +53,13 @@ export function createBookingNotifier(deps: { queues: Queues; clock: Clock; logg
 
   return {
     async booked(booking) {
-      await send('confirmation', booking);
-      await scheduleReminder(booking);
+      await Promise.all([send('confirmation', booking), scheduleReminder(booking)]);
     },
     async cancelled(booking) {
       await removeReminder(booking.id, booking.slotId);
     },
     async rescheduled(booking, previousSlotId) {
-      await removeReminder(booking.id, previousSlotId);
-      await send('rescheduled', booking);
-      await scheduleReminder(booking);
+      await Promise.all([removeReminder(booking.id, previousSlotId), send('rescheduled', booking), scheduleReminder(booking)]);
     },
     noShow: (booking, kind) => send(kind, booking),
   };

@@ -21,7 +21,7 @@ export interface HoldServiceDeps extends PlaceRules {
 export function createHoldService(deps: HoldServiceDeps) {
   const { db, clock, queues, placeRequest, noPlace, holdMinutes } = deps;
   const log = deps.logger;
-  return {
+  const service = {
     /** Holds a place for `holdMinutes`; the place comes back by itself when the hold expires. */
     async createHold(slotId: number, actor: Actor): Promise<HoldRow> {
       const hold = await db.transaction(async (tx) => {
@@ -67,10 +67,11 @@ export function createHoldService(deps: HoldServiceDeps) {
     async sweepExpiredHolds(): Promise<number> {
       const ids = await slots.listExpiredHolds(db, clock.now(), 500);
       let expired = 0;
-      for (const id of ids) if (await this.expireHold(id)) expired += 1;
+      for (const id of ids) if (await service.expireHold(id)) expired += 1;
       return expired;
     },
   };
+  return service;
 }
 
 /** The hold use cases. */
