@@ -68,8 +68,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
    * transaction: holds beyond it are released, bookings beyond it become overflow and are
    * flagged for follow-up, never deleted.
    */
-  async function applyCapacity(slot: SlotRow, target: number, closed: boolean): Promise<{ changed: boolean; flagged: number; holdsReleased: number }> {
-    const unchanged = slot.capacity === target && slot.closed === closed && slot.overflow === Math.max(slot.booked - target, 0) && slot.phoneReserved === phoneReserve(target, settings.phoneShare);
+  async function applyCapacity(slot: SlotRow, base: number, target: number, closed: boolean): Promise<{ changed: boolean; flagged: number; holdsReleased: number }> {
+    const unchanged = slot.baseCapacity === base && slot.capacity === target && slot.closed === closed && slot.overflow === Math.max(slot.booked - target, 0) && slot.phoneReserved === phoneReserve(target, settings.phoneShare);
     if (unchanged) return { changed: false, flagged: 0, holdsReleased: 0 };
     return db.transaction(async (tx) => {
       const locked = (await slots.lockSlot(tx, slot.id))!;
@@ -80,7 +80,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       for (const hold of excess) {
         if (await slots.endHold(tx, hold.id, 'released', now)) await slots.releaseHeldPlace(tx, locked.id, hold.channel);
       }
-      const values = { capacity: target, phoneReserved: phoneReserve(target, settings.phoneShare), overflow, closed };
+      const values = { baseCapacity: base, capacity: target, phoneReserved: phoneReserve(target, settings.phoneShare), overflow, closed };
       await slots.updateSlotCapacity(tx, locked.id, values);
       const flags = await syncFlags(tx, { ...locked, ...values }, now);
       return { changed: true, flagged: flags.flagged, holdsReleased: excess.length };
@@ -88,10 +88,10 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   }
 
   /**
-   * Brings the future slots of a hall between two local dates in line with the calendar
-   * (closures, holidays) and the staff limits. Called by the daily release, after every
-   * capacity change, and by `capacity:reconcile` after a hall closure is entered in the
-   * calendar. Returns what changed.
+   * Brings the future slots of a hall between two local dates in line with the catalogue
+   * (counters and minutes), the calendar (closures, holidays) and the staff limits. Called
+   * by the release job (daily and every 10 minutes), after every capacity change, and by
+   * `capacity:reconcile` after a hall closure is entered in the calendar. Returns what changed.
    */
   async function reconcileCapacity(hallId: string, from: string, to: string): Promise<ReconcileResult> {
     assertRange(from, to);
@@ -100,7 +100,10 @@ export function createCapacityService(deps: CapacityServiceDeps) {
     const result: ReconcileResult = { slots: rows.length, changed: 0, flagged: 0, holdsReleased: 0 };
     for (const slot of rows) {
       const open = hallOpen(hallId, slot.day);
-      const applied = await applyCapacity(slot, limitedCapacity(slot.baseCapacity, percentsFor(limits, slot.serviceId, slot.day), open), !open);
+      // Counters or minutes changed in the catalogue (or the service stopped taking bookings) reach existing slots too.
+      const place = catalogue.service(slot.serviceId);
+      const base = place?.service.bookable ? slotCapacity(place.hall, place.service) : 0;
+      const applied = await applyCapacity(slot, base, limitedCapacity(base, percentsFor(limits, slot.serviceId, slot.day), open), !open);
       if (applied.changed) result.changed += 1;
       result.flagged += applied.flagged;
       result.holdsReleased += applied.holdsReleased;

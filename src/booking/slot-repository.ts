@@ -117,7 +117,7 @@ export async function lockSlot(db: Executor, id: number): Promise<SlotRow | unde
   return row;
 }
 
-export async function updateSlotCapacity(db: Executor, id: number, values: Pick<SlotRow, 'capacity' | 'phoneReserved' | 'overflow' | 'closed'>): Promise<void> {
+export async function updateSlotCapacity(db: Executor, id: number, values: Pick<SlotRow, 'baseCapacity' | 'capacity' | 'phoneReserved' | 'overflow' | 'closed'>): Promise<void> {
   await db.update(bookingSlots).set(values).where(eq(bookingSlots.id, id));
 }
 
