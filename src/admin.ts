@@ -1,4 +1,5 @@
 import { agentCommands } from './agents/index.js';
+import { bookingCommands } from './booking/booking-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { reportCommands } from './reports/index.js';
 import { configOrExit } from './process.js';
@@ -12,6 +13,7 @@ const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
   ...reportCommands,
   ...agentCommands,
+  ...bookingCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);

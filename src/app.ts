@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
+import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
@@ -43,15 +44,17 @@ export function createApp(runtime: Runtime): Express {
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
+  voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, logger }));
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
   app.use('/twilio/voice', voice);
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use(authenticate([runtime.agents.accounts.authenticator]));
+  api.use(authenticate([runtime.agents.accounts.authenticator, runtime.booking.apiKeys.authenticator()]));
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
+  api.use(createBookingRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);

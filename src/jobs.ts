@@ -1,4 +1,5 @@
 import { createAgentJobs, scheduleAgentJobs } from './agents/index.js';
+import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallJobs } from './calls/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
 import type { JobDefinition } from './platform/queues.js';
@@ -8,8 +9,12 @@ import type { Runtime } from './runtime.js';
 
 /** Every component's job processors. */
 export function jobDefinitions(runtime: Runtime): JobDefinition[] {
-  return [...createCallJobs(runtime.ledger), ...createReportJobs(runtime.reports, runtime.ledger)];
-  return [...createCallJobs(runtime.ledger), ...createAgentJobs(runtime.agents)];
+  return [
+    ...createCallJobs(runtime.ledger),
+    ...createReportJobs(runtime.reports, runtime.ledger),
+    ...createAgentJobs(runtime.agents),
+    ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
+  ];
 }
 
 /** Starts the workers and the periodic jobs; only the worker role calls this. */
@@ -19,6 +24,7 @@ export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<vo
   await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
   await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
   await scheduleAgentJobs(runtime.agents);
+  await scheduleBookingJobs(runtime.queues, runtime.config);
   runtime.logger.info({ queues: workers.workers.map((w) => w.name) }, 'worker started');
   return {
     async close() {

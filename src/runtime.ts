@@ -1,4 +1,5 @@
 import { createAgents, type Agents } from './agents/index.js';
+import { createBooking, type Booking } from './booking/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
@@ -26,6 +27,8 @@ export interface Runtime {
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
   calendar: WorkCalendar;
+  /** The shared slot calendar: bookings, capacity, channel API keys. */
+  booking: Booking;
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   reports: ReportsService;
@@ -69,6 +72,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger });
+  const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, logger });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
@@ -90,6 +94,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
     agents,
+    booking,
     readiness,
     async close() {
       await agents.close();

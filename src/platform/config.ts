@@ -4,6 +4,9 @@ const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 /** Auth token used in development and by the in-repo caller simulator; never valid in production. */
 export const DEV_AUTH_TOKEN = 'dev-auth-token-for-local-calls-only';
 
+/** Key of the ID-number hash outside production; never used with NODE_ENV=production. */
+const DEV_ID_HASH_KEY = 'dev-id-hash-key-for-local-bookings-only';
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -68,6 +71,30 @@ export const envSchema = z.object({
   CALLBACK_RETRY_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
   /** Outbound calls started per second (Twilio's default limit is 1). Default 1. */
   OUTBOUND_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
+  /** Key of the HMAC that stores ID numbers as a keyed hash. Required with NODE_ENV=production (at least 32 characters). */
+  BOOKING_ID_HASH_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Minutes a hold keeps a place while an agent confirms. Default 5. */
+  BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  /** Working days ahead that slots are released for. Default 14. */
+  BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Share of each slot kept for the phone channels (agents and IVR), 0 to 1. Default 0.2. */
+  BOOKING_PHONE_SHARE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Hours before a slot when its phone share opens to every channel. Default 24. */
+  BOOKING_PHONE_SHARE_HOURS: z.coerce.number().int().min(0).max(24 * 14).default(24),
+  /** Local time (Asia/Shanghai, HH:mm) when the daily job releases the next day of slots. Default 08:00. */
+  BOOKING_RELEASE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('08:00'),
+  /** Local hour of the reminder SMS on the day before a booking. Default 18. */
+  BOOKING_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(18),
+  /** Minutes after a slot ends before an unchecked booking is marked a no-show. Default 30. */
+  BOOKING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  /** No-show rule, as warn/block/windowDays/blockDays: a warning SMS from the warn-th no-show; no phone or online booking for blockDays after block no-shows within windowDays. Default 1/3/30/30. */
+  BOOKING_NO_SHOW_RULE: z.string().regex(/^\d+\/\d+\/\d+\/\d+$/, 'must be warn/block/windowDays/blockDays, e.g. 1/3/30/30').default('1/3/30/30'),
+  /** Sender of booking SMS (an E.164 number). Unset: the hotline the booking was made on, or the hall's first hotline. */
+  SMS_FROM: optionalString,
+  /** A Twilio Messaging Service SID to send booking SMS through instead of a From number. */
+  SMS_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits').optional()),
+  /** Upper bound on booking SMS sent per second across all workers. Default 10. */
+  SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -107,6 +134,22 @@ export interface Config {
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string };
+  readonly booking: {
+    readonly idHashKey: string;
+    readonly holdMinutes: number;
+    readonly horizonDays: number;
+    readonly phoneShare: number;
+    readonly phoneShareHours: number;
+    readonly releaseTime: string;
+    readonly reminderHour: number;
+    readonly noShowGraceMinutes: number;
+    readonly noShowRule: { readonly warnAfter: number; readonly blockAfter: number; readonly windowDays: number; readonly blockDays: number };
+  };
+  readonly sms: {
+    readonly from: string | undefined;
+    readonly messagingServiceSid: string | undefined;
+    readonly ratePerSecond: number;
+  };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
 }
@@ -118,7 +161,7 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment once. A bad or missing value throws a {@link ConfigError} naming the
- * variable; with NODE_ENV=production the Twilio credentials and PUBLIC_BASE_URL are required.
+ * variable; with NODE_ENV=production the Twilio credentials, PUBLIC_BASE_URL and BOOKING_ID_HASH_KEY are required.
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
@@ -129,7 +172,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const missing = production
-    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const).filter((name) => !env[name])
+    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name])
     : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
@@ -138,6 +181,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!env.TWILIO_ACCOUNT_SID) developmentDefaults.push('TWILIO_ACCOUNT_SID');
   if (!env.TWILIO_AUTH_TOKEN) developmentDefaults.push('TWILIO_AUTH_TOKEN');
   if (!env.PUBLIC_BASE_URL) developmentDefaults.push('PUBLIC_BASE_URL');
+  const [warnAfter, blockAfter, windowDays, blockDays] = env.BOOKING_NO_SHOW_RULE.split('/').map(Number) as [number, number, number, number];
   return deepFreeze({
     env: env.NODE_ENV,
     port: env.PORT,
@@ -175,6 +219,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT },
+    booking: {
+      idHashKey: env.BOOKING_ID_HASH_KEY ?? DEV_ID_HASH_KEY,
+      holdMinutes: env.BOOKING_HOLD_MINUTES,
+      horizonDays: env.BOOKING_HORIZON_DAYS,
+      phoneShare: env.BOOKING_PHONE_SHARE,
+      phoneShareHours: env.BOOKING_PHONE_SHARE_HOURS,
+      releaseTime: env.BOOKING_RELEASE_TIME,
+      reminderHour: env.BOOKING_REMINDER_HOUR,
+      noShowGraceMinutes: env.BOOKING_NO_SHOW_GRACE_MINUTES,
+      noShowRule: { warnAfter, blockAfter, windowDays, blockDays },
+    },
+    sms: {
+      from: env.SMS_FROM,
+      messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
+      ratePerSecond: env.SMS_RATE_PER_SECOND,
+    },
     developmentDefaults,
   });
 }

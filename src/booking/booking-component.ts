@@ -1,0 +1,30 @@
+import type { WorkCalendar } from '../calendar/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { Queues } from '../platform/queues.js';
+import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
+import { createBookingNotifier, type BookingNotifier } from './booking-notifier.js';
+import { createBookingService, type BookingService } from './booking-service.js';
+import { createCapacityService, type CapacityService } from './capacity-service.js';
+
+/** The booking component as the runtime holds it. */
+export interface Booking {
+  service: BookingService;
+  capacity: CapacityService;
+  apiKeys: ApiKeyService;
+  notifier: BookingNotifier;
+}
+
+/** Builds the booking component from the platform's dependencies. */
+export function createBooking(deps: { db: Database; catalogue: Catalogue; calendar: WorkCalendar; clock: Clock; config: Config; queues: Queues; logger: Logger }): Booking {
+  const notifier = createBookingNotifier({ queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour });
+  return {
+    service: createBookingService({ ...deps, notifier }),
+    capacity: createCapacityService(deps),
+    apiKeys: createApiKeyService(deps),
+    notifier,
+  };
+}

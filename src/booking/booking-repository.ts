@@ -1,0 +1,144 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../platform/db.js';
+import { instant } from './sql-time.js';
+import { apiKeys, bookingEvents, bookings, idempotencyKeys, PLACE_STATUSES } from './booking-tables.js';
+
+export type BookingRow = typeof bookings.$inferSelect;
+export type NewBooking = typeof bookings.$inferInsert;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
+
+const ACTIVE = ['confirmed', 'checked_in'] as const;
+
+/** Inserts a booking unless its code is taken (then undefined: draw another code). */
+export async function insertBooking(db: Executor, booking: NewBooking): Promise<BookingRow | undefined> {
+  const [row] = await db.insert(bookings).values(booking).onConflictDoNothing({ target: bookings.code }).returning();
+  return row;
+}
+
+export async function findBooking(db: Executor, id: string): Promise<BookingRow | undefined> {
+  const [row] = await db.select().from(bookings).where(eq(bookings.id, id));
+  return row;
+}
+
+export async function findBookingByCode(db: Executor, code: string): Promise<BookingRow | undefined> {
+  const [row] = await db.select().from(bookings).where(eq(bookings.code, code));
+  return row;
+}
+
+/** Locks a booking row for a change of status or slot. */
+export async function lockBooking(db: Executor, id: string): Promise<BookingRow | undefined> {
+  const [row] = await db.select().from(bookings).where(eq(bookings.id, id)).for('update');
+  return row;
+}
+
+/** Upcoming active bookings made with a phone number, soonest first. */
+export async function listUpcomingByPhone(db: Executor, phone: string, now: Date, limit: number): Promise<BookingRow[]> {
+  return db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.phone, phone), eq(bookings.status, 'confirmed'), sql`${bookings.startsAt} > ${instant(now)}`))
+    .orderBy(asc(bookings.startsAt))
+    .limit(limit);
+}
+
+export async function updateBooking(db: Executor, id: string, values: Partial<NewBooking>): Promise<BookingRow> {
+  const [row] = await db.update(bookings).set(values).where(eq(bookings.id, id)).returning();
+  return row!;
+}
+
+/** Times of a person's no-shows since `since`, newest first. */
+export async function listNoShowTimes(db: Executor, idHash: string, since: Date): Promise<Date[]> {
+  const rows = await db
+    .select({ at: bookings.noShowAt })
+    .from(bookings)
+    .where(and(eq(bookings.idHash, idHash), eq(bookings.status, 'no_show'), isNotNull(bookings.noShowAt), gte(bookings.noShowAt, since)))
+    .orderBy(desc(bookings.noShowAt));
+  return rows.map((r) => r.at!);
+}
+
+/** Marks confirmed bookings whose slot ended before `endedBefore` as no-shows; returns them. */
+export async function markNoShows(db: Executor, endedBefore: Date, now: Date, limit: number): Promise<BookingRow[]> {
+  const due = db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.status, 'confirmed'), lt(bookings.endsAt, endedBefore)))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db.update(bookings).set({ status: 'no_show', noShowAt: now }).where(inArray(bookings.id, due)).returning();
+}
+
+/** Active bookings of a slot in the order they were made. */
+export async function listSlotBookings(db: Executor, slotId: number): Promise<BookingRow[]> {
+  return db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.slotId, slotId), inArray(bookings.status, [...PLACE_STATUSES])))
+    .orderBy(asc(bookings.createdAt), asc(bookings.id));
+}
+
+export async function setFlag(db: Executor, ids: string[], flag: NonNullable<BookingRow['flag']>, at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(bookings).set({ flag, flaggedAt: at, flagResolvedAt: null }).where(inArray(bookings.id, ids));
+}
+
+export async function resolveFlags(db: Executor, ids: string[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(bookings).set({ flagResolvedAt: at }).where(inArray(bookings.id, ids));
+}
+
+/** Bookings flagged for follow-up and not yet resolved, by hall (or all), oldest first. */
+export async function listFlagged(db: Executor, hallId?: string): Promise<BookingRow[]> {
+  return db
+    .select()
+    .from(bookings)
+    .where(and(isNotNull(bookings.flag), isNull(bookings.flagResolvedAt), inArray(bookings.status, [...ACTIVE]), hallId ? eq(bookings.hallId, hallId) : undefined))
+    .orderBy(asc(bookings.startsAt));
+}
+
+export async function insertEvent(db: Executor, event: Omit<typeof bookingEvents.$inferInsert, 'id'>): Promise<void> {
+  await db.insert(bookingEvents).values(event);
+}
+
+export async function listEvents(db: Executor, bookingId: string): Promise<Array<typeof bookingEvents.$inferSelect>> {
+  return db.select().from(bookingEvents).where(eq(bookingEvents.bookingId, bookingId)).orderBy(asc(bookingEvents.id));
+}
+
+export async function insertApiKey(db: Executor, key: { channel: ApiKeyRow['channel']; name: string; keyHash: string }): Promise<ApiKeyRow> {
+  const [row] = await db.insert(apiKeys).values(key).returning();
+  return row!;
+}
+
+export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
+export async function revokeApiKey(db: Executor, id: string, at: Date): Promise<boolean> {
+  const rows = await db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  return rows.length > 0;
+}
+
+export async function listApiKeys(db: Executor): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt));
+}
+
+/** Claims an idempotency key; false when it exists (then read it: the first request has committed). */
+export async function claimIdempotencyKey(db: Executor, scope: string, key: string, requestHash: string): Promise<boolean> {
+  const rows = await db.insert(idempotencyKeys).values({ scope, key, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  return rows.length > 0;
+}
+
+export async function findIdempotencyKey(db: Executor, scope: string, key: string): Promise<IdempotencyRow | undefined> {
+  const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  return row;
+}
+
+export async function storeIdempotentResponse(db: Executor, scope: string, key: string, status: number, response: unknown): Promise<void> {
+  await db.update(idempotencyKeys).set({ status, response }).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+}
+
+export async function purgeIdempotencyKeys(db: Executor, before: Date): Promise<number> {
+  const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).returning({ key: idempotencyKeys.key });
+  return rows.length;
+}

@@ -1,0 +1,265 @@
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { WorkCalendar } from '../calendar/index.js';
+import type { CallLedger } from '../calls/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Menu, MenuNode } from '../ivr/index.js';
+import { ZONE, type Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import { AppError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { sendTwiml } from '../platform/twiml.js';
+import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
+import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
+import type { Actor, BookingService } from './booking-service.js';
+import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDate, spokenDigits, spokenSlot } from './booking-twiml.js';
+import { availableFor } from './booking-views.js';
+import type { CapacityService } from './capacity-service.js';
+
+export interface BookingVoiceDeps {
+  booking: BookingService;
+  capacity: CapacityService;
+  calendar: WorkCalendar;
+  catalogue: Catalogue;
+  menus: ReadonlyMap<string, Menu>;
+  ledger: CallLedger;
+  clock: Clock;
+  config: Config;
+  logger: Logger;
+}
+
+/** How many working days the IVR offers. */
+const DAYS_OFFERED = 5;
+
+const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().default(''), To: z.string().default(''), Digits: z.string().default('') });
+const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
+
+/** The voice URLs of the component and the IVR's, absolute as Twilio requests and signs them. */
+export function voiceLinks(publicBaseUrl: string) {
+  const url = (path: string, params: Record<string, string | number | undefined>) => {
+    const query = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+    return `${publicBaseUrl}/twilio/voice${path}?${query}`;
+  };
+  return {
+    url,
+    node: (menu: string, node: string) => url('/ivr/node', { menu, node }),
+    operator: (menu: string) => url('/ivr/operator', { menu }),
+  };
+}
+
+type BookingNode = Extract<MenuNode, { kind: 'booking' }>;
+
+/** IVR self-service booking: service, day, morning or afternoon, first free slot, ID number, confirmation. */
+export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
+  const { booking, capacity, calendar, catalogue, menus, ledger, clock, config } = deps;
+  const voice = config.twilio.voice;
+  const links = voiceLinks(config.publicBaseUrl);
+  const log = deps.logger.child({ component: 'booking-ivr' });
+  const router = Router();
+
+  function nodeOf(req: Request): { menu: Menu; node: BookingNode; query: z.infer<typeof baseQuery> } | undefined {
+    const query = baseQuery.safeParse(req.query);
+    if (!query.success) return undefined;
+    const menu = menus.get(query.data.menu);
+    const node = menu?.nodes[query.data.node];
+    return menu && node?.kind === 'booking' ? { menu, node, query: query.data } : undefined;
+  }
+
+  const actorFor = (callSid: string): Actor => ({ channel: 'ivr', id: callSid, label: `call:${callSid}` });
+
+  /** After too many wrong keys, or when nothing fits: choose again or reach a person. */
+  const offerAgain = (menu: Menu, nodeId: string, serviceId: string, texts: string[]) =>
+    buildAsk({ voice, before: texts, prompt: '重新选择日期请按1，转人工服务请按0，返回主菜单请按星号键。', numDigits: 1, action: links.url('/booking/again', { menu: menu.id, node: nodeId, service: serviceId }) });
+
+  /** Open days from tomorrow on which the service has released slots. */
+  function offeredDays(hallId: string, fromDay: string): string[] {
+    const days: string[] = [];
+    for (let d = DateTime.fromISO(fromDay, { zone: ZONE }).plus({ days: 1 }), i = 0; days.length < DAYS_OFFERED && i < 30; d = d.plus({ days: 1 }), i += 1) {
+      const date = d.toISODate()!;
+      if (calendar.coverage(d.year) !== 'none' && calendar.hallDay(hallId, date).open) days.push(date);
+    }
+    return days;
+  }
+
+  router.post('/booking/start', (req, res) => {
+    const found = nodeOf(req);
+    if (!found) throw new Error(`not a booking node: ${JSON.stringify(req.query)}`);
+    const { menu, node, query } = found;
+    if (node.services.length === 1) {
+      sendTwiml(res, buildSayAndRedirect(voice, node.prompt ? [node.prompt] : [], links.url('/booking/day', { menu: menu.id, node: query.node, service: node.services[0]! })));
+      return;
+    }
+    const choices = node.services.map((id, i) => `${catalogue.service(id)?.service.name ?? id}请按${i + 1}`).join('；');
+    sendTwiml(res, buildAsk({ voice, before: node.prompt ? [node.prompt] : [], prompt: `${choices}；转人工服务请按0。`, numDigits: 1, action: links.url('/booking/service', { menu: menu.id, node: query.node, attempt: query.attempt }) }));
+  });
+
+  router.post('/booking/service', (req, res) => {
+    const found = nodeOf(req);
+    if (!found) throw new Error('not a booking node');
+    const { menu, node, query } = found;
+    const { Digits } = callSchema.parse(req.body);
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    const serviceId = node.services[Number(Digits) - 1];
+    if (!serviceId || !/^\d$/.test(Digits)) {
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，没有听到有效的选择，为您转接人工服务。'], links.operator(menu.id)));
+      return sendTwiml(res, buildSayAndRedirect(voice, ['您的输入有误，请重新选择。'], links.url('/booking/start', { menu: menu.id, node: query.node, attempt: query.attempt + 1 })));
+    }
+    sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId })));
+  });
+
+  router.post('/booking/day', (req, res) => {
+    const found = nodeOf(req);
+    const serviceId = String(req.query.service ?? '');
+    if (!found || !found.node.services.includes(serviceId)) throw new Error('not a booking node or service');
+    const { menu, query } = found;
+    const hall = catalogue.service(serviceId)!.hall;
+    const from = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+    const days = offeredDays(hall.id, from);
+    if (days.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，近期暂无可预约的日期，为您转接人工服务。'], links.operator(menu.id)));
+    const choices = days.map((d, i) => `${spokenDate(d)}请按${i + 1}`).join('；');
+    sendTwiml(res, buildAsk({ voice, before: [`您选择的是${catalogue.service(serviceId)!.service.name}。`], prompt: `请选择日期。${choices}；转人工服务请按0。`, numDigits: 1, action: links.url('/booking/period', { menu: menu.id, node: query.node, service: serviceId, from, attempt: query.attempt }) }));
+  });
+
+  router.post('/booking/period', (req, res) => {
+    const found = nodeOf(req);
+    const serviceId = String(req.query.service ?? '');
+    const from = String(req.query.from ?? '');
+    if (!found || !found.node.services.includes(serviceId) || !/^\d{4}-\d{2}-\d{2}$/.test(from)) throw new Error('not a booking node or service');
+    const { menu, query } = found;
+    const { Digits } = callSchema.parse(req.body);
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    const day = offeredDays(catalogue.service(serviceId)!.hall.id, from)[Number(Digits) - 1];
+    if (!day || !/^\d$/.test(Digits)) {
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，没有听到有效的选择，为您转接人工服务。'], links.operator(menu.id)));
+      return sendTwiml(res, buildSayAndRedirect(voice, ['您的输入有误，请重新选择。'], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, attempt: query.attempt + 1 })));
+    }
+    sendTwiml(res, buildAsk({ voice, before: [`您选择的是${spokenDate(day)}。`], prompt: '上午请按1，下午请按2。', numDigits: 1, action: links.url('/booking/slot', { menu: menu.id, node: query.node, service: serviceId, day }) }));
+  });
+
+  router.post('/booking/slot', async (req, res) => {
+    const found = nodeOf(req);
+    const serviceId = String(req.query.service ?? '');
+    const day = String(req.query.day ?? '');
+    if (!found || !found.node.services.includes(serviceId) || !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error('not a booking node or service');
+    const { menu, query } = found;
+    const call = callSchema.parse(req.body);
+    if (call.Digits !== '1' && call.Digits !== '2') {
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, serviceId, ['抱歉，没有听到有效的选择。']));
+      return sendTwiml(res, buildAsk({ voice, before: ['您的输入有误。'], prompt: '上午请按1，下午请按2。', numDigits: 1, action: links.url('/booking/slot', { menu: menu.id, node: query.node, service: serviceId, day, attempt: query.attempt + 1 }) }));
+    }
+    const morning = call.Digits === '1';
+    const hallId = catalogue.service(serviceId)!.hall.id;
+    const candidates = (await capacity.listSlots({ hallId, serviceId, fromDay: day, toDay: day }))
+      .filter((slot) => DateTime.fromJSDate(slot.startsAt, { zone: ZONE }).hour < 12 === morning)
+      .filter((slot) => availableFor(slot, 'ivr', clock.now(), config.booking.phoneShareHours) > 0);
+    for (const slot of candidates) {
+      try {
+        const hold = await booking.createHold(slot.id, actorFor(call.CallSid));
+        return sendTwiml(
+          res,
+          buildAsk({
+            voice,
+            before: [`为您找到${spokenSlot(slot.startsAt, slot.endsAt)}的号，已为您保留${config.booking.holdMinutes}分钟。`],
+            prompt: '请输入预约人的18位身份证号码，字母X请按星号键，输入完毕请按井号键。',
+            action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id }),
+          }),
+        );
+      } catch (error) {
+        // Another channel took the last place between the listing and the hold: try the next slot.
+        if (!(error instanceof AppError) || error.code !== 'slot_full') throw error;
+      }
+    }
+    sendTwiml(res, offerAgain(menu, query.node, serviceId, [`抱歉，${spokenDate(day)}${morning ? '上午' : '下午'}的号已约满。`]));
+  });
+
+  router.post('/booking/id', async (req, res) => {
+    const found = nodeOf(req);
+    const holdId = z.uuid().safeParse(req.query.hold);
+    if (!found || !holdId.success) throw new Error('not a booking node or hold');
+    const { menu, query } = found;
+    const hold = await booking.findHold(holdId.data);
+    const serviceId = hold ? (await capacity.findSlot(hold.slotId))?.serviceId : undefined;
+    if (!hold || !serviceId) throw new Error('unknown hold');
+    const { Digits } = callSchema.parse(req.body);
+    // The keypad has no X: callers key * for it.
+    const checked = checkIdNumber(Digits.replace(/\*/g, 'X'), DateTime.fromJSDate(clock.now(), { zone: ZONE }));
+    if (!checked.ok) {
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, serviceId, ['抱歉，身份证号码仍然无法识别。']));
+      return sendTwiml(
+        res,
+        buildAsk({ voice, before: ['您输入的身份证号码有误。'], prompt: '请重新输入18位身份证号码，字母X请按星号键，输入完毕请按井号键。', action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id, attempt: query.attempt + 1 }) }),
+      );
+    }
+    const identity = protectIdNumber(checked.idNumber, config.booking.idHashKey);
+    await booking.setHoldIdentity(hold.id, identity);
+    const slot = (await capacity.findSlot(hold.slotId))!;
+    sendTwiml(
+      res,
+      buildAsk({
+        voice,
+        before: [`您预约的是${catalogue.service(serviceId)!.service.name}，时间是${spokenSlot(slot.startsAt, slot.endsAt)}，身份证号码尾号${spokenDigits(checked.idNumber.slice(-4).replace('X', '叉'))}。`],
+        prompt: '确认预约请按1，重新选择请按2，转人工服务请按0。',
+        numDigits: 1,
+        action: links.url('/booking/confirm', { menu: menu.id, node: query.node, hold: hold.id }),
+      }),
+    );
+  });
+
+  router.post('/booking/confirm', async (req, res) => {
+    const found = nodeOf(req);
+    const holdId = z.uuid().safeParse(req.query.hold);
+    if (!found || !holdId.success) throw new Error('not a booking node or hold');
+    const { menu, query } = found;
+    const call = callSchema.parse(req.body);
+    const actor = actorFor(call.CallSid);
+    const hold = await booking.findHold(holdId.data);
+    const slot = hold ? await capacity.findSlot(hold.slotId) : undefined;
+    if (!hold || !slot || !hold.idHash || !hold.idMasked || hold.holder !== call.CallSid) throw new Error('unknown hold');
+    if (call.Digits !== '1') {
+      if (hold.status === 'active') await booking.releaseHold(hold.id, actor);
+      if (call.Digits === '2') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: slot.serviceId })));
+      return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    }
+    const phone = normalizePhone(call.From)?.e164 ?? call.From;
+    const request = { name: '', phone, identity: { idHash: hold.idHash, idMasked: hold.idMasked }, hotlineNumber: call.To || undefined };
+    try {
+      let outcome;
+      try {
+        outcome = await booking.createBooking({ ...request, holdId: hold.id }, actor, `ivr-${hold.id}`);
+      } catch (error) {
+        // The hold ran out while the caller keyed: book the same slot if a place is still free.
+        if (!(error instanceof AppError) || error.code !== 'hold_expired') throw error;
+        outcome = await booking.createBooking({ ...request, slotId: slot.id }, actor, `ivr-${hold.id}-slot`);
+      }
+      await ledger.update(call.CallSid, { selfServed: true });
+      const code = spokenDigits(outcome.body.code);
+      const sms = normalizePhone(call.From)?.kind === 'mobile' ? '预约短信已发送到您的手机。' : '';
+      log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');
+      sendTwiml(res, buildGoodbye(voice, [`预约成功。您的预约码是：${code}。再说一遍：${code}。`, `请于${spokenSlot(slot.startsAt, slot.endsAt)}携带本人身份证到${catalogue.hall(slot.hallId)?.name ?? ''}办理。${sms}`]));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      const texts: Record<string, string> = {
+        slot_full: '抱歉，这个时段的号刚刚约满了。',
+        duplicate_booking: '您当天已经预约过这项业务，不能重复预约。如需改约，请先取消原预约。',
+        booking_suspended: '由于多次预约未到，您的电话和网上预约暂时停用，可以到大厅现场取号办理。',
+      };
+      sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[error.code] ?? '抱歉，这个时段现在不能预约。']));
+    }
+  });
+
+  router.post('/booking/again', (req, res) => {
+    const found = nodeOf(req);
+    const serviceId = String(req.query.service ?? '');
+    if (!found || !found.node.services.includes(serviceId)) throw new Error('not a booking node or service');
+    const { menu, node, query } = found;
+    const { Digits } = callSchema.parse(req.body);
+    if (Digits === '1') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId })));
+    if (Digits === '*') return sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, menu.start)));
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, node.fallback)));
+  });
+
+  router.use(createLookupVoiceRoutes({ ...deps, links, actorFor }));
+  return router;
+}

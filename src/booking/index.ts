@@ -1,0 +1,10 @@
+export { createBooking, type Booking } from './booking-component.js';
+export { createBookingRoutes, actorFromPrincipal } from './booking-routes.js';
+export { createBookingJobs, scheduleBookingJobs } from './booking-jobs.js';
+export type { Actor, BookingService, BookingOutcome } from './booking-service.js';
+export type { CapacityService, ReconcileResult } from './capacity-service.js';
+export { checkIdNumber, idCheckCharacter, normalizePhone } from './booking-identity.js';
+export { slotCapacity } from './capacity-rules.js';
+export type { BookingView, SlotView } from './booking-views.js';
+export * as bookingTables from './booking-tables.js';
+export { createBookingVoiceRoutes } from './booking-voice-routes.js';

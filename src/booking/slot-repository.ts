@@ -1,0 +1,243 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import type { Executor } from '../platform/db.js';
+import { instant } from './sql-time.js';
+import { bookingHolds, bookingSlots, capacityLimits, type BookingChannel } from './booking-tables.js';
+
+export type SlotRow = typeof bookingSlots.$inferSelect;
+export type NewSlot = typeof bookingSlots.$inferInsert;
+export type HoldRow = typeof bookingHolds.$inferSelect;
+export type CapacityLimitRow = typeof capacityLimits.$inferSelect;
+
+/** The phone channels share the reserved quota. */
+export const isPhoneChannel = (channel: BookingChannel): boolean => channel === 'phone' || channel === 'ivr';
+
+/** What a channel may take from a slot at `now`, and when the phone share opens to everyone. */
+export interface PlaceRequest {
+  slotId: number;
+  channel: BookingChannel;
+  now: Date;
+  /** Hours before the slot when its phone share opens to every channel. */
+  phoneShareHours: number;
+}
+
+const one = (flag: boolean) => (flag ? 1 : 0);
+
+/**
+ * The condition under which one more place may be taken: the slot is open, in the future, and
+ * bookings plus holds plus the phone places still reserved (for other channels, until the
+ * share opens) stay below capacity. Evaluated by PostgreSQL on the locked row.
+ */
+function hasPlace(request: PlaceRequest) {
+  const phone = isPhoneChannel(request.channel);
+  const reserve = phone
+    ? sql`0`
+    : sql`case when ${bookingSlots.startsAt} - make_interval(hours => ${request.phoneShareHours}) <= ${instant(request.now)} then 0
+        else greatest(${bookingSlots.phoneReserved} - ${bookingSlots.phoneBooked} - ${bookingSlots.phoneHeld}, 0) end`;
+  return and(
+    eq(bookingSlots.id, request.slotId),
+    eq(bookingSlots.closed, false),
+    sql`${bookingSlots.startsAt} > ${instant(request.now)}`,
+    sql`${bookingSlots.booked} + ${bookingSlots.held} + ${reserve} < ${bookingSlots.capacity}`,
+  );
+}
+
+/** Takes one place for a booking in one conditional UPDATE; undefined when there is none. */
+export async function takePlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
+  const phone = one(isPhoneChannel(request.channel));
+  const [row] = await db
+    .update(bookingSlots)
+    .set({ booked: sql`${bookingSlots.booked} + 1`, phoneBooked: sql`${bookingSlots.phoneBooked} + ${phone}` })
+    .where(hasPlace(request))
+    .returning();
+  return row;
+}
+
+/** Takes one place for a hold in one conditional UPDATE; undefined when there is none. */
+export async function holdPlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
+  const phone = one(isPhoneChannel(request.channel));
+  const [row] = await db
+    .update(bookingSlots)
+    .set({ held: sql`${bookingSlots.held} + 1`, phoneHeld: sql`${bookingSlots.phoneHeld} + ${phone}` })
+    .where(hasPlace(request))
+    .returning();
+  return row;
+}
+
+/** Turns a held place into a booked one (the hold was claimed in the same transaction). */
+export async function bookHeldPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<SlotRow> {
+  const phone = one(isPhoneChannel(channel));
+  const [row] = await db
+    .update(bookingSlots)
+    .set({
+      held: sql`${bookingSlots.held} - 1`,
+      phoneHeld: sql`${bookingSlots.phoneHeld} - ${phone}`,
+      booked: sql`${bookingSlots.booked} + 1`,
+      phoneBooked: sql`${bookingSlots.phoneBooked} + ${phone}`,
+    })
+    .where(eq(bookingSlots.id, slotId))
+    .returning();
+  return row!;
+}
+
+/** Gives a held place back (the hold was ended in the same transaction). */
+export async function releaseHeldPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<void> {
+  const phone = one(isPhoneChannel(channel));
+  await db
+    .update(bookingSlots)
+    .set({ held: sql`${bookingSlots.held} - 1`, phoneHeld: sql`${bookingSlots.phoneHeld} - ${phone}` })
+    .where(eq(bookingSlots.id, slotId));
+}
+
+/**
+ * Gives a booked place back. While the slot has overflow (bookings beyond a lowered
+ * capacity), the freed place absorbs one of them instead of reopening.
+ */
+export async function releaseBookedPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<SlotRow> {
+  const phone = one(isPhoneChannel(channel));
+  const [row] = await db
+    .update(bookingSlots)
+    .set({
+      booked: sql`${bookingSlots.booked} - 1`,
+      phoneBooked: sql`${bookingSlots.phoneBooked} - ${phone}`,
+      overflow: sql`greatest(${bookingSlots.overflow} - 1, 0)`,
+    })
+    .where(eq(bookingSlots.id, slotId))
+    .returning();
+  return row!;
+}
+
+export async function findSlot(db: Executor, id: number): Promise<SlotRow | undefined> {
+  const [row] = await db.select().from(bookingSlots).where(eq(bookingSlots.id, id));
+  return row;
+}
+
+/** Locks a slot row for a capacity change. */
+export async function lockSlot(db: Executor, id: number): Promise<SlotRow | undefined> {
+  const [row] = await db.select().from(bookingSlots).where(eq(bookingSlots.id, id)).for('update');
+  return row;
+}
+
+export async function updateSlotCapacity(db: Executor, id: number, values: Pick<SlotRow, 'baseCapacity' | 'capacity' | 'phoneReserved' | 'overflow' | 'closed'>): Promise<void> {
+  await db.update(bookingSlots).set(values).where(eq(bookingSlots.id, id));
+}
+
+/** Inserts released slots; existing ones (same service and start) are left as they are. */
+export async function insertSlots(db: Executor, rows: NewSlot[]): Promise<number> {
+  let inserted = 0;
+  // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = await db.insert(bookingSlots).values(rows.slice(i, i + 1000)).onConflictDoNothing().returning({ id: bookingSlots.id });
+    inserted += chunk.length;
+  }
+  return inserted;
+}
+
+/** Slots of a service (or a whole hall) between two local dates, in time order. */
+export async function listSlots(db: Executor, filter: { hallId: string; serviceId?: string; fromDay: string; toDay: string; startsAfter?: Date }): Promise<SlotRow[]> {
+  return db
+    .select()
+    .from(bookingSlots)
+    .where(
+      and(
+        eq(bookingSlots.hallId, filter.hallId),
+        filter.serviceId ? eq(bookingSlots.serviceId, filter.serviceId) : undefined,
+        gte(bookingSlots.day, filter.fromDay),
+        lte(bookingSlots.day, filter.toDay),
+        filter.startsAfter ? sql`${bookingSlots.startsAt} > ${instant(filter.startsAfter)}` : undefined,
+      ),
+    )
+    .orderBy(asc(bookingSlots.startsAt), asc(bookingSlots.serviceId));
+}
+
+export async function insertHold(db: Executor, hold: typeof bookingHolds.$inferInsert): Promise<HoldRow> {
+  const [row] = await db.insert(bookingHolds).values(hold).returning();
+  return row!;
+}
+
+export async function findHold(db: Executor, id: string): Promise<HoldRow | undefined> {
+  const [row] = await db.select().from(bookingHolds).where(eq(bookingHolds.id, id));
+  return row;
+}
+
+/** Claims an active, unexpired hold for a booking; undefined when it expired or was used. */
+export async function claimHold(db: Executor, id: string, now: Date): Promise<HoldRow | undefined> {
+  const [row] = await db
+    .update(bookingHolds)
+    .set({ status: 'confirmed', endedAt: now })
+    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'), sql`${bookingHolds.expiresAt} > ${instant(now)}`))
+    .returning();
+  return row;
+}
+
+/**
+ * Ends an active hold as expired (only once its time is up) or released (any time);
+ * returns it when this call ended it, so that its place is given back exactly once.
+ */
+export async function endHold(db: Executor, id: string, status: 'expired' | 'released', now: Date): Promise<HoldRow | undefined> {
+  const [row] = await db
+    .update(bookingHolds)
+    .set({ status, endedAt: now })
+    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'), status === 'expired' ? sql`${bookingHolds.expiresAt} <= ${instant(now)}` : undefined))
+    .returning();
+  return row;
+}
+
+/** Active holds whose time is up, for the sweeper. */
+export async function listExpiredHolds(db: Executor, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: bookingHolds.id })
+    .from(bookingHolds)
+    .where(and(eq(bookingHolds.status, 'active'), sql`${bookingHolds.expiresAt} <= ${instant(now)}`))
+    .orderBy(asc(bookingHolds.expiresAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** The newest active holds of a slot, to release when its capacity drops under them. */
+export async function listNewestActiveHolds(db: Executor, slotId: number, count: number): Promise<HoldRow[]> {
+  if (count <= 0) return [];
+  return db
+    .select()
+    .from(bookingHolds)
+    .where(and(eq(bookingHolds.slotId, slotId), eq(bookingHolds.status, 'active')))
+    .orderBy(desc(bookingHolds.createdAt))
+    .limit(count);
+}
+
+export async function setHoldIdentity(db: Executor, id: string, identity: { idHash: string; idMasked: string }): Promise<boolean> {
+  const rows = await db.update(bookingHolds).set(identity).where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'))).returning({ id: bookingHolds.id });
+  return rows.length > 0;
+}
+
+export async function insertCapacityLimit(db: Executor, limit: Omit<typeof capacityLimits.$inferInsert, 'id' | 'createdAt'>): Promise<CapacityLimitRow> {
+  const [row] = await db.insert(capacityLimits).values(limit).returning();
+  return row!;
+}
+
+export async function deleteCapacityLimit(db: Executor, id: number): Promise<CapacityLimitRow | undefined> {
+  const [row] = await db.delete(capacityLimits).where(eq(capacityLimits.id, id)).returning();
+  return row;
+}
+
+/** Limits of a hall that overlap a date range. */
+export async function listCapacityLimits(db: Executor, hallId: string, fromDay: string, toDay: string): Promise<CapacityLimitRow[]> {
+  return db
+    .select()
+    .from(capacityLimits)
+    .where(and(eq(capacityLimits.hallId, hallId), lte(capacityLimits.startsOn, toDay), gte(capacityLimits.endsOn, fromDay)));
+}
+
+/** Slots whose counters disagree with their bookings and holds (should always be empty). */
+export async function listInconsistentSlots(db: Executor, slotIds?: number[]): Promise<Array<{ id: number; booked: number; counted: number; held: number; countedHeld: number }>> {
+  const rows = await db
+    .select({
+      id: bookingSlots.id,
+      booked: bookingSlots.booked,
+      held: bookingSlots.held,
+      counted: sql<number>`(select count(*)::int from bookings b where b.slot_id = booking_slots.id and b.status in ('confirmed', 'checked_in', 'no_show'))`,
+      countedHeld: sql<number>`(select count(*)::int from booking_holds h where h.slot_id = booking_slots.id and h.status = 'active')`,
+    })
+    .from(bookingSlots)
+    .where(slotIds ? inArray(bookingSlots.id, slotIds) : undefined);
+  return rows.filter((r) => r.booked !== r.counted || r.held !== r.countedHeld);
+}
