@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
 
 describe('booking configuration', () => {
-  const production = { NODE_ENV: 'production', TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', PUBLIC_BASE_URL: 'https://hotline.example.cn' };
+  const production = { NODE_ENV: 'production', TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'token', PUBLIC_BASE_URL: 'https://hotline.example.cn', TWILIO_API_KEY_SID: `SK${'1'.repeat(32)}`, TWILIO_API_KEY_SECRET: 'secret' };
 
   it('when NODE_ENV=production has no ID hash key, then start-up stops naming BOOKING_ID_HASH_KEY', () => {
     assert.throws(() => loadConfig(production), (error: Error) => error instanceof ConfigError && error.message.includes('BOOKING_ID_HASH_KEY'));

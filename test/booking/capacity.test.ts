@@ -3,7 +3,7 @@ import type { Actor } from '../../src/booking/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime } from '../support/env.js';
-import { buildIdNumber, buildMobile, startBookingRuntime } from './booking-support.js';
+import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime } from './booking-support.js';
 
 const web: Actor = { channel: 'web', id: 'web-key', label: 'channel:web-key' };
 const wechat: Actor = { channel: 'wechat', id: 'wechat-key', label: 'channel:wechat-key' };
@@ -40,7 +40,7 @@ describe('slot capacity', () => {
 
   it('when a year has no holiday schedule, then no slot opens in it', async function () {
     this.timeout(30_000);
-    const late = await createTestRuntime({ clock: createFixedClock('2026-12-28T09:00:00+08:00'), env: { BOOKING_HORIZON_DAYS: '7' } });
+    const late = await createTestRuntime({ clock: createFixedClock('2026-12-28T09:00:00+08:00'), database: BOOKING_DATABASE, env: { BOOKING_HORIZON_DAYS: '7' } });
     await late.booking.capacity.releaseSlots();
     assert.equal((await slotsOf(late, 'ss-card-reissue', '2026-12-31')).length > 0, true);
     assert.deepEqual(await slotsOf(late, 'ss-card-reissue', '2027-01-04'), []);

@@ -5,7 +5,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL } from '../support/env.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { buildIdNumber, buildMobile, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
+import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
 
 const HOTLINE = '+864694226101';
 
@@ -105,7 +105,7 @@ describe('IVR self-service booking', () => {
   it('when the SMS job runs, then Twilio Messages receives To, From and a Body with the code, the address and what to bring', async () => {
     const recorder = await startTwilioRecorder();
     try {
-      const worker = await createTestRuntime({ env: { TWILIO_API_BASE_URL: recorder.url } });
+      const worker = await createTestRuntime({ database: BOOKING_DATABASE, env: { TWILIO_API_BASE_URL: recorder.url } });
       const mobile = `+86${buildMobile()}`;
       const caller = buildCaller(url, mobile);
       await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');

@@ -20,6 +20,8 @@ const runId = `${process.pid}_${randomBytes(4).toString('hex')}`;
 
 /** This run's own database and Redis key prefix. */
 export const testRun = {
+  /** Migrated and mirrored once, never connected to: the databases of the run are copies of it. */
+  templateName: `hotline_test_${runId}_template`,
   databaseName: `hotline_test_${runId}`,
   databaseUrl: adminUrl.replace(/\/[^/]*$/, `/hotline_test_${runId}`),
   redisUrl,
@@ -40,10 +42,37 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 const opened: Array<{ close(): Promise<void> }> = [];
+const ownDatabases = new Map<string, Promise<string>>();
 
-/** A runtime on this run's database and Redis; closed after the run. */
-export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<Runtime> {
-  const config = testConfig(options.env);
+/**
+ * A database of its own for tests that must own their rows (e.g. every slot of a day), copied
+ * from the run's template; the same `name` gives the same database. Returns its URL.
+ */
+export function ownDatabase(name: string): Promise<string> {
+  let url = ownDatabases.get(name);
+  if (!url) {
+    url = (async () => {
+      const databaseName = `${testRun.databaseName}_${name.replace(/\W/g, '_')}`;
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+      try {
+        await admin.unsafe(`create database "${databaseName}" template "${testRun.templateName}"`);
+      } finally {
+        await admin.end();
+      }
+      return adminUrl.replace(/\/[^/]*$/, `/${databaseName}`);
+    })();
+    ownDatabases.set(name, url);
+  }
+  return url;
+}
+
+/**
+ * A runtime on this run's database (or, with `database`, a database of its own, see
+ * {@link ownDatabase}) and Redis; closed after the run.
+ */
+export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string } = {}): Promise<Runtime> {
+  const databaseEnv: Record<string, string> = options.database ? { DATABASE_URL: await ownDatabase(options.database) } : {};
+  const config = testConfig({ ...databaseEnv, ...options.env });
   const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel) });
   opened.push(runtime);
   return runtime;
@@ -69,19 +98,20 @@ export async function startTestServer(runtime: Runtime): Promise<{ url: string; 
   return handle;
 }
 
-/** Creates the database, applies migrations, mirrors the catalogue. */
+/** Creates the template (migrations applied, catalogue mirrored) and the run's database from it. */
 export async function setUpTestRun(): Promise<void> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    await admin.unsafe(`create database "${testRun.databaseName}"`);
+    await admin.unsafe(`create database "${testRun.templateName}"`);
+    const config = testConfig({ DATABASE_URL: adminUrl.replace(/\/[^/]*$/, `/${testRun.templateName}`) });
+    const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+    await database.migrate();
+    await syncCatalogue(database.db, loadCatalogue(config.catalogueDir));
+    await database.close();
+    await admin.unsafe(`create database "${testRun.databaseName}" template "${testRun.templateName}"`);
   } finally {
     await admin.end();
   }
-  const config = testConfig();
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-  await database.migrate();
-  await syncCatalogue(database.db, loadCatalogue(config.catalogueDir));
-  await database.close();
 }
 
 /** Closes what tests opened, drops the database and deletes this run's Redis keys. */
@@ -89,7 +119,9 @@ export async function tearDownTestRun(): Promise<void> {
   for (const handle of opened.reverse()) await handle.close().catch(() => undefined);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    await admin.unsafe(`drop database if exists "${testRun.databaseName}" with (force)`);
+    const own = await Promise.all([...ownDatabases.values()].map((url) => url.catch(() => undefined)));
+    const names = [testRun.databaseName, testRun.templateName, ...own.filter((u): u is string => Boolean(u)).map((u) => u.slice(u.lastIndexOf('/') + 1))];
+    for (const name of names) await admin.unsafe(`drop database if exists "${name}" with (force)`);
   } finally {
     await admin.end();
   }
