@@ -1,4 +1,5 @@
 import { calendarCommands } from './calendar/calendar-commands.js';
+import { ivrCommands } from './ivr/index.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
 
@@ -8,6 +9,7 @@ import type { AdminCommand } from './platform/admin-command.js';
  */
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
+  ...ivrCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);

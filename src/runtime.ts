@@ -1,7 +1,7 @@
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
-import { loadMenus, type Menu } from './ivr/index.js';
+import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
@@ -24,6 +24,8 @@ export interface Runtime {
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
   calendar: WorkCalendar;
+  /** Announcements spoken after the IVR welcome. */
+  announcements: Announcements;
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   readiness: ReadinessCheck[];
@@ -63,6 +65,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
+  const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
@@ -81,6 +84,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     menus,
     ledger,
     calendar,
+    announcements,
     routing: { callQueued: async () => undefined, callLeftQueue: async () => undefined },
     readiness,
     async close() {

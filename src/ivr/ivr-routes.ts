@@ -1,42 +1,37 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import type { CallLedger } from '../calls/index.js';
-import type { Catalogue } from '../catalogue/index.js';
-import type { Logger } from '../platform/logger.js';
+import { Router, type Request } from 'express';
 import { maskPhone } from '../platform/logger.js';
 import { sendTwiml } from '../platform/twiml.js';
-import { buildFallback, buildUnknownNumber, buildWelcome } from './ivr-twiml.js';
-import type { Menu } from './menu-schemas.js';
+import { type IvrDeps } from './ivr-context.js';
+import {
+  callParamsSchema,
+  choiceQuerySchema,
+  gatherParamsSchema,
+  inputQuerySchema,
+  menuQuerySchema,
+  nodeQuerySchema,
+  queueQuerySchema,
+  queueResultParamsSchema,
+  waitParamsSchema,
+} from './ivr-schemas.js';
+import { createIvrService } from './ivr-service.js';
+import { buildFallback, buildUnknownNumber } from './ivr-twiml.js';
+import { createQueueService } from './queue-service.js';
 
-export interface IvrDeps {
-  catalogue: Catalogue;
-  menus: ReadonlyMap<string, Menu>;
-  ledger: CallLedger;
-  logger: Logger;
-  voice: string;
-  publicBaseUrl: string;
+function gatherInput(req: Request) {
+  const body = gatherParamsSchema.parse(req.body);
+  return { body, input: { digits: body.Digits, speech: body.SpeechResult, confidence: body.Confidence } };
 }
 
-const incomingSchema = z.object({
-  CallSid: z.string().min(1),
-  To: z.string().default(''),
-  From: z.string().default(''),
-});
-
-/** An absolute URL of one of the service's voice routes, as Twilio will request and sign it. */
-export function voiceUrl(publicBaseUrl: string, path: string, params: Record<string, string | number> = {}): string {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return `${publicBaseUrl}/twilio/voice${path}${query ? `?${query}` : ''}`;
-}
-
-/** Voice webhooks of the IVR, mounted under the signed /twilio/voice router. */
+/** Voice webhooks of the IVR and of waiting in queue, mounted under the signed /twilio/voice router. */
 export function createIvrRoutes(deps: IvrDeps): Router {
-  const { catalogue, menus, ledger, voice, publicBaseUrl } = deps;
-  const log = deps.logger.child({ component: 'ivr' });
+  const { catalogue, menus, ledger, voice } = deps;
+  const ivr = createIvrService(deps);
+  const queue = createQueueService(ivr);
+  const { log } = ivr.kit;
   const router = Router();
 
   router.post('/incoming', async (req, res) => {
-    const call = incomingSchema.parse(req.body);
+    const call = callParamsSchema.parse(req.body);
     const hotline = catalogue.hotline(call.To);
     const menu = hotline ? menus.get(hotline.menu) : undefined;
     try {
@@ -58,16 +53,7 @@ export function createIvrRoutes(deps: IvrDeps): Router {
       return;
     }
     log.info({ callSid: call.CallSid, hotline: hotline.number, from: maskPhone(call.From) }, 'welcome');
-    sendTwiml(
-      res,
-      buildWelcome({
-        hotline,
-        menu,
-        announcements: [],
-        voice,
-        startAction: voiceUrl(publicBaseUrl, '/ivr/step', { menu: menu.id, node: menu.start }),
-      }),
-    );
+    sendTwiml(res, await ivr.welcome(ivr.kit.resolveCall(call, menu.id)));
   });
 
   router.post('/fallback', (req, res) => {
@@ -75,6 +61,53 @@ export function createIvrRoutes(deps: IvrDeps): Router {
     const hotline = body.To ? catalogue.hotline(body.To) : undefined;
     log.error({ callSid: body.CallSid, errorCode: body.ErrorCode, errorUrl: body.ErrorUrl, hotline: hotline?.number }, 'Twilio used the fallback URL');
     sendTwiml(res, buildFallback(voice, hotline, hotline ? catalogue.hall(hotline.hall) : undefined));
+  });
+
+  router.post('/ivr/node', async (req, res) => {
+    const query = nodeQuerySchema.parse(req.query);
+    const call = ivr.kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
+    sendTwiml(res, await ivr.render(call, query.node));
+  });
+
+  router.post('/ivr/input', async (req, res) => {
+    const query = inputQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    sendTwiml(res, await ivr.input(ivr.kit.resolveCall(body, query.menu), query.node, query.attempt, input));
+  });
+
+  router.post('/ivr/operator', async (req, res) => {
+    const query = menuQuerySchema.parse(req.query);
+    sendTwiml(res, await ivr.operator(ivr.kit.resolveCall(callParamsSchema.parse(req.body), query.menu)));
+  });
+
+  router.post('/ivr/choice', async (req, res) => {
+    const query = choiceQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    sendTwiml(res, await ivr.choiceInput(ivr.kit.resolveCall(body, query.menu), query.reason, query.skill, query.attempt, input));
+  });
+
+  router.post('/ivr/commissioner', async (req, res) => {
+    const query = menuQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    sendTwiml(res, await ivr.commissionerInput(ivr.kit.resolveCall(body, query.menu), input));
+  });
+
+  router.post('/queue/wait', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const body = waitParamsSchema.parse(req.body);
+    sendTwiml(res, await queue.wait(ivr.kit.resolveCall(body, query.menu), query.skill, body));
+  });
+
+  router.post('/queue/wait-input', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const { body } = gatherInput(req);
+    sendTwiml(res, await queue.waitInput(ivr.kit.resolveCall(body, query.menu), query.skill, body.Digits));
+  });
+
+  router.post('/queue/result', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const body = queueResultParamsSchema.parse(req.body);
+    sendTwiml(res, await queue.result(ivr.kit.resolveCall(body, query.menu), query.skill, body.QueueResult, body.QueueTime));
   });
 
   return router;

@@ -33,6 +33,10 @@ export const envSchema = z.object({
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
   CATALOGUE_DIR: z.string().min(1).default('./catalogue'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
+  IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
+  /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
+  IVR_CALLBACK_OFFER_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,6 +58,10 @@ export interface Config {
   };
   readonly catalogueDir: string;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly ivr: {
+    readonly holdMusicUrl: string;
+    readonly callbackOfferSeconds: number;
+  };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
 }
@@ -101,6 +109,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     catalogueDir: env.CATALOGUE_DIR,
     logLevel: env.LOG_LEVEL,
+    ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS },
     developmentDefaults,
   });
 }
