@@ -12,13 +12,13 @@ export function createCallbackTaker(kit: IvrKit) {
   return {
     /**
      * Stores the request (once per call) for the caller's number, keeping their original place
-     * (`queuedAt`), tells them when to expect the call, then hangs up or, in a queue, leaves it.
+     * (`queuedAt`) and queue priority, tells them when to expect the call, then hangs up or, in a queue, leaves it.
      */
-    async take(call: IvrCall, skill: string, options: { leadIn?: string | undefined; queuedAt?: Date | null; inQueue?: boolean } = {}): Promise<VoiceResponse> {
+    async take(call: IvrCall, skill: string, options: { leadIn?: string | undefined; queuedAt?: Date | null; priority?: number; inQueue?: boolean } = {}): Promise<VoiceResponse> {
       const { voice } = deps;
       const response = new VoiceResponse();
       if (!e164Mainland.safeParse(call.from).success) {
-        await kit.step(call, 'callback', 'callback-refused', 'no caller number');
+        kit.step(call, 'callback', 'callback-refused', 'no caller number');
         speak(response, voice, '抱歉，无法识别您的来电号码，不能为您预约回电。');
         if (options.inQueue) speak(response, voice, '请继续等待，我们会尽快为您接通。');
         else {
@@ -38,13 +38,13 @@ export function createCallbackTaker(kit: IvrKit) {
         hallId: hall.id,
         skill,
         phone: call.from,
-        priority: attributes.priority,
+        priority: Math.max(options.priority ?? 0, attributes.priority),
         queuedAt: options.queuedAt ?? now,
         requestedAt: now,
         notBefore,
       });
       await deps.ledger.update(call.callSid, { callbackRequested: true });
-      await kit.step(call, 'callback', 'callback-requested', skill);
+      kit.step(call, 'callback', 'callback-requested', skill);
       log.info({ callSid: call.callSid, skill, from: maskPhone(call.from), created, notBefore }, 'callback requested');
       const lastSession = hours.day.sessions.at(-1);
       const when = hours.open

@@ -7,6 +7,7 @@ import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import type { Announcements } from './announcement-service.js';
+import { insertSteps } from './ivr-repository.js';
 import { buildMenuGraph, type MenuGraph } from './menu-graph.js';
 import type { Menu } from './menu-schemas.js';
 
@@ -39,6 +40,8 @@ export interface IvrCall {
   hotline: Hotline;
   menu: Menu;
   graph: MenuGraph;
+  /** Steps of the IVR path taken in this request, written once by {@link IvrKit.flush}. */
+  path: Array<{ nodeId: string; kind: string; input: string | null }>;
 }
 
 /** Failed tries (timeout, invalid, unclear) before a menu gives up and goes to a person or says goodbye. */
@@ -52,7 +55,7 @@ export function voiceUrl(publicBaseUrl: string, path: string, params: Record<str
 
 /** Shared helpers of the IVR services: URLs, call resolution, routing attributes, safe recording. */
 export function createIvrKit(deps: IvrDeps) {
-  const { catalogue, menus, ledger, clock } = deps;
+  const { catalogue, menus, clock } = deps;
   const log = deps.logger.child({ component: 'ivr' });
   const graphs = new Map([...menus].map(([id, menu]) => [id, buildMenuGraph(menu)]));
 
@@ -67,7 +70,7 @@ export function createIvrKit(deps: IvrDeps) {
       const graph = graphs.get(menuId);
       const hotline = (body.To ? catalogue.hotline(body.To) : undefined) ?? catalogue.hotlines.find((h) => h.menu === menuId);
       if (!menu || !graph || !hotline) throw new NotFoundError(`no menu ${menuId}`);
-      return { callSid: body.CallSid, from: body.From ?? '', hotline, menu, graph };
+      return { callSid: body.CallSid, from: body.From ?? '', hotline, menu, graph, path: [] };
     },
 
     /** The hall a department skill belongs to (menus are linted so that it exists). */
@@ -89,12 +92,18 @@ export function createIvrKit(deps: IvrDeps) {
       };
     },
 
-    /** Records one step of the path; a database failure is logged and the caller still served. */
-    async step(call: Pick<IvrCall, 'callSid'>, nodeId: string, kind: string, input?: string | null): Promise<void> {
+    /** Notes one step of the path (a node entered, an input and what it meant); written by `flush`. */
+    step(call: IvrCall, nodeId: string, kind: string, input?: string | null): void {
+      call.path.push({ nodeId, kind, input: input ?? null });
+    },
+
+    /** Writes the request's steps in one insert; a database failure is logged and the caller still served. */
+    async flush(call: IvrCall): Promise<void> {
+      const steps = call.path.splice(0);
       try {
-        await ledger.recordStep(call.callSid, { nodeId, kind, input: input ?? null });
+        await insertSteps(deps.db, call.callSid, clock.now(), steps);
       } catch (error) {
-        log.warn({ callSid: call.callSid, nodeId, err: (error as Error).message }, 'could not record an IVR step');
+        log.warn({ callSid: call.callSid, steps: steps.length, err: (error as Error).message }, 'could not record the IVR path');
       }
     },
 

@@ -1,7 +1,7 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { maskPhone } from '../platform/logger.js';
-import { sendTwiml } from '../platform/twiml.js';
-import { type IvrDeps } from './ivr-context.js';
+import { sendTwiml, type VoiceResponse } from '../platform/twiml.js';
+import type { IvrCall, IvrDeps } from './ivr-context.js';
 import {
   callParamsSchema,
   choiceQuerySchema,
@@ -27,8 +27,16 @@ export function createIvrRoutes(deps: IvrDeps): Router {
   const { catalogue, menus, ledger, voice } = deps;
   const ivr = createIvrService(deps);
   const queue = createQueueService(ivr);
-  const { log } = ivr.kit;
+  const { kit } = ivr;
+  const { log } = kit;
   const router = Router();
+
+  /** Writes the request's IVR path in one insert, then answers Twilio. */
+  async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse>): Promise<void> {
+    const response = await twiml;
+    await kit.flush(call);
+    sendTwiml(res, response);
+  }
 
   router.post('/incoming', async (req, res) => {
     const call = callParamsSchema.parse(req.body);
@@ -53,7 +61,8 @@ export function createIvrRoutes(deps: IvrDeps): Router {
       return;
     }
     log.info({ callSid: call.CallSid, hotline: hotline.number, from: maskPhone(call.From) }, 'welcome');
-    sendTwiml(res, await ivr.welcome(ivr.kit.resolveCall(call, menu.id)));
+    const ivrCall = kit.resolveCall(call, menu.id);
+    await answer(res, ivrCall, ivr.welcome(ivrCall));
   });
 
   router.post('/fallback', (req, res) => {
@@ -65,49 +74,56 @@ export function createIvrRoutes(deps: IvrDeps): Router {
 
   router.post('/ivr/node', async (req, res) => {
     const query = nodeQuerySchema.parse(req.query);
-    const call = ivr.kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
-    sendTwiml(res, await ivr.render(call, query.node));
+    const call = kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
+    await answer(res, call, ivr.render(call, query.node));
   });
 
   router.post('/ivr/input', async (req, res) => {
     const query = inputQuerySchema.parse(req.query);
     const { body, input } = gatherInput(req);
-    sendTwiml(res, await ivr.input(ivr.kit.resolveCall(body, query.menu), query.node, query.attempt, input));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.input(call, query.node, query.attempt, input));
   });
 
   router.post('/ivr/operator', async (req, res) => {
     const query = menuQuerySchema.parse(req.query);
-    sendTwiml(res, await ivr.operator(ivr.kit.resolveCall(callParamsSchema.parse(req.body), query.menu)));
+    const call = kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
+    await answer(res, call, ivr.operator(call));
   });
 
   router.post('/ivr/choice', async (req, res) => {
     const query = choiceQuerySchema.parse(req.query);
     const { body, input } = gatherInput(req);
-    sendTwiml(res, await ivr.choiceInput(ivr.kit.resolveCall(body, query.menu), query.reason, query.skill, query.attempt, input));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.choiceInput(call, query.reason, query.skill, query.attempt, input));
   });
 
   router.post('/ivr/commissioner', async (req, res) => {
     const query = menuQuerySchema.parse(req.query);
     const { body, input } = gatherInput(req);
-    sendTwiml(res, await ivr.commissionerInput(ivr.kit.resolveCall(body, query.menu), input));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.commissionerInput(call, input));
   });
 
   router.post('/queue/wait', async (req, res) => {
     const query = queueQuerySchema.parse(req.query);
     const body = waitParamsSchema.parse(req.body);
-    sendTwiml(res, await queue.wait(ivr.kit.resolveCall(body, query.menu), query.skill, body));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.wait(call, query.skill, body));
   });
 
   router.post('/queue/wait-input', async (req, res) => {
     const query = queueQuerySchema.parse(req.query);
     const { body } = gatherInput(req);
-    sendTwiml(res, await queue.waitInput(ivr.kit.resolveCall(body, query.menu), query.skill, body.Digits));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.waitInput(call, query.skill, body.Digits));
   });
 
   router.post('/queue/result', async (req, res) => {
     const query = queueQuerySchema.parse(req.query);
     const body = queueResultParamsSchema.parse(req.body);
-    sendTwiml(res, await queue.result(ivr.kit.resolveCall(body, query.menu), query.skill, body.QueueResult, body.QueueTime));
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.result(call, query.skill, body.QueueResult, body.QueueTime));
   });
 
   return router;

@@ -60,7 +60,7 @@ export function createIvrService(deps: IvrDeps) {
     const attributes = kit.routingAttributes(call, target);
     await ledger.markStage(call.callSid, 'queuedAt', { queueSkill: target.skill, ...attributes });
     if (target.preferredAgent) await ledger.recordEvent(call.callSid, 'ivr', 'preferred-agent', `preferred-agent:${target.skill}`, { skill: target.skill, agentId: target.preferredAgent });
-    await kit.step(call, target.skill, 'queued', target.label);
+    kit.step(call, target.skill, 'queued', target.label);
     log.info({ callSid: call.callSid, skill: target.skill, priority: attributes.priority, greenChannel: attributes.greenChannel }, 'call queued');
     const params = { menu: call.menu.id, skill: target.skill };
     return buildEnqueue({
@@ -124,7 +124,7 @@ export function createIvrService(deps: IvrDeps) {
   async function render(call: IvrCall, nodeId: string, options: { attempt?: number; leadIn?: string } = {}): Promise<VoiceResponse> {
     const node = call.menu.nodes[nodeId];
     if (!node) throw new NotFoundError(`no node ${nodeId} in ${call.menu.id}`);
-    await kit.step(call, nodeId, 'entered');
+    kit.step(call, nodeId, 'entered');
     switch (node.kind) {
       case 'menu':
         return menuGather(call, nodeId, new VoiceResponse(), options);
@@ -162,27 +162,30 @@ export function createIvrService(deps: IvrDeps) {
       const enterprise = catalogue.enterpriseByPhone(call.from);
       if (enterprise) {
         await ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id });
-        await kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
+        kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
         const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
         speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
         return response;
       }
       const start = call.menu.nodes[call.menu.start];
-      await kit.step(call, call.menu.start, 'entered');
+      kit.step(call, call.menu.start, 'entered');
       if (start?.kind === 'menu') return menuGather(call, call.menu.start, response);
       response.redirect({ method: 'POST' }, nodeUrl(call, call.menu.start));
       return response;
     },
 
     render,
-    operator: (call: IvrCall) => kit.step(call, 'operator', 'operator').then(() => operator(call)),
+    operator: (call: IvrCall) => {
+      kit.step(call, 'operator', 'operator');
+      return operator(call);
+    },
 
     /** A menu's Gather result: a choice, 9 (repeat), * (back), 0 (person), or a retry after timeout or invalid input. */
     async input(call: IvrCall, nodeId: string, attempt: number, input: GatherInput): Promise<VoiceResponse> {
       const node = call.menu.nodes[nodeId];
       if (node?.kind !== 'menu') return render(call, nodeId);
       const result = interpretInput(input, node.options);
-      await kit.step(call, nodeId, result.kind, 'heard' in result ? result.heard : null);
+      kit.step(call, nodeId, result.kind, 'heard' in result ? result.heard : null);
       switch (result.kind) {
         case 'choice':
           return render(call, node.options.find((o) => o.key === result.key)!.next);
@@ -206,7 +209,7 @@ export function createIvrService(deps: IvrDeps) {
     async choiceInput(call: IvrCall, reason: ChoiceReason, skill: string, attempt: number, input: GatherInput): Promise<VoiceResponse> {
       const list = choices(call, reason);
       const result = interpretInput(input, list);
-      await kit.step(call, `choice-${reason}`, result.kind, 'heard' in result ? result.heard : null);
+      kit.step(call, `choice-${reason}`, result.kind, 'heard' in result ? result.heard : null);
       if (result.kind === 'choice') {
         const action = list.find((c) => c.key === result.key)!.action;
         if (action.kind === 'callback') return callbacks.take(call, skill);
@@ -232,7 +235,7 @@ export function createIvrService(deps: IvrDeps) {
     async commissionerInput(call: IvrCall, input: GatherInput): Promise<VoiceResponse> {
       const enterprise = catalogue.enterpriseByPhone(call.from);
       const result = enterprise ? interpretInput(input, commissionerChoices(enterprise.commissioner.name)) : ({ kind: 'timeout' } as const);
-      await kit.step(call, 'commissioner-offer', result.kind === 'choice' ? `key-${result.key}` : result.kind, 'heard' in result ? result.heard : null);
+      kit.step(call, 'commissioner-offer', result.kind === 'choice' ? `key-${result.key}` : result.kind, 'heard' in result ? result.heard : null);
       if (enterprise && result.kind === 'choice' && result.key === '1') {
         const { commissioner } = enterprise;
         return queue(call, { skill: commissioner.department, label: `首席服务专员${commissioner.name}`, commissionerId: commissioner.id });

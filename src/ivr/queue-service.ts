@@ -54,7 +54,7 @@ export function createQueueService(ivr: IvrService) {
     async waitInput(call: IvrCall, skill: string, digits: string | undefined): Promise<VoiceResponse> {
       if (digits === '1') {
         const row = await deps.ledger.find(call.callSid);
-        return callbacks.take(call, skill, { queuedAt: row?.queuedAt ?? null, inQueue: true });
+        return callbacks.take(call, skill, { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true });
       }
       const response = new VoiceResponse();
       speak(response, deps.voice, '好的，请继续等待。');
@@ -68,7 +68,7 @@ export function createQueueService(ivr: IvrService) {
         queueTime: queueTime ?? null,
         skill,
       });
-      await kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
+      kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
       await deps.redis.del(stateKey(call.callSid));
       log.info({ callSid: call.callSid, skill, queueResult: result, queueTime }, 'call left the queue');
       if (result !== 'bridged' && result !== 'redirected') {

@@ -75,8 +75,8 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     await expectAllValidTwiml([first, soon, later]);
   });
 
-  it('when the caller presses 1 while waiting, then a callback request keeps their original place, they are told when, and they leave the queue', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: keys('2', '1', '1'), waitRounds: 3 });
+  it('when the caller presses 1 while waiting, then a callback request keeps their original place and priority, they are told when, and they leave the queue', async () => {
+    const result = await ivr.call({ to: HOTLINE, from: '+8613804690001', inputs: keys('2', '1', '1'), waitRounds: 3 });
     const callSid = callSidOf(result);
     assert.match(result.lines.join('\n'), /离开队列/);
     assert.ok(result.requests.some((r) => r.twiml.includes('<Leave/>')));
@@ -86,7 +86,9 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     const [request] = (await callbackRepository.listDueCallbacks(ivr.runtime.database.db, ['cc-general'], new Date('2020-02-03T03:00:00Z'), 100)).filter((r) => r.callSid === callSid);
     assert.ok(request);
     assert.equal(request.queuedAt.toISOString(), call?.queuedAt?.toISOString());
-    assert.equal(request.phone, '+8613904691234');
+    assert.equal(request.phone, '+8613804690001');
+    assert.equal(request.priority, 5);
+    assert.ok(result.requests.some((r) => r.twiml.includes('拨打您尾号0001的来电号码')));
     assert.deepEqual(ivr.routing.left.find((l) => l.callSid === callSid), { callSid, result: 'leave' });
   });
 
