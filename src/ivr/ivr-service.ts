@@ -1,5 +1,5 @@
 import { NotFoundError } from '../platform/errors.js';
-import { VoiceResponse } from '../platform/twiml.js';
+import { speak, VoiceResponse } from '../platform/twiml.js';
 import { createCallbackTaker } from './callback-service.js';
 import { createIvrKit, MAX_ATTEMPTS, type IvrCall, type IvrDeps } from './ivr-context.js';
 import { interpretInput, type Choosable, type GatherInput } from './ivr-input.js';
@@ -14,7 +14,6 @@ import {
   spokenHours,
   spokenWhen,
 } from './ivr-twiml.js';
-import { speak } from '../platform/twiml.js';
 
 /** Why the IVR offers a generated choice instead of a person: the hall is closed, or the queue could not take the call. */
 export type ChoiceReason = 'closed' | 'busy';
@@ -141,7 +140,7 @@ export function createIvrService(deps: IvrDeps) {
       case 'callback':
         return callbacks.take(call, node.skill, { leadIn: node.prompt });
       case 'hangup':
-        await ledger.markStage(call.callSid, 'ivrEndedAt');
+        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
         return buildGoodbye(voice, node.prompt, node.audioUrl);
     }
   }
@@ -214,7 +213,7 @@ export function createIvrService(deps: IvrDeps) {
         const action = list.find((c) => c.key === result.key)!.action;
         if (action.kind === 'callback') return callbacks.take(call, skill);
         if (action.kind === 'goodbye') {
-          await ledger.markStage(call.callSid, 'ivrEndedAt');
+          await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
           return buildGoodbye(voice, GOODBYE);
         }
         return render(call, action.node);
@@ -225,7 +224,7 @@ export function createIvrService(deps: IvrDeps) {
       const leadIn =
         result.kind === 'operator' ? '现在暂时无法转接人工服务。' : result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
       if (attempt + 1 >= MAX_ATTEMPTS) {
-        await ledger.markStage(call.callSid, 'ivrEndedAt');
+        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
         return buildGoodbye(voice, `${leadIn}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。${GOODBYE}`);
       }
       return choice(call, reason, skill, attempt + 1, { leadIn });

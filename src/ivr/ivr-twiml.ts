@@ -37,6 +37,8 @@ export function openGather(response: VoiceResponse, options: readonly Choosable[
     language: MANDARIN_SPEECH as never,
     hints: menuHints(options),
     numDigits: 1,
+    // '#' is a menu key here, not Twilio's default end-of-input key.
+    finishOnKey: '',
     timeout,
     speechTimeout: 'auto',
     action,

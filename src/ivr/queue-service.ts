@@ -1,5 +1,4 @@
-import { VoiceResponse } from '../platform/twiml.js';
-import { speak } from '../platform/twiml.js';
+import { speak, VoiceResponse } from '../platform/twiml.js';
 import type { IvrCall } from './ivr-context.js';
 import type { IvrService } from './ivr-service.js';
 import { buildGoodbye, buildWait } from './ivr-twiml.js';

@@ -31,6 +31,25 @@ describe('the in-repo caller (npm run ivr:call)', () => {
     await assert.rejects(expectAllValidTwiml(['<?xml version="1.0"?><Response><Speak/></Response>']), /Speak/);
   });
 
+  it('when # is pressed at a Gather that keeps Twilio\'s default finishOnKey, then Digits is empty, as Twilio sends it', async () => {
+    const posted: Array<Record<string, string>> = [];
+    const answers = [
+      '<?xml version="1.0"?><Response><Gather action="https://x.test/a"><Say>请按#号键</Say></Gather></Response>',
+      '<?xml version="1.0"?><Response><Gather action="https://x.test/b" finishOnKey=""><Say>请按#号键</Say></Gather></Response>',
+      '<?xml version="1.0"?><Response><Hangup/></Response>',
+    ];
+    const transport: CallerTransport = {
+      post: async (_url, params) => {
+        posted.push(params);
+        return { status: 200, body: answers[posted.length - 1]!, contentType: 'text/xml' };
+      },
+    };
+    const result = await placeCall(transport, 'https://x.test', { to: '+864694226101', inputs: parseInputs('#,#', undefined) }, null);
+    assert.equal(result.outcome, 'hangup');
+    assert.equal(posted[1]!.Digits, '');
+    assert.equal(posted[2]!.Digits, '#');
+  });
+
   it('when an answer is a 500 or ends without a next step, then the call fails (silence is a failure)', async () => {
     await assert.rejects(placeCall(answering('oops', 500), 'https://x.test', { to: '+864694226101', inputs: [] }, null), /answered 500/);
     await assert.rejects(

@@ -121,6 +121,15 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     assert.equal(ivr.routing.left.some((l) => l.callSid === callSidOf(redirected)), false);
   });
 
+  it('when the caller ends the call with # on the main menu, then a goodbye and the call is marked as ended in the IVR', async () => {
+    const result = await ivr.call({ to: HOTLINE, inputs: keys('#') });
+    assert.equal(result.outcome, 'hangup');
+    assert.match(result.requests.at(-1)!.twiml, /感谢您的来电，再见。<\/Say><Hangup\/>/);
+    const call = await ivr.runtime.ledger.find(callSidOf(result));
+    assert.equal(call?.endReason, 'ended_in_ivr');
+    assert.ok(call?.ivrEndedAt);
+  });
+
   it('when a call went through the menus, then its path is recorded with inputs and times', async () => {
     const result = await ivr.call({ to: HOTLINE, inputs: [{ kind: 'speech', text: '我想咨询一下', confidence: 0.8 }, ...keys('7')], waitRounds: 3 });
     const steps = await ivr.runtime.ledger.steps(callSidOf(result));

@@ -77,7 +77,7 @@ export class CallerError extends Error {
   }
 }
 
-/** Twilio's default for a Gather without `numDigits`-style limits, and the walk's safety limit. */
+/** More requests than this in one call means the menus loop without end. */
 const MAX_REQUESTS = 80;
 
 function pathOf(url: string): string {
@@ -148,10 +148,13 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
     else if (verb.name === 'Pause') say(`  （静默 ${verb.attributes.length ?? 1} 秒）`);
   };
 
-  function gatherParams(input: CallerInput): Record<string, string> {
+  function gatherParams(input: CallerInput, gather: Verb): Record<string, string> {
     if (input.kind === 'dtmf') {
       say(`  来电者：按 ${input.digits}`);
-      return { Digits: input.digits };
+      // Like Twilio: the finishOnKey (default #) ends the input and is not part of Digits.
+      const finishOnKey = gather.attributes.finishOnKey ?? '#';
+      const end = finishOnKey ? input.digits.indexOf(finishOnKey) : -1;
+      return { Digits: end >= 0 ? input.digits.slice(0, end) : input.digits };
     }
     if (input.kind === 'speech') {
       say(`  来电者：说“${input.text}”（置信度 ${input.confidence}）`);
@@ -194,7 +197,7 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
             if (input && input.kind !== 'silence') {
               inputs.shift();
               next = waitVerb.attributes.action ?? waitUrl;
-              nextExtra = gatherParams(input);
+              nextExtra = gatherParams(input, waitVerb);
               break;
             }
           }
@@ -234,7 +237,7 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
             say('  （来电者挂机）');
             return end('caller-hung-up', { unansweredGather: action, ...(queue ? { queue } : {}) });
           }
-          const extra = gatherParams(input);
+          const extra = gatherParams(input, verb);
           if (input.kind === 'silence' && verb.attributes.actionOnEmptyResult !== 'true') break;
           return { url: action, extra };
         }
