@@ -97,6 +97,15 @@ export function createIvrKit(deps: IvrDeps) {
       call.path.push({ nodeId, kind, input: input ?? null });
     },
 
+    /** Runs a write the caller does not depend on (self-served flag, enterprise); a failure is logged, the caller still served. */
+    async bestEffort(call: IvrCall, what: string, write: () => Promise<unknown>): Promise<void> {
+      try {
+        await write();
+      } catch (error) {
+        log.warn({ callSid: call.callSid, err: (error as Error).message }, `could not record ${what}`);
+      }
+    },
+
     /** Writes the request's steps in one insert; a database failure is logged and the caller still served. */
     async flush(call: IvrCall): Promise<void> {
       const steps = call.path.splice(0);

@@ -129,7 +129,7 @@ export function createIvrService(deps: IvrDeps) {
         return menuGather(call, nodeId, new VoiceResponse(), options);
       case 'info':
         // Hearing the information counts as served by itself unless the call goes on to a person.
-        await ledger.update(call.callSid, { selfServed: true });
+        await kit.bestEffort(call, 'self-service', () => ledger.update(call.callSid, { selfServed: true }));
         return buildSayThenRedirect(voice, node.prompt, nodeUrl(call, node.next), node.audioUrl);
       case 'queue':
         return queue(call, node, options.leadIn);
@@ -160,7 +160,7 @@ export function createIvrService(deps: IvrDeps) {
       const response = buildWelcome({ hotline: call.hotline, consent: call.menu.consent, consentAudioUrl: call.menu.consentAudioUrl, announcements, voice });
       const enterprise = catalogue.enterpriseByPhone(call.from);
       if (enterprise) {
-        await ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id });
+        await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
         kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
         const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
         speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
