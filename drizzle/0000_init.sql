@@ -324,6 +324,17 @@ CREATE TABLE "services" (
 	"active" boolean DEFAULT true NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "ivr_announcements" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"hotline_number" text,
+	"hall_id" text,
+	"text" text NOT NULL,
+	"starts_at" timestamp with time zone NOT NULL,
+	"ends_at" timestamp with time zone NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "report_exports" (
 	"day" date NOT NULL,
 	"format" text NOT NULL,
@@ -375,4 +386,5 @@ CREATE INDEX "calls_hotline_arrived_idx" ON "calls" USING btree ("hotline_number
 CREATE INDEX "calls_arrived_idx" ON "calls" USING btree ("arrived_at");--> statement-breakpoint
 CREATE INDEX "calls_from_idx" ON "calls" USING btree ("from_number");--> statement-breakpoint
 CREATE INDEX "calls_unsummarized_idx" ON "calls" USING btree ("ended_at") WHERE summarized_at is null and ended_at is not null;--> statement-breakpoint
-CREATE INDEX "services_hall_idx" ON "services" USING btree ("hall_id");
+CREATE INDEX "services_hall_idx" ON "services" USING btree ("hall_id");--> statement-breakpoint
+CREATE INDEX "ivr_announcements_ends_idx" ON "ivr_announcements" USING btree ("ends_at");

@@ -2,6 +2,7 @@ import { agentCommands } from './agents/index.js';
 import { bookingCommands } from './booking/booking-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { reportCommands } from './reports/index.js';
+import { ivrCommands } from './ivr/index.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
 
@@ -14,6 +15,7 @@ const commands: Record<string, AdminCommand> = {
   ...reportCommands,
   ...agentCommands,
   ...bookingCommands,
+  ...ivrCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);

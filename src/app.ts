@@ -37,9 +37,18 @@ export function createApp(runtime: Runtime): Express {
       catalogue: runtime.catalogue,
       menus: runtime.menus,
       ledger: runtime.ledger,
+      calendar: runtime.calendar,
+      announcements: runtime.announcements,
+      routing: runtime.routing,
+      db: runtime.database.db,
+      redis: runtime.redis,
+      redisPrefix: config.redisPrefix,
+      clock: runtime.clock,
       logger,
       voice: config.twilio.voice,
       publicBaseUrl: config.publicBaseUrl,
+      holdMusicUrl: config.ivr.holdMusicUrl,
+      callbackOfferSeconds: config.ivr.callbackOfferSeconds,
     }),
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));

@@ -3,7 +3,7 @@ import { createBooking, type Booking } from './booking/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
-import { loadMenus, type Menu } from './ivr/index.js';
+import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -29,6 +29,8 @@ export interface Runtime {
   calendar: WorkCalendar;
   /** The shared slot calendar: bookings, capacity, channel API keys. */
   booking: Booking;
+  /** Announcements spoken after the IVR welcome. */
+  announcements: Announcements;
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   reports: ReportsService;
@@ -73,6 +75,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, logger });
+  const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
@@ -95,6 +98,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     routing: agents.routing,
     agents,
     booking,
+    announcements,
     readiness,
     async close() {
       await agents.close();

@@ -1,3 +1,8 @@
-export { createIvrRoutes, voiceUrl, type IvrDeps } from './ivr-routes.js';
-export { loadMenus, checkMenu, MenuError } from './menu-loader.js';
+export { createIvrRoutes } from './ivr-routes.js';
+export { voiceUrl, type IvrDeps } from './ivr-context.js';
+export { loadMenus, readMenus, checkMenu, MenuError } from './menu-loader.js';
+export { lintMenu, lintVoice } from './menu-lint.js';
+export { createAnnouncements, type Announcements } from './announcement-service.js';
+export { ivrCommands } from './ivr-commands.js';
+export * as ivrTables from './ivr-tables.js';
 export type { Menu, MenuNode, MenuOption } from './menu-schemas.js';

@@ -1,42 +1,45 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import type { CallLedger } from '../calls/index.js';
-import type { Catalogue } from '../catalogue/index.js';
-import type { Logger } from '../platform/logger.js';
+import { Router, type Request, type Response } from 'express';
 import { maskPhone } from '../platform/logger.js';
-import { sendTwiml } from '../platform/twiml.js';
-import { buildFallback, buildUnknownNumber, buildWelcome } from './ivr-twiml.js';
-import type { Menu } from './menu-schemas.js';
+import { sendTwiml, type VoiceResponse } from '../platform/twiml.js';
+import type { IvrCall, IvrDeps } from './ivr-context.js';
+import {
+  callParamsSchema,
+  choiceQuerySchema,
+  gatherParamsSchema,
+  inputQuerySchema,
+  menuQuerySchema,
+  nodeQuerySchema,
+  queueQuerySchema,
+  queueResultParamsSchema,
+  waitParamsSchema,
+} from './ivr-schemas.js';
+import { createIvrService } from './ivr-service.js';
+import { buildFallback, buildUnknownNumber } from './ivr-twiml.js';
+import { createQueueService } from './queue-service.js';
 
-export interface IvrDeps {
-  catalogue: Catalogue;
-  menus: ReadonlyMap<string, Menu>;
-  ledger: CallLedger;
-  logger: Logger;
-  voice: string;
-  publicBaseUrl: string;
+function gatherInput(req: Request) {
+  const body = gatherParamsSchema.parse(req.body);
+  return { body, input: { digits: body.Digits, speech: body.SpeechResult, confidence: body.Confidence } };
 }
 
-const incomingSchema = z.object({
-  CallSid: z.string().min(1),
-  To: z.string().default(''),
-  From: z.string().default(''),
-});
-
-/** An absolute URL of one of the service's voice routes, as Twilio will request and sign it. */
-export function voiceUrl(publicBaseUrl: string, path: string, params: Record<string, string | number> = {}): string {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return `${publicBaseUrl}/twilio/voice${path}${query ? `?${query}` : ''}`;
-}
-
-/** Voice webhooks of the IVR, mounted under the signed /twilio/voice router. */
+/** Voice webhooks of the IVR and of waiting in queue, mounted under the signed /twilio/voice router. */
 export function createIvrRoutes(deps: IvrDeps): Router {
-  const { catalogue, menus, ledger, voice, publicBaseUrl } = deps;
-  const log = deps.logger.child({ component: 'ivr' });
+  const { catalogue, menus, ledger, voice } = deps;
+  const ivr = createIvrService(deps);
+  const queue = createQueueService(ivr);
+  const { kit } = ivr;
+  const { log } = kit;
   const router = Router();
 
+  /** Writes the request's IVR path in one insert, then answers Twilio. */
+  async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse>): Promise<void> {
+    const response = await twiml;
+    await kit.flush(call);
+    sendTwiml(res, response);
+  }
+
   router.post('/incoming', async (req, res) => {
-    const call = incomingSchema.parse(req.body);
+    const call = callParamsSchema.parse(req.body);
     const hotline = catalogue.hotline(call.To);
     const menu = hotline ? menus.get(hotline.menu) : undefined;
     try {
@@ -58,16 +61,8 @@ export function createIvrRoutes(deps: IvrDeps): Router {
       return;
     }
     log.info({ callSid: call.CallSid, hotline: hotline.number, from: maskPhone(call.From) }, 'welcome');
-    sendTwiml(
-      res,
-      buildWelcome({
-        hotline,
-        menu,
-        announcements: [],
-        voice,
-        startAction: voiceUrl(publicBaseUrl, '/ivr/step', { menu: menu.id, node: menu.start }),
-      }),
-    );
+    const ivrCall = kit.resolveCall(call, menu.id);
+    await answer(res, ivrCall, ivr.welcome(ivrCall));
   });
 
   router.post('/fallback', (req, res) => {
@@ -75,6 +70,60 @@ export function createIvrRoutes(deps: IvrDeps): Router {
     const hotline = body.To ? catalogue.hotline(body.To) : undefined;
     log.error({ callSid: body.CallSid, errorCode: body.ErrorCode, errorUrl: body.ErrorUrl, hotline: hotline?.number }, 'Twilio used the fallback URL');
     sendTwiml(res, buildFallback(voice, hotline, hotline ? catalogue.hall(hotline.hall) : undefined));
+  });
+
+  router.post('/ivr/node', async (req, res) => {
+    const query = nodeQuerySchema.parse(req.query);
+    const call = kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
+    await answer(res, call, ivr.render(call, query.node));
+  });
+
+  router.post('/ivr/input', async (req, res) => {
+    const query = inputQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.input(call, query.node, query.attempt, input));
+  });
+
+  router.post('/ivr/operator', async (req, res) => {
+    const query = menuQuerySchema.parse(req.query);
+    const call = kit.resolveCall(callParamsSchema.parse(req.body), query.menu);
+    await answer(res, call, ivr.operator(call));
+  });
+
+  router.post('/ivr/choice', async (req, res) => {
+    const query = choiceQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.choiceInput(call, query.reason, query.skill, query.attempt, input));
+  });
+
+  router.post('/ivr/commissioner', async (req, res) => {
+    const query = menuQuerySchema.parse(req.query);
+    const { body, input } = gatherInput(req);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, ivr.commissionerInput(call, input));
+  });
+
+  router.post('/queue/wait', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const body = waitParamsSchema.parse(req.body);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.wait(call, query.skill, body));
+  });
+
+  router.post('/queue/wait-input', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const { body } = gatherInput(req);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.waitInput(call, query.skill, body.Digits));
+  });
+
+  router.post('/queue/result', async (req, res) => {
+    const query = queueQuerySchema.parse(req.query);
+    const body = queueResultParamsSchema.parse(req.body);
+    const call = kit.resolveCall(body, query.menu);
+    await answer(res, call, queue.result(call, query.skill, body.QueueResult, body.QueueTime));
   });
 
   return router;

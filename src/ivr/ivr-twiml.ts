@@ -1,79 +1,153 @@
 import type { Hall, Hotline } from '../catalogue/index.js';
+import { shanghai } from '../platform/clock.js';
 import { MANDARIN_SPEECH, speak, VoiceResponse } from '../platform/twiml.js';
-import type { Menu, MenuNode } from './menu-schemas.js';
+import type { Choosable } from './ivr-input.js';
+import { RESERVED_WORDS } from './menu-lint.js';
+import type { MenuNode } from './menu-schemas.js';
 
 /** Seconds of silence after a menu prompt before the Gather gives up. */
 export const GATHER_TIMEOUT_SECONDS = 6;
 
 type MenuKind = Extract<MenuNode, { kind: 'menu' }>;
+type Gather = ReturnType<VoiceResponse['gather']>;
 
-/** Speech hints for a menu: its options' labels and keywords, plus the words for a person. */
-export function menuHints(node: MenuKind): string {
-  const words = new Set<string>(['人工', '转人工', '重听', '返回']);
-  for (const option of node.options) {
+/** Speech hints: the choices' labels and keywords, plus the words for a person, repeat and back. */
+export function menuHints(options: readonly Choosable[]): string {
+  const words = new Set<string>(Object.values(RESERVED_WORDS).flat());
+  for (const option of options) {
     words.add(option.label);
     for (const keyword of option.keywords) words.add(keyword);
   }
   return [...words].join(',');
 }
 
-/** Appends a menu's `<Gather>` (DTMF and Mandarin speech) that posts every result, empty or not, to `action`. */
-export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string): void {
-  const gather = response.gather({
+/** The reserved keys a prompt does not already announce: 重听请按9, 返回上一级请按星号键, 转人工请按0. */
+export function reservedKeysHint(prompt: string, options: { atStart: boolean; operator?: boolean }): string {
+  const parts: string[] = [];
+  if (!prompt.includes('按9')) parts.push('重听请按9');
+  if (!options.atStart && !prompt.includes('按*') && !prompt.includes('星号')) parts.push('返回上一级请按星号键');
+  if (options.operator !== false && !prompt.includes('按0')) parts.push('转人工服务请按0');
+  return parts.length > 0 ? `${parts.join('，')}。` : '';
+}
+
+/** Opens a `<Gather>` for DTMF and Mandarin speech that posts every result, empty or not, to `action`. */
+export function openGather(response: VoiceResponse, options: readonly Choosable[], action: string, timeout = GATHER_TIMEOUT_SECONDS): Gather {
+  return response.gather({
     input: ['dtmf', 'speech'],
     language: MANDARIN_SPEECH as never,
-    hints: menuHints(node),
+    hints: menuHints(options),
     numDigits: 1,
-    timeout: GATHER_TIMEOUT_SECONDS,
+    // '#' is a menu key here, not Twilio's default end-of-input key.
+    finishOnKey: '',
+    timeout,
     speechTimeout: 'auto',
     action,
     method: 'POST',
     actionOnEmptyResult: true,
   });
-  speak(gather, voice, node.prompt, node.audioUrl);
 }
 
-/** Says `0:00`-style opening sessions the way a person would: 上午八点半至十一点半. */
-export function spokenHours(hall: Pick<Hall, 'hours'>): string {
-  return hall.hours.map((s) => `${spokenTime(s.from)}至${spokenTime(s.to)}`).join('，');
+/** A menu node: an optional lead-in (e.g. 输入有误), its prompt or recording, and the reserved keys. */
+export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string }): void {
+  const gather = openGather(response, node.options, action);
+  const leadIn = options.leadIn ?? '';
+  const hint = reservedKeysHint(node.audioUrl ? '' : node.prompt, { atStart: options.atStart });
+  if (node.audioUrl) {
+    if (leadIn) speak(gather, voice, leadIn);
+    speak(gather, voice, node.prompt, node.audioUrl);
+    if (hint) speak(gather, voice, hint);
+  } else speak(gather, voice, `${leadIn}${node.prompt}${hint}`);
 }
 
-function spokenTime(hhmm: string): string {
+/** A generated choice (after hours, queue busy, commissioner offer): its prompt, then a Gather. */
+export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string }): VoiceResponse {
+  const response = new VoiceResponse();
+  if (options.leadIn) speak(response, options.voice, options.leadIn);
+  const gather = openGather(response, options.choices, options.action);
+  speak(gather, options.voice, options.prompt);
+  return response;
+}
+
+const period = (hhmm: string) => {
+  const h = Number(hhmm.slice(0, 2));
+  return h < 12 ? '上午' : h < 13 ? '中午' : '下午';
+};
+
+/** Says `HH:mm` the way a person would: 上午8点半, 下午1点; without the period when `bare`. */
+export function spokenTime(hhmm: string, bare = false): string {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const period = h < 12 ? '上午' : h < 13 ? '中午' : '下午';
   const hour12 = h > 12 ? h - 12 : h;
   const minutes = m === 0 ? '' : m === 30 ? '半' : `${m}分`;
-  return `${period}${hour12}点${minutes}`;
+  return `${bare ? '' : period(hhmm)}${hour12}点${minutes}`;
 }
 
-/**
- * The first answer on a hotline: its greeting, the recording notice, current announcements,
- * then the start node.
- */
-export function buildWelcome(options: {
-  hotline: Hotline;
-  menu: Menu;
-  announcements: readonly string[];
-  voice: string;
-  startAction: string;
-}): VoiceResponse {
-  const { hotline, menu, voice } = options;
+/** A hall's opening sessions, spoken: 上午8点半至11点半，下午1点至4点半. */
+export function spokenHours(hall: Pick<Hall, 'hours'>): string {
+  return hall.hours.map((s) => `${spokenTime(s.from)}至${spokenTime(s.to, period(s.from) === period(s.to))}`).join('，');
+}
+
+const weekdays = ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
+
+/** An instant relative to now, spoken in Asia/Shanghai: 今天下午1点, 明天上午8点半, 10月9日星期五上午8点半. */
+export function spokenWhen(at: Date, now: Date): string {
+  const when = shanghai(at);
+  const today = shanghai(now);
+  const day = when.hasSame(today, 'day')
+    ? '今天'
+    : when.hasSame(today.plus({ days: 1 }), 'day')
+      ? '明天'
+      : `${when.month}月${when.day}日${weekdays[when.weekday - 1]}`;
+  return `${day}${spokenTime(when.toFormat('HH:mm'))}`;
+}
+
+/** The first answer on a hotline: greeting, recording notice and announcements; the caller's next step is appended by the caller of this. */
+export function buildWelcome(options: { hotline: Hotline; consent: string; consentAudioUrl?: string | undefined; announcements: readonly string[]; voice: string }): VoiceResponse {
   const response = new VoiceResponse();
-  speak(response, voice, hotline.greeting);
-  speak(response, voice, menu.consent, menu.consentAudioUrl);
-  for (const text of options.announcements) speak(response, voice, text);
-  const start = menu.nodes[menu.start];
-  if (start?.kind === 'menu') appendMenuGather(response, start, voice, options.startAction);
-  else response.redirect({ method: 'POST' }, options.startAction);
+  speak(response, options.voice, options.hotline.greeting);
+  speak(response, options.voice, options.consent, options.consentAudioUrl);
+  for (const text of options.announcements) speak(response, options.voice, text);
+  return response;
+}
+
+/** Speaks `text` (or plays the recording), then asks Twilio for `next`. */
+export function buildSayThenRedirect(voice: string, text: string | undefined, next: string, audioUrl?: string): VoiceResponse {
+  const response = new VoiceResponse();
+  if (text || audioUrl) speak(response, voice, text ?? '', audioUrl);
+  response.redirect({ method: 'POST' }, next);
+  return response;
+}
+
+/** A polite last sentence and a hang-up. */
+export function buildGoodbye(voice: string, text: string, audioUrl?: string): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, text, audioUrl);
+  response.hangup();
+  return response;
+}
+
+/** Puts the caller in the Twilio queue named after the skill, with the IVR's wait and result URLs. */
+export function buildEnqueue(options: { voice: string; say: string; audioUrl?: string | undefined; queueName: string; waitUrl: string; action: string }): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, options.voice, options.say, options.audioUrl);
+  response.enqueue({ waitUrl: options.waitUrl, waitUrlMethod: 'POST', action: options.action, method: 'POST' }, options.queueName);
+  return response;
+}
+
+/** One turn of the wait loop: position and expected wait (when due), the callback offer (when due), then music. */
+export function buildWait(options: { voice: string; position?: string; offer?: { text: string; action: string }; musicUrl: string }): VoiceResponse {
+  const response = new VoiceResponse();
+  if (options.position) speak(response, options.voice, options.position);
+  if (options.offer) {
+    const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: 4, action: options.offer.action, method: 'POST' });
+    speak(gather, options.voice, options.offer.text);
+  }
+  response.play({}, options.musicUrl);
   return response;
 }
 
 /** For a number that is not one of the hotlines: a polite explanation and a hang-up. */
 export function buildUnknownNumber(voice: string): VoiceResponse {
-  const response = new VoiceResponse();
-  speak(response, voice, '您好，您拨打的号码暂未开通预约服务。请拨打双鸭山市政务服务大厅公布的预约热线，或通过“双营通”微信公众号预约办理。感谢您的来电，再见。');
-  response.hangup();
-  return response;
+  return buildGoodbye(voice, '您好，您拨打的号码暂未开通预约服务。请拨打双鸭山市政务服务大厅公布的预约热线，或通过“双营通”微信公众号预约办理。感谢您的来电，再见。');
 }
 
 /**
@@ -81,14 +155,7 @@ export function buildUnknownNumber(voice: string): VoiceResponse {
  * other channels, then a goodbye. Uses only the in-memory catalogue.
  */
 export function buildFallback(voice: string, hotline: Hotline | undefined, hall: Hall | undefined): VoiceResponse {
-  const response = new VoiceResponse();
   const who = hotline ? `您好，这里是${hotline.name}。` : '您好。';
   const hours = hall ? `${hall.name}的办公时间是工作日${spokenHours(hall)}，地址是${hall.address}。` : '';
-  speak(
-    response,
-    voice,
-    `${who}非常抱歉，系统暂时无法为您服务。${hours}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。感谢您的来电，再见。`,
-  );
-  response.hangup();
-  return response;
+  return buildGoodbye(voice, `${who}非常抱歉，系统暂时无法为您服务。${hours}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。感谢您的来电，再见。`);
 }

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Catalogue } from '../catalogue/index.js';
+import { lintMenu } from './menu-lint.js';
 import { menuSchema, type Menu } from './menu-schemas.js';
 
 /** Raised when a menu file is unreadable or refers to something that does not exist. */
@@ -61,6 +62,13 @@ export function checkMenu(raw: unknown, catalogue: Catalogue, source: string): {
 
 /** Loads every menu in `<catalogueDir>/menus` that a hotline uses; throws {@link MenuError} listing all problems. */
 export function loadMenus(catalogueDir: string, catalogue: Catalogue): ReadonlyMap<string, Menu> {
+  const { menus, problems } = readMenus(catalogueDir, catalogue);
+  if (problems.length > 0) throw new MenuError(problems);
+  return menus;
+}
+
+/** Reads, checks and lints every menu file; returns the valid menus and every problem found, without throwing. */
+export function readMenus(catalogueDir: string, catalogue: Catalogue): { menus: ReadonlyMap<string, Menu>; problems: string[] } {
   const dir = join(catalogueDir, 'menus');
   const problems: string[] = [];
   const menus = new Map<string, Menu>();
@@ -76,14 +84,18 @@ export function loadMenus(catalogueDir: string, catalogue: Catalogue): ReadonlyM
     }
     const checked = checkMenu(raw, catalogue, source);
     problems.push(...checked.problems);
+    if (checked.menu) problems.push(...lintMenu(checked.menu, source));
     if (checked.menu) {
       if (`${checked.menu.id}.yaml` !== file && `${checked.menu.id}.yml` !== file) problems.push(`${source}: id ${checked.menu.id} does not match the file name`);
       menus.set(checked.menu.id, checked.menu);
     }
   }
   for (const hotline of catalogue.hotlines) {
-    if (!menus.has(hotline.menu)) problems.push(`hotlines.yaml: ${hotline.number} uses menu ${hotline.menu}, which has no file in menus/`);
+    if (!menus.has(hotline.menu)) problems.push(`hotlines.yaml: ${hotline.number} uses menu ${hotline.menu}, which has no valid file in menus/`);
   }
-  if (problems.length > 0) throw new MenuError(problems);
-  return menus;
+  const used = new Set(catalogue.hotlines.map((hotline) => hotline.menu));
+  for (const id of menus.keys()) {
+    if (!used.has(id)) problems.push(`menus/${id}.yaml: no hotline uses this menu`);
+  }
+  return { menus, problems };
 }

@@ -28,6 +28,8 @@ export const queueNodeSchema = z.object({
   label: z.string().trim().min(1),
   priority: z.number().int().min(0).max(100).default(0),
   greenChannel: z.boolean().default(false),
+  /** An agent id the routing prefers for this queue (falls back to the skill). */
+  preferredAgent: z.string().min(1).optional(),
   prompt: z.string().optional(),
   audioUrl,
 });

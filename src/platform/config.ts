@@ -95,6 +95,10 @@ export const envSchema = z.object({
   SMS_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits').optional()),
   /** Upper bound on booking SMS sent per second across all workers. Default 10. */
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
+  IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
+  /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
+  IVR_CALLBACK_OFFER_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -149,6 +153,10 @@ export interface Config {
     readonly from: string | undefined;
     readonly messagingServiceSid: string | undefined;
     readonly ratePerSecond: number;
+  };
+  readonly ivr: {
+    readonly holdMusicUrl: string;
+    readonly callbackOfferSeconds: number;
   };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
@@ -235,6 +243,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
+    ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS },
     developmentDefaults,
   });
 }

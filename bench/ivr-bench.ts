@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
+import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
+
+/** Menu steps a caller takes on the citizen-centre main menu: two sub-menus, repeat, a booking hand-off, a timeout, speech. */
+const STEPS: ReadonlyArray<Record<string, string>> = [{ Digits: '2' }, { Digits: '7' }, { Digits: '9' }, { Digits: '4' }, {}, { SpeechResult: '我想取消预约', Confidence: '0.82' }];
+
+/**
+ * The IVR menu-step scenario: signed `/ivr/input` requests (keys, speech, timeouts) at a fixed
+ * rate against a running app whose PUBLIC_BASE_URL is `publicBaseUrl`. The target is p99 under
+ * 30 ms at 200 requests/s. Each step reads the in-memory menus and writes one call step.
+ */
+export async function ivrBenchScenario(options: { url: string; publicBaseUrl: string; rate?: number; duration?: number; to?: string }) {
+  const path = '/twilio/voice/ivr/input?menu=citizen-centre&node=main&attempt=0';
+  const signed = () => {
+    const params = {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: `CA${randomBytes(16).toString('hex')}`,
+      CallStatus: 'in-progress',
+      Direction: 'inbound',
+      From: `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+      To: options.to ?? '+864694226101',
+      ...STEPS[Math.floor(Math.random() * STEPS.length)]!,
+    };
+    return {
+      body: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(DEV_AUTH_TOKEN, `${options.publicBaseUrl}${path}`, params) },
+    };
+  };
+  const result = await autocannon({
+    url: `${options.url}${path}`,
+    method: 'POST',
+    connections: 20,
+    duration: options.duration ?? 15,
+    overallRate: options.rate ?? 200,
+    requests: [{ setupRequest: (request) => ({ ...request, ...signed() }) }],
+  });
+  return {
+    scenario: 'ivr menu steps',
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    targetP99Ms: 30,
+    passed: result.latency.p99 < 30 && result.non2xx === 0,
+  };
+}

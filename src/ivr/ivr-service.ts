@@ -1,0 +1,260 @@
+import { NotFoundError } from '../platform/errors.js';
+import { speak, VoiceResponse } from '../platform/twiml.js';
+import { createCallbackTaker } from './callback-service.js';
+import { createIvrKit, MAX_ATTEMPTS, type IvrCall, type IvrDeps } from './ivr-context.js';
+import { interpretInput, type Choosable, type GatherInput } from './ivr-input.js';
+import {
+  appendMenuGather,
+  buildChoice,
+  buildEnqueue,
+  buildGoodbye,
+  buildSayThenRedirect,
+  buildWelcome,
+  openGather,
+  spokenHours,
+  spokenWhen,
+} from './ivr-twiml.js';
+
+/** Why the IVR offers a generated choice instead of a person: the hall is closed, or the queue could not take the call. */
+export type ChoiceReason = 'closed' | 'busy';
+
+interface QueueTarget {
+  skill: string;
+  label: string;
+  say?: string | undefined;
+  audioUrl?: string | undefined;
+  priority?: number;
+  greenChannel?: boolean;
+  preferredAgent?: string | undefined;
+  commissionerId?: string;
+}
+
+type ChoiceAction = { kind: 'node'; node: string } | { kind: 'callback' } | { kind: 'goodbye' };
+type Choice = Choosable & { action: ChoiceAction };
+
+const GOODBYE = '感谢您的来电，再见。';
+
+/**
+ * The IVR engine: renders menu nodes from the menu data, interprets keys and speech, and takes
+ * the caller to a queue, a self-service flow, a callback request or a goodbye. Every step reads
+ * the in-memory catalogue and menus and writes at most the step of the path and the call record.
+ */
+export function createIvrService(deps: IvrDeps) {
+  const kit = createIvrKit(deps);
+  const callbacks = createCallbackTaker(kit);
+  const { voice, catalogue, calendar, ledger, log } = { ...deps, log: kit.log };
+  const inputUrl = (call: IvrCall, node: string, attempt: number) => kit.url('/ivr/input', { menu: call.menu.id, node, attempt });
+  const nodeUrl = (call: IvrCall, node: string) => kit.url('/ivr/node', { menu: call.menu.id, node });
+
+  function menuGather(call: IvrCall, nodeId: string, response: VoiceResponse, options: { attempt?: number; leadIn?: string } = {}): VoiceResponse {
+    const node = call.menu.nodes[nodeId];
+    if (node?.kind !== 'menu') throw new NotFoundError(`node ${nodeId} of ${call.menu.id} is not a menu`);
+    appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
+    return response;
+  }
+
+  async function queue(call: IvrCall, target: QueueTarget, leadIn?: string): Promise<VoiceResponse> {
+    const hall = kit.hallOf(target.skill, call);
+    if (!calendar.openAt(hall.id, kit.now()).open) return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
+    const attributes = kit.routingAttributes(call, target);
+    await ledger.markStage(call.callSid, 'queuedAt', { queueSkill: target.skill, ...attributes });
+    if (target.preferredAgent) await ledger.recordEvent(call.callSid, 'ivr', 'preferred-agent', `preferred-agent:${target.skill}`, { skill: target.skill, agentId: target.preferredAgent });
+    kit.step(call, target.skill, 'queued', target.label);
+    log.info({ callSid: call.callSid, skill: target.skill, priority: attributes.priority, greenChannel: attributes.greenChannel }, 'call queued');
+    const params = { menu: call.menu.id, skill: target.skill };
+    return buildEnqueue({
+      voice,
+      say: `${leadIn ?? ''}${target.say ?? `正在为您转接${target.label}，请稍候。`}`,
+      audioUrl: target.audioUrl,
+      queueName: target.skill,
+      waitUrl: kit.url('/queue/wait', params),
+      action: kit.url('/queue/result', params),
+    });
+  }
+
+  function choices(call: IvrCall, reason: ChoiceReason): Choice[] {
+    const list: Choice[] = [];
+    if (reason === 'closed') {
+      const booking = call.graph.first('booking');
+      const lookup = call.graph.first('booking-lookup');
+      if (booking) list.push({ key: '1', label: '自助预约', keywords: ['预约', '自助预约', '预约办理'], action: { kind: 'node', node: booking } });
+      if (lookup) list.push({ key: '2', label: '查询或取消预约', keywords: ['查询预约', '取消预约', '我的预约'], action: { kind: 'node', node: lookup } });
+      list.push({ key: '3', label: '预约回电', keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
+    } else {
+      list.push({ key: '1', label: '预约回电', keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
+      list.push({ key: '2', label: '返回主菜单', keywords: ['主菜单'], action: { kind: 'node', node: call.menu.start } });
+    }
+    list.push({ key: '#', label: '结束通话', keywords: ['结束', '挂了', '再见', '没事了'], action: { kind: 'goodbye' } });
+    return list;
+  }
+
+  /** Why the hall is closed now, its hours and when it opens next; an uncovered year is said plainly, not guessed. */
+  function closedExplanation(call: IvrCall, skill: string): string {
+    const now = kit.now();
+    const hall = kit.hallOf(skill, call);
+    const at = calendar.openAt(hall.id, now);
+    const day = at.day;
+    let why: string;
+    if (day.closure) why = `${hall.name}因${day.closure.reason}暂停对外办公。`;
+    else if (at.guessed) {
+      log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no holiday data for this year: opening hours follow the weekday rule');
+      why = `现在不在${hall.name}的办公时间。今年的节假日安排尚未录入，具体办公日期请以大厅公告为准。`;
+    } else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
+    else if (!day.working) why = `今天是休息日，${hall.name}不对外办公。`;
+    else why = `现在不在${hall.name}的办公时间。`;
+    const next = at.nextOpening ? `下次办公时间是${spokenWhen(at.nextOpening, now)}。` : '';
+    return `${why}${hall.name}的办公时间是工作日${spokenHours(hall)}。${next}`;
+  }
+
+  function choice(call: IvrCall, reason: ChoiceReason, skill: string, attempt: number, options: { leadIn?: string | undefined; explain?: boolean } = {}): VoiceResponse {
+    const list = choices(call, reason);
+    const spoken = list.map((c) => `${c.label}请按${c.key === '#' ? '#号键' : c.key}`).join('；');
+    const explanation = options.explain && reason === 'closed' ? closedExplanation(call, skill) : '';
+    const offer = reason === 'closed' ? '非办公时间您可以自助预约，也可以预约回电，我们在下次办公时给您回电。' : '';
+    return buildChoice({
+      voice,
+      leadIn: `${options.leadIn ?? ''}${explanation}${offer}` || undefined,
+      prompt: `${spoken}；重听请按9。`,
+      choices: list,
+      action: kit.url('/ivr/choice', { menu: call.menu.id, reason, skill, attempt }),
+    }) as VoiceResponse;
+  }
+
+  async function render(call: IvrCall, nodeId: string, options: { attempt?: number; leadIn?: string } = {}): Promise<VoiceResponse> {
+    const node = call.menu.nodes[nodeId];
+    if (!node) throw new NotFoundError(`no node ${nodeId} in ${call.menu.id}`);
+    kit.step(call, nodeId, 'entered');
+    switch (node.kind) {
+      case 'menu':
+        return menuGather(call, nodeId, new VoiceResponse(), options);
+      case 'info':
+        // Hearing the information counts as served by itself unless the call goes on to a person.
+        await kit.bestEffort(call, 'self-service', () => ledger.update(call.callSid, { selfServed: true }));
+        return buildSayThenRedirect(voice, node.prompt, nodeUrl(call, node.next), node.audioUrl);
+      case 'queue':
+        return queue(call, node, options.leadIn);
+      case 'booking':
+        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/start', { menu: call.menu.id, node: nodeId }));
+      case 'booking-lookup':
+        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/lookup', { menu: call.menu.id, node: nodeId }));
+      case 'callback':
+        return callbacks.take(call, node.skill, { leadIn: node.prompt });
+      case 'hangup':
+        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        return buildGoodbye(voice, node.prompt, node.audioUrl);
+    }
+  }
+
+  /** The person path (key 0, or too many failed tries): the hotline's department queue, or the after-hours choice. */
+  function operator(call: IvrCall, leadIn?: string): Promise<VoiceResponse> {
+    return queue(call, { skill: call.hotline.department, label: '人工服务', say: '正在为您转接人工服务，请稍候。' }, leadIn);
+  }
+
+  return {
+    /** The first answer: greeting, recording notice, announcements, then the commissioner offer or the start node. */
+    async welcome(call: IvrCall): Promise<VoiceResponse> {
+      const announcements = await deps.announcements.current(call.hotline).catch((error: unknown) => {
+        log.warn({ callSid: call.callSid, err: (error as Error).message }, 'could not read announcements');
+        return [];
+      });
+      const response = buildWelcome({ hotline: call.hotline, consent: call.menu.consent, consentAudioUrl: call.menu.consentAudioUrl, announcements, voice });
+      const enterprise = catalogue.enterpriseByPhone(call.from);
+      if (enterprise) {
+        await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
+        kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
+        const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
+        speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
+        return response;
+      }
+      const start = call.menu.nodes[call.menu.start];
+      kit.step(call, call.menu.start, 'entered');
+      if (start?.kind === 'menu') return menuGather(call, call.menu.start, response);
+      response.redirect({ method: 'POST' }, nodeUrl(call, call.menu.start));
+      return response;
+    },
+
+    render,
+    operator: (call: IvrCall) => {
+      kit.step(call, 'operator', 'operator');
+      return operator(call);
+    },
+
+    /** A menu's Gather result: a choice, 9 (repeat), * (back), 0 (person), or a retry after timeout or invalid input. */
+    async input(call: IvrCall, nodeId: string, attempt: number, input: GatherInput): Promise<VoiceResponse> {
+      const node = call.menu.nodes[nodeId];
+      if (node?.kind !== 'menu') return render(call, nodeId);
+      const result = interpretInput(input, node.options);
+      kit.step(call, nodeId, result.kind, 'heard' in result ? result.heard : null);
+      switch (result.kind) {
+        case 'choice':
+          return render(call, node.options.find((o) => o.key === result.key)!.next);
+        case 'repeat':
+          return render(call, nodeId);
+        case 'back': {
+          const back = call.graph.backTo.get(nodeId) ?? call.menu.start;
+          return nodeId === call.menu.start ? render(call, nodeId, { leadIn: '您已在主菜单。' }) : render(call, back);
+        }
+        case 'operator':
+          return operator(call);
+        default: {
+          const leadIn = result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
+          if (attempt + 1 >= MAX_ATTEMPTS) return operator(call, `${leadIn}为您转接人工服务。`);
+          return menuGather(call, nodeId, new VoiceResponse(), { attempt: attempt + 1, leadIn });
+        }
+      }
+    },
+
+    /** A generated choice's Gather result (after hours, or a queue that could not take the call). */
+    async choiceInput(call: IvrCall, reason: ChoiceReason, skill: string, attempt: number, input: GatherInput): Promise<VoiceResponse> {
+      const list = choices(call, reason);
+      const result = interpretInput(input, list);
+      kit.step(call, `choice-${reason}`, result.kind, 'heard' in result ? result.heard : null);
+      if (result.kind === 'choice') {
+        const action = list.find((c) => c.key === result.key)!.action;
+        if (action.kind === 'callback') return callbacks.take(call, skill);
+        if (action.kind === 'goodbye') {
+          await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+          return buildGoodbye(voice, GOODBYE);
+        }
+        return render(call, action.node);
+      }
+      if (result.kind === 'repeat') return choice(call, reason, skill, attempt, { explain: true });
+      if (result.kind === 'back') return render(call, call.menu.start);
+      if (result.kind === 'operator' && reason === 'busy') return operator(call);
+      const leadIn =
+        result.kind === 'operator' ? '现在暂时无法转接人工服务。' : result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
+      if (attempt + 1 >= MAX_ATTEMPTS) {
+        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        return buildGoodbye(voice, `${leadIn}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。${GOODBYE}`);
+      }
+      return choice(call, reason, skill, attempt + 1, { leadIn });
+    },
+
+    /** The answer to the commissioner offer: 1 queues for the commissioner, anything else goes to the menu. */
+    async commissionerInput(call: IvrCall, input: GatherInput): Promise<VoiceResponse> {
+      const enterprise = catalogue.enterpriseByPhone(call.from);
+      const result = enterprise ? interpretInput(input, commissionerChoices(enterprise.commissioner.name)) : ({ kind: 'timeout' } as const);
+      kit.step(call, 'commissioner-offer', result.kind === 'choice' ? `key-${result.key}` : result.kind, 'heard' in result ? result.heard : null);
+      if (enterprise && result.kind === 'choice' && result.key === '1') {
+        const { commissioner } = enterprise;
+        return queue(call, { skill: commissioner.department, label: `首席服务专员${commissioner.name}`, commissionerId: commissioner.id });
+      }
+      if (result.kind === 'operator') return operator(call);
+      return render(call, call.menu.start);
+    },
+
+    /** After a queue could not take the call (full, error, left without a callback). */
+    busy: (call: IvrCall, skill: string, leadIn: string) => choice(call, 'busy', skill, 0, { leadIn }),
+    callbacks,
+    kit,
+  };
+}
+
+function commissionerChoices(name: string): Choosable[] {
+  return [
+    { key: '1', label: '转接专员', keywords: ['专员', '转接', name] },
+    { key: '2', label: '其他业务', keywords: ['其他', '别的', '菜单'] },
+  ];
+}
+
+export type IvrService = ReturnType<typeof createIvrService>;

@@ -1,0 +1,69 @@
+import { buildMenuGraph } from './menu-graph.js';
+import type { Menu } from './menu-schemas.js';
+
+/** Words the IVR itself understands on every menu; an option must not claim them. */
+export const RESERVED_WORDS = {
+  operator: ['人工', '转人工', '人工服务', '接线员'],
+  repeat: ['重听', '再听一遍', '重复'],
+  back: ['返回', '上一级', '返回上一级'],
+} as const;
+
+const reservedWords = new Set<string>(Object.values(RESERVED_WORDS).flat());
+
+/** Mandarin voices Twilio offers for `<Say language="cmn-CN">`. */
+const MANDARIN_VOICE = /^(Polly\.Zhiyu(-Neural)?|Google\.cmn-CN-(Standard|Wavenet|Neural2|Chirp3-HD|Chirp-HD)-[A-Za-z0-9]+)$/;
+
+/** Problems with the configured text-to-speech voice (it must speak Mandarin). */
+export function lintVoice(voice: string): string[] {
+  return MANDARIN_VOICE.test(voice) ? [] : [`TWILIO_VOICE: ${voice} is not a Mandarin (cmn-CN) voice; use Polly.Zhiyu, Polly.Zhiyu-Neural or Google.cmn-CN-*`];
+}
+
+/** How a key is said in a prompt: 按1, or #号键 / 井号键 for #. */
+function announces(prompt: string, key: string): boolean {
+  if (key === '#') return prompt.includes('#') || prompt.includes('井号');
+  return prompt.includes(`按${key}`);
+}
+
+/**
+ * What a menu writer must fix beyond the schema and references: unreachable nodes, silent
+ * loops, options the prompt does not announce, keywords two options share or the IVR reserves,
+ * recordings not served over https.
+ */
+export function lintMenu(menu: Menu, source: string): string[] {
+  const problems: string[] = [];
+  const graph = buildMenuGraph(menu);
+  for (const id of Object.keys(menu.nodes)) {
+    if (!graph.backTo.has(id)) problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
+  }
+  for (const [id, node] of Object.entries(menu.nodes)) {
+    const at = `${source}: node ${id}`;
+    if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://')) problems.push(`${at}: audioUrl must be an https URL`);
+    if (node.kind === 'info') {
+      // A chain of information nodes that comes back to itself never asks for input: silence for ever.
+      const seen = new Set<string>([id]);
+      let next = menu.nodes[node.next];
+      let nextId = node.next;
+      while (next?.kind === 'info') {
+        if (seen.has(nextId)) {
+          problems.push(`${at}: information nodes loop (${[...seen].join(' -> ')}) without ever asking for input`);
+          break;
+        }
+        seen.add(nextId);
+        nextId = next.next;
+        next = menu.nodes[nextId];
+      }
+    }
+    if (node.kind !== 'menu') continue;
+    const owners = new Map<string, string>();
+    for (const option of node.options) {
+      if (!node.audioUrl && !announces(node.prompt, option.key)) problems.push(`${at}: option ${option.key} (${option.label}) is not announced in the prompt (say 按${option.key})`);
+      for (const word of [option.label, ...option.keywords]) {
+        if (reservedWords.has(word)) problems.push(`${at}: option ${option.key} uses the reserved word ${word} (the IVR keeps it for 0, 9 or *)`);
+        const owner = owners.get(word);
+        if (owner && owner !== option.key) problems.push(`${at}: keyword ${word} belongs to both option ${owner} and option ${option.key}`);
+        owners.set(word, option.key);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,95 @@
+import { speak, VoiceResponse } from '../platform/twiml.js';
+import type { IvrCall } from './ivr-context.js';
+import type { IvrService } from './ivr-service.js';
+import { buildGoodbye, buildWait } from './ivr-twiml.js';
+
+/** Seconds between position announcements in the queue (each wait-loop turn after this much time). */
+export const POSITION_EVERY_SECONDS = 45;
+
+/** What Twilio sends to an `<Enqueue>` waitUrl. */
+export interface WaitParams {
+  QueueSid?: string | undefined;
+  QueuePosition: number;
+  QueueTime: number;
+  AvgQueueTime: number;
+  CurrentQueueSize: number;
+}
+
+/** Expected wait in whole minutes: the queue's average wait per caller ahead, at least one minute. */
+export function expectedWaitMinutes(params: Pick<WaitParams, 'QueuePosition' | 'AvgQueueTime' | 'CurrentQueueSize'>): number {
+  const perCaller = params.CurrentQueueSize > 0 ? params.AvgQueueTime / params.CurrentQueueSize : params.AvgQueueTime;
+  return Math.max(1, Math.ceil((Math.max(perCaller, 30) * Math.max(params.QueuePosition, 1)) / 60));
+}
+
+/** The caller's side of waiting in a queue: music, position, the callback offer, and every way of leaving. */
+export function createQueueService(ivr: IvrService) {
+  const { kit, callbacks } = ivr;
+  const { deps, log } = kit;
+  const stateKey = (callSid: string) => `${deps.redisPrefix}:ivr:wait:${callSid}`;
+
+  return {
+    /** One turn of the wait loop. The first turn stores the Twilio queue and tells routing the call is waiting. */
+    async wait(call: IvrCall, skill: string, params: WaitParams): Promise<VoiceResponse> {
+      const key = stateKey(call.callSid);
+      const last = await deps.redis.get(key);
+      if (last === null) {
+        if (params.QueueSid) await deps.ledger.update(call.callSid, { twilioQueueSid: params.QueueSid });
+        await deps.routing.callQueued(call.callSid).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
+      }
+      const due = last === null || params.QueueTime - Number(last) >= POSITION_EVERY_SECONDS;
+      if (due) await deps.redis.set(key, String(params.QueueTime), 'EX', 4 * 3600);
+      const ahead = Math.max(0, params.QueuePosition - 1);
+      const position = due
+        ? `${ahead === 0 ? '您是下一位' : `您前面还有${ahead}位来电者`}，预计等待约${expectedWaitMinutes(params)}分钟，请不要挂机。`
+        : undefined;
+      const offer =
+        due && params.QueueTime >= deps.callbackOfferSeconds
+          ? { text: '等待时间较长，按1预约回电，我们会保留您的排队顺序，稍后给您回电；继续等待请不要挂机。', action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }) }
+          : undefined;
+      return buildWait({ voice: deps.voice, ...(position ? { position } : {}), ...(offer ? { offer } : {}), musicUrl: deps.holdMusicUrl });
+    },
+
+    /** The answer to the callback offer while waiting: 1 stores the request with the original place and leaves the queue. */
+    async waitInput(call: IvrCall, skill: string, digits: string | undefined): Promise<VoiceResponse> {
+      if (digits === '1') {
+        const row = await deps.ledger.find(call.callSid);
+        return callbacks.take(call, skill, { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true });
+      }
+      const response = new VoiceResponse();
+      speak(response, deps.voice, '好的，请继续等待。');
+      return response;
+    },
+
+    /** The Enqueue action: how the caller left the queue (Twilio's QueueResult), recorded with the queue time. */
+    async result(call: IvrCall, skill: string, result: string, queueTime: number | undefined): Promise<VoiceResponse> {
+      await deps.ledger.recordEvent(call.callSid, 'queue', result === 'hangup' ? 'abandoned' : `left-${result}`, `queue-result:${result}:${queueTime ?? ''}`, {
+        queueResult: result,
+        queueTime: queueTime ?? null,
+        skill,
+      });
+      kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
+      await deps.redis.del(stateKey(call.callSid));
+      log.info({ callSid: call.callSid, skill, queueResult: result, queueTime }, 'call left the queue');
+      if (result !== 'bridged' && result !== 'redirected') {
+        await deps.routing.callLeftQueue(call.callSid, result).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not drop the call'));
+      }
+      switch (result) {
+        case 'bridged':
+          return buildGoodbye(deps.voice, '感谢您的来电，再见。');
+        case 'hangup':
+        case 'redirected':
+          // The caller is gone, or routing sent the call elsewhere: Twilio ignores this answer.
+          return new VoiceResponse();
+        case 'leave': {
+          const row = await deps.ledger.find(call.callSid);
+          if (row?.callbackRequested) return buildGoodbye(deps.voice, '感谢您的来电，再见。');
+          return ivr.busy(call, skill, '');
+        }
+        case 'queue-full':
+          return ivr.busy(call, skill, '非常抱歉，当前排队的来电较多，暂时无法排队。');
+        default:
+          return ivr.busy(call, skill, '非常抱歉，排队时出现了问题。');
+      }
+    },
+  };
+}

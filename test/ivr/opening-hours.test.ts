@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { keys, startIvr } from './ivr-support.js';
+
+/** What a caller hears on real dates when they ask for a person (key 0). */
+describe('IVR opening hours on real dates', () => {
+  let ivr: Awaited<ReturnType<typeof startIvr>>;
+  let lunchHotline: string;
+  let allDayHotline: string;
+
+  before(async () => {
+    ivr = await startIvr('2020-02-03T10:00');
+    const { catalogue } = ivr.runtime;
+    const hallOf = (number: string) => catalogue.hall(catalogue.hotline(number)!.hall)!;
+    lunchHotline = catalogue.hotlines.find((h) => h.hall === 'citizen-centre')!.number;
+    allDayHotline = catalogue.hotlines.find((h) => hallOf(h.number).hours.length === 1)!.number;
+    assert.equal(hallOf(lunchHotline).hours.length, 2);
+  });
+
+  after(async () => ivr.expectValidAnswers());
+
+  async function askForPerson(at: string, hotline = lunchHotline) {
+    ivr.setTime(at);
+    return ivr.call({ to: hotline, inputs: keys('0') });
+  }
+
+  it('when 2020-01-31 (the epidemic extension of the Spring Festival), then closed for 春节, reopening Monday 2月3日, with booking and callback offered', async () => {
+    const result = await askForPerson('2020-01-31T10:00');
+    assert.equal(result.outcome, 'caller-hung-up');
+    const heard = result.requests.at(-1)!.twiml;
+    assert.match(heard, /今天是春节假期/);
+    assert.match(heard, /下次办公时间是2月3日星期一上午8点半/);
+    assert.match(heard, /自助预约请按1；查询或取消预约请按2；预约回电请按3/);
+  });
+
+  it('when 2020-02-03 10:00 (back to work), then 0 queues for a person', async () => {
+    const result = await askForPerson('2020-02-03T10:00');
+    assert.equal(result.outcome, 'queue');
+  });
+
+  it('when 2020-09-27 (a Sunday that was a working day), then 0 queues for a person', async () => {
+    const result = await askForPerson('2020-09-27T10:00');
+    assert.equal(result.outcome, 'queue');
+  });
+
+  it('when 2020-10-01 (National Day), then closed for 国庆节 until 10月9日', async () => {
+    const result = await askForPerson('2020-10-01T10:00');
+    const heard = result.requests.at(-1)!.twiml;
+    assert.match(heard, /今天是国庆节假期/);
+    assert.match(heard, /下次办公时间是10月9日星期五上午8点半/);
+  });
+
+  it('when an ordinary Saturday (2020-10-17), then a rest day, reopening Monday', async () => {
+    const heard = (await askForPerson('2020-10-17T10:00')).requests.at(-1)!.twiml;
+    assert.match(heard, /今天是休息日/);
+    assert.match(heard, /下次办公时间是10月19日星期一上午8点半/);
+  });
+
+  it('when 12:00 on a working day in a hall that closes for lunch, then closed until 今天下午1点; a hall open all day queues', async () => {
+    const heard = (await askForPerson('2020-02-04T12:00')).requests.at(-1)!.twiml;
+    assert.match(heard, /现在不在双鸭山市市民服务中心的办公时间/);
+    assert.match(heard, /下次办公时间是今天下午1点/);
+    assert.match(heard, /办公时间是工作日上午8点半至11点半，下午1点至4点半/);
+    assert.equal((await askForPerson('2020-02-04T12:00', allDayHotline)).outcome, 'queue');
+  });
+
+  it('when staff closed the hall for the day, then the closure reason is said', async () => {
+    await ivr.runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2020-07-21', endsOn: '2020-07-21', reason: '全面消毒', createdBy: 'test' });
+    const heard = (await askForPerson('2020-07-21T10:00')).requests.at(-1)!.twiml;
+    assert.match(heard, /因全面消毒暂停对外办公/);
+  });
+
+  it('when the year is one no holiday data covers, then the IVR says the schedule is not entered rather than naming holidays, and readiness warns', async () => {
+    const heard = (await askForPerson('2040-01-01T20:00')).requests.at(-1)!.twiml;
+    assert.match(heard, /今年的节假日安排尚未录入/);
+    assert.doesNotMatch(heard, /假期/);
+    const ready = (await (await fetch(`${ivr.url}/readyz`)).json()) as { checks: { holidays?: { warnings?: string[] } } };
+    assert.ok((ready.checks.holidays?.warnings ?? []).some((w) => w.includes('2040')), JSON.stringify(ready.checks.holidays));
+  });
+
+  it('when a callback is asked after hours, then it is stored for the next opening and the caller is told when', async () => {
+    ivr.setTime('2020-10-01T10:00');
+    const result = await ivr.call({ to: lunchHotline, inputs: keys('8') });
+    assert.equal(result.outcome, 'hangup');
+    assert.match(result.requests.at(-1)!.twiml, /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/);
+    const { callbackRepository } = await import('../../src/calls/index.js');
+    const due = await callbackRepository.listDueCallbacks(ivr.runtime.database.db, ['cc-general'], new Date('2020-10-09T01:00:00Z'), 50);
+    const request = due.find((r) => r.callSid === result.requests[0]!.params.CallSid);
+    assert.ok(request, 'a pending callback request');
+    assert.equal(request.notBefore.toISOString(), '2020-10-09T00:30:00.000Z');
+    assert.equal((await ivr.runtime.ledger.find(request.callSid))?.callbackRequested, true);
+  });
+});
