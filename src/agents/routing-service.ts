@@ -61,6 +61,8 @@ export interface Routing extends CallRouting {
   startWrapUp(agentId: string, callSid: string, skill: string | null): Promise<void>;
   /** Hook for reserved callbacks, set by the callbacks service. */
   onCallbackReserved?: (reservation: Reservation) => Promise<void>;
+  /** Hook when a reserved callback was not placed in time, set by the callbacks service. */
+  onCallbackTimedOut?: (reservation: Reservation) => Promise<void>;
   /** Hook after a call left its queue (it may have left for a callback), set by the callbacks service. */
   afterCallLeft?: (callSid: string, result: string) => Promise<void>;
 }
@@ -171,6 +173,11 @@ export function createRouting(deps: RoutingDeps): Routing {
     async offerTimedOut(callSid, agentId, version) {
       const agent = await store.agent(agentId);
       if (agent.state !== 'reserved' || agent.version !== version) return;
+      if (callSid.startsWith(CALLBACK_MEMBER)) {
+        log.warn({ callSid, agentId }, 'callback was not placed in time; giving it back');
+        if (routing.onCallbackTimedOut) await routing.onCallbackTimedOut({ callSid, agentId, version, offers: 0 });
+        return;
+      }
       log.warn({ callSid, agentId }, 'offer got no answer from Twilio in time; putting the call back');
       await store.requeue(callSid, agentId);
       await routing.releaseAgent(agentId, version);
@@ -200,6 +207,12 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async agentLegStatus(agentId, callSid, callStatus) {
+      if (callStatus === 'completed') {
+        // Normally the Dial action starts wrap-up; this covers an action request that never came.
+        const agent = await store.agent(agentId);
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, (await ledger.find(callSid))?.queueSkill ?? null);
+        return;
+      }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
       const result = await states.transition({ agentId, from: ['reserved'], to: 'on_call', expectedCall: callSid });
       if (!result.ok) {

@@ -148,6 +148,24 @@ describe('callbacks', () => {
     assert.ok(!waiting.includes(call.callSid));
   });
 
+  it('when a reserved callback is never placed, then the offer timeout frees the agent and the request keeps its place', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
+    const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
+    await runtime.agents.desk.setState(agent, 'break', 'training');
+    const request = await requestCallback(runtime, { skill: 'tj-invoice' });
+    await runtime.agents.callbacks.admitDue();
+    await runtime.agents.desk.setState(agent, 'available');
+    const reserved = await runtime.agents.store.agent(agent);
+    assert.equal(reserved.callSid, `cb:${request.id}`);
+    const timeout = await runtime.queues.get('routing-offer-timeout').getJob(`offer-timeout-cb${request.id}-1`);
+    assert.equal(timeout?.opts.delay, 80_000);
+    await runtime.agents.desk.setState(await createAgent(runtime, { skills: ['tj-declare'] }), 'available');
+    await runtime.agents.routing.offerTimedOut(`cb:${request.id}`, agent, reserved.version);
+    const row = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
+    assert.equal(row?.attempts, row?.status === 'dialing' ? 1 : 0, 'the lost attempt is not counted');
+    assert.equal((await runtime.agents.store.agent(agent)).callSid, `cb:${request.id}`, 'the only eligible agent, freed, is offered it again');
+  });
+
   it('when the hall is closed, then due callbacks do not join the queue', async () => {
     const runtime = await routingRuntime(mock, createFixedClock('2026-03-07T02:00:00Z'));
     await requestCallback(runtime, { skill: 'tj-declare' });
