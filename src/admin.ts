@@ -1,5 +1,6 @@
 import { agentCommands } from './agents/index.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
+import { reportCommands } from './reports/index.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
 
@@ -9,6 +10,7 @@ import type { AdminCommand } from './platform/admin-command.js';
  */
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
+  ...reportCommands,
   ...agentCommands,
 };
 

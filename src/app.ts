@@ -4,6 +4,7 @@ import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
+import { createReportRoutes } from './reports/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -49,6 +50,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(express.json({ limit: '100kb' }));
   api.use(authenticate([runtime.agents.accounts.authenticator]));
   api.use(createCatalogueRoutes(runtime.catalogue));
+  api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));

@@ -3,6 +3,7 @@ import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { loadMenus, type Menu } from './ivr/index.js';
+import { createReportsService, type ReportsService } from './reports/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
@@ -27,6 +28,7 @@ export interface Runtime {
   calendar: WorkCalendar;
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
+  reports: ReportsService;
   /** Accounts, agent states, routing, callbacks and outcomes. */
   agents: Agents;
   readiness: ReadinessCheck[];
@@ -85,6 +87,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     menus,
     ledger,
     calendar,
+    reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
     agents,
     readiness,

@@ -1,4 +1,5 @@
 import { setUpTestRun, tearDownTestRun } from './support/env.js';
+import { stopPrism } from './support/prism.js';
 
 /** Root hooks: one database and one Redis prefix for the whole run, removed afterwards. */
 export const mochaHooks = {
@@ -8,6 +9,7 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);
+    stopPrism();
     await tearDownTestRun();
   },
 };

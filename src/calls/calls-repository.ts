@@ -24,6 +24,46 @@ export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<b
   return inserted.length > 0;
 }
 
+/**
+ * Inserts many arriving calls and their `arrived` events in one statement (one round trip,
+ * one implicit transaction); returns the SIDs this batch created, so a retried webhook's SID
+ * is not among them.
+ */
+export async function insertArrivals(db: Executor, arrivals: Array<{ call: NewCall; payload: Record<string, unknown> }>): Promise<Set<string>> {
+  const input = JSON.stringify(
+    arrivals.map(({ call, payload }) => ({
+      call_sid: call.callSid,
+      direction: call.direction ?? 'inbound',
+      hotline_number: call.hotlineNumber ?? null,
+      hall_id: call.hallId ?? null,
+      department_id: call.departmentId ?? null,
+      from_number: call.fromNumber ?? '',
+      to_number: call.toNumber ?? '',
+      arrived_at: call.arrivedAt.toISOString(),
+      payload,
+    })),
+  );
+  const rows = await queryRows<{ call_sid: string }>(
+    db,
+    sql`with input as (
+          select * from jsonb_to_recordset(${input}::jsonb) as x(
+            call_sid text, direction text, hotline_number text, hall_id text, department_id text,
+            from_number text, to_number text, arrived_at timestamptz, payload jsonb)
+        ), inserted as (
+          insert into ${calls} (call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, arrived_at)
+          select call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, arrived_at from input
+          on conflict (call_sid) do nothing
+          returning call_sid
+        ), events as (
+          insert into ${callEvents} (call_sid, source, event, dedupe_key, occurred_at, payload)
+          select i.call_sid, 'ivr', 'arrived', 'arrived', i.arrived_at, i.payload from input i join inserted using (call_sid)
+          on conflict (call_sid, dedupe_key) do nothing
+        )
+        select call_sid from inserted`,
+  );
+  return new Set(rows.map((row) => row.call_sid));
+}
+
 /** Appends an event unless one with the same dedupe key exists; true when it was new. */
 export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promise<boolean> {
   const inserted = await db

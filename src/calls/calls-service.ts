@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import { maskPhone } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
+import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
 import { FINAL_RANK, STATUS_RANK, type StatusCallback } from './calls-schemas.js';
 import type { CallRow, Stage } from './calls-repository.js';
@@ -69,6 +70,18 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
 
 export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
+  // Arrivals are the hottest write: concurrent webhooks share one transaction (group commit).
+  const arrivals = createMicroBatcher(async (batch: Array<{ call: repo.NewCall; payload: Record<string, unknown> }>) => {
+    const unique = [...new Map(batch.map((a) => [a.call.callSid, a])).values()];
+    const created = await repo.insertArrivals(db, unique);
+    // Of two identical SIDs in one batch only the first counts as created.
+    const seen = new Set<string>();
+    return batch.map((a) => {
+      const first = created.has(a.call.callSid) && !seen.has(a.call.callSid);
+      seen.add(a.call.callSid);
+      return first;
+    });
+  });
 
   async function enqueueSummary(callSid: string): Promise<void> {
     try {
@@ -81,21 +94,20 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
 
   return {
     async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload }) {
-      const at = clock.now();
-      const created = await repo.insertCallIfAbsent(db, {
-        callSid,
-        direction,
-        fromNumber: from,
-        toNumber: to,
-        hotlineNumber: hotline?.number ?? null,
-        hallId: hotline?.hall ?? null,
-        departmentId: hotline?.department ?? null,
-        arrivedAt: at,
+      const created = await arrivals.add({
+        call: {
+          callSid,
+          direction,
+          fromNumber: from,
+          toNumber: to,
+          hotlineNumber: hotline?.number ?? null,
+          hallId: hotline?.hall ?? null,
+          departmentId: hotline?.department ?? null,
+          arrivedAt: clock.now(),
+        },
+        payload: payload ?? {},
       });
-      if (created) {
-        await repo.insertEventIfNew(db, { callSid, source: 'ivr', event: 'arrived', dedupeKey: 'arrived', occurredAt: at, payload: payload ?? {} });
-        log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
-      }
+      if (created) log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
       return created;
     },
 

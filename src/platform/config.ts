@@ -33,6 +33,12 @@ export const envSchema = z.object({
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
   CATALOGUE_DIR: z.string().min(1).default('./catalogue'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  /** Service level target: a call answered within this many seconds of queueing counts as in time. Default 20. */
+  REPORT_SERVICE_LEVEL_SECONDS: z.coerce.number().int().min(1).max(600).default(20),
+  /** Queue abandons shorter than this are short abandons, left out of the service level. Default 5. */
+  REPORT_SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
+  /** When the nightly statistics export runs, HH:mm Asia/Shanghai. Default 00:30. */
+  REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
   /** API key for softphone access tokens (SK...); unset outside production: the account SID and auth token sign them. */
   TWILIO_API_KEY_SID: optionalString,
   TWILIO_API_KEY_SECRET: optionalString,
@@ -100,6 +106,7 @@ export interface Config {
     readonly outboundCallsPerSecond: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
 }
@@ -167,6 +174,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
     },
     logLevel: env.LOG_LEVEL,
+    reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT },
     developmentDefaults,
   });
 }

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { loadCatalogue } from '../src/catalogue/index.js';
+import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
+import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
+import { createBenchEnv, round } from './bench-env.js';
+
+const PUBLIC_BASE_URL = 'https://hotline.example.test';
+
+async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/webhook-server.ts', mode], {
+    env: { ...process.env, ...env, PUBLIC_BASE_URL },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PORT (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** A signed incoming-call body with a fresh CallSid, for one of the 27 numbers. */
+function signedIncoming(numbers: readonly string[]): { body: string; headers: Record<string, string> } {
+  const to = numbers[Math.floor(Math.random() * numbers.length)]!;
+  const params = {
+    AccountSid: 'AC00000000000000000000000000000000',
+    CallSid: `CA${randomBytes(16).toString('hex')}`,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    From: `+86139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    To: to,
+  };
+  return {
+    body: new URLSearchParams(params).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signTwilioRequest(DEV_AUTH_TOKEN, `${PUBLIC_BASE_URL}/twilio/voice/incoming`, params),
+    },
+  };
+}
+
+async function load(url: string, numbers: readonly string[], options: { connections: number; duration: number; overallRate?: number }) {
+  const result = await autocannon({
+    url: `${url}/twilio/voice/incoming`,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.duration,
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+    requests: [{ setupRequest: (request) => ({ ...request, ...signedIncoming(numbers) }) }],
+  });
+  return {
+    requestsPerSecond: round(result.requests.average, 1),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/**
+ * Signed `incoming` webhooks against the service vs a bare Express route returning fixed TwiML,
+ * in the same run: saturated throughput (ratio) and latency at a fixed 200 requests/s.
+ */
+export async function runIncomingBench(seconds = 10): Promise<Record<string, unknown>> {
+  const env = await createBenchEnv();
+  const numbers = loadCatalogue('./catalogue').hotlines.map((h) => h.number);
+  const baseline = await startServer('baseline', env.env);
+  const app = await startServer('app', env.env);
+  try {
+    await load(app.url, numbers, { connections: 10, duration: 2 }); // warm-up
+    await load(baseline.url, numbers, { connections: 10, duration: 2 });
+    const baselineMax = await load(baseline.url, numbers, { connections: 50, duration: seconds });
+    const appMax = await load(app.url, numbers, { connections: 50, duration: seconds });
+    const baselineAt200 = await load(baseline.url, numbers, { connections: 20, duration: seconds, overallRate: 200 });
+    const appAt200 = await load(app.url, numbers, { connections: 20, duration: seconds, overallRate: 200 });
+    return {
+      scenario: 'incoming webhook (signed, ledger insert, Mandarin menu TwiML)',
+      baselineMax,
+      appMax,
+      throughputRatio: round(appMax.requestsPerSecond / baselineMax.requestsPerSecond, 3),
+      baselineAt200,
+      appAt200,
+      p99RatioAt200: round(appAt200.p99Ms / Math.max(baselineAt200.p99Ms, 1), 2),
+      targets: 'throughputRatio >= 0.5; appAt200.p99Ms < 20',
+    };
+  } finally {
+    baseline.stop();
+    app.stop();
+    await env.drop();
+  }
+}

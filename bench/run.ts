@@ -1,0 +1,18 @@
+import { runIncomingBench } from './incoming-bench.js';
+
+/**
+ * `npm run bench`: every scenario, each against a baseline measured in the same run.
+ * `npm run bench -- incoming` runs one scenario.
+ */
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
+  incoming: () => runIncomingBench(),
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(scenarios)) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  const result = await run();
+  console.log(`\n== ${name}`);
+  console.log(JSON.stringify(result, null, 2));
+}
+process.exit(0);

@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCatalogue } from '../catalogue/index.js';
+import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { systemClock } from '../platform/clock.js';
+import { createDatabase } from '../platform/db.js';
+import { createLogger } from '../platform/logger.js';
+import { createReportsService } from './reports-service.js';
+
+export const reportCommands: Record<string, AdminCommand> = {
+  'report:export': {
+    summary: '--day <YYYY-MM-DD> [--out <dir>]: make the day\'s statistics export (CSV and XLSX) now',
+    run: async (args, config) => {
+      const flags = parseFlags(args, { day: { type: 'string' }, out: { type: 'string' } }, ['day']);
+      const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+      try {
+        const reports = createReportsService({
+          db: database.db,
+          catalogue: loadCatalogue(config.catalogueDir),
+          clock: systemClock,
+          logger: createLogger('warn'),
+          serviceLevelSeconds: config.reports.serviceLevelSeconds,
+          shortAbandonSeconds: config.reports.shortAbandonSeconds,
+        });
+        const { csv, xlsx, report } = await reports.exportDay(flags.day!);
+        const dir = flags.out ?? './exports';
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `hotline-statistics-${flags.day}.csv`), csv);
+        writeFileSync(join(dir, `hotline-statistics-${flags.day}.xlsx`), xlsx);
+        console.log(`${reports.cumulativeSentence(report)}\nwritten to ${dir}`);
+        return 0;
+      } finally {
+        await database.close();
+      }
+    },
+  },
+};

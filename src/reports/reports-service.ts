@@ -1,0 +1,216 @@
+import { DateTime } from 'luxon';
+import type { Catalogue } from '../catalogue/index.js';
+import { ZONE, type Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db.js';
+import { ValidationError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import * as repo from './reports-repository.js';
+import { buildCsv, buildXlsx } from './reports-export.js';
+
+/** Counts that add up across hotlines; ratios are derived from them, never averaged. */
+export interface CallCounts {
+  offered: number;
+  answered: number;
+  answeredInTarget: number;
+  selfServed: number;
+  abandonedInIvr: number;
+  abandonedInQueue: number;
+  shortAbandons: number;
+  callbacksRequested: number;
+  callbacksCompleted: number;
+  queueSecondsAnswered: number;
+  talkSeconds: number;
+  inProgress: number;
+}
+
+/** One row of a report: counts plus the ratios derived from them. */
+export interface StatsRow extends CallCounts {
+  /** Answered within the target / (answered + abandoned in queue after the short-abandon threshold); null with no queued calls. */
+  serviceLevel: number | null;
+  /** Average speed of answer: mean seconds in queue of answered calls. */
+  asaSeconds: number | null;
+  /** Average handling time: mean talk seconds of answered calls. */
+  ahtSeconds: number | null;
+}
+
+export interface HotlineStats extends StatsRow {
+  hotline: string;
+  hotlineName: string;
+  hallName: string;
+  departmentId: string;
+  departmentName: string;
+}
+
+export interface DepartmentStats extends StatsRow {
+  departmentId: string;
+  departmentName: string;
+  hallName: string;
+}
+
+/** Statistics of one period: per hotline (all 27, zeros included), per department and in total. */
+export interface PeriodReport {
+  from: string;
+  to: string;
+  serviceLevelSeconds: number;
+  shortAbandonSeconds: number;
+  byHotline: HotlineStats[];
+  byDepartment: DepartmentStats[];
+  total: StatsRow;
+}
+
+export interface ReportsService {
+  /** Statistics of the days from `from` to `to` inclusive (YYYY-MM-DD, Asia/Shanghai). */
+  period(from: string, to: string): Promise<PeriodReport>;
+  /** Makes and stores the day's CSV and XLSX exports (a re-run replaces them). */
+  exportDay(day: string): Promise<{ csv: Buffer; xlsx: Buffer; report: PeriodReport }>;
+  /** The stored export of a day, if made. */
+  storedExport(day: string, format: 'csv' | 'xlsx'): Promise<Buffer | undefined>;
+  /** Days among the last `days` (before today) without an export, oldest first. */
+  missingDays(days: number): Promise<string[]>;
+  /** The day before today in Asia/Shanghai. */
+  yesterday(): string;
+  /** The sentence the bureau quotes: 自…以来，累计接听来电…次。 */
+  cumulativeSentence(report: PeriodReport): string;
+}
+
+export interface ReportsDeps {
+  db: Database;
+  catalogue: Catalogue;
+  clock: Clock;
+  logger: Logger;
+  serviceLevelSeconds: number;
+  shortAbandonSeconds: number;
+}
+
+const zero = (): CallCounts => ({
+  offered: 0,
+  answered: 0,
+  answeredInTarget: 0,
+  selfServed: 0,
+  abandonedInIvr: 0,
+  abandonedInQueue: 0,
+  shortAbandons: 0,
+  callbacksRequested: 0,
+  callbacksCompleted: 0,
+  queueSecondsAnswered: 0,
+  talkSeconds: 0,
+  inProgress: 0,
+});
+
+const countKeys = Object.keys(zero()) as Array<keyof CallCounts>;
+
+function add(into: CallCounts, counts: CallCounts): void {
+  for (const key of countKeys) into[key] += counts[key];
+}
+
+/** Derives the ratios of a row from its counts. */
+export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
+  const queued = counts.answered + counts.abandonedInQueue;
+  return {
+    ...counts,
+    serviceLevel: queued > 0 ? counts.answeredInTarget / queued : null,
+    asaSeconds: counts.answered > 0 ? counts.queueSecondsAnswered / counts.answered : null,
+    ahtSeconds: counts.answered > 0 ? counts.talkSeconds / counts.answered : null,
+  };
+}
+
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
+export function createReportsService(deps: ReportsDeps): ReportsService {
+  const { db, catalogue, clock } = deps;
+  const log = deps.logger.child({ component: 'reports' });
+
+  function bounds(from: string, to: string): { start: Date; end: Date } {
+    for (const [field, value] of [['from', from], ['to', to]] as const) {
+      if (!isoDay.test(value) || !DateTime.fromISO(value, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+    }
+    if (to < from) throw new ValidationError('to must not be before from');
+    return {
+      start: DateTime.fromISO(from, { zone: ZONE }).startOf('day').toJSDate(),
+      end: DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day').toJSDate(),
+    };
+  }
+
+  async function period(from: string, to: string): Promise<PeriodReport> {
+    const { start, end } = bounds(from, to);
+    const [calls, callbacks] = await Promise.all([
+      repo.countCalls(db, start, end, deps.serviceLevelSeconds, deps.shortAbandonSeconds),
+      repo.countCompletedCallbacks(db, start, end),
+    ]);
+    const byNumber = new Map(calls.map((row) => [row.hotline_number, row]));
+    const completed = new Map(callbacks.map((row) => [row.hotline_number, row.completed]));
+    const departments = new Map<string, DepartmentStats>();
+    const total = zero();
+    const byHotline = catalogue.hotlines.map((hotline) => {
+      const raw = byNumber.get(hotline.number);
+      const counts: CallCounts = raw
+        ? {
+            offered: raw.offered,
+            answered: raw.answered,
+            answeredInTarget: raw.answered_in_target,
+            selfServed: raw.self_served,
+            abandonedInIvr: raw.abandoned_in_ivr,
+            abandonedInQueue: raw.abandoned_in_queue,
+            shortAbandons: raw.short_abandons,
+            callbacksRequested: raw.callbacks_requested,
+            callbacksCompleted: completed.get(hotline.number) ?? 0,
+            queueSecondsAnswered: raw.queue_seconds_answered,
+            talkSeconds: raw.talk_seconds,
+            inProgress: raw.in_progress,
+          }
+        : { ...zero(), callbacksCompleted: completed.get(hotline.number) ?? 0 };
+      const place = catalogue.department(hotline.department);
+      const departmentName = place?.department.name ?? hotline.department;
+      const hallName = place?.hall.name ?? hotline.hall;
+      let department = departments.get(hotline.department);
+      if (!department) {
+        department = { ...withRatios(zero()), departmentId: hotline.department, departmentName, hallName };
+        departments.set(hotline.department, department);
+      }
+      add(department, counts);
+      add(total, counts);
+      return withRatios({ ...counts, hotline: hotline.number, hotlineName: hotline.name, hallName, departmentId: hotline.department, departmentName });
+    });
+    return {
+      from,
+      to,
+      serviceLevelSeconds: deps.serviceLevelSeconds,
+      shortAbandonSeconds: deps.shortAbandonSeconds,
+      byHotline,
+      byDepartment: [...departments.values()].map((d) => withRatios(d)),
+      total: withRatios(total),
+    };
+  }
+
+  return {
+    period,
+    async exportDay(day) {
+      const report = await period(day, day);
+      const csv = buildCsv(report);
+      const xlsx = await buildXlsx(report, this.cumulativeSentence(report));
+      const rows = report.byHotline.length + report.byDepartment.length + 1;
+      await repo.saveExport(db, { day, format: 'csv', content: csv, rows });
+      await repo.saveExport(db, { day, format: 'xlsx', content: xlsx, rows });
+      log.info({ day, offered: report.total.offered, answered: report.total.answered }, 'daily statistics exported');
+      return { csv, xlsx, report };
+    },
+    async storedExport(day, format) {
+      bounds(day, day);
+      return (await repo.findExport(db, day, format))?.content;
+    },
+    async missingDays(days) {
+      const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).startOf('day');
+      const wanted = Array.from({ length: days }, (_, i) => today.minus({ days: days - i }).toISODate()!);
+      const have = new Set(await repo.listExportDays(db, wanted[0]!, wanted[wanted.length - 1]!));
+      return wanted.filter((day) => !have.has(day));
+    },
+    yesterday: () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).minus({ days: 1 }).toISODate()!,
+    cumulativeSentence(report) {
+      const from = DateTime.fromISO(report.from, { zone: ZONE });
+      const to = DateTime.fromISO(report.to, { zone: ZONE });
+      const span = report.from === report.to ? `${from.toFormat('yyyy年M月d日')}` : `自${from.toFormat('yyyy年M月d日')}至${to.toFormat('M月d日')}`;
+      const t = report.total;
+      return `${span}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次。`;
+    },
+  };
+}

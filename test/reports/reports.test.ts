@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
+import { startJobs } from '../../src/jobs.js';
+import { createFixedClock, ZONE } from '../../src/platform/clock.js';
+import type { Runtime } from '../../src/runtime.js';
+import { createTestRuntime } from '../support/env.js';
+import { buildCallSid } from '../support/twilio.js';
+
+const DAY = '2021-05-10';
+const at = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toJSDate();
+const CALLER = '+8613904691234';
+
+interface CallScript {
+  arrive: string;
+  queueAfter?: number;
+  answerAfter?: number;
+  endAfter: number;
+  selfServed?: boolean;
+  callback?: boolean;
+  to?: string;
+}
+
+describe('daily statistics', () => {
+  const clock = createFixedClock(at(`${DAY}T09:00`));
+  let runtime: Runtime;
+  let hotline: string;
+
+  /** Drives one call through the ledger as the IVR, routing and Twilio's status callback would. */
+  async function playCall(script: CallScript): Promise<string> {
+    const callSid = buildCallSid();
+    const start = at(script.arrive);
+    const plus = (s: number) => new Date(start.getTime() + s * 1000);
+    const to = script.to ?? hotline;
+    const known = runtime.catalogue.hotline(to);
+    clock.set(start);
+    await runtime.ledger.recordArrival({ callSid, from: CALLER, to, hotline: known && { number: known.number, hall: known.hall, department: known.department } });
+    if (!known) await runtime.ledger.update(callSid, { endReason: 'rejected' });
+    if (script.queueAfter !== undefined) await runtime.ledger.markStage(callSid, 'queuedAt', { queueSkill: known?.department }, plus(script.queueAfter));
+    if (script.answerAfter !== undefined) await runtime.ledger.markStage(callSid, 'answeredAt', {}, plus(script.answerAfter));
+    if (script.selfServed) await runtime.ledger.update(callSid, { selfServed: true });
+    if (script.callback) await runtime.ledger.update(callSid, { callbackRequested: true });
+    clock.set(plus(script.endAfter));
+    await runtime.ledger.recordStatus(
+      { CallSid: callSid, CallStatus: 'completed', SequenceNumber: 1, Timestamp: plus(script.endAfter).toUTCString(), From: CALLER, To: to, Direction: 'inbound' },
+      {},
+    );
+    await runtime.ledger.summarize(callSid);
+    return callSid;
+  }
+
+  before(async () => {
+    runtime = await createTestRuntime({ clock });
+    hotline = runtime.catalogue.hotlines[0]!.number;
+    await playCall({ arrive: `${DAY}T09:00`, endAfter: 30 }); // abandoned in the IVR
+    await playCall({ arrive: `${DAY}T09:10`, queueAfter: 20, answerAfter: 30, endAfter: 130 }); // answered in 10 s, talk 100 s
+    await playCall({ arrive: `${DAY}T09:20`, queueAfter: 20, answerAfter: 60, endAfter: 120 }); // answered in 40 s, talk 60 s
+    await playCall({ arrive: `${DAY}T09:30`, queueAfter: 20, endAfter: 23 }); // short abandon (3 s)
+    await playCall({ arrive: `${DAY}T09:40`, queueAfter: 20, endAfter: 70 }); // abandoned in queue after 50 s
+    await playCall({ arrive: `${DAY}T09:50`, selfServed: true, endAfter: 90 }); // self-served
+    await playCall({ arrive: `${DAY}T10:00`, to: '+864690000000', endAfter: 10 }); // not a hotline: not offered
+    await playCall({ arrive: `${DAY}T10:10`, queueAfter: 20, callback: true, endAfter: 80 }); // asked for a callback
+    await playCall({ arrive: `${DAY}T23:59:30`, endAfter: 20 }); // last minute of the day, Shanghai time
+    await playCall({ arrive: '2021-05-11T00:00:10', endAfter: 20 }); // the next day
+  });
+
+  it('when a day is reported, then each figure is exact for the hotline and the Shanghai day boundary holds', async () => {
+    const report = await runtime.reports.period(DAY, DAY);
+    assert.equal(report.byHotline.length, 27);
+    const row = report.byHotline.find((r) => r.hotline === hotline)!;
+    assert.deepEqual(
+      {
+        offered: row.offered,
+        answered: row.answered,
+        selfServed: row.selfServed,
+        abandonedInIvr: row.abandonedInIvr,
+        abandonedInQueue: row.abandonedInQueue,
+        shortAbandons: row.shortAbandons,
+        callbacksRequested: row.callbacksRequested,
+        asaSeconds: row.asaSeconds,
+        ahtSeconds: row.ahtSeconds,
+      },
+      { offered: 8, answered: 2, selfServed: 1, abandonedInIvr: 2, abandonedInQueue: 1, shortAbandons: 1, callbacksRequested: 1, asaSeconds: 25, ahtSeconds: 80 },
+    );
+    // One of the two answered within 20 s; the 50 s abandon counts against, the 3 s one does not.
+    assert.equal(row.serviceLevel, 1 / 3);
+    assert.equal(report.total.offered, 8);
+    const department = report.byDepartment.find((d) => d.departmentId === row.departmentId)!;
+    assert.ok(department.offered >= 8);
+  });
+
+  it('when the day is exported, then a CSV for Excel in Chinese and an XLSX, with no caller numbers', async () => {
+    const { csv, xlsx } = await runtime.reports.exportDay(DAY);
+    assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const text = csv.toString('utf8');
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    assert.match(lines[0]!, /^统计日期,类别,热线号码,热线名称,大厅,部门,呼入量,人工接听量/);
+    assert.ok(lines.some((l) => l.startsWith(`${DAY},热线,${hotline},`)));
+    assert.ok(lines[lines.length - 1]!.startsWith(`${DAY},合计,`));
+    assert.ok(!text.includes('13904691234'));
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
+    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '说明']);
+    const sheet = workbook.getWorksheet('按热线')!;
+    assert.equal(sheet.rowCount, 28);
+    assert.equal(await runtime.reports.storedExport(DAY, 'csv').then((b) => b?.equals(csv)), true);
+  });
+
+  it('when the nightly job runs, then it exports the days of the last week that have no export, yesterday included', async () => {
+    clock.set(at('2021-05-12T00:30'));
+    const jobs = await startJobs(runtime);
+    try {
+      await runtime.queues.add('daily-report', {}, { jobId: 'daily-report-catch-up' });
+      const deadline = Date.now() + 20_000;
+      let stored: Buffer | undefined;
+      while (!stored && Date.now() < deadline) {
+        stored = await runtime.reports.storedExport('2021-05-11', 'csv');
+        if (!stored) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const csv = stored!.toString('utf8');
+      const total = csv.trimEnd().split('\r\n').pop()!.split(',');
+      assert.equal(total[1], '合计');
+      assert.equal(total[6], '1', 'the one call of 2021-05-11');
+      assert.ok(!(await runtime.reports.missingDays(2)).includes('2021-05-11'));
+    } finally {
+      await jobs.close();
+    }
+  });
+
+  it('when a period is asked for, then the sentence the bureau quotes adds the days up', async () => {
+    const report = await runtime.reports.period('2021-05-10', '2021-05-11');
+    assert.equal(report.total.offered, 9);
+    assert.equal(runtime.reports.cumulativeSentence(report), '自2021年5月10日至5月11日，全市预约热线共接入来电9次，人工接听2次，自助办结1次，预约回电1次。');
+  });
+
+  it('when reports are read without a staff session, then 401', async () => {
+    const { startTestServer } = await import('../support/env.js');
+    const { url } = await startTestServer(runtime);
+    const response = await fetch(`${url}/api/reports/daily/${DAY}.csv`);
+    assert.equal(response.status, 401);
+  });
+});
