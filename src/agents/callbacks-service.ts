@@ -77,7 +77,7 @@ export function createCallbacks(deps: {
           continue;
         }
         const target = { skills: [request.skill], priority: request.priority, timeoutSeconds: null };
-        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target])) admitted += 1;
+        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target], 'waiting', now.getTime())) admitted += 1;
         await routing.routeCall(member(request.id));
       }
       return admitted;
@@ -94,12 +94,12 @@ export function createCallbacks(deps: {
         await routing.releaseAgent(agentId, version);
         return;
       }
-      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${request.attempts + 1}`, attempts: 1 });
+      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 });
       // If no worker places it (or the agent's phone never rings), the agent must not stay reserved.
       await queues.add(
         'routing-offer-timeout',
         { callSid, agentId, version },
-        { jobId: `offer-timeout-cb${requestId}-${request.attempts + 1}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
+        { jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
       );
     },
 

@@ -45,6 +45,8 @@ export interface RoutingTarget {
 export interface RoutedCall {
   state: 'waiting' | 'offered' | 'held';
   targets: RoutingTarget[];
+  /** When this routing of the call began (ms); a transfer starts a new one. */
+  epoch: number;
   score: number;
   skills: string[];
   target: number;
@@ -94,7 +96,7 @@ export interface RoutingRepository {
   matchAgent(agentId: string, now: number): Promise<Reservation | undefined>;
   matchCall(callSid: string, now: number): Promise<Reservation[]>;
   /** A new call joins its first target's wait lists (or is held until its caller is in the Twilio queue); false when already routed. */
-  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state?: 'waiting' | 'held'): Promise<boolean>;
+  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state: 'waiting' | 'held', epoch: number): Promise<boolean>;
   /** A call offered to `agentId`, or held, waits again in its original place. */
   requeue(callSid: string, agentId: string): Promise<boolean>;
   /** A call offered to `agentId` is held out of matching until its caller is back in the Twilio queue. */
@@ -154,8 +156,8 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
     async matchCall(callSid, now) {
       return (await scripts.agentsMatchCall(P, callSid, String(now))).map(toReservation);
     },
-    enqueue: async (callSid, score, targets, state = 'waiting') =>
-      (await scripts.agentsEnqueue(P, callSid, String(score), targets[0]!.skills.join(' '), '0', JSON.stringify(targets), state)) === 1,
+    enqueue: async (callSid, score, targets, state, epoch) =>
+      (await scripts.agentsEnqueue(P, callSid, String(score), targets[0]!.skills.join(' '), '0', JSON.stringify(targets), state, String(epoch))) === 1,
     requeue: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'waiting')) === 1,
     hold: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'held')) === 1,
     widen: async (callSid, fromTarget, toTarget, skills, score) =>
@@ -190,6 +192,7 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
         agentId: h.agent ?? '',
         offers: Number(h.offers ?? 0),
         targets: JSON.parse(h.targets ?? '[]') as RoutingTarget[],
+        epoch: Number(h.epoch ?? 0),
       };
     },
     waiting: (skill) => redis.zrange(`${P}:wait:${skill}`, '0', '-1'),

@@ -88,12 +88,12 @@ end
 return reservations
 `;
 
-/** ARGV: prefix, call, score, skills, target, targets (JSON), state (waiting|held). Puts a call in its wait sets unless it is already routed. */
+/** ARGV: prefix, call, score, skills, target, targets (JSON), state (waiting|held), epoch. Puts a call in its wait sets unless it is already routed. */
 export const ENQUEUE = `
 local P, sid = ARGV[1], ARGV[2]
 local ck = P..':call:'..sid
 if redis.call('EXISTS', ck) == 1 then return 0 end
-redis.call('HSET', ck, 'state', ARGV[7], 'score', ARGV[3], 'skills', ARGV[4], 'target', ARGV[5], 'agent', '', 'offers', 0, 'targets', ARGV[6])
+redis.call('HSET', ck, 'state', ARGV[7], 'score', ARGV[3], 'skills', ARGV[4], 'target', ARGV[5], 'agent', '', 'offers', 0, 'targets', ARGV[6], 'epoch', ARGV[8])
 if ARGV[7] == 'waiting' then
   for s in string.gmatch(ARGV[4], '%S+') do redis.call('ZADD', P..':wait:'..s, ARGV[3], sid) end
 end

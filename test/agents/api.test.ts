@@ -252,6 +252,8 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal(mock.dequeues().length, before, 'the colleague of the department does not take it at first');
     await runtime.agents.desk.setState(named, 'available');
     assert.match(String(mock.dequeues().at(-1)?.params.Url), new RegExp(`agent=${named}&call=${call.callSid}`));
+    const timeouts = (await runtime.queues.get('routing-offer-timeout').getJobs(['delayed'])).filter((job) => job.data.callSid === call.callSid);
+    assert.equal(timeouts.length, 2, 'the second offer of the same call has its own timeout');
   });
 
   it('when the agent leg completes without a Dial action, then the agent still goes to wrap-up', async () => {

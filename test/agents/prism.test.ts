@@ -4,7 +4,7 @@ import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime, testRun } from '../support/env.js';
 import { prismAvailable, startPrism } from '../support/prism.js';
 import { buildCallSid } from '../support/twilio.js';
-import { createAgent, queueCall } from './agents-support.js';
+import { createAgent, findJob, queueCall } from './agents-support.js';
 
 describe("routing's REST requests against Twilio's API description (Prism mock)", function () {
   this.timeout(90_000);
@@ -25,7 +25,7 @@ describe("routing's REST requests against Twilio's API description (Prism mock)"
       await runtime.agents.desk.setState(agent, 'available');
       const call = await queueCall(runtime, { skill: 'ee-passport' });
       assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved', 'a rejected dequeue would have freed the agent');
-      assert.equal(await runtime.queues.get('routing-retry').getJob(`routing-retry-${call.callSid}-1`), undefined);
+      assert.equal(await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid), undefined);
 
       const callbackAgent = await createAgent(runtime, { skills: ['ee-foreigner'] });
       await runtime.agents.desk.setState(callbackAgent, 'available');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, eventually, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 type Mock = TwilioMock;
 
@@ -93,7 +93,7 @@ describe('routing: matching waiting calls and free agents', () => {
     const routed = await runtime.agents.store.call(call.callSid);
     assert.deepEqual(routed?.targets.map((t) => t.skills[0]), ['csc-02', 'csc-02', 'csc-02']);
     assert.deepEqual(routed?.targets.map((t) => t.timeoutSeconds), [60, 180, null]);
-    const escalation = await runtime.queues.get('routing-escalate').getJob(`routing-escalate-${call.callSid}-0`);
+    const escalation = await findJob(runtime, 'routing-escalate', (data) => data.callSid === call.callSid && data.target === 0);
     assert.equal(escalation?.opts.delay, 60_000, 'the escalation is a delayed job at the target timeout');
 
     await runtime.agents.routing.escalate(call.callSid, 0);
