@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
-import { closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -223,6 +223,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const transfer = await browser.request('POST', `/api/agents/me/calls/${call.callSid}/transfer`, { department: 'cc-green' });
     assert.equal(transfer.status, 200, JSON.stringify(transfer.body));
     const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
+    assertTwilioConformant(redirect!);
     assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&queue=cc-green$/);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
     const target = await createAgent(runtime, { skills: ['cc-green'] });
