@@ -7,7 +7,7 @@ import type { Queues } from '../platform/queues.js';
 import * as repo from './agents-repository.js';
 import type { AgentStates } from './agent-state-service.js';
 import type { AgentSnapshot, RoutingRepository } from './routing-repository.js';
-import type { Routing } from './routing-service.js';
+import { wrapUpJobId, type Routing } from './routing-service.js';
 import { agentSkill } from './routing-targets.js';
 
 /** The states an agent may choose on the panel; the others follow calls. */
@@ -100,7 +100,7 @@ export function createAgentDesk(deps: {
     async outcomeRecorded(agentId, callSid) {
       const agent = await store.agent(agentId);
       if (agent.state !== 'wrap_up' || agent.callSid !== callSid) return;
-      await queues.remove('agent-wrap-up-end', `wrap-up-${agentId}-${callSid}`);
+      await queues.remove('agent-wrap-up-end', wrapUpJobId(agentId, callSid, agent.version));
       await finishWrapUp(agentId, callSid, 'recorded');
     },
   };

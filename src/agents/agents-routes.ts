@@ -126,7 +126,7 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
 
   router.get('/calls/:callSid/outcomes', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, { callSid: req.params.callSid }, 'path');
-    res.json({ outcomes: await outcomes.list(callSid) });
+    res.json({ outcomes: await outcomes.list(callSid, staffId(req)) });
   });
 
   router.get('/supervisor/calls-lacking-outcome', requireStaff('supervisor'), async (_req, res) => {

@@ -60,6 +60,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   const desk = createAgentDesk({ db, store, states, routing, queues, clock, logger, settings });
   const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
+  routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
   const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, logger });

@@ -27,6 +27,8 @@ export interface Callbacks {
   admitDue(): Promise<number>;
   /** Reserved by routing: start an attempt and queue the outbound call. */
   reserved(reservation: Reservation): Promise<void>;
+  /** A reservation whose outbound call never started in time: the request goes back in its place. */
+  timedOut(reservation: Reservation): Promise<void>;
   /** Worker: ring the agent's softphone for the request. */
   place(requestId: number, agentId: string, version: number): Promise<void>;
   /** The agent answered: TwiML that rings the citizen. */
@@ -75,7 +77,7 @@ export function createCallbacks(deps: {
           continue;
         }
         const target = { skills: [request.skill], priority: request.priority, timeoutSeconds: null };
-        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target])) admitted += 1;
+        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target], 'waiting', now.getTime())) admitted += 1;
         await routing.routeCall(member(request.id));
       }
       return admitted;
@@ -92,7 +94,21 @@ export function createCallbacks(deps: {
         await routing.releaseAgent(agentId, version);
         return;
       }
-      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${request.attempts + 1}`, attempts: 1 });
+      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 });
+      // If no worker places it (or the agent's phone never rings), the agent must not stay reserved.
+      await queues.add(
+        'routing-offer-timeout',
+        { callSid, agentId, version },
+        { jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
+      );
+    },
+
+    async timedOut({ callSid, agentId, version }) {
+      const requestId = Number(callSid.slice(CALLBACK_MEMBER.length));
+      const request = await callbackRequestOrNull(requestId);
+      await giveBack(requestId, agentId, Math.max(0, (request?.attempts ?? 1) - 1));
+      await routing.releaseAgent(agentId, version);
+      await routing.routeCall(callSid);
     },
 
     async place(requestId, agentId, version) {

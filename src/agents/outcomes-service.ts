@@ -19,7 +19,7 @@ const kinds: Record<OutcomePath, repo.CallOutcomeRow['kind']> = {
 /** Call outcomes: what each answered call came to, recorded by the agent who answered it. */
 export interface Outcomes {
   record(agentId: string, callSid: string, path: OutcomePath, body: unknown): Promise<repo.CallOutcomeRow>;
-  list(callSid: string): Promise<repo.CallOutcomeRow[]>;
+  list(callSid: string, actorId: string): Promise<repo.CallOutcomeRow[]>;
   /** Answered calls whose wrap-up ran out without an outcome. */
   lacking(limit?: number): Promise<repo.AgentCallRow[]>;
 }
@@ -30,8 +30,12 @@ export function createOutcomes(deps: { db: Database; catalogue: Catalogue; ledge
   return {
     async record(agentId, callSid, path, body) {
       const details = parseInput(outcomeSchemas[path], body, 'outcome') as Record<string, unknown> & { serviceId?: string };
-      if (details.serviceId && !catalogue.service(details.serviceId)) {
+      const service = details.serviceId ? catalogue.service(details.serviceId)?.service : undefined;
+      if (details.serviceId && !service) {
         throw new ValidationError(`serviceId: no such service: ${details.serviceId}`, { fields: [{ field: 'serviceId', reason: 'no such service' }] });
+      }
+      if (path === 'completed-by-phone' && service && !service.byPhone) {
+        throw new ValidationError(`serviceId: ${service.name} cannot be completed by phone`, { fields: [{ field: 'serviceId', reason: 'not a service handled by phone' }] });
       }
       const handled = await repo.findAgentCall(db, callSid, agentId);
       if (!handled) throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
@@ -47,11 +51,16 @@ export function createOutcomes(deps: { db: Database; catalogue: Catalogue; ledge
         throw error;
       }
       await ledger.recordEvent(callSid, 'agent', 'outcome', `outcome:${agentId}`, { agentId, kind: row.kind });
+      await repo.insertAudit(db, { actorId: agentId, action: 'record-outcome', subject: callSid, detail: { kind: row.kind }, at: clock.now() });
       log.info({ callSid, agentId, kind: row.kind }, 'call outcome recorded');
       await desk.outcomeRecorded(agentId, callSid);
       return row;
     },
-    list: (callSid) => repo.listOutcomes(db, callSid),
+    async list(callSid, actorId) {
+      // Outcomes may hold a postal address: each read by staff is audited.
+      await repo.insertAudit(db, { actorId, action: 'read-outcomes', subject: callSid, detail: {}, at: clock.now() });
+      return repo.listOutcomes(db, callSid);
+    },
     lacking: (limit = 200) => repo.listCallsLackingOutcome(db, limit),
   };
 }

@@ -15,6 +15,9 @@ import { recordReservation, type AgentStates } from './agent-state-service.js';
 import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
 import { routingTargets } from './routing-targets.js';
 
+/** One wrap-up per agent, call and state version: an agent may handle the same call twice (a transfer back). */
+export const wrapUpJobId = (agentId: string, callSid: string, version: number) => `wrap-up-${agentId}-${callSid}-${version}`;
+
 /** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
 const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
 
@@ -61,6 +64,8 @@ export interface Routing extends CallRouting {
   startWrapUp(agentId: string, callSid: string, skill: string | null): Promise<void>;
   /** Hook for reserved callbacks, set by the callbacks service. */
   onCallbackReserved?: (reservation: Reservation) => Promise<void>;
+  /** Hook when a reserved callback was not placed in time, set by the callbacks service. */
+  onCallbackTimedOut?: (reservation: Reservation) => Promise<void>;
   /** Hook after a call left its queue (it may have left for a callback), set by the callbacks service. */
   afterCallLeft?: (callSid: string, result: string) => Promise<void>;
 }
@@ -90,7 +95,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     await queues.add(
       'routing-offer-timeout',
       { callSid, agentId, version },
-      { jobId: `offer-timeout-${callSid}-${reservation.offers}`, delay: (settings.offerTimeoutSeconds + 15) * 1000, attempts: 3 },
+      { jobId: `offer-timeout-${callSid}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 15) * 1000, attempts: 3 },
     );
     try {
       await twilio.queues(call.twilioQueueSid).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
@@ -98,7 +103,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       // Usually the caller is not (yet, or no longer) in the Twilio queue; the call keeps its place and is tried again shortly.
       log.warn({ callSid, agentId, err: (error as Error).message }, 'dequeue failed');
       await recordReservation({ db, events, clock }, reservation);
-      await queues.add('routing-retry', { callSid, agentId }, { jobId: `routing-retry-${callSid}-${reservation.offers}`, delay: 1000, attempts: 3 });
+      await queues.add('routing-retry', { callSid, agentId }, { jobId: `routing-retry-${callSid}-${agentId}-${version}`, delay: 1000, attempts: 3 });
       await routing.releaseAgent(agentId, version);
       return;
     }
@@ -109,9 +114,10 @@ export function createRouting(deps: RoutingDeps): Routing {
     await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, { agentId });
   }
 
-  async function scheduleEscalation(callSid: string, target: number, timeoutSeconds: number | null): Promise<void> {
+  async function scheduleEscalation(callSid: string, epoch: number, target: number, timeoutSeconds: number | null): Promise<void> {
     if (timeoutSeconds === null) return;
-    await queues.add('routing-escalate', { callSid, target }, { jobId: `routing-escalate-${callSid}-${target}`, delay: timeoutSeconds * 1000, attempts: 3 });
+    // The epoch (when this routing of the call began) keeps a transferred call's jobs apart from its earlier ones.
+    await queues.add('routing-escalate', { callSid, target }, { jobId: `routing-escalate-${callSid}-${epoch}-${target}`, delay: timeoutSeconds * 1000, attempts: 3 });
   }
 
   const routing: Routing = {
@@ -123,9 +129,10 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       const targets = routingTargets(catalogue, call, settings);
       const score = waitScore(call.priority, (call.queuedAt ?? clock.now()).getTime());
-      if (await store.enqueue(callSid, score, targets)) {
+      const epoch = now();
+      if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
         await events.publish('supervisors', { type: 'queue', skill: call.queueSkill, callSid, change: 'queued', at: clock.now().toISOString() });
-        await scheduleEscalation(callSid, 0, targets[0]!.timeoutSeconds);
+        await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
       }
       await routing.routeCall(callSid);
     },
@@ -137,7 +144,6 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (routing.afterCallLeft) await routing.afterCallLeft(callSid, result);
       if (!left) return;
       log.info({ callSid, result, state: left.state }, 'call left the queue');
-      await queues.remove('routing-escalate', `routing-escalate-${callSid}-0`);
       if (left.state === 'offered' && left.agentId) {
         const agent = await store.agent(left.agentId);
         if (agent.state === 'reserved' && agent.callSid === callSid) await routing.releaseAgent(left.agentId, agent.version);
@@ -164,13 +170,18 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (!(await store.widen(callSid, fromTarget, fromTarget + 1, next.skills, score))) return;
       log.info({ callSid, target: fromTarget + 1, skills: next.skills }, 'call escalated to a wider target');
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'escalated', at: clock.now().toISOString() });
-      await scheduleEscalation(callSid, fromTarget + 1, next.timeoutSeconds);
+      await scheduleEscalation(callSid, routed.epoch, fromTarget + 1, next.timeoutSeconds);
       await routing.routeCall(callSid);
     },
 
     async offerTimedOut(callSid, agentId, version) {
       const agent = await store.agent(agentId);
       if (agent.state !== 'reserved' || agent.version !== version) return;
+      if (callSid.startsWith(CALLBACK_MEMBER)) {
+        log.warn({ callSid, agentId }, 'callback was not placed in time; giving it back');
+        if (routing.onCallbackTimedOut) await routing.onCallbackTimedOut({ callSid, agentId, version, offers: 0 });
+        return;
+      }
       log.warn({ callSid, agentId }, 'offer got no answer from Twilio in time; putting the call back');
       await store.requeue(callSid, agentId);
       await routing.releaseAgent(agentId, version);
@@ -200,6 +211,12 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async agentLegStatus(agentId, callSid, callStatus) {
+      if (callStatus === 'completed') {
+        // Normally the Dial action starts wrap-up; this covers an action request that never came.
+        const agent = await store.agent(agentId);
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, (await ledger.find(callSid))?.queueSkill ?? null);
+        return;
+      }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
       const result = await states.transition({ agentId, from: ['reserved'], to: 'on_call', expectedCall: callSid });
       if (!result.ok) {
@@ -268,9 +285,10 @@ export function createRouting(deps: RoutingDeps): Routing {
     async startWrapUp(agentId, callSid, skill) {
       const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up' });
       if (!result.ok) return;
+      await result.recorded;
       await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
       const seconds = (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
-      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: `wrap-up-${agentId}-${callSid}`, delay: seconds * 1000, attempts: 5 });
+      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, result.version), delay: seconds * 1000, attempts: 5 });
     },
   };
   return routing;

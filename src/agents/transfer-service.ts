@@ -47,9 +47,10 @@ export function createTransfer(deps: {
     const targets = routingTargets(catalogue, { queueSkill: skill, priority: call.priority, commissionerId: null }, settings, preferred);
     // The original queuedAt is the caller's place here too, and stays the call's wait for statistics.
     await store.leave(callSid);
-    await store.enqueue(callSid, waitScore(call.priority, call.queuedAt.getTime()), targets, 'held');
+    const epoch = Date.now();
+    await store.enqueue(callSid, waitScore(call.priority, call.queuedAt.getTime()), targets, 'held', epoch);
     if (targets[0]!.timeoutSeconds !== null) {
-      await queues.add('routing-escalate', { callSid, target: 0 }, { jobId: `routing-escalate-${callSid}-transfer-${Date.now()}`, delay: targets[0]!.timeoutSeconds * 1000 });
+      await queues.add('routing-escalate', { callSid, target: 0 }, { jobId: `routing-escalate-${callSid}-${epoch}-0`, delay: targets[0]!.timeoutSeconds * 1000, attempts: 3 });
     }
     await twilio.calls(callSid).update({ url: urls.transferEnqueue(callSid, skill), method: 'POST' });
     await ledger.recordEvent(callSid, 'agent', 'transferred', `transferred:${agentId}:${Date.now()}`, { agentId, to });

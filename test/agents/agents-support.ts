@@ -187,6 +187,12 @@ export function dequeued(request: RecordedRequest): { callSid: string; agentId: 
   return { callSid, agentId: url.searchParams.get('agent')! };
 }
 
+/** The job of a queue whose data matches, whatever its state (jobs are looked up by content, not by their id scheme). */
+export async function findJob(runtime: Runtime, queue: Parameters<Runtime['queues']['get']>[0], match: (data: Record<string, unknown>) => boolean) {
+  const jobs = await runtime.queues.get(queue).getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
+  return jobs.find((job) => job && match(job.data as Record<string, unknown>));
+}
+
 /** Polls until `probe` returns a value. */
 export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

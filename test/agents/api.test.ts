@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
-import { closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -223,6 +223,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const transfer = await browser.request('POST', `/api/agents/me/calls/${call.callSid}/transfer`, { department: 'cc-green' });
     assert.equal(transfer.status, 200, JSON.stringify(transfer.body));
     const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
+    assertTwilioConformant(redirect!);
     assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&queue=cc-green$/);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
     const target = await createAgent(runtime, { skills: ['cc-green'] });
@@ -235,6 +236,51 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal(offer?.path.includes('/Queues/QU11111111111111111111111111111111/Members/'), true);
     assert.match(String(offer?.params.Url), new RegExp(`agent=${target}`));
     assert.equal((await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(), '2026-03-02T01:20:00.000Z');
+  });
+
+  it('when an agent transfers a call to a named agent, then that agent is preferred, and the department only after the timeout', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-police'] });
+    const named = await createAgent(runtime, { skills: ['cc-estate'] });
+    const colleague = await createAgent(runtime, { skills: ['cc-police'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await queueCall(runtime, { skill: 'cc-police' });
+    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.agents.desk.setState(colleague, 'available');
+    const result = await runtime.agents.transfer(agent, call.callSid, { agent: named });
+    assert.deepEqual(result.skills, [`agent:${named}`]);
+    const before = mock.dequeues().length;
+    await postSigned(url, `/twilio/voice/agents/queue-wait?call=${call.callSid}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU22222222222222222222222222222222' });
+    assert.equal(mock.dequeues().length, before, 'the colleague of the department does not take it at first');
+    await runtime.agents.desk.setState(named, 'available');
+    assert.match(String(mock.dequeues().at(-1)?.params.Url), new RegExp(`agent=${named}&call=${call.callSid}`));
+    const timeouts = (await runtime.queues.get('routing-offer-timeout').getJobs(['delayed'])).filter((job) => job.data.callSid === call.callSid);
+    assert.equal(timeouts.length, 2, 'the second offer of the same call has its own timeout');
+  });
+
+  it('when the agent leg completes without a Dial action, then the agent still goes to wrap-up', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-resume'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await queueCall(runtime, { skill: 'cc-resume' });
+    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'completed');
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+  });
+
+  it('when an item is recorded as completed by phone for a service that is not handled by phone, then 422; reading outcomes is audited', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await queueCall(runtime, { skill: 'cc-general' });
+    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    const browser = client(url);
+    await browser.login(agent);
+    const refused = await browser.request('POST', `/api/calls/${call.callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-intake', referenceNumber: 'R1', result: 'done', delivery: { method: 'pickup' } });
+    assert.equal(refused.status, 422);
+    assert.match(refused.body.error.message, /cannot be completed by phone/);
+    await browser.request('POST', `/api/calls/${call.callSid}/outcomes/other`, { reason: 'wrong_number' });
+    const read = await browser.request('GET', `/api/calls/${call.callSid}/outcomes`);
+    assert.equal(read.body.outcomes.length, 1);
+    const { listAudit } = await import('../../src/agents/agents-repository.js');
+    assert.deepEqual((await listAudit(runtime.database.db, call.callSid)).map((row) => row.action), ['record-outcome', 'read-outcomes']);
   });
 
   it('when a supervisor listens to the live stream, then agent state changes arrive through Redis', async () => {

@@ -5,7 +5,7 @@ import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, findJob, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 const MONDAY_10AM = '2026-03-02T02:00:00Z';
 const HOTLINE = '+864694212366';
@@ -52,7 +52,7 @@ describe('callbacks', () => {
     const dialing = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.equal(dialing?.status, 'dialing');
     assert.equal(dialing?.attempts, 1);
-    const placeJob = await runtime.queues.get('callback-place').getJob(`callback-place-${request.id}-1`);
+    const placeJob = await findJob(runtime, 'callback-place', (data) => data.requestId === request.id);
     assert.deepEqual(placeJob?.data, { requestId: request.id, agentId: agent, version: (await runtime.agents.store.agent(agent)).version });
     assert.ok(!JSON.stringify(placeJob?.data).includes('+86'), 'no phone number in the job');
 
@@ -146,6 +146,24 @@ describe('callbacks', () => {
     const waiting = await runtime.agents.store.waiting('tj-general');
     assert.equal(waiting[0], `cb:${row.id}`, 'ahead of the call that came after');
     assert.ok(!waiting.includes(call.callSid));
+  });
+
+  it('when a reserved callback is never placed, then the offer timeout frees the agent and the request keeps its place', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
+    const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
+    await runtime.agents.desk.setState(agent, 'break', 'training');
+    const request = await requestCallback(runtime, { skill: 'tj-invoice' });
+    await runtime.agents.callbacks.admitDue();
+    await runtime.agents.desk.setState(agent, 'available');
+    const reserved = await runtime.agents.store.agent(agent);
+    assert.equal(reserved.callSid, `cb:${request.id}`);
+    const timeout = await findJob(runtime, 'routing-offer-timeout', (data) => data.callSid === `cb:${request.id}`);
+    assert.equal(timeout?.opts.delay, 80_000);
+    await runtime.agents.desk.setState(await createAgent(runtime, { skills: ['tj-declare'] }), 'available');
+    await runtime.agents.routing.offerTimedOut(`cb:${request.id}`, agent, reserved.version);
+    const row = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
+    assert.equal(row?.attempts, row?.status === 'dialing' ? 1 : 0, 'the lost attempt is not counted');
+    assert.equal((await runtime.agents.store.agent(agent)).callSid, `cb:${request.id}`, 'the only eligible agent, freed, is offered it again');
   });
 
   it('when the hall is closed, then due callbacks do not join the queue', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { closeRoutingRuntimes, createAgent, dequeued, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { closeRoutingRuntimes, createAgent, dequeued, findJob, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 type Mock = TwilioMock;
 
@@ -51,13 +51,13 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     assert.match(ended.body, /<Hangup\/>/);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
     assert.equal((await runtime.agents.desk.setState(agent, 'available').catch((e: { code: string }) => e.code)), 'outcome_required');
-    const wrapUp = await runtime.queues.get('agent-wrap-up-end').getJob(`wrap-up-${agent}-${callSid}`);
+    const wrapUp = await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid);
     assert.equal(wrapUp?.opts.delay, 60_000);
 
     await runtime.agents.outcomes.record(agent, callSid, 'other', { reason: 'information_only' });
     const after = await runtime.agents.store.agent(agent);
     assert.equal(after.state, 'available');
-    assert.equal(await runtime.queues.get('agent-wrap-up-end').getJob(`wrap-up-${agent}-${callSid}`), undefined, 'the wrap-up timer is cancelled');
+    assert.equal(await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid), undefined, 'the wrap-up timer is cancelled');
     const log = await runtime.agents.states.transition({ agentId: agent, from: ['offline'], to: 'available' });
     assert.equal(log.ok, false, 'a transition from the wrong state is refused');
   });
@@ -69,7 +69,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     const { callSid } = await queueCall(runtime, { skill: 're-query' });
     await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(callSid, { CallStatus: 'in-progress' }));
     await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed' }));
-    assert.equal((await runtime.queues.get('agent-wrap-up-end').getJob(`wrap-up-${agent}-${callSid}`))?.opts.delay, 5000, 'wrap-up time per department');
+    assert.equal((await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid))?.opts.delay, 5000, 'wrap-up time per department');
     await runtime.agents.desk.heartbeat(agent);
     await runtime.agents.desk.wrapUpEnded(agent, callSid);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
@@ -160,7 +160,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     await runtime.agents.desk.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'vo-violation' });
     const reserved = await runtime.agents.store.agent(agent);
-    const job = await runtime.queues.get('routing-offer-timeout').getJob(`offer-timeout-${call.callSid}-1`);
+    const job = await findJob(runtime, 'routing-offer-timeout', (data) => data.callSid === call.callSid);
     assert.equal(job?.opts.delay, 35_000);
     await runtime.agents.routing.offerTimedOut(call.callSid, agent, reserved.version);
     assert.equal(mock.dequeues().filter((r) => dequeued(r).callSid === call.callSid).length, 2);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 type Mock = TwilioMock;
 
@@ -92,7 +93,7 @@ describe('routing: matching waiting calls and free agents', () => {
     const routed = await runtime.agents.store.call(call.callSid);
     assert.deepEqual(routed?.targets.map((t) => t.skills[0]), ['csc-02', 'csc-02', 'csc-02']);
     assert.deepEqual(routed?.targets.map((t) => t.timeoutSeconds), [60, 180, null]);
-    const escalation = await runtime.queues.get('routing-escalate').getJob(`routing-escalate-${call.callSid}-0`);
+    const escalation = await findJob(runtime, 'routing-escalate', (data) => data.callSid === call.callSid && data.target === 0);
     assert.equal(escalation?.opts.delay, 60_000, 'the escalation is a delayed job at the target timeout');
 
     await runtime.agents.routing.escalate(call.callSid, 0);
@@ -101,6 +102,22 @@ describe('routing: matching waiting calls and free agents', () => {
     assert.equal((await runtime.agents.store.call(call.callSid))?.target, 1, 'a repeated escalation job changes nothing');
     await runtime.agents.routing.escalate(call.callSid, 1);
     assert.deepEqual(dequeued(mock.dequeues()[0]!), { callSid: call.callSid, agentId: hallAgent });
+  });
+
+  it("when a worker runs and the target's timeout passes, then the delayed job widens the call to the next target by itself", async function () {
+    this.timeout(20_000);
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), { ROUTING_PREFERRED_TIMEOUT_SECONDS: '1' });
+    const jobs = await startJobs(runtime);
+    try {
+      const department = await createAgent(runtime, { skills: ['cc-resume'] });
+      await runtime.agents.desk.setState(department, 'available');
+      const call = await queueCall(runtime, { skill: 'cc-resume', commissionerId: 'csc-04' });
+      assert.equal(mock.dequeues().length, 0);
+      const offer = await eventually(async () => mock.dequeues()[0], 'the escalated offer', 10_000);
+      assert.deepEqual(dequeued(offer), { callSid: call.callSid, agentId: department });
+    } finally {
+      await jobs.close();
+    }
   });
 
   it('when the department agent frees up after escalation to the department, then they take the commissioner call', async () => {
