@@ -10,6 +10,12 @@ export const IVR_QUEUE_RESULT_PATH = '/twilio/voice/queue/result';
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
+/** Which IVR menu and queue (department skill) a waiting caller belongs to: the IVR's queue webhooks need both. */
+export interface IvrQueue {
+  menu: string;
+  skill: string;
+}
+
 /** Absolute webhook URLs of the agents component. */
 export function agentUrls(publicBaseUrl: string) {
   const base = `${publicBaseUrl}/twilio/voice/agents`;
@@ -17,13 +23,13 @@ export function agentUrls(publicBaseUrl: string) {
     connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
     dialResult: (agentId: string, callSid: string) => `${base}/dial-result?${q({ agent: agentId, call: callSid })}`,
     legStatus: (agentId: string, callSid: string) => `${base}/leg-status?${q({ agent: agentId, call: callSid })}`,
-    queueWait: (callSid: string) => `${base}/queue-wait?${q({ call: callSid })}`,
-    transferEnqueue: (callSid: string, queueName: string) => `${base}/transfer-enqueue?${q({ call: callSid, queue: queueName })}`,
+    queueWait: (callSid: string, ivr: IvrQueue) => `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
+    transferEnqueue: (callSid: string, ivr: IvrQueue) => `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     callbackConnect: (requestId: number, agentId: string) => `${base}/callback/connect?${q({ request: String(requestId), agent: agentId })}`,
     callbackResult: (requestId: number, agentId: string) => `${base}/callback/result?${q({ request: String(requestId), agent: agentId })}`,
     callbackStatus: (requestId: number, agentId: string) => `${base}/callback/status?${q({ request: String(requestId), agent: agentId })}`,
-    ivrQueueWait: `${publicBaseUrl}${IVR_QUEUE_WAIT_PATH}`,
-    ivrQueueResult: `${publicBaseUrl}${IVR_QUEUE_RESULT_PATH}`,
+    ivrQueueWait: (ivr: IvrQueue) => `${publicBaseUrl}${IVR_QUEUE_WAIT_PATH}?${q({ menu: ivr.menu, skill: ivr.skill })}`,
+    ivrQueueResult: (ivr: IvrQueue) => `${publicBaseUrl}${IVR_QUEUE_RESULT_PATH}?${q({ menu: ivr.menu, skill: ivr.skill })}`,
   };
 }
 export type AgentUrls = ReturnType<typeof agentUrls>;
@@ -52,16 +58,16 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
 }
 
 /** Puts the caller back in a Twilio queue; routing keeps their original place. */
-export function requeueTwiml(urls: AgentUrls, callSid: string, queueName: string): VoiceResponse {
+export function requeueTwiml(urls: AgentUrls, callSid: string, ivr: IvrQueue): VoiceResponse {
   const response = new VoiceResponse();
-  response.enqueue({ waitUrl: urls.queueWait(callSid), waitUrlMethod: 'POST', action: urls.ivrQueueResult, method: 'POST' }, queueName);
+  response.enqueue({ waitUrl: urls.queueWait(callSid, ivr), waitUrlMethod: 'POST', action: urls.ivrQueueResult(ivr), method: 'POST' }, ivr.skill);
   return response;
 }
 
 /** Routing's wait URL hands the waiting caller over to the IVR's (music, position, callback offer). */
-export function toIvrWaitTwiml(urls: AgentUrls): VoiceResponse {
+export function toIvrWaitTwiml(urls: AgentUrls, ivr: IvrQueue): VoiceResponse {
   const response = new VoiceResponse();
-  response.redirect({ method: 'POST' }, urls.ivrQueueWait);
+  response.redirect({ method: 'POST' }, urls.ivrQueueWait(ivr));
   return response;
 }
 

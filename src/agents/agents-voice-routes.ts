@@ -39,13 +39,13 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
   });
 
   router.post('/agents/queue-wait', async (req, res) => {
-    const { call } = z.object({ call: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, await routing.queueWait(call, z.object({ QueueSid: z.string().default('') }).parse(req.body).QueueSid));
+    const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
+    sendTwiml(res, await routing.queueWait(call, z.object({ QueueSid: z.string().default('') }).parse(req.body).QueueSid, { menu, skill }));
   });
 
   router.post('/agents/transfer-enqueue', async (req, res) => {
-    const { call, queue } = z.object({ call: z.string().min(1), queue: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, requeueTwiml(urls, call, queue));
+    const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
+    sendTwiml(res, requeueTwiml(urls, call, { menu, skill }));
   });
 
   router.post('/agents/callback/connect', async (req, res) => {

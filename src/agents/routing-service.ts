@@ -10,7 +10,8 @@ import type { VoiceResponse } from '../platform/twiml.js';
 import './agents-jobs-payloads.js';
 import type { LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';
-import { connectAgentTwiml, hangupTwiml, requeueTwiml, toIvrWaitTwiml, type AgentUrls } from './agents-twiml.js';
+import { connectAgentTwiml, hangupTwiml, requeueTwiml, toIvrWaitTwiml, type AgentUrls, type IvrQueue } from './agents-twiml.js';
+import { ivrQueueOf } from './routing-targets.js';
 import { recordReservation, type AgentStates } from './agent-state-service.js';
 import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
 import { routingTargets } from './routing-targets.js';
@@ -55,7 +56,7 @@ export interface Routing extends CallRouting {
   /** The Dial action: the agent leg ended. */
   dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string): Promise<VoiceResponse>;
   /** Routing's wait URL for callers it put back in a queue. */
-  queueWait(callSid: string, queueSid: string): Promise<VoiceResponse>;
+  queueWait(callSid: string, queueSid: string, ivr: IvrQueue): Promise<VoiceResponse>;
   /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
   releaseAgent(agentId: string, version: number): Promise<void>;
   /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
@@ -207,7 +208,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
       const call = await ledger.find(callSid);
       if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
-      return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
+      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
     },
 
     async agentLegStatus(agentId, callSid, callStatus) {
@@ -249,16 +250,16 @@ export function createRouting(deps: RoutingDeps): Routing {
       // Held until Twilio requests the wait URL, so that no dequeue races the caller's return to the queue.
       await store.hold(callSid, agentId);
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
-      return requeueTwiml(urls, callSid, call?.queueSkill ?? 'general');
+      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
     },
 
-    async queueWait(callSid, queueSid) {
+    async queueWait(callSid, queueSid, ivr) {
       const call = await ledger.find(callSid);
       if (call && queueSid && call.twilioQueueSid !== queueSid) await ledger.update(callSid, { twilioQueueSid: queueSid });
       // The caller is in the Twilio queue now, so a dequeue cannot miss them.
       await store.requeue(callSid, '');
       await routing.routeCall(callSid);
-      return toIvrWaitTwiml(urls);
+      return toIvrWaitTwiml(urls, ivr);
     },
 
     async releaseAgent(agentId, version) {

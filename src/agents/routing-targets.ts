@@ -40,3 +40,16 @@ export function routingTargets(
   }
   return steps;
 }
+
+/**
+ * The IVR menu and queue a caller waits in, for the IVR's queue webhooks: the menu of the
+ * hotline they called (the first hotline's for a call the ledger does not know) and the call's
+ * department skill.
+ */
+export function ivrQueueOf(catalogue: Catalogue, call: Pick<CallRow, 'hotlineNumber' | 'queueSkill' | 'departmentId'> | undefined): { menu: string; skill: string } {
+  const hotline = call?.hotlineNumber ? catalogue.hotline(call.hotlineNumber) : undefined;
+  return {
+    menu: (hotline ?? catalogue.hotlines[0]!).menu,
+    skill: call?.queueSkill ?? call?.departmentId ?? hotline?.department ?? catalogue.hotlines[0]!.department,
+  };
+}

@@ -10,7 +10,7 @@ import * as repo from './agents-repository.js';
 import type { AgentUrls } from './agents-twiml.js';
 import { waitScore, type RoutingRepository } from './routing-repository.js';
 import type { Routing } from './routing-service.js';
-import { agentSkill, routingTargets } from './routing-targets.js';
+import { agentSkill, ivrQueueOf, routingTargets } from './routing-targets.js';
 
 /** Moves a call an agent is on to another department's queue, or to a named agent, keeping the caller's original wait. */
 export type Transfer = (agentId: string, callSid: string, to: { department: string } | { agent: string }) => Promise<{ queue: string; skills: string[] }>;
@@ -52,7 +52,7 @@ export function createTransfer(deps: {
     if (targets[0]!.timeoutSeconds !== null) {
       await queues.add('routing-escalate', { callSid, target: 0 }, { jobId: `routing-escalate-${callSid}-${epoch}-0`, delay: targets[0]!.timeoutSeconds * 1000, attempts: 3 });
     }
-    await twilio.calls(callSid).update({ url: urls.transferEnqueue(callSid, skill), method: 'POST' });
+    await twilio.calls(callSid).update({ url: urls.transferEnqueue(callSid, { menu: ivrQueueOf(catalogue, call).menu, skill }), method: 'POST' });
     await ledger.recordEvent(callSid, 'agent', 'transferred', `transferred:${agentId}:${Date.now()}`, { agentId, to });
     log.info({ callSid, agentId, to }, 'call transferred');
     await routing.startWrapUp(agentId, callSid, call.queueSkill);

@@ -180,6 +180,16 @@ export async function queueCall(
   return { callSid, queueSid };
 }
 
+/**
+ * The path of routing's wait URL for a requeued caller, as routing writes it into `<Enqueue
+ * waitUrl>`: the call, the IVR menu of the hotline called, and the queue's skill.
+ */
+export async function queueWaitPath(runtime: Runtime, callSid: string, skill?: string): Promise<string> {
+  const call = await runtime.ledger.find(callSid);
+  const menu = runtime.catalogue.hotline(call!.hotlineNumber!)!.menu;
+  return `/twilio/voice/agents/queue-wait?${new URLSearchParams({ call: callSid, menu, skill: skill ?? call!.queueSkill! })}`;
+}
+
 /** The agent and call a dequeue request names. */
 export function dequeued(request: RecordedRequest): { callSid: string; agentId: string } {
   const callSid = /\/Members\/([^/.]+)\.json$/.exec(request.path)![1]!;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { expectValidTwiml } from '../support/twiml.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -224,14 +225,16 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal(transfer.status, 200, JSON.stringify(transfer.body));
     const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
     assertTwilioConformant(redirect!);
-    assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&queue=cc-green$/);
+    assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=[a-z-]+&skill=cc-green$/);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
     const target = await createAgent(runtime, { skills: ['cc-green'] });
     await runtime.agents.desk.setState(target, 'available');
-    const enqueue = await postSigned(url, `/twilio/voice/agents/transfer-enqueue?call=${call.callSid}&queue=cc-green`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
+    const transferUrl = new URL(String(redirect?.params.Url));
+    const enqueue = await postSigned(url, `${transferUrl.pathname}${transferUrl.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
+    await expectValidTwiml(enqueue.body);
     assert.match(enqueue.body, /<Enqueue [^>]+>cc-green<\/Enqueue>/);
     const before = mock.dequeues().length;
-    await postSigned(url, `/twilio/voice/agents/queue-wait?call=${call.callSid}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU11111111111111111111111111111111' });
+    await postSigned(url, await queueWaitPath(runtime, call.callSid, 'cc-green'), { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU11111111111111111111111111111111' });
     const offer = mock.dequeues().slice(before)[0];
     assert.equal(offer?.path.includes('/Queues/QU11111111111111111111111111111111/Members/'), true);
     assert.match(String(offer?.params.Url), new RegExp(`agent=${target}`));
@@ -249,7 +252,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const result = await runtime.agents.transfer(agent, call.callSid, { agent: named });
     assert.deepEqual(result.skills, [`agent:${named}`]);
     const before = mock.dequeues().length;
-    await postSigned(url, `/twilio/voice/agents/queue-wait?call=${call.callSid}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU22222222222222222222222222222222' });
+    await postSigned(url, await queueWaitPath(runtime, call.callSid), { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU22222222222222222222222222222222' });
     assert.equal(mock.dequeues().length, before, 'the colleague of the department does not take it at first');
     await runtime.agents.desk.setState(named, 'available');
     assert.match(String(mock.dequeues().at(-1)?.params.Url), new RegExp(`agent=${named}&call=${call.callSid}`));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { closeRoutingRuntimes, createAgent, dequeued, findJob, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { closeRoutingRuntimes, createAgent, dequeued, findJob, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 type Mock = TwilioMock;
 
@@ -88,7 +88,10 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
 
     const noAnswer = await postSigned(url, agentPath('dial-result', first, early.callSid), voiceParams(early.callSid, { DialCallStatus: 'no-answer', CallStatus: 'in-progress' }));
     await expectValidTwiml(noAnswer.body);
-    assert.match(noAnswer.body, /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/agents\/queue-wait\?call=CA[0-9a-f]+" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result" method="POST">ms-enrol<\/Enqueue>/);
+    assert.match(
+      noAnswer.body,
+      /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/agents\/queue-wait\?call=CA[0-9a-f]+&amp;menu=[a-z-]+&amp;skill=ms-enrol" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=[a-z-]+&amp;skill=ms-enrol" method="POST">ms-enrol<\/Enqueue>/,
+    );
     const setAside = await runtime.agents.store.agent(first);
     assert.equal(setAside.missed, 1);
     assert.equal(setAside.state, 'reserved');
@@ -97,9 +100,9 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     const second = await createAgent(runtime, { skills: ['ms-enrol'] });
     await runtime.agents.desk.setState(second, 'available');
     assert.equal(mock.dequeues().length, 2, 'the requeued call waits until the caller is back in the Twilio queue');
-    const wait = await postSigned(url, '/twilio/voice/agents/queue-wait?call=' + early.callSid, voiceParams(early.callSid, { QueueSid: early.queueSid }));
+    const wait = await postSigned(url, await queueWaitPath(runtime, early.callSid), voiceParams(early.callSid, { QueueSid: early.queueSid }));
     await expectValidTwiml(wait.body);
-    assert.match(wait.body, /<Redirect method="POST">https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait<\/Redirect>/);
+    assert.match(wait.body, /<Redirect method="POST">https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait\?menu=[a-z-]+&amp;skill=ms-enrol<\/Redirect>/);
     assert.deepEqual(dequeued(mock.dequeues().at(-1)!), { callSid: early.callSid, agentId: second });
     assert.equal((await runtime.ledger.find(early.callSid))?.queuedAt?.toISOString(), '2026-03-02T01:40:00.000Z', 'the original wait is kept');
   });
@@ -111,7 +114,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     const old = await queueCall(runtime, { skill: 'ms-claim', queuedAt: new Date('2026-03-02T01:00:00Z') });
     await postSigned(url, agentPath('dial-result', agent, old.callSid), voiceParams(old.callSid, { DialCallStatus: 'busy' }));
     await runtime.agents.desk.setState(agent, 'break', 'coffee');
-    await postSigned(url, '/twilio/voice/agents/queue-wait?call=' + old.callSid, voiceParams(old.callSid, { QueueSid: old.queueSid }));
+    await postSigned(url, await queueWaitPath(runtime, old.callSid), voiceParams(old.callSid, { QueueSid: old.queueSid }));
     const fresh = await queueCall(runtime, { skill: 'ms-claim', queuedAt: new Date('2026-03-02T01:59:00Z') });
     assert.deepEqual(await runtime.agents.store.waiting('ms-claim'), [old.callSid, fresh.callSid]);
     await runtime.agents.desk.setState(agent, 'available');
@@ -128,7 +131,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     await runtime.agents.desk.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'ss-card' });
     await postSigned(url, agentPath('dial-result', agent, call.callSid), voiceParams(call.callSid, { DialCallStatus: 'no-answer' }));
-    await postSigned(url, '/twilio/voice/agents/queue-wait?call=' + call.callSid, voiceParams(call.callSid, { QueueSid: call.queueSid }));
+    await postSigned(url, await queueWaitPath(runtime, call.callSid), voiceParams(call.callSid, { QueueSid: call.queueSid }));
     assert.equal(dequeued(mock.dequeues().at(-1)!).agentId, agent, 'the only agent is offered it again');
     await postSigned(url, agentPath('dial-result', agent, call.callSid), voiceParams(call.callSid, { DialCallStatus: 'no-answer' }));
     const snapshot = await runtime.agents.store.agent(agent);
