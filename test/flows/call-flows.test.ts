@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { idCheckCharacter } from '../../src/booking/index.js';
+import { createHttpTransport, placeCall, type CallerInput } from '../../src/ivr/tools/caller.js';
+import { createFixedClock } from '../../src/platform/clock.js';
+import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
+import { createTwimlValidator } from '../../src/platform/twiml-schema.js';
+import { createAgent, routingRuntime, startTwilioMock } from '../agents/agents-support.js';
+import { createTestRuntime, PUBLIC_BASE_URL, startTestServer } from '../support/env.js';
+import { postSigned } from '../support/twilio.js';
+import { expectValidTwiml } from '../support/twiml.js';
+
+const validator = createTwimlValidator();
+const keys = (...list: string[]): CallerInput[] => list.map((digits) => ({ kind: 'dtmf', digits }));
+const CITIZEN_CENTRE = '+864694226101';
+
+describe('whole calls, with the in-repo caller playing Twilio', function () {
+  this.timeout(60_000);
+
+  it('when a caller books by keypad from the welcome on, then the booking is made on the IVR channel and its SMS is queued', async () => {
+    const runtime = await createTestRuntime({ clock: createFixedClock('2026-12-01T09:00:00+08:00'), database: 'flows' });
+    await runtime.booking.capacity.releaseSlots();
+    const { url } = await startTestServer(runtime);
+    const first17 = '23050219600101002';
+    const idNumber = `${first17}${idCheckCharacter(first17)}`;
+    const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
+    // Book (1), the general desk (1), its first service (1), the second day offered (2), morning (1), the ID number, confirm (1).
+    const call = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from: '+8613904695678', inputs: keys('1', '1', '1', '2', '1', `${idNumber.replace('X', '*')}#`, '1') }, validator);
+    const transcript = call.lines.join('\n');
+    const code = /预约码是：([\d，]+)/.exec(transcript)?.[1]?.replace(/，/g, '');
+    assert.ok(code, transcript);
+    const booking = await runtime.booking.service.findBookingByCode(code);
+    assert.equal(booking?.channel, 'ivr');
+    assert.equal(booking?.status, 'confirmed');
+    const sms = await runtime.queues.get('booking-sms').getJob(`booking-sms-confirmation-${booking!.id}-${booking!.slotId}`);
+    assert.deepEqual(sms?.data, { bookingId: booking!.id, kind: 'confirmation', slotId: booking!.slotId });
+    const callSid = call.requests[0]!.params.CallSid!;
+    assert.equal((await runtime.ledger.find(callSid))?.selfServed, true);
+  });
+
+  it('when a caller asks for a person and an agent is free, then routing dequeues the caller to that agent\'s softphone', async () => {
+    const mock = await startTwilioMock();
+    const runtime = await routingRuntime(mock);
+    const { url } = await startTestServer(runtime);
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
+    // Consult (2), general guidance (1): the general desk's queue.
+    const call = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, inputs: keys('2', '1'), waitRounds: 1, queueResult: 'bridged' }, validator);
+    assert.equal(call.outcome, 'queue', call.lines.join('\n'));
+    assert.equal(call.queue, 'cc-general');
+    const callSid = call.requests[0]!.params.CallSid!;
+    const dequeue = await mock.waitFor(`/Members/${callSid}.json`);
+    const connect = new URL(String(dequeue.params.Url));
+    assert.equal(connect.searchParams.get('agent'), agent);
+    const answer = await postSigned(url, `${connect.pathname}${connect.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: callSid });
+    await expectValidTwiml(answer.body);
+    assert.match(answer.body, new RegExp(`<Dial answerOnBridge="true"[^>]*><Client[^>]*><Identity>${agent}</Identity>`));
+    const record = await runtime.ledger.find(callSid);
+    assert.equal(record?.queueSkill, 'cc-general');
+    assert.ok(record?.queuedAt);
+  });
+});
