@@ -6,9 +6,10 @@ import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
 import { createBenchEnv, round } from './bench-env.js';
 
-const PUBLIC_BASE_URL = 'https://hotline.example.test';
+export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 
-async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; stop(): void }> {
+/** Starts the baseline or the app in a child process (see webhook-server.ts) on the benchmark's database. */
+export async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/webhook-server.ts', mode], {
     env: { ...process.env, ...env, PUBLIC_BASE_URL },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
+import { createBenchEnv, round } from './bench-env.js';
+import { PUBLIC_BASE_URL, startServer } from './incoming-bench.js';
 
 /** Menu steps a caller takes on the citizen-centre main menu: two sub-menus, repeat, a booking hand-off, a timeout, speech. */
 const STEPS: ReadonlyArray<Record<string, string>> = [{ Digits: '2' }, { Digits: '7' }, { Digits: '9' }, { Digits: '4' }, {}, { SpeechResult: '我想取消预约', Confidence: '0.82' }];
@@ -46,4 +48,24 @@ export async function ivrBenchScenario(options: { url: string; publicBaseUrl: st
     targetP99Ms: 30,
     passed: result.latency.p99 < 30 && result.non2xx === 0,
   };
+}
+
+/**
+ * `npm run bench -- ivr`: the menu-step scenario against the app and, with the same requests,
+ * against the bare Express baseline, both in child processes, in the same run.
+ */
+export async function runIvrBench(seconds = 10): Promise<Record<string, unknown>> {
+  const env = await createBenchEnv();
+  const baseline = await startServer('baseline', env.env);
+  const app = await startServer('app', env.env);
+  try {
+    await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 2 }); // warm-up
+    const baselineRun = await ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds });
+    const appRun = await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds });
+    return { scenario: 'ivr menu steps at 200 requests/s', baseline: baselineRun, app: appRun, p99Ratio: round(appRun.p99Ms / Math.max(baselineRun.p99Ms, 1), 2) };
+  } finally {
+    baseline.stop();
+    app.stop();
+    await env.drop();
+  }
 }

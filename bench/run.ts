@@ -1,4 +1,7 @@
+import { runBookingBench } from './booking-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
+import { runIvrBench } from './ivr-bench.js';
+import { runRoutingBench } from './routing-bench.js';
 
 /**
  * `npm run bench`: every scenario, each against a baseline measured in the same run.
@@ -6,6 +9,9 @@ import { runIncomingBench } from './incoming-bench.js';
  */
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   incoming: () => runIncomingBench(),
+  ivr: () => runIvrBench(),
+  booking: () => runBookingBench(),
+  routing: () => runRoutingBench(),
 };
 
 const only = process.argv.slice(2);

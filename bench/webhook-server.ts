@@ -14,7 +14,8 @@ const FIXED = '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="cm
 let app: express.Express;
 if (mode === 'baseline') {
   app = express();
-  app.post('/twilio/voice/incoming', (_req, res) => {
+  // Every voice path answers the same fixed TwiML: the floor any webhook scenario is compared with.
+  app.post(/^\/twilio\/voice\//, (_req, res) => {
     res.type('text/xml').send(FIXED);
   });
 } else {
