@@ -27,6 +27,8 @@ export interface CallLedger {
   update(callSid: string, values: Partial<repo.NewCall>): Promise<void>;
   /** Appends one step of the IVR path. */
   recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
+  /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
+  recordSteps(callSid: string, steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>): Promise<void>;
   /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
   recordEvent(callSid: string, source: 'ivr' | 'queue' | 'agent' | 'fallback', event: string, dedupeKey: string, payload: Record<string, unknown>): Promise<boolean>;
   /** Computes how an ended call ended and its durations; safe to run twice. */
@@ -91,6 +93,12 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
       log.warn({ callSid, err: (error as Error).message }, 'could not enqueue the call summary');
     }
   }
+
+  // Every IVR request appends its path: the second hottest write, grouped the same way.
+  const pathSteps = createMicroBatcher(async (batch: Array<Array<Omit<repo.NewCallStep, 'id'>>>) => {
+    await repo.insertSteps(db, batch.flat());
+    return batch.map(() => undefined);
+  });
 
   return {
     async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload }) {
@@ -159,6 +167,12 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
 
     async recordStep(callSid, step) {
       await repo.insertStep(db, { callSid, nodeId: step.nodeId, kind: step.kind, input: step.input ?? null, at: clock.now() });
+    },
+
+    async recordSteps(callSid, steps) {
+      if (steps.length === 0) return;
+      const at = clock.now();
+      await pathSteps.add(steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })));
     },
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>

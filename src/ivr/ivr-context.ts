@@ -7,7 +7,6 @@ import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import type { Announcements } from './announcement-service.js';
-import { insertSteps } from './ivr-repository.js';
 import { buildMenuGraph, type MenuGraph } from './menu-graph.js';
 import type { Menu } from './menu-schemas.js';
 
@@ -110,7 +109,7 @@ export function createIvrKit(deps: IvrDeps) {
     async flush(call: IvrCall): Promise<void> {
       const steps = call.path.splice(0);
       try {
-        await insertSteps(deps.db, call.callSid, clock.now(), steps);
+        await deps.ledger.recordSteps(call.callSid, steps);
       } catch (error) {
         log.warn({ callSid: call.callSid, steps: steps.length, err: (error as Error).message }, 'could not record the IVR path');
       }

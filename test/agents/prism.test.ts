@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { callbackRepository } from '../../src/calls/index.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime, testRun } from '../support/env.js';
-import { prismAvailable, startPrism } from '../support/prism.js';
+import { prismOrSkip } from '../support/prism.js';
 import { buildCallSid } from '../support/twilio.js';
 import { createAgent, findJob, queueCall } from './agents-support.js';
 
@@ -11,11 +11,7 @@ describe("routing's REST requests against Twilio's API description (Prism mock)"
   let baseUrl: string;
 
   before(async function () {
-    if (!prismAvailable) {
-      console.warn('    (../shared/twilio/openapi is absent: REST conformance checks skipped)');
-      this.skip();
-    }
-    baseUrl = await startPrism();
+    baseUrl = await prismOrSkip(this);
   });
 
   it('when a call is offered and a callback placed, then Prism accepts both requests (no failure path taken)', async () => {

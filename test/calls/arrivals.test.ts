@@ -39,3 +39,30 @@ describe('call arrivals (group commit)', () => {
     assert.equal(calls, 2);
   });
 });
+
+describe('micro-batcher', () => {
+  it('when flush slots are busy, then later items wait and go together; with a free slot an item goes at once', async () => {
+    const batches: number[][] = [];
+    const gates: Array<() => void> = [];
+    const batcher = createMicroBatcher(
+      async (items: number[]) => {
+        batches.push(items);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return items;
+      },
+      { maxConcurrent: 1 },
+    );
+    const first = batcher.add(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [batcher.add(2), batcher.add(3), batcher.add(4)];
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(batches, [[1]], 'the others wait while the only slot is busy');
+    gates.shift()!();
+    assert.equal(await first, 1);
+    for (let turn = 0; turn < 10 && batches.length < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(batches, [[1], [2, 3, 4]], 'the freed slot takes the three waiting together');
+    gates.shift()!();
+    assert.deepEqual(await Promise.all(rest), [2, 3, 4]);
+    await batcher.drain();
+  });
+});

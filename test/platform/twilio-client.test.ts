@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createTwilioClient } from '../../src/platform/twilio-client.js';
-import { prismAvailable, startPrism } from '../support/prism.js';
+import { prismOrSkip } from '../support/prism.js';
 import { buildCallSid } from '../support/twilio.js';
 
 const accountSid = 'AC00000000000000000000000000000000';
@@ -10,11 +10,7 @@ describe('Twilio REST client against Twilio\'s API description (Prism mock)', fu
   let baseUrl: string;
 
   before(async function () {
-    if (!prismAvailable) {
-      console.warn('    (../shared/twilio/openapi is absent: REST conformance checks skipped)');
-      this.skip();
-    }
-    baseUrl = await startPrism();
+    baseUrl = await prismOrSkip(this);
   });
 
   it('when an SMS is sent through TWILIO_API_BASE_URL, then the mock accepts it as Twilio would', async () => {

@@ -52,3 +52,15 @@ export function stopPrism(): void {
   child = undefined;
   started = undefined;
 }
+
+/**
+ * For a `before` hook: the Prism mock's base URL, or the suite is skipped (saying so once) when
+ * ../shared/twilio is absent on this machine.
+ */
+export async function prismOrSkip(context: Mocha.Context): Promise<string> {
+  if (!prismAvailable) {
+    console.warn('    (../shared/twilio/openapi is absent: REST conformance checks skipped)');
+    context.skip();
+  }
+  return startPrism();
+}
