@@ -63,7 +63,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     redis.disconnect();
     throw error;
   }
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, max: config.databasePoolMax, logger });
   if (options.prepareDatabase) {
     await database.migrate();
     const counts = await syncCatalogue(database.db, catalogue);

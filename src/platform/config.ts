@@ -21,6 +21,8 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: optionalUrl,
   /** PostgreSQL URL. Unset: an embedded PGlite database under PGLITE_DIR. */
   DATABASE_URL: optionalUrl,
+  /** Connections each process keeps to PostgreSQL at most. Default 10. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Folder of the embedded database when DATABASE_URL is unset. Default ./data/pglite. */
   PGLITE_DIR: z.string().min(1).default('./data/pglite'),
   /** Redis URL (sessions, queues, live state). Default redis://127.0.0.1:6379. */
@@ -109,6 +111,7 @@ export interface Config {
   readonly port: number;
   readonly publicBaseUrl: string;
   readonly databaseUrl: string | undefined;
+  readonly databasePoolMax: number;
   readonly pgliteDir: string;
   readonly redisUrl: string;
   readonly redisPrefix: string;
@@ -195,6 +198,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
     pgliteDir: env.PGLITE_DIR,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,

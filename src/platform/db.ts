@@ -43,6 +43,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url) {
     const client = postgres(options.url, {
       max: options.max ?? 10,
+      // Idle connections go back to the server: many processes share its max_connections.
+      idle_timeout: 20,
       onnotice: () => undefined,
       connect_timeout: 5,
     });

@@ -37,6 +37,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_PREFIX: testRun.redisPrefix,
     PUBLIC_BASE_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Many runtimes live through a run; together they must stay under the server's max_connections.
+    DATABASE_POOL_MAX: '4',
     ...overrides,
   });
 }
