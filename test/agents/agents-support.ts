@@ -213,3 +213,20 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false>,
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * The hooks every routing suite needs: one Twilio mock for the suite, its requests emptied before
+ * each test, routing runtimes closed after each. Returns the mock once the suite has started.
+ */
+export function useTwilioMockSuite(): () => TwilioMock {
+  let mock: TwilioMock | undefined;
+  before(async () => {
+    mock = await startTwilioMock();
+  });
+  after(async () => mock?.close());
+  beforeEach(() => {
+    mock!.requests.length = 0;
+  });
+  afterEach(closeRoutingRuntimes);
+  return () => mock!;
+}

@@ -5,7 +5,7 @@ import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, findJob, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, createAgent, eventually, findJob, queueCall, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
 const MONDAY_10AM = '2026-03-02T02:00:00Z';
 const HOTLINE = '+864694212366';
@@ -29,15 +29,11 @@ const params = (extra: Record<string, string>) => ({ AccountSid: 'AC000000000000
 const cbPath = (route: string, request: number, agent: string) => `/twilio/voice/agents/callback/${route}?${new URLSearchParams({ request: String(request), agent })}`;
 
 describe('callbacks', () => {
+  const suiteMock = useTwilioMockSuite();
   let mock: TwilioMock;
-  before(async () => {
-    mock = await startTwilioMock();
+  before(() => {
+    mock = suiteMock();
   });
-  after(async () => mock.close());
-  beforeEach(() => {
-    mock.requests.length = 0;
-  });
-  afterEach(closeRoutingRuntimes);
 
   it('when a callback request is older than a waiting call, then the free agent gets the callback first, agent leg first, then the citizen with the hotline as caller ID', async () => {
     const clock = createFixedClock(MONDAY_10AM);

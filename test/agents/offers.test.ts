@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { closeRoutingRuntimes, createAgent, dequeued, findJob, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { createAgent, dequeued, findJob, queueCall, queueWaitPath, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
 type Mock = TwilioMock;
 
@@ -10,15 +10,11 @@ const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({ 
 const agentPath = (route: string, agent: string, call: string) => `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call })}`;
 
 describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
+  const suiteMock = useTwilioMockSuite();
   let mock: Mock;
-  before(async () => {
-    mock = await startTwilioMock();
+  before(() => {
+    mock = suiteMock();
   });
-  after(async () => mock.close());
-  beforeEach(() => {
-    mock.requests.length = 0;
-  });
-  afterEach(closeRoutingRuntimes);
 
   async function setUp(env: Record<string, string> = {}) {
     const clock = createFixedClock('2026-03-02T02:00:00Z');

@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
 type Mock = TwilioMock;
 
 describe('routing: matching waiting calls and free agents', () => {
+  const suiteMock = useTwilioMockSuite();
   let mock: Mock;
-  before(async () => {
-    mock = await startTwilioMock();
+  before(() => {
+    mock = suiteMock();
   });
-  after(async () => mock.close());
-  beforeEach(() => {
-    mock.requests.length = 0;
-  });
-  afterEach(closeRoutingRuntimes);
 
   it('when calls wait and agents become free one by one, then higher priority first, then the longest waiting', async () => {
     const clock = createFixedClock('2026-03-02T02:00:00Z');
