@@ -163,9 +163,11 @@ describe('agent panel and wallboard in a real browser', function () {
     const row = page.locator(`tr[data-agent="${agent}"]`);
     await row.locator('.badge', { hasText: '空闲' }).waitFor();
     await page.locator('tr[data-queue="cc-general"]').waitFor();
+    assert.equal(await row.locator('td').nth(2).textContent(), 'cc-general', 'the routing-only skill agent:<id> is not shown');
 
     await runtime.agents.desk.setState(agent, 'break', '用餐');
     await row.locator('.badge', { hasText: '小休（用餐）' }).waitFor({ timeout: 5000 });
+    await page.screenshot({ path: '/tmp/panel-wallboard.png', fullPage: true });
     await page.context().close();
   });
 

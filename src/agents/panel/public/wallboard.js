@@ -20,10 +20,11 @@ async function refresh() {
     $('wallboard-error').hidden = true;
     rows($('agents'), agents, '暂无坐席', (agent) => {
       const label = `${STATE_LABELS[agent.state] ?? agent.state}${agent.state === 'break' && agent.reason ? `（${agent.reason}）` : ''}`;
-      return el('tr', { 'data-agent': agent.agentId }, el('td', {}, agent.agentId), el('td', {}, el('span', { class: `badge state-${agent.state}` }, label)), el('td', {}, agent.skills.join('、')), el('td', {}, duration(agent.since)), el('td', {}, agent.missed));
+      return el('tr', { 'data-agent': agent.agentId }, el('td', {}, agent.agentId), el('td', {}, el('span', { class: `badge state-${agent.state}` }, label)), el('td', {}, agent.skills.filter((skill) => !skill.startsWith('agent:')).join('、')), el('td', {}, duration(agent.since)), el('td', {}, agent.missed));
     });
-    const busy = queues.filter((queue) => queue.waiting > 0 || queue.available > 0);
-    rows($('queues'), busy.length ? busy : queues, '暂无队列', (queue) => el('tr', { 'data-queue': queue.skill }, el('td', {}, queue.skill), el('td', {}, queue.waiting), el('td', {}, queue.available)));
+    // Queues with callers waiting first, then those with free agents.
+    const ordered = [...queues].sort((a, b) => b.waiting - a.waiting || b.available - a.available);
+    rows($('queues'), ordered, '暂无队列', (queue) => el('tr', { 'data-queue': queue.skill }, el('td', {}, queue.skill), el('td', {}, queue.waiting), el('td', {}, queue.available)));
     rows($('lacking'), calls, '全部通话均已记录结果', (call) => el('tr', {}, el('td', {}, call.callSid), el('td', {}, call.agentId), el('td', {}, call.skill ?? ''), el('td', {}, beijingTime(call.answeredAt))));
     $('updated').textContent = `更新于 ${new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`;
   } catch (error) {
