@@ -153,16 +153,24 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.context().close();
   });
 
-  it('when a supervisor opens the wallboard, then they see agents with their states and it follows a state change live', async () => {
+  it('when a supervisor opens the wallboard, then they see agents with their states, queues and calls lacking an outcome, and it follows a state change live', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
     await runtime.agents.desk.setState(agent, 'available');
     const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
+    // A call answered by another agent whose wrap-up ran out with no outcome.
+    const forgetful = await createAgent(runtime, { skills: ['cc-tax'] });
+    await runtime.agents.desk.setState(forgetful, 'available');
+    const { callSid } = await queueCall(runtime, { skill: 'cc-tax' });
+    await runtime.agents.routing.agentLegStatus(forgetful, callSid, 'in-progress');
+    await runtime.agents.routing.startWrapUp(forgetful, callSid, 'cc-tax');
+    await runtime.agents.desk.wrapUpEnded(forgetful, callSid);
     const page = await openPage();
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);
     const row = page.locator(`tr[data-agent="${agent}"]`);
     await row.locator('.badge', { hasText: '空闲' }).waitFor();
     await page.locator('tr[data-queue="cc-general"]').waitFor();
+    await page.locator(`tr[data-call="${callSid}"]`, { hasText: forgetful }).waitFor();
     assert.equal(await row.locator('td').nth(2).textContent(), 'cc-general', 'the routing-only skill agent:<id> is not shown');
 
     await runtime.agents.desk.setState(agent, 'break', '用餐');

@@ -25,7 +25,7 @@ async function refresh() {
     // Queues with callers waiting first, then those with free agents.
     const ordered = [...queues].sort((a, b) => b.waiting - a.waiting || b.available - a.available);
     rows($('queues'), ordered, '暂无队列', (queue) => el('tr', { 'data-queue': queue.skill }, el('td', {}, queue.skill), el('td', {}, queue.waiting), el('td', {}, queue.available)));
-    rows($('lacking'), calls, '全部通话均已记录结果', (call) => el('tr', {}, el('td', {}, call.callSid), el('td', {}, call.agentId), el('td', {}, call.skill ?? ''), el('td', {}, beijingTime(call.answeredAt))));
+    rows($('lacking'), calls, '全部通话均已记录结果', (call) => el('tr', { 'data-call': call.callSid }, el('td', {}, call.callSid), el('td', {}, call.agentId), el('td', {}, call.skill ?? ''), el('td', {}, beijingTime(call.answeredAt))));
     $('updated').textContent = `更新于 ${new Date().toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`;
   } catch (error) {
     if (toLoginOn401(error)) return;
