@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
+import { createPanelRoutes } from './agents/panel/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
@@ -20,7 +21,8 @@ export function createApp(runtime: Runtime): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // Helmet's default CSP ('self' scripts, no inline ones), plus the Twilio endpoints the panel's softphone talks to.
+  app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'], mediaSrc: ["'self'", 'https://sdk.twilio.com'] } } }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -67,6 +69,7 @@ export function createApp(runtime: Runtime): Express {
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);
+  app.use('/panel', createPanelRoutes());
 
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no such route: ${req.method} ${req.path}` } });

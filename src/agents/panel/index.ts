@@ -1,0 +1,1 @@
+export { createPanelRoutes } from './panel-routes.js';

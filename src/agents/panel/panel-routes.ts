@@ -1,0 +1,30 @@
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+
+/**
+ * Where the Twilio Voice SDK's browser bundle lies in node_modules: the package exports only its
+ * CommonJS/ESM entries, so the bundle is found beside the resolved entry (`es5/twilio.js`).
+ */
+export function voiceSdkBundlePath(): string {
+  const entry = createRequire(import.meta.url).resolve('@twilio/voice-sdk');
+  return join(dirname(entry), '..', 'dist', 'twilio.min.js');
+}
+
+/**
+ * The agents' softphone panel and the supervisors' wallboard: static pages (mounted under
+ * /panel), and the Twilio Voice SDK's browser bundle from node_modules under /panel/vendor/.
+ * Every page reads and writes through the /api routes with the staff session cookie.
+ */
+export function createPanelRoutes(): Router {
+  const router = Router();
+  const bundle = voiceSdkBundlePath();
+  router.get('/vendor/twilio.min.js', (_req, res) => {
+    res.type('application/javascript').sendFile(bundle, { maxAge: '1d' });
+  });
+  router.use(express.static(publicDir, { index: 'index.html', maxAge: 0 }));
+  return router;
+}

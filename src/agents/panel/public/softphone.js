@@ -1,0 +1,67 @@
+/* global window -- browser code, served as is to the panel's pages */
+import { api } from './panel-api.js';
+
+/**
+ * The browser softphone: a Twilio.Device registered with the agent's access token, and the
+ * answer / hang-up / mute buttons wired to the SDK's Call. When the SDK is missing or the
+ * Device cannot register (no route to Twilio), it says "软电话未连接" and the desk goes on.
+ */
+export function startSoftphone({ status, answer, hangup, mute }) {
+  let call;
+  const show = (text, up) => {
+    status.textContent = text;
+    status.classList.toggle('up', up);
+    status.classList.toggle('down', !up);
+  };
+  const buttons = () => {
+    const ringing = call?.status() === 'pending';
+    answer.disabled = !ringing;
+    hangup.disabled = !call;
+    mute.disabled = !call || ringing;
+    mute.textContent = call?.isMuted() ? '取消静音' : '静音';
+  };
+  const down = (error) => {
+    show(`软电话未连接${error?.message ? `（${error.message}）` : ''}`, false);
+  };
+
+  answer.addEventListener('click', () => call?.accept());
+  hangup.addEventListener('click', () => (call?.status() === 'pending' ? call.reject() : call?.disconnect()));
+  mute.addEventListener('click', () => {
+    call?.mute(!call.isMuted());
+    buttons();
+  });
+
+  const Twilio = window.Twilio;
+  if (!Twilio?.Device) {
+    down(new Error('未加载 Twilio Voice SDK'));
+    return;
+  }
+  (async () => {
+    try {
+      const { token } = await api('GET', '/api/agents/me/token');
+      const device = new Twilio.Device(token, { logLevel: 'silent', closeProtection: true, codecPreferences: ['opus', 'pcmu'] });
+      device.on('registered', () => show('软电话已连接', true));
+      device.on('unregistered', () => down());
+      device.on('error', (error) => down(error));
+      device.on('tokenWillExpire', async () => {
+        const fresh = await api('GET', '/api/agents/me/token');
+        device.updateToken(fresh.token);
+      });
+      device.on('incoming', (incoming) => {
+        call = incoming;
+        for (const name of ['accept', 'mute', 'reject', 'cancel', 'disconnect']) incoming.on(name, buttons);
+        for (const name of ['reject', 'cancel', 'disconnect']) {
+          incoming.on(name, () => {
+            call = undefined;
+            buttons();
+          });
+        }
+        buttons();
+      });
+      window.addEventListener('beforeunload', () => device.destroy());
+      await device.register();
+    } catch (error) {
+      down(error);
+    }
+  })();
+}

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createFixedClock } from '../../src/platform/clock.js';
+import type { Runtime } from '../../src/runtime.js';
+import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery';
+
+describe('agent panel and wallboard in a real browser', function () {
+  this.timeout(60_000);
+  let mock: TwilioMock;
+  let runtime: Runtime;
+  let url: string;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium to run the browser tests)`);
+      this.skip();
+    }
+    mock = await startTwilioMock();
+    runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'));
+    url = await serveRouting(runtime);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await closeRoutingRuntimes();
+    await mock?.close();
+  });
+
+  /** A fresh browser context (own cookies) whose page reports CSP violations and script errors. */
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+    });
+    return page;
+  }
+
+  async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+    await page.goto(`${url}/panel/`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+  }
+
+  it('when the password is wrong, then the login page says so and stays', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    await logIn(page, agent, 'not the password');
+    await page.locator('#login-error', { hasText: '用户名或密码错误' }).waitFor();
+    assert.match(page.url(), /\/panel\/$/);
+    await page.context().close();
+  });
+
+  it('when an agent logs in, goes available and is offered a call, then the card shows it and the outcome form records it after showing the 422 field messages', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    const response = await page.goto(`${url}/panel/`);
+    const csp = response!.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline[^;]*;?\s*$|script-src[^;]*unsafe-inline/);
+
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    await page.locator('#agent-name', { hasText: agent }).waitFor();
+    await page.locator('#agent-state[data-state="offline"]').waitFor();
+    // Twilio cannot be reached from here: the softphone says so and the desk goes on.
+    await page.locator('#softphone-status', { hasText: '软电话未连接' }).waitFor({ timeout: 20_000 });
+
+    await page.getByRole('button', { name: '空闲' }).click();
+    await page.locator('#agent-state[data-state="available"]').waitFor();
+    assert.equal((await runtime.agents.desk.snapshot(agent)).state, 'available');
+
+    const { callSid } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
+    await runtime.ledger.recordSteps(callSid, [
+      { nodeId: 'main', kind: 'menu', input: '2' },
+      { nodeId: 'consult-menu', kind: 'menu', input: '0' },
+    ]);
+    await runtime.routing.callQueued(callSid);
+    await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    await page.locator('#agent-state[data-state="reserved"]').waitFor();
+    assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['main · 按键 2', 'consult-menu · 按键 0']);
+    assert.equal(await page.locator('#call-from').textContent(), '139****1234', 'the caller number is masked');
+    const hotline = runtime.catalogue.hotlines.find((h) => h.department === 'cc-fund') ?? runtime.catalogue.hotlines[0]!;
+    assert.match((await page.locator('#call-hotline').textContent()) ?? '', new RegExp(hotline.number.replace('+', '\\+')));
+
+    // What Twilio tells routing when the agent's leg is answered.
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await page.locator('#agent-state[data-state="on_call"]').waitFor();
+
+    const form = page.locator('form[data-kind="consultation"]');
+    await form.getByRole('button', { name: '保存咨询结果' }).click();
+    await form.locator('[data-error-for="topic"]', { hasText: '必填' }).waitFor();
+    assert.notEqual(await form.locator('[data-error-for="answer"]').textContent(), '');
+    assert.equal(await form.locator('[data-error-for="serviceId"]').textContent(), '', 'an optional field left empty is not an error');
+    await page.screenshot({ path: '/tmp/panel-desk.png', fullPage: true });
+
+    await form.getByLabel('咨询主题').fill('公积金提取');
+    assert.equal(await form.locator('[data-error-for="topic"]').textContent(), '', 'editing a field clears its message');
+    await form.getByLabel('群众问题').fill('离职后如何提取住房公积金？');
+    await form.getByLabel('答复内容').fill('携带身份证和离职证明到公积金窗口办理。');
+    await form.getByLabel('处理结果').selectOption('resolved');
+    await form.getByRole('button', { name: '保存咨询结果' }).click();
+    await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
+
+    const outcomes = await runtime.agents.outcomes.list(callSid, agent);
+    assert.equal(outcomes.length, 1);
+    assert.equal(outcomes[0]!.kind, 'consultation');
+    assert.equal(outcomes[0]!.agentId, agent);
+    assert.deepEqual(outcomes[0]!.details, { topic: '公积金提取', question: '离职后如何提取住房公积金？', answer: '携带身份证和离职证明到公积金窗口办理。', resolution: 'resolved' });
+    await page.context().close();
+  });
+
+  it('when a call is completed by phone, then the nested delivery fields post as one object and their 422s land under the right inputs', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    await page.getByRole('button', { name: '空闲' }).click();
+    await page.locator('#agent-state[data-state="available"]').waitFor();
+    const { callSid } = await queueCall(runtime, { skill: 'cc-fund' });
+    await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+
+    await page.getByRole('tab', { name: '电话办结' }).click();
+    const form = page.locator('form[data-kind="completed-by-phone"]');
+    await form.getByLabel('事项编号').fill('cc-general-guide');
+    await form.getByLabel('办理结果').fill('已办结');
+    await form.getByLabel('送达方式').selectOption('post');
+    await form.getByLabel('邮寄地址').fill('尖山区新兴大街296号');
+    await form.getByLabel('邮政编码').fill('1551');
+    await form.getByRole('button', { name: '保存办结结果' }).click();
+    await form.locator('[data-error-for="delivery.postcode"]', { hasText: 'six digits' }).waitFor();
+    assert.match((await form.locator('[data-error-for="referenceNumber"]').textContent()) ?? '', /必填/);
+
+    await form.getByLabel('办件编号').fill('SYS-2026-000124');
+    await form.getByLabel('邮政编码').fill('155100');
+    await form.getByRole('button', { name: '保存办结结果' }).click();
+    await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
+    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    assert.equal(outcome?.kind, 'completed_by_phone');
+    assert.deepEqual(outcome?.details, { serviceId: 'cc-general-guide', referenceNumber: 'SYS-2026-000124', result: '已办结', delivery: { method: 'post', address: '尖山区新兴大街296号', postcode: '155100' } });
+    await page.context().close();
+  });
+
+  it('when a supervisor opens the wallboard, then they see agents with their states, queues and calls lacking an outcome, and it follows a state change live', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
+    // A call answered by another agent whose wrap-up ran out with no outcome.
+    const forgetful = await createAgent(runtime, { skills: ['cc-tax'] });
+    await runtime.agents.desk.setState(forgetful, 'available');
+    const { callSid } = await queueCall(runtime, { skill: 'cc-tax' });
+    await runtime.agents.routing.agentLegStatus(forgetful, callSid, 'in-progress');
+    await runtime.agents.routing.startWrapUp(forgetful, callSid, 'cc-tax');
+    await runtime.agents.desk.wrapUpEnded(forgetful, callSid);
+    const page = await openPage();
+    await logIn(page, supervisor);
+    await page.waitForURL(/wallboard\.html$/);
+    const row = page.locator(`tr[data-agent="${agent}"]`);
+    await row.locator('.badge', { hasText: '空闲' }).waitFor();
+    await page.locator('tr[data-queue="cc-general"]').waitFor();
+    await page.locator(`tr[data-call="${callSid}"]`, { hasText: forgetful }).waitFor();
+    assert.equal(await row.locator('td').nth(2).textContent(), 'cc-general', 'the routing-only skill agent:<id> is not shown');
+
+    await runtime.agents.desk.setState(agent, 'break', '用餐');
+    await row.locator('.badge', { hasText: '小休（用餐）' }).waitFor({ timeout: 5000 });
+    await page.screenshot({ path: '/tmp/panel-wallboard.png', fullPage: true });
+    await page.context().close();
+  });
+
+  it('when the desk is open, then it beats every 20 s, takes a break with its reason, and logging out ends the session', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    await page.clock.install();
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    await page.locator('#agent-state[data-state="offline"]').waitFor();
+    const beat = page.waitForRequest((request) => request.url().endsWith('/api/agents/me/heartbeat') && request.method() === 'POST');
+    await page.clock.runFor(20_000);
+    assert.equal((await (await beat).response())?.status(), 204);
+
+    await page.getByLabel('小休原因').selectOption('用餐');
+    await page.getByRole('button', { name: '小休' }).click();
+    await page.locator('#agent-state[data-state="break"]', { hasText: '小休（用餐）' }).waitFor();
+    const snapshot = await runtime.agents.desk.snapshot(agent);
+    assert.deepEqual([snapshot.state, snapshot.reason], ['break', '用餐']);
+
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL(/\/panel\/index\.html$/);
+    const me = await page.evaluate(async () => (await fetch('/api/agents/me')).status);
+    assert.equal(me, 401);
+    await page.context().close();
+  });
+
+  it('when the SDK hands the Device an incoming call, then 接听 accepts it, 静音 mutes it and 挂断 disconnects it (a stand-in Device served at the vendor URL)', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    // Twilio cannot be reached from here: this Device behaves like the SDK's, registering at once and ringing on demand.
+    await page.route('**/panel/vendor/twilio.min.js', (route) =>
+      route.fulfill({
+        contentType: 'application/javascript',
+        body: `window.Twilio = { Device: class {
+          constructor(token) { this.token = token; this.handlers = {}; window.standIn = this; }
+          on(name, handler) { (this.handlers[name] ??= []).push(handler); }
+          emit(name, ...args) { for (const handler of this.handlers[name] ?? []) handler(...args); }
+          async register() { this.emit('registered'); }
+          destroy() {}
+          ring() {
+            const call = { state: 'pending', muted: false, log: [], handlers: {},
+              on(name, handler) { (this.handlers[name] ??= []).push(handler); },
+              emit(name) { for (const handler of this.handlers[name] ?? []) handler(); },
+              status() { return this.state; }, isMuted() { return this.muted; },
+              accept() { this.state = 'open'; this.log.push('accept'); this.emit('accept'); },
+              mute(flag) { this.muted = flag; this.log.push(flag ? 'mute' : 'unmute'); this.emit('mute'); },
+              reject() { this.state = 'closed'; this.log.push('reject'); this.emit('reject'); },
+              disconnect() { this.state = 'closed'; this.log.push('disconnect'); this.emit('disconnect'); } };
+            window.standInCall = call;
+            this.emit('incoming', call);
+          } } };`,
+      }),
+    );
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    await page.locator('#softphone-status', { hasText: '软电话已连接' }).waitFor();
+    const token = await page.evaluate(() => (window as unknown as { standIn: { token: string } }).standIn.token);
+    assert.equal(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).grants.identity, agent, 'the Device gets the agent\'s own token');
+    assert.equal(await page.getByRole('button', { name: '接听' }).isDisabled(), true);
+
+    await page.evaluate(() => (window as unknown as { standIn: { ring(): void } }).standIn.ring());
+    await page.getByRole('button', { name: '接听' }).click();
+    await page.getByRole('button', { name: '静音' }).click();
+    await page.getByRole('button', { name: '取消静音' }).waitFor();
+    await page.getByRole('button', { name: '挂断' }).click();
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { standInCall: { log: string[] } }).standInCall.log), ['accept', 'mute', 'disconnect']);
+    assert.equal(await page.getByRole('button', { name: '挂断' }).isDisabled(), true);
+    await page.context().close();
+  });
+
+  it('then no page broke the content security policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
+
