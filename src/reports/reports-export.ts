@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { PeriodReport, StatsRow } from './reports-service.js';
+import type { BookingCounts, PeriodReport, StatsRow } from './reports-service.js';
 
 /** Column of an export: Chinese header and how to read the value from a row. */
 interface Column<R> {
@@ -23,13 +23,28 @@ function statsColumns(report: PeriodReport): Array<Column<StatsRow>> {
     { header: `服务水平(${report.serviceLevelSeconds}秒内接通,%)`, value: (r) => percent(r.serviceLevel), format: '0.0' },
     { header: '平均应答时长(秒)', value: (r) => seconds(r.asaSeconds) },
     { header: '平均通话时长(秒)', value: (r) => seconds(r.ahtSeconds) },
+    { header: '业务咨询', value: (r) => r.consultations },
+    { header: '电话办结事项', value: (r) => r.completedByPhone },
     { header: '预约回电请求', value: (r) => r.callbacksRequested },
     { header: '回电完成', value: (r) => r.callbacksCompleted },
     { header: '统计时仍在通话', value: (r) => r.inProgress },
   ];
 }
 
-type Row = StatsRow & { kind: string; hotline: string; name: string; hall: string; department: string };
+type Row = StatsRow & Partial<BookingCounts> & { capacityUse?: number | null; kind: string; hotline: string; name: string; hall: string; department: string };
+
+/** Booking figures belong to departments (by the booked service): blank on hotline rows. */
+const bookingColumns: Array<Column<Row>> = [
+  { header: '预约量(坐席电话)', value: (r) => r.bookingsPhone ?? null },
+  { header: '预约量(语音自助)', value: (r) => r.bookingsIvr ?? null },
+  { header: '预约量(政务服务网)', value: (r) => r.bookingsWeb ?? null },
+  { header: '预约量(双营通微信)', value: (r) => r.bookingsWechat ?? null },
+  { header: '预约量(现场窗口)', value: (r) => r.bookingsWalkIn ?? null },
+  { header: '号源数', value: (r) => r.slotCapacity ?? null },
+  { header: '已约号源', value: (r) => r.slotBooked ?? null },
+  { header: '号源使用率(%)', value: (r) => (r.capacityUse === undefined ? null : percent(r.capacityUse)), format: '0.0' },
+  { header: '爽约', value: (r) => r.noShows ?? null },
+];
 
 function rows(report: PeriodReport): Row[] {
   return [
@@ -49,6 +64,7 @@ function columns(report: PeriodReport): Array<Column<Row>> {
     { header: '大厅', value: (r) => r.hall },
     { header: '部门', value: (r) => r.department },
     ...(statsColumns(report) as Array<Column<Row>>),
+    ...bookingColumns,
   ];
 }
 
@@ -92,6 +108,10 @@ export async function buildXlsx(report: PeriodReport, sentence: string): Promise
     ['服务水平', `${report.serviceLevelSeconds}秒内接通的来电 ÷（人工接听量 + 排队放弃）`],
     ['平均应答时长', '人工接听来电的平均排队秒数'],
     ['平均通话时长', '人工接听来电的平均通话秒数'],
+    ['业务咨询 / 电话办结事项', '坐席为当日来电登记的通话结果：咨询，或通过电话办结的事项'],
+    ['预约量', '预约到统计日期的预约（不含已取消），按预约渠道；按所约事项归入部门，热线行不填'],
+    ['号源数 / 已约号源 / 号源使用率', '统计日期内开放号源的名额、已约名额及其比例（按部门）'],
+    ['爽约', '统计日期内预约到号而未到场的预约'],
     ['个人信息', '导出文件不含来电号码、身份证号等个人信息'],
   ]);
   notes.getRow(1).font = { bold: true };

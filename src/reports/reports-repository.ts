@@ -56,6 +56,46 @@ export async function countCompletedCallbacks(db: Executor, from: Date, to: Date
   );
 }
 
+/** Outcomes recorded by agents, per hotline, for calls that arrived in [from, to). */
+export async function countOutcomes(db: Executor, from: Date, to: Date): Promise<Array<{ hotline_number: string; consultations: number; completed_by_phone: number }>> {
+  return queryRows(
+    db,
+    sql`select c.hotline_number,
+          count(*) filter (where o.kind = 'consultation')::int as consultations,
+          count(*) filter (where o.kind = 'completed_by_phone')::int as completed_by_phone
+        from call_outcomes o join calls c on c.call_sid = o.call_sid
+        where c.hotline_number is not null
+          and c.arrived_at >= ${from.toISOString()}::timestamptz and c.arrived_at < ${to.toISOString()}::timestamptz
+        group by c.hotline_number`,
+  );
+}
+
+/** Bookings (not cancelled) for the days from `fromDay` to `toDay`, per department and the channel they came through. */
+export async function countBookingsByChannel(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; channel: string; bookings: number }>> {
+  return queryRows(
+    db,
+    sql`select s.department_id, b.channel, count(*)::int as bookings
+        from bookings b join services s on s.id = b.service_id
+        where b.day between ${fromDay}::date and ${toDay}::date and b.status <> 'cancelled'
+        group by s.department_id, b.channel`,
+  );
+}
+
+/** Slot capacity, places booked and no-shows of the days from `fromDay` to `toDay`, per department. */
+export async function countSlotUse(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>> {
+  return queryRows(
+    db,
+    sql`select s.department_id,
+          coalesce(sum(bs.capacity), 0)::int as capacity,
+          coalesce(sum(bs.booked), 0)::int as booked,
+          (select count(*)::int from bookings b join services s2 on s2.id = b.service_id
+             where s2.department_id = s.department_id and b.status = 'no_show' and b.day between ${fromDay}::date and ${toDay}::date) as no_shows
+        from booking_slots bs join services s on s.id = bs.service_id
+        where bs.day between ${fromDay}::date and ${toDay}::date and not bs.closed
+        group by s.department_id`,
+  );
+}
+
 export async function saveExport(db: Executor, row: typeof reportExports.$inferInsert): Promise<void> {
   await db
     .insert(reportExports)

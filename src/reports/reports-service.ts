@@ -21,6 +21,23 @@ export interface CallCounts {
   queueSecondsAnswered: number;
   talkSeconds: number;
   inProgress: number;
+  /** Outcomes agents recorded for these calls. */
+  consultations: number;
+  completedByPhone: number;
+}
+
+/** Booking figures, by the department of the booked service (they belong to no hotline). */
+export interface BookingCounts {
+  /** Bookings (not cancelled) for the period's days, by the channel they came through. */
+  bookingsPhone: number;
+  bookingsIvr: number;
+  bookingsWeb: number;
+  bookingsWechat: number;
+  bookingsWalkIn: number;
+  /** Places in the open slots of the period's days, and how many are booked. */
+  slotCapacity: number;
+  slotBooked: number;
+  noShows: number;
 }
 
 /** One row of a report: counts plus the ratios derived from them. */
@@ -41,7 +58,9 @@ export interface HotlineStats extends StatsRow {
   departmentName: string;
 }
 
-export interface DepartmentStats extends StatsRow {
+export interface DepartmentStats extends StatsRow, BookingCounts {
+  /** Booked places ÷ places, null without slots. */
+  capacityUse: number | null;
   departmentId: string;
   departmentName: string;
   hallName: string;
@@ -55,7 +74,7 @@ export interface PeriodReport {
   shortAbandonSeconds: number;
   byHotline: HotlineStats[];
   byDepartment: DepartmentStats[];
-  total: StatsRow;
+  total: StatsRow & BookingCounts & { capacityUse: number | null };
 }
 
 export interface ReportsService {
@@ -95,7 +114,24 @@ const zero = (): CallCounts => ({
   queueSecondsAnswered: 0,
   talkSeconds: 0,
   inProgress: 0,
+  consultations: 0,
+  completedByPhone: 0,
 });
+
+const zeroBookings = (): BookingCounts => ({
+  bookingsPhone: 0,
+  bookingsIvr: 0,
+  bookingsWeb: 0,
+  bookingsWechat: 0,
+  bookingsWalkIn: 0,
+  slotCapacity: 0,
+  slotBooked: 0,
+  noShows: 0,
+});
+
+const bookingKeys = Object.keys(zeroBookings()) as Array<keyof BookingCounts>;
+const channelKey: Record<string, keyof BookingCounts> = { phone: 'bookingsPhone', ivr: 'bookingsIvr', web: 'bookingsWeb', wechat: 'bookingsWechat', walk_in: 'bookingsWalkIn' };
+const capacityUse = (b: BookingCounts) => (b.slotCapacity > 0 ? b.slotBooked / b.slotCapacity : null);
 
 const countKeys = Object.keys(zero()) as Array<keyof CallCounts>;
 
@@ -133,14 +169,38 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
 
   async function period(from: string, to: string): Promise<PeriodReport> {
     const { start, end } = bounds(from, to);
-    const [calls, callbacks] = await Promise.all([
+    const [calls, callbacks, outcomes, bookingsMade, slotUse] = await Promise.all([
       repo.countCalls(db, start, end, deps.serviceLevelSeconds, deps.shortAbandonSeconds),
       repo.countCompletedCallbacks(db, start, end),
+      repo.countOutcomes(db, start, end),
+      repo.countBookingsByChannel(db, from, to),
+      repo.countSlotUse(db, from, to),
     ]);
     const byNumber = new Map(calls.map((row) => [row.hotline_number, row]));
     const completed = new Map(callbacks.map((row) => [row.hotline_number, row.completed]));
+    const outcomesOf = new Map(outcomes.map((row) => [row.hotline_number, row]));
     const departments = new Map<string, DepartmentStats>();
+    // Every department has a row, with or without a hotline of its own: bookings are by service.
+    for (const hall of catalogue.halls) {
+      for (const d of hall.departments) {
+        departments.set(d.id, { ...withRatios(zero()), ...zeroBookings(), capacityUse: null, departmentId: d.id, departmentName: d.name, hallName: hall.name });
+      }
+    }
+    for (const row of bookingsMade) {
+      const department = departments.get(row.department_id);
+      const key = channelKey[row.channel];
+      if (department && key) department[key] += row.bookings;
+    }
+    for (const row of slotUse) {
+      const department = departments.get(row.department_id);
+      if (!department) continue;
+      department.slotCapacity += row.capacity;
+      department.slotBooked += row.booked;
+      department.noShows += row.no_shows;
+    }
     const total = zero();
+    const totalBookings = zeroBookings();
+    for (const department of departments.values()) for (const key of bookingKeys) totalBookings[key] += department[key];
     const byHotline = catalogue.hotlines.map((hotline) => {
       const raw = byNumber.get(hotline.number);
       const counts: CallCounts = raw
@@ -157,17 +217,20 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
             queueSecondsAnswered: raw.queue_seconds_answered,
             talkSeconds: raw.talk_seconds,
             inProgress: raw.in_progress,
+            consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
+            completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
           }
-        : { ...zero(), callbacksCompleted: completed.get(hotline.number) ?? 0 };
+        : {
+            ...zero(),
+            callbacksCompleted: completed.get(hotline.number) ?? 0,
+            consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
+            completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
+          };
       const place = catalogue.department(hotline.department);
       const departmentName = place?.department.name ?? hotline.department;
       const hallName = place?.hall.name ?? hotline.hall;
-      let department = departments.get(hotline.department);
-      if (!department) {
-        department = { ...withRatios(zero()), departmentId: hotline.department, departmentName, hallName };
-        departments.set(hotline.department, department);
-      }
-      add(department, counts);
+      const department = departments.get(hotline.department);
+      if (department) add(department, counts);
       add(total, counts);
       return withRatios({ ...counts, hotline: hotline.number, hotlineName: hotline.name, hallName, departmentId: hotline.department, departmentName });
     });
@@ -177,8 +240,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       serviceLevelSeconds: deps.serviceLevelSeconds,
       shortAbandonSeconds: deps.shortAbandonSeconds,
       byHotline,
-      byDepartment: [...departments.values()].map((d) => withRatios(d)),
-      total: withRatios(total),
+      byDepartment: [...departments.values()].map((d) => ({ ...withRatios(d), capacityUse: capacityUse(d) })),
+      total: { ...withRatios(total), ...totalBookings, capacityUse: capacityUse(totalBookings) },
     };
   }
 
@@ -210,7 +273,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       const to = DateTime.fromISO(report.to, { zone: ZONE });
       const span = report.from === report.to ? `${from.toFormat('yyyy年M月d日')}` : `自${from.toFormat('yyyy年M月d日')}至${to.toFormat('M月d日')}`;
       const t = report.total;
-      return `${span}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次。`;
+      const booked = t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
+      return `${span}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，其中业务咨询${t.consultations}件，通过电话办理事项${t.completedByPhone}件；自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次；各渠道预约${booked}件，其中电话和语音预约${t.bookingsPhone + t.bookingsIvr}件。`;
     },
   };
 }

@@ -131,7 +131,7 @@ describe('daily statistics', () => {
   it('when a period is asked for, then the sentence the bureau quotes adds the days up', async () => {
     const report = await runtime.reports.period('2021-05-10', '2021-05-11');
     assert.equal(report.total.offered, 9);
-    assert.equal(runtime.reports.cumulativeSentence(report), '自2021年5月10日至5月11日，全市预约热线共接入来电9次，人工接听2次，自助办结1次，预约回电1次。');
+    assert.equal(runtime.reports.cumulativeSentence(report), '自2021年5月10日至5月11日，全市预约热线共接入来电9次，人工接听2次，其中业务咨询0件，通过电话办理事项0件；自助办结1次，预约回电1次；各渠道预约0件，其中电话和语音预约0件。');
   });
 
   it('when reports are read without a staff session, then 401', async () => {
@@ -139,5 +139,45 @@ describe('daily statistics', () => {
     const { url } = await startTestServer(runtime);
     const response = await fetch(`${url}/api/reports/daily/${DAY}.csv`);
     assert.equal(response.status, 401);
+  });
+});
+
+describe('daily statistics: outcomes and bookings', () => {
+  it('when agents record outcomes and channels book, then consultations, completions, bookings by channel and capacity use are counted', async () => {
+    const { buildIdNumber } = await import('../booking/booking-support.js');
+    const clock = createFixedClock(at('2021-05-10T07:00'));
+    const runtime = await createTestRuntime({ clock, database: 'reports-bookings' });
+    await runtime.booking.capacity.releaseSlots();
+    const service = runtime.catalogue.halls.flatMap((h) => h.departments.flatMap((d) => d.services.map((s) => ({ s, d, h })))).find(({ s }) => s.bookable)!;
+    const [slot] = await runtime.booking.capacity.listSlots({ hallId: service.h.id, serviceId: service.s.id, fromDay: DAY, toDay: DAY });
+    assert.ok(slot, 'a slot on the day');
+    for (const [channel, key] of [['web', 'k-web'], ['walk_in', 'k-desk']] as const) {
+      const made = await runtime.booking.service.createBooking(
+        { slotId: slot.id, name: '李四', phone: '+8613904690011', identity: { idNumber: buildIdNumber() } },
+        { channel, id: key, label: `channel:${key}` },
+        `report-${channel}`,
+      );
+      assert.equal(made.status, 201, JSON.stringify(made));
+    }
+    const hotline = runtime.catalogue.hotlines[0]!;
+    const callSid = buildCallSid();
+    await runtime.ledger.recordArrival({ callSid, from: CALLER, to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+    const { sql } = await import('drizzle-orm');
+    await runtime.database.db.execute(sql`insert into call_outcomes (call_sid, agent_id, kind, details, recorded_at) values
+      (${callSid}, 'a1', 'consultation', '{}'::jsonb, now()), (${callSid}, 'a2', 'completed_by_phone', '{}'::jsonb, now())`);
+
+    const report = await runtime.reports.period(DAY, DAY);
+    const row = report.byHotline.find((r) => r.hotline === hotline.number)!;
+    assert.deepEqual({ consultations: row.consultations, completedByPhone: row.completedByPhone }, { consultations: 1, completedByPhone: 1 });
+    const department = report.byDepartment.find((d) => d.departmentId === service.d.id)!;
+    assert.equal(department.bookingsWeb, 1);
+    assert.equal(department.bookingsWalkIn, 1);
+    assert.equal(department.slotBooked, 2);
+    assert.ok(department.slotCapacity >= 2);
+    assert.equal(department.capacityUse, 2 / department.slotCapacity);
+    assert.equal(report.total.bookingsWeb + report.total.bookingsWalkIn, 2);
+    assert.match(runtime.reports.cumulativeSentence(report), /其中业务咨询1件，通过电话办理事项1件；.*各渠道预约2件/);
+    const csv = (await runtime.reports.exportDay(DAY)).csv.toString('utf8');
+    assert.match(csv.split('\r\n')[0]!, /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约$/);
   });
 });
