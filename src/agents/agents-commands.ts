@@ -1,8 +1,7 @@
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import type { StaffRole } from '../platform/auth.js';
 import type { Config } from '../platform/config.js';
-import { createDatabase } from '../platform/db.js';
 import { ValidationError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { assertRedisReachable, createRedis } from '../platform/redis.js';
@@ -14,12 +13,10 @@ async function withAccounts(config: Config, use: (accounts: Accounts) => Promise
   const logger = createLogger('warn');
   const redis = createRedis(config.redisUrl, logger, { name: 'admin' });
   await assertRedisReachable(redis, config.redisUrl);
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
   try {
     const catalogue = loadCatalogue(config.catalogueDir);
-    return await use(createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, logger }));
+    return await withDatabase(config, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, logger })));
   } finally {
-    await database.close();
     redis.disconnect();
   }
 }

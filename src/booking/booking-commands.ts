@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { createWorkCalendar } from '../calendar/index.js';
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { createDatabase } from '../platform/db.js';
 import { parseInput } from '../platform/http.js';
 import { createLogger } from '../platform/logger.js';
 import { createQueues } from '../platform/queues.js';
@@ -17,17 +16,17 @@ const channelSchema = z.enum(['web', 'wechat', 'walk_in']);
 
 async function withBooking(config: Config, use: (booking: Booking) => Promise<number>): Promise<number> {
   const logger = createLogger('warn');
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
   const redis = createRedis(config.redisUrl, logger, { name: 'admin' });
   const queues = createQueues(redis, config.redisPrefix);
   try {
-    const catalogue = loadCatalogue(config.catalogueDir);
-    const calendar = await createWorkCalendar({ db: database.db, catalogue, clock: systemClock, logger });
-    return await use(createBooking({ db: database.db, catalogue, calendar, clock: systemClock, config, queues, logger }));
+    return await withDatabase(config, async (db) => {
+      const catalogue = loadCatalogue(config.catalogueDir);
+      const calendar = await createWorkCalendar({ db, catalogue, clock: systemClock, logger });
+      return use(createBooking({ db, catalogue, calendar, clock: systemClock, config, queues, logger }));
+    });
   } finally {
     await queues.close();
     redis.disconnect();
-    await database.close();
   }
 }
 
@@ -41,43 +40,34 @@ export const bookingCommands: Record<string, AdminCommand> = {
     run: async (args, config) => {
       const flags = parseFlags(args, { channel: { type: 'string' }, name: { type: 'string' } }, ['channel', 'name']);
       const channel = parseInput(channelSchema, flags.channel, '--channel');
-      const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-      try {
-        const created = await createApiKeyService({ db: database.db, clock: systemClock }).create(channel, flags.name!);
+      return withDatabase(config, async (db) => {
+        const created = await createApiKeyService({ db, clock: systemClock }).create(channel, flags.name!);
         console.log(created.key);
         console.error(`key ${created.id} for ${channel} (${flags.name}); it is shown once, store it now`);
         return 0;
-      } finally {
-        await database.close();
-      }
+      });
     },
   },
   'apikey:revoke': {
     summary: '--id <key id>: revoke a channel API key',
     run: async (args, config) => {
       const flags = parseFlags(args, { id: { type: 'string' } }, ['id']);
-      const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-      try {
-        const revoked = await createApiKeyService({ db: database.db, clock: systemClock }).revoke(parseInput(z.uuid(), flags.id, '--id'));
+      return withDatabase(config, async (db) => {
+        const revoked = await createApiKeyService({ db, clock: systemClock }).revoke(parseInput(z.uuid(), flags.id, '--id'));
         console.log(revoked ? `key ${flags.id} revoked` : `no active key ${flags.id}`);
         return revoked ? 0 : 1;
-      } finally {
-        await database.close();
-      }
+      });
     },
   },
   'apikey:list': {
     summary: 'list channel API keys (ids, channels, names; never the keys)',
     run: async (_args, config) => {
-      const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-      try {
-        for (const key of await createApiKeyService({ db: database.db, clock: systemClock }).list()) {
+      return withDatabase(config, async (db) => {
+        for (const key of await createApiKeyService({ db, clock: systemClock }).list()) {
           console.log(`${key.id}  ${key.channel.padEnd(8)} ${key.revokedAt ? 'revoked' : 'active '}  ${key.name}`);
         }
         return 0;
-      } finally {
-        await database.close();
-      }
+      });
     },
   },
   'slots:release': {

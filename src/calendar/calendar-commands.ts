@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { createDatabase } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
 import { parseInput } from '../platform/http.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar-service.js';
@@ -19,14 +18,9 @@ const scheduleFileSchema = z.object({
 });
 
 async function withCalendar(config: Config, use: (calendar: WorkCalendar) => Promise<number>): Promise<number> {
-  const logger = createLogger('warn');
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-  try {
-    const calendar = await createWorkCalendar({ db: database.db, catalogue: loadCatalogue(config.catalogueDir), clock: systemClock, logger });
-    return await use(calendar);
-  } finally {
-    await database.close();
-  }
+  return withDatabase(config, async (db) =>
+    use(await createWorkCalendar({ db, catalogue: loadCatalogue(config.catalogueDir), clock: systemClock, logger: createLogger('warn') })),
+  );
 }
 
 export const calendarCommands: Record<string, AdminCommand> = {

@@ -125,10 +125,6 @@ export async function listEvents(db: Executor, callSid: string): Promise<CallEve
 
 export type NewCallStep = typeof callSteps.$inferInsert;
 
-export async function insertStep(db: Executor, step: Omit<NewCallStep, 'id'>): Promise<void> {
-  await db.insert(callSteps).values(step);
-}
-
 /** Appends many steps in one statement, in the order given. */
 export async function insertSteps(db: Executor, steps: ReadonlyArray<Omit<NewCallStep, 'id'>>): Promise<void> {
   if (steps.length > 0) await db.insert(callSteps).values([...steps]);

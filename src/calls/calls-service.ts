@@ -165,8 +165,8 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
 
     update: (callSid, values) => repo.updateCall(db, callSid, values),
 
-    async recordStep(callSid, step) {
-      await repo.insertStep(db, { callSid, nodeId: step.nodeId, kind: step.kind, input: step.input ?? null, at: clock.now() });
+    recordStep(callSid, step) {
+      return this.recordSteps(callSid, [{ nodeId: step.nodeId, kind: step.kind, input: step.input ?? null }]);
     },
 
     async recordSteps(callSid, steps) {

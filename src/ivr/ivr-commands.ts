@@ -1,19 +1,13 @@
 import { DateTime } from 'luxon';
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import { systemClock, ZONE } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
-import { createDatabase } from '../platform/db.js';
 import { ValidationError } from '../platform/errors.js';
 import { createAnnouncements, type Announcements } from './announcement-service.js';
 
 async function withAnnouncements(config: Config, use: (announcements: Announcements) => Promise<number>): Promise<number> {
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-  try {
-    return await use(createAnnouncements({ db: database.db, clock: systemClock, catalogue: loadCatalogue(config.catalogueDir) }));
-  } finally {
-    await database.close();
-  }
+  return withDatabase(config, (db) => use(createAnnouncements({ db, clock: systemClock, catalogue: loadCatalogue(config.catalogueDir) })));
 }
 
 /** A date-time as staff type it (2020-02-10T08:00, or a date), read in Asia/Shanghai. */

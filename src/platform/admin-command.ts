@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Config } from './config.js';
+import { createDatabase, type Database } from './db.js';
 import { ValidationError } from './errors.js';
 
 /** One `npm run admin` command. Prints its result on stdout, problems on stderr; returns the exit code. */
@@ -19,4 +20,14 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   const missing = required.filter((flag) => (parsed.values as Record<string, unknown>)[flag] === undefined);
   if (missing.length > 0) throw new ValidationError(`missing ${missing.map((flag) => `--${flag}`).join(', ')}`);
   return parsed.values;
+}
+
+/** Opens the configured database for one command and closes it afterwards, whatever happens. */
+export async function withDatabase<T>(config: Config, use: (db: Database) => Promise<T>): Promise<T> {
+  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
+  try {
+    return await use(database.db);
+  } finally {
+    await database.close();
+  }
 }

@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import { systemClock } from '../platform/clock.js';
-import { createDatabase } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
 import { createReportsService } from './reports-service.js';
 
@@ -12,10 +11,9 @@ export const reportCommands: Record<string, AdminCommand> = {
     summary: '--day <YYYY-MM-DD> [--out <dir>]: make the day\'s statistics export (CSV and XLSX) now',
     run: async (args, config) => {
       const flags = parseFlags(args, { day: { type: 'string' }, out: { type: 'string' } }, ['day']);
-      const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-      try {
+      return withDatabase(config, async (db) => {
         const reports = createReportsService({
-          db: database.db,
+          db,
           catalogue: loadCatalogue(config.catalogueDir),
           clock: systemClock,
           logger: createLogger('warn'),
@@ -29,9 +27,7 @@ export const reportCommands: Record<string, AdminCommand> = {
         writeFileSync(join(dir, `hotline-statistics-${flags.day}.xlsx`), xlsx);
         console.log(`${reports.cumulativeSentence(report)}\nwritten to ${dir}`);
         return 0;
-      } finally {
-        await database.close();
-      }
+      });
     },
   },
 };
