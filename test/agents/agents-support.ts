@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { createFixedClock, type Clock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
+import { requirePresent } from '../support/required.js';
 import { buildCallSid } from '../support/twilio.js';
 
 /** One REST request the service made to "Twilio". */
@@ -18,7 +20,7 @@ export interface RecordedRequest {
 
 const specPath = new URL('../../../shared/twilio/openapi/twilio_api_v2010.json', import.meta.url);
 type Operation = { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } };
-const spec = existsSync(specPath) ? (JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>> }) : null;
+const spec = requirePresent(fileURLToPath(specPath), "Twilio's REST API description (../shared/twilio/openapi)", 'place the shared/ folder beside the repository') ? (JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>> }) : null;
 
 /** Asserts that a request matches an operation of Twilio's published API: known path, known and required form fields. */
 export function assertTwilioConformant(request: RecordedRequest): void {

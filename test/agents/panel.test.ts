@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
+import { requirePresent } from '../support/required.js';
 import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const PASSWORD = 'correct horse battery';
 
 describe('agent panel and wallboard in a real browser', function () {
@@ -17,10 +18,9 @@ describe('agent panel and wallboard in a real browser', function () {
   const problems: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium to run the browser tests)`);
-      this.skip();
-    }
+    const browserPresent = requirePresent(CHROMIUM, "Debian's Chromium", 'apt-get install chromium (.ci/run installs it)');
+    const fontPresent = requirePresent(CJK_FONT, 'a CJK font', 'apt-get install fonts-wqy-microhei (.ci/run installs it), so that Chinese renders');
+    if (!browserPresent || !fontPresent) this.skip();
     mock = await startTwilioMock();
     runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'));
     url = await serveRouting(runtime);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createBookingJobs } from '../../src/booking/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL } from '../support/env.js';
+import { prismAvailable, TWILIO_OPENAPI } from '../support/prism.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
 import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
@@ -126,12 +127,14 @@ describe('IVR self-service booking', () => {
       const body = request.params.get('Body')!;
       assert.ok(body.includes(code) && body.includes('新兴大街296号') && body.includes('身份证'), body);
       assert.match(body, /12月2日（星期三）13:00-13:30/);
-      // Against Twilio's own description of the endpoint.
-      const spec = JSON.parse(readFileSync(new URL('../../../shared/twilio/openapi/twilio_api_v2010.json', import.meta.url), 'utf8'));
-      const operation = spec.paths['/2010-04-01/Accounts/{AccountSid}/Messages.json'].post;
-      const schema = operation.requestBody.content['application/x-www-form-urlencoded'].schema;
-      for (const name of request.params.keys()) assert.ok(name in schema.properties, `${name} is a Messages parameter`);
-      for (const name of schema.required ?? []) assert.ok(request.params.has(name), `${name} is required`);
+      // Against Twilio's own description of the endpoint (a missing description fails a CI run).
+      if (prismAvailable) {
+        const spec = JSON.parse(readFileSync(TWILIO_OPENAPI, 'utf8'));
+        const operation = spec.paths['/2010-04-01/Accounts/{AccountSid}/Messages.json'].post;
+        const schema = operation.requestBody.content['application/x-www-form-urlencoded'].schema;
+        for (const name of request.params.keys()) assert.ok(name in schema.properties, `${name} is a Messages parameter`);
+        for (const name of schema.required ?? []) assert.ok(request.params.has(name), `${name} is required`);
+      }
 
       await runtime.booking.service.cancel(made.id, { channel: 'web', id: 'test', label: 'test' });
       await sms.process({ bookingId: made.id, kind: 'reminder', slotId: made.slotId } as never, undefined as never);

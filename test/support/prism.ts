@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './net.js';
+import { requirePresent } from './required.js';
 
 /** Twilio's own REST description, kept beside the project. */
 export const TWILIO_OPENAPI = join(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'twilio', 'openapi', 'twilio_api_v2010.json');
-export const prismAvailable = existsSync(TWILIO_OPENAPI);
+export const prismAvailable = requirePresent(TWILIO_OPENAPI, "Twilio's REST API description (../shared/twilio/openapi)", 'place the shared/ folder beside the repository');
 
 let started: Promise<string> | undefined;
 let child: ChildProcess | undefined;
@@ -54,13 +54,10 @@ export function stopPrism(): void {
 }
 
 /**
- * For a `before` hook: the Prism mock's base URL, or the suite is skipped (saying so once) when
+ * For a `before` hook: the Prism mock's base URL, or (outside CI only) the suite is skipped when
  * ../shared/twilio is absent on this machine.
  */
 export async function prismOrSkip(context: Mocha.Context): Promise<string> {
-  if (!prismAvailable) {
-    console.warn('    (../shared/twilio/openapi is absent: REST conformance checks skipped)');
-    context.skip();
-  }
+  if (!prismAvailable) context.skip();
   return startPrism();
 }
