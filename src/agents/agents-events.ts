@@ -26,6 +26,7 @@ export function createLiveEvents(redis: Redis, prefix: string, logger: Logger): 
   const channel = (audience: Audience) => (audience === 'supervisors' ? `${prefix}:live:supervisors` : `${prefix}:live:agent:${audience.agentId}`);
   let subscriber: Redis | undefined;
   const listeners = new Map<string, Set<(event: LiveEvent) => void>>();
+  const subscribed = new Map<string, Promise<unknown>>();
 
   function connection(): Redis {
     if (!subscriber) {
@@ -49,13 +50,16 @@ export function createLiveEvents(redis: Redis, prefix: string, logger: Logger): 
       if (!set) {
         set = new Set();
         listeners.set(name, set);
-        await connection().subscribe(name);
+        subscribed.set(name, connection().subscribe(name));
       }
       set.add(listener);
+      // A second listener of the same channel also waits until Redis confirms the subscription.
+      await subscribed.get(name);
       return async () => {
         set.delete(listener);
         if (set.size === 0 && listeners.get(name) === set) {
           listeners.delete(name);
+          subscribed.delete(name);
           await subscriber?.unsubscribe(name);
         }
       };
@@ -64,6 +68,7 @@ export function createLiveEvents(redis: Redis, prefix: string, logger: Logger): 
       subscriber?.disconnect();
       subscriber = undefined;
       listeners.clear();
+      subscribed.clear();
     },
   };
 }

@@ -147,10 +147,11 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
   router.get('/agents/events', requireStaff('agent'), async (req, res) => {
     const audiences: Audience[] = [{ agentId: staffId(req) }];
     if (req.principal?.kind === 'staff' && req.principal.role !== 'agent') audiences.push('supervisors');
+    // Subscribed before anything is announced: a client that sees ": connected" misses no event.
+    const stops = await Promise.all(audiences.map((audience) => events.subscribe(audience, (event) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`))));
     res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write(': connected\n\n');
-    const stops = await Promise.all(audiences.map((audience) => events.subscribe(audience, (event) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`))));
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
     req.on('close', () => {
       clearInterval(keepAlive);

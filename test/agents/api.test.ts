@@ -296,7 +296,13 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const reader = response.body!.getReader();
     let text = '';
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
-    setTimeout(() => void runtime.agents.desk.setState(agent, 'available'), 100);
+    // The server announces itself only once its subscriptions exist: no wait is needed after it.
+    await eventually(async () => {
+      const { value } = await reader.read();
+      text += new TextDecoder().decode(value);
+      return text.includes(': connected');
+    }, 'the stream announcing itself');
+    await runtime.agents.desk.setState(agent, 'available');
     await eventually(async () => {
       const { value } = await reader.read();
       text += new TextDecoder().decode(value);
