@@ -29,6 +29,8 @@ export interface AccountsDeps {
   redisPrefix: string;
   catalogue: Catalogue;
   sessionTtlSeconds: number;
+  /** argon2id memory cost of new password hashes, KiB. */
+  passwordHashMemoryKib: number;
   logger: Logger;
 }
 
@@ -63,7 +65,7 @@ export function readCookie(req: Request, name: string): string | undefined {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSeconds, logger }: AccountsDeps): Accounts {
+export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSeconds, passwordHashMemoryKib, logger }: AccountsDeps): Accounts {
   const log = logger.child({ component: 'accounts' });
   const sessionKey = (token: string) => `${redisPrefix}:session:${hashToken(token)}`;
   const userSessionsKey = (userId: string) => `${redisPrefix}:user-sessions:${userId}`;
@@ -89,7 +91,7 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
       assertSkills(skills, commissionerId);
       const allSkills = [...new Set([...skills, ...(commissionerId ? [commissionerId] : [])])];
       if (await repo.findStaffUser(db, username)) throw new ConflictError(`user ${username} already exists`, 'user_exists');
-      const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+      const passwordHash = await argon2.hash(password, { type: argon2.argon2id, memoryCost: passwordHashMemoryKib });
       return repo.insertStaffUser(db, { id: username, role, passwordHash, skills: allSkills, commissionerId: commissionerId ?? null });
     },
 

@@ -15,7 +15,7 @@ async function withAccounts(config: Config, use: (accounts: Accounts) => Promise
   await assertRedisReachable(redis, config.redisUrl);
   try {
     const catalogue = loadCatalogue(config.catalogueDir);
-    return await withDatabase(config, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, logger })));
+    return await withDatabase(config, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger })));
   } finally {
     redis.disconnect();
   }

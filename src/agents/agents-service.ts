@@ -63,7 +63,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
-  const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, logger });
+  const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, passwordHashMemoryKib: settings.passwordHashMemoryKib, logger });
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ db, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
   return { accounts, store, states, routing, desk, callbacks, outcomes, transfer, events, urls, queues, settings, close: () => events.close() };

@@ -39,6 +39,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Many runtimes live through a run; together they must stay under the server's max_connections.
     DATABASE_POOL_MAX: '4',
+    // The cheapest argon2id the service accepts: tests create hundreds of accounts, none of them worth guessing.
+    STAFF_PASSWORD_HASH_MEMORY_KIB: '1024',
     ...overrides,
   });
 }
