@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createFixedClock, type Clock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
+import { randomHex } from '../support/random.js';
 import { requirePresent } from '../support/required.js';
 import { buildCallSid } from '../support/twilio.js';
 
@@ -143,7 +144,7 @@ export async function closeRoutingRuntimes(): Promise<void> {
 }
 
 /** A fresh Twilio queue SID. */
-export const buildQueueSid = () => `QU${randomBytes(16).toString('hex')}`;
+export const buildQueueSid = () => `QU${randomHex(16)}`;
 
 let agentCounter = 0;
 /** A unique agent id for this run. */

@@ -3,6 +3,7 @@ import type { Actor } from '../../src/booking/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime } from '../support/env.js';
+import { random } from '../support/random.js';
 import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime } from './booking-support.js';
 
 const web: Actor = { channel: 'web', id: 'web-key', label: 'channel:web-key' };
@@ -10,7 +11,7 @@ const wechat: Actor = { channel: 'wechat', id: 'wechat-key', label: 'channel:wec
 const agent: Actor = { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' };
 
 async function bookPerson(runtime: Runtime, slotId: number, actor: Actor = web) {
-  const outcome = await runtime.booking.service.createBooking({ slotId, name: '孙八', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, actor, `cap-${Math.random()}`);
+  const outcome = await runtime.booking.service.createBooking({ slotId, name: '孙八', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, actor, `cap-${random()}`);
   return outcome.booking;
 }
 
@@ -115,7 +116,7 @@ describe('slot capacity', () => {
     this.timeout(60_000);
     const slots = (await slotsOf(runtime, 'ss-gen-record', '2026-12-02')).slice(0, 4);
     const ids = slots.map((s) => s.id);
-    const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
+    const pick = () => ids[Math.floor(random() * ids.length)]!;
     const settle = async (work: Promise<unknown>) => work.catch((error: { status?: number }) => {
       if (!error.status || error.status >= 500) throw error;
     });
@@ -131,16 +132,16 @@ describe('slot capacity', () => {
         case 3: {
           const hold = holds.shift();
           if (!hold) return;
-          return settle(Math.random() < 0.5
+          return settle(random() < 0.5
             ? runtime.booking.service.createBooking({ holdId: hold, name: '周九', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, agent, `race-${hold}`).then((o) => made.push(o.booking.id))
             : runtime.booking.service.releaseHold(hold, agent));
         }
         case 4: {
-          const id = made[Math.floor(Math.random() * made.length)];
+          const id = made[Math.floor(random() * made.length)];
           return id ? settle(runtime.booking.service.cancel(id, web)) : undefined;
         }
         default: {
-          const id = made[Math.floor(Math.random() * made.length)];
+          const id = made[Math.floor(random() * made.length)];
           return id ? settle(runtime.booking.service.reschedule(id, pick(), wechat)) : undefined;
         }
       }

@@ -4,6 +4,7 @@ import { createBookingJobs } from '../../src/booking/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL } from '../support/env.js';
 import { prismAvailable, TWILIO_OPENAPI } from '../support/prism.js';
+import { random } from '../support/random.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
 import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
@@ -162,7 +163,7 @@ describe('IVR self-service booking', () => {
     const slots = await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-green-escort', fromDay: '2026-12-04', toDay: '2026-12-04' });
     for (const slot of slots.filter((s) => s.startsAt.getUTCHours() < 4)) {
       while ((await runtime.booking.capacity.findSlot(slot.id))!.booked < slot.capacity) {
-        await runtime.booking.service.createBooking({ slotId: slot.id, name: '王五', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' }, `fill-${slot.id}-${Math.random()}`);
+        await runtime.booking.service.createBooking({ slotId: slot.id, name: '王五', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' }, `fill-${slot.id}-${random()}`);
       }
     }
     const caller = buildCaller(url, `+86${buildMobile()}`);

@@ -1,15 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { signTwilioRequest } from '../../src/platform/twilio-webhook.js';
 import { loadCatalogue } from '../../src/catalogue/index.js';
 import { PUBLIC_BASE_URL, testConfig } from './env.js';
+import { randomHex } from './random.js';
 
 /** The first shipped hotline, the default callee. */
 export const FIRST_HOTLINE = loadCatalogue(testConfig().catalogueDir).hotlines[0]!.number;
 
 /** A fresh Twilio-shaped call SID. */
 export function buildCallSid(): string {
-  return `CA${randomBytes(16).toString('hex')}`;
+  return `CA${randomHex(16)}`;
 }
 
 export interface SignedPostOptions {
