@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -7,6 +6,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import postgres from 'postgres';
+import { openOwnedPglite, readOwner } from './embedded-db.js';
 import type { Logger } from './logger.js';
 
 /** The drizzle database every repository receives; the same type over PostgreSQL and PGlite. */
@@ -38,41 +38,51 @@ export interface DatabaseOptions {
   logger?: Logger;
 }
 
-/** Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database. */
+/**
+ * Opens PostgreSQL when a URL is given, otherwise the embedded PGlite database: through the
+ * process that serves it (`npm start`) when one runs, else in this process alone (see
+ * embedded-db.ts for why no two processes open the folder).
+ */
 export async function createDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.url) {
-    const client = postgres(options.url, {
-      max: options.max ?? 10,
-      // Idle connections go back to the server: many processes share its max_connections.
-      idle_timeout: 20,
-      onnotice: () => undefined,
-      connect_timeout: 5,
-    });
-    const db = drizzlePostgres(client) as unknown as Database;
-    return {
-      db,
-      kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
-      ping: async () => {
-        await client`select 1`;
-      },
-      close: () => client.end({ timeout: 5 }),
-    };
+  if (options.url) return openPostgres(options.url, { max: options.max ?? 10 });
+  const served = readOwner(options.pgliteDir);
+  if (served?.port) {
+    options.logger?.info({ dir: options.pgliteDir, port: served.port, pid: served.pid }, 'DATABASE_URL is unset: using the embedded database that npm start serves');
+    // PGlite has one session for every client: named prepared statements would collide.
+    return { ...openPostgres(`postgres://postgres@127.0.0.1:${served.port}/postgres`, { max: options.max ?? 10, prepare: false }), kind: 'pglite' };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  mkdirSync(options.pgliteDir, { recursive: true });
-  const client = new PGlite(options.pgliteDir);
-  await client.waitReady;
+  const owned = await openOwnedPglite(options.pgliteDir);
   options.logger?.info({ dir: options.pgliteDir }, 'DATABASE_URL is unset: using the embedded PGlite database');
-  const db = drizzlePglite(client) as unknown as Database;
+  const db = drizzlePglite(owned.client) as unknown as Database;
   return {
     db,
     kind: 'pglite',
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: () => migratePglite(drizzlePglite(owned.client), { migrationsFolder }),
     ping: async () => {
-      await client.query('select 1');
+      await owned.client.query('select 1');
     },
-    close: () => client.close(),
+    close: () => owned.close(),
+  };
+}
+
+function openPostgres(url: string, options: { max: number; prepare?: boolean }): DatabaseHandle {
+  const client = postgres(url, {
+    max: options.max,
+    prepare: options.prepare ?? true,
+    // Idle connections go back to the server: many processes share its max_connections.
+    idle_timeout: 20,
+    onnotice: () => undefined,
+    connect_timeout: 5,
+  });
+  const db = drizzlePostgres(client) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+    ping: async () => {
+      await client`select 1`;
+    },
+    close: () => client.end({ timeout: 5 }),
   };
 }
 
