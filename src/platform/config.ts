@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
@@ -25,6 +27,8 @@ export const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Folder of the embedded database when DATABASE_URL is unset. Default ./data/pglite. */
   PGLITE_DIR: z.string().min(1).default('./data/pglite'),
+  /** Port on 127.0.0.1 where `npm start` serves the embedded database to the machine's other commands. Default 0: any free port. */
+  PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Redis URL (sessions, queues, live state). Default redis://127.0.0.1:6379. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so that several deployments can share one Redis. Default hotline. */
@@ -49,6 +53,8 @@ export const envSchema = z.object({
   TWILIO_API_KEY_SECRET: optionalString,
   /** TwiML App the softphone's outgoing calls use (AP...); unset: the panel can only receive calls. */
   TWILIO_TWIML_APP_SID: optionalString,
+  /** Memory of each staff password hash (argon2id), in KiB: the cost of guessing a stolen hash. Default 65536 (64 MiB); OWASP's floor is 19456. */
+  STAFF_PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1_048_576).default(65536),
   /** Hours a staff session lasts without use. Default 12. */
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   /** Seconds an agent's softphone rings before the offer counts as missed. Default 20. */
@@ -113,6 +119,7 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
   readonly pgliteDir: string;
+  readonly pglitePort: number;
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly twilio: {
@@ -128,6 +135,8 @@ export interface Config {
     readonly apiKeySecret: string;
     readonly twimlAppSid: string | undefined;
     readonly sessionTtlSeconds: number;
+    /** argon2id memory per password hash, KiB. */
+    readonly passwordHashMemoryKib: number;
     readonly offerTimeoutSeconds: number;
     readonly maxMissedOffers: number;
     readonly heartbeatTimeoutSeconds: number;
@@ -200,6 +209,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     pgliteDir: env.PGLITE_DIR,
+    pglitePort: env.PGLITE_PORT,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     twilio: {
@@ -214,6 +224,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiKeySecret: env.TWILIO_API_KEY_SECRET ?? env.TWILIO_AUTH_TOKEN ?? DEV_AUTH_TOKEN,
       twimlAppSid: env.TWILIO_TWIML_APP_SID,
       sessionTtlSeconds: Math.round(env.SESSION_TTL_HOURS * 3600),
+      passwordHashMemoryKib: env.STAFF_PASSWORD_HASH_MEMORY_KIB,
       offerTimeoutSeconds: env.AGENT_OFFER_TIMEOUT_SECONDS,
       maxMissedOffers: env.AGENT_MAX_MISSED_OFFERS,
       heartbeatTimeoutSeconds: env.AGENT_HEARTBEAT_TIMEOUT_SECONDS,
@@ -257,4 +268,19 @@ function deepFreeze<T extends object>(value: T): T {
     if (inner && typeof inner === 'object') deepFreeze(inner as object);
   }
   return Object.freeze(value);
+}
+
+/**
+ * The variables of an env file (`.env` in the working directory by default), with empty values
+ * left out (so that `PORT=` from a copied .env.example means "the default"). Missing file: none.
+ */
+export function readEnvFile(path = '.env'): Record<string, string> {
+  if (!existsSync(path)) return {};
+  return Object.fromEntries(Object.entries(parseEnv(readFileSync(path, 'utf8'))).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+}
+
+/** The environment every command reads: the .env file, then the process environment, which wins. */
+export function commandEnvironment(): Record<string, string | undefined> {
+  const explicit = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
+  return { ...readEnvFile(), ...explicit };
 }

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), 'public');
+// From the sources, whether this module runs from src/ (tsx) or from the build in dist/ (node).
+const publicDir = fileURLToPath(new URL('../../../src/agents/panel/public', import.meta.url));
 
 /**
  * Where the Twilio Voice SDK's browser bundle lies in node_modules: the package exports only its
