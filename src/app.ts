@@ -22,7 +22,21 @@ export function createApp(runtime: Runtime): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // Helmet's default CSP ('self' scripts, no inline ones), plus the Twilio endpoints the panel's softphone talks to.
-  app.use(helmet({ contentSecurityPolicy: { directives: { connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'], mediaSrc: ["'self'", 'https://sdk.twilio.com'] } } }));
+  // upgrade-insecure-requests only behind https: a hall's LAN opens the panel over plain HTTP,
+  // where the upgrade would send every script and style to an https port that is not there.
+  const https = config.publicBaseUrl.startsWith('https:');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'],
+          mediaSrc: ["'self'", 'https://sdk.twilio.com'],
+          upgradeInsecureRequests: https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https,
+    }),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -26,6 +26,15 @@ export function createPanelRoutes(): Router {
   router.get('/vendor/twilio.min.js', (_req, res) => {
     res.type('application/javascript').sendFile(bundle, { maxAge: '1d' });
   });
+  // The login form posts here only when its script did not load: the body (with the password) is
+  // never read, and the person is told what to do. A form that fell back to GET would put the
+  // password in the URL, in the history and in proxy logs.
+  router.post('/no-script', (_req, res) => {
+    res
+      .status(400)
+      .type('html')
+      .send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法登录</title><p>页面脚本未能加载，无法登录。请刷新页面后重试；如仍无法登录，请联系系统管理员。</p><p><a href="/panel/">返回登录页</a></p></html>');
+  });
   router.use(express.static(publicDir, { index: 'index.html', maxAge: 0 }));
   return router;
 }
