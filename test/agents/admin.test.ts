@@ -7,12 +7,12 @@ import { buildAgentId } from './agents-support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs `npm run admin -- …` as a person would (tsx, the process environment, a password on stdin). */
+/** Runs `npm run admin -- …` as a person would (the build in dist/, the process environment, a password on stdin). */
 function admin(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/admin.ts', ...args], {
+    const child = spawn(process.execPath, ['dist/admin.js', ...args], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testRun.databaseUrl, REDIS_URL: testRun.redisUrl, REDIS_PREFIX: testRun.redisPrefix, LOG_LEVEL: 'silent' },
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: testRun.databaseUrl, REDIS_URL: testRun.redisUrl, REDIS_PREFIX: testRun.redisPrefix, LOG_LEVEL: 'silent', STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' },
     });
     let stdout = '';
     let stderr = '';
@@ -30,7 +30,7 @@ describe('npm run admin -- user:create / user:disable', () => {
   });
 
   it('when an agent is created with skills and a password on stdin, then they can log in; when disabled, they cannot', async function () {
-    this.timeout(40_000);
+    this.timeout(90_000);
     const username = buildAgentId('cli').toLowerCase();
     const created = await admin(['user:create', '--username', username, '--role', 'agent', '--skills', 'cc-general,cc-tax', '--password-stdin'], 'a long enough secret\n');
     assert.equal(created.code, 0, created.stderr);
