@@ -52,4 +52,7 @@ export const rescheduleBodySchema = z.object({ slotId });
 export const idempotencyKeySchema = z.string().min(1, 'the Idempotency-Key header is required').max(200);
 
 export const uuidParam = z.uuid();
+/** The citizen's second factor for a look-up by code: the last 4 characters of the phone or ID number. */
+export const citizenLookupQuerySchema = z.object({ last4: z.string({ message: 'last4 (the last 4 digits of the phone or ID number) is required' }).regex(/^\d{3}[\dXx]$/, 'last4 must be the last 4 digits of the phone or ID number') });
+
 export const codeParam = z.string().regex(/^\d{8}$/, 'a booking code is 8 digits');

@@ -49,10 +49,11 @@ export async function firstSlot(runtime: Runtime, serviceId: string, day: string
   return slots[0];
 }
 
-/** A JSON API call with an optional bearer key and idempotency key. */
-export async function api(url: string, method: string, path: string, options: { key?: string; body?: unknown; idempotencyKey?: string } = {}) {
+/** A JSON API call with an optional bearer key (or staff session token) and idempotency key. */
+export async function api(url: string, method: string, path: string, options: { key?: string; session?: string; body?: unknown; idempotencyKey?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.session) Object.assign(headers, { cookie: `sid=${options.session}`, 'x-requested-with': 'XMLHttpRequest' });
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const response = await fetch(`${url}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await response.text();
