@@ -12,7 +12,7 @@ import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
-import { twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import { boundWebhookInput, twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
@@ -33,7 +33,7 @@ export function createApp(runtime: Runtime): Express {
   });
 
   const voice = express.Router();
-  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }));
+  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }), boundWebhookInput);
   voice.use(
     createIvrRoutes({
       catalogue: runtime.catalogue,

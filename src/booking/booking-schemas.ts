@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { calendarDay, nameText } from '../platform/input-schemas.js';
 import { checkIdNumber, normalizePhone, type IdNumberProblem } from './booking-identity.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const isoDate = calendarDay;
 const slotId = z.number().int().positive();
 
 const idProblems: Record<IdNumberProblem, string> = {
@@ -41,7 +42,7 @@ export const bookingBodySchema = z
   .object({
     slotId: slotId.optional(),
     holdId: z.uuid().optional(),
-    name: z.string().trim().min(1).max(50),
+    name: nameText(50),
     phone: phoneSchema,
     idNumber: idNumberSchema,
   })
