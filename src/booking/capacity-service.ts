@@ -10,6 +10,7 @@ import { limitedCapacity, phoneReserve, slotCapacity, slotTimes } from './capaci
 import { syncFlags } from './flag-sync.js';
 import * as slots from './slot-repository.js';
 import type { CapacityLimitRow, NewSlot, SlotRow } from './slot-repository.js';
+import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 
 export interface CapacityServiceDeps {
   db: Database;
@@ -28,11 +29,9 @@ export interface ReconcileResult {
   holdsReleased: number;
 }
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-
 function assertRange(from: string, to: string): void {
-  if (!isoDate.test(from) || !DateTime.fromISO(from, { zone: ZONE }).isValid) throw new ValidationError('from must be a date as YYYY-MM-DD');
-  if (!isoDate.test(to) || !DateTime.fromISO(to, { zone: ZONE }).isValid) throw new ValidationError('to must be a date as YYYY-MM-DD');
+  if (!isCalendarDay(from)) throw new ValidationError(`from must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
+  if (!isCalendarDay(to)) throw new ValidationError(`to must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
   if (to < from) throw new ValidationError('to must not be before from');
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { ValidationError } from '../platform/errors.js';
 import * as repo from './calendar-repository.js';
 import { packageDay, packageYears } from './holiday-package.js';
+import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 
 /** What kind of day a date is in the city. */
 export interface DayInfo {
@@ -68,7 +69,7 @@ export interface WorkCalendarDeps {
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 function assertDate(date: string, field: string): void {
-  if (!isoDate.test(date) || !DateTime.fromISO(date, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+  if (!isCalendarDay(date)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
 }
 
 /** Creates the calendar and loads staff entries once; call sites read it synchronously. */

@@ -5,6 +5,11 @@ import { z } from 'zod';
 export const FIRST_DAY = '2000-01-01';
 export const LAST_DAY = '2099-12-31';
 
+/** True for a day as YYYY-MM-DD that exists in the calendar and lies between {@link FIRST_DAY} and {@link LAST_DAY}. */
+export function isCalendarDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && value >= FIRST_DAY && value <= LAST_DAY && DateTime.fromISO(value).isValid;
+}
+
 /**
  * A day as YYYY-MM-DD that exists in the calendar (not 2026-02-30 or 2026-13-45) and lies
  * between {@link FIRST_DAY} and {@link LAST_DAY}.
@@ -13,7 +18,7 @@ export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
   .refine((value) => DateTime.fromISO(value).isValid, 'is not a date in the calendar')
-  .refine((value) => value >= FIRST_DAY && value <= LAST_DAY, `must be between ${FIRST_DAY} and ${LAST_DAY}`);
+  .refine(isCalendarDay, `must be between ${FIRST_DAY} and ${LAST_DAY}`);
 
 // C0 and C1 control characters; free text may keep tab and line breaks.
 /* eslint-disable no-control-regex -- these patterns exist to find control characters */

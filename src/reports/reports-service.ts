@@ -6,6 +6,7 @@ import { ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import * as repo from './reports-repository.js';
 import { buildCsv, buildXlsx } from './reports-export.js';
+import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 
 /** Counts that add up across hotlines; ratios are derived from them, never averaged. */
 export interface CallCounts {
@@ -150,15 +151,13 @@ export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
   };
 }
 
-const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
 
   function bounds(from: string, to: string): { start: Date; end: Date } {
     for (const [field, value] of [['from', from], ['to', to]] as const) {
-      if (!isoDay.test(value) || !DateTime.fromISO(value, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+      if (!isCalendarDay(value)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
     }
     if (to < from) throw new ValidationError('to must not be before from');
     return {

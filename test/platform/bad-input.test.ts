@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { gzipSync as gzipBuffer } from 'node:zlib';
 import fc from 'fast-check';
 import { queryRows, sql } from '../../src/platform/db.js';
+import { ValidationError } from '../../src/platform/errors.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildBookingBody, firstSlot, startBookingRuntime } from '../booking/booking-support.js';
 import { createAgent } from '../agents/agents-support.js';
@@ -75,6 +76,13 @@ describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
       const answer = await reports(path);
       assert.equal(answer.status, 422, `${path}: ${answer.text}`);
     }
+  });
+
+  it('finding 4: admin commands refuse days out of range before PostgreSQL sees them (capacity, closures, report exports)', async () => {
+    const refused = (error: unknown) => error instanceof ValidationError && /2000-01-01/.test(error.message);
+    await assert.rejects(runtime.booking.capacity.limitCapacity({ hallId: 'citizen-centre', from: '0000-01-01', to: '2026-12-01', percent: 50, reason: '限流', createdBy: 'test' }), refused);
+    await assert.rejects(runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2026-12-01', endsOn: '9999-12-31', reason: '消杀', createdBy: 'test' }), refused);
+    await assert.rejects(runtime.reports.exportDay('0000-01-01'), refused);
   });
 
   it('finding 4: a name with U+0000, only zero-width characters or a bidi override is refused with 422 and nothing is stored', async () => {
