@@ -10,7 +10,8 @@ import { limitedCapacity, phoneReserve, slotCapacity, slotTimes } from './capaci
 import { syncFlags } from './flag-sync.js';
 import * as slots from './slot-repository.js';
 import type { CapacityLimitRow, NewSlot, SlotRow } from './slot-repository.js';
-import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { parseInput } from '../platform/http.js';
 
 export interface CapacityServiceDeps {
   db: Database;
@@ -158,8 +159,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       if (!catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
       if (input.serviceId && catalogue.service(input.serviceId)?.hall.id !== input.hallId) throw new ValidationError(`no service ${input.serviceId} in hall ${input.hallId}`);
       if (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100) throw new ValidationError('percent must be a whole number from 0 to 100');
-      if (!input.reason.trim()) throw new ValidationError('a reason is required');
-      const limit = await slots.insertCapacityLimit(db, { hallId: input.hallId, serviceId: input.serviceId ?? null, startsOn: input.from, endsOn: input.to, percent: input.percent, reason: input.reason, createdBy: input.createdBy });
+      const reason = parseInput(freeText(200), input.reason, 'reason');
+      const limit = await slots.insertCapacityLimit(db, { hallId: input.hallId, serviceId: input.serviceId ?? null, startsOn: input.from, endsOn: input.to, percent: input.percent, reason, createdBy: input.createdBy });
       return { limit, result: await reconcileCapacity(input.hallId, input.from, input.to) };
     },
 

@@ -6,7 +6,8 @@ import type { Logger } from '../platform/logger.js';
 import { ValidationError } from '../platform/errors.js';
 import * as repo from './calendar-repository.js';
 import { packageDay, packageYears } from './holiday-package.js';
-import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { parseInput } from '../platform/http.js';
 
 /** What kind of day a date is in the city. */
 export interface DayInfo {
@@ -194,7 +195,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       assertDate(input.endsOn, 'endsOn');
       if (input.endsOn < input.startsOn) throw new ValidationError('endsOn must not be before startsOn');
       if (input.hallId !== null && !catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
-      const row = await repo.insertClosure(db, input);
+      const row = await repo.insertClosure(db, { ...input, reason: parseInput(freeText(200), input.reason, 'reason') });
       await load();
       return row;
     },

@@ -85,6 +85,15 @@ describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
     await assert.rejects(runtime.reports.exportDay('0000-01-01'), refused);
   });
 
+  it('finding 4: an announcement, a closure reason or a capacity reason with control, bidi-override or only invisible characters is refused', async () => {
+    const before = await rowCounts(runtime);
+    const invalid = (error: unknown) => error instanceof ValidationError && /control|bidirectional|visible/.test(error.message);
+    await assert.rejects(runtime.announcements.add({ text: '来厅请佩戴口罩\u0000', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2026-12-31T00:00:00Z'), createdBy: 'test' }), invalid);
+    await assert.rejects(runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2026-12-01', endsOn: '2026-12-01', reason: '\u202e毒消', createdBy: 'test' }), invalid);
+    await assert.rejects(runtime.booking.capacity.limitCapacity({ hallId: 'citizen-centre', from: '2026-12-01', to: '2026-12-01', percent: 50, reason: '\u200b\u200b', createdBy: 'test' }), invalid);
+    assert.deepEqual(await rowCounts(runtime), before);
+  });
+
   it('finding 4: a name with U+0000, only zero-width characters or a bidi override is refused with 422 and nothing is stored', async () => {
     const slot = await firstSlot(runtime, 'cc-police-move', '2026-12-02');
     const before = await rowCounts(runtime);
