@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 
-/** The first and last days any route accepts: far enough for history and plans, inside what PostgreSQL and luxon compute. */
+/** The first day any route or command accepts: before the service's history, inside what PostgreSQL computes (it has no year 0). */
 export const FIRST_DAY = '2000-01-01';
+/** The last day any route or command accepts: far beyond any plan, so that a range stays a sane number of days. */
 export const LAST_DAY = '2099-12-31';
 
 /** True for a day as YYYY-MM-DD that exists in the calendar and lies between {@link FIRST_DAY} and {@link LAST_DAY}. */
