@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { gzipSync as gzipBuffer } from 'node:zlib';
 import fc from 'fast-check';
+import { createFixedClock } from '../../src/platform/clock.js';
 import { queryRows, sql } from '../../src/platform/db.js';
 import { ValidationError } from '../../src/platform/errors.js';
 import type { Runtime } from '../../src/runtime.js';
-import { buildBookingBody, firstSlot, startBookingRuntime } from '../booking/booking-support.js';
+import { buildBookingBody, firstSlot, MONDAY_9AM } from '../booking/booking-support.js';
 import { createAgent } from '../agents/agents-support.js';
+import { createTestRuntime, startTestServer } from '../support/env.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 
 /**
@@ -43,7 +45,10 @@ describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
 
   before(async function () {
     this.timeout(60_000);
-    ({ runtime, url } = await startBookingRuntime({ BOOKING_PHONE_SHARE: '0' }));
+    // A database of its own: generated requests take holds and places that other files must not see.
+    runtime = await createTestRuntime({ clock: createFixedClock(MONDAY_9AM), database: 'bad-input', env: { BOOKING_HORIZON_DAYS: '7', BOOKING_PHONE_SHARE: '0' } });
+    await runtime.booking.capacity.releaseSlots();
+    url = (await startTestServer(runtime)).url;
     webKey = (await runtime.booking.apiKeys.create('web', '政务服务网')).key;
     deskKey = (await runtime.booking.apiKeys.create('walk_in', '现场窗口')).key;
     const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
