@@ -44,6 +44,19 @@ describe('logs carry no phone or ID number', () => {
     assert.ok(masked.includes('+86*******1234') && masked.includes('2305**********1234'), masked);
   });
 
+  it('finding 3: a number inside an error message, its cause, its stack, a nested field or the message itself is masked', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    const cause = new Error('Failed query: insert into calls params: +8613904691234,230502199001011234');
+    const error = new Error('could not book for 13904691234', { cause });
+    logger.child({ component: 'test' }).error({ err: error, nested: { deep: [{ value: '230502199001011234' }], caller: '8613904691234' } }, 'request for +8613904691234 failed');
+    const line = lines.join('');
+    assert.doesNotMatch(line, FULL_NUMBER, line);
+    assert.match(line, /could not book for \*+1234/, 'the message keeps its last digits');
+    assert.match(line, /2305\*{10}1234/, 'the cause and the nested ID number are masked');
+    assert.match(line, /request for \+86\*+1234 failed/);
+  });
+
   describe('finding 3: PostgreSQL down during a call, then failing paths log masked numbers only', () => {
     let runtime: Runtime;
     let url: string;
