@@ -64,6 +64,13 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Unknown and disabled users are verified against this hash of a random password nobody knows, made
+ * with argon2's default parameters (those of {@link Accounts.createUser}), so that their answer
+ * costs as long as a wrong password's.
+ */
+const DUMMY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$yTB16N8+WRVuQilcBl/VvQ$AvfU4Vfn3fSR8mYemMzOEh6AvtkAXowEdJavTA5jPwU';
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -75,9 +82,6 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
   const failures = createAttemptCounter(redis, redisPrefix, 'login-fail', LOCK_WINDOW_SECONDS);
   const attemptsFrom = createAttemptCounter(redis, redisPrefix, 'login-addr', LOCK_WINDOW_SECONDS);
   const failKey = (username: string, address: string) => `${username}:${address}`;
-  // Unknown and disabled users verify against this, so that their answer takes as long as a wrong password's.
-  let dummyHash: Promise<string> | undefined;
-  const dummy = () => (dummyHash ??= argon2.hash(randomBytes(16).toString('base64url'), { type: argon2.argon2id }));
 
   function assertSkills(skills: string[], commissionerId: string | undefined): void {
     const unknown = skills.filter((skill) => !catalogue.department(skill) && !catalogue.commissioners.some((c) => c.id === skill));
@@ -116,7 +120,7 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
       if (failed.count >= MAX_FAILED_LOGINS) throw new RateLimitError('this account is locked here after repeated failed logins; try again later', failed.retryAfterSeconds);
       const user = await repo.findStaffUser(db, username);
       const known = user && !user.disabled ? user : undefined;
-      const valid = await argon2.verify(known?.passwordHash ?? (await dummy()), password);
+      const valid = await argon2.verify(known?.passwordHash ?? DUMMY_HASH, password);
       if (!known || !valid) {
         await failures.hit(failKey(username, address));
         log.warn({ username, address }, 'failed login');
