@@ -12,7 +12,7 @@ import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
-import { twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import { boundWebhookInput, twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
@@ -47,7 +47,7 @@ export function createApp(runtime: Runtime): Express {
   });
 
   const voice = express.Router();
-  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }));
+  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }), boundWebhookInput);
   voice.use(
     createIvrRoutes({
       catalogue: runtime.catalogue,
@@ -79,7 +79,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
-  api.use(createBookingRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
+  api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);

@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import type { Request } from 'express';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Authenticator, Principal, StaffRole } from '../platform/auth.js';
+import { createAttemptCounter } from '../platform/attempts.js';
 import type { Database } from '../platform/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -11,11 +12,14 @@ import * as repo from './agents-repository.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'sid';
-/** Failed logins for one username, within {@link LOCK_WINDOW_SECONDS}, after which it is locked for that window. */
+/**
+ * Failed logins for one username from one address, within {@link LOCK_WINDOW_SECONDS}, after
+ * which that username is locked for that address (only): nobody locks a colleague out from elsewhere.
+ */
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_WINDOW_SECONDS = 15 * 60;
 /** Login attempts from one address per window, whatever the username. */
-const MAX_ATTEMPTS_PER_ADDRESS = 30;
+export const MAX_ATTEMPTS_PER_ADDRESS = 30;
 
 export interface StaffSession {
   userId: string;
@@ -62,6 +66,13 @@ export function readCookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Unknown and disabled users are verified against this hash of a random password nobody knows, made
+ * with argon2's default parameters (those of {@link Accounts.createUser}), so that their answer
+ * costs as long as a wrong password's.
+ */
+const DUMMY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$yTB16N8+WRVuQilcBl/VvQ$AvfU4Vfn3fSR8mYemMzOEh6AvtkAXowEdJavTA5jPwU';
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -69,8 +80,10 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
   const log = logger.child({ component: 'accounts' });
   const sessionKey = (token: string) => `${redisPrefix}:session:${hashToken(token)}`;
   const userSessionsKey = (userId: string) => `${redisPrefix}:user-sessions:${userId}`;
-  const failKey = (username: string) => `${redisPrefix}:login-fail:${username}`;
-  const addressKey = (address: string) => `${redisPrefix}:login-addr:${address}`;
+  // Both expire with the window; per-address attempts bound how many user+address keys one address can make.
+  const failures = createAttemptCounter(redis, redisPrefix, 'login-fail', LOCK_WINDOW_SECONDS);
+  const attemptsFrom = createAttemptCounter(redis, redisPrefix, 'login-addr', LOCK_WINDOW_SECONDS);
+  const failKey = (username: string, address: string) => `${username}:${address}`;
 
   function assertSkills(skills: string[], commissionerId: string | undefined): void {
     const unknown = skills.filter((skill) => !catalogue.department(skill) && !catalogue.commissioners.some((c) => c.id === skill));
@@ -103,31 +116,29 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
     findUser: (id) => repo.findStaffUser(db, id),
 
     async login(username, password, address) {
-      const attempts = await redis.multi().incr(addressKey(address)).expire(addressKey(address), LOCK_WINDOW_SECONDS, 'NX').exec();
-      if (Number(attempts?.[0]?.[1] ?? 0) > MAX_ATTEMPTS_PER_ADDRESS) throw new RateLimitError('too many login attempts from this address', LOCK_WINDOW_SECONDS);
-      const failures = Number((await redis.get(failKey(username))) ?? 0);
-      if (failures >= MAX_FAILED_LOGINS) {
-        const ttl = await redis.ttl(failKey(username));
-        throw new RateLimitError('this account is locked after repeated failed logins; try again later', Math.max(ttl, 1));
-      }
+      const fromAddress = await attemptsFrom.hit(address);
+      if (fromAddress.count > MAX_ATTEMPTS_PER_ADDRESS) throw new RateLimitError('too many login attempts from this address', fromAddress.retryAfterSeconds);
+      const failed = await failures.peek(failKey(username, address));
+      if (failed.count >= MAX_FAILED_LOGINS) throw new RateLimitError('this account is locked here after repeated failed logins; try again later', failed.retryAfterSeconds);
       const user = await repo.findStaffUser(db, username);
-      const valid = user && !user.disabled ? await argon2.verify(user.passwordHash, password) : false;
-      if (!user || !valid) {
-        await redis.multi().incr(failKey(username)).expire(failKey(username), LOCK_WINDOW_SECONDS).exec();
+      const known = user && !user.disabled ? user : undefined;
+      const valid = await argon2.verify(known?.passwordHash ?? DUMMY_HASH, password);
+      if (!known || !valid) {
+        await failures.hit(failKey(username, address));
         log.warn({ username, address }, 'failed login');
         throw new UnauthorizedError('wrong username or password');
       }
-      await redis.del(failKey(username));
+      await failures.reset(failKey(username, address));
       const token = randomBytes(32).toString('base64url');
-      const session: StaffSession = { userId: user.id, role: user.role, createdAt: new Date().toISOString() };
+      const session: StaffSession = { userId: known.id, role: known.role, createdAt: new Date().toISOString() };
       await redis
         .multi()
         .set(sessionKey(token), JSON.stringify(session), 'EX', sessionTtlSeconds)
-        .sadd(userSessionsKey(user.id), hashToken(token))
-        .expire(userSessionsKey(user.id), sessionTtlSeconds)
+        .sadd(userSessionsKey(known.id), hashToken(token))
+        .expire(userSessionsKey(known.id), sessionTtlSeconds)
         .exec();
-      log.info({ userId: user.id, role: user.role }, 'staff logged in');
-      return { token, user };
+      log.info({ userId: known.id, role: known.role }, 'staff logged in');
+      return { token, user: known };
     },
 
     async logout(token) {

@@ -58,7 +58,7 @@ export function createAgentDesk(deps: {
       const current = await store.agent(agentId);
       if (current.state === 'wrap_up') throw new ConflictError('wrap-up ends when the call\'s outcome is recorded or its time runs out', 'outcome_required');
       if (current.state === 'reserved' || current.state === 'on_call') throw new ConflictError(`the agent is ${current.state}; the state changes when the call ends`, 'agent_busy');
-      const result = await states.transition({
+      const result = await states.transitionLogged({
         agentId,
         from: ['available', 'break', 'offline'],
         expectedVersion: current.version,
@@ -70,7 +70,6 @@ export function createAgentDesk(deps: {
       });
       if (!result.ok) throw new ConflictError('the agent\'s state changed meanwhile; read it again', 'state_changed');
       await Promise.all([
-        result.recorded,
         to === 'offline' ? store.forgetHeartbeat(agentId) : store.heartbeat(agentId, clock.now().getTime()),
         to === 'available' ? routing.agentFree(agentId) : undefined,
       ]);

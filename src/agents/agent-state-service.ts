@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
+import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';
@@ -17,6 +18,11 @@ export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition'
  */
 export interface AgentStates {
   transition(input: TransitionInput): Promise<TransitionResult>;
+  /**
+   * A change the agent asks for: applied only together with its log row. When the row cannot be
+   * written the change is undone and refused with 503 (`state_not_logged`).
+   */
+  transitionLogged(input: TransitionInput): Promise<TransitionResult>;
 }
 
 export function createAgentStates(deps: { db: Database; store: RoutingRepository; events: LiveEvents; clock: Clock; logger: Logger }): AgentStates {
@@ -33,9 +39,32 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
       );
       return { ...result, recorded };
     },
+
+    async transitionLogged(input) {
+      const now = clock.now();
+      const result = await store.transition({ ...input, now: now.getTime() });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      const change = { agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now };
+      try {
+        await logTransition(change);
+      } catch (error) {
+        const undone = await store.transition({ agentId: input.agentId, from: [input.to], expectedVersion: result.version, to: result.from, reason: 'state-not-logged', callSid: result.callSid, now: now.getTime() });
+        log.error({ agentId: input.agentId, to: input.to, undone: undone.ok, err: (error as Error).message }, 'agent state change not logged; refused');
+        throw new AppError('the state change could not be recorded; nothing changed, try again', 503, 'state_not_logged');
+      }
+      await publishTransition(change);
+      return { ...result, recorded: Promise.resolve() };
+    },
   };
 
-  async function recordTransition(change: { agentId: string; from: string; to: string; reason: string | null; version: number; callSid: string; at: Date }): Promise<void> {
+  type Change = { agentId: string; from: string; to: string; reason: string | null; version: number; callSid: string; at: Date };
+
+  async function recordTransition(change: Change): Promise<void> {
+    await logTransition(change);
+    await publishTransition(change);
+  }
+
+  async function logTransition(change: Change): Promise<void> {
     log.info({ agentId: change.agentId, from: change.from, to: change.to, reason: change.reason, version: change.version, callSid: change.callSid || undefined }, 'agent state');
     await repo.insertStateLog(db, {
       agentId: change.agentId,
@@ -46,6 +75,9 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
       callSid: change.callSid || null,
       at: change.at,
     });
+  }
+
+  async function publishTransition(change: Change): Promise<void> {
     const event = { type: 'agent-state' as const, agentId: change.agentId, state: change.to, reason: change.reason ?? '', version: change.version, callSid: change.callSid, at: change.at.toISOString() };
     await Promise.all([events.publish({ agentId: change.agentId }, event), events.publish('supervisors', event)]);
   }

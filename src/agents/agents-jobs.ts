@@ -21,8 +21,8 @@ export function createAgentJobs(agents: Agents): JobDefinition[] {
   };
   const retry: JobDefinition<'routing-retry'> = {
     name: 'routing-retry',
-    schema: z.object({ callSid: z.string().min(1), agentId }),
-    process: ({ callSid, agentId: agent }) => routing.retryOffer(callSid, agent),
+    schema: z.object({ callSid: z.string().min(1), agentId, attempt: z.number().int().min(0).optional() }),
+    process: ({ callSid, agentId: agent, attempt }) => routing.retryOffer(callSid, agent, attempt),
   };
   const wrapUp: JobDefinition<'agent-wrap-up-end'> = {
     name: 'agent-wrap-up-end',

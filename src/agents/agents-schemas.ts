@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callSidSchema } from '../calls/index.js';
+import { freeText } from '../platform/input-schemas.js';
 
 export const loginSchema = z.object({
   username: z.string().trim().min(1).max(64),
@@ -8,7 +9,7 @@ export const loginSchema = z.object({
 
 export const stateChangeSchema = z.object({
   state: z.enum(['available', 'break', 'offline']),
-  reason: z.string().trim().min(1).max(100).optional(),
+  reason: freeText(100).optional(),
 });
 
 export const callParamsSchema = z.object({ callSid: callSidSchema });
@@ -18,7 +19,7 @@ export const transferSchema = z.union([
   z.object({ agent: z.string().trim().min(1) }).strict(),
 ]);
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = freeText;
 
 export const consultationSchema = z.object({
   serviceId: text(64).optional(),

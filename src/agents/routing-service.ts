@@ -19,6 +19,11 @@ import { routingTargets } from './routing-targets.js';
 /** One wrap-up per agent, call and state version: an agent may handle the same call twice (a transfer back). */
 export const wrapUpJobId = (agentId: string, callSid: string, version: number) => `wrap-up-${agentId}-${callSid}-${version}`;
 
+/** Dequeue attempts for one offer cycle; after the last the caller waits for Twilio's next wait poll. */
+export const MAX_DEQUEUE_ATTEMPTS = 6;
+/** Delay before the next dequeue attempt: 1 s, doubling, at most 30 s. */
+export const dequeueRetryDelay = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
+
 /** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
 const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
 
@@ -48,7 +53,7 @@ export interface Routing extends CallRouting {
   routeCall(callSid: string): Promise<void>;
   escalate(callSid: string, fromTarget: number): Promise<void>;
   offerTimedOut(callSid: string, agentId: string, version: number): Promise<void>;
-  retryOffer(callSid: string, agentId: string): Promise<void>;
+  retryOffer(callSid: string, agentId: string, attempt?: number): Promise<void>;
   /** TwiML for a dequeued caller: ring the agent. */
   connect(agentId: string, callSid: string): Promise<VoiceResponse>;
   /** The agent leg's status callback. */
@@ -76,7 +81,7 @@ export function createRouting(deps: RoutingDeps): Routing {
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
-  async function offer(reservation: Reservation): Promise<void> {
+  async function offer(reservation: Reservation, attempt = 0): Promise<void> {
     if (reservation.callSid.startsWith(CALLBACK_MEMBER)) {
       await recordReservation({ db, events, clock }, reservation);
       if (routing.onCallbackReserved) await routing.onCallbackReserved(reservation);
@@ -101,10 +106,17 @@ export function createRouting(deps: RoutingDeps): Routing {
     try {
       await twilio.queues(call.twilioQueueSid).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
     } catch (error) {
-      // Usually the caller is not (yet, or no longer) in the Twilio queue; the call keeps its place and is tried again shortly.
-      log.warn({ callSid, agentId, err: (error as Error).message }, 'dequeue failed');
+      // The caller is not (yet) in the Twilio queue, or Twilio's API is unreachable: the call keeps its
+      // place, is held out of matching (so the agent is not offered it again at once), and is tried
+      // again with backoff; after the last attempt it waits for Twilio's next wait poll.
+      const last = attempt + 1 >= MAX_DEQUEUE_ATTEMPTS;
+      log.warn({ callSid, agentId, attempt: attempt + 1, last, err: (error as Error).message }, 'dequeue failed');
       await recordReservation({ db, events, clock }, reservation);
-      await queues.add('routing-retry', { callSid, agentId }, { jobId: `routing-retry-${callSid}-${agentId}-${version}`, delay: 1000, attempts: 3 });
+      await store.hold(callSid, agentId);
+      await events.publish('supervisors', { type: 'queue', skill: call.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
+      if (!last) {
+        await queues.add('routing-retry', { callSid, agentId, attempt: attempt + 1 }, { jobId: `routing-retry-${callSid}-${agentId}-${version}`, delay: dequeueRetryDelay(attempt), attempts: 3 });
+      }
       await routing.releaseAgent(agentId, version);
       return;
     }
@@ -189,13 +201,14 @@ export function createRouting(deps: RoutingDeps): Routing {
       await routing.routeCall(callSid);
     },
 
-    async retryOffer(callSid, agentId) {
+    async retryOffer(callSid, agentId, attempt = 0) {
       const call = await ledger.find(callSid);
       if (!call || call.endedAt) {
         await store.leave(callSid);
         return;
       }
-      if (await store.requeue(callSid, agentId)) await routing.routeCall(callSid);
+      if (!(await store.requeue(callSid, agentId))) return;
+      for (const reservation of await store.matchCall(callSid, now())) await offer(reservation, attempt);
     },
 
     async connect(agentId, callSid) {

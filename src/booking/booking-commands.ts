@@ -22,7 +22,7 @@ async function withBooking(config: Config, use: (booking: Booking) => Promise<nu
     return await withDatabase(config, async (db) => {
       const catalogue = loadCatalogue(config.catalogueDir);
       const calendar = await createWorkCalendar({ db, catalogue, clock: systemClock, logger });
-      return use(createBooking({ db, catalogue, calendar, clock: systemClock, config, queues, logger }));
+      return use(createBooking({ db, catalogue, calendar, clock: systemClock, config, queues, redis, logger }));
     });
   } finally {
     await queues.close();

@@ -5,7 +5,9 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { Redis } from '../platform/redis.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
+import { createBookingLookup, type BookingLookup } from './booking-lookup-service.js';
 import { createBookingNotifier, type BookingNotifier } from './booking-notifier.js';
 import { createBookingService, type BookingService } from './booking-service.js';
 import { createCapacityService, type CapacityService } from './capacity-service.js';
@@ -15,16 +17,19 @@ export interface Booking {
   service: BookingService;
   capacity: CapacityService;
   apiKeys: ApiKeyService;
+  /** Citizen-facing look-ups by code and a second factor, rate-limited. */
+  lookup: BookingLookup;
   notifier: BookingNotifier;
 }
 
 /** Builds the booking component from the platform's dependencies. */
-export function createBooking(deps: { db: Database; catalogue: Catalogue; calendar: WorkCalendar; clock: Clock; config: Config; queues: Queues; logger: Logger }): Booking {
+export function createBooking(deps: { db: Database; catalogue: Catalogue; calendar: WorkCalendar; clock: Clock; config: Config; queues: Queues; redis: Redis; logger: Logger }): Booking {
   const notifier = createBookingNotifier({ queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour });
   return {
     service: createBookingService({ ...deps, notifier }),
     capacity: createCapacityService(deps),
     apiKeys: createApiKeyService(deps),
+    lookup: createBookingLookup({ db: deps.db, redis: deps.redis, redisPrefix: deps.config.redisPrefix, logger: deps.logger }),
     notifier,
   };
 }

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Menu } from '../ivr/index.js';
+import { menuNode, type Menu } from '../ivr/index.js';
 import { AppError } from '../platform/errors.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { normalizePhone } from './booking-identity.js';
@@ -22,7 +22,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const query = baseQuery.safeParse(req.query);
     if (!query.success) return undefined;
     const menu = menus.get(query.data.menu);
-    const node = menu?.nodes[query.data.node];
+    const node = menu ? menuNode(menu, query.data.node) : undefined;
     if (!menu || node?.kind !== 'booking-lookup') return undefined;
     return { menu, nodeId: query.data.node, attempt: query.data.attempt, back: links.node(menu.id, node.fallback ?? menu.start) };
   }

@@ -6,16 +6,17 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
+import type { BookingLookup } from './booking-lookup-service.js';
 import type { Actor, BookingService } from './booking-service.js';
-import { bookingBodySchema, codeParam, holdBodySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
+import { bookingBodySchema, codeParam, citizenLookupQuerySchema, holdBodySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
 import { toBookingView, toSlotView } from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
 import { isoLocal } from './capacity-rules.js';
 
-/** The actor behind an authenticated request: channel clients book with their channel, staff with `phone`. */
+/** The actor behind an authenticated request: channel clients book with (and reach only) their channel, staff with `phone`. */
 export function actorFromPrincipal(principal: Principal): Actor {
   return principal.kind === 'channel'
-    ? { channel: principal.channel, id: principal.keyId, label: `channel:${principal.keyId}` }
+    ? { channel: principal.channel, id: principal.keyId, label: `channel:${principal.keyId}`, ownChannelOnly: true }
     : { channel: 'phone', id: principal.userId, label: `staff:${principal.userId}` };
 }
 
@@ -23,6 +24,7 @@ const actorOf = (req: Request): Actor => actorFromPrincipal(req.principal!);
 
 export interface BookingRoutesDeps {
   booking: BookingService;
+  lookup: BookingLookup;
   capacity: CapacityService;
   catalogue: Catalogue;
   clock: Clock;
@@ -31,7 +33,7 @@ export interface BookingRoutesDeps {
 
 /** The booking API for every channel, under /api. Reads of services and slots are public. */
 export function createBookingRoutes(deps: BookingRoutesDeps): Router {
-  const { booking, capacity, catalogue, clock, config } = deps;
+  const { booking, lookup, capacity, catalogue, clock, config } = deps;
   const router = Router();
 
   const services = catalogue.halls.flatMap((hall) =>
@@ -87,9 +89,15 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
 
   router.get('/bookings/:code', requirePrincipal, async (req, res) => {
     const code = parseInput(codeParam, req.params.code, 'code');
+    if (req.principal!.kind === 'channel') {
+      // A channel acts for a citizen who has only the code: a second factor, rate-limited.
+      const { last4 } = parseInput(citizenLookupQuerySchema, req.query, 'query');
+      res.json(toBookingView(await lookup.findForCitizen(code, last4, actorOf(req)), catalogue));
+      return;
+    }
     const row = await booking.findBookingByCode(code);
     if (!row) throw new NotFoundError(`no booking with code ${code}`);
-    if (req.principal!.kind === 'staff') await booking.recordRead(row, actorOf(req));
+    await booking.recordRead(row, actorOf(req));
     res.json(toBookingView(row, catalogue));
   });
 

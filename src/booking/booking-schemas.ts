@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { calendarDay, nameText } from '../platform/input-schemas.js';
 import { checkIdNumber, normalizePhone, type IdNumberProblem } from './booking-identity.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const isoDate = calendarDay;
 const slotId = z.number().int().positive();
 
 const idProblems: Record<IdNumberProblem, string> = {
@@ -41,7 +42,7 @@ export const bookingBodySchema = z
   .object({
     slotId: slotId.optional(),
     holdId: z.uuid().optional(),
-    name: z.string().trim().min(1).max(50),
+    name: nameText(50),
     phone: phoneSchema,
     idNumber: idNumberSchema,
   })
@@ -52,4 +53,7 @@ export const rescheduleBodySchema = z.object({ slotId });
 export const idempotencyKeySchema = z.string().min(1, 'the Idempotency-Key header is required').max(200);
 
 export const uuidParam = z.uuid();
+/** The citizen's second factor for a look-up by code: the last 4 characters of the phone or ID number. */
+export const citizenLookupQuerySchema = z.object({ last4: z.string({ message: 'last4 (the last 4 digits of the phone or ID number) is required' }).regex(/^\d{3}[\dXx]$/, 'last4 must be the last 4 digits of the phone or ID number') });
+
 export const codeParam = z.string().regex(/^\d{8}$/, 'a booking code is 8 digits');

@@ -4,10 +4,11 @@ import type { Catalogue } from '../catalogue/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database, Executor } from '../platform/db.js';
-import { AppError, NotFoundError, pgErrorCode } from '../platform/errors.js';
+import { AppError, pgErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { maskPhone } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import { assertMayAct } from './booking-access.js';
 import { conflict, errorBody, IdempotencyKeyReusedError, invalidField } from './booking-errors.js';
 import { protectIdNumber, type StoredIdNumber } from './booking-identity.js';
 import type { BookingNotifier } from './booking-notifier.js';
@@ -28,6 +29,8 @@ export interface Actor {
   id: string;
   /** `channel:<keyId>`, `staff:<userId>`, `call:<CallSid>` or `system`. */
   label: string;
+  /** A channel API key: it reaches only bookings made through its own channel (see booking-access.ts). */
+  ownChannelOnly?: boolean;
 }
 
 /** A validated booking request: either a slot or a hold, and the person. */
@@ -207,8 +210,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Cancels a confirmed booking and gives its place back; cancelling twice answers the same. */
     async cancel(id: string, actor: Actor): Promise<BookingRow> {
       const { booking, changed } = await db.transaction(async (tx) => {
-        const current = await repo.lockBooking(tx, id);
-        if (!current) throw new NotFoundError(`no booking ${id}`);
+        const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'cancel');
         if (current.status === 'cancelled') return { booking: current, changed: false };
         if (current.status !== 'confirmed') throw conflict('not_cancellable', `a booking that is ${current.status} cannot be cancelled`);
         const now = clock.now();
@@ -230,8 +232,7 @@ export function createBookingService(deps: BookingServiceDeps) {
      */
     async reschedule(id: string, slotId: number, actor: Actor): Promise<BookingRow> {
       const { booking, previousSlotId } = await db.transaction(async (tx) => {
-        const current = await repo.lockBooking(tx, id);
-        if (!current) throw new NotFoundError(`no booking ${id}`);
+        const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'reschedule');
         if (current.status !== 'confirmed') throw conflict('not_reschedulable', `a booking that is ${current.status} cannot be rescheduled`);
         if (current.slotId === slotId) return { booking: current, previousSlotId: undefined };
         const target = await slots.findSlot(tx, slotId);
@@ -275,8 +276,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Checks a citizen in at the hall on the day of the booking. */
     async checkIn(id: string, actor: Actor): Promise<BookingRow> {
       return db.transaction(async (tx) => {
-        const current = await repo.lockBooking(tx, id);
-        if (!current) throw new NotFoundError(`no booking ${id}`);
+        const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'check-in');
         if (current.status === 'checked_in') return current;
         const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate();
         if (current.status !== 'confirmed' || current.day !== today) throw conflict('not_checkable', `only a confirmed booking for today can be checked in (this one is ${current.status}, for ${current.day})`);

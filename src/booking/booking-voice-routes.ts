@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { CallLedger } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
-import type { Menu, MenuNode } from '../ivr/index.js';
+import { menuNode, type Menu, type MenuNode } from '../ivr/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
@@ -62,7 +62,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     const query = baseQuery.safeParse(req.query);
     if (!query.success) return undefined;
     const menu = menus.get(query.data.menu);
-    const node = menu?.nodes[query.data.node];
+    const node = menu ? menuNode(menu, query.data.node) : undefined;
     return menu && node?.kind === 'booking' ? { menu, node, query: query.data } : undefined;
   }
 

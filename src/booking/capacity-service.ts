@@ -10,6 +10,8 @@ import { limitedCapacity, phoneReserve, slotCapacity, slotTimes } from './capaci
 import { syncFlags } from './flag-sync.js';
 import * as slots from './slot-repository.js';
 import type { CapacityLimitRow, NewSlot, SlotRow } from './slot-repository.js';
+import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { parseInput } from '../platform/http.js';
 
 export interface CapacityServiceDeps {
   db: Database;
@@ -28,11 +30,9 @@ export interface ReconcileResult {
   holdsReleased: number;
 }
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-
 function assertRange(from: string, to: string): void {
-  if (!isoDate.test(from) || !DateTime.fromISO(from, { zone: ZONE }).isValid) throw new ValidationError('from must be a date as YYYY-MM-DD');
-  if (!isoDate.test(to) || !DateTime.fromISO(to, { zone: ZONE }).isValid) throw new ValidationError('to must be a date as YYYY-MM-DD');
+  if (!isCalendarDay(from)) throw new ValidationError(`from must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
+  if (!isCalendarDay(to)) throw new ValidationError(`to must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
   if (to < from) throw new ValidationError('to must not be before from');
 }
 
@@ -159,8 +159,8 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       if (!catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
       if (input.serviceId && catalogue.service(input.serviceId)?.hall.id !== input.hallId) throw new ValidationError(`no service ${input.serviceId} in hall ${input.hallId}`);
       if (!Number.isInteger(input.percent) || input.percent < 0 || input.percent > 100) throw new ValidationError('percent must be a whole number from 0 to 100');
-      if (!input.reason.trim()) throw new ValidationError('a reason is required');
-      const limit = await slots.insertCapacityLimit(db, { hallId: input.hallId, serviceId: input.serviceId ?? null, startsOn: input.from, endsOn: input.to, percent: input.percent, reason: input.reason, createdBy: input.createdBy });
+      const reason = parseInput(freeText(200), input.reason, 'reason');
+      const limit = await slots.insertCapacityLimit(db, { hallId: input.hallId, serviceId: input.serviceId ?? null, startsOn: input.from, endsOn: input.to, percent: input.percent, reason, createdBy: input.createdBy });
       return { limit, result: await reconcileCapacity(input.hallId, input.from, input.to) };
     },
 

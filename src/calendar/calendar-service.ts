@@ -6,6 +6,8 @@ import type { Logger } from '../platform/logger.js';
 import { ValidationError } from '../platform/errors.js';
 import * as repo from './calendar-repository.js';
 import { packageDay, packageYears } from './holiday-package.js';
+import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { parseInput } from '../platform/http.js';
 
 /** What kind of day a date is in the city. */
 export interface DayInfo {
@@ -68,7 +70,7 @@ export interface WorkCalendarDeps {
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 function assertDate(date: string, field: string): void {
-  if (!isoDate.test(date) || !DateTime.fromISO(date, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+  if (!isCalendarDay(date)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
 }
 
 /** Creates the calendar and loads staff entries once; call sites read it synchronously. */
@@ -193,7 +195,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       assertDate(input.endsOn, 'endsOn');
       if (input.endsOn < input.startsOn) throw new ValidationError('endsOn must not be before startsOn');
       if (input.hallId !== null && !catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
-      const row = await repo.insertClosure(db, input);
+      const row = await repo.insertClosure(db, { ...input, reason: parseInput(freeText(200), input.reason, 'reason') });
       await load();
       return row;
     },

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { pgErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { statusCallbackSchema, type StatusCallback } from './calls-schemas.js';
@@ -24,6 +25,12 @@ export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Log
     try {
       await ledger.recordStatus(parsed.data, req.body as Record<string, unknown>);
     } catch (error) {
+      // A value PostgreSQL refuses (class 22, data exception) fails the same way on every retry.
+      if (pgErrorCode(error)?.startsWith('22')) {
+        log.warn({ callSid: parsed.data.CallSid, code: pgErrorCode(error) }, 'status callback refused: a value the ledger cannot store');
+        res.status(400).type('text/plain').send('Bad status callback: a value is out of range');
+        return;
+      }
       // PostgreSQL is unreachable: keep the event in a job and apply it when it is back.
       log.error({ callSid: parsed.data.CallSid, err: (error as Error).message }, 'status not stored; queued for a retry');
       await queues.add('call-status', statusWithoutPersonalData(parsed.data), {

@@ -4,6 +4,8 @@ import { ValidationError } from '../platform/errors.js';
 import type { Catalogue } from '../catalogue/index.js';
 import * as repo from './announcement-repository.js';
 import type { AnnouncementRow } from './announcement-repository.js';
+import { parseInput } from '../platform/http.js';
+import { freeText } from '../platform/input-schemas.js';
 
 /** Time-bounded announcements after the welcome; read from a short in-memory cache. */
 export interface Announcements {
@@ -44,12 +46,13 @@ export function createAnnouncements({ db, clock, catalogue, cacheMs = 15_000 }: 
     },
 
     async add(input) {
-      if (input.text.trim().length === 0) throw new ValidationError('text: an announcement needs text');
+      // Spoken in every call's TwiML: a control character there would break the XML for every caller.
+      const text = parseInput(freeText(500), input.text, 'text');
       if (input.endsAt <= input.startsAt) throw new ValidationError('to: the end must be after the start');
       if (input.hotlineNumber && !catalogue.hotline(input.hotlineNumber)) throw new ValidationError(`hotline: ${input.hotlineNumber} is not one of the hotlines`);
       if (input.hallId && !catalogue.hall(input.hallId)) throw new ValidationError(`hall: ${input.hallId} is not a hall id`);
       const row = await repo.insertAnnouncement(db, {
-        text: input.text.trim(),
+        text,
         startsAt: input.startsAt,
         endsAt: input.endsAt,
         hotlineNumber: input.hotlineNumber ?? null,

@@ -6,3 +6,4 @@ export { createAnnouncements, type Announcements } from './announcement-service.
 export { ivrCommands } from './ivr-commands.js';
 export * as ivrTables from './ivr-tables.js';
 export type { Menu, MenuNode, MenuOption } from './menu-schemas.js';
+export { menuNode } from './menu-graph.js';

@@ -3,6 +3,7 @@ import { speak, VoiceResponse } from '../platform/twiml.js';
 import { createCallbackTaker } from './callback-service.js';
 import { createIvrKit, MAX_ATTEMPTS, type IvrCall, type IvrDeps } from './ivr-context.js';
 import { interpretInput, type Choosable, type GatherInput } from './ivr-input.js';
+import { menuNode } from './menu-graph.js';
 import {
   appendMenuGather,
   buildChoice,
@@ -47,7 +48,7 @@ export function createIvrService(deps: IvrDeps) {
   const nodeUrl = (call: IvrCall, node: string) => kit.url('/ivr/node', { menu: call.menu.id, node });
 
   function menuGather(call: IvrCall, nodeId: string, response: VoiceResponse, options: { attempt?: number; leadIn?: string } = {}): VoiceResponse {
-    const node = call.menu.nodes[nodeId];
+    const node = menuNode(call.menu, nodeId);
     if (node?.kind !== 'menu') throw new NotFoundError(`node ${nodeId} of ${call.menu.id} is not a menu`);
     appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
     return response;
@@ -121,8 +122,12 @@ export function createIvrService(deps: IvrDeps) {
   }
 
   async function render(call: IvrCall, nodeId: string, options: { attempt?: number; leadIn?: string } = {}): Promise<VoiceResponse> {
-    const node = call.menu.nodes[nodeId];
-    if (!node) throw new NotFoundError(`no node ${nodeId} in ${call.menu.id}`);
+    const node = menuNode(call.menu, nodeId);
+    if (!node) {
+      // A node id from a request that is not in the menu (a menu changed mid-call, a forged id): start again politely.
+      log.warn({ callSid: call.callSid, menu: call.menu.id, node: nodeId.slice(0, 64) }, 'no such IVR node; back to the main menu');
+      return render(call, call.menu.start, { leadIn: '抱歉，没有这个选项，请重新选择。' });
+    }
     kit.step(call, nodeId, 'entered');
     switch (node.kind) {
       case 'menu':
@@ -166,7 +171,7 @@ export function createIvrService(deps: IvrDeps) {
         speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
         return response;
       }
-      const start = call.menu.nodes[call.menu.start];
+      const start = menuNode(call.menu, call.menu.start);
       kit.step(call, call.menu.start, 'entered');
       if (start?.kind === 'menu') return menuGather(call, call.menu.start, response);
       response.redirect({ method: 'POST' }, nodeUrl(call, call.menu.start));
@@ -181,7 +186,7 @@ export function createIvrService(deps: IvrDeps) {
 
     /** A menu's Gather result: a choice, 9 (repeat), * (back), 0 (person), or a retry after timeout or invalid input. */
     async input(call: IvrCall, nodeId: string, attempt: number, input: GatherInput): Promise<VoiceResponse> {
-      const node = call.menu.nodes[nodeId];
+      const node = menuNode(call.menu, nodeId);
       if (node?.kind !== 'menu') return render(call, nodeId);
       const result = interpretInput(input, node.options);
       kit.step(call, nodeId, result.kind, 'heard' in result ? result.heard : null);

@@ -26,6 +26,14 @@ export interface MenuGraph {
   first(kind: MenuNode['kind']): string | undefined;
 }
 
+/**
+ * A menu's node by id, own properties only: an id from a request (`__proto__`, `toString`)
+ * is no node rather than something inherited from Object.prototype.
+ */
+export function menuNode(menu: Menu, id: string): MenuNode | undefined {
+  return Object.hasOwn(menu.nodes, id) ? menu.nodes[id] : undefined;
+}
+
 /** Walks the menu breadth-first from its start node. */
 export function buildMenuGraph(menu: Menu): MenuGraph {
   const order: string[] = [];
@@ -33,7 +41,7 @@ export function buildMenuGraph(menu: Menu): MenuGraph {
   const queue: Array<{ id: string; lastMenu: string }> = [{ id: menu.start, lastMenu: menu.start }];
   while (queue.length > 0) {
     const { id, lastMenu } = queue.shift()!;
-    const node = menu.nodes[id];
+    const node = menuNode(menu, id);
     if (!node || backTo.has(id)) continue;
     backTo.set(id, lastMenu);
     order.push(id);
@@ -43,6 +51,6 @@ export function buildMenuGraph(menu: Menu): MenuGraph {
   return {
     order,
     backTo,
-    first: (kind) => order.find((id) => menu.nodes[id]?.kind === kind),
+    first: (kind) => order.find((id) => menuNode(menu, id)?.kind === kind),
   };
 }

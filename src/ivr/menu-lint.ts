@@ -1,4 +1,4 @@
-import { buildMenuGraph } from './menu-graph.js';
+import { buildMenuGraph, menuNode } from './menu-graph.js';
 import type { Menu } from './menu-schemas.js';
 
 /** Words the IVR itself understands on every menu; an option must not claim them. */
@@ -41,7 +41,7 @@ export function lintMenu(menu: Menu, source: string): string[] {
     if (node.kind === 'info') {
       // A chain of information nodes that comes back to itself never asks for input: silence for ever.
       const seen = new Set<string>([id]);
-      let next = menu.nodes[node.next];
+      let next = menuNode(menu, node.next);
       let nextId = node.next;
       while (next?.kind === 'info') {
         if (seen.has(nextId)) {
@@ -50,7 +50,7 @@ export function lintMenu(menu: Menu, source: string): string[] {
         }
         seen.add(nextId);
         nextId = next.next;
-        next = menu.nodes[nextId];
+        next = menuNode(menu, nextId);
       }
     }
     if (node.kind !== 'menu') continue;

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import { z } from 'zod';
-import { AppError, BadRequestError, ConflictError, isUniqueViolation, RateLimitError, ValidationError } from './errors.js';
+import { AppError, ConflictError, isUniqueViolation, RateLimitError, ValidationError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** Parses `value` with `schema`, or throws a ValidationError that lists each field and its problem. */
@@ -13,15 +13,34 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what 
   return result.data;
 }
 
-/** The one JSON error handler: AppErrors keep their status, unique violations become 409, the rest 500. */
+const bodyProblems: Record<string, [code: string, message: string]> = {
+  'entity.parse.failed': ['bad_request', 'the request body is not valid JSON'],
+  'entity.too.large': ['too_large', 'the request body is too large'],
+  'parameters.too.many': ['too_large', 'the request body has too many parameters'],
+  'charset.unsupported': ['unsupported_charset', 'the request body must be UTF-8 (Content-Type: application/json; charset=utf-8)'],
+  'encoding.unsupported': ['unsupported_encoding', 'the request body\'s Content-Encoding is not supported (use gzip, deflate, br or none)'],
+  'request.aborted': ['bad_request', 'the request body was cut off'],
+  'request.size.invalid': ['bad_request', 'the request body does not match its Content-Length'],
+};
+
+/**
+ * A body-parser (http-errors) failure as a 4xx AppError: malformed JSON, an unsupported
+ * charset or Content-Encoding, a corrupt gzip body, a body too large. Undefined for other errors.
+ */
+export function bodyReadError(error: unknown): AppError | undefined {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status >= 500 || !(error instanceof Error) || !('expose' in error)) return undefined;
+  const [code, message] = (typeof type === 'string' ? bodyProblems[type] : undefined) ?? ['bad_request', 'the request body cannot be read (corrupt or not as its headers say)'];
+  return new AppError(message, status, code);
+}
+
+/** The one JSON error handler: AppErrors and body-parser failures keep their status, unique violations become 409, the rest 500. */
 export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req: Request, res, _next) => {
-    let appError: AppError;
+    let appError: AppError | undefined = bodyReadError(error);
     if (error instanceof AppError) appError = error;
     else if (isUniqueViolation(error)) appError = new ConflictError('this already exists', 'duplicate');
-    else if ((error as { type?: string }).type === 'entity.parse.failed') appError = new BadRequestError('the request body is not valid JSON');
-    else if ((error as { type?: string }).type === 'entity.too.large') appError = new AppError('the request body is too large', 413, 'too_large');
-    else {
+    else if (!appError) {
       logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
       if (!res.headersSent) res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
       return;

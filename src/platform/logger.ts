@@ -21,9 +21,25 @@ export function maskIdNumber(idNumber: string | null | undefined): string {
 
 const phoneFields = ['From', 'To', 'Caller', 'Called', 'phone', 'from', 'to', 'callerNumber'];
 
+// Hex digits before a run of digits mean it is part of an id (a SID, a UUID), not a number.
+const notAfterId = '(?<![0-9A-Fa-f+])';
+/** Resident ID numbers: 18 characters (17 digits and a digit or X), or the old 15 digits. */
+const idNumberPattern = new RegExp(`${notAfterId}(?:\\d{17}[\\dXx]|\\d{15})(?![\\dXx])`, 'g');
+/** +86 numbers, mainland mobiles (with or without 86) and landlines with their area code. */
+const phonePattern = new RegExp(`\\+86[ -]?\\d{6,13}(?!\\d)|${notAfterId}(?:86)?1[3-9]\\d{9}(?!\\d)|${notAfterId}0\\d{2,3}-?\\d{7,8}(?!\\d)`, 'g');
+
 /**
- * The root logger. Known phone fields are masked by the serializer as a second line of
- * defence; code still masks explicitly where it logs a number.
+ * Masks every phone and ID number inside a text: error messages and stacks (PostgreSQL errors
+ * carry a statement's parameters), causes, nested fields, the message itself.
+ */
+export function maskPersonalNumbers(text: string): string {
+  return text.replace(idNumberPattern, (id) => maskIdNumber(id)).replace(phonePattern, (phone) => maskPhone(phone));
+}
+
+/**
+ * The root logger. Every line is masked as a whole just before it is written (so numbers inside
+ * error messages, causes, stacks and nested objects never leave the process); known phone
+ * fields are masked first by the formatter, and code still masks explicitly where it logs a number.
  */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -35,6 +51,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         paths: ['idNumber', '*.idNumber', 'password', '*.password', 'authToken', '*.authToken', 'req.headers.cookie', 'req.headers.authorization'],
         censor: '[redacted]',
       },
+      hooks: { streamWrite: maskPersonalNumbers },
       formatters: {
         log(object) {
           for (const field of phoneFields) {

@@ -2,9 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireStaff } from '../platform/auth.js';
 import { parseInput } from '../platform/http.js';
+import { calendarDay } from '../platform/input-schemas.js';
 import type { ReportsService } from './reports-service.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 const contentTypes = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -16,7 +16,7 @@ export function createReportRoutes(reports: ReportsService): Router {
   router.use('/reports', requireStaff('supervisor'));
 
   router.get('/reports/period', async (req, res) => {
-    const query = parseInput(z.object({ from: day, to: day }), req.query, 'query');
+    const query = parseInput(z.object({ from: calendarDay, to: calendarDay }).refine((q) => q.from <= q.to, { message: 'to must not be before from', path: ['to'] }), req.query, 'query');
     const report = await reports.period(query.from, query.to);
     res.json({ ...report, summary: reports.cumulativeSentence(report) });
   });
@@ -26,7 +26,7 @@ export function createReportRoutes(reports: ReportsService): Router {
       z.object({ file: z.string().regex(/^\d{4}-\d{2}-\d{2}\.(csv|xlsx)$/, 'must be YYYY-MM-DD.csv or YYYY-MM-DD.xlsx') }).transform((p) => {
         const [n, f] = p.file.split('.') as [string, 'csv' | 'xlsx'];
         return { name: n, format: f };
-      }),
+      }).pipe(z.object({ name: calendarDay, format: z.enum(['csv', 'xlsx']) })),
       req.params,
       'path',
     );

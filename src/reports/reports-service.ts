@@ -6,6 +6,7 @@ import { ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import * as repo from './reports-repository.js';
 import { buildCsv, buildXlsx } from './reports-export.js';
+import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 
 /** Counts that add up across hotlines; ratios are derived from them, never averaged. */
 export interface CallCounts {
@@ -80,9 +81,12 @@ export interface PeriodReport {
 export interface ReportsService {
   /** Statistics of the days from `from` to `to` inclusive (YYYY-MM-DD, Asia/Shanghai). */
   period(from: string, to: string): Promise<PeriodReport>;
-  /** Makes and stores the day's CSV and XLSX exports (a re-run replaces them). */
+  /**
+   * Makes the day's CSV and XLSX exports, and stores them when the day is over (a re-run
+   * replaces them, so a day can be remade); today's or a future day's are made, never stored.
+   */
   exportDay(day: string): Promise<{ csv: Buffer; xlsx: Buffer; report: PeriodReport }>;
-  /** The stored export of a day, if made. */
+  /** The stored export of a finished day, if made (never one for today or later). */
   storedExport(day: string, format: 'csv' | 'xlsx'): Promise<Buffer | undefined>;
   /** Days among the last `days` (before today) without an export, oldest first. */
   missingDays(days: number): Promise<string[]>;
@@ -150,15 +154,16 @@ export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
   };
 }
 
-const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
 
+  /** Whether a day is over in Shuangyashan: only then are its figures final. */
+  const isFinished = (day: string) => day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+
   function bounds(from: string, to: string): { start: Date; end: Date } {
     for (const [field, value] of [['from', from], ['to', to]] as const) {
-      if (!isoDay.test(value) || !DateTime.fromISO(value, { zone: ZONE }).isValid) throw new ValidationError(`${field} must be a date as YYYY-MM-DD`);
+      if (!isCalendarDay(value)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
     }
     if (to < from) throw new ValidationError('to must not be before from');
     return {
@@ -251,6 +256,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       const report = await period(day, day);
       const csv = buildCsv(report);
       const xlsx = await buildXlsx(report, this.cumulativeSentence(report));
+      if (!isFinished(day)) return { csv, xlsx, report };
       const rows = report.byHotline.length + report.byDepartment.length + 1;
       await repo.saveExport(db, { day, format: 'csv', content: csv, rows });
       await repo.saveExport(db, { day, format: 'xlsx', content: xlsx, rows });
@@ -259,6 +265,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     },
     async storedExport(day, format) {
       bounds(day, day);
+      if (!isFinished(day)) return undefined;
       return (await repo.findExport(db, day, format))?.content;
     },
     async missingDays(days) {

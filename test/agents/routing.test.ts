@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { startJobs } from '../../src/jobs.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dequeueRetryDelay, MAX_DEQUEUE_ATTEMPTS } from '../../src/agents/routing-service.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { assertTwilioConformant, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
@@ -157,10 +160,38 @@ describe('routing: matching waiting calls and free agents', () => {
     await runtime.agents.desk.setState(agent, 'available');
     assert.equal(mock.dequeues().length, 1);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
-    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'offered', 'held until the retry job');
+    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held', 'held out of matching until the retry job');
     mock.missingMembers.delete(call.callSid);
     await runtime.agents.routing.retryOffer(call.callSid, agent);
     assert.equal(mock.dequeues().length, 2);
     assert.deepEqual(dequeued(mock.dequeues()[1]!), { callSid: call.callSid, agentId: agent });
+  });
+
+  it("finding 5: when Twilio's REST API is unreachable, a dequeue is retried with backoff and a bound, and the agent is not cycled", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), { TWILIO_API_BASE_URL: `http://127.0.0.1:${port}` });
+    const call = await queueCall(runtime, { skill: 'ee-foreigner' });
+    const agent = await createAgent(runtime, { skills: ['ee-foreigner'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const versionAfterLogin = (await runtime.agents.store.agent(agent)).version;
+    const delays: number[] = [];
+    for (let attempt = 1; attempt < MAX_DEQUEUE_ATTEMPTS; attempt += 1) {
+      const job = await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid && data.attempt === attempt);
+      assert.ok(job, `a retry after failure ${attempt}`);
+      delays.push(job.opts.delay!);
+      assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held', 'not offered again before the retry');
+      assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
+      await runtime.agents.routing.retryOffer(call.callSid, agent, attempt);
+    }
+    assert.deepEqual(delays, Array.from({ length: MAX_DEQUEUE_ATTEMPTS - 1 }, (_, i) => dequeueRetryDelay(i)));
+    assert.ok(delays.every((delay, i) => i === 0 || delay > delays[i - 1]!), 'backoff');
+    assert.equal(await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid && data.attempt === MAX_DEQUEUE_ATTEMPTS), undefined, 'bounded: the caller waits for the next wait poll');
+    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held');
+    const agentAfter = await runtime.agents.store.agent(agent);
+    assert.equal(agentAfter.state, 'available');
+    assert.ok(agentAfter.version - versionAfterLogin <= 2 * MAX_DEQUEUE_ATTEMPTS, `reserved and freed once per attempt, not cycled (${agentAfter.version - versionAfterLogin} versions)`);
   });
 });

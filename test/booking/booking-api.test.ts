@@ -67,7 +67,7 @@ describe('booking API', () => {
     assert.equal(answer.body.slot.startsAt, '2026-12-02T08:30:00+08:00');
     assert.equal(answer.body.idNumber, `${idNumber.slice(0, 4)}**********${idNumber.slice(-4)}`);
     assert.equal(answer.body.phone, '+86*******1234');
-    const fetched = await api(url, 'GET', `/api/bookings/${answer.body.code}`, { key: webKey });
+    const fetched = await api(url, 'GET', `/api/bookings/${answer.body.code}?last4=1234`, { key: wechatKey });
     assert.deepEqual(fetched.body, answer.body);
   });
 
@@ -166,7 +166,7 @@ describe('booking API', () => {
     const [a, b] = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-estate-query', fromDay: '2026-11-30', toDay: '2026-11-30' })).slice(0, 2);
     const made = await api(url, 'POST', '/api/bookings', { key: webKey, idempotencyKey: 'move-1', body: buildBookingBody({ slotId: a!.id }) });
     assert.equal(made.status, 201);
-    const moved = await api(url, 'POST', `/api/bookings/${made.body.id}/reschedule`, { key: wechatKey, body: { slotId: b!.id } });
+    const moved = await api(url, 'POST', `/api/bookings/${made.body.id}/reschedule`, { key: webKey, body: { slotId: b!.id } });
     assert.equal(moved.status, 200);
     assert.equal(moved.body.slot.id, b!.id);
     assert.equal((await runtime.booking.capacity.findSlot(a!.id))!.booked, 0);
@@ -198,7 +198,7 @@ describe('booking API', () => {
     assert.ok(reminder, 'a reminder job with a deterministic id');
     // What the service decided, against its own (injected) clock: BullMQ stamps jobs with the real time.
     assert.equal(reminder.opts.delay, new Date('2026-12-03T18:00:00+08:00').getTime() - runtime.clock.now().getTime());
-    const cancelled = await api(url, 'POST', `/api/bookings/${second.body.id}/cancel`, { key: wechatKey });
+    const cancelled = await api(url, 'POST', `/api/bookings/${second.body.id}/cancel`, { key: webKey });
     assert.equal(cancelled.body.status, 'cancelled');
     assert.equal((await runtime.booking.capacity.findSlot(later.id))!.booked, 0);
     assert.equal(await runtime.queues.get('booking-sms').getJob(reminderId), undefined, 'the reminder is removed');

@@ -32,10 +32,10 @@ export const BOOKING_DATABASE = 'booking';
 /** Monday 30 November 2026, 09:00 in Shuangyashan. */
 export const MONDAY_9AM = '2026-11-30T09:00:00+08:00';
 
-/** A runtime with a fixed clock, its slots released, and a server; env overrides on top. */
-export async function startBookingRuntime(env: Record<string, string> = {}, at = MONDAY_9AM) {
+/** A runtime with a fixed clock, its slots released, and a server; env overrides on top; `database` to own its slots apart from the other booking tests. */
+export async function startBookingRuntime(env: Record<string, string> = {}, at = MONDAY_9AM, database = BOOKING_DATABASE) {
   const clock = createFixedClock(at);
-  const runtime = await createTestRuntime({ clock, database: BOOKING_DATABASE, env: { BOOKING_HORIZON_DAYS: '7', ...env } });
+  const runtime = await createTestRuntime({ clock, database, env: { BOOKING_HORIZON_DAYS: '7', ...env } });
   await runtime.booking.capacity.releaseSlots();
   const server = await startTestServer(runtime);
   return { runtime, clock, url: server.url };
@@ -49,10 +49,11 @@ export async function firstSlot(runtime: Runtime, serviceId: string, day: string
   return slots[0];
 }
 
-/** A JSON API call with an optional bearer key and idempotency key. */
-export async function api(url: string, method: string, path: string, options: { key?: string; body?: unknown; idempotencyKey?: string } = {}) {
+/** A JSON API call with an optional bearer key (or staff session token) and idempotency key. */
+export async function api(url: string, method: string, path: string, options: { key?: string; session?: string; body?: unknown; idempotencyKey?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.session) Object.assign(headers, { cookie: `sid=${options.session}`, 'x-requested-with': 'XMLHttpRequest' });
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   const response = await fetch(`${url}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await response.text();

@@ -22,7 +22,7 @@ describe('booking API for staff', () => {
     const app = express();
     app.use(express.json());
     app.use(authenticate([runtime.booking.apiKeys.authenticator(), agentSession]));
-    app.use(createBookingRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config: runtime.config }));
+    app.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config: runtime.config }));
     app.use(jsonErrorHandler(runtime.logger));
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

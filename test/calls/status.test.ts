@@ -109,4 +109,23 @@ describe('POST /twilio/voice/status', () => {
       await jobs.close();
     }
   });
+
+  it('finding 5: a status callback with an absurd CallDuration or SequenceNumber is refused with 400, nothing stored and nothing queued for a retry', async () => {
+    // The last one passes the schema; PostgreSQL refuses U+0000 in the stored payload (a data exception, not an outage).
+    const absurd: Array<Record<string, string>> = [{ CallDuration: '999999999999' }, { CallDuration: '86401' }, { SequenceNumber: '99999999999' }, { Direction: 'in\u0000bound' }];
+    for (const extra of absurd) {
+      const sid = buildCallSid();
+      const params = statusParams(sid, 'completed', 1, '2026-03-02T02:00:00Z', extra);
+      const response = await postSigned(url, '/twilio/voice/status', params);
+      assert.equal(response.status, 400, JSON.stringify(extra));
+      assert.match(response.body, /^Bad status callback/);
+      assert.equal(await runtime.ledger.find(sid), undefined);
+      assert.deepEqual(await runtime.ledger.events(sid), []);
+      const retries = await runtime.queues.get('call-status').getJobs(['waiting', 'delayed', 'active']);
+      assert.ok(!retries.some((job) => job.data.CallSid === sid), 'not retried as if the database were down');
+    }
+    const day = buildCallSid();
+    assert.equal((await postSigned(url, '/twilio/voice/status', statusParams(day, 'completed', 1, '2026-03-02T02:00:00Z', { CallDuration: '86400' }))).status, 204, 'a day-long call is still stored');
+    assert.equal((await runtime.ledger.find(day))?.durationSeconds, 86400);
+  });
 });

@@ -90,6 +90,7 @@ describe('daily statistics', () => {
   });
 
   it('when the day is exported, then a CSV for Excel in Chinese and an XLSX, with no caller numbers', async () => {
+    clock.set(at('2021-05-11T00:30'));
     const { csv, xlsx } = await runtime.reports.exportDay(DAY);
     assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
     const text = csv.toString('utf8');
@@ -179,5 +180,44 @@ describe('daily statistics: outcomes and bookings', () => {
     assert.match(runtime.reports.cumulativeSentence(report), /其中业务咨询1件，通过电话办理事项1件；.*各渠道预约2件/);
     const csv = (await runtime.reports.exportDay(DAY)).csv.toString('utf8');
     assert.match(csv.split('\r\n')[0]!, /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约$/);
+  });
+});
+
+describe('daily statistics: only finished days are stored', () => {
+  it('finding 5: downloading today\'s or a future day\'s export never stores it; a finished day is stored and can be remade', async () => {
+    const clock = createFixedClock(at('2021-06-02T10:00'));
+    // A database of its own: the day's totals count every call of the day.
+    const runtime = await createTestRuntime({ clock, database: 'reports-finished' });
+    const { startTestServer } = await import('../support/env.js');
+    const { url } = await startTestServer(runtime);
+    await runtime.agents.accounts.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
+    const { token } = await runtime.agents.accounts.login('export_supervisor', 'correct horse battery', '127.0.0.1');
+    const download = async (day: string) => {
+      const response = await fetch(`${url}/api/reports/daily/${day}.csv`, { headers: { cookie: `sid=${token}` } });
+      assert.equal(response.status, 200);
+      return Buffer.from(await response.arrayBuffer()).toString('utf8');
+    };
+    const total = (csv: string) => csv.trimEnd().split('\r\n').pop()!.split(',')[6];
+    const hotline = runtime.catalogue.hotlines[0]!;
+    const call = async (local: string) => {
+      clock.set(at(local));
+      await runtime.ledger.recordArrival({ callSid: buildCallSid(), from: CALLER, to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+    };
+
+    await call('2021-06-02T09:00');
+    assert.equal(total(await download('2021-06-02')), '1', 'today so far');
+    assert.equal(total(await download('2021-06-03')), '0');
+    assert.equal(await runtime.reports.storedExport('2021-06-02', 'csv'), undefined, 'today is not stored');
+    assert.equal(await runtime.reports.storedExport('2021-06-03', 'csv'), undefined, 'a future day is not stored');
+
+    await call('2021-06-02T20:00');
+    clock.set(at('2021-06-03T00:30'));
+    assert.equal(total(await download('2021-06-02')), '2', 'the whole day once it is over, not the morning\'s figures');
+    assert.equal(total((await runtime.reports.storedExport('2021-06-02', 'csv'))!.toString('utf8')), '2', 'a finished day is stored');
+
+    await call('2021-06-02T23:00');
+    clock.set(at('2021-06-03T08:00'));
+    await runtime.reports.exportDay('2021-06-02');
+    assert.equal(total(await download('2021-06-02')), '3', 'a day can be remade');
   });
 });

@@ -1,0 +1,298 @@
+import assert from 'node:assert/strict';
+import { gzipSync as gzipBuffer } from 'node:zlib';
+import fc from 'fast-check';
+import { createFixedClock } from '../../src/platform/clock.js';
+import { queryRows, sql } from '../../src/platform/db.js';
+import { ValidationError } from '../../src/platform/errors.js';
+import type { Runtime } from '../../src/runtime.js';
+import { buildBookingBody, firstSlot, MONDAY_9AM } from '../booking/booking-support.js';
+import { createAgent } from '../agents/agents-support.js';
+import { createTestRuntime, startTestServer } from '../support/env.js';
+import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
+
+/**
+ * Rows per table. Idempotency keys are left out: a refused booking keeps its answer under its
+ * key by design, so that a retry gets the same refusal.
+ */
+async function rowCounts(runtime: Runtime): Promise<Record<string, number>> {
+  const tables = await queryRows<{ name: string }>(
+    runtime.database.db,
+    sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'idempotency_keys' order by 1`,
+  );
+  const select = tables.map((t) => `'${t.name}', (select count(*) from "${t.name}")`).join(', ');
+  const [row] = await queryRows<{ counts: Record<string, number> }>(runtime.database.db, sql.raw(`select json_build_object(${select}) as counts`));
+  return row!.counts;
+}
+
+/** A raw request: headers and body exactly as given. */
+async function send(url: string, method: string, path: string, options: { headers?: Record<string, string>; body?: string | Uint8Array<ArrayBuffer> } = {}) {
+  const response = await fetch(`${url}${path}`, { method, headers: options.headers ?? {}, ...(options.body === undefined ? {} : { body: options.body }) });
+  return { status: response.status, text: await response.text() };
+}
+
+/** Gzip as a body fetch accepts. */
+const gzipSync = (data: string) => new Uint8Array(gzipBuffer(data));
+
+/** The fast-check seed: FC_SEED to replay a run, otherwise a fixed one; printed either way. */
+const seed = Number(process.env.FC_SEED ?? 20261201);
+
+describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
+  let runtime: Runtime;
+  let url: string;
+  let webKey: string;
+  let deskKey: string;
+  let cookie: string;
+
+  before(async function () {
+    this.timeout(60_000);
+    // A database of its own: generated requests take holds and places that other files must not see.
+    runtime = await createTestRuntime({ clock: createFixedClock(MONDAY_9AM), database: 'bad-input', env: { BOOKING_HORIZON_DAYS: '7', BOOKING_PHONE_SHARE: '0' } });
+    await runtime.booking.capacity.releaseSlots();
+    url = (await startTestServer(runtime)).url;
+    webKey = (await runtime.booking.apiKeys.create('web', '政务服务网')).key;
+    deskKey = (await runtime.booking.apiKeys.create('walk_in', '现场窗口')).key;
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
+    cookie = `sid=${(await runtime.agents.accounts.login(supervisor, 'correct horse battery', '127.0.0.9')).token}`;
+  });
+
+  after(() => runtime.close());
+
+  it('finding 4: a JSON body in latin1, with an unknown or corrupt encoding, or too large gets 415, 415, 400 and 413', async () => {
+    const json = JSON.stringify({ slotId: 1 });
+    const auth = { authorization: `Bearer ${webKey}` };
+    const latin1 = await send(url, 'POST', '/api/holds', { headers: { ...auth, 'content-type': 'application/json; charset=latin1' }, body: json });
+    const unknown = await send(url, 'POST', '/api/holds', { headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'x-snappy' }, body: json });
+    const corrupt = await send(url, 'POST', '/api/holds', { headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(json).subarray(0, 12) });
+    const large = await send(url, 'POST', '/api/holds', { headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ slotId: 1, pad: 'x'.repeat(200_000) }) });
+    assert.deepEqual([latin1.status, unknown.status, corrupt.status, large.status], [415, 415, 400, 413]);
+    assert.match(JSON.parse(latin1.text).error.message, /UTF-8/);
+    assert.equal(JSON.parse(unknown.text).error.code, 'unsupported_encoding');
+  });
+
+  it('finding 4: days that are not in the calendar or out of range get 422 from /api/slots and the reports', async () => {
+    const slots = (query: string) => send(url, 'GET', `/api/slots?hall=citizen-centre&service=cc-police-move&${query}`);
+    for (const query of ['from=2026-02-30', 'from=0000-01-01', 'from=9999-12-31', 'to=2026-13-45', 'from=2026-12-05&to=2026-12-01']) {
+      const answer = await slots(query);
+      assert.equal(answer.status, 422, `${query}: ${answer.text}`);
+    }
+    assert.equal((await slots('from=2026-12-01&to=2026-12-02')).status, 200);
+    const reports = (path: string) => send(url, 'GET', path, { headers: { cookie } });
+    for (const path of ['/api/reports/period?from=0000-01-01&to=2026-01-01', '/api/reports/period?from=2026-02-30&to=2026-03-01', '/api/reports/daily/0000-01-01.csv', '/api/reports/daily/2026-02-30.xlsx']) {
+      const answer = await reports(path);
+      assert.equal(answer.status, 422, `${path}: ${answer.text}`);
+    }
+  });
+
+  it('finding 4: admin commands refuse days out of range before PostgreSQL sees them (capacity, closures, report exports)', async () => {
+    const refused = (error: unknown) => error instanceof ValidationError && /2000-01-01/.test(error.message);
+    await assert.rejects(runtime.booking.capacity.limitCapacity({ hallId: 'citizen-centre', from: '0000-01-01', to: '2026-12-01', percent: 50, reason: '限流', createdBy: 'test' }), refused);
+    await assert.rejects(runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2026-12-01', endsOn: '9999-12-31', reason: '消杀', createdBy: 'test' }), refused);
+    await assert.rejects(runtime.reports.exportDay('0000-01-01'), refused);
+  });
+
+  it('finding 4: an announcement, a closure reason or a capacity reason with control, bidi-override or only invisible characters is refused', async () => {
+    const before = await rowCounts(runtime);
+    const invalid = (error: unknown) => error instanceof ValidationError && /control|bidirectional|visible/.test(error.message);
+    await assert.rejects(runtime.announcements.add({ text: '来厅请佩戴口罩\u0000', startsAt: new Date('2026-12-01T00:00:00Z'), endsAt: new Date('2026-12-31T00:00:00Z'), createdBy: 'test' }), invalid);
+    await assert.rejects(runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2026-12-01', endsOn: '2026-12-01', reason: '\u202e毒消', createdBy: 'test' }), invalid);
+    await assert.rejects(runtime.booking.capacity.limitCapacity({ hallId: 'citizen-centre', from: '2026-12-01', to: '2026-12-01', percent: 50, reason: '\u200b\u200b', createdBy: 'test' }), invalid);
+    assert.deepEqual(await rowCounts(runtime), before);
+  });
+
+  it('finding 4: a name with U+0000, only zero-width characters or a bidi override is refused with 422 and nothing is stored', async () => {
+    const slot = await firstSlot(runtime, 'cc-police-move', '2026-12-02');
+    const before = await rowCounts(runtime);
+    for (const name of ['张\u0000三', '\u200b\u200c\u200d', '\u202e三张', '李\u2066四']) {
+      const answer = await send(url, 'POST', '/api/bookings', {
+        headers: { authorization: `Bearer ${webKey}`, 'content-type': 'application/json', 'idempotency-key': `name-${name.codePointAt(1)}` },
+        body: JSON.stringify(buildBookingBody({ slotId: slot.id, name })),
+      });
+      assert.equal(answer.status, 422, answer.text);
+      assert.equal(JSON.parse(answer.text).error.details.fields[0].field, 'name');
+    }
+    assert.deepEqual(await rowCounts(runtime), before);
+  });
+
+  it('finding 4: a 10,000-digit Digits value is cut to a bounded length before anything stores it', async () => {
+    const incoming = buildIncomingParams();
+    await postSigned(url, '/twilio/voice/incoming', incoming);
+    const answer = await postSigned(url, '/twilio/voice/ivr/input?menu=citizen-centre&node=main&attempt=0', { ...incoming, Digits: '7'.repeat(10_000) });
+    assert.equal(answer.status, 200);
+    assert.match(answer.body, /输入有误/);
+    const [row] = await queryRows<{ longest: number }>(runtime.database.db, sql`select max(length(input)) as longest from call_steps where call_sid = ${incoming.CallSid}`);
+    assert.ok(Number(row!.longest) > 0 && Number(row!.longest) <= 32, `longest stored input: ${row!.longest}`);
+  });
+
+  it('finding 4: an IVR node named __proto__ or toString is no such node: the caller is told politely and hears the main menu', async () => {
+    const incoming = buildIncomingParams();
+    await postSigned(url, '/twilio/voice/incoming', incoming);
+    for (const path of ['/twilio/voice/ivr/node?menu=citizen-centre&node=__proto__', '/twilio/voice/ivr/input?menu=citizen-centre&node=toString&attempt=0', '/twilio/voice/ivr/node?menu=citizen-centre&node=constructor']) {
+      const answer = await postSigned(url, path, { ...incoming, Digits: '1' });
+      assert.equal(answer.status, 200);
+      assert.match(answer.body, /没有这个选项/, `${path}: ${answer.body}`);
+      assert.match(answer.body, /<Gather[^>]*action="[^"]*node=main/, 'the main menu follows');
+    }
+  });
+
+  it('finding 5: a webhook whose body cannot be read (junk, latin1, corrupt gzip) gets 403 and stores nothing', async () => {
+    const before = await rowCounts(runtime);
+    const form = 'application/x-www-form-urlencoded';
+    const answers = await Promise.all([
+      send(url, 'POST', '/twilio/voice/incoming', { headers: { 'content-type': form }, body: `CallSid=${buildCallSid()}&junk=${'%'.repeat(70_000)}` }),
+      send(url, 'POST', '/twilio/voice/incoming', { headers: { 'content-type': `${form}; charset=latin1` }, body: `CallSid=${buildCallSid()}` }),
+      send(url, 'POST', '/twilio/voice/status', { headers: { 'content-type': form, 'content-encoding': 'gzip' }, body: gzipSync('CallSid=CA1').subarray(0, 9) }),
+    ]);
+    assert.deepEqual(answers.map((a) => a.status), [403, 403, 403]);
+    assert.ok(answers.every((a) => !a.text.includes('<Response')), 'no apology TwiML');
+    assert.deepEqual(await rowCounts(runtime), before);
+  });
+
+  describe('finding 4: generated input (fast-check)', () => {
+    before(() => console.log(`      fast-check seed ${seed} (replay with FC_SEED=${seed})`));
+
+    const oddString = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.constantFrom('', '__proto__', 'toString', '0000-01-01', '2026-02-30', '9999-12-31', '\u0000', '\u202e', '\u200b', '-1', '1e309', 'NaN', '../..', '%00', '99999999', '00000000'),
+      fc.string({ unit: fc.constantFrom('1', '9', '#', '*'), minLength: 100, maxLength: 400 }),
+    );
+    const jsonBody = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ slotId: fc.oneof(fc.integer(), oddString), holdId: oddString, name: oddString, phone: oddString, idNumber: oddString }, { requiredKeys: [] }),
+      fc.record({ state: fc.constantFrom('available', 'break', 'offline', 'on_call', ''), reason: oddString }, { requiredKeys: [] }),
+      fc.record({ topic: oddString, question: oddString, answer: oddString, resolution: oddString, department: oddString, agent: oddString, username: oddString, password: oddString }, { requiredKeys: [] }),
+    );
+    const jsonRoutes: Array<[method: string, template: string]> = [
+      ['GET', '/api/services'],
+      ['GET', '/api/hotlines'],
+      ['GET', '/api/slots'],
+      ['POST', '/api/holds'],
+      ['DELETE', '/api/holds/:x'],
+      ['POST', '/api/bookings'],
+      ['GET', '/api/bookings/flagged'],
+      ['GET', '/api/bookings/:x'],
+      ['POST', '/api/bookings/:x/cancel'],
+      ['POST', '/api/bookings/:x/reschedule'],
+      ['POST', '/api/bookings/:x/check-in'],
+      ['GET', '/api/reports/period'],
+      ['GET', '/api/reports/daily/:x'],
+      ['POST', '/api/auth/login'],
+      ['POST', '/api/auth/logout'],
+      ['GET', '/api/agents/me'],
+      ['PUT', '/api/agents/me/state'],
+      ['POST', '/api/agents/me/heartbeat'],
+      ['GET', '/api/agents/me/token'],
+      ['GET', '/api/agents/me/call'],
+      ['POST', '/api/agents/me/calls/:x/transfer'],
+      ['GET', '/api/calls/:x/outcomes'],
+      ['POST', '/api/calls/:x/outcomes/:x'],
+      ['GET', '/api/supervisor/agents'],
+      ['GET', '/api/supervisor/queues'],
+      ['GET', '/api/supervisor/calls-lacking-outcome'],
+    ];
+
+    it('when every JSON route gets generated paths, queries, bodies, charsets and credentials, then no 5xx and a refusal stores nothing', async function () {
+      this.timeout(240_000);
+      const request = fc.record({
+        route: fc.constantFrom(...jsonRoutes),
+        params: fc.array(oddString, { minLength: 2, maxLength: 2 }),
+        query: fc.dictionary(fc.constantFrom('hall', 'service', 'from', 'to', 'last4', 'code', 'x'), oddString, { maxKeys: 4 }),
+        body: fc.oneof(jsonBody.map((value) => JSON.stringify(value)), oddString),
+        contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded'),
+        encoding: fc.constantFrom(undefined, undefined, 'gzip', 'identity', 'x-unknown'),
+        who: fc.constantFrom('none', 'web', 'desk', 'staff'),
+        idempotencyKey: fc.option(oddString.filter((s) => /^[\x21-\x7e]*$/.test(s) && s.length > 0)),
+      });
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          let params = 0;
+          const path = r.route[1].replace(/:x/g, () => encodeURIComponent(r.params[params++] ?? ''));
+          const query = new URLSearchParams(r.query).toString();
+          const headers: Record<string, string> = { 'content-type': r.contentType, 'x-requested-with': 'XMLHttpRequest' };
+          if (r.encoding) headers['content-encoding'] = r.encoding;
+          if (r.who === 'web') headers.authorization = `Bearer ${webKey}`;
+          if (r.who === 'desk') headers.authorization = `Bearer ${deskKey}`;
+          if (r.who === 'staff') headers.cookie = cookie;
+          if (r.idempotencyKey) headers['idempotency-key'] = r.idempotencyKey;
+          const hasBody = r.route[0] !== 'GET';
+          const body = hasBody ? (r.encoding === 'gzip' ? gzipSync(r.body) : r.body) : undefined;
+          const before = await rowCounts(runtime);
+          const answer = await send(url, r.route[0], `${path}${query ? `?${query}` : ''}`, { headers, ...(body === undefined ? {} : { body }) });
+          assert.ok(answer.status < 500, `${r.route[0]} ${path}?${query} -> ${answer.status} ${answer.text}`);
+          if (answer.status >= 400) assert.deepEqual(await rowCounts(runtime), before, `${r.route[0]} ${path} refused with ${answer.status} but stored rows`);
+        }),
+        { seed, numRuns: 300, endOnFailure: true },
+      );
+    });
+
+    const webhookPaths = [
+      '/twilio/voice/incoming',
+      '/twilio/voice/fallback',
+      '/twilio/voice/status',
+      '/twilio/voice/ivr/node?menu=:m&node=:n',
+      '/twilio/voice/ivr/input?menu=:m&node=:n&attempt=:a',
+      '/twilio/voice/ivr/operator?menu=:m',
+      '/twilio/voice/ivr/choice?menu=:m&reason=closed&skill=:n&attempt=:a',
+      '/twilio/voice/ivr/commissioner?menu=:m',
+      '/twilio/voice/queue/wait?menu=:m&skill=:n',
+      '/twilio/voice/queue/wait-input?menu=:m&skill=:n',
+      '/twilio/voice/queue/result?menu=:m&skill=:n',
+      '/twilio/voice/agents/connect?agent=:n&call=:c',
+      '/twilio/voice/agents/dial-result?agent=:n&call=:c',
+      '/twilio/voice/agents/leg-status?agent=:n&call=:c',
+      '/twilio/voice/agents/queue-wait?call=:c&menu=:m&skill=:n',
+      '/twilio/voice/agents/transfer-enqueue?call=:c&menu=:m&skill=:n',
+      '/twilio/voice/agents/callback/connect?request=:a&agent=:n',
+      '/twilio/voice/agents/callback/result?request=:a&agent=:n',
+      '/twilio/voice/agents/callback/status?request=:a&agent=:n',
+      '/twilio/voice/booking/start?menu=:m&node=:n',
+      '/twilio/voice/booking/service?menu=:m&node=:n',
+      '/twilio/voice/booking/day?menu=:m&node=:n',
+      '/twilio/voice/booking/period?menu=:m&node=:n',
+      '/twilio/voice/booking/slot?menu=:m&node=:n',
+      '/twilio/voice/booking/id?menu=:m&node=:n',
+      '/twilio/voice/booking/confirm?menu=:m&node=:n',
+      '/twilio/voice/booking/again?menu=:m&node=:n',
+      '/twilio/voice/booking/lookup?menu=:m&node=:n',
+      '/twilio/voice/booking/lookup/choice?menu=:m&node=:n',
+      '/twilio/voice/booking/lookup/code?menu=:m&node=:n',
+      '/twilio/voice/booking/lookup/pick?menu=:m&node=:n&ids=:c',
+      '/twilio/voice/booking/lookup/cancel?menu=:m&node=:n&booking=:c',
+      '/twilio/voice/booking/lookup/confirm?menu=:m&node=:n&booking=:c',
+    ];
+
+    it('when every webhook gets generated, correctly signed parameters, then no 5xx and a refusal stores nothing', async function () {
+      this.timeout(240_000);
+      const twilioValue = fc.oneof(oddString, fc.constantFrom('+8613904691234', '+864694226101', 'completed', 'in-progress', '999999999999', '-5', 'bridged', 'leave'));
+      const request = fc.record({
+        path: fc.constantFrom(...webhookPaths),
+        menu: fc.oneof(fc.constantFrom('citizen-centre', 'cc-police'), oddString),
+        node: fc.oneof(fc.constantFrom('main', 'book-general', 'lookup', 'cc-general', '__proto__'), oddString),
+        attempt: fc.oneof(fc.constantFrom('0', '1', '2'), oddString),
+        callRef: oddString,
+        callSid: fc.oneof(fc.constant(undefined), fc.constant('fresh'), oddString),
+        params: fc.dictionary(
+          fc.constantFrom('From', 'To', 'Digits', 'SpeechResult', 'Confidence', 'CallStatus', 'CallDuration', 'SequenceNumber', 'Timestamp', 'QueueResult', 'QueueTime', 'QueuePosition', 'QueueSid', 'DialCallStatus', 'ErrorCode'),
+          twilioValue,
+          { maxKeys: 6 },
+        ),
+      });
+      await fc.assert(
+        fc.asyncProperty(request, async (r) => {
+          const path = r.path
+            .replace(':m', encodeURIComponent(r.menu))
+            .replace(':n', encodeURIComponent(r.node))
+            .replace(/:a/g, encodeURIComponent(r.attempt))
+            .replace(/:c/g, encodeURIComponent(r.callRef));
+          const params: Record<string, string> = { AccountSid: 'AC00000000000000000000000000000000', ...r.params };
+          if (r.callSid !== undefined) params.CallSid = r.callSid === 'fresh' ? buildCallSid() : r.callSid;
+          const before = await rowCounts(runtime);
+          const answer = await postSigned(url, path, params);
+          assert.ok(answer.status < 500, `${path} ${JSON.stringify(params)} -> ${answer.status} ${answer.body}`);
+          if (answer.status >= 400) assert.deepEqual(await rowCounts(runtime), before, `${path} refused with ${answer.status} but stored rows`);
+        }),
+        { seed, numRuns: 300, endOnFailure: true },
+      );
+    });
+  });
+});
