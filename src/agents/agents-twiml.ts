@@ -38,11 +38,13 @@ export type AgentUrls = ReturnType<typeof agentUrls>;
  * The queued caller, dequeued to this, rings the agent's softphone. `answerOnBridge` keeps the
  * caller hearing the queue until the agent answers; the agent leg is recorded on two channels.
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number): VoiceResponse {
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number, timeLimitSeconds: number): VoiceResponse {
   const response = new VoiceResponse();
   const dial = response.dial({
     answerOnBridge: true,
     timeout: timeoutSeconds,
+    // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
+    timeLimit: timeLimitSeconds,
     record: 'record-from-answer-dual',
     action: urls.dialResult(agentId, callSid),
     method: 'POST',

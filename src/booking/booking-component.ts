@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { createBookingNotifier, type BookingNotifier } from './booking-notifier.js';
+import { createBookingRecovery, type BookingRecovery } from './booking-recovery.js';
 import { createBookingService, type BookingService } from './booking-service.js';
 import { createCapacityService, type CapacityService } from './capacity-service.js';
 
@@ -16,6 +17,8 @@ export interface Booking {
   capacity: CapacityService;
   apiKeys: ApiKeyService;
   notifier: BookingNotifier;
+  /** Puts the booking's delayed jobs back from PostgreSQL after a Redis loss. */
+  recovery: BookingRecovery;
 }
 
 /** Builds the booking component from the platform's dependencies. */
@@ -26,5 +29,6 @@ export function createBooking(deps: { db: Database; catalogue: Catalogue; calend
     capacity: createCapacityService(deps),
     apiKeys: createApiKeyService(deps),
     notifier,
+    recovery: createBookingRecovery({ db: deps.db, queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour }),
   };
 }
