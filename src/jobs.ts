@@ -48,18 +48,20 @@ async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
 /**
  * What the worker rebuilds from PostgreSQL when Redis lost its data: every periodic job, the
  * booking's delayed jobs (reminders, hold expiries), then routing (agents, waiting callers,
- * callbacks). Every step uses deterministic job ids, so a rebuild never doubles a job.
+ * callbacks); at a prefix's first start only the periodic jobs. Every step uses deterministic
+ * job ids, so a rebuild never doubles a job.
  */
 export function createScheduleRecovery(runtime: Runtime): ScheduleGuard {
   return createScheduleGuard({
     redis: runtime.redis,
+    db: runtime.database.db,
     prefix: runtime.config.redisPrefix,
     clock: runtime.clock,
     logger: runtime.logger,
     steps: [
       { name: 'repeatable jobs', run: () => scheduleRepeatableJobs(runtime) },
-      { name: 'booking jobs', run: () => runtime.booking.recovery.restorePendingJobs() },
-      { name: 'routing', run: () => runtime.agents.recovery.rebuild() },
+      { name: 'booking jobs', run: () => runtime.booking.recovery.restorePendingJobs(), afterLossOnly: true },
+      { name: 'routing', run: () => runtime.agents.recovery.rebuild(), afterLossOnly: true },
     ],
   });
 }
