@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { agentTables } from '../src/agents/index.js';
 import type { BookingRow } from '../src/booking/booking-repository.js';
 import { reminderTime } from '../src/booking/booking-notifier.js';
+import { reminderDelay } from '../src/booking/booking-recovery.js';
 import { createScheduleRecovery, jobDefinitions } from '../src/jobs.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import type { QueueName } from '../src/platform/queues.js';
@@ -199,6 +200,13 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
     const wrapUp = (await delayedJobs(runtime, 'agent-wrap-up-end')).find((job) => (job.data as { agentId: string }).agentId === busyAgent);
     assert.equal(wrapUp?.opts.delay, runtime.config.agents.wrapUpSeconds * 1000);
 
+    // Each caller keeps the routing target their wait had reached: the department for 180 s, then the hall.
+    const escalations = new Map((await delayedJobs(runtime, 'routing-escalate')).map((job) => [(job.data as { callSid: string }).callSid, job]));
+    assert.equal(escalations.has(callers.early), false, 'the caller who waited 3 minutes is already offered to the whole hall');
+    assert.equal(escalations.get(callers.urgent)?.opts.delay, 60_000);
+    assert.equal(escalations.get(callers.late)?.opts.delay, 120_000);
+    assert.deepEqual((await runtime.agents.store.call(callers.early))?.target, 1);
+
     const dequeuesBefore = mock.dequeues().length;
     for (const agent of onBreak) await runtime.agents.desk.setState(agent, 'available');
     const offers = mock.dequeues().slice(dequeuesBefore).map(dequeued);
@@ -242,5 +250,23 @@ describe('finding 2: every call has a maximum length', () => {
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('finding 2: when a reminder is restored', () => {
+  const startsAt = new Date('2026-12-02T09:00:00+08:00');
+  const dueAt = new Date('2026-12-01T18:00:00+08:00').getTime();
+
+  it('finding 2: when its time is ahead, then it runs at 18:00 the day before, counted from the injected clock', () => {
+    const now = new Date('2026-12-01T10:00:00+08:00');
+    assert.equal(reminderDelay({ startsAt, createdAt: new Date('2026-11-28T10:00:00+08:00') }, 18, now), dueAt - now.getTime());
+  });
+
+  it('finding 2: when its time passed while Redis was down and the booking is still ahead, then it runs at once', () => {
+    assert.equal(reminderDelay({ startsAt, createdAt: new Date('2026-11-28T10:00:00+08:00') }, 18, new Date('2026-12-01T18:20:00+08:00')), 0);
+  });
+
+  it('finding 2: when the booking was made after its reminder time, then none is restored (it never had one)', () => {
+    assert.equal(reminderDelay({ startsAt, createdAt: new Date('2026-12-01T19:00:00+08:00') }, 18, new Date('2026-12-01T20:00:00+08:00')), undefined);
   });
 });

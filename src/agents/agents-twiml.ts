@@ -43,11 +43,11 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
   const dial = response.dial({
     answerOnBridge: true,
     timeout: timeoutSeconds,
-    // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
-    timeLimit: timeLimitSeconds,
     record: 'record-from-answer-dual',
     action: urls.dialResult(agentId, callSid),
     method: 'POST',
+    // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
+    timeLimit: timeLimitSeconds,
   });
   const client = dial.client({
     statusCallback: urls.legStatus(agentId, callSid),
