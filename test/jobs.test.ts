@@ -221,6 +221,25 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
   });
 });
 
+describe("finding 2: a caller on routing's wait URL after a Redis loss", () => {
+  it('finding 2: when the call is no longer in routing, then its next wait request puts it back in its original place', async () => {
+    const mock = await startTwilioMock();
+    try {
+      const runtime = await createTestRuntime({
+        clock: createFixedClock('2026-11-30T09:00:00+08:00'),
+        env: { REDIS_PREFIX: `${testRun.redisPrefix}-wait-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url },
+      });
+      const earlier = await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:50:00+08:00'), notify: false });
+      const later = await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:55:00+08:00') });
+      assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [later.callSid]);
+      await runtime.agents.routing.queueWait(earlier.callSid, earlier.queueSid, { menu: 'citizen-centre', skill: 'tj-general' });
+      assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [earlier.callSid, later.callSid]);
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
 describe('finding 2: every call has a maximum length', () => {
   it('finding 2: when an agent stays on_call past CALL_MAX_MINUTES (the call\'s end was lost), then the sweep puts them in wrap-up and back to routing', async () => {
     const mock = await startTwilioMock();
