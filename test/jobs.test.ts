@@ -66,7 +66,7 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
   let alreadyReminded: BookingRow;
   let cancelled: BookingRow;
   let holdId: string;
-  const callers: Record<'early' | 'urgent' | 'late', string> = { early: '', urgent: '', late: '' };
+  const callers: Record<'departed' | 'early' | 'urgent' | 'late', string> = { departed: '', early: '', urgent: '', late: '' };
   const onBreak: string[] = [];
   let idleAgent: string;
   let busyAgent: string;
@@ -121,12 +121,14 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
       'the on_call state logged',
     );
 
-    // Callers waiting, nobody free: an early one, a later priority one, a late one.
+    // Callers waiting, nobody free: one who will have left Twilio's queue, an early one, a later priority one, a late one.
+    callers.departed = (await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:56:00+08:00') })).callSid;
     callers.early = (await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:57:00+08:00') })).callSid;
     callers.urgent = (await queueCall(runtime, { skill: 'tj-general', priority: 5, queuedAt: new Date('2026-11-30T08:58:00+08:00') })).callSid;
     callers.late = (await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:59:00+08:00') })).callSid;
-    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late]);
+    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.departed, callers.early, callers.late]);
     assert.equal((await readiness(url)).status, 200);
+    mock.missingMembers.add(callers.departed);
 
     // Redis loses the service's data; meanwhile the busy agent's call ends (its status callback reaches PostgreSQL only).
     assert.ok((await deletePrefixKeys(runtime.config.redisUrl, prefix)) > 0);
@@ -192,6 +194,9 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
 
   it('finding 2: then the waiting callers are routed in their original order and priority, and agents are back as they were', async () => {
     assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late]);
+    const checked = mock.requests.filter((request) => request.method === 'GET' && request.path.includes('/Members/')).map((request) => /\/Members\/([^/.]+)\.json$/.exec(request.path)![1]);
+    for (const callSid of Object.values(callers)) assert.ok(checked.includes(callSid), 'each waiting caller is checked against Twilio\'s queue');
+    assert.equal(await runtime.agents.store.call(callers.departed), undefined, "a caller no longer in Twilio's queue is not routed (their next wait request would put them back)");
     for (const agent of onBreak) assert.equal((await runtime.agents.store.agent(agent)).state, 'break');
     assert.equal((await runtime.agents.store.agent(idleAgent)).state, 'available');
     assert.deepEqual(await runtime.agents.store.available('hf-loan'), [idleAgent]);
