@@ -5,6 +5,7 @@ import { createReportJobs, scheduleDailyReport } from './reports/index.js';
 import type { JobDefinition } from './platform/queues.js';
 import { startWorkers } from './platform/queues.js';
 import { createRedis } from './platform/redis.js';
+import { createScheduleGuard, type ScheduleGuard } from './platform/schedule-guard.js';
 import type { Runtime } from './runtime.js';
 
 /** Every component's job processors. */
@@ -21,15 +22,46 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
 export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<void> }> {
   const connection = createRedis(runtime.config.redisUrl, runtime.logger, { forWorker: true, name: 'worker' });
   const workers = startWorkers(jobDefinitions(runtime), connection, runtime.config.redisPrefix, runtime.logger);
-  await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
-  await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
-  await scheduleAgentJobs(runtime.agents);
-  await scheduleBookingJobs(runtime.queues, runtime.config);
+  // Always at start, so that a changed schedule (REPORT_DAILY_AT, ...) applies; the guard rebuilds the rest if Redis lost it.
+  await scheduleRepeatableJobs(runtime);
+  const guard = createScheduleRecovery(runtime);
+  await guard.check();
+  guard.start();
   runtime.logger.info({ queues: workers.workers.map((w) => w.name) }, 'worker started');
   return {
     async close() {
+      guard.stop();
       await workers.close();
       connection.disconnect();
     },
   };
+}
+
+/** Registers every periodic job (idempotent: upserts by scheduler id). */
+async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
+  await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
+  await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
+  await scheduleAgentJobs(runtime.agents);
+  await scheduleBookingJobs(runtime.queues, runtime.config);
+}
+
+/**
+ * What the worker rebuilds from PostgreSQL when Redis lost its data: every periodic job, the
+ * booking's delayed jobs (reminders, hold expiries), then routing (agents, waiting callers,
+ * callbacks); at a prefix's first start only the periodic jobs. Every step uses deterministic
+ * job ids, so a rebuild never doubles a job.
+ */
+export function createScheduleRecovery(runtime: Runtime): ScheduleGuard {
+  return createScheduleGuard({
+    redis: runtime.redis,
+    db: runtime.database.db,
+    prefix: runtime.config.redisPrefix,
+    clock: runtime.clock,
+    logger: runtime.logger,
+    steps: [
+      { name: 'repeatable jobs', run: () => scheduleRepeatableJobs(runtime) },
+      { name: 'booking jobs', run: () => runtime.booking.recovery.restorePendingJobs(), afterLossOnly: true },
+      { name: 'routing', run: () => runtime.agents.recovery.rebuild(), afterLossOnly: true },
+    ],
+  });
 }

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './platform/logger.js';
 import { createQueues, type Queues } from './platform/queues.js';
 import type { ReadinessCheck } from './platform/readiness.js';
 import { assertRedisReachable, createRedis, type Redis } from './platform/redis.js';
+import { redisReadiness } from './platform/schedule-guard.js';
 import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
@@ -78,7 +79,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
-    { name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) },
+    // Not ready while Redis has lost its data, until a worker has rebuilt it from PostgreSQL.
+    { name: 'redis', check: () => redisReadiness(redis, config.redisPrefix) },
     // An uncovered year is a warning, not a reason to stop taking calls.
     { name: 'holidays', check: async () => ({ ok: true, warnings: calendar.coverageWarnings() }) },
   ];

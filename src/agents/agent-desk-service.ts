@@ -1,3 +1,4 @@
+import type { CallLedger } from '../calls/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
@@ -20,6 +21,11 @@ export interface AgentDesk {
   heartbeat(agentId: string): Promise<void>;
   /** Agents whose panel went silent leave routing; returns their ids. */
   sweepSilentAgents(): Promise<string[]>;
+  /**
+   * Agents on a call longer than CALL_MAX_MINUTES (its end never reached routing: lost status
+   * callbacks, a Redis loss) go to wrap-up and so back to routing; returns their ids.
+   */
+  releaseOverlongCalls(): Promise<string[]>;
   /** Wrap-up ran out: the call is listed as lacking an outcome unless one was recorded. */
   wrapUpEnded(agentId: string, callSid: string): Promise<void>;
   /** An outcome was recorded: wrap-up for that call ends now. */
@@ -31,12 +37,13 @@ export function createAgentDesk(deps: {
   store: RoutingRepository;
   states: AgentStates;
   routing: Routing;
+  ledger: CallLedger;
   queues: Queues;
   clock: Clock;
   logger: Logger;
   settings: Config['agents'];
 }): AgentDesk {
-  const { db, store, states, routing, queues, clock, settings } = deps;
+  const { db, store, states, routing, ledger, queues, clock, settings } = deps;
   const log = deps.logger.child({ component: 'agents' });
   const heartbeatFresh = async (agentId: string) =>
     !(await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)).includes(agentId);
@@ -92,6 +99,20 @@ export function createAgentDesk(deps: {
         if (result.ok || result.from === 'offline') await store.forgetHeartbeat(agentId);
       }
       return removed;
+    },
+
+    async releaseOverlongCalls() {
+      const before = clock.now().getTime() - settings.callMaxSeconds * 1000;
+      const released: string[] = [];
+      for (const agentId of await store.agentIds()) {
+        const agent = await store.agent(agentId);
+        if (agent.state !== 'on_call' || agent.since >= before) continue;
+        const skill = (await ledger.find(agent.callSid))?.queueSkill ?? null;
+        await routing.startWrapUp(agentId, agent.callSid, skill, 'call-max-length');
+        log.warn({ agentId, callSid: agent.callSid }, 'agent on a call longer than CALL_MAX_MINUTES; back to routing after wrap-up');
+        released.push(agentId);
+      }
+      return released;
     },
 
     wrapUpEnded: (agentId, callSid) => finishWrapUp(agentId, callSid, 'missing'),

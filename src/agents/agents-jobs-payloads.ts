@@ -8,7 +8,7 @@ declare module '../platform/queues.js' {
     'routing-retry': { callSid: string; agentId: string; attempt?: number };
     /** After-call work ran out. */
     'agent-wrap-up-end': { agentId: string; callSid: string };
-    /** Periodic: agents whose panel went silent leave routing. */
+    /** Periodic: agents whose panel went silent leave routing; agents on_call past CALL_MAX_MINUTES return to it. */
     'agent-heartbeat-sweep': Record<string, never>;
     /** Periodic: due callbacks of open halls join the wait lists. */
     'callback-admit': Record<string, never>;

@@ -32,7 +32,8 @@ export function createAgentJobs(agents: Agents): JobDefinition[] {
   const heartbeat: JobDefinition<'agent-heartbeat-sweep'> = {
     name: 'agent-heartbeat-sweep',
     schema: empty,
-    process: () => desk.sweepSilentAgents(),
+    // The same sweep returns agents stuck on_call past CALL_MAX_MINUTES to routing.
+    process: async () => ({ silent: await desk.sweepSilentAgents(), overlong: await desk.releaseOverlongCalls() }),
     concurrency: 1,
   };
   const admit: JobDefinition<'callback-admit'> = {

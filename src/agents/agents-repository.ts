@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
 import { agentCalls, agentStateLog, auditLog, callOutcomes, staffUsers } from './agents-tables.js';
 
@@ -27,6 +27,16 @@ export async function setStaffUserDisabled(db: Executor, id: string, disabled: b
 
 export async function insertStateLog(db: Executor, row: Omit<typeof agentStateLog.$inferInsert, 'id'>): Promise<void> {
   await db.insert(agentStateLog).values(row);
+}
+
+/** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
+export async function listLatestStates(db: Executor): Promise<AgentStateLogRow[]> {
+  return db.selectDistinctOn([agentStateLog.agentId]).from(agentStateLog).orderBy(agentStateLog.agentId, desc(agentStateLog.id));
+}
+
+/** Active staff accounts with their skills. */
+export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
+  return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
 }
 
 export async function listStateLog(db: Executor, agentId: string): Promise<AgentStateLogRow[]> {

@@ -15,6 +15,7 @@ import { createLiveEvents, type LiveEvents } from './agents-events.js';
 import { agentUrls, type AgentUrls } from './agents-twiml.js';
 import { createCallbacks, type Callbacks } from './callbacks-service.js';
 import { createOutcomes, type Outcomes } from './outcomes-service.js';
+import { createRoutingRecovery, type RoutingRecovery } from './routing-recovery-service.js';
 import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
 import { createRouting, type Routing } from './routing-service.js';
 import { createTransfer, type Transfer } from './transfer-service.js';
@@ -42,6 +43,8 @@ export interface Agents {
   callbacks: Callbacks;
   outcomes: Outcomes;
   transfer: Transfer;
+  /** Rebuilds agents and wait lists from PostgreSQL after a Redis loss. */
+  recovery: RoutingRecovery;
   events: LiveEvents;
   urls: AgentUrls;
   queues: Queues;
@@ -57,7 +60,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
   const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
-  const desk = createAgentDesk({ db, store, states, routing, queues, clock, logger, settings });
+  const desk = createAgentDesk({ db, store, states, routing, ledger, queues, clock, logger, settings });
   const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
@@ -66,5 +69,6 @@ export function createAgents(deps: AgentsDeps): Agents {
   const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, passwordHashMemoryKib: settings.passwordHashMemoryKib, logger });
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ db, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
-  return { accounts, store, states, routing, desk, callbacks, outcomes, transfer, events, urls, queues, settings, close: () => events.close() };
+  const recovery = createRoutingRecovery({ db, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
+  return { accounts, store, states, routing, desk, callbacks, outcomes, transfer, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -38,7 +38,7 @@ export type AgentUrls = ReturnType<typeof agentUrls>;
  * The queued caller, dequeued to this, rings the agent's softphone. `answerOnBridge` keeps the
  * caller hearing the queue until the agent answers; the agent leg is recorded on two channels.
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number): VoiceResponse {
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number, timeLimitSeconds: number): VoiceResponse {
   const response = new VoiceResponse();
   const dial = response.dial({
     answerOnBridge: true,
@@ -46,6 +46,8 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
     record: 'record-from-answer-dual',
     action: urls.dialResult(agentId, callSid),
     method: 'POST',
+    // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
+    timeLimit: timeLimitSeconds,
   });
   const client = dial.client({
     statusCallback: urls.legStatus(agentId, callSid),

@@ -1,5 +1,5 @@
 import type { Redis } from '../platform/redis.js';
-import { ENQUEUE, LEAVE, MATCH_AGENT, MATCH_CALL, REQUEUE, TRANSITION, WIDEN } from './routing-scripts.js';
+import { ENQUEUE, LEAVE, MATCH_AGENT, MATCH_CALL, REQUEUE, RESTORE_AGENT, TRANSITION, WIDEN } from './routing-scripts.js';
 
 /**
  * The shared routing state in Redis, changed only by the Lua scripts below so that every
@@ -69,6 +69,7 @@ interface ScriptRedis {
   agentsRequeue(...args: string[]): Promise<number>;
   agentsWiden(...args: string[]): Promise<number>;
   agentsLeave(...args: string[]): Promise<Reply | null>;
+  agentsRestore(...args: string[]): Promise<number>;
 }
 
 const toReservation = (reply: Reply): Reservation => ({
@@ -95,8 +96,13 @@ export interface RoutingRepository {
   }): Promise<{ ok: boolean; from: AgentState; version: number; callSid: string }>;
   matchAgent(agentId: string, now: number): Promise<Reservation | undefined>;
   matchCall(callSid: string, now: number): Promise<Reservation[]>;
-  /** A new call joins its first target's wait lists (or is held until its caller is in the Twilio queue); false when already routed. */
-  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state: 'waiting' | 'held', epoch: number): Promise<boolean>;
+  /**
+   * A new call joins the wait lists of its first target (or of `target`, for a call rebuilt after
+   * a Redis loss), or is held until its caller is in the Twilio queue; false when already routed.
+   */
+  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state: 'waiting' | 'held', epoch: number, target?: number): Promise<boolean>;
+  /** Puts back an agent Redis lost, as last logged; false when the agent is already there. */
+  restoreAgent(agent: Omit<AgentSnapshot, 'missed'>): Promise<boolean>;
   /** A call offered to `agentId`, or held, waits again in its original place. */
   requeue(callSid: string, agentId: string): Promise<boolean>;
   /** A call offered to `agentId` is held out of matching until its caller is back in the Twilio queue. */
@@ -126,6 +132,7 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
     agentsRequeue: REQUEUE,
     agentsWiden: WIDEN,
     agentsLeave: LEAVE,
+    agentsRestore: RESTORE_AGENT,
   };
   for (const [name, lua] of Object.entries(commands)) {
     if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
@@ -156,8 +163,10 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
     async matchCall(callSid, now) {
       return (await scripts.agentsMatchCall(P, callSid, String(now))).map(toReservation);
     },
-    enqueue: async (callSid, score, targets, state, epoch) =>
-      (await scripts.agentsEnqueue(P, callSid, String(score), targets[0]!.skills.join(' '), '0', JSON.stringify(targets), state, String(epoch))) === 1,
+    enqueue: async (callSid, score, targets, state, epoch, target = 0) =>
+      (await scripts.agentsEnqueue(P, callSid, String(score), targets[target]!.skills.join(' '), String(target), JSON.stringify(targets), state, String(epoch))) === 1,
+    restoreAgent: async ({ agentId, state, version, since, reason, skills, idle, callSid }) =>
+      (await scripts.agentsRestore(P, agentId, state, String(version), String(since), reason, skills.join(' '), String(idle), callSid)) === 1,
     requeue: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'waiting')) === 1,
     hold: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'held')) === 1,
     widen: async (callSid, fromTarget, toTarget, skills, score) =>

@@ -144,3 +144,20 @@ for s in string.gmatch(c[3] or '', '%S+') do redis.call('ZREM', P..':wait:'..s, 
 redis.call('DEL', ck)
 return {c[1], c[2] or ''}
 `;
+
+/**
+ * ARGV: prefix, agent, state, version, since, reason, skills, idle, call. Puts back an agent that
+ * Redis lost, as PostgreSQL's state log last saw them; an agent already present (who acted
+ * since) is left alone.
+ */
+export const RESTORE_AGENT = `
+local P, id = ARGV[1], ARGV[2]
+local ak = P..':agent:'..id
+if redis.call('EXISTS', ak) == 1 then return 0 end
+redis.call('HSET', ak, 'state', ARGV[3], 'version', ARGV[4], 'since', ARGV[5], 'reason', ARGV[6], 'skills', ARGV[7], 'idle', ARGV[8], 'call', ARGV[9], 'missed', 0)
+redis.call('SADD', P..':agents', id)
+if ARGV[3] == 'available' then
+  for s in string.gmatch(ARGV[7], '%S+') do redis.call('ZADD', P..':avail:'..s, ARGV[8], id) end
+end
+return 1
+`;

@@ -24,6 +24,12 @@ export const MAX_DEQUEUE_ATTEMPTS = 6;
 /** Delay before the next dequeue attempt: 1 s, doubling, at most 30 s. */
 export const dequeueRetryDelay = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
 
+/** One escalation per call, routing epoch and target: a rebuild after a Redis loss never doubles it. */
+export const escalationJobId = (callSid: string, epoch: number, target: number) => `routing-escalate-${callSid}-${epoch}-${target}`;
+
+/** After-call work for a department's call, in seconds. */
+export const wrapUpSecondsFor = (settings: Config['agents'], skill: string | null) => (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
+
 /** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
 const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
 
@@ -66,8 +72,8 @@ export interface Routing extends CallRouting {
   releaseAgent(agentId: string, version: number): Promise<void>;
   /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
   missedOffer(agentId: string, callSid: string): Promise<void>;
-  /** Starts wrap-up after a call, timed per department. */
-  startWrapUp(agentId: string, callSid: string, skill: string | null): Promise<void>;
+  /** Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal end. */
+  startWrapUp(agentId: string, callSid: string, skill: string | null, reason?: string): Promise<void>;
   /** Hook for reserved callbacks, set by the callbacks service. */
   onCallbackReserved?: (reservation: Reservation) => Promise<void>;
   /** Hook when a reserved callback was not placed in time, set by the callbacks service. */
@@ -130,7 +136,7 @@ export function createRouting(deps: RoutingDeps): Routing {
   async function scheduleEscalation(callSid: string, epoch: number, target: number, timeoutSeconds: number | null): Promise<void> {
     if (timeoutSeconds === null) return;
     // The epoch (when this routing of the call began) keeps a transferred call's jobs apart from its earlier ones.
-    await queues.add('routing-escalate', { callSid, target }, { jobId: `routing-escalate-${callSid}-${epoch}-${target}`, delay: timeoutSeconds * 1000, attempts: 3 });
+    await queues.add('routing-escalate', { callSid, target }, { jobId: escalationJobId(callSid, epoch, target), delay: timeoutSeconds * 1000, attempts: 3 });
   }
 
   const routing: Routing = {
@@ -215,7 +221,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       const routed = await store.call(callSid);
       const agent = await store.agent(agentId);
       if (routed?.state === 'offered' && routed.agentId === agentId && agent.state === 'reserved' && agent.callSid === callSid) {
-        return connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds);
+        return connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds, settings.callMaxSeconds);
       }
       // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
@@ -269,8 +275,8 @@ export function createRouting(deps: RoutingDeps): Routing {
     async queueWait(callSid, queueSid, ivr) {
       const call = await ledger.find(callSid);
       if (call && queueSid && call.twilioQueueSid !== queueSid) await ledger.update(callSid, { twilioQueueSid: queueSid });
-      // The caller is in the Twilio queue now, so a dequeue cannot miss them.
-      await store.requeue(callSid, '');
+      // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
+      if (!(await store.requeue(callSid, '')) && !(await store.call(callSid))) await routing.callQueued(callSid);
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);
     },
@@ -296,13 +302,12 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (result.ok) await routing.agentFree(agentId);
     },
 
-    async startWrapUp(agentId, callSid, skill) {
-      const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up' });
+    async startWrapUp(agentId, callSid, skill, reason) {
+      const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up', ...(reason ? { reason } : {}) });
       if (!result.ok) return;
       await result.recorded;
       await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
-      const seconds = (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
-      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, result.version), delay: seconds * 1000, attempts: 5 });
+      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, result.version), delay: wrapUpSecondsFor(settings, skill) * 1000, attempts: 5 });
     },
   };
   return routing;

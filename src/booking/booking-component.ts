@@ -9,6 +9,7 @@ import type { Redis } from '../platform/redis.js';
 import { createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { createBookingLookup, type BookingLookup } from './booking-lookup-service.js';
 import { createBookingNotifier, type BookingNotifier } from './booking-notifier.js';
+import { createBookingRecovery, type BookingRecovery } from './booking-recovery.js';
 import { createBookingService, type BookingService } from './booking-service.js';
 import { createCapacityService, type CapacityService } from './capacity-service.js';
 
@@ -20,6 +21,8 @@ export interface Booking {
   /** Citizen-facing look-ups by code and a second factor, rate-limited. */
   lookup: BookingLookup;
   notifier: BookingNotifier;
+  /** Puts the booking's delayed jobs back from PostgreSQL after a Redis loss. */
+  recovery: BookingRecovery;
 }
 
 /** Builds the booking component from the platform's dependencies. */
@@ -31,5 +34,6 @@ export function createBooking(deps: { db: Database; catalogue: Catalogue; calend
     apiKeys: createApiKeyService(deps),
     lookup: createBookingLookup({ db: deps.db, redis: deps.redis, redisPrefix: deps.config.redisPrefix, logger: deps.logger }),
     notifier,
+    recovery: createBookingRecovery({ db: deps.db, queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour }),
   };
 }

@@ -46,7 +46,18 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
         log.info({ bookingId, kind }, 'booking SMS no longer due');
         return null;
       }
-      return sendBookingSms({ ...deps, logger: log }, kind, row);
+      // A reminder is claimed in PostgreSQL first: a job restored after a Redis loss must not send it twice.
+      const claimed = kind === 'reminder' ? await booking.claimReminder(bookingId, slotId) : undefined;
+      if (kind === 'reminder' && !claimed) {
+        log.info({ bookingId, kind }, 'booking reminder already sent');
+        return null;
+      }
+      try {
+        return await sendBookingSms({ ...deps, logger: log }, kind, row);
+      } catch (error) {
+        if (claimed) await booking.releaseReminderClaim(bookingId, claimed);
+        throw error;
+      }
     },
     ratePerSecond: deps.config.sms.ratePerSecond,
   };

@@ -47,6 +47,41 @@ export async function updateBooking(db: Executor, id: string, values: Partial<Ne
   return row!;
 }
 
+/**
+ * Claims the reminder of a booking on `slotId` (still confirmed, not yet reminded): true for
+ * exactly one claimant, so a reminder restored after a Redis loss is never sent twice.
+ */
+export async function claimReminder(db: Executor, id: string, slotId: number, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(bookings)
+    .set({ reminderSentAt: at })
+    .where(and(eq(bookings.id, id), eq(bookings.slotId, slotId), eq(bookings.status, 'confirmed'), isNull(bookings.reminderSentAt)))
+    .returning({ id: bookings.id });
+  return rows.length > 0;
+}
+
+/** Gives a claimed reminder back (the SMS could not be sent), so that a retry or a rebuild sends it. */
+export async function releaseReminderClaim(db: Executor, id: string, at: Date): Promise<void> {
+  await db.update(bookings).set({ reminderSentAt: null }).where(and(eq(bookings.id, id), eq(bookings.reminderSentAt, at)));
+}
+
+/** Confirmed bookings still ahead whose reminder has not gone out, by id after `afterId` (keyset pages). */
+export async function listUnremindedBookings(db: Executor, now: Date, afterId: string | undefined, limit: number): Promise<BookingRow[]> {
+  return db
+    .select()
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.status, 'confirmed'),
+        isNull(bookings.reminderSentAt),
+        sql`${bookings.startsAt} > ${instant(now)}`,
+        afterId ? sql`${bookings.id} > ${afterId}` : undefined,
+      ),
+    )
+    .orderBy(asc(bookings.id))
+    .limit(limit);
+}
+
 /** Times of a person's no-shows since `since`, newest first. */
 export async function listNoShowTimes(db: Executor, idHash: string, since: Date): Promise<Date[]> {
   const rows = await db

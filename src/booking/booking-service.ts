@@ -258,6 +258,7 @@ export function createBookingService(deps: BookingServiceDeps) {
               day: target.day,
               startsAt: target.startsAt,
               endsAt: target.endsAt,
+              reminderSentAt: null,
               ...(current.flag && !current.flagResolvedAt ? { flagResolvedAt: now } : {}),
             }),
           );
@@ -310,6 +311,15 @@ export function createBookingService(deps: BookingServiceDeps) {
     },
 
     listFlagged: (hallId?: string) => repo.listFlagged(db, hallId),
+
+    /** Claims a booking's reminder for sending; the claim's time, or undefined when it is no longer due or already sent. */
+    async claimReminder(id: string, slotId: number): Promise<Date | undefined> {
+      const at = clock.now();
+      return (await repo.claimReminder(db, id, slotId, at)) ? at : undefined;
+    },
+
+    /** Gives back a claim whose SMS failed, so that the job's retry sends it. */
+    releaseReminderClaim: (id: string, at: Date) => repo.releaseReminderClaim(db, id, at),
 
     /** Deletes idempotency records older than a day. */
     purgeIdempotencyKeys: () => repo.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),

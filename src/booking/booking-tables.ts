@@ -108,6 +108,8 @@ export const bookings = pgTable(
     cancelledAt: ts('cancelled_at'),
     checkedInAt: ts('checked_in_at'),
     noShowAt: ts('no_show_at'),
+    /** When the reminder SMS for the current slot went out; PostgreSQL, not the delayed job, says whether one is still due. */
+    reminderSentAt: ts('reminder_sent_at'),
   },
   (t) => [
     uniqueIndex('bookings_code_idx').on(t.code),
@@ -117,6 +119,7 @@ export const bookings = pgTable(
     index('bookings_phone_idx').on(t.phone),
     index('bookings_id_hash_noshow_idx').on(t.idHash, t.noShowAt).where(sql`status = 'no_show'`),
     index('bookings_due_noshow_idx').on(t.endsAt).where(sql`status = 'confirmed'`),
+    index('bookings_reminder_due_idx').on(t.startsAt).where(sql`status = 'confirmed' and reminder_sent_at is null`),
     index('bookings_flag_idx').on(t.flaggedAt).where(sql`flag is not null and flag_resolved_at is null`),
   ],
 );

@@ -9,6 +9,9 @@ import type { PlaceRules } from './place-rules.js';
 import * as slots from './slot-repository.js';
 import type { HoldRow } from './slot-repository.js';
 
+/** One expiry job per hold: a rebuild after a Redis loss never doubles it. */
+export const holdExpiryJobId = (holdId: string) => `hold-expiry-${holdId}`;
+
 export interface HoldServiceDeps extends PlaceRules {
   db: Database;
   clock: Clock;
@@ -31,7 +34,7 @@ export function createHoldService(deps: HoldServiceDeps) {
       });
       try {
         // A second after the expiry, so the job never finds the hold still valid; the sweeper is the safety net.
-        await queues.add('booking-hold-expiry', { holdId: hold.id }, { jobId: `hold-expiry-${hold.id}`, delay: holdMinutes * 60_000 + 1000 });
+        await queues.add('booking-hold-expiry', { holdId: hold.id }, { jobId: holdExpiryJobId(hold.id), delay: holdMinutes * 60_000 + 1000 });
       } catch (error) {
         log.warn({ holdId: hold.id, err: (error as Error).message }, 'could not queue the hold expiry; the sweeper will release it');
       }

@@ -8,3 +8,4 @@ export { slotCapacity } from './capacity-rules.js';
 export type { BookingView, SlotView } from './booking-views.js';
 export * as bookingTables from './booking-tables.js';
 export { createBookingVoiceRoutes } from './booking-voice-routes.js';
+export type { BookingRecovery, RestoredBookingJobs } from './booking-recovery.js';

@@ -193,6 +193,16 @@ export async function listExpiredHolds(db: Executor, now: Date, limit: number): 
   return rows.map((r) => r.id);
 }
 
+/** Every active hold, with its expiry, to restore the expiry jobs after a Redis loss. */
+export async function listActiveHolds(db: Executor, limit: number): Promise<Array<{ id: string; expiresAt: Date }>> {
+  return db
+    .select({ id: bookingHolds.id, expiresAt: bookingHolds.expiresAt })
+    .from(bookingHolds)
+    .where(eq(bookingHolds.status, 'active'))
+    .orderBy(asc(bookingHolds.expiresAt))
+    .limit(limit);
+}
+
 /** The newest active holds of a slot, to release when its capacity drops under them. */
 export async function listNewestActiveHolds(db: Executor, slotId: number, count: number): Promise<HoldRow[]> {
   if (count <= 0) return [];

@@ -44,3 +44,8 @@ export async function findCallbackRequest(db: Executor, id: number): Promise<Cal
   const [row] = await db.select().from(callbackRequests).where(eq(callbackRequests.id, id));
   return row;
 }
+
+/** Requests in one status, oldest first (e.g. `dialing` ones whose outbound call was lost with Redis). */
+export async function listCallbacksByStatus(db: Executor, status: CallbackRequestRow['status'], limit: number): Promise<CallbackRequestRow[]> {
+  return db.select().from(callbackRequests).where(eq(callbackRequests.status, status)).orderBy(asc(callbackRequests.id)).limit(limit);
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../platform/db.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
@@ -143,4 +143,16 @@ export async function listUnsummarized(db: Executor, endedBefore: Date, limit: n
     .orderBy(asc(calls.endedAt))
     .limit(limit);
   return rows.map((r) => r.callSid);
+}
+
+/**
+ * Inbound calls queued since `since` that no agent has answered and that have not ended: the
+ * callers still waiting, highest priority first, then in their original place.
+ */
+export async function listWaitingCalls(db: Executor, since: Date): Promise<CallRow[]> {
+  return db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.direction, 'inbound'), isNotNull(calls.queuedAt), isNotNull(calls.queueSkill), isNull(calls.answeredAt), isNull(calls.endedAt), gt(calls.queuedAt, since)))
+    .orderBy(desc(calls.priority), asc(calls.queuedAt), asc(calls.callSid));
 }

@@ -36,6 +36,8 @@ export interface CallLedger {
   /** Summarizes ended calls whose summary job was lost; returns how many. */
   sweepUnsummarized(): Promise<number>;
   find(callSid: string): Promise<CallRow | undefined>;
+  /** Callers queued since `since` and still waiting (not answered, not ended), in routing order. */
+  waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
   steps(callSid: string): Promise<repo.CallStepRow[]>;
 }
@@ -201,6 +203,7 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     },
 
     find: (callSid) => repo.findCall(db, callSid),
+    waitingCalls: (since) => repo.listWaitingCalls(db, since),
     events: (callSid) => repo.listEvents(db, callSid),
     steps: (callSid) => repo.listSteps(db, callSid),
   };

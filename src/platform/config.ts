@@ -77,6 +77,8 @@ export const envSchema = z.object({
   CALLBACK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   /** Seconds between callback attempts. Default 600. */
   CALLBACK_RETRY_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
+  /** Longest a call may last: the agent's Dial is cut there, and an agent still on_call after it (status callbacks lost) returns to routing. Default 120. */
+  CALL_MAX_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   /** Outbound calls started per second (Twilio's default limit is 1). Default 1. */
   OUTBOUND_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
   /** Key of the HMAC that stores ID numbers as a keyed hash. Required with NODE_ENV=production (at least 32 characters). */
@@ -146,6 +148,8 @@ export interface Config {
     readonly departmentTimeoutSeconds: number;
     readonly callbackMaxAttempts: number;
     readonly callbackRetrySeconds: number;
+    /** CALL_MAX_MINUTES in seconds. */
+    readonly callMaxSeconds: number;
     readonly outboundCallsPerSecond: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
@@ -238,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       departmentTimeoutSeconds: env.ROUTING_DEPARTMENT_TIMEOUT_SECONDS,
       callbackMaxAttempts: env.CALLBACK_MAX_ATTEMPTS,
       callbackRetrySeconds: env.CALLBACK_RETRY_SECONDS,
+      callMaxSeconds: env.CALL_MAX_MINUTES * 60,
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
     },
     logLevel: env.LOG_LEVEL,

@@ -67,7 +67,7 @@ export async function startTwilioMock(): Promise<{
         waiters.push({ fragment, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
     },
-    dequeues: () => requests.filter((r) => r.path.includes('/Members/')),
+    dequeues: () => requests.filter((r) => r.method === 'POST' && r.path.includes('/Members/')),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req, res) => {
@@ -104,6 +104,11 @@ export async function startTwilioMock(): Promise<{
       if (/\/Calls\.json$/.test(path)) {
         res.statusCode = 201;
         res.end(JSON.stringify({ sid: buildCallSid(), status: 'queued', to: params.To, from: params.From }));
+        return;
+      }
+      if (/\/Messages\.json$/.test(path)) {
+        res.statusCode = 201;
+        res.end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: params.To, from: params.From, body: params.Body }));
         return;
       }
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createScheduleRecovery } from '../../src/jobs.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer } from '../support/env.js';
 import { buildIncomingParams, postSigned } from '../support/twilio.js';
@@ -50,8 +51,9 @@ describe('when PostgreSQL and Redis are both unreachable', () => {
 });
 
 describe('GET /readyz', () => {
-  it('when PostgreSQL and Redis answer, then 200 ready', async () => {
+  it('when PostgreSQL and Redis answer and a worker has built the job schedule, then 200 ready', async () => {
     const runtime = await createTestRuntime();
+    await createScheduleRecovery(runtime).check();
     const { url } = await startTestServer(runtime);
     const response = await fetch(`${url}/readyz`);
     assert.equal(response.status, 200);
