@@ -1,3 +1,4 @@
+import { shanghai } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { createCallbackTaker } from './callback-service.js';
@@ -88,20 +89,28 @@ export function createIvrService(deps: IvrDeps) {
     return list;
   }
 
-  /** Why the hall is closed now, its hours and when it opens next; an uncovered year is said plainly, not guessed. */
+  /**
+   * Why the hall is closed now (a closure, a holiday, the weekend, the lunch break, before or after
+   * hours), its hours and when it opens next. In a year whose 调休 notice is not entered the
+   * statutory holidays are still named, and the caller is told the bridging days are not known yet.
+   */
   function closedExplanation(call: IvrCall, skill: string): string {
     const now = kit.now();
     const hall = kit.hallOf(skill, call);
     const at = calendar.openAt(hall.id, now);
     const day = at.day;
+    const hhmm = shanghai(now).toFormat('HH:mm');
     let why: string;
     if (day.closure) why = `${hall.name}因${day.closure.reason}暂停对外办公。`;
-    else if (at.guessed) {
-      log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no holiday data for this year: opening hours follow the weekday rule');
-      why = `现在不在${hall.name}的办公时间。今年的节假日安排尚未录入，具体办公日期请以大厅公告为准。`;
-    } else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
-    else if (!day.working) why = `今天是休息日，${hall.name}不对外办公。`;
-    else why = `现在不在${hall.name}的办公时间。`;
+    else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
+    else if (!day.working) why = `今天是周末，${hall.name}休息。`;
+    else if (hall.hours.some((s) => s.to <= hhmm) && hall.hours.some((s) => s.from > hhmm)) why = `现在是${hall.name}的午休时间。`;
+    else if (hall.hours.some((s) => s.from > hhmm)) why = `现在还没到${hall.name}的上班时间。`;
+    else why = `${hall.name}今天已经下班。`;
+    if (at.guessed) {
+      log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no 调休 notice for this year: statutory holidays and the weekday rule only');
+      why += '今年的调休安排尚未录入，具体办公日期请以大厅公告为准。';
+    }
     const next = at.nextOpening ? `下次办公时间是${spokenWhen(at.nextOpening, now)}。` : '';
     return `${why}${hall.name}的办公时间是工作日${spokenHours(hall)}。${next}`;
   }
