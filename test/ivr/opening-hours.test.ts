@@ -87,7 +87,7 @@ describe('IVR opening hours on real dates', () => {
 
   it('when a callback is asked after hours, then it is stored for the next opening and the caller is told when', async () => {
     ivr.setTime('2020-10-01T10:00');
-    const result = await ivr.call({ to: lunchHotline, inputs: keys('8') });
+    const result = await ivr.call({ to: lunchHotline, inputs: keys('3') });
     assert.equal(result.outcome, 'hangup');
     assert.match(result.requests.at(-1)!.twiml, /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/);
     const { callbackRepository } = await import('../../src/calls/index.js');
