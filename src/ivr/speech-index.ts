@@ -67,22 +67,26 @@ export function buildSpeechIndex(menu: Menu, catalogue: Catalogue) {
 
   return {
     /**
-     * The node the longest word in `speech` leads to, from anywhere in the menu; on a tie the
-     * current node's own option wins, then the shallower node. The hotline's own name leads to
-     * its department's queue.
+     * The node the longest word in `speech` leads to, from anywhere in the menu, counting also
+     * the words that lead into the menu offering it; on a tie the current node's own option wins,
+     * then the option met first (menus put the most asked first). The hotline's own name leads
+     * to its department's queue (and loses ties to the menu's own words).
      */
     match(speech: string, at: string, hotline: Hotline): SpeechMatch | undefined {
       const said = normaliseSpeech(speech);
       const own = firstQueueOf(hotline.department);
-      const candidates: Entry[] = own ? [...entries, ...hotlineWords(hotline).flatMap((w) => variants(w).map((word) => ({ word, node: own, order: entries.length })))] : entries;
+      const candidates: Entry[] = own ? [...entries, ...hotlineWords(hotline).flatMap((w) => variants(w).map((word) => ({ word, node: own, order: Number.MAX_SAFE_INTEGER })))] : entries;
+      const heard = candidates.filter((entry) => said.includes(entry.word));
+      // A word counts more when what was said also leads into the menu offering it: 预约…身份证 is the booking, not the consultation.
+      const context = (entry: Entry) => Math.max(0, ...heard.filter((other) => other.node === entry.from).map((other) => other.word.length));
+      const score = (entry: Entry) => entry.word.length + context(entry);
       let best: Entry | undefined;
-      for (const entry of candidates) {
-        if (!said.includes(entry.word)) continue;
+      for (const entry of heard) {
         const better =
           !best ||
-          entry.word.length > best.word.length ||
-          (entry.word.length === best.word.length && entry.from === at && best.from !== at) ||
-          (entry.word.length === best.word.length && (entry.from === at) === (best.from === at) && entry.order < best.order);
+          score(entry) > score(best) ||
+          (score(entry) === score(best) && entry.from === at && best.from !== at) ||
+          (score(entry) === score(best) && (entry.from === at) === (best.from === at) && entry.order < best.order);
         if (better) best = entry;
       }
       return best && { node: best.node, word: best.word };

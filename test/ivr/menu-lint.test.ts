@@ -105,7 +105,7 @@ describe('ivr:lint', () => {
     });
 
     it('when npm run ivr:lint runs on the 8-option draft, then it exits 1; with --max-options 8 it exits 0', async function () {
-      this.timeout(30_000);
+      this.timeout(90_000);
       const dir = draftWith(8);
       dirs.push(dir);
       const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
@@ -125,7 +125,7 @@ describe('ivr:lint', () => {
   });
 
   it('when npm run ivr:lint runs on a broken catalogue, then it exits 1 and lists the problems; on the shipped one it exits 0', async function () {
-    this.timeout(30_000);
+    this.timeout(90_000);
     const dir = brokenCatalogue((menu) => {
       menu.nodes.orphan = { kind: 'hangup', prompt: '再见。' };
     });
