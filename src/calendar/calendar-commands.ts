@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { z } from 'zod';
 import { loadCatalogue } from '../catalogue/index.js';
 import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
 import { systemClock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { parseInput } from '../platform/http.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar-service.js';
-
-/** The file staff write from the State Council's notice (see README, "Entering a new year's holidays"). */
-const scheduleFileSchema = z.object({
-  year: z.number().int().min(2000).max(2200),
-  reference: z.string().trim().min(1),
-  holidays: z.array(z.object({ date: z.string(), name: z.string().trim().min(1) })).default([]),
-  workdays: z.array(z.object({ date: z.string(), name: z.string().trim().min(1) })).default([]),
-});
+import { readScheduleFile } from './schedule-file.js';
 
 async function withCalendar(config: Config, use: (calendar: WorkCalendar) => Promise<number>): Promise<number> {
   return withDatabase(config, async (db) =>
@@ -28,15 +17,11 @@ export const calendarCommands: Record<string, AdminCommand> = {
     summary: '--file <yaml> --by <name>: enter a year\'s holidays and 调休 working days from the notice',
     run: async (args, config) => {
       const flags = parseFlags(args, { file: { type: 'string' }, by: { type: 'string' } }, ['file', 'by']);
-      const schedule = parseInput(scheduleFileSchema, parse(readFileSync(flags.file!, 'utf8')), flags.file);
+      const schedule = readScheduleFile(flags.file!);
       return withCalendar(config, async (calendar) => {
-        await calendar.enterYear({
-          year: schedule.year,
-          reference: schedule.reference,
-          enteredBy: flags.by!,
-          days: [...schedule.holidays.map((d) => ({ ...d, kind: 'holiday' as const })), ...schedule.workdays.map((d) => ({ ...d, kind: 'workday' as const }))],
-        });
-        console.log(`${schedule.year}: ${schedule.holidays.length} holidays and ${schedule.workdays.length} working days entered (${schedule.reference})`);
+        await calendar.enterYear({ ...schedule, enteredBy: flags.by! });
+        const holidays = schedule.days.filter((d) => d.kind === 'holiday').length;
+        console.log(`${schedule.year}: ${holidays} holidays and ${schedule.days.length - holidays} working days entered (${schedule.reference})`);
         return 0;
       });
     },

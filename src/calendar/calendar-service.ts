@@ -8,6 +8,7 @@ import * as repo from './calendar-repository.js';
 import { packageDay, packageYears } from './holiday-package.js';
 import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 import { parseInput } from '../platform/http.js';
+import { statutoryHolidays } from './statutory-holidays.js';
 
 /** What kind of day a date is in the city. */
 export interface DayInfo {
@@ -16,8 +17,11 @@ export interface DayInfo {
   kind: 'workday' | 'weekend' | 'holiday' | 'adjusted-workday';
   /** Holiday name, e.g. 春节, 国庆节调休上班. */
   name?: string;
-  /** Where the answer came from; `weekday-rule` means the year is not covered and it is a guess by weekday. */
-  source: 'staff' | 'package' | 'weekday-rule';
+  /**
+   * Where the answer came from; `statutory` means no notice covers the year: the statutory
+   * holidays are computed and the other days follow the weekday rule (调休 days are unknown).
+   */
+  source: 'staff' | 'package' | 'statutory';
   reference?: string;
 }
 
@@ -37,7 +41,7 @@ export interface OpenAt {
   session?: Session;
   /** Start of the next session (today's afternoon or a later working day), within 60 days. */
   nextOpening?: Date;
-  /** True when the answer relies on the weekday rule for an uncovered year. */
+  /** True when no notice covers the day's year, so bridging (调休) days are unknown. */
   guessed: boolean;
 }
 
@@ -46,9 +50,9 @@ export interface WorkCalendar {
   day(date: string): DayInfo;
   hallDay(hallId: string, date: string): HallDay;
   openAt(hallId: string, at: Date): OpenAt;
-  /** Which source covers a year: staff, the package, or none (then dates are never guessed for booking). */
+  /** Which notice covers a year: staff, the package, or none (then only statutory holidays are known, and no slots open). */
   coverage(year: number): 'staff' | 'package' | 'none';
-  /** Warnings for readiness and logs: years in use (this one, and the next from December) that nothing covers. */
+  /** Warnings for readiness and logs: years in use (this one, and the next from December) whose 调休 notice is not entered. */
   coverageWarnings(): string[];
   /** Re-reads staff schedules and closures; also done by itself every `refreshMs`. */
   refresh(): Promise<void>;
@@ -83,6 +87,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   let closures: repo.HallClosureRow[] = [];
   let loadedAt = 0;
   let refreshing: Promise<void> | undefined;
+  const statutory = new Map<number, ReadonlyMap<string, string>>();
 
   async function load(): Promise<void> {
     const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
@@ -122,7 +127,10 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       if (entry?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: entry.name, source: 'package' };
       return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'package' };
     }
-    return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'weekday-rule' };
+    if (!statutory.has(dt.year)) statutory.set(dt.year, statutoryHolidays(dt.year));
+    const holiday = statutory.get(dt.year)!.get(date);
+    if (holiday) return { date, working: false, kind: 'holiday', name: holiday, source: 'statutory' };
+    return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'statutory' };
   }
 
   function hallDay(hallId: string, date: string): HallDay {
@@ -152,7 +160,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       const next = hallDay(hallId, candidate.toISODate()!);
       if (next.open && next.sessions[0]) nextOpening = at_(candidate, next.sessions[0].from);
     }
-    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), guessed: today.source === 'weekday-rule' };
+    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), guessed: today.source === 'statutory' };
   }
 
   function at_(date: DateTime, hhmm: string): Date {
@@ -165,7 +173,10 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     const years = [now.year, ...(now.month === 12 ? [now.year + 1] : [])];
     return years
       .filter((year) => coverage(year) === 'none')
-      .map((year) => `no holiday schedule for ${year}: neither the chinese-days package nor staff entries cover it; the IVR uses weekday rules and no slots open (enter it with npm run admin -- holidays:import)`);
+      .map(
+        (year) =>
+          `the ${year} 调休 notice is not yet entered: neither the chinese-days package nor staff entries cover ${year}; the statutory holidays are closed, other days follow weekday rules, and no slots open (enter it with npm run admin -- holidays:import --file holidays-${year}.yaml)`,
+      );
   }
 
   await load();

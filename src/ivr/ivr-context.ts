@@ -9,6 +9,7 @@ import type { Redis } from '../platform/redis.js';
 import type { Announcements } from './announcement-service.js';
 import { buildMenuGraph, type MenuGraph } from './menu-graph.js';
 import type { Menu } from './menu-schemas.js';
+import { buildSpeechIndex, type SpeechIndex } from './speech-index.js';
 
 /** Everything the IVR is built from; `createIvrRoutes` receives it from the composition root. */
 export interface IvrDeps {
@@ -39,6 +40,8 @@ export interface IvrCall {
   hotline: Hotline;
   menu: Menu;
   graph: MenuGraph;
+  /** What speech means anywhere in the menu. */
+  speech: SpeechIndex;
   /** Steps of the IVR path taken in this request, written once by {@link IvrKit.flush}. */
   path: Array<{ nodeId: string; kind: string; input: string | null }>;
 }
@@ -57,6 +60,7 @@ export function createIvrKit(deps: IvrDeps) {
   const { catalogue, menus, clock } = deps;
   const log = deps.logger.child({ component: 'ivr' });
   const graphs = new Map([...menus].map(([id, menu]) => [id, buildMenuGraph(menu)]));
+  const speechIndexes = new Map([...menus].map(([id, menu]) => [id, buildSpeechIndex(menu, catalogue)]));
 
   return {
     deps,
@@ -67,9 +71,10 @@ export function createIvrKit(deps: IvrDeps) {
     resolveCall(body: { CallSid: string; From?: string | undefined; To?: string | undefined }, menuId: string): IvrCall {
       const menu = menus.get(menuId);
       const graph = graphs.get(menuId);
+      const speech = speechIndexes.get(menuId);
       const hotline = (body.To ? catalogue.hotline(body.To) : undefined) ?? catalogue.hotlines.find((h) => h.menu === menuId);
-      if (!menu || !graph || !hotline) throw new NotFoundError(`no menu ${menuId}`);
-      return { callSid: body.CallSid, from: body.From ?? '', hotline, menu, graph, path: [] };
+      if (!menu || !graph || !speech || !hotline) throw new NotFoundError(`no menu ${menuId}`);
+      return { callSid: body.CallSid, from: body.From ?? '', hotline, menu, graph, speech, path: [] };
     },
 
     /** The hall a department skill belongs to (menus are linted so that it exists). */

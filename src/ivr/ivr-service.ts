@@ -1,3 +1,4 @@
+import { shanghai } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { createCallbackTaker } from './callback-service.js';
@@ -89,37 +90,62 @@ export function createIvrService(deps: IvrDeps) {
     return list;
   }
 
-  /** Why the hall is closed now, its hours and when it opens next; an uncovered year is said plainly, not guessed. */
+  /**
+   * Why the hall is closed now (a closure, a holiday, the weekend, the lunch break, before or after
+   * hours), its hours and when it opens next. In a year whose 调休 notice is not entered the
+   * statutory holidays are still named, and the caller is told the bridging days are not known yet.
+   */
   function closedExplanation(call: IvrCall, skill: string): string {
     const now = kit.now();
     const hall = kit.hallOf(skill, call);
     const at = calendar.openAt(hall.id, now);
     const day = at.day;
+    const hhmm = shanghai(now).toFormat('HH:mm');
     let why: string;
     if (day.closure) why = `${hall.name}因${day.closure.reason}暂停对外办公。`;
-    else if (at.guessed) {
-      log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no holiday data for this year: opening hours follow the weekday rule');
-      why = `现在不在${hall.name}的办公时间。今年的节假日安排尚未录入，具体办公日期请以大厅公告为准。`;
-    } else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
-    else if (!day.working) why = `今天是休息日，${hall.name}不对外办公。`;
-    else why = `现在不在${hall.name}的办公时间。`;
+    else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
+    else if (!day.working) why = `今天是周末，${hall.name}休息。`;
+    else if (hall.hours.some((s) => s.to <= hhmm) && hall.hours.some((s) => s.from > hhmm)) why = `现在是${hall.name}的午休时间。`;
+    else if (hall.hours.some((s) => s.from > hhmm)) why = `现在还没到${hall.name}的上班时间。`;
+    else why = `${hall.name}今天已经下班。`;
+    if (at.guessed) {
+      log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no 调休 notice for this year: statutory holidays and the weekday rule only');
+      why += '今年的调休安排尚未录入，具体办公日期请以大厅公告为准。';
+    }
     const next = at.nextOpening ? `下次办公时间是${spokenWhen(at.nextOpening, now)}。` : '';
     return `${why}${hall.name}的办公时间是工作日${spokenHours(hall)}。${next}`;
   }
 
-  function choice(call: IvrCall, reason: ChoiceReason, skill: string, attempt: number, options: { leadIn?: string | undefined; explain?: boolean } = {}): VoiceResponse {
+  /** What the after-hours choice offers, in one sentence: only the paths this menu has. */
+  function closedOffer(list: readonly Choice[]): string {
+    const selfService = list.filter((c) => c.action.kind === 'node').map((c) => c.label);
+    const callback = '预约回电，我们在下次办公时给您回电';
+    return selfService.length > 0 ? `非办公时间您可以${selfService.join('、')}，也可以${callback}。` : `非办公时间您可以${callback}。`;
+  }
+
+  function choice(
+    call: IvrCall,
+    reason: ChoiceReason,
+    skill: string,
+    attempt: number,
+    options: { leadIn?: string | undefined; explain?: boolean; response?: VoiceResponse } = {},
+  ): VoiceResponse {
     const list = choices(call, reason);
     const spoken = list.map((c) => `${c.label}请按${c.key === '#' ? '#号键' : c.key}`).join('；');
     const explanation = options.explain && reason === 'closed' ? closedExplanation(call, skill) : '';
-    const offer = reason === 'closed' ? '非办公时间您可以自助预约，也可以预约回电，我们在下次办公时给您回电。' : '';
+    const offer = reason === 'closed' ? closedOffer(list) : '';
     return buildChoice({
       voice,
       leadIn: `${options.leadIn ?? ''}${explanation}${offer}` || undefined,
       prompt: `${spoken}；重听请按9。`,
       choices: list,
       action: kit.url('/ivr/choice', { menu: call.menu.id, reason, skill, attempt }),
+      ...(options.response ? { response: options.response } : {}),
     }) as VoiceResponse;
   }
+
+  /** Whether the hall of the hotline's department receives callers now. */
+  const hotlineOpen = (call: IvrCall) => calendar.openAt(kit.hallOf(call.hotline.department, call).id, kit.now()).open;
 
   async function render(call: IvrCall, nodeId: string, options: { attempt?: number; leadIn?: string } = {}): Promise<VoiceResponse> {
     const node = menuNode(call.menu, nodeId);
@@ -137,7 +163,7 @@ export function createIvrService(deps: IvrDeps) {
         await kit.bestEffort(call, 'self-service', () => ledger.update(call.callSid, { selfServed: true }));
         return buildSayThenRedirect(voice, node.prompt, nodeUrl(call, node.next), node.audioUrl);
       case 'queue':
-        return queue(call, node, options.leadIn);
+        return queue(call, { ...node, say: node.prompt }, options.leadIn);
       case 'booking':
         return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/start', { menu: call.menu.id, node: nodeId }));
       case 'booking-lookup':
@@ -163,6 +189,11 @@ export function createIvrService(deps: IvrDeps) {
         return [];
       });
       const response = buildWelcome({ hotline: call.hotline, consent: call.menu.consent, consentAudioUrl: call.menu.consentAudioUrl, announcements, voice });
+      if (!hotlineOpen(call)) {
+        // Closed is said first: why, the hours and the next opening, then the after-hours choice; the working-hours menu is not played.
+        kit.step(call, 'choice-closed', 'entered');
+        return choice(call, 'closed', call.hotline.department, 0, { explain: true, response });
+      }
       const enterprise = catalogue.enterpriseByPhone(call.from);
       if (enterprise) {
         await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
@@ -189,6 +220,19 @@ export function createIvrService(deps: IvrDeps) {
       const node = menuNode(call.menu, nodeId);
       if (node?.kind !== 'menu') return render(call, nodeId);
       const result = interpretInput(input, node.options);
+      const bySpeech = (result.kind === 'choice' && result.via === 'speech') || (result.kind === 'invalid' && !input.digits?.trim());
+      if (bySpeech && input.speech) {
+        // Speech may name what lies deeper (a service, a department, the hotline itself): go straight there.
+        const understood = call.speech.match(input.speech, nodeId, call.hotline);
+        if (understood) {
+          kit.step(call, nodeId, 'choice', result.heard);
+          return render(call, understood.node);
+        }
+        if (call.menu.speech?.personOnUnmatched.includes(call.hotline.department)) {
+          kit.step(call, nodeId, 'speech-to-person', result.heard);
+          return operator(call);
+        }
+      }
       kit.step(call, nodeId, result.kind, 'heard' in result ? result.heard : null);
       switch (result.kind) {
         case 'choice':
@@ -203,7 +247,10 @@ export function createIvrService(deps: IvrDeps) {
           return operator(call);
         default: {
           const leadIn = result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
-          if (attempt + 1 >= MAX_ATTEMPTS) return operator(call, `${leadIn}为您转接人工服务。`);
+          if (attempt + 1 >= MAX_ATTEMPTS) {
+            if (!hotlineOpen(call)) return choice(call, 'closed', call.hotline.department, 0, { leadIn, explain: true });
+            return operator(call, `${leadIn}为您转接人工服务。`);
+          }
           return menuGather(call, nodeId, new VoiceResponse(), { attempt: attempt + 1, leadIn });
         }
       }
@@ -224,7 +271,8 @@ export function createIvrService(deps: IvrDeps) {
         return render(call, action.node);
       }
       if (result.kind === 'repeat') return choice(call, reason, skill, attempt, { explain: true });
-      if (result.kind === 'back') return render(call, call.menu.start);
+      // After hours the working-hours menu is not played: * repeats the after-hours choice.
+      if (result.kind === 'back') return reason === 'closed' ? choice(call, reason, skill, attempt, { explain: true }) : render(call, call.menu.start);
       if (result.kind === 'operator' && reason === 'busy') return operator(call);
       const leadIn =
         result.kind === 'operator' ? '现在暂时无法转接人工服务。' : result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
@@ -232,7 +280,8 @@ export function createIvrService(deps: IvrDeps) {
         await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
         return buildGoodbye(voice, `${leadIn}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。${GOODBYE}`);
       }
-      return choice(call, reason, skill, attempt + 1, { leadIn });
+      // Asking for a person after hours hears again why none can answer.
+      return choice(call, reason, skill, attempt + 1, { leadIn, explain: result.kind === 'operator' });
     },
 
     /** The answer to the commissioner offer: 1 queues for the commissioner, anything else goes to the menu. */

@@ -59,9 +59,9 @@ export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice:
   } else speak(gather, voice, `${leadIn}${node.prompt}${hint}`);
 }
 
-/** A generated choice (after hours, queue busy, commissioner offer): its prompt, then a Gather. */
-export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string }): VoiceResponse {
-  const response = new VoiceResponse();
+/** A generated choice (after hours, queue busy, commissioner offer): its prompt, then a Gather; appended to `response` when given (the welcome). */
+export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string; response?: VoiceResponse }): VoiceResponse {
+  const response = options.response ?? new VoiceResponse();
   if (options.leadIn) speak(response, options.voice, options.leadIn);
   const gather = openGather(response, options.choices, options.action);
   speak(gather, options.voice, options.prompt);

@@ -18,6 +18,18 @@ export function lintVoice(voice: string): string[] {
   return MANDARIN_VOICE.test(voice) ? [] : [`TWILIO_VOICE: ${voice} is not a Mandarin (cmn-CN) voice; use Polly.Zhiyu, Polly.Zhiyu-Neural or Google.cmn-CN-*`];
 }
 
+/** Most options a menu node offers by default: contact-centre practice is five or six a level. */
+export const DEFAULT_MENU_MAX_OPTIONS = 6;
+
+/** Settings of the menu checks. */
+export interface LintOptions {
+  /** Most options one menu node may offer, counting only its own keys (not 9, * and 0). Default {@link DEFAULT_MENU_MAX_OPTIONS}. */
+  maxOptions?: number;
+}
+
+/** Words that promise the caller a person now; only a queue node's own prompt may say them. */
+const TRANSFER_PROMISE = /请稍候|为您(?:优先)?转接/;
+
 /** How a key is said in a prompt: 按1, or #号键 / 井号键 for #. */
 function announces(prompt: string, key: string): boolean {
   if (key === '#') return prompt.includes('#') || prompt.includes('井号');
@@ -26,11 +38,12 @@ function announces(prompt: string, key: string): boolean {
 
 /**
  * What a menu writer must fix beyond the schema and references: unreachable nodes, silent
- * loops, options the prompt does not announce, keywords two options share or the IVR reserves,
- * recordings not served over https.
+ * loops, information nodes that promise a transfer, options the prompt does not announce, keywords two options share or the IVR reserves,
+ * recordings not served over https, and menus with more options than a caller can hold in their head.
  */
-export function lintMenu(menu: Menu, source: string): string[] {
+export function lintMenu(menu: Menu, source: string, options: LintOptions = {}): string[] {
   const problems: string[] = [];
+  const maxOptions = options.maxOptions ?? DEFAULT_MENU_MAX_OPTIONS;
   const graph = buildMenuGraph(menu);
   for (const id of Object.keys(menu.nodes)) {
     if (!graph.backTo.has(id)) problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
@@ -38,6 +51,11 @@ export function lintMenu(menu: Menu, source: string): string[] {
   for (const [id, node] of Object.entries(menu.nodes)) {
     const at = `${source}: node ${id}`;
     if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://')) problems.push(`${at}: audioUrl must be an https URL`);
+    if (node.kind === 'info' && TRANSFER_PROMISE.test(node.prompt)) {
+      // The queue decides at the moment it is reached whether a person can answer (opening hours):
+      // an information node that promises a transfer would be followed by "closed" at night.
+      problems.push(`${at}: an information node promises a transfer (${TRANSFER_PROMISE.exec(node.prompt)![0]}); put it in the queue node's prompt, which is said only when the hall is open`);
+    }
     if (node.kind === 'info') {
       // A chain of information nodes that comes back to itself never asks for input: silence for ever.
       const seen = new Set<string>([id]);
@@ -54,6 +72,9 @@ export function lintMenu(menu: Menu, source: string): string[] {
       }
     }
     if (node.kind !== 'menu') continue;
+    if (node.options.length > maxOptions) {
+      problems.push(`${at}: ${node.options.length} options, more than ${maxOptions} (IVR_MENU_MAX_OPTIONS); move the less asked ones to a sub-menu`);
+    }
     const owners = new Map<string, string>();
     for (const option of node.options) {
       if (!node.audioUrl && !announces(node.prompt, option.key)) problems.push(`${at}: option ${option.key} (${option.label}) is not announced in the prompt (say 按${option.key})`);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Catalogue } from '../catalogue/index.js';
-import { lintMenu } from './menu-lint.js';
+import { lintMenu, type LintOptions } from './menu-lint.js';
 import { menuSchema, type Menu } from './menu-schemas.js';
 
 /** Raised when a menu file is unreadable or refers to something that does not exist. */
@@ -23,6 +23,9 @@ export function checkMenu(raw: unknown, catalogue: Catalogue, source: string): {
   const problems: string[] = [];
   const exists = (id: string) => Object.hasOwn(menu.nodes, id);
   if (!exists(menu.start)) problems.push(`${source}: start node ${menu.start} does not exist`);
+  for (const department of menu.speech?.personOnUnmatched ?? []) {
+    if (!catalogue.department(department)) problems.push(`${source}: speech.personOnUnmatched: ${department} is not a department id`);
+  }
   for (const [id, node] of Object.entries(menu.nodes)) {
     const at = `${source}: node ${id}`;
     switch (node.kind) {
@@ -61,14 +64,14 @@ export function checkMenu(raw: unknown, catalogue: Catalogue, source: string): {
 }
 
 /** Loads every menu in `<catalogueDir>/menus` that a hotline uses; throws {@link MenuError} listing all problems. */
-export function loadMenus(catalogueDir: string, catalogue: Catalogue): ReadonlyMap<string, Menu> {
-  const { menus, problems } = readMenus(catalogueDir, catalogue);
+export function loadMenus(catalogueDir: string, catalogue: Catalogue, options: LintOptions = {}): ReadonlyMap<string, Menu> {
+  const { menus, problems } = readMenus(catalogueDir, catalogue, options);
   if (problems.length > 0) throw new MenuError(problems);
   return menus;
 }
 
 /** Reads, checks and lints every menu file; returns the valid menus and every problem found, without throwing. */
-export function readMenus(catalogueDir: string, catalogue: Catalogue): { menus: ReadonlyMap<string, Menu>; problems: string[] } {
+export function readMenus(catalogueDir: string, catalogue: Catalogue, options: LintOptions = {}): { menus: ReadonlyMap<string, Menu>; problems: string[] } {
   const dir = join(catalogueDir, 'menus');
   const problems: string[] = [];
   const menus = new Map<string, Menu>();
@@ -84,7 +87,7 @@ export function readMenus(catalogueDir: string, catalogue: Catalogue): { menus: 
     }
     const checked = checkMenu(raw, catalogue, source);
     problems.push(...checked.problems);
-    if (checked.menu) problems.push(...lintMenu(checked.menu, source));
+    if (checked.menu) problems.push(...lintMenu(checked.menu, source, options));
     if (checked.menu) {
       if (`${checked.menu.id}.yaml` !== file && `${checked.menu.id}.yml` !== file) problems.push(`${source}: id ${checked.menu.id} does not match the file name`);
       menus.set(checked.menu.id, checked.menu);

@@ -48,11 +48,23 @@ export const nodeSchema = z.discriminatedUnion('kind', [
   hangupNodeSchema,
 ]);
 
+/** How speech is understood beyond the options of the menu the caller is in. */
+export const speechSchema = z.object({
+  /** Words callers use for the same thing: a canonical form and its variants (住房公积金: [公积金, 住房基金]). */
+  synonyms: z.record(z.string().trim().min(1), z.array(z.string().trim().min(1))).default({}),
+  /**
+   * Departments whose hotlines send a confident utterance that matches nothing to the
+   * department's person instead of "输入有误" (a hotline with one obvious department).
+   */
+  personOnUnmatched: z.array(z.string().min(1)).default([]),
+});
+
 export const menuSchema = z.object({
   id: nodeId,
   consent: prompt,
   consentAudioUrl: audioUrl,
   start: nodeId,
+  speech: speechSchema.optional(),
   nodes: z.record(nodeId, nodeSchema),
 });
 

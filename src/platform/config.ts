@@ -109,6 +109,8 @@ export const envSchema = z.object({
   IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
   /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
   IVR_CALLBACK_OFFER_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
+  /** Most options a menu node may offer (its own keys; 9, * and 0 not counted), checked by ivr:lint and at start. Default 6. */
+  IVR_MENU_MAX_OPTIONS: z.coerce.number().int().min(2).max(9).default(6),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -173,6 +175,7 @@ export interface Config {
   readonly ivr: {
     readonly holdMusicUrl: string;
     readonly callbackOfferSeconds: number;
+    readonly menuMaxOptions: number;
   };
   /** What fell back to a development default, for the start-up log. */
   readonly developmentDefaults: readonly string[];
@@ -263,7 +266,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
-    ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS },
+    ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS, menuMaxOptions: env.IVR_MENU_MAX_OPTIONS },
     developmentDefaults,
   });
 }

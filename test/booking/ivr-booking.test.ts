@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createBookingJobs } from '../../src/booking/index.js';
+import type { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL } from '../support/env.js';
 import { prismAvailable, TWILIO_OPENAPI } from '../support/prism.js';
 import { random } from '../support/random.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { BOOKING_DATABASE, buildIdNumber, buildMobile, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
+import { BOOKING_DATABASE, buildIdNumber, buildMobile, MONDAY_9AM, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
 
 const HOTLINE = '+864694226101';
 
@@ -52,6 +53,13 @@ function buildCaller(url: string, from: string) {
   };
 }
 
+/** The key the day prompt gives a half-day, e.g. keyFor(twiml, '12月2日星期三下午'). */
+function keyFor(twiml: string, halfDay: string): string {
+  const key = new RegExp(`${halfDay}请按(\\d)`).exec(twiml)?.[1];
+  assert.ok(key, `${halfDay} is offered: ${twiml}`);
+  return key;
+}
+
 function idNumberWithX(): string {
   for (;;) {
     const id = buildIdNumber();
@@ -62,25 +70,25 @@ function idNumberWithX(): string {
 describe('IVR self-service booking', () => {
   let runtime: Runtime;
   let url: string;
+  let clock: ReturnType<typeof createFixedClock>;
 
   before(async function () {
     this.timeout(60_000);
-    ({ runtime, url } = await startBookingRuntime());
+    ({ runtime, url, clock } = await startBookingRuntime());
   });
 
   // Each runtime holds a pool of connections: give them back before the next file's.
   after(() => runtime.close());
 
-  it('when a caller chooses a service, a day and the morning, keys the ID number and confirms, then a booking with channel ivr and a queued SMS', async () => {
+  it('when a caller chooses a service, a day and the morning, keys the ID number and confirms, then a booking with channel ivr and a queued SMS', async function () {
+    this.timeout(60_000);
     const mobile = `+86${buildMobile()}`;
     const caller = buildCaller(url, mobile);
     let twiml = await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
     assert.match(twiml, /一窗通办综合受理请按1/);
     twiml = await caller.press('1');
-    assert.match(twiml, /12月1日星期二请按1/);
-    twiml = await caller.press('1');
-    assert.match(twiml, /上午请按1/);
-    twiml = await caller.press('1');
+    assert.match(twiml, /今天11月30日星期一上午请按1；今天11月30日星期一下午请按2；明天12月1日星期二上午请按3/);
+    twiml = await caller.press(keyFor(twiml, '明天12月1日星期二上午'));
     assert.match(twiml, /为您找到12月1日星期二上午8点半至9点的号/);
     assert.match(twiml, /finishOnKey="#"/);
     assert.ok(!caller.next.includes('X') && /hold=[0-9a-f-]{36}/.test(caller.next), 'only ids in the URL');
@@ -111,7 +119,9 @@ describe('IVR self-service booking', () => {
       const mobile = `+86${buildMobile()}`;
       const caller = buildCaller(url, mobile);
       await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
-      for (const keys of ['2', '2', '2', buildIdNumber()]) await caller.press(keys);
+      const days = await caller.press('2');
+      await caller.press(keyFor(days, '12月2日星期三下午'));
+      await caller.press(buildIdNumber());
       const done = await caller.press('1');
       const code = done.match(/预约码是：([\d，]+)/)![1]!.replace(/，/g, '');
       const made = (await runtime.booking.service.findBookingByCode(code))!;
@@ -149,7 +159,7 @@ describe('IVR self-service booking', () => {
   it('when the ID number is wrong, then the caller is asked again, and after three tries may choose again or reach a person', async () => {
     const caller = buildCaller(url, `+86${buildMobile()}`);
     await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
-    for (const keys of ['1', '3', '2']) await caller.press(keys);
+    await caller.press(keyFor(await caller.press('1'), '12月3日星期四下午'));
     let twiml = await caller.press('230502198504120011');
     assert.match(twiml, /身份证号码有误/);
     await caller.press('123');
@@ -159,23 +169,76 @@ describe('IVR self-service booking', () => {
     assert.match(twiml, /\/twilio\/voice\/ivr\/operator\?menu=citizen-centre/);
   });
 
-  it('when the half-day is full, then the caller hears it clearly and can choose another day', async () => {
+  it('when a half-day is full, then it is not offered; when it fills between the listing and the choice, then the caller hears it clearly and can choose another day', async function () {
+    this.timeout(60_000);
+    const caller = buildCaller(url, `+86${buildMobile()}`);
+    await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-green');
+    await caller.press('1');
+    const listed = await caller.press('9');
+    const key = keyFor(listed, '12月4日星期五上午');
     const slots = await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-green-escort', fromDay: '2026-12-04', toDay: '2026-12-04' });
     for (const slot of slots.filter((s) => s.startsAt.getUTCHours() < 4)) {
       while ((await runtime.booking.capacity.findSlot(slot.id))!.booked < slot.capacity) {
         await runtime.booking.service.createBooking({ slotId: slot.id, name: '王五', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' }, `fill-${slot.id}-${random()}`);
       }
     }
-    const caller = buildCaller(url, `+86${buildMobile()}`);
-    await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-green');
-    await caller.press('1');
-    await caller.press('4');
-    const twiml = await caller.press('1');
+    const twiml = await caller.press(key);
     assert.match(twiml, /12月4日星期五上午的号已约满/);
     assert.match(twiml, /重新选择日期请按1/);
-    const again = await caller.press('1');
+    await caller.press('1');
+    const again = await caller.press('9');
     assert.match(again, /请选择日期/);
+    assert.doesNotMatch(again, /12月4日星期五上午/, 'a full half-day is not offered');
+    assert.match(again, /12月4日星期五下午请按\d/);
   });
+
+  it('when more dates are asked for with 9, then the next half-days up to the release horizon are read, weekends left out', async () => {
+    const caller = buildCaller(url, `+86${buildMobile()}`);
+    await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+    const first = await caller.press('1');
+    assert.match(first, /听更多日期请按9；转人工服务请按0/);
+    assert.match(first, /12月3日星期四下午请按8/);
+    const more = await caller.press('9');
+    assert.match(more, /请选择日期。12月4日星期五上午请按1；12月4日星期五下午请按2；12月7日星期一上午请按3；12月7日星期一下午请按4；转人工服务请按0/);
+    assert.doesNotMatch(more, /12月5日|12月6日|12月8日|听更多日期/);
+    const chosen = await caller.press('3');
+    assert.match(chosen, /为您找到12月7日星期一上午8点半至9点的号/);
+  });
+
+  it('when the morning is over, then today is offered only for the afternoon', async () => {
+    clock.set(new Date('2026-11-30T12:00:00+08:00'));
+    try {
+      const caller = buildCaller(url, `+86${buildMobile()}`);
+      await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+      const days = await caller.press('1');
+      assert.match(days, /请选择日期。今天11月30日星期一下午请按1；明天12月1日星期二上午请按2/);
+    } finally {
+      clock.set(new Date(MONDAY_9AM));
+    }
+  });
+
+  for (const [what, from] of [['withheld', 'anonymous'], ['a landline', '+864694226999']] as const) {
+    it(`when the caller's number is ${what}, then an 11-digit mobile is asked for, read back, and the SMS goes there`, async function () {
+      this.timeout(60_000);
+      const caller = buildCaller(url, from);
+      await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+      await caller.press(keyFor(await caller.press('1'), '12月2日星期三上午'));
+      let twiml = await caller.press(buildIdNumber());
+      assert.match(twiml, /您的来电号码无法接收短信。.*请输入接收预约短信的11位手机号码/);
+      twiml = await caller.press('0469422');
+      assert.match(twiml, /您输入的不是11位手机号码/);
+      const mobile = buildMobile();
+      twiml = await caller.press(mobile);
+      assert.match(twiml, new RegExp(`您输入的手机号码是${mobile.split('').join('，')}。.*确认请按1，重新输入请按2`));
+      twiml = await caller.press('1');
+      assert.match(twiml, /预约短信将发送到手机号码/);
+      twiml = await caller.press('1');
+      assert.match(twiml, /预约成功/);
+      assert.match(twiml, /预约短信已发送到您的手机/);
+      const code = twiml.match(/预约码是：([\d，]+)/)![1]!.replace(/，/g, '');
+      assert.equal((await runtime.booking.service.findBookingByCode(code))!.phone, `+86${mobile}`);
+    });
+  }
 
   it('when the caller already holds a booking for that service that day, then it is said clearly and the caller may choose again', async () => {
     const idNumber = buildIdNumber();
@@ -183,7 +246,8 @@ describe('IVR self-service booking', () => {
     await runtime.booking.service.createBooking({ slotId: slot.id, name: '冯二', phone: `+86${buildMobile()}`, identity: { idNumber } }, { channel: 'web', id: 'k', label: 'channel:k' }, 'ivr-dup');
     const caller = buildCaller(url, `+86${buildMobile()}`);
     await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
-    for (const keys of ['2', '3', '1', idNumber]) await caller.press(keys);
+    await caller.press(keyFor(await caller.press('2'), '12月3日星期四上午'));
+    await caller.press(idNumber);
     const twiml = await caller.press('1');
     assert.match(twiml, /您当天已经预约过这项业务/);
     assert.match(twiml, /重新选择日期请按1，转人工服务请按0/);

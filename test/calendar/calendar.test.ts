@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import type { WorkCalendar } from '../../src/calendar/index.js';
+import { readScheduleFile, statutoryHolidays, type WorkCalendar } from '../../src/calendar/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';
@@ -66,18 +66,77 @@ describe('work calendar', () => {
     assert.equal(calendar.openAt(allDayHall, shanghai('2020-06-15T12:00')).open, true);
   });
 
-  it('when a year is covered by neither the package nor staff, then weekday rules are used, flagged as a guess, and readiness warns', async () => {
-    const year = 2099;
-    const day = calendar.day(`${year}-01-01`);
-    assert.equal(day.source, 'weekday-rule');
-    assert.equal(calendar.coverage(year), 'none');
-    clock.set(shanghai(`${year}-03-02T10:00`));
-    try {
-      assert.equal(calendar.openAt(lunchHall, clock.now()).guessed, true);
-      assert.ok(calendar.coverageWarnings().some((w) => w.includes(String(year))));
-    } finally {
-      clock.set(shanghai('2020-06-01T09:00'));
+  describe('a year no notice covers (2027, no staff entries)', () => {
+    // The statutory holidays of 《全国年节及纪念日放假办法》 (2024): law before any yearly notice.
+    const table: Array<[date: string, name: string]> = [
+      ['2027-01-01', '元旦'],
+      ['2027-02-05', '春节'], // 除夕
+      ['2027-02-08', '春节'], // 正月初三
+      ['2027-04-05', '清明'],
+      ['2027-05-01', '劳动节'],
+      ['2027-05-02', '劳动节'],
+      ['2027-06-09', '端午'],
+      ['2027-09-15', '中秋'],
+      ['2027-10-01', '国庆节'],
+      ['2027-10-02', '国庆节'],
+      ['2027-10-03', '国庆节'],
+    ];
+
+    before(() => {
+      assert.equal(calendar.coverage(2027), 'none', 'the test needs 2027 without package data or staff entries');
+    });
+
+    for (const [date, name] of table) {
+      it(`when ${date}, then the statutory holiday ${name} and halls closed at 10:00`, () => {
+        const day = calendar.day(date);
+        assert.deepEqual({ working: day.working, kind: day.kind, name: day.name, source: day.source }, { working: false, kind: 'holiday', name, source: 'statutory' });
+        const at = calendar.openAt(allDayHall, shanghai(`${date}T10:00`));
+        assert.equal(at.open, false);
+        assert.equal(at.guessed, true);
+      });
     }
+
+    it('when an ordinary Tuesday (2027-03-16), then a working day by the weekday rule and halls open', () => {
+      const day = calendar.day('2027-03-16');
+      assert.deepEqual({ working: day.working, kind: day.kind, source: day.source }, { working: true, kind: 'workday', source: 'statutory' });
+      assert.equal(calendar.openAt(allDayHall, shanghai('2027-03-16T10:00')).open, true);
+    });
+
+    it('when 2027-10-04 (the day after the three statutory days, a Monday), then a working day: bridging days need the notice', () => {
+      assert.equal(calendar.day('2027-10-04').working, true);
+    });
+
+    it('when closed on 除夕, then the next opening is the first working day after 初三', () => {
+      const at = calendar.openAt(allDayHall, shanghai('2027-02-05T10:00'));
+      assert.equal(DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toISODate(), '2027-02-09');
+    });
+
+    it('when the clock is in 2027, then readiness and the start-up log say the 2027 调休 notice is not yet entered', () => {
+      clock.set(shanghai('2027-03-02T10:00'));
+      try {
+        const warnings = calendar.coverageWarnings();
+        assert.ok(warnings.some((w) => w.includes('2027 调休 notice is not yet entered')), warnings.join('\n'));
+      } finally {
+        clock.set(shanghai('2020-06-01T09:00'));
+      }
+    });
+
+    it('when the clock is in a covered year before December, then no warning', () => {
+      assert.deepEqual(calendar.coverageWarnings(), []);
+    });
+  });
+
+  it('when a year beyond the lunar tables (2150), then only the solar statutory holidays are closed', () => {
+    assert.equal(calendar.day('2150-10-01').name, '国庆节');
+    assert.equal(calendar.day('2150-01-01').name, '元旦');
+    assert.ok([...statutoryHolidays(2150).values()].every((name) => !['春节', '端午', '中秋'].includes(name)));
+  });
+
+  it('when the example schedule file is read, then it is valid and its holidays are the statutory ones of 2027', () => {
+    const file = readScheduleFile('examples/holidays-2027.yaml');
+    assert.equal(file.year, 2027);
+    const holidays = new Map(file.days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name]));
+    assert.deepEqual(holidays, new Map(statutoryHolidays(2027)));
   });
 
   it('when staff enter a year from the notice, then their holidays and make-up days take precedence', async () => {

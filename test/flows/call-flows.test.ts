@@ -23,8 +23,8 @@ describe('whole calls, with the in-repo caller playing Twilio', function () {
     const first17 = '23050219600101002';
     const idNumber = `${first17}${idCheckCharacter(first17)}`;
     const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
-    // Book (1), the general desk (1), its first service (1), the second day offered (2), morning (1), the ID number, confirm (1).
-    const call = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from: '+8613904695678', inputs: keys('1', '1', '1', '2', '1', `${idNumber.replace('X', '*')}#`, '1') }, validator);
+    // Book (1), the general desks (1), general intake (1), its first service (1), tomorrow morning (3: today's morning and afternoon come first), the ID number, confirm (1).
+    const call = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from: '+8613904695678', inputs: keys('1', '1', '1', '1', '3', `${idNumber.replace('X', '*')}#`, '1') }, validator);
     const transcript = call.lines.join('\n');
     const code = /预约码是：([\d，]+)/.exec(transcript)?.[1]?.replace(/，/g, '');
     assert.ok(code, transcript);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { loadCatalogue } from '../../src/catalogue/index.js';
+import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer, testConfig } from '../support/env.js';
 import { buildIncomingParams, postSigned } from '../support/twilio.js';
@@ -13,7 +14,8 @@ describe('POST /twilio/voice/incoming', () => {
   let url: string;
 
   before(async () => {
-    runtime = await createTestRuntime();
+    // A working Monday morning: every hall is open, so each hotline answers with its menu whatever today's date is.
+    runtime = await createTestRuntime({ clock: createFixedClock('2026-03-02T10:00:00+08:00') });
     url = (await startTestServer(runtime)).url;
   });
 

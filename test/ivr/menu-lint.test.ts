@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { loadCatalogue } from '../../src/catalogue/index.js';
-import { lintVoice, readMenus } from '../../src/ivr/index.js';
+import { DEFAULT_MENU_MAX_OPTIONS, lintVoice, readMenus } from '../../src/ivr/index.js';
 import { testConfig } from '../support/env.js';
 
 const run = promisify(execFile);
@@ -38,12 +38,12 @@ describe('ivr:lint', () => {
     const dir = brokenCatalogue((menu) => {
       const main = menu.nodes.main as { options: Array<{ key: string; label: string; next: string }> };
       main.options[0]!.next = 'no-such-node';
-      main.options.push({ key: '#', label: '再见', next: 'bye' });
+      main.options.push({ key: '5', label: '再见', next: 'bye' });
     });
     dirs.push(dir);
     const text = readMenus(dir, loadCatalogue(dir)).problems.join('\n');
     assert.match(text, /menus\/citizen-centre\.yaml: node main: option 1 goes to missing node no-such-node/);
-    assert.match(text, /menus\/citizen-centre\.yaml: node main: key # is mapped twice/);
+    assert.match(text, /menus\/citizen-centre\.yaml: node main: key 5 is mapped twice/);
   });
 
   it('when references are right but the menu has lint problems, then unreachable nodes, silent loops, unannounced keys, shared and reserved keywords are listed', () => {
@@ -57,16 +57,66 @@ describe('ivr:lint', () => {
       const more = menu.nodes['more-menu'] as { prompt: string; options: Array<{ next: string }> };
       more.options[0]!.next = 'loop-a';
       more.prompt = '了解办公时间和地址请按2；了解进厅防疫须知请按3。';
+      menu.nodes['green-intro'] = { kind: 'info', prompt: '紧急绿色通道提供帮办代办服务。现在为您优先转接，请稍候。', next: 'green' };
     });
     dirs.push(dir);
     const { problems } = readMenus(dir, loadCatalogue(dir));
     const text = problems.join('\n');
     assert.match(text, /node orphan is not reachable from main/);
-    assert.match(text, /node self-service is not reachable/);
+    assert.match(text, /node postal is not reachable/);
     assert.match(text, /node loop-a: information nodes loop \(loop-a -> loop-b\) without ever asking for input/);
-    assert.match(text, /node more-menu: option 1 \(自助服务终端\) is not announced in the prompt/);
+    assert.match(text, /node more-menu: option 1 \(邮寄办理\) is not announced in the prompt/);
     assert.match(text, /node main: keyword 预约 belongs to both option 1 and option 2/);
     assert.match(text, /node main: option 3 uses the reserved word 人工/);
+    assert.match(text, /node green-intro: an information node promises a transfer \(为您优先转接\); put it in the queue node's prompt/);
+  });
+
+  describe('options a level', () => {
+    /** A draft whose main menu offers `count` options (keys 1.., then #), each announced and going to an existing node. */
+    const draftWith = (count: number) =>
+      brokenCatalogue((menu) => {
+        const main = menu.nodes.main as { prompt: string; options: Array<{ key: string; label: string; keywords: string[]; next: string }> };
+        const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '#'].slice(0, count);
+        const targets = main.options.map((o) => o.next);
+        main.options = keys.map((key, i) => ({ key, label: `选项${key === '#' ? '井' : key}`, keywords: [], next: targets[i % targets.length]! }));
+        main.prompt = `${keys.map((key) => `选项请按${key === '#' ? '#号键' : key}`).join('；')}。`;
+      });
+
+    it('when the shipped catalogue is linted, then no menu offers more than 6 options', () => {
+      const { menus } = readMenus(catalogueDir, loadCatalogue(catalogueDir));
+      for (const menu of menus.values()) {
+        for (const [id, node] of Object.entries(menu.nodes)) if (node.kind === 'menu') assert.ok(node.options.length <= DEFAULT_MENU_MAX_OPTIONS, `${menu.id} ${id}: ${node.options.length}`);
+      }
+    });
+
+    it('when a draft menu offers 8 options, then lint fails naming the node and the limit; with the limit set to 8 it passes', () => {
+      const dir = draftWith(8);
+      dirs.push(dir);
+      const text = readMenus(dir, loadCatalogue(dir)).problems.join('\n');
+      assert.match(text, /menus\/citizen-centre\.yaml: node main: 8 options, more than 6 \(IVR_MENU_MAX_OPTIONS\)/);
+      assert.doesNotMatch(readMenus(dir, loadCatalogue(dir), { maxOptions: 8 }).problems.join('\n'), /options, more than/);
+    });
+
+    it('when a menu offers 6 options of its own, then the 9, * and 0 the IVR adds are not counted', () => {
+      const dir = draftWith(6);
+      dirs.push(dir);
+      assert.doesNotMatch(readMenus(dir, loadCatalogue(dir)).problems.join('\n'), /options, more than/);
+      assert.match(readMenus(dir, loadCatalogue(dir), { maxOptions: 5 }).problems.join('\n'), /node main: 6 options, more than 5/);
+    });
+
+    it('when npm run ivr:lint runs on the 8-option draft, then it exits 1; with --max-options 8 it exits 0', async function () {
+      this.timeout(90_000);
+      const dir = draftWith(8);
+      dirs.push(dir);
+      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
+        () => assert.fail('ivr:lint passed an 8-option menu'),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /node main: 8 options, more than 6/);
+      const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir, '--max-options', '8']);
+      assert.match(passed.stdout, /no problems .*at most 8 options a menu/);
+    });
   });
 
   it('when the voice is not a Mandarin voice, then lint says which voices to use', () => {
@@ -75,7 +125,7 @@ describe('ivr:lint', () => {
   });
 
   it('when npm run ivr:lint runs on a broken catalogue, then it exits 1 and lists the problems; on the shipped one it exits 0', async function () {
-    this.timeout(30_000);
+    this.timeout(90_000);
     const dir = brokenCatalogue((menu) => {
       menu.nodes.orphan = { kind: 'hangup', prompt: '再见。' };
     });

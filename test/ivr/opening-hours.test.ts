@@ -49,15 +49,15 @@ describe('IVR opening hours on real dates', () => {
     assert.match(heard, /下次办公时间是10月9日星期五上午8点半/);
   });
 
-  it('when an ordinary Saturday (2020-10-17), then a rest day, reopening Monday', async () => {
+  it('when an ordinary Saturday (2020-10-17), then the weekend, reopening Monday', async () => {
     const heard = (await askForPerson('2020-10-17T10:00')).requests.at(-1)!.twiml;
-    assert.match(heard, /今天是休息日/);
+    assert.match(heard, /今天是周末/);
     assert.match(heard, /下次办公时间是10月19日星期一上午8点半/);
   });
 
   it('when 12:00 on a working day in a hall that closes for lunch, then closed until 今天下午1点; a hall open all day queues', async () => {
     const heard = (await askForPerson('2020-02-04T12:00')).requests.at(-1)!.twiml;
-    assert.match(heard, /现在不在双鸭山市市民服务中心的办公时间/);
+    assert.match(heard, /现在是双鸭山市市民服务中心的午休时间/);
     assert.match(heard, /下次办公时间是今天下午1点/);
     assert.match(heard, /办公时间是工作日上午8点半至11点半，下午1点至4点半/);
     assert.equal((await askForPerson('2020-02-04T12:00', allDayHotline)).outcome, 'queue');
@@ -69,17 +69,25 @@ describe('IVR opening hours on real dates', () => {
     assert.match(heard, /因全面消毒暂停对外办公/);
   });
 
-  it('when the year is one no holiday data covers, then the IVR says the schedule is not entered rather than naming holidays, and readiness warns', async () => {
-    const heard = (await askForPerson('2040-01-01T20:00')).requests.at(-1)!.twiml;
-    assert.match(heard, /今年的节假日安排尚未录入/);
-    assert.doesNotMatch(heard, /假期/);
+  it('when 2027-01-01 (元旦, a year no notice covers yet), then closed for 元旦, the missing 调休 notice said, and readiness warns', async () => {
+    const result = await askForPerson('2027-01-01T10:00');
+    assert.notEqual(result.outcome, 'queue');
+    const heard = result.requests.at(-1)!.twiml;
+    assert.match(heard, /今天是元旦假期/);
+    assert.match(heard, /今年的调休安排尚未录入/);
+    assert.match(heard, /下次办公时间是1月4日星期一上午8点半/);
     const ready = (await (await fetch(`${ivr.url}/readyz`)).json()) as { checks: { holidays?: { warnings?: string[] } } };
-    assert.ok((ready.checks.holidays?.warnings ?? []).some((w) => w.includes('2040')), JSON.stringify(ready.checks.holidays));
+    assert.ok((ready.checks.holidays?.warnings ?? []).some((w) => w.includes('2027 调休 notice is not yet entered')), JSON.stringify(ready.checks.holidays));
+  });
+
+  it('when 2027-02-08 (正月初三), then closed for 春节 rather than queued', async () => {
+    const heard = (await askForPerson('2027-02-08T10:00')).requests.at(-1)!.twiml;
+    assert.match(heard, /今天是春节假期/);
   });
 
   it('when a callback is asked after hours, then it is stored for the next opening and the caller is told when', async () => {
     ivr.setTime('2020-10-01T10:00');
-    const result = await ivr.call({ to: lunchHotline, inputs: keys('8') });
+    const result = await ivr.call({ to: lunchHotline, inputs: keys('3') });
     assert.equal(result.outcome, 'hangup');
     assert.match(result.requests.at(-1)!.twiml, /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/);
     const { callbackRepository } = await import('../../src/calls/index.js');

@@ -15,7 +15,7 @@ describe('IVR queueing, waiting and leaving the queue', () => {
   after(async () => ivr.expectValidAnswers());
 
   it('when the green channel is chosen, then the call queues in cc-green with priority 10 and the Enqueue names the skill with IVR-owned wait and action URLs', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: keys('6'), queueResult: 'bridged' });
+    const result = await ivr.call({ to: HOTLINE, inputs: keys('5'), queueResult: 'bridged' });
     const callSid = callSidOf(result);
     assert.equal(result.queue, 'cc-green');
     const enqueue = result.requests.find((r) => r.twiml.includes('<Enqueue'))!.twiml;
@@ -48,6 +48,20 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     assert.equal(call?.enterpriseId, 'ent-001');
     const declined = await ivr.call({ to: HOTLINE, from, inputs: keys('2') });
     assert.equal(new URL(declined.unansweredGather!).searchParams.get('node'), 'main');
+  });
+
+  it('when a caller on the priority list or an enterprise with a commissioner calls while closed, then closed is said first, with no transfer and no commissioner offered', async () => {
+    ivr.setTime('2020-10-01T10:00');
+    try {
+      for (const from of ['+8613804690001', '+8618904696049']) {
+        const first = (await ivr.call({ to: HOTLINE, from, inputs: [] })).requests[0]!.twiml;
+        assert.match(first, /今天是国庆节假期/);
+        assert.match(first, /reason=closed/);
+        assert.doesNotMatch(first, /专员|优先转接|为您转接|按0/);
+      }
+    } finally {
+      ivr.setTime('2020-02-03T10:00');
+    }
   });
 
   it('when waiting, then position and expected wait are said at the first turn and again after 45 s, and the callback offer comes after the configured wait', async () => {
@@ -121,8 +135,8 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     assert.equal(ivr.routing.left.some((l) => l.callSid === callSidOf(redirected)), false);
   });
 
-  it('when the caller ends the call with # on the main menu, then a goodbye and the call is marked as ended in the IVR', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: keys('#') });
+  it('when the caller ends the call with # in the more-services menu, then a goodbye and the call is marked as ended in the IVR', async () => {
+    const result = await ivr.call({ to: HOTLINE, inputs: keys('6', '#') });
     assert.equal(result.outcome, 'hangup');
     assert.match(result.requests.at(-1)!.twiml, /感谢您的来电，再见。<\/Say><Hangup\/>/);
     const call = await ivr.runtime.ledger.find(callSidOf(result));
@@ -131,16 +145,16 @@ describe('IVR queueing, waiting and leaving the queue', () => {
   });
 
   it('when a call went through the menus, then its path is recorded with inputs and times', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: [{ kind: 'speech', text: '我想咨询一下', confidence: 0.8 }, ...keys('7')], waitRounds: 3 });
+    const result = await ivr.call({ to: HOTLINE, inputs: [{ kind: 'speech', text: '我想咨询一下', confidence: 0.8 }, ...keys('1')], waitRounds: 3 });
     const steps = await ivr.runtime.ledger.steps(callSidOf(result));
     const path = steps.map((s) => `${s.nodeId}:${s.kind}${s.input ? `:${s.input}` : ''}`);
     assert.deepEqual(path, [
       'main:entered',
       'main:choice:我想咨询一下',
       'consult-menu:entered',
-      'consult-menu:choice:7',
-      'q-complaint:entered',
-      'cc-general:queued:投诉和建议',
+      'consult-menu:choice:1',
+      'q-general:entered',
+      'cc-general:queued:综合咨询',
       'cc-general:queue-bridged:100',
     ]);
     assert.ok(steps.every((s) => s.at instanceof Date));

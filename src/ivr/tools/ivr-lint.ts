@@ -5,14 +5,19 @@ import { lintVoice } from '../menu-lint.js';
 import { readMenus } from '../menu-loader.js';
 
 /**
- * `npm run ivr:lint [-- --dir <catalogue folder>]`: checks every menu (schema, references,
- * reachability, dead ends, prompts, keywords) and the Mandarin voice; lists every problem and
+ * `npm run ivr:lint [-- --dir <catalogue folder>] [--max-options <n>]`: checks every menu (schema,
+ * references, reachability, dead ends, prompts, keywords, options a level) and the Mandarin voice; lists every problem and
  * exits 1 when there is one.
  */
 function main(): number {
-  const { values } = parseArgs({ options: { dir: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ options: { dir: { type: 'string' }, 'max-options': { type: 'string' } }, strict: true });
   const config = configOrExit();
   const dir = values.dir ?? config.catalogueDir;
+  const maxOptions = values['max-options'] === undefined ? config.ivr.menuMaxOptions : Number(values['max-options']);
+  if (!Number.isInteger(maxOptions) || maxOptions < 2) {
+    console.error(`ivr:lint: --max-options must be a whole number of at least 2, not ${values['max-options']}`);
+    return 1;
+  }
   let catalogue;
   try {
     catalogue = loadCatalogue(dir);
@@ -21,14 +26,14 @@ function main(): number {
     console.error(`ivr:lint: ${error.problems.length} problem(s) in the catalogue itself:\n  ${error.problems.join('\n  ')}`);
     return 1;
   }
-  const { menus, problems } = readMenus(dir, catalogue);
+  const { menus, problems } = readMenus(dir, catalogue, { maxOptions });
   problems.push(...lintVoice(config.twilio.voice));
   if (problems.length > 0) {
     console.error(`ivr:lint: ${problems.length} problem(s) in ${dir}/menus:\n  ${problems.join('\n  ')}`);
     return 1;
   }
   const nodes = [...menus.values()].reduce((sum, menu) => sum + Object.keys(menu.nodes).length, 0);
-  console.log(`ivr:lint: ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice})`);
+  console.log(`ivr:lint: ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice}, at most ${maxOptions} options a menu)`);
   return 0;
 }
 
