@@ -251,8 +251,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     if (to < firstDay) throw new OutsideHistoryError(`${period}早于有记录的第一天（${fullDate(firstDay)}），没有统计数据`);
     const notes: string[] = [];
     if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
-    if (to > now) notes.push(`${fullDate(now)}以后尚未到来`);
-    else if (to === now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
+    if (to >= now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
+    if (to > now) notes.push('此后尚未到来');
     return { firstDay, note: notes.length > 0 ? notes.join('；') : null };
   }
 
@@ -348,7 +348,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const { from, to } = resolvePeriod(query);
     const { start, end } = bounds(from, to);
     await coverage(from, to);
-    const plan = await staffingPlan({ db, catalogue }, start, end, { targetSeconds: deps.serviceLevelSeconds, goal });
+    const plan = await staffingPlan({ db, catalogue, now: clock.now() }, start, end, { targetSeconds: deps.serviceLevelSeconds, goal });
     return { from, to, days: plan.days, serviceLevelSeconds: deps.serviceLevelSeconds, serviceLevelGoal: goal, rows: plan.rows };
   }
 

@@ -34,8 +34,8 @@ export const halfHourTime = (halfHour: number) => `${String(Math.floor(halfHour 
  * hour, the fewest agents that reach `goal` within `targetSeconds`, their expected wait and
  * occupancy, beside the agents who were logged in.
  */
-export async function staffingPlan(deps: { db: Database; catalogue: Catalogue }, start: Date, end: Date, settings: { targetSeconds: number; goal: number }): Promise<{ days: number; rows: StaffingRow[] }> {
-  const [load, online] = await Promise.all([views.staffingLoad(deps.db, start, end), views.loggedInSeconds(deps.db, start, end)]);
+export async function staffingPlan(deps: { db: Database; catalogue: Catalogue; now: Date }, start: Date, end: Date, settings: { targetSeconds: number; goal: number }): Promise<{ days: number; rows: StaffingRow[] }> {
+  const [load, online] = await Promise.all([views.staffingLoad(deps.db, start, end), views.loggedInSeconds(deps.db, start, end, deps.now)]);
   const days = load.days;
   if (days === 0) return { days, rows: [] };
   const department = new Map<string, { answered: number; handle: number }>();

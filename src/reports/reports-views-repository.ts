@@ -12,6 +12,12 @@ const inPeriod = (column: string, from: Date, to: Date) =>
 /** Inbound calls to a hotline (rejected calls to other numbers are not offered calls). */
 const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
 
+/**
+ * When an agent's after-call work ended: the outcome recorded, or the wrap-up running out.
+ * (The outcome's time comes first: the desk does not stamp the wrap-up's end when an outcome ends it.)
+ */
+const afterCallEnd = sql`coalesce(o.recorded_at, ac.wrap_up_ended_at)`;
+
 /** Half hour of the day, 0–47, Beijing time. */
 const halfHourOf = (column: string) =>
   sql`(extract(hour from ${sql.raw(column)} at time zone 'Asia/Shanghai')::int * 2 + (extract(minute from ${sql.raw(column)} at time zone 'Asia/Shanghai') >= 30)::int)`;
@@ -37,8 +43,9 @@ export async function countCallExtras(db: Executor, from: Date, to: Date): Promi
         from calls c
         left join lateral (select count(*)::int as n from call_events e where e.call_sid = c.call_sid and e.source = 'agent' and e.event = 'transferred') t on true
         left join callback_requests r on r.call_sid = c.call_sid
-        left join lateral (select sum(extract(epoch from (ac.wrap_up_ended_at - ac.ended_at)))::int as seconds from agent_calls ac
-                           where ac.call_sid = c.call_sid and ac.wrap_up_ended_at is not null and ac.ended_at is not null) w on true
+        left join lateral (select sum(extract(epoch from (${afterCallEnd} - ac.ended_at)))::int as seconds from agent_calls ac
+                           left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+                           where ac.call_sid = c.call_sid and ac.ended_at is not null) w on true
         where ${offeredCall} and ${inPeriod('c.arrived_at', from, to)}
         group by c.hotline_number`,
   );
@@ -53,7 +60,7 @@ export async function countByAgent(db: Executor, from: Date, to: Date): Promise<
     sql`select ac.agent_id,
           count(*)::int as handled,
           coalesce(sum(extract(epoch from (ac.ended_at - ac.answered_at))), 0)::int as talk_seconds,
-          coalesce(sum(extract(epoch from (ac.wrap_up_ended_at - ac.ended_at))), 0)::int as after_call_seconds,
+          coalesce(sum(extract(epoch from (${afterCallEnd} - ac.ended_at))), 0)::int as after_call_seconds,
           count(o.id) filter (where o.kind = 'consultation')::int as consultations,
           count(o.id) filter (where o.kind = 'completed_by_phone')::int as completed_by_phone,
           count(o.id) filter (where o.kind = 'booking')::int as bookings,
@@ -131,8 +138,9 @@ export async function staffingLoad(db: Executor, from: Date, to: Date): Promise<
           count(*) filter (where c.answered_at is not null)::int as answered,
           (coalesce(sum(c.talk_seconds) filter (where c.answered_at is not null), 0) + coalesce(sum(w.seconds), 0))::int as handle_seconds
         from calls c
-        left join lateral (select sum(extract(epoch from (ac.wrap_up_ended_at - ac.ended_at)))::int as seconds from agent_calls ac
-                           where ac.call_sid = c.call_sid and ac.wrap_up_ended_at is not null and ac.ended_at is not null) w on true
+        left join lateral (select sum(extract(epoch from (${afterCallEnd} - ac.ended_at)))::int as seconds from agent_calls ac
+                           left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+                           where ac.call_sid = c.call_sid and ac.ended_at is not null) w on true
         where ${offeredCall} and c.queued_at is not null and c.queue_skill is not null and ${inPeriod('c.arrived_at', from, to)}
         group by 1, 2`,
   );
@@ -143,12 +151,12 @@ export async function staffingLoad(db: Executor, from: Date, to: Date): Promise<
  * Agents logged in (any state but offline), per department of their skills and half hour: the
  * agent-seconds in each half hour over the period, from the state log.
  */
-export async function loggedInSeconds(db: Executor, from: Date, to: Date): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
+export async function loggedInSeconds(db: Executor, from: Date, to: Date, now: Date): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
   return queryRows(
     db,
     sql`with spans as (
           select l.agent_id, l.to_state, l.at as since,
-                 coalesce(lead(l.at) over (partition by l.agent_id order by l.id), least(now(), ${to.toISOString()}::timestamptz)) as until
+                 coalesce(lead(l.at) over (partition by l.agent_id order by l.id), least(${now.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz)) as until
           from agent_state_log l
           where l.at < ${to.toISOString()}::timestamptz
         ), online as (
