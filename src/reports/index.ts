@@ -14,3 +14,4 @@ export { reportCommands } from './reports-commands.js';
 export { buildCsv, buildXlsx } from './reports-export.js';
 export { resolvePeriod, spanText, type Period, type PeriodQuery } from './reports-periods.js';
 export { erlangC, erlangCLevel, agentsNeeded, type ErlangCLevel } from './erlang-c.js';
+export { createReportPageRoutes } from './reports-page-routes.js';

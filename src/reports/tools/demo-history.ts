@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     console.error('demo:history: --from and --to must be dates (YYYY-MM-DD), --to not before --from, --seed an integer');
     return 2;
   }
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const logger = createLogger('warn');
   const lanes: Playing[] = [];
   for (let i = 0; i < laneCount; i += 1) {

@@ -32,7 +32,6 @@ export function createRandom(seed: number) {
     },
   };
 }
-type Random = ReturnType<typeof createRandom>;
 
 /** A deterministic Twilio-like call SID for the n-th call of a day of a seed. */
 export const historyCallSid = (seed: number, day: string, n: number) => `CA${createHash('sha256').update(`${seed}/${day}/${n}`).digest('hex').slice(0, 32)}`;
