@@ -94,7 +94,7 @@ function draw(report, staffing) {
         type: 'line',
         connectNulls: false,
         data: report.byDay.map((d) => percent(d.serviceLevel)),
-        markLine: { symbol: 'none', data: [{ yAxis: goal, name: '目标' }], label: { formatter: `目标 ${goal}%` }, lineStyle: { color: '#c62828', type: 'dashed' } },
+        markLine: { symbol: 'none', data: [{ yAxis: goal, name: '目标' }], label: { position: 'insideEndTop', formatter: `目标 ${goal}%` }, lineStyle: { color: '#c62828', type: 'dashed' } },
       },
     ],
   });
@@ -117,7 +117,9 @@ function draw(report, staffing) {
     }],
   });
   const t = report.total;
+  const booked = t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
   chart('chart-bookings', {
+    title: booked > 0 ? undefined : { text: '该期间没有预约', left: 'center', top: 'middle', textStyle: { color: '#666', fontSize: 14, fontWeight: 'normal' } },
     xAxis: { type: 'category', data: ['坐席电话', '语音自助', '政务服务网', '双营通微信', '现场窗口'] },
     yAxis: { type: 'value', name: '件' },
     series: [{ name: '预约量', type: 'bar', label: { show: true, position: 'top' }, data: [t.bookingsPhone, t.bookingsIvr, t.bookingsWeb, t.bookingsWechat, t.bookingsWalkIn] }],
@@ -131,6 +133,7 @@ function draw(report, staffing) {
   }
   const hallRows = [...halls.entries()];
   chart('chart-capacity', {
+    title: hallRows.some(([, h]) => h.capacity > 0) ? undefined : { text: '该期间没有开放的号源', left: 'center', top: 'middle', textStyle: { color: '#666', fontSize: 14, fontWeight: 'normal' } },
     grid: { left: 170, right: 40, top: 20, bottom: 30 },
     xAxis: { type: 'value', name: '%', max: 100 },
     yAxis: { type: 'category', data: hallRows.map(([name]) => name) },
