@@ -35,18 +35,26 @@ export async function historyBounds(db: Executor): Promise<{ first: Date | null;
 export async function countCallExtras(db: Executor, from: Date, to: Date): Promise<Array<{ hotline_number: string; transfers: number; callbacks_placed: number; callbacks_given_up: number; after_call_seconds: number }>> {
   return queryRows(
     db,
-    sql`select c.hotline_number,
+    sql`with c as (
+          select c.call_sid, c.hotline_number from calls c where ${offeredCall} and ${inPeriod('c.arrived_at', from, to)}
+        ), t as (
+          select e.call_sid, count(*)::int as n from call_events e join c on c.call_sid = e.call_sid
+          where e.source = 'agent' and e.event = 'transferred' group by e.call_sid
+        ), w as (
+          select ac.call_sid, sum(extract(epoch from (${afterCallEnd} - ac.ended_at))) as seconds
+          from agent_calls ac join c on c.call_sid = ac.call_sid
+          left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+          where ac.ended_at is not null group by ac.call_sid
+        )
+        select c.hotline_number,
           coalesce(sum(t.n), 0)::int as transfers,
           count(r.id) filter (where r.attempts > 0)::int as callbacks_placed,
           count(r.id) filter (where r.status = 'given_up')::int as callbacks_given_up,
           coalesce(sum(w.seconds), 0)::int as after_call_seconds
-        from calls c
-        left join lateral (select count(*)::int as n from call_events e where e.call_sid = c.call_sid and e.source = 'agent' and e.event = 'transferred') t on true
+        from c
+        left join t on t.call_sid = c.call_sid
+        left join w on w.call_sid = c.call_sid
         left join callback_requests r on r.call_sid = c.call_sid
-        left join lateral (select sum(extract(epoch from (${afterCallEnd} - ac.ended_at)))::int as seconds from agent_calls ac
-                           left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
-                           where ac.call_sid = c.call_sid and ac.ended_at is not null) w on true
-        where ${offeredCall} and ${inPeriod('c.arrived_at', from, to)}
         group by c.hotline_number`,
   );
 }
@@ -68,8 +76,9 @@ export async function countByAgent(db: Executor, from: Date, to: Date): Promise<
           coalesce(sum(t.n), 0)::int as transfers
         from agent_calls ac
         left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
-        left join lateral (select count(*)::int as n from call_events e
-                           where e.call_sid = ac.call_sid and e.source = 'agent' and e.event = 'transferred' and e.payload->>'agentId' = ac.agent_id) t on true
+        left join (select e.call_sid, e.payload->>'agentId' as agent_id, count(*)::int as n from call_events e
+                   where e.source = 'agent' and e.event = 'transferred' and ${inPeriod('e.occurred_at', from, to)}
+                   group by 1, 2) t on t.call_sid = ac.call_sid and t.agent_id = ac.agent_id
         where ${inPeriod('ac.answered_at', from, to)}
         group by ac.agent_id
         order by ac.agent_id`,
@@ -138,9 +147,9 @@ export async function staffingLoad(db: Executor, from: Date, to: Date): Promise<
           count(*) filter (where c.answered_at is not null)::int as answered,
           (coalesce(sum(c.talk_seconds) filter (where c.answered_at is not null), 0) + coalesce(sum(w.seconds), 0))::int as handle_seconds
         from calls c
-        left join lateral (select sum(extract(epoch from (${afterCallEnd} - ac.ended_at)))::int as seconds from agent_calls ac
-                           left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
-                           where ac.call_sid = c.call_sid and ac.ended_at is not null) w on true
+        left join (select ac.call_sid, sum(extract(epoch from (${afterCallEnd} - ac.ended_at)))::int as seconds from agent_calls ac
+                   left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+                   where ac.ended_at is not null and ${inPeriod('ac.answered_at', from, to)} group by ac.call_sid) w on w.call_sid = c.call_sid
         where ${offeredCall} and c.queued_at is not null and c.queue_skill is not null and ${inPeriod('c.arrived_at', from, to)}
         group by 1, 2`,
   );
