@@ -267,7 +267,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       repo.countBookingsByChannel(db, from, to),
       repo.countSlotUse(db, from, to),
       views.countCallExtras(db, start, end),
-      loadViews({ db, catalogue }, start, end, days, { targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds }),
+      // Days before the history or not yet come are not days of zeros: they are left out of the daily view.
+      loadViews({ db, catalogue }, start, end, days.filter((d) => d >= history.firstDay! && d <= today()), { targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds }),
     ]);
     const byNumber = new Map(calls.map((row) => [row.hotline_number, row]));
     const completed = new Map(callbacks.map((row) => [row.hotline_number, row.completed]));

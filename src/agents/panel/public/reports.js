@@ -179,6 +179,7 @@ async function load() {
     $('error').textContent = error instanceof ApiError && error.status === 403 ? '统计报表仅限班长和管理员查看。' : error.message;
     $('error').hidden = false;
     $('summary').textContent = '';
+    $('note').hidden = true;
     $('kpis').replaceChildren();
     for (const instance of charts.values()) instance.clear();
     document.body.dataset.state = 'error';
