@@ -21,7 +21,7 @@ const cells = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)
 const TO = '2020-03-03';
 
 describe('charts page in a real browser, over a seeded demo history', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let runtime: Runtime;
   let url: string;
   let browser: Browser;
@@ -39,9 +39,12 @@ describe('charts page in a real browser, over a seeded demo history', function (
       seed: 7,
       days,
       catalogue: runtime.catalogue,
-      sessionsOf: (hall, day) => (runtime.calendar.hallDay(hall, day).open ? runtime.calendar.hallDay(hall, day).sessions : []),
-      targetAnswered: 150,
+      // The citizen centre's 13 hotlines only, to keep the run short.
+      sessionsOf: (hall, day) => (hall === 'citizen-centre' && runtime.calendar.hallDay(hall, day).open ? runtime.calendar.hallDay(hall, day).sessions : []),
+      targetAnswered: 100,
     });
+    const answering = new Set(plan.days.flatMap((d) => d.calls.flatMap((c) => (c.queue?.legs ?? []).map((l) => l.agentId))));
+    plan.agents = plan.agents.filter((a) => answering.has(a.id));
     for (const agent of plan.agents) await createAgent(runtime, { skills: [agent.department], id: agent.id });
     const playing = runtime as Runtime & { clock: typeof clock };
     for (const { day, calls } of plan.days) {
@@ -93,7 +96,7 @@ describe('charts page in a real browser, over a seeded demo history', function (
     const kpi = async (label: string) => (await page.locator(`[data-kpi="${label}"] b`).textContent())!.replace(/,/g, '');
     assert.equal(await kpi('呼入量'), total[6]);
     assert.equal(await kpi('人工接听量'), total[7]);
-    assert.ok(Number(total[6]) > 100, `a history of some size: ${total[6]} calls`);
+    assert.ok(Number(total[6]) > 80, `a history of some size: ${total[6]} calls`);
     const header = cells(lines[0]!);
     assert.equal(await kpi('业务咨询'), total[header.indexOf('业务咨询')]);
     assert.equal(await kpi('电话办结事项'), total[header.indexOf('电话办结事项')]);
