@@ -1,6 +1,7 @@
 import { runBookingBench } from './booking-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
+import { runReportsBench } from './reports-bench.js';
 import { runRoutingBench } from './routing-bench.js';
 
 /**
@@ -12,6 +13,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   ivr: () => runIvrBench(),
   booking: () => runBookingBench(),
   routing: () => runRoutingBench(),
+  reports: () => runReportsBench(),
 };
 
 const only = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.j
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
-import { createReportRoutes } from './reports/index.js';
+import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -84,6 +84,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);
   app.use('/panel', createPanelRoutes());
+  app.use('/panel', createReportPageRoutes());
 
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `no such route: ${req.method} ${req.path}` } });

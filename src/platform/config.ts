@@ -48,6 +48,8 @@ export const envSchema = z.object({
   REPORT_SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
   /** When the nightly statistics export runs, HH:mm Asia/Shanghai. Default 00:30. */
   REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
+  /** Share of queued calls to answer within REPORT_SERVICE_LEVEL_SECONDS: the staffing plan's target. Default 0.8. */
+  REPORT_SERVICE_LEVEL_GOAL: z.coerce.number().gt(0).lt(1).default(0.8),
   /** API key for softphone access tokens (SK...); unset outside production: the account SID and auth token sign them. */
   TWILIO_API_KEY_SID: optionalString,
   TWILIO_API_KEY_SECRET: optionalString,
@@ -155,7 +157,7 @@ export interface Config {
     readonly outboundCallsPerSecond: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
-  readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string };
+  readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string; readonly serviceLevelGoal: number };
   readonly booking: {
     readonly idHashKey: string;
     readonly holdMinutes: number;
@@ -249,7 +251,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
     },
     logLevel: env.LOG_LEVEL,
-    reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT },
+    reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT, serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL },
     booking: {
       idHashKey: env.BOOKING_ID_HASH_KEY ?? DEV_ID_HASH_KEY,
       holdMinutes: env.BOOKING_HOLD_MINUTES,

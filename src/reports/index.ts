@@ -1,5 +1,17 @@
-export { createReportsService, withRatios, type ReportsService, type PeriodReport, type HotlineStats, type StatsRow } from './reports-service.js';
+export {
+  createReportsService,
+  withRatios,
+  OutsideHistoryError,
+  type ReportsService,
+  type PeriodReport,
+  type HotlineStats,
+  type StatsRow,
+  type StaffingPlan,
+} from './reports-service.js';
 export { createReportRoutes } from './reports-routes.js';
 export { createReportJobs, scheduleDailyReport } from './reports-jobs.js';
 export { reportCommands } from './reports-commands.js';
 export { buildCsv, buildXlsx } from './reports-export.js';
+export { resolvePeriod, spanText, type Period, type PeriodQuery } from './reports-periods.js';
+export { erlangC, erlangCLevel, agentsNeeded, type ErlangCLevel } from './erlang-c.js';
+export { createReportPageRoutes } from './reports-page-routes.js';

@@ -1,5 +1,8 @@
 import ExcelJS from 'exceljs';
-import type { BookingCounts, PeriodReport, StatsRow } from './reports-service.js';
+import { DateTime } from 'luxon';
+import { ZONE } from '../platform/clock.js';
+import { definitions } from './reports-definitions.js';
+import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-service.js';
 
 /** Column of an export: Chinese header and how to read the value from a row. */
 interface Column<R> {
@@ -23,10 +26,15 @@ function statsColumns(report: PeriodReport): Array<Column<StatsRow>> {
     { header: `服务水平(${report.serviceLevelSeconds}秒内接通,%)`, value: (r) => percent(r.serviceLevel), format: '0.0' },
     { header: '平均应答时长(秒)', value: (r) => seconds(r.asaSeconds) },
     { header: '平均通话时长(秒)', value: (r) => seconds(r.ahtSeconds) },
+    { header: '平均处理时长(秒)', value: (r) => seconds(r.handleSeconds) },
+    { header: '放弃率(%)', value: (r) => percent(r.abandonRate), format: '0.0' },
+    { header: '转接', value: (r) => r.transfers },
     { header: '业务咨询', value: (r) => r.consultations },
     { header: '电话办结事项', value: (r) => r.completedByPhone },
     { header: '预约回电请求', value: (r) => r.callbacksRequested },
+    { header: '回电已拨打', value: (r) => r.callbacksPlaced },
     { header: '回电完成', value: (r) => r.callbacksCompleted },
+    { header: '回电未接通', value: (r) => r.callbacksNotReached },
     { header: '统计时仍在通话', value: (r) => r.inProgress },
   ];
 }
@@ -54,6 +62,9 @@ function rows(report: PeriodReport): Row[] {
   ];
 }
 
+/** When the figures were read, as people write it: 2021-05-12 00:30. */
+const madeAt = (report: PeriodReport) => DateTime.fromISO(report.madeAt, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm');
+
 function columns(report: PeriodReport): Array<Column<Row>> {
   const period = report.from === report.to ? report.from : `${report.from}~${report.to}`;
   return [
@@ -65,6 +76,7 @@ function columns(report: PeriodReport): Array<Column<Row>> {
     { header: '部门', value: (r) => r.department },
     ...(statsColumns(report) as Array<Column<Row>>),
     ...bookingColumns,
+    { header: '制表时间', value: () => madeAt(report) },
   ];
 }
 
@@ -81,38 +93,87 @@ export function buildCsv(report: PeriodReport): Buffer {
   return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
 }
 
-/** XLSX with one sheet per view and a sheet that explains each figure. */
-export async function buildXlsx(report: PeriodReport, sentence: string): Promise<Buffer> {
+type Cell = string | number | null;
+
+/** A sheet with a bold, frozen header row. */
+function addTable(workbook: ExcelJS.Workbook, name: string, headers: Array<{ header: string; format?: string }>, data: Cell[][]): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = headers.map((c) => ({ header: c.header, width: Math.max(10, c.header.length * 2 + 2), style: c.format ? { numFmt: c.format } : {} }));
+  for (const row of data) sheet.addRow(row);
+  sheet.getRow(1).font = { bold: true };
+}
+
+/** The staffing plan as a sheet: department, half hour, load and the Erlang C answer. */
+function staffingSheet(workbook: ExcelJS.Workbook, plan: StaffingPlan): void {
+  addTable(
+    workbook,
+    '人员配置',
+    [
+      { header: '大厅' }, { header: '部门' }, { header: '时段' }, { header: '平均来电(每半小时)', format: '0.0' }, { header: '平均处理时长(秒)' },
+      { header: '话务量(爱尔兰)', format: '0.00' }, { header: `所需坐席(${plan.serviceLevelSeconds}秒内接通${Math.round(plan.serviceLevelGoal * 100)}%)` },
+      { header: '预计服务水平(%)', format: '0.0' }, { header: '预计平均等待(秒)', format: '0.0' }, { header: '坐席占用率(%)', format: '0.0' }, { header: '实际在线坐席(平均)', format: '0.0' },
+    ],
+    plan.rows.map((r) => [
+      r.hallName, r.departmentName, `${r.time}-${halfHourEnd(r.halfHour)}`, round1(r.callsPerHalfHour), Math.round(r.handleSeconds), Math.round(r.trafficErlangs * 100) / 100,
+      r.agentsNeeded, percent(r.serviceLevel), round1(r.expectedWaitSeconds), percent(r.occupancy), round1(r.agentsLoggedIn),
+    ]),
+  );
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const halfHourEnd = (halfHour: number) => `${String(Math.floor((halfHour + 1) / 2)).padStart(2, '0')}:${(halfHour + 1) % 2 ? '30' : '00'}`;
+
+/**
+ * XLSX with one sheet per view (hotlines, departments, agents, services, half hours, days,
+ * and the staffing plan when given) and 说明: the summary sentence, when the file was made and
+ * every figure's definition.
+ */
+export async function buildXlsx(report: PeriodReport, sentence: string, staffing?: StaffingPlan): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '双鸭山市政务服务预约热线';
   const cols = columns(report);
-  const addSheet = (name: string, data: Row[]) => {
-    const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = cols.map((c) => ({ header: c.header, width: Math.max(10, c.header.length * 2 + 2), style: c.format ? { numFmt: c.format } : {} }));
-    for (const row of data) sheet.addRow(cols.map((c) => c.value(row)));
-    sheet.getRow(1).font = { bold: true };
-  };
+  const table = (name: string, data: Row[]) =>
+    addTable(workbook, name, cols, data.map((row) => cols.map((c) => c.value(row))));
   const all = rows(report);
-  addSheet('按热线', all.filter((r) => r.kind === '热线'));
-  addSheet('按部门', all.filter((r) => r.kind !== '热线'));
+  table('按热线', all.filter((r) => r.kind === '热线'));
+  table('按部门', all.filter((r) => r.kind !== '热线'));
+  addTable(
+    workbook,
+    '按坐席',
+    [{ header: '坐席(用户名)' }, { header: '接听量' }, { header: '通话时长(秒)' }, { header: '保持时长(秒,未计量)' }, { header: '话后处理(秒)' }, { header: '平均处理时长(秒)' }, { header: '业务咨询' }, { header: '电话办结事项' }, { header: '预约' }, { header: '其他' }, { header: '转接' }],
+    report.byAgent.map((a) => [a.name, a.handled, a.talkSeconds, null, a.afterCallSeconds, seconds(a.handleSeconds), a.consultations, a.completedByPhone, a.bookings, a.other, a.transfers]),
+  );
+  addTable(
+    workbook,
+    '按事项',
+    [{ header: '大厅' }, { header: '部门' }, { header: '事项' }, { header: '业务咨询' }, { header: '电话办结事项' }, { header: '其中邮寄' }],
+    report.byService.map((r) => [r.hallName, r.departmentName, r.serviceName, r.consultations, r.completedByPhone, r.completedByPost]),
+  );
+  addTable(
+    workbook,
+    '按半小时',
+    [{ header: '时段' }, { header: '来电' }, { header: '人工接听' }, { header: '排队放弃' }],
+    report.byHalfHour.map((h) => [`${h.time}-${halfHourEnd(h.halfHour)}`, h.arrivals, h.answered, h.abandoned]),
+  );
+  if (report.from !== report.to) {
+    addTable(
+      workbook,
+      '按日',
+      [{ header: '日期' }, { header: '呼入量' }, { header: '人工接听量' }, { header: '排队放弃' }, { header: `服务水平(${report.serviceLevelSeconds}秒内接通,%)`, format: '0.0' }],
+      report.byDay.map((d) => [d.day, d.offered, d.answered, d.abandonedInQueue, percent(d.serviceLevel)]),
+    );
+  }
+  if (staffing) staffingSheet(workbook, staffing);
   const notes = workbook.addWorksheet('说明');
-  notes.columns = [{ header: '指标', width: 24 }, { header: '口径', width: 90 }];
+  notes.columns = [{ header: '指标', width: 24 }, { header: '口径', width: 100 }];
   notes.addRows([
     ['汇总', sentence],
-    ['呼入量', '当日拨入27部预约热线的来电（不含拨错号码）'],
-    ['人工接听量', '由坐席接通的来电'],
-    ['自助办结量', '在语音导航中自助完成预约、查询或取消且未转人工的来电'],
-    ['IVR内放弃', '在语音导航中挂断、未进入排队的来电'],
-    ['排队放弃', `进入排队后、坐席接通前挂断且等待不少于${report.shortAbandonSeconds}秒的来电`],
-    ['短时放弃', `排队不足${report.shortAbandonSeconds}秒即挂断的来电，不计入服务水平`],
-    ['服务水平', `${report.serviceLevelSeconds}秒内接通的来电 ÷（人工接听量 + 排队放弃）`],
-    ['平均应答时长', '人工接听来电的平均排队秒数'],
-    ['平均通话时长', '人工接听来电的平均通话秒数'],
-    ['业务咨询 / 电话办结事项', '坐席为当日来电登记的通话结果：咨询，或通过电话办结的事项'],
-    ['预约量', '预约到统计日期的预约（不含已取消），按预约渠道；按所约事项归入部门，热线行不填'],
-    ['号源数 / 已约号源 / 号源使用率', '统计日期内开放号源的名额、已约名额及其比例（按部门）'],
-    ['爽约', '统计日期内预约到号而未到场的预约'],
+    ['统计期间', report.label],
+    ['制表时间', `${madeAt(report)}（北京时间；迟到的通话事件可通过重新制表更新）`],
+    ...(report.history.note ? [['数据范围', report.history.note]] : []),
+    ...definitions(report),
     ['个人信息', '导出文件不含来电号码、身份证号等个人信息'],
+    ['完整口径', '见代码仓库 docs/statistics.md'],
   ]);
   notes.getRow(1).font = { bold: true };
   return Buffer.from(await workbook.xlsx.writeBuffer());

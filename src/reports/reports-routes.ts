@@ -10,15 +10,30 @@ const contentTypes = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
-/** Statistics for supervisors and the bureau: JSON, and the stored CSV/XLSX exports. */
+const text = z.string().trim().min(1).max(20).optional();
+/** A day, an ISO week, a month, a year, or from and to: resolved and checked by the service. */
+const periodQuery = z.object({ day: text, week: text, month: text, year: text, from: text, to: text });
+
+/** Statistics for supervisors and the bureau: JSON, the stored daily exports and period exports made on demand. */
 export function createReportRoutes(reports: ReportsService): Router {
   const router = Router();
   router.use('/reports', requireStaff('supervisor'));
 
   router.get('/reports/period', async (req, res) => {
-    const query = parseInput(z.object({ from: calendarDay, to: calendarDay }).refine((q) => q.from <= q.to, { message: 'to must not be before from', path: ['to'] }), req.query, 'query');
-    const report = await reports.period(query.from, query.to);
+    const report = await reports.periodOf(parseInput(periodQuery, req.query, 'query'));
     res.json({ ...report, summary: reports.cumulativeSentence(report) });
+  });
+
+  router.get('/reports/staffing', async (req, res) => {
+    res.json(await reports.staffing(parseInput(periodQuery, req.query, 'query')));
+  });
+
+  router.get('/reports/period.:format', async (req, res) => {
+    const { format } = parseInput(z.object({ format: z.enum(['csv', 'xlsx'], 'must be period.csv or period.xlsx') }), req.params, 'path');
+    const made = await reports.exportPeriod(parseInput(periodQuery, req.query, 'query'));
+    res.setHeader('Content-Type', contentTypes[format]);
+    res.setHeader('Content-Disposition', `attachment; filename="hotline-statistics-${made.report.from}_${made.report.to}.${format}"`);
+    res.send(made[format]);
   });
 
   router.get('/reports/daily/:file', async (req, res) => {

@@ -2,11 +2,15 @@ import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
-import { ValidationError } from '../platform/errors.js';
+import { AppError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import * as repo from './reports-repository.js';
+import * as views from './reports-views-repository.js';
 import { buildCsv, buildXlsx } from './reports-export.js';
 import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
+import { fullDate, resolvePeriod, spanText, type PeriodQuery } from './reports-periods.js';
+import { staffingPlan, type StaffingRow } from './reports-staffing.js';
+import { loadViews, type PeriodViews } from './reports-views.js';
 
 /** Counts that add up across hotlines; ratios are derived from them, never averaged. */
 export interface CallCounts {
@@ -19,8 +23,15 @@ export interface CallCounts {
   shortAbandons: number;
   callbacksRequested: number;
   callbacksCompleted: number;
+  /** Callback requests dialled at least once, and those given up without reaching the citizen. */
+  callbacksPlaced: number;
+  callbacksNotReached: number;
+  /** Answered calls an agent transferred (each transfer counts). */
+  transfers: number;
   queueSecondsAnswered: number;
   talkSeconds: number;
+  /** Agents' wrap-up seconds after these calls. */
+  afterCallSeconds: number;
   inProgress: number;
   /** Outcomes agents recorded for these calls. */
   consultations: number;
@@ -47,8 +58,12 @@ export interface StatsRow extends CallCounts {
   serviceLevel: number | null;
   /** Average speed of answer: mean seconds in queue of answered calls. */
   asaSeconds: number | null;
-  /** Average handling time: mean talk seconds of answered calls. */
+  /** Mean talk seconds of answered calls (the export's 平均通话时长). */
   ahtSeconds: number | null;
+  /** Average handling time: (talk + after-call work) ÷ answered; hold is not measured. */
+  handleSeconds: number | null;
+  /** Abandoned in queue after the short-abandon threshold ÷ (answered + those abandons). */
+  abandonRate: number | null;
 }
 
 export interface HotlineStats extends StatsRow {
@@ -67,10 +82,23 @@ export interface DepartmentStats extends StatsRow, BookingCounts {
   hallName: string;
 }
 
-/** Statistics of one period: per hotline (all 27, zeros included), per department and in total. */
-export interface PeriodReport {
+/** The recorded history: from the first recorded call to now. */
+export interface HistoryCoverage {
+  /** First day with a recorded call, null before any. */
+  firstDay: string | null;
+  /** What part of the period lies outside the history, in Chinese; null when none does. */
+  note: string | null;
+}
+
+/** Statistics of one period: per hotline (all 27, zeros included), per department and in total, and the other views. */
+export interface PeriodReport extends PeriodViews {
   from: string;
   to: string;
+  /** How a person names the period: 2020年3月, 2020年2月3日至5月31日. */
+  label: string;
+  /** When these figures were read from the ledger (ISO 8601, +08:00). */
+  madeAt: string;
+  history: HistoryCoverage;
   serviceLevelSeconds: number;
   shortAbandonSeconds: number;
   byHotline: HotlineStats[];
@@ -78,21 +106,45 @@ export interface PeriodReport {
   total: StatsRow & BookingCounts & { capacityUse: number | null };
 }
 
+/** A period's files, made on demand. */
+export interface PeriodExport {
+  csv: Buffer;
+  xlsx: Buffer;
+  report: PeriodReport;
+  staffing: StaffingPlan;
+}
+
+export interface StaffingPlan {
+  from: string;
+  to: string;
+  /** Days with calls that the averages are over. */
+  days: number;
+  serviceLevelSeconds: number;
+  serviceLevelGoal: number;
+  rows: StaffingRow[];
+}
+
 export interface ReportsService {
-  /** Statistics of the days from `from` to `to` inclusive (YYYY-MM-DD, Asia/Shanghai). */
-  period(from: string, to: string): Promise<PeriodReport>;
   /**
-   * Makes the day's CSV and XLSX exports, and stores them when the day is over (a re-run
-   * replaces them, so a day can be remade); today's or a future day's are made, never stored.
+   * Statistics of the days from `from` to `to` inclusive (YYYY-MM-DD, Asia/Shanghai).
+   * @throws OutsideHistoryError when no day of the period lies in the recorded history.
    */
+  period(from: string, to: string, label?: string): Promise<PeriodReport>;
+  /** Statistics of a day, ISO week, month, year or range. */
+  periodOf(query: PeriodQuery): Promise<PeriodReport>;
+  /** The Erlang C staffing plan from the calls of a period. */
+  staffing(query: PeriodQuery): Promise<StaffingPlan>;
+  /** A period's CSV and XLSX (with the staffing sheet), made now and not stored. */
+  exportPeriod(query: PeriodQuery): Promise<PeriodExport>;
+  /** Makes and stores the day's CSV and XLSX exports (a re-run replaces them). */
   exportDay(day: string): Promise<{ csv: Buffer; xlsx: Buffer; report: PeriodReport }>;
   /** The stored export of a finished day, if made (never one for today or later). */
   storedExport(day: string, format: 'csv' | 'xlsx'): Promise<Buffer | undefined>;
-  /** Days among the last `days` (before today) without an export, oldest first. */
+  /** Days among the last `days` (before today) without an export, within the recorded history, oldest first. */
   missingDays(days: number): Promise<string[]>;
   /** The day before today in Asia/Shanghai. */
   yesterday(): string;
-  /** The sentence the bureau quotes: 自…以来，累计接听来电…次。 */
+  /** The sentence the bureau quotes: 自…至…，全市预约热线共接入来电…次…。 */
   cumulativeSentence(report: PeriodReport): string;
 }
 
@@ -103,6 +155,15 @@ export interface ReportsDeps {
   logger: Logger;
   serviceLevelSeconds: number;
   shortAbandonSeconds: number;
+  /** Share to answer within serviceLevelSeconds, for the staffing plan. Default 0.8. */
+  serviceLevelGoal?: number;
+}
+
+/** 404: the period lies wholly outside the recorded history; the message says why. */
+export class OutsideHistoryError extends AppError {
+  constructor(message: string) {
+    super(message, 404, 'outside_history');
+  }
 }
 
 const zero = (): CallCounts => ({
@@ -115,8 +176,12 @@ const zero = (): CallCounts => ({
   shortAbandons: 0,
   callbacksRequested: 0,
   callbacksCompleted: 0,
+  callbacksPlaced: 0,
+  callbacksNotReached: 0,
+  transfers: 0,
   queueSecondsAnswered: 0,
   talkSeconds: 0,
+  afterCallSeconds: 0,
   inProgress: 0,
   consultations: 0,
   completedByPhone: 0,
@@ -151,39 +216,66 @@ export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
     serviceLevel: queued > 0 ? counts.answeredInTarget / queued : null,
     asaSeconds: counts.answered > 0 ? counts.queueSecondsAnswered / counts.answered : null,
     ahtSeconds: counts.answered > 0 ? counts.talkSeconds / counts.answered : null,
+    handleSeconds: counts.answered > 0 ? (counts.talkSeconds + counts.afterCallSeconds) / counts.answered : null,
+    abandonRate: queued > 0 ? counts.abandonedInQueue / queued : null,
   };
 }
 
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
+  const goal = deps.serviceLevelGoal ?? 0.8;
+  const today = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
   /** Whether a day is over in Shuangyashan: only then are its figures final. */
   const isFinished = (day: string) => day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
-  function bounds(from: string, to: string): { start: Date; end: Date } {
+  function bounds(from: string, to: string): { start: Date; end: Date; days: string[] } {
     for (const [field, value] of [['from', from], ['to', to]] as const) {
       if (!isCalendarDay(value)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
     }
     if (to < from) throw new ValidationError('to must not be before from');
-    return {
-      start: DateTime.fromISO(from, { zone: ZONE }).startOf('day').toJSDate(),
-      end: DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day').toJSDate(),
-    };
+    const first = DateTime.fromISO(from, { zone: ZONE }).startOf('day');
+    const last = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day');
+    const days: string[] = [];
+    for (let d = first; d < last; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
+    return { start: first.toJSDate(), end: last.toJSDate(), days };
   }
 
-  async function period(from: string, to: string): Promise<PeriodReport> {
-    const { start, end } = bounds(from, to);
-    const [calls, callbacks, outcomes, bookingsMade, slotUse] = await Promise.all([
+  /** Refuses a period wholly outside the history; says which part of a partly covered one is outside. */
+  async function coverage(from: string, to: string): Promise<HistoryCoverage> {
+    const { first } = await views.historyBounds(db);
+    const now = today();
+    const firstDay = first ? DateTime.fromJSDate(first, { zone: ZONE }).toISODate()! : null;
+    const period = spanText(from, to).replace(/^自/, '');
+    if (from > now) throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
+    if (!firstDay) throw new OutsideHistoryError(`尚无任何来电记录，${period}没有统计数据`);
+    if (to < firstDay) throw new OutsideHistoryError(`${period}早于有记录的第一天（${fullDate(firstDay)}），没有统计数据`);
+    const notes: string[] = [];
+    if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
+    if (to >= now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
+    if (to > now) notes.push('此后尚未到来');
+    return { firstDay, note: notes.length > 0 ? notes.join('；') : null };
+  }
+
+  async function period(from: string, to: string, label?: string): Promise<PeriodReport> {
+    const { start, end, days } = bounds(from, to);
+    const history = await coverage(from, to);
+    const madeAt = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+    const [calls, callbacks, outcomes, bookingsMade, slotUse, extras, periodViews] = await Promise.all([
       repo.countCalls(db, start, end, deps.serviceLevelSeconds, deps.shortAbandonSeconds),
       repo.countCompletedCallbacks(db, start, end),
       repo.countOutcomes(db, start, end),
       repo.countBookingsByChannel(db, from, to),
       repo.countSlotUse(db, from, to),
+      views.countCallExtras(db, start, end),
+      // Days before the history or not yet come are not days of zeros: they are left out of the daily view.
+      loadViews({ db, catalogue }, start, end, days.filter((d) => d >= history.firstDay! && d <= today()), { targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds }),
     ]);
     const byNumber = new Map(calls.map((row) => [row.hotline_number, row]));
     const completed = new Map(callbacks.map((row) => [row.hotline_number, row.completed]));
     const outcomesOf = new Map(outcomes.map((row) => [row.hotline_number, row]));
+    const extrasOf = new Map(extras.map((row) => [row.hotline_number, row]));
     const departments = new Map<string, DepartmentStats>();
     // Every department has a row, with or without a hotline of its own: bookings are by service.
     for (const hall of catalogue.halls) {
@@ -208,29 +300,30 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     for (const department of departments.values()) for (const key of bookingKeys) totalBookings[key] += department[key];
     const byHotline = catalogue.hotlines.map((hotline) => {
       const raw = byNumber.get(hotline.number);
-      const counts: CallCounts = raw
-        ? {
-            offered: raw.offered,
-            answered: raw.answered,
-            answeredInTarget: raw.answered_in_target,
-            selfServed: raw.self_served,
-            abandonedInIvr: raw.abandoned_in_ivr,
-            abandonedInQueue: raw.abandoned_in_queue,
-            shortAbandons: raw.short_abandons,
-            callbacksRequested: raw.callbacks_requested,
-            callbacksCompleted: completed.get(hotline.number) ?? 0,
-            queueSecondsAnswered: raw.queue_seconds_answered,
-            talkSeconds: raw.talk_seconds,
-            inProgress: raw.in_progress,
-            consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
-            completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
-          }
-        : {
-            ...zero(),
-            callbacksCompleted: completed.get(hotline.number) ?? 0,
-            consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
-            completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
-          };
+      const extra = extrasOf.get(hotline.number);
+      const counts: CallCounts = {
+        ...zero(),
+        ...(raw && {
+          offered: raw.offered,
+          answered: raw.answered,
+          answeredInTarget: raw.answered_in_target,
+          selfServed: raw.self_served,
+          abandonedInIvr: raw.abandoned_in_ivr,
+          abandonedInQueue: raw.abandoned_in_queue,
+          shortAbandons: raw.short_abandons,
+          callbacksRequested: raw.callbacks_requested,
+          queueSecondsAnswered: raw.queue_seconds_answered,
+          talkSeconds: raw.talk_seconds,
+          inProgress: raw.in_progress,
+        }),
+        callbacksCompleted: completed.get(hotline.number) ?? 0,
+        callbacksPlaced: extra?.callbacks_placed ?? 0,
+        callbacksNotReached: extra?.callbacks_given_up ?? 0,
+        transfers: extra?.transfers ?? 0,
+        afterCallSeconds: extra?.after_call_seconds ?? 0,
+        consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
+        completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
+      };
       const place = catalogue.department(hotline.department);
       const departmentName = place?.department.name ?? hotline.department;
       const hallName = place?.hall.name ?? hotline.hall;
@@ -242,20 +335,43 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     return {
       from,
       to,
+      label: label ?? spanText(from, to).replace(/^自/, ''),
+      madeAt,
+      history,
       serviceLevelSeconds: deps.serviceLevelSeconds,
       shortAbandonSeconds: deps.shortAbandonSeconds,
       byHotline,
       byDepartment: [...departments.values()].map((d) => ({ ...withRatios(d), capacityUse: capacityUse(d) })),
       total: { ...withRatios(total), ...totalBookings, capacityUse: capacityUse(totalBookings) },
+      ...periodViews,
     };
   }
 
-  return {
+  async function staffing(query: PeriodQuery): Promise<StaffingPlan> {
+    const { from, to } = resolvePeriod(query);
+    const { start, end } = bounds(from, to);
+    await coverage(from, to);
+    const plan = await staffingPlan({ db, catalogue, now: clock.now() }, start, end, { targetSeconds: deps.serviceLevelSeconds, goal });
+    return { from, to, days: plan.days, serviceLevelSeconds: deps.serviceLevelSeconds, serviceLevelGoal: goal, rows: plan.rows };
+  }
+
+  const service: ReportsService = {
     period,
+    periodOf(query) {
+      const { from, to, label } = resolvePeriod(query);
+      return period(from, to, label);
+    },
+    staffing,
+    async exportPeriod(query) {
+      const [report, plan] = await Promise.all([service.periodOf(query), staffing(query)]);
+      const csv = buildCsv(report);
+      const xlsx = await buildXlsx(report, service.cumulativeSentence(report), plan);
+      return { csv, xlsx, report, staffing: plan };
+    },
     async exportDay(day) {
       const report = await period(day, day);
       const csv = buildCsv(report);
-      const xlsx = await buildXlsx(report, this.cumulativeSentence(report));
+      const xlsx = await buildXlsx(report, service.cumulativeSentence(report));
       if (!isFinished(day)) return { csv, xlsx, report };
       const rows = report.byHotline.length + report.byDepartment.length + 1;
       await repo.saveExport(db, { day, format: 'csv', content: csv, rows });
@@ -269,19 +385,20 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       return (await repo.findExport(db, day, format))?.content;
     },
     async missingDays(days) {
-      const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).startOf('day');
-      const wanted = Array.from({ length: days }, (_, i) => today.minus({ days: days - i }).toISODate()!);
-      const have = new Set(await repo.listExportDays(db, wanted[0]!, wanted[wanted.length - 1]!));
-      return wanted.filter((day) => !have.has(day));
+      const start = DateTime.fromJSDate(clock.now(), { zone: ZONE }).startOf('day');
+      const wanted = Array.from({ length: days }, (_, i) => start.minus({ days: days - i }).toISODate()!);
+      const [have, history] = await Promise.all([repo.listExportDays(db, wanted[0]!, wanted[wanted.length - 1]!), views.historyBounds(db)]);
+      // Days before the first recorded call have no statistics to export.
+      const firstDay = history.first ? DateTime.fromJSDate(history.first, { zone: ZONE }).toISODate()! : null;
+      const made = new Set(have);
+      return wanted.filter((day) => firstDay !== null && day >= firstDay && !made.has(day));
     },
     yesterday: () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).minus({ days: 1 }).toISODate()!,
     cumulativeSentence(report) {
-      const from = DateTime.fromISO(report.from, { zone: ZONE });
-      const to = DateTime.fromISO(report.to, { zone: ZONE });
-      const span = report.from === report.to ? `${from.toFormat('yyyy年M月d日')}` : `自${from.toFormat('yyyy年M月d日')}至${to.toFormat('M月d日')}`;
       const t = report.total;
       const booked = t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
-      return `${span}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，其中业务咨询${t.consultations}件，通过电话办理事项${t.completedByPhone}件；自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次；各渠道预约${booked}件，其中电话和语音预约${t.bookingsPhone + t.bookingsIvr}件。`;
+      return `${spanText(report.from, report.to)}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，其中业务咨询${t.consultations}件，通过电话办理事项${t.completedByPhone}件；自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次；各渠道预约${booked}件，其中电话和语音预约${t.bookingsPhone + t.bookingsIvr}件。`;
     },
   };
+  return service;
 }

@@ -102,7 +102,7 @@ describe('daily statistics', () => {
 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
-    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '说明']);
+    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '按坐席', '按事项', '按半小时', '说明']);
     const sheet = workbook.getWorksheet('按热线')!;
     assert.equal(sheet.rowCount, 28);
     assert.equal(await runtime.reports.storedExport(DAY, 'csv').then((b) => b?.equals(csv)), true);
@@ -179,7 +179,7 @@ describe('daily statistics: outcomes and bookings', () => {
     assert.equal(report.total.bookingsWeb + report.total.bookingsWalkIn, 2);
     assert.match(runtime.reports.cumulativeSentence(report), /其中业务咨询1件，通过电话办理事项1件；.*各渠道预约2件/);
     const csv = (await runtime.reports.exportDay(DAY)).csv.toString('utf8');
-    assert.match(csv.split('\r\n')[0]!, /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约$/);
+    assert.match(csv.split('\r\n')[0]!, /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约,制表时间$/);
   });
 });
 

@@ -1,0 +1,120 @@
+import { performance } from 'node:perf_hooks';
+import { createFixedClock } from '../src/platform/clock.js';
+import { loadConfig } from '../src/platform/config.js';
+import { queryRows, sql, type Database } from '../src/platform/db.js';
+import { createLogger } from '../src/platform/logger.js';
+import { createRuntime, type Runtime } from '../src/runtime.js';
+import { createBenchEnv, round } from './bench-env.js';
+
+/** A Monday after the history, so that its 5,000 calls are the day's only ones. */
+const DAY = '2020-06-01';
+const DAY_CALLS = 5000;
+const HISTORY = { from: '2020-02-03', to: '2020-05-31', calls: 102_690 };
+
+/**
+ * Ledger rows for the benchmark, made set-based in one statement per table (a fixture, not
+ * the demo: `npm run demo:history` plays calls through the services and is far slower):
+ * `count` calls spread over the working hours of the days from `from` to `to`, their agent
+ * legs, outcomes and transfer events, in the shapes the services write.
+ */
+async function fixture(db: Database, hotlines: Array<{ number: string; hall: string; department: string }>, from: string, to: string, count: number, tag: string): Promise<void> {
+  const numbers = hotlines.map((h) => h.number);
+  const halls = hotlines.map((h) => h.hall);
+  const departments = hotlines.map((h) => h.department);
+  await db.execute(sql`select setseed(0.42)`);
+  await db.execute(sql`
+    with days as (
+      select d::date as day from generate_series(${from}::date, ${to}::date, interval '1 day') d where extract(isodow from d) < 6
+    ), numbered as (
+      select i, (select array_agg(day) from days) as all_days, random() as r1, random() as r2, random() as r3, random() as r4 from generate_series(1, ${count}) i
+    ), shaped as (
+      select i, r1, r2, r3, r4,
+        (all_days[1 + (i % array_length(all_days, 1))]::timestamp + interval '8 hours 30 minutes' + (r1 * 7 * 3600) * interval '1 second') at time zone 'Asia/Shanghai' as arrived,
+        1 + (i % ${numbers.length}) as h
+      from numbered
+    )
+    insert into calls (call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, status, status_rank, arrived_at,
+                       queued_at, answered_at, ended_at, queue_skill, agent_id, self_served, end_reason, queue_seconds, talk_seconds, summarized_at)
+    select 'CA' || md5(${tag} || i), 'inbound', (${JSON.stringify(numbers)}::jsonb->>(h - 1)), (${JSON.stringify(halls)}::jsonb->>(h - 1)), (${JSON.stringify(departments)}::jsonb->>(h - 1)), '+8613900000000', (${JSON.stringify(numbers)}::jsonb->>(h - 1)), 'completed', 9, arrived,
+      case when r2 >= 0.2 then arrived + interval '40 seconds' end,
+      case when r2 >= 0.35 then arrived + interval '40 seconds' + (r3 * 60) * interval '1 second' end,
+      arrived + interval '40 seconds' + (r3 * 60 + 60 + r4 * 300) * interval '1 second',
+      case when r2 >= 0.2 then (${JSON.stringify(departments)}::jsonb->>(h - 1)) end,
+      case when r2 >= 0.35 then 'bench_agent_' || (i % 120) end,
+      r2 between 0.06 and 0.2,
+      case when r2 < 0.06 then 'abandoned_in_ivr' when r2 < 0.2 then 'self_served' when r2 < 0.35 then 'abandoned_in_queue' else 'answered' end,
+      case when r2 >= 0.2 then round(r3 * 60)::int end,
+      case when r2 >= 0.35 then round(60 + r4 * 300)::int end,
+      arrived + interval '20 minutes'
+    from shaped`);
+  await db.execute(sql`
+    insert into agent_calls (call_sid, agent_id, skill, answered_at, ended_at, wrap_up_ended_at, outcome_status)
+    select call_sid, agent_id, queue_skill, answered_at, ended_at, ended_at + interval '30 seconds', 'recorded' from calls where agent_id is not null and call_sid like ${'CA%'} and answered_at is not null
+      and arrived_at between ${from}::date - interval '1 day' and ${to}::date + interval '2 days' and not exists (select 1 from agent_calls a where a.call_sid = calls.call_sid)`);
+  await db.execute(sql`
+    insert into call_outcomes (call_sid, agent_id, kind, service_id, details, recorded_at)
+    select a.call_sid, a.agent_id, (array['consultation', 'completed_by_phone', 'other'])[1 + (abs(hashtext(a.call_sid)) % 3)], null,
+      case when abs(hashtext(a.call_sid)) % 6 = 1 then '{"delivery":{"method":"post"}}'::jsonb else '{}'::jsonb end, a.wrap_up_ended_at
+    from agent_calls a where not exists (select 1 from call_outcomes o where o.call_sid = a.call_sid)`);
+  await db.execute(sql`
+    insert into call_events (call_sid, source, event, dedupe_key, occurred_at, payload)
+    select call_sid, 'agent', 'transferred', 'transferred:' || agent_id, answered_at + interval '30 seconds', jsonb_build_object('agentId', agent_id)
+    from calls where agent_id is not null and abs(hashtext(call_sid)) % 33 = 0
+    on conflict do nothing`);
+}
+
+/** Times `task` (best of `runs`, after one warm-up) in milliseconds. */
+async function time(task: () => Promise<unknown>, runs = 3): Promise<number> {
+  await task();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    await task();
+    best = Math.min(best, performance.now() - started);
+  }
+  return round(best, 1);
+}
+
+const countRows = (db: Database, from: string, to: string) => () =>
+  queryRows(db, sql`select count(*)::int as n from calls where arrived_at >= ${from}::date::timestamp at time zone 'Asia/Shanghai' and arrived_at < (${to}::date + 1)::timestamp at time zone 'Asia/Shanghai'`);
+
+/**
+ * Report scenarios for `npm run bench`: one day of 5,000 calls exported as CSV and XLSX; the
+ * whole-history summary and the staffing plan over a history the size of the demo's; each
+ * against a plain count(*) of the same rows in the same run.
+ */
+export async function runReportsBench(): Promise<Record<string, unknown>> {
+  const env = await createBenchEnv();
+  let runtime: Runtime | undefined;
+  try {
+    const config = loadConfig({ ...env.env, DATABASE_POOL_MAX: '4' });
+    runtime = await createRuntime(config, { clock: createFixedClock('2020-06-05T09:00:00+08:00'), logger: createLogger('silent') });
+    const { db } = runtime.database;
+    const hotlines = runtime.catalogue.hotlines.map((h) => ({ number: h.number, hall: h.hall, department: h.department }));
+    let started = performance.now();
+    await fixture(db, hotlines, DAY, DAY, DAY_CALLS, 'day');
+    await fixture(db, hotlines, HISTORY.from, HISTORY.to, HISTORY.calls, 'history');
+    await db.execute(sql`analyze`);
+    const fixtureMs = round(performance.now() - started, 0);
+    const reports = runtime.reports;
+    const [{ n: dayRows }] = (await countRows(db, DAY, DAY)()) as [{ n: number }];
+    const [{ n: historyRows }] = (await countRows(db, HISTORY.from, HISTORY.to)()) as [{ n: number }];
+    started = performance.now();
+    const dayCount = await time(countRows(db, DAY, DAY));
+    const dayExport = await time(() => reports.exportDay(DAY));
+    const historyCount = await time(countRows(db, HISTORY.from, HISTORY.to));
+    const summary = await time(() => reports.period(HISTORY.from, HISTORY.to));
+    const staffing = await time(() => reports.staffing({ from: HISTORY.from, to: HISTORY.to }));
+    const periodExport = await time(() => reports.exportPeriod({ from: HISTORY.from, to: HISTORY.to }), 1);
+    return {
+      fixture: { calls: historyRows, ms: fixtureMs },
+      dayExportCsvAndXlsx: { day: DAY, calls: dayRows, ms: dayExport, countMs: dayCount, ratioToCount: round(dayExport / dayCount, 1) },
+      wholeHistorySummary: { from: HISTORY.from, to: HISTORY.to, calls: historyRows, ms: summary, countMs: historyCount, ratioToCount: round(summary / historyCount, 1) },
+      staffingPlan: { calls: historyRows, ms: staffing, countMs: historyCount, ratioToCount: round(staffing / historyCount, 1) },
+      wholeHistoryExportWithStaffing: { ms: periodExport, ratioToCount: round(periodExport / historyCount, 1) },
+    };
+  } finally {
+    await runtime?.close();
+    await env.drop();
+  }
+}
