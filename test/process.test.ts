@@ -112,9 +112,9 @@ describe('processes', function () {
       assert.equal(key.code, 0, key.output);
       const secret = key.stdout.trim();
       assert.match(secret, /^\S+$/, 'stdout holds only the key');
-      const withKey = await fetch(`http://127.0.0.1:${port}/api/bookings/12345678`, { headers: { authorization: `Bearer ${secret}` } });
+      const withKey = await fetch(`http://127.0.0.1:${port}/api/bookings/12345678?last4=0000`, { headers: { authorization: `Bearer ${secret}` } });
       assert.equal(withKey.status, 404, 'the key is accepted (no such booking), not refused');
-      const withoutKey = await fetch(`http://127.0.0.1:${port}/api/bookings/12345678`, { headers: { authorization: 'Bearer not-a-key' } });
+      const withoutKey = await fetch(`http://127.0.0.1:${port}/api/bookings/12345678?last4=0000`, { headers: { authorization: 'Bearer not-a-key' } });
       assert.equal(withoutKey.status, 401);
 
       const second = await complete('npm', ['start'], { ...env, PORT: String(await freePort()) });

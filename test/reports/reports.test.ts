@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { createTestRuntime } from '../support/env.js';
+import { createTestRuntime, startTestServer } from '../support/env.js';
 import { buildCallSid } from '../support/twilio.js';
 
 const DAY = '2021-05-10';
@@ -136,7 +136,6 @@ describe('daily statistics', () => {
   });
 
   it('when reports are read without a staff session, then 401', async () => {
-    const { startTestServer } = await import('../support/env.js');
     const { url } = await startTestServer(runtime);
     const response = await fetch(`${url}/api/reports/daily/${DAY}.csv`);
     assert.equal(response.status, 401);
@@ -188,7 +187,6 @@ describe('daily statistics: only finished days are stored', () => {
     const clock = createFixedClock(at('2021-06-02T10:00'));
     // A database of its own: the day's totals count every call of the day.
     const runtime = await createTestRuntime({ clock, database: 'reports-finished' });
-    const { startTestServer } = await import('../support/env.js');
     const { url } = await startTestServer(runtime);
     await runtime.agents.accounts.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
     const { token } = await runtime.agents.accounts.login('export_supervisor', 'correct horse battery', '127.0.0.1');
@@ -206,7 +204,9 @@ describe('daily statistics: only finished days are stored', () => {
 
     await call('2021-06-02T09:00');
     assert.equal(total(await download('2021-06-02')), '1', 'today so far');
-    assert.equal(total(await download('2021-06-03')), '0');
+    const future = await fetch(`${url}/api/reports/daily/2021-06-03.csv`, { headers: { cookie: `sid=${token}` } });
+    assert.equal(future.status, 404, 'a day not yet come answers with the reason, not zeros');
+    assert.equal(((await future.json()) as { error: { code: string } }).error.code, 'outside_history');
     assert.equal(await runtime.reports.storedExport('2021-06-02', 'csv'), undefined, 'today is not stored');
     assert.equal(await runtime.reports.storedExport('2021-06-03', 'csv'), undefined, 'a future day is not stored');
 
