@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Runtime } from '../../src/runtime.js';
-import { requirePresent } from '../support/required.js';
+import { browserPresent, launchChromium } from '../support/browser.js';
 import { closeRoutingRuntimes, createAgent, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
 
 describe('the panel on a hall\'s network (plain HTTP, a host name that is not localhost)', function () {
@@ -15,19 +14,13 @@ describe('the panel on a hall\'s network (plain HTTP, a host name that is not lo
   let browser: Browser;
 
   before(async function () {
-    if (!requirePresent(CHROMIUM, "Debian's Chromium", 'apt-get install chromium (.ci/run installs it)')) this.skip();
+    if (!browserPresent()) this.skip();
     mock = await startTwilioMock();
     runtime = await routingRuntime(mock, undefined, { PUBLIC_BASE_URL: 'http://hall-pc.test' });
     const port = new URL(await serveRouting(runtime)).port;
     lanUrl = `http://hall-pc.test:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        // Stands in for the hall's DNS: the panel is reached by a LAN name over plain HTTP.
-        '--host-resolver-rules=MAP hall-pc.test 127.0.0.1',
-      ],
-    });
+    // Stands in for the hall's DNS: the panel is reached by a LAN name over plain HTTP.
+    browser = await launchChromium(['--host-resolver-rules=MAP hall-pc.test 127.0.0.1']);
   });
   after(async () => {
     await browser?.close();

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { requirePresent } from '../support/required.js';
+import { browserPresent, launchChromium } from '../support/browser.js';
 import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const PASSWORD = 'correct horse battery';
 
 describe('agent panel and wallboard in a real browser', function () {
@@ -18,16 +16,11 @@ describe('agent panel and wallboard in a real browser', function () {
   const problems: string[] = [];
 
   before(async function () {
-    const browserPresent = requirePresent(CHROMIUM, "Debian's Chromium", 'apt-get install chromium (.ci/run installs it)');
-    const fontPresent = requirePresent(CJK_FONT, 'a CJK font', 'apt-get install fonts-wqy-microhei (.ci/run installs it), so that Chinese renders');
-    if (!browserPresent || !fontPresent) this.skip();
+    if (!browserPresent()) this.skip();
     mock = await startTwilioMock();
     runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'));
     url = await serveRouting(runtime);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

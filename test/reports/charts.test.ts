@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { playCall } from '../../src/reports/tools/call-player.js';
@@ -8,10 +8,8 @@ import { planHistory } from '../../src/reports/tools/history-model.js';
 import { DateTime } from 'luxon';
 import { createAgent } from '../agents/agents-support.js';
 import { createTestRuntime, startTestServer } from '../support/env.js';
-import { requirePresent } from '../support/required.js';
+import { browserPresent, launchChromium } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const PASSWORD = 'correct horse battery';
 /** Where the screenshots go (git-ignored); the README names it. */
 const SCREENSHOTS = 'test-artifacts/screenshots';
@@ -29,9 +27,7 @@ describe('charts page in a real browser, over a seeded demo history', function (
   const problems: string[] = [];
 
   before(async function () {
-    const browserPresent = requirePresent(CHROMIUM, "Debian's Chromium", 'apt-get install chromium (.ci/run installs it)');
-    const fontPresent = requirePresent(CJK_FONT, 'a CJK font', 'apt-get install fonts-wqy-microhei (.ci/run installs it), so that Chinese renders');
-    if (!browserPresent || !fontPresent) this.skip();
+    if (!browserPresent()) this.skip();
     const clock = createFixedClock(`${FROM}T08:00:00+08:00`);
     runtime = await createTestRuntime({ clock, database: 'reports-charts' });
     const days = [FROM, TO];
@@ -58,10 +54,7 @@ describe('charts page in a real browser, over a seeded demo history', function (
     ({ url } = await startTestServer(runtime));
     supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
