@@ -49,7 +49,9 @@ export function createAgentDesk(deps: {
     !(await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)).includes(agentId);
 
   async function finishWrapUp(agentId: string, callSid: string, outcome: 'recorded' | 'missing'): Promise<void> {
-    await repo.updateAgentCall(db, callSid, agentId, { wrapUpEndedAt: clock.now(), outcomeStatus: outcome }, true);
+    // The outcome service has already marked a recorded outcome; a timeout marks the call as lacking one.
+    if (outcome === 'missing') await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
+    await repo.markWrapUpEnded(db, callSid, agentId, clock.now());
     const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
     const result = await states.transition({ agentId, from: ['wrap_up'], expectedCall: callSid, to, reason: outcome === 'missing' ? 'wrap-up-timeout' : 'outcome-recorded', resetIdle: true, callSid: '' });
     if (result.ok && to === 'available') await routing.agentFree(agentId);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
 import { agentCalls, agentStateLog, auditLog, callOutcomes, staffUsers } from './agents-tables.js';
 
@@ -60,6 +60,14 @@ export async function updateAgentCall(db: Executor, callSid: string, agentId: st
     .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId), onlyIfPending ? eq(agentCalls.outcomeStatus, 'pending') : undefined))
     .returning({ id: agentCalls.id });
   return rows.length > 0;
+}
+
+/** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
+export async function markWrapUpEnded(db: Executor, callSid: string, agentId: string, at: Date): Promise<void> {
+  await db
+    .update(agentCalls)
+    .set({ wrapUpEndedAt: at })
+    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId), isNull(agentCalls.wrapUpEndedAt)));
 }
 
 /** Answered calls that ended without an outcome, newest first. */

@@ -54,6 +54,10 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     const after = await runtime.agents.store.agent(agent);
     assert.equal(after.state, 'available');
     assert.equal(await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid), undefined, 'the wrap-up timer is cancelled');
+    const { findAgentCall } = await import('../../src/agents/agents-repository.js');
+    const handled = await findAgentCall(runtime.database.db, callSid, agent);
+    assert.equal(handled?.outcomeStatus, 'recorded');
+    assert.equal(handled?.wrapUpEndedAt?.getTime(), runtime.clock.now().getTime(), 'the outcome ends the after-call work, and its time is kept');
     const log = await runtime.agents.states.transition({ agentId: agent, from: ['offline'], to: 'available' });
     assert.equal(log.ok, false, 'a transition from the wrong state is refused');
   });
@@ -70,7 +74,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     await runtime.agents.desk.wrapUpEnded(agent, callSid);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
     const lacking = await runtime.agents.outcomes.lacking();
-    assert.ok(lacking.some((row) => row.callSid === callSid && row.agentId === agent && row.outcomeStatus === 'missing'));
+    assert.ok(lacking.some((row) => row.callSid === callSid && row.agentId === agent && row.outcomeStatus === 'missing' && row.wrapUpEndedAt !== null));
   });
 
   it('when the agent does not answer, then the caller is put back in the queue in the same place and the agent is set aside', async () => {
