@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testRun } from './support/env.js';
 import { freePort } from './support/net.js';
+import { eventually } from './support/poll.js';
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' };
 
@@ -60,15 +61,6 @@ const listening = (port: number) =>
     });
     socket.once('error', () => resolve(false));
   });
-
-/** Polls until `probe` holds, at most `timeoutMs`. */
-async function eventually(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const childrenOf = (pid: number): number[] => {
   try {
@@ -125,7 +117,7 @@ describe('processes', function () {
       const nodePids = childrenOf(npmPid);
       assert.ok(nodePids.length > 0, 'npm runs the service as its child');
       process.kill(npmPid, 'SIGTERM');
-      await eventually(() => !alive(npmPid) && nodePids.every((pid) => !alive(pid)), 'npm and node have exited');
+      await eventually(async () => !alive(npmPid) && nodePids.every((pid) => !alive(pid)), 'npm and node have exited', 10_000);
       assert.equal(await first.exited, 0);
       assert.match(first.output(), /shutdown finished/);
       assert.equal(await listening(port), false, 'nothing listens on the port any more');
@@ -183,7 +175,7 @@ describe('processes', function () {
       assert.ok(existsSync(join(data, 'redis')), 'its data lives under the data folder');
       service.child.kill('SIGTERM');
       assert.equal(await service.exited, 0);
-      await eventually(async () => !(await listening(redisPort)), 'the Redis it started has stopped');
+      await eventually(async () => !(await listening(redisPort)), 'the Redis it started has stopped', 10_000);
     } finally {
       rmSync(data, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -176,9 +176,10 @@ export async function serveEmbedded(dir: string, options: { port?: number; logge
     server.listen(options.port ?? 0, '127.0.0.1', () => done());
   });
   const port = (server.address() as { port: number }).port;
-  // Rewritten with the port now that it is known; still this process's claim.
-  unlinkSync(ownerFile(dir));
-  claim(dir, port);
+  // The claim now names the port, replaced in one rename so that no other process ever finds it missing.
+  const file = ownerFile(dir);
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify({ pid: process.pid, port, startedAt: new Date().toISOString() } satisfies EmbeddedOwner), { mode: 0o600 });
+  renameSync(`${file}.${process.pid}`, file);
   options.logger?.info({ dir, port }, 'embedded database served on 127.0.0.1 to the other commands of this machine');
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -262,17 +263,11 @@ function createMultiplexer(client: PGlite, logger?: Logger): Multiplexer {
     let busy = false;
     let closed = false;
 
+    // Start-up messages (and SSL or cancel requests) have no type byte: their length comes first.
     const next = (): Buffer | undefined => {
-      if (!started) {
-        if (buffer.length < 8) return undefined;
-        const length = buffer.readInt32BE(0);
-        if (buffer.length < length) return undefined;
-        const message = buffer.subarray(0, length);
-        buffer = buffer.subarray(length);
-        return message;
-      }
-      if (buffer.length < 5) return undefined;
-      const length = 1 + buffer.readInt32BE(1);
+      const header = started ? 5 : 8;
+      if (buffer.length < header) return undefined;
+      const length = started ? 1 + buffer.readInt32BE(1) : buffer.readInt32BE(0);
       if (buffer.length < length) return undefined;
       const message = buffer.subarray(0, length);
       buffer = buffer.subarray(length);

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Request } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, ConflictError, isUniqueViolation, RateLimitError, ValidationError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -51,5 +51,12 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     res.status(appError.status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
     });
+  };
+}
+
+/** A handler that serves one browser bundle from node_modules (so pages need no CDN and CSP script-src 'self' holds). */
+export function sendVendorScript(file: string): RequestHandler {
+  return (_req, res) => {
+    res.type('application/javascript').sendFile(file, { maxAge: '1d' });
   };
 }

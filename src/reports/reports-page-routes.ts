@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Router } from 'express';
+import { sendVendorScript } from '../platform/http.js';
 
 /** Apache ECharts' browser bundle, from node_modules (the package's main entry lies in dist/). */
 export function echartsBundlePath(): string {
@@ -13,10 +14,7 @@ export function echartsBundlePath(): string {
  */
 export function createReportPageRoutes(): Router {
   const router = Router();
-  const bundle = echartsBundlePath();
-  router.get('/vendor/echarts.min.js', (_req, res) => {
-    res.type('application/javascript').sendFile(bundle, { maxAge: '1d' });
-  });
+  router.get('/vendor/echarts.min.js', sendVendorScript(echartsBundlePath()));
   router.get('/reports', (req, res) => {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     res.redirect(302, `reports.html${query}`);

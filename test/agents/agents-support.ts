@@ -211,16 +211,7 @@ export async function findJob(runtime: Runtime, queue: Parameters<Runtime['queue
   return jobs.find((job) => job && match(job.data as Record<string, unknown>));
 }
 
-/** Polls until `probe` returns a value. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+export { eventually } from '../support/poll.js';
 
 /**
  * The hooks every routing suite needs: one Twilio mock for the suite, its requests emptied before

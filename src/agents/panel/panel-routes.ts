@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { sendVendorScript } from '../../platform/http.js';
 
 // From the sources, whether this module runs from src/ (tsx) or from the build in dist/ (node).
 const publicDir = fileURLToPath(new URL('../../../src/agents/panel/public', import.meta.url));
@@ -22,10 +23,7 @@ export function voiceSdkBundlePath(): string {
  */
 export function createPanelRoutes(): Router {
   const router = Router();
-  const bundle = voiceSdkBundlePath();
-  router.get('/vendor/twilio.min.js', (_req, res) => {
-    res.type('application/javascript').sendFile(bundle, { maxAge: '1d' });
-  });
+  router.get('/vendor/twilio.min.js', sendVendorScript(voiceSdkBundlePath()));
   // The login form posts here only when its script did not load: the body (with the password) is
   // never read, and the person is told what to do. A form that fell back to GET would put the
   // password in the URL, in the history and in proxy logs.
