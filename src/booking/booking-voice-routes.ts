@@ -9,6 +9,7 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
 import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
@@ -26,11 +27,15 @@ export interface BookingVoiceDeps {
   ledger: CallLedger;
   clock: Clock;
   config: Config;
+  /** Keeps a mobile number keyed by the caller for the rest of the call, off the callback URLs. */
+  redis: Redis;
   logger: Logger;
 }
 
 /** Half-days offered at a time on keys 1-8; 9 hears more dates up to the release horizon, 0 a person. */
 const CHOICES_PER_PAGE = 8;
+/** Days of slots read at a time while a page of half-days is filled: a week covers a page, weekends included. */
+const DAYS_PER_READ = 7;
 /** A half-day as carried in a URL: 2026-12-04.am. */
 const halfDayCode = /^(\d{4}-\d{2}-\d{2})\.(am|pm)$/;
 /** A mainland mobile number as keyed: 11 digits. */
@@ -77,23 +82,32 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     buildAsk({ voice, before: texts, prompt: '重新选择日期请按1，转人工服务请按0，返回主菜单请按星号键。', numDigits: 1, action: links.url('/booking/again', { menu: menu.id, node: nodeId, service: serviceId }) });
 
   /**
-   * Half-days from today (its remaining slots) up to the release horizon on which the service
-   * still has a place for phone bookings, in order: 2026-12-04.am, 2026-12-04.pm, ...
+   * One page of the half-days from `from` (default today, with its remaining slots) up to the
+   * release horizon on which the service still has a place for phone bookings, in order
+   * (2026-12-04.am, 2026-12-04.pm, ...), and the half-day the next page starts with. Reads a week of
+   * slots at a time and stops once the page is full, not the whole horizon.
    */
-  async function offeredHalfDays(hallId: string, serviceId: string): Promise<string[]> {
+  async function offeredHalfDays(hallId: string, serviceId: string, from?: string): Promise<{ shown: string[]; next: string | undefined }> {
     const now = clock.now();
-    const today = DateTime.fromJSDate(now, { zone: ZONE });
-    const slots = await capacity.listSlots({ hallId, serviceId, fromDay: today.toISODate()!, toDay: today.plus({ days: config.booking.horizonDays }).toISODate()! });
+    const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
+    const horizon = today.plus({ days: config.booking.horizonDays });
+    const first = from ? DateTime.fromISO(from.slice(0, 10), { zone: ZONE }) : today;
     const codes: string[] = [];
-    for (const slot of slots) {
-      const start = DateTime.fromJSDate(slot.startsAt, { zone: ZONE });
-      const day = start.toISODate()!;
-      if (calendar.coverage(start.year) === 'none' || !calendar.hallDay(hallId, day).open) continue;
-      if (availableFor(slot, 'ivr', now, config.booking.phoneShareHours) <= 0) continue;
-      const code = `${day}.${start.hour < 12 ? 'am' : 'pm'}`;
-      if (!codes.includes(code)) codes.push(code);
+    for (let day = first < today ? today : first; day <= horizon && codes.length <= CHOICES_PER_PAGE; day = day.plus({ days: DAYS_PER_READ })) {
+      const last = DateTime.min(day.plus({ days: DAYS_PER_READ - 1 }), horizon);
+      const slots = await capacity.listSlots({ hallId, serviceId, fromDay: day.toISODate()!, toDay: last.toISODate()! });
+      for (const slot of slots) {
+        const start = DateTime.fromJSDate(slot.startsAt, { zone: ZONE });
+        const date = start.toISODate()!;
+        if (calendar.coverage(start.year) === 'none' || !calendar.hallDay(hallId, date).open) continue;
+        if (availableFor(slot, 'ivr', now, config.booking.phoneShareHours) <= 0) continue;
+        const code = `${date}.${start.hour < 12 ? 'am' : 'pm'}`;
+        // Codes sort as they are said (am before pm), so a page starting with an afternoon skips that morning.
+        if (from && code < from) continue;
+        if (!codes.includes(code)) codes.push(code);
+      }
     }
-    return codes;
+    return { shown: codes.slice(0, CHOICES_PER_PAGE), next: codes[CHOICES_PER_PAGE] };
   }
 
   /** A half-day as people say it: 今天下午, 明天12月1日星期二上午, 12月4日星期五上午. */
@@ -105,6 +119,11 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     return `${prefix}${spokenDate(day!)}${half === 'am' ? '上午' : '下午'}`;
   }
 
+  /** Where a keyed mobile waits for the confirmation: server-side, never in a URL Twilio logs. */
+  const keyedMobileKey = (callSid: string, holdId: string) => `${config.redisPrefix}:booking:ivr-mobile:${callSid}:${holdId}`;
+  /** Long enough for the read-back and the confirmation, short enough that the number does not linger. */
+  const keyedMobileSeconds = () => (config.booking.holdMinutes + 10) * 60;
+
   /** The ID number and the slot read back, then confirm (1), choose again (2) or a person (0); the SMS goes to `phone`. */
   async function readBack(menu: Menu, nodeId: string, holdId: string, phone?: string) {
     const hold = (await booking.findHold(holdId))!;
@@ -115,7 +134,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       before: [`您预约的是${catalogue.service(slot.serviceId)!.service.name}，时间是${spokenSlot(slot.startsAt, slot.endsAt)}，身份证号码尾号${spokenDigits((hold.idMasked ?? '').slice(-4).replace('X', '叉'))}。${sms}`],
       prompt: '确认预约请按1，重新选择请按2，转人工服务请按0。',
       numDigits: 1,
-      action: links.url('/booking/confirm', { menu: menu.id, node: nodeId, hold: holdId, phone }),
+      action: links.url('/booking/confirm', { menu: menu.id, node: nodeId, hold: holdId }),
     });
   }
 
@@ -152,17 +171,17 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
   router.post('/booking/day', async (req, res) => {
     const found = nodeOf(req);
     const serviceId = String(req.query.service ?? '');
-    const page = z.coerce.number().int().min(0).catch(0).parse(req.query.page ?? 0);
     if (!found || !found.node.services.includes(serviceId)) throw new Error('not a booking node or service');
     const { menu, query } = found;
     const hall = catalogue.service(serviceId)!.hall;
-    const codes = await offeredHalfDays(hall.id, serviceId);
-    if (codes.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，近期暂无可预约的日期，为您转接人工服务。'], links.operator(menu.id)));
-    const start = page * CHOICES_PER_PAGE < codes.length ? page * CHOICES_PER_PAGE : 0;
-    const shown = codes.slice(start, start + CHOICES_PER_PAGE);
-    const more = start + CHOICES_PER_PAGE < codes.length;
+    const from = halfDayCode.test(String(req.query.from ?? '')) ? String(req.query.from) : undefined;
+    let { shown, next } = await offeredHalfDays(hall.id, serviceId, from);
+    // The later dates filled up since the caller pressed 9: start again from the first page.
+    if (shown.length === 0 && from) ({ shown, next } = await offeredHalfDays(hall.id, serviceId));
+    if (shown.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，近期暂无可预约的日期，为您转接人工服务。'], links.operator(menu.id)));
+    const more = next !== undefined;
     const choices = shown.map((code, i) => `${spokenHalfDay(code)}请按${i + 1}`).join('；');
-    const before = page === 0 ? [`您选择的是${catalogue.service(serviceId)!.service.name}。`] : [];
+    const before = from === undefined ? [`您选择的是${catalogue.service(serviceId)!.service.name}。`] : [];
     sendTwiml(
       res,
       buildAsk({
@@ -170,7 +189,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         before,
         prompt: `请选择日期。${choices}；${more ? '听更多日期请按9；' : ''}转人工服务请按0。`,
         numDigits: 1,
-        action: links.url('/booking/period', { menu: menu.id, node: query.node, service: serviceId, choices: shown.join(','), page: more ? start / CHOICES_PER_PAGE + 1 : undefined, attempt: query.attempt }),
+        action: links.url('/booking/period', { menu: menu.id, node: query.node, service: serviceId, choices: shown.join(','), from: next, attempt: query.attempt }),
       }),
     );
   });
@@ -184,8 +203,9 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     const call = callSchema.parse(req.body);
     const { Digits } = call;
     if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
-    if (Digits === '9' && req.query.page !== undefined) {
-      return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, page: String(req.query.page) })));
+    const from = String(req.query.from ?? '');
+    if (Digits === '9' && halfDayCode.test(from)) {
+      return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, from })));
     }
     const code = /^[1-8]$/.test(Digits) ? codes[Number(Digits) - 1] : undefined;
     if (!code) {
@@ -257,6 +277,8 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, ['抱歉，手机号码仍然无法识别。']));
       return sendTwiml(res, askMobile(menu, query.node, hold.id, query.attempt + 1, ['您输入的不是11位手机号码。']));
     }
+    const { CallSid } = callSchema.parse(req.body);
+    await deps.redis.set(keyedMobileKey(CallSid, hold.id), digits, 'EX', keyedMobileSeconds());
     sendTwiml(
       res,
       buildAsk({
@@ -264,7 +286,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         before: [`您输入的手机号码是${spokenDigits(digits)}。`],
         prompt: '确认请按1，重新输入请按2。',
         numDigits: 1,
-        action: links.url('/booking/phone-check', { menu: menu.id, node: query.node, hold: hold.id, phone: digits }),
+        action: links.url('/booking/phone-check', { menu: menu.id, node: query.node, hold: hold.id }),
       }),
     );
   });
@@ -272,10 +294,13 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
   router.post('/booking/phone-check', async (req, res) => {
     const found = nodeOf(req);
     const holdId = z.uuid().safeParse(req.query.hold);
-    const phone = String(req.query.phone ?? '');
-    if (!found || !holdId.success || !mobileDigits.test(phone)) throw new Error('not a booking node, hold or mobile');
+    if (!found || !holdId.success) throw new Error('not a booking node or hold');
     const { menu, query } = found;
-    if (callSchema.parse(req.body).Digits === '1') return sendTwiml(res, await readBack(menu, query.node, holdId.data, phone));
+    const call = callSchema.parse(req.body);
+    const phone = (await deps.redis.get(keyedMobileKey(call.CallSid, holdId.data))) ?? '';
+    // The keyed number expired (a very long pause): ask for it again rather than guess.
+    if (!mobileDigits.test(phone)) return sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
+    if (call.Digits === '1') return sendTwiml(res, await readBack(menu, query.node, holdId.data, phone));
     sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
   });
 
@@ -294,7 +319,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       if (call.Digits === '2') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: slot.serviceId })));
       return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
     }
-    const keyed = String(req.query.phone ?? '');
+    const keyed = (await deps.redis.get(keyedMobileKey(call.CallSid, hold.id))) ?? '';
     const phone = mobileDigits.test(keyed) ? `+86${keyed}` : (normalizePhone(call.From)?.e164 ?? call.From);
     const request = { name: '', phone, identity: { idHash: hold.idHash, idMasked: hold.idMasked }, hotlineNumber: call.To || undefined };
     try {
@@ -307,6 +332,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         outcome = await booking.createBooking({ ...request, slotId: slot.id }, actor, `ivr-${hold.id}-slot`);
       }
       await ledger.update(call.CallSid, { selfServed: true });
+      if (keyed) await deps.redis.del(keyedMobileKey(call.CallSid, hold.id));
       const code = spokenDigits(outcome.body.code);
       const sms = normalizePhone(phone)?.kind === 'mobile' ? '预约短信已发送到您的手机。' : '';
       log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');

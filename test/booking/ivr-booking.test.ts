@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
 import { createBookingJobs } from '../../src/booking/index.js';
+import { availableFor } from '../../src/booking/booking-views.js';
 import type { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL } from '../support/env.js';
@@ -17,9 +19,12 @@ function buildCaller(url: string, from: string) {
   const callSid = buildCallSid();
   let next = '';
   const says: string[] = [];
+  /** Every URL the TwiML gave Twilio (Gather actions, redirects), as Twilio would log them. */
+  const urls: string[] = [];
   return {
     callSid,
     says,
+    urls,
     async begin(path: string) {
       await postSigned(url, '/twilio/voice/incoming', buildIncomingParams({ CallSid: callSid, From: from, Caller: from, To: HOTLINE, Called: HOTLINE }));
       next = path;
@@ -38,6 +43,7 @@ function buildCaller(url: string, from: string) {
         const redirect = body.match(/<Redirect[^>]*>([^<]*)<\/Redirect>/)?.[1];
         const action = body.match(/<Gather[^>]*action="([^"]*)"/)?.[1];
         const target = (action ?? redirect)?.replace(/&amp;/g, '&');
+        urls.push(...[...body.matchAll(/(?:action|url|waitUrl)="([^"]*)"|<Redirect[^>]*>([^<]*)<\/Redirect>/g)].map((m) => (m[1] ?? m[2])!.replace(/&amp;/g, '&')));
         if (target) {
           assert.ok(target.startsWith(`${PUBLIC_BASE_URL}/twilio/voice/`), target);
           next = target.slice(PUBLIC_BASE_URL.length);
@@ -237,8 +243,36 @@ describe('IVR self-service booking', () => {
       assert.match(twiml, /预约短信已发送到您的手机/);
       const code = twiml.match(/预约码是：([\d，]+)/)![1]!.replace(/，/g, '');
       assert.equal((await runtime.booking.service.findBookingByCode(code))!.phone, `+86${mobile}`);
+      assert.ok(caller.urls.length > 5);
+      for (const target of caller.urls) assert.ok(!target.includes(mobile) && !decodeURIComponent(target).includes(mobile), `the keyed mobile is not in ${target}`);
     });
   }
+
+  it('when the dates are paged with 9 up to the release horizon, then the half-days offered are those of the whole horizon, in order, each once', async () => {
+    const now = clock.now();
+    const hallId = 'citizen-centre';
+    const serviceId = 'cc-general-credit';
+    const today = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
+    const expected: string[] = [];
+    for (const slot of await runtime.booking.capacity.listSlots({ hallId, serviceId, fromDay: today.toISODate()!, toDay: today.plus({ days: runtime.config.booking.horizonDays }).toISODate()! })) {
+      const start = DateTime.fromJSDate(slot.startsAt, { zone: 'Asia/Shanghai' });
+      if (!runtime.calendar.hallDay(hallId, start.toISODate()!).open || availableFor(slot, 'ivr', now, runtime.config.booking.phoneShareHours) <= 0) continue;
+      const code = `${start.toISODate()}.${start.hour < 12 ? 'am' : 'pm'}`;
+      if (!expected.includes(code)) expected.push(code);
+    }
+    const caller = buildCaller(url, `+86${buildMobile()}`);
+    await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+    const offered: string[] = [];
+    let twiml = await caller.press('2');
+    for (let page = 0; page < 10; page += 1) {
+      const action = new URL(twiml.match(/<Gather[^>]*action="([^"]*)"/)![1]!.replace(/&amp;/g, '&'));
+      offered.push(...action.searchParams.get('choices')!.split(','));
+      if (!action.searchParams.has('from')) break;
+      twiml = await caller.press('9');
+    }
+    assert.ok(expected.length > 8, `more than a page: ${expected.join(',')}`);
+    assert.deepEqual(offered, expected);
+  });
 
   it('when the caller already holds a booking for that service that day, then it is said clearly and the caller may choose again', async () => {
     const idNumber = buildIdNumber();
