@@ -70,7 +70,8 @@ export function createApp(runtime: Runtime): Express {
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));
-  voice.use(voiceErrorHandler(logger, config.twilio.voice));
+  const { prompts } = runtime.catalogue;
+  voice.use(voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })));
   app.use('/twilio/voice', voice);
 
   const api = express.Router();

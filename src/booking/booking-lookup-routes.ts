@@ -16,6 +16,7 @@ const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), a
 export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: ReturnType<typeof voiceLinks>; actorFor: (callSid: string) => Actor }): Router {
   const { booking, catalogue, menus, ledger, links, actorFor } = deps;
   const voice = deps.config.twilio.voice;
+  const { prompts } = catalogue;
   const router = Router();
 
   function nodeOf(req: Request): { menu: Menu; nodeId: string; attempt: number; back: string } | undefined {
@@ -27,15 +28,16 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     return { menu, nodeId: query.data.node, attempt: query.data.attempt, back: links.node(menu.id, node.fallback ?? menu.start) };
   }
 
-  const describe = (row: BookingRow) => `${spokenSlot(row.startsAt, row.endsAt)}，${catalogue.hall(row.hallId)?.name ?? ''}${catalogue.service(row.serviceId)?.service.name ?? ''}`;
-  const toPerson = (menu: Menu) => buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id));
-  const tooMany = (menu: Menu) => buildSayAndRedirect(voice, ['抱歉，没有听到有效的输入，为您转接人工服务。'], links.operator(menu.id));
+  const describe = (row: BookingRow) =>
+    prompts.say('lookup.booking', { slot: spokenSlot(row.startsAt, row.endsAt), hall: catalogue.hall(row.hallId)?.name ?? '', service: catalogue.service(row.serviceId)?.service.name ?? '' });
+  const toPerson = (menu: Menu) => buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id));
+  const tooMany = (menu: Menu) => buildSayAndRedirect(voice, [prompts.say('lookup.tooMany')], links.operator(menu.id));
 
   router.post('/booking/lookup', (req, res) => {
     const found = nodeOf(req);
     if (!found) throw new Error('not a booking look-up node');
     const { menu, nodeId, attempt } = found;
-    sendTwiml(res, buildAsk({ voice, prompt: '按预约码查询或取消预约请按1；查询本机号码的预约请按2；转人工服务请按0；返回主菜单请按星号键。', numDigits: 1, action: links.url('/booking/lookup/choice', { menu: menu.id, node: nodeId, attempt }) }));
+    sendTwiml(res, buildAsk({ voice, prompt: prompts.say('lookup.menu'), numDigits: 1, action: links.url('/booking/lookup/choice', { menu: menu.id, node: nodeId, attempt }) }));
   });
 
   router.post('/booking/lookup/choice', async (req, res) => {
@@ -44,24 +46,24 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const { menu, nodeId, attempt, back } = found;
     const call = callSchema.parse(req.body);
     if (call.Digits === '1') {
-      return sendTwiml(res, buildAsk({ voice, prompt: '请输入8位预约码，输入完毕请按井号键。', action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId }) }));
+      return sendTwiml(res, buildAsk({ voice, prompt: prompts.say('lookup.code.ask'), action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId }) }));
     }
     if (call.Digits === '2') {
       const phone = normalizePhone(call.From)?.e164;
       const rows = phone ? await booking.upcomingByPhone(phone) : [];
-      if (rows.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['没有查到本机号码的有效预约。'], back));
-      const list = rows.map((row, i) => `第${i + 1}个，${describe(row)}。`);
-      const prompt = `取消预约请按对应的序号，${rows.length === 1 ? '' : '例如取消第1个请按1；'}返回主菜单请按星号键，转人工服务请按0。`;
-      return sendTwiml(res, buildAsk({ voice, before: [`您有${rows.length}个有效预约。`, ...list], prompt, numDigits: 1, action: links.url('/booking/lookup/pick', { menu: menu.id, node: nodeId, ids: rows.map((r) => r.id).join(',') }) }));
+      if (rows.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.phone.none')], back));
+      const list = rows.map((row, i) => prompts.say('lookup.phone.item', { number: i + 1, booking: describe(row) }));
+      const prompt = prompts.say('lookup.phone.prompt', { example: rows.length === 1 ? '' : prompts.say('lookup.phone.example') });
+      return sendTwiml(res, buildAsk({ voice, before: [prompts.say('lookup.phone.count', { count: rows.length }), ...list], prompt, numDigits: 1, action: links.url('/booking/lookup/pick', { menu: menu.id, node: nodeId, ids: rows.map((r) => r.id).join(',') }) }));
     }
     if (call.Digits === '0') return sendTwiml(res, toPerson(menu));
     if (call.Digits === '*') return sendTwiml(res, buildSayAndRedirect(voice, [], back));
     if (attempt >= MAX_ATTEMPTS) return sendTwiml(res, tooMany(menu));
-    sendTwiml(res, buildSayAndRedirect(voice, ['您的输入有误。'], links.url('/booking/lookup', { menu: menu.id, node: nodeId, attempt: attempt + 1 })));
+    sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.invalid')], links.url('/booking/lookup', { menu: menu.id, node: nodeId, attempt: attempt + 1 })));
   });
 
   const offerCancel = (menu: Menu, nodeId: string, row: BookingRow, before: string[]) =>
-    buildAsk({ voice, before, prompt: '取消这个预约请按1；返回主菜单请按星号键；转人工服务请按0。', numDigits: 1, action: links.url('/booking/lookup/cancel', { menu: menu.id, node: nodeId, booking: row.id }) });
+    buildAsk({ voice, before, prompt: prompts.say('lookup.cancel.offer'), numDigits: 1, action: links.url('/booking/lookup/cancel', { menu: menu.id, node: nodeId, booking: row.id }) });
 
   router.post('/booking/lookup/code', async (req, res) => {
     const found = nodeOf(req);
@@ -71,14 +73,14 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const row = /^\d{8}$/.test(Digits) ? await booking.findBookingByCode(Digits) : undefined;
     if (!row) {
       if (attempt >= MAX_ATTEMPTS) return sendTwiml(res, tooMany(menu));
-      return sendTwiml(res, buildAsk({ voice, before: ['没有查到这个预约码。'], prompt: '请重新输入8位预约码，输入完毕请按井号键。', action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId, attempt: attempt + 1 }) }));
+      return sendTwiml(res, buildAsk({ voice, before: [prompts.say('lookup.code.notFound')], prompt: prompts.say('lookup.code.again'), action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId, attempt: attempt + 1 }) }));
     }
-    const what = `预约码${spokenDigits(row.code)}：${describe(row)}`;
+    const what = { code: spokenDigits(row.code), booking: describe(row) };
     if (row.status !== 'confirmed') {
-      const state = { cancelled: '已取消', checked_in: '已到厅签到', no_show: '已过期未到' }[row.status];
-      return sendTwiml(res, buildSayAndRedirect(voice, [`${what}，状态是${state}。`], back));
+      const state = { cancelled: prompts.say('lookup.state.cancelled'), checked_in: prompts.say('lookup.state.checkedIn'), no_show: prompts.say('lookup.state.noShow') }[row.status];
+      return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.code.status', { ...what, state })], back));
     }
-    sendTwiml(res, offerCancel(menu, nodeId, row, [`${what}，预约有效。`]));
+    sendTwiml(res, offerCancel(menu, nodeId, row, [prompts.say('lookup.code.valid', what)]));
   });
 
   router.post('/booking/lookup/pick', async (req, res) => {
@@ -91,7 +93,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const id = /^\d$/.test(Digits) ? ids[Number(Digits) - 1] : undefined;
     const row = id ? await booking.findBooking(id) : undefined;
     if (!row) return sendTwiml(res, buildSayAndRedirect(voice, [], back));
-    sendTwiml(res, buildAsk({ voice, before: [`您选择的是${describe(row)}。`], prompt: '确定取消请按1，不取消请按2。', numDigits: 1, action: links.url('/booking/lookup/confirm', { menu: menu.id, node: nodeId, booking: row.id }) }));
+    sendTwiml(res, buildAsk({ voice, before: [prompts.say('lookup.cancel.chosen', { booking: describe(row) })], prompt: prompts.say('lookup.cancel.confirm'), numDigits: 1, action: links.url('/booking/lookup/confirm', { menu: menu.id, node: nodeId, booking: row.id }) }));
   });
 
   router.post('/booking/lookup/cancel', async (req, res) => {
@@ -102,7 +104,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const { Digits } = callSchema.parse(req.body);
     if (Digits === '0') return sendTwiml(res, toPerson(menu));
     if (Digits !== '1') return sendTwiml(res, buildSayAndRedirect(voice, [], back));
-    sendTwiml(res, buildAsk({ voice, prompt: '确定取消请按1，不取消请按2。', numDigits: 1, action: links.url('/booking/lookup/confirm', { menu: menu.id, node: nodeId, booking: id.data }) }));
+    sendTwiml(res, buildAsk({ voice, prompt: prompts.say('lookup.cancel.confirm'), numDigits: 1, action: links.url('/booking/lookup/confirm', { menu: menu.id, node: nodeId, booking: id.data }) }));
   });
 
   router.post('/booking/lookup/confirm', async (req, res) => {
@@ -111,14 +113,14 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     if (!found || !id.success) throw new Error('not a booking look-up node');
     const { menu, back } = found;
     const call = callSchema.parse(req.body);
-    if (call.Digits !== '1') return sendTwiml(res, buildSayAndRedirect(voice, ['预约未取消。'], back));
+    if (call.Digits !== '1') return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.cancel.kept')], back));
     try {
       const row = await booking.cancel(id.data, actorFor(call.CallSid));
       await ledger.update(call.CallSid, { selfServed: true });
-      sendTwiml(res, buildGoodbye(voice, [`已为您取消${describe(row)}的预约。`]));
+      sendTwiml(res, buildGoodbye(voice, [prompts.say('lookup.cancel.done', { booking: describe(row) })], prompts.say('goodbye')));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，这个预约已经不能取消。'], links.operator(menu.id)));
+      sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.cancel.refused')], links.operator(menu.id)));
     }
   });
 

@@ -70,11 +70,11 @@ export function buildSayAndRedirect(voice: string, texts: readonly string[], url
   return response;
 }
 
-/** Says the result and a goodbye, then hangs up: the end of a completed self-service. */
-export function buildGoodbye(voice: string, texts: readonly string[]): VoiceResponse {
+/** Says the result and the `goodbye` sentence, then hangs up: the end of a completed self-service. */
+export function buildGoodbye(voice: string, texts: readonly string[], goodbye: string): VoiceResponse {
   const response = new VoiceResponse();
   for (const text of texts) speak(response, voice, text);
-  speak(response, voice, '感谢您的来电，再见。');
+  speak(response, voice, goodbye);
   response.hangup();
   return response;
 }

@@ -62,6 +62,7 @@ type BookingNode = Extract<MenuNode, { kind: 'booking' }>;
 /** IVR self-service booking: service, day, morning or afternoon, first free slot, ID number, confirmation. */
 export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
   const { booking, capacity, calendar, catalogue, menus, ledger, clock, config } = deps;
+  const { prompts } = catalogue;
   const voice = config.twilio.voice;
   const links = voiceLinks(config.publicBaseUrl);
   const log = deps.logger.child({ component: 'booking-ivr' });
@@ -79,7 +80,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
 
   /** After too many wrong keys, or when nothing fits: choose again or reach a person. */
   const offerAgain = (menu: Menu, nodeId: string, serviceId: string, texts: string[]) =>
-    buildAsk({ voice, before: texts, prompt: '重新选择日期请按1，转人工服务请按0，返回主菜单请按星号键。', numDigits: 1, action: links.url('/booking/again', { menu: menu.id, node: nodeId, service: serviceId }) });
+    buildAsk({ voice, before: texts, prompt: prompts.say('booking.again'), numDigits: 1, action: links.url('/booking/again', { menu: menu.id, node: nodeId, service: serviceId }) });
 
   /**
    * One page of the half-days from `from` (default today, with its remaining slots) up to the
@@ -128,11 +129,18 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
   async function readBack(menu: Menu, nodeId: string, holdId: string, phone?: string) {
     const hold = (await booking.findHold(holdId))!;
     const slot = (await capacity.findSlot(hold.slotId))!;
-    const sms = phone ? `预约短信将发送到手机号码${spokenDigits(phone)}。` : '';
+    const sms = phone ? prompts.say('booking.readBack.sms', { phone: spokenDigits(phone) }) : '';
     return buildAsk({
       voice,
-      before: [`您预约的是${catalogue.service(slot.serviceId)!.service.name}，时间是${spokenSlot(slot.startsAt, slot.endsAt)}，身份证号码尾号${spokenDigits((hold.idMasked ?? '').slice(-4).replace('X', '叉'))}。${sms}`],
-      prompt: '确认预约请按1，重新选择请按2，转人工服务请按0。',
+      before: [
+        prompts.say('booking.readBack.sentence', {
+          service: catalogue.service(slot.serviceId)!.service.name,
+          slot: spokenSlot(slot.startsAt, slot.endsAt),
+          idLast4: spokenDigits((hold.idMasked ?? '').slice(-4).replace('X', '叉')),
+          sms,
+        }),
+      ],
+      prompt: prompts.say('booking.readBack.prompt'),
       numDigits: 1,
       action: links.url('/booking/confirm', { menu: menu.id, node: nodeId, hold: holdId }),
     });
@@ -140,7 +148,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
 
   /** Asks a caller whose number cannot receive SMS (withheld, a landline) for a mobile number. */
   const askMobile = (menu: Menu, nodeId: string, holdId: string, attempt: number, before: string[]) =>
-    buildAsk({ voice, before, prompt: '请输入接收预约短信的11位手机号码，输入完毕请按井号键。', action: links.url('/booking/phone', { menu: menu.id, node: nodeId, hold: holdId, attempt }) });
+    buildAsk({ voice, before, prompt: prompts.say('booking.mobile.ask'), action: links.url('/booking/phone', { menu: menu.id, node: nodeId, hold: holdId, attempt }) });
 
   router.post('/booking/start', (req, res) => {
     const found = nodeOf(req);
@@ -150,8 +158,8 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       sendTwiml(res, buildSayAndRedirect(voice, node.prompt ? [node.prompt] : [], links.url('/booking/day', { menu: menu.id, node: query.node, service: node.services[0]! })));
       return;
     }
-    const choices = node.services.map((id, i) => `${catalogue.service(id)?.service.name ?? id}请按${i + 1}`).join('；');
-    sendTwiml(res, buildAsk({ voice, before: node.prompt ? [node.prompt] : [], prompt: `${choices}；转人工服务请按0。`, numDigits: 1, action: links.url('/booking/service', { menu: menu.id, node: query.node, attempt: query.attempt }) }));
+    const choices = node.services.map((id, i) => prompts.say('booking.service.option', { service: catalogue.service(id)?.service.name ?? id, key: i + 1 })).join('；');
+    sendTwiml(res, buildAsk({ voice, before: node.prompt ? [node.prompt] : [], prompt: prompts.say('booking.service.prompt', { options: choices }), numDigits: 1, action: links.url('/booking/service', { menu: menu.id, node: query.node, attempt: query.attempt }) }));
   });
 
   router.post('/booking/service', (req, res) => {
@@ -159,11 +167,11 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     if (!found) throw new Error('not a booking node');
     const { menu, node, query } = found;
     const { Digits } = callSchema.parse(req.body);
-    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     const serviceId = node.services[Number(Digits) - 1];
     if (!serviceId || !/^\d$/.test(Digits)) {
-      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，没有听到有效的选择，为您转接人工服务。'], links.operator(menu.id)));
-      return sendTwiml(res, buildSayAndRedirect(voice, ['您的输入有误，请重新选择。'], links.url('/booking/start', { menu: menu.id, node: query.node, attempt: query.attempt + 1 })));
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.tooMany')], links.operator(menu.id)));
+      return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.invalid')], links.url('/booking/start', { menu: menu.id, node: query.node, attempt: query.attempt + 1 })));
     }
     sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId })));
   });
@@ -178,16 +186,16 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     let { shown, next } = await offeredHalfDays(hall.id, serviceId, from);
     // The later dates filled up since the caller pressed 9: start again from the first page.
     if (shown.length === 0 && from) ({ shown, next } = await offeredHalfDays(hall.id, serviceId));
-    if (shown.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，近期暂无可预约的日期，为您转接人工服务。'], links.operator(menu.id)));
+    if (shown.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.day.none')], links.operator(menu.id)));
     const more = next !== undefined;
-    const choices = shown.map((code, i) => `${spokenHalfDay(code)}请按${i + 1}`).join('；');
-    const before = from === undefined ? [`您选择的是${catalogue.service(serviceId)!.service.name}。`] : [];
+    const choices = shown.map((code, i) => prompts.say('booking.day.option', { date: spokenHalfDay(code), key: i + 1 })).join('；');
+    const before = from === undefined ? [prompts.say('booking.day.chosenService', { service: catalogue.service(serviceId)!.service.name })] : [];
     sendTwiml(
       res,
       buildAsk({
         voice,
         before,
-        prompt: `请选择日期。${choices}；${more ? '听更多日期请按9；' : ''}转人工服务请按0。`,
+        prompt: prompts.say('booking.day.prompt', { options: choices, more: more ? prompts.say('booking.day.more') : '' }),
         numDigits: 1,
         action: links.url('/booking/period', { menu: menu.id, node: query.node, service: serviceId, choices: shown.join(','), from: next, attempt: query.attempt }),
       }),
@@ -202,15 +210,15 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     const { menu, query } = found;
     const call = callSchema.parse(req.body);
     const { Digits } = call;
-    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     const from = String(req.query.from ?? '');
     if (Digits === '9' && halfDayCode.test(from)) {
       return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, from })));
     }
     const code = /^[1-8]$/.test(Digits) ? codes[Number(Digits) - 1] : undefined;
     if (!code) {
-      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, ['抱歉，没有听到有效的选择，为您转接人工服务。'], links.operator(menu.id)));
-      return sendTwiml(res, buildSayAndRedirect(voice, ['您的输入有误，请重新选择。'], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, attempt: query.attempt + 1 })));
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.tooMany')], links.operator(menu.id)));
+      return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.invalid')], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, attempt: query.attempt + 1 })));
     }
     const [, day, half] = halfDayCode.exec(code)!;
     const morning = half === 'am';
@@ -225,8 +233,8 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
           res,
           buildAsk({
             voice,
-            before: [`为您找到${spokenSlot(slot.startsAt, slot.endsAt)}的号，已为您保留${config.booking.holdMinutes}分钟。`],
-            prompt: '请输入预约人的18位身份证号码，字母X请按星号键，输入完毕请按井号键。',
+            before: [prompts.say('booking.slot.found', { slot: spokenSlot(slot.startsAt, slot.endsAt), minutes: config.booking.holdMinutes })],
+            prompt: prompts.say('booking.id.ask'),
             action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id }),
           }),
         );
@@ -235,7 +243,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         if (!(error instanceof AppError) || error.code !== 'slot_full') throw error;
       }
     }
-    sendTwiml(res, offerAgain(menu, query.node, serviceId, [`抱歉，${spokenHalfDay(code)}的号已约满。`]));
+    sendTwiml(res, offerAgain(menu, query.node, serviceId, [prompts.say('booking.slot.full', { halfDay: spokenHalfDay(code) })]));
   });
 
   router.post('/booking/id', async (req, res) => {
@@ -250,17 +258,17 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     // The keypad has no X: callers key * for it.
     const checked = checkIdNumber(Digits.replace(/\*/g, 'X'), DateTime.fromJSDate(clock.now(), { zone: ZONE }));
     if (!checked.ok) {
-      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, serviceId, ['抱歉，身份证号码仍然无法识别。']));
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, serviceId, [prompts.say('booking.id.stillWrong')]));
       return sendTwiml(
         res,
-        buildAsk({ voice, before: ['您输入的身份证号码有误。'], prompt: '请重新输入18位身份证号码，字母X请按星号键，输入完毕请按井号键。', action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id, attempt: query.attempt + 1 }) }),
+        buildAsk({ voice, before: [prompts.say('booking.id.wrong')], prompt: prompts.say('booking.id.again'), action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id, attempt: query.attempt + 1 }) }),
       );
     }
     const identity = protectIdNumber(checked.idNumber, config.booking.idHashKey);
     await booking.setHoldIdentity(hold.id, identity);
     const { From } = callSchema.parse(req.body);
     // SMS reaches only mobiles: a withheld number or a landline is asked for one.
-    if (normalizePhone(From)?.kind !== 'mobile') return sendTwiml(res, askMobile(menu, query.node, hold.id, 1, ['您的来电号码无法接收短信。']));
+    if (normalizePhone(From)?.kind !== 'mobile') return sendTwiml(res, askMobile(menu, query.node, hold.id, 1, [prompts.say('booking.mobile.noSms')]));
     sendTwiml(res, await readBack(menu, query.node, hold.id));
   });
 
@@ -274,8 +282,8 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     if (!hold || !slot) throw new Error('unknown hold');
     const digits = callSchema.parse(req.body).Digits.replace(/\D/g, '');
     if (!mobileDigits.test(digits)) {
-      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, ['抱歉，手机号码仍然无法识别。']));
-      return sendTwiml(res, askMobile(menu, query.node, hold.id, query.attempt + 1, ['您输入的不是11位手机号码。']));
+      if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [prompts.say('booking.mobile.stillWrong')]));
+      return sendTwiml(res, askMobile(menu, query.node, hold.id, query.attempt + 1, [prompts.say('booking.mobile.wrong')]));
     }
     const { CallSid } = callSchema.parse(req.body);
     await deps.redis.set(keyedMobileKey(CallSid, hold.id), digits, 'EX', keyedMobileSeconds());
@@ -283,8 +291,8 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       res,
       buildAsk({
         voice,
-        before: [`您输入的手机号码是${spokenDigits(digits)}。`],
-        prompt: '确认请按1，重新输入请按2。',
+        before: [prompts.say('booking.mobile.readBack', { phone: spokenDigits(digits) })],
+        prompt: prompts.say('booking.mobile.confirm'),
         numDigits: 1,
         action: links.url('/booking/phone-check', { menu: menu.id, node: query.node, hold: hold.id }),
       }),
@@ -317,7 +325,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     if (call.Digits !== '1') {
       if (hold.status === 'active') await booking.releaseHold(hold.id, actor);
       if (call.Digits === '2') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: slot.serviceId })));
-      return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+      return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     }
     const keyed = (await deps.redis.get(keyedMobileKey(call.CallSid, hold.id))) ?? '';
     const phone = mobileDigits.test(keyed) ? `+86${keyed}` : (normalizePhone(call.From)?.e164 ?? call.From);
@@ -334,17 +342,24 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
       await ledger.update(call.CallSid, { selfServed: true });
       if (keyed) await deps.redis.del(keyedMobileKey(call.CallSid, hold.id));
       const code = spokenDigits(outcome.body.code);
-      const sms = normalizePhone(phone)?.kind === 'mobile' ? '预约短信已发送到您的手机。' : '';
+      const sms = normalizePhone(phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';
       log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');
-      sendTwiml(res, buildGoodbye(voice, [`预约成功。您的预约码是：${code}。再说一遍：${code}。`, `请于${spokenSlot(slot.startsAt, slot.endsAt)}携带本人身份证到${catalogue.hall(slot.hallId)?.name ?? ''}办理。${sms}`]));
+      sendTwiml(
+        res,
+        buildGoodbye(
+          voice,
+          [prompts.say('booking.done.code', { code }), prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms })],
+          prompts.say('goodbye'),
+        ),
+      );
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       const texts: Record<string, string> = {
-        slot_full: '抱歉，这个时段的号刚刚约满了。',
-        duplicate_booking: '您当天已经预约过这项业务，不能重复预约。如需改约，请先取消原预约。',
-        booking_suspended: '由于多次预约未到，您的电话和网上预约暂时停用，可以到大厅现场取号办理。',
+        slot_full: prompts.say('booking.error.slotFull'),
+        duplicate_booking: prompts.say('booking.error.duplicate'),
+        booking_suspended: prompts.say('booking.error.suspended'),
       };
-      sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[error.code] ?? '抱歉，这个时段现在不能预约。']));
+      sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[error.code] ?? prompts.say('booking.error.other')]));
     }
   });
 
@@ -356,7 +371,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     const { Digits } = callSchema.parse(req.body);
     if (Digits === '1') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId })));
     if (Digits === '*') return sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, menu.start)));
-    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, ['正在为您转接人工服务。'], links.operator(menu.id)));
+    if (Digits === '0') return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, node.fallback)));
   });
 

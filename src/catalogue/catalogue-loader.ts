@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   commissionersFileSchema,
   hallsFileSchema,
@@ -15,6 +15,7 @@ import {
   type PriorityCaller,
   type Service,
 } from './catalogue-schemas.js';
+import { checkPrompts, PROMPTS_FILE, type Prompts } from './prompts-loader.js';
 
 /** Raised when the catalogue files are missing, unreadable or inconsistent; lists every problem. */
 export class CatalogueError extends Error {
@@ -30,6 +31,8 @@ export interface Catalogue {
   readonly hotlines: readonly Hotline[];
   readonly commissioners: readonly Commissioner[];
   readonly priorityCallers: readonly PriorityCaller[];
+  /** Every sentence the service speaks outside the menus (prompts.yaml), checked at start. */
+  readonly prompts: Prompts;
   hall(id: string): Hall | undefined;
   department(id: string): { department: Department; hall: Hall } | undefined;
   service(id: string): { service: Service; department: Department; hall: Hall } | undefined;
@@ -60,15 +63,18 @@ function readYaml<T extends z.ZodType>(dir: string, file: string, schema: T, pro
   return result.data;
 }
 
-/** Reads and validates catalogue/ (halls, hotlines, commissioners, priority callers). */
+/** Reads and validates catalogue/ (halls, hotlines, commissioners, priority callers, prompts). */
 export function loadCatalogue(dir: string): Catalogue {
   const problems: string[] = [];
   const hallsFile = readYaml(dir, 'halls.yaml', hallsFileSchema, problems);
   const hotlinesFile = readYaml(dir, 'hotlines.yaml', hotlinesFileSchema, problems);
   const commissionersFile = readYaml(dir, 'commissioners.yaml', commissionersFileSchema, problems, true);
   const priorityFile = readYaml(dir, 'priority-callers.yaml', priorityCallersFileSchema, problems, true);
-  if (problems.length > 0 || !hallsFile || !hotlinesFile || !commissionersFile || !priorityFile) throw new CatalogueError(problems);
-  return buildCatalogue(hallsFile.halls, hotlinesFile.hotlines, commissionersFile.commissioners, priorityFile.priorityCallers);
+  const promptsFile = readYaml(dir, PROMPTS_FILE, z.unknown(), problems);
+  const { prompts, problems: promptProblems } = promptsFile === undefined ? {} : checkPrompts(promptsFile);
+  problems.push(...(promptProblems ?? []));
+  if (problems.length > 0 || !hallsFile || !hotlinesFile || !commissionersFile || !priorityFile || !prompts) throw new CatalogueError(problems);
+  return buildCatalogue(hallsFile.halls, hotlinesFile.hotlines, commissionersFile.commissioners, priorityFile.priorityCallers, prompts);
 }
 
 /** Cross-checks the parts and indexes them; throws {@link CatalogueError} on any broken reference. */
@@ -77,6 +83,7 @@ export function buildCatalogue(
   hotlines: Hotline[],
   commissioners: Commissioner[],
   priorityCallers: PriorityCaller[],
+  prompts: Prompts,
 ): Catalogue {
   const problems: string[] = [];
   const hallById = new Map<string, Hall>();
@@ -124,6 +131,7 @@ export function buildCatalogue(
     hotlines,
     commissioners,
     priorityCallers,
+    prompts,
     hall: (id: string) => hallById.get(id),
     department: (id: string) => departmentById.get(id),
     service: (id: string) => serviceById.get(id),

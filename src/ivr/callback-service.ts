@@ -8,6 +8,7 @@ import { spokenTime, spokenWhen } from './ivr-twiml.js';
 /** Takes callback requests: from a callback node, after hours, or instead of waiting in a queue. */
 export function createCallbackTaker(kit: IvrKit) {
   const { deps, log } = kit;
+  const { prompts } = deps.catalogue;
 
   return {
     /**
@@ -19,10 +20,10 @@ export function createCallbackTaker(kit: IvrKit) {
       const response = new VoiceResponse();
       if (!e164Mainland.safeParse(call.from).success) {
         kit.step(call, 'callback', 'callback-refused', 'no caller number');
-        speak(response, voice, '抱歉，无法识别您的来电号码，不能为您预约回电。');
-        if (options.inQueue) speak(response, voice, '请继续等待，我们会尽快为您接通。');
+        speak(response, voice, prompts.say('callback.noNumber'));
+        if (options.inQueue) speak(response, voice, prompts.say('callback.noNumberInQueue'));
         else {
-          speak(response, voice, '您可以在办公时间再次来电。感谢您的来电，再见。');
+          speak(response, voice, prompts.say('callback.noNumberGoodbye'));
           response.hangup();
         }
         return response;
@@ -48,12 +49,12 @@ export function createCallbackTaker(kit: IvrKit) {
       log.info({ callSid: call.callSid, skill, from: maskPhone(call.from), created, notBefore }, 'callback requested');
       const lastSession = hours.day.sessions.at(-1);
       const when = hours.open
-        ? `在工作人员空闲后尽快，最晚今天${lastSession ? spokenTime(lastSession.to) : '下班'}前`
-        : `在${spokenWhen(notBefore, now)}以后`;
-      speak(response, voice, `${options.leadIn ?? '好的，已为您登记回电。'}我们将${when}，拨打您尾号${call.from.slice(-4)}的来电号码给您回电，请保持电话畅通。`);
+        ? prompts.say('callback.whenOpen', { time: lastSession ? spokenTime(lastSession.to) : prompts.say('callback.endOfDay') })
+        : prompts.say('callback.whenClosed', { when: spokenWhen(notBefore, now) });
+      speak(response, voice, prompts.say('callback.confirm', { leadIn: options.leadIn ?? prompts.say('callback.registered'), when, last4: call.from.slice(-4) }));
       if (options.inQueue) response.leave();
       else {
-        speak(response, voice, '感谢您的来电，再见。');
+        speak(response, voice, prompts.say('goodbye'));
         response.hangup();
       }
       return response;

@@ -57,7 +57,7 @@ export function createIvrRoutes(deps: IvrDeps): Router {
     }
     if (!hotline || !menu) {
       log.warn({ callSid: call.CallSid, to: maskPhone(call.To) }, 'call to a number that is not a hotline');
-      sendTwiml(res, buildUnknownNumber(voice));
+      sendTwiml(res, buildUnknownNumber(voice, catalogue.prompts));
       return;
     }
     log.info({ callSid: call.CallSid, hotline: hotline.number, from: maskPhone(call.From) }, 'welcome');
@@ -69,7 +69,7 @@ export function createIvrRoutes(deps: IvrDeps): Router {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const hotline = body.To ? catalogue.hotline(body.To) : undefined;
     log.error({ callSid: body.CallSid, errorCode: body.ErrorCode, errorUrl: body.ErrorUrl, hotline: hotline?.number }, 'Twilio used the fallback URL');
-    sendTwiml(res, buildFallback(voice, hotline, hotline ? catalogue.hall(hotline.hall) : undefined));
+    sendTwiml(res, buildFallback(voice, catalogue.prompts, hotline, hotline ? catalogue.hall(hotline.hall) : undefined));
   });
 
   router.post('/ivr/node', async (req, res) => {

@@ -34,8 +34,6 @@ interface QueueTarget {
 type ChoiceAction = { kind: 'node'; node: string } | { kind: 'callback' } | { kind: 'goodbye' };
 type Choice = Choosable & { action: ChoiceAction };
 
-const GOODBYE = '感谢您的来电，再见。';
-
 /**
  * The IVR engine: renders menu nodes from the menu data, interprets keys and speech, and takes
  * the caller to a queue, a self-service flow, a callback request or a goodbye. Every step reads
@@ -45,13 +43,14 @@ export function createIvrService(deps: IvrDeps) {
   const kit = createIvrKit(deps);
   const callbacks = createCallbackTaker(kit);
   const { voice, catalogue, calendar, ledger, log } = { ...deps, log: kit.log };
+  const { prompts } = catalogue;
   const inputUrl = (call: IvrCall, node: string, attempt: number) => kit.url('/ivr/input', { menu: call.menu.id, node, attempt });
   const nodeUrl = (call: IvrCall, node: string) => kit.url('/ivr/node', { menu: call.menu.id, node });
 
   function menuGather(call: IvrCall, nodeId: string, response: VoiceResponse, options: { attempt?: number; leadIn?: string } = {}): VoiceResponse {
     const node = menuNode(call.menu, nodeId);
     if (node?.kind !== 'menu') throw new NotFoundError(`node ${nodeId} of ${call.menu.id} is not a menu`);
-    appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
+    appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, prompts, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
     return response;
   }
 
@@ -66,7 +65,7 @@ export function createIvrService(deps: IvrDeps) {
     const params = { menu: call.menu.id, skill: target.skill };
     return buildEnqueue({
       voice,
-      say: `${leadIn ?? ''}${target.say ?? `正在为您转接${target.label}，请稍候。`}`,
+      say: `${leadIn ?? ''}${target.say ?? prompts.say('ivr.queue.transfer', { label: target.label })}`,
       audioUrl: target.audioUrl,
       queueName: target.skill,
       waitUrl: kit.url('/queue/wait', params),
@@ -79,14 +78,14 @@ export function createIvrService(deps: IvrDeps) {
     if (reason === 'closed') {
       const booking = call.graph.first('booking');
       const lookup = call.graph.first('booking-lookup');
-      if (booking) list.push({ key: '1', label: '自助预约', keywords: ['预约', '自助预约', '预约办理'], action: { kind: 'node', node: booking } });
-      if (lookup) list.push({ key: '2', label: '查询或取消预约', keywords: ['查询预约', '取消预约', '我的预约'], action: { kind: 'node', node: lookup } });
-      list.push({ key: '3', label: '预约回电', keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
+      if (booking) list.push({ key: '1', label: prompts.say('ivr.choice.booking'), keywords: ['预约', '自助预约', '预约办理'], action: { kind: 'node', node: booking } });
+      if (lookup) list.push({ key: '2', label: prompts.say('ivr.choice.lookup'), keywords: ['查询预约', '取消预约', '我的预约'], action: { kind: 'node', node: lookup } });
+      list.push({ key: '3', label: prompts.say('ivr.choice.callback'), keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
     } else {
-      list.push({ key: '1', label: '预约回电', keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
-      list.push({ key: '2', label: '返回主菜单', keywords: ['主菜单'], action: { kind: 'node', node: call.menu.start } });
+      list.push({ key: '1', label: prompts.say('ivr.choice.callback'), keywords: ['回电', '回拨', '打回来'], action: { kind: 'callback' } });
+      list.push({ key: '2', label: prompts.say('ivr.choice.mainMenu'), keywords: ['主菜单'], action: { kind: 'node', node: call.menu.start } });
     }
-    list.push({ key: '#', label: '结束通话', keywords: ['结束', '挂了', '再见', '没事了'], action: { kind: 'goodbye' } });
+    list.push({ key: '#', label: prompts.say('ivr.choice.end'), keywords: ['结束', '挂了', '再见', '没事了'], action: { kind: 'goodbye' } });
     return list;
   }
 
@@ -102,25 +101,25 @@ export function createIvrService(deps: IvrDeps) {
     const day = at.day;
     const hhmm = shanghai(now).toFormat('HH:mm');
     let why: string;
-    if (day.closure) why = `${hall.name}因${day.closure.reason}暂停对外办公。`;
-    else if (day.kind === 'holiday') why = `今天是${day.name ?? '法定节假日'}假期，${hall.name}休息。`;
-    else if (!day.working) why = `今天是周末，${hall.name}休息。`;
-    else if (hall.hours.some((s) => s.to <= hhmm) && hall.hours.some((s) => s.from > hhmm)) why = `现在是${hall.name}的午休时间。`;
-    else if (hall.hours.some((s) => s.from > hhmm)) why = `现在还没到${hall.name}的上班时间。`;
-    else why = `${hall.name}今天已经下班。`;
+    if (day.closure) why = prompts.say('ivr.closed.closure', { hall: hall.name, reason: day.closure.reason });
+    else if (day.kind === 'holiday') why = prompts.say('ivr.closed.holiday', { holiday: day.name ?? prompts.say('ivr.closed.holidayName'), hall: hall.name });
+    else if (!day.working) why = prompts.say('ivr.closed.weekend', { hall: hall.name });
+    else if (hall.hours.some((s) => s.to <= hhmm) && hall.hours.some((s) => s.from > hhmm)) why = prompts.say('ivr.closed.lunch', { hall: hall.name });
+    else if (hall.hours.some((s) => s.from > hhmm)) why = prompts.say('ivr.closed.beforeHours', { hall: hall.name });
+    else why = prompts.say('ivr.closed.afterHours', { hall: hall.name });
     if (at.guessed) {
       log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no 调休 notice for this year: statutory holidays and the weekday rule only');
-      why += '今年的调休安排尚未录入，具体办公日期请以大厅公告为准。';
+      why += prompts.say('ivr.closed.noNotice');
     }
-    const next = at.nextOpening ? `下次办公时间是${spokenWhen(at.nextOpening, now)}。` : '';
-    return `${why}${hall.name}的办公时间是工作日${spokenHours(hall)}。${next}`;
+    const next = at.nextOpening ? prompts.say('ivr.closed.next', { when: spokenWhen(at.nextOpening, now) }) : '';
+    return `${why}${prompts.say('ivr.closed.hours', { hall: hall.name, hours: spokenHours(hall) })}${next}`;
   }
 
   /** What the after-hours choice offers, in one sentence: only the paths this menu has. */
   function closedOffer(list: readonly Choice[]): string {
     const selfService = list.filter((c) => c.action.kind === 'node').map((c) => c.label);
-    const callback = '预约回电，我们在下次办公时给您回电';
-    return selfService.length > 0 ? `非办公时间您可以${selfService.join('、')}，也可以${callback}。` : `非办公时间您可以${callback}。`;
+    const callback = prompts.say('ivr.closed.offerCallback');
+    return selfService.length > 0 ? prompts.say('ivr.closed.offer', { selfService: selfService.join('、'), callback }) : prompts.say('ivr.closed.offerCallbackOnly', { callback });
   }
 
   function choice(
@@ -131,13 +130,13 @@ export function createIvrService(deps: IvrDeps) {
     options: { leadIn?: string | undefined; explain?: boolean; response?: VoiceResponse } = {},
   ): VoiceResponse {
     const list = choices(call, reason);
-    const spoken = list.map((c) => `${c.label}请按${c.key === '#' ? '#号键' : c.key}`).join('；');
+    const spoken = list.map((c) => prompts.say('ivr.choice.option', { label: c.label, key: c.key === '#' ? prompts.say('ivr.choice.hashKey') : c.key })).join('；');
     const explanation = options.explain && reason === 'closed' ? closedExplanation(call, skill) : '';
     const offer = reason === 'closed' ? closedOffer(list) : '';
     return buildChoice({
       voice,
       leadIn: `${options.leadIn ?? ''}${explanation}${offer}` || undefined,
-      prompt: `${spoken}；重听请按9。`,
+      prompt: prompts.say('ivr.choice.prompt', { options: spoken }),
       choices: list,
       action: kit.url('/ivr/choice', { menu: call.menu.id, reason, skill, attempt }),
       ...(options.response ? { response: options.response } : {}),
@@ -152,7 +151,7 @@ export function createIvrService(deps: IvrDeps) {
     if (!node) {
       // A node id from a request that is not in the menu (a menu changed mid-call, a forged id): start again politely.
       log.warn({ callSid: call.callSid, menu: call.menu.id, node: nodeId.slice(0, 64) }, 'no such IVR node; back to the main menu');
-      return render(call, call.menu.start, { leadIn: '抱歉，没有这个选项，请重新选择。' });
+      return render(call, call.menu.start, { leadIn: prompts.say('ivr.noSuchOption') });
     }
     kit.step(call, nodeId, 'entered');
     switch (node.kind) {
@@ -178,7 +177,7 @@ export function createIvrService(deps: IvrDeps) {
 
   /** The person path (key 0, or too many failed tries): the hotline's department queue, or the after-hours choice. */
   function operator(call: IvrCall, leadIn?: string): Promise<VoiceResponse> {
-    return queue(call, { skill: call.hotline.department, label: '人工服务', say: '正在为您转接人工服务，请稍候。' }, leadIn);
+    return queue(call, { skill: call.hotline.department, label: prompts.say('ivr.operator.label'), say: prompts.say('ivr.operator.transfer') }, leadIn);
   }
 
   return {
@@ -199,7 +198,7 @@ export function createIvrService(deps: IvrDeps) {
         await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
         kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
         const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
-        speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
+        speak(gather, voice, prompts.say('ivr.commissioner.offer', { enterprise: enterprise.enterprise.name, commissioner: enterprise.commissioner.name }));
         return response;
       }
       const start = menuNode(call.menu, call.menu.start);
@@ -241,15 +240,15 @@ export function createIvrService(deps: IvrDeps) {
           return render(call, nodeId);
         case 'back': {
           const back = call.graph.backTo.get(nodeId) ?? call.menu.start;
-          return nodeId === call.menu.start ? render(call, nodeId, { leadIn: '您已在主菜单。' }) : render(call, back);
+          return nodeId === call.menu.start ? render(call, nodeId, { leadIn: prompts.say('ivr.alreadyAtMain') }) : render(call, back);
         }
         case 'operator':
           return operator(call);
         default: {
-          const leadIn = result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
+          const leadIn = result.kind === 'timeout' ? prompts.say('ivr.input.timeout') : result.kind === 'unclear' ? prompts.say('ivr.input.unclear') : prompts.say('ivr.input.invalid');
           if (attempt + 1 >= MAX_ATTEMPTS) {
             if (!hotlineOpen(call)) return choice(call, 'closed', call.hotline.department, 0, { leadIn, explain: true });
-            return operator(call, `${leadIn}为您转接人工服务。`);
+            return operator(call, prompts.say('ivr.input.toOperator', { leadIn }));
           }
           return menuGather(call, nodeId, new VoiceResponse(), { attempt: attempt + 1, leadIn });
         }
@@ -266,7 +265,7 @@ export function createIvrService(deps: IvrDeps) {
         if (action.kind === 'callback') return callbacks.take(call, skill);
         if (action.kind === 'goodbye') {
           await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
-          return buildGoodbye(voice, GOODBYE);
+          return buildGoodbye(voice, prompts.say('goodbye'));
         }
         return render(call, action.node);
       }
@@ -275,10 +274,16 @@ export function createIvrService(deps: IvrDeps) {
       if (result.kind === 'back') return reason === 'closed' ? choice(call, reason, skill, attempt, { explain: true }) : render(call, call.menu.start);
       if (result.kind === 'operator' && reason === 'busy') return operator(call);
       const leadIn =
-        result.kind === 'operator' ? '现在暂时无法转接人工服务。' : result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
+        result.kind === 'operator'
+          ? prompts.say('ivr.choice.noOperator')
+          : result.kind === 'timeout'
+            ? prompts.say('ivr.input.timeout')
+            : result.kind === 'unclear'
+              ? prompts.say('ivr.input.unclear')
+              : prompts.say('ivr.input.invalid');
       if (attempt + 1 >= MAX_ATTEMPTS) {
         await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
-        return buildGoodbye(voice, `${leadIn}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。${GOODBYE}`);
+        return buildGoodbye(voice, prompts.say('ivr.choice.tooMany', { leadIn, fallback: prompts.say('city.fallback') }));
       }
       // Asking for a person after hours hears again why none can answer.
       return choice(call, reason, skill, attempt + 1, { leadIn, explain: result.kind === 'operator' });
@@ -291,7 +296,7 @@ export function createIvrService(deps: IvrDeps) {
       kit.step(call, 'commissioner-offer', result.kind === 'choice' ? `key-${result.key}` : result.kind, 'heard' in result ? result.heard : null);
       if (enterprise && result.kind === 'choice' && result.key === '1') {
         const { commissioner } = enterprise;
-        return queue(call, { skill: commissioner.department, label: `首席服务专员${commissioner.name}`, commissionerId: commissioner.id });
+        return queue(call, { skill: commissioner.department, label: prompts.say('ivr.commissioner.label', { name: commissioner.name }), commissionerId: commissioner.id });
       }
       if (result.kind === 'operator') return operator(call);
       return render(call, call.menu.start);

@@ -1,4 +1,4 @@
-import type { Hall, Hotline } from '../catalogue/index.js';
+import type { Hall, Hotline, Prompts } from '../catalogue/index.js';
 import { shanghai } from '../platform/clock.js';
 import { MANDARIN_SPEECH, speak, VoiceResponse } from '../platform/twiml.js';
 import type { Choosable } from './ivr-input.js';
@@ -22,11 +22,11 @@ export function menuHints(options: readonly Choosable[]): string {
 }
 
 /** The reserved keys a prompt does not already announce: 重听请按9, 返回上一级请按星号键, 转人工请按0. */
-export function reservedKeysHint(prompt: string, options: { atStart: boolean; operator?: boolean }): string {
+export function reservedKeysHint(prompts: Prompts, prompt: string, options: { atStart: boolean; operator?: boolean }): string {
   const parts: string[] = [];
-  if (!prompt.includes('按9')) parts.push('重听请按9');
-  if (!options.atStart && !prompt.includes('按*') && !prompt.includes('星号')) parts.push('返回上一级请按星号键');
-  if (options.operator !== false && !prompt.includes('按0')) parts.push('转人工服务请按0');
+  if (!prompt.includes('按9')) parts.push(prompts.say('ivr.hint.repeat'));
+  if (!options.atStart && !prompt.includes('按*') && !prompt.includes('星号')) parts.push(prompts.say('ivr.hint.back'));
+  if (options.operator !== false && !prompt.includes('按0')) parts.push(prompts.say('ivr.hint.operator'));
   return parts.length > 0 ? `${parts.join('，')}。` : '';
 }
 
@@ -48,10 +48,10 @@ export function openGather(response: VoiceResponse, options: readonly Choosable[
 }
 
 /** A menu node: an optional lead-in (e.g. 输入有误), its prompt or recording, and the reserved keys. */
-export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string }): void {
+export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string; prompts: Prompts }): void {
   const gather = openGather(response, node.options, action);
   const leadIn = options.leadIn ?? '';
-  const hint = reservedKeysHint(node.audioUrl ? '' : node.prompt, { atStart: options.atStart });
+  const hint = reservedKeysHint(options.prompts, node.audioUrl ? '' : node.prompt, { atStart: options.atStart });
   if (node.audioUrl) {
     if (leadIn) speak(gather, voice, leadIn);
     speak(gather, voice, node.prompt, node.audioUrl);
@@ -146,16 +146,16 @@ export function buildWait(options: { voice: string; position?: string; offer?: {
 }
 
 /** For a number that is not one of the hotlines: a polite explanation and a hang-up. */
-export function buildUnknownNumber(voice: string): VoiceResponse {
-  return buildGoodbye(voice, '您好，您拨打的号码暂未开通预约服务。请拨打双鸭山市政务服务大厅公布的预约热线，或通过“双营通”微信公众号预约办理。感谢您的来电，再见。');
+export function buildUnknownNumber(voice: string, prompts: Prompts): VoiceResponse {
+  return buildGoodbye(voice, prompts.say('ivr.unknownNumber'));
 }
 
 /**
  * The Voice Fallback answer when the main path failed: an apology, the hall's hours and the
  * other channels, then a goodbye. Uses only the in-memory catalogue.
  */
-export function buildFallback(voice: string, hotline: Hotline | undefined, hall: Hall | undefined): VoiceResponse {
-  const who = hotline ? `您好，这里是${hotline.name}。` : '您好。';
-  const hours = hall ? `${hall.name}的办公时间是工作日${spokenHours(hall)}，地址是${hall.address}。` : '';
-  return buildGoodbye(voice, `${who}非常抱歉，系统暂时无法为您服务。${hours}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。感谢您的来电，再见。`);
+export function buildFallback(voice: string, prompts: Prompts, hotline: Hotline | undefined, hall: Hall | undefined): VoiceResponse {
+  const greeting = hotline ? prompts.say('ivr.fallback.greeting', { hotline: hotline.name }) : prompts.say('ivr.fallback.greetingAnonymous');
+  const hours = hall ? prompts.say('ivr.fallback.hours', { hall: hall.name, hours: spokenHours(hall), address: hall.address }) : '';
+  return buildGoodbye(voice, prompts.say('ivr.fallback.sentence', { greeting, hours, fallback: prompts.say('city.fallback') }));
 }

@@ -30,6 +30,9 @@ export interface LintOptions {
 /** Words that promise the caller a person now; only a queue node's own prompt may say them. */
 const TRANSFER_PROMISE = /请稍候|为您(?:优先)?转接/;
 
+/** A placeholder (`{date}`) or a lone brace: prompts.yaml fills placeholders, a menu prompt is said as written. */
+const PLACEHOLDER_LIKE = /\{[^{}]*\}|[{}]/;
+
 /** How a key is said in a prompt: 按1, or #号键 / 井号键 for #. */
 function announces(prompt: string, key: string): boolean {
   if (key === '#') return prompt.includes('#') || prompt.includes('井号');
@@ -39,17 +42,24 @@ function announces(prompt: string, key: string): boolean {
 /**
  * What a menu writer must fix beyond the schema and references: unreachable nodes, silent
  * loops, information nodes that promise a transfer, options the prompt does not announce, keywords two options share or the IVR reserves,
- * recordings not served over https, and menus with more options than a caller can hold in their head.
+ * recordings not served over https, menus with more options than a caller can hold in their head, and prompts with a
+ * placeholder nothing fills.
  */
 export function lintMenu(menu: Menu, source: string, options: LintOptions = {}): string[] {
   const problems: string[] = [];
   const maxOptions = options.maxOptions ?? DEFAULT_MENU_MAX_OPTIONS;
   const graph = buildMenuGraph(menu);
+  const placeholder = (at: string, text: string | undefined) => {
+    const found = text === undefined ? null : PLACEHOLDER_LIKE.exec(text);
+    if (found) problems.push(`${at}: the prompt has ${found[0]}, but a menu prompt is said as written (placeholders are filled only in prompts.yaml)`);
+  };
+  placeholder(`${source}: consent`, menu.consent);
   for (const id of Object.keys(menu.nodes)) {
     if (!graph.backTo.has(id)) problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
   }
   for (const [id, node] of Object.entries(menu.nodes)) {
     const at = `${source}: node ${id}`;
+    placeholder(at, node.prompt);
     if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://')) problems.push(`${at}: audioUrl must be an https URL`);
     if (node.kind === 'info' && TRANSFER_PROMISE.test(node.prompt)) {
       // The queue decides at the moment it is reached whether a person can answer (opening hours):

@@ -25,6 +25,7 @@ export function expectedWaitMinutes(params: Pick<WaitParams, 'QueuePosition' | '
 export function createQueueService(ivr: IvrService) {
   const { kit, callbacks } = ivr;
   const { deps, log } = kit;
+  const { prompts } = deps.catalogue;
   const stateKey = (callSid: string) => `${deps.redisPrefix}:ivr:wait:${callSid}`;
 
   return {
@@ -40,11 +41,13 @@ export function createQueueService(ivr: IvrService) {
       if (due) await deps.redis.set(key, String(params.QueueTime), 'EX', 4 * 3600);
       const ahead = Math.max(0, params.QueuePosition - 1);
       const position = due
-        ? `${ahead === 0 ? '您是下一位' : `您前面还有${ahead}位来电者`}，预计等待约${expectedWaitMinutes(params)}分钟，请不要挂机。`
+        ? ahead === 0
+          ? prompts.say('queue.next', { minutes: expectedWaitMinutes(params) })
+          : prompts.say('queue.ahead', { ahead, minutes: expectedWaitMinutes(params) })
         : undefined;
       const offer =
         due && params.QueueTime >= deps.callbackOfferSeconds
-          ? { text: '等待时间较长，按1预约回电，我们会保留您的排队顺序，稍后给您回电；继续等待请不要挂机。', action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }) }
+          ? { text: prompts.say('queue.callbackOffer'), action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }) }
           : undefined;
       return buildWait({ voice: deps.voice, ...(position ? { position } : {}), ...(offer ? { offer } : {}), musicUrl: deps.holdMusicUrl });
     },
@@ -56,7 +59,7 @@ export function createQueueService(ivr: IvrService) {
         return callbacks.take(call, skill, { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true });
       }
       const response = new VoiceResponse();
-      speak(response, deps.voice, '好的，请继续等待。');
+      speak(response, deps.voice, prompts.say('queue.keepWaiting'));
       return response;
     },
 
@@ -75,20 +78,20 @@ export function createQueueService(ivr: IvrService) {
       }
       switch (result) {
         case 'bridged':
-          return buildGoodbye(deps.voice, '感谢您的来电，再见。');
+          return buildGoodbye(deps.voice, prompts.say('goodbye'));
         case 'hangup':
         case 'redirected':
           // The caller is gone, or routing sent the call elsewhere: Twilio ignores this answer.
           return new VoiceResponse();
         case 'leave': {
           const row = await deps.ledger.find(call.callSid);
-          if (row?.callbackRequested) return buildGoodbye(deps.voice, '感谢您的来电，再见。');
+          if (row?.callbackRequested) return buildGoodbye(deps.voice, prompts.say('goodbye'));
           return ivr.busy(call, skill, '');
         }
         case 'queue-full':
-          return ivr.busy(call, skill, '非常抱歉，当前排队的来电较多，暂时无法排队。');
+          return ivr.busy(call, skill, prompts.say('queue.full'));
         default:
-          return ivr.busy(call, skill, '非常抱歉，排队时出现了问题。');
+          return ivr.busy(call, skill, prompts.say('queue.error'));
       }
     },
   };

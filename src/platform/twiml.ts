@@ -28,17 +28,13 @@ export function sendTwiml(res: Response, twiml: VoiceResponse | string): void {
 }
 
 /**
- * The safe answer when something failed: an apology, where to go instead, and a goodbye.
+ * The safe answer when something failed: `apology` (an apology, where to go instead, and a
+ * goodbye, given by the composition root from the catalogue at start), then a hang-up.
  * Built without any I/O so it works with the database and Redis down.
  */
-export function apologyTwiml(voice: string, hotlineName?: string): VoiceResponse {
+export function apologyTwiml(voice: string, apology: string): VoiceResponse {
   const response = new VoiceResponse();
-  const opening = hotlineName ? `您好，这里是${hotlineName}。` : '您好。';
-  speak(
-    response,
-    voice,
-    `${opening}非常抱歉，系统暂时无法处理您的来电。请您稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。感谢您的来电，再见。`,
-  );
+  speak(response, voice, apology);
   response.hangup();
   return response;
 }
@@ -47,10 +43,10 @@ export function apologyTwiml(voice: string, hotlineName?: string): VoiceResponse
  * Error handler for voice routes: never a 5xx to Twilio, always apology TwiML.
  * Signature failures (403) are answered before this and are not errors.
  */
-export function voiceErrorHandler(logger: Logger, voice: string): ErrorRequestHandler {
+export function voiceErrorHandler(logger: Logger, voice: string, apology: string): ErrorRequestHandler {
   return (error, req, res, _next) => {
     logger.error({ err: error, path: req.path, callSid: req.body?.CallSid }, 'voice route failed; answered with apology');
     if (res.headersSent) return;
-    sendTwiml(res, apologyTwiml(voice));
+    sendTwiml(res, apologyTwiml(voice, apology));
   };
 }

@@ -24,7 +24,7 @@ describe('catalogue', () => {
     const catalogue = loadCatalogue(config.catalogueDir);
     const broken = { ...catalogue.hotlines[0]!, hall: 'no-such-hall', department: 'no-such-department' };
     assert.throws(
-      () => buildCatalogue([...catalogue.halls], [broken], [], []),
+      () => buildCatalogue([...catalogue.halls], [broken], [], [], catalogue.prompts),
       (error: Error) => error instanceof CatalogueError && /unknown hall no-such-hall/.test(error.message) && /unknown department no-such-department/.test(error.message),
     );
   });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { loadCatalogue } from '../../src/catalogue/index.js';
+import { CatalogueError, loadCatalogue, PROMPT_PLACEHOLDERS } from '../../src/catalogue/index.js';
 import { DEFAULT_MENU_MAX_OPTIONS, lintVoice, readMenus } from '../../src/ivr/index.js';
 import { testConfig } from '../support/env.js';
 
@@ -21,6 +21,35 @@ function brokenCatalogue(edit: (menu: { nodes: Record<string, Record<string, unk
   edit(menu);
   writeFileSync(file, stringify(menu));
   return dir;
+}
+
+/** A copy of the shipped catalogue with prompts.yaml changed by `edit`. */
+function editedPrompts(edit: (prompts: Record<string, Record<string, unknown>>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ivr-lint-'));
+  cpSync(catalogueDir, dir, { recursive: true });
+  const file = join(dir, 'prompts.yaml');
+  const prompts = parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+  edit(prompts);
+  writeFileSync(file, stringify(prompts));
+  return dir;
+}
+
+/** The problems loading a catalogue reports, one a line ('' when it loads). */
+function catalogueProblems(dir: string): string {
+  try {
+    loadCatalogue(dir);
+    return '';
+  } catch (error) {
+    if (!(error instanceof CatalogueError)) throw error;
+    return error.problems.join('\n');
+  }
+}
+
+/** Every `.ts` file under `dir`. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
 }
 
 describe('ivr:lint', () => {
@@ -119,6 +148,65 @@ describe('ivr:lint', () => {
     });
   });
 
+  describe('prompts', () => {
+    it('when a prompt the code says is missing, then loading the catalogue fails naming the key and its placeholders', () => {
+      const dir = editedPrompts((prompts) => {
+        delete (prompts.booking!.day as Record<string, string>).prompt;
+      });
+      dirs.push(dir);
+      assert.match(catalogueProblems(dir), /prompts\.yaml: prompt booking\.day\.prompt is missing \(its placeholders: \{options\} \{more\}\)/);
+    });
+
+    it('when a prompt uses an unknown placeholder, leaves one out or has a stray key, then each is named by key', () => {
+      const dir = editedPrompts((prompts) => {
+        (prompts.booking!.day as Record<string, string>).prompt = '请选择日期。{dates}；{more}转人工服务请按0。';
+        (prompts.ivr!.closed as Record<string, string>).next = '下次办公时间是{when}，{hall}见。';
+        (prompts.lookup!.cancel as Record<string, string>).done = '已为您取消预约。';
+        (prompts as Record<string, unknown>).goodbye = '感谢您的来电，再见。{';
+        (prompts.queue as Record<string, string>).nxet = '您是下一位。';
+      });
+      dirs.push(dir);
+      const text = catalogueProblems(dir);
+      assert.match(text, /prompts\.yaml: prompt booking\.day\.prompt: unknown placeholder \{dates\} \(it may use \{options\} \{more\}\)/);
+      assert.match(text, /prompts\.yaml: prompt booking\.day\.prompt: placeholder \{options\} is missing/);
+      assert.match(text, /prompts\.yaml: prompt ivr\.closed\.next: unknown placeholder \{hall\}/);
+      assert.match(text, /prompts\.yaml: prompt lookup\.cancel\.done: placeholder \{booking\} is missing/);
+      assert.match(text, /prompts\.yaml: prompt goodbye: a brace without its pair/);
+      assert.match(text, /prompts\.yaml: prompt queue\.nxet is not used by the service/);
+    });
+
+    it('when a menu prompt has a placeholder, then lint says a menu prompt is said as written', () => {
+      const dir = brokenCatalogue((menu) => {
+        (menu.nodes.main as { prompt: string }).prompt += '今天是{date}。';
+      });
+      dirs.push(dir);
+      assert.match(readMenus(dir, loadCatalogue(dir)).problems.join('\n'), /menus\/citizen-centre\.yaml: node main: the prompt has \{date\}, but a menu prompt is said as written/);
+    });
+
+    it('when the code is read, then every prompt key it says is in the prompts file and every key of the file is said somewhere', () => {
+      const said = new Set(sourceFiles('src').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/prompts\.say\(\s*'([^']+)'/g)].map((m) => m[1]!)));
+      const known = Object.keys(PROMPT_PLACEHOLDERS);
+      assert.deepEqual([...said].filter((key) => !known.includes(key)), []);
+      assert.deepEqual(known.filter((key) => !said.has(key)), []);
+      assert.equal(catalogueProblems(catalogueDir), '');
+    });
+
+    it('when npm run ivr:lint runs on a prompts file with a bad placeholder, then it exits 1 naming the key', async function () {
+      this.timeout(90_000);
+      const dir = editedPrompts((prompts) => {
+        (prompts.queue as Record<string, string>).ahead = '您前面还有{position}位来电者，预计等待约{minutes}分钟，请不要挂机。';
+      });
+      dirs.push(dir);
+      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
+        () => assert.fail('ivr:lint passed a bad placeholder'),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /prompts\.yaml: prompt queue\.ahead: unknown placeholder \{position\}/);
+      assert.match(failed.stderr, /prompts\.yaml: prompt queue\.ahead: placeholder \{ahead\} is missing/);
+    });
+  });
+
   it('when the voice is not a Mandarin voice, then lint says which voices to use', () => {
     assert.match(lintVoice('Polly.Joanna')[0]!, /TWILIO_VOICE: Polly\.Joanna is not a Mandarin/);
     assert.deepEqual(lintVoice('Google.cmn-CN-Wavenet-A'), []);
@@ -138,6 +226,6 @@ describe('ivr:lint', () => {
     assert.match(failed.stderr, /ivr:lint: 1 problem\(s\)/);
     assert.match(failed.stderr, /menus\/citizen-centre\.yaml: node orphan is not reachable from main/);
     const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts']);
-    assert.match(passed.stdout, /no problems/);
+    assert.match(passed.stdout, /\d+ prompts, \d+ menus, .*no problems/);
   });
 });

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { CatalogueError, loadCatalogue } from '../../catalogue/index.js';
+import { CatalogueError, loadCatalogue, PROMPT_PLACEHOLDERS } from '../../catalogue/index.js';
 import { configOrExit } from '../../process.js';
 import { lintVoice } from '../menu-lint.js';
 import { readMenus } from '../menu-loader.js';
 
 /**
- * `npm run ivr:lint [-- --dir <catalogue folder>] [--max-options <n>]`: checks every menu (schema,
- * references, reachability, dead ends, prompts, keywords, options a level) and the Mandarin voice; lists every problem and
- * exits 1 when there is one.
+ * `npm run ivr:lint [-- --dir <catalogue folder>] [--max-options <n>]`: checks the prompts file (every key the code
+ * says is there, with exactly its placeholders), every menu (schema, references, reachability, dead ends, prompts,
+ * keywords, options a level) and the Mandarin voice; lists every problem and exits 1 when there is one.
  */
 function main(): number {
   const { values } = parseArgs({ options: { dir: { type: 'string' }, 'max-options': { type: 'string' } }, strict: true });
@@ -33,7 +33,7 @@ function main(): number {
     return 1;
   }
   const nodes = [...menus.values()].reduce((sum, menu) => sum + Object.keys(menu.nodes).length, 0);
-  console.log(`ivr:lint: ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice}, at most ${maxOptions} options a menu)`);
+  console.log(`ivr:lint: ${Object.keys(PROMPT_PLACEHOLDERS).length} prompts, ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice}, at most ${maxOptions} options a menu)`);
   return 0;
 }
 
