@@ -292,6 +292,7 @@ describe('IVR self-service booking', () => {
     assert.equal(response.status, 200);
     await expectValidTwiml(response.body);
     assert.match(response.body, /非常抱歉/);
+    assert.ok(response.body.includes(runtime.catalogue.prompts.say('city.fallback')), 'the platform apology carries the city\'s fallback sentence from the catalogue');
   });
 
   it('when a caller looks up a booking by code and confirms, then it is cancelled and the call counts as self-served', async () => {

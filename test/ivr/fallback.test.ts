@@ -25,6 +25,7 @@ describe('when PostgreSQL and Redis are both unreachable', () => {
     assert.equal(response.status, 200);
     await expectValidTwiml(response.body);
     assert.match(response.body, /<Say language="cmn-CN"[^>]*>[^<]*抱歉/);
+    assert.ok(response.body.includes(runtime.catalogue.prompts.say('city.fallback')), 'the city\'s fallback sentence, from the prompts catalogue');
     assert.match(response.body, /<Hangup\/>/);
   });
 
