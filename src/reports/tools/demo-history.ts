@@ -10,7 +10,7 @@ import { historyQueues, playHistory, prepareHistory } from './history-player.js'
 import { startRestStandIn } from './rest-stand-in.js';
 
 /*
- * npm run demo:history -- --from 2020-02-03 --to 2020-05-31 --seed 1 [--lanes 8]
+ * npm run demo:history -- --from 2020-02-03 --to 2020-05-31 --seed 1 [--lanes 8] [--plan]
  *
  * Fills the configured database with a history played through the service's own components:
  * calls (call-player.ts) and bookings on every channel with their check-ins, cancellations and
@@ -31,7 +31,7 @@ function progress(done: number, total: number, day: string, started: number): vo
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { from: { type: 'string', default: '2020-02-03' }, to: { type: 'string', default: '2020-05-31' }, seed: { type: 'string', default: '1' }, lanes: { type: 'string', default: '8' } },
+    options: { from: { type: 'string', default: '2020-02-03' }, to: { type: 'string', default: '2020-05-31' }, seed: { type: 'string', default: '1' }, lanes: { type: 'string', default: '8' }, plan: { type: 'boolean', default: false } },
     strict: true,
   });
   const from = DateTime.fromISO(values.from, { zone: ZONE });
@@ -64,6 +64,15 @@ async function main(): Promise<number> {
     const calls = plan.days.reduce((n, d) => n + d.calls.length, 0);
     const bookings = plan.days.reduce((n, d) => n + d.bookings.length, 0);
     console.error(`demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${calls} calls planned (${plan.answered} to be answered) and ${bookings} bookings online and at the desks, ${plan.agents.length} agents, ${laneCount} lanes`);
+    if (values.plan) {
+      // What the history will hold, without playing it: the figures the played report reproduces.
+      const finals = plan.days.flatMap((d) => d.calls).flatMap((c) => c.queue?.legs?.slice(-1) ?? []);
+      const kind = (path: string) => finals.filter((leg) => leg.outcome?.path === path).length;
+      const keypad = plan.days.flatMap((d) => d.calls).filter((c) => c.ivrBooking).length;
+      const channel = (name: string) => plan.days.reduce((n, d) => n + d.bookings.filter((b) => b.channel === name).length, 0);
+      console.log(`planned: answered ${plan.answered} (report: ${REPORT_TARGETS.answered}), consultations ${kind('consultation')} (${REPORT_TARGETS.consultations}), completed by phone ${kind('completed-by-phone')} (${REPORT_TARGETS.completedByPhone}), phone bookings ${kind('booking') + keypad} by agents and keypad (${REPORT_TARGETS.phoneBookings}), online ${channel('web') + channel('wechat')} (${REPORT_TARGETS.onlineBookings}), at the desks ${channel('walk_in')}`);
+      return 0;
+    }
     const actors = await prepareHistory(main, plan);
     const started = Date.now();
     const cpu = process.cpuUsage();
