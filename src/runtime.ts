@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Apply migrations and mirror the catalogue into the database (release, single-process start, tests). */
   prepareDatabase?: boolean;
+  /** The job producer; BullMQ queues on the runtime's Redis unless given (a history filler gives one that keeps nothing). */
+  queues?: Queues;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const counts = await syncCatalogue(database.db, catalogue);
     logger.info(counts, 'catalogue mirrored into the database');
   }
-  const queues = createQueues(redis, config.redisPrefix);
+  const queues = options.queues ?? createQueues(redis, config.redisPrefix);
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });

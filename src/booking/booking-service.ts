@@ -136,6 +136,7 @@ export function createBookingService(deps: BookingServiceDeps) {
       phone: request.phone,
       idHash: identity.idHash,
       idMasked: identity.idMasked,
+      createdAt: clock.now(),
     });
     // The counters move last, so the hot slot row stays locked only until commit.
     if (hold) await slots.bookHeldPlace(tx, hold.slotId, hold.channel);

@@ -23,7 +23,7 @@ export const defaultJobOptions: JobsOptions = {
 
 /** The producing side of the queues, used by web and worker alike. */
 export interface Queues {
-  add<N extends QueueName>(name: N, data: JobPayloads[N], options?: JobsOptions): Promise<Job>;
+  add<N extends QueueName>(name: N, data: JobPayloads[N], options?: JobsOptions): Promise<void>;
   /** Removes a waiting or delayed job by id; true when there was one. */
   remove(name: QueueName, jobId: string): Promise<boolean>;
   /** The BullMQ queue itself, for inspection (counts, delayed jobs). */
@@ -48,7 +48,9 @@ export function createQueues(connection: Redis, redisPrefix: string): Queues {
     return queue;
   };
   return {
-    add: (name, data, options) => get(name).add(name, data, options),
+    add: async (name, data, options) => {
+      await get(name).add(name, data, options);
+    },
     remove: async (name, jobId) => {
       const job = await get(name).getJob(jobId);
       if (!job) return false;

@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { playCall } from '../../src/reports/tools/call-player.js';
 import { planHistory } from '../../src/reports/tools/history-model.js';
+import { playHistory, prepareHistory } from '../../src/reports/tools/history-player.js';
+import { startRestStandIn } from '../../src/reports/tools/rest-stand-in.js';
 import { DateTime } from 'luxon';
 import { createAgent } from '../agents/agents-support.js';
 import { createTestRuntime, startTestServer } from '../support/env.js';
@@ -29,7 +30,9 @@ describe('charts page in a real browser, over a seeded demo history', function (
   before(async function () {
     if (!browserPresent()) this.skip();
     const clock = createFixedClock(`${FROM}T08:00:00+08:00`);
-    runtime = await createTestRuntime({ clock, database: 'reports-charts' });
+    const rest = await startRestStandIn();
+    after(() => rest.close());
+    runtime = await createTestRuntime({ clock, database: 'reports-charts', env: { TWILIO_API_BASE_URL: rest.url } });
     const days = [FROM, TO];
     const plan = planHistory({
       seed: 7,
@@ -41,15 +44,8 @@ describe('charts page in a real browser, over a seeded demo history', function (
     });
     const answering = new Set(plan.days.flatMap((d) => d.calls.flatMap((c) => (c.queue?.legs ?? []).map((l) => l.agentId))));
     plan.agents = plan.agents.filter((a) => answering.has(a.id));
-    for (const agent of plan.agents) await createAgent(runtime, { skills: [agent.department], id: agent.id });
-    const playing = runtime as Runtime & { clock: typeof clock };
-    for (const { day, calls } of plan.days) {
-      clock.set(DateTime.fromISO(`${day}T08:00`, { zone: ZONE }).toJSDate());
-      for (const agent of plan.agents) await runtime.agents.desk.setState(agent.id, 'available');
-      for (const call of calls) await playCall(playing, call);
-      clock.set(DateTime.fromISO(`${day}T17:00`, { zone: ZONE }).toJSDate());
-      for (const agent of plan.agents) await runtime.agents.desk.setState(agent.id, 'offline');
-    }
+    const playing = Object.assign(runtime, { clock });
+    await playHistory([playing], plan, { seed: 7, actors: await prepareHistory(playing, plan) });
     clock.set(DateTime.fromISO('2020-03-04T09:00', { zone: ZONE }).toJSDate());
     ({ url } = await startTestServer(runtime));
     supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });

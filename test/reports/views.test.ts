@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { agentsNeeded } from '../../src/reports/index.js';
 import { playCall, type AgentLeg, type CallScript } from '../../src/reports/tools/call-player.js';
+import { startRestStandIn } from '../../src/reports/tools/rest-stand-in.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createAgent } from '../agents/agents-support.js';
@@ -33,7 +34,10 @@ describe('statistics views over a known day', function () {
   const leg = (agentId: string, waitSeconds: number, talkSeconds: number, wrapUpSeconds: number, outcome?: AgentLeg['outcome']): AgentLeg => ({ agentId, waitSeconds, talkSeconds, wrapUpSeconds, outcome });
 
   before(async () => {
-    runtime = await createTestRuntime({ clock, database: 'reports-views' });
+    // The transfer redirects the live call over REST: to a stand-in, as Twilio is out of reach.
+    const rest = await startRestStandIn();
+    after(() => rest.close());
+    runtime = await createTestRuntime({ clock, database: 'reports-views', env: { TWILIO_API_BASE_URL: rest.url } });
     a = await createAgent(runtime, { skills: ['cc-general'], id: `wang_li_${process.pid}` });
     b = await createAgent(runtime, { skills: ['cc-general'], id: `zhao_min_${process.pid}` });
     clock.set(at(`${DAY}T08:30`));

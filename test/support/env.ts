@@ -9,6 +9,7 @@ import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createDatabase } from '../../src/platform/db.js';
 import { createLogger } from '../../src/platform/logger.js';
+import type { Queues } from '../../src/platform/queues.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 
 /** The public URL Twilio would call; requests go to a local port but are signed for this. */
@@ -74,10 +75,10 @@ export function ownDatabase(name: string): Promise<string> {
  * A runtime on this run's database (or, with `database`, a database of its own, see
  * {@link ownDatabase}) and Redis; closed after the run.
  */
-export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string } = {}): Promise<Runtime> {
+export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string; queues?: Queues } = {}): Promise<Runtime> {
   const databaseEnv: Record<string, string> = options.database ? { DATABASE_URL: await ownDatabase(options.database) } : {};
   const config = testConfig({ ...databaseEnv, ...options.env });
-  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel) });
+  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel), ...(options.queues && { queues: options.queues }) });
   opened.push(runtime);
   return runtime;
 }

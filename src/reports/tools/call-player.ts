@@ -1,46 +1,19 @@
 import { callbackRepository } from '../../calls/index.js';
-import type { Runtime } from '../../runtime.js';
+import { bookPlanned, type PlayingRuntime } from './booking-player.js';
+import type { CallScript } from './history-script.js';
 
-/** One agent's part of an answered call. */
-export interface AgentLeg {
-  agentId: string;
-  /** Seconds from queueing (or from the transfer) to this agent answering. */
-  waitSeconds: number;
-  talkSeconds: number;
-  wrapUpSeconds: number;
-  /** The outcome the agent records at the end of wrap-up (the API's path and body); none lets wrap-up run out. */
-  outcome?: { path: 'consultation' | 'completed-by-phone' | 'booking' | 'other'; body: Record<string, unknown> };
-}
-
-/** A call as the service sees it, stage by stage. */
-export interface CallScript {
-  callSid: string;
-  hotline: string;
-  from: string;
-  arrivedAt: Date;
-  /** Seconds in the menus before the call ends there, queues or books. */
-  ivrSeconds: number;
-  /** How the menus end: hung up there, booked by keypad, or queued for a department. */
-  ivr: 'abandoned' | 'self-served' | 'queue';
-  queue?: {
-    skill: string;
-    /** Answered by the first leg; a second leg means the first agent transferred the call there. */
-    legs?: AgentLeg[];
-    /** Not answered: hung up after this many seconds, or left for a callback. */
-    leftAfterSeconds?: number;
-    callback?: { attempts: number; reached: boolean; afterSeconds: number };
-  };
-}
+export type { AgentLeg, CallScript } from './history-script.js';
 
 /**
  * Plays one call through the service's own components, in-process, in the order Twilio's
  * webhooks and the panel would drive them: the ledger's arrival, the IVR's queueing and
- * self-service marks, agent states and routing's answer and wrap-up, the outcome API's
- * service, the IVR's callback request and the callback's dialling result, Twilio's final
- * status callback and the post-call summary. The runtime's clock must be a fixed clock that
- * the player moves. Agents must be available.
+ * self-service marks and keypad bookings (hold, then booking), agent states and routing's
+ * answer and wrap-up, the transfer use case (with its REST redirect of the live call), bookings
+ * an agent makes in the shared calendar, the outcome API's service, the IVR's callback request
+ * and the callback's dialling result, Twilio's final status callback and the post-call summary.
+ * The runtime's clock must be a fixed clock that the player moves. Agents must be available.
  */
-export async function playCall(runtime: Runtime & { clock: { set(at: Date): void } }, script: CallScript): Promise<void> {
+export async function playCall(runtime: PlayingRuntime, script: CallScript): Promise<void> {
   const { ledger, agents, clock, catalogue } = runtime;
   const { callSid } = script;
   const t0 = script.arrivedAt.getTime();
@@ -50,6 +23,10 @@ export async function playCall(runtime: Runtime & { clock: { set(at: Date): void
   await ledger.recordArrival({ callSid, from: script.from, to: script.hotline, hotline: hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department } });
   let end = script.ivrSeconds;
   if (script.ivr === 'self-served') {
+    if (script.ivrBooking && hotline) {
+      clock.set(at(Math.max(0, script.ivrSeconds - 20)));
+      await bookPlanned(runtime, script.ivrBooking, { channel: 'ivr', id: callSid, label: `call:${callSid}` }, `ivr-${callSid}`, hotline.number);
+    }
     clock.set(at(script.ivrSeconds));
     await ledger.update(callSid, { selfServed: true });
   }
@@ -63,19 +40,22 @@ export async function playCall(runtime: Runtime & { clock: { set(at: Date): void
       clock.set(at(t));
       await agents.states.transition({ agentId: leg.agentId, from: ['available'], to: 'reserved', callSid });
       await agents.routing.agentLegStatus(leg.agentId, callSid, 'in-progress');
+      let outcome = leg.outcome;
+      if (leg.booking) {
+        // The agent books while talking; a week with no place ends as information given.
+        clock.set(at(t + Math.round(leg.talkSeconds / 2)));
+        const booked = await bookPlanned(runtime, leg.booking, { channel: 'phone', id: leg.agentId, label: `staff:${leg.agentId}` }, `agent-${callSid}`);
+        outcome = booked ? { path: 'booking', body: { bookingId: booked.id, bookingCode: booked.code, serviceId: leg.booking.serviceId } } : { path: 'other', body: { reason: 'information_only', note: '一周内没有可约的号' } };
+      }
       t += leg.talkSeconds;
       clock.set(at(t));
       const last = index === queue.legs!.length - 1;
-      if (last) {
-        await agents.routing.dialEnded(leg.agentId, callSid, 'completed', 'completed');
-      } else {
-        // What the transfer API records before the caller rejoins the next department's queue.
-        await ledger.recordEvent(callSid, 'agent', 'transferred', `transferred:${leg.agentId}:${t}`, { agentId: leg.agentId, to: { department: queue.skill } });
-        await agents.routing.startWrapUp(leg.agentId, callSid, queue.skill);
-      }
+      if (last) await agents.routing.dialEnded(leg.agentId, callSid, 'completed', 'completed');
+      // The transfer use case: back to the department's queue in the caller's place, the live call redirected, wrap-up for this agent.
+      else await agents.transfer(leg.agentId, callSid, { department: queue.skill });
       clock.set(at(t + leg.wrapUpSeconds));
       await agents.desk.heartbeat(leg.agentId);
-      if (leg.outcome) await agents.outcomes.record(leg.agentId, callSid, leg.outcome.path, leg.outcome.body);
+      if (outcome) await agents.outcomes.record(leg.agentId, callSid, outcome.path, outcome.body);
       else await agents.desk.wrapUpEnded(leg.agentId, callSid);
       end = t;
     }
@@ -111,6 +91,4 @@ export async function playCall(runtime: Runtime & { clock: { set(at: Date): void
     {},
   );
   await ledger.summarize(callSid);
-  // Summarized here, so the worker's summary job for this call has nothing left to do.
-  await runtime.queues.remove('call-summary', `call-summary-${callSid}`);
 }

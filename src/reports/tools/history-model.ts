@@ -2,36 +2,26 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Catalogue, Session } from '../../catalogue/index.js';
 import { ZONE } from '../../platform/clock.js';
-import type { AgentLeg, CallScript } from './call-player.js';
+import type { AgentLeg, CallScript, ChannelBooking } from './history-script.js';
+import { dealBookings } from './history-bookings.js';
+import { createRandom } from './history-random.js';
+
+export { createRandom } from './history-random.js';
 
 /** The report's figures for 2020-02-03 to 2020-05-31 that the default history reproduces. */
-export const REPORT_TARGETS = { answered: 80_000, consultations: 34_432, completedByPhone: 23_556 } as const;
-
-/** A small, seeded PRNG (mulberry32): the same seed gives the same history. */
-export function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    between: (min: number, max: number) => min + next() * (max - min),
-    exponential: (mean: number) => -Math.log(1 - next()) * mean,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-    /** Knuth's method for small means, a rounded normal for large ones. */
-    poisson(mean: number): number {
-      if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())));
-      const limit = Math.exp(-mean);
-      let k = 0;
-      for (let p = next(); p > limit; p *= next()) k += 1;
-      return k;
-    },
-  };
-}
+export const REPORT_TARGETS = {
+  answered: 80_000,
+  consultations: 34_432,
+  completedByPhone: 23_556,
+  /** "134,000 items handled through online and phone booking from February on; 45,268 online." */
+  onlineBookings: 45_268,
+  /**
+   * The phone's part of the 134,000 (88,732) counts every item the hotlines handled:
+   * consultations and items completed by phone (57,988) and bookings made on the phone,
+   * by an agent or by keypad: 88,732 − 57,988 = 30,744.
+   */
+  phoneBookings: 134_000 - 45_268 - 34_432 - 23_556,
+} as const;
 
 /** A deterministic Twilio-like call SID for the n-th call of a day of a seed. */
 export const historyCallSid = (seed: number, day: string, n: number) => `CA${createHash('sha256').update(`${seed}/${day}/${n}`).digest('hex').slice(0, 32)}`;
@@ -57,6 +47,8 @@ export interface HistoryDay {
   day: string;
   /** In arrival order. */
   calls: CallScript[];
+  /** Bookings through the website, WeChat and the halls' desks, in time order (history-bookings.ts). */
+  bookings: ChannelBooking[];
 }
 
 export interface HistoryPlan {
@@ -94,6 +86,16 @@ export function planHistory(settings: Settings): HistoryPlan {
     plan = simulate(settings, scale);
   }
   dealOutcomes(settings, plan);
+  dealBookings(
+    {
+      seed: settings.seed,
+      catalogue: settings.catalogue,
+      targets: { online: REPORT_TARGETS.onlineBookings, phone: REPORT_TARGETS.phoneBookings },
+      share: targetAnswered / REPORT_TARGETS.answered,
+      hallsOpen: (day) => settings.catalogue.hotlines.some((h) => settings.sessionsOf(h.hall, day).length > 0),
+    },
+    plan.days,
+  );
   return plan;
 }
 
@@ -196,7 +198,7 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       }
       calls.push(script);
     }
-    days.push({ day, calls });
+    days.push({ day, calls, bookings: [] });
   }
   return { agents, days, answered };
 }

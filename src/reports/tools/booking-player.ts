@@ -1,0 +1,115 @@
+import { and, count, eq, gte, lt } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import { bookingTables, type Actor } from '../../booking/index.js';
+import { ZONE } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import type { Runtime } from '../../runtime.js';
+import { createRandom } from './history-random.js';
+import type { ChannelBooking, PlannedBooking } from './history-script.js';
+
+/** A runtime whose fixed clock the player moves. */
+export type PlayingRuntime = Runtime & { clock: { set(at: Date): void } };
+
+/** The calendar's refusals that mean "try another place": full, the person already booked that day, suspended for no-shows. */
+const TRY_ANOTHER = new Set(['slot_full', 'duplicate_booking', 'suspended', 'no_place']);
+
+/**
+ * Books a planned booking as its actor would, through the booking service: the first slot with
+ * a place from its day on, over a week. A keypad booking holds the place first, as the IVR does.
+ * Undefined when the week is full (or the person may not book): the history goes on without it.
+ */
+export async function bookPlanned(runtime: PlayingRuntime, planned: PlannedBooking, actor: Actor, key: string, hotlineNumber?: string): Promise<{ id: string; code: string } | undefined> {
+  const place = runtime.catalogue.service(planned.serviceId);
+  if (!place) return undefined;
+  const first = DateTime.fromJSDate(runtime.clock.now(), { zone: ZONE }).plus({ days: planned.daysAhead });
+  const slots = await runtime.booking.capacity.listSlots({ hallId: place.hall.id, serviceId: planned.serviceId, fromDay: first.toISODate()!, toDay: first.plus({ days: 6 }).toISODate()! });
+  const person = { name: planned.person.name, phone: planned.person.phone, identity: { idNumber: planned.person.idNumber }, ...(hotlineNumber && { hotlineNumber }) };
+  for (const slot of slots) {
+    if (slot.booked + slot.held >= slot.capacity) continue;
+    try {
+      if (actor.channel === 'ivr') {
+        const hold = await runtime.booking.service.createHold(slot.id, actor);
+        return (await runtime.booking.service.createBooking({ ...person, holdId: hold.id }, actor, `${key}-${slot.id}`)).booking;
+      }
+      // One Idempotency-Key per request, as a client retrying another slot would send.
+      return (await runtime.booking.service.createBooking({ ...person, slotId: slot.id }, actor, `${key}-${slot.id}`)).booking;
+    } catch (error) {
+      if (error instanceof AppError && TRY_ANOTHER.has(error.code ?? '')) {
+        if (error.code === 'duplicate_booking' || error.code === 'suspended') return undefined;
+        continue;
+      }
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+/** The channels' API keys and the hall desk's account that the history books and checks in with. */
+export interface HistoryActors {
+  channel: Record<ChannelBooking['channel'], Actor>;
+  /** The hall's reception, checking citizens in. */
+  desk: Actor;
+}
+
+/** Plays a booking made on the website, in WeChat or at a hall's desk, at its moment. */
+export async function playChannelBooking(runtime: PlayingRuntime, booking: ChannelBooking, actors: HistoryActors, key: string): Promise<void> {
+  runtime.clock.set(booking.at);
+  await bookPlanned(runtime, booking, actors.channel[booking.channel], key);
+}
+
+/**
+ * The end of a history day, for the given services: bookings of the day are checked in at the
+ * desk unless their fate is a no-show (the no-show sweep marks those once every lane has
+ * closed the day), and bookings made that day whose fate is "cancel" are cancelled in the
+ * evening by their own channel. The fate of each booking is drawn from the seed and the booking's own
+ * slot and person, so that a resumed run decides the same.
+ */
+export async function closeDay(runtime: PlayingRuntime, day: string, services: ReadonlySet<string>, actors: HistoryActors, seed: number): Promise<void> {
+  const { db } = runtime.database;
+  const { bookings } = bookingTables;
+  const dayStart = DateTime.fromISO(day, { zone: ZONE });
+  const fateOf = (row: { phone: string; startsAt: Date }) => {
+    const random = createRandom((seed ^ hash(`${row.phone}/${row.startsAt.toISOString()}`)) >>> 0);
+    const roll = random.next();
+    return roll < 0.05 ? 'cancel' : roll < 0.11 ? 'no_show' : 'attend';
+  };
+  const inScope = <T extends { serviceId: string }>(rows: T[]) => rows.filter((row) => services.has(row.serviceId));
+  const checkedIn = inScope(await db.select().from(bookings).where(and(eq(bookings.day, day), eq(bookings.status, 'confirmed'))));
+  for (const row of checkedIn.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())) {
+    if (fateOf(row) === 'no_show') continue;
+    runtime.clock.set(new Date(row.startsAt.getTime() - 5 * 60_000));
+    await runtime.booking.service.checkIn(row.id, actors.desk);
+  }
+  runtime.clock.set(dayStart.set({ hour: 21 }).toJSDate());
+  const madeToday = inScope(await db.select().from(bookings).where(and(gte(bookings.createdAt, dayStart.toJSDate()), lt(bookings.createdAt, dayStart.plus({ days: 1 }).toJSDate()), eq(bookings.status, 'confirmed'))));
+  for (const row of madeToday) {
+    if (fateOf(row) === 'cancel' && row.day > day) await runtime.booking.service.cancel(row.id, actorOf(row.channel, actors));
+  }
+}
+
+/** Bookings made on a day (by the history's clock). */
+export async function madeOn(runtime: PlayingRuntime, day: string): Promise<number> {
+  const { bookings } = bookingTables;
+  const start = DateTime.fromISO(day, { zone: ZONE });
+  const [row] = await runtime.database.db.select({ n: count() }).from(bookings).where(and(gte(bookings.createdAt, start.toJSDate()), lt(bookings.createdAt, start.plus({ days: 1 }).toJSDate())));
+  return row?.n ?? 0;
+}
+
+/** Bookings of a day still confirmed: none once the day has been closed and its no-shows marked. */
+export async function confirmedOn(runtime: PlayingRuntime, day: string): Promise<number> {
+  const { bookings } = bookingTables;
+  const [row] = await runtime.database.db.select({ n: count() }).from(bookings).where(and(eq(bookings.day, day), eq(bookings.status, 'confirmed')));
+  return row?.n ?? 0;
+}
+
+/** Who cancels: the booking's own channel, or for phone and keypad bookings an agent (the citizen called back). */
+function actorOf(channel: string, actors: HistoryActors): Actor {
+  if (channel === 'web' || channel === 'wechat' || channel === 'walk_in') return actors.channel[channel];
+  return { ...actors.desk, channel: 'phone' };
+}
+
+function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
