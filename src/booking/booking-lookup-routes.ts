@@ -49,6 +49,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     if (call.Digits === '2') {
       const phone = normalizePhone(call.From)?.e164;
       const rows = phone ? await booking.upcomingByPhone(phone) : [];
+      await booking.recordPhoneAction({ actor: actorFor(call.CallSid), action: 'lookup', result: rows.length > 0 ? 'ok' : 'refused', details: { by: 'phone', found: rows.length } });
       if (rows.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, ['没有查到本机号码的有效预约。'], back));
       const list = rows.map((row, i) => `第${i + 1}个，${describe(row)}。`);
       const prompt = `取消预约请按对应的序号，${rows.length === 1 ? '' : '例如取消第1个请按1；'}返回主菜单请按星号键，转人工服务请按0。`;
@@ -67,8 +68,9 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const found = nodeOf(req);
     if (!found) throw new Error('not a booking look-up node');
     const { menu, nodeId, attempt, back } = found;
-    const { Digits } = callSchema.parse(req.body);
+    const { Digits, CallSid } = callSchema.parse(req.body);
     const row = /^\d{8}$/.test(Digits) ? await booking.findBookingByCode(Digits) : undefined;
+    await booking.recordPhoneAction({ actor: actorFor(CallSid), action: 'lookup', result: row ? 'ok' : 'refused', bookingId: row?.id, details: { by: 'code' } });
     if (!row) {
       if (attempt >= MAX_ATTEMPTS) return sendTwiml(res, tooMany(menu));
       return sendTwiml(res, buildAsk({ voice, before: ['没有查到这个预约码。'], prompt: '请重新输入8位预约码，输入完毕请按井号键。', action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId, attempt: attempt + 1 }) }));

@@ -9,3 +9,7 @@ export type { BookingView, SlotView } from './booking-views.js';
 export * as bookingTables from './booking-tables.js';
 export { createBookingVoiceRoutes } from './booking-voice-routes.js';
 export type { BookingRecovery, RestoredBookingJobs } from './booking-recovery.js';
+export { createPhoneLedgerRoutes } from './phone-ledger-routes.js';
+export type { PhoneLedger, PhoneActionEntry, LedgeredBookingService } from './phone-ledger-service.js';
+export type { PhoneLedgerRow } from './phone-ledger-repository.js';
+export * as phoneLedgerTables from './phone-ledger-tables.js';
