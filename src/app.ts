@@ -6,6 +6,7 @@ import { createBookingRoutes, createBookingVoiceRoutes, createPhoneLedgerRoutes 
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
+import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
@@ -73,6 +74,7 @@ export function createApp(runtime: Runtime): Express {
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
   app.use('/twilio/voice', voice);
 
+  app.use('/api/channel-feeds', createFeedRoutes({ feeds: runtime.reconciliation.feeds, authenticators: [runtime.booking.apiKeys.authenticator()], logger }));
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(authenticate([runtime.agents.accounts.authenticator, runtime.booking.apiKeys.authenticator()]));
@@ -80,6 +82,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createPhoneLedgerRoutes(runtime.booking.phoneLedger));
+  api.use(createReconciliationRoutes(runtime.reconciliation.service));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));

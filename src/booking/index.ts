@@ -3,7 +3,7 @@ export { createBookingRoutes, actorFromPrincipal } from './booking-routes.js';
 export { createBookingJobs, scheduleBookingJobs } from './booking-jobs.js';
 export type { Actor, BookingService, BookingOutcome } from './booking-service.js';
 export type { CapacityService, ReconcileResult } from './capacity-service.js';
-export { checkIdNumber, idCheckCharacter, normalizePhone } from './booking-identity.js';
+export { checkIdNumber, idCheckCharacter, normalizePhone, protectIdNumber } from './booking-identity.js';
 export { slotCapacity } from './capacity-rules.js';
 export type { BookingView, SlotView } from './booking-views.js';
 export * as bookingTables from './booking-tables.js';
