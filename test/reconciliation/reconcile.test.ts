@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/platform/db.js';
@@ -186,5 +188,45 @@ describe('reconciliation of the calendar, the phone ledger and the channels\' fe
     assert.deepEqual(ledger.body.map((e: { action: string; result: string }) => `${e.action} ${e.result}`), ['search ok', 'hold ok']);
     const day = await api(url, 'GET', '/api/phone-ledger?day=2026-11-30', { session: supervisor });
     assert.ok(day.body.entries.filter((e: { action: string }) => e.action === 'book').length >= full.capacity);
+  });
+  it('when the phone side disagrees (an outcome without its booking, a ledger booking the calendar lacks, a phone booking the ledger lacks), then each is listed once', async () => {
+    const slot = await firstSlot(runtime, 'cc-fund-withdraw', '2026-12-04');
+    const outcome = await runtime.booking.service.createBooking({ slotId: slot.id, name: '王五', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, { channel: 'phone', id: 'agent-2', label: 'staff:agent-2' }, 'phone-unlogged');
+    // Corruptions no interface can make: planted in the tables themselves.
+    await db().execute(sql`delete from phone_ledger where booking_id = ${outcome.booking.id}`);
+    const ghost = '00000000-0000-4000-8000-000000000001';
+    await db().execute(sql`insert into phone_ledger (call_sid, agent_id, channel, action, result, booking_id, slot_id, day, at) values ('CA00000000000000000000000000000001', 'agent-2', 'phone', 'book', 'ok', ${ghost}, ${slot.id}, '2026-11-30', now())`);
+    await db().execute(sql`insert into call_outcomes (call_sid, agent_id, kind, details, recorded_at) values ('CA00000000000000000000000000000002', 'agent-2', 'booking', ${JSON.stringify({ bookingId: '99999999' })}::jsonb, '2026-12-04T02:00:00Z')`);
+    const recent = await api(url, 'POST', '/api/reconciliations', { session: supervisor, body: { from: '2026-12-01', to: '2026-12-04' } });
+    const inFlight = (await api(url, 'GET', `/api/reconciliations/${recent.body.id}?class=in_flight`, { session: agent })).body;
+    assert.ok(inFlight.items.in_flight.some((i: { key: string }) => i.key === `in_flight:booking:${outcome.booking.id}`), 'a booking of a minute ago is in flight');
+    clock.advance(6 * 60_000);
+    const run = await api(url, 'POST', '/api/reconciliations', { session: supervisor, body: { from: '2026-12-01', to: '2026-12-04' } });
+    const detail = (await api(url, 'GET', `/api/reconciliations/${run.body.id}?class=outcome_without_booking,ledger_booking_missing,phone_booking_unlogged`, { session: agent })).body;
+    assert.deepEqual(Object.fromEntries(Object.entries(detail.items).map(([k, v]) => [k, (v as Array<{ key: string }>).map((i) => i.key)])), {
+      outcome_without_booking: ['outcome_without_booking:CA00000000000000000000000000000002:agent-2'],
+      ledger_booking_missing: [`ledger_booking_missing:${ghost}`],
+      phone_booking_unlogged: [`phone_booking_unlogged:${outcome.booking.id}`],
+    });
+  });
+
+  it('when the example feeds are sent, then they are accepted; the page is served; the daily export counts the latest run', async () => {
+    const csv = await postFeed(url, wechat, readFileSync('examples/channel-feed-web.csv', 'utf8'), 'csv', '?from=2026-12-01&to=2026-12-02');
+    assert.equal(csv.status, 201, JSON.stringify(csv.body));
+    const json = await postFeed(url, wechat, readFileSync('examples/channel-feed-wechat.json', 'utf8'), 'json');
+    assert.equal(json.status, 201, JSON.stringify(json.body));
+    const [stored] = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from channel_feed_rows where feed_id in (${csv.body.id}, ${json.body.id}) and id_hash ~ '^[0-9a-f]{64}$' and id_masked not like '%0101001%'`);
+    assert.equal(stored!.n, 3 + 2, 'ID numbers kept only as our HMAC (and a masked form)');
+    const page = await fetch(`${url}/panel/reconciliation.html`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /预约对账/);
+    const today = await api(url, 'POST', '/api/reconciliations', { session: supervisor, body: { from: '2026-11-30', to: '2026-11-30' } });
+    assert.equal(today.status, 201);
+    const { xlsx } = await runtime.reports.exportDay('2026-11-30');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('对账');
+    assert.ok(sheet, 'a 对账 sheet');
+    assert.equal(sheet.getRow(1).getCell(1).text, `对账(第${today.body.id}次)`);
   });
 });
