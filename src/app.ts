@@ -6,6 +6,7 @@ import { createBookingRoutes, createBookingVoiceRoutes, createPhoneLedgerRoutes 
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
+import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { authenticate } from './platform/auth.js';
@@ -78,6 +79,7 @@ export function createApp(runtime: Runtime): Express {
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(authenticate([runtime.agents.accounts.authenticator, runtime.booking.apiKeys.authenticator()]));
+  api.use(createOpenApiRoutes());
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
