@@ -98,6 +98,16 @@ export function withPhoneLedger(service: BookingService, ledger: PhoneLedger) {
       tracked(actor, 'reschedule', { bookingId: id, slotId }, () => service.reschedule(id, slotId, actor), () => ({})),
     recordRead: (booking: Parameters<BookingService['recordRead']>[0], actor: Actor) =>
       tracked(actor, 'lookup', { bookingId: booking.id, slotId: booking.slotId }, () => service.recordRead(booking, actor), () => ({})),
+    /** Ends an expired hold; a phone hold that ran out is recorded as cut short (the caller left or never confirmed). */
+    async expireHold(holdId: string): Promise<boolean> {
+      const expired = await service.expireHold(holdId);
+      const hold = expired ? await service.findHold(holdId) : undefined;
+      if (hold && (hold.channel === 'ivr' || hold.channel === 'phone')) {
+        const actor: Actor = { channel: hold.channel, id: hold.holder, label: hold.channel === 'ivr' ? `call:${hold.holder}` : `staff:${hold.holder}` };
+        await ledger.record({ actor, action: 'hold', result: 'cut_short', errorCode: 'hold_expired', holdId, slotId: hold.slotId });
+      }
+      return expired;
+    },
     /** Records an action the service does not see (a search of free slots, an IVR look-up). */
     recordPhoneAction: (entry: PhoneActionEntry) => ledger.record(entry),
   };

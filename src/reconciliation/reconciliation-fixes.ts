@@ -17,6 +17,12 @@ export async function releaseStaleHolds(tx: Executor, s: RunScope): Promise<void
       from booking_slots sl
       where h.slot_id = sl.id and h.status = 'active' and h.expires_at <= ${at(s.now)} and sl.day between ${day(s.from)} and ${day(s.to)}
       returning h.id, h.slot_id, h.channel, h.holder, sl.hall_id, sl.service_id, sl.day
+    ), cut_short as (
+      insert into phone_ledger (call_sid, agent_id, channel, action, result, error_code, hold_id, slot_id, details, day, at)
+      select case when channel = 'ivr' then holder end, case when channel = 'phone' then holder end, channel, 'hold', 'cut_short', 'hold_expired', id, slot_id,
+        jsonb_build_object('releasedBy', 'reconciliation'), (${at(s.now)} at time zone 'Asia/Shanghai')::date, ${at(s.now)}
+      from stale where channel in ${PHONE}
+      returning id
     ), given_back as (
       update booking_slots sl set held = greatest(sl.held - x.n, 0), phone_held = greatest(sl.phone_held - x.p, 0)
       from (select slot_id, count(*)::int as n, (count(*) filter (where channel in ${PHONE}))::int as p from stale group by slot_id) x

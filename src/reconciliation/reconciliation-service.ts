@@ -9,7 +9,7 @@ import { listDifferences } from './reconciliation-checks.js';
 import { importFeedBookings, recomputeCounters, releaseStaleHolds, stageFeedRows } from './reconciliation-fixes.js';
 import * as repo from './reconciliation-repository.js';
 import type { ItemFilter, RunRow } from './reconciliation-repository.js';
-import { buildOpenItemsCsv, toItemView, toRunView, type ItemView } from './reconciliation-views.js';
+import { buildOpenItemsCsv, CLASS_NAMES, toItemView, toRunView, type ItemView } from './reconciliation-views.js';
 
 /** The longest range one run compares. */
 export const MAX_RUN_DAYS = 62;
@@ -80,7 +80,7 @@ export function createReconciliationService(deps: { db: Database; catalogue: Cat
       const items = await itemsOf(run, filter, fullFor);
       const byClass: Record<string, ItemView[]> = {};
       for (const item of items) (byClass[item.class] ??= []).push(item);
-      return { ...toRunView(run), items: byClass };
+      return { ...toRunView(run), classNames: CLASS_NAMES, items: byClass };
     },
 
     /** The open items of a run as a CSV for staff. */

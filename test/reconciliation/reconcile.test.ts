@@ -183,9 +183,9 @@ describe('reconciliation of the calendar, the phone ledger and the channels\' fe
     const thirdDetail = (await api(url, 'GET', `/api/reconciliations/${third.body.id}?class=over_capacity`, { session: agent })).body;
     assert.equal(thirdDetail.items.over_capacity[0].status, 'resolved');
 
-    // The phone ledger: the caller's search and hold, per call and per day.
+    // The phone ledger: the caller's search and hold, and the hold cut short when the run released it; per call and per day.
     const ledger = await api(url, 'GET', `/api/phone-ledger/calls/${caller.callSid}`, { session: agent });
-    assert.deepEqual(ledger.body.map((e: { action: string; result: string }) => `${e.action} ${e.result}`), ['search ok', 'hold ok']);
+    assert.deepEqual(ledger.body.map((e: { action: string; result: string }) => `${e.action} ${e.result}`), ['search ok', 'hold ok', 'hold cut_short']);
     const day = await api(url, 'GET', '/api/phone-ledger?day=2026-11-30', { session: supervisor });
     assert.ok(day.body.entries.filter((e: { action: string }) => e.action === 'book').length >= full.capacity);
   });

@@ -65,6 +65,10 @@ async function showRun() {
   const query = new URLSearchParams({ status: 'open,resolved' });
   if (klass) query.set('class', klass);
   const run = await call('GET', `/api/reconciliations/${runId}?${query}`);
+  if ($('class').options.length === 1) {
+    const listed = Object.entries(run.classNames).filter(([value]) => !['counters_differ', 'stale_hold', 'in_flight'].includes(value));
+    $('class').append(...listed.map(([value, textContent]) => Object.assign(document.createElement('option'), { value, textContent })));
+  }
   $('csv').href = `/api/reconciliations/${runId}/open.csv`;
   $('summary').textContent = `${run.from} 至 ${run.to}：自动处理${run.fixed}项，待处理${run.open}项`;
   const rows = Object.values(run.items).flat();
@@ -88,19 +92,6 @@ async function loadRuns(select) {
   await showRun();
 }
 
-const CLASS_NAMES = {
-  outcome_without_booking: '通话结果为预约但查无预约',
-  ledger_booking_missing: '通话中所约不在号源日历',
-  phone_booking_unlogged: '电话预约无通话记录',
-  hold_abandoned: '保留号源后未确认（可回电）',
-  feed_only: '渠道名单有、号源日历无',
-  calendar_only: '号源日历有、渠道名单无',
-  status_differs: '预约状态不一致',
-  details_differ: '时间、大厅、业务或人员不一致',
-  cross_channel_duplicate: '同一人跨渠道重复预约',
-  over_capacity: '预约超出号源容量',
-};
-$('class').append(...Object.entries(CLASS_NAMES).map(([value, textContent]) => Object.assign(document.createElement('option'), { value, textContent })));
 $('run').addEventListener('change', () => showRun().catch((e) => ($('message').textContent = e.message)));
 $('class').addEventListener('change', () => showRun().catch((e) => ($('message').textContent = e.message)));
 $('start').addEventListener('submit', async (event) => {
