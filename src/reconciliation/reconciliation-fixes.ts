@@ -90,7 +90,12 @@ export async function stageFeedRows(tx: Executor, s: RunScope): Promise<void> {
       c.channel, c.received_at as feed_received_at, null::uuid as booking_id, false as imported
     from recon_cover c join channel_feed_rows r on r.feed_id = c.feed_id and r.day = c.day`);
   await tx.execute(sql`create index on recon_rows (id)`);
+  // A temporary table has no statistics until analysed: without them the joins below are planned blind.
+  await tx.execute(sql`analyze recon_rows`);
+  await tx.execute(sql`analyze recon_cover`);
   await matchFeedRows(tx);
+  await tx.execute(sql`create index on recon_rows (booking_id)`);
+  await tx.execute(sql`analyze recon_rows`);
 }
 
 async function matchFeedRows(tx: Executor): Promise<void> {

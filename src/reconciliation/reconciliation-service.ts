@@ -50,18 +50,19 @@ export function createReconciliationService(deps: { db: Database; catalogue: Cat
       const now = clock.now();
       const scope = { from, to, now, settledBefore: new Date(now.getTime() - SETTLE_MINUTES * 60_000) };
       const started = Date.now();
+      const steps: Record<string, number> = {};
       const run = await db.transaction(async (tx) => {
         await repo.lockRuns(tx);
         const row = await repo.insertRun(tx, { fromDay: from, toDay: to, trigger, startedAt: now });
         const s = { ...scope, runId: row.id };
-        await releaseStaleHolds(tx, s);
-        await recomputeCounters(tx, s);
-        await stageFeedRows(tx, s);
-        await importFeedBookings(tx, s);
-        await listDifferences(tx, s);
+        for (const [name, step] of [['staleHolds', releaseStaleHolds], ['counters', recomputeCounters], ['feeds', stageFeedRows], ['imports', importFeedBookings], ['differences', listDifferences]] as const) {
+          const at = Date.now();
+          await step(tx, s);
+          steps[name] = Date.now() - at;
+        }
         return repo.finishRun(tx, row.id, clock.now());
       });
-      log.info({ runId: run.id, from, to, trigger, fixed: run.fixed, open: run.open, ms: Date.now() - started }, 'reconciliation run');
+      log.info({ runId: run.id, from, to, trigger, fixed: run.fixed, open: run.open, ms: Date.now() - started, steps }, 'reconciliation run');
       return toRunView(run);
     },
 

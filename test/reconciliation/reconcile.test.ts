@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/platform/db.js';
 import type { createFixedClock } from '../../src/platform/clock.js';
+import { createReconciliationJobs } from '../../src/reconciliation/index.js';
 import type { Runtime } from '../../src/runtime.js';
 import { api, buildBookingBody, buildIdNumber, buildMobile, firstSlot, startBookingRuntime } from '../booking/booking-support.js';
 import { buildCsvFeed, buildIvrCaller, keyFor, postFeed } from './reconciliation-support.js';
@@ -228,5 +229,10 @@ describe('reconciliation of the calendar, the phone ledger and the channels\' fe
     const sheet = workbook.getWorksheet('对账');
     assert.ok(sheet, 'a 对账 sheet');
     assert.equal(sheet.getRow(1).getCell(1).text, `对账(第${today.body.id}次)`);
+  });
+  it('when the nightly job runs, then it reconciles yesterday to the last released day', async () => {
+    const nightly = createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: 7 }).find((job) => job.name === 'reconciliation-nightly')!;
+    const run = (await nightly.process({} as never, undefined as never)) as { from: string; to: string; trigger: string };
+    assert.deepEqual([run.from, run.to, run.trigger], ['2026-11-29', '2026-12-07', 'nightly']);
   });
 });
