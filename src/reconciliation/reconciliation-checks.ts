@@ -82,12 +82,16 @@ function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
       // The same person, service and day through two channels (the calendar's, or a feed's not in it).
       name: 'cross_channel_duplicate',
       statement: sql`
-        with people as (
-          select b.id_hash, b.service_id, b.day, b.channel, b.id as booking_id, null::bigint as row_id, b.id_masked, b.phone, b.hall_id, b.slot_id
-          from bookings b where ${inRange(sql`b.day`)} and b.status in ${ACTIVE}
+        with loose as (
+          select * from recon_rows where booking_id is null and status = 'booked'
+        ), people as (
+          -- The calendar holds one active booking per person, service and day: a second channel can only come from a feed.
+          select l.id_hash, l.service_id, l.day, l.channel, null::uuid as booking_id, l.id as row_id, l.id_masked, l.phone, l.hall_id, null::bigint as slot_id
+          from loose l
           union all
-          select rr.id_hash, rr.service_id, rr.day, rr.channel, null, rr.id, rr.id_masked, rr.phone, rr.hall_id, null
-          from recon_rows rr where rr.booking_id is null and rr.status = 'booked'
+          select b.id_hash, b.service_id, b.day, b.channel, b.id, null, b.id_masked, b.phone, b.hall_id, b.slot_id
+          from bookings b join (select distinct id_hash, service_id, day from loose) k using (id_hash, service_id, day)
+          where b.status in ${ACTIVE}
         ), duplicated as (
           select id_hash, service_id, day, jsonb_agg(distinct channel) as channels from people group by id_hash, service_id, day having count(distinct channel) > 1
         )

@@ -99,21 +99,23 @@ export async function stageFeedRows(tx: Executor, s: RunScope): Promise<void> {
 }
 
 async function matchFeedRows(tx: Executor): Promise<void> {
+  // In order of certainty, each pass only over the rows still unmatched: an earlier import's reference, our code, the person.
+  await tx.execute(sql`
+    update recon_rows rr set booking_id = ref.booking_id
+    from channel_booking_refs ref
+    where rr.booking_id is null and ref.channel = rr.channel and ref.external_id = rr.external_id`);
+  await tx.execute(sql`
+    update recon_rows rr set booking_id = b.id
+    from bookings b
+    where rr.booking_id is null and b.code = rr.external_id and b.channel = rr.channel`);
   await tx.execute(sql`
     update recon_rows rr set booking_id = m.booking_id
     from (
-      select distinct on (row_id) row_id, booking_id from (
-        select rr.id as row_id, ref.booking_id, 1 as pri, true as active
-        from recon_rows rr join channel_booking_refs ref on ref.channel = rr.channel and ref.external_id = rr.external_id
-        where rr.booking_id is null
-        union all
-        select rr.id, b.id, 2, true from recon_rows rr join bookings b on b.code = rr.external_id and b.channel = rr.channel
-        where rr.booking_id is null
-        union all
-        select rr.id, b.id, 3, b.status in ${ACTIVE} from recon_rows rr
-        join bookings b on b.id_hash = rr.id_hash and b.service_id = rr.service_id and b.day = rr.day and b.channel = rr.channel
-        where rr.booking_id is null
-      ) x order by row_id, pri, active desc, booking_id
+      select distinct on (rr.id) rr.id as row_id, b.id as booking_id
+      from recon_rows rr
+      join bookings b on b.id_hash = rr.id_hash and b.service_id = rr.service_id and b.day = rr.day and b.channel = rr.channel
+      where rr.booking_id is null
+      order by rr.id, b.status in ${ACTIVE} desc, b.id
     ) m
     where rr.id = m.row_id`);
 }
