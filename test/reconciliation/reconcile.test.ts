@@ -230,6 +230,20 @@ describe('reconciliation of the calendar, the phone ledger and the channels\' fe
     assert.ok(sheet, 'a 对账 sheet');
     assert.equal(sheet.getRow(1).getCell(1).text, `对账(第${today.body.id}次)`);
   });
+  it('when an agent searches and holds during a call, then the ledger puts the actions on the call the agent is talking on', async () => {
+    const callSid = 'CA00000000000000000000000000000003';
+    // The call as the agents component leaves it once the agent answered (routing is not what is tested here).
+    await db().execute(sql`insert into calls (call_sid, arrived_at, answered_at, agent_id, status, status_rank) values (${callSid}, now(), now(), 'recon_agent', 'in-progress', 5)`);
+    const slot = await firstSlot(runtime, 'cc-police-move', '2026-12-04');
+    await api(url, 'GET', '/api/slots?hall=citizen-centre&service=cc-police-move&from=2026-12-04&to=2026-12-04', { session: agent });
+    const hold = await api(url, 'POST', '/api/holds', { session: agent, body: { slotId: slot.id } });
+    assert.equal(hold.status, 201);
+    const full = await api(url, 'POST', '/api/holds', { session: agent, body: { slotId: 999_999_999 } });
+    assert.ok(full.status >= 400);
+    const ledger = await api(url, 'GET', `/api/phone-ledger/calls/${callSid}`, { session: agent });
+    assert.deepEqual(ledger.body.map((e: { action: string; result: string; agentId: string }) => `${e.action} ${e.result} ${e.agentId}`), ['search ok recon_agent', 'hold ok recon_agent', 'hold refused recon_agent']);
+  });
+
   it('when the nightly job runs, then it reconciles yesterday to the last released day', async () => {
     const nightly = createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: 7 }).find((job) => job.name === 'reconciliation-nightly')!;
     const run = (await nightly.process({} as never, undefined as never)) as { from: string; to: string; trigger: string };
