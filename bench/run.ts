@@ -1,6 +1,7 @@
 import { runBookingBench } from './booking-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
+import { runReconcileBench } from './reconcile-bench.js';
 import { runReportsBench } from './reports-bench.js';
 import { runRoutingBench } from './routing-bench.js';
 
@@ -14,6 +15,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   booking: () => runBookingBench(),
   routing: () => runRoutingBench(),
   reports: () => runReportsBench(),
+  reconcile: () => runReconcileBench(),
 };
 
 const only = process.argv.slice(2);

@@ -1,6 +1,7 @@
 import { createAgentJobs, scheduleAgentJobs } from './agents/index.js';
 import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallJobs } from './calls/index.js';
+import { createReconciliationJobs, scheduleReconciliation } from './reconciliation/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
 import type { JobDefinition } from './platform/queues.js';
 import { startWorkers } from './platform/queues.js';
@@ -14,6 +15,7 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createCallJobs(runtime.ledger),
     ...createReportJobs(runtime.reports, runtime.ledger),
     ...createAgentJobs(runtime.agents),
+    ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
     ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
   ];
 }
@@ -43,6 +45,7 @@ async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
   await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
   await scheduleAgentJobs(runtime.agents);
   await scheduleBookingJobs(runtime.queues, runtime.config);
+  await scheduleReconciliation(runtime.queues);
 }
 
 /**

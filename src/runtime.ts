@@ -4,6 +4,7 @@ import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
+import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -35,6 +36,8 @@ export interface Runtime {
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   reports: ReportsService;
+  /** Channel feeds and the reconciliation runs. */
+  reconciliation: Reconciliation;
   /** Accounts, agent states, routing, callbacks and outcomes. */
   agents: Agents;
   readiness: ReadinessCheck[];
@@ -98,6 +101,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     menus,
     ledger,
     calendar,
+    reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey }),
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
     agents,

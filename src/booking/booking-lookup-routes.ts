@@ -51,6 +51,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     if (call.Digits === '2') {
       const phone = normalizePhone(call.From)?.e164;
       const rows = phone ? await booking.upcomingByPhone(phone) : [];
+      await booking.recordPhoneAction({ actor: actorFor(call.CallSid), action: 'lookup', result: rows.length > 0 ? 'ok' : 'refused', details: { by: 'phone', found: rows.length } });
       if (rows.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.phone.none')], back));
       const list = rows.map((row, i) => prompts.say('lookup.phone.item', { number: i + 1, booking: describe(row) }));
       const prompt = prompts.say('lookup.phone.prompt', { example: rows.length === 1 ? '' : prompts.say('lookup.phone.example') });
@@ -69,8 +70,9 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     const found = nodeOf(req);
     if (!found) throw new Error('not a booking look-up node');
     const { menu, nodeId, attempt, back } = found;
-    const { Digits } = callSchema.parse(req.body);
+    const { Digits, CallSid } = callSchema.parse(req.body);
     const row = /^\d{8}$/.test(Digits) ? await booking.findBookingByCode(Digits) : undefined;
+    await booking.recordPhoneAction({ actor: actorFor(CallSid), action: 'lookup', result: row ? 'ok' : 'refused', bookingId: row?.id, details: { by: 'code' } });
     if (!row) {
       if (attempt >= MAX_ATTEMPTS) return sendTwiml(res, tooMany(menu));
       return sendTwiml(res, buildAsk({ voice, before: [prompts.say('lookup.code.notFound')], prompt: prompts.say('lookup.code.again'), action: links.url('/booking/lookup/code', { menu: menu.id, node: nodeId, attempt: attempt + 1 }) }));

@@ -7,7 +7,8 @@ import type { Config } from '../platform/config.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { BookingLookup } from './booking-lookup-service.js';
-import type { Actor, BookingService } from './booking-service.js';
+import type { Actor } from './booking-service.js';
+import type { LedgeredBookingService } from './phone-ledger-service.js';
 import { bookingBodySchema, codeParam, citizenLookupQuerySchema, holdBodySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
 import { toBookingView, toSlotView } from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
@@ -23,7 +24,7 @@ export function actorFromPrincipal(principal: Principal): Actor {
 const actorOf = (req: Request): Actor => actorFromPrincipal(req.principal!);
 
 export interface BookingRoutesDeps {
-  booking: BookingService;
+  booking: LedgeredBookingService;
   lookup: BookingLookup;
   capacity: CapacityService;
   catalogue: Catalogue;
@@ -58,6 +59,7 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     // Without credentials, availability is shown as the website would see it.
     const channel = req.principal ? actorOf(req).channel : 'web';
     const rows = await capacity.listSlots({ hallId: query.hall, serviceId: query.service, fromDay: from, toDay: to });
+    if (req.principal?.kind === 'staff') await booking.recordPhoneAction({ actor: actorOf(req), action: 'search', result: 'ok', details: { serviceId: query.service, from, to, found: rows.length } });
     res.json(rows.filter((slot) => !slot.closed).map((slot) => toSlotView(slot, channel, clock.now(), config.booking.phoneShareHours)));
   });
 

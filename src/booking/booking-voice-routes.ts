@@ -13,13 +13,14 @@ import type { Redis } from '../platform/redis.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
 import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
-import type { Actor, BookingService } from './booking-service.js';
+import type { Actor } from './booking-service.js';
+import type { LedgeredBookingService } from './phone-ledger-service.js';
 import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDate, spokenDigits, spokenSlot } from './booking-twiml.js';
 import { availableFor } from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
 
 export interface BookingVoiceDeps {
-  booking: BookingService;
+  booking: LedgeredBookingService;
   capacity: CapacityService;
   calendar: WorkCalendar;
   catalogue: Catalogue;
@@ -226,6 +227,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     const candidates = (await capacity.listSlots({ hallId, serviceId, fromDay: day!, toDay: day! }))
       .filter((slot) => DateTime.fromJSDate(slot.startsAt, { zone: ZONE }).hour < 12 === morning)
       .filter((slot) => availableFor(slot, 'ivr', clock.now(), config.booking.phoneShareHours) > 0);
+    await booking.recordPhoneAction({ actor: actorFor(call.CallSid), action: 'search', result: candidates.length > 0 ? 'ok' : 'refused', details: { serviceId, day, half } });
     for (const slot of candidates) {
       try {
         const hold = await booking.createHold(slot.id, actorFor(call.CallSid));

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
+import { CLASS_NAMES } from '../reconciliation/index.js';
 import { ZONE } from '../platform/clock.js';
 import { definitions } from './reports-definitions.js';
 import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-service.js';
@@ -128,7 +129,7 @@ const halfHourEnd = (halfHour: number) => `${String(Math.floor((halfHour + 1) / 
  * and the staffing plan when given) and 说明: the summary sentence, when the file was made and
  * every figure's definition.
  */
-export async function buildXlsx(report: PeriodReport, sentence: string, staffing?: StaffingPlan): Promise<Buffer> {
+export async function buildXlsx(report: PeriodReport, sentence: string, staffing?: StaffingPlan, reconciliation?: { runId: number; counts: Record<string, number>; fixed: number; open: number }): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '双鸭山市政务服务预约热线';
   const cols = columns(report);
@@ -164,6 +165,10 @@ export async function buildXlsx(report: PeriodReport, sentence: string, staffing
     );
   }
   if (staffing) staffingSheet(workbook, staffing);
+  if (reconciliation) {
+    const counts = Object.entries(CLASS_NAMES).map(([cls, name]): Cell[] => [name, reconciliation.counts[cls] ?? 0]);
+    addTable(workbook, '对账', [{ header: `对账(第${reconciliation.runId}次)` }, { header: '项数' }], [...counts, ['其中自动处理', reconciliation.fixed], ['其中待处理', reconciliation.open]]);
+  }
   const notes = workbook.addWorksheet('说明');
   notes.columns = [{ header: '指标', width: 24 }, { header: '口径', width: 100 }];
   notes.addRows([

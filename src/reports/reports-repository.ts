@@ -112,3 +112,13 @@ export async function listExportDays(db: Executor, from: string, to: string): Pr
   const rows = await queryRows<{ day: string }>(db, sql`select distinct day::text as day from report_exports where day between ${from}::date and ${to}::date`);
   return rows.map((r) => r.day);
 }
+
+/** Counts per class of the latest finished reconciliation run covering `day`, for the daily export. */
+export async function reconciliationCounts(db: Executor, day: string): Promise<{ runId: number; counts: Record<string, number>; fixed: number; open: number } | undefined> {
+  const [row] = await queryRows<{ id: number; counts: Record<string, number>; fixed: number; open: number }>(
+    db,
+    sql`select id::int as id, counts, fixed, open from reconciliation_runs
+        where from_day <= ${day}::date and to_day >= ${day}::date and finished_at is not null order by id desc limit 1`,
+  );
+  return row ? { runId: row.id, counts: row.counts, fixed: row.fixed, open: row.open } : undefined;
+}

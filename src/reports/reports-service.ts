@@ -371,7 +371,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     async exportDay(day) {
       const report = await period(day, day);
       const csv = buildCsv(report);
-      const xlsx = await buildXlsx(report, service.cumulativeSentence(report));
+      const xlsx = await buildXlsx(report, service.cumulativeSentence(report), undefined, await repo.reconciliationCounts(db, day));
       if (!isFinished(day)) return { csv, xlsx, report };
       const rows = report.byHotline.length + report.byDepartment.length + 1;
       await repo.saveExport(db, { day, format: 'csv', content: csv, rows });

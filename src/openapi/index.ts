@@ -1,0 +1,2 @@
+export { channelOpenApi } from './channel-openapi.js';
+export { createOpenApiRoutes } from './openapi-routes.js';

@@ -1,0 +1,16 @@
+import type { Catalogue } from '../catalogue/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import { createFeedService, type FeedService } from './feed-service.js';
+import { createReconciliationService, type ReconciliationService } from './reconciliation-service.js';
+
+/** The reconciliation component as the runtime holds it. */
+export interface Reconciliation {
+  feeds: FeedService;
+  service: ReconciliationService;
+}
+
+export function createReconciliation(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; idHashKey: string }): Reconciliation {
+  return { feeds: createFeedService(deps), service: createReconciliationService(deps) };
+}

@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireStaff } from '../platform/auth.js';
+import { parseInput } from '../platform/http.js';
+import { calendarDay, freeText } from '../platform/input-schemas.js';
+import type { ReconciliationService } from './reconciliation-service.js';
+import { RECONCILIATION_CLASSES } from './reconciliation-tables.js';
+
+const runBody = z.object({ from: calendarDay, to: calendarDay });
+const idParam = z.coerce.number().int().positive();
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(z.enum(values)).optional());
+const itemsQuery = z.object({
+  class: list(RECONCILIATION_CLASSES),
+  status: list(['fixed', 'open', 'resolved', 'in_flight'] as const),
+  hall: z.string().min(1).optional(),
+  full: z.enum(['0', '1']).optional(),
+});
+const resolveBody = z.object({ note: freeText(500).pipe(z.string().min(1, '请填写处理说明')) });
+
+/** Reconciliation runs under /api: started and read by supervisors; agents read the masked lists. */
+export function createReconciliationRoutes(service: ReconciliationService): Router {
+  const router = Router();
+
+  router.post('/reconciliations', requireStaff('supervisor'), async (req, res) => {
+    const body = parseInput(runBody, req.body, 'body');
+    const principal = req.principal!;
+    res.status(201).json(await service.run(body.from, body.to, principal.kind === 'staff' ? `staff:${principal.userId}` : 'api'));
+  });
+
+  router.get('/reconciliations', requireStaff('agent'), async (_req, res) => {
+    res.json(await service.listRuns());
+  });
+
+  router.get('/reconciliations/:id', requireStaff('agent'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'id');
+    const query = parseInput(itemsQuery, req.query, 'query');
+    const principal = req.principal!;
+    // The full numbers are for supervisors only, and every such read is audited.
+    const fullFor = query.full === '1' && principal.kind === 'staff' && principal.role !== 'agent' ? principal.userId : undefined;
+    if (query.full === '1' && !fullFor) {
+      res.status(403).json({ error: { code: 'forbidden', message: '完整号码仅限班长查看' } });
+      return;
+    }
+    res.json(await service.detail(id, { classes: query.class, statuses: query.status, hallId: query.hall }, fullFor));
+  });
+
+  router.get('/reconciliations/:id/open.csv', requireStaff('agent'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'id');
+    const hall = typeof req.query.hall === 'string' ? req.query.hall : undefined;
+    const csv = await service.openItemsCsv(id, hall);
+    res.setHeader('content-disposition', `attachment; filename="reconciliation-${id}-open.csv"`);
+    res.type('text/csv; charset=utf-8').send(csv);
+  });
+
+  router.post('/reconciliations/:id/items/:itemId/resolve', requireStaff('supervisor'), async (req, res) => {
+    const id = parseInput(idParam, req.params.id, 'id');
+    const itemId = parseInput(idParam, req.params.itemId, 'itemId');
+    const { note } = parseInput(resolveBody, req.body, 'body');
+    const principal = req.principal!;
+    res.json(await service.resolve(id, itemId, note, principal.kind === 'staff' ? principal.userId : 'api'));
+  });
+
+  return router;
+}
