@@ -6,7 +6,7 @@ import type { PlayingRuntime } from '../../src/reports/tools/booking-player.js';
 import { planHistory, type HistoryPlan } from '../../src/reports/tools/history-model.js';
 import { historyQueues, playHistory, prepareHistory } from '../../src/reports/tools/history-player.js';
 import { startRestStandIn } from '../../src/reports/tools/rest-stand-in.js';
-import { createTestRuntime } from '../support/env.js';
+import { createTestRuntime, testRun } from '../support/env.js';
 
 // A Friday, the weekend (online bookings only) and a Monday.
 const DAYS = ['2020-03-06', '2020-03-07', '2020-03-08', '2020-03-09'];
@@ -40,7 +40,7 @@ describe('demo history: a seeded history played through the services', function 
   before(async () => {
     rest = await startRestStandIn();
     const clock = createFixedClock(DateTime.fromISO(`${DAYS[0]}T07:00`, { zone: ZONE }).toJSDate());
-    runtime = Object.assign(await createTestRuntime({ clock, database: 'demo-history', env: { TWILIO_API_BASE_URL: rest.url }, queues }), { clock });
+    runtime = Object.assign(await createTestRuntime({ clock, database: 'demo-history', env: { TWILIO_API_BASE_URL: rest.url, REDIS_PREFIX: `${testRun.redisPrefix}-history` }, queues }), { clock });
     plan = planFor(SEED);
     await playHistory([runtime], plan, { seed: SEED, actors: await prepareHistory(runtime, plan) });
   });
