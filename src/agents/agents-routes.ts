@@ -8,7 +8,7 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
-import { SESSION_COOKIE, readCookie, type Accounts } from './accounts-service.js';
+import { SESSION_COOKIE, readCookie, type Accounts } from '../staff/staff-service.js';
 import type { AgentDesk } from './agent-desk-service.js';
 import type { Audience, LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';

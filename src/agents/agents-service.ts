@@ -8,7 +8,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import { createAccounts, type Accounts } from './accounts-service.js';
+import { createAccounts, type Accounts } from '../staff/staff-service.js';
 import { createAgentDesk, type AgentDesk } from './agent-desk-service.js';
 import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createLiveEvents, type LiveEvents } from './agents-events.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { LOCK_WINDOW_SECONDS, MAX_ATTEMPTS_PER_ADDRESS, MAX_FAILED_LOGINS } from '../../src/agents/accounts-service.js';
+import { LOCK_WINDOW_SECONDS, MAX_ATTEMPTS_PER_ADDRESS, MAX_FAILED_LOGINS } from '../../src/staff/staff-service.js';
 import { AppError } from '../../src/platform/errors.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';

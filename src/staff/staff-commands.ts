@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.js';
 import { ValidationError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { assertRedisReachable, createRedis } from '../platform/redis.js';
-import { createAccounts, type Accounts } from './accounts-service.js';
+import { createAccounts, type Accounts } from './staff-service.js';
 
 const roles: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 

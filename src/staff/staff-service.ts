@@ -8,7 +8,7 @@ import type { Database } from '../platform/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
-import * as repo from './agents-repository.js';
+import * as repo from '../agents/agents-repository.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'sid';
