@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
-import * as agentsRepository from '../src/agents/agents-repository.js';
+import * as staffRepository from '../src/staff/staff-repository.js';
 import { agentSkill } from '../src/agents/routing-targets.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -60,7 +60,7 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     const passwordHash = await argon2.hash('bench agent password');
     const agents = Array.from({ length: AGENTS }, (_, i) => `bench_${i}`);
     for (const [i, id] of agents.entries()) {
-      await agentsRepository.insertStaffUser(runtime.database.db, { id, role: 'agent', passwordHash, skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!], commissionerId: null });
+      await staffRepository.insertStaffUser(runtime.database.db, { id, role: 'agent', passwordHash, skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!], commissionerId: null });
     }
     const start = clock.now().getTime() - 3_600_000;
     for (let i = 0; i < WAITING_CALLS; i += 1) await queueCall(runtime, SKILLS[i % SKILLS.length]!, i % 7 === 0 ? 1 : 0, new Date(start + i * 1000), true);
@@ -78,7 +78,7 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
 
     // Calls queued one at a time with 100 free agents and 400 calls still waiting.
     for (const id of agents) {
-      const user = await agentsRepository.findStaffUser(runtime.database.db, id);
+      const user = await staffRepository.findStaffUser(runtime.database.db, id);
       await runtime.agents.states.transition({ agentId: id, to: 'available', skills: [...user!.skills, agentSkill(id)], resetIdle: true, callSid: '' });
     }
     const callQueued: number[] = [];

@@ -1,8 +1,8 @@
-import { agentCommands } from './agents/index.js';
 import { bookingCommands } from './booking/booking-commands.js';
 import { calendarCommands } from './calendar/calendar-commands.js';
 import { reportCommands } from './reports/index.js';
 import { ivrCommands } from './ivr/index.js';
+import { staffCommands } from './staff/index.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
 
@@ -13,7 +13,7 @@ import type { AdminCommand } from './platform/admin-command.js';
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
   ...reportCommands,
-  ...agentCommands,
+  ...staffCommands,
   ...bookingCommands,
   ...ivrCommands,
 };

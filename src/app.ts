@@ -7,6 +7,7 @@ import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createIvrRoutes } from './ivr/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
+import { createStaffRoutes } from './staff/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -75,7 +76,8 @@ export function createApp(runtime: Runtime): Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use(authenticate([runtime.agents.accounts.authenticator, runtime.booking.apiKeys.authenticator()]));
+  api.use(authenticate([runtime.staff.authenticator, runtime.booking.apiKeys.authenticator()]));
+  api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));

@@ -5,6 +5,7 @@ import { createCallLedger, type CallLedger, type CallRouting } from './calls/ind
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
+import { createAccounts, type Accounts } from './staff/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
@@ -35,7 +36,9 @@ export interface Runtime {
   /** Told when the IVR queues a call; the agents component routes it. */
   routing: CallRouting;
   reports: ReportsService;
-  /** Accounts, agent states, routing, callbacks and outcomes. */
+  /** Staff accounts and their sessions. */
+  staff: Accounts;
+  /** Agent states, routing, callbacks and outcomes. */
   agents: Agents;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
@@ -74,7 +77,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
-  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger });
+  const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger });
+  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
@@ -98,6 +102,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     calendar,
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
+    staff,
     agents,
     booking,
     announcements,

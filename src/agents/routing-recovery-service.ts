@@ -6,6 +6,7 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
+import type { Accounts } from '../staff/index.js';
 import * as repo from './agents-repository.js';
 import type { Callbacks } from './callbacks-service.js';
 import { waitScore, type AgentState, type RoutingRepository, type RoutingTarget } from './routing-repository.js';
@@ -41,6 +42,7 @@ export function currentTarget(targets: readonly RoutingTarget[], elapsedSeconds:
 
 export function createRoutingRecovery(deps: {
   db: Database;
+  staff: Pick<Accounts, 'listActive'>;
   store: RoutingRepository;
   routing: Routing;
   callbacks: Callbacks;
@@ -56,7 +58,7 @@ export function createRoutingRecovery(deps: {
   const log = deps.logger.child({ component: 'routing' });
 
   async function restoreAgents(now: Date): Promise<Array<{ agentId: string; state: AgentState; version: number; callSid: string; since: number }>> {
-    const staff = new Map((await repo.listActiveStaff(db)).map((user) => [user.id, user]));
+    const staff = new Map((await deps.staff.listActive()).map((user) => [user.id, user]));
     const restored = [];
     for (const row of await repo.listLatestStates(db)) {
       const user = staff.get(row.agentId);

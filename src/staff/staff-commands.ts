@@ -29,7 +29,7 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
 }
 
 /** `npm run admin -- user:create|user:disable`. */
-export const agentCommands: Record<string, AdminCommand> = {
+export const staffCommands: Record<string, AdminCommand> = {
   'user:create': {
     summary: '--username <u> --role <agent|supervisor|admin> --skills <dept,dept> [--commissioner csc-NN] --password-stdin',
     run: async (args, config) => {

@@ -158,7 +158,7 @@ export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_
 /** Creates an agent account (real argon2 hash) with the given skills. */
 export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string }) {
   const id = options.id ?? buildAgentId();
-  await runtime.agents.accounts.createUser({
+  await runtime.staff.createUser({
     username: id,
     role: options.role ?? 'agent',
     skills: options.skills,

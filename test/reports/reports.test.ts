@@ -188,8 +188,8 @@ describe('daily statistics: only finished days are stored', () => {
     // A database of its own: the day's totals count every call of the day.
     const runtime = await createTestRuntime({ clock, database: 'reports-finished' });
     const { url } = await startTestServer(runtime);
-    await runtime.agents.accounts.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
-    const { token } = await runtime.agents.accounts.login('export_supervisor', 'correct horse battery', '127.0.0.1');
+    await runtime.staff.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
+    const { token } = await runtime.staff.login('export_supervisor', 'correct horse battery', '127.0.0.1');
     const download = async (day: string) => {
       const response = await fetch(`${url}/api/reports/daily/${day}.csv`, { headers: { cookie: `sid=${token}` } });
       assert.equal(response.status, 200);

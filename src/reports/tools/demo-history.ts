@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     const total = plan.days.reduce((n, d) => n + d.calls.length, 0);
     console.error(`demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${total} calls planned, ${plan.answered} to be answered, ${plan.agents.length} agents, ${laneCount} lanes`);
     for (const agent of plan.agents) {
-      if (!(await main.agents.accounts.findUser(agent.id))) await main.agents.accounts.createUser({ username: agent.id, role: 'agent', skills: [agent.department], password: DEMO_PASSWORD });
+      if (!(await main.staff.findUser(agent.id))) await main.staff.createUser({ username: agent.id, role: 'agent', skills: [agent.department], password: DEMO_PASSWORD });
     }
     const departments = [...new Set(plan.agents.map((a) => a.department))];
     const laneOf = new Map(departments.map((d, i) => [d, i % laneCount]));
