@@ -5,6 +5,7 @@ import argon2 from 'argon2';
 import { Redis } from 'ioredis';
 import * as staffRepository from '../src/staff/staff-repository.js';
 import { agentSkill } from '../src/agents/routing-targets.js';
+import { queuedCallOf, type QueuedCall } from '../src/calls/index.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -35,13 +36,13 @@ async function startDequeueRecorder(): Promise<{ url: string; arrivals: Map<stri
 const summary = (samples: number[]) => ({ n: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(Math.max(...samples)) });
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 
-async function queueCall(runtime: Runtime, skill: string, priority: number, queuedAt: Date, notify: boolean): Promise<string> {
+async function queueCall(runtime: Runtime, skill: string, priority: number, queuedAt: Date, notify: boolean): Promise<QueuedCall> {
   const sid = callSid();
   await runtime.ledger.recordArrival({ callSid: sid, from: '+8613904690000', to: '+864694226101' });
-  await runtime.ledger.markStage(sid, 'queuedAt', { queueSkill: skill, priority }, queuedAt);
-  await runtime.ledger.update(sid, { twilioQueueSid: `QU${randomBytes(16).toString('hex')}` });
-  if (notify) await runtime.routing.callQueued(sid);
-  return sid;
+  await runtime.ledger.recordQueued(sid, { skill, priority }, queuedAt);
+  const queued = queuedCallOf((await runtime.ledger.recordQueueSid(sid, `QU${randomBytes(16).toString('hex')}`))!)!;
+  if (notify) await runtime.routing.callQueued(queued);
+  return queued;
 }
 
 /**
@@ -83,10 +84,10 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     }
     const callQueued: number[] = [];
     for (let i = 0; i < AGENTS; i += 1) {
-      const sid = await queueCall(runtime, SKILLS[i % SKILLS.length]!, 9, clock.now(), false);
+      const queued = await queueCall(runtime, SKILLS[i % SKILLS.length]!, 9, clock.now(), false);
       const t0 = performance.now();
-      await runtime.routing.callQueued(sid);
-      const arrival = recorder.arrivals.get(sid);
+      await runtime.routing.callQueued(queued);
+      const arrival = recorder.arrivals.get(queued.callSid);
       if (arrival !== undefined) callQueued.push(arrival - t0);
     }
 

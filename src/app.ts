@@ -57,7 +57,7 @@ export function createApp(runtime: Runtime): Express {
       calendar: runtime.calendar,
       announcements: runtime.announcements,
       routing: runtime.routing,
-      db: runtime.database.db,
+      callbackRequests: runtime.callbackRequests,
       redis: runtime.redis,
       redisPrefix: config.redisPrefix,
       clock: runtime.clock,

@@ -1,5 +1,6 @@
 import { createAgents, type Agents } from './agents/index.js';
 import { createBooking, type Booking } from './booking/index.js';
+import { createCallbackRequests, type CallbackRequests } from './callbacks/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
@@ -28,6 +29,8 @@ export interface Runtime {
   catalogue: Catalogue;
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
+  /** Callback requests: taken by the IVR, placed by the agents component. */
+  callbackRequests: CallbackRequests;
   calendar: WorkCalendar;
   /** The shared slot calendar: bookings, capacity, channel API keys. */
   booking: Booking;
@@ -76,9 +79,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const queues = createQueues(redis, config.redisPrefix);
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
+  const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger });
-  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, clock, logger });
+  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
@@ -99,6 +103,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     catalogue,
     menus,
     ledger,
+    callbackRequests,
     calendar,
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,

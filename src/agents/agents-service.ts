@@ -1,3 +1,4 @@
+import type { CallbackRequests } from '../callbacks/index.js';
 import type { CallLedger } from '../calls/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { Catalogue } from '../catalogue/index.js';
@@ -31,6 +32,8 @@ export interface AgentsDeps {
   calendar: WorkCalendar;
   /** Staff accounts: agents' skills and commissioner ids. */
   staff: Accounts;
+  /** Callback requests the agents place. */
+  callbackRequests: CallbackRequests;
   clock: Clock;
   logger: Logger;
 }
@@ -55,7 +58,7 @@ export interface Agents {
 }
 
 export function createAgents(deps: AgentsDeps): Agents {
-  const { config, db, redis, queues, twilio, ledger, catalogue, calendar, staff, clock, logger } = deps;
+  const { config, db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger } = deps;
   const settings = config.agents;
   const urls = agentUrls(config.publicBaseUrl);
   const store = createRoutingRepository(redis, config.redisPrefix);
@@ -63,13 +66,13 @@ export function createAgents(deps: AgentsDeps): Agents {
   const states = createAgentStates({ db, store, events, clock, logger });
   const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
   const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
-  const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
+  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, staff, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
+  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
   return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recovery, events, urls, queues, settings, close: () => events.close() };
 }

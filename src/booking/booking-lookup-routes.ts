@@ -114,7 +114,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     if (call.Digits !== '1') return sendTwiml(res, buildSayAndRedirect(voice, ['预约未取消。'], back));
     try {
       const row = await booking.cancel(id.data, actorFor(call.CallSid));
-      await ledger.update(call.CallSid, { selfServed: true });
+      await ledger.markSelfServed(call.CallSid);
       sendTwiml(res, buildGoodbye(voice, [`已为您取消${describe(row)}的预约。`]));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;

@@ -306,7 +306,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         if (!(error instanceof AppError) || error.code !== 'hold_expired') throw error;
         outcome = await booking.createBooking({ ...request, slotId: slot.id }, actor, `ivr-${hold.id}-slot`);
       }
-      await ledger.update(call.CallSid, { selfServed: true });
+      await ledger.markSelfServed(call.CallSid);
       const code = spokenDigits(outcome.body.code);
       const sms = normalizePhone(phone)?.kind === 'mobile' ? '预约短信已发送到您的手机。' : '';
       log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');

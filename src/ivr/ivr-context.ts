@@ -1,8 +1,8 @@
+import type { CallbackRequests } from '../callbacks/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { CallLedger, CallRouting } from '../calls/index.js';
 import type { Catalogue, Hall, Hotline } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
@@ -20,7 +20,8 @@ export interface IvrDeps {
   announcements: Announcements;
   /** Told when a call is queued or leaves its queue (the agents component). */
   routing: CallRouting;
-  db: Database;
+  /** Stores the callback requests the IVR takes. */
+  callbackRequests: Pick<CallbackRequests, 'request'>;
   redis: Redis;
   /** Prefix of the IVR's Redis keys (the deployment's REDIS_PREFIX). */
   redisPrefix: string;

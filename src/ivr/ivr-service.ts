@@ -59,7 +59,7 @@ export function createIvrService(deps: IvrDeps) {
     const hall = kit.hallOf(target.skill, call);
     if (!calendar.openAt(hall.id, kit.now()).open) return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
     const attributes = kit.routingAttributes(call, target);
-    await ledger.markStage(call.callSid, 'queuedAt', { queueSkill: target.skill, ...attributes });
+    await ledger.recordQueued(call.callSid, { skill: target.skill, ...attributes });
     if (target.preferredAgent) await ledger.recordEvent(call.callSid, 'ivr', 'preferred-agent', `preferred-agent:${target.skill}`, { skill: target.skill, agentId: target.preferredAgent });
     kit.step(call, target.skill, 'queued', target.label);
     log.info({ callSid: call.callSid, skill: target.skill, priority: attributes.priority, greenChannel: attributes.greenChannel }, 'call queued');
@@ -160,7 +160,7 @@ export function createIvrService(deps: IvrDeps) {
         return menuGather(call, nodeId, new VoiceResponse(), options);
       case 'info':
         // Hearing the information counts as served by itself unless the call goes on to a person.
-        await kit.bestEffort(call, 'self-service', () => ledger.update(call.callSid, { selfServed: true }));
+        await kit.bestEffort(call, 'self-service', () => ledger.markSelfServed(call.callSid));
         return buildSayThenRedirect(voice, node.prompt, nodeUrl(call, node.next), node.audioUrl);
       case 'queue':
         return queue(call, { ...node, say: node.prompt }, options.leadIn);
@@ -171,7 +171,7 @@ export function createIvrService(deps: IvrDeps) {
       case 'callback':
         return callbacks.take(call, node.skill, { leadIn: node.prompt });
       case 'hangup':
-        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        await ledger.markEndedInIvr(call.callSid);
         return buildGoodbye(voice, node.prompt, node.audioUrl);
     }
   }
@@ -196,7 +196,7 @@ export function createIvrService(deps: IvrDeps) {
       }
       const enterprise = catalogue.enterpriseByPhone(call.from);
       if (enterprise) {
-        await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
+        await kit.bestEffort(call, 'the enterprise', () => ledger.recordEnterprise(call.callSid, enterprise.enterprise.id));
         kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
         const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
         speak(gather, voice, `${enterprise.enterprise.name}您好，您的企业首席服务专员是${enterprise.commissioner.name}，转接专员请按1；办理其他业务请按2。`);
@@ -265,7 +265,7 @@ export function createIvrService(deps: IvrDeps) {
         const action = list.find((c) => c.key === result.key)!.action;
         if (action.kind === 'callback') return callbacks.take(call, skill);
         if (action.kind === 'goodbye') {
-          await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+          await ledger.markEndedInIvr(call.callSid);
           return buildGoodbye(voice, GOODBYE);
         }
         return render(call, action.node);
@@ -277,7 +277,7 @@ export function createIvrService(deps: IvrDeps) {
       const leadIn =
         result.kind === 'operator' ? '现在暂时无法转接人工服务。' : result.kind === 'timeout' ? '没有收到您的选择。' : result.kind === 'unclear' ? '抱歉，没有听清您说的话。' : '输入有误，请重新选择。';
       if (attempt + 1 >= MAX_ATTEMPTS) {
-        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        await ledger.markEndedInIvr(call.callSid);
         return buildGoodbye(voice, `${leadIn}您可以稍后再拨，也可以通过双鸭山市政务服务网或“双营通”微信公众号预约办理。${GOODBYE}`);
       }
       // Asking for a person after hours hears again why none can answer.

@@ -35,11 +35,11 @@ describe('daily statistics', () => {
     const known = runtime.catalogue.hotline(to);
     clock.set(start);
     await runtime.ledger.recordArrival({ callSid, from: CALLER, to, hotline: known && { number: known.number, hall: known.hall, department: known.department } });
-    if (!known) await runtime.ledger.update(callSid, { endReason: 'rejected' });
-    if (script.queueAfter !== undefined) await runtime.ledger.markStage(callSid, 'queuedAt', { queueSkill: known?.department }, plus(script.queueAfter));
-    if (script.answerAfter !== undefined) await runtime.ledger.markStage(callSid, 'answeredAt', {}, plus(script.answerAfter));
-    if (script.selfServed) await runtime.ledger.update(callSid, { selfServed: true });
-    if (script.callback) await runtime.ledger.update(callSid, { callbackRequested: true });
+    if (!known) await runtime.ledger.markRejected(callSid);
+    if (script.queueAfter !== undefined) await runtime.ledger.recordQueued(callSid, { skill: known!.department }, plus(script.queueAfter));
+    if (script.answerAfter !== undefined) await runtime.ledger.markAnswered(callSid, { at: plus(script.answerAfter) });
+    if (script.selfServed) await runtime.ledger.markSelfServed(callSid);
+    if (script.callback) await runtime.ledger.markCallbackRequested(callSid);
     clock.set(plus(script.endAfter));
     await runtime.ledger.recordStatus(
       { CallSid: callSid, CallStatus: 'completed', SequenceNumber: 1, Timestamp: plus(script.endAfter).toUTCString(), From: CALLER, To: to, Direction: 'inbound' },
