@@ -14,6 +14,7 @@ import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
 import { boundWebhookInput, twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import { VOICE_BASE_PATH } from './platform/voice-urls.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
@@ -72,7 +73,7 @@ export function createApp(runtime: Runtime): Express {
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, logger }));
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
-  app.use('/twilio/voice', voice);
+  app.use(VOICE_BASE_PATH, voice);
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));

@@ -165,9 +165,9 @@ export function createIvrService(deps: IvrDeps) {
       case 'queue':
         return queue(call, { ...node, say: node.prompt }, options.leadIn);
       case 'booking':
-        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/start', { menu: call.menu.id, node: nodeId }));
+        return buildSayThenRedirect(voice, node.prompt, kit.links.bookingStart(call.menu.id, nodeId));
       case 'booking-lookup':
-        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/lookup', { menu: call.menu.id, node: nodeId }));
+        return buildSayThenRedirect(voice, node.prompt, kit.links.bookingLookup(call.menu.id, nodeId));
       case 'callback':
         return callbacks.take(call, node.skill, { leadIn: node.prompt });
       case 'hangup':

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { ZONE } from '../platform/clock.js';
 import { definitions } from './reports-definitions.js';
-import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-service.js';
+import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-model.js';
 
 /** Column of an export: Chinese header and how to read the value from a row. */
 interface Column<R> {
