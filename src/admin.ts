@@ -1,5 +1,5 @@
-import { bookingCommands } from './booking/booking-commands.js';
-import { calendarCommands } from './calendar/calendar-commands.js';
+import { bookingCommands } from './booking/index.js';
+import { calendarCommands } from './calendar/index.js';
 import { reportCommands } from './reports/index.js';
 import { ivrCommands } from './ivr/index.js';
 import { staffCommands } from './staff/index.js';

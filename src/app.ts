@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
-import { createPanelRoutes } from './agents/panel/index.js';
+import { createAgentRoutes, createAgentVoiceRoutes, createPanelRoutes } from './agents/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { agentTables } from '../src/agents/index.js';
+import * as agentTables from '../src/agents/agents-tables.js';
 import type { BookingRow } from '../src/booking/booking-repository.js';
 import { reminderTime } from '../src/booking/booking-notifier.js';
 import { reminderDelay } from '../src/booking/booking-recovery.js';

@@ -4,4 +4,4 @@ export { createAgentVoiceRoutes } from './agents-voice-routes.js';
 export { createAgentJobs, scheduleAgentJobs } from './agents-jobs.js';
 export type { AgentSnapshot, AgentState, Reservation, RoutingTarget } from './routing-repository.js';
 export type { LiveEvent } from './agents-events.js';
-export * as agentTables from './agents-tables.js';
+export { createPanelRoutes } from './panel/index.js';
