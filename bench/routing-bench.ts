@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
-import * as agentsRepository from '../src/agents/agents-repository.js';
+import * as staffRepository from '../src/staff/staff-repository.js';
 import { agentSkill } from '../src/agents/routing-targets.js';
+import { queuedCallOf, type QueuedCall } from '../src/calls/index.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createLogger } from '../src/platform/logger.js';
@@ -35,13 +36,13 @@ async function startDequeueRecorder(): Promise<{ url: string; arrivals: Map<stri
 const summary = (samples: number[]) => ({ n: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(Math.max(...samples)) });
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 
-async function queueCall(runtime: Runtime, skill: string, priority: number, queuedAt: Date, notify: boolean): Promise<string> {
+async function queueCall(runtime: Runtime, skill: string, priority: number, queuedAt: Date, notify: boolean): Promise<QueuedCall> {
   const sid = callSid();
   await runtime.ledger.recordArrival({ callSid: sid, from: '+8613904690000', to: '+864694226101' });
-  await runtime.ledger.markStage(sid, 'queuedAt', { queueSkill: skill, priority }, queuedAt);
-  await runtime.ledger.update(sid, { twilioQueueSid: `QU${randomBytes(16).toString('hex')}` });
-  if (notify) await runtime.routing.callQueued(sid);
-  return sid;
+  await runtime.ledger.recordQueued(sid, { skill, priority }, queuedAt);
+  const queued = queuedCallOf((await runtime.ledger.recordQueueSid(sid, `QU${randomBytes(16).toString('hex')}`))!)!;
+  if (notify) await runtime.routing.callQueued(queued);
+  return queued;
 }
 
 /**
@@ -60,7 +61,7 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     const passwordHash = await argon2.hash('bench agent password');
     const agents = Array.from({ length: AGENTS }, (_, i) => `bench_${i}`);
     for (const [i, id] of agents.entries()) {
-      await agentsRepository.insertStaffUser(runtime.database.db, { id, role: 'agent', passwordHash, skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!], commissionerId: null });
+      await staffRepository.insertStaffUser(runtime.database.db, { id, role: 'agent', passwordHash, skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!], commissionerId: null });
     }
     const start = clock.now().getTime() - 3_600_000;
     for (let i = 0; i < WAITING_CALLS; i += 1) await queueCall(runtime, SKILLS[i % SKILLS.length]!, i % 7 === 0 ? 1 : 0, new Date(start + i * 1000), true);
@@ -78,15 +79,15 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
 
     // Calls queued one at a time with 100 free agents and 400 calls still waiting.
     for (const id of agents) {
-      const user = await agentsRepository.findStaffUser(runtime.database.db, id);
+      const user = await staffRepository.findStaffUser(runtime.database.db, id);
       await runtime.agents.states.transition({ agentId: id, to: 'available', skills: [...user!.skills, agentSkill(id)], resetIdle: true, callSid: '' });
     }
     const callQueued: number[] = [];
     for (let i = 0; i < AGENTS; i += 1) {
-      const sid = await queueCall(runtime, SKILLS[i % SKILLS.length]!, 9, clock.now(), false);
+      const queued = await queueCall(runtime, SKILLS[i % SKILLS.length]!, 9, clock.now(), false);
       const t0 = performance.now();
-      await runtime.routing.callQueued(sid);
-      const arrival = recorder.arrivals.get(sid);
+      await runtime.routing.callQueued(queued);
+      const arrival = recorder.arrivals.get(queued.callSid);
       if (arrival !== undefined) callQueued.push(arrival - t0);
     }
 

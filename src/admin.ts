@@ -1,8 +1,10 @@
-import { agentCommands } from './agents/index.js';
-import { bookingCommands } from './booking/booking-commands.js';
-import { calendarCommands } from './calendar/calendar-commands.js';
+import { bookingCommands } from './booking/index.js';
+import { calendarCommands } from './calendar/index.js';
 import { reportCommands } from './reports/index.js';
 import { ivrCommands } from './ivr/index.js';
+import { reconciliationCommands } from './reconciliation/index.js';
+import { staffCommands } from './staff/index.js';
+import { createAdminRuntime } from './admin-runtime.js';
 import { configOrExit } from './process.js';
 import type { AdminCommand } from './platform/admin-command.js';
 
@@ -13,9 +15,10 @@ import type { AdminCommand } from './platform/admin-command.js';
 const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
   ...reportCommands,
-  ...agentCommands,
+  ...staffCommands,
   ...bookingCommands,
   ...ivrCommands,
+  ...reconciliationCommands,
 };
 
 const [name, ...rest] = process.argv.slice(2);
@@ -25,11 +28,13 @@ if (!name || name === 'help' || !commands[name]) {
   out(`${name && name !== 'help' ? `unknown command: ${name}\n` : ''}usage: npm run admin -- <command> [options]\n${lines.join('\n')}`);
   process.exit(name && name !== 'help' ? 2 : 0);
 }
-const config = configOrExit();
+const admin = createAdminRuntime(configOrExit());
+let code: number;
 try {
-  const code = await commands[name]!.run(rest, config);
-  process.exit(code);
+  code = await commands[name]!.run(rest, admin);
 } catch (error) {
   console.error((error as Error).message);
-  process.exit(1);
+  code = 1;
 }
+await admin.close();
+process.exit(code);

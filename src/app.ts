@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createAgentRoutes, createAgentVoiceRoutes } from './agents/index.js';
-import { createPanelRoutes } from './agents/panel/index.js';
+import { createAgentRoutes, createAgentVoiceRoutes, createPanelRoutes } from './agents/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
@@ -9,12 +8,14 @@ import { createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
+import { createStaffRoutes } from './staff/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
 import { boundWebhookInput, twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import { VOICE_BASE_PATH } from './platform/voice-urls.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
@@ -58,7 +59,7 @@ export function createApp(runtime: Runtime): Express {
       calendar: runtime.calendar,
       announcements: runtime.announcements,
       routing: runtime.routing,
-      db: runtime.database.db,
+      callbackRequests: runtime.callbackRequests,
       redis: runtime.redis,
       redisPrefix: config.redisPrefix,
       clock: runtime.clock,
@@ -74,13 +75,14 @@ export function createApp(runtime: Runtime): Express {
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));
   const { prompts } = runtime.catalogue;
   voice.use(voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })));
-  app.use('/twilio/voice', voice);
+  app.use(VOICE_BASE_PATH, voice);
 
   app.use('/api/channel-feeds', createFeedRoutes({ feeds: runtime.reconciliation.feeds, authenticators: [runtime.booking.apiKeys.authenticator()], logger }));
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use(authenticate([runtime.agents.accounts.authenticator, runtime.booking.apiKeys.authenticator()]));
+  api.use(authenticate([runtime.staff.authenticator, runtime.booking.apiKeys.authenticator()]));
   api.use(createOpenApiRoutes());
+  api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));

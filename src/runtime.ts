@@ -1,11 +1,13 @@
 import { createAgents, type Agents } from './agents/index.js';
 import { createBooking, type Booking } from './booking/index.js';
+import { createCallbackRequests, type CallbackRequests } from './callbacks/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
+import { createAccounts, type Accounts } from './staff/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
@@ -28,6 +30,8 @@ export interface Runtime {
   catalogue: Catalogue;
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
+  /** Callback requests: taken by the IVR, placed by the agents component. */
+  callbackRequests: CallbackRequests;
   calendar: WorkCalendar;
   /** The shared slot calendar: bookings, capacity, channel API keys. */
   booking: Booking;
@@ -39,6 +43,9 @@ export interface Runtime {
   /** Channel feeds and the reconciliation runs. */
   reconciliation: Reconciliation;
   /** Accounts, agent states, routing, callbacks and outcomes. */
+  /** Staff accounts and their sessions. */
+  staff: Accounts;
+  /** Agent states, routing, callbacks and outcomes. */
   agents: Agents;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
@@ -78,8 +85,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const queues = options.queues ?? createQueues(redis, config.redisPrefix);
   const twilio = createTwilioClient(config.twilio);
   const ledger = createCallLedger({ db: database.db, queues, clock, logger });
+  const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
-  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger });
+  const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger });
+  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
@@ -100,10 +109,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     catalogue,
     menus,
     ledger,
+    callbackRequests,
     calendar,
     reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey }),
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
+    staff,
     agents,
     booking,
     announcements,

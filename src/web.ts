@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import type { Runtime } from './runtime.js';
+import type { Config } from './platform/config.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
 /** Starts listening; resolves once the port is bound. */
 export function listen(runtime: Runtime): Promise<Server> {
@@ -22,4 +24,30 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+}
+
+/** A web service started inside the calling process, on a free local port. */
+export interface LocalWeb {
+  /** The base URL it answers on, e.g. `http://127.0.0.1:53122`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the runtime (migrating the database) and serves the app on a free port of 127.0.0.1: for
+ * tools that talk to the service over HTTP, as Twilio does (`npm run ivr:call` in-process).
+ */
+export async function startLocalWeb(config: Config, options: RuntimeOptions = {}): Promise<LocalWeb> {
+  const runtime = await createRuntime(config, { prepareDatabase: true, ...options });
+  const server = await new Promise<Server>((resolve) => {
+    const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.close();
+      server.closeAllConnections();
+      await runtime.close();
+    },
+  };
 }

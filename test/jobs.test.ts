@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { agentTables } from '../src/agents/index.js';
+import * as agentTables from '../src/agents/agents-tables.js';
 import type { BookingRow } from '../src/booking/booking-repository.js';
 import { reminderTime } from '../src/booking/booking-notifier.js';
 import { reminderDelay } from '../src/booking/booking-recovery.js';
+import { setStageOnce } from '../src/calls/calls-repository.js';
 import { createScheduleRecovery, jobDefinitions } from '../src/jobs.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import type { QueueName } from '../src/platform/queues.js';
@@ -132,7 +133,7 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
 
     // Redis loses the service's data; meanwhile the busy agent's call ends (its status callback reaches PostgreSQL only).
     assert.ok((await deletePrefixKeys(runtime.config.redisUrl, prefix)) > 0);
-    await runtime.ledger.markStage(busyCall, 'endedAt');
+    await setStageOnce(runtime.database.db, busyCall, 'endedAt', runtime.clock.now());
   });
 
   after(async () => {

@@ -5,6 +5,7 @@ import type { Database } from '../platform/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { Accounts } from '../staff/index.js';
 import * as repo from './agents-repository.js';
 import type { AgentStates } from './agent-state-service.js';
 import type { AgentSnapshot, RoutingRepository } from './routing-repository.js';
@@ -34,6 +35,7 @@ export interface AgentDesk {
 
 export function createAgentDesk(deps: {
   db: Database;
+  staff: Pick<Accounts, 'findUser'>;
   store: RoutingRepository;
   states: AgentStates;
   routing: Routing;
@@ -43,7 +45,7 @@ export function createAgentDesk(deps: {
   logger: Logger;
   settings: Config['agents'];
 }): AgentDesk {
-  const { db, store, states, routing, ledger, queues, clock, settings } = deps;
+  const { db, staff, store, states, routing, ledger, queues, clock, settings } = deps;
   const log = deps.logger.child({ component: 'agents' });
   const heartbeatFresh = async (agentId: string) =>
     !(await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)).includes(agentId);
@@ -62,7 +64,7 @@ export function createAgentDesk(deps: {
 
     async setState(agentId, to, reason) {
       if (to === 'break' && !reason) throw new ValidationError('reason: required for a break', { fields: [{ field: 'reason', reason: 'required for a break' }] });
-      const user = await repo.findStaffUser(db, agentId);
+      const user = await staff.findUser(agentId);
       if (!user || user.disabled) throw new NotFoundError(`no such agent: ${agentId}`);
       const current = await store.agent(agentId);
       if (current.state === 'wrap_up') throw new ConflictError('wrap-up ends when the call\'s outcome is recorded or its time runs out', 'outcome_required');

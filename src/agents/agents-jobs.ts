@@ -3,7 +3,7 @@ import type { JobDefinition } from '../platform/queues.js';
 import './agents-jobs-payloads.js';
 import type { Agents } from './agents-service.js';
 
-const empty = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+const empty = z.record(z.string(), z.never());
 const agentId = z.string().min(1);
 
 /** The agents component's job processors; only the worker role starts them. */
@@ -49,7 +49,7 @@ export function createAgentJobs(agents: Agents): JobDefinition[] {
     concurrency: 1,
     ratePerSecond: agents.settings.outboundCallsPerSecond,
   };
-  return [escalate, offerTimeout, retry, wrapUp, heartbeat, admit, place] as unknown as JobDefinition[];
+  return [escalate, offerTimeout, retry, wrapUp, heartbeat, admit, place];
 }
 
 /** Periodic jobs of the agents component, started by the worker. */

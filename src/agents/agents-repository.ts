@@ -1,29 +1,12 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
-import { agentCalls, agentStateLog, auditLog, callOutcomes, staffUsers } from './agents-tables.js';
+import { agentCalls, agentStateLog, auditLog, callOutcomes } from './agents-tables.js';
 
-export type StaffUserRow = typeof staffUsers.$inferSelect;
-export type NewStaffUser = Omit<typeof staffUsers.$inferInsert, 'createdAt' | 'updatedAt'>;
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
 export type AgentCallRow = typeof agentCalls.$inferSelect;
 export type CallOutcomeRow = typeof callOutcomes.$inferSelect;
 export type NewCallOutcome = Omit<typeof callOutcomes.$inferInsert, 'id'>;
 export type AuditRow = typeof auditLog.$inferSelect;
-
-export async function insertStaffUser(db: Executor, user: NewStaffUser): Promise<StaffUserRow> {
-  const [row] = await db.insert(staffUsers).values(user).returning();
-  return row!;
-}
-
-export async function findStaffUser(db: Executor, id: string): Promise<StaffUserRow | undefined> {
-  const [row] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
-  return row;
-}
-
-export async function setStaffUserDisabled(db: Executor, id: string, disabled: boolean): Promise<boolean> {
-  const rows = await db.update(staffUsers).set({ disabled, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning({ id: staffUsers.id });
-  return rows.length > 0;
-}
 
 export async function insertStateLog(db: Executor, row: Omit<typeof agentStateLog.$inferInsert, 'id'>): Promise<void> {
   await db.insert(agentStateLog).values(row);
@@ -32,11 +15,6 @@ export async function insertStateLog(db: Executor, row: Omit<typeof agentStateLo
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
 export async function listLatestStates(db: Executor): Promise<AgentStateLogRow[]> {
   return db.selectDistinctOn([agentStateLog.agentId]).from(agentStateLog).orderBy(agentStateLog.agentId, desc(agentStateLog.id));
-}
-
-/** Active staff accounts with their skills. */
-export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
-  return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
 }
 
 export async function listStateLog(db: Executor, agentId: string): Promise<AgentStateLogRow[]> {

@@ -2,23 +2,22 @@ import { Router, type Request } from 'express';
 import twilio from 'twilio';
 import type { CallLedger } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
-import { requireStaff } from '../platform/auth.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import { ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
-import { SESSION_COOKIE, readCookie, type Accounts } from './accounts-service.js';
+import { requireStaff, type Accounts } from '../staff/index.js';
 import type { AgentDesk } from './agent-desk-service.js';
 import type { Audience, LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';
-import { callParamsSchema, loginSchema, outcomeSchemas, stateChangeSchema, transferSchema, type OutcomePath } from './agents-schemas.js';
+import { callParamsSchema, outcomeSchemas, stateChangeSchema, transferSchema, type OutcomePath } from './agents-schemas.js';
 import type { Outcomes } from './outcomes-service.js';
 import type { RoutingRepository } from './routing-repository.js';
 import type { Transfer } from './transfer-service.js';
 
 export interface AgentRoutesDeps {
-  accounts: Accounts;
+  staff: Pick<Accounts, 'findUser'>;
   desk: AgentDesk;
   outcomes: Outcomes;
   transfer: Transfer;
@@ -41,30 +40,13 @@ export function softphoneToken(config: Config, identity: string, ttlSeconds = 36
   return token.toJwt();
 }
 
-/** Staff log-in and the agents' and supervisors' API (mounted under /api, after `authenticate`). */
+/** The agents' and supervisors' API (mounted under /api, after `authenticate`). */
 export function createAgentRoutes(deps: AgentRoutesDeps): Router {
-  const { accounts, desk, outcomes, transfer, store, events, ledger, catalogue, db, clock, config } = deps;
-  const secure = config.publicBaseUrl.startsWith('https:');
+  const { staff, desk, outcomes, transfer, store, events, ledger, catalogue, db, clock, config } = deps;
   const router = Router();
 
-  router.post('/auth/login', async (req, res) => {
-    // Login is a cookie-setting write too: the same custom header keeps other sites from logging a browser in.
-    if (req.get('x-requested-with') !== 'XMLHttpRequest') throw new ForbiddenError('login needs the header X-Requested-With: XMLHttpRequest');
-    const { username, password } = parseInput(loginSchema, req.body);
-    const { token, user } = await accounts.login(username, password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.agents.sessionTtlSeconds * 1000 });
-    res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
-  });
-
-  router.post('/auth/logout', requireStaff('agent'), async (req, res) => {
-    const token = readCookie(req, SESSION_COOKIE);
-    if (token) await accounts.logout(token);
-    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure, path: '/' });
-    res.status(204).end();
-  });
-
   router.get('/agents/me', requireStaff('agent'), async (req, res) => {
-    const user = await accounts.findUser(staffId(req));
+    const user = await staff.findUser(staffId(req));
     if (!user) throw new NotFoundError('no such user');
     await desk.heartbeat(user.id);
     res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId }, state: await desk.snapshot(user.id) });

@@ -2,11 +2,6 @@ import { z } from 'zod';
 import { callSidSchema } from '../calls/index.js';
 import { freeText } from '../platform/input-schemas.js';
 
-export const loginSchema = z.object({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
-
 export const stateChangeSchema = z.object({
   state: z.enum(['available', 'break', 'offline']),
   reason: freeText(100).optional(),

@@ -1,3 +1,4 @@
+import type { CallbackRequests } from '../callbacks/index.js';
 import type { CallLedger } from '../calls/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { Catalogue } from '../catalogue/index.js';
@@ -8,7 +9,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import { createAccounts, type Accounts } from './accounts-service.js';
+import type { Accounts } from '../staff/index.js';
 import { createAgentDesk, type AgentDesk } from './agent-desk-service.js';
 import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createLiveEvents, type LiveEvents } from './agents-events.js';
@@ -29,13 +30,17 @@ export interface AgentsDeps {
   ledger: CallLedger;
   catalogue: Catalogue;
   calendar: WorkCalendar;
+  /** Staff accounts: agents' skills and commissioner ids. */
+  staff: Accounts;
+  /** Callback requests the agents place. */
+  callbackRequests: CallbackRequests;
   clock: Clock;
   logger: Logger;
 }
 
-/** The agents component: accounts, agent states, routing (the ACD), callbacks, transfers, outcomes, live events. */
+/** The agents component: agent states, routing (the ACD), callbacks, transfers, outcomes, live events. */
 export interface Agents {
-  accounts: Accounts;
+  staff: Accounts;
   store: RoutingRepository;
   states: AgentStates;
   routing: Routing;
@@ -53,22 +58,21 @@ export interface Agents {
 }
 
 export function createAgents(deps: AgentsDeps): Agents {
-  const { config, db, redis, queues, twilio, ledger, catalogue, calendar, clock, logger } = deps;
+  const { config, db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger } = deps;
   const settings = config.agents;
   const urls = agentUrls(config.publicBaseUrl);
   const store = createRoutingRepository(redis, config.redisPrefix);
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
   const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
-  const desk = createAgentDesk({ db, store, states, routing, ledger, queues, clock, logger, settings });
-  const callbacks = createCallbacks({ db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
+  const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
+  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
-  const accounts = createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: settings.sessionTtlSeconds, passwordHashMemoryKib: settings.passwordHashMemoryKib, logger });
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
-  const transfer = createTransfer({ db, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
-  return { accounts, store, states, routing, desk, callbacks, outcomes, transfer, recovery, events, urls, queues, settings, close: () => events.close() };
+  const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
+  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
+  return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -1,23 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
-
-/**
- * Staff accounts: agents, supervisors and admins. The id is the username, which is also the
- * softphone's Twilio Client identity. Skills are department ids (the catalogue's); a chief
- * service commissioner's account also has the commissioner id (`csc-01`…).
- */
-export const staffUsers = pgTable('staff_users', {
-  id: text('id').primaryKey(),
-  role: text('role', { enum: ['agent', 'supervisor', 'admin'] }).notNull(),
-  passwordHash: text('password_hash').notNull(),
-  skills: jsonb('skills').$type<string[]>().notNull().default([]),
-  commissionerId: text('commissioner_id'),
-  disabled: boolean('disabled').notNull().default(false),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-});
 
 /** Every agent state change, with its time: the log that shows why an agent was where. */
 export const agentStateLog = pgTable(

@@ -1,24 +1,18 @@
 import { speak, VoiceResponse } from '../platform/twiml.js';
+import { crossComponentVoiceUrls, VOICE_BASE_PATH, type IvrQueue } from '../platform/voice-urls.js';
 
-/**
- * The IVR's queue webhooks (common.md's URL contract: `/twilio/voice/queue/*`, IVR-owned). A caller
- * put back in a queue by routing (no answer, transfer) first passes through routing's own wait
- * URL, which records the Queue SID and routes the call, then is redirected to the IVR's.
- */
-export const IVR_QUEUE_WAIT_PATH = '/twilio/voice/queue/wait';
-export const IVR_QUEUE_RESULT_PATH = '/twilio/voice/queue/result';
+export type { IvrQueue };
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-/** Which IVR menu and queue (department skill) a waiting caller belongs to: the IVR's queue webhooks need both. */
-export interface IvrQueue {
-  menu: string;
-  skill: string;
-}
-
-/** Absolute webhook URLs of the agents component. */
+/**
+ * Absolute webhook URLs of the agents component, and the IVR's queue webhooks it hands to Twilio:
+ * a caller put back in a queue by routing (no answer, transfer) first passes through routing's own
+ * wait URL, which records the Queue SID and routes the call, then is redirected to the IVR's.
+ */
 export function agentUrls(publicBaseUrl: string) {
-  const base = `${publicBaseUrl}/twilio/voice/agents`;
+  const base = `${publicBaseUrl}${VOICE_BASE_PATH}/agents`;
+  const ivr = crossComponentVoiceUrls(publicBaseUrl);
   return {
     connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
     dialResult: (agentId: string, callSid: string) => `${base}/dial-result?${q({ agent: agentId, call: callSid })}`,
@@ -28,8 +22,8 @@ export function agentUrls(publicBaseUrl: string) {
     callbackConnect: (requestId: number, agentId: string) => `${base}/callback/connect?${q({ request: String(requestId), agent: agentId })}`,
     callbackResult: (requestId: number, agentId: string) => `${base}/callback/result?${q({ request: String(requestId), agent: agentId })}`,
     callbackStatus: (requestId: number, agentId: string) => `${base}/callback/status?${q({ request: String(requestId), agent: agentId })}`,
-    ivrQueueWait: (ivr: IvrQueue) => `${publicBaseUrl}${IVR_QUEUE_WAIT_PATH}?${q({ menu: ivr.menu, skill: ivr.skill })}`,
-    ivrQueueResult: (ivr: IvrQueue) => `${publicBaseUrl}${IVR_QUEUE_RESULT_PATH}?${q({ menu: ivr.menu, skill: ivr.skill })}`,
+    ivrQueueWait: ivr.ivrQueueWait,
+    ivrQueueResult: ivr.ivrQueueResult,
   };
 }
 export type AgentUrls = ReturnType<typeof agentUrls>;

@@ -1,4 +1,5 @@
-import { callbackRepository, type CallLedger } from '../calls/index.js';
+import type { CallbackRequests } from '../callbacks/index.js';
+import type { CallLedger } from '../calls/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
@@ -41,6 +42,7 @@ export interface Callbacks {
 
 export function createCallbacks(deps: {
   db: Database;
+  requests: CallbackRequests;
   store: RoutingRepository;
   states: AgentStates;
   routing: Routing;
@@ -55,19 +57,19 @@ export function createCallbacks(deps: {
   voice: string;
   settings: Config['agents'];
 }): Callbacks {
-  const { db, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings } = deps;
+  const { db, requests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
   const allSkills = catalogue.halls.flatMap((hall) => hall.departments.map((d) => d.id));
 
   async function giveBack(requestId: number, agentId: string, attempts: number): Promise<void> {
-    await callbackRepository.transitionCallback(db, requestId, 'dialing', 'pending', { attempts });
+    await requests.giveBack(requestId, attempts);
     await store.requeue(member(requestId), agentId);
   }
 
   const callbacks: Callbacks = {
     async admitDue() {
       const now = clock.now();
-      const due = await callbackRepository.listDueCallbacks(db, allSkills, now, 1000);
+      const due = await requests.due(allSkills, now, 1000);
       let admitted = 0;
       for (const request of due) {
         const open = calendar.openAt(request.hallId, now).open;
@@ -85,10 +87,7 @@ export function createCallbacks(deps: {
 
     async reserved({ callSid, agentId, version }) {
       const requestId = Number(callSid.slice(CALLBACK_MEMBER.length));
-      const request = await callbackRepository.findCallbackRequest(db, requestId);
-      const started =
-        request &&
-        (await callbackRepository.transitionCallback(db, requestId, 'pending', 'dialing', { agentId, attempts: request.attempts + 1, lastAttemptAt: clock.now() }));
+      const started = await requests.take(requestId, agentId);
       if (!started) {
         await store.leave(callSid);
         await routing.releaseAgent(agentId, version);
@@ -112,7 +111,7 @@ export function createCallbacks(deps: {
     },
 
     async place(requestId, agentId, version) {
-      const request = await callbackRepository.findCallbackRequest(db, requestId);
+      const request = await requests.find(requestId);
       const agent = await store.agent(agentId);
       if (!request || request.status !== 'dialing' || agent.state !== 'reserved' || agent.version !== version) return;
       try {
@@ -149,7 +148,7 @@ export function createCallbacks(deps: {
       if (!request || !result.ok) return hangupTwiml();
       await store.leave(member(requestId));
       await store.resetMissed(agentId);
-      await ledger.markStage(agentCallSid, 'answeredAt', { agentId, queueSkill: request.skill });
+      await ledger.markAnswered(agentCallSid, { agentId, skill: request.skill });
       await repo.insertAgentCall(db, { callSid: agentCallSid, agentId, skill: request.skill, answeredAt: clock.now() });
       return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30);
     },
@@ -158,15 +157,13 @@ export function createCallbacks(deps: {
       const request = await callbackRequestOrNull(requestId);
       if (!request) return hangupTwiml();
       if (dialStatus === 'completed' || dialStatus === 'answered') {
-        await callbackRepository.transitionCallback(db, requestId, 'dialing', 'completed', { outboundCallSid: dialCallSid ?? null });
+        await requests.complete(requestId, dialCallSid ?? null);
         await routing.startWrapUp(agentId, agentCallSid, request.skill);
         log.info({ requestId, agentId }, 'callback completed');
         return hangupTwiml();
       }
       const givingUp = request.attempts >= settings.callbackMaxAttempts;
-      await callbackRepository.transitionCallback(db, requestId, 'dialing', givingUp ? 'given_up' : 'pending', {
-        notBefore: new Date(clock.now().getTime() + settings.callbackRetrySeconds * 1000),
-      });
+      await requests.unreached(requestId, { givingUp, notBefore: new Date(clock.now().getTime() + settings.callbackRetrySeconds * 1000) });
       log.info({ requestId, attempts: request.attempts, dialStatus, givingUp }, givingUp ? 'callback given up' : 'callback will be retried');
       const freed = await states.transition({ agentId, from: ['on_call'], expectedCall: agentCallSid, to: 'available', reason: 'callback-unreached', resetIdle: true, callSid: '' });
       if (freed.ok) await routing.agentFree(agentId);
@@ -187,6 +184,6 @@ export function createCallbacks(deps: {
   return callbacks;
 
   async function callbackRequestOrNull(requestId: number) {
-    return (await callbackRepository.findCallbackRequest(db, requestId)) ?? null;
+    return (await requests.find(requestId)) ?? null;
   }
 }

@@ -2,8 +2,6 @@ export { createAgents, type Agents, type AgentsDeps } from './agents-service.js'
 export { createAgentRoutes, softphoneToken } from './agents-routes.js';
 export { createAgentVoiceRoutes } from './agents-voice-routes.js';
 export { createAgentJobs, scheduleAgentJobs } from './agents-jobs.js';
-export { agentCommands } from './agents-commands.js';
-export { SESSION_COOKIE } from './accounts-service.js';
 export type { AgentSnapshot, AgentState, Reservation, RoutingTarget } from './routing-repository.js';
 export type { LiveEvent } from './agents-events.js';
-export * as agentTables from './agents-tables.js';
+export { createPanelRoutes } from './panel/index.js';

@@ -1,4 +1,5 @@
-import { callbackRepository, type CallLedger, type CallRow } from '../calls/index.js';
+import type { CallbackRequests } from '../callbacks/index.js';
+import type { CallLedger, CallRow } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
@@ -6,6 +7,7 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
+import type { Accounts } from '../staff/index.js';
 import * as repo from './agents-repository.js';
 import type { Callbacks } from './callbacks-service.js';
 import { waitScore, type AgentState, type RoutingRepository, type RoutingTarget } from './routing-repository.js';
@@ -41,6 +43,8 @@ export function currentTarget(targets: readonly RoutingTarget[], elapsedSeconds:
 
 export function createRoutingRecovery(deps: {
   db: Database;
+  staff: Pick<Accounts, 'listActive'>;
+  requests: Pick<CallbackRequests, 'dialing' | 'giveBack'>;
   store: RoutingRepository;
   routing: Routing;
   callbacks: Callbacks;
@@ -56,7 +60,7 @@ export function createRoutingRecovery(deps: {
   const log = deps.logger.child({ component: 'routing' });
 
   async function restoreAgents(now: Date): Promise<Array<{ agentId: string; state: AgentState; version: number; callSid: string; since: number }>> {
-    const staff = new Map((await repo.listActiveStaff(db)).map((user) => [user.id, user]));
+    const staff = new Map((await deps.staff.listActive()).map((user) => [user.id, user]));
     const restored = [];
     for (const row of await repo.listLatestStates(db)) {
       const user = staff.get(row.agentId);
@@ -107,10 +111,10 @@ export function createRoutingRecovery(deps: {
   /** Callbacks whose outbound call was being set up: unless their agent is on the call, they wait again. */
   async function restoreDialingCallbacks(): Promise<number> {
     let restored = 0;
-    for (const request of await callbackRepository.listCallbacksByStatus(db, 'dialing', 1000)) {
+    for (const request of await deps.requests.dialing(1000)) {
       const agent = request.agentId ? await store.agent(request.agentId) : undefined;
       if (agent?.state === 'on_call') continue;
-      if (await callbackRepository.transitionCallback(db, request.id, 'dialing', 'pending', { attempts: Math.max(0, request.attempts - 1) })) restored += 1;
+      if (await deps.requests.giveBack(request.id, Math.max(0, request.attempts - 1))) restored += 1;
     }
     return restored;
   }

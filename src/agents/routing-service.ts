@@ -1,4 +1,4 @@
-import type { CallLedger, CallRouting } from '../calls/index.js';
+import { queuedCallOf, type CallLedger, type CallRouting } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
@@ -129,7 +129,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
     // Logged after the dequeue: the caller should not wait on bookkeeping.
     await recordReservation({ db, events, clock }, reservation);
-    await ledger.markStage(callSid, 'offeredAt', { agentId });
+    await ledger.markOffered(callSid, agentId);
     await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, { agentId });
   }
 
@@ -140,17 +140,13 @@ export function createRouting(deps: RoutingDeps): Routing {
   }
 
   const routing: Routing = {
-    async callQueued(callSid) {
-      const call = await ledger.find(callSid);
-      if (!call || !call.queueSkill || call.endedAt) {
-        log.warn({ callSid }, 'callQueued for a call without a queue skill or already ended');
-        return;
-      }
-      const targets = routingTargets(catalogue, call, settings);
-      const score = waitScore(call.priority, (call.queuedAt ?? clock.now()).getTime());
+    async callQueued(call) {
+      const { callSid } = call;
+      const targets = routingTargets(catalogue, { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent }, settings);
+      const score = waitScore(call.priority, call.queuedAt.getTime());
       const epoch = now();
       if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
-        await events.publish('supervisors', { type: 'queue', skill: call.queueSkill, callSid, change: 'queued', at: clock.now().toISOString() });
+        await events.publish('supervisors', { type: 'queue', skill: call.skill, callSid, change: 'queued', at: clock.now().toISOString() });
         await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
       }
       await routing.routeCall(callSid);
@@ -246,7 +242,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       await store.leave(callSid);
       await store.resetMissed(agentId);
       const call = await ledger.find(callSid);
-      await ledger.markStage(callSid, 'answeredAt', { agentId });
+      await ledger.markAnswered(callSid, { agentId });
       await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
       await repo.insertAgentCall(db, { callSid, agentId, skill: call?.queueSkill ?? null, answeredAt: clock.now() });
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'answered', at: clock.now().toISOString() });
@@ -273,10 +269,11 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async queueWait(callSid, queueSid, ivr) {
-      const call = await ledger.find(callSid);
-      if (call && queueSid && call.twilioQueueSid !== queueSid) await ledger.update(callSid, { twilioQueueSid: queueSid });
+      const known = await ledger.find(callSid);
+      const call = known && queueSid && known.twilioQueueSid !== queueSid ? await ledger.recordQueueSid(callSid, queueSid) : known;
       // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
-      if (!(await store.requeue(callSid, '')) && !(await store.call(callSid))) await routing.callQueued(callSid);
+      const queued = call && queuedCallOf(call);
+      if (!(await store.requeue(callSid, '')) && !(await store.call(callSid)) && queued) await routing.callQueued(queued);
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);
     },

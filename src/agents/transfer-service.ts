@@ -1,12 +1,11 @@
 import type { CallLedger } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Config } from '../platform/config.js';
-import type { Database } from '../platform/db.js';
 import { ConflictError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import * as repo from './agents-repository.js';
+import type { Accounts } from '../staff/index.js';
 import type { AgentUrls } from './agents-twiml.js';
 import { waitScore, type RoutingRepository } from './routing-repository.js';
 import type { Routing } from './routing-service.js';
@@ -16,7 +15,7 @@ import { agentSkill, ivrQueueOf, routingTargets } from './routing-targets.js';
 export type Transfer = (agentId: string, callSid: string, to: { department: string } | { agent: string }) => Promise<{ queue: string; skills: string[] }>;
 
 export function createTransfer(deps: {
-  db: Database;
+  staff: Pick<Accounts, 'findUser'>;
   store: RoutingRepository;
   routing: Routing;
   ledger: CallLedger;
@@ -27,7 +26,7 @@ export function createTransfer(deps: {
   logger: Logger;
   settings: Config['agents'];
 }): Transfer {
-  const { db, store, routing, ledger, catalogue, queues, twilio, urls, settings } = deps;
+  const { staff, store, routing, ledger, catalogue, queues, twilio, urls, settings } = deps;
   const log = deps.logger.child({ component: 'routing' });
   return async (agentId, callSid, to) => {
     const agent = await store.agent(agentId);
@@ -40,7 +39,7 @@ export function createTransfer(deps: {
       if (!catalogue.department(to.department)) throw new ValidationError(`department: no such department: ${to.department}`, { fields: [{ field: 'department', reason: 'no such department' }] });
       skill = to.department;
     } else {
-      const target = await repo.findStaffUser(db, to.agent);
+      const target = await staff.findUser(to.agent);
       if (!target || target.disabled || to.agent === agentId) throw new ValidationError(`agent: no such other agent: ${to.agent}`, { fields: [{ field: 'agent', reason: 'no such other agent' }] });
       preferred = agentSkill(to.agent);
     }

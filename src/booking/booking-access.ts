@@ -1,6 +1,17 @@
 import { NotFoundError } from '../platform/errors.js';
 import type { BookingRow } from './booking-repository.js';
-import type { Actor } from './booking-service.js';
+import type { BookingChannel } from './booking-tables.js';
+
+/** Who acts on the calendar: the channel it books with and a stable id for audit and holds. */
+export interface Actor {
+  channel: BookingChannel;
+  /** API key id, staff user id or call SID. */
+  id: string;
+  /** `channel:<keyId>`, `staff:<userId>`, `call:<CallSid>` or `system`. */
+  label: string;
+  /** A channel API key: it reaches only bookings made through its own channel ({@link mayAct}). */
+  ownChannelOnly?: boolean;
+}
 
 /** What an actor does to a booking. */
 export type BookingAction = 'read' | 'cancel' | 'reschedule' | 'check-in';

@@ -22,7 +22,7 @@ declare module '../platform/queues.js' {
   }
 }
 
-const empty = z.object({}).strict() as unknown as z.ZodType<Record<string, never>>;
+const empty = z.record(z.string(), z.never());
 
 export interface BookingJobDeps {
   booking: BookingService;
@@ -78,7 +78,7 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
     concurrency: 1,
     process: async () => capacity.releaseSlots(),
   };
-  return [sms, holdExpiry, sweep, release] as unknown as JobDefinition[];
+  return [sms, holdExpiry, sweep, release];
 }
 
 /**

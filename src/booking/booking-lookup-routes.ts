@@ -7,13 +7,13 @@ import { normalizePhone } from './booking-identity.js';
 import type { BookingRow } from './booking-repository.js';
 import type { Actor } from './booking-service.js';
 import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDigits, spokenSlot } from './booking-twiml.js';
-import type { BookingVoiceDeps, voiceLinks } from './booking-voice-routes.js';
+import type { BookingVoiceDeps, VoiceLinks } from './booking-voice-context.js';
 
 const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().default(''), Digits: z.string().default('') });
 const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
 
 /** IVR booking look-up and cancel, by booking code or by the calling number, with confirmation. */
-export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: ReturnType<typeof voiceLinks>; actorFor: (callSid: string) => Actor }): Router {
+export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: VoiceLinks; actorFor: (callSid: string) => Actor }): Router {
   const { booking, catalogue, menus, ledger, links, actorFor } = deps;
   const voice = deps.config.twilio.voice;
   const { prompts } = catalogue;
@@ -118,7 +118,7 @@ export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: Return
     if (call.Digits !== '1') return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('lookup.cancel.kept')], back));
     try {
       const row = await booking.cancel(id.data, actorFor(call.CallSid));
-      await ledger.update(call.CallSid, { selfServed: true });
+      await ledger.markSelfServed(call.CallSid);
       sendTwiml(res, buildGoodbye(voice, [prompts.say('lookup.cancel.done', { booking: describe(row) })], prompts.say('goodbye')));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;

@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
-import { requirePrincipal, requireStaff, type Principal } from '../platform/auth.js';
+import { requirePrincipal, type Principal } from '../platform/auth.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
+import { requireStaff } from '../staff/index.js';
 import type { BookingLookup } from './booking-lookup-service.js';
 import type { Actor } from './booking-service.js';
 import type { LedgeredBookingService } from './phone-ledger-service.js';

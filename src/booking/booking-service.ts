@@ -8,7 +8,7 @@ import { AppError, pgErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { maskPhone } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
-import { assertMayAct } from './booking-access.js';
+import { assertMayAct, type Actor } from './booking-access.js';
 import { conflict, errorBody, IdempotencyKeyReusedError, invalidField } from './booking-errors.js';
 import { protectIdNumber, type StoredIdNumber } from './booking-identity.js';
 import type { BookingNotifier } from './booking-notifier.js';
@@ -22,16 +22,7 @@ import { createPlaceRules } from './place-rules.js';
 import * as slots from './slot-repository.js';
 import type { HoldRow, SlotRow } from './slot-repository.js';
 
-/** Who acts on the calendar: the channel it books with and a stable id for audit and holds. */
-export interface Actor {
-  channel: BookingChannel;
-  /** API key id, staff user id or call SID. */
-  id: string;
-  /** `channel:<keyId>`, `staff:<userId>`, `call:<CallSid>` or `system`. */
-  label: string;
-  /** A channel API key: it reaches only bookings made through its own channel (see booking-access.ts). */
-  ownChannelOnly?: boolean;
-}
+export type { Actor };
 
 /** A validated booking request: either a slot or a hold, and the person. */
 export interface BookingRequest {

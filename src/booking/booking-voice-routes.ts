@@ -1,37 +1,16 @@
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { WorkCalendar } from '../calendar/index.js';
-import type { CallLedger } from '../calls/index.js';
-import type { Catalogue } from '../catalogue/index.js';
 import { menuNode, type Menu, type MenuNode } from '../ivr/index.js';
-import { ZONE, type Clock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
+import { ZONE } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
-import type { Logger } from '../platform/logger.js';
-import type { Redis } from '../platform/redis.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
 import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
+import { voiceLinks, type BookingVoiceDeps } from './booking-voice-context.js';
 import type { Actor } from './booking-service.js';
-import type { LedgeredBookingService } from './phone-ledger-service.js';
 import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDate, spokenDigits, spokenSlot } from './booking-twiml.js';
 import { availableFor } from './booking-views.js';
-import type { CapacityService } from './capacity-service.js';
-
-export interface BookingVoiceDeps {
-  booking: LedgeredBookingService;
-  capacity: CapacityService;
-  calendar: WorkCalendar;
-  catalogue: Catalogue;
-  menus: ReadonlyMap<string, Menu>;
-  ledger: CallLedger;
-  clock: Clock;
-  config: Config;
-  /** Keeps a mobile number keyed by the caller for the rest of the call, off the callback URLs. */
-  redis: Redis;
-  logger: Logger;
-}
 
 /** Half-days offered at a time on keys 1-8; 9 hears more dates up to the release horizon, 0 a person. */
 const CHOICES_PER_PAGE = 8;
@@ -44,19 +23,6 @@ const mobileDigits = /^1[3-9]\d{9}$/;
 
 const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().default(''), To: z.string().default(''), Digits: z.string().default('') });
 const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
-
-/** The voice URLs of the component and the IVR's, absolute as Twilio requests and signs them. */
-export function voiceLinks(publicBaseUrl: string) {
-  const url = (path: string, params: Record<string, string | number | undefined>) => {
-    const query = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
-    return `${publicBaseUrl}/twilio/voice${path}?${query}`;
-  };
-  return {
-    url,
-    node: (menu: string, node: string) => url('/ivr/node', { menu, node }),
-    operator: (menu: string) => url('/ivr/operator', { menu }),
-  };
-}
 
 type BookingNode = Extract<MenuNode, { kind: 'booking' }>;
 
@@ -341,7 +307,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
         if (!(error instanceof AppError) || error.code !== 'hold_expired') throw error;
         outcome = await booking.createBooking({ ...request, slotId: slot.id }, actor, `ivr-${hold.id}-slot`);
       }
-      await ledger.update(call.CallSid, { selfServed: true });
+      await ledger.markSelfServed(call.CallSid);
       if (keyed) await deps.redis.del(keyedMobileKey(call.CallSid, hold.id));
       const code = spokenDigits(outcome.body.code);
       const sms = normalizePhone(phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';

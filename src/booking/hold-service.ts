@@ -4,7 +4,7 @@ import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { StoredIdNumber } from './booking-identity.js';
-import type { Actor } from './booking-service.js';
+import type { Actor } from './booking-access.js';
 import type { PlaceRules } from './place-rules.js';
 import * as slots from './slot-repository.js';
 import type { HoldRow } from './slot-repository.js';

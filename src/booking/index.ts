@@ -6,7 +6,7 @@ export type { CapacityService, ReconcileResult } from './capacity-service.js';
 export { checkIdNumber, idCheckCharacter, normalizePhone, protectIdNumber } from './booking-identity.js';
 export { slotCapacity } from './capacity-rules.js';
 export type { BookingView, SlotView } from './booking-views.js';
-export * as bookingTables from './booking-tables.js';
+export { bookingCommands } from './booking-commands.js';
 export { createBookingVoiceRoutes } from './booking-voice-routes.js';
 export type { BookingRecovery, RestoredBookingJobs } from './booking-recovery.js';
 export { createPhoneLedgerRoutes } from './phone-ledger-routes.js';

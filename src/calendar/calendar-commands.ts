@@ -1,24 +1,21 @@
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
-import { systemClock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
-import { createLogger } from '../platform/logger.js';
+import { parseFlags, type AdminCommand, type AdminRuntime, withDatabase } from '../platform/admin-command.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar-service.js';
 import { readScheduleFile } from './schedule-file.js';
 
-async function withCalendar(config: Config, use: (calendar: WorkCalendar) => Promise<number>): Promise<number> {
-  return withDatabase(config, async (db) =>
-    use(await createWorkCalendar({ db, catalogue: loadCatalogue(config.catalogueDir), clock: systemClock, logger: createLogger('warn') })),
+async function withCalendar(admin: AdminRuntime, use: (calendar: WorkCalendar) => Promise<number>): Promise<number> {
+  return withDatabase(admin, async (db) =>
+    use(await createWorkCalendar({ db, catalogue: loadCatalogue(admin.config.catalogueDir), clock: admin.clock, logger: admin.logger })),
   );
 }
 
 export const calendarCommands: Record<string, AdminCommand> = {
   'holidays:import': {
     summary: '--file <yaml> --by <name>: enter a year\'s holidays and 调休 working days from the notice',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { file: { type: 'string' }, by: { type: 'string' } }, ['file', 'by']);
       const schedule = readScheduleFile(flags.file!);
-      return withCalendar(config, async (calendar) => {
+      return withCalendar(admin, async (calendar) => {
         await calendar.enterYear({ ...schedule, enteredBy: flags.by! });
         const holidays = schedule.days.filter((d) => d.kind === 'holiday').length;
         console.log(`${schedule.year}: ${holidays} holidays and ${schedule.days.length - holidays} working days entered (${schedule.reference})`);
@@ -28,10 +25,10 @@ export const calendarCommands: Record<string, AdminCommand> = {
   },
   'holidays:show': {
     summary: '--year <yyyy>: which source covers the year, and its non-ordinary days',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { year: { type: 'string' } }, ['year']);
       const year = Number(flags.year);
-      return withCalendar(config, async (calendar) => {
+      return withCalendar(admin, async (calendar) => {
         console.log(`${year}: covered by ${calendar.coverage(year)}`);
         for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
           const day = calendar.day(d.toISOString().slice(0, 10));
@@ -43,9 +40,9 @@ export const calendarCommands: Record<string, AdminCommand> = {
   },
   'closure:add': {
     summary: '--hall <id|all> --from <date> --to <date> --reason <text> --by <name>: close a hall on a range of days',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { hall: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } }, ['hall', 'from', 'to', 'reason', 'by']);
-      return withCalendar(config, async (calendar) => {
+      return withCalendar(admin, async (calendar) => {
         const row = await calendar.addClosure({ hallId: flags.hall === 'all' ? null : flags.hall!, startsOn: flags.from!, endsOn: flags.to!, reason: flags.reason!, createdBy: flags.by! });
         console.log(`closure ${row.id}: ${row.hallId ?? 'all halls'} ${row.startsOn}..${row.endsOn} ${row.reason}`);
         return 0;
@@ -54,9 +51,9 @@ export const calendarCommands: Record<string, AdminCommand> = {
   },
   'closure:remove': {
     summary: '--id <n>: remove a hall closure',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { id: { type: 'string' } }, ['id']);
-      return withCalendar(config, async (calendar) => {
+      return withCalendar(admin, async (calendar) => {
         const removed = await calendar.removeClosure(Number(flags.id));
         console.log(removed ? `closure ${flags.id} removed` : `no closure ${flags.id}`);
         return removed ? 0 : 1;

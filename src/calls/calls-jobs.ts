@@ -26,7 +26,7 @@ export function createCallJobs(ledger: CallLedger): JobDefinition[] {
   };
   const sweep: JobDefinition<'call-summary-sweep'> = {
     name: 'call-summary-sweep',
-    schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+    schema: z.record(z.string(), z.never()),
     process: async () => ledger.sweepUnsummarized(),
     concurrency: 1,
   };
@@ -35,5 +35,5 @@ export function createCallJobs(ledger: CallLedger): JobDefinition[] {
     schema: statusCallbackSchema,
     process: async (callback) => ledger.recordStatus(callback, { ...callback, replayed: true }),
   };
-  return [summary, sweep, status] as unknown as JobDefinition[];
+  return [summary, sweep, status];
 }

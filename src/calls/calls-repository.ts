@@ -114,6 +114,12 @@ export async function updateCall(db: Executor, callSid: string, values: Partial<
   await db.update(calls).set({ ...values, updatedAt: new Date() }).where(eq(calls.callSid, callSid));
 }
 
+/** Updates the call and returns it as it stands after the update. */
+export async function updateCallReturning(db: Executor, callSid: string, values: Partial<NewCall>): Promise<CallRow | undefined> {
+  const [row] = await db.update(calls).set({ ...values, updatedAt: new Date() }).where(eq(calls.callSid, callSid)).returning();
+  return row;
+}
+
 export async function findCall(db: Executor, callSid: string): Promise<CallRow | undefined> {
   const rows = await db.select().from(calls).where(eq(calls.callSid, callSid)).limit(1);
   return rows[0];

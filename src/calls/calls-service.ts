@@ -7,7 +7,7 @@ import type { Queues } from '../platform/queues.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
 import { FINAL_RANK, STATUS_RANK, type StatusCallback } from './calls-schemas.js';
-import type { CallRow, Stage } from './calls-repository.js';
+import type { CallRow } from './calls-repository.js';
 
 /** The hotline a call came in on, as far as the ledger needs it. */
 export interface CallHotline {
@@ -22,9 +22,24 @@ export interface CallLedger {
   recordArrival(input: { callSid: string; from: string; to: string; hotline?: CallHotline | undefined; direction?: 'inbound' | 'outbound'; payload?: Record<string, unknown> }): Promise<boolean>;
   /** Applies a status callback idempotently; returns whether it was new. */
   recordStatus(callback: StatusCallback, payload: Record<string, unknown>): Promise<{ duplicate: boolean }>;
-  /** Sets a stage timestamp (first writer wins) and optional columns such as the queue skill. */
-  markStage(callSid: string, stage: Stage, extra?: Partial<repo.NewCall>, at?: Date): Promise<void>;
-  update(callSid: string, values: Partial<repo.NewCall>): Promise<void>;
+  /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
+  recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
+  /** The Twilio queue the caller waits in; returns the call as it stands now. */
+  recordQueueSid(callSid: string, queueSid: string): Promise<CallRow | undefined>;
+  /** Routing offered the call to an agent (dequeued it to ring them). */
+  markOffered(callSid: string, agentId: string): Promise<void>;
+  /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
+  markAnswered(callSid: string, answer?: { agentId?: string; skill?: string; at?: Date }): Promise<void>;
+  /** The IVR ended the call itself (a goodbye). */
+  markEndedInIvr(callSid: string): Promise<void>;
+  /** The number called is not a hotline: the call was turned away. */
+  markRejected(callSid: string): Promise<void>;
+  /** The caller was served by self-service (a booking looked up, made or cancelled by phone, ...). */
+  markSelfServed(callSid: string): Promise<void>;
+  /** The caller asked to be called back. */
+  markCallbackRequested(callSid: string): Promise<void>;
+  /** The enterprise recognised from the calling number. */
+  recordEnterprise(callSid: string, enterpriseId: string): Promise<void>;
   /** Appends one step of the IVR path. */
   recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
   /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
@@ -40,6 +55,16 @@ export interface CallLedger {
   waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
   steps(callSid: string): Promise<repo.CallStepRow[]>;
+}
+
+/** How a queued call is to be routed, as the IVR decided it. */
+export interface QueueAttributes {
+  skill: string;
+  priority?: number;
+  greenChannel?: boolean;
+  priorityReason?: string | null;
+  enterpriseId?: string | null;
+  commissionerId?: string | null;
 }
 
 export interface CallLedgerDeps {
@@ -161,11 +186,22 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
       return { duplicate: result.duplicate };
     },
 
-    async markStage(callSid, stage, extra = {}, at = clock.now()) {
-      await repo.setStageOnce(db, callSid, stage, at, extra);
+    async recordQueued(callSid, { skill, ...attributes }, at = clock.now()) {
+      await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
     },
 
-    update: (callSid, values) => repo.updateCall(db, callSid, values),
+    recordQueueSid: (callSid, queueSid) => repo.updateCallReturning(db, callSid, { twilioQueueSid: queueSid }),
+    markOffered: (callSid, agentId) => repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
+
+    async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
+      await repo.setStageOnce(db, callSid, 'answeredAt', at, { ...(agentId ? { agentId } : {}), ...(skill ? { queueSkill: skill } : {}) });
+    },
+
+    markEndedInIvr: (callSid) => repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), { endReason: 'ended_in_ivr' }),
+    markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
+    markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
+    markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
+    recordEnterprise: (callSid, enterpriseId) => repo.updateCall(db, callSid, { enterpriseId }),
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [{ nodeId: step.nodeId, kind: step.kind, input: step.input ?? null }]);

@@ -3,7 +3,4 @@ export { createCallRoutes } from './calls-routes.js';
 export { createCallJobs } from './calls-jobs.js';
 export { callSidSchema, statusCallbackSchema } from './calls-schemas.js';
 export type { CallRow, CallEventRow, CallStepRow, Stage } from './calls-repository.js';
-export * as callTables from './calls-tables.js';
-export type { CallRouting } from './calls-routing.js';
-export * as callbackRepository from './callback-repository.js';
-export type { CallbackRequestRow, NewCallbackRequest } from './callback-repository.js';
+export { queuedCallOf, type CallRouting, type QueuedCall } from './calls-routing.js';

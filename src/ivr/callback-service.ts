@@ -1,4 +1,3 @@
-import { callbackRepository } from '../calls/index.js';
 import { e164Mainland } from '../catalogue/index.js';
 import { maskPhone } from '../platform/logger.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
@@ -33,7 +32,7 @@ export function createCallbackTaker(kit: IvrKit) {
       const hours = deps.calendar.openAt(hall.id, now);
       const notBefore = hours.open ? now : (hours.nextOpening ?? now);
       const attributes = kit.routingAttributes(call, {});
-      const { created } = await callbackRepository.insertCallbackRequest(deps.db, {
+      const { created } = await deps.callbackRequests.request({
         callSid: call.callSid,
         hotlineNumber: call.hotline.number,
         hallId: hall.id,
@@ -44,7 +43,6 @@ export function createCallbackTaker(kit: IvrKit) {
         requestedAt: now,
         notBefore,
       });
-      await deps.ledger.update(call.callSid, { callbackRequested: true });
       kit.step(call, 'callback', 'callback-requested', skill);
       log.info({ callSid: call.callSid, skill, from: maskPhone(call.from), created, notBefore }, 'callback requested');
       const lastSession = hours.day.sessions.at(-1);

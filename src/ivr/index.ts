@@ -1,9 +1,8 @@
 export { createIvrRoutes } from './ivr-routes.js';
-export { voiceUrl, type IvrDeps } from './ivr-context.js';
+export type { IvrDeps } from './ivr-context.js';
 export { loadMenus, readMenus, checkMenu, MenuError } from './menu-loader.js';
 export { lintMenu, lintVoice, DEFAULT_MENU_MAX_OPTIONS, type LintOptions } from './menu-lint.js';
 export { createAnnouncements, type Announcements } from './announcement-service.js';
 export { ivrCommands } from './ivr-commands.js';
-export * as ivrTables from './ivr-tables.js';
 export type { Menu, MenuNode, MenuOption } from './menu-schemas.js';
 export { menuNode } from './menu-graph.js';

@@ -1,13 +1,12 @@
 import { DateTime } from 'luxon';
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
-import { systemClock, ZONE } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
+import { parseFlags, type AdminCommand, type AdminRuntime, withDatabase } from '../platform/admin-command.js';
+import { ZONE } from '../platform/clock.js';
 import { ValidationError } from '../platform/errors.js';
 import { createAnnouncements, type Announcements } from './announcement-service.js';
 
-async function withAnnouncements(config: Config, use: (announcements: Announcements) => Promise<number>): Promise<number> {
-  return withDatabase(config, (db) => use(createAnnouncements({ db, clock: systemClock, catalogue: loadCatalogue(config.catalogueDir) })));
+async function withAnnouncements(admin: AdminRuntime, use: (announcements: Announcements) => Promise<number>): Promise<number> {
+  return withDatabase(admin, (db) => use(createAnnouncements({ db, clock: admin.clock, catalogue: loadCatalogue(admin.config.catalogueDir) })));
 }
 
 /** A date-time as staff type it (2020-02-10T08:00, or a date), read in Asia/Shanghai. */
@@ -23,14 +22,14 @@ const show = (d: Date) => DateTime.fromJSDate(d, { zone: ZONE }).toFormat('yyyy-
 export const ivrCommands: Record<string, AdminCommand> = {
   'announcement:add': {
     summary: '--text <text> --from <time> --to <time> [--hotline <+86…> | --hall <id>] --by <name>: speak an announcement after the welcome',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(
         args,
         { text: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, hotline: { type: 'string' }, hall: { type: 'string' }, by: { type: 'string' } },
         ['text', 'from', 'to', 'by'],
       );
       if (flags.hotline && flags.hall) throw new ValidationError('give --hotline or --hall, not both');
-      return withAnnouncements(config, async (announcements) => {
+      return withAnnouncements(admin, async (announcements) => {
         const row = await announcements.add({
           text: flags.text!,
           startsAt: parseTime(flags.from!, 'from'),
@@ -46,9 +45,9 @@ export const ivrCommands: Record<string, AdminCommand> = {
   },
   'announcement:list': {
     summary: '[--all]: running and scheduled announcements (with --all, ended ones too)',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { all: { type: 'boolean' } });
-      return withAnnouncements(config, async (announcements) => {
+      return withAnnouncements(admin, async (announcements) => {
         const rows = await announcements.list(flags.all ?? false);
         if (rows.length === 0) console.log('no announcements');
         for (const row of rows) console.log(`${row.id}\t${show(row.startsAt)}..${show(row.endsAt)}\t${row.hotlineNumber ?? row.hallId ?? 'all'}\t${row.text}\t(${row.createdBy})`);
@@ -58,9 +57,9 @@ export const ivrCommands: Record<string, AdminCommand> = {
   },
   'announcement:end': {
     summary: '--id <n>: end an announcement now',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { id: { type: 'string' } }, ['id']);
-      return withAnnouncements(config, async (announcements) => {
+      return withAnnouncements(admin, async (announcements) => {
         const ended = await announcements.end(Number(flags.id));
         console.log(ended ? `announcement ${flags.id} ended` : `no running or scheduled announcement ${flags.id}`);
         return ended ? 0 : 1;

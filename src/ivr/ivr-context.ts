@@ -1,11 +1,12 @@
+import type { CallbackRequests } from '../callbacks/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import type { CallLedger, CallRouting } from '../calls/index.js';
 import type { Catalogue, Hall, Hotline } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
+import { crossComponentVoiceUrls, voiceUrl } from '../platform/voice-urls.js';
 import type { Announcements } from './announcement-service.js';
 import { buildMenuGraph, type MenuGraph } from './menu-graph.js';
 import type { Menu } from './menu-schemas.js';
@@ -20,7 +21,8 @@ export interface IvrDeps {
   announcements: Announcements;
   /** Told when a call is queued or leaves its queue (the agents component). */
   routing: CallRouting;
-  db: Database;
+  /** Stores the callback requests the IVR takes. */
+  callbackRequests: Pick<CallbackRequests, 'request'>;
   redis: Redis;
   /** Prefix of the IVR's Redis keys (the deployment's REDIS_PREFIX). */
   redisPrefix: string;
@@ -49,12 +51,6 @@ export interface IvrCall {
 /** Failed tries (timeout, invalid, unclear) before a menu gives up and goes to a person or says goodbye. */
 export const MAX_ATTEMPTS = 3;
 
-/** An absolute URL of one of the service's voice routes, as Twilio will request and sign it. */
-export function voiceUrl(publicBaseUrl: string, path: string, params: Record<string, string | number> = {}): string {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
-  return `${publicBaseUrl}/twilio/voice${path}${query ? `?${query}` : ''}`;
-}
-
 /** Shared helpers of the IVR services: URLs, call resolution, routing attributes, safe recording. */
 export function createIvrKit(deps: IvrDeps) {
   const { catalogue, menus, clock } = deps;
@@ -66,6 +62,8 @@ export function createIvrKit(deps: IvrDeps) {
     deps,
     log,
     url: (path: string, params: Record<string, string | number> = {}) => voiceUrl(deps.publicBaseUrl, path, params),
+    /** Other components' voice URLs (booking's self-service). */
+    links: crossComponentVoiceUrls(deps.publicBaseUrl),
 
     /** The call behind a webhook: its menu from the URL, its hotline from `To` (or the menu's first hotline). */
     resolveCall(body: { CallSid: string; From?: string | undefined; To?: string | undefined }, menuId: string): IvrCall {

@@ -50,7 +50,7 @@ export function createIvrRoutes(deps: IvrDeps): Router {
         hotline: hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department },
         payload: req.body as Record<string, unknown>,
       });
-      if (!hotline) await ledger.update(call.CallSid, { endReason: 'rejected' });
+      if (!hotline) await ledger.markRejected(call.CallSid);
     } catch (error) {
       // The caller is still served from memory; the status callback creates the record later.
       log.error({ callSid: call.CallSid, err: (error as Error).message }, 'could not record the call arrival');

@@ -58,7 +58,7 @@ export function createIvrService(deps: IvrDeps) {
     const hall = kit.hallOf(target.skill, call);
     if (!calendar.openAt(hall.id, kit.now()).open) return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
     const attributes = kit.routingAttributes(call, target);
-    await ledger.markStage(call.callSid, 'queuedAt', { queueSkill: target.skill, ...attributes });
+    await ledger.recordQueued(call.callSid, { skill: target.skill, ...attributes });
     if (target.preferredAgent) await ledger.recordEvent(call.callSid, 'ivr', 'preferred-agent', `preferred-agent:${target.skill}`, { skill: target.skill, agentId: target.preferredAgent });
     kit.step(call, target.skill, 'queued', target.label);
     log.info({ callSid: call.callSid, skill: target.skill, priority: attributes.priority, greenChannel: attributes.greenChannel }, 'call queued');
@@ -159,18 +159,18 @@ export function createIvrService(deps: IvrDeps) {
         return menuGather(call, nodeId, new VoiceResponse(), options);
       case 'info':
         // Hearing the information counts as served by itself unless the call goes on to a person.
-        await kit.bestEffort(call, 'self-service', () => ledger.update(call.callSid, { selfServed: true }));
+        await kit.bestEffort(call, 'self-service', () => ledger.markSelfServed(call.callSid));
         return buildSayThenRedirect(voice, node.prompt, nodeUrl(call, node.next), node.audioUrl);
       case 'queue':
         return queue(call, { ...node, say: node.prompt }, options.leadIn);
       case 'booking':
-        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/start', { menu: call.menu.id, node: nodeId }));
+        return buildSayThenRedirect(voice, node.prompt, kit.links.bookingStart(call.menu.id, nodeId));
       case 'booking-lookup':
-        return buildSayThenRedirect(voice, node.prompt, kit.url('/booking/lookup', { menu: call.menu.id, node: nodeId }));
+        return buildSayThenRedirect(voice, node.prompt, kit.links.bookingLookup(call.menu.id, nodeId));
       case 'callback':
         return callbacks.take(call, node.skill, { leadIn: node.prompt });
       case 'hangup':
-        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        await ledger.markEndedInIvr(call.callSid);
         return buildGoodbye(voice, node.prompt, node.audioUrl);
     }
   }
@@ -195,7 +195,7 @@ export function createIvrService(deps: IvrDeps) {
       }
       const enterprise = catalogue.enterpriseByPhone(call.from);
       if (enterprise) {
-        await kit.bestEffort(call, 'the enterprise', () => ledger.update(call.callSid, { enterpriseId: enterprise.enterprise.id }));
+        await kit.bestEffort(call, 'the enterprise', () => ledger.recordEnterprise(call.callSid, enterprise.enterprise.id));
         kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
         const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
         speak(gather, voice, prompts.say('ivr.commissioner.offer', { enterprise: enterprise.enterprise.name, commissioner: enterprise.commissioner.name }));
@@ -264,7 +264,7 @@ export function createIvrService(deps: IvrDeps) {
         const action = list.find((c) => c.key === result.key)!.action;
         if (action.kind === 'callback') return callbacks.take(call, skill);
         if (action.kind === 'goodbye') {
-          await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+          await ledger.markEndedInIvr(call.callSid);
           return buildGoodbye(voice, prompts.say('goodbye'));
         }
         return render(call, action.node);
@@ -282,7 +282,7 @@ export function createIvrService(deps: IvrDeps) {
               ? prompts.say('ivr.input.unclear')
               : prompts.say('ivr.input.invalid');
       if (attempt + 1 >= MAX_ATTEMPTS) {
-        await ledger.markStage(call.callSid, 'ivrEndedAt', { endReason: 'ended_in_ivr' });
+        await ledger.markEndedInIvr(call.callSid);
         return buildGoodbye(voice, prompts.say('ivr.choice.tooMany', { leadIn, fallback: prompts.say('city.fallback') }));
       }
       // Asking for a person after hours hears again why none can answer.

@@ -1,3 +1,4 @@
+import { queuedCallOf } from '../calls/index.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import type { IvrCall } from './ivr-context.js';
 import type { IvrService } from './ivr-service.js';
@@ -34,8 +35,10 @@ export function createQueueService(ivr: IvrService) {
       const key = stateKey(call.callSid);
       const last = await deps.redis.get(key);
       if (last === null) {
-        if (params.QueueSid) await deps.ledger.update(call.callSid, { twilioQueueSid: params.QueueSid });
-        await deps.routing.callQueued(call.callSid).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
+        const row = params.QueueSid ? await deps.ledger.recordQueueSid(call.callSid, params.QueueSid) : await deps.ledger.find(call.callSid);
+        const queued = row && queuedCallOf(row);
+        if (queued) await deps.routing.callQueued(queued).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
+        else log.warn({ callSid: call.callSid }, 'a waiting call the ledger does not hold as queued; routing not told');
       }
       const due = last === null || params.QueueTime - Number(last) >= POSITION_EVERY_SECONDS;
       if (due) await deps.redis.set(key, String(params.QueueTime), 'EX', 4 * 3600);

@@ -1,12 +1,31 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createDatabase, type Database } from './db.js';
+import type { Database } from './db.js';
 import { ValidationError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Queues } from './queues.js';
+import type { Redis } from './redis.js';
+
+/**
+ * What admin commands are built from: the configuration and connections opened when a command
+ * first needs them, by the one composition root of `npm run admin` (src/admin-runtime.ts), which
+ * closes them after the command.
+ */
+export interface AdminRuntime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db(): Promise<Database>;
+  /** Redis, checked to answer. */
+  redis(): Promise<Redis>;
+  queues(): Promise<Queues>;
+}
 
 /** One `npm run admin` command. Prints its result on stdout, problems on stderr; returns the exit code. */
 export interface AdminCommand {
   summary: string;
-  run(args: string[], config: Config): Promise<number>;
+  run(args: string[], admin: AdminRuntime): Promise<number>;
 }
 
 /** Parses `--flag value` options strictly; an unknown or missing flag is a clear error. */
@@ -22,12 +41,7 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   return parsed.values;
 }
 
-/** Opens the configured database for one command and closes it afterwards, whatever happens. */
-export async function withDatabase<T>(config: Config, use: (db: Database) => Promise<T>): Promise<T> {
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
-  try {
-    return await use(database.db);
-  } finally {
-    await database.close();
-  }
+/** Runs one command's work on the admin runtime's database. */
+export async function withDatabase<T>(admin: AdminRuntime, use: (db: Database) => Promise<T>): Promise<T> {
+  return use(await admin.db());
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler, Request } from 'express';
-import { ForbiddenError, UnauthorizedError } from './errors.js';
+import { UnauthorizedError } from './errors.js';
 
 /** Booking channels other than the phone. */
 export type Channel = 'web' | 'wechat' | 'walk_in';
@@ -30,18 +30,6 @@ export function authenticate(authenticators: readonly Authenticator[]): RequestH
         break;
       }
     }
-    next();
-  };
-}
-
-const roleRank: Record<StaffRole, number> = { agent: 1, supervisor: 2, admin: 3 };
-
-/** Requires a staff member with at least `role`. */
-export function requireStaff(role: StaffRole = 'agent'): RequestHandler {
-  return (req, _res, next) => {
-    const principal = req.principal;
-    if (!principal) throw new UnauthorizedError();
-    if (principal.kind !== 'staff' || roleRank[principal.role] < roleRank[role]) throw new ForbiddenError(`requires the ${role} role`);
     next();
   };
 }

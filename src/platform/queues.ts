@@ -73,7 +73,8 @@ export interface JobDefinition<N extends QueueName = QueueName> {
   readonly name: N;
   /** Parses `job.data`: a job whose data does not match fails at once, without retries. */
   readonly schema: z.ZodType<JobPayloads[N]>;
-  readonly process: (data: JobPayloads[N], job: Job) => Promise<unknown>;
+  /** Method syntax, so that a list of `JobDefinition` holds each queue's own definition. */
+  process(data: JobPayloads[N], job: Job): Promise<unknown>;
   /** Jobs of this queue run at once in one worker process. Default 5. */
   readonly concurrency?: number;
   /** Upper bound on jobs started per second across all workers (BullMQ limiter). */

@@ -5,4 +5,4 @@ export { createReconciliationJobs, scheduleReconciliation } from './reconciliati
 export type { ReconciliationService } from './reconciliation-service.js';
 export type { FeedService, FeedReceipt } from './feed-service.js';
 export { CLASS_NAMES } from './reconciliation-views.js';
-export * as reconciliationTables from './reconciliation-tables.js';
+export { reconciliationCommands } from './reconcile-command.js';

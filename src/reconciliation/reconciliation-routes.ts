@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireStaff } from '../platform/auth.js';
+import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { calendarDay, freeText } from '../platform/input-schemas.js';
 import type { ReconciliationService } from './reconciliation-service.js';

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { CLASS_NAMES } from '../reconciliation/index.js';
 import { ZONE } from '../platform/clock.js';
 import { definitions } from './reports-definitions.js';
-import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-service.js';
+import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-model.js';
 
 /** Column of an export: Chinese header and how to read the value from a row. */
 interface Column<R> {

@@ -26,7 +26,7 @@ export function createReportJobs(reports: ReportsService, ledger: CallLedger): J
       return days;
     },
   };
-  return [daily] as unknown as JobDefinition[];
+  return [daily];
 }
 
 /** Schedules the nightly export at `at` (HH:mm, Asia/Shanghai); idempotent across restarts. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireStaff } from '../platform/auth.js';
+import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { calendarDay } from '../platform/input-schemas.js';
 import type { ReportsService } from './reports-service.js';

@@ -35,10 +35,10 @@ describe('npm run admin -- user:create / user:disable', () => {
     const created = await admin(['user:create', '--username', username, '--role', 'agent', '--skills', 'cc-general,cc-tax', '--password-stdin'], 'a long enough secret\n');
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /created agent .+ with skills cc-general, cc-tax/);
-    const user = await runtime.agents.accounts.findUser(username);
+    const user = await runtime.staff.findUser(username);
     assert.deepEqual(user?.skills, ['cc-general', 'cc-tax']);
     assert.match(user!.passwordHash, /^\$argon2id\$/);
-    assert.equal((await runtime.agents.accounts.login(username, 'a long enough secret', '127.0.0.9')).user.id, username);
+    assert.equal((await runtime.staff.login(username, 'a long enough secret', '127.0.0.9')).user.id, username);
 
     const unknown = await admin(['user:create', '--username', `${username}x`, '--role', 'agent', '--skills', 'no-such-dept', '--password-stdin'], 'a long enough secret');
     assert.equal(unknown.code, 1);
@@ -46,6 +46,6 @@ describe('npm run admin -- user:create / user:disable', () => {
 
     const disabled = await admin(['user:disable', '--username', username]);
     assert.equal(disabled.code, 0, disabled.stderr);
-    await assert.rejects(runtime.agents.accounts.login(username, 'a long enough secret', '127.0.0.9'), /wrong username or password/);
+    await assert.rejects(runtime.staff.login(username, 'a long enough secret', '127.0.0.9'), /wrong username or password/);
   });
 });

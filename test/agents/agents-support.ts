@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { queuedCallOf, type QueuedCall } from '../../src/calls/index.js';
 import { createFixedClock, type Clock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
@@ -158,7 +159,7 @@ export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_
 /** Creates an agent account (real argon2 hash) with the given skills. */
 export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string }) {
   const id = options.id ?? buildAgentId();
-  await runtime.agents.accounts.createUser({
+  await runtime.staff.createUser({
     username: id,
     role: options.role ?? 'agent',
     skills: options.skills,
@@ -172,20 +173,19 @@ export async function createAgent(runtime: Runtime, options: { skills: string[];
 export async function queueCall(
   runtime: Runtime,
   options: { skill: string; priority?: number; commissionerId?: string; queuedAt?: Date; callSid?: string; queueSid?: string; notify?: boolean },
-): Promise<{ callSid: string; queueSid: string }> {
+): Promise<{ callSid: string; queueSid: string; queued: QueuedCall }> {
   const callSid = options.callSid ?? buildCallSid();
   const queueSid = options.queueSid ?? buildQueueSid();
   const hotline = runtime.catalogue.hotlines.find((h) => h.department === options.skill) ?? runtime.catalogue.hotlines[0]!;
   await runtime.ledger.recordArrival({ callSid, from: '+8613904691234', to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
-  await runtime.ledger.markStage(
+  await runtime.ledger.recordQueued(
     callSid,
-    'queuedAt',
-    { queueSkill: options.skill, priority: options.priority ?? 0, greenChannel: (options.priority ?? 0) > 0, commissionerId: options.commissionerId ?? null },
+    { skill: options.skill, priority: options.priority ?? 0, greenChannel: (options.priority ?? 0) > 0, commissionerId: options.commissionerId ?? null },
     options.queuedAt,
   );
-  await runtime.ledger.update(callSid, { twilioQueueSid: queueSid });
-  if (options.notify !== false) await runtime.routing.callQueued(callSid);
-  return { callSid, queueSid };
+  const queued = queuedCallOf((await runtime.ledger.recordQueueSid(callSid, queueSid))!)!;
+  if (options.notify !== false) await runtime.routing.callQueued(queued);
+  return { callSid, queueSid, queued };
 }
 
 /**

@@ -106,7 +106,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
     const browser = client(url);
     await browser.login(agent);
-    await runtime.agents.accounts.disableUser(agent);
+    await runtime.staff.disableUser(agent);
     assert.equal((await browser.request('GET', '/api/agents/me')).status, 401);
     assert.equal((await client(url).login(agent)).status, 401);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { callbackRepository } from '../../src/calls/index.js';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';

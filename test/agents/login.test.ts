@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { LOCK_WINDOW_SECONDS, MAX_ATTEMPTS_PER_ADDRESS, MAX_FAILED_LOGINS } from '../../src/agents/accounts-service.js';
+import { LOCK_WINDOW_SECONDS, MAX_ATTEMPTS_PER_ADDRESS, MAX_FAILED_LOGINS } from '../../src/staff/staff-service.js';
 import { AppError } from '../../src/platform/errors.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';
@@ -11,7 +11,7 @@ const PASSWORD = 'correct horse battery';
 /** The status a login answers with: 200, or the AppError's status. */
 async function loginStatus(runtime: Runtime, username: string, password: string, address: string): Promise<number> {
   try {
-    await runtime.agents.accounts.login(username, password, address);
+    await runtime.staff.login(username, password, address);
     return 200;
   } catch (error) {
     if (error instanceof AppError) return error.status;
@@ -30,7 +30,7 @@ describe('staff login: lock-out per address, dummy hashing', () => {
 
   async function createUser() {
     const username = buildAgentId('login');
-    await runtime.agents.accounts.createUser({ username, role: 'agent', skills: [], password: PASSWORD });
+    await runtime.staff.createUser({ username, role: 'agent', skills: [], password: PASSWORD });
     return username;
   }
 
@@ -60,7 +60,7 @@ describe('staff login: lock-out per address, dummy hashing', () => {
     this.timeout(60_000);
     const username = await createUser();
     const disabled = await createUser();
-    await runtime.agents.accounts.disableUser(disabled);
+    await runtime.staff.disableUser(disabled);
     const timed = async (name: string, i: number) => {
       const started = performance.now();
       assert.equal(await loginStatus(runtime, name, 'wrong password!', `10.9.${i}.1`), 401);

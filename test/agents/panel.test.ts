@@ -74,12 +74,12 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.locator('#agent-state[data-state="available"]').waitFor();
     assert.equal((await runtime.agents.desk.snapshot(agent)).state, 'available');
 
-    const { callSid } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
+    const { callSid, queued } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
     await runtime.ledger.recordSteps(callSid, [
       { nodeId: 'main', kind: 'menu', input: '2' },
       { nodeId: 'consult-menu', kind: 'menu', input: '0' },
     ]);
-    await runtime.routing.callQueued(callSid);
+    await runtime.routing.callQueued(queued);
     await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     await page.locator('#agent-state[data-state="reserved"]').waitFor();
     assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['main · 按键 2', 'consult-menu · 按键 0']);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { callbackRepository } from '../../src/calls/index.js';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime, testRun } from '../support/env.js';
 import { prismOrSkip } from '../support/prism.js';

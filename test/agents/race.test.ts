@@ -31,10 +31,10 @@ describe('routing across processes', () => {
     const agents = await Promise.all(Array.from({ length: 25 }, () => createAgent(web1, { skills: [skill] })));
     const processes = [web1, web2, worker];
     await Promise.all([
-      ...calls.map((call, i) => processes[i % 2]!.routing.callQueued(call.callSid)),
+      ...calls.map((call, i) => processes[i % 2]!.routing.callQueued(call.queued)),
       ...agents.map((agent, i) => processes[(i % 3) as 0 | 1 | 2]!.agents.desk.setState(agent, 'available')),
       // The same call announced twice, from both web processes, is routed once.
-      ...calls.slice(0, 10).map((call) => web2.routing.callQueued(call.callSid)),
+      ...calls.slice(0, 10).map((call) => web2.routing.callQueued(call.queued)),
     ]);
     const offers = mock.dequeues().map(dequeued);
     assert.equal(offers.length, 25, 'every agent got exactly one offer while calls were waiting');

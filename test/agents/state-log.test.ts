@@ -21,7 +21,7 @@ describe('agent state changes and their log', () => {
 
   it('finding 5: an agent state change that cannot be logged is refused (503), never applied without its log', async () => {
     const agentId = await createAgent(runtime, { skills: ['cc-general'] });
-    const { token } = await runtime.agents.accounts.login(agentId, 'correct horse battery', '127.0.0.1');
+    const { token } = await runtime.staff.login(agentId, 'correct horse battery', '127.0.0.1');
     const change = (body: Record<string, string>) =>
       fetch(`${url}/api/agents/me/state`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie: `sid=${token}`, 'x-requested-with': 'XMLHttpRequest' }, body: JSON.stringify(body) });
 

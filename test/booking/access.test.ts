@@ -27,8 +27,8 @@ describe('booking access by channel', () => {
     keys.web = (await runtime.booking.apiKeys.create('web', 'website')).key;
     keys.wechat = (await runtime.booking.apiKeys.create('wechat', '双营通')).key;
     keys.walk_in = (await runtime.booking.apiKeys.create('walk_in', '大厅取号机')).key;
-    await runtime.agents.accounts.createUser({ username: 'access_agent', role: 'agent', skills: [], password: 'correct horse battery' });
-    session = (await runtime.agents.accounts.login('access_agent', 'correct horse battery', '127.0.0.1')).token;
+    await runtime.staff.createUser({ username: 'access_agent', role: 'agent', skills: [], password: 'correct horse battery' });
+    session = (await runtime.staff.login('access_agent', 'correct horse battery', '127.0.0.1')).token;
   });
 
   after(() => runtime.close());

@@ -101,7 +101,7 @@ describe('booking API', () => {
     }
     const past = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-police-move', fromDay: '2026-11-30', toDay: '2026-11-30' }))[0]!;
     const { db } = runtime.database;
-    const { bookingTables } = await import('../../src/booking/index.js');
+    const bookingTables = await import('../../src/booking/booking-tables.js');
     const { eq } = await import('drizzle-orm');
     await db.update(bookingTables.bookingSlots).set({ startsAt: new Date('2026-11-30T08:30:00+08:00') }).where(eq(bookingTables.bookingSlots.id, past.id));
     const late = await api(url, 'POST', '/api/bookings', { key: webKey, idempotencyKey: 'past-1', body: buildBookingBody({ slotId: past.id }) });

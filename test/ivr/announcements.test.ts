@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createAdminRuntime } from '../../src/admin-runtime.js';
 import { ivrCommands } from '../../src/ivr/index.js';
 import { ValidationError } from '../../src/platform/errors.js';
 import { testConfig } from '../support/env.js';
@@ -15,14 +16,15 @@ describe('announcements after the welcome', () => {
     // Added through the admin command, as staff do, before the IVR reads (and caches) them.
     console.log = (line: string) => logged.push(line);
     try {
-      const config = testConfig();
-      assert.equal(await ivrCommands['announcement:add']!.run(['--text', MASKS, '--from', '2020-02-01T00:00', '--to', '2020-03-01T00:00', '--hall', 'citizen-centre', '--by', 'supervisor-li'], config), 0);
-      assert.equal(await ivrCommands['announcement:add']!.run(['--text', '本热线3月起启用新号码。', '--from', '2020-03-01T00:00', '--to', '2020-04-01T00:00', '--by', 'supervisor-li'], config), 0);
+      const admin = createAdminRuntime(testConfig());
+      assert.equal(await ivrCommands['announcement:add']!.run(['--text', MASKS, '--from', '2020-02-01T00:00', '--to', '2020-03-01T00:00', '--hall', 'citizen-centre', '--by', 'supervisor-li'], admin), 0);
+      assert.equal(await ivrCommands['announcement:add']!.run(['--text', '本热线3月起启用新号码。', '--from', '2020-03-01T00:00', '--to', '2020-04-01T00:00', '--by', 'supervisor-li'], admin), 0);
       // Scheduled for later and withdrawn now (the command runs on the real clock): never spoken.
-      assert.equal(await ivrCommands['announcement:add']!.run(['--text', '已撤回的公告。', '--from', '2099-01-01T00:00', '--to', '2099-12-31T00:00', '--by', 'supervisor-li'], config), 0);
+      assert.equal(await ivrCommands['announcement:add']!.run(['--text', '已撤回的公告。', '--from', '2099-01-01T00:00', '--to', '2099-12-31T00:00', '--by', 'supervisor-li'], admin), 0);
       const withdrawn = Number(/announcement (\d+)/.exec(logged.at(-1)!)![1]);
-      assert.equal(await ivrCommands['announcement:end']!.run(['--id', String(withdrawn)], config), 0);
-      assert.equal(await ivrCommands['announcement:list']!.run(['--all'], config), 0);
+      assert.equal(await ivrCommands['announcement:end']!.run(['--id', String(withdrawn)], admin), 0);
+      assert.equal(await ivrCommands['announcement:list']!.run(['--all'], admin), 0);
+      await admin.close();
     } finally {
       console.log = original;
     }
@@ -54,8 +56,9 @@ describe('announcements after the welcome', () => {
   });
 
   it('when an announcement ends before it starts or names an unknown hall, then the command refuses it', async () => {
-    const config = testConfig();
-    await assert.rejects(ivrCommands['announcement:add']!.run(['--text', 'x', '--from', '2020-02-02', '--to', '2020-02-01', '--by', 'a'], config), ValidationError);
-    await assert.rejects(ivrCommands['announcement:add']!.run(['--text', 'x', '--from', '2020-02-01', '--to', '2020-02-02', '--hall', 'nowhere', '--by', 'a'], config), /hall: nowhere/);
+    const admin = createAdminRuntime(testConfig());
+    await assert.rejects(ivrCommands['announcement:add']!.run(['--text', 'x', '--from', '2020-02-02', '--to', '2020-02-01', '--by', 'a'], admin), ValidationError);
+    await assert.rejects(ivrCommands['announcement:add']!.run(['--text', 'x', '--from', '2020-02-01', '--to', '2020-02-02', '--hall', 'nowhere', '--by', 'a'], admin), /hall: nowhere/);
+    await admin.close();
   });
 });

@@ -42,8 +42,8 @@ export function createRecordingRouting(): CallRouting & { queued: string[]; left
   return {
     queued,
     left,
-    callQueued: async (callSid) => {
-      queued.push(callSid);
+    callQueued: async (call) => {
+      queued.push(call.callSid);
     },
     callLeftQueue: async (callSid, result) => {
       left.push({ callSid, result });

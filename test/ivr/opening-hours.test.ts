@@ -90,7 +90,7 @@ describe('IVR opening hours on real dates', () => {
     const result = await ivr.call({ to: lunchHotline, inputs: keys('3') });
     assert.equal(result.outcome, 'hangup');
     assert.match(result.requests.at(-1)!.twiml, /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/);
-    const { callbackRepository } = await import('../../src/calls/index.js');
+    const callbackRepository = await import('../../src/callbacks/callbacks-repository.js');
     const due = await callbackRepository.listDueCallbacks(ivr.runtime.database.db, ['cc-general'], new Date('2020-10-09T01:00:00Z'), 50);
     const request = due.find((r) => r.callSid === result.requests[0]!.params.CallSid);
     assert.ok(request, 'a pending callback request');

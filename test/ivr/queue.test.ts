@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { callbackRepository } from '../../src/calls/index.js';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { buildIncomingParams, postSigned } from '../support/twilio.js';
 import { callSidOf, expectAllValidTwiml, keys, startIvr } from './ivr-support.js';
 

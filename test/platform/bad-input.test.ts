@@ -52,7 +52,7 @@ describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
     webKey = (await runtime.booking.apiKeys.create('web', '政务服务网')).key;
     deskKey = (await runtime.booking.apiKeys.create('walk_in', '现场窗口')).key;
     const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
-    cookie = `sid=${(await runtime.agents.accounts.login(supervisor, 'correct horse battery', '127.0.0.9')).token}`;
+    cookie = `sid=${(await runtime.staff.login(supervisor, 'correct horse battery', '127.0.0.9')).token}`;
   });
 
   after(() => runtime.close());

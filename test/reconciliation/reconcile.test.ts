@@ -27,10 +27,10 @@ describe('reconciliation of the calendar, the phone ledger and the channels\' fe
     ({ runtime, url, clock } = await startBookingRuntime({}, undefined, RECONCILIATION_DATABASE));
     web = (await runtime.booking.apiKeys.create('web', '政务服务网')).key;
     wechat = (await runtime.booking.apiKeys.create('wechat', '双营通')).key;
-    await runtime.agents.accounts.createUser({ username: 'recon_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
-    await runtime.agents.accounts.createUser({ username: 'recon_agent', role: 'agent', skills: [], password: 'correct horse battery' });
-    supervisor = (await runtime.agents.accounts.login('recon_supervisor', 'correct horse battery', '127.0.0.1')).token;
-    agent = (await runtime.agents.accounts.login('recon_agent', 'correct horse battery', '127.0.0.1')).token;
+    await runtime.staff.createUser({ username: 'recon_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
+    await runtime.staff.createUser({ username: 'recon_agent', role: 'agent', skills: [], password: 'correct horse battery' });
+    supervisor = (await runtime.staff.login('recon_supervisor', 'correct horse battery', '127.0.0.1')).token;
+    agent = (await runtime.staff.login('recon_agent', 'correct horse battery', '127.0.0.1')).token;
   });
 
   after(() => runtime.close());

@@ -35,11 +35,11 @@ describe('daily statistics', () => {
     const known = runtime.catalogue.hotline(to);
     clock.set(start);
     await runtime.ledger.recordArrival({ callSid, from: CALLER, to, hotline: known && { number: known.number, hall: known.hall, department: known.department } });
-    if (!known) await runtime.ledger.update(callSid, { endReason: 'rejected' });
-    if (script.queueAfter !== undefined) await runtime.ledger.markStage(callSid, 'queuedAt', { queueSkill: known?.department }, plus(script.queueAfter));
-    if (script.answerAfter !== undefined) await runtime.ledger.markStage(callSid, 'answeredAt', {}, plus(script.answerAfter));
-    if (script.selfServed) await runtime.ledger.update(callSid, { selfServed: true });
-    if (script.callback) await runtime.ledger.update(callSid, { callbackRequested: true });
+    if (!known) await runtime.ledger.markRejected(callSid);
+    if (script.queueAfter !== undefined) await runtime.ledger.recordQueued(callSid, { skill: known!.department }, plus(script.queueAfter));
+    if (script.answerAfter !== undefined) await runtime.ledger.markAnswered(callSid, { at: plus(script.answerAfter) });
+    if (script.selfServed) await runtime.ledger.markSelfServed(callSid);
+    if (script.callback) await runtime.ledger.markCallbackRequested(callSid);
     clock.set(plus(script.endAfter));
     await runtime.ledger.recordStatus(
       { CallSid: callSid, CallStatus: 'completed', SequenceNumber: 1, Timestamp: plus(script.endAfter).toUTCString(), From: CALLER, To: to, Direction: 'inbound' },
@@ -188,8 +188,8 @@ describe('daily statistics: only finished days are stored', () => {
     // A database of its own: the day's totals count every call of the day.
     const runtime = await createTestRuntime({ clock, database: 'reports-finished' });
     const { url } = await startTestServer(runtime);
-    await runtime.agents.accounts.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
-    const { token } = await runtime.agents.accounts.login('export_supervisor', 'correct horse battery', '127.0.0.1');
+    await runtime.staff.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
+    const { token } = await runtime.staff.login('export_supervisor', 'correct horse battery', '127.0.0.1');
     const download = async (day: string) => {
       const response = await fetch(`${url}/api/reports/daily/${day}.csv`, { headers: { cookie: `sid=${token}` } });
       assert.equal(response.status, 200);

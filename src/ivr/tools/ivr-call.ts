@@ -1,13 +1,10 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createApp } from '../../app.js';
 import { loadCatalogue } from '../../catalogue/index.js';
 import { createFixedClock, shanghai } from '../../platform/clock.js';
 import { createLogger } from '../../platform/logger.js';
 import { createTwimlValidator } from '../../platform/twiml-schema.js';
 import { configOrExit, exitOnStartupError } from '../../process.js';
-import { createRuntime } from '../../runtime.js';
+import { startLocalWeb, type LocalWeb } from '../../web.js';
 import { CallerError, createHttpTransport, parseInputs, placeCall } from './caller.js';
 
 const usage = `usage: npm run ivr:call -- --to <hotline number, its last 7 digits, or a menu id> [--keys 1,2,*,timeout,~说的话] [--speech 预约,人工]
@@ -74,27 +71,18 @@ async function main(): Promise<number> {
     console.error('--at must be an ISO time, e.g. 2020-10-01T10:00:00+08:00');
     return 2;
   }
-  let runtime;
+  let web: LocalWeb;
   try {
-    runtime = await createRuntime(config, { logger: createLogger('warn'), prepareDatabase: true, ...(at ? { clock: createFixedClock(at) } : {}) });
+    web = await startLocalWeb(config, { logger: createLogger('warn'), ...(at ? { clock: createFixedClock(at) } : {}) });
   } catch (error) {
     return exitOnStartupError(error);
   }
-  const server = await new Promise<Server>((resolve) => {
-    const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
-  });
   try {
-    const transport = createHttpTransport({
-      publicBaseUrl: config.publicBaseUrl,
-      targetBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      authToken: config.twilio.authToken,
-    });
+    const transport = createHttpTransport({ publicBaseUrl: config.publicBaseUrl, targetBaseUrl: web.url, authToken: config.twilio.authToken });
     if (at) console.log(`（时间：${shanghai(at).toFormat('yyyy-MM-dd HH:mm')} 北京时间）`);
     return print(await placeCall(transport, config.publicBaseUrl, script, validator));
   } finally {
-    server.close();
-    server.closeAllConnections();
-    await runtime.close();
+    await web.close();
   }
 }
 

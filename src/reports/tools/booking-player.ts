@@ -1,7 +1,7 @@
-import { and, count, eq, gte, lt } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import { bookingTables, type Actor } from '../../booking/index.js';
+import type { Actor } from '../../booking/index.js';
 import { ZONE } from '../../platform/clock.js';
+import { queryRows, sql } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import type { Runtime } from '../../runtime.js';
 import { createRandom } from './history-random.js';
@@ -65,42 +65,48 @@ export async function playChannelBooking(runtime: PlayingRuntime, booking: Chann
  * slot and person, so that a resumed run decides the same.
  */
 export async function closeDay(runtime: PlayingRuntime, day: string, services: ReadonlySet<string>, actors: HistoryActors, seed: number): Promise<void> {
-  const { db } = runtime.database;
-  const { bookings } = bookingTables;
   const dayStart = DateTime.fromISO(day, { zone: ZONE });
-  const fateOf = (row: { phone: string; startsAt: Date }) => {
-    const random = createRandom((seed ^ hash(`${row.phone}/${row.startsAt.toISOString()}`)) >>> 0);
+  const fateOf = (row: HistoryBooking) => {
+    const random = createRandom((seed ^ hash(`${row.phone}/${new Date(row.starts_at).toISOString()}`)) >>> 0);
     const roll = random.next();
     return roll < 0.05 ? 'cancel' : roll < 0.11 ? 'no_show' : 'attend';
   };
-  const inScope = <T extends { serviceId: string }>(rows: T[]) => rows.filter((row) => services.has(row.serviceId));
-  const checkedIn = inScope(await db.select().from(bookings).where(and(eq(bookings.day, day), eq(bookings.status, 'confirmed'))));
-  for (const row of checkedIn.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())) {
+  const inScope = (rows: HistoryBooking[]) => rows.filter((row) => services.has(row.service_id));
+  for (const row of inScope(await confirmedBookings(runtime, sql`day = ${day}::date`))) {
     if (fateOf(row) === 'no_show') continue;
-    runtime.clock.set(new Date(row.startsAt.getTime() - 5 * 60_000));
+    runtime.clock.set(new Date(new Date(row.starts_at).getTime() - 5 * 60_000));
     await runtime.booking.service.checkIn(row.id, actors.desk);
   }
   runtime.clock.set(dayStart.set({ hour: 21 }).toJSDate());
-  const madeToday = inScope(await db.select().from(bookings).where(and(gte(bookings.createdAt, dayStart.toJSDate()), lt(bookings.createdAt, dayStart.plus({ days: 1 }).toJSDate()), eq(bookings.status, 'confirmed'))));
-  for (const row of madeToday) {
+  for (const row of inScope(await confirmedBookings(runtime, madeBetween(dayStart)))) {
     if (fateOf(row) === 'cancel' && row.day > day) await runtime.booking.service.cancel(row.id, actorOf(row.channel, actors));
   }
 }
 
-/** Bookings made on a day (by the history's clock). */
-export async function madeOn(runtime: PlayingRuntime, day: string): Promise<number> {
-  const { bookings } = bookingTables;
-  const start = DateTime.fromISO(day, { zone: ZONE });
-  const [row] = await runtime.database.db.select({ n: count() }).from(bookings).where(and(gte(bookings.createdAt, start.toJSDate()), lt(bookings.createdAt, start.plus({ days: 1 }).toJSDate())));
-  return row?.n ?? 0;
+/** A booking as the history reads it back: by table name, as the reports do (the booking component exports no tables). */
+interface HistoryBooking extends Record<string, unknown> {
+  id: string;
+  service_id: string;
+  channel: string;
+  phone: string;
+  day: string;
+  starts_at: string;
 }
 
+const madeBetween = (dayStart: DateTime) => sql`created_at >= ${dayStart.toJSDate().toISOString()}::timestamptz and created_at < ${dayStart.plus({ days: 1 }).toJSDate().toISOString()}::timestamptz`;
+
+/** Confirmed bookings matching a condition, in slot order. */
+const confirmedBookings = (runtime: PlayingRuntime, where: ReturnType<typeof sql>) =>
+  queryRows<HistoryBooking>(runtime.database.db, sql`select id, service_id, channel, phone, day::text as day, starts_at::text as starts_at from bookings where status = 'confirmed' and ${where} order by starts_at, id`);
+
+const countBookings = async (runtime: PlayingRuntime, where: ReturnType<typeof sql>) =>
+  (await queryRows<{ n: number }>(runtime.database.db, sql`select count(*)::int as n from bookings where ${where}`))[0]?.n ?? 0;
+
+/** Bookings made on a day (by the history's clock). */
+export const madeOn = (runtime: PlayingRuntime, day: string) => countBookings(runtime, madeBetween(DateTime.fromISO(day, { zone: ZONE })));
+
 /** Bookings of a day still confirmed: none once the day has been closed and its no-shows marked. */
-export async function confirmedOn(runtime: PlayingRuntime, day: string): Promise<number> {
-  const { bookings } = bookingTables;
-  const [row] = await runtime.database.db.select({ n: count() }).from(bookings).where(and(eq(bookings.day, day), eq(bookings.status, 'confirmed')));
-  return row?.n ?? 0;
-}
+export const confirmedOn = (runtime: PlayingRuntime, day: string) => countBookings(runtime, sql`day = ${day}::date and status = 'confirmed'`);
 
 /** Who cancels: the booking's own channel, or for phone and keypad bookings an agent (the citizen called back). */
 function actorOf(channel: string, actors: HistoryActors): Actor {

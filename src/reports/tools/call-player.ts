@@ -1,4 +1,3 @@
-import { callbackRepository } from '../../calls/index.js';
 import { bookPlanned, type PlayingRuntime } from './booking-player.js';
 import type { CallScript } from './history-script.js';
 
@@ -28,12 +27,12 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       await bookPlanned(runtime, script.ivrBooking, { channel: 'ivr', id: callSid, label: `call:${callSid}` }, `ivr-${callSid}`, hotline.number);
     }
     clock.set(at(script.ivrSeconds));
-    await ledger.update(callSid, { selfServed: true });
+    await ledger.markSelfServed(callSid);
   }
   const queue = script.queue;
   if (script.ivr === 'queue' && queue) {
     const queuedAt = script.ivrSeconds;
-    await ledger.markStage(callSid, 'queuedAt', { queueSkill: queue.skill }, at(queuedAt));
+    await ledger.recordQueued(callSid, { skill: queue.skill }, at(queuedAt));
     let t = queuedAt;
     for (const [index, leg] of (queue.legs ?? []).entries()) {
       t += leg.waitSeconds;
@@ -63,7 +62,7 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       end = queuedAt + (queue.leftAfterSeconds ?? 0);
       clock.set(at(end));
       if (queue.callback && hotline) {
-        const { row } = await callbackRepository.insertCallbackRequest(runtime.database.db, {
+        const { request } = await runtime.callbackRequests.request({
           callSid,
           hotlineNumber: hotline.number,
           hallId: hotline.hall,
@@ -74,13 +73,13 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
           requestedAt: at(end),
           notBefore: at(end),
         });
-        await ledger.update(callSid, { callbackRequested: true });
         for (let attempt = 1; attempt <= queue.callback.attempts; attempt += 1) {
           clock.set(at(end + queue.callback.afterSeconds * attempt));
-          await callbackRepository.transitionCallback(runtime.database.db, row.id, 'pending', 'dialing', { attempts: attempt, lastAttemptAt: clock.now() });
+          await runtime.callbackRequests.take(request.id, null);
           const reached = queue.callback.reached && attempt === queue.callback.attempts;
           const next = reached ? 'completed' : attempt === queue.callback.attempts ? 'given_up' : 'pending';
-          await callbackRepository.transitionCallback(runtime.database.db, row.id, 'dialing', next, {});
+          if (next === 'completed') await runtime.callbackRequests.complete(request.id, null);
+          else await runtime.callbackRequests.unreached(request.id, { givingUp: next === 'given_up' });
         }
       }
     }

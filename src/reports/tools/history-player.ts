@@ -19,7 +19,7 @@ const DESK_ACCOUNT = 'demo_hall_desk';
  * walk-in desk.
  */
 export async function prepareHistory(runtime: PlayingRuntime, plan: HistoryPlan): Promise<HistoryActors> {
-  const { accounts } = runtime.agents;
+  const accounts = runtime.staff;
   for (const agent of plan.agents) {
     if (!(await accounts.findUser(agent.id))) await accounts.createUser({ username: agent.id, role: 'agent', skills: [agent.department], password: unusablePassword() });
   }

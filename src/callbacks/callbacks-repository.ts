@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
-import { callbackRequests } from './calls-tables.js';
+import { callbackRequests } from './callbacks-tables.js';
 
 export type CallbackRequestRow = typeof callbackRequests.$inferSelect;
 export type NewCallbackRequest = Omit<typeof callbackRequests.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'status' | 'attempts'>;

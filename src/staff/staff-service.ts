@@ -8,7 +8,7 @@ import type { Database } from '../platform/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
-import * as repo from './agents-repository.js';
+import * as repo from './staff-repository.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'sid';
@@ -44,6 +44,8 @@ export interface Accounts {
   /** Disables the account and ends all its sessions. */
   disableUser(username: string): Promise<void>;
   findUser(id: string): Promise<repo.StaffUserRow | undefined>;
+  /** Accounts that are not disabled, with their skills. */
+  listActive(): Promise<repo.StaffUserRow[]>;
   /** Checks the password (with rate limit and lock-out) and starts a session; returns its token. */
   login(username: string, password: string, address: string): Promise<{ token: string; user: repo.StaffUserRow }>;
   logout(token: string): Promise<void>;
@@ -114,6 +116,8 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
     },
 
     findUser: (id) => repo.findStaffUser(db, id),
+
+    listActive: () => repo.listActiveStaff(db),
 
     async login(username, password, address) {
       const fromAddress = await attemptsFrom.hit(address);

@@ -1,24 +1,16 @@
 import { loadCatalogue } from '../catalogue/index.js';
-import { parseFlags, type AdminCommand, withDatabase } from '../platform/admin-command.js';
+import { parseFlags, type AdminCommand, type AdminRuntime, withDatabase } from '../platform/admin-command.js';
 import type { StaffRole } from '../platform/auth.js';
-import type { Config } from '../platform/config.js';
 import { ValidationError } from '../platform/errors.js';
-import { createLogger } from '../platform/logger.js';
-import { assertRedisReachable, createRedis } from '../platform/redis.js';
-import { createAccounts, type Accounts } from './accounts-service.js';
+import { createAccounts, type Accounts } from './staff-service.js';
 
 const roles: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 
-async function withAccounts(config: Config, use: (accounts: Accounts) => Promise<number>): Promise<number> {
-  const logger = createLogger('warn');
-  const redis = createRedis(config.redisUrl, logger, { name: 'admin' });
-  await assertRedisReachable(redis, config.redisUrl);
-  try {
-    const catalogue = loadCatalogue(config.catalogueDir);
-    return await withDatabase(config, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger })));
-  } finally {
-    redis.disconnect();
-  }
+async function withAccounts(admin: AdminRuntime, use: (accounts: Accounts) => Promise<number>): Promise<number> {
+  const { config, logger } = admin;
+  const redis = await admin.redis();
+  const catalogue = loadCatalogue(config.catalogueDir);
+  return withDatabase(admin, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger })));
 }
 
 /** Reads the whole of stdin (a password piped in, so that it never appears in the process list or shell history). */
@@ -29,10 +21,10 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
 }
 
 /** `npm run admin -- user:create|user:disable`. */
-export const agentCommands: Record<string, AdminCommand> = {
+export const staffCommands: Record<string, AdminCommand> = {
   'user:create': {
     summary: '--username <u> --role <agent|supervisor|admin> --skills <dept,dept> [--commissioner csc-NN] --password-stdin',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(
         args,
         { username: { type: 'string' }, role: { type: 'string' }, skills: { type: 'string' }, commissioner: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
@@ -42,7 +34,7 @@ export const agentCommands: Record<string, AdminCommand> = {
       if (!flags['password-stdin']) throw new ValidationError('give the password on stdin with --password-stdin (never as an argument)');
       const password = await readStdin();
       const skills = (flags.skills ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      return withAccounts(config, async (accounts) => {
+      return withAccounts(admin, async (accounts) => {
         const user = await accounts.createUser({ username: flags.username!, role: flags.role as StaffRole, skills, password, commissionerId: flags.commissioner });
         console.log(`created ${user.role} ${user.id} with skills ${user.skills.join(', ') || '(none)'}`);
         return 0;
@@ -51,9 +43,9 @@ export const agentCommands: Record<string, AdminCommand> = {
   },
   'user:disable': {
     summary: '--username <u>: disable the account and end its sessions',
-    run: async (args, config) => {
+    run: async (args, admin) => {
       const flags = parseFlags(args, { username: { type: 'string' } }, ['username']);
-      return withAccounts(config, async (accounts) => {
+      return withAccounts(admin, async (accounts) => {
         await accounts.disableUser(flags.username!);
         console.log(`disabled ${flags.username}`);
         return 0;

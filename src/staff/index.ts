@@ -1,0 +1,6 @@
+export { createAccounts, SESSION_COOKIE, type Accounts, type AccountsDeps, type StaffSession } from './staff-service.js';
+export { createStaffRoutes } from './staff-routes.js';
+export { requireStaff } from './staff-access.js';
+export { staffCommands, readStdin } from './staff-commands.js';
+export type { StaffUserRow } from './staff-repository.js';
+export type { StaffRole } from '../platform/auth.js';

@@ -1,0 +1,26 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../platform/db.js';
+import { staffUsers } from './staff-tables.js';
+
+export type StaffUserRow = typeof staffUsers.$inferSelect;
+export type NewStaffUser = Omit<typeof staffUsers.$inferInsert, 'createdAt' | 'updatedAt'>;
+
+export async function insertStaffUser(db: Executor, user: NewStaffUser): Promise<StaffUserRow> {
+  const [row] = await db.insert(staffUsers).values(user).returning();
+  return row!;
+}
+
+export async function findStaffUser(db: Executor, id: string): Promise<StaffUserRow | undefined> {
+  const [row] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
+  return row;
+}
+
+export async function setStaffUserDisabled(db: Executor, id: string, disabled: boolean): Promise<boolean> {
+  const rows = await db.update(staffUsers).set({ disabled, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning({ id: staffUsers.id });
+  return rows.length > 0;
+}
+
+/** Active staff accounts with their skills. */
+export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
+  return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
+}

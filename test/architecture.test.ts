@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * The import graph of `src`, read with the TypeScript compiler's own pre-processor (every
+ * `import`, `export … from` and `import()`, type-only ones included): no new dependency, and the
+ * same parser that compiles the code, so nothing the compiler sees is missed.
+ */
+const src = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+
+/** Infrastructure: any component may use its modules directly, and it uses no component. */
+const INFRASTRUCTURE = 'platform';
+/** The processes' composition roots: components are built there and never import them. */
+const COMPOSITION_ROOTS = new Set(['app.ts', 'runtime.ts', 'jobs.ts']);
+/**
+ * Component files that build or play on a whole runtime on purpose, with why: `npm run
+ * demo:history` is a process of its own that plays a history of calls and bookings through every
+ * component (booking-player.ts names the runtime it plays on for the other players).
+ */
+const BUILDS_A_RUNTIME = new Set(['reports/tools/demo-history.ts', 'reports/tools/booking-player.ts']);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The `src` file a relative specifier names (`./x.js` is `./x.ts`, a folder its `index.ts`). */
+function resolveImport(from: string, specifier: string): string | undefined {
+  const base = resolve(dirname(from), specifier).replace(/\.js$/, '');
+  return [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+}
+
+const files = sourceFiles(src).map((file) => relative(src, file));
+const imports = new Map(
+  files.map((file) => {
+    const { importedFiles } = ts.preProcessFile(readFileSync(join(src, file), 'utf8'), true, true);
+    const targets = importedFiles
+      .filter((ref) => ref.fileName.startsWith('.'))
+      .map((ref) => resolveImport(join(src, file), ref.fileName))
+      .filter((target): target is string => target !== undefined && target.startsWith(src))
+      .map((target) => relative(src, target));
+    return [file, [...new Set(targets)]];
+  }),
+);
+
+/** The component a file belongs to (`src/<component>/…`), or undefined for the top-level files. */
+const componentOf = (file: string) => (file.includes('/') ? file.split('/')[0] : undefined);
+
+/** Every import cycle, each as the files in it (Tarjan's strongly connected components). */
+function cycles(): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (file: string) => {
+    index.set(file, next);
+    low.set(file, next);
+    next += 1;
+    stack.push(file);
+    onStack.add(file);
+    for (const target of imports.get(file) ?? []) {
+      if (!index.has(target)) {
+        visit(target);
+        low.set(file, Math.min(low.get(file)!, low.get(target)!));
+      } else if (onStack.has(target)) {
+        low.set(file, Math.min(low.get(file)!, index.get(target)!));
+      }
+    }
+    if (low.get(file) === index.get(file)) {
+      const members: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        members.push(member);
+      } while (member !== file);
+      if (members.length > 1 || imports.get(file)!.includes(file)) found.push(members.sort());
+    }
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+  return found;
+}
+
+describe('the import graph of src', () => {
+  it('when the files are read, then imports were found (the check reads what it checks)', () => {
+    assert.ok(files.length > 100, `only ${files.length} files under ${src}`);
+    assert.ok((imports.get('app.ts') ?? []).includes('ivr/index.ts'), 'app.ts imports the IVR through its index');
+  });
+
+  it('when imports are followed, then no file imports itself through others (no cycles)', () => {
+    assert.deepEqual(cycles(), []);
+  });
+
+  it('when a component uses another, then it imports only its index.ts', () => {
+    const inner = [...imports].flatMap(([file, targets]) =>
+      targets
+        .filter((target) => {
+          const to = componentOf(target);
+          return to !== undefined && to !== INFRASTRUCTURE && to !== componentOf(file) && target !== `${to}/index.ts`;
+        })
+        .map((target) => `${file} -> ${target}`),
+    );
+    assert.deepEqual(inner, []);
+  });
+
+  it('when infrastructure is read, then it imports no component and no composition root', () => {
+    const upward = [...imports]
+      .filter(([file]) => componentOf(file) === INFRASTRUCTURE)
+      .flatMap(([file, targets]) => targets.filter((target) => componentOf(target) !== INFRASTRUCTURE).map((target) => `${file} -> ${target}`));
+    assert.deepEqual(upward, []);
+  });
+
+  it('when a component is read, then it imports no composition root (app, runtime, jobs)', () => {
+    const rooted = [...imports]
+      .filter(([file]) => componentOf(file) !== undefined && !BUILDS_A_RUNTIME.has(file))
+      .flatMap(([file, targets]) => targets.filter((target) => COMPOSITION_ROOTS.has(target)).map((target) => `${file} -> ${target}`));
+    assert.deepEqual(rooted, []);
+  });
+
+  it('when an index.ts is read, then it exports no tables and no repository', () => {
+    const leaks = files
+      .filter((file) => /^[a-z]+\/index\.ts$/.test(file))
+      .flatMap((file) =>
+        ts.preProcessFile(readFileSync(join(src, file), 'utf8'), true, true).importedFiles
+          .filter((ref) => /-(tables|repository)\.js$/.test(ref.fileName) && !isTypeOnlyExport(file, ref.fileName))
+          .map((ref) => `${file} exports ${ref.fileName}`),
+      );
+    assert.deepEqual(leaks, []);
+  });
+});
+
+/** Whether every export of `specifier` in the index is `export type { … }` (row types are types, not data access). */
+function isTypeOnlyExport(file: string, specifier: string): boolean {
+  const text = readFileSync(join(src, file), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.includes(`'${specifier}'`))
+    .every((line) => /^export type \{/.test(line));
+}
