@@ -25,6 +25,16 @@ export async function setStaffUserDisabled(db: Executor, id: string, disabled: b
   return rows.length > 0;
 }
 
+export async function updateStaffUser(db: Executor, id: string, values: Partial<Pick<NewStaffUser, 'displayName' | 'skills' | 'passwordHash'>>): Promise<StaffUserRow | undefined> {
+  const [row] = await db.update(staffUsers).set({ ...values, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning();
+  return row;
+}
+
+/** Every staff account, disabled ones too, by username. */
+export async function listStaffUsers(db: Executor): Promise<StaffUserRow[]> {
+  return db.select().from(staffUsers).orderBy(asc(staffUsers.id));
+}
+
 export async function insertStateLog(db: Executor, row: Omit<typeof agentStateLog.$inferInsert, 'id'>): Promise<void> {
   await db.insert(agentStateLog).values(row);
 }

@@ -53,7 +53,7 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
     const { username, password } = parseInput(loginSchema, req.body);
     const { token, user } = await accounts.login(username, password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: config.agents.sessionTtlSeconds * 1000 });
-    res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
+    res.json({ user: { id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
   });
 
   router.post('/auth/logout', requireStaff('agent'), async (req, res) => {
@@ -67,7 +67,7 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
     const user = await accounts.findUser(staffId(req));
     if (!user) throw new NotFoundError('no such user');
     await desk.heartbeat(user.id);
-    res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId }, state: await desk.snapshot(user.id) });
+    res.json({ user: { id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId }, state: await desk.snapshot(user.id) });
   });
 
   router.put('/agents/me/state', requireStaff('agent'), async (req, res) => {

@@ -1,5 +1,6 @@
 export { createAgents, type Agents, type AgentsDeps } from './agents-service.js';
 export { createAgentRoutes, softphoneToken } from './agents-routes.js';
+export { createDeskRoutes } from './desk-routes.js';
 export { createAgentVoiceRoutes } from './agents-voice-routes.js';
 export { createAgentJobs, scheduleAgentJobs } from './agents-jobs.js';
 export { agentCommands } from './agents-commands.js';

@@ -1,5 +1,5 @@
 /* global document, FormData, CSS -- browser code, served as is to the panel's pages */
-import { api, ApiError } from './panel-api.js';
+import { api, ApiError, chineseError, fieldReason } from './panel-api.js';
 
 /** Turns a form's non-empty fields into the API's body; "delivery.method" becomes { delivery: { method } }. */
 export function formBody(form) {
@@ -15,10 +15,9 @@ export function formBody(form) {
   return body;
 }
 
-/** The server's reason, with a Chinese word for the common "missing" case. */
+/** The server's reason in Chinese; its own words stay in the tooltip for whoever supports the desk. */
 function reasonText(reason) {
-  if (/received undefined|Required/i.test(reason)) return `必填（${reason}）`;
-  return reason;
+  return fieldReason(reason);
 }
 
 function clearErrors(form) {
@@ -31,8 +30,10 @@ export function showErrors(form, error) {
   const unplaced = [];
   for (const { field, reason } of error.fields) {
     const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
-    if (slot) slot.textContent = reasonText(reason);
-    else unplaced.push(`${field}: ${reason}`);
+    if (slot) {
+      slot.textContent = reasonText(reason);
+      slot.title = reason;
+    } else unplaced.push(reasonText(reason));
   }
   const summary = error.fields.length ? '请更正标红的字段' : error.message;
   form.querySelector('.form-error').textContent = unplaced.length ? `${summary}；${unplaced.join('；')}` : summary;
@@ -76,7 +77,7 @@ export function setupOutcomeForms(section, currentCall, onSaved) {
           form.querySelector('.form-error').textContent = '该通话已记录结果';
         } else {
           clearErrors(form);
-          form.querySelector('.form-error').textContent = `保存失败：${error.message}`;
+          form.querySelector('.form-error').textContent = chineseError(error, '保存失败');
         }
       }
     });

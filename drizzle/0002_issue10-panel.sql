@@ -1,0 +1,1 @@
+ALTER TABLE "staff_users" ADD COLUMN "display_name" text DEFAULT '' NOT NULL;

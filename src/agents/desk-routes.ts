@@ -1,0 +1,87 @@
+import { Router, type Request } from 'express';
+import type { CallLedger } from '../calls/index.js';
+import type { Catalogue } from '../catalogue/index.js';
+import type { Menu } from '../ivr/index.js';
+import { requireStaff } from '../platform/auth.js';
+import type { Clock } from '../platform/clock.js';
+import type { Config } from '../platform/config.js';
+import type { Database } from '../platform/db.js';
+import type { Redis } from '../platform/redis.js';
+import { NotFoundError } from '../platform/errors.js';
+import { parseInput } from '../platform/http.js';
+import type { Agents } from './agents-service.js';
+import * as repo from './agents-repository.js';
+import { callParamsSchema } from './agents-schemas.js';
+import { createDeskCards } from './desk-card-service.js';
+import { wrapUpSecondsFor } from './routing-service.js';
+import { createStaffRoutes } from './supervisor-staff-routes.js';
+import { createWallboard, queueName } from './supervisor-wallboard-service.js';
+
+export interface DeskRoutesDeps {
+  agents: Agents;
+  redis: Redis;
+  ledger: CallLedger;
+  catalogue: Catalogue;
+  menus: ReadonlyMap<string, Menu>;
+  db: Database;
+  clock: Clock;
+  config: Config;
+}
+
+const staff = (req: Request) => (req.principal?.kind === 'staff' ? req.principal : undefined);
+
+/**
+ * The desk's and the wallboard's reads (mounted under /api; docs/panel-api.md describes them):
+ * - `GET /desk/call` (agent): the agent's current call as a card, with the wrap-up deadline;
+ * - `GET /desk/calls/:callSid/card` (supervisor): any call's card, with the full number;
+ * - `GET /desk/directory` (agent): departments and agents to transfer to, with who is free;
+ * - `GET /supervisor/wallboard` (supervisor): queues, agents, calls lacking an outcome.
+ * Every card read is audited.
+ */
+export function createDeskRoutes(deps: DeskRoutesDeps): Router {
+  const { agents, redis, ledger, catalogue, menus, db, clock, config } = deps;
+  const cards = createDeskCards({ db, ledger, catalogue, menus, clock });
+  const wallboard = createWallboard({ db, redis, redisPrefix: config.redisPrefix, store: agents.store, catalogue, clock, settings: config.reports });
+  const router = Router();
+
+  router.get('/desk/call', requireStaff('agent'), async (req, res) => {
+    const me = staff(req)!;
+    const snapshot = await agents.desk.snapshot(me.userId);
+    const callSid = snapshot.callSid && !snapshot.callSid.startsWith('cb:') && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state) ? snapshot.callSid : '';
+    const card = callSid ? await cards.card({ userId: me.userId, fullNumber: false }, callSid) : undefined;
+    const wrapUpEndsAt =
+      card && snapshot.state === 'wrap_up' ? new Date(snapshot.since + wrapUpSecondsFor(config.agents, (await ledger.find(callSid))?.queueSkill ?? null) * 1000).toISOString() : null;
+    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, now: clock.now().toISOString() });
+  });
+
+  router.get('/desk/calls/:callSid/card', requireStaff('supervisor'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params, 'path');
+    const card = await cards.card({ userId: staff(req)!.userId, fullNumber: true }, callSid);
+    if (!card) throw new NotFoundError(`no such call: ${callSid}`);
+    res.json({ call: card });
+  });
+
+  router.get('/desk/directory', requireStaff('agent'), async (req, res) => {
+    const me = staff(req)!.userId;
+    const users = (await repo.listStaffUsers(db)).filter((user) => !user.disabled && user.id !== me);
+    const departments = await Promise.all(
+      catalogue.halls.flatMap((hall) =>
+        hall.departments.map(async (department) => ({ id: department.id, name: queueName(catalogue, department.id), available: (await agents.store.available(department.id)).length })),
+      ),
+    );
+    const people = await Promise.all(
+      users.map(async (user) => {
+        const snapshot = await agents.store.agent(user.id);
+        return { id: user.id, name: user.displayName || user.id, state: snapshot.state, departments: user.skills.map((skill) => queueName(catalogue, skill)).filter(Boolean) };
+      }),
+    );
+    res.json({ departments, agents: people.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')) });
+  });
+
+  router.get('/supervisor/wallboard', requireStaff('supervisor'), async (_req, res) => {
+    res.json(await wallboard.read());
+  });
+
+  router.use(createStaffRoutes({ accounts: agents.accounts, db, catalogue, clock }));
+  return router;
+}
