@@ -140,7 +140,15 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
           calls: pastCalls.map((row) => ({
             when: writtenTime(row.arrived_at),
             hotline: (row.hotline_number ? catalogue.hotline(row.hotline_number)?.name : undefined) ?? '未知热线',
-            outcome: row.outcome_kind ? (OUTCOME_LABELS[row.outcome_kind] ?? '其他') : row.end_reason ? (END_REASONS[row.end_reason] ?? '其他') : row.answered ? '已接听' : '进行中',
+            outcome: row.outcome_kind
+              ? (OUTCOME_LABELS[row.outcome_kind] ?? '其他')
+              : row.end_reason
+                ? (END_REASONS[row.end_reason] ?? '其他')
+                : row.self_served
+                  ? '自助办结'
+                  : row.answered
+                    ? '已接听'
+                    : '未结束',
             agent: row.agent_id ? (row.agent_name ?? row.agent_id) : '',
           })),
           bookings: bookings.map((row) => {

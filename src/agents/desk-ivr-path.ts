@@ -57,7 +57,7 @@ export function readablePath(menu: Menu | undefined, steps: ReadonlyArray<{ node
     const at = step.at.toISOString();
     const node = menu && Object.hasOwn(menu.nodes, step.nodeId) ? menu.nodes[step.nodeId] : undefined;
     if (step.kind === 'entered') {
-      if (node?.kind === 'menu' || step.nodeId === 'commissioner-offer' || step.nodeId.startsWith('choice-')) continue;
+      if (node?.kind === 'menu' || node?.kind === 'queue' || step.nodeId === 'commissioner-offer' || step.nodeId.startsWith('choice-')) continue;
       if (node) out.push({ where: place(step.nodeId), what: node.kind === 'info' ? '收听说明' : node.kind === 'booking' || node.kind === 'booking-lookup' ? '进入自助预约' : '进入', at });
       continue;
     }

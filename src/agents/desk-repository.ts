@@ -7,6 +7,7 @@ export interface PastCallRow {
   hotline_number: string | null;
   end_reason: string | null;
   answered: boolean;
+  self_served: boolean;
   agent_id: string | null;
   agent_name: string | null;
   outcome_kind: string | null;
@@ -16,7 +17,7 @@ export interface PastCallRow {
 export async function listPastCalls(db: Executor, fromNumber: string, exceptCallSid: string, limit: number): Promise<PastCallRow[]> {
   return queryRows<PastCallRow & Record<string, unknown>>(
     db,
-    sql`select c.call_sid, c.arrived_at, c.hotline_number, c.end_reason, c.answered_at is not null as answered, c.agent_id,
+    sql`select c.call_sid, c.arrived_at, c.hotline_number, c.end_reason, c.answered_at is not null as answered, c.self_served, c.agent_id,
           nullif(su.display_name, '') as agent_name,
           (select o.kind from call_outcomes o where o.call_sid = c.call_sid order by o.id limit 1) as outcome_kind
         from calls c

@@ -156,7 +156,7 @@ let agentCounter = 0;
 export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_${(agentCounter += 1)}_${randomBytes(2).toString('hex')}`;
 
 /** Creates an agent account (real argon2 hash) with the given skills. */
-export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string }) {
+export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string; displayName?: string }) {
   const id = options.id ?? buildAgentId();
   await runtime.agents.accounts.createUser({
     username: id,
@@ -164,6 +164,7 @@ export async function createAgent(runtime: Runtime, options: { skills: string[];
     skills: options.skills,
     password: options.password ?? 'correct horse battery',
     commissionerId: options.commissionerId,
+    displayName: options.displayName,
   });
   return id;
 }

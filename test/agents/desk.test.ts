@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { idCheckCharacter } from '../../src/booking/index.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallerTransport } from '../../src/ivr/tools/caller.js';
+import { createFixedClock } from '../../src/platform/clock.js';
+import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
+import type { Runtime } from '../../src/runtime.js';
+import { browserPresent, launchChromium } from '../support/browser.js';
+import { createTestRuntime, PUBLIC_BASE_URL, startTestServer, testRun } from '../support/env.js';
+import { randomHex, randomInt } from '../support/random.js';
+import { createAgent, eventually, queueCall, startTwilioMock, type TwilioMock } from './agents-support.js';
+
+/** Where the screenshots go (git-ignored); the README names it. */
+const SCREENSHOTS = 'test-artifacts/screenshots';
+const CITIZEN_CENTRE = '+864694226101';
+const PASSWORD = 'correct horse battery';
+const keys = (...list: string[]): CallerInput[] => list.map((digits) => ({ kind: 'dtmf', digits }));
+
+/** What no person should read on a page: catalogue ids, UUIDs, call SIDs, English error text. */
+const NOT_FOR_PEOPLE = [
+  /\b(?:cc|ss|hf|tax|vo|ee|er|ms|csc)-[a-z0-9-]+/,
+  /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i,
+  /\bCA[0-9a-f]{32}\b/,
+  /\b(?:error|invalid|required|expected|undefined|null|not found|failed|forbidden|unauthorized)\b/i,
+];
+
+async function assertNothingForMachines(page: Page, where: string): Promise<void> {
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const pattern of NOT_FOR_PEOPLE) assert.doesNotMatch(text, pattern, `${where} shows something only a machine should read`);
+}
+
+describe('the agents\' desk and the supervisors\' wallboard, in a real browser', function () {
+  this.timeout(120_000);
+  const clock = createFixedClock('2026-12-01T09:00:00+08:00');
+  let mock: TwilioMock;
+  let runtime: Runtime;
+  let url: string;
+  let browser: Browser;
+  let transport: CallerTransport;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!browserPresent()) this.skip();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    mock = await startTwilioMock();
+    runtime = await createTestRuntime({ clock, database: 'desk', env: { REDIS_PREFIX: `${testRun.redisPrefix}-desk-${randomHex(3)}`, TWILIO_API_BASE_URL: mock.url } });
+    await runtime.booking.capacity.releaseSlots();
+    url = (await startTestServer(runtime)).url;
+    transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await mock?.close();
+  });
+
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+    });
+    return page;
+  }
+
+  async function logIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${url}/panel/`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+  }
+
+  const randomMobile = () => `+86139${String(randomInt(1e8)).padStart(8, '0')}`;
+
+  it('when a caller who booked by keypad calls again and waits, then the wallboard shows the wait live and the agent\'s card shows the IVR path in words with the earlier call and booking', async () => {
+    const from = randomMobile();
+    const first17 = `23050219600101${String(randomInt(1000)).padStart(3, '0')}`;
+    // Book (1), the general desks (1), general intake (1), its first service (1), tomorrow morning (3), the ID number, confirm (1).
+    const booked = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from, inputs: keys('1', '1', '1', '1', '3', `${`${first17}${idCheckCharacter(first17)}`.replace('X', '*')}#`, '1') }, null);
+    const code = /预约码是：([\d，]+)/.exec(booked.lines.join('\n'))?.[1]?.replace(/，/g, '');
+    assert.ok(code, booked.lines.join('\n'));
+
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '赵班长' });
+    const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽' });
+    const board = await openPage();
+    await logIn(board, supervisor);
+    await board.waitForURL(/wallboard\.html$/);
+    const queueRow = board.locator('tr[data-queue="cc-general"]');
+    await queueRow.locator('td.waiting', { hasText: /^0$/ }).waitFor();
+    assert.match((await queueRow.locator('td').first().textContent()) ?? '', /市民服务中心.*综合/);
+
+    // Consult (2), general guidance (1): the caller waits in the general desk's queue; nobody is free.
+    const waiting = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from, inputs: keys('2', '1'), waitRounds: 1, stopAt: (next) => next.includes('/queue/result') }, null);
+    const callSid = waiting.requests[0]!.params.CallSid!;
+    await queueRow.locator('td.waiting', { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+    clock.advance(45_000);
+    await queueRow.locator('td.longest', { hasText: '45 秒' }).waitFor({ timeout: 10_000 });
+    await queueRow.locator('td.level', { hasText: '暂无' }).waitFor();
+
+    const desk = await openPage();
+    await logIn(desk, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.locator('#agent-name', { hasText: '王丽' }).waitFor();
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    const path = await desk.locator('#call-path li').allTextContents();
+    assert.ok(path.some((step) => /主菜单：按 2（业务咨询）/.test(step)), path.join(' | '));
+    assert.ok(path.some((step) => /进入排队/.test(step)), path.join(' | '));
+    assert.equal(await desk.locator('#call-from').textContent(), `${from.slice(3, 6)}****${from.slice(-4)}`);
+    await desk.locator('#history-calls tr', { hasText: '自助办结' }).waitFor();
+    await desk.locator('#history-bookings tr', { hasText: code }).waitFor();
+    assert.match((await desk.locator('#history-bookings tr', { hasText: code }).textContent()) ?? '', /已预约/);
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-call-card.png` });
+    await assertNothingForMachines(desk, 'the desk with a call card');
+
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await board.locator(`tr[data-agent="${agent}"]`, { hasText: '王丽' }).locator('.badge', { hasText: '通话中' }).waitFor();
+    await queueRow.locator('td.waiting', { hasText: /^0$/ }).waitFor();
+    // Answered after 45 s against a 20 s target: the service level is 0 % and red.
+    await queueRow.locator('.level-badge.level-red', { hasText: '0%' }).waitFor({ timeout: 10_000 });
+    await board.screenshot({ path: `${SCREENSHOTS}/wallboard.png`, fullPage: true });
+    await assertNothingForMachines(board, 'the wallboard');
+    const audit = await runtime.database.db.execute(`select count(*)::int as n from audit_log where subject = '${callSid}' and action = 'read-call-card'` as never);
+    assert.ok(Number((audit as unknown as Array<{ n: number }>)[0]?.n ?? 0) >= 1, 'reading the card is audited');
+    await desk.context().close();
+    await board.context().close();
+  });
+
+  it('when the agent transfers a call to a department from the directory, then the call goes to that department\'s queue', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '李强' });
+    const desk = await openPage();
+    await logIn(desk, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator('#agent-state[data-state="available"]').waitFor();
+    const { callSid } = await queueCall(runtime, { skill: 'cc-general' });
+    await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    const tax = runtime.catalogue.department('cc-tax')!;
+    await eventually(async () => (await desk.locator('#transfer-target option').count()) > 3, 'the directory loaded');
+    const label = await desk.locator('#transfer-target option', { hasText: `${tax.hall.name} · ${tax.department.name}（空闲` }).textContent();
+    await desk.locator('#transfer-target').selectOption({ label: label! });
+    await desk.getByRole('button', { name: '转接', exact: true }).click();
+    await desk.locator('#outcome-saved', { hasText: '已转接' }).waitFor();
+    const routed = await runtime.agents.store.call(callSid);
+    assert.ok(routed?.skills.includes('cc-tax'), 'the call waits for the tax desk');
+    await mock.waitFor(`/Calls/${callSid}.json`);
+    await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
+    await desk.locator('#wrap-up-countdown', { hasText: '话后整理剩余' }).waitFor();
+    await desk.context().close();
+  });
+
+  it('then no page broke the content security policy or threw', () => {
+    assert.deepEqual(problems, []);
+  });
+});
