@@ -49,3 +49,14 @@ export async function listBookingsByPhone(db: Executor, phone: string, limit: nu
         limit ${limit}`,
   );
 }
+
+/** Sets the tracking number of a call's postal delivery; false when the call has no outcome delivered by post. */
+export async function setTrackingNumber(db: Executor, callSid: string, trackingNumber: string): Promise<boolean> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`update call_outcomes set details = jsonb_set(details, '{delivery,trackingNumber}', to_jsonb(${trackingNumber}::text))
+        where call_sid = ${callSid} and kind = 'completed_by_phone' and details->'delivery'->>'method' = 'post'
+        returning id`,
+  );
+  return rows.length > 0;
+}

@@ -11,8 +11,9 @@ import { NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Agents } from './agents-service.js';
 import * as repo from './agents-repository.js';
-import { callParamsSchema } from './agents-schemas.js';
+import { callParamsSchema, trackingSchema } from './agents-schemas.js';
 import { createDeskCards } from './desk-card-service.js';
+import * as deskRepo from './desk-repository.js';
 import { wrapUpSecondsFor } from './routing-service.js';
 import { createStaffRoutes } from './supervisor-staff-routes.js';
 import { createWallboard, queueName } from './supervisor-wallboard-service.js';
@@ -76,6 +77,37 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
       }),
     );
     res.json({ departments, agents: people.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')) });
+  });
+
+  // The catalogue's services as the outcome forms search them: by name, keyword, department or hall.
+  const services = catalogue.halls.flatMap((hall) =>
+    hall.departments.flatMap((department) =>
+      department.services.map((service) => ({
+        id: service.id,
+        name: service.name,
+        department: department.name,
+        hall: hall.name,
+        hallId: hall.id,
+        byPhone: service.byPhone,
+        postal: service.postal,
+        bookable: service.bookable,
+        keywords: service.keywords,
+      })),
+    ),
+  );
+  router.get('/desk/services', requireStaff('agent'), (_req, res) => {
+    res.json({ services });
+  });
+
+  router.put('/calls/:callSid/outcomes/tracking-number', requireStaff('agent'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params, 'path');
+    const { trackingNumber } = parseInput(trackingSchema, req.body);
+    const me = staff(req)!;
+    const [outcome] = await repo.listOutcomes(db, callSid);
+    if (!outcome || (outcome.agentId !== me.userId && me.role === 'agent')) throw new NotFoundError(`no outcome of yours for call ${callSid}`);
+    if (!(await deskRepo.setTrackingNumber(db, callSid, trackingNumber))) throw new NotFoundError(`call ${callSid} has no delivery by post`);
+    await repo.insertAudit(db, { actorId: me.userId, action: 'set-tracking-number', subject: callSid, detail: {}, at: clock.now() });
+    res.status(204).end();
   });
 
   router.get('/supervisor/wallboard', requireStaff('supervisor'), async (_req, res) => {

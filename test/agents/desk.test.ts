@@ -153,6 +153,84 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.context().close();
   });
 
+  /** An agent logged in, available, and on a call of `skill`; returns the page and the call. */
+  async function onACall(displayName: string, skill = 'cc-general'): Promise<{ desk: Page; agent: string; callSid: string }> {
+    const agent = await createAgent(runtime, { skills: [skill], displayName });
+    const desk = await openPage();
+    await logIn(desk, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator('#agent-state[data-state="available"]').waitFor();
+    const { callSid } = await queueCall(runtime, { skill });
+    await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    return { desk, agent, callSid };
+  }
+
+  it('when the agent books by clicking a free slot in the calendar, then the place is held, read back, confirmed on the phone channel and recorded as the call\'s outcome', async () => {
+    const { desk, agent, callSid } = await onACall('陈静');
+    await desk.getByRole('tab', { name: '预约' }).click();
+    const form = desk.locator('form[data-kind="booking"]');
+    await form.getByRole('button', { name: '确认预约' }).click();
+    await form.locator('[data-error-for="serviceId"]', { hasText: '请从列表中选择事项' }).waitFor();
+    await form.getByLabel('预约的事项（输入名称搜索）').fill('综合受理');
+    await form.locator('ul.suggestions button', { hasText: '一窗通办综合受理' }).click();
+    const slot = form.locator('button.slot:not([disabled])').first();
+    await slot.waitFor();
+    await slot.click();
+    await desk.locator('#booking-readback', { hasText: '请向来电人复述：一窗通办综合受理' }).waitFor();
+    const first17 = `23050219700101${String(randomInt(1000)).padStart(3, '0')}`;
+    await form.getByLabel('预约人姓名').fill('张三');
+    await form.getByLabel('手机号码').fill('13904691111');
+    await form.getByLabel('身份证号码').fill(`${first17}${idCheckCharacter(first17)}`);
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-booking-form.png` });
+    await assertNothingForMachines(desk, 'the booking form');
+    await form.getByRole('button', { name: '确认预约' }).click();
+    const saved = await desk.locator('#outcome-saved', { hasText: '预约成功' }).textContent();
+    const code = /预约码 (\d{8})/.exec(saved ?? '')?.[1];
+    assert.ok(code, saved ?? '');
+    const booking = await runtime.booking.service.findBookingByCode(code);
+    assert.equal(booking?.channel, 'phone');
+    assert.equal(booking?.serviceId, 'cc-general-intake');
+    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    assert.equal(outcome?.kind, 'booking');
+    assert.equal(outcome?.details.bookingCode, code);
+    await desk.context().close();
+  });
+
+  it('when an item completed by phone is sent by post, then the form asks in Chinese for what is missing and records recipient, address and phone', async () => {
+    const { desk, agent, callSid } = await onACall('刘洋');
+    await desk.getByRole('tab', { name: '电话办结' }).click();
+    const form = desk.locator('form[data-kind="completed-by-phone"]');
+    await form.getByLabel('办理的事项（输入名称搜索）').fill('办事指南');
+    await form.locator('ul.suggestions button', { hasText: '办事指南咨询' }).click();
+    await form.getByLabel('办件编号').fill('SYS-2026-000124');
+    await form.getByLabel('办理结果').fill('已办结，结果邮寄送达');
+    await form.getByLabel('送达方式').selectOption('post');
+    await form.getByRole('button', { name: '保存办结结果' }).click();
+    await form.locator('[data-error-for="delivery.recipient"]', { hasText: '必填' }).waitFor();
+    await form.locator('[data-error-for="delivery.street"]', { hasText: '必填' }).waitFor();
+    await form.locator('[name="delivery.recipient"]').fill('赵敏');
+    await form.getByLabel('收件人电话').fill('12345');
+    await form.getByLabel('区/县').fill('尖山区');
+    await form.getByLabel('街道及门牌号').fill('新兴大街296号');
+    await form.getByRole('button', { name: '保存办结结果' }).click();
+    await form.locator('[data-error-for="delivery.phone"]', { hasText: '请填写正确的电话号码' }).waitFor();
+    await form.getByLabel('收件人电话').fill('13904692222');
+    await assertNothingForMachines(desk, 'the postal form');
+    await form.getByRole('button', { name: '保存办结结果' }).click();
+    await desk.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
+    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    assert.deepEqual(outcome?.details, {
+      serviceId: 'cc-general-guide',
+      referenceNumber: 'SYS-2026-000124',
+      result: '已办结，结果邮寄送达',
+      delivery: { method: 'post', recipient: '赵敏', phone: '13904692222', province: '黑龙江省', city: '双鸭山市', district: '尖山区', street: '新兴大街296号' },
+    });
+    await desk.context().close();
+  });
+
   it('then no page broke the content security policy or threw', () => {
     assert.deepEqual(problems, []);
   });

@@ -149,7 +149,7 @@ async function start() {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     window.location.assign('index.html');
   });
-  setupOutcomeForms($('outcome'), () => callSid, () => {
+  void setupOutcomeForms($('outcome'), () => callSid, () => {
     showCall(null);
   });
   listen();

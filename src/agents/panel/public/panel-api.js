@@ -9,8 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const headers = { 'x-requested-with': 'XMLHttpRequest' };
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { 'x-requested-with': 'XMLHttpRequest', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -72,6 +72,10 @@ const ERROR_CODES = {
   slot_full: '该时段已约满，请另选时段',
   hold_expired: '保留已过期，请重新选择时段',
   duplicate_booking: '此人当天已预约该事项',
+  booking_suspended: '此人因多次爽约暂停预约',
+  not_cancellable: '该预约已不能取消',
+  not_reschedulable: '该预约已不能改约',
+  request_in_progress: '正在处理，请稍候',
 };
 
 /** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */
@@ -90,7 +94,9 @@ const FIELD_REASONS = [
   [/invalid_username/i, '用户名为3至32位小写字母、数字或下划线，以字母开头'],
   [/password_too_short|at least 10/i, '密码至少10位'],
   [/too_long|Too big|at most/i, '内容过长'],
-  [/phone|mobile/i, '请填写正确的手机号码'],
+  [/17 digits|check digit|birth date|province code/i, '身份证号码有误'],
+  [/phone|mobile|landline/i, '请填写正确的电话号码'],
+  [/pick_from_list/, '请从列表中选择事项'],
   [/Invalid option|Invalid enum/i, '请从列表中选择'],
   [/control characters|invisible|visible characters/i, '含有不可见字符'],
 ];
