@@ -81,7 +81,8 @@ export function readablePath(menu: Menu | undefined, steps: ReadonlyArray<{ node
       continue;
     }
     const word = KIND_WORDS[step.kind] ?? '操作';
-    out.push({ where: place(step.nodeId), what: step.input && step.kind !== 'callback-requested' && step.kind !== 'callback-refused' ? `${word}：${given(step.input)}` : word, at });
+    const said = step.input && step.kind !== 'callback-requested' && step.kind !== 'callback-refused' ? given(step.input) : '';
+    out.push({ where: place(step.nodeId), what: said ? `${word}（${said}）` : word, at });
   }
   return out;
 }
