@@ -231,6 +231,54 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.context().close();
   });
 
+  it('when a supervisor creates an agent and an announcement from the browser, then the agent can log in under their name and callers hear the announcement', async () => {
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '孙班长' });
+    const page = await openPage();
+    await logIn(page, supervisor);
+    await page.waitForURL(/wallboard\.html$/);
+    await page.getByRole('link', { name: '人员管理' }).click();
+    await page.waitForURL(/staff\.html$/);
+    const form = page.locator('#create-staff');
+    await form.getByRole('button', { name: '创建账号' }).click();
+    await form.locator('[data-error-for="displayName"]', { hasText: '必填' }).waitFor();
+    const username = `desk_${randomHex(3)}`;
+    await form.getByLabel('姓名（显示名）').fill('周敏');
+    await form.getByLabel('用户名（登录用，小写字母开头）').fill(username);
+    await form.getByLabel('初始密码（至少10位）').fill('short');
+    const general = runtime.catalogue.department('cc-general')!;
+    await form.getByLabel('技能（可接听的部门，按住 Ctrl 多选）').selectOption({ label: `${general.hall.name} · ${general.department.name}` });
+    await form.getByRole('button', { name: '创建账号' }).click();
+    await form.locator('[data-error-for="password"]', { hasText: '密码至少10位' }).waitFor();
+    await form.getByLabel('初始密码（至少10位）').fill(PASSWORD);
+    await form.getByRole('button', { name: '创建账号' }).click();
+    await page.locator('#created', { hasText: '已创建：周敏' }).waitFor();
+    await page.locator(`tr[data-user="${username}"]`, { hasText: '综合受理导办窗口' }).waitFor();
+    const created = await runtime.agents.accounts.findUser(username);
+    assert.deepEqual([created?.displayName, created?.role, created?.skills], ['周敏', 'agent', ['cc-general']]);
+    await page.screenshot({ path: `${SCREENSHOTS}/manage-staff.png`, fullPage: true });
+    await assertNothingForMachines(page, 'the staff page');
+
+    await page.getByRole('link', { name: '语音公告' }).click();
+    await page.waitForURL(/announcements\.html$/);
+    const add = page.locator('#add-announcement');
+    await add.getByLabel('公告内容').fill('来厅办事请佩戴口罩，并出示绿色健康码。');
+    await add.getByLabel('开始时间（留空为立即）').fill('2026-12-01T18:00');
+    await add.getByLabel('结束时间').fill('2026-12-01T08:00');
+    await add.getByRole('button', { name: '添加公告' }).click();
+    await add.locator('[data-error-for="endsAt"]', { hasText: '结束时间须晚于开始时间' }).waitFor();
+    await add.getByLabel('开始时间（留空为立即）').fill('');
+    await add.getByLabel('结束时间').fill('2026-12-01T18:00');
+    await add.getByRole('button', { name: '添加公告' }).click();
+    await page.locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' }).locator('td', { hasText: '播放中' }).waitFor();
+    const hotline = runtime.catalogue.hotline(CITIZEN_CENTRE)!;
+    assert.deepEqual(await runtime.announcements.current(hotline), ['来厅办事请佩戴口罩，并出示绿色健康码。']);
+    await page.screenshot({ path: `${SCREENSHOTS}/manage-announcements.png`, fullPage: true });
+    await assertNothingForMachines(page, 'the announcements page');
+    await page.locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' }).getByRole('button', { name: '立即结束' }).click();
+    await page.locator('#announcements td', { hasText: '暂无公告' }).waitFor();
+    await page.context().close();
+  });
+
   it('then no page broke the content security policy or threw', () => {
     assert.deepEqual(problems, []);
   });
