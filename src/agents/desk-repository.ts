@@ -60,3 +60,46 @@ export async function setTrackingNumber(db: Executor, callSid: string, trackingN
   );
   return rows.length > 0;
 }
+
+/** One agent's work in [from, to): calls answered, talk and after-call seconds, outcomes by kind. */
+export async function myFigures(db: Executor, agentId: string, from: Date, to: Date) {
+  const [row] = await queryRows<{ handled: number; talk_seconds: number; after_call_seconds: number; consultations: number; completed_by_phone: number; bookings: number; other: number; missing: number }>(
+    db,
+    sql`select count(*)::int as handled,
+          coalesce(sum(extract(epoch from (ac.ended_at - ac.answered_at))), 0)::int as talk_seconds,
+          coalesce(sum(extract(epoch from (coalesce(ac.wrap_up_ended_at, o.recorded_at) - ac.ended_at))), 0)::int as after_call_seconds,
+          count(o.id) filter (where o.kind = 'consultation')::int as consultations,
+          count(o.id) filter (where o.kind = 'completed_by_phone')::int as completed_by_phone,
+          count(o.id) filter (where o.kind = 'booking')::int as bookings,
+          count(o.id) filter (where o.kind = 'other')::int as other,
+          count(*) filter (where ac.outcome_status = 'missing')::int as missing
+        from agent_calls ac
+        left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+        where ac.agent_id = ${agentId} and ac.answered_at >= ${from.toISOString()}::timestamptz and ac.answered_at < ${to.toISOString()}::timestamptz`,
+  );
+  return row!;
+}
+
+export interface MyCallbackRow {
+  id: number;
+  skill: string;
+  phone: string;
+  status: string;
+  attempts: number;
+  not_before: Date | string;
+  last_attempt_at: Date | string | null;
+  agent_id: string | null;
+}
+
+/** Callback requests for the agent's skills still to place, and those the agent placed since `from`. */
+export async function listMyCallbacks(db: Executor, agentId: string, skills: readonly string[], from: Date, limit: number): Promise<MyCallbackRow[]> {
+  if (skills.length === 0) return [];
+  return queryRows<MyCallbackRow & Record<string, unknown>>(
+    db,
+    sql`select id, skill, phone, status, attempts, not_before, last_attempt_at, agent_id from callback_requests
+        where (status in ('pending', 'dialing') and skill in (${sql.join(skills.map((s) => sql`${s}`), sql`, `)}))
+           or (agent_id = ${agentId} and updated_at >= ${from.toISOString()}::timestamptz)
+        order by status <> 'pending', not_before
+        limit ${limit}`,
+  );
+}

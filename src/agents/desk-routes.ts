@@ -1,9 +1,10 @@
 import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
 import type { CallLedger } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Menu } from '../ivr/index.js';
 import { requireStaff } from '../platform/auth.js';
-import type { Clock } from '../platform/clock.js';
+import { ZONE, type Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import type { Redis } from '../platform/redis.js';
@@ -12,7 +13,7 @@ import { parseInput } from '../platform/http.js';
 import type { Agents } from './agents-service.js';
 import * as repo from './agents-repository.js';
 import { callParamsSchema, trackingSchema } from './agents-schemas.js';
-import { createDeskCards } from './desk-card-service.js';
+import { createDeskCards, maskNumber, writtenTime } from './desk-card-service.js';
 import * as deskRepo from './desk-repository.js';
 import { wrapUpSecondsFor } from './routing-service.js';
 import { createStaffRoutes } from './supervisor-staff-routes.js';
@@ -36,6 +37,9 @@ const staff = (req: Request) => (req.principal?.kind === 'staff' ? req.principal
  * - `GET /desk/call` (agent): the agent's current call as a card, with the wrap-up deadline;
  * - `GET /desk/calls/:callSid/card` (supervisor): any call's card, with the full number;
  * - `GET /desk/directory` (agent): departments and agents to transfer to, with who is free;
+ * - `GET /desk/services` (agent): the catalogue's services, for the outcome forms' search;
+ * - `GET /desk/my-work` (agent): today's own figures and the callbacks of the agent's skills;
+ * - `PUT /calls/:callSid/outcomes/tracking-number` (the agent who recorded it, or a supervisor);
  * - `GET /supervisor/wallboard` (supervisor): queues, agents, calls lacking an outcome.
  * Every card read is audited.
  */
@@ -108,6 +112,27 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
     if (!(await deskRepo.setTrackingNumber(db, callSid, trackingNumber))) throw new NotFoundError(`call ${callSid} has no delivery by post`);
     await repo.insertAudit(db, { actorId: me.userId, action: 'set-tracking-number', subject: callSid, detail: {}, at: clock.now() });
     res.status(204).end();
+  });
+
+  router.get('/desk/my-work', requireStaff('agent'), async (req, res) => {
+    const me = staff(req)!.userId;
+    const start = DateTime.fromJSDate(clock.now(), { zone: ZONE }).startOf('day');
+    const [from, to] = [start.toJSDate(), start.plus({ days: 1 }).toJSDate()];
+    const user = await agents.accounts.findUser(me);
+    const [figures, callbacks] = await Promise.all([deskRepo.myFigures(db, me, from, to), deskRepo.listMyCallbacks(db, me, user?.skills ?? [], from, 50)]);
+    const now = clock.now().getTime();
+    res.json({
+      figures: { ...figures, handleSeconds: figures.handled > 0 ? Math.round((figures.talk_seconds + figures.after_call_seconds) / figures.handled) : null },
+      callbacks: callbacks.map((row) => ({
+        id: row.id,
+        queue: queueName(catalogue, row.skill),
+        phone: maskNumber(row.phone),
+        group: row.status === 'completed' ? 'done' : row.status === 'given_up' || row.status === 'cancelled' ? 'closed' : row.attempts > 0 ? 'attempted' : new Date(row.not_before).getTime() <= now ? 'due' : 'later',
+        attempts: row.attempts,
+        notBefore: writtenTime(row.not_before),
+        lastAttempt: row.last_attempt_at ? writtenTime(row.last_attempt_at) : '',
+      })),
+    });
   });
 
   router.get('/supervisor/wallboard', requireStaff('supervisor'), async (_req, res) => {

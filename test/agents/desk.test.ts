@@ -196,6 +196,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
     assert.equal(outcome?.kind, 'booking');
     assert.equal(outcome?.details.bookingCode, code);
+    await desk.locator('#my-figures', { hasText: '预约 1' }).waitFor({ timeout: 10_000 });
     await desk.context().close();
   });
 
@@ -229,6 +230,21 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
       delivery: { method: 'post', recipient: '赵敏', phone: '13904692222', province: '黑龙江省', city: '双鸭山市', district: '尖山区', street: '新兴大街296号' },
     });
     await desk.context().close();
+
+    // The courier's number comes later: a supervisor adds it from the call's record.
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '钱班长' });
+    const record = await openPage();
+    await logIn(record, supervisor);
+    await record.waitForURL(/wallboard\.html$/);
+    await record.goto(`${url}/panel/call.html?call=${callSid}`);
+    await record.getByLabel('快递单号').fill('EMS1234567890');
+    await record.getByRole('button', { name: '保存快递单号' }).click();
+    await record.locator('.outcome', { hasText: '已保存' }).waitFor();
+    assert.equal(await record.locator('#call-facts').getByText(/^\+86139/).count(), 1, 'the supervisor sees the full number');
+    await assertNothingForMachines(record, 'the call record');
+    const [updated] = await runtime.agents.outcomes.list(callSid, supervisor);
+    assert.equal((updated?.details.delivery as { trackingNumber?: string }).trackingNumber, 'EMS1234567890');
+    await record.context().close();
   });
 
   it('when a supervisor creates an agent and an announcement from the browser, then the agent can log in under their name and callers hear the announcement', async () => {

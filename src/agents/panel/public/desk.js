@@ -79,6 +79,19 @@ async function loadCall() {
   }
 }
 
+const CALLBACK_GROUPS = { due: '待回电', later: '稍后回电', attempted: '已拨打未接通', done: '已完成', closed: '已结束' };
+
+async function loadMyWork() {
+  try {
+    const { figures: f, callbacks } = await api('GET', '/api/desk/my-work');
+    const minutes = (seconds) => `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒`;
+    $('my-figures').textContent = `接听 ${f.handled} 通 · 平均处理 ${f.handleSeconds === null ? '—' : minutes(f.handleSeconds)} · 咨询 ${f.consultations} · 电话办结 ${f.completed_by_phone} · 预约 ${f.bookings} · 其他 ${f.other}${f.missing ? ` · 未登记 ${f.missing}` : ''}`;
+    tableRows($('my-callbacks'), callbacks.map((c) => [c.queue, c.phone, CALLBACK_GROUPS[c.group] ?? '', c.lastAttempt || c.notBefore]), '暂无回电任务');
+  } catch (error) {
+    toLoginOn401(error);
+  }
+}
+
 async function loadDirectory() {
   const select = $('transfer-target');
   try {
@@ -151,10 +164,13 @@ async function start() {
   });
   void setupOutcomeForms($('outcome'), () => callSid, () => {
     showCall(null);
+    void loadMyWork();
   });
   listen();
   setInterval(() => api('POST', '/api/agents/me/heartbeat').catch(toLoginOn401), HEARTBEAT_MS);
   setInterval(showCountdown, 1000);
+  void loadMyWork();
+  setInterval(() => void loadMyWork(), 60_000);
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
   startSoftphone({ status: $('softphone-status'), answer: $('answer'), reject: $('reject'), hangup: $('hangup'), mute: $('mute') });
