@@ -230,3 +230,27 @@ export function useTwilioMockSuite(): () => TwilioMock {
   afterEach(closeRoutingRuntimes);
   return () => mock!;
 }
+
+/** A browser-like client: keeps the session cookie and sends the CSRF header on writes. */
+export function client(baseUrl: string, password = 'correct horse battery') {
+  let cookie = '';
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' }) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie };
+  };
+  return {
+    request,
+    login: (username: string, secret = password) => request('POST', '/api/auth/login', { username, password: secret }),
+    get cookie() {
+      return cookie;
+    },
+  };
+}
