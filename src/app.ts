@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes } from './agents/index.js';
 import { createPanelRoutes } from './agents/panel/index.js';
-import { createBookingRoutes, createBookingVoiceRoutes } from './booking/index.js';
+import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
@@ -81,6 +81,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
+  api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));

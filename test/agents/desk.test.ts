@@ -103,6 +103,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await logIn(desk, agent);
     await desk.waitForURL(/desk\.html$/);
     await desk.locator('#agent-name', { hasText: '王丽' }).waitFor();
+    await desk.locator('#agent-state[data-state]').waitFor();
     await desk.getByRole('button', { name: '空闲' }).click();
     await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     const path = await desk.locator('#call-path li').allTextContents();
@@ -133,6 +134,8 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const desk = await openPage();
     await logIn(desk, agent);
     await desk.waitForURL(/desk\.html$/);
+    // The state buttons work once the desk has read the agent's state.
+    await desk.locator('#agent-state[data-state]').waitFor();
     await desk.getByRole('button', { name: '空闲' }).click();
     await desk.locator('#agent-state[data-state="available"]').waitFor();
     const { callSid } = await queueCall(runtime, { skill: 'cc-general' });
@@ -159,6 +162,8 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const desk = await openPage();
     await logIn(desk, agent);
     await desk.waitForURL(/desk\.html$/);
+    // The state buttons work once the desk has read the agent's state.
+    await desk.locator('#agent-state[data-state]').waitFor();
     await desk.getByRole('button', { name: '空闲' }).click();
     await desk.locator('#agent-state[data-state="available"]').waitFor();
     const { callSid } = await queueCall(runtime, { skill });
@@ -292,6 +297,22 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await assertNothingForMachines(page, 'the announcements page');
     await page.locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' }).getByRole('button', { name: '立即结束' }).click();
     await page.locator('#announcements td', { hasText: '暂无公告' }).waitFor();
+
+    // Closing the citizen centre for today flags the booking made by phone earlier; the supervisor sees whom to call back.
+    await page.goto(`${url}/panel/capacity.html`);
+    const limit = page.locator('#limit');
+    await limit.getByLabel('大厅').selectOption({ label: runtime.catalogue.hall(hotline.hall)!.name });
+    await limit.getByLabel('开始日期').fill('2026-12-01');
+    await limit.getByLabel('结束日期').fill('2026-12-01');
+    await limit.getByLabel('保留的接待能力（%）').fill('0');
+    await limit.getByRole('button', { name: '确认调整' }).click();
+    await limit.locator('[data-error-for="reason"]', { hasText: '必填' }).waitFor();
+    await limit.getByLabel('原因').fill('疫情防控限流');
+    await limit.getByRole('button', { name: '确认调整' }).click();
+    await page.locator('#limited', { hasText: '需回访预约' }).waitFor();
+    await page.locator('#flagged tr', { hasText: '13904691111' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/manage-capacity.png`, fullPage: true });
+    await assertNothingForMachines(page, 'the capacity page');
     await page.context().close();
   });
 
