@@ -69,4 +69,19 @@ describe('the desk and supervisor API', function () {
     const tooLong = await asSupervisor.request('PATCH', `/api/supervisor/staff/${agent}`, { displayName: '名'.repeat(21) });
     assert.equal(tooLong.status, 422);
   });
+
+  it('when staff cancel a booking by its code, then the booking API takes the code where it takes the id', async () => {
+    await runtime.booking.capacity.releaseSlots();
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const asAgent = client(url);
+    await asAgent.login(agent);
+    const slots = await asAgent.request('GET', '/api/slots?hall=citizen-centre&service=cc-general-intake');
+    const slot = (slots.body as unknown as Array<{ id: number; available: number }>).find((s) => s.available > 0)!;
+    const created = await asAgent.request('POST', '/api/bookings', { slotId: slot.id, name: '张三', phone: '13904693333', idNumber: '230502197001010011' }, { 'x-requested-with': 'XMLHttpRequest', 'idempotency-key': `desk-api-${slot.id}` });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const cancelled = await asAgent.request('POST', `/api/bookings/${created.body.code}/cancel`);
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.equal((await asAgent.request('POST', '/api/bookings/00000000/cancel')).status, 404);
+  });
 });
