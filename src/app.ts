@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes } from './agents/index.js';
+import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createRecordingRoutes, createRecordingVoiceRoutes } from './agents/index.js';
 import { createPanelRoutes } from './agents/panel/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
@@ -69,6 +69,7 @@ export function createApp(runtime: Runtime): Express {
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
+  voice.use(createRecordingVoiceRoutes(runtime.agents.recordings));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, logger }));
   voice.use(voiceErrorHandler(logger, config.twilio.voice));
   app.use('/twilio/voice', voice);
@@ -80,6 +81,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createReportRoutes(runtime.reports));
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
+  api.use(createRecordingRoutes(runtime.agents.recordings));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));

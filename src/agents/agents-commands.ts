@@ -5,7 +5,10 @@ import type { Config } from '../platform/config.js';
 import { ValidationError } from '../platform/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { assertRedisReachable, createRedis } from '../platform/redis.js';
+import { systemClock } from '../platform/clock.js';
+import { createTwilioClient } from '../platform/twilio-client.js';
 import { createAccounts, type Accounts } from './accounts-service.js';
+import { createRecordings } from './recordings-service.js';
 
 const roles: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
 
@@ -59,5 +62,14 @@ export const agentCommands: Record<string, AdminCommand> = {
         return 0;
       });
     },
+  },
+  'recordings:expire': {
+    summary: 'delete at Twilio the call recordings older than RECORDING_RETENTION_DAYS (their references stay, marked deleted)',
+    run: async (_args, config) =>
+      withDatabase(config, async (db) => {
+        const recordings = createRecordings({ db, twilio: createTwilioClient(config.twilio), twilioAuth: config.twilio, clock: systemClock, logger: createLogger('warn') });
+        console.log(`deleted ${await recordings.deleteExpired(config.agents.recordingRetentionDays)} recordings older than ${config.agents.recordingRetentionDays} days`);
+        return 0;
+      }),
   },
 };

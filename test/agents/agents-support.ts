@@ -111,6 +111,16 @@ export async function startTwilioMock(): Promise<{
         res.end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: params.To, from: params.From, body: params.Body }));
         return;
       }
+      if (/\/Recordings\/RE[0-9a-f]{32}\.mp3$/.test(path)) {
+        res.setHeader('content-type', 'audio/mpeg');
+        res.end(Buffer.from('ID3-recording'));
+        return;
+      }
+      if (req.method === 'DELETE' && /\/Recordings\/RE[0-9a-f]{32}\.json$/.test(path)) {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
       if (call) {
         res.end(JSON.stringify({ sid: call[1], status: 'in-progress' }));
