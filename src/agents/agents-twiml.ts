@@ -45,13 +45,13 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
     answerOnBridge: true,
     timeout: timeoutSeconds,
     record: 'record-from-answer-dual',
-    recordingStatusCallback: urls.recordingStatus(callSid),
-    recordingStatusCallbackMethod: 'POST',
-    recordingStatusCallbackEvent: ['completed'],
     action: urls.dialResult(agentId, callSid),
     method: 'POST',
     // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
     timeLimit: timeLimitSeconds,
+    recordingStatusCallback: urls.recordingStatus(callSid),
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: ['completed'],
   });
   const client = dial.client({
     statusCallback: urls.legStatus(agentId, callSid),
