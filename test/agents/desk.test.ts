@@ -245,6 +245,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await record.getByLabel('快递单号').fill('EMS1234567890');
     await record.getByRole('button', { name: '保存快递单号' }).click();
     await record.locator('.outcome', { hasText: '已保存' }).waitFor();
+    await record.locator('#recording-list', { hasText: '本通话没有录音' }).waitFor();
     assert.equal(await record.locator('#call-facts').getByText(/^\+86139/).count(), 1, 'the supervisor sees the full number');
     await assertNothingForMachines(record, 'the call record');
     const [updated] = await runtime.agents.outcomes.list(callSid, supervisor);

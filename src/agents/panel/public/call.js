@@ -46,6 +46,15 @@ try {
   $('call').hidden = false;
   $('outcome-list').replaceChildren(...(outcomes.length ? outcomes.map(outcome) : [el('p', { class: 'muted' }, '尚未登记通话结果')]));
   $('outcomes').hidden = false;
+  const { recordings } = await api('GET', `/api/supervisor/calls/${encodeURIComponent(callSid)}/recordings`);
+  $('recording-list').replaceChildren(
+    ...(recordings.length
+      ? recordings.map((r, i) =>
+          el('div', { class: 'row' }, `录音 ${i + 1}（${r.durationSeconds ?? 0} 秒，${r.channels === 2 ? '双声道' : '单声道'}）`, r.playable ? el('audio', { controls: '', preload: 'none', src: `/api/supervisor/recordings/${r.recordingSid}/audio` }) : el('span', { class: 'muted' }, '已过保存期限，已删除')),
+        )
+      : [el('p', { class: 'muted' }, '本通话没有录音')]),
+  );
+  $('recordings').hidden = false;
 } catch (error) {
   if (!toLoginOn401(error)) $('call-error').textContent = error.status === 403 ? '仅班长可查看通话记录' : chineseError(error, '无法读取通话');
 }
