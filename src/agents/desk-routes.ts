@@ -33,7 +33,7 @@ export interface DeskRoutesDeps {
 const staff = (req: Request) => (req.principal?.kind === 'staff' ? req.principal : undefined);
 
 /**
- * The desk's and the wallboard's reads (mounted under /api; docs/panel-api.md describes them):
+ * The desk's and the wallboard's reads (mounted under /api; the README's agents section lists them):
  * - `GET /desk/call` (agent): the agent's current call as a card, with the wrap-up deadline;
  * - `GET /desk/calls/:callSid/card` (supervisor): any call's card, with the full number;
  * - `GET /desk/directory` (agent): departments and agents to transfer to, with who is free;

@@ -172,7 +172,8 @@ export function createWallboard(deps: WallboardDeps): { read(): Promise<Wallboar
           reason: agent.state === 'break' || agent.state === 'offline' || agent.state === 'wrap_up' ? (STATE_REASON_LABELS[agent.reason] ?? agent.reason) : '',
           secondsInState: agent.since ? Math.max(0, Math.round((now.getTime() - agent.since) / 1000)) : 0,
           callsToday: callsToday.get(agent.agentId) ?? 0,
-          skills: agent.skills.map((skill) => (catalogue.department(skill) ? queueName(catalogue, skill) : skill.startsWith('agent:') ? '' : queueName(catalogue, skill))).filter(Boolean),
+          // agent:<id> is routing's own skill for calls to this agent by name: nobody reads it.
+          skills: agent.skills.filter((skill) => !skill.startsWith('agent:')).map((skill) => queueName(catalogue, skill)),
           missed: agent.missed,
         }))
         .sort((a, b) => a.displayName.localeCompare(b.displayName, 'zh-CN'));
