@@ -179,7 +179,8 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const form = desk.locator('form[data-kind="booking"]');
     await form.getByRole('button', { name: '确认预约' }).click();
     await form.locator('[data-error-for="serviceId"]', { hasText: '请从列表中选择事项' }).waitFor();
-    await form.getByLabel('预约的事项（输入名称搜索）').fill('综合受理');
+    // Pinyin initials find a service too: 一窗通办 is yctb.
+    await form.getByLabel('预约的事项（输入名称搜索）').fill('yctb');
     await form.locator('ul.suggestions button', { hasText: '一窗通办综合受理' }).click();
     const slot = form.locator('button.slot:not([disabled])').first();
     await slot.waitFor();
