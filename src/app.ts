@@ -1,10 +1,10 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createAgentRoutes, createAgentVoiceRoutes, createPanelRoutes } from './agents/index.js';
-import { createBookingRoutes, createBookingVoiceRoutes, createPhoneLedgerRoutes } from './booking/index.js';
+import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createPanelRoutes, createRecordingRoutes, createRecordingVoiceRoutes } from './agents/index.js';
+import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
-import { createIvrRoutes } from './ivr/index.js';
+import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
@@ -72,6 +72,7 @@ export function createApp(runtime: Runtime): Express {
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
+  voice.use(createRecordingVoiceRoutes(runtime.agents.recordings));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));
   const { prompts } = runtime.catalogue;
   voice.use(voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })));
@@ -88,6 +89,10 @@ export function createApp(runtime: Runtime): Express {
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createPhoneLedgerRoutes(runtime.booking.phoneLedger));
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
+  api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
+  api.use(createRecordingRoutes(runtime.agents.recordings));
+  api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
+  api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));

@@ -49,7 +49,7 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
     const user = await staff.findUser(staffId(req));
     if (!user) throw new NotFoundError('no such user');
     await desk.heartbeat(user.id);
-    res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId }, state: await desk.snapshot(user.id) });
+    res.json({ user: { id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId }, state: await desk.snapshot(user.id) });
   });
 
   router.put('/agents/me/state', requireStaff('agent'), async (req, res) => {

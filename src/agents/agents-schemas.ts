@@ -25,15 +25,40 @@ export const consultationSchema = z.object({
   followUpNote: text(1000).optional(),
 });
 
-const deliverySchema = z.discriminatedUnion('method', [
-  z.object({ method: z.literal('pickup') }),
-  z.object({
+/** A mainland mobile (11 digits from 13-19) or a landline with its area code, as written. */
+const contactPhone = z.string().trim().regex(/^(?:\+?86)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'a mainland mobile or a landline with its area code');
+
+/**
+ * Delivery by post goes to a recipient at a mainland address: province, city, district and
+ * street (or, as older clients send it, one address line). The tracking number can follow later.
+ */
+const postSchema = z
+  .object({
     method: z.literal('post'),
-    address: text(300),
-    postcode: z.string().regex(/^\d{6}$/, 'a postcode is six digits'),
+    recipient: text(50).optional(),
+    phone: contactPhone.optional(),
+    province: text(20).optional(),
+    city: text(30).optional(),
+    district: text(30).optional(),
+    street: text(200).optional(),
+    address: text(300).optional(),
+    postcode: z.string().regex(/^\d{6}$/, 'a postcode is six digits').optional(),
     trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30').optional(),
-  }),
-]);
+  })
+  .superRefine((post, ctx) => {
+    if (post.street === undefined && post.address !== undefined) {
+      if (post.postcode === undefined) ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Required' });
+      return;
+    }
+    for (const field of ['recipient', 'phone', 'province', 'city', 'district', 'street'] as const) {
+      if (post[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Required' });
+    }
+  });
+
+const deliverySchema = z.discriminatedUnion('method', [z.object({ method: z.literal('pickup') }), postSchema]);
+
+/** The courier's tracking number, known after the call. */
+export const trackingSchema = z.object({ trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30') });
 
 export const completedByPhoneSchema = z.object({
   serviceId: text(64),

@@ -16,6 +16,7 @@ import { createLiveEvents, type LiveEvents } from './agents-events.js';
 import { agentUrls, type AgentUrls } from './agents-twiml.js';
 import { createCallbacks, type Callbacks } from './callbacks-service.js';
 import { createOutcomes, type Outcomes } from './outcomes-service.js';
+import { createRecordings, type Recordings } from './recordings-service.js';
 import { createRoutingRecovery, type RoutingRecovery } from './routing-recovery-service.js';
 import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
 import { createRouting, type Routing } from './routing-service.js';
@@ -48,6 +49,8 @@ export interface Agents {
   callbacks: Callbacks;
   outcomes: Outcomes;
   transfer: Transfer;
+  /** References of call recordings, their audited plays and their deletion after retention. */
+  recordings: Recordings;
   /** Rebuilds agents and wait lists from PostgreSQL after a Redis loss. */
   recovery: RoutingRecovery;
   events: LiveEvents;
@@ -74,5 +77,6 @@ export function createAgents(deps: AgentsDeps): Agents {
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
   const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
-  return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recovery, events, urls, queues, settings, close: () => events.close() };
+  const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
+  return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recordings, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -17,6 +17,7 @@ export function agentUrls(publicBaseUrl: string) {
     connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
     dialResult: (agentId: string, callSid: string) => `${base}/dial-result?${q({ agent: agentId, call: callSid })}`,
     legStatus: (agentId: string, callSid: string) => `${base}/leg-status?${q({ agent: agentId, call: callSid })}`,
+    recordingStatus: (callSid: string) => `${base}/recording-status?${q({ call: callSid })}`,
     queueWait: (callSid: string, ivr: IvrQueue) => `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     transferEnqueue: (callSid: string, ivr: IvrQueue) => `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     callbackConnect: (requestId: number, agentId: string) => `${base}/callback/connect?${q({ request: String(requestId), agent: agentId })}`,
@@ -42,6 +43,9 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
     method: 'POST',
     // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
     timeLimit: timeLimitSeconds,
+    recordingStatusCallback: urls.recordingStatus(callSid),
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: ['completed'],
   });
   const client = dial.client({
     statusCallback: urls.legStatus(agentId, callSid),

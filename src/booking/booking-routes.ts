@@ -104,19 +104,33 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     res.json(toBookingView(row, catalogue));
   });
 
+  /**
+   * A booking named by its id or by its 8-digit code (what the caller reads out). A channel names
+   * by code only its own channel's bookings: any other code is as unknown as a wrong one.
+   */
+  async function bookingIdOf(req: Request, raw: unknown): Promise<string> {
+    if (typeof raw === 'string' && /^\d{8}$/.test(raw)) {
+      const row = await booking.findBookingByCode(raw);
+      const actor = actorOf(req);
+      if (!row || (actor.ownChannelOnly && row.channel !== actor.channel)) throw new NotFoundError(`no booking with code ${raw}`);
+      return row.id;
+    }
+    return parseInput(uuidParam, raw, 'id');
+  }
+
   router.post('/bookings/:id/cancel', requirePrincipal, async (req, res) => {
-    const id = parseInput(uuidParam, req.params.id, 'id');
+    const id = await bookingIdOf(req, req.params.id);
     res.json(toBookingView(await booking.cancel(id, actorOf(req)), catalogue));
   });
 
   router.post('/bookings/:id/reschedule', requirePrincipal, async (req, res) => {
-    const id = parseInput(uuidParam, req.params.id, 'id');
+    const id = await bookingIdOf(req, req.params.id);
     const body = parseInput(rescheduleBodySchema, req.body, 'body');
     res.json(toBookingView(await booking.reschedule(id, body.slotId, actorOf(req)), catalogue));
   });
 
   router.post('/bookings/:id/check-in', requirePrincipal, async (req, res) => {
-    const id = parseInput(uuidParam, req.params.id, 'id');
+    const id = await bookingIdOf(req, req.params.id);
     const actor = actorOf(req);
     // Check-in happens at the hall: the walk-in desk or staff, not the website or WeChat.
     if (actor.channel !== 'walk_in' && actor.channel !== 'phone') throw new ForbiddenError('check-in is done at the hall (walk-in desk or staff)');

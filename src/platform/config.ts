@@ -50,6 +50,8 @@ export const envSchema = z.object({
   REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
   /** Share of queued calls to answer within REPORT_SERVICE_LEVEL_SECONDS: the staffing plan's target. Default 0.8. */
   REPORT_SERVICE_LEVEL_GOAL: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** Days a call recording is kept at Twilio before it is deleted there. Default 180. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** API key for softphone access tokens (SK...); unset outside production: the account SID and auth token sign them. */
   TWILIO_API_KEY_SID: optionalString,
   TWILIO_API_KEY_SECRET: optionalString,
@@ -155,6 +157,8 @@ export interface Config {
     /** CALL_MAX_MINUTES in seconds. */
     readonly callMaxSeconds: number;
     readonly outboundCallsPerSecond: number;
+    /** RECORDING_RETENTION_DAYS. */
+    readonly recordingRetentionDays: number;
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string; readonly serviceLevelGoal: number };
@@ -249,6 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       callbackRetrySeconds: env.CALLBACK_RETRY_SECONDS,
       callMaxSeconds: env.CALL_MAX_MINUTES * 60,
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
+      recordingRetentionDays: env.RECORDING_RETENTION_DAYS,
     },
     logLevel: env.LOG_LEVEL,
     reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT, serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL },

@@ -61,11 +61,12 @@ export async function countCallExtras(db: Executor, from: Date, to: Date): Promi
 
 /** Per agent: legs answered in [from, to), talk and after-call seconds, outcomes by kind, transfers made. */
 export async function countByAgent(db: Executor, from: Date, to: Date): Promise<
-  Array<{ agent_id: string; handled: number; talk_seconds: number; after_call_seconds: number; consultations: number; completed_by_phone: number; bookings: number; other: number; transfers: number }>
+  Array<{ agent_id: string; agent_name: string; handled: number; talk_seconds: number; after_call_seconds: number; consultations: number; completed_by_phone: number; bookings: number; other: number; transfers: number }>
 > {
   return queryRows(
     db,
     sql`select ac.agent_id,
+          coalesce(nullif(max(su.display_name), ''), ac.agent_id) as agent_name,
           count(*)::int as handled,
           coalesce(sum(extract(epoch from (ac.ended_at - ac.answered_at))), 0)::int as talk_seconds,
           coalesce(sum(extract(epoch from (${afterCallEnd} - ac.ended_at))), 0)::int as after_call_seconds,
@@ -79,6 +80,7 @@ export async function countByAgent(db: Executor, from: Date, to: Date): Promise<
         left join (select e.call_sid, e.payload->>'agentId' as agent_id, count(*)::int as n from call_events e
                    where e.source = 'agent' and e.event = 'transferred' and ${inPeriod('e.occurred_at', from, to)}
                    group by 1, 2) t on t.call_sid = ac.call_sid and t.agent_id = ac.agent_id
+        left join staff_users su on su.id = ac.agent_id
         where ${inPeriod('ac.answered_at', from, to)}
         group by ac.agent_id
         order by ac.agent_id`,

@@ -3,10 +3,10 @@ import type { Database } from '../platform/db.js';
 import { halfHourTime } from './reports-staffing.js';
 import * as views from './reports-views-repository.js';
 
-/** One agent's work in a period. Agents are shown by username: the staff table has no display name. */
+/** One agent's work in a period. Agents are shown by their display name (the username when none is set). */
 export interface AgentStats {
   agentId: string;
-  /** The name shown: the username. */
+  /** The name shown: the display name, or the username when none is set. */
   name: string;
   handled: number;
   talkSeconds: number;
@@ -74,7 +74,7 @@ export async function loadViews(deps: { db: Database; catalogue: Catalogue }, st
   return {
     byAgent: agents.map((r) => ({
       agentId: r.agent_id,
-      name: r.agent_id,
+      name: r.agent_name,
       handled: r.handled,
       talkSeconds: r.talk_seconds,
       holdSeconds: null,

@@ -23,11 +23,11 @@ export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): 
 /** `npm run admin -- user:create|user:disable`. */
 export const staffCommands: Record<string, AdminCommand> = {
   'user:create': {
-    summary: '--username <u> --role <agent|supervisor|admin> --skills <dept,dept> [--commissioner csc-NN] --password-stdin',
+    summary: '--username <u> --role <agent|supervisor|admin> --skills <dept,dept> [--name 王丽] [--commissioner csc-NN] --password-stdin',
     run: async (args, admin) => {
       const flags = parseFlags(
         args,
-        { username: { type: 'string' }, role: { type: 'string' }, skills: { type: 'string' }, commissioner: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+        { username: { type: 'string' }, role: { type: 'string' }, skills: { type: 'string' }, name: { type: 'string' }, commissioner: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
         ['username', 'role'],
       );
       if (!roles.includes(flags.role as StaffRole)) throw new ValidationError(`--role must be one of ${roles.join(', ')}`);
@@ -35,8 +35,8 @@ export const staffCommands: Record<string, AdminCommand> = {
       const password = await readStdin();
       const skills = (flags.skills ?? '').split(',').map((s) => s.trim()).filter(Boolean);
       return withAccounts(admin, async (accounts) => {
-        const user = await accounts.createUser({ username: flags.username!, role: flags.role as StaffRole, skills, password, commissionerId: flags.commissioner });
-        console.log(`created ${user.role} ${user.id} with skills ${user.skills.join(', ') || '(none)'}`);
+        const user = await accounts.createUser({ username: flags.username!, role: flags.role as StaffRole, skills, password, commissionerId: flags.commissioner, displayName: flags.name });
+        console.log(`created ${user.role} ${user.id}${user.displayName ? ` (${user.displayName})` : ''} with skills ${user.skills.join(', ') || '(none)'}`);
         return 0;
       });
     },

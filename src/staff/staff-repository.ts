@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
 import { staffUsers } from './staff-tables.js';
 
@@ -23,4 +23,14 @@ export async function setStaffUserDisabled(db: Executor, id: string, disabled: b
 /** Active staff accounts with their skills. */
 export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
   return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
+}
+
+export async function updateStaffUser(db: Executor, id: string, values: Partial<Pick<NewStaffUser, 'displayName' | 'skills' | 'passwordHash'>>): Promise<StaffUserRow | undefined> {
+  const [row] = await db.update(staffUsers).set({ ...values, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning();
+  return row;
+}
+
+/** Every staff account, disabled ones too, by username. */
+export async function listStaffUsers(db: Executor): Promise<StaffUserRow[]> {
+  return db.select().from(staffUsers).orderBy(asc(staffUsers.id));
 }

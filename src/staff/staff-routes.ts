@@ -22,7 +22,7 @@ export function createStaffRoutes({ accounts, secure, sessionTtlSeconds }: Staff
     const { username, password } = parseInput(loginSchema, req.body);
     const { token, user } = await accounts.login(username, password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: sessionTtlSeconds * 1000 });
-    res.json({ user: { id: user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
+    res.json({ user: { id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
   });
 
   router.post('/auth/logout', requireStaff('agent'), async (req, res) => {

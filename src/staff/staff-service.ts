@@ -40,12 +40,18 @@ export interface AccountsDeps {
 
 /** Staff accounts and their sessions (Redis, with expiry). */
 export interface Accounts {
-  createUser(input: { username: string; role: StaffRole; skills: string[]; password: string; commissionerId?: string | undefined }): Promise<repo.StaffUserRow>;
+  createUser(input: { username: string; role: StaffRole; skills: string[]; password: string; commissionerId?: string | undefined; displayName?: string | undefined }): Promise<repo.StaffUserRow>;
   /** Disables the account and ends all its sessions. */
   disableUser(username: string): Promise<void>;
   findUser(id: string): Promise<repo.StaffUserRow | undefined>;
   /** Accounts that are not disabled, with their skills. */
   listActive(): Promise<repo.StaffUserRow[]>;
+  /** Every account, disabled ones too, by username. */
+  listAll(): Promise<repo.StaffUserRow[]>;
+  /** Changes the name people see and the skills (department ids); the username stays. */
+  updateUser(username: string, changes: { displayName?: string | undefined; skills?: string[] | undefined }): Promise<repo.StaffUserRow>;
+  /** Sets a new password and ends all the account's sessions. */
+  resetPassword(username: string, password: string): Promise<void>;
   /** Checks the password (with rate limit and lock-out) and starts a session; returns its token. */
   login(username: string, password: string, address: string): Promise<{ token: string; user: repo.StaffUserRow }>;
   logout(token: string): Promise<void>;
@@ -56,6 +62,16 @@ export interface Accounts {
 }
 
 export const usernamePattern = /^[a-z][a-z0-9_]{2,31}$/;
+/** The most characters of a display name (王丽, 张建国（税务）). */
+export const DISPLAY_NAME_MAX = 20;
+
+/** A display name is optional, at most {@link DISPLAY_NAME_MAX} characters, and has no control characters. */
+export function assertDisplayName(name: string): void {
+  const trimmed = name.trim();
+  if (trimmed.length > DISPLAY_NAME_MAX || /[\p{Cc}]/u.test(trimmed)) {
+    throw new ValidationError(`displayName: at most ${DISPLAY_NAME_MAX} characters, no control characters`, { fields: [{ field: 'displayName', reason: 'too_long' }] });
+  }
+}
 
 /** Reads one cookie from the Cookie header. */
 export function readCookie(req: Request, name: string): string | undefined {
@@ -100,14 +116,15 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
   }
 
   const accounts: Accounts = {
-    async createUser({ username, role, skills, password, commissionerId }) {
+    async createUser({ username, role, skills, password, commissionerId, displayName = '' }) {
       if (!usernamePattern.test(username)) throw new ValidationError('username: 3 to 32 lower-case letters, digits or _, starting with a letter');
+      assertDisplayName(displayName);
       if (password.length < 10) throw new ValidationError('password: at least 10 characters');
       assertSkills(skills, commissionerId);
       const allSkills = [...new Set([...skills, ...(commissionerId ? [commissionerId] : [])])];
       if (await repo.findStaffUser(db, username)) throw new ConflictError(`user ${username} already exists`, 'user_exists');
       const passwordHash = await argon2.hash(password, { type: argon2.argon2id, memoryCost: passwordHashMemoryKib });
-      return repo.insertStaffUser(db, { id: username, role, passwordHash, skills: allSkills, commissionerId: commissionerId ?? null });
+      return repo.insertStaffUser(db, { id: username, role, displayName: displayName.trim(), passwordHash, skills: allSkills, commissionerId: commissionerId ?? null });
     },
 
     async disableUser(username) {
@@ -118,6 +135,22 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
     findUser: (id) => repo.findStaffUser(db, id),
 
     listActive: () => repo.listActiveStaff(db),
+    listAll: () => repo.listStaffUsers(db),
+    async updateUser(username, { displayName, skills }) {
+      const user = await repo.findStaffUser(db, username);
+      if (!user) throw new NotFoundError(`no such user: ${username}`);
+      if (displayName !== undefined) assertDisplayName(displayName);
+      if (skills) assertSkills(skills, undefined);
+      const kept = skills ? [...new Set([...skills, ...(user.commissionerId ? [user.commissionerId] : [])])] : undefined;
+      return (await repo.updateStaffUser(db, username, { ...(displayName !== undefined ? { displayName: displayName.trim() } : {}), ...(kept ? { skills: kept } : {}) }))!;
+    },
+
+    async resetPassword(username, password) {
+      if (password.length < 10) throw new ValidationError('password: at least 10 characters', { fields: [{ field: 'password', reason: 'too_short' }] });
+      const passwordHash = await argon2.hash(password, { type: argon2.argon2id, memoryCost: passwordHashMemoryKib });
+      if (!(await repo.updateStaffUser(db, username, { passwordHash }))) throw new NotFoundError(`no such user: ${username}`);
+      await endSessions(username);
+    },
 
     async login(username, password, address) {
       const fromAddress = await attemptsFrom.hit(address);

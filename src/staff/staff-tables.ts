@@ -10,6 +10,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 export const staffUsers = pgTable('staff_users', {
   id: text('id').primaryKey(),
   role: text('role', { enum: ['agent', 'supervisor', 'admin'] }).notNull(),
+  /** The name people see on the desk, the wallboard and in reports (王丽); empty shows the username. */
+  displayName: text('display_name').notNull().default(''),
   passwordHash: text('password_hash').notNull(),
   skills: jsonb('skills').$type<string[]>().notNull().default([]),
   commissionerId: text('commissioner_id'),

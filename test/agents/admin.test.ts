@@ -32,11 +32,12 @@ describe('npm run admin -- user:create / user:disable', () => {
   it('when an agent is created with skills and a password on stdin, then they can log in; when disabled, they cannot', async function () {
     this.timeout(90_000);
     const username = buildAgentId('cli').toLowerCase();
-    const created = await admin(['user:create', '--username', username, '--role', 'agent', '--skills', 'cc-general,cc-tax', '--password-stdin'], 'a long enough secret\n');
+    const created = await admin(['user:create', '--username', username, '--name', '王丽', '--role', 'agent', '--skills', 'cc-general,cc-tax', '--password-stdin'], 'a long enough secret\n');
     assert.equal(created.code, 0, created.stderr);
-    assert.match(created.stdout, /created agent .+ with skills cc-general, cc-tax/);
+    assert.match(created.stdout, /created agent .+ \(王丽\) with skills cc-general, cc-tax/);
     const user = await runtime.staff.findUser(username);
     assert.deepEqual(user?.skills, ['cc-general', 'cc-tax']);
+    assert.equal(user?.displayName, '王丽');
     assert.match(user!.passwordHash, /^\$argon2id\$/);
     assert.equal((await runtime.staff.login(username, 'a long enough secret', '127.0.0.9')).user.id, username);
 

@@ -112,6 +112,16 @@ export async function startTwilioMock(): Promise<{
         res.end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: params.To, from: params.From, body: params.Body }));
         return;
       }
+      if (/\/Recordings\/RE[0-9a-f]{32}\.mp3$/.test(path)) {
+        res.setHeader('content-type', 'audio/mpeg');
+        res.end(Buffer.from('ID3-recording'));
+        return;
+      }
+      if (req.method === 'DELETE' && /\/Recordings\/RE[0-9a-f]{32}\.json$/.test(path)) {
+        res.statusCode = 204;
+        res.end();
+        return;
+      }
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
       if (call) {
         res.end(JSON.stringify({ sid: call[1], status: 'in-progress' }));
@@ -157,7 +167,7 @@ let agentCounter = 0;
 export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_${(agentCounter += 1)}_${randomBytes(2).toString('hex')}`;
 
 /** Creates an agent account (real argon2 hash) with the given skills. */
-export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string }) {
+export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string; displayName?: string }) {
   const id = options.id ?? buildAgentId();
   await runtime.staff.createUser({
     username: id,
@@ -165,6 +175,7 @@ export async function createAgent(runtime: Runtime, options: { skills: string[];
     skills: options.skills,
     password: options.password ?? 'correct horse battery',
     commissionerId: options.commissionerId,
+    displayName: options.displayName,
   });
   return id;
 }
@@ -228,4 +239,28 @@ export function useTwilioMockSuite(): () => TwilioMock {
   });
   afterEach(closeRoutingRuntimes);
   return () => mock!;
+}
+
+/** A browser-like client: keeps the session cookie and sends the CSRF header on writes. */
+export function client(baseUrl: string, password = 'correct horse battery') {
+  let cookie = '';
+  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' }) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie };
+  };
+  return {
+    request,
+    login: (username: string, secret = password) => request('POST', '/api/auth/login', { username, password: secret }),
+    get cookie() {
+      return cookie;
+    },
+  };
 }

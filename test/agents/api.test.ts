@@ -2,34 +2,11 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
-import { assertTwilioConformant, closeRoutingRuntimes, createAgent, eventually, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { assertTwilioConformant, client, closeRoutingRuntimes, createAgent, eventually, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 import { expectValidTwiml } from '../support/twiml.js';
 
 const PASSWORD = 'correct horse battery';
 
-/** A browser-like client: keeps the session cookie and sends the CSRF header on writes. */
-function client(baseUrl: string) {
-  let cookie = '';
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' }) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) cookie = setCookie.split(';')[0]!;
-    const text = await response.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie };
-  };
-  return {
-    request,
-    login: (username: string, password = PASSWORD) => request('POST', '/api/auth/login', { username, password }),
-    get cookie() {
-      return cookie;
-    },
-  };
-}
 
 describe('staff API: sessions, agent state, outcomes, tokens, live events', () => {
   let mock: TwilioMock;

@@ -76,16 +76,16 @@ describe('agent panel and wallboard in a real browser', function () {
 
     const { callSid, queued } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
     await runtime.ledger.recordSteps(callSid, [
-      { nodeId: 'main', kind: 'menu', input: '2' },
-      { nodeId: 'consult-menu', kind: 'menu', input: '0' },
+      { nodeId: 'main', kind: 'choice', input: '2' },
+      { nodeId: 'consult-menu', kind: 'operator', input: '0' },
     ]);
     await runtime.routing.callQueued(queued);
     await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     await page.locator('#agent-state[data-state="reserved"]').waitFor();
-    assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['main · 按键 2', 'consult-menu · 按键 0']);
+    assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['主菜单：按 2（业务咨询）', '业务咨询：转人工（按 0）']);
     assert.equal(await page.locator('#call-from').textContent(), '139****1234', 'the caller number is masked');
     const hotline = runtime.catalogue.hotlines.find((h) => h.department === 'cc-fund') ?? runtime.catalogue.hotlines[0]!;
-    assert.match((await page.locator('#call-hotline').textContent()) ?? '', new RegExp(hotline.number.replace('+', '\\+')));
+    assert.match((await page.locator('#call-hotline').textContent()) ?? '', new RegExp(`${hotline.name}（${hotline.number.slice(3)}）`));
 
     // What Twilio tells routing when the agent's leg is answered.
     await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
@@ -96,6 +96,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.locator('[data-error-for="topic"]', { hasText: '必填' }).waitFor();
     assert.notEqual(await form.locator('[data-error-for="answer"]').textContent(), '');
     assert.equal(await form.locator('[data-error-for="serviceId"]').textContent(), '', 'an optional field left empty is not an error');
+    assert.equal(await form.locator('[data-error-for="answer"]').textContent(), '必填');
     await page.screenshot({ path: '/tmp/panel-desk.png', fullPage: true });
 
     await form.getByLabel('咨询主题').fill('公积金提取');
@@ -127,22 +128,31 @@ describe('agent panel and wallboard in a real browser', function () {
 
     await page.getByRole('tab', { name: '电话办结' }).click();
     const form = page.locator('form[data-kind="completed-by-phone"]');
-    await form.getByLabel('事项编号').fill('cc-general-guide');
+    await form.getByLabel('办理的事项（输入名称搜索）').fill('办事指南');
+    await form.locator('ul.suggestions button', { hasText: '办事指南咨询' }).click();
     await form.getByLabel('办理结果').fill('已办结');
     await form.getByLabel('送达方式').selectOption('post');
-    await form.getByLabel('邮寄地址').fill('尖山区新兴大街296号');
-    await form.getByLabel('邮政编码').fill('1551');
+    await form.locator('[name="delivery.recipient"]').fill('赵敏');
+    await form.getByLabel('收件人电话').fill('13904692222');
+    await form.getByLabel('区/县').fill('尖山区');
+    await form.getByLabel('街道及门牌号').fill('新兴大街296号');
+    await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('EMS-1');
     await form.getByRole('button', { name: '保存办结结果' }).click();
-    await form.locator('[data-error-for="delivery.postcode"]', { hasText: 'six digits' }).waitFor();
+    await form.locator('[data-error-for="delivery.trackingNumber"]', { hasText: '快递单号为8至30位字母或数字' }).waitFor();
     assert.match((await form.locator('[data-error-for="referenceNumber"]').textContent()) ?? '', /必填/);
 
     await form.getByLabel('办件编号').fill('SYS-2026-000124');
-    await form.getByLabel('邮政编码').fill('155100');
+    await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('');
     await form.getByRole('button', { name: '保存办结结果' }).click();
     await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
     const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
     assert.equal(outcome?.kind, 'completed_by_phone');
-    assert.deepEqual(outcome?.details, { serviceId: 'cc-general-guide', referenceNumber: 'SYS-2026-000124', result: '已办结', delivery: { method: 'post', address: '尖山区新兴大街296号', postcode: '155100' } });
+    assert.deepEqual(outcome?.details, {
+      serviceId: 'cc-general-guide',
+      referenceNumber: 'SYS-2026-000124',
+      result: '已办结',
+      delivery: { method: 'post', recipient: '赵敏', phone: '13904692222', province: '黑龙江省', city: '双鸭山市', district: '尖山区', street: '新兴大街296号' },
+    });
     await page.context().close();
   });
 
@@ -162,9 +172,10 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.waitForURL(/wallboard\.html$/);
     const row = page.locator(`tr[data-agent="${agent}"]`);
     await row.locator('.badge', { hasText: '空闲' }).waitFor();
-    await page.locator('tr[data-queue="cc-general"]').waitFor();
+    await page.locator('tr[data-queue="cc-general"]', { hasText: '综合受理导办窗口' }).waitFor();
     await page.locator(`tr[data-call="${callSid}"]`, { hasText: forgetful }).waitFor();
-    assert.equal(await row.locator('td').nth(2).textContent(), 'cc-general', 'the routing-only skill agent:<id> is not shown');
+    assert.match((await row.locator('td').first().getAttribute('title')) ?? '', /综合受理导办窗口/, 'skills by name; the routing-only skill agent:<id> is not shown');
+    assert.doesNotMatch((await row.locator('td').first().getAttribute('title')) ?? '', /agent:/);
 
     await runtime.agents.desk.setState(agent, 'break', '用餐');
     await row.locator('.badge', { hasText: '小休（用餐）' }).waitFor({ timeout: 5000 });

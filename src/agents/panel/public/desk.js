@@ -1,5 +1,5 @@
-/* global document, window, EventSource, setInterval -- browser code, served as is to the panel's pages */
-import { api, ApiError, beijingTime, el, maskPhone, STATE_LABELS, toLoginOn401 } from './panel-api.js';
+/* global document, window, EventSource, setInterval, CustomEvent -- browser code, served as is to the panel's pages */
+import { api, ApiError, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { setupOutcomeForms } from './outcome-forms.js';
 import { startSoftphone } from './softphone.js';
 
@@ -10,36 +10,116 @@ let callSid = '';
 
 function showState(snapshot) {
   const badge = $('agent-state');
-  badge.textContent = `${STATE_LABELS[snapshot.state] ?? snapshot.state}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
+  badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
   badge.className = `badge state-${snapshot.state}`;
   badge.dataset.state = snapshot.state;
   $('call-hint').textContent = HINTS[snapshot.state] ?? '';
-  if (snapshot.callSid && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state)) void loadCall();
+  if (snapshot.state !== 'wrap_up') {
+    wrapUpEndsAt = 0;
+    showCountdown();
+  }
+  if (snapshot.callSid && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state)) {
+    // At wrap-up the outcome form comes forward by itself.
+    void loadCall().then(() => snapshot.state === 'wrap_up' && $('outcome').scrollIntoView({ block: 'start' }));
+  }
+}
+
+let wrapUpEndsAt = 0;
+let serverOffset = 0;
+
+function tableRows(tbody, rows, empty) {
+  tbody.replaceChildren(...(rows.length ? rows.map((cells) => el('tr', {}, ...cells.map((cell) => el('td', {}, cell)))) : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, empty))]));
 }
 
 function showCall(call) {
+  const changed = (call?.callSid ?? '') !== callSid;
   callSid = call?.callSid ?? '';
   $('call-card').hidden = !call;
   $('no-call').hidden = Boolean(call);
   $('outcome').hidden = !call;
   if (!call) return;
-  $('outcome-saved').textContent = '';
+  if (changed) $('outcome-saved').textContent = '';
   $('call-card').dataset.callSid = call.callSid;
-  $('call-hotline').textContent = call.hotline ? `${call.hotline.name}（${call.hotline.number}）` : '未知热线';
-  $('call-from').textContent = maskPhone(call.from);
-  $('call-skill').textContent = call.queueSkill ?? '';
-  $('call-priority').textContent = call.greenChannel ? `绿色通道${call.priorityReason ? `：${call.priorityReason}` : ''}` : call.priority > 0 ? `优先 ${call.priority}` : '普通';
-  $('call-queued').textContent = beijingTime(call.queuedAt);
+  $('call-hotline').textContent = call.hotline ? `${call.hotline.name}（${call.hotline.number.replace(/^\+86/, '')}）` : '未知热线';
+  $('call-department').textContent = [call.hallName, call.departmentName].filter(Boolean).join(' · ') || '—';
+  $('call-from').textContent = call.from;
+  $('call-from').title = call.fromMasked ? '号码已隐去中间四位' : '';
+  $('call-skill').textContent = call.queueName || '—';
+  $('call-priority').textContent = call.priority.reason ? `${call.priority.label}（${call.priority.reason}）` : call.priority.label;
+  $('call-priority').className = call.priority.greenChannel || call.priority.level > 0 ? 'priority' : '';
+  $('call-enterprise').textContent = call.enterprise ? `${call.enterprise.name}${call.enterprise.commissioner ? `，首席服务专员 ${call.enterprise.commissioner}` : ''}` : '—';
+  $('call-queued').textContent = call.queuedAtText || '—';
   const path = $('call-path');
-  path.replaceChildren(...(call.path.length ? call.path.map((step) => el('li', {}, `${step.node}${step.input ? ` · 按键 ${step.input}` : ''}`)) : [el('li', { class: 'muted empty' }, '无')]));
+  path.replaceChildren(...(call.path.length ? call.path.map((step) => el('li', {}, el('span', { class: 'where' }, step.where), '：', step.what)) : [el('li', { class: 'muted empty' }, '未经语音导航')]));
+  tableRows($('history-calls'), call.history.calls.map((c) => [c.when, c.hotline, c.outcome, c.agent || '—']), '此号码没有以往来电');
+  tableRows($('history-bookings'), call.history.bookings.map((b) => [b.code, `${b.service}${b.hall ? `（${b.hall}）` : ''}`, `${b.day} ${b.time}`, b.status]), '此号码没有预约');
+  if (changed) document.dispatchEvent(new CustomEvent('desk-call', { detail: call }));
+}
+
+function showCountdown() {
+  const badge = $('wrap-up-countdown');
+  if (!wrapUpEndsAt) {
+    badge.hidden = true;
+    return;
+  }
+  const seconds = Math.max(0, Math.round((wrapUpEndsAt - (Date.now() + serverOffset)) / 1000));
+  badge.hidden = false;
+  badge.textContent = `话后整理剩余 ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
 async function loadCall() {
   try {
-    const { call } = await api('GET', '/api/agents/me/call');
+    const { call, wrapUpEndsAt: ends, now } = await api('GET', '/api/desk/call');
+    serverOffset = new Date(now).getTime() - Date.now();
+    wrapUpEndsAt = ends ? new Date(ends).getTime() : 0;
+    showCountdown();
     if (call) showCall(call);
   } catch (error) {
     toLoginOn401(error);
+  }
+}
+
+const CALLBACK_GROUPS = { due: '待回电', later: '稍后回电', attempted: '已拨打未接通', done: '已完成', closed: '已结束' };
+
+async function loadMyWork() {
+  try {
+    const { figures: f, callbacks } = await api('GET', '/api/desk/my-work');
+    const minutes = (seconds) => `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒`;
+    $('my-figures').textContent = `接听 ${f.handled} 通 · 平均处理 ${f.handleSeconds === null ? '—' : minutes(f.handleSeconds)} · 咨询 ${f.consultations} · 电话办结 ${f.completed_by_phone} · 预约 ${f.bookings} · 其他 ${f.other}${f.missing ? ` · 未登记 ${f.missing}` : ''}`;
+    tableRows($('my-callbacks'), callbacks.map((c) => [c.queue, c.phone, CALLBACK_GROUPS[c.group] ?? '', c.lastAttempt || c.notBefore]), '暂无回电任务');
+  } catch (error) {
+    toLoginOn401(error);
+  }
+}
+
+async function loadDirectory() {
+  const select = $('transfer-target');
+  try {
+    const { departments, agents } = await api('GET', '/api/desk/directory');
+    const STATE = (state) => STATE_LABELS[state] ?? '未知';
+    select.replaceChildren(
+      el('option', { value: '' }, '选择部门或坐席'),
+      el('optgroup', { label: '部门' }, ...departments.map((d) => el('option', { value: `department:${d.id}` }, `${d.name}（空闲 ${d.available} 人）`))),
+      el('optgroup', { label: '坐席' }, ...agents.map((a) => el('option', { value: `agent:${a.id}` }, `${a.name}（${STATE(a.state)}）`))),
+    );
+  } catch (error) {
+    toLoginOn401(error);
+  }
+}
+
+async function transferCall() {
+  $('transfer-error').textContent = '';
+  const [kind, id] = $('transfer-target').value.split(/:(.*)/);
+  if (!id) {
+    $('transfer-error').textContent = '请选择转接的部门或坐席';
+    return;
+  }
+  try {
+    await api('POST', `/api/agents/me/calls/${encodeURIComponent(callSid)}/transfer`, kind === 'department' ? { department: id } : { agent: id });
+    $('outcome-saved').textContent = '已转接，请登记本次通话结果';
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('transfer-error').textContent = chineseError(error, '转接失败');
   }
 }
 
@@ -51,7 +131,7 @@ async function setState(state) {
     showState(snapshot);
   } catch (error) {
     if (toLoginOn401(error)) return;
-    $('state-error').textContent = error instanceof ApiError && error.code === 'outcome_required' ? '请先保存本次通话结果' : `状态切换失败：${error.message}`;
+    $('state-error').textContent = error instanceof ApiError && error.code === 'outcome_required' ? '请先保存本次通话结果' : chineseError(error, '状态切换失败');
   }
 }
 
@@ -71,22 +151,38 @@ async function start() {
   try {
     me = await api('GET', '/api/agents/me');
   } catch (error) {
-    if (!toLoginOn401(error)) $('state-error').textContent = `无法读取坐席信息：${error.message}`;
+    if (!toLoginOn401(error)) $('state-error').textContent = chineseError(error, '无法读取坐席信息');
     return;
   }
-  $('agent-name').textContent = me.user.id;
+  $('agent-name').textContent = me.user.displayName;
+  $('agent-name').title = `用户名：${me.user.id}`;
   showState(me.state);
   for (const button of document.querySelectorAll('[data-state]')) button.addEventListener('click', () => setState(button.dataset.state));
   $('logout').addEventListener('click', async () => {
     await api('POST', '/api/auth/logout').catch(() => undefined);
     window.location.assign('index.html');
   });
-  setupOutcomeForms($('outcome'), () => callSid, () => {
+  void setupOutcomeForms($('outcome'), () => callSid, () => {
     showCall(null);
+    void loadMyWork();
   });
   listen();
   setInterval(() => api('POST', '/api/agents/me/heartbeat').catch(toLoginOn401), HEARTBEAT_MS);
-  startSoftphone({ status: $('softphone-status'), answer: $('answer'), hangup: $('hangup'), mute: $('mute') });
+  setInterval(showCountdown, 1000);
+  void loadMyWork();
+  setInterval(() => void loadMyWork(), 60_000);
+  $('transfer').addEventListener('click', () => void transferCall());
+  document.addEventListener('desk-call', () => void loadDirectory());
+  startSoftphone({ status: $('softphone-status'), answer: $('answer'), reject: $('reject'), hangup: $('hangup'), mute: $('mute') });
+  // Alt+A answers, Alt+H hangs up, Alt+M mutes: the buttons' own checks decide whether it applies.
+  document.addEventListener('keydown', (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const button = { a: 'answer', h: 'hangup', m: 'mute' }[event.key.toLowerCase()];
+    if (button && !$(button).disabled) {
+      event.preventDefault();
+      $(button).click();
+    }
+  });
 }
 
 void start();

@@ -9,8 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const headers = { 'x-requested-with': 'XMLHttpRequest' };
+export async function api(method, path, body, extraHeaders = {}) {
+  const headers = { 'x-requested-with': 'XMLHttpRequest', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
@@ -50,4 +50,59 @@ export function el(tag, attributes = {}, ...children) {
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
   for (const child of children) node.append(child instanceof Node ? child : String(child ?? ''));
   return node;
+}
+
+/** The server's machine-readable codes in words an agent reads. */
+const ERROR_CODES = {
+  unauthorized: '登录已过期，请重新登录',
+  forbidden: '当前账号无权进行此操作',
+  not_found: '未找到相关记录',
+  rate_limited: '操作过于频繁，请稍后再试',
+  validation_failed: '填写的内容有误，请按提示更正',
+  outcome_exists: '该通话已记录结果',
+  outcome_required: '请先保存本次通话结果',
+  agent_busy: '通话中，通话结束后才能切换状态',
+  state_changed: '状态已变化，请刷新后重试',
+  user_exists: '该用户名已存在',
+  duplicate: '该记录已存在',
+  not_on_this_call: '您不在这通电话上',
+  not_transferable: '这通电话现在无法转接',
+  on_call: '对方正在通话中',
+  wrap_up: '对方正在话后整理',
+  slot_full: '该时段已约满，请另选时段',
+  hold_expired: '保留已过期，请重新选择时段',
+  duplicate_booking: '此人当天已预约该事项',
+  booking_suspended: '此人因多次爽约暂停预约',
+  not_cancellable: '该预约已不能取消',
+  not_reschedulable: '该预约已不能改约',
+  request_in_progress: '正在处理，请稍候',
+};
+
+/** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */
+export function chineseError(error, what) {
+  if (error instanceof ApiError) return `${what}：${ERROR_CODES[error.code] ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
+  return `${what}：网络连接异常，请稍后重试`;
+}
+
+/** Field problems (zod's messages and the server's reason codes) in Chinese. */
+const FIELD_REASONS = [
+  [/Required|received undefined|expected string|Too small.*>=1|at least 1 character/i, '必填'],
+  [/six digits|postcode/i, '邮政编码为6位数字'],
+  [/letters and digits, 8 to 30/i, '快递单号为8至30位字母或数字'],
+  [/no such service/i, '没有这个事项'],
+  [/not a service handled by phone/i, '此事项不能电话办结'],
+  [/invalid_username/i, '用户名为3至32位小写字母、数字或下划线，以字母开头'],
+  [/password_too_short|at least 10/i, '密码至少10位'],
+  [/too_long|Too big|at most/i, '内容过长'],
+  [/17 digits|check digit|birth date|province code/i, '身份证号码有误'],
+  [/phone|mobile|landline/i, '请填写正确的电话号码'],
+  [/pick_from_list/, '请从列表中选择事项'],
+  [/Invalid option|Invalid enum/i, '请从列表中选择'],
+  [/control characters|invisible|visible characters/i, '含有不可见字符'],
+];
+
+/** A field's problem in Chinese. */
+export function fieldReason(reason) {
+  for (const [pattern, text] of FIELD_REASONS) if (pattern.test(reason)) return text;
+  return '填写有误';
 }

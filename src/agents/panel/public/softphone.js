@@ -6,25 +6,30 @@ import { api } from './panel-api.js';
  * answer / hang-up / mute buttons wired to the SDK's Call. When the SDK is missing or the
  * Device cannot register (no route to Twilio), it says "软电话未连接" and the desk goes on.
  */
-export function startSoftphone({ status, answer, hangup, mute }) {
+export function startSoftphone({ status, answer, reject, hangup, mute }) {
   let call;
-  const show = (text, up) => {
+  const show = (text, up, code = '') => {
     status.textContent = text;
+    status.title = code ? `技术代码：${code}` : '';
     status.classList.toggle('up', up);
     status.classList.toggle('down', !up);
   };
   const buttons = () => {
     const ringing = call?.status() === 'pending';
     answer.disabled = !ringing;
+    if (reject) reject.disabled = !ringing;
     hangup.disabled = !call;
     mute.disabled = !call || ringing;
     mute.textContent = call?.isMuted() ? '取消静音' : '静音';
   };
-  const down = (error) => {
-    show(`软电话未连接${error?.message ? `（${error.message}）` : ''}`, false);
+  // The SDK's errors are English: the agent reads what it means, the code stays in the tooltip.
+  const down = (error, why = '无法连接到语音服务') => {
+    const code = [error?.code, error?.name, error?.message].filter(Boolean).join(' ');
+    show(`软电话未连接：${why}`, false, code);
   };
 
   answer.addEventListener('click', () => call?.accept());
+  reject?.addEventListener('click', () => call?.reject());
   hangup.addEventListener('click', () => (call?.status() === 'pending' ? call.reject() : call?.disconnect()));
   mute.addEventListener('click', () => {
     call?.mute(!call.isMuted());
@@ -33,7 +38,7 @@ export function startSoftphone({ status, answer, hangup, mute }) {
 
   const Twilio = window.Twilio;
   if (!Twilio?.Device) {
-    down(new Error('未加载 Twilio Voice SDK'));
+    down(new Error('Twilio Voice SDK not loaded'), '语音组件未能加载');
     return;
   }
   (async () => {

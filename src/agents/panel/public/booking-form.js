@@ -1,0 +1,172 @@
+/* global document, URLSearchParams -- browser code, served as is to the panel's pages */
+import { api, ApiError, chineseError, el } from './panel-api.js';
+
+const WEEKDAYS = '日一二三四五六';
+/** How many days of free slots the calendar shows. */
+const DAYS_SHOWN = 5;
+
+/** "2026-12-02T08:30:00+08:00" -> { day: '12月2日 星期三', time: '08:30' } (the API's times are Beijing local). */
+function local(iso) {
+  const [date, rest] = iso.split('T');
+  const [, month, day] = date.split('-').map(Number);
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return { date, day: `${month}月${day}日 星期${WEEKDAYS[weekday]}`, time: rest.slice(0, 5) };
+}
+
+const STATUS = { confirmed: '已预约', checked_in: '已到场', cancelled: '已取消', no_show: '未到场' };
+
+/**
+ * The booking form: pick a service, see the free slots of the next days (the phone share
+ * included: the desk books on the phone channel), hold one while talking, read it back, confirm;
+ * or find a booking by its code and cancel it or move it to the slot picked.
+ */
+export function setupBookingForm(form, { currentCall, onSaved, showErrors, clearErrors }) {
+  const calendar = document.getElementById('booking-calendar');
+  const holdBox = document.getElementById('booking-hold');
+  const readback = document.getElementById('booking-readback');
+  const formError = form.querySelector('.form-error');
+  let service;
+  let hold;
+  let picked;
+  let found;
+
+  async function release() {
+    if (hold) await api('DELETE', `/api/holds/${hold.id}`).catch(() => undefined);
+    hold = undefined;
+    holdBox.hidden = true;
+  }
+
+  async function showSlots() {
+    calendar.replaceChildren(el('p', { class: 'muted' }, '正在读取可预约时段…'));
+    try {
+      const slots = await api('GET', `/api/slots?${new URLSearchParams({ hall: service.hallId, service: service.id })}`);
+      const days = new Map();
+      for (const slot of slots) {
+        const when = local(slot.startsAt);
+        if (!days.has(when.date)) days.set(when.date, { label: when.day, slots: [] });
+        days.get(when.date).slots.push({ ...slot, when });
+      }
+      const shown = [...days.values()].filter((d) => d.slots.some((s) => s.available > 0)).slice(0, DAYS_SHOWN);
+      if (!shown.length) {
+        calendar.replaceChildren(el('p', { class: 'muted' }, '近期没有可预约的时段'));
+        return;
+      }
+      calendar.replaceChildren(
+        ...shown.map((day) =>
+          el(
+            'div',
+            { class: 'calendar-day' },
+            el('h4', {}, day.label),
+            ...day.slots.map((slot) => {
+              const button = el('button', { type: 'button', class: 'slot', 'data-slot': String(slot.id) }, `${slot.when.time} 余${slot.available}`);
+              button.disabled = slot.available <= 0;
+              button.addEventListener('click', () => void pick(slot, day.label, button));
+              return button;
+            }),
+          ),
+        ),
+      );
+    } catch (error) {
+      calendar.replaceChildren(el('p', { class: 'error' }, chineseError(error, '无法读取可预约时段')));
+    }
+  }
+
+  async function pick(slot, dayLabel, button) {
+    formError.textContent = '';
+    for (const other of calendar.querySelectorAll('.slot.picked')) other.classList.remove('picked');
+    button.classList.add('picked');
+    picked = slot;
+    if (found) return;
+    await release();
+    try {
+      hold = await api('POST', '/api/holds', { slotId: slot.id });
+      holdBox.hidden = false;
+      readback.textContent = `请向来电人复述：${service.name}，${service.hall}，${dayLabel} ${slot.when.time}–${local(slot.endsAt).time}。已为您保留至 ${local(hold.expiresAt).time}。`;
+    } catch (error) {
+      formError.textContent = chineseError(error, '保留时段失败');
+      void showSlots();
+    }
+  }
+
+  form.addEventListener('service-picked', (event) => {
+    service = event.detail;
+    picked = undefined;
+    void release().then(showSlots);
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const callSid = currentCall();
+    const problems = [];
+    if (!service) problems.push({ field: 'serviceId', reason: 'pick_from_list' });
+    else if (!hold) {
+      formError.textContent = '请先在日历中选择一个时段';
+      return;
+    }
+    for (const name of ['name', 'phone', 'idNumber']) if (service && !form.elements[name].value.trim()) problems.push({ field: name, reason: 'Required' });
+    if (problems.length) {
+      showErrors(form, { fields: problems, message: '' });
+      return;
+    }
+    try {
+      const booking = await api(
+        'POST',
+        '/api/bookings',
+        { holdId: hold.id, name: form.elements.name.value.trim(), phone: form.elements.phone.value.trim(), idNumber: form.elements.idNumber.value.trim() },
+        { 'idempotency-key': `desk-${hold.id}` },
+      );
+      hold = undefined;
+      if (callSid) await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, { bookingId: booking.id, bookingCode: booking.code, serviceId: service.id });
+      form.reset();
+      holdBox.hidden = true;
+      calendar.replaceChildren();
+      service = undefined;
+      document.getElementById('outcome-saved').textContent = `预约成功，预约码 ${booking.code}，通话结果已保存`;
+      if (callSid) onSaved(callSid);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) showErrors(form, error);
+      else formError.textContent = chineseError(error, '预约失败');
+    }
+  });
+
+  const findError = document.getElementById('find-error');
+  document.getElementById('find-booking').addEventListener('click', async () => {
+    findError.textContent = '';
+    const code = document.getElementById('find-code').value.trim();
+    if (!/^\d{8}$/.test(code)) {
+      findError.textContent = '预约码为8位数字';
+      return;
+    }
+    try {
+      found = await api('GET', `/api/bookings/${code}`);
+      await release();
+      const when = local(found.slot.startsAt);
+      document.getElementById('found-text').textContent = `${found.code}：${found.slot.serviceName}，${found.slot.hallName}，${when.day} ${when.time}，${STATUS[found.status] ?? ''}`;
+      document.getElementById('found-booking').hidden = false;
+    } catch (error) {
+      findError.textContent = chineseError(error, '查找失败');
+    }
+  });
+  document.getElementById('cancel-booking').addEventListener('click', async () => {
+    try {
+      found = await api('POST', `/api/bookings/${found.code}/cancel`);
+      document.getElementById('found-text').textContent = `${found.code}：已取消`;
+    } catch (error) {
+      findError.textContent = chineseError(error, '取消失败');
+    }
+  });
+  document.getElementById('reschedule-booking').addEventListener('click', async () => {
+    if (!picked) {
+      findError.textContent = '请先搜索事项并在日历中选择新的时段';
+      return;
+    }
+    try {
+      found = await api('POST', `/api/bookings/${found.code}/reschedule`, { slotId: picked.id });
+      const when = local(found.slot.startsAt);
+      document.getElementById('found-text').textContent = `${found.code}：已改约到 ${when.day} ${when.time}`;
+    } catch (error) {
+      findError.textContent = chineseError(error, '改约失败');
+    }
+  });
+}

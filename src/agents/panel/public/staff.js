@@ -1,0 +1,98 @@
+/* global document, window, prompt -- browser code, served as is to the panel's pages */
+import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
+
+const $ = (id) => document.getElementById(id);
+const ROLES = { agent: '坐席', supervisor: '班长', admin: '管理员' };
+const form = $('create-staff');
+
+function showFieldErrors(target, error) {
+  for (const slot of target.querySelectorAll('.field-error')) slot.textContent = '';
+  target.querySelector('.form-error').textContent = '';
+  if (error instanceof ApiError && error.status === 422 && error.fields.length) {
+    for (const { field, reason } of error.fields) {
+      const slot = target.querySelector(`[data-error-for="${field.split('.')[0]}"]`);
+      if (slot) slot.textContent = fieldReason(reason);
+    }
+    target.querySelector('.form-error').textContent = '请更正标红的字段';
+  } else target.querySelector('.form-error').textContent = chineseError(error, '操作失败');
+}
+
+async function act(what, run) {
+  $('staff-error').textContent = '';
+  try {
+    await run();
+    await refresh();
+  } catch (error) {
+    if (!toLoginOn401(error)) $('staff-error').textContent = chineseError(error, what);
+  }
+}
+
+async function refresh() {
+  const { staff } = await api('GET', '/api/supervisor/staff');
+  $('staff').replaceChildren(
+    ...staff.map((user) => {
+      const rename = el('button', { type: 'button' }, '改名');
+      rename.addEventListener('click', () => {
+        const name = prompt('新的显示名', user.displayName);
+        if (name) void act('改名失败', () => api('PATCH', `/api/supervisor/staff/${user.username}`, { displayName: name }));
+      });
+      const reset = el('button', { type: 'button' }, '重置密码');
+      reset.addEventListener('click', () => {
+        const password = prompt('新密码（至少10位）');
+        if (password) void act('重置密码失败', () => api('POST', `/api/supervisor/staff/${user.username}/password`, { password }));
+      });
+      const disable = el('button', { type: 'button' }, '停用');
+      disable.addEventListener('click', () => void act('停用失败', () => api('POST', `/api/supervisor/staff/${user.username}/disable`)));
+      return el(
+        'tr',
+        { 'data-user': user.username },
+        el('td', {}, user.displayName),
+        el('td', {}, user.username),
+        el('td', {}, ROLES[user.role] ?? ''),
+        el('td', { class: 'skills' }, user.skills.map((s) => s.name).join('、') || '—'),
+        el('td', {}, user.disabled ? '已停用' : '正常'),
+        el('td', { class: 'row' }, ...(user.disabled ? [] : [rename, reset, disable])),
+      );
+    }),
+  );
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('created').textContent = '';
+  const missing = [...form.querySelectorAll('[required]')].filter((field) => !field.value.trim());
+  if (missing.length) {
+    showFieldErrors(form, new ApiError(422, { details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) } }));
+    return;
+  }
+  const body = {
+    displayName: form.elements.displayName.value.trim(),
+    username: form.elements.username.value.trim(),
+    password: form.elements.password.value,
+    role: form.elements.role.value,
+    skills: [...form.elements.skills.selectedOptions].map((option) => option.value),
+  };
+  try {
+    const { user } = await api('POST', '/api/supervisor/staff', body);
+    form.reset();
+    showFieldErrors(form, null);
+    form.querySelector('.form-error').textContent = '';
+    $('created').textContent = `已创建：${user.displayName}`;
+    await refresh();
+  } catch (error) {
+    if (!toLoginOn401(error)) showFieldErrors(form, error);
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('POST', '/api/auth/logout').catch(() => undefined);
+  window.location.assign('index.html');
+});
+
+try {
+  const { departments: directory } = await api('GET', '/api/desk/directory');
+  form.elements.skills.replaceChildren(...directory.map((d) => el('option', { value: d.id }, d.name)));
+  await refresh();
+} catch (error) {
+  if (!toLoginOn401(error)) $('staff-error').textContent = error.status === 403 ? '仅班长可管理人员' : chineseError(error, '读取失败');
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { createFixedClock } from '../../src/platform/clock.js';
+import type { Runtime } from '../../src/runtime.js';
+import { client, closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+
+describe('the desk and supervisor API', function () {
+  this.timeout(30_000);
+  let mock: TwilioMock;
+  let runtime: Runtime;
+  let url: string;
+  const clock = createFixedClock('2026-03-02T02:00:00Z');
+
+  before(async () => {
+    mock = await startTwilioMock();
+    runtime = await routingRuntime(mock, clock);
+    url = await serveRouting(runtime);
+  });
+  after(async () => {
+    await closeRoutingRuntimes();
+    await mock?.close();
+  });
+
+  it('when an agent asks for the wallboard or a call\'s full card, then it is refused; a supervisor gets both', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-tax'] });
+    const supervisor = await createAgent(runtime, { skills: ['cc-tax'], role: 'supervisor' });
+    const { callSid } = await queueCall(runtime, { skill: 'cc-tax', notify: false });
+    const asAgent = client(url);
+    await asAgent.login(agent);
+    assert.equal((await asAgent.request('GET', '/api/supervisor/wallboard')).status, 403);
+    assert.equal((await asAgent.request('GET', `/api/desk/calls/${callSid}/card`)).status, 403);
+    const asSupervisor = client(url);
+    await asSupervisor.login(supervisor);
+    const card = await asSupervisor.request('GET', `/api/desk/calls/${callSid}/card`);
+    assert.equal(card.status, 200);
+    assert.equal(card.body.call.from, '+8613904691234', 'a supervisor reads the full number');
+    const audit = await runtime.database.db.execute(`select actor_id from audit_log where subject = '${callSid}' and action = 'read-call-card'` as never);
+    assert.deepEqual((audit as unknown as Array<{ actor_id: string }>).map((r) => r.actor_id), [supervisor]);
+  });
+
+  it('when a call is held between dequeue attempts, then the wallboard counts it as waiting, with its wait', async () => {
+    const supervisor = await createAgent(runtime, { skills: ['cc-estate'], role: 'supervisor' });
+    const { callSid } = await queueCall(runtime, { skill: 'cc-estate', notify: false, queuedAt: new Date(clock.now().getTime() - 90_000) });
+    await runtime.agents.store.enqueue(callSid, 1, [{ skills: ['cc-estate'], priority: 0, timeoutSeconds: null }], 'held', clock.now().getTime());
+    const asSupervisor = client(url);
+    await asSupervisor.login(supervisor);
+    const { body } = await asSupervisor.request('GET', '/api/supervisor/wallboard');
+    const queue = body.queues.find((q: { skill: string }) => q.skill === 'cc-estate');
+    assert.equal(queue.waiting, 1);
+    assert.equal(queue.longestWaitSeconds, 90);
+    assert.match(queue.name, /市民服务中心/);
+    assert.equal(body.queues[0].waiting >= 1, true, 'the busiest queues come first');
+  });
+
+  it('when a supervisor renames an agent, then the wallboard and the agent\'s own desk show the new name; a supervisor may not create a supervisor', async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-tax'], displayName: '王丽' });
+    await runtime.agents.desk.setState(agent, 'available');
+    const supervisor = await createAgent(runtime, { skills: ['cc-tax'], role: 'supervisor' });
+    const asSupervisor = client(url);
+    await asSupervisor.login(supervisor);
+    const renamed = await asSupervisor.request('PATCH', `/api/supervisor/staff/${agent}`, { displayName: '王丽华' });
+    assert.equal(renamed.status, 200);
+    const { body } = await asSupervisor.request('GET', '/api/supervisor/wallboard');
+    assert.equal(body.agents.find((a: { agentId: string }) => a.agentId === agent).displayName, '王丽华');
+    const asAgent = client(url);
+    await asAgent.login(agent);
+    assert.equal((await asAgent.request('GET', '/api/agents/me')).body.user.displayName, '王丽华');
+    const refused = await asSupervisor.request('POST', '/api/supervisor/staff', { username: 'boss_two', displayName: '另一个班长', role: 'supervisor', password: 'long enough password' });
+    assert.equal(refused.status, 403);
+    const tooLong = await asSupervisor.request('PATCH', `/api/supervisor/staff/${agent}`, { displayName: '名'.repeat(21) });
+    assert.equal(tooLong.status, 422);
+  });
+
+  it('when staff cancel a booking by its code, then the booking API takes the code where it takes the id', async () => {
+    await runtime.booking.capacity.releaseSlots();
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const asAgent = client(url);
+    await asAgent.login(agent);
+    const slots = await asAgent.request('GET', '/api/slots?hall=citizen-centre&service=cc-general-intake');
+    const slot = (slots.body as unknown as Array<{ id: number; available: number }>).find((s) => s.available > 0)!;
+    const created = await asAgent.request('POST', '/api/bookings', { slotId: slot.id, name: '张三', phone: '13904693333', idNumber: '230502197001010011' }, { 'x-requested-with': 'XMLHttpRequest', 'idempotency-key': `desk-api-${slot.id}` });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const cancelled = await asAgent.request('POST', `/api/bookings/${created.body.code}/cancel`);
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.status, 'cancelled');
+    assert.equal((await asAgent.request('POST', '/api/bookings/00000000/cancel')).status, 404);
+  });
+});
