@@ -127,7 +127,6 @@ export function createBookingService(deps: BookingServiceDeps) {
       phone: request.phone,
       idHash: identity.idHash,
       idMasked: identity.idMasked,
-      createdAt: clock.now(),
     });
     // The counters move last, so the hot slot row stays locked only until commit.
     if (hold) await slots.bookHeldPlace(tx, hold.slotId, hold.channel);

@@ -93,7 +93,9 @@ interface HistoryBooking extends Record<string, unknown> {
   starts_at: string;
 }
 
-const madeBetween = (dayStart: DateTime) => sql`created_at >= ${dayStart.toJSDate().toISOString()}::timestamptz and created_at < ${dayStart.plus({ days: 1 }).toJSDate().toISOString()}::timestamptz`;
+/** Made during that day by the service's clock: the booking's `created` event (its `created_at` is the database's own time). */
+const madeBetween = (dayStart: DateTime) =>
+  sql`id in (select booking_id from booking_events where event = 'created' and at >= ${dayStart.toJSDate().toISOString()}::timestamptz and at < ${dayStart.plus({ days: 1 }).toJSDate().toISOString()}::timestamptz)`;
 
 /** Confirmed bookings matching a condition, in slot order. */
 const confirmedBookings = (runtime: PlayingRuntime, where: ReturnType<typeof sql>) =>
