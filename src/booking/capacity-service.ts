@@ -170,6 +170,9 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       return removed ? reconcileCapacity(removed.hallId, removed.startsOn, removed.endsOn) : undefined;
     },
 
+    /** Limits in force today or later, every hall. */
+    listLimits: () => slots.listCapacityLimitsFrom(db, DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!),
+
     listSlots: (filter: { hallId: string; serviceId?: string; fromDay: string; toDay: string }) => slots.listSlots(db, { ...filter, startsAfter: clock.now() }),
     findSlot: (id: number) => slots.findSlot(db, id),
     inconsistentSlots: (ids?: number[]) => slots.listInconsistentSlots(db, ids),

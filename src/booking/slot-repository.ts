@@ -230,6 +230,11 @@ export async function deleteCapacityLimit(db: Executor, id: number): Promise<Cap
 }
 
 /** Limits of a hall that overlap a date range. */
+/** Limits that end on `fromDay` or later, every hall, by first day. */
+export async function listCapacityLimitsFrom(db: Executor, fromDay: string): Promise<CapacityLimitRow[]> {
+  return db.select().from(capacityLimits).where(gte(capacityLimits.endsOn, fromDay)).orderBy(asc(capacityLimits.startsOn), asc(capacityLimits.id));
+}
+
 export async function listCapacityLimits(db: Executor, hallId: string, fromDay: string, toDay: string): Promise<CapacityLimitRow[]> {
   return db
     .select()

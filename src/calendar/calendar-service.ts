@@ -60,6 +60,8 @@ export interface WorkCalendar {
   enterYear(input: { year: number; reference: string; enteredBy: string; days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }> }): Promise<void>;
   addClosure(input: { hallId: string | null; startsOn: string; endsOn: string; reason: string; createdBy: string }): Promise<repo.HallClosureRow>;
   removeClosure(id: number): Promise<boolean>;
+  /** Closures that end today or later, by first day. */
+  listClosures(): repo.HallClosureRow[];
 }
 
 export interface WorkCalendarDeps {
@@ -214,6 +216,10 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       const removed = await repo.deleteClosure(db, id);
       await load();
       return removed;
+    },
+    listClosures() {
+      const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+      return closures.filter((c) => c.endsOn >= today).sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id - b.id);
     },
   };
 }

@@ -84,4 +84,46 @@ describe('the desk and supervisor API', function () {
     assert.equal(cancelled.body.status, 'cancelled');
     assert.equal((await asAgent.request('POST', '/api/bookings/00000000/cancel')).status, 404);
   });
+
+  it('when a supervisor closes a hall for a day and lowers a capacity, then bookings of that day are flagged, the lists say it in Chinese, and undoing either gives the places back', async () => {
+    const day = '2026-03-04';
+    await runtime.booking.capacity.releaseSlots();
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
+    const asAgent = client(url);
+    await asAgent.login(agent);
+    const asSupervisor = client(url);
+    await asSupervisor.login(supervisor);
+    const slots = await asAgent.request('GET', `/api/slots?hall=citizen-centre&service=cc-general-intake&from=${day}&to=${day}`);
+    const slot = (slots.body as unknown as Array<{ id: number; available: number }>).find((s) => s.available > 0)!;
+    const booked = await asAgent.request('POST', '/api/bookings', { slotId: slot.id, name: '李四', phone: '13904694444', idNumber: '230502198002020021' }, { 'x-requested-with': 'XMLHttpRequest', 'idempotency-key': `closure-${slot.id}` });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const flaggedCodes = async () => ((await asSupervisor.request('GET', '/api/supervisor/flagged-bookings')).body.bookings as Array<{ code: string; flag: string }>).filter((b) => b.code === booked.body.code).map((b) => b.flag);
+
+    assert.equal((await asAgent.request('POST', '/api/supervisor/closures', { hallId: 'citizen-centre', from: day, to: day, reason: '设备检修' })).status, 403);
+    const backwards = await asSupervisor.request('POST', '/api/supervisor/closures', { hallId: 'citizen-centre', from: day, to: '2026-03-03', reason: '设备检修' });
+    assert.equal(backwards.status, 422);
+    const closed = await asSupervisor.request('POST', '/api/supervisor/closures', { hallId: 'citizen-centre', from: day, to: day, reason: '设备检修' });
+    assert.equal(closed.status, 201, JSON.stringify(closed.body));
+    assert.ok(closed.body.flagged >= 1);
+    assert.equal(runtime.calendar.hallDay('citizen-centre', day).open, false);
+    const { closures } = (await asSupervisor.request('GET', '/api/supervisor/closures')).body as { closures: Array<{ id: number; hall: string; days: string; reason: string }> };
+    const closure = closures.find((c) => c.reason === '设备检修')!;
+    assert.deepEqual([closure.hall, closure.days], ['双鸭山市市民服务中心', '2026年3月4日']);
+    assert.deepEqual(await flaggedCodes(), ['大厅闭厅']);
+    assert.equal((await asSupervisor.request('DELETE', `/api/supervisor/closures/${closure.id}`)).status, 204);
+    assert.equal(runtime.calendar.hallDay('citizen-centre', day).open, true);
+    assert.deepEqual(await flaggedCodes(), [], 'the booking fits again once the hall reopens');
+    assert.equal((await asSupervisor.request('DELETE', `/api/supervisor/closures/${closure.id}`)).status, 404);
+
+    const limited = await asSupervisor.request('POST', '/api/supervisor/capacity-limits', { hallId: 'citizen-centre', serviceId: 'cc-general-intake', from: day, to: day, percent: 0, reason: '限流' });
+    assert.equal(limited.status, 201);
+    const { limits } = (await asSupervisor.request('GET', '/api/supervisor/capacity-limits')).body as { limits: Array<{ id: number; hall: string; service: string; days: string; percent: number }> };
+    const limit = limits.find((l) => l.id === limited.body.id)!;
+    assert.deepEqual([limit.hall, limit.service, limit.days, limit.percent], ['双鸭山市市民服务中心', '一窗通办综合受理', '2026年3月4日', 0]);
+    assert.deepEqual(await flaggedCodes(), ['接待能力下调']);
+    assert.equal((await asSupervisor.request('DELETE', `/api/supervisor/capacity-limits/${limit.id}`)).status, 200);
+    assert.deepEqual(await flaggedCodes(), []);
+    assert.equal((await asSupervisor.request('DELETE', `/api/supervisor/capacity-limits/${limit.id}`)).status, 404);
+  });
 });

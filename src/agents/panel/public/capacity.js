@@ -3,19 +3,59 @@ import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './pa
 
 const $ = (id) => document.getElementById(id);
 const form = $('limit');
+const closureForm = $('closure');
 let halls = [];
 
-function showErrors(error) {
-  for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
-  form.querySelector('.form-error').textContent = '';
+function showErrors(error, target = form, what = '调整失败') {
+  for (const slot of target.querySelectorAll('.field-error')) slot.textContent = '';
+  target.querySelector('.form-error').textContent = '';
   if (!error) return;
   if (error instanceof ApiError && error.status === 422 && error.fields.length) {
     for (const { field, reason } of error.fields) {
-      const slot = form.querySelector(`[data-error-for="${field}"]`);
+      const slot = target.querySelector(`[data-error-for="${field}"]`);
       if (slot) slot.textContent = reason === 'end_before_start' ? '结束日期不能早于开始日期' : fieldReason(reason);
     }
-    form.querySelector('.form-error').textContent = '请更正标红的字段';
-  } else form.querySelector('.form-error').textContent = chineseError(error, '调整失败');
+    target.querySelector('.form-error').textContent = '请更正标红的字段';
+  } else target.querySelector('.form-error').textContent = chineseError(error, what);
+}
+
+/** Checks the required fields before sending; true when something is missing (shown beside it). */
+function missingFields(target, what) {
+  const missing = [...target.querySelectorAll('[required]')].filter((field) => !field.value.trim());
+  if (missing.length) showErrors(new ApiError(422, { details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) } }), target, what);
+  return missing.length > 0;
+}
+
+/** A row with a 撤销 button that deletes `path` and refreshes the page's lists. */
+function undoButton(path, label, errorSlot) {
+  const button = el('button', { type: 'button' }, '撤销');
+  button.setAttribute('aria-label', `撤销${label}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api('DELETE', path);
+      $(errorSlot).textContent = '';
+      await refresh();
+    } catch (error) {
+      button.disabled = false;
+      if (!toLoginOn401(error)) $(errorSlot).textContent = chineseError(error, '撤销失败');
+    }
+  });
+  return button;
+}
+
+async function refreshLists() {
+  const [{ limits }, { closures }] = await Promise.all([api('GET', '/api/supervisor/capacity-limits'), api('GET', '/api/supervisor/closures')]);
+  $('limits').replaceChildren(
+    ...(limits.length
+      ? limits.map((l) => el('tr', {}, el('td', {}, l.hall), el('td', {}, l.service), el('td', {}, l.days), el('td', {}, `${l.percent}%`), el('td', {}, l.reason), el('td', {}, undoButton(`/api/supervisor/capacity-limits/${l.id}`, `${l.hall}${l.days}的调整`, 'limits-error'))))
+      : [el('tr', {}, el('td', { colspan: '6', class: 'muted' }, '暂无生效的调整'))]),
+  );
+  $('closures').replaceChildren(
+    ...(closures.length
+      ? closures.map((c) => el('tr', {}, el('td', {}, c.hall), el('td', {}, c.days), el('td', {}, c.reason), el('td', {}, undoButton(`/api/supervisor/closures/${c.id}`, `${c.hall}${c.days}的闭厅`, 'limits-error'))))
+      : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '暂无闭厅安排'))]),
+  );
 }
 
 async function refresh() {
@@ -23,7 +63,9 @@ async function refresh() {
   if (!halls.length) {
     halls = body.halls;
     form.elements.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
+    closureForm.elements.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
   }
+  await refreshLists();
   $('flagged').replaceChildren(
     ...(body.bookings.length
       ? body.bookings.map((b) => el('tr', {}, el('td', {}, b.code), el('td', {}, b.name || '—'), el('td', {}, b.phone.replace(/^\+86/, '')), el('td', {}, `${b.service}（${b.hall}）`), el('td', {}, b.when), el('td', {}, b.flag)))
@@ -39,11 +81,7 @@ form.elements.hallId.addEventListener('change', () => {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('limited').textContent = '';
-  const missing = [...form.querySelectorAll('[required]')].filter((field) => !field.value.trim());
-  if (missing.length) {
-    showErrors(new ApiError(422, { details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) } }));
-    return;
-  }
+  if (missingFields(form, '调整失败')) return;
   const body = { hallId: form.elements.hallId.value, from: form.elements.from.value, to: form.elements.to.value, percent: Number(form.elements.percent.value), reason: form.elements.reason.value.trim() };
   if (form.elements.serviceId.value) body.serviceId = form.elements.serviceId.value;
   try {
@@ -53,6 +91,21 @@ form.addEventListener('submit', async (event) => {
     await refresh();
   } catch (error) {
     if (!toLoginOn401(error)) showErrors(error);
+  }
+});
+
+closureForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('closed').textContent = '';
+  if (missingFields(closureForm, '闭厅失败')) return;
+  const { hallId, from, to, reason } = closureForm.elements;
+  try {
+    const result = await api('POST', '/api/supervisor/closures', { hallId: hallId.value, from: from.value, to: to.value, reason: reason.value.trim() });
+    showErrors(null, closureForm);
+    $('closed').textContent = `已闭厅，需回访预约 ${result.flagged} 个`;
+    await refresh();
+  } catch (error) {
+    if (!toLoginOn401(error)) showErrors(error, closureForm, '闭厅失败');
   }
 });
 
