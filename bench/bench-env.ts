@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
@@ -59,3 +60,15 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** Rounds for printing. */
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Times `task` in milliseconds: the best of `runs`, after one warm-up run unless `warmUp` is false. */
+export async function bestOf(task: () => Promise<unknown>, runs = 3, warmUp = true): Promise<number> {
+  if (warmUp) await task();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i += 1) {
+    const started = performance.now();
+    await task();
+    best = Math.min(best, performance.now() - started);
+  }
+  return round(best, 1);
+}

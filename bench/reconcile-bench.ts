@@ -4,7 +4,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { queryRows, sql, type Database } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
-import { createBenchEnv, round } from './bench-env.js';
+import { bestOf, createBenchEnv, round } from './bench-env.js';
 
 const NOW = '2026-11-30T09:00:00+08:00';
 const FROM = '2026-11-30';
@@ -102,16 +102,6 @@ async function fixture(db: Database): Promise<void> {
     select 'CA' || md5('outcome' || g), 'bench_agent', 'booking', jsonb_build_object('bookingId', (90000000 + g)::text), ${NOW}::timestamptz - interval '1 hour' from generate_series(1, ${PLANTED}) g`);
 }
 
-async function time(task: () => Promise<unknown>, runs = 3): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i += 1) {
-    const started = performance.now();
-    await task();
-    best = Math.min(best, performance.now() - started);
-  }
-  return round(best, 1);
-}
-
 /** The plain scan of the same rows: the range's bookings, the feeds' rows and the ledger, each read once. */
 const scan = (db: Database) => () =>
   queryRows(
@@ -139,11 +129,11 @@ export async function runReconcileBench(): Promise<Record<string, unknown>> {
     await db.execute(sql`analyze`);
     const fixtureMs = round(performance.now() - started, 0);
     const [{ bookings, feedRows }] = (await queryRows(db, sql`select (select count(*)::int from bookings) as bookings, (select count(*)::int from channel_feed_rows) as "feedRows"`)) as [{ bookings: number; feedRows: number }];
-    const scanMs = await time(scan(db));
+    const scanMs = await bestOf(scan(db), 3, false);
     started = performance.now();
     const first = await runtime.reconciliation.service.run(FROM, TO, 'bench');
     const firstMs = round(performance.now() - started, 1);
-    const secondMs = await time(() => runtime!.reconciliation.service.run(FROM, TO, 'bench'));
+    const secondMs = await bestOf(() => runtime!.reconciliation.service.run(FROM, TO, 'bench'), 3, false);
     const second = (await runtime.reconciliation.service.listRuns(1))[0]!;
     return {
       fixture: { bookings, feedRows, plantedPerClass: PLANTED, ms: fixtureMs },

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { queryRows, sql, type Database } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
-import { createBenchEnv, round } from './bench-env.js';
+import { bestOf, createBenchEnv, round } from './bench-env.js';
 
 /** A Monday after the history, so that its 5,000 calls are the day's only ones. */
 const DAY = '2020-06-01';
@@ -63,18 +63,6 @@ async function fixture(db: Database, hotlines: Array<{ number: string; hall: str
     on conflict do nothing`);
 }
 
-/** Times `task` (best of `runs`, after one warm-up) in milliseconds. */
-async function time(task: () => Promise<unknown>, runs = 3): Promise<number> {
-  await task();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i += 1) {
-    const started = performance.now();
-    await task();
-    best = Math.min(best, performance.now() - started);
-  }
-  return round(best, 1);
-}
-
 const countRows = (db: Database, from: string, to: string) => () =>
   queryRows(db, sql`select count(*)::int as n from calls where arrived_at >= ${from}::date::timestamp at time zone 'Asia/Shanghai' and arrived_at < (${to}::date + 1)::timestamp at time zone 'Asia/Shanghai'`);
 
@@ -100,13 +88,13 @@ export async function runReportsBench(): Promise<Record<string, unknown>> {
     const [{ n: dayRows }] = (await countRows(db, DAY, DAY)()) as [{ n: number }];
     const [{ n: historyRows }] = (await countRows(db, HISTORY.from, HISTORY.to)()) as [{ n: number }];
     started = performance.now();
-    const dayCount = await time(countRows(db, DAY, DAY));
-    const daySummary = await time(() => reports.period(DAY, DAY));
-    const dayExport = await time(() => reports.exportDay(DAY));
-    const historyCount = await time(countRows(db, HISTORY.from, HISTORY.to));
-    const summary = await time(() => reports.period(HISTORY.from, HISTORY.to));
-    const staffing = await time(() => reports.staffing({ from: HISTORY.from, to: HISTORY.to }));
-    const periodExport = await time(() => reports.exportPeriod({ from: HISTORY.from, to: HISTORY.to }), 1);
+    const dayCount = await bestOf(countRows(db, DAY, DAY));
+    const daySummary = await bestOf(() => reports.period(DAY, DAY));
+    const dayExport = await bestOf(() => reports.exportDay(DAY));
+    const historyCount = await bestOf(countRows(db, HISTORY.from, HISTORY.to));
+    const summary = await bestOf(() => reports.period(HISTORY.from, HISTORY.to));
+    const staffing = await bestOf(() => reports.staffing({ from: HISTORY.from, to: HISTORY.to }));
+    const periodExport = await bestOf(() => reports.exportPeriod({ from: HISTORY.from, to: HISTORY.to }), 1);
     return {
       fixture: { calls: historyRows, ms: fixtureMs },
       // The figures (SQL) apart from the whole export (figures, CSV, XLSX with its 说明 sheet, stored record).
