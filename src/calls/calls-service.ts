@@ -19,7 +19,18 @@ export interface CallHotline {
 /** Records every call, its stages, its raw events and its IVR path. */
 export interface CallLedger {
   /** Stores a new inbound or outbound call; a repeated arrival (Twilio retry) changes nothing. */
-  recordArrival(input: { callSid: string; from: string; to: string; hotline?: CallHotline | undefined; direction?: 'inbound' | 'outbound'; payload?: Record<string, unknown> }): Promise<boolean>;
+  recordArrival(input: {
+    callSid: string;
+    from: string;
+    to: string;
+    hotline?: CallHotline | undefined;
+    direction?: 'inbound' | 'outbound';
+    payload?: Record<string, unknown>;
+    /** The enterprise recognised from the calling number. */
+    enterpriseId?: string | undefined;
+    /** The IVR steps of the first answer, written with the arrival. */
+    steps?: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>;
+  }): Promise<boolean>;
   /** Applies a status callback idempotently; returns whether it was new. */
   recordStatus(callback: StatusCallback, payload: Record<string, unknown>): Promise<{ duplicate: boolean }>;
   /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
@@ -38,8 +49,6 @@ export interface CallLedger {
   markSelfServed(callSid: string): Promise<void>;
   /** The caller asked to be called back. */
   markCallbackRequested(callSid: string): Promise<void>;
-  /** The enterprise recognised from the calling number. */
-  recordEnterprise(callSid: string, enterpriseId: string): Promise<void>;
   /** Appends one step of the IVR path. */
   recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
   /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
@@ -99,15 +108,19 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
 
 export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
-  // Arrivals are the hottest write: concurrent webhooks share one transaction (group commit).
-  const arrivals = createMicroBatcher(async (batch: Array<{ call: repo.NewCall; payload: Record<string, unknown> }>) => {
-    const unique = [...new Map(batch.map((a) => [a.call.callSid, a])).values()];
-    const created = await repo.insertArrivals(db, unique);
+  // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
+  type Rebuildable = { arrival?: { call: repo.NewCall; payload: Record<string, unknown> }; steps: Array<Omit<repo.NewCallStep, 'id'>> };
+  const rebuildable = createMicroBatcher(async (batch: Rebuildable[]) => {
+    const arriving = batch.flatMap((item) => (item.arrival ? [item.arrival] : []));
+    const unique = [...new Map(arriving.map((a) => [a.call.callSid, a])).values()];
+    const created = await repo.insertRebuildable(db, { arrivals: unique, steps: batch.flatMap((item) => item.steps) });
     // Of two identical SIDs in one batch only the first counts as created.
     const seen = new Set<string>();
-    return batch.map((a) => {
-      const first = created.has(a.call.callSid) && !seen.has(a.call.callSid);
-      seen.add(a.call.callSid);
+    return batch.map((item) => {
+      if (!item.arrival) return false;
+      const sid = item.arrival.call.callSid;
+      const first = created.has(sid) && !seen.has(sid);
+      seen.add(sid);
       return first;
     });
   });
@@ -121,26 +134,25 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     }
   }
 
-  // Every IVR request appends its path: the second hottest write, grouped the same way.
-  const pathSteps = createMicroBatcher(async (batch: Array<Array<Omit<repo.NewCallStep, 'id'>>>) => {
-    await repo.insertSteps(db, batch.flat());
-    return batch.map(() => undefined);
-  });
-
   return {
-    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload }) {
-      const created = await arrivals.add({
-        call: {
-          callSid,
-          direction,
-          fromNumber: from,
-          toNumber: to,
-          hotlineNumber: hotline?.number ?? null,
-          hallId: hotline?.hall ?? null,
-          departmentId: hotline?.department ?? null,
-          arrivedAt: clock.now(),
+    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload, enterpriseId, steps = [] }) {
+      const at = clock.now();
+      const created = await rebuildable.add({
+        arrival: {
+          call: {
+            callSid,
+            direction,
+            fromNumber: from,
+            toNumber: to,
+            hotlineNumber: hotline?.number ?? null,
+            hallId: hotline?.hall ?? null,
+            departmentId: hotline?.department ?? null,
+            enterpriseId: enterpriseId ?? null,
+            arrivedAt: at,
+          },
+          payload: payload ?? {},
         },
-        payload: payload ?? {},
+        steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })),
       });
       if (created) log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
       return created;
@@ -201,7 +213,6 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
-    recordEnterprise: (callSid, enterpriseId) => repo.updateCall(db, callSid, { enterpriseId }),
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [{ nodeId: step.nodeId, kind: step.kind, input: step.input ?? null }]);
@@ -210,7 +221,7 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     async recordSteps(callSid, steps) {
       if (steps.length === 0) return;
       const at = clock.now();
-      await pathSteps.add(steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })));
+      await rebuildable.add({ steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })) });
     },
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>
