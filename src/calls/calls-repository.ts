@@ -109,6 +109,11 @@ export async function applyStatus(
           last_sequence_number = greatest(coalesce(last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
           ended_at = case when ${change.final} then coalesce(ended_at, ${change.at.toISOString()}::timestamptz) else ended_at end,
           duration_seconds = coalesce(${change.durationSeconds}::int, duration_seconds),
+          -- A call rebuilt from status callbacks (its arrival was never written) arrived at the earliest
+          -- time they tell: a callback's own time, or a final one's time less the call's duration.
+          arrived_at = case when exists (select 1 from ${callEvents} e where e.call_sid = ${change.callSid} and e.dedupe_key = 'arrived') then arrived_at
+                            else least(arrived_at, ${change.at.toISOString()}::timestamptz,
+                                       ${change.at.toISOString()}::timestamptz - make_interval(secs => coalesce(${change.durationSeconds}::int, 0))) end,
           updated_at = now()
         where call_sid = ${change.callSid}
         returning (select status_rank from previous) as previous_rank`,

@@ -81,6 +81,8 @@ export interface CallLedgerDeps {
   queues: Queues;
   clock: Clock;
   logger: Logger;
+  /** The hotline a number is, for calls rebuilt from status callbacks when their arrival was lost. */
+  hotlineOf?: (number: string) => CallHotline | undefined;
 }
 
 /** Twilio's Timestamp is RFC 2822 ("Tue, 10 Jan 2023 14:23:45 +0000"); fall back to now. */
@@ -106,7 +108,7 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
   return 'abandoned_in_ivr';
 }
 
-export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
+export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => undefined }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
   // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
   type Rebuildable = { arrival?: { call: repo.NewCall; payload: Record<string, unknown> }; steps: Array<Omit<repo.NewCallStep, 'id'>> };
@@ -165,12 +167,15 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
       const rank = STATUS_RANK[callback.CallStatus];
       const final = rank === FINAL_RANK;
       const result = await db.transaction(async (tx) => {
+        const inbound = !callback.Direction.startsWith('outbound');
+        const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
         await repo.insertCallIfAbsent(tx, {
           callSid: callback.CallSid,
-          direction: callback.Direction.startsWith('outbound') ? 'outbound' : 'inbound',
+          direction: inbound ? 'inbound' : 'outbound',
           fromNumber: callback.From,
           toNumber: callback.To,
           arrivedAt: at,
+          ...(hotline ? { hotlineNumber: hotline.number, hallId: hotline.hall, departmentId: hotline.department } : {}),
         });
         const fresh = await repo.insertEventIfNew(tx, {
           callSid: callback.CallSid,
