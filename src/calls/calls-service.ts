@@ -36,7 +36,7 @@ export interface CallLedger {
   /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
   recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
-  recordQueueSid(callSid: string, queueSid: string): Promise<CallRow | undefined>;
+  recordQueueSid(callSid: string, queueSid: string): Promise<void>;
   /** Routing offered the call to an agent (dequeued it to ring them). */
   markOffered(callSid: string, agentId: string): Promise<void>;
   /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
@@ -207,7 +207,7 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
       await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
     },
 
-    recordQueueSid: (callSid, queueSid) => repo.updateCallReturning(db, callSid, { twilioQueueSid: queueSid }),
+    recordQueueSid: (callSid, queueSid) => repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
     markOffered: (callSid, agentId) => repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
 
     async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
