@@ -9,6 +9,8 @@ export const stateChangeSchema = z.object({
 
 export const callParamsSchema = z.object({ callSid: callSidSchema });
 
+export const callbackParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
 export const transferSchema = z.union([
   z.object({ department: z.string().trim().min(1) }).strict(),
   z.object({ agent: z.string().trim().min(1) }).strict(),
