@@ -89,5 +89,5 @@ export const outcomeSchemas = {
 export type OutcomePath = keyof typeof outcomeSchemas;
 
 /** Twilio's parameters on the agent webhooks (query and form). */
-export const agentCallQuerySchema = z.object({ agent: z.string().min(1), call: z.string().min(1) });
+export const agentCallQuerySchema = z.object({ agent: z.string().min(1), call: z.string().min(1), leg: z.coerce.number().int().min(0).max(1000).default(0) });
 export const callbackQuerySchema = z.object({ request: z.coerce.number().int().positive(), agent: z.string().min(1) });

@@ -57,7 +57,8 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
     const card = callSid ? await cards.card({ userId: me.userId, fullNumber: false }, callSid) : undefined;
     const wrapUpEndsAt =
       card && snapshot.state === 'wrap_up' ? new Date(snapshot.since + wrapUpSecondsFor(config.agents, (await ledger.find(callSid))?.queueSkill ?? null) * 1000).toISOString() : null;
-    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, now: clock.now().toISOString() });
+    const hold = card && snapshot.state === 'on_call' ? await agents.holds.current(callSid) : null;
+    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, hold, now: clock.now().toISOString() });
   });
 
   router.get('/desk/calls/:callSid/card', requireStaff('supervisor'), async (req, res) => {

@@ -46,6 +46,8 @@ export interface CallLedger {
   recordSteps(callSid: string, steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>): Promise<void>;
   /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
   recordEvent(callSid: string, source: 'ivr' | 'queue' | 'agent' | 'fallback', event: string, dedupeKey: string, payload: Record<string, unknown>): Promise<boolean>;
+  /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
+  onCallEnded(listener: (callSid: string) => Promise<void>): void;
   /** Computes how an ended call ended and its durations; safe to run twice. */
   summarize(callSid: string): Promise<CallRow | undefined>;
   /** Summarizes ended calls whose summary job was lost; returns how many. */
@@ -99,6 +101,7 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
 
 export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
+  const endedListeners: Array<(callSid: string) => Promise<void>> = [];
   // Arrivals are the hottest write: concurrent webhooks share one transaction (group commit).
   const arrivals = createMicroBatcher(async (batch: Array<{ call: repo.NewCall; payload: Record<string, unknown> }>) => {
     const unique = [...new Map(batch.map((a) => [a.call.callSid, a])).values()];
@@ -182,8 +185,17 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
         return { duplicate: false, ended: final && previousRank !== undefined && previousRank < FINAL_RANK };
       });
       // Enqueued after commit, so the worker always finds the final status.
-      if (result.ended) await enqueueSummary(callback.CallSid);
+      if (result.ended) {
+        await enqueueSummary(callback.CallSid);
+        for (const listener of endedListeners) {
+          await listener(callback.CallSid).catch((error: unknown) => log.error({ callSid: callback.CallSid, err: (error as Error).message }, 'a call-ended listener failed'));
+        }
+      }
       return { duplicate: result.duplicate };
+    },
+
+    onCallEnded(listener) {
+      endedListeners.push(listener);
     },
 
     async recordQueued(callSid, { skill, ...attributes }, at = clock.now()) {

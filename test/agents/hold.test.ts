@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { createFixedClock } from '../../src/platform/clock.js';
+
+type FixedClock = ReturnType<typeof createFixedClock>;
+import type { Runtime } from '../../src/runtime.js';
+import { buildCallSid, postSigned } from '../support/twilio.js';
+import { expectValidTwiml } from '../support/twiml.js';
+import { assertTwilioConformant, client, createAgent, queueCall, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
+
+const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({ AccountSid: 'AC00000000000000000000000000000000', CallSid: callSid, ...extra });
+const agentPath = (route: string, agent: string, call: string, leg?: number) =>
+  `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call, ...(leg ? { leg: String(leg) } : {}) })}`;
+const updatesOf = (mock: TwilioMock, callSid: string) => mock.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/Calls/${callSid}.json`));
+
+describe('hold and resume from the desk', function () {
+  this.timeout(30_000);
+  const suiteMock = useTwilioMockSuite();
+  let mock: TwilioMock;
+  before(() => {
+    mock = suiteMock();
+  });
+
+  /** An agent talking to a queued caller, logged in on the desk. */
+  async function onCall(): Promise<{ runtime: Runtime; clock: FixedClock; url: string; agent: string; callSid: string; desk: ReturnType<typeof client> }> {
+    const clock = createFixedClock('2026-03-02T02:00:00Z');
+    const runtime = await routingRuntime(mock, clock);
+    const url = await serveRouting(runtime);
+    const agent = await createAgent(runtime, { skills: ['re-register'] });
+    const desk = client(url);
+    await desk.login(agent);
+    await desk.request('PUT', '/api/agents/me/state', { state: 'available' });
+    const { callSid } = await queueCall(runtime, { skill: 're-register' });
+    await postSigned(url, agentPath('connect', agent, callSid), voiceParams(callSid));
+    await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    return { runtime, clock, url, agent, callSid, desk };
+  }
+
+  it('when the agent holds and resumes, then the caller is moved to the hold loop and back to a Dial of the same agent, the agent stays busy, and the record shows the hold time', async () => {
+    const { runtime, clock, url, agent, callSid, desk } = await onCall();
+    const holdPath = `/api/agents/me/calls/${callSid}/hold`;
+    const clicks = await Promise.all([desk.request('POST', holdPath), desk.request('POST', holdPath)]);
+    assert.deepEqual(clicks.map((c) => c.status), [200, 200]);
+    assert.equal(clicks[0]!.body.since, clicks[1]!.body.since, 'a double click is one hold');
+    const [toHold, ...more] = updatesOf(mock, callSid);
+    assert.equal(more.length, 0, 'one REST update');
+    assertTwilioConformant(toHold!);
+    assert.equal(toHold!.params.Url, runtime.agents.urls.hold(callSid));
+    assert.equal(toHold!.params.Method, 'POST');
+
+    const loop = await postSigned(url, `/twilio/voice/agents/hold?call=${callSid}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
+    await expectValidTwiml(loop.body);
+    assert.match(loop.body, /<Say[^>]*>请稍候，工作人员马上回来。<\/Say><Play>[^<]+<\/Play><Redirect method="POST">[^<]*\/agents\/hold\?call=CA[0-9a-f]+<\/Redirect>/);
+
+    // Twilio ends the agent leg and requests the Dial action because the caller moved to new TwiML.
+    const action = await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
+    await expectValidTwiml(action.body);
+    await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(buildCallSid(), { CallStatus: 'completed' }));
+    assert.deepEqual([(await runtime.agents.store.agent(agent)).state, (await runtime.agents.store.agent(agent)).callSid], ['on_call', callSid], 'on hold is not the end of the call');
+
+    const second = await queueCall(runtime, { skill: 're-register' });
+    assert.equal(mock.dequeues().filter((r) => r.path.includes(second.callSid)).length, 0, 'routing offers the agent on hold nothing');
+    assert.deepEqual(await runtime.agents.store.waiting('re-register'), [second.callSid]);
+    const card = await desk.request('GET', '/api/desk/call');
+    assert.equal(card.body.hold.since, '2026-03-02T02:00:00.000Z');
+
+    clock.advance(65_000);
+    const resumed = await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
+    assert.deepEqual([resumed.status, resumed.body], [200, { onHold: false, heldSeconds: 65 }]);
+    const back = updatesOf(mock, callSid).at(-1)!;
+    assertTwilioConformant(back);
+    assert.equal(back.params.Url, runtime.agents.urls.resume(agent, callSid, 1));
+    const again = await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
+    assert.deepEqual([again.status, again.body.error.code], [409, 'not_on_hold']);
+
+    const dial = await postSigned(url, `/twilio/voice/agents/resume?${new URLSearchParams({ agent, call: callSid, leg: '1' })}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
+    await expectValidTwiml(dial.body);
+    assert.match(dial.body, /<Dial [^>]*action="[^"]*\/agents\/dial-result\?agent=[^"]*&amp;leg=1"/);
+    assert.match(dial.body, /<Client [^>]*statusCallback="[^"]*\/agents\/leg-status\?[^"]*leg=1"[^>]*><Identity>[^<]+<\/Identity><Parameter name="callSid" value="CA[0-9a-f]+"\/><Parameter name="resume" value="1"\/><\/Client>/);
+    await postSigned(url, agentPath('leg-status', agent, callSid, 1), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
+    // A late action of the first leg changes nothing either.
+    await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await desk.request('GET', '/api/desk/call')).body.hold, null);
+
+    const ended = await postSigned(url, agentPath('dial-result', agent, callSid, 1), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
+    assert.match(ended.body, /<Hangup\/>/);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    const record = await desk.request('GET', '/api/desk/call');
+    assert.deepEqual([record.body.call.holdText, record.body.call.holdSeconds], ['保持 1 次，共 1 分 5 秒', 65]);
+    const events = await runtime.database.db.execute(`select event from call_events where call_sid = '${callSid}' and source = 'agent' and event like 'hold-%' order by id` as never);
+    assert.deepEqual((events as unknown as Array<{ event: string }>).map((e) => e.event), ['hold-started', 'hold-ended']);
+  });
+
+  it('when the caller hangs up on hold, then the call ends normally and the agent goes to wrap-up', async () => {
+    const { runtime, clock, url, agent, callSid, desk } = await onCall();
+    assert.equal((await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`)).status, 200);
+    await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
+    clock.advance(30_000);
+    const status = await postSigned(url, '/twilio/voice/status', voiceParams(callSid, { CallStatus: 'completed', SequenceNumber: '3', CallDuration: '95' }));
+    assert.equal(status.status, 204);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.ok((await runtime.ledger.find(callSid))?.endedAt, 'the call ended');
+    const record = await desk.request('GET', '/api/desk/call');
+    assert.equal(record.body.call.holdText, '保持 1 次，共 30 秒');
+    assert.equal((await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`)).body.error.code, 'not_on_this_call');
+  });
+
+  it('when the agent does not pick the resumed call up, then the caller waits on hold again', async () => {
+    const { runtime, url, agent, callSid, desk } = await onCall();
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
+    const unanswered = await postSigned(url, agentPath('dial-result', agent, callSid, 1), voiceParams(callSid, { DialCallStatus: 'no-answer', CallStatus: 'in-progress' }));
+    await expectValidTwiml(unanswered.body);
+    assert.match(unanswered.body, /<Redirect method="POST">[^<]*\/agents\/hold\?call=/);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.ok((await desk.request('GET', '/api/desk/call')).body.hold?.since);
+  });
+
+  it('when the agent is not on the call, then hold is refused with a code', async () => {
+    const { runtime, desk } = await onCall();
+    const other = await queueCall(runtime, { skill: 're-register', notify: false });
+    const refused = await desk.request('POST', `/api/agents/me/calls/${other.callSid}/hold`);
+    assert.deepEqual([refused.status, refused.body.error.code], [409, 'not_on_this_call']);
+    assert.equal(updatesOf(mock, other.callSid).length, 0);
+  });
+});
