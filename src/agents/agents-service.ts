@@ -82,7 +82,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
   const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
-  const holds = createCallHolds({ holds: holdStore, store, routing, ledger, twilio, clock, logger, urls, voice: config.twilio.voice, musicUrl: config.ivr.holdMusicUrl, settings });
+  const holds = createCallHolds({ holds: holdStore, store, routing, ledger, catalogue, twilio, clock, logger, urls, voice: config.twilio.voice, musicUrl: config.ivr.holdMusicUrl, settings });
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   return { staff, store, states, routing, desk, callbacks, outcomes, transfer, holds, recordings, recovery, events, urls, queues, settings, close: () => events.close() };

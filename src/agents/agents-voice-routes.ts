@@ -39,9 +39,9 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
     sendTwiml(res, await routing.dialEnded(agent, call, body.DialCallStatus, body.CallStatus, leg));
   });
 
-  router.post('/agents/hold', (req, res) => {
+  router.post('/agents/hold', async (req, res) => {
     const { call } = z.object({ call: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, holds.loop(call));
+    sendTwiml(res, await holds.loop(call));
   });
 
   router.post('/agents/resume', (req, res) => {

@@ -1,14 +1,16 @@
 import type { CallLedger } from '../calls/index.js';
+import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import { AppError, ConflictError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
-import { connectAgentTwiml, holdLoopTwiml, type AgentUrls } from './agents-twiml.js';
+import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls } from './agents-twiml.js';
 import type { HoldRepository } from './hold-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
 import type { Routing } from './routing-service.js';
+import { ivrQueueOf } from './routing-targets.js';
 
 /**
  * Hold and resume of the caller an agent is talking to. The caller's call (the parent, which
@@ -22,8 +24,12 @@ export interface CallHolds {
   resume(agentId: string, callSid: string): Promise<{ onHold: false; heldSeconds: number }>;
   /** When the running hold began, if the caller is on hold now. */
   current(callSid: string): Promise<{ since: string } | null>;
-  /** The hold loop's TwiML. */
-  loop(callSid: string): VoiceResponse;
+  /**
+   * The hold loop's TwiML, requested again after each round. A caller whose agent left the call
+   * meanwhile (CALL_MAX_MINUTES) goes back to the queue in their place; a hold Redis lost is
+   * taken up again for the agent still on the call, so that they can resume it.
+   */
+  loop(callSid: string): Promise<VoiceResponse>;
   /** The resumed leg's TwiML: `<Dial><Client>` of the same agent, marked as a resume. */
   resumeTwiml(agentId: string, callSid: string, leg: number): VoiceResponse;
   /** The caller's call ended (status callback): a caller who hung up on hold ends the call, and the agent goes to wrap-up. */
@@ -35,6 +41,7 @@ export function createCallHolds(deps: {
   store: RoutingRepository;
   routing: Routing;
   ledger: CallLedger;
+  catalogue: Catalogue;
   twilio: TwilioClient;
   clock: Clock;
   logger: Logger;
@@ -43,7 +50,7 @@ export function createCallHolds(deps: {
   musicUrl: string;
   settings: Config['agents'];
 }): CallHolds {
-  const { holds, store, routing, ledger, twilio, clock, urls, voice, musicUrl, settings } = deps;
+  const { holds, store, routing, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
@@ -109,7 +116,25 @@ export function createCallHolds(deps: {
       return hold && hold.since > 0 ? { since: new Date(hold.since).toISOString() } : null;
     },
 
-    loop: (callSid) => holdLoopTwiml(urls, voice, musicUrl, callSid),
+    async loop(callSid) {
+      const hold = await holds.read(callSid);
+      const call = await ledger.find(callSid);
+      const agentId = hold?.agentId ?? call?.agentId ?? '';
+      const agent = agentId ? await store.agent(agentId) : undefined;
+      const onTheCall = agent?.state === 'on_call' && agent.callSid === callSid;
+      // Not running: a resume is under way, and its REST update takes the caller from here.
+      if (hold && hold.since === 0) return holdLoopTwiml(urls, voice, musicUrl, callSid);
+      if (onTheCall) {
+        if (!hold && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
+          await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, { agentId, reason: 'hold-restored' });
+          log.warn({ callSid, agentId }, 'hold lost with Redis; taken up again for the agent');
+        }
+        return holdLoopTwiml(urls, voice, musicUrl, callSid);
+      }
+      if (hold) await endRunningHold(callSid, 'agent-left');
+      log.warn({ callSid, agentId }, 'caller on hold for an agent no longer on the call; back to the queue');
+      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
+    },
 
     resumeTwiml: (agentId, callSid, leg) => connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg),
 

@@ -232,7 +232,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     async agentLegStatus(agentId, callSid, callStatus, leg = 0) {
       const hold = await holds.read(callSid);
       // A leg that ended because its caller went on hold (or an earlier leg of a resumed call) is not the call's end.
-      if (hold && (hold.since > 0 || leg < hold.leg)) return;
+      if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) return;
       // A resumed leg: the agent was on this call all along.
       if (leg > 0) return;
       if (callStatus === 'completed') {
@@ -260,7 +260,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       const call = await ledger.find(callSid);
       const agent = await store.agent(agentId);
       const hold = await holds.read(callSid);
-      if (hold && (hold.since > 0 || leg < hold.leg)) {
+      if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) {
         // Twilio requests the action when a hold moves the caller to new TwiML, and ignores what it is answered.
         log.info({ callSid, agentId, leg }, 'agent leg ended for a hold; the call goes on');
         return toHoldTwiml(urls, callSid);
@@ -327,6 +327,11 @@ export function createRouting(deps: RoutingDeps): Routing {
     async startWrapUp(agentId, callSid, skill, reason) {
       const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up', ...(reason ? { reason } : {}) });
       if (!result.ok) return;
+      const holdSince = await holds.clear(callSid, agentId);
+      if (holdSince) {
+        // Still on hold when the agent left the call (a transfer, CALL_MAX_MINUTES): the hold ends here.
+        await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${holdSince}`, { agentId, seconds: Math.max(0, Math.round((now() - holdSince) / 1000)), reason: reason ?? 'wrap-up' });
+      }
       await result.recorded;
       await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
       await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, result.version), delay: wrapUpSecondsFor(settings, skill) * 1000, attempts: 5 });

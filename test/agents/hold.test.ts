@@ -5,7 +5,7 @@ type FixedClock = ReturnType<typeof createFixedClock>;
 import type { Runtime } from '../../src/runtime.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { assertTwilioConformant, client, createAgent, queueCall, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
+import { assertTwilioConformant, buildQueueSid, client, createAgent, dequeued, queueCall, queueWaitPath, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
 const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({ AccountSid: 'AC00000000000000000000000000000000', CallSid: callSid, ...extra });
 const agentPath = (route: string, agent: string, call: string, leg?: number) =>
@@ -115,6 +115,48 @@ describe('hold and resume from the desk', function () {
     assert.match(unanswered.body, /<Redirect method="POST">[^<]*\/agents\/hold\?call=/);
     assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
     assert.ok((await desk.request('GET', '/api/desk/call')).body.hold?.since);
+  });
+
+  it('when the agent left the call while the caller was on hold (CALL_MAX_MINUTES), then the hold ends and the next round of the loop puts the caller back in the queue', async () => {
+    const { runtime, url, agent, callSid, desk } = await onCall();
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
+    await runtime.agents.routing.startWrapUp(agent, callSid, 're-register', 'call-max-length');
+    const loop = await postSigned(url, `/twilio/voice/agents/hold?call=${callSid}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
+    await expectValidTwiml(loop.body);
+    assert.match(loop.body, /<Enqueue [^>]*waitUrl="[^"]*\/agents\/queue-wait\?call=CA[0-9a-f]+[^"]*"[^>]*>re-register<\/Enqueue>/);
+    const events = await runtime.database.db.execute(`select payload->>'reason' as reason from call_events where call_sid = '${callSid}' and event = 'hold-ended'` as never);
+    assert.deepEqual((events as unknown as Array<{ reason: string }>).map((e) => e.reason), ['call-max-length']);
+  });
+
+  it('when Redis lost the hold, then the loop takes it up again for the agent still on the call, who can resume it', async () => {
+    const { runtime, clock, url, callSid, desk } = await onCall();
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
+    assert.equal(await runtime.redis.del(`${runtime.config.redisPrefix}:hold:${callSid}`), 1);
+    clock.advance(1000);
+    const loop = await postSigned(url, `/twilio/voice/agents/hold?call=${callSid}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
+    assert.match(loop.body, /<Play>/);
+    const started = await runtime.database.db.execute(`select payload->>'reason' as reason from call_events where call_sid = '${callSid}' and event = 'hold-started' order by id` as never);
+    assert.deepEqual((started as unknown as Array<{ reason: string | null }>).map((e) => e.reason), [null, 'hold-restored']);
+    assert.ok((await desk.request('GET', '/api/desk/call')).body.hold?.since);
+    assert.equal((await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`)).status, 200);
+  });
+
+  it('when a call that was held and resumed is transferred, then the next agent answers and ends it as any call', async () => {
+    const { runtime, url, agent, callSid, desk } = await onCall();
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
+    await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
+    await postSigned(url, agentPath('leg-status', agent, callSid, 1), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
+    const next = await createAgent(runtime, { skills: ['re-register'] });
+    await runtime.agents.desk.setState(next, 'available');
+    assert.equal((await desk.request('POST', `/api/agents/me/calls/${callSid}/transfer`, { department: 're-register' })).status, 200);
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    await postSigned(url, await queueWaitPath(runtime, callSid), voiceParams(callSid, { QueueSid: buildQueueSid() }));
+    assert.deepEqual(dequeued(mock.dequeues().at(-1)!), { callSid, agentId: next });
+    await postSigned(url, agentPath('connect', next, callSid), voiceParams(callSid));
+    await postSigned(url, agentPath('leg-status', next, callSid), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
+    assert.equal((await runtime.agents.store.agent(next)).state, 'on_call');
+    await postSigned(url, agentPath('dial-result', next, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
+    assert.equal((await runtime.agents.store.agent(next)).state, 'wrap_up');
   });
 
   it('when the agent is not on the call, then hold is refused with a code', async () => {
