@@ -366,11 +366,22 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/hold?')), 'the caller moved to the hold loop');
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-hold.png` });
     await assertNothingForMachines(desk, 'the desk on hold');
+    clock.advance(75_000);
     await desk.keyboard.press('Alt+P');
     await desk.locator('#hold-timer').waitFor({ state: 'hidden' });
     await desk.getByRole('button', { name: '保持' }).waitFor();
     await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/resume?')), 'the caller back to the agent');
     await desk.context().close();
+
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor', displayName: '周主任' });
+    const page = await openPage();
+    await logIn(page, supervisor);
+    await page.waitForURL(/wallboard\.html$/);
+    await page.goto(`${url}/panel/call.html?call=${callSid}`);
+    await page.getByText('保持 1 次，共 1 分 15 秒').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/call-record-hold.png` });
+    await assertNothingForMachines(page, 'the call record with a hold');
+    await page.context().close();
   });
 
   it('then no page broke the content security policy or threw', () => {
