@@ -63,6 +63,12 @@ describe('hold and resume from the desk', function () {
     assert.deepEqual(await runtime.agents.store.waiting('re-register'), [second.callSid]);
     const card = await desk.request('GET', '/api/desk/call');
     assert.equal(card.body.hold.since, '2026-03-02T02:00:00.000Z');
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
+    const room = client(url);
+    await room.login(supervisor);
+    const board = await room.request('GET', '/api/supervisor/wallboard');
+    const row = board.body.agents.find((a: { agentId: string }) => a.agentId === agent);
+    assert.deepEqual([row.state, row.reason], ['on_call', '保持中'], 'the wallboard says the agent is holding a caller');
 
     clock.advance(65_000);
     const resumed = await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
