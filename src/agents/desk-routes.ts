@@ -57,8 +57,11 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
     const card = callSid ? await cards.card({ userId: me.userId, fullNumber: false }, callSid) : undefined;
     const wrapUpEndsAt =
       card && snapshot.state === 'wrap_up' ? new Date(snapshot.since + wrapUpSecondsFor(config.agents, (await ledger.find(callSid))?.queueSkill ?? null) * 1000).toISOString() : null;
-    const hold = card && snapshot.state === 'on_call' ? await agents.holds.current(callSid) : null;
-    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, hold, now: clock.now().toISOString() });
+    const onCall = Boolean(card) && snapshot.state === 'on_call';
+    const hold = onCall ? await agents.holds.current(callSid) : null;
+    // Only a caller who came through a queue can be held (a callback's parent call is the agent's own leg).
+    const holdable = onCall && (await ledger.find(callSid))?.direction === 'inbound';
+    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, hold, holdable, now: clock.now().toISOString() });
   });
 
   router.get('/desk/calls/:callSid/card', requireStaff('supervisor'), async (req, res) => {

@@ -76,7 +76,8 @@ export function createCallHolds(deps: {
     async hold(agentId, callSid) {
       await assertOnThisCall(agentId, callSid);
       const call = await ledger.find(callSid);
-      if (!call?.queueSkill) throw new ConflictError('only a call that came through a queue can be held', 'not_holdable');
+      // A callback's agent leg is the parent of the citizen's: moving it would put the agent, not the citizen, on hold.
+      if (!call?.queueSkill || call.direction !== 'inbound') throw new ConflictError('only a caller who came through a queue can be held', 'not_holdable');
       const started = now();
       if (!(await holds.start(callSid, agentId, started, settings.callMaxSeconds))) {
         const running = await holds.read(callSid);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 
 type FixedClock = ReturnType<typeof createFixedClock>;
@@ -63,6 +64,7 @@ describe('hold and resume from the desk', function () {
     assert.deepEqual(await runtime.agents.store.waiting('re-register'), [second.callSid]);
     const card = await desk.request('GET', '/api/desk/call');
     assert.equal(card.body.hold.since, '2026-03-02T02:00:00.000Z');
+    assert.equal(card.body.holdable, true);
     const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
     const room = client(url);
     await room.login(supervisor);
@@ -163,6 +165,35 @@ describe('hold and resume from the desk', function () {
     assert.equal((await runtime.agents.store.agent(next)).state, 'on_call');
     await postSigned(url, agentPath('dial-result', next, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
     assert.equal((await runtime.agents.store.agent(next)).state, 'wrap_up');
+  });
+
+  it('when the agent is on a callback, then hold is refused: the agent\'s own leg is the parent call', async () => {
+    const clock = createFixedClock('2026-03-02T02:00:00Z');
+    const runtime = await routingRuntime(mock, clock);
+    const url = await serveRouting(runtime);
+    const agent = await createAgent(runtime, { skills: ['tj-declare'] });
+    const desk = client(url);
+    await desk.login(agent);
+    await desk.request('PUT', '/api/agents/me/state', { state: 'available' });
+    const { row: request } = await callbackRepository.insertCallbackRequest(runtime.database.db, {
+      callSid: buildCallSid(),
+      hotlineNumber: '+864694212366',
+      hallId: 'tax-jianshan',
+      skill: 'tj-declare',
+      phone: '+8613904690003',
+      queuedAt: new Date('2026-03-02T01:30:00Z'),
+      requestedAt: new Date('2026-03-02T01:31:00Z'),
+      notBefore: new Date('2026-03-02T01:31:00Z'),
+    });
+    assert.equal((await desk.request('POST', `/api/desk/callbacks/${request.id}/place`)).status, 202);
+    const agentLeg = buildCallSid();
+    await runtime.ledger.recordArrival({ callSid: agentLeg, from: '+864694212366', to: `client:${agent}`, direction: 'outbound', payload: { callbackRequestId: request.id } });
+    await postSigned(url, `/twilio/voice/agents/callback/connect?${new URLSearchParams({ request: String(request.id), agent })}`, voiceParams(agentLeg, { CallStatus: 'in-progress' }));
+    assert.deepEqual([(await runtime.agents.store.agent(agent)).state, (await runtime.agents.store.agent(agent)).callSid], ['on_call', agentLeg]);
+    assert.equal((await desk.request('GET', '/api/desk/call')).body.holdable, false, 'the desk offers no hold on a callback');
+    const refused = await desk.request('POST', `/api/agents/me/calls/${agentLeg}/hold`);
+    assert.deepEqual([refused.status, refused.body.error.code], [409, 'not_holdable']);
+    assert.equal(updatesOf(mock, agentLeg).length, 0);
   });
 
   it('when the agent is not on the call, then hold is refused with a code', async () => {

@@ -31,6 +31,7 @@ let wrapUpEndsAt = 0;
 let serverOffset = 0;
 let agentState = '';
 let holdSince = 0;
+let holdable = false;
 
 const clockText = (seconds) => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 
@@ -38,7 +39,8 @@ const clockText = (seconds) => `${String(Math.floor(seconds / 60)).padStart(2, '
 function showHold() {
   const button = $('hold');
   const timer = $('hold-timer');
-  button.disabled = agentState !== 'on_call' || !callSid;
+  button.disabled = agentState !== 'on_call' || !callSid || !holdable;
+  button.title = holdable || agentState !== 'on_call' ? '快捷键 Alt+P' : '回电通话不能保持';
   button.textContent = holdSince ? '恢复通话' : '保持';
   button.classList.toggle('primary', Boolean(holdSince));
   timer.hidden = !holdSince;
@@ -107,7 +109,8 @@ function showCountdown() {
 
 async function loadCall() {
   try {
-    const { call, wrapUpEndsAt: ends, hold, now } = await api('GET', '/api/desk/call');
+    const { call, wrapUpEndsAt: ends, hold, holdable: canHold, now } = await api('GET', '/api/desk/call');
+    holdable = canHold;
     serverOffset = new Date(now).getTime() - Date.now();
     wrapUpEndsAt = ends ? new Date(ends).getTime() : 0;
     holdSince = hold ? new Date(hold.since).getTime() : 0;
