@@ -289,6 +289,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await add.getByLabel('公告内容').fill('来厅办事请佩戴口罩，并出示绿色健康码。');
     await add.getByLabel('开始时间（留空为立即）').fill('2026-12-01T18:00');
     await add.getByLabel('结束时间').fill('2026-12-01T08:00');
+    await add.locator('.written-date', { hasText: '2026年12月1日 18:00' }).waitFor();
     await add.getByRole('button', { name: '添加公告' }).click();
     await add.locator('[data-error-for="endsAt"]', { hasText: '结束时间须晚于开始时间' }).waitFor();
     await add.getByLabel('开始时间（留空为立即）').fill('');
@@ -308,6 +309,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await limit.getByLabel('大厅').selectOption({ label: runtime.catalogue.hall(hotline.hall)!.name });
     await limit.getByLabel('开始日期').fill('2026-12-01');
     await limit.getByLabel('结束日期').fill('2026-12-01');
+    assert.equal(await limit.locator('.written-date', { hasText: '2026年12月1日 星期二' }).count(), 2, 'the days as a person writes them, whatever language the browser is in');
     await limit.getByLabel('保留的接待能力（%）').fill('0');
     await limit.getByRole('button', { name: '确认调整' }).click();
     await limit.locator('[data-error-for="reason"]', { hasText: '必填' }).waitFor();
