@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
@@ -71,4 +72,59 @@ export async function bestOf(task: () => Promise<unknown>, runs = 3, warmUp = tr
     best = Math.min(best, performance.now() - started);
   }
   return round(best, 1);
+}
+
+/** user+system CPU milliseconds a process has used so far (Linux /proc). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0; // the process ended between the listing and the read
+  }
+}
+const CLOCK_TICKS = 100;
+
+/**
+ * Where a server's time goes while a load runs: CPU milliseconds per request in the server
+ * process and in the PostgreSQL backends serving its database, and what those backends were
+ * waiting for, sampled every 5 ms from pg_stat_activity (`active` = on CPU in PostgreSQL,
+ * `ClientRead` = idle, waiting for the app, `WALWrite`/`WALSync` = commit flushes, ...).
+ */
+export async function profileLoad<T extends { requests: number }>(serverPid: number, databaseUrl: string, load: () => Promise<T>) {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const monitor = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const backends = async () => (await monitor<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`).map((r) => r.pid);
+  const pgCpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+  const pidsBefore = await backends();
+  const before = { app: processCpuMs(serverPid), pg: pgCpu(pidsBefore) };
+  const waits = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      const rows = await monitor<Array<{ wait: string }>>`
+        select case when state = 'active' and wait_event is null then 'on CPU (active)'
+                    when state like 'idle%' then 'idle: ' || coalesce(wait_event, '-')
+                    else coalesce(wait_event_type, '') || ':' || coalesce(wait_event, '') end as wait
+        from pg_stat_activity where datname = ${database} and backend_type = 'client backend'`;
+      for (const row of rows) waits.set(row.wait, (waits.get(row.wait) ?? 0) + 1);
+      samples += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+  const result = await load();
+  running = false;
+  await sampler;
+  const pids = [...new Set([...pidsBefore, ...(await backends())])];
+  await monitor.end();
+  const perRequest = (ms: number) => round(ms / Math.max(result.requests, 1), 3);
+  const total = [...waits.values()].reduce((a, b) => a + b, 0) || 1;
+  return {
+    result,
+    appCpuMsPerRequest: perRequest(processCpuMs(serverPid) - before.app),
+    postgresCpuMsPerRequest: perRequest(pgCpu(pids) - before.pg),
+    postgresBackendWaits: Object.fromEntries([...waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, `${round((100 * v) / total, 1)}%`])),
+    postgresSamples: samples,
+  };
 }

@@ -40,7 +40,7 @@ async function queueCall(runtime: Runtime, skill: string, priority: number, queu
   const sid = callSid();
   await runtime.ledger.recordArrival({ callSid: sid, from: '+8613904690000', to: '+864694226101' });
   await runtime.ledger.recordQueued(sid, { skill, priority }, queuedAt);
-  const queued = queuedCallOf((await runtime.ledger.recordQueueSid(sid, `QU${randomBytes(16).toString('hex')}`))!)!;
+  const queued = queuedCallOf((await runtime.ledger.find(sid))!, `QU${randomBytes(16).toString('hex')}`)!;
   if (notify) await runtime.routing.callQueued(queued);
   return queued;
 }

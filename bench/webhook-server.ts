@@ -19,7 +19,9 @@ if (mode === 'baseline') {
     res.type('text/xml').send(FIXED);
   });
 } else {
-  const runtime = await createRuntime(loadConfig());
+  // BENCH_AT pins the service's clock (then running on from there): the same hours in every run.
+  const offset = process.env.BENCH_AT ? new Date(process.env.BENCH_AT).getTime() - Date.now() : 0;
+  const runtime = await createRuntime(loadConfig(), { clock: { now: () => new Date(Date.now() + offset) } });
   app = createApp(runtime);
 }
 const server = app.listen(0, '127.0.0.1', () => {

@@ -24,23 +24,6 @@ export function createApp(runtime: Runtime): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // Helmet's default CSP ('self' scripts, no inline ones), plus the Twilio endpoints the panel's softphone talks to.
-  // upgrade-insecure-requests only behind https: a hall's LAN opens the panel over plain HTTP,
-  // where the upgrade would send every script and style to an https port that is not there.
-  const https = config.publicBaseUrl.startsWith('https:');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'],
-          mediaSrc: ["'self'", 'https://sdk.twilio.com'],
-          upgradeInsecureRequests: https ? [] : null,
-        },
-      },
-      strictTransportSecurity: https,
-    }),
-  );
-
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -77,6 +60,24 @@ export function createApp(runtime: Runtime): Express {
   const { prompts } = runtime.catalogue;
   voice.use(voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })));
   app.use(VOICE_BASE_PATH, voice);
+
+  // Pages and the API get the browser security headers; the voice webhooks above answer Twilio, not a browser.
+  // Helmet's default CSP ('self' scripts, no inline ones), plus the Twilio endpoints the panel's softphone talks to.
+  // upgrade-insecure-requests only behind https: a hall's LAN opens the panel over plain HTTP,
+  // where the upgrade would send every script and style to an https port that is not there.
+  const https = config.publicBaseUrl.startsWith('https:');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'],
+          mediaSrc: ["'self'", 'https://sdk.twilio.com'],
+          upgradeInsecureRequests: https ? [] : null,
+        },
+      },
+      strictTransportSecurity: https,
+    }),
+  );
 
   app.use('/api/channel-feeds', createFeedRoutes({ feeds: runtime.reconciliation.feeds, authenticators: [runtime.booking.apiKeys.authenticator()], logger }));
   const api = express.Router();

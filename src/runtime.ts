@@ -84,7 +84,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   }
   const queues = options.queues ?? createQueues(redis, config.redisPrefix);
   const twilio = createTwilioClient(config.twilio);
-  const ledger = createCallLedger({ db: database.db, queues, clock, logger });
+  const ledger = createCallLedger({
+    db: database.db,
+    queues,
+    clock,
+    logger,
+    hotlineOf: (number) => {
+      const hotline = catalogue.hotline(number);
+      return hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department };
+    },
+  });
   const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger });

@@ -135,6 +135,28 @@ describe('the import graph of src', () => {
       );
     assert.deepEqual(leaks, []);
   });
+
+  it("when the call ledger's writes are read, then each stage is written by one component (the shared ones say why)", () => {
+    /** Writes more than one component makes on purpose, with why. */
+    const shared: Record<string, string> = {
+      recordArrival: 'the IVR records inbound calls, agents the outbound legs of callbacks they place',
+      recordStatus: "Twilio's status callbacks come for the caller's call (calls) and for agents' legs (agents)",
+      recordEvent: 'an append-only log: each component writes events of its own source',
+      markSelfServed: 'served by an information node (ivr) or by booking by phone (booking)',
+    };
+    const writers = new Map<string, Set<string>>();
+    // The demo history's players (reports/tools) play whole calls through the ledger, as the components would.
+    for (const file of files.filter((f) => !f.startsWith('reports/tools/'))) {
+      for (const match of readFileSync(join(src, file), 'utf8').matchAll(/\bledger\.((?:record|mark)[A-Za-z]+)\(/g)) {
+        const component = componentOf(file) ?? file;
+        writers.set(match[1]!, (writers.get(match[1]!) ?? new Set()).add(component));
+      }
+    }
+    assert.ok(writers.size >= 8, `ledger writes found: ${[...writers.keys()].join(', ')}`);
+    const many = [...writers].filter(([write, components]) => components.size > 1 && !shared[write]).map(([write, components]) => `${write}: ${[...components].join(', ')}`);
+    assert.deepEqual(many, []);
+    assert.deepEqual([...writers.get('recordQueueSid')!], ['agents']);
+  });
 });
 
 /** Whether every export of `specifier` in the index is `export type { … }` (row types are types, not data access). */

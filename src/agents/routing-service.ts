@@ -145,6 +145,8 @@ export function createRouting(deps: RoutingDeps): Routing {
   const routing: Routing = {
     async callQueued(call) {
       const { callSid } = call;
+      // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it.
+      if (call.queueSid) await ledger.recordQueueSid(callSid, call.queueSid);
       const targets = routingTargets(catalogue, { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent }, settings);
       const score = waitScore(call.priority, call.queuedAt.getTime());
       const epoch = now();
@@ -295,9 +297,9 @@ export function createRouting(deps: RoutingDeps): Routing {
 
     async queueWait(callSid, queueSid, ivr) {
       const known = await ledger.find(callSid);
-      const call = known && queueSid && known.twilioQueueSid !== queueSid ? await ledger.recordQueueSid(callSid, queueSid) : known;
+      if (known && queueSid && known.twilioQueueSid !== queueSid) await ledger.recordQueueSid(callSid, queueSid);
       // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
-      const queued = call && queuedCallOf(call);
+      const queued = known && queuedCallOf(known, queueSid || undefined);
       if (!(await store.requeue(callSid, '')) && !(await store.call(callSid)) && queued) await routing.callQueued(queued);
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);

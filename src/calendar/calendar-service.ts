@@ -50,6 +50,8 @@ export interface WorkCalendar {
   day(date: string): DayInfo;
   hallDay(hallId: string, date: string): HallDay;
   openAt(hallId: string, at: Date): OpenAt;
+  /** Changes whenever staff entries or closures are (re)loaded: what was derived from the calendar before is stale. */
+  version(): number;
   /** Which notice covers a year: staff, the package, or none (then only statutory holidays are known, and no slots open). */
   coverage(year: number): 'staff' | 'package' | 'none';
   /** Warnings for readiness and logs: years in use (this one, and the next from December) whose 调休 notice is not entered. */
@@ -88,6 +90,9 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   let staffDays = new Map<string, repo.CalendarDayRow>();
   let closures: repo.HallClosureRow[] = [];
   let loadedAt = 0;
+  let version = 0;
+  // openAt is asked on every call's welcome and queueing; its answer only changes by the minute.
+  const openAtMemo = new Map<string, OpenAt>();
   let refreshing: Promise<void> | undefined;
   const statutory = new Map<number, ReadonlyMap<string, string>>();
 
@@ -98,6 +103,8 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     staffDays = new Map(days.map((d) => [d.date, d]));
     closures = open;
     loadedAt = Date.now();
+    version += 1;
+    openAtMemo.clear();
   }
 
   function maybeRefresh(): void {
@@ -149,7 +156,20 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     };
   }
 
+  /** Whether a hall receives people at `at`, worked out once per hall and minute (the hours are in minutes). */
   function openAt(hallId: string, at: Date): OpenAt {
+    maybeRefresh();
+    const key = `${hallId}|${Math.floor(at.getTime() / 60_000)}`;
+    let answer = openAtMemo.get(key);
+    if (!answer) {
+      if (openAtMemo.size >= 10_000) openAtMemo.clear();
+      answer = computeOpenAt(hallId, at);
+      openAtMemo.set(key, answer);
+    }
+    return answer;
+  }
+
+  function computeOpenAt(hallId: string, at: Date): OpenAt {
     const now = DateTime.fromJSDate(at, { zone: ZONE });
     const today = hallDay(hallId, now.toISODate()!);
     const hhmm = now.toFormat('HH:mm');
@@ -188,6 +208,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     day,
     hallDay,
     openAt,
+    version: () => version,
     coverage,
     coverageWarnings,
     refresh: load,

@@ -25,43 +25,58 @@ export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<b
 }
 
 /**
- * Inserts many arriving calls and their `arrived` events in one statement (one round trip,
- * one implicit transaction); returns the SIDs this batch created, so a retried webhook's SID
- * is not among them.
+ * The ledger's rebuildable writes of many webhook requests in one statement (one round trip,
+ * one implicit transaction): arriving calls with their `arrived` events, and IVR path steps.
+ * Committed with `synchronous_commit = off` for this transaction only: the commit does not wait
+ * for the WAL flush, so a PostgreSQL crash may lose the last fraction of a second of them, which
+ * Twilio's status callbacks rebuild (the call) or which only the path display misses (steps).
+ * Returns the SIDs this statement created, so that a retried webhook's SID is not among them.
  */
-export async function insertArrivals(db: Executor, arrivals: Array<{ call: NewCall; payload: Record<string, unknown> }>): Promise<Set<string>> {
-  const input = JSON.stringify(
-    arrivals.map(({ call, payload }) => ({
+export async function insertRebuildable(
+  db: Executor,
+  writes: { arrivals: ReadonlyArray<{ call: NewCall; payload: Record<string, unknown> }>; steps: ReadonlyArray<Omit<NewCallStep, 'id'>> },
+): Promise<Set<string>> {
+  const arrivals = JSON.stringify(
+    writes.arrivals.map(({ call, payload }) => ({
       call_sid: call.callSid,
       direction: call.direction ?? 'inbound',
       hotline_number: call.hotlineNumber ?? null,
       hall_id: call.hallId ?? null,
       department_id: call.departmentId ?? null,
+      enterprise_id: call.enterpriseId ?? null,
       from_number: call.fromNumber ?? '',
       to_number: call.toNumber ?? '',
       arrived_at: call.arrivedAt.toISOString(),
       payload,
     })),
   );
-  const rows = await queryRows<{ call_sid: string }>(
+  const steps = JSON.stringify(writes.steps.map((step) => ({ call_sid: step.callSid, node_id: step.nodeId, kind: step.kind, input: step.input ?? null, at: step.at.toISOString() })));
+  const rows = await queryRows<{ created: string[] }>(
     db,
     sql`with input as (
-          select * from jsonb_to_recordset(${input}::jsonb) as x(
-            call_sid text, direction text, hotline_number text, hall_id text, department_id text,
+          select * from jsonb_to_recordset(${arrivals}::jsonb) as x(
+            call_sid text, direction text, hotline_number text, hall_id text, department_id text, enterprise_id text,
             from_number text, to_number text, arrived_at timestamptz, payload jsonb)
         ), inserted as (
-          insert into ${calls} (call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, arrived_at)
-          select call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, arrived_at from input
+          insert into ${calls} (call_sid, direction, hotline_number, hall_id, department_id, enterprise_id, from_number, to_number, arrived_at)
+          select call_sid, direction, hotline_number, hall_id, department_id, enterprise_id, from_number, to_number, arrived_at from input
           on conflict (call_sid) do nothing
           returning call_sid
         ), events as (
           insert into ${callEvents} (call_sid, source, event, dedupe_key, occurred_at, payload)
           select i.call_sid, 'ivr', 'arrived', 'arrived', i.arrived_at, i.payload from input i join inserted using (call_sid)
           on conflict (call_sid, dedupe_key) do nothing
+        ), path as (
+          insert into ${callSteps} (call_sid, node_id, kind, input, at)
+          select s.call_sid, s.node_id, s.kind, s.input, s.at
+          from rows from (jsonb_to_recordset(${steps}::jsonb) as (call_sid text, node_id text, kind text, input text, at timestamptz))
+            with ordinality as s(call_sid, node_id, kind, input, at, n)
+          order by s.n
         )
-        select call_sid from inserted`,
+        select array(select call_sid from inserted) as created,
+               set_config('synchronous_commit', 'off', true) as commit_mode`,
   );
-  return new Set(rows.map((row) => row.call_sid));
+  return new Set(rows[0]?.created ?? []);
 }
 
 /** Appends an event unless one with the same dedupe key exists; true when it was new. */
@@ -94,6 +109,11 @@ export async function applyStatus(
           last_sequence_number = greatest(coalesce(last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
           ended_at = case when ${change.final} then coalesce(ended_at, ${change.at.toISOString()}::timestamptz) else ended_at end,
           duration_seconds = coalesce(${change.durationSeconds}::int, duration_seconds),
+          -- A call rebuilt from status callbacks (its arrival was never written) arrived at the earliest
+          -- time they tell: a callback's own time, or a final one's time less the call's duration.
+          arrived_at = case when exists (select 1 from ${callEvents} e where e.call_sid = ${change.callSid} and e.dedupe_key = 'arrived') then arrived_at
+                            else least(arrived_at, ${change.at.toISOString()}::timestamptz,
+                                       ${change.at.toISOString()}::timestamptz - make_interval(secs => coalesce(${change.durationSeconds}::int, 0))) end,
           updated_at = now()
         where call_sid = ${change.callSid}
         returning (select status_rank from previous) as previous_rank`,
@@ -132,10 +152,6 @@ export async function listEvents(db: Executor, callSid: string): Promise<CallEve
 export type NewCallStep = typeof callSteps.$inferInsert;
 
 /** Appends many steps in one statement, in the order given. */
-export async function insertSteps(db: Executor, steps: ReadonlyArray<Omit<NewCallStep, 'id'>>): Promise<void> {
-  if (steps.length > 0) await db.insert(callSteps).values([...steps]);
-}
-
 export async function listSteps(db: Executor, callSid: string): Promise<CallStepRow[]> {
   return db.select().from(callSteps).where(eq(callSteps.callSid, callSid)).orderBy(asc(callSteps.id));
 }

@@ -20,8 +20,11 @@ export interface QueuedCall {
   queueSid: string | null;
 }
 
-/** The queued call a ledger row describes; undefined when the row is not a call waiting in a queue. */
-export function queuedCallOf(row: CallRow): QueuedCall | undefined {
+/**
+ * The queued call a ledger row describes, in the Twilio queue `queueSid` when Twilio just said
+ * (else the one recorded); undefined when the row is not a call waiting in a queue.
+ */
+export function queuedCallOf(row: CallRow, queueSid?: string): QueuedCall | undefined {
   if (!row.queueSkill || !row.queuedAt || row.endedAt) return undefined;
   return {
     callSid: row.callSid,
@@ -32,7 +35,7 @@ export function queuedCallOf(row: CallRow): QueuedCall | undefined {
     greenChannel: row.greenChannel,
     preferredAgent: row.commissionerId,
     queuedAt: row.queuedAt,
-    queueSid: row.twilioQueueSid,
+    queueSid: queueSid ?? row.twilioQueueSid,
   };
 }
 

@@ -19,13 +19,24 @@ export interface CallHotline {
 /** Records every call, its stages, its raw events and its IVR path. */
 export interface CallLedger {
   /** Stores a new inbound or outbound call; a repeated arrival (Twilio retry) changes nothing. */
-  recordArrival(input: { callSid: string; from: string; to: string; hotline?: CallHotline | undefined; direction?: 'inbound' | 'outbound'; payload?: Record<string, unknown> }): Promise<boolean>;
+  recordArrival(input: {
+    callSid: string;
+    from: string;
+    to: string;
+    hotline?: CallHotline | undefined;
+    direction?: 'inbound' | 'outbound';
+    payload?: Record<string, unknown>;
+    /** The enterprise recognised from the calling number. */
+    enterpriseId?: string | undefined;
+    /** The IVR steps of the first answer, written with the arrival. */
+    steps?: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>;
+  }): Promise<boolean>;
   /** Applies a status callback idempotently; returns whether it was new. */
   recordStatus(callback: StatusCallback, payload: Record<string, unknown>): Promise<{ duplicate: boolean }>;
   /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
   recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
-  recordQueueSid(callSid: string, queueSid: string): Promise<CallRow | undefined>;
+  recordQueueSid(callSid: string, queueSid: string): Promise<void>;
   /** Routing offered the call to an agent (dequeued it to ring them). */
   markOffered(callSid: string, agentId: string): Promise<void>;
   /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
@@ -38,8 +49,6 @@ export interface CallLedger {
   markSelfServed(callSid: string): Promise<void>;
   /** The caller asked to be called back. */
   markCallbackRequested(callSid: string): Promise<void>;
-  /** The enterprise recognised from the calling number. */
-  recordEnterprise(callSid: string, enterpriseId: string): Promise<void>;
   /** Appends one step of the IVR path. */
   recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
   /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
@@ -74,6 +83,8 @@ export interface CallLedgerDeps {
   queues: Queues;
   clock: Clock;
   logger: Logger;
+  /** The hotline a number is, for calls rebuilt from status callbacks when their arrival was lost. */
+  hotlineOf?: (number: string) => CallHotline | undefined;
 }
 
 /** Twilio's Timestamp is RFC 2822 ("Tue, 10 Jan 2023 14:23:45 +0000"); fall back to now. */
@@ -99,18 +110,22 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
   return 'abandoned_in_ivr';
 }
 
-export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps): CallLedger {
+export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => undefined }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
   const endedListeners: Array<(callSid: string) => Promise<void>> = [];
-  // Arrivals are the hottest write: concurrent webhooks share one transaction (group commit).
-  const arrivals = createMicroBatcher(async (batch: Array<{ call: repo.NewCall; payload: Record<string, unknown> }>) => {
-    const unique = [...new Map(batch.map((a) => [a.call.callSid, a])).values()];
-    const created = await repo.insertArrivals(db, unique);
+  // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
+  type Rebuildable = { arrival?: { call: repo.NewCall; payload: Record<string, unknown> }; steps: Array<Omit<repo.NewCallStep, 'id'>> };
+  const rebuildable = createMicroBatcher(async (batch: Rebuildable[]) => {
+    const arriving = batch.flatMap((item) => (item.arrival ? [item.arrival] : []));
+    const unique = [...new Map(arriving.map((a) => [a.call.callSid, a])).values()];
+    const created = await repo.insertRebuildable(db, { arrivals: unique, steps: batch.flatMap((item) => item.steps) });
     // Of two identical SIDs in one batch only the first counts as created.
     const seen = new Set<string>();
-    return batch.map((a) => {
-      const first = created.has(a.call.callSid) && !seen.has(a.call.callSid);
-      seen.add(a.call.callSid);
+    return batch.map((item) => {
+      if (!item.arrival) return false;
+      const sid = item.arrival.call.callSid;
+      const first = created.has(sid) && !seen.has(sid);
+      seen.add(sid);
       return first;
     });
   });
@@ -124,26 +139,25 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     }
   }
 
-  // Every IVR request appends its path: the second hottest write, grouped the same way.
-  const pathSteps = createMicroBatcher(async (batch: Array<Array<Omit<repo.NewCallStep, 'id'>>>) => {
-    await repo.insertSteps(db, batch.flat());
-    return batch.map(() => undefined);
-  });
-
   return {
-    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload }) {
-      const created = await arrivals.add({
-        call: {
-          callSid,
-          direction,
-          fromNumber: from,
-          toNumber: to,
-          hotlineNumber: hotline?.number ?? null,
-          hallId: hotline?.hall ?? null,
-          departmentId: hotline?.department ?? null,
-          arrivedAt: clock.now(),
+    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload, enterpriseId, steps = [] }) {
+      const at = clock.now();
+      const created = await rebuildable.add({
+        arrival: {
+          call: {
+            callSid,
+            direction,
+            fromNumber: from,
+            toNumber: to,
+            hotlineNumber: hotline?.number ?? null,
+            hallId: hotline?.hall ?? null,
+            departmentId: hotline?.department ?? null,
+            enterpriseId: enterpriseId ?? null,
+            arrivedAt: at,
+          },
+          payload: payload ?? {},
         },
-        payload: payload ?? {},
+        steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })),
       });
       if (created) log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
       return created;
@@ -156,12 +170,15 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
       const rank = STATUS_RANK[callback.CallStatus];
       const final = rank === FINAL_RANK;
       const result = await db.transaction(async (tx) => {
+        const inbound = !callback.Direction.startsWith('outbound');
+        const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
         await repo.insertCallIfAbsent(tx, {
           callSid: callback.CallSid,
-          direction: callback.Direction.startsWith('outbound') ? 'outbound' : 'inbound',
+          direction: inbound ? 'inbound' : 'outbound',
           fromNumber: callback.From,
           toNumber: callback.To,
           arrivedAt: at,
+          ...(hotline ? { hotlineNumber: hotline.number, hallId: hotline.hall, departmentId: hotline.department } : {}),
         });
         const fresh = await repo.insertEventIfNew(tx, {
           callSid: callback.CallSid,
@@ -202,7 +219,7 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
       await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
     },
 
-    recordQueueSid: (callSid, queueSid) => repo.updateCallReturning(db, callSid, { twilioQueueSid: queueSid }),
+    recordQueueSid: (callSid, queueSid) => repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
     markOffered: (callSid, agentId) => repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
 
     async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
@@ -213,7 +230,6 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
-    recordEnterprise: (callSid, enterpriseId) => repo.updateCall(db, callSid, { enterpriseId }),
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [{ nodeId: step.nodeId, kind: step.kind, input: step.input ?? null }]);
@@ -222,7 +238,7 @@ export function createCallLedger({ db, queues, clock, logger }: CallLedgerDeps):
     async recordSteps(callSid, steps) {
       if (steps.length === 0) return;
       const at = clock.now();
-      await pathSteps.add(steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })));
+      await rebuildable.add({ steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })) });
     },
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>

@@ -32,7 +32,7 @@ export function createIvrRoutes(deps: IvrDeps): Router {
   const router = Router();
 
   /** Writes the request's IVR path in one insert, then answers Twilio. */
-  async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse>): Promise<void> {
+  async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse | string>): Promise<void> {
     const response = await twiml;
     await kit.flush(call);
     sendTwiml(res, response);
@@ -42,6 +42,9 @@ export function createIvrRoutes(deps: IvrDeps): Router {
     const call = callParamsSchema.parse(req.body);
     const hotline = catalogue.hotline(call.To);
     const menu = hotline ? menus.get(hotline.menu) : undefined;
+    // The answer is worked out first, so that the arrival and the first steps of the path go in one write.
+    const ivrCall = hotline && menu ? kit.resolveCall(call, menu.id) : undefined;
+    const twiml = ivrCall ? await ivr.welcome(ivrCall) : buildUnknownNumber(voice, catalogue.prompts);
     try {
       await ledger.recordArrival({
         callSid: call.CallSid,
@@ -49,20 +52,17 @@ export function createIvrRoutes(deps: IvrDeps): Router {
         to: call.To,
         hotline: hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department },
         payload: req.body as Record<string, unknown>,
+        enterpriseId: ivrCall && catalogue.enterpriseByPhone(call.From)?.enterprise.id,
+        steps: ivrCall?.path.splice(0) ?? [],
       });
       if (!hotline) await ledger.markRejected(call.CallSid);
     } catch (error) {
       // The caller is still served from memory; the status callback creates the record later.
       log.error({ callSid: call.CallSid, err: (error as Error).message }, 'could not record the call arrival');
     }
-    if (!hotline || !menu) {
-      log.warn({ callSid: call.CallSid, to: maskPhone(call.To) }, 'call to a number that is not a hotline');
-      sendTwiml(res, buildUnknownNumber(voice, catalogue.prompts));
-      return;
-    }
-    log.info({ callSid: call.CallSid, hotline: hotline.number, from: maskPhone(call.From) }, 'welcome');
-    const ivrCall = kit.resolveCall(call, menu.id);
-    await answer(res, ivrCall, ivr.welcome(ivrCall));
+    if (!ivrCall) log.warn({ callSid: call.CallSid, to: maskPhone(call.To) }, 'call to a number that is not a hotline');
+    else log.info({ callSid: call.CallSid, hotline: ivrCall.hotline.number, from: maskPhone(call.From) }, 'welcome');
+    sendTwiml(res, twiml);
   });
 
   router.post('/fallback', (req, res) => {

@@ -180,32 +180,63 @@ export function createIvrService(deps: IvrDeps) {
     return queue(call, { skill: call.hotline.department, label: prompts.say('ivr.operator.label'), say: prompts.say('ivr.operator.transfer') }, leadIn);
   }
 
-  return {
-    /** The first answer: greeting, recording notice, announcements, then the commissioner offer or the start node. */
-    async welcome(call: IvrCall): Promise<VoiceResponse> {
-      const announcements = await deps.announcements.current(call.hotline).catch((error: unknown) => {
-        log.warn({ callSid: call.callSid, err: (error as Error).message }, 'could not read announcements');
-        return [];
-      });
-      const response = buildWelcome({ hotline: call.hotline, consent: call.menu.consent, consentAudioUrl: call.menu.consentAudioUrl, announcements, voice });
-      if (!hotlineOpen(call)) {
-        // Closed is said first: why, the hours and the next opening, then the after-hours choice; the working-hours menu is not played.
-        kit.step(call, 'choice-closed', 'entered');
-        return choice(call, 'closed', call.hotline.department, 0, { explain: true, response });
-      }
-      const enterprise = catalogue.enterpriseByPhone(call.from);
-      if (enterprise) {
-        await kit.bestEffort(call, 'the enterprise', () => ledger.recordEnterprise(call.callSid, enterprise.enterprise.id));
-        kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
-        const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
-        speak(gather, voice, prompts.say('ivr.commissioner.offer', { enterprise: enterprise.enterprise.name, commissioner: enterprise.commissioner.name }));
-        return response;
-      }
-      const start = menuNode(call.menu, call.menu.start);
-      kit.step(call, call.menu.start, 'entered');
-      if (start?.kind === 'menu') return menuGather(call, call.menu.start, response);
-      response.redirect({ method: 'POST' }, nodeUrl(call, call.menu.start));
+  /** The announcements running now for the call's hotline; none when they cannot be read. */
+  function announcementsFor(call: IvrCall): Promise<string[]> {
+    return deps.announcements.current(call.hotline).catch((error: unknown) => {
+      log.warn({ callSid: call.callSid, err: (error as Error).message }, 'could not read announcements');
+      return [];
+    });
+  }
+
+  /**
+   * Prepared welcomes: every caller of a hotline hears the same first answer within a minute,
+   * unless they are an enterprise's (the commissioner offer names it). Kept per hotline, minute,
+   * announcements and calendar version, so that a new announcement or closure is heard at once.
+   */
+  const prepared = new Map<string, { xml: string; path: IvrCall['path'] }>();
+  let preparedFor = '';
+
+  function welcome(call: IvrCall, announcements: readonly string[]): VoiceResponse {
+    const response = buildWelcome({ hotline: call.hotline, consent: call.menu.consent, consentAudioUrl: call.menu.consentAudioUrl, announcements, voice });
+    if (!hotlineOpen(call)) {
+      // Closed is said first: why, the hours and the next opening, then the after-hours choice; the working-hours menu is not played.
+      kit.step(call, 'choice-closed', 'entered');
+      return choice(call, 'closed', call.hotline.department, 0, { explain: true, response });
+    }
+    const enterprise = catalogue.enterpriseByPhone(call.from);
+    if (enterprise) {
+      kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
+      const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
+      speak(gather, voice, prompts.say('ivr.commissioner.offer', { enterprise: enterprise.enterprise.name, commissioner: enterprise.commissioner.name }));
       return response;
+    }
+    const start = menuNode(call.menu, call.menu.start);
+    kit.step(call, call.menu.start, 'entered');
+    if (start?.kind === 'menu') return menuGather(call, call.menu.start, response);
+    response.redirect({ method: 'POST' }, nodeUrl(call, call.menu.start));
+    return response;
+  }
+
+  return {
+    /** The first answer, as TwiML: greeting, recording notice, announcements, then the commissioner offer or the start node. Writes nothing but the call's path. */
+    async welcome(call: IvrCall): Promise<string> {
+      const announcements = await announcementsFor(call);
+      if (catalogue.enterpriseByPhone(call.from)) return welcome(call, announcements).toString();
+      const generation = `${Math.floor(kit.now().getTime() / 60_000)}|${calendar.version()}`;
+      if (generation !== preparedFor) {
+        prepared.clear();
+        preparedFor = generation;
+      }
+      const key = `${call.menu.id}|${call.hotline.number}|${announcements.join('\n')}`;
+      let answer = prepared.get(key);
+      if (answer) {
+        call.path.push(...answer.path);
+      } else {
+        const xml = welcome(call, announcements).toString();
+        answer = { xml, path: call.path.map((step) => ({ ...step })) };
+        prepared.set(key, answer);
+      }
+      return answer.xml;
     },
 
     render,

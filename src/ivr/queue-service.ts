@@ -30,13 +30,14 @@ export function createQueueService(ivr: IvrService) {
   const stateKey = (callSid: string) => `${deps.redisPrefix}:ivr:wait:${callSid}`;
 
   return {
-    /** One turn of the wait loop. The first turn stores the Twilio queue and tells routing the call is waiting. */
+    /** One turn of the wait loop. The first turn tells routing the call is waiting, and in which Twilio queue. */
     async wait(call: IvrCall, skill: string, params: WaitParams): Promise<VoiceResponse> {
       const key = stateKey(call.callSid);
       const last = await deps.redis.get(key);
       if (last === null) {
-        const row = params.QueueSid ? await deps.ledger.recordQueueSid(call.callSid, params.QueueSid) : await deps.ledger.find(call.callSid);
-        const queued = row && queuedCallOf(row);
+        // Routing records the Twilio queue it will dequeue the caller from: the IVR only passes it on.
+        const row = await deps.ledger.find(call.callSid);
+        const queued = row && queuedCallOf(row, params.QueueSid);
         if (queued) await deps.routing.callQueued(queued).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
         else log.warn({ callSid: call.callSid }, 'a waiting call the ledger does not hold as queued; routing not told');
       }

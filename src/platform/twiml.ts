@@ -24,7 +24,9 @@ export function speak(target: Speaker, voice: string, text: string, audioUrl?: s
 
 /** Sends TwiML with status 200, the only status a voice route gives Twilio. */
 export function sendTwiml(res: Response, twiml: VoiceResponse | string): void {
-  res.status(200).type('text/xml').send(typeof twiml === 'string' ? twiml : twiml.toString());
+  // Written directly: Twilio neither revalidates nor caches, so Express's ETag and charset work on every answer is skipped.
+  const body = Buffer.from(typeof twiml === 'string' ? twiml : twiml.toString(), 'utf8');
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': body.length }).end(body);
 }
 
 /**

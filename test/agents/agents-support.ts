@@ -180,7 +180,7 @@ export async function createAgent(runtime: Runtime, options: { skills: string[];
   return id;
 }
 
-/** What the IVR does when it queues a call (common.md's contract), then tells routing. */
+/** What the IVR does when it queues a call (common.md's contract), then tells routing with the Twilio queue's SID. */
 export async function queueCall(
   runtime: Runtime,
   options: { skill: string; priority?: number; commissionerId?: string; queuedAt?: Date; callSid?: string; queueSid?: string; notify?: boolean },
@@ -194,8 +194,10 @@ export async function queueCall(
     { skill: options.skill, priority: options.priority ?? 0, greenChannel: (options.priority ?? 0) > 0, commissionerId: options.commissionerId ?? null },
     options.queuedAt,
   );
-  const queued = queuedCallOf((await runtime.ledger.recordQueueSid(callSid, queueSid))!)!;
+  const queued = queuedCallOf((await runtime.ledger.find(callSid))!, queueSid)!;
+  // Routing records the queue SID when told; a call routing was never told of (lost) has it stored as routing would have.
   if (options.notify !== false) await runtime.routing.callQueued(queued);
+  else await runtime.ledger.recordQueueSid(callSid, queueSid);
   return { callSid, queueSid, queued };
 }
 

@@ -76,6 +76,59 @@ describe('POST /twilio/voice/incoming', () => {
     });
   }
 
+  describe('prepared welcomes', () => {
+    const hotline = () => runtime.catalogue.hotlines[0]!;
+    const call = async (from?: string) => {
+      const params = buildIncomingParams({ To: hotline().number, Called: hotline().number, ...(from ? { From: from } : {}) });
+      const response = await postSigned(url, '/twilio/voice/incoming', params);
+      assert.equal(response.status, 200);
+      const steps = (await runtime.ledger.steps(params.CallSid!)).map((s) => `${s.nodeId}:${s.kind}`);
+      return { body: response.body, steps, call: await runtime.ledger.find(params.CallSid!) };
+    };
+
+    it('when two callers ring the same hotline in the same minute, then they hear the same answer and each call keeps its own path', async () => {
+      const first = await call();
+      const second = await call();
+      assert.equal(second.body, first.body);
+      assert.deepEqual(first.steps, [`${runtime.menus.get(hotline().menu)!.start}:entered`]);
+      assert.deepEqual(second.steps, first.steps);
+    });
+
+    it('when an announcement starts or the hall closes within the minute, then the next caller hears it at once', async () => {
+      const before = await call();
+      const now = runtime.clock.now();
+      await runtime.announcements.add({ text: '今日系统升级，网上预约暂停一小时', startsAt: new Date(now.getTime() - 1000), endsAt: new Date(now.getTime() + 3_600_000), createdBy: 'test' });
+      const announced = await call();
+      assert.notEqual(announced.body, before.body);
+      assert.match(announced.body, /今日系统升级/);
+      const day = '2026-03-02';
+      const closure = await runtime.calendar.addClosure({ hallId: hotline().hall, startsOn: day, endsOn: day, reason: '停电检修', createdBy: 'test' });
+      try {
+        const closed = await call();
+        assert.match(closed.body, /停电检修/);
+        assert.deepEqual(closed.steps, ['choice-closed:entered']);
+      } finally {
+        await runtime.calendar.removeClosure(closure.id);
+      }
+      const reopened = await call();
+      assert.doesNotMatch(reopened.body, /停电检修/);
+      assert.equal(reopened.body, announced.body);
+    });
+
+    it("when an enterprise's phone calls, then it alone hears its commissioner offered, and the call names the enterprise from its arrival", async () => {
+      const commissioner = runtime.catalogue.commissioners.find((c) => c.department === hotline().department) ?? runtime.catalogue.commissioners[0]!;
+      const enterprise = commissioner.enterprises[0]!;
+      const ordinary = await call();
+      const personal = await call(enterprise.phones[0]!);
+      const after = await call();
+      assert.match(personal.body, new RegExp(commissioner.name));
+      assert.doesNotMatch(after.body, new RegExp(commissioner.name));
+      assert.equal(after.body, ordinary.body);
+      assert.equal(personal.call?.enterpriseId, enterprise.id);
+      assert.equal(after.call?.enterpriseId, null);
+    });
+  });
+
   it('when the signature was made for another URL (e.g. the internal one), then 403', async () => {
     const params = buildIncomingParams();
     const { signTwilioRequest } = await import('../../src/platform/twilio-webhook.js');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { validateXML } from 'xmllint-wasm';
-import type { CallRouting } from '../../src/calls/index.js';
+import type { CallRouting, QueuedCall } from '../../src/calls/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { DEFAULT_TWIML_XSD_DIR } from '../../src/platform/twiml-schema.js';
@@ -36,14 +36,17 @@ export async function expectAllValidTwiml(documents: readonly string[]): Promise
 }
 
 /** A CallRouting that remembers what the IVR told it. */
-export function createRecordingRouting(): CallRouting & { queued: string[]; left: Array<{ callSid: string; result: string }> } {
+export function createRecordingRouting(): CallRouting & { queued: string[]; handed: QueuedCall[]; left: Array<{ callSid: string; result: string }> } {
   const queued: string[] = [];
+  const handed: QueuedCall[] = [];
   const left: Array<{ callSid: string; result: string }> = [];
   return {
     queued,
+    handed,
     left,
     callQueued: async (call) => {
       queued.push(call.callSid);
+      handed.push(call);
     },
     callLeftQueue: async (callSid, result) => {
       left.push({ callSid, result });

@@ -26,8 +26,9 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     assert.equal(call?.greenChannel, true);
     assert.equal(call?.priorityReason, 'green-channel');
     assert.ok(call?.queuedAt);
-    assert.match(call?.twilioQueueSid ?? '', /^QU/);
-    assert.ok(ivr.routing.queued.includes(callSid), 'routing told once the queue SID is stored');
+    // Routing is handed the Twilio queue the caller waits in (it records it: it dequeues from it).
+    assert.match(ivr.routing.handed.find((c) => c.callSid === callSid)?.queueSid ?? '', /^QU/);
+    assert.ok(ivr.routing.queued.includes(callSid), 'routing told with the queue SID');
   });
 
   it('when a caller on the priority list queues, then priority 5 and the reason are on the call', async () => {
