@@ -54,7 +54,7 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
   voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
-  voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
+  voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
   voice.use(createRecordingVoiceRoutes(runtime.agents.recordings));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));
   const { prompts } = runtime.catalogue;

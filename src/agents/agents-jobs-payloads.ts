@@ -14,6 +14,8 @@ declare module '../platform/queues.js' {
     'callback-admit': Record<string, never>;
     /** Ring the reserved agent for a callback (rate-limited outbound call). */
     'callback-place': { requestId: number; agentId: string; version: number };
+    /** Daily: recordings older than RECORDING_RETENTION_DAYS are deleted at Twilio. */
+    'recordings-expire': Record<string, never>;
   }
 }
 

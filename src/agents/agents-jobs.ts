@@ -49,11 +49,24 @@ export function createAgentJobs(agents: Agents): JobDefinition[] {
     concurrency: 1,
     ratePerSecond: agents.settings.outboundCallsPerSecond,
   };
-  return [escalate, offerTimeout, retry, wrapUp, heartbeat, admit, place];
+  const expireRecordings: JobDefinition<'recordings-expire'> = {
+    name: 'recordings-expire',
+    schema: empty,
+    process: async () => ({ deleted: await agents.recordings.deleteExpired(agents.settings.recordingRetentionDays) }),
+    concurrency: 1,
+  };
+  return [escalate, offerTimeout, retry, wrapUp, heartbeat, admit, place, expireRecordings];
 }
+
+/** When the worker deletes expired recordings, Beijing time: at night, away from the calls. */
+export const RECORDINGS_EXPIRE_AT = { hour: 3, minute: 30 } as const;
 
 /** Periodic jobs of the agents component, started by the worker. */
 export async function scheduleAgentJobs(agents: Agents): Promise<void> {
   await agents.queues.get('agent-heartbeat-sweep').upsertJobScheduler('agent-heartbeat-sweep', { every: 15_000 }, { name: 'agent-heartbeat-sweep', data: {} });
   await agents.queues.get('callback-admit').upsertJobScheduler('callback-admit', { every: 30_000 }, { name: 'callback-admit', data: {} });
+  const { hour, minute } = RECORDINGS_EXPIRE_AT;
+  await agents.queues
+    .get('recordings-expire')
+    .upsertJobScheduler('recordings-expire', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'recordings-expire', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
 }

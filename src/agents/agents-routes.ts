@@ -15,12 +15,14 @@ import { callParamsSchema, outcomeSchemas, stateChangeSchema, transferSchema, ty
 import type { Outcomes } from './outcomes-service.js';
 import type { RoutingRepository } from './routing-repository.js';
 import type { Transfer } from './transfer-service.js';
+import type { CallHolds } from './hold-service.js';
 
 export interface AgentRoutesDeps {
   staff: Pick<Accounts, 'findUser'>;
   desk: AgentDesk;
   outcomes: Outcomes;
   transfer: Transfer;
+  holds: CallHolds;
   store: RoutingRepository;
   events: LiveEvents;
   ledger: CallLedger;
@@ -42,7 +44,7 @@ export function softphoneToken(config: Config, identity: string, ttlSeconds = 36
 
 /** The agents' and supervisors' API (mounted under /api, after `authenticate`). */
 export function createAgentRoutes(deps: AgentRoutesDeps): Router {
-  const { staff, desk, outcomes, transfer, store, events, ledger, catalogue, db, clock, config } = deps;
+  const { staff, desk, outcomes, transfer, holds, store, events, ledger, catalogue, db, clock, config } = deps;
   const router = Router();
 
   router.get('/agents/me', requireStaff('agent'), async (req, res) => {
@@ -97,6 +99,16 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
   router.post('/agents/me/calls/:callSid/transfer', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, req.params, 'path');
     res.json(await transfer(staffId(req), callSid, parseInput(transferSchema, req.body)));
+  });
+
+  router.post('/agents/me/calls/:callSid/hold', requireStaff('agent'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params, 'path');
+    res.json(await holds.hold(staffId(req), callSid));
+  });
+
+  router.post('/agents/me/calls/:callSid/resume', requireStaff('agent'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params, 'path');
+    res.json(await holds.resume(staffId(req), callSid));
   });
 
   router.post('/calls/:callSid/outcomes/:kind', requireStaff('agent'), async (req, res) => {

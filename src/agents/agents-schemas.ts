@@ -9,6 +9,8 @@ export const stateChangeSchema = z.object({
 
 export const callParamsSchema = z.object({ callSid: callSidSchema });
 
+export const callbackParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
 export const transferSchema = z.union([
   z.object({ department: z.string().trim().min(1) }).strict(),
   z.object({ agent: z.string().trim().min(1) }).strict(),
@@ -87,5 +89,5 @@ export const outcomeSchemas = {
 export type OutcomePath = keyof typeof outcomeSchemas;
 
 /** Twilio's parameters on the agent webhooks (query and form). */
-export const agentCallQuerySchema = z.object({ agent: z.string().min(1), call: z.string().min(1) });
+export const agentCallQuerySchema = z.object({ agent: z.string().min(1), call: z.string().min(1), leg: z.coerce.number().int().min(0).max(1000).default(0) });
 export const callbackQuerySchema = z.object({ request: z.coerce.number().int().positive(), agent: z.string().min(1) });

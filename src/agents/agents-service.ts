@@ -15,6 +15,8 @@ import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createLiveEvents, type LiveEvents } from './agents-events.js';
 import { agentUrls, type AgentUrls } from './agents-twiml.js';
 import { createCallbacks, type Callbacks } from './callbacks-service.js';
+import { createHoldRepository } from './hold-repository.js';
+import { createCallHolds, type CallHolds } from './hold-service.js';
 import { createOutcomes, type Outcomes } from './outcomes-service.js';
 import { createRecordings, type Recordings } from './recordings-service.js';
 import { createRoutingRecovery, type RoutingRecovery } from './routing-recovery-service.js';
@@ -49,6 +51,8 @@ export interface Agents {
   callbacks: Callbacks;
   outcomes: Outcomes;
   transfer: Transfer;
+  /** Hold and resume of the caller an agent is on the line with. */
+  holds: CallHolds;
   /** References of call recordings, their audited plays and their deletion after retention. */
   recordings: Recordings;
   /** Rebuilds agents and wait lists from PostgreSQL after a Redis loss. */
@@ -67,7 +71,8 @@ export function createAgents(deps: AgentsDeps): Agents {
   const store = createRoutingRepository(redis, config.redisPrefix);
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
-  const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
+  const holdStore = createHoldRepository(redis, config.redisPrefix);
+  const routing = createRouting({ db, store, holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
   const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
   const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
@@ -77,6 +82,8 @@ export function createAgents(deps: AgentsDeps): Agents {
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
   const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
+  const holds = createCallHolds({ holds: holdStore, store, routing, ledger, catalogue, twilio, clock, logger, urls, voice: config.twilio.voice, musicUrl: config.ivr.holdMusicUrl, settings });
+  ledger.onCallEnded((callSid) => holds.callEnded(callSid));
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
-  return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recordings, recovery, events, urls, queues, settings, close: () => events.close() };
+  return { staff, store, states, routing, desk, callbacks, outcomes, transfer, holds, recordings, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -4,6 +4,7 @@ import { crossComponentVoiceUrls, VOICE_BASE_PATH, type IvrQueue } from '../plat
 export type { IvrQueue };
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+const legParam = (leg: number): Record<string, string> => (leg > 0 ? { leg: String(leg) } : {});
 
 /**
  * Absolute webhook URLs of the agents component, and the IVR's queue webhooks it hands to Twilio:
@@ -15,8 +16,11 @@ export function agentUrls(publicBaseUrl: string) {
   const ivr = crossComponentVoiceUrls(publicBaseUrl);
   return {
     connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
-    dialResult: (agentId: string, callSid: string) => `${base}/dial-result?${q({ agent: agentId, call: callSid })}`,
-    legStatus: (agentId: string, callSid: string) => `${base}/leg-status?${q({ agent: agentId, call: callSid })}`,
+    /** `leg` > 0: the agent leg of the n-th resume after a hold. */
+    dialResult: (agentId: string, callSid: string, leg = 0) => `${base}/dial-result?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
+    legStatus: (agentId: string, callSid: string, leg = 0) => `${base}/leg-status?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
+    hold: (callSid: string) => `${base}/hold?${q({ call: callSid })}`,
+    resume: (agentId: string, callSid: string, leg: number) => `${base}/resume?${q({ agent: agentId, call: callSid, leg: String(leg) })}`,
     recordingStatus: (callSid: string) => `${base}/recording-status?${q({ call: callSid })}`,
     queueWait: (callSid: string, ivr: IvrQueue) => `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     transferEnqueue: (callSid: string, ivr: IvrQueue) => `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
@@ -33,13 +37,13 @@ export type AgentUrls = ReturnType<typeof agentUrls>;
  * The queued caller, dequeued to this, rings the agent's softphone. `answerOnBridge` keeps the
  * caller hearing the queue until the agent answers; the agent leg is recorded on two channels.
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number, timeLimitSeconds: number): VoiceResponse {
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number, timeLimitSeconds: number, leg = 0): VoiceResponse {
   const response = new VoiceResponse();
   const dial = response.dial({
     answerOnBridge: true,
     timeout: timeoutSeconds,
     record: 'record-from-answer-dual',
-    action: urls.dialResult(agentId, callSid),
+    action: urls.dialResult(agentId, callSid, leg),
     method: 'POST',
     // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
     timeLimit: timeLimitSeconds,
@@ -48,12 +52,33 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
     recordingStatusCallbackEvent: ['completed'],
   });
   const client = dial.client({
-    statusCallback: urls.legStatus(agentId, callSid),
+    statusCallback: urls.legStatus(agentId, callSid, leg),
     statusCallbackMethod: 'POST',
     statusCallbackEvent: ['answered', 'completed'],
   });
   client.identity(agentId);
   client.parameter({ name: 'callSid', value: callSid });
+  // The panel's softphone accepts a resumed call by itself: the agent asked for it.
+  if (leg > 0) client.parameter({ name: 'resume', value: '1' });
+  return response;
+}
+
+/**
+ * A caller on hold: a word, the hold music, and back to the same URL. Twilio requests it again
+ * after each round, until a resume or transfer updates the call (or the caller hangs up).
+ */
+export function holdLoopTwiml(urls: AgentUrls, voice: string, musicUrl: string, callSid: string): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, '请稍候，工作人员马上回来。');
+  response.play({}, musicUrl);
+  response.redirect({ method: 'POST' }, urls.hold(callSid));
+  return response;
+}
+
+/** Sends the caller to the hold loop. */
+export function toHoldTwiml(urls: AgentUrls, callSid: string): VoiceResponse {
+  const response = new VoiceResponse();
+  response.redirect({ method: 'POST' }, urls.hold(callSid));
   return response;
 }
 

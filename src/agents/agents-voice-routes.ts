@@ -6,6 +6,7 @@ import { sendTwiml } from '../platform/twiml.js';
 import { agentCallQuerySchema, callbackQuerySchema } from './agents-schemas.js';
 import { requeueTwiml, type AgentUrls } from './agents-twiml.js';
 import type { Callbacks } from './callbacks-service.js';
+import type { CallHolds } from './hold-service.js';
 import type { Routing } from './routing-service.js';
 
 const dialResultSchema = z.object({ DialCallStatus: z.string().default('failed'), CallStatus: z.string().default('in-progress'), DialCallSid: z.string().optional(), CallSid: z.string().default('') });
@@ -16,8 +17,8 @@ const legStatusSchema = z.object({ CallStatus: z.string().default('') });
  * router): the dequeued caller ringing an agent, the agent leg's progress, requeues,
  * transfers and callbacks. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
-export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; ledger: CallLedger; urls: AgentUrls; logger: Logger }): Router {
-  const { routing, callbacks, ledger, urls } = deps;
+export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; holds: CallHolds; ledger: CallLedger; urls: AgentUrls; logger: Logger }): Router {
+  const { routing, callbacks, holds, ledger, urls } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const router = Router();
 
@@ -27,15 +28,25 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
   });
 
   router.post('/agents/leg-status', async (req, res) => {
-    const { agent, call } = agentCallQuerySchema.parse(req.query);
-    await routing.agentLegStatus(agent, call, legStatusSchema.parse(req.body).CallStatus);
+    const { agent, call, leg } = agentCallQuerySchema.parse(req.query);
+    await routing.agentLegStatus(agent, call, legStatusSchema.parse(req.body).CallStatus, leg);
     res.status(204).end();
   });
 
   router.post('/agents/dial-result', async (req, res) => {
-    const { agent, call } = agentCallQuerySchema.parse(req.query);
+    const { agent, call, leg } = agentCallQuerySchema.parse(req.query);
     const body = dialResultSchema.parse(req.body);
-    sendTwiml(res, await routing.dialEnded(agent, call, body.DialCallStatus, body.CallStatus));
+    sendTwiml(res, await routing.dialEnded(agent, call, body.DialCallStatus, body.CallStatus, leg));
+  });
+
+  router.post('/agents/hold', async (req, res) => {
+    const { call } = z.object({ call: z.string().min(1) }).parse(req.query);
+    sendTwiml(res, await holds.loop(call));
+  });
+
+  router.post('/agents/resume', (req, res) => {
+    const { agent, call, leg } = agentCallQuerySchema.parse(req.query);
+    sendTwiml(res, holds.resumeTwiml(agent, call, leg));
   });
 
   router.post('/agents/queue-wait', async (req, res) => {

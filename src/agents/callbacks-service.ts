@@ -5,6 +5,7 @@ import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
+import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
 import { maskPhone, type Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
@@ -30,6 +31,12 @@ export interface Callbacks {
   reserved(reservation: Reservation): Promise<void>;
   /** A reservation whose outbound call never started in time: the request goes back in its place. */
   timedOut(reservation: Reservation): Promise<void>;
+  /**
+   * The agent places a request now, from "My work": reserved for it as routing would reserve
+   * them, then the same rate-limited place job and bookkeeping. A repeated click while the
+   * attempt is being set up answers the same and places nothing more.
+   */
+  placeNow(requestId: number, actor: CallbackActor): Promise<{ requestId: number; status: 'placing' }>;
   /** Worker: ring the agent's softphone for the request. */
   place(requestId: number, agentId: string, version: number): Promise<void>;
   /** The agent answered: TwiML that rings the citizen. */
@@ -38,6 +45,13 @@ export interface Callbacks {
   citizenLegEnded(requestId: number, agentId: string, agentCallSid: string, dialStatus: string, dialCallSid: string | undefined): Promise<VoiceResponse>;
   /** The agent leg's status: when the agent did not answer, the request keeps its place for another agent. */
   agentLegStatus(requestId: number, agentId: string, callStatus: string): Promise<void>;
+}
+
+/** Who asks to place a callback: its agent, an agent of its department, or a supervisor. */
+export interface CallbackActor {
+  userId: string;
+  skills: readonly string[];
+  supervisor: boolean;
 }
 
 export function createCallbacks(deps: {
@@ -66,6 +80,22 @@ export function createCallbacks(deps: {
     await store.requeue(member(requestId), agentId);
   }
 
+  async function schedulePlace(requestId: number, agentId: string, version: number): Promise<void> {
+    await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 });
+    // If no worker places it (or the agent's phone never rings), the agent must not stay reserved.
+    await queues.add(
+      'routing-offer-timeout',
+      { callSid: member(requestId), agentId, version },
+      { jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
+    );
+  }
+
+  const placing = (requestId: number) => ({ requestId, status: 'placing' as const });
+  const reservedFor = async (agentId: string, requestId: number) => {
+    const agent = await store.agent(agentId);
+    return agent.state === 'reserved' && agent.callSid === member(requestId);
+  };
+
   const callbacks: Callbacks = {
     async admitDue() {
       const now = clock.now();
@@ -93,13 +123,42 @@ export function createCallbacks(deps: {
         await routing.releaseAgent(agentId, version);
         return;
       }
-      await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 });
-      // If no worker places it (or the agent's phone never rings), the agent must not stay reserved.
-      await queues.add(
-        'routing-offer-timeout',
-        { callSid, agentId, version },
-        { jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
-      );
+      await schedulePlace(requestId, agentId, version);
+    },
+
+    async placeNow(requestId, actor) {
+      const agentId = actor.userId;
+      const request = await requests.find(requestId);
+      if (!request) throw new NotFoundError(`no such callback request: ${requestId}`);
+      if (!actor.supervisor && request.agentId !== agentId && !actor.skills.includes(request.skill)) {
+        throw new AppError('only an agent of its department, the agent who took it, or a supervisor may place this callback', 403, 'not_your_callback');
+      }
+      if (request.status === 'dialing') {
+        if (request.agentId === agentId && (await reservedFor(agentId, requestId))) return placing(requestId);
+        throw new ConflictError('this callback is being placed already', 'callback_in_progress');
+      }
+      if (request.status !== 'pending') throw new ConflictError(`this callback is ${request.status}`, 'callback_closed');
+      const agent = await store.agent(agentId);
+      if (agent.state !== 'available') {
+        if (await reservedFor(agentId, requestId)) return placing(requestId);
+        throw new ConflictError(`the agent is ${agent.state}; a callback is placed by an available agent`, 'agent_not_available');
+      }
+      const reserved = await states.transition({ agentId, from: ['available'], expectedVersion: agent.version, to: 'reserved', reason: 'callback-placed-now', callSid: member(requestId) });
+      if (!reserved.ok) {
+        // Two clicks at once: the one that reserved the agent places the call.
+        if (await reservedFor(agentId, requestId)) return placing(requestId);
+        throw new ConflictError('the agent\'s state changed meanwhile', 'agent_not_available');
+      }
+      const taken = await requests.take(requestId, agentId);
+      if (!taken) {
+        await routing.releaseAgent(agentId, reserved.version);
+        throw new ConflictError('this callback was taken meanwhile', 'callback_in_progress');
+      }
+      // Out of the wait lists: routing offers it to nobody else (an offer racing this one finds it taken and frees its agent).
+      await store.leave(member(requestId));
+      await schedulePlace(requestId, agentId, reserved.version);
+      log.info({ requestId, agentId, attempt: taken.attempts }, 'callback placed now by the agent');
+      return placing(requestId);
     },
 
     async timedOut({ callSid, agentId, version }) {

@@ -58,6 +58,12 @@ export function writtenTime(at: Date | string): string {
   return DateTime.fromJSDate(new Date(at), { zone: ZONE }).toFormat('yyyy年M月d日 HH:mm');
 }
 
+/** 65 -> 1 分 5 秒; 42 -> 42 秒 */
+export function writtenDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes} 分 ${seconds % 60} 秒` : `${seconds} 秒`;
+}
+
 /** 2026-03-04 -> 2026年3月4日（星期三） */
 export function writtenDay(day: string): string {
   const date = DateTime.fromISO(day, { zone: ZONE });
@@ -78,6 +84,9 @@ export interface CallCard {
   queuedAt: string | null;
   queuedAtText: string;
   path: ReadableStep[];
+  /** Times the caller was put on hold and for how long in all: 保持 2 次，共 1 分 5 秒; '' when never. */
+  holdText: string;
+  holdSeconds: number;
   history: {
     calls: Array<{ when: string; hotline: string; outcome: string; agent: string }>;
     bookings: Array<{ code: string; service: string; hall: string; day: string; time: string; status: string }>;
@@ -105,8 +114,9 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
       const department = call.departmentId ? catalogue.department(call.departmentId)?.department : hotline ? catalogue.department(hotline.department)?.department : undefined;
       const enterprise = call.enterpriseId ? catalogue.commissioners.flatMap((c) => c.enterprises.map((e) => ({ e, c }))).find(({ e }) => e.id === call.enterpriseId) : undefined;
       const commissioner = call.commissionerId ? catalogue.commissioners.find((c) => c.id === call.commissionerId) : enterprise?.c;
-      const [steps, pastCalls, bookings] = await Promise.all([
+      const [steps, holds, pastCalls, bookings] = await Promise.all([
         ledger.steps(callSid),
+        deskRepo.holdTotals(db, callSid),
         call.fromNumber ? deskRepo.listPastCalls(db, call.fromNumber, callSid, HISTORY_LIMIT) : Promise.resolve([]),
         call.fromNumber ? deskRepo.listBookingsByPhone(db, call.fromNumber, HISTORY_LIMIT) : Promise.resolve([]),
       ]);
@@ -136,6 +146,8 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
         queuedAt: call.queuedAt?.toISOString() ?? null,
         queuedAtText: call.queuedAt ? writtenTime(call.queuedAt) : '',
         path: readablePath(hotline ? menus.get(hotline.menu) : undefined, steps, skillName),
+        holdText: holds.holds > 0 ? `保持 ${holds.holds} 次，共 ${writtenDuration(holds.seconds)}` : '',
+        holdSeconds: holds.seconds,
         history: {
           calls: pastCalls.map((row) => ({
             when: writtenTime(row.arrived_at),

@@ -103,3 +103,13 @@ export async function listMyCallbacks(db: Executor, agentId: string, skills: rea
         limit ${limit}`,
   );
 }
+
+/** The holds of a call as the ledger keeps them: how many, and their seconds (ended holds; a running one is not counted yet). */
+export async function holdTotals(db: Executor, callSid: string): Promise<{ holds: number; seconds: number }> {
+  const [row] = await queryRows<{ holds: number | string; seconds: number | string | null }>(
+    db,
+    sql`select count(*) as holds, sum((payload->>'seconds')::int) as seconds from call_events
+        where call_sid = ${callSid} and source = 'agent' and event = 'hold-ended'`,
+  );
+  return { holds: Number(row?.holds ?? 0), seconds: Number(row?.seconds ?? 0) };
+}

@@ -12,7 +12,7 @@ import { NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Agents } from './agents-service.js';
 import * as repo from './agents-repository.js';
-import { callParamsSchema, trackingSchema } from './agents-schemas.js';
+import { callbackParamsSchema, callParamsSchema, trackingSchema } from './agents-schemas.js';
 import { createDeskCards, maskNumber, writtenTime } from './desk-card-service.js';
 import * as deskRepo from './desk-repository.js';
 import { wrapUpSecondsFor } from './routing-service.js';
@@ -39,6 +39,7 @@ const staff = (req: Request) => (req.principal?.kind === 'staff' ? req.principal
  * - `GET /desk/directory` (agent): departments and agents to transfer to, with who is free;
  * - `GET /desk/services` (agent): the catalogue's services, for the outcome forms' search;
  * - `GET /desk/my-work` (agent): today's own figures and the callbacks of the agent's skills;
+ * - `POST /desk/callbacks/:id/place` (the agent who took it, an agent of its department, a supervisor): place it now;
  * - `PUT /calls/:callSid/outcomes/tracking-number` (the agent who recorded it, or a supervisor);
  * - `GET /supervisor/wallboard` (supervisor): queues, agents, calls lacking an outcome.
  * Every card read is audited.
@@ -56,7 +57,11 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
     const card = callSid ? await cards.card({ userId: me.userId, fullNumber: false }, callSid) : undefined;
     const wrapUpEndsAt =
       card && snapshot.state === 'wrap_up' ? new Date(snapshot.since + wrapUpSecondsFor(config.agents, (await ledger.find(callSid))?.queueSkill ?? null) * 1000).toISOString() : null;
-    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, now: clock.now().toISOString() });
+    const onCall = Boolean(card) && snapshot.state === 'on_call';
+    const hold = onCall ? await agents.holds.current(callSid) : null;
+    // Only a caller who came through a queue can be held (a callback's parent call is the agent's own leg).
+    const holdable = onCall && (await ledger.find(callSid))?.direction === 'inbound';
+    res.json({ state: snapshot.state, call: card ?? null, wrapUpEndsAt, hold, holdable, now: clock.now().toISOString() });
   });
 
   router.get('/desk/calls/:callSid/card', requireStaff('supervisor'), async (req, res) => {
@@ -124,15 +129,34 @@ export function createDeskRoutes(deps: DeskRoutesDeps): Router {
     res.json({
       figures: { ...figures, handleSeconds: figures.handled > 0 ? Math.round((figures.talk_seconds + figures.after_call_seconds) / figures.handled) : null },
       callbacks: callbacks.map((row) => ({
-        id: row.id,
+        id: Number(row.id),
         queue: queueName(catalogue, row.skill),
         phone: maskNumber(row.phone),
-        group: row.status === 'completed' ? 'done' : row.status === 'given_up' || row.status === 'cancelled' ? 'closed' : row.attempts > 0 ? 'attempted' : new Date(row.not_before).getTime() <= now ? 'due' : 'later',
+        group:
+          row.status === 'completed'
+            ? 'done'
+            : row.status === 'given_up' || row.status === 'cancelled'
+              ? 'closed'
+              : row.status === 'dialing'
+                ? 'dialing'
+                : row.attempts > 0
+                  ? 'attempted'
+                  : new Date(row.not_before).getTime() <= now
+                    ? 'due'
+                    : 'later',
+        placeable: row.status === 'pending',
         attempts: row.attempts,
         notBefore: writtenTime(row.not_before),
         lastAttempt: row.last_attempt_at ? writtenTime(row.last_attempt_at) : '',
       })),
     });
+  });
+
+  router.post('/desk/callbacks/:id/place', requireStaff('agent'), async (req, res) => {
+    const { id } = parseInput(callbackParamsSchema, req.params, 'path');
+    const me = staff(req)!;
+    const user = await agents.staff.findUser(me.userId);
+    res.status(202).json(await agents.callbacks.placeNow(id, { userId: me.userId, skills: user?.skills ?? [], supervisor: me.role !== 'agent' }));
   });
 
   router.get('/supervisor/wallboard', requireStaff('supervisor'), async (_req, res) => {

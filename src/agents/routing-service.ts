@@ -10,7 +10,8 @@ import type { VoiceResponse } from '../platform/twiml.js';
 import './agents-jobs-payloads.js';
 import type { LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';
-import { connectAgentTwiml, hangupTwiml, requeueTwiml, toIvrWaitTwiml, type AgentUrls, type IvrQueue } from './agents-twiml.js';
+import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml, toIvrWaitTwiml, type AgentUrls, type IvrQueue } from './agents-twiml.js';
+import type { HoldRepository } from './hold-repository.js';
 import { ivrQueueOf } from './routing-targets.js';
 import { recordReservation, type AgentStates } from './agent-state-service.js';
 import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
@@ -39,6 +40,8 @@ export const CALLBACK_MEMBER = 'cb:';
 export interface RoutingDeps {
   db: Database;
   store: RoutingRepository;
+  /** Callers on hold: the end of an agent leg during a hold is not the end of the call. */
+  holds: HoldRepository;
   states: AgentStates;
   ledger: CallLedger;
   catalogue: Catalogue;
@@ -62,10 +65,10 @@ export interface Routing extends CallRouting {
   retryOffer(callSid: string, agentId: string, attempt?: number): Promise<void>;
   /** TwiML for a dequeued caller: ring the agent. */
   connect(agentId: string, callSid: string): Promise<VoiceResponse>;
-  /** The agent leg's status callback. */
-  agentLegStatus(agentId: string, callSid: string, callStatus: string): Promise<void>;
-  /** The Dial action: the agent leg ended. */
-  dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string): Promise<VoiceResponse>;
+  /** The agent leg's status callback; `leg` > 0 for the leg of a resume after a hold. */
+  agentLegStatus(agentId: string, callSid: string, callStatus: string, leg?: number): Promise<void>;
+  /** The Dial action: the agent leg ended (`leg` > 0: the leg of a resume after a hold). */
+  dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string, leg?: number): Promise<VoiceResponse>;
   /** Routing's wait URL for callers it put back in a queue. */
   queueWait(callSid: string, queueSid: string, ivr: IvrQueue): Promise<VoiceResponse>;
   /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
@@ -83,7 +86,7 @@ export interface Routing extends CallRouting {
 }
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const { db, store, states, ledger, catalogue, queues, twilio, events, clock, urls, settings } = deps;
+  const { db, store, holds, states, ledger, catalogue, queues, twilio, events, clock, urls, settings } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
@@ -228,7 +231,12 @@ export function createRouting(deps: RoutingDeps): Routing {
       return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
     },
 
-    async agentLegStatus(agentId, callSid, callStatus) {
+    async agentLegStatus(agentId, callSid, callStatus, leg = 0) {
+      const hold = await holds.read(callSid);
+      // A leg that ended because its caller went on hold (or an earlier leg of a resumed call) is not the call's end.
+      if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) return;
+      // A resumed leg: the agent was on this call all along.
+      if (leg > 0) return;
       if (callStatus === 'completed') {
         // Normally the Dial action starts wrap-up; this covers an action request that never came.
         const agent = await store.agent(agentId);
@@ -250,9 +258,26 @@ export function createRouting(deps: RoutingDeps): Routing {
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'answered', at: clock.now().toISOString() });
     },
 
-    async dialEnded(agentId, callSid, dialStatus, callerStatus) {
+    async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0) {
       const call = await ledger.find(callSid);
       const agent = await store.agent(agentId);
+      const hold = await holds.read(callSid);
+      if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) {
+        // Twilio requests the action when a hold moves the caller to new TwiML, and ignores what it is answered.
+        log.info({ callSid, agentId, leg }, 'agent leg ended for a hold; the call goes on');
+        return toHoldTwiml(urls, callSid);
+      }
+      if (leg > 0 && dialStatus !== 'completed' && dialStatus !== 'answered') {
+        const callerLeft = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
+        if (!callerLeft && agent.state === 'on_call' && agent.callSid === callSid && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
+          // The agent did not pick the resumed call up: the caller waits on hold again.
+          await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, { agentId, reason: 'resume-unanswered' });
+          log.warn({ callSid, agentId, dialStatus }, 'resumed call not answered; caller back on hold');
+          return toHoldTwiml(urls, callSid);
+        }
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
+        return hangupTwiml();
+      }
       if (dialStatus === 'completed' || dialStatus === 'answered') {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
         return hangupTwiml();
@@ -304,6 +329,11 @@ export function createRouting(deps: RoutingDeps): Routing {
     async startWrapUp(agentId, callSid, skill, reason) {
       const result = await states.transition({ agentId, from: ['on_call'], expectedCall: callSid, to: 'wrap_up', ...(reason ? { reason } : {}) });
       if (!result.ok) return;
+      const holdSince = await holds.clear(callSid, agentId);
+      if (holdSince) {
+        // Still on hold when the agent left the call (a transfer, CALL_MAX_MINUTES): the hold ends here.
+        await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${holdSince}`, { agentId, seconds: Math.max(0, Math.round((now() - holdSince) / 1000)), reason: reason ?? 'wrap-up' });
+      }
       await result.recorded;
       await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
       await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, result.version), delay: wrapUpSecondsFor(settings, skill) * 1000, attempts: 5 });

@@ -7,6 +7,7 @@ import * as repo from './agents-repository.js';
 import type { Accounts } from '../staff/index.js';
 import type { AgentState, RoutingRepository } from './routing-repository.js';
 import { CALLBACK_MEMBER } from './routing-service.js';
+import { createHoldRepository } from './hold-repository.js';
 import * as supervisorRepo from './supervisor-repository.js';
 
 /** Words for the reasons routing writes beside a state, as a supervisor reads them. */
@@ -21,6 +22,7 @@ export const STATE_REASON_LABELS: Readonly<Record<string, string>> = {
   'missed-offer': '未接来电',
   'callback-unreached': '回电未接通',
   'state-not-logged': '状态未记录',
+  'callback-placed-now': '立即回电',
 };
 
 /** The colour of a service level against the goal: green at or above it, amber within 10 points, red below. */
@@ -120,6 +122,12 @@ async function heldCalls(redis: Redis, prefix: string): Promise<Array<{ callSid:
 /** What the supervisors' wallboard shows: queues (busiest first), agents, and calls left without an outcome. */
 export function createWallboard(deps: WallboardDeps): { read(): Promise<Wallboard> } {
   const { db, redis, redisPrefix, store, catalogue, clock, settings } = deps;
+  const holds = createHoldRepository(redis, redisPrefix);
+  const onHold = async (agent: { agentId: string; state: string; callSid: string }) => {
+    if (agent.state !== 'on_call' || !agent.callSid) return false;
+    const hold = await holds.read(agent.callSid);
+    return Boolean(hold && hold.since > 0 && hold.agentId === agent.agentId);
+  };
   return {
     async read() {
       const now = clock.now();
@@ -167,12 +175,13 @@ export function createWallboard(deps: WallboardDeps): { read(): Promise<Wallboar
       queues.sort((a, b) => b.waiting - a.waiting || b.longestWaitSeconds - a.longestWaitSeconds || b.answeredToday + b.abandonedToday - (a.answeredToday + a.abandonedToday) || b.available - a.available);
       const names = new Map(staff.map((user) => [user.id, user.displayName || user.id]));
       const snapshots = await Promise.all(agentIds.map((id) => store.agent(id)));
+      const holding = await Promise.all(snapshots.map(onHold));
       const agents = snapshots
-        .map((agent): WallboardAgent => ({
+        .map((agent, i): WallboardAgent => ({
           agentId: agent.agentId,
           displayName: names.get(agent.agentId) ?? agent.agentId,
           state: agent.state,
-          reason: agent.state === 'break' || agent.state === 'offline' || agent.state === 'wrap_up' ? (STATE_REASON_LABELS[agent.reason] ?? agent.reason) : '',
+          reason: holding[i] ? '保持中' : agent.state === 'break' || agent.state === 'offline' || agent.state === 'wrap_up' ? (STATE_REASON_LABELS[agent.reason] ?? agent.reason) : '',
           secondsInState: agent.since ? Math.max(0, Math.round((now.getTime() - agent.since) / 1000)) : 0,
           callsToday: callsToday.get(agent.agentId) ?? 0,
           // agent:<id> is routing's own skill for calls to this agent by name: nobody reads it.

@@ -55,6 +55,8 @@ export interface CallLedger {
   recordSteps(callSid: string, steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>): Promise<void>;
   /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
   recordEvent(callSid: string, source: 'ivr' | 'queue' | 'agent' | 'fallback', event: string, dedupeKey: string, payload: Record<string, unknown>): Promise<boolean>;
+  /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
+  onCallEnded(listener: (callSid: string) => Promise<void>): void;
   /** Computes how an ended call ended and its durations; safe to run twice. */
   summarize(callSid: string): Promise<CallRow | undefined>;
   /** Summarizes ended calls whose summary job was lost; returns how many. */
@@ -110,6 +112,7 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
 
 export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => undefined }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
+  const endedListeners: Array<(callSid: string) => Promise<void>> = [];
   // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
   type Rebuildable = { arrival?: { call: repo.NewCall; payload: Record<string, unknown> }; steps: Array<Omit<repo.NewCallStep, 'id'>> };
   const rebuildable = createMicroBatcher(async (batch: Rebuildable[]) => {
@@ -199,8 +202,17 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
         return { duplicate: false, ended: final && previousRank !== undefined && previousRank < FINAL_RANK };
       });
       // Enqueued after commit, so the worker always finds the final status.
-      if (result.ended) await enqueueSummary(callback.CallSid);
+      if (result.ended) {
+        await enqueueSummary(callback.CallSid);
+        for (const listener of endedListeners) {
+          await listener(callback.CallSid).catch((error: unknown) => log.error({ callSid: callback.CallSid, err: (error as Error).message }, 'a call-ended listener failed'));
+        }
+      }
       return { duplicate: result.duplicate };
+    },
+
+    onCallEnded(listener) {
+      endedListeners.push(listener);
     },
 
     async recordQueued(callSid, { skill, ...attributes }, at = clock.now()) {

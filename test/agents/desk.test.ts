@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { idCheckCharacter } from '../../src/booking/index.js';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { createHttpTransport, placeCall, type CallerInput, type CallerTransport } from '../../src/ivr/tools/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
@@ -9,6 +10,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { browserPresent, launchChromium } from '../support/browser.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer, testRun } from '../support/env.js';
 import { randomHex, randomInt } from '../support/random.js';
+import { buildCallSid } from '../support/twilio.js';
 import { createAgent, eventually, queueCall, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 /** Where the screenshots go (git-ignored); the README names it. */
@@ -287,6 +289,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await add.getByLabel('公告内容').fill('来厅办事请佩戴口罩，并出示绿色健康码。');
     await add.getByLabel('开始时间（留空为立即）').fill('2026-12-01T18:00');
     await add.getByLabel('结束时间').fill('2026-12-01T08:00');
+    await add.locator('.written-date', { hasText: '2026年12月1日 18:00' }).waitFor();
     await add.getByRole('button', { name: '添加公告' }).click();
     await add.locator('[data-error-for="endsAt"]', { hasText: '结束时间须晚于开始时间' }).waitFor();
     await add.getByLabel('开始时间（留空为立即）').fill('');
@@ -306,6 +309,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await limit.getByLabel('大厅').selectOption({ label: runtime.catalogue.hall(hotline.hall)!.name });
     await limit.getByLabel('开始日期').fill('2026-12-01');
     await limit.getByLabel('结束日期').fill('2026-12-01');
+    assert.equal(await limit.locator('.written-date', { hasText: '2026年12月1日 星期二' }).count(), 2, 'the days as a person writes them, whatever language the browser is in');
     await limit.getByLabel('保留的接待能力（%）').fill('0');
     await limit.getByRole('button', { name: '确认调整' }).click();
     await limit.locator('[data-error-for="reason"]', { hasText: '必填' }).waitFor();
@@ -315,6 +319,70 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await page.locator('#flagged tr', { hasText: '13904691111' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/manage-capacity.png`, fullPage: true });
     await assertNothingForMachines(page, 'the capacity page');
+    await page.context().close();
+  });
+
+  it('when the agent places a callback from My work, then a refusal reads in Chinese beside the button and, once available, the call is placed for them', async () => {
+    const agent = await createAgent(runtime, { skills: ['tj-declare'], displayName: '赵敏' });
+    const { row: request } = await callbackRepository.insertCallbackRequest(runtime.database.db, {
+      callSid: buildCallSid(),
+      hotlineNumber: '+864694212366',
+      hallId: 'tax-jianshan',
+      skill: 'tj-declare',
+      phone: randomMobile(),
+      priority: 0,
+      queuedAt: new Date(clock.now().getTime() - 30 * 60_000),
+      requestedAt: new Date(clock.now().getTime() - 29 * 60_000),
+      notBefore: new Date(clock.now().getTime() - 29 * 60_000),
+    });
+    const desk = await openPage();
+    await logIn(desk, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.locator('#agent-state[data-state]').waitFor();
+    await desk.getByRole('button', { name: '小休' }).click();
+    await desk.locator('#agent-state[data-state="break"]').waitFor();
+    const row = desk.locator('#my-callbacks tr').filter({ has: desk.locator('button.place-callback') });
+    await row.getByText('待回电').waitFor();
+    await row.getByRole('button', { name: '立即回电' }).click();
+    await row.getByText('无法回电：您当前不是空闲状态，请先切换为「空闲」再回电').waitFor();
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-callback-refused.png` });
+
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator('#agent-state[data-state="available"]').waitFor();
+    await row.getByRole('button', { name: '立即回电' }).click();
+    await row.getByText('正在回拨：请在软电话上接听').waitFor();
+    await row.getByText('回拨中').waitFor();
+    await desk.locator('#agent-state[data-state="reserved"]').waitFor();
+    const placed = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
+    assert.deepEqual([placed?.status, placed?.agentId], ['dialing', agent]);
+    assert.equal((await runtime.queues.get('callback-place').getJobs(['waiting', 'delayed', 'active'])).filter((job) => job?.data.requestId === request.id).length, 1);
+    await desk.locator('#my-work').screenshot({ path: `${SCREENSHOTS}/desk-callback-placing.png` });
+    await assertNothingForMachines(desk, 'the desk with a callback placed');
+    await desk.context().close();
+  });
+
+  it('when the agent puts the caller on hold, then the desk shows 保持中 with a running timer, and Alt+P resumes', async () => {
+    const { desk, callSid } = await onACall('孙立');
+    await desk.getByRole('button', { name: '保持' }).click();
+    await desk.locator('#hold-timer', { hasText: /^保持中 \d\d:\d\d$/ }).waitFor();
+    await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/hold?')), 'the caller moved to the hold loop');
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-hold.png` });
+    await assertNothingForMachines(desk, 'the desk on hold');
+    clock.advance(75_000);
+    await desk.keyboard.press('Alt+P');
+    await desk.locator('#hold-timer').waitFor({ state: 'hidden' });
+    await desk.getByRole('button', { name: '保持' }).waitFor();
+    await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/resume?')), 'the caller back to the agent');
+    await desk.context().close();
+
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor', displayName: '周主任' });
+    const page = await openPage();
+    await logIn(page, supervisor);
+    await page.waitForURL(/wallboard\.html$/);
+    await page.goto(`${url}/panel/call.html?call=${callSid}`);
+    await page.getByText('保持 1 次，共 1 分 15 秒').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/call-record-hold.png` });
+    await assertNothingForMachines(page, 'the call record with a hold');
     await page.context().close();
   });
 

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
+import { RECORDINGS_EXPIRE_AT } from '../../src/agents/agents-jobs.js';
 import { connectAgentTwiml } from '../../src/agents/agents-twiml.js';
+import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { randomHex } from '../support/random.js';
 import { postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { client, closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import { client, closeRoutingRuntimes, createAgent, eventually, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 describe('call recordings', function () {
   this.timeout(30_000);
@@ -55,5 +57,37 @@ describe('call recordings', function () {
     assert.ok(mock.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/Recordings/${recordingSid}.json`)));
     const after = await asSupervisor.request('GET', `/api/supervisor/calls/${callSid}/recordings`);
     assert.equal(after.body.recordings[0].playable, false);
+  });
+
+  it('when the worker runs, then it schedules the expiry daily at 03:30 Beijing time, and the job deletes at Twilio only the recordings older than the retention on the injected clock', async () => {
+    const recordingStatus = (callSid: string, recordingSid: string) =>
+      postSigned(url, `/twilio/voice/agents/recording-status?call=${callSid}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: callSid, RecordingSid: recordingSid, RecordingStatus: 'completed', RecordingDuration: '30', RecordingChannels: '2' });
+    const old = { callSid: (await queueCall(runtime, { skill: 'cc-fund', notify: false })).callSid, recordingSid: `RE${randomHex(16)}` };
+    assert.equal((await recordingStatus(old.callSid, old.recordingSid)).status, 204);
+    clock.advance(179 * 86_400_000);
+    const recent = { callSid: (await queueCall(runtime, { skill: 'cc-fund', notify: false })).callSid, recordingSid: `RE${randomHex(16)}` };
+    assert.equal((await recordingStatus(recent.callSid, recent.recordingSid)).status, 204);
+    clock.advance(2 * 86_400_000);
+
+    const jobs = await startJobs(runtime);
+    try {
+      const [scheduler] = await runtime.queues.get('recordings-expire').getJobSchedulers();
+      assert.equal(scheduler?.pattern, `${RECORDINGS_EXPIRE_AT.minute} ${RECORDINGS_EXPIRE_AT.hour} * * *`);
+      assert.equal(scheduler?.tz, 'Asia/Shanghai');
+      await runtime.queues.add('recordings-expire', {}, { jobId: 'recordings-expire-test' });
+      await eventually(async () => mock.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/Recordings/${old.recordingSid}.json`)), 'the old recording deleted at Twilio');
+      const job = await eventually(async () => {
+        const found = await runtime.queues.get('recordings-expire').getJob('recordings-expire-test');
+        return found?.finishedOn ? found : undefined;
+      }, 'the expiry job to finish');
+      assert.deepEqual(job.returnvalue, { deleted: 1 });
+    } finally {
+      await jobs.close();
+    }
+    assert.ok(!mock.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/Recordings/${recent.recordingSid}.json`)), 'a recording 2 days old is kept');
+    const [oldRow] = await runtime.agents.recordings.list(old.callSid);
+    const [recentRow] = await runtime.agents.recordings.list(recent.callSid);
+    assert.ok(oldRow?.deletedAt);
+    assert.equal(recentRow?.deletedAt, null);
   });
 });

@@ -13,6 +13,7 @@ function facts(call) {
     ['业务队列', call.queueName || '—'],
     ['优先', call.priority.reason ? `${call.priority.label}（${call.priority.reason}）` : call.priority.label],
     ['排队时间', call.queuedAtText || '—'],
+    ['保持', call.holdText || '未保持'],
   ];
   $('call-facts').replaceChildren(...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
   $('call-path').replaceChildren(...(call.path.length ? call.path.map((step) => el('li', {}, `${step.where}：${step.what}`)) : [el('li', { class: 'muted empty' }, '未经语音导航')]));

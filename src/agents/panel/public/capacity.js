@@ -1,5 +1,8 @@
 /* global document, window -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
+import { showWrittenDates } from './written-dates.js';
+
+showWrittenDates();
 
 const $ = (id) => document.getElementById(id);
 const form = $('limit');

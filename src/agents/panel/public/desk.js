@@ -18,6 +18,9 @@ function showState(snapshot) {
     wrapUpEndsAt = 0;
     showCountdown();
   }
+  agentState = snapshot.state;
+  if (snapshot.state !== 'on_call') holdSince = 0;
+  showHold();
   if (snapshot.callSid && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state)) {
     // At wrap-up the outcome form comes forward by itself.
     void loadCall().then(() => snapshot.state === 'wrap_up' && $('outcome').scrollIntoView({ block: 'start' }));
@@ -26,6 +29,43 @@ function showState(snapshot) {
 
 let wrapUpEndsAt = 0;
 let serverOffset = 0;
+let agentState = '';
+let holdSince = 0;
+let holdable = false;
+
+const clockText = (seconds) => `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+
+/** The hold button and the "保持中 mm:ss" timer, from the agent's state and the call's running hold. */
+function showHold() {
+  const button = $('hold');
+  const timer = $('hold-timer');
+  button.disabled = agentState !== 'on_call' || !callSid || !holdable;
+  button.title = holdable || agentState !== 'on_call' ? '快捷键 Alt+P' : '回电通话不能保持';
+  button.textContent = holdSince ? '恢复通话' : '保持';
+  button.classList.toggle('primary', Boolean(holdSince));
+  timer.hidden = !holdSince;
+  if (agentState === 'on_call') $('call-hint').textContent = holdSince ? '保持中：来电人正在听等候音乐，点击「恢复通话」继续' : HINTS.on_call;
+  if (holdSince) timer.textContent = `保持中 ${clockText(Math.max(0, Math.round((Date.now() + serverOffset - holdSince) / 1000)))}`;
+}
+
+async function toggleHold() {
+  $('hold-error').textContent = '';
+  const button = $('hold');
+  button.disabled = true;
+  try {
+    if (holdSince) {
+      await api('POST', `/api/agents/me/calls/${encodeURIComponent(callSid)}/resume`);
+      holdSince = 0;
+    } else {
+      const { since } = await api('POST', `/api/agents/me/calls/${encodeURIComponent(callSid)}/hold`);
+      holdSince = new Date(since).getTime();
+    }
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('hold-error').textContent = chineseError(error, holdSince ? '恢复通话失败' : '保持失败');
+  }
+  showHold();
+}
 
 function tableRows(tbody, rows, empty) {
   tbody.replaceChildren(...(rows.length ? rows.map((cells) => el('tr', {}, ...cells.map((cell) => el('td', {}, cell)))) : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, empty))]));
@@ -69,24 +109,56 @@ function showCountdown() {
 
 async function loadCall() {
   try {
-    const { call, wrapUpEndsAt: ends, now } = await api('GET', '/api/desk/call');
+    const { call, wrapUpEndsAt: ends, hold, holdable: canHold, now } = await api('GET', '/api/desk/call');
+    holdable = canHold;
     serverOffset = new Date(now).getTime() - Date.now();
     wrapUpEndsAt = ends ? new Date(ends).getTime() : 0;
+    holdSince = hold ? new Date(hold.since).getTime() : 0;
     showCountdown();
     if (call) showCall(call);
+    showHold();
   } catch (error) {
     toLoginOn401(error);
   }
 }
 
-const CALLBACK_GROUPS = { due: '待回电', later: '稍后回电', attempted: '已拨打未接通', done: '已完成', closed: '已结束' };
+const CALLBACK_GROUPS = { due: '待回电', later: '稍后回电', attempted: '已拨打未接通', dialing: '回拨中', done: '已完成', closed: '已结束' };
+
+/** Places a callback now; the answer (or why not, in Chinese) is shown beside the button. */
+async function placeCallback(button, message, status, id) {
+  message.textContent = '';
+  message.className = 'error';
+  button.disabled = true;
+  try {
+    await api('POST', `/api/desk/callbacks/${encodeURIComponent(id)}/place`);
+    message.className = 'notice';
+    message.textContent = '正在回拨：请在软电话上接听';
+    status.textContent = CALLBACK_GROUPS.dialing;
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    message.textContent = chineseError(error, '无法回电');
+    button.disabled = false;
+  }
+}
+
+function callbackRow(c) {
+  const action = el('td', { class: 'actions' });
+  const status = el('td', {}, CALLBACK_GROUPS[c.group] ?? '');
+  if (c.placeable) {
+    const button = el('button', { type: 'button', class: 'place-callback', 'data-callback': String(c.id) }, '立即回电');
+    const message = el('span', { class: 'error', role: 'alert' });
+    button.addEventListener('click', () => void placeCallback(button, message, status, c.id));
+    action.append(button, message);
+  }
+  return el('tr', {}, el('td', {}, c.queue), el('td', {}, c.phone), status, el('td', {}, c.lastAttempt || c.notBefore), action);
+}
 
 async function loadMyWork() {
   try {
     const { figures: f, callbacks } = await api('GET', '/api/desk/my-work');
     const minutes = (seconds) => `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒`;
     $('my-figures').textContent = `接听 ${f.handled} 通 · 平均处理 ${f.handleSeconds === null ? '—' : minutes(f.handleSeconds)} · 咨询 ${f.consultations} · 电话办结 ${f.completed_by_phone} · 预约 ${f.bookings} · 其他 ${f.other}${f.missing ? ` · 未登记 ${f.missing}` : ''}`;
-    tableRows($('my-callbacks'), callbacks.map((c) => [c.queue, c.phone, CALLBACK_GROUPS[c.group] ?? '', c.lastAttempt || c.notBefore]), '暂无回电任务');
+    $('my-callbacks').replaceChildren(...(callbacks.length ? callbacks.map(callbackRow) : [el('tr', {}, el('td', { colspan: '5', class: 'muted' }, '暂无回电任务'))]));
   } catch (error) {
     toLoginOn401(error);
   }
@@ -169,15 +241,17 @@ async function start() {
   listen();
   setInterval(() => api('POST', '/api/agents/me/heartbeat').catch(toLoginOn401), HEARTBEAT_MS);
   setInterval(showCountdown, 1000);
+  setInterval(showHold, 1000);
+  $('hold').addEventListener('click', () => void toggleHold());
   void loadMyWork();
   setInterval(() => void loadMyWork(), 60_000);
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
   startSoftphone({ status: $('softphone-status'), answer: $('answer'), reject: $('reject'), hangup: $('hangup'), mute: $('mute') });
-  // Alt+A answers, Alt+H hangs up, Alt+M mutes: the buttons' own checks decide whether it applies.
+  // Alt+A answers, Alt+H hangs up, Alt+M mutes, Alt+P holds or resumes: the buttons' own checks decide whether it applies.
   document.addEventListener('keydown', (event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
-    const button = { a: 'answer', h: 'hangup', m: 'mute' }[event.key.toLowerCase()];
+    const button = { a: 'answer', h: 'hangup', m: 'mute', p: 'hold' }[event.key.toLowerCase()];
     if (button && !$(button).disabled) {
       event.preventDefault();
       $(button).click();

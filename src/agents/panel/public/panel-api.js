@@ -76,6 +76,14 @@ const ERROR_CODES = {
   not_cancellable: '该预约已不能取消',
   not_reschedulable: '该预约已不能改约',
   request_in_progress: '正在处理，请稍候',
+  agent_not_available: '您当前不是空闲状态，请先切换为「空闲」再回电',
+  callback_in_progress: '该回电正在拨打中',
+  callback_closed: '该回电已完成或已结束',
+  not_your_callback: '该回电不属于您的业务范围',
+  not_holdable: '回电通话不能保持',
+  not_on_hold: '通话未在保持中',
+  already_on_hold: '通话已在保持中',
+  twilio_unavailable: '语音服务暂时无法操作，请稍后重试',
 };
 
 /** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */

@@ -1,5 +1,8 @@
 /* global document, window, fetch, URLSearchParams -- browser code, served as is to the panel's pages */
 /** The supervisors' reconciliation page: runs, open items by class, mark one resolved with a note. */
+import { showWrittenDates } from './written-dates.js';
+
+showWrittenDates();
 const $ = (id) => document.getElementById(id);
 
 async function call(method, path, body) {

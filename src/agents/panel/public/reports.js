@@ -1,5 +1,8 @@
 /* global document, window, echarts, URLSearchParams -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
+import { showWrittenDates } from './written-dates.js';
+
+showWrittenDates();
 
 const KINDS = ['day', 'week', 'month', 'year'];
 const $ = (id) => document.getElementById(id);

@@ -62,6 +62,8 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
           });
         }
         buttons();
+        // The agent resumed a held caller: their own request rings back, so it is taken at once.
+        if (incoming.customParameters?.get('resume') === '1') incoming.accept();
       });
       window.addEventListener('beforeunload', () => device.destroy());
       await device.register();
