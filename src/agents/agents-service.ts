@@ -10,6 +10,7 @@ import type { Queues } from '../platform/queues.js';
 import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
+import { createAgentPhones } from './agent-phone.js';
 import { createAgentDesk, type AgentDesk } from './agent-desk-service.js';
 import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createLiveEvents, type LiveEvents } from './agents-events.js';
@@ -67,9 +68,10 @@ export function createAgents(deps: AgentsDeps): Agents {
   const store = createRoutingRepository(redis, config.redisPrefix);
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
-  const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
+  const phoneOf = createAgentPhones(staff, config.telephony);
+  const routing = createRouting({ db, store, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf });
   const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
-  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
+  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings, phoneOf });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.

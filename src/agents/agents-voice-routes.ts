@@ -4,7 +4,7 @@ import { statusCallbackSchema, type CallLedger } from '../calls/index.js';
 import type { Logger } from '../platform/logger.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { agentCallQuerySchema, callbackQuerySchema } from './agents-schemas.js';
-import { requeueTwiml, type AgentUrls } from './agents-twiml.js';
+import type { AgentUrls } from './agents-twiml.js';
 import type { Callbacks } from './callbacks-service.js';
 import type { Routing } from './routing-service.js';
 
@@ -17,7 +17,7 @@ const legStatusSchema = z.object({ CallStatus: z.string().default('') });
  * transfers and callbacks. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
 export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; ledger: CallLedger; urls: AgentUrls; logger: Logger }): Router {
-  const { routing, callbacks, ledger, urls } = deps;
+  const { routing, callbacks, ledger } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const router = Router();
 
@@ -45,7 +45,7 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
 
   router.post('/agents/transfer-enqueue', async (req, res) => {
     const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, requeueTwiml(urls, call, { menu, skill }));
+    sendTwiml(res, routing.waitAgain(call, { menu, skill }));
   });
 
   router.post('/agents/callback/connect', async (req, res) => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { TELEPHONY_PROFILES, telephonyProfile, type TelephonyProfile } from './telephony-profile.js';
 
 const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 /** Auth token used in development and by the in-repo caller simulator; never valid in production. */
@@ -37,6 +38,8 @@ export const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   /** Send Twilio REST calls to this base URL instead of https://api.twilio.com (a local mock, a compatible provider). */
   TWILIO_API_BASE_URL: optionalUrl,
+  /** What the voice provider runs: twilio (all of TwiML, queues, the Voice SDK) or twiml-core (keys-only menus, the service's own wait loop, agents by SIP or desk phone). Default twilio. */
+  TELEPHONY_PROFILE: z.enum(TELEPHONY_PROFILES).default('twilio'),
   /** Voice used for Mandarin <Say>. Default Polly.Zhiyu. */
   TWILIO_VOICE: z.string().min(1).default('Polly.Zhiyu'),
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
@@ -136,6 +139,8 @@ export interface Config {
     readonly apiBaseUrl: string | undefined;
     readonly voice: string;
   };
+  /** TELEPHONY_PROFILE: what the IVR, routing and agents may ask of the voice provider. */
+  readonly telephony: TelephonyProfile;
   readonly catalogueDir: string;
   /** Staff sessions, agents and routing (src/agents). */
   readonly agents: {
@@ -231,6 +236,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiBaseUrl: env.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
       voice: env.TWILIO_VOICE,
     },
+    telephony: { ...telephonyProfile(env.TELEPHONY_PROFILE) },
     catalogueDir: env.CATALOGUE_DIR,
     agents: {
       apiKeySid: env.TWILIO_API_KEY_SID ?? env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,

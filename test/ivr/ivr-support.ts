@@ -48,6 +48,8 @@ export function createRecordingRouting(): CallRouting & { queued: string[]; left
     callLeftQueue: async (callSid, result) => {
       left.push({ callSid, result });
     },
+    // Nobody routes here: each waiting caller is alone in its queue.
+    standing: async () => ({ position: 1, size: 1, averageWaitSeconds: 0 }),
   };
 }
 

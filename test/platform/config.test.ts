@@ -36,4 +36,11 @@ describe('config', () => {
     assert.equal(config.publicBaseUrl, 'https://hotline.example.cn');
     assert.equal(config.twilio.apiBaseUrl, 'http://127.0.0.1:4010');
   });
+
+  it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues and client dialing; another value names the variable', () => {
+    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true });
+    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false });
+    assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
+    assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
+  });
 });
