@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
+import { waitScore } from '../../src/agents/routing-repository.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../src/ivr/tools/caller.js';
+import { createFixedClock } from '../../src/platform/clock.js';
+import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
+import type { Runtime } from '../../src/runtime.js';
+import { PUBLIC_BASE_URL } from '../support/env.js';
+import { postSigned } from '../support/twilio.js';
+import { assertRestCore, assertTwimlCore } from '../support/twiml-core.js';
+import { createAgent, queueCall, routingRuntime, serveRouting, useTwilioMockSuite, type TwilioMock } from './agents-support.js';
+
+const CITIZEN_CENTRE = '+864694226101';
+/** On the priority list (elderly): queues with priority 5. */
+const PRIORITY_CALLER = '+8613804690001';
+const keys = (...list: string[]): CallerInput[] => list.map((digits) => ({ kind: 'dtmf', digits }));
+const CORE = { TELEPHONY_PROFILE: 'twiml-core' };
+
+describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait loop, agents at SIP addresses', function () {
+  this.timeout(60_000);
+  const suiteMock = useTwilioMockSuite();
+  let mock: TwilioMock;
+  before(() => {
+    mock = suiteMock();
+  });
+
+  /** A caller through the real IVR to the general desk's queue (consult 2, general guidance 1), every answer within TwiML's core. */
+  async function callIn(url: string, script: Omit<CallScript, 'to' | 'inputs'> & { inputs?: CallerInput[] }) {
+    const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
+    const result = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, waitRounds: 1, ...script, inputs: script.inputs ?? keys('2', '1') }, null);
+    for (const request of result.requests) assertTwimlCore(request.twiml, request.url);
+    assert.equal(result.queue, 'cc-general', result.lines.join('\n'));
+    return { ...result, callSid: result.requests[0]!.params.CallSid! };
+  }
+
+  const sipOf = (agent: string) => `sip:${agent}@hotline.sip.example.cn`;
+
+  async function freeAgentWithSip(runtime: Runtime): Promise<string> {
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await runtime.staff.setPhone(agent, { sipAddress: sipOf(agent) });
+    await runtime.agents.desk.setState(agent, 'available');
+    return agent;
+  }
+
+  const callUpdates = () => mock.requests.filter((r) => r.method === 'POST' && /\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path));
+
+  it('when callers wait in the wait loop and agents with SIP addresses become free one by one, then higher priority first, then the longest waiting, each re-pointed to a Dial of that agent\'s SIP address', async () => {
+    const clock = createFixedClock('2026-03-02T01:50:00Z');
+    const runtime = await routingRuntime(mock, clock, CORE);
+    const url = await serveRouting(runtime);
+    const early = await callIn(url, {});
+    clock.set('2026-03-02T01:55:00Z');
+    const late = await callIn(url, {});
+    clock.set('2026-03-02T01:59:00Z');
+    const urgent = await callIn(url, { from: PRIORITY_CALLER });
+    clock.set('2026-03-02T02:00:00Z');
+    // The wait loop says the place routing gives: the later caller has one ahead, the priority caller none.
+    const firstTurn = (call: typeof early) => call.requests.find((r) => r.url.includes('/queue/wait'))!.twiml;
+    assert.match(firstTurn(late), /您前面还有1位来电者/);
+    assert.match(firstTurn(urgent), /您是下一位/);
+    assert.match(firstTurn(early), /<Play>[^<]+<\/Play><Redirect method="POST">https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait\?menu=citizen-centre&amp;skill=cc-general<\/Redirect>/);
+    assert.equal(callUpdates().length, 0, 'nobody is free yet');
+
+    const order: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const agent = await freeAgentWithSip(runtime);
+      const update = callUpdates().at(-1)!;
+      const connect = new URL(String(update.params.Url));
+      assert.equal(connect.searchParams.get('agent'), agent);
+      const callSid = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(update.path)![1]!;
+      order.push(callSid);
+      const answer = await postSigned(url, `${connect.pathname}${connect.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: callSid, From: '+8613904691234', To: CITIZEN_CENTRE });
+      assertTwimlCore(answer.body, 'connect');
+      assert.match(answer.body, new RegExp(`<Dial [^>]*action="[^"]*/agents/dial-result\\?agent=${agent}&amp;call=${callSid}"[^>]*><Sip [^>]*>${sipOf(agent)}</Sip></Dial>`));
+    }
+    assert.deepEqual(order, [urgent.callSid, early.callSid, late.callSid]);
+    assert.equal(mock.requests.filter((r) => r.path.includes('/Queues/')).length, 0, 'no Queue resource');
+    assertRestCore(mock.requests);
+  });
+
+  it('when an agent has no SIP address and no desk number, then the offer counts as missed and the caller is sent back to the wait loop in their place', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), CORE);
+    const url = await serveRouting(runtime);
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = await callIn(url, {});
+    const connect = new URL(String(callUpdates().at(-1)!.params.Url));
+    const answer = await postSigned(url, `${connect.pathname}${connect.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
+    assertTwimlCore(answer.body, 'connect');
+    assert.match(answer.body, /<Redirect method="POST">[^<]*\/agents\/queue-wait\?call=/);
+    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held');
+    assert.notEqual((await runtime.agents.store.agent(agent)).state, 'reserved');
+  });
+
+  it('when a caller in the wait loop presses 1 at the callback offer, then the request keeps their place (behind an earlier caller, ahead of a later one), the call leaves the wait list, and they hear the confirmation and a goodbye', async () => {
+    const clock = createFixedClock('2026-03-02T02:00:00Z');
+    const runtime = await routingRuntime(mock, clock, { ...CORE, IVR_CALLBACK_OFFER_SECONDS: '60' });
+    const url = await serveRouting(runtime);
+    const ahead = await callIn(url, {});
+    clock.advance(10_000);
+    let later = '';
+    const caller = await callIn(url, {
+      inputs: keys('2', '1', '1'),
+      waitRounds: 3,
+      onWaitTurn: async (turn) => {
+        clock.advance(50_000);
+        // Someone queues behind the caller while they wait.
+        if (turn === 1) later = (await queueCall(runtime, { skill: 'cc-general', queuedAt: clock.now() })).callSid;
+      },
+    });
+    const offerTurn = caller.requests.findIndex((r) => r.twiml.includes('按1预约回电'));
+    assert.ok(offerTurn > 0, caller.lines.join('\n'));
+    const last = caller.requests.at(-1)!;
+    assert.match(last.url, /\/queue\/wait-input\?/);
+    assert.match(last.twiml, /拨打您尾号1234的来电号码.*感谢您的来电，再见。<\/Say><Hangup\/>/);
+    assert.equal(caller.outcome, 'queue');
+
+    const row = await runtime.ledger.find(caller.callSid);
+    assert.equal(row?.callbackRequested, true);
+    const [request] = (await callbackRepository.listDueCallbacks(runtime.database.db, ['cc-general'], clock.now(), 100)).filter((r) => r.callSid === caller.callSid);
+    assert.ok(request);
+    assert.equal(request.queuedAt.toISOString(), row?.queuedAt?.toISOString());
+    assert.equal(request.priority, 0);
+    const waiting = await runtime.agents.store.waiting('cc-general');
+    assert.deepEqual(waiting, [ahead.callSid, `cb:${request.id}`, later], 'the callback waits where the call waited');
+    assert.equal((await runtime.agents.store.call(`cb:${request.id}`))?.score, waitScore(0, row!.queuedAt!.getTime()));
+    assert.equal(await runtime.agents.store.call(caller.callSid), undefined, 'the call itself left the wait list');
+    const events = await runtime.ledger.events(caller.callSid);
+    assert.ok(events.some((e) => e.event === 'left-leave'), 'the queue was left for the callback');
+    assertRestCore(mock.requests);
+  });
+});
