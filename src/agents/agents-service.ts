@@ -78,7 +78,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
+  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   return { staff, store, states, routing, desk, callbacks, outcomes, transfer, recordings, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -52,7 +52,7 @@ export interface RoutingDeps {
   urls: AgentUrls;
   settings: Config['agents'];
   /** Whether the provider has queues of its own (dequeue a member) or the call is re-pointed over REST. */
-  telephony: Pick<TelephonyProfile, 'queues'>;
+  telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks'>;
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
 }
@@ -268,8 +268,14 @@ export function createRouting(deps: RoutingDeps): Routing {
 
     async dialEnded(agentId, callSid, dialStatus, callerStatus) {
       const call = await ledger.find(callSid);
-      const agent = await store.agent(agentId);
-      if (dialStatus === 'completed' || dialStatus === 'answered') {
+      let agent = await store.agent(agentId);
+      const answered = dialStatus === 'completed' || dialStatus === 'answered';
+      if (answered && !deps.telephony.dialLegCallbacks && agent.state === 'reserved' && agent.callSid === callSid) {
+        // No status of the agent's leg came (the provider posts none): the Dial's result says the agent answered.
+        await routing.agentLegStatus(agentId, callSid, 'answered');
+        agent = await store.agent(agentId);
+      }
+      if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
         return hangupTwiml();
       }

@@ -19,12 +19,17 @@ export interface TelephonyProfile {
   readonly queues: boolean;
   /** `<Dial><Client>` to the Voice SDK softphone; without it an agent is dialled at a SIP address (`<Sip>`) or a desk phone (`<Number>`). */
   readonly clientDialing: boolean;
+  /**
+   * The provider posts the status of a Dial's leg (answered, completed) to the noun's
+   * `statusCallback`. Without it, the Dial action's result is the first word that the agent answered.
+   */
+  readonly dialLegCallbacks: boolean;
 }
 
 const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
-  twilio: { name: 'twilio', speechInput: true, queues: true, clientDialing: true },
+  twilio: { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true },
   // Somleng's engine, for one, runs Say, Play, Gather (keys), Dial (Number, Sip), Redirect, Record, Reject and Hangup, and Calls over REST.
-  'twiml-core': { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false },
+  'twiml-core': { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false },
 };
 
 /** The profile chosen by TELEPHONY_PROFILE. */

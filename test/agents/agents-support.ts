@@ -46,6 +46,8 @@ export async function startTwilioMock(): Promise<{
   requests: RecordedRequest[];
   /** Answer 404 (not in the queue) for dequeues of these calls. */
   missingMembers: Set<string>;
+  /** Status a call fetch (`GET /Calls/{sid}`) answers for these calls; others are in-progress. */
+  callStatuses: Map<string, string>;
   /** Resolves with the first request whose path contains `fragment`, after `from` requests. */
   waitFor(fragment: string, timeoutMs?: number): Promise<RecordedRequest>;
   dequeues(): RecordedRequest[];
@@ -54,11 +56,13 @@ export async function startTwilioMock(): Promise<{
 }> {
   const requests: RecordedRequest[] = [];
   const missingMembers = new Set<string>();
+  const callStatuses = new Map<string, string>();
   const waiters: Array<{ fragment: string; resolve: (r: RecordedRequest) => void }> = [];
   const mock = {
     url: '',
     requests,
     missingMembers,
+    callStatuses,
     onRequest: undefined as ((request: RecordedRequest) => void) | undefined,
     waitFor(fragment: string, timeoutMs = 5000) {
       const found = requests.find((r) => r.path.includes(fragment));
@@ -124,7 +128,7 @@ export async function startTwilioMock(): Promise<{
       }
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
       if (call) {
-        res.end(JSON.stringify({ sid: call[1], status: 'in-progress' }));
+        res.end(JSON.stringify({ sid: call[1], status: callStatuses.get(call[1]!) ?? 'in-progress' }));
         return;
       }
       res.statusCode = 404;
@@ -236,6 +240,7 @@ export function useTwilioMockSuite(): () => TwilioMock {
   after(async () => mock?.close());
   beforeEach(() => {
     mock!.requests.length = 0;
+    mock!.callStatuses.clear();
   });
   afterEach(closeRoutingRuntimes);
   return () => mock!;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { waitScore } from '../../src/agents/routing-repository.js';
 import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../src/ivr/tools/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';
-import { PUBLIC_BASE_URL } from '../support/env.js';
+import { createTestRuntime, PUBLIC_BASE_URL, testRun } from '../support/env.js';
 import { postSigned } from '../support/twilio.js';
 import { assertRestCore, assertTwimlCore } from '../support/twiml-core.js';
 import { createAgent, queueCall, routingRuntime, serveRouting, useTwilioMockSuite, type TwilioMock } from './agents-support.js';
@@ -41,6 +42,9 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     await runtime.agents.desk.setState(agent, 'available');
     return agent;
   }
+
+  /** The URLs the service gave the mock provider for one live call, for the simulator to follow. */
+  const liveUpdates = () => (callSid: string) => callUpdates().filter((r) => r.path.endsWith(`/Calls/${callSid}.json`) && r.params.Url).map((r) => String(r.params.Url));
 
   const callUpdates = () => mock.requests.filter((r) => r.method === 'POST' && /\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path));
 
@@ -127,6 +131,39 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     assert.equal(await runtime.agents.store.call(caller.callSid), undefined, 'the call itself left the wait list');
     const events = await runtime.ledger.events(caller.callSid);
     assert.ok(events.some((e) => e.event === 'left-leave'), 'the queue was left for the callback');
+    assertRestCore(mock.requests);
+  });
+
+  it('when the provider posts no status of the agent\'s leg, then the Dial action\'s completed result marks the call answered by the agent and starts wrap-up', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), CORE);
+    const url = await serveRouting(runtime);
+    const agent = await freeAgentWithSip(runtime);
+    const call = await callIn(url, { liveUpdates: liveUpdates() });
+    assert.ok(call.requests.some((r) => r.url.includes('/agents/dial-result')), call.lines.join('\n'));
+    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.ledger.find(call.callSid))?.agentId, agent);
+    assert.equal(await runtime.agents.store.call(call.callSid), undefined);
+  });
+
+  it('when Redis loses routing\'s wait lists, then the rebuild puts back the callers whose live call goes on (checked with a Calls fetch, no Queue resource) in their order and priority', async () => {
+    // A database of its own: the rebuild reads every waiting call of the ledger.
+    const runtime = await createTestRuntime({
+      clock: createFixedClock('2026-03-02T02:00:00Z'),
+      database: 'twiml_core_recovery',
+      env: { ...CORE, REDIS_PREFIX: `${testRun.redisPrefix}-core-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url },
+    });
+    const departed = (await queueCall(runtime, { skill: 'cc-general', queuedAt: new Date('2026-03-02T01:50:00Z') })).callSid;
+    const early = (await queueCall(runtime, { skill: 'cc-general', queuedAt: new Date('2026-03-02T01:52:00Z') })).callSid;
+    const urgent = (await queueCall(runtime, { skill: 'cc-general', priority: 5, queuedAt: new Date('2026-03-02T01:55:00Z') })).callSid;
+    mock.callStatuses.set(departed, 'completed');
+    const prefix = runtime.config.redisPrefix;
+    const keys = [...(await runtime.redis.keys(`${prefix}:wait:*`)), ...(await runtime.redis.keys(`${prefix}:call:*`))];
+    assert.ok(keys.length > 0);
+    await runtime.redis.del(...keys);
+    await runtime.agents.recovery.rebuild();
+    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [urgent, early]);
+    const fetched = mock.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+    for (const callSid of [departed, early, urgent]) assert.ok(fetched.some((path) => path.endsWith(`/Calls/${callSid}.json`)), `${callSid} checked`);
     assertRestCore(mock.requests);
   });
 });

@@ -38,8 +38,8 @@ describe('config', () => {
   });
 
   it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues and client dialing; another value names the variable', () => {
-    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true });
-    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false });
+    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true });
+    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false });
     assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
     assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
   });
