@@ -166,4 +166,34 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     for (const callSid of [departed, early, urgent]) assert.ok(fetched.some((path) => path.endsWith(`/Calls/${callSid}.json`)), `${callSid} checked`);
     assertRestCore(mock.requests);
   });
+
+  it('when an agent transfers a caller to another department, then the live call is re-pointed into the wait loop of that department, keeping the original place, and its free agent is offered the call', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), CORE);
+    const url = await serveRouting(runtime);
+    const first = await freeAgentWithSip(runtime);
+    const call = await callIn(url, {});
+    const post = async (target: string) => {
+      const at = new URL(target);
+      const answer = await postSigned(url, `${at.pathname}${at.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, From: '+8613904691234', To: CITIZEN_CENTRE });
+      assertTwimlCore(answer.body, at.pathname);
+      return answer.body;
+    };
+    assert.match(await post(String(callUpdates().at(-1)!.params.Url)), new RegExp(`<Sip [^>]*>${sipOf(first)}</Sip>`));
+    await runtime.agents.routing.agentLegStatus(first, call.callSid, 'in-progress');
+    await runtime.agents.transfer(first, call.callSid, { department: 'cc-green' });
+    const toTransfer = String(callUpdates().at(-1)!.params.Url);
+    assert.match(toTransfer, /\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=citizen-centre&skill=cc-green$/);
+    const back = await post(toTransfer);
+    const queueWait = /<Redirect method="POST">([^<]+)<\/Redirect>/.exec(back)![1]!.replace(/&amp;/g, '&');
+    assert.match(queueWait, /\/agents\/queue-wait\?call=CA[0-9a-f]+&menu=citizen-centre&skill=cc-green$/);
+    const green = await createAgent(runtime, { skills: ['cc-green'] });
+    await runtime.staff.setPhone(green, { deskNumber: '+864694226199' });
+    await runtime.agents.desk.setState(green, 'available');
+    assert.match(await post(queueWait), /<Redirect method="POST">[^<]+\/queue\/wait\?menu=citizen-centre&amp;skill=cc-green<\/Redirect>/);
+    const offer = new URL(String(callUpdates().at(-1)!.params.Url));
+    assert.equal(offer.searchParams.get('agent'), green);
+    assert.match(await post(offer.href), /<Dial [^>]*><Number [^>]*>\+864694226199<\/Number><\/Dial>/);
+    assert.equal((await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(), '2026-03-02T02:00:00.000Z');
+    assertRestCore(mock.requests);
+  });
 });
