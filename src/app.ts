@@ -71,7 +71,8 @@ export function createApp(runtime: Runtime): Express {
       callbackOfferSeconds: config.ivr.callbackOfferSeconds,
     }),
   );
-  voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
+  // Without provider queues no Enqueue action reports a waiting caller's hang-up: the status callback does.
+  voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger, config.telephony.queues ? {} : { callEnded: (callSid) => runtime.agents.routing.callerGone(callSid) }));
   voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
   voice.use(createRecordingVoiceRoutes(runtime.agents.recordings));
   voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));

@@ -72,6 +72,8 @@ export interface Routing extends CallRouting {
   agentLegStatus(agentId: string, callSid: string, callStatus: string): Promise<void>;
   /** The Dial action: the agent leg ended. */
   dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string): Promise<VoiceResponse>;
+  /** The caller's call ended: a call still waiting (or held) leaves routing; an offer under way is settled by its Dial action or timeout. */
+  callerGone(callSid: string): Promise<void>;
   /** TwiML that puts a caller back to wait (a transfer): the provider's queue, or the service's own wait loop. */
   waitAgain(callSid: string, ivr: IvrQueue): VoiceResponse;
   /** Routing's wait URL for callers it put back in a queue. */
@@ -300,6 +302,12 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (!(await store.requeue(callSid, '')) && !(await store.call(callSid)) && queued) await routing.callQueued(queued);
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);
+    },
+
+    async callerGone(callSid) {
+      const routed = await store.call(callSid);
+      if (!routed || routed.state === 'offered') return;
+      await routing.callLeftQueue(callSid, 'hangup');
     },
 
     waitAgain: (callSid, ivr) => requeueTwiml(urls, callSid, ivr, providerQueues),

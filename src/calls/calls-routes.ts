@@ -10,8 +10,15 @@ export function statusWithoutPersonalData(callback: StatusCallback): StatusCallb
   return { ...callback, From: '', To: '' };
 }
 
-/** Twilio's status callback for every call (mounted under the signed /twilio/voice router). */
-export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Logger): Router {
+/** Statuses after which the caller is no longer on the line. */
+const ENDED = new Set<StatusCallback['CallStatus']>(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/**
+ * Twilio's status callback for every call (mounted under the signed /twilio/voice router).
+ * `callEnded` hears of each call that ended, once its status is stored (a provider without queues
+ * sends no Enqueue action when a waiting caller hangs up).
+ */
+export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Logger, options: { callEnded?: (callSid: string) => Promise<void> } = {}): Router {
   const log = logger.child({ component: 'calls' });
   const router = Router();
   router.post('/status', async (req, res) => {
@@ -24,6 +31,9 @@ export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Log
     }
     try {
       await ledger.recordStatus(parsed.data, req.body as Record<string, unknown>);
+      if (options.callEnded && ENDED.has(parsed.data.CallStatus)) {
+        await options.callEnded(parsed.data.CallSid).catch((error: unknown) => log.error({ callSid: parsed.data.CallSid, err: (error as Error).message }, 'could not tell routing the call ended'));
+      }
     } catch (error) {
       // A value PostgreSQL refuses (class 22, data exception) fails the same way on every retry.
       if (pgErrorCode(error)?.startsWith('22')) {

@@ -196,4 +196,30 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     assert.equal((await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(), '2026-03-02T02:00:00.000Z');
     assertRestCore(mock.requests);
   });
+
+  it('when a caller in the wait loop hangs up, then the status callback takes them out of routing\'s wait list, and the caller behind them hears they are next', async () => {
+    const clock = createFixedClock('2026-03-02T02:00:00Z');
+    const runtime = await routingRuntime(mock, clock, CORE);
+    const url = await serveRouting(runtime);
+    const gone = await callIn(url, {});
+    clock.advance(10_000);
+    const behind = await callIn(url, {});
+    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [gone.callSid, behind.callSid]);
+    const status = await postSigned(url, '/twilio/voice/status', {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: gone.callSid,
+      CallStatus: 'completed',
+      SequenceNumber: '2',
+      CallDuration: '40',
+      From: '+8613904691234',
+      To: CITIZEN_CENTRE,
+      Direction: 'inbound',
+    });
+    assert.equal(status.status, 204);
+    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [behind.callSid]);
+    clock.advance(50_000);
+    const turn = await postSigned(url, '/twilio/voice/queue/wait?menu=citizen-centre&skill=cc-general', { AccountSid: 'AC00000000000000000000000000000000', CallSid: behind.callSid, From: '+8613904691234', To: CITIZEN_CENTRE });
+    assertTwimlCore(turn.body, 'wait');
+    assert.match(turn.body, /您是下一位/);
+  });
 });
