@@ -199,7 +199,8 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment once. A bad or missing value throws a {@link ConfigError} naming the
- * variable; with NODE_ENV=production the Twilio credentials, PUBLIC_BASE_URL and BOOKING_ID_HASH_KEY are required.
+ * variable; with NODE_ENV=production the Twilio credentials, PUBLIC_BASE_URL and BOOKING_ID_HASH_KEY are required (and the
+ * softphone's API key, unless the profile has no client dialing).
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
@@ -209,9 +210,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-  const missing = production
-    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name])
-    : [];
+  const telephony = telephonyProfile(env.TELEPHONY_PROFILE);
+  // The API key signs the Voice SDK softphone's tokens: a provider without client dialing has no use for it.
+  const softphoneKeys = telephony.clientDialing ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const) : [];
+  const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
   }
@@ -236,7 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiBaseUrl: env.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
       voice: env.TWILIO_VOICE,
     },
-    telephony: { ...telephonyProfile(env.TELEPHONY_PROFILE) },
+    telephony: { ...telephony },
     catalogueDir: env.CATALOGUE_DIR,
     agents: {
       apiKeySid: env.TWILIO_API_KEY_SID ?? env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,

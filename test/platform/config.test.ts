@@ -43,4 +43,16 @@ describe('config', () => {
     assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
     assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
   });
+
+  it('when NODE_ENV=production runs twiml-core, then no Voice SDK API key is asked for, while the Twilio profile still requires it', () => {
+    const production = {
+      NODE_ENV: 'production',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'provider-token',
+      PUBLIC_BASE_URL: 'https://hotline.example.cn',
+      BOOKING_ID_HASH_KEY: 'k'.repeat(32),
+    };
+    assert.equal(loadConfig({ ...production, TELEPHONY_PROFILE: 'twiml-core' }).telephony.clientDialing, false);
+    assert.throws(() => loadConfig(production), (error: Error) => error instanceof ConfigError && error.message.includes('TWILIO_API_KEY_SID') && error.message.includes('TWILIO_API_KEY_SECRET'));
+  });
 });
