@@ -35,14 +35,14 @@ export function reservedKeysHint(prompts: Prompts, prompt: string, options: { at
  * that posts every result, empty or not, to `action`.
  */
 export function openGather(response: VoiceResponse, options: readonly Choosable[], action: string, speech: boolean, timeout = GATHER_TIMEOUT_SECONDS): Gather {
-  const byVoice = speech ? { input: ['dtmf', 'speech'] as const, language: MANDARIN_SPEECH as never, hints: menuHints(options), speechTimeout: 'auto' } : { input: ['dtmf'] as const };
   return response.gather({
-    ...byVoice,
-    input: [...byVoice.input],
+    input: speech ? ['dtmf', 'speech'] : ['dtmf'],
+    ...(speech ? { language: MANDARIN_SPEECH as never, hints: menuHints(options) } : {}),
     numDigits: 1,
     // '#' is a menu key here, not Twilio's default end-of-input key.
     finishOnKey: '',
     timeout,
+    ...(speech ? { speechTimeout: 'auto' } : {}),
     action,
     method: 'POST',
     actionOnEmptyResult: true,
