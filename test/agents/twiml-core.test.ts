@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
+import { createAgentPhones } from '../../src/agents/agent-phone.js';
 import { waitScore } from '../../src/agents/routing-repository.js';
 import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../src/ivr/tools/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
@@ -221,5 +222,22 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     const turn = await postSigned(url, '/twilio/voice/queue/wait?menu=citizen-centre&skill=cc-general', { AccountSid: 'AC00000000000000000000000000000000', CallSid: behind.callSid, From: '+8613904691234', To: CITIZEN_CENTRE });
     assertTwimlCore(turn.body, 'wait');
     assert.match(turn.body, /您是下一位/);
+  });
+
+  it('when an agent\'s SIP address or desk number is set, then a malformed one is refused naming the field, an empty value clears it, and the SIP address is rung before the desk phone', async () => {
+    const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), CORE);
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    await assert.rejects(runtime.staff.setPhone(agent, { sipAddress: 'wang@example' }), (error: Error & { status?: number }) => error.status === 422 && /^sipAddress:/.test(error.message));
+    await assert.rejects(runtime.staff.setPhone(agent, { deskNumber: '04694226199' }), (error: Error & { status?: number }) => error.status === 422 && /^deskNumber:/.test(error.message));
+    await assert.rejects(runtime.staff.setPhone('nobody_here', { deskNumber: '+864694226199' }), (error: Error & { status?: number }) => error.status === 404);
+    const phoneOf = createAgentPhones(runtime.staff, runtime.config.telephony);
+    assert.equal(await phoneOf(agent), undefined, 'neither: this provider cannot ring the agent');
+    const both = await runtime.staff.setPhone(agent, { sipAddress: sipOf(agent), deskNumber: '+864694226199' });
+    assert.deepEqual([both.sipAddress, both.deskNumber], [sipOf(agent), '+864694226199']);
+    assert.deepEqual(await phoneOf(agent), { sip: sipOf(agent) });
+    const deskOnly = await runtime.staff.setPhone(agent, { sipAddress: '' });
+    assert.deepEqual([deskOnly.sipAddress, deskOnly.deskNumber], [null, '+864694226199']);
+    assert.deepEqual(await phoneOf(agent), { number: '+864694226199' });
+    assert.deepEqual(await createAgentPhones(runtime.staff, { clientDialing: true })(agent), { client: agent }, 'on Twilio the softphone client, whatever is set');
   });
 });
