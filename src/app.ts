@@ -48,6 +48,7 @@ export function createApp(runtime: Runtime): Express {
       clock: runtime.clock,
       logger,
       voice: config.twilio.voice,
+      telephony: config.telephony,
       publicBaseUrl: config.publicBaseUrl,
       holdMusicUrl: config.ivr.holdMusicUrl,
       callbackOfferSeconds: config.ivr.callbackOfferSeconds,

@@ -9,7 +9,7 @@ const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
   const catalogue = loadCatalogue(config.catalogueDir);
-  loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions });
+  loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
   const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   await database.migrate();
   logger.info('migrations applied');

@@ -68,7 +68,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const catalogue = loadCatalogue(config.catalogueDir);
-  const menus = loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions });
+  const menus = loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
   const redis = createRedis(config.redisUrl, logger, { name: 'web' });
   try {
     await assertRedisReachable(redis, config.redisUrl);

@@ -10,6 +10,7 @@ import type { Queues } from '../platform/queues.js';
 import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
+import { createAgentPhones } from './agent-phone.js';
 import { createAgentDesk, type AgentDesk } from './agent-desk-service.js';
 import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createLiveEvents, type LiveEvents } from './agents-events.js';
@@ -72,18 +73,36 @@ export function createAgents(deps: AgentsDeps): Agents {
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
   const holdStore = createHoldRepository(redis, config.redisPrefix);
-  const routing = createRouting({ db, store, holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings });
+  const phoneOf = createAgentPhones(staff, config.telephony);
+  const routing = createRouting({ db, store, holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf });
   const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
-  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings });
+  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings, phoneOf });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
   routing.afterCallLeft = async () => void (await callbacks.admitDue());
   const outcomes = createOutcomes({ db, catalogue, ledger, desk, clock, logger });
   const transfer = createTransfer({ staff, store, routing, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings });
-  const holds = createCallHolds({ holds: holdStore, store, routing, ledger, catalogue, twilio, clock, logger, urls, voice: config.twilio.voice, musicUrl: config.ivr.holdMusicUrl, settings });
+  const recovery = createRoutingRecovery({ db, staff, requests: callbackRequests, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });
+  const holds = createCallHolds({
+    holds: holdStore,
+    store,
+    routing,
+    ledger,
+    catalogue,
+    twilio,
+    clock,
+    logger,
+    urls,
+    voice: config.twilio.voice,
+    musicUrl: config.ivr.holdMusicUrl,
+    settings,
+    phoneOf,
+    providerQueues: config.telephony.queues,
+  });
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));
+  // Without provider queues no Enqueue action reports a waiting caller's hang-up: the end of the call does.
+  if (!config.telephony.queues) ledger.onCallEnded((callSid) => routing.callerGone(callSid));
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   return { staff, store, states, routing, desk, callbacks, outcomes, transfer, holds, recordings, recovery, events, urls, queues, settings, close: () => events.close() };
 }

@@ -1,5 +1,6 @@
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { crossComponentVoiceUrls, VOICE_BASE_PATH, type IvrQueue } from '../platform/voice-urls.js';
+import type { AgentPhone } from './agent-phone.js';
 
 export type { IvrQueue };
 
@@ -34,10 +35,11 @@ export function agentUrls(publicBaseUrl: string) {
 export type AgentUrls = ReturnType<typeof agentUrls>;
 
 /**
- * The queued caller, dequeued to this, rings the agent's softphone. `answerOnBridge` keeps the
- * caller hearing the queue until the agent answers; the agent leg is recorded on two channels.
+ * The queued caller, dequeued (or re-pointed) to this, rings the agent's phone: the softphone's
+ * Voice SDK client, a SIP address or a desk phone. `answerOnBridge` keeps the caller hearing the
+ * queue until the agent answers; the agent leg is recorded on two channels.
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, timeoutSeconds: number, timeLimitSeconds: number, leg = 0): VoiceResponse {
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, phone: AgentPhone, timeoutSeconds: number, timeLimitSeconds: number, leg = 0): VoiceResponse {
   const response = new VoiceResponse();
   const dial = response.dial({
     answerOnBridge: true,
@@ -51,15 +53,16 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
     recordingStatusCallbackMethod: 'POST',
     recordingStatusCallbackEvent: ['completed'],
   });
-  const client = dial.client({
-    statusCallback: urls.legStatus(agentId, callSid, leg),
-    statusCallbackMethod: 'POST',
-    statusCallbackEvent: ['answered', 'completed'],
-  });
-  client.identity(agentId);
-  client.parameter({ name: 'callSid', value: callSid });
-  // The panel's softphone accepts a resumed call by itself: the agent asked for it.
-  if (leg > 0) client.parameter({ name: 'resume', value: '1' });
+  const status = { statusCallback: urls.legStatus(agentId, callSid, leg), statusCallbackMethod: 'POST' as const, statusCallbackEvent: ['answered' as const, 'completed' as const] };
+  if ('sip' in phone) dial.sip(status, phone.sip);
+  else if ('number' in phone) dial.number(status, phone.number);
+  else {
+    const client = dial.client(status);
+    client.identity(phone.client);
+    client.parameter({ name: 'callSid', value: callSid });
+    // The panel's softphone accepts a resumed call by itself: the agent asked for it.
+    if (leg > 0) client.parameter({ name: 'resume', value: '1' });
+  }
   return response;
 }
 
@@ -82,10 +85,14 @@ export function toHoldTwiml(urls: AgentUrls, callSid: string): VoiceResponse {
   return response;
 }
 
-/** Puts the caller back in a Twilio queue; routing keeps their original place. */
-export function requeueTwiml(urls: AgentUrls, callSid: string, ivr: IvrQueue): VoiceResponse {
+/**
+ * Puts the caller back in a Twilio queue, or, without provider queues, back in the service's own
+ * wait loop through routing's wait URL; routing keeps their original place.
+ */
+export function requeueTwiml(urls: AgentUrls, callSid: string, ivr: IvrQueue, providerQueues: boolean): VoiceResponse {
   const response = new VoiceResponse();
-  response.enqueue({ waitUrl: urls.queueWait(callSid, ivr), waitUrlMethod: 'POST', action: urls.ivrQueueResult(ivr), method: 'POST' }, ivr.skill);
+  if (providerQueues) response.enqueue({ waitUrl: urls.queueWait(callSid, ivr), waitUrlMethod: 'POST', action: urls.ivrQueueResult(ivr), method: 'POST' }, ivr.skill);
+  else response.redirect({ method: 'POST' }, urls.queueWait(callSid, ivr));
   return response;
 }
 

@@ -4,7 +4,7 @@ import { statusCallbackSchema, type CallLedger } from '../calls/index.js';
 import type { Logger } from '../platform/logger.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { agentCallQuerySchema, callbackQuerySchema } from './agents-schemas.js';
-import { requeueTwiml, type AgentUrls } from './agents-twiml.js';
+import type { AgentUrls } from './agents-twiml.js';
 import type { Callbacks } from './callbacks-service.js';
 import type { CallHolds } from './hold-service.js';
 import type { Routing } from './routing-service.js';
@@ -18,7 +18,7 @@ const legStatusSchema = z.object({ CallStatus: z.string().default('') });
  * transfers and callbacks. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
 export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; holds: CallHolds; ledger: CallLedger; urls: AgentUrls; logger: Logger }): Router {
-  const { routing, callbacks, holds, ledger, urls } = deps;
+  const { routing, callbacks, holds, ledger } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const router = Router();
 
@@ -44,9 +44,9 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
     sendTwiml(res, await holds.loop(call));
   });
 
-  router.post('/agents/resume', (req, res) => {
+  router.post('/agents/resume', async (req, res) => {
     const { agent, call, leg } = agentCallQuerySchema.parse(req.query);
-    sendTwiml(res, holds.resumeTwiml(agent, call, leg));
+    sendTwiml(res, await holds.resumeTwiml(agent, call, leg));
   });
 
   router.post('/agents/queue-wait', async (req, res) => {
@@ -56,7 +56,7 @@ export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Call
 
   router.post('/agents/transfer-enqueue', async (req, res) => {
     const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, requeueTwiml(urls, call, { menu, skill }));
+    sendTwiml(res, routing.waitAgain(call, { menu, skill }));
   });
 
   router.post('/agents/callback/connect', async (req, res) => {

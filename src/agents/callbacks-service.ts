@@ -10,6 +10,7 @@ import { maskPhone, type Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
+import { dialString, type AgentPhones } from './agent-phone.js';
 import * as repo from './agents-repository.js';
 import type { AgentStates } from './agent-state-service.js';
 import { callbackDialTwiml, callbackUnreachedTwiml, hangupTwiml, type AgentUrls } from './agents-twiml.js';
@@ -70,6 +71,8 @@ export function createCallbacks(deps: {
   urls: AgentUrls;
   voice: string;
   settings: Config['agents'];
+  /** Where each agent's phone rings. */
+  phoneOf: AgentPhones;
 }): Callbacks {
   const { db, requests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
@@ -174,8 +177,11 @@ export function createCallbacks(deps: {
       const agent = await store.agent(agentId);
       if (!request || request.status !== 'dialing' || agent.state !== 'reserved' || agent.version !== version) return;
       try {
+        const phone = await deps.phoneOf(agentId);
+        if (!phone) throw new Error('the agent has no phone this provider can ring (no SIP address, no desk number)');
+        const to = dialString(phone);
         const call = await twilio.calls.create({
-          to: `client:${agentId}`,
+          to,
           from: request.hotlineNumber,
           url: urls.callbackConnect(requestId, agentId),
           method: 'POST',
@@ -188,7 +194,7 @@ export function createCallbacks(deps: {
         await ledger.recordArrival({
           callSid: call.sid,
           from: request.hotlineNumber,
-          to: `client:${agentId}`,
+          to,
           direction: 'outbound',
           hotline: hotline ? { number: hotline.number, hall: hotline.hall, department: request.skill } : undefined,
           payload: { callbackRequestId: requestId },

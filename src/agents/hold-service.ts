@@ -6,6 +6,7 @@ import { AppError, ConflictError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
+import type { AgentPhones } from './agent-phone.js';
 import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls } from './agents-twiml.js';
 import type { HoldRepository } from './hold-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
@@ -30,8 +31,8 @@ export interface CallHolds {
    * taken up again for the agent still on the call, so that they can resume it.
    */
   loop(callSid: string): Promise<VoiceResponse>;
-  /** The resumed leg's TwiML: `<Dial><Client>` of the same agent, marked as a resume. */
-  resumeTwiml(agentId: string, callSid: string, leg: number): VoiceResponse;
+  /** The resumed leg's TwiML: `<Dial>` of the same agent's phone, marked as a resume (their softphone accepts it by itself). */
+  resumeTwiml(agentId: string, callSid: string, leg: number): Promise<VoiceResponse>;
   /** The caller's call ended (status callback): a caller who hung up on hold ends the call, and the agent goes to wrap-up. */
   callEnded(callSid: string): Promise<void>;
 }
@@ -49,8 +50,11 @@ export function createCallHolds(deps: {
   voice: string;
   musicUrl: string;
   settings: Config['agents'];
+  phoneOf: AgentPhones;
+  /** Whether the provider keeps waiting callers in queues of its own (else the service's wait loop). */
+  providerQueues: boolean;
 }): CallHolds {
-  const { holds, store, routing, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings } = deps;
+  const { holds, store, routing, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings, phoneOf, providerQueues } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
@@ -134,10 +138,15 @@ export function createCallHolds(deps: {
       }
       if (hold) await endRunningHold(callSid, 'agent-left');
       log.warn({ callSid, agentId }, 'caller on hold for an agent no longer on the call; back to the queue');
-      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
+      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
     },
 
-    resumeTwiml: (agentId, callSid, leg) => connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg),
+    async resumeTwiml(agentId, callSid, leg) {
+      const phone = await phoneOf(agentId);
+      // The agent was rung on this phone before the hold; if it is gone meanwhile, the caller stays on hold.
+      if (!phone) return holdLoopTwiml(urls, voice, musicUrl, callSid);
+      return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg);
+    },
 
     async callEnded(callSid) {
       const hold = await holds.read(callSid);

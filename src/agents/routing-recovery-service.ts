@@ -6,6 +6,7 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agents-repository.js';
@@ -41,6 +42,9 @@ export function currentTarget(targets: readonly RoutingTarget[], elapsedSeconds:
   return { index: targets.length - 1, remainingSeconds: null };
 }
 
+/** Call statuses of a caller still on the line. */
+const LIVE_CALL = new Set(['queued', 'ringing', 'in-progress']);
+
 export function createRoutingRecovery(deps: {
   db: Database;
   staff: Pick<Accounts, 'listActive'>;
@@ -52,6 +56,8 @@ export function createRoutingRecovery(deps: {
   catalogue: Catalogue;
   queues: Queues;
   twilio: TwilioClient;
+  /** Whether callers wait in the provider's queues, or in the service's own wait loop (their live call is checked instead). */
+  telephony: Pick<TelephonyProfile, 'queues'>;
   clock: Clock;
   logger: Logger;
   settings: Config['agents'];
@@ -83,11 +89,17 @@ export function createRoutingRecovery(deps: {
     return restored;
   }
 
-  /** Whether Twilio still has the caller in the queue; unknown (REST unreachable) counts as yes, a dequeue failure is retried anyway. */
-  async function inTwilioQueue(call: CallRow): Promise<boolean> {
+  /**
+   * Whether the provider still has the caller waiting: in its queue, or, in the service's own wait
+   * loop, on a live call. Unknown (REST unreachable) counts as yes, a dequeue failure is retried anyway.
+   */
+  async function stillWaiting(call: CallRow): Promise<boolean> {
     try {
-      await twilio.queues(call.twilioQueueSid!).members(call.callSid).fetch();
-      return true;
+      if (deps.telephony.queues) {
+        await twilio.queues(call.twilioQueueSid!).members(call.callSid).fetch();
+        return true;
+      }
+      return LIVE_CALL.has((await twilio.calls(call.callSid).fetch()).status);
     } catch (error) {
       return (error as { status?: number }).status !== 404;
     }
@@ -95,7 +107,7 @@ export function createRoutingRecovery(deps: {
 
   async function restoreCall(call: CallRow, now: Date): Promise<boolean> {
     // Without a Twilio queue, or out of it, the caller's next wait request puts them back (IVR or routing wait URL).
-    if (!call.twilioQueueSid || !(await inTwilioQueue(call))) return false;
+    if ((deps.telephony.queues && !call.twilioQueueSid) || !(await stillWaiting(call))) return false;
     const queuedAt = call.queuedAt!.getTime();
     const targets = routingTargets(catalogue, call, settings);
     const { index, remainingSeconds } = currentTarget(targets, (now.getTime() - queuedAt) / 1000);

@@ -54,10 +54,13 @@ export interface RoutedCall {
   offers: number;
 }
 
+/** A wait score's priority unit: the place (ms since 1970) is the remainder. */
+const WAIT_SCORE_PRIORITY_STEP = 1e13;
+
 /** Priorities run 0..99; higher first. Within a priority, the earlier place (ms) first. */
 export function waitScore(priority: number, queuedAtMs: number): number {
   const bounded = Math.max(0, Math.min(99, Math.round(priority)));
-  return (99 - bounded) * 1e13 + queuedAtMs;
+  return (99 - bounded) * WAIT_SCORE_PRIORITY_STEP + queuedAtMs;
 }
 
 type Reply = Array<string | number>;
@@ -113,6 +116,8 @@ export interface RoutingRepository {
   agentIds(): Promise<string[]>;
   call(callSid: string): Promise<RoutedCall | undefined>;
   waiting(skill: string): Promise<string[]>;
+  /** Where a call stands in the wait list of `skill` at `now` (ms); a call not in it (offered, held) is next. */
+  standing(callSid: string, skill: string, now: number): Promise<{ position: number; size: number; averageWaitSeconds: number }>;
   available(skill: string): Promise<string[]>;
   incrementMissed(agentId: string): Promise<number>;
   resetMissed(agentId: string): Promise<void>;
@@ -205,6 +210,18 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
       };
     },
     waiting: (skill) => redis.zrange(`${P}:wait:${skill}`, '0', '-1'),
+    async standing(callSid, skill, now) {
+      const flat = await redis.zrange(`${P}:wait:${skill}`, '0', '-1', 'WITHSCORES');
+      const members: Array<{ sid: string; queuedAtMs: number }> = [];
+      for (let i = 0; i < flat.length; i += 2) members.push({ sid: flat[i]!, queuedAtMs: Number(flat[i + 1]) % WAIT_SCORE_PRIORITY_STEP });
+      const index = members.findIndex((m) => m.sid === callSid);
+      const waits = members.filter((m) => !m.sid.startsWith('cb:')).map((m) => Math.max(0, now - m.queuedAtMs) / 1000);
+      return {
+        position: index < 0 ? 1 : index + 1,
+        size: Math.max(members.length, 1),
+        averageWaitSeconds: waits.length > 0 ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : 0,
+      };
+    },
     available: (skill) => redis.zrange(`${P}:avail:${skill}`, '0', '-1'),
     incrementMissed: (agentId) => redis.hincrby(`${P}:agent:${agentId}`, 'missed', 1),
     resetMissed: async (agentId) => {

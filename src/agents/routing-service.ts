@@ -5,9 +5,11 @@ import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import './agents-jobs-payloads.js';
+import type { AgentPhones } from './agent-phone.js';
 import type { LiveEvents } from './agents-events.js';
 import * as repo from './agents-repository.js';
 import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml, toIvrWaitTwiml, type AgentUrls, type IvrQueue } from './agents-twiml.js';
@@ -52,6 +54,10 @@ export interface RoutingDeps {
   logger: Logger;
   urls: AgentUrls;
   settings: Config['agents'];
+  /** Whether the provider has queues of its own (dequeue a member) or the call is re-pointed over REST. */
+  telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks'>;
+  /** Where each agent's phone rings. */
+  phoneOf: AgentPhones;
 }
 
 /** The ACD: matches waiting calls with free agents the moment either appears, and follows each offer through Twilio. */
@@ -69,6 +75,10 @@ export interface Routing extends CallRouting {
   agentLegStatus(agentId: string, callSid: string, callStatus: string, leg?: number): Promise<void>;
   /** The Dial action: the agent leg ended (`leg` > 0: the leg of a resume after a hold). */
   dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string, leg?: number): Promise<VoiceResponse>;
+  /** The caller's call ended: a call still waiting (or held) leaves routing; an offer under way is settled by its Dial action or timeout. */
+  callerGone(callSid: string): Promise<void>;
+  /** TwiML that puts a caller back to wait (a transfer): the provider's queue, or the service's own wait loop. */
+  waitAgain(callSid: string, ivr: IvrQueue): VoiceResponse;
   /** Routing's wait URL for callers it put back in a queue. */
   queueWait(callSid: string, queueSid: string, ivr: IvrQueue): Promise<VoiceResponse>;
   /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
@@ -86,7 +96,9 @@ export interface Routing extends CallRouting {
 }
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const { db, store, holds, states, ledger, catalogue, queues, twilio, events, clock, urls, settings } = deps;
+  const { db, store, holds, states, ledger, catalogue, queues, twilio, events, clock, urls, settings, phoneOf } = deps;
+  const providerQueues = deps.telephony.queues;
+  const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) => requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
@@ -99,7 +111,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     }
     const { callSid, agentId, version } = reservation;
     const call = await ledger.find(callSid);
-    if (!call || call.endedAt || !call.twilioQueueSid) {
+    if (!call || call.endedAt || (providerQueues && !call.twilioQueueSid)) {
       await recordReservation({ db, events, clock }, reservation);
       log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
       await store.leave(callSid);
@@ -113,7 +125,9 @@ export function createRouting(deps: RoutingDeps): Routing {
       { jobId: `offer-timeout-${callSid}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 15) * 1000, attempts: 3 },
     );
     try {
-      await twilio.queues(call.twilioQueueSid).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
+      // Without provider queues the caller is in the service's own wait loop: the live call is re-pointed.
+      if (providerQueues) await twilio.queues(call.twilioQueueSid!).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
+      else await twilio.calls(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
     } catch (error) {
       // The caller is not (yet) in the Twilio queue, or Twilio's API is unreachable: the call keeps its
       // place, is held out of matching (so the agent is not offered it again at once), and is tried
@@ -222,13 +236,19 @@ export function createRouting(deps: RoutingDeps): Routing {
       const routed = await store.call(callSid);
       const agent = await store.agent(agentId);
       if (routed?.state === 'offered' && routed.agentId === agentId && agent.state === 'reserved' && agent.callSid === callSid) {
-        return connectAgentTwiml(urls, agentId, callSid, settings.offerTimeoutSeconds, settings.callMaxSeconds);
+        const phone = await phoneOf(agentId);
+        if (phone) return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds);
+        // The provider cannot ring this agent (no SIP address, no desk phone): a missed offer, the caller keeps their place.
+        log.warn({ callSid, agentId }, 'agent has no phone this provider can ring; counted as a missed offer');
+        await routing.missedOffer(agentId, callSid);
+        await store.hold(callSid, agentId);
+        return requeue(callSid, await ledger.find(callSid));
       }
       // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
       const call = await ledger.find(callSid);
       if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
-      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
+      return requeue(callSid, call);
     },
 
     async agentLegStatus(agentId, callSid, callStatus, leg = 0) {
@@ -260,14 +280,15 @@ export function createRouting(deps: RoutingDeps): Routing {
 
     async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0) {
       const call = await ledger.find(callSid);
-      const agent = await store.agent(agentId);
+      let agent = await store.agent(agentId);
       const hold = await holds.read(callSid);
       if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) {
         // Twilio requests the action when a hold moves the caller to new TwiML, and ignores what it is answered.
         log.info({ callSid, agentId, leg }, 'agent leg ended for a hold; the call goes on');
         return toHoldTwiml(urls, callSid);
       }
-      if (leg > 0 && dialStatus !== 'completed' && dialStatus !== 'answered') {
+      const answered = dialStatus === 'completed' || dialStatus === 'answered';
+      if (leg > 0 && !answered) {
         const callerLeft = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
         if (!callerLeft && agent.state === 'on_call' && agent.callSid === callSid && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
           // The agent did not pick the resumed call up: the caller waits on hold again.
@@ -278,7 +299,12 @@ export function createRouting(deps: RoutingDeps): Routing {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
         return hangupTwiml();
       }
-      if (dialStatus === 'completed' || dialStatus === 'answered') {
+      if (answered && !deps.telephony.dialLegCallbacks && agent.state === 'reserved' && agent.callSid === callSid) {
+        // No status of the agent's leg came (the provider posts none): the Dial's result says the agent answered.
+        await routing.agentLegStatus(agentId, callSid, 'answered');
+        agent = await store.agent(agentId);
+      }
+      if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
         return hangupTwiml();
       }
@@ -292,7 +318,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       // Held until Twilio requests the wait URL, so that no dequeue races the caller's return to the queue.
       await store.hold(callSid, agentId);
       await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
-      return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call));
+      return requeue(callSid, call);
     },
 
     async queueWait(callSid, queueSid, ivr) {
@@ -304,6 +330,16 @@ export function createRouting(deps: RoutingDeps): Routing {
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);
     },
+
+    async callerGone(callSid) {
+      const routed = await store.call(callSid);
+      if (!routed || routed.state === 'offered') return;
+      await routing.callLeftQueue(callSid, 'hangup');
+    },
+
+    waitAgain: (callSid, ivr) => requeueTwiml(urls, callSid, ivr, providerQueues),
+
+    standing: (callSid, skill) => store.standing(callSid, skill, now()),
 
     async releaseAgent(agentId, version) {
       const result = await states.transition({ agentId, from: ['reserved'], expectedVersion: version, to: 'available', reason: 'offer-released', callSid: '' });

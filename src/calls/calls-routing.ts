@@ -48,4 +48,16 @@ export interface CallRouting {
   callQueued(call: QueuedCall): Promise<void>;
   /** A call left its queue without being bridged to an agent (hang-up, callback taken, error). */
   callLeftQueue(callSid: string, result: string): Promise<void>;
+  /**
+   * Where a waiting call stands among the calls waiting for `skill`, in routing's order: what the
+   * service's own wait loop says when no provider queue reports a position.
+   */
+  standing(callSid: string, skill: string): Promise<QueueStanding>;
+}
+
+/** A waiting call's place: 1 is next; the average is over the calls waiting now, like a Twilio queue's. */
+export interface QueueStanding {
+  position: number;
+  size: number;
+  averageWaitSeconds: number;
 }

@@ -12,16 +12,23 @@ export function createCallbackTaker(kit: IvrKit) {
   return {
     /**
      * Stores the request (once per call) for the caller's number, keeping their original place
-     * (`queuedAt`) and queue priority, tells them when to expect the call, then hangs up or, in a queue, leaves it.
+     * (`queuedAt`) and queue priority, tells them when to expect the call, then hangs up or, in a provider's queue, leaves it.
+     * In the service's own wait loop (`waitUrl`) the caller is hung up after `onTaken` has left the queue, or, refused, goes back to waiting.
      */
-    async take(call: IvrCall, skill: string, options: { leadIn?: string | undefined; queuedAt?: Date | null; priority?: number; inQueue?: boolean } = {}): Promise<VoiceResponse> {
+    async take(
+      call: IvrCall,
+      skill: string,
+      options: { leadIn?: string | undefined; queuedAt?: Date | null; priority?: number; inQueue?: boolean; waitUrl?: string; onTaken?: () => Promise<void> } = {},
+    ): Promise<VoiceResponse> {
       const { voice } = deps;
       const response = new VoiceResponse();
       if (!e164Mainland.safeParse(call.from).success) {
         kit.step(call, 'callback', 'callback-refused', 'no caller number');
         speak(response, voice, prompts.say('callback.noNumber'));
-        if (options.inQueue) speak(response, voice, prompts.say('callback.noNumberInQueue'));
-        else {
+        if (options.inQueue) {
+          speak(response, voice, prompts.say('callback.noNumberInQueue'));
+          if (options.waitUrl) response.redirect({ method: 'POST' }, options.waitUrl);
+        } else {
           speak(response, voice, prompts.say('callback.noNumberGoodbye'));
           response.hangup();
         }
@@ -50,7 +57,8 @@ export function createCallbackTaker(kit: IvrKit) {
         ? prompts.say('callback.whenOpen', { time: lastSession ? spokenTime(lastSession.to) : prompts.say('callback.endOfDay') })
         : prompts.say('callback.whenClosed', { when: spokenWhen(notBefore, now) });
       speak(response, voice, prompts.say('callback.confirm', { leadIn: options.leadIn ?? prompts.say('callback.registered'), when, last4: call.from.slice(-4) }));
-      if (options.inQueue) response.leave();
+      await options.onTaken?.();
+      if (options.inQueue && !options.waitUrl) response.leave();
       else {
         speak(response, voice, prompts.say('goodbye'));
         response.hangup();

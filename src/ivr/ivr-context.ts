@@ -6,6 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import { crossComponentVoiceUrls, voiceUrl } from '../platform/voice-urls.js';
 import type { Announcements } from './announcement-service.js';
 import { buildMenuGraph, type MenuGraph } from './menu-graph.js';
@@ -29,6 +30,8 @@ export interface IvrDeps {
   clock: Clock;
   logger: Logger;
   voice: string;
+  /** What the voice provider runs: speech input, its own queues. */
+  telephony: TelephonyProfile;
   publicBaseUrl: string;
   holdMusicUrl: string;
   /** Seconds in queue before the callback offer. */

@@ -10,6 +10,7 @@ import {
   buildChoice,
   buildEnqueue,
   buildGoodbye,
+  buildOwnQueue,
   buildSayThenRedirect,
   buildWelcome,
   openGather,
@@ -44,13 +45,14 @@ export function createIvrService(deps: IvrDeps) {
   const callbacks = createCallbackTaker(kit);
   const { voice, catalogue, calendar, ledger, log } = { ...deps, log: kit.log };
   const { prompts } = catalogue;
+  const speech = deps.telephony.speechInput;
   const inputUrl = (call: IvrCall, node: string, attempt: number) => kit.url('/ivr/input', { menu: call.menu.id, node, attempt });
   const nodeUrl = (call: IvrCall, node: string) => kit.url('/ivr/node', { menu: call.menu.id, node });
 
   function menuGather(call: IvrCall, nodeId: string, response: VoiceResponse, options: { attempt?: number; leadIn?: string } = {}): VoiceResponse {
     const node = menuNode(call.menu, nodeId);
     if (node?.kind !== 'menu') throw new NotFoundError(`node ${nodeId} of ${call.menu.id} is not a menu`);
-    appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, prompts, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
+    appendMenuGather(response, node, voice, inputUrl(call, nodeId, options.attempt ?? 0), { atStart: nodeId === call.menu.start, prompts, speech, ...(options.leadIn ? { leadIn: options.leadIn } : {}) });
     return response;
   }
 
@@ -63,14 +65,9 @@ export function createIvrService(deps: IvrDeps) {
     kit.step(call, target.skill, 'queued', target.label);
     log.info({ callSid: call.callSid, skill: target.skill, priority: attributes.priority, greenChannel: attributes.greenChannel }, 'call queued');
     const params = { menu: call.menu.id, skill: target.skill };
-    return buildEnqueue({
-      voice,
-      say: `${leadIn ?? ''}${target.say ?? prompts.say('ivr.queue.transfer', { label: target.label })}`,
-      audioUrl: target.audioUrl,
-      queueName: target.skill,
-      waitUrl: kit.url('/queue/wait', params),
-      action: kit.url('/queue/result', params),
-    });
+    const say = `${leadIn ?? ''}${target.say ?? prompts.say('ivr.queue.transfer', { label: target.label })}`;
+    if (!deps.telephony.queues) return buildOwnQueue({ voice, say, audioUrl: target.audioUrl, waitUrl: kit.url('/queue/wait', params) });
+    return buildEnqueue({ voice, say, audioUrl: target.audioUrl, queueName: target.skill, waitUrl: kit.url('/queue/wait', params), action: kit.url('/queue/result', params) });
   }
 
   function choices(call: IvrCall, reason: ChoiceReason): Choice[] {
@@ -139,6 +136,7 @@ export function createIvrService(deps: IvrDeps) {
       prompt: prompts.say('ivr.choice.prompt', { options: spoken }),
       choices: list,
       action: kit.url('/ivr/choice', { menu: call.menu.id, reason, skill, attempt }),
+      speech,
       ...(options.response ? { response: options.response } : {}),
     }) as VoiceResponse;
   }
@@ -206,7 +204,7 @@ export function createIvrService(deps: IvrDeps) {
     const enterprise = catalogue.enterpriseByPhone(call.from);
     if (enterprise) {
       kit.step(call, 'commissioner-offer', 'entered', enterprise.enterprise.id);
-      const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }));
+      const gather = openGather(response, commissionerChoices(enterprise.commissioner.name), kit.url('/ivr/commissioner', { menu: call.menu.id }), speech);
       speak(gather, voice, prompts.say('ivr.commissioner.offer', { enterprise: enterprise.enterprise.name, commissioner: enterprise.commissioner.name }));
       return response;
     }

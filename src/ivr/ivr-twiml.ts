@@ -30,17 +30,19 @@ export function reservedKeysHint(prompts: Prompts, prompt: string, options: { at
   return parts.length > 0 ? `${parts.join('，')}。` : '';
 }
 
-/** Opens a `<Gather>` for DTMF and Mandarin speech that posts every result, empty or not, to `action`. */
-export function openGather(response: VoiceResponse, options: readonly Choosable[], action: string, timeout = GATHER_TIMEOUT_SECONDS): Gather {
+/**
+ * Opens a `<Gather>` for DTMF, and Mandarin speech when the provider recognises it (`speech`),
+ * that posts every result, empty or not, to `action`.
+ */
+export function openGather(response: VoiceResponse, options: readonly Choosable[], action: string, speech: boolean, timeout = GATHER_TIMEOUT_SECONDS): Gather {
   return response.gather({
-    input: ['dtmf', 'speech'],
-    language: MANDARIN_SPEECH as never,
-    hints: menuHints(options),
+    input: speech ? ['dtmf', 'speech'] : ['dtmf'],
+    ...(speech ? { language: MANDARIN_SPEECH as never, hints: menuHints(options) } : {}),
     numDigits: 1,
     // '#' is a menu key here, not Twilio's default end-of-input key.
     finishOnKey: '',
     timeout,
-    speechTimeout: 'auto',
+    ...(speech ? { speechTimeout: 'auto' } : {}),
     action,
     method: 'POST',
     actionOnEmptyResult: true,
@@ -48,8 +50,8 @@ export function openGather(response: VoiceResponse, options: readonly Choosable[
 }
 
 /** A menu node: an optional lead-in (e.g. 输入有误), its prompt or recording, and the reserved keys. */
-export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string; prompts: Prompts }): void {
-  const gather = openGather(response, node.options, action);
+export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string; prompts: Prompts; speech: boolean }): void {
+  const gather = openGather(response, node.options, action, options.speech);
   const leadIn = options.leadIn ?? '';
   const hint = reservedKeysHint(options.prompts, node.audioUrl ? '' : node.prompt, { atStart: options.atStart });
   if (node.audioUrl) {
@@ -60,10 +62,10 @@ export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice:
 }
 
 /** A generated choice (after hours, queue busy, commissioner offer): its prompt, then a Gather; appended to `response` when given (the welcome). */
-export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string; response?: VoiceResponse }): VoiceResponse {
+export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string; speech: boolean; response?: VoiceResponse }): VoiceResponse {
   const response = options.response ?? new VoiceResponse();
   if (options.leadIn) speak(response, options.voice, options.leadIn);
-  const gather = openGather(response, options.choices, options.action);
+  const gather = openGather(response, options.choices, options.action, options.speech);
   speak(gather, options.voice, options.prompt);
   return response;
 }
@@ -125,6 +127,11 @@ export function buildGoodbye(voice: string, text: string, audioUrl?: string): Vo
   return response;
 }
 
+/** Says the transfer sentence and takes the caller into the service's own wait loop (a provider without queues). */
+export function buildOwnQueue(options: { voice: string; say: string; audioUrl?: string | undefined; waitUrl: string }): VoiceResponse {
+  return buildSayThenRedirect(options.voice, options.say, options.waitUrl, options.audioUrl);
+}
+
 /** Puts the caller in the Twilio queue named after the skill, with the IVR's wait and result URLs. */
 export function buildEnqueue(options: { voice: string; say: string; audioUrl?: string | undefined; queueName: string; waitUrl: string; action: string }): VoiceResponse {
   const response = new VoiceResponse();
@@ -133,8 +140,12 @@ export function buildEnqueue(options: { voice: string; say: string; audioUrl?: s
   return response;
 }
 
-/** One turn of the wait loop: position and expected wait (when due), the callback offer (when due), then music. */
-export function buildWait(options: { voice: string; position?: string; offer?: { text: string; action: string }; musicUrl: string }): VoiceResponse {
+/**
+ * One turn of the wait loop: position and expected wait (when due), the callback offer (when due),
+ * then music. In the provider's queue (`<Enqueue waitUrl>`) the provider asks again when the music
+ * ends; in the service's own wait loop `next` is the wait URL the caller is redirected back to.
+ */
+export function buildWait(options: { voice: string; position?: string; offer?: { text: string; action: string }; musicUrl: string; next?: string }): VoiceResponse {
   const response = new VoiceResponse();
   if (options.position) speak(response, options.voice, options.position);
   if (options.offer) {
@@ -142,6 +153,7 @@ export function buildWait(options: { voice: string; position?: string; offer?: {
     speak(gather, options.voice, options.offer.text);
   }
   response.play({}, options.musicUrl);
+  if (options.next) response.redirect({ method: 'POST' }, options.next);
   return response;
 }
 

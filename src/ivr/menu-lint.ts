@@ -25,6 +25,17 @@ export const DEFAULT_MENU_MAX_OPTIONS = 6;
 export interface LintOptions {
   /** Most options one menu node may offer, counting only its own keys (not 9, * and 0). Default {@link DEFAULT_MENU_MAX_OPTIONS}. */
   maxOptions?: number;
+  /** Whether the provider hears speech (TELEPHONY_PROFILE); without it no prompt may ask the caller to speak. Default true. */
+  speechInput?: boolean;
+}
+
+/** Words that ask the caller to speak: a keys-only provider (twiml-core) never hears the answer. */
+const SPEECH_INVITATION = /请说|请直接说|直接说出|您可以说|说出您/;
+
+/** The problem with a sentence that asks for speech on a keys-only provider, if it does. */
+export function speechInvitation(at: string, text: string | undefined): string | undefined {
+  const found = text === undefined ? null : SPEECH_INVITATION.exec(text);
+  return found ? `${at}: the prompt asks the caller to speak (${found[0]}…), but the telephony profile takes keys only (TELEPHONY_PROFILE=twiml-core); word it as 请按…` : undefined;
 }
 
 /** Words that promise the caller a person now; only a queue node's own prompt may say them. */
@@ -53,13 +64,19 @@ export function lintMenu(menu: Menu, source: string, options: LintOptions = {}):
     const found = text === undefined ? null : PLACEHOLDER_LIKE.exec(text);
     if (found) problems.push(`${at}: the prompt has ${found[0]}, but a menu prompt is said as written (placeholders are filled only in prompts.yaml)`);
   };
+  const keysOnly = (at: string, text: string | undefined) => {
+    const problem = options.speechInput === false ? speechInvitation(at, text) : undefined;
+    if (problem) problems.push(problem);
+  };
   placeholder(`${source}: consent`, menu.consent);
+  keysOnly(`${source}: consent`, menu.consent);
   for (const id of Object.keys(menu.nodes)) {
     if (!graph.backTo.has(id)) problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
   }
   for (const [id, node] of Object.entries(menu.nodes)) {
     const at = `${source}: node ${id}`;
     placeholder(at, node.prompt);
+    keysOnly(at, node.prompt);
     if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://')) problems.push(`${at}: audioUrl must be an https URL`);
     if (node.kind === 'info' && TRANSFER_PROMISE.test(node.prompt)) {
       // The queue decides at the moment it is reached whether a person can answer (opening hours):

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Catalogue } from '../catalogue/index.js';
-import { lintMenu, type LintOptions } from './menu-lint.js';
+import { lintMenu, speechInvitation, type LintOptions } from './menu-lint.js';
 import { menuSchema, type Menu } from './menu-schemas.js';
 
 /** Raised when a menu file is unreadable or refers to something that does not exist. */
@@ -93,6 +93,7 @@ export function readMenus(catalogueDir: string, catalogue: Catalogue, options: L
       menus.set(checked.menu.id, checked.menu);
     }
   }
+  if (options.speechInput === false) problems.push(...keysOnlyPromptProblems(catalogueDir));
   for (const hotline of catalogue.hotlines) {
     if (!menus.has(hotline.menu)) problems.push(`hotlines.yaml: ${hotline.number} uses menu ${hotline.menu}, which has no valid file in menus/`);
   }
@@ -101,4 +102,25 @@ export function readMenus(catalogueDir: string, catalogue: Catalogue, options: L
     if (!used.has(id)) problems.push(`menus/${id}.yaml: no hotline uses this menu`);
   }
   return { menus, problems };
+}
+
+/** Sentences of prompts.yaml that ask the caller to speak, for a keys-only provider (the file itself is checked by the catalogue). */
+function keysOnlyPromptProblems(catalogueDir: string): string[] {
+  const file = join(catalogueDir, 'prompts.yaml');
+  if (!existsSync(file)) return [];
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  const problems: string[] = [];
+  const walk = (node: unknown, key: string) => {
+    if (typeof node === 'string') {
+      const problem = speechInvitation(`prompts.yaml: prompt ${key}`, node);
+      if (problem) problems.push(problem);
+    } else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, key ? `${key}.${k}` : k);
+  };
+  walk(raw, '');
+  return problems;
 }

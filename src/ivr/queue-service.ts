@@ -7,7 +7,7 @@ import { buildGoodbye, buildWait } from './ivr-twiml.js';
 /** Seconds between position announcements in the queue (each wait-loop turn after this much time). */
 export const POSITION_EVERY_SECONDS = 45;
 
-/** What Twilio sends to an `<Enqueue>` waitUrl. */
+/** What Twilio sends to an `<Enqueue>` waitUrl (and what the service's own wait loop works out itself). */
 export interface WaitParams {
   QueueSid?: string | undefined;
   QueuePosition: number;
@@ -29,18 +29,51 @@ export function createQueueService(ivr: IvrService) {
   const { prompts } = deps.catalogue;
   const stateKey = (callSid: string) => `${deps.redisPrefix}:ivr:wait:${callSid}`;
 
+  const ownQueue = !deps.telephony.queues;
+  const waitUrl = (call: IvrCall, skill: string) => kit.url('/queue/wait', { menu: call.menu.id, skill });
+
+  /**
+   * What a provider queue would post to the waitUrl, from the ledger and routing's wait list: the
+   * service's own wait loop has no provider queue to ask.
+   */
+  async function ownWaitParams(call: IvrCall, skill: string): Promise<WaitParams> {
+    const row = await deps.ledger.find(call.callSid);
+    const standing = await deps.routing.standing(call.callSid, skill);
+    const queueTime = row?.queuedAt ? Math.max(0, Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000)) : 0;
+    return { QueuePosition: standing.position, QueueTime: queueTime, AvgQueueTime: standing.averageWaitSeconds, CurrentQueueSize: standing.size };
+  }
+
+  /** Records how the caller left the queue and tells routing, unless routing itself took the call out. */
+  async function leftQueue(call: IvrCall, skill: string, result: string, queueTime: number | undefined): Promise<void> {
+    await deps.ledger.recordEvent(call.callSid, 'queue', result === 'hangup' ? 'abandoned' : `left-${result}`, `queue-result:${result}:${queueTime ?? ''}`, {
+      queueResult: result,
+      queueTime: queueTime ?? null,
+      skill,
+    });
+    kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
+    await deps.redis.del(stateKey(call.callSid));
+    log.info({ callSid: call.callSid, skill, queueResult: result, queueTime }, 'call left the queue');
+    if (result !== 'bridged' && result !== 'redirected') {
+      await deps.routing.callLeftQueue(call.callSid, result).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not drop the call'));
+    }
+  }
+
   return {
-    /** One turn of the wait loop. The first turn tells routing the call is waiting, and in which Twilio queue. */
-    async wait(call: IvrCall, skill: string, params: WaitParams): Promise<VoiceResponse> {
+    /**
+     * One turn of the wait loop. The first turn tells routing the call is waiting, and in which
+     * Twilio queue (routing records it: it dequeues the caller from it). In the service's own wait
+     * loop the turn ends with a redirect back to the wait URL.
+     */
+    async wait(call: IvrCall, skill: string, provided: WaitParams): Promise<VoiceResponse> {
       const key = stateKey(call.callSid);
       const last = await deps.redis.get(key);
       if (last === null) {
-        // Routing records the Twilio queue it will dequeue the caller from: the IVR only passes it on.
         const row = await deps.ledger.find(call.callSid);
-        const queued = row && queuedCallOf(row, params.QueueSid);
+        const queued = row && queuedCallOf(row, provided.QueueSid);
         if (queued) await deps.routing.callQueued(queued).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
         else log.warn({ callSid: call.callSid }, 'a waiting call the ledger does not hold as queued; routing not told');
       }
+      const params = ownQueue ? await ownWaitParams(call, skill) : provided;
       const due = last === null || params.QueueTime - Number(last) >= POSITION_EVERY_SECONDS;
       if (due) await deps.redis.set(key, String(params.QueueTime), 'EX', 4 * 3600);
       const ahead = Math.max(0, params.QueuePosition - 1);
@@ -53,33 +86,34 @@ export function createQueueService(ivr: IvrService) {
         due && params.QueueTime >= deps.callbackOfferSeconds
           ? { text: prompts.say('queue.callbackOffer'), action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }) }
           : undefined;
-      return buildWait({ voice: deps.voice, ...(position ? { position } : {}), ...(offer ? { offer } : {}), musicUrl: deps.holdMusicUrl });
+      return buildWait({
+        voice: deps.voice,
+        ...(position ? { position } : {}),
+        ...(offer ? { offer } : {}),
+        musicUrl: deps.holdMusicUrl,
+        ...(ownQueue ? { next: waitUrl(call, skill) } : {}),
+      });
     },
 
     /** The answer to the callback offer while waiting: 1 stores the request with the original place and leaves the queue. */
     async waitInput(call: IvrCall, skill: string, digits: string | undefined): Promise<VoiceResponse> {
       if (digits === '1') {
         const row = await deps.ledger.find(call.callSid);
-        return callbacks.take(call, skill, { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true });
+        const place = { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true };
+        if (!ownQueue) return callbacks.take(call, skill, place);
+        // No <Leave> to send the caller to the Enqueue action: the queue is left here, once the request is stored.
+        const queueTime = row?.queuedAt ? Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000) : undefined;
+        return callbacks.take(call, skill, { ...place, waitUrl: waitUrl(call, skill), onTaken: () => leftQueue(call, skill, 'leave', queueTime) });
       }
       const response = new VoiceResponse();
       speak(response, deps.voice, prompts.say('queue.keepWaiting'));
+      if (ownQueue) response.redirect({ method: 'POST' }, waitUrl(call, skill));
       return response;
     },
 
     /** The Enqueue action: how the caller left the queue (Twilio's QueueResult), recorded with the queue time. */
     async result(call: IvrCall, skill: string, result: string, queueTime: number | undefined): Promise<VoiceResponse> {
-      await deps.ledger.recordEvent(call.callSid, 'queue', result === 'hangup' ? 'abandoned' : `left-${result}`, `queue-result:${result}:${queueTime ?? ''}`, {
-        queueResult: result,
-        queueTime: queueTime ?? null,
-        skill,
-      });
-      kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
-      await deps.redis.del(stateKey(call.callSid));
-      log.info({ callSid: call.callSid, skill, queueResult: result, queueTime }, 'call left the queue');
-      if (result !== 'bridged' && result !== 'redirected') {
-        await deps.routing.callLeftQueue(call.callSid, result).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not drop the call'));
-      }
+      await leftQueue(call, skill, result, queueTime);
       switch (result) {
         case 'bridged':
           return buildGoodbye(deps.voice, prompts.say('goodbye'));

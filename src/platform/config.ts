@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { TELEPHONY_PROFILES, telephonyProfile, type TelephonyProfile } from './telephony-profile.js';
 
 const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 /** Auth token used in development and by the in-repo caller simulator; never valid in production. */
@@ -37,6 +38,8 @@ export const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   /** Send Twilio REST calls to this base URL instead of https://api.twilio.com (a local mock, a compatible provider). */
   TWILIO_API_BASE_URL: optionalUrl,
+  /** What the voice provider runs: twilio (all of TwiML, queues, the Voice SDK) or twiml-core (keys-only menus, the service's own wait loop, agents by SIP or desk phone). Default twilio. */
+  TELEPHONY_PROFILE: z.enum(TELEPHONY_PROFILES).default('twilio'),
   /** Voice used for Mandarin <Say>. Default Polly.Zhiyu. */
   TWILIO_VOICE: z.string().min(1).default('Polly.Zhiyu'),
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
@@ -136,6 +139,8 @@ export interface Config {
     readonly apiBaseUrl: string | undefined;
     readonly voice: string;
   };
+  /** TELEPHONY_PROFILE: what the IVR, routing and agents may ask of the voice provider. */
+  readonly telephony: TelephonyProfile;
   readonly catalogueDir: string;
   /** Staff sessions, agents and routing (src/agents). */
   readonly agents: {
@@ -194,7 +199,8 @@ export class ConfigError extends Error {
 
 /**
  * Parses the environment once. A bad or missing value throws a {@link ConfigError} naming the
- * variable; with NODE_ENV=production the Twilio credentials, PUBLIC_BASE_URL and BOOKING_ID_HASH_KEY are required.
+ * variable; with NODE_ENV=production the Twilio credentials, PUBLIC_BASE_URL and BOOKING_ID_HASH_KEY are required (and the
+ * softphone's API key, unless the profile has no client dialing).
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
@@ -204,9 +210,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-  const missing = production
-    ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name])
-    : [];
+  const telephony = telephonyProfile(env.TELEPHONY_PROFILE);
+  // The API key signs the Voice SDK softphone's tokens: a provider without client dialing has no use for it.
+  const softphoneKeys = telephony.clientDialing ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const) : [];
+  const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
   }
@@ -231,6 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiBaseUrl: env.TWILIO_API_BASE_URL?.replace(/\/+$/, ''),
       voice: env.TWILIO_VOICE,
     },
+    telephony: { ...telephony },
     catalogueDir: env.CATALOGUE_DIR,
     agents: {
       apiKeySid: env.TWILIO_API_KEY_SID ?? env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,

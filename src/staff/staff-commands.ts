@@ -41,6 +41,18 @@ export const staffCommands: Record<string, AdminCommand> = {
       });
     },
   },
+  'user:phone': {
+    summary: '--username <u> [--sip sip:u@domain] [--desk-number +86…]: where a TwiML-core provider rings the agent (an empty value clears it)',
+    run: async (args, admin) => {
+      const flags = parseFlags(args, { username: { type: 'string' }, sip: { type: 'string' }, 'desk-number': { type: 'string' } }, ['username']);
+      if (flags.sip === undefined && flags['desk-number'] === undefined) throw new ValidationError('give --sip, --desk-number or both');
+      return withAccounts(admin, async (accounts) => {
+        const user = await accounts.setPhone(flags.username!, { sipAddress: flags.sip, deskNumber: flags['desk-number'] });
+        console.log(`${user.id} is rung at ${[user.sipAddress, user.deskNumber].filter(Boolean).join(' or ') || '(nothing: the softphone only)'}`);
+        return 0;
+      });
+    },
+  },
   'user:disable': {
     summary: '--username <u>: disable the account and end its sessions',
     run: async (args, admin) => {

@@ -50,6 +50,11 @@ export interface Accounts {
   listAll(): Promise<repo.StaffUserRow[]>;
   /** Changes the name people see and the skills (department ids); the username stays. */
   updateUser(username: string, changes: { displayName?: string | undefined; skills?: string[] | undefined }): Promise<repo.StaffUserRow>;
+  /**
+   * Sets where the agent is rung when the provider has no softphone client: a SIP address and/or a
+   * desk phone number; null clears one, undefined keeps it.
+   */
+  setPhone(username: string, phone: { sipAddress?: string | null | undefined; deskNumber?: string | null | undefined }): Promise<repo.StaffUserRow>;
   /** Sets a new password and ends all the account's sessions. */
   resetPassword(username: string, password: string): Promise<void>;
   /** Checks the password (with rate limit and lock-out) and starts a session; returns its token. */
@@ -62,6 +67,10 @@ export interface Accounts {
 }
 
 export const usernamePattern = /^[a-z][a-z0-9_]{2,31}$/;
+/** A SIP address as `<Sip>` dials it: sip: or sips:, a user, @, a host (and optional port and parameters). */
+export const sipAddressPattern = /^sips?:[A-Za-z0-9._~!$&'()*+,;=%-]+@[A-Za-z0-9.-]+(:\d{1,5})?(;[A-Za-z0-9=._-]+)*$/;
+/** A desk phone as `<Number>` dials it: E.164. */
+export const deskNumberPattern = /^\+[1-9]\d{6,14}$/;
 /** The most characters of a display name (王丽, 张建国（税务）). */
 export const DISPLAY_NAME_MAX = 20;
 
@@ -133,6 +142,17 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
     },
 
     findUser: (id) => repo.findStaffUser(db, id),
+
+    async setPhone(username, { sipAddress, deskNumber }) {
+      if (sipAddress && !sipAddressPattern.test(sipAddress)) throw new ValidationError('sipAddress: a SIP address such as sip:wang_li@hotline.sip.example.cn', { fields: [{ field: 'sipAddress', reason: 'invalid' }] });
+      if (deskNumber && !deskNumberPattern.test(deskNumber)) throw new ValidationError('deskNumber: an E.164 number such as +864694226199', { fields: [{ field: 'deskNumber', reason: 'invalid' }] });
+      const row = await repo.updateStaffUser(db, username, {
+        ...(sipAddress === undefined ? {} : { sipAddress: sipAddress || null }),
+        ...(deskNumber === undefined ? {} : { deskNumber: deskNumber || null }),
+      });
+      if (!row) throw new NotFoundError(`no such user: ${username}`);
+      return row;
+    },
 
     listActive: () => repo.listActiveStaff(db),
     listAll: () => repo.listStaffUsers(db),

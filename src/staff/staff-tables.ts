@@ -15,6 +15,12 @@ export const staffUsers = pgTable('staff_users', {
   passwordHash: text('password_hash').notNull(),
   skills: jsonb('skills').$type<string[]>().notNull().default([]),
   commissionerId: text('commissioner_id'),
+  /**
+   * Where a provider without the Voice SDK (TELEPHONY_PROFILE=twiml-core) rings the agent: a SIP
+   * address (`sip:wang_li@hotline.sip.example.cn`), else a desk phone (E.164). Empty: not reachable there.
+   */
+  sipAddress: text('sip_address'),
+  deskNumber: text('desk_number'),
   disabled: boolean('disabled').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

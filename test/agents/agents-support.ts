@@ -44,21 +44,26 @@ export function assertTwilioConformant(request: RecordedRequest): void {
 export async function startTwilioMock(): Promise<{
   url: string;
   requests: RecordedRequest[];
-  /** Answer 404 (not in the queue) for dequeues of these calls. */
+  /** Answer 404 (not in the queue, or no such live call) for offers of these calls. */
   missingMembers: Set<string>;
+  /** Status a call fetch (`GET /Calls/{sid}`) answers for these calls; others are in-progress. */
+  callStatuses: Map<string, string>;
   /** Resolves with the first request whose path contains `fragment`, after `from` requests. */
   waitFor(fragment: string, timeoutMs?: number): Promise<RecordedRequest>;
+  /** Offers of calls to agents: Queue member dequeues, or (a provider without queues) live-call updates to the connect URL. */
   dequeues(): RecordedRequest[];
   onRequest?: (request: RecordedRequest) => void;
   close(): Promise<void>;
 }> {
   const requests: RecordedRequest[] = [];
   const missingMembers = new Set<string>();
+  const callStatuses = new Map<string, string>();
   const waiters: Array<{ fragment: string; resolve: (r: RecordedRequest) => void }> = [];
   const mock = {
     url: '',
     requests,
     missingMembers,
+    callStatuses,
     onRequest: undefined as ((request: RecordedRequest) => void) | undefined,
     waitFor(fragment: string, timeoutMs = 5000) {
       const found = requests.find((r) => r.path.includes(fragment));
@@ -68,7 +73,7 @@ export async function startTwilioMock(): Promise<{
         waiters.push({ fragment, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
     },
-    dequeues: () => requests.filter((r) => r.method === 'POST' && r.path.includes('/Members/')),
+    dequeues: () => requests.filter((r) => r.method === 'POST' && (r.path.includes('/Members/') || (/\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path) && String(r.params.Url ?? '').includes('/agents/connect?')))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req, res) => {
@@ -123,8 +128,13 @@ export async function startTwilioMock(): Promise<{
         return;
       }
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
+      if (call && req.method === 'POST' && missingMembers.has(call[1]!)) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+        return;
+      }
       if (call) {
-        res.end(JSON.stringify({ sid: call[1], status: 'in-progress' }));
+        res.end(JSON.stringify({ sid: call[1], status: callStatuses.get(call[1]!) ?? 'in-progress' }));
         return;
       }
       res.statusCode = 404;
@@ -211,9 +221,9 @@ export async function queueWaitPath(runtime: Runtime, callSid: string, skill?: s
   return `/twilio/voice/agents/queue-wait?${new URLSearchParams({ call: callSid, menu, skill: skill ?? call!.queueSkill! })}`;
 }
 
-/** The agent and call a dequeue request names. */
+/** The agent and call an offer (a dequeue, or a live-call update) names. */
 export function dequeued(request: RecordedRequest): { callSid: string; agentId: string } {
-  const callSid = /\/Members\/([^/.]+)\.json$/.exec(request.path)![1]!;
+  const callSid = /\/(?:Members|Calls)\/([^/.]+)\.json$/.exec(request.path)![1]!;
   const url = new URL(String(request.params.Url));
   return { callSid, agentId: url.searchParams.get('agent')! };
 }
@@ -238,6 +248,7 @@ export function useTwilioMockSuite(): () => TwilioMock {
   after(async () => mock?.close());
   beforeEach(() => {
     mock!.requests.length = 0;
+    mock!.callStatuses.clear();
   });
   afterEach(closeRoutingRuntimes);
   return () => mock!;

@@ -5,6 +5,7 @@ import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
+import { assertRestCore, assertTwimlCore, PROFILES } from '../support/twiml-core.js';
 import { assertTwilioConformant, createAgent, eventually, findJob, queueCall, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
 
 const MONDAY_10AM = '2026-03-02T02:00:00Z';
@@ -35,44 +36,54 @@ describe('callbacks', () => {
     mock = suiteMock();
   });
 
-  it('when a callback request is older than a waiting call, then the free agent gets the callback first, agent leg first, then the citizen with the hotline as caller ID', async () => {
-    const clock = createFixedClock(MONDAY_10AM);
-    const runtime = await routingRuntime(mock, clock);
-    const url = await serveRouting(runtime);
-    const request = await requestCallback(runtime, { queuedAt: new Date('2026-03-02T01:30:00Z') });
-    await queueCall(runtime, { skill: 'tj-declare', queuedAt: new Date('2026-03-02T01:45:00Z') });
-    assert.equal(await runtime.agents.callbacks.admitDue(), 1);
-    const agent = await createAgent(runtime, { skills: ['tj-declare'] });
-    await runtime.agents.desk.setState(agent, 'available');
-    assert.equal(mock.dequeues().length, 0, 'the live call waits behind the older callback');
-    const dialing = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
-    assert.equal(dialing?.status, 'dialing');
-    assert.equal(dialing?.attempts, 1);
-    const placeJob = await findJob(runtime, 'callback-place', (data) => data.requestId === request.id);
-    assert.deepEqual(placeJob?.data, { requestId: request.id, agentId: agent, version: (await runtime.agents.store.agent(agent)).version });
-    assert.ok(!JSON.stringify(placeJob?.data).includes('+86'), 'no phone number in the job');
+  for (const profile of PROFILES) {
+    const core = profile === 'twiml-core';
+    it(`when a callback request is older than a waiting call, then the free agent gets the callback first, agent leg first (${core ? 'at their SIP address' : 'on the softphone client'}), then the citizen with the hotline as caller ID (TELEPHONY_PROFILE=${profile})`, async () => {
+      const clock = createFixedClock(MONDAY_10AM);
+      const runtime = await routingRuntime(mock, clock, { TELEPHONY_PROFILE: profile });
+      const url = await serveRouting(runtime);
+      const request = await requestCallback(runtime, { queuedAt: new Date('2026-03-02T01:30:00Z') });
+      await queueCall(runtime, { skill: 'tj-declare', queuedAt: new Date('2026-03-02T01:45:00Z') });
+      assert.equal(await runtime.agents.callbacks.admitDue(), 1);
+      const agent = await createAgent(runtime, { skills: ['tj-declare'] });
+      const sip = `sip:${agent}@hotline.sip.example.cn`;
+      if (core) await runtime.staff.setPhone(agent, { sipAddress: sip });
+      await runtime.agents.desk.setState(agent, 'available');
+      /** Offers of live calls: Queue member dequeues, or, without provider queues, updates of the live call. */
+      const offers = () => (core ? mock.requests.filter((r) => r.method === 'POST' && /\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path)) : mock.dequeues());
+      assert.equal(offers().length, 0, 'the live call waits behind the older callback');
+      const dialing = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
+      assert.equal(dialing?.status, 'dialing');
+      assert.equal(dialing?.attempts, 1);
+      const placeJob = await findJob(runtime, 'callback-place', (data) => data.requestId === request.id);
+      assert.deepEqual(placeJob?.data, { requestId: request.id, agentId: agent, version: (await runtime.agents.store.agent(agent)).version });
+      assert.ok(!JSON.stringify(placeJob?.data).includes('+86'), 'no phone number in the job');
 
-    await runtime.agents.callbacks.place(request.id, agent, placeJob!.data.version);
-    const create = await mock.waitFor('/Calls.json');
-    assertTwilioConformant(create);
-    assert.equal(create.params.To, `client:${agent}`);
-    assert.equal(create.params.From, HOTLINE);
-    assert.match(String(create.params.Url), /\/twilio\/voice\/agents\/callback\/connect\?request=\d+&agent=/);
+      await runtime.agents.callbacks.place(request.id, agent, placeJob!.data.version);
+      const create = await mock.waitFor('/Calls.json');
+      assertTwilioConformant(create);
+      assert.equal(create.params.To, core ? sip : `client:${agent}`);
+      assert.equal(create.params.From, HOTLINE);
+      assert.match(String(create.params.Url), /\/twilio\/voice\/agents\/callback\/connect\?request=\d+&agent=/);
 
-    const agentLeg = buildCallSid();
-    const connect = await postSigned(url, cbPath('connect', request.id, agent), params({ CallSid: agentLeg, CallStatus: 'in-progress' }));
-    await expectValidTwiml(connect.body);
-    assert.match(connect.body, new RegExp(`<Dial callerId="\\${HOTLINE}" answerOnBridge="true" timeout="30" record="record-from-answer-dual" action="[^"]+callback/result[^"]+" method="POST"><Number>\\+8613904690001</Number></Dial>`));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+      const agentLeg = buildCallSid();
+      const connect = await postSigned(url, cbPath('connect', request.id, agent), params({ CallSid: agentLeg, CallStatus: 'in-progress' }));
+      await expectValidTwiml(connect.body);
+      if (core) assertTwimlCore(connect.body, 'callback connect');
+      assert.match(connect.body, new RegExp(`<Dial callerId="\\${HOTLINE}" answerOnBridge="true" timeout="30" record="record-from-answer-dual" action="[^"]+callback/result[^"]+" method="POST"><Number>\\+8613904690001</Number></Dial>`));
+      assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
 
-    const done = await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: buildCallSid() }));
-    await expectValidTwiml(done.body);
-    assert.equal((await callbackRepository.findCallbackRequest(runtime.database.db, request.id))?.status, 'completed');
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
-    await runtime.agents.outcomes.record(agent, agentLeg, 'consultation', { topic: '个税汇算', question: '如何申报', answer: '已指导', resolution: 'resolved' });
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved', 'free again, the agent takes the waiting call');
-    assert.equal(mock.dequeues().length, 1);
-  });
+      const done = await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: buildCallSid() }));
+      await expectValidTwiml(done.body);
+      if (core) assertTwimlCore(done.body, 'callback result');
+      assert.equal((await callbackRepository.findCallbackRequest(runtime.database.db, request.id))?.status, 'completed');
+      assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+      await runtime.agents.outcomes.record(agent, agentLeg, 'consultation', { topic: '个税汇算', question: '如何申报', answer: '已指导', resolution: 'resolved' });
+      assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved', 'free again, the agent takes the waiting call');
+      assert.equal(offers().length, 1);
+      if (core) assertRestCore(mock.requests);
+    });
+  }
 
   it('when the citizen does not answer, then the callback is retried after the retry delay and given up after the last attempt', async () => {
     const clock = createFixedClock(MONDAY_10AM);

@@ -11,6 +11,7 @@ import { createHttpTransport, placeCall, type CallerInput, type CallScript } fro
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer } from '../support/env.js';
 import { TWIML_XSD_PRESENT } from '../support/twiml.js';
+import { assertTwimlCore } from '../support/twiml-core.js';
 
 /** An instant from a local time in Asia/Shanghai, e.g. 2020-10-01T10:00. */
 export const shanghai = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toJSDate();
@@ -51,11 +52,17 @@ export function createRecordingRouting(): CallRouting & { queued: string[]; hand
     callLeftQueue: async (callSid, result) => {
       left.push({ callSid, result });
     },
+    // Nobody routes here: each waiting caller is alone in its queue.
+    standing: async () => ({ position: 1, size: 1, averageWaitSeconds: 0 }),
   };
 }
 
-/** A test runtime at a fixed Shanghai time with a recording routing, served on a local port, and a caller for it. */
+/**
+ * A test runtime at a fixed Shanghai time with a recording routing, served on a local port, and a
+ * caller for it. Under TELEPHONY_PROFILE=twiml-core every answer is checked against TwiML's core.
+ */
 export async function startIvr(at: string, env: Record<string, string> = {}) {
+  const core = env.TELEPHONY_PROFILE === 'twiml-core';
   const clock = createFixedClock(shanghai(at));
   const runtime: Runtime = await createTestRuntime({ clock, env });
   const routing = createRecordingRouting();
@@ -73,6 +80,7 @@ export async function startIvr(at: string, env: Record<string, string> = {}) {
     async call(script: CallScript) {
       const result = await placeCall(transport, PUBLIC_BASE_URL, script, null);
       answers.push(...result.requests.map((r) => r.twiml));
+      if (core) for (const r of result.requests) assertTwimlCore(r.twiml, r.url);
       return result;
     },
     /** Checks every answer since the last check against Twilio's schema. */

@@ -207,6 +207,51 @@ describe('ivr:lint', () => {
     });
   });
 
+  describe('a keys-only profile (TELEPHONY_PROFILE=twiml-core)', () => {
+    const askForSpeech = () => {
+      const dir = brokenCatalogue((menu) => {
+        menu.nodes.main!.prompt = `您也可以直接说出要办理的业务。${String(menu.nodes.main!.prompt)}`;
+      });
+      const file = join(dir, 'prompts.yaml');
+      const prompts = parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+      (prompts.queue as Record<string, string>).keepWaiting = '好的，请继续等待；需要回电请说回电。';
+      writeFileSync(file, stringify(prompts));
+      return dir;
+    };
+
+    it('when the shipped catalogue is linted for keys only, then no menu or prompt asks the caller to speak', () => {
+      assert.deepEqual(readMenus(catalogueDir, loadCatalogue(catalogueDir), { speechInput: false }).problems, []);
+    });
+
+    it('when a menu prompt or a prompts.yaml sentence asks the caller to speak, then keys-only lint names each, and the Twilio profile lets them be', () => {
+      const dir = askForSpeech();
+      dirs.push(dir);
+      const catalogue = loadCatalogue(dir);
+      const problems = readMenus(dir, catalogue, { speechInput: false }).problems;
+      assert.deepEqual(problems, [
+        'menus/citizen-centre.yaml: node main: the prompt asks the caller to speak (直接说出…), but the telephony profile takes keys only (TELEPHONY_PROFILE=twiml-core); word it as 请按…',
+        'prompts.yaml: prompt queue.keepWaiting: the prompt asks the caller to speak (请说…), but the telephony profile takes keys only (TELEPHONY_PROFILE=twiml-core); word it as 请按…',
+      ]);
+      assert.deepEqual(readMenus(dir, catalogue).problems, []);
+    });
+
+    it('when npm run ivr:lint runs with TELEPHONY_PROFILE=twiml-core, then the shipped catalogue passes as keys only and a draft asking for speech exits 1', async function () {
+      this.timeout(90_000);
+      const dir = askForSpeech();
+      dirs.push(dir);
+      const env = { ...process.env, TELEPHONY_PROFILE: 'twiml-core' };
+      const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts'], { env });
+      assert.match(passed.stdout, /no problems .*keys only for TELEPHONY_PROFILE=twiml-core/);
+      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir], { env }).then(
+        () => assert.fail('ivr:lint passed a prompt asking for speech'),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /ivr:lint: 2 problem\(s\)/);
+      assert.match(failed.stderr, /node main: the prompt asks the caller to speak/);
+    });
+  });
+
   it('when the voice is not a Mandarin voice, then lint says which voices to use', () => {
     assert.match(lintVoice('Polly.Joanna')[0]!, /TWILIO_VOICE: Polly\.Joanna is not a Mandarin/);
     assert.deepEqual(lintVoice('Google.cmn-CN-Wavenet-A'), []);

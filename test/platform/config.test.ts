@@ -36,4 +36,23 @@ describe('config', () => {
     assert.equal(config.publicBaseUrl, 'https://hotline.example.cn');
     assert.equal(config.twilio.apiBaseUrl, 'http://127.0.0.1:4010');
   });
+
+  it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues and client dialing; another value names the variable', () => {
+    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true });
+    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false });
+    assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
+    assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
+  });
+
+  it('when NODE_ENV=production runs twiml-core, then no Voice SDK API key is asked for, while the Twilio profile still requires it', () => {
+    const production = {
+      NODE_ENV: 'production',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'provider-token',
+      PUBLIC_BASE_URL: 'https://hotline.example.cn',
+      BOOKING_ID_HASH_KEY: 'k'.repeat(32),
+    };
+    assert.equal(loadConfig({ ...production, TELEPHONY_PROFILE: 'twiml-core' }).telephony.clientDialing, false);
+    assert.throws(() => loadConfig(production), (error: Error) => error instanceof ConfigError && error.message.includes('TWILIO_API_KEY_SID') && error.message.includes('TWILIO_API_KEY_SECRET'));
+  });
 });

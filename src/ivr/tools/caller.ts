@@ -47,7 +47,18 @@ export interface CallScript {
   waitRounds?: number;
   /** URLs the walk does not follow (e.g. the booking component's); reaching one ends the call as self-service. */
   stopAt?: (url: string) => boolean;
+  /**
+   * The URLs the provider was told for this call over REST (`POST /Calls/{sid}` with a new Url), in
+   * order: the simulator follows the newest one it has not followed yet, interrupting what plays,
+   * as the provider would (routing connecting an agent to a caller in the service's own wait loop).
+   */
+  liveUpdates?: (callSid: string) => readonly string[] | Promise<readonly string[]>;
+  /** Called before each turn of the service's own wait loop after the first (a test or ivr:call moves its clock there). */
+  onWaitTurn?: (turn: number) => void | Promise<void>;
 }
+
+/** The IVR's wait URL: a `<Redirect>` there is a turn of the service's own wait loop (a provider without queues). */
+const OWN_WAIT_PATH = '/twilio/voice/queue/wait';
 
 /** One request of the call and what came back. */
 export interface CallRequest {
@@ -88,7 +99,8 @@ function pathOf(url: string): string {
 /**
  * Plays Twilio's side of a call against the service: signed requests with Twilio's parameters,
  * following Gather actions, Redirect, Enqueue (waitUrl turns and the action with a QueueResult),
- * Leave and Dial actions. Every answer must be 200 TwiML, valid against Twilio's schema when a
+ * Leave and Dial actions; or, with a provider that has no queues, the service's own wait loop
+ * (Redirects back to the wait URL) and the REST updates that re-point the live call. Every answer must be 200 TwiML, valid against Twilio's schema when a
  * validator is given; anything else throws {@link CallerError}.
  */
 export async function placeCall(transport: CallerTransport, publicBaseUrl: string, script: CallScript, validator: TwimlValidator | null): Promise<CallResult> {
@@ -108,6 +120,10 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
     ToCountry: 'CN',
   };
   const inputs = [...script.inputs];
+  /** The queue the call reached in the service's own wait loop, and how many wait turns it has had. */
+  let ownQueue: string | undefined;
+  let waitTurns = 0;
+  let followedUpdates = 0;
   const lines: string[] = [];
   const requests: CallRequest[] = [];
   const say = (line: string) => lines.push(line);
@@ -221,6 +237,62 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
     return next;
   }
 
+  /** The newest URL the provider was told over REST and not followed yet. */
+  async function liveUpdate(): Promise<string | undefined> {
+    const all = (await script.liveUpdates?.(callSid)) ?? [];
+    if (all.length <= followedUpdates) return undefined;
+    followedUpdates = all.length;
+    const url = all.at(-1)!;
+    say(`  （服务商按 REST 请求改接此通话：${pathOf(url)}）`);
+    return url;
+  }
+
+  /**
+   * The service's own wait loop: each turn is a request of the wait URL, whose answer (position,
+   * callback offer, music) ends with a `<Redirect>` back to it. A REST update re-points the call;
+   * after the script's wait rounds without one, the caller hangs up.
+   */
+  async function ownWait(waitUrl: string): Promise<Next> {
+    const queue = new URL(waitUrl).searchParams.get('skill') ?? '';
+    if (ownQueue === undefined) say(`  （进入等待 ${queue}）`);
+    ownQueue = queue;
+    const rounds = script.waitRounds ?? 3;
+    while (waitTurns < rounds) {
+      const before = await liveUpdate();
+      if (before) return { url: before };
+      if (waitTurns > 0) await script.onWaitTurn?.(waitTurns);
+      waitTurns += 1;
+      const verbs = await request(waitUrl);
+      if (verbs === 'stopped') return end('self-service', { queue });
+      const during = await liveUpdate();
+      if (during) return { url: during };
+      let again = false;
+      for (const verb of verbs) {
+        speak(verb);
+        if (verb.name === 'Gather') {
+          verb.children.forEach(speak);
+          const input = inputs[0];
+          if (input && input.kind !== 'silence') {
+            inputs.shift();
+            return { url: verb.attributes.action ?? waitUrl, extra: gatherParams(input, verb) };
+          }
+        } else if (verb.name === 'Redirect') {
+          if (new URL(verb.text).pathname !== OWN_WAIT_PATH) return { url: verb.text };
+          again = true;
+          break;
+        } else if (verb.name === 'Hangup') {
+          say('  （系统挂机）');
+          return end('queue', { queue });
+        }
+      }
+      if (!again) return fail(`${pathOf(waitUrl)}: a wait turn ended without a Redirect back to the wait URL: the caller would meet silence`);
+    }
+    const last = await liveUpdate();
+    if (last) return { url: last };
+    say('  （来电者在等待时挂机）');
+    return end('queue', { queue });
+  }
+
   async function run(verbs: Verb[], currentUrl: string, queue?: string): Promise<Next> {
     for (const verb of verbs) {
       switch (verb.name) {
@@ -242,6 +314,7 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
           return { url: action, extra };
         }
         case 'Redirect':
+          if (new URL(verb.text).pathname === OWN_WAIT_PATH) return ownWait(verb.text);
           return { url: verb.text };
         case 'Hangup':
           say('  （系统挂机）');
@@ -252,6 +325,9 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
           return enqueue(verb, currentUrl);
         case 'Dial': {
           say(`  （转接 ${verb.text || verb.children.map((c) => `${c.name} ${c.text}`).join(', ')}）`);
+          // Re-pointed over REST during the call (a transfer): the provider leaves the Dial for the new URL.
+          const update = await liveUpdate();
+          if (update) return { url: update };
           if (verb.attributes.action) return { url: verb.attributes.action, extra: { DialCallStatus: 'completed', DialCallDuration: '60' } };
           break;
         }
@@ -270,7 +346,7 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
   for (;;) {
     const verbs = await request(url, extra);
     if (verbs === 'stopped') return { outcome: 'self-service', lines, requests };
-    const next = await run(verbs, url);
+    const next = await run(verbs, url, ownQueue);
     if ('end' in next) return next.end;
     url = next.url;
     extra = next.extra ?? {};

@@ -71,16 +71,18 @@ async function main(): Promise<number> {
     console.error('--at must be an ISO time, e.g. 2020-10-01T10:00:00+08:00');
     return 2;
   }
+  // The service's own wait loop (a provider without queues) reads the wait from the clock: each turn moves it 50 s, like the Twilio walk's QueueTime.
+  const clock = at || !config.telephony.queues ? createFixedClock(at ?? new Date()) : undefined;
   let web: LocalWeb;
   try {
-    web = await startLocalWeb(config, { logger: createLogger('warn'), ...(at ? { clock: createFixedClock(at) } : {}) });
+    web = await startLocalWeb(config, { logger: createLogger('warn'), ...(clock ? { clock } : {}) });
   } catch (error) {
     return exitOnStartupError(error);
   }
   try {
     const transport = createHttpTransport({ publicBaseUrl: config.publicBaseUrl, targetBaseUrl: web.url, authToken: config.twilio.authToken });
     if (at) console.log(`（时间：${shanghai(at).toFormat('yyyy-MM-dd HH:mm')} 北京时间）`);
-    return print(await placeCall(transport, config.publicBaseUrl, script, validator));
+    return print(await placeCall(transport, config.publicBaseUrl, { ...script, ...(clock ? { onWaitTurn: () => clock.advance(50_000) } : {}) }, validator));
   } finally {
     await web.close();
   }

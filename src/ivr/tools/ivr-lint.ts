@@ -7,7 +7,7 @@ import { readMenus } from '../menu-loader.js';
 /**
  * `npm run ivr:lint [-- --dir <catalogue folder>] [--max-options <n>]`: checks the prompts file (every key the code
  * says is there, with exactly its placeholders), every menu (schema, references, reachability, dead ends, prompts,
- * keywords, options a level) and the Mandarin voice; lists every problem and exits 1 when there is one.
+ * keywords, options a level; under a keys-only profile no prompt asking for speech) and the Mandarin voice; lists every problem and exits 1 when there is one.
  */
 function main(): number {
   const { values } = parseArgs({ options: { dir: { type: 'string' }, 'max-options': { type: 'string' } }, strict: true });
@@ -26,14 +26,14 @@ function main(): number {
     console.error(`ivr:lint: ${error.problems.length} problem(s) in the catalogue itself:\n  ${error.problems.join('\n  ')}`);
     return 1;
   }
-  const { menus, problems } = readMenus(dir, catalogue, { maxOptions });
+  const { menus, problems } = readMenus(dir, catalogue, { maxOptions, speechInput: config.telephony.speechInput });
   problems.push(...lintVoice(config.twilio.voice));
   if (problems.length > 0) {
     console.error(`ivr:lint: ${problems.length} problem(s) in ${dir}/menus:\n  ${problems.join('\n  ')}`);
     return 1;
   }
   const nodes = [...menus.values()].reduce((sum, menu) => sum + Object.keys(menu.nodes).length, 0);
-  console.log(`ivr:lint: ${Object.keys(PROMPT_PLACEHOLDERS).length} prompts, ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice}, at most ${maxOptions} options a menu)`);
+  console.log(`ivr:lint: ${Object.keys(PROMPT_PLACEHOLDERS).length} prompts, ${menus.size} menus, ${nodes} nodes, ${catalogue.hotlines.length} hotlines: no problems (voice ${config.twilio.voice}, at most ${maxOptions} options a menu${config.telephony.speechInput ? '' : `, keys only for TELEPHONY_PROFILE=${config.telephony.name}`})`);
   return 0;
 }
 
