@@ -3,6 +3,7 @@ import * as callbackRepository from '../../src/callbacks/callbacks-repository.js
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
+import { ownDatabase } from '../support/env.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
 import { assertTwilioConformant, client, createAgent, eventually, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
@@ -30,6 +31,7 @@ const params = (extra: Record<string, string>) => ({ AccountSid: 'AC000000000000
 const cbPath = (route: string, request: number, agent: string) => `/twilio/voice/agents/callback/${route}?${new URLSearchParams({ request: String(request), agent })}`;
 const placePath = (id: number) => `/api/desk/callbacks/${id}/place`;
 
+// A database of its own: callbacks other files leave due would be admitted first when the agent becomes available.
 describe('placing a callback now from the desk', function () {
   this.timeout(30_000);
   const suiteMock = useTwilioMockSuite();
@@ -39,7 +41,7 @@ describe('placing a callback now from the desk', function () {
   });
 
   it('when the agent clicks twice, then one outbound call rings the agent through the worker, bridges the citizen, and the attempt is kept like a routed callback', async () => {
-    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), { DATABASE_URL: await ownDatabase('callback-place-now') });
     const url = await serveRouting(runtime);
     const request = await buildCallbackRequest(runtime);
     const agent = await createAgent(runtime, { skills: ['tj-declare'] });
@@ -96,7 +98,7 @@ describe('placing a callback now from the desk', function () {
   });
 
   it('when the agent is not available, not of its department, or the request is unknown, then 4xx with a code; a supervisor may place it', async () => {
-    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), { DATABASE_URL: await ownDatabase('callback-place-now') });
     const url = await serveRouting(runtime);
     const request = await buildCallbackRequest(runtime);
     const onBreak = await createAgent(runtime, { skills: ['tj-declare'] });
