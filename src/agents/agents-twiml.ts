@@ -67,12 +67,12 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
 }
 
 /**
- * A caller on hold: a word, the hold music, and back to the same URL. Twilio requests it again
+ * A caller on hold: `words` (the catalogue's `queue.onHold`), the hold music, and back to the same URL. Twilio requests it again
  * after each round, until a resume or transfer updates the call (or the caller hangs up).
  */
-export function holdLoopTwiml(urls: AgentUrls, voice: string, musicUrl: string, callSid: string): VoiceResponse {
+export function holdLoopTwiml(urls: AgentUrls, voice: string, words: string, musicUrl: string, callSid: string): VoiceResponse {
   const response = new VoiceResponse();
-  speak(response, voice, '请稍候，工作人员马上回来。');
+  speak(response, voice, words);
   response.play({}, musicUrl);
   response.redirect({ method: 'POST' }, urls.hold(callSid));
   return response;

@@ -128,13 +128,13 @@ export function createCallHolds(deps: {
       const agent = agentId ? await store.agent(agentId) : undefined;
       const onTheCall = agent?.state === 'on_call' && agent.callSid === callSid;
       // Not running: a resume is under way, and its REST update takes the caller from here.
-      if (hold && hold.since === 0) return holdLoopTwiml(urls, voice, musicUrl, callSid);
+      if (hold && hold.since === 0) return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
       if (onTheCall) {
         if (!hold && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
           await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, { agentId, reason: 'hold-restored' });
           log.warn({ callSid, agentId }, 'hold lost with Redis; taken up again for the agent');
         }
-        return holdLoopTwiml(urls, voice, musicUrl, callSid);
+        return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
       }
       if (hold) await endRunningHold(callSid, 'agent-left');
       log.warn({ callSid, agentId }, 'caller on hold for an agent no longer on the call; back to the queue');
@@ -144,7 +144,7 @@ export function createCallHolds(deps: {
     async resumeTwiml(agentId, callSid, leg) {
       const phone = await phoneOf(agentId);
       // The agent was rung on this phone before the hold; if it is gone meanwhile, the caller stays on hold.
-      if (!phone) return holdLoopTwiml(urls, voice, musicUrl, callSid);
+      if (!phone) return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
       return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg);
     },
 

@@ -58,6 +58,7 @@ export const PROMPT_PLACEHOLDERS = {
   'queue.keepWaiting': [],
   'queue.full': [],
   'queue.error': [],
+  'queue.onHold': [],
 
   'callback.noNumber': [],
   'callback.noNumberInQueue': [],
