@@ -4,7 +4,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL, testRun } from '../support/env.js';
 import { freePort } from '../support/net.js';
 import { eventually } from '../support/poll.js';
-import { buildCallSid, buildIncomingParams, FIRST_HOTLINE, postSigned } from '../support/twilio.js';
+import { buildCallSid, buildIncomingParams, buildStatusParams, FIRST_HOTLINE, postSigned } from '../support/twilio.js';
 
 /** The web role as its own process (tsx from the sources), on this run's database. */
 async function startWebRole(): Promise<{ url: string; child: ChildProcess }> {
@@ -36,20 +36,9 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
-/** A status callback as Twilio sends it, at `at`. */
-function status(callSid: string, callStatus: string, sequence: number, at: Date, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AccountSid: 'AC00000000000000000000000000000000',
-    CallSid: callSid,
-    CallStatus: callStatus,
-    SequenceNumber: String(sequence),
-    Timestamp: at.toUTCString().replace('GMT', '+0000'),
-    From: '+8613904691234',
-    To: FIRST_HOTLINE,
-    Direction: 'inbound',
-    ...extra,
-  };
-}
+/** A status callback for the first hotline. */
+const status = (callSid: string, callStatus: string, sequence: number, at: Date, extra: Record<string, string> = {}) =>
+  buildStatusParams(callSid, callStatus, sequence, at, { To: FIRST_HOTLINE, ...extra });
 
 describe('a web process killed with kill -9 right after answering', function () {
   this.timeout(120_000);

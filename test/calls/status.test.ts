@@ -3,21 +3,8 @@ import { startJobs } from '../../src/jobs.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime, startTestServer } from '../support/env.js';
-import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
+import { buildCallSid, buildIncomingParams, buildStatusParams as statusParams, postSigned } from '../support/twilio.js';
 
-function statusParams(callSid: string, status: string, sequence: number, at: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AccountSid: 'AC00000000000000000000000000000000',
-    CallSid: callSid,
-    CallStatus: status,
-    SequenceNumber: String(sequence),
-    Timestamp: new Date(at).toUTCString().replace('GMT', '+0000'),
-    From: '+8613904691234',
-    To: '+864694221001',
-    Direction: 'inbound',
-    ...extra,
-  };
-}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -48,3 +48,18 @@ export function buildIncomingParams(overrides: Partial<Record<string, string>> =
     ...overrides,
   } as Record<string, string>;
 }
+
+/** A status callback as Twilio sends it, for `callSid` at `at` (`extra` adds or overrides parameters). */
+export function buildStatusParams(callSid: string, status: string, sequence: number, at: string | Date, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AccountSid: 'AC00000000000000000000000000000000',
+    CallSid: callSid,
+    CallStatus: status,
+    SequenceNumber: String(sequence),
+    Timestamp: new Date(at).toUTCString().replace('GMT', '+0000'),
+    From: '+8613904691234',
+    To: '+864694221001',
+    Direction: 'inbound',
+    ...extra,
+  };
+}
