@@ -1,4 +1,6 @@
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -16,19 +18,25 @@ export function voiceSdkBundlePath(): string {
   return join(dirname(entry), '..', 'dist', 'twilio.min.js');
 }
 
-let jssipBundle: Promise<Uint8Array> | undefined;
+/** Where `npm run build` leaves JsSIP's browser bundle (the web process may run without esbuild, a dev dependency). */
+export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/vendor/jssip.min.js', import.meta.url));
 
 /**
  * JsSIP for the browser, as one script that sets `window.JsSIP`: the package ships CommonJS only,
- * so its entry is bundled once, on the first request, with esbuild (tsx's bundler), and kept.
+ * so its entry is bundled with esbuild (tsx's bundler).
  */
-export function jssipBrowserBundle(): Promise<Uint8Array> {
-  jssipBundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const entry = createRequire(import.meta.url).resolve('jssip');
-    const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', globalName: 'JsSIP', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' });
-    return result.outputFiles[0]!.contents;
-  })();
+export async function bundleJssip(): Promise<Uint8Array> {
+  const { build } = await import('esbuild');
+  const entry = createRequire(import.meta.url).resolve('jssip');
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', globalName: 'JsSIP', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' });
+  return result.outputFiles[0]!.contents;
+}
+
+let jssipBundle: Promise<Uint8Array> | undefined;
+
+/** The bundle the build left, else (running from the sources) one bundled on the first request; kept. */
+function jssipBrowserBundle(): Promise<Uint8Array> {
+  jssipBundle ??= existsSync(JSSIP_BUNDLE_PATH) ? readFile(JSSIP_BUNDLE_PATH) : bundleJssip();
   jssipBundle.catch(() => (jssipBundle = undefined));
   return jssipBundle;
 }
