@@ -67,11 +67,13 @@ export function createApp(runtime: Runtime): Express {
   // upgrade-insecure-requests only behind https: a hall's LAN opens the panel over plain HTTP,
   // where the upgrade would send every script and style to an https port that is not there.
   const https = config.publicBaseUrl.startsWith('https:');
+  // Without client dialing the softphone is a SIP client on the provider's WebSocket server instead.
+  const sipServer = !config.telephony.clientDialing && config.agents.sip.wsUrl ? [new URL(config.agents.sip.wsUrl).origin] : [];
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
-          connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com'],
+          connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com', ...sipServer],
           mediaSrc: ["'self'", 'https://sdk.twilio.com'],
           upgradeInsecureRequests: https ? [] : null,
         },

@@ -16,6 +16,7 @@ import { createQueues, type Queues } from './platform/queues.js';
 import type { ReadinessCheck } from './platform/readiness.js';
 import { assertRedisReachable, createRedis, type Redis } from './platform/redis.js';
 import { redisReadiness } from './platform/schedule-guard.js';
+import { createSecretBox } from './platform/secret-box.js';
 import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
@@ -96,7 +97,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   });
   const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
-  const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger });
+  const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
   const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });

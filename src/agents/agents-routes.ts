@@ -18,7 +18,7 @@ import type { Transfer } from './transfer-service.js';
 import type { CallHolds } from './hold-service.js';
 
 export interface AgentRoutesDeps {
-  staff: Pick<Accounts, 'findUser'>;
+  staff: Pick<Accounts, 'findUser' | 'sipCredentials'>;
   desk: AgentDesk;
   outcomes: Outcomes;
   transfer: Transfer;
@@ -67,6 +67,19 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
   router.get('/agents/me/token', requireStaff('agent'), (req, res) => {
     const ttl = 3600;
     res.json({ token: softphoneToken(config, staffId(req), ttl), identity: staffId(req), ttlSeconds: ttl });
+  });
+
+  // What the panel's softphone registers with: a Voice SDK token where the provider rings clients,
+  // else the agent's own SIP account (the password opened for them alone; the response is never logged).
+  router.get('/agents/me/softphone', requireStaff('agent'), async (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (config.telephony.clientDialing) {
+      const ttl = 3600;
+      res.json({ kind: 'twilio', token: softphoneToken(config, staffId(req), ttl), identity: staffId(req), ttlSeconds: ttl });
+      return;
+    }
+    const credentials = config.agents.sip.wsUrl ? await staff.sipCredentials(staffId(req)) : undefined;
+    res.json(credentials ? { kind: 'sip', wsUrl: config.agents.sip.wsUrl, uri: credentials.uri, password: credentials.password } : { kind: 'none' });
   });
 
   router.get('/agents/me/call', requireStaff('agent'), async (req, res) => {

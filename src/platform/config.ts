@@ -10,6 +10,9 @@ export const DEV_AUTH_TOKEN = 'dev-auth-token-for-local-calls-only';
 /** Key of the ID-number hash outside production; never used with NODE_ENV=production. */
 const DEV_ID_HASH_KEY = 'dev-id-hash-key-for-local-bookings-only';
 
+/** Key of the SIP passwords' encryption outside production (32 bytes); never used with NODE_ENV=production. */
+const DEV_SIP_CREDENTIALS_KEY = Buffer.from('dev-sip-credentials-key-32-bytes', 'utf8').toString('base64');
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -40,6 +43,17 @@ export const envSchema = z.object({
   TWILIO_API_BASE_URL: optionalUrl,
   /** What the voice provider runs: twilio (all of TwiML, queues, the Voice SDK) or twiml-core (keys-only menus, the service's own wait loop, agents by SIP or desk phone). Default twilio. */
   TELEPHONY_PROFILE: z.enum(TELEPHONY_PROFILES).default('twilio'),
+  /** The provider's SIP-over-WebSocket server the panel's softphone registers with (wss:// or ws://). Required with TELEPHONY_PROFILE=twiml-core in production. */
+  SIP_WS_URL: optionalUrl.pipe(z.string().regex(/^wss?:\/\//, 'must be a wss:// or ws:// URL').optional()),
+  /** The SIP domain agents register in (hotline.sip.example.cn). Required with TELEPHONY_PROFILE=twiml-core in production. */
+  SIP_DOMAIN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name').optional()),
+  /** AES-256-GCM key of the agents' stored SIP passwords: 32 bytes, base64. Required with TELEPHONY_PROFILE=twiml-core in production. */
+  SIP_CREDENTIALS_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      .optional(),
+  ),
   /** Voice used for Mandarin <Say>. Default Polly.Zhiyu. */
   TWILIO_VOICE: z.string().min(1).default('Polly.Zhiyu'),
   /** Folder holding the catalogue data files (halls, hotlines, menus, commissioners). Default ./catalogue. */
@@ -164,6 +178,15 @@ export interface Config {
     readonly outboundCallsPerSecond: number;
     /** RECORDING_RETENTION_DAYS. */
     readonly recordingRetentionDays: number;
+    /** The panel's SIP softphone, for a provider without client dialing (TELEPHONY_PROFILE=twiml-core). */
+    readonly sip: {
+      /** SIP_WS_URL; undefined: the panel has no SIP softphone. */
+      readonly wsUrl: string | undefined;
+      /** SIP_DOMAIN. */
+      readonly domain: string | undefined;
+      /** SIP_CREDENTIALS_KEY: 32 bytes, base64 (a string: the config is frozen, and a Buffer cannot be). */
+      readonly credentialsKey: string;
+    };
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string; readonly serviceLevelGoal: number };
@@ -213,7 +236,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const telephony = telephonyProfile(env.TELEPHONY_PROFILE);
   // The API key signs the Voice SDK softphone's tokens: a provider without client dialing has no use for it.
   const softphoneKeys = telephony.clientDialing ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const) : [];
-  const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
+  // Without client dialing the panel's softphone is a SIP client: it needs the provider's SIP server and the key of the stored passwords.
+  const sipKeys = telephony.clientDialing ? [] : (['SIP_WS_URL', 'SIP_DOMAIN', 'SIP_CREDENTIALS_KEY'] as const);
+  const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, ...sipKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
   }
@@ -262,6 +287,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       callMaxSeconds: env.CALL_MAX_MINUTES * 60,
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
       recordingRetentionDays: env.RECORDING_RETENTION_DAYS,
+      sip: { wsUrl: env.SIP_WS_URL, domain: env.SIP_DOMAIN, credentialsKey: env.SIP_CREDENTIALS_KEY ?? DEV_SIP_CREDENTIALS_KEY },
     },
     logLevel: env.LOG_LEVEL,
     reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT, serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL },

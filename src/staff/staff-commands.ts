@@ -2,6 +2,7 @@ import { loadCatalogue } from '../catalogue/index.js';
 import { parseFlags, type AdminCommand, type AdminRuntime, withDatabase } from '../platform/admin-command.js';
 import type { StaffRole } from '../platform/auth.js';
 import { ValidationError } from '../platform/errors.js';
+import { createSecretBox } from '../platform/secret-box.js';
 import { createAccounts, type Accounts } from './staff-service.js';
 
 const roles: readonly StaffRole[] = ['agent', 'supervisor', 'admin'];
@@ -10,7 +11,7 @@ async function withAccounts(admin: AdminRuntime, use: (accounts: Accounts) => Pr
   const { config, logger } = admin;
   const redis = await admin.redis();
   const catalogue = loadCatalogue(config.catalogueDir);
-  return withDatabase(admin, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, logger })));
+  return withDatabase(admin, (db) => use(createAccounts({ db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger })));
 }
 
 /** Reads the whole of stdin (a password piped in, so that it never appears in the process list or shell history). */
@@ -42,13 +43,15 @@ export const staffCommands: Record<string, AdminCommand> = {
     },
   },
   'user:phone': {
-    summary: '--username <u> [--sip sip:u@domain] [--desk-number +86…]: where a TwiML-core provider rings the agent (an empty value clears it)',
+    summary: '--username <u> [--sip sip:u@domain] [--desk-number +86…] [--sip-password-stdin]: where a TwiML-core provider rings the agent, and the password the panel\'s SIP softphone registers with (an empty value clears one)',
     run: async (args, admin) => {
-      const flags = parseFlags(args, { username: { type: 'string' }, sip: { type: 'string' }, 'desk-number': { type: 'string' } }, ['username']);
-      if (flags.sip === undefined && flags['desk-number'] === undefined) throw new ValidationError('give --sip, --desk-number or both');
+      const flags = parseFlags(args, { username: { type: 'string' }, sip: { type: 'string' }, 'desk-number': { type: 'string' }, 'sip-password-stdin': { type: 'boolean' } }, ['username']);
+      if (flags.sip === undefined && flags['desk-number'] === undefined && !flags['sip-password-stdin']) throw new ValidationError('give --sip, --desk-number, --sip-password-stdin or several');
+      // Like the login password: on stdin, never as an argument (it would show in ps and the shell history).
+      const sipPassword = flags['sip-password-stdin'] ? await readStdin() : undefined;
       return withAccounts(admin, async (accounts) => {
-        const user = await accounts.setPhone(flags.username!, { sipAddress: flags.sip, deskNumber: flags['desk-number'] });
-        console.log(`${user.id} is rung at ${[user.sipAddress, user.deskNumber].filter(Boolean).join(' or ') || '(nothing: the softphone only)'}`);
+        const user = await accounts.setPhone(flags.username!, { sipAddress: flags.sip, deskNumber: flags['desk-number'], sipPassword });
+        console.log(`${user.id} is rung at ${[user.sipAddress, user.deskNumber].filter(Boolean).join(' or ') || '(nothing: the softphone only)'}; SIP softphone password ${user.sipPasswordSealed ? 'set (stored encrypted)' : 'not set'}`);
         return 0;
       });
     },

@@ -25,7 +25,7 @@ export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
   return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
 }
 
-export async function updateStaffUser(db: Executor, id: string, values: Partial<Pick<NewStaffUser, 'displayName' | 'skills' | 'passwordHash' | 'sipAddress' | 'deskNumber'>>): Promise<StaffUserRow | undefined> {
+export async function updateStaffUser(db: Executor, id: string, values: Partial<Pick<NewStaffUser, 'displayName' | 'skills' | 'passwordHash' | 'sipAddress' | 'deskNumber' | 'sipPasswordSealed'>>): Promise<StaffUserRow | undefined> {
   const [row] = await db.update(staffUsers).set({ ...values, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning();
   return row;
 }

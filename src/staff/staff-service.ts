@@ -8,6 +8,7 @@ import type { Database } from '../platform/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, RateLimitError, UnauthorizedError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
+import type { SecretBox } from '../platform/secret-box.js';
 import * as repo from './staff-repository.js';
 
 /** The session cookie's name. */
@@ -35,6 +36,8 @@ export interface AccountsDeps {
   sessionTtlSeconds: number;
   /** argon2id memory cost of new password hashes, KiB. */
   passwordHashMemoryKib: number;
+  /** Seals the agents' SIP passwords (SIP_CREDENTIALS_KEY). */
+  sipSecrets: SecretBox;
   logger: Logger;
 }
 
@@ -52,9 +55,12 @@ export interface Accounts {
   updateUser(username: string, changes: { displayName?: string | undefined; skills?: string[] | undefined }): Promise<repo.StaffUserRow>;
   /**
    * Sets where the agent is rung when the provider has no softphone client: a SIP address and/or a
-   * desk phone number; null clears one, undefined keeps it.
+   * desk phone number, and the password the panel's SIP softphone registers with (stored sealed);
+   * null clears one, undefined keeps it.
    */
-  setPhone(username: string, phone: { sipAddress?: string | null | undefined; deskNumber?: string | null | undefined }): Promise<repo.StaffUserRow>;
+  setPhone(username: string, phone: { sipAddress?: string | null | undefined; deskNumber?: string | null | undefined; sipPassword?: string | null | undefined }): Promise<repo.StaffUserRow>;
+  /** The agent's SIP softphone account (their SIP address and password, opened); undefined when either is not set. */
+  sipCredentials(id: string): Promise<{ uri: string; password: string } | undefined>;
   /** Sets a new password and ends all the account's sessions. */
   resetPassword(username: string, password: string): Promise<void>;
   /** Checks the password (with rate limit and lock-out) and starts a session; returns its token. */
@@ -103,7 +109,7 @@ const DUMMY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$yTB16N8+WRVuQilcBl/VvQ$AvfU4V
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSeconds, passwordHashMemoryKib, logger }: AccountsDeps): Accounts {
+export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSeconds, passwordHashMemoryKib, sipSecrets, logger }: AccountsDeps): Accounts {
   const log = logger.child({ component: 'accounts' });
   const sessionKey = (token: string) => `${redisPrefix}:session:${hashToken(token)}`;
   const userSessionsKey = (userId: string) => `${redisPrefix}:user-sessions:${userId}`;
@@ -143,15 +149,22 @@ export function createAccounts({ db, redis, redisPrefix, catalogue, sessionTtlSe
 
     findUser: (id) => repo.findStaffUser(db, id),
 
-    async setPhone(username, { sipAddress, deskNumber }) {
+    async setPhone(username, { sipAddress, deskNumber, sipPassword }) {
       if (sipAddress && !sipAddressPattern.test(sipAddress)) throw new ValidationError('sipAddress: a SIP address such as sip:wang_li@hotline.sip.example.cn', { fields: [{ field: 'sipAddress', reason: 'invalid' }] });
       if (deskNumber && !deskNumberPattern.test(deskNumber)) throw new ValidationError('deskNumber: an E.164 number such as +864694226199', { fields: [{ field: 'deskNumber', reason: 'invalid' }] });
       const row = await repo.updateStaffUser(db, username, {
         ...(sipAddress === undefined ? {} : { sipAddress: sipAddress || null }),
         ...(deskNumber === undefined ? {} : { deskNumber: deskNumber || null }),
+        ...(sipPassword === undefined ? {} : { sipPasswordSealed: sipPassword ? sipSecrets.seal(sipPassword) : null }),
       });
       if (!row) throw new NotFoundError(`no such user: ${username}`);
       return row;
+    },
+
+    async sipCredentials(id) {
+      const user = await repo.findStaffUser(db, id);
+      if (!user?.sipAddress || !user.sipPasswordSealed) return undefined;
+      return { uri: user.sipAddress, password: sipSecrets.open(user.sipPasswordSealed) };
     },
 
     listActive: () => repo.listActiveStaff(db),

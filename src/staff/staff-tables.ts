@@ -21,6 +21,8 @@ export const staffUsers = pgTable('staff_users', {
    */
   sipAddress: text('sip_address'),
   deskNumber: text('desk_number'),
+  /** The password the panel's SIP softphone registers with, sealed with SIP_CREDENTIALS_KEY (AES-256-GCM); never stored in clear. */
+  sipPasswordSealed: text('sip_password_sealed'),
   disabled: boolean('disabled').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

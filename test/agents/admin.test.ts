@@ -23,7 +23,7 @@ function admin(args: string[], stdin = ''): Promise<{ code: number; stdout: stri
   });
 }
 
-describe('npm run admin -- user:create / user:disable', () => {
+describe('npm run admin -- user:create / user:disable / user:phone', () => {
   let runtime: Runtime;
   before(async () => {
     runtime = await createTestRuntime();
@@ -48,5 +48,25 @@ describe('npm run admin -- user:create / user:disable', () => {
     const disabled = await admin(['user:disable', '--username', username]);
     assert.equal(disabled.code, 0, disabled.stderr);
     await assert.rejects(runtime.staff.login(username, 'a long enough secret', '127.0.0.9'), /wrong username or password/);
+  });
+
+  it('when user:phone is given a SIP address and a SIP password on stdin, then the password is stored sealed and opens for the softphone; an empty one clears it', async function () {
+    this.timeout(90_000);
+    const username = buildAgentId('sip').toLowerCase();
+    await runtime.staff.createUser({ username, role: 'agent', skills: ['cc-general'], password: 'a long enough secret' });
+    const sip = `sip:${username}@hotline.sip.example.cn`;
+    const set = await admin(['user:phone', '--username', username, '--sip', sip, '--sip-password-stdin'], 'sip secret 1\n');
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /is rung at sip:.+; SIP softphone password set \(stored encrypted\)/);
+    assert.doesNotMatch(set.stdout, /sip secret 1/);
+    const user = await runtime.staff.findUser(username);
+    assert.match(user!.sipPasswordSealed!, /^v1\./);
+    assert.doesNotMatch(user!.sipPasswordSealed!, /sip secret 1/);
+    assert.deepEqual(await runtime.staff.sipCredentials(username), { uri: sip, password: 'sip secret 1' });
+
+    const cleared = await admin(['user:phone', '--username', username, '--sip-password-stdin'], '\n');
+    assert.equal(cleared.code, 0, cleared.stderr);
+    assert.equal(await runtime.staff.sipCredentials(username), undefined);
+    assert.equal((await runtime.staff.findUser(username))!.sipAddress, sip, 'the SIP address stays');
   });
 });

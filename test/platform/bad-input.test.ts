@@ -182,6 +182,7 @@ describe('bad input gets a 4xx, never a 500, and nothing is stored', () => {
       ['PUT', '/api/agents/me/state'],
       ['POST', '/api/agents/me/heartbeat'],
       ['GET', '/api/agents/me/token'],
+      ['GET', '/api/agents/me/softphone'],
       ['GET', '/api/agents/me/call'],
       ['POST', '/api/agents/me/calls/:x/transfer'],
       ['GET', '/api/calls/:x/outcomes'],

@@ -52,7 +52,16 @@ describe('config', () => {
       PUBLIC_BASE_URL: 'https://hotline.example.cn',
       BOOKING_ID_HASH_KEY: 'k'.repeat(32),
     };
-    assert.equal(loadConfig({ ...production, TELEPHONY_PROFILE: 'twiml-core' }).telephony.clientDialing, false);
+    const sip = { SIP_WS_URL: 'wss://sip.example.cn:7443', SIP_DOMAIN: 'hotline.sip.example.cn', SIP_CREDENTIALS_KEY: Buffer.alloc(32, 7).toString('base64') };
+    assert.equal(loadConfig({ ...production, ...sip, TELEPHONY_PROFILE: 'twiml-core' }).telephony.clientDialing, false);
     assert.throws(() => loadConfig(production), (error: Error) => error instanceof ConfigError && error.message.includes('TWILIO_API_KEY_SID') && error.message.includes('TWILIO_API_KEY_SECRET'));
+  });
+
+  it('when NODE_ENV=production runs twiml-core without the SIP softphone settings, then start-up names each; a bad URL or key names its variable', () => {
+    const production = { NODE_ENV: 'production', TELEPHONY_PROFILE: 'twiml-core', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', PUBLIC_BASE_URL: 'https://hotline.example.cn', BOOKING_ID_HASH_KEY: 'k'.repeat(32) };
+    assert.throws(() => loadConfig(production), (error: Error) => error instanceof ConfigError && ['SIP_WS_URL', 'SIP_DOMAIN', 'SIP_CREDENTIALS_KEY'].every((name) => error.message.includes(`${name}: required when NODE_ENV=production`)));
+    assert.throws(() => loadConfig({ SIP_WS_URL: 'https://sip.example.cn' }), /SIP_WS_URL: must be a wss:\/\/ or ws:\/\/ URL/);
+    assert.throws(() => loadConfig({ SIP_CREDENTIALS_KEY: Buffer.alloc(16).toString('base64') }), /SIP_CREDENTIALS_KEY: must be 32 bytes/);
+    assert.equal(loadConfig({ SIP_WS_URL: 'ws://127.0.0.1:5066' }).agents.sip.wsUrl, 'ws://127.0.0.1:5066');
   });
 });

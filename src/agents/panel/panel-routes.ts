@@ -1,4 +1,6 @@
 import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
@@ -16,14 +18,41 @@ export function voiceSdkBundlePath(): string {
   return join(dirname(entry), '..', 'dist', 'twilio.min.js');
 }
 
+/** Where `npm run build` leaves JsSIP's browser bundle (the web process may run without esbuild, a dev dependency). */
+export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/vendor/jssip.min.js', import.meta.url));
+
+/**
+ * JsSIP for the browser, as one script that sets `window.JsSIP`: the package ships CommonJS only,
+ * so its entry is bundled with esbuild (tsx's bundler).
+ */
+export async function bundleJssip(): Promise<Uint8Array> {
+  const { build } = await import('esbuild');
+  const entry = createRequire(import.meta.url).resolve('jssip');
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', globalName: 'JsSIP', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' });
+  return result.outputFiles[0]!.contents;
+}
+
+let jssipBundle: Promise<Uint8Array> | undefined;
+
+/** The bundle the build left, else (running from the sources) one bundled on the first request; kept. */
+function jssipBrowserBundle(): Promise<Uint8Array> {
+  jssipBundle ??= existsSync(JSSIP_BUNDLE_PATH) ? readFile(JSSIP_BUNDLE_PATH) : bundleJssip();
+  jssipBundle.catch(() => (jssipBundle = undefined));
+  return jssipBundle;
+}
+
 /**
  * The agents' softphone panel and the supervisors' wallboard: static pages (mounted under
- * /panel), and the Twilio Voice SDK's browser bundle from node_modules under /panel/vendor/.
+ * /panel), and the softphones' libraries under /panel/vendor/: the Twilio Voice SDK's browser
+ * bundle from node_modules, and JsSIP (the SIP-over-WebSocket softphone of providers without it).
  * Every page reads and writes through the /api routes with the staff session cookie.
  */
 export function createPanelRoutes(): Router {
   const router = Router();
   router.get('/vendor/twilio.min.js', sendVendorScript(voiceSdkBundlePath()));
+  router.get('/vendor/jssip.min.js', async (_req, res) => {
+    res.type('application/javascript').set('Cache-Control', 'public, max-age=86400').send(Buffer.from(await jssipBrowserBundle()));
+  });
   // The login form posts here only when its script did not load: the body (with the password) is
   // never read, and the person is told what to do. A form that fell back to GET would put the
   // password in the URL, in the history and in proxy logs.

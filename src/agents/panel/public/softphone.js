@@ -1,10 +1,13 @@
 /* global window -- browser code, served as is to the panel's pages */
 import { api } from './panel-api.js';
+import { startSipPhone } from './sip-softphone.js';
 
 /**
- * The browser softphone: a Twilio.Device registered with the agent's access token, and the
- * answer / hang-up / mute buttons wired to the SDK's Call. When the SDK is missing or the
- * Device cannot register (no route to Twilio), it says "软电话未连接" and the desk goes on.
+ * The browser softphone: a Twilio.Device registered with the agent's access token, or, where the
+ * provider rings SIP addresses instead (GET /api/agents/me/softphone says which), a JsSIP user
+ * agent registered with the agent's SIP account; and the answer / hang-up / mute buttons wired
+ * to the call. When the library is missing or registration fails, it says "软电话未连接" and the
+ * desk goes on.
  */
 export function startSoftphone({ status, answer, reject, hangup, mute }) {
   let call;
@@ -36,14 +39,38 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
     buttons();
   });
 
-  const Twilio = window.Twilio;
-  if (!Twilio?.Device) {
-    down(new Error('Twilio Voice SDK not loaded'), '语音组件未能加载');
-    return;
-  }
+  const ringing = (incoming) => {
+    call = incoming;
+    buttons();
+  };
+  const ended = () => {
+    call = undefined;
+    buttons();
+  };
+
   (async () => {
+    let phone;
     try {
-      const { token } = await api('GET', '/api/agents/me/token');
+      phone = await api('GET', '/api/agents/me/softphone');
+    } catch (error) {
+      down(error);
+      return;
+    }
+    if (phone.kind === 'sip') {
+      startSipPhone(phone, { show, down, ringing, changed: buttons, ended });
+      return;
+    }
+    if (phone.kind !== 'twilio') {
+      down(new Error('no SIP account for this agent'), '未配置软电话账号，请联系系统管理员');
+      return;
+    }
+    const Twilio = window.Twilio;
+    if (!Twilio?.Device) {
+      down(new Error('Twilio Voice SDK not loaded'), '语音组件未能加载');
+      return;
+    }
+    try {
+      const { token } = phone;
       const device = new Twilio.Device(token, { logLevel: 'silent', closeProtection: true, codecPreferences: ['opus', 'pcmu'] });
       device.on('registered', () => show('软电话已连接', true));
       device.on('unregistered', () => down());
