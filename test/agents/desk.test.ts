@@ -7,7 +7,7 @@ import { createHttpTransport, placeCall, type CallerInput, type CallerTransport 
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';
-import { browserPresent, launchChromium } from '../support/browser.js';
+import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer, testRun } from '../support/env.js';
 import { randomHex, randomInt } from '../support/random.js';
 import { buildCallSid } from '../support/twilio.js';
@@ -57,15 +57,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await mock?.close();
   });
 
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
-    return page;
-  }
+  const openPage = (): Promise<Page> => openWatchedPage(browser, problems, { width: 1366, height: 768 });
 
   async function logIn(page: Page, username: string): Promise<void> {
     await page.goto(`${url}/panel/`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { browserPresent, launchChromium } from '../support/browser.js';
+import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
 
 const PASSWORD = 'correct horse battery';
@@ -28,16 +28,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await mock?.close();
   });
 
-  /** A fresh browser context (own cookies) whose page reports CSP violations and script errors. */
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
-    return page;
-  }
+  const openPage = (): Promise<Page> => openWatchedPage(browser, problems);
 
   async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
     await page.goto(`${url}/panel/`);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { browserPresent, launchChromium } from '../support/browser.js';
+import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { startSipStandIn, type SipStandIn } from '../support/sip-stand-in.js';
 import { postSigned } from '../support/twilio.js';
 import { assertTwimlCore } from '../support/twiml-core.js';
@@ -40,15 +40,7 @@ describe('agent panel under TELEPHONY_PROFILE=twiml-core: the SIP softphone in a
     await mock?.close();
   });
 
-  async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
-    return page;
-  }
+  const openPage = (): Promise<Page> => openWatchedPage(browser, problems);
 
   it('when an agent with a SIP address and password logs in, then the softphone registers with their credentials, and a caller connected to their SIP address shows on the call card and rings the softphone', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { requirePresent } from './required.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -29,4 +29,18 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN', ...extraArgs],
     env: { ...process.env, LANG: 'zh_CN.UTF-8', LANGUAGE: 'zh_CN:zh' },
   });
+}
+
+/**
+ * A fresh browser context (own cookies) in Chinese and Beijing time whose page adds every script
+ * error and content-security-policy refusal to `problems`, for the test to assert empty.
+ */
+export async function openWatchedPage(browser: Browser, problems: string[], viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return page;
 }
