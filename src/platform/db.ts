@@ -66,15 +66,16 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
 }
 
 function openPostgres(url: string, options: { max: number; prepare?: boolean }): DatabaseHandle {
+  const prepare = options.prepare ?? true;
   const client = postgres(url, {
     max: options.max,
-    prepare: options.prepare ?? true,
+    prepare,
     // Idle connections go back to the server: many processes share its max_connections.
     idle_timeout: 20,
     onnotice: () => undefined,
     connect_timeout: 5,
   });
-  const db = drizzlePostgres(client) as unknown as Database;
+  const db = drizzlePostgres(prepare ? preparingStatements(client) : client) as unknown as Database;
   return {
     db,
     kind: 'postgres',
@@ -84,6 +85,40 @@ function openPostgres(url: string, options: { max: number; prepare?: boolean }):
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * The postgres client as drizzle should use it: every statement prepared on its connection.
+ * Drizzle hands the driver each statement it was not given a name for with `prepare: false`,
+ * and the driver then spends two round trips on it (Parse and Describe, wait for the parameter
+ * types, then Bind and Execute) and PostgreSQL parses and plans it every time. Prepared, a
+ * statement costs one round trip after its first use on a connection. The driver keeps one
+ * prepared statement per distinct text and connection; connections are recycled (idle after
+ * 20 s, and within the driver's max lifetime), so statements with lists of varying length do
+ * not pile up.
+ */
+function preparingStatements(client: postgres.Sql): postgres.Sql {
+  type Transactional = (sql: postgres.TransactionSql) => unknown;
+  const wrap = <T extends postgres.Sql | postgres.TransactionSql>(target: T): T =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        const value = Reflect.get(object, property, receiver) as unknown;
+        if (property === 'unsafe') {
+          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
+            object.unsafe(query, parameters, { ...queryOptions, prepare: true });
+        }
+        if (property === 'begin' || property === 'savepoint') {
+          // Drizzle's transactions and savepoints run on the sql handle given to their callback.
+          return (...args: unknown[]) =>
+            (value as (...a: unknown[]) => unknown).apply(
+              object,
+              args.map((arg) => (typeof arg === 'function' ? (sql: postgres.TransactionSql) => (arg as Transactional)(wrap(sql)) : arg)),
+            );
+        }
+        return value;
+      },
+    });
+  return wrap(client);
 }
 
 /** Runs a raw statement and returns its rows, whichever driver is underneath. */
