@@ -25,8 +25,9 @@ export function speak(target: Speaker, voice: string, text: string, audioUrl?: s
 /** Sends TwiML with status 200, the only status a voice route gives Twilio. */
 export function sendTwiml(res: Response, twiml: VoiceResponse | string): void {
   // Written directly: Twilio neither revalidates nor caches, so Express's ETag and charset work on every answer is skipped.
-  const body = Buffer.from(typeof twiml === 'string' ? twiml : twiml.toString(), 'utf8');
-  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': body.length }).end(body);
+  // Ended with the string itself, Node sends the headers and the body in one write (a Buffer would take two).
+  const body = typeof twiml === 'string' ? twiml : twiml.toString();
+  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body, 'utf8') }).end(body, 'utf8');
 }
 
 /**
