@@ -14,7 +14,7 @@ import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
-import { boundWebhookInput, twilioBodyParser, twilioSignatureCheck } from './platform/twilio-webhook.js';
+import { twilioWebhookGuard } from './platform/twilio-webhook.js';
 import { VOICE_BASE_PATH } from './platform/voice-urls.js';
 import type { Runtime } from './runtime.js';
 
@@ -33,7 +33,7 @@ export function createApp(runtime: Runtime): Express {
   });
 
   const voice = express.Router();
-  voice.use(twilioBodyParser, twilioSignatureCheck({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }), boundWebhookInput);
+  voice.use(twilioWebhookGuard({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }));
   voice.use(
     createIvrRoutes({
       catalogue: runtime.catalogue,
