@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
+import fc from 'fast-check';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { twilioBodyParser, twilioSignatureCheck } from '../../src/platform/twilio-webhook.js';
+import { signTwilioRequest, twilioBodyParser, twilioSignatureCheck } from '../../src/platform/twilio-webhook.js';
 import { PUBLIC_BASE_URL } from '../support/env.js';
 
 describe('Twilio webhook body and signature check', () => {
@@ -27,6 +28,62 @@ describe('Twilio webhook body and signature check', () => {
         [40, 'rejected a webhook whose body cannot be read'],
         [40, 'rejected a webhook whose body cannot be read'],
       ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("when Twilio's plain form is read directly, then it gives the parameters express.urlencoded gives, and refuses what it refuses", async () => {
+    const seed = Number(process.env.FC_SEED ?? 20261202);
+    const form = 'application/x-www-form-urlencoded';
+    const app = express();
+    // The reference: express.urlencoded as the general path uses it; a refusal answers 422.
+    const refused: ErrorRequestHandler = (_error, _req, res, _next) => {
+      res.status(422).json({ refused: true });
+    };
+    app.post('/reference', express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => {
+      res.json(req.body ?? {});
+    });
+    app.use(refused);
+    app.post('/hook', twilioBodyParser, twilioSignatureCheck({ authToken: DEV_AUTH_TOKEN, publicBaseUrl: PUBLIC_BASE_URL, logger: createLogger('silent') }), (req, res) => {
+      res.json(req.body);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // With a length the direct path reads it; streamed (chunked, no length) it goes through express.urlencoded.
+    const post = (path: string, body: string, headers: Record<string, string>, streamed: boolean) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': form, ...headers },
+        body: streamed ? new Blob([body]).stream() : body,
+        ...(streamed ? { duplex: 'half' } : {}),
+      } as RequestInit);
+    const key = fc.constantFrom('CallSid', 'Digits', 'SpeechResult', 'a', 'a[b]', 'a[]', 'a%5Bb%5D', '__proto__', 'constructor', '', '+', '%zz', '中文');
+    const value = fc.oneof(fc.string(), fc.constantFrom('%E4%BD%A0%E5%A5%BD', '%zz', '%', '+1+2', 'a%2Bb', '%F0%9F%98%80', '%C3', '&', '='));
+    const body = fc.oneof(
+      fc.array(fc.tuple(key, value), { maxLength: 8 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&')),
+      fc.string({ maxLength: 60 }),
+      fc.constant(Array.from({ length: 1001 }, (_, i) => `p${i}=1`).join('&')),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(body, fc.boolean(), async (text, streamed) => {
+          fc.pre(text.length > 0);
+          const expected = await post('/reference', text, {}, false);
+          const params = (await expected.json()) as Record<string, string>;
+          const signature = expected.status === 200 ? signTwilioRequest(DEV_AUTH_TOKEN, `${PUBLIC_BASE_URL}/hook`, params) : 'none';
+          const answer = await post('/hook', text, { 'x-twilio-signature': signature }, streamed);
+          if (expected.status === 200) {
+            assert.equal(answer.status, 200, `${JSON.stringify(text)} was refused`);
+            assert.deepEqual(await answer.json(), params);
+          } else {
+            assert.equal(answer.status, 403, `${JSON.stringify(text)} was read`);
+            assert.match(await answer.text(), /unreadable webhook body/);
+          }
+        }),
+        { seed, numRuns: 300, endOnFailure: true },
+      );
     } finally {
       server.close();
     }
