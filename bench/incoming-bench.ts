@@ -11,9 +11,9 @@ export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 /** The service's clock in the benchmarks (a Wednesday morning, the halls open) unless BENCH_AT says otherwise. */
 export const WORKING_HOURS = '2026-12-02T10:00:00+08:00';
 
-/** Starts the baseline or the app in a child process (see webhook-server.ts) on the benchmark's database. */
+/** Starts the baseline or the app in a child process (see webhook-server.mjs; the app from dist/, built by `npm run bench`) on the benchmark's database. */
 export async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', 'bench/webhook-server.ts', mode], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--enable-source-maps', 'bench/webhook-server.mjs', mode], {
     env: { BENCH_AT: WORKING_HOURS, ...process.env, ...env, PUBLIC_BASE_URL },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
