@@ -15,7 +15,7 @@ import { jsonErrorHandler } from './platform/http.js';
 import { runReadiness } from './platform/readiness.js';
 import { voiceErrorHandler } from './platform/twiml.js';
 import { twilioWebhookGuard } from './platform/twilio-webhook.js';
-import { VOICE_BASE_PATH } from './platform/voice-urls.js';
+import { voiceDispatcher } from './platform/voice-routes.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
@@ -32,9 +32,8 @@ export function createApp(runtime: Runtime): Express {
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
   });
 
-  const voice = express.Router();
-  voice.use(twilioWebhookGuard({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }));
-  voice.use(
+  const { prompts } = runtime.catalogue;
+  const voiceRoutes = [
     createIvrRoutes({
       catalogue: runtime.catalogue,
       menus: runtime.menus,
@@ -53,14 +52,19 @@ export function createApp(runtime: Runtime): Express {
       holdMusicUrl: config.ivr.holdMusicUrl,
       callbackOfferSeconds: config.ivr.callbackOfferSeconds,
     }),
+    createCallRoutes(runtime.ledger, runtime.queues, logger),
+    createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }),
+    createRecordingVoiceRoutes(runtime.agents.recordings),
+    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }),
+  ];
+  // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
+  app.use(
+    voiceDispatcher(
+      voiceRoutes,
+      twilioWebhookGuard({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }),
+      voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })),
+    ),
   );
-  voice.use(createCallRoutes(runtime.ledger, runtime.queues, logger));
-  voice.use(createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }));
-  voice.use(createRecordingVoiceRoutes(runtime.agents.recordings));
-  voice.use(createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }));
-  const { prompts } = runtime.catalogue;
-  voice.use(voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })));
-  app.use(VOICE_BASE_PATH, voice);
 
   // Pages and the API get the browser security headers; the voice webhooks above answer Twilio, not a browser.
   // Helmet's default CSP ('self' scripts, no inline ones), plus the Twilio endpoints the panel's softphone talks to.

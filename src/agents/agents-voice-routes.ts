@@ -1,8 +1,8 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { statusCallbackSchema, type CallLedger } from '../calls/index.js';
 import type { Logger } from '../platform/logger.js';
 import { sendTwiml } from '../platform/twiml.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { agentCallQuerySchema, callbackQuerySchema } from './agents-schemas.js';
 import type { AgentUrls } from './agents-twiml.js';
 import type { Callbacks } from './callbacks-service.js';
@@ -17,10 +17,10 @@ const legStatusSchema = z.object({ CallStatus: z.string().default('') });
  * router): the dequeued caller ringing an agent, the agent leg's progress, requeues,
  * transfers and callbacks. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
-export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; holds: CallHolds; ledger: CallLedger; urls: AgentUrls; logger: Logger }): Router {
+export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; holds: CallHolds; ledger: CallLedger; urls: AgentUrls; logger: Logger }): VoiceRoutes {
   const { routing, callbacks, holds, ledger } = deps;
   const log = deps.logger.child({ component: 'routing' });
-  const router = Router();
+  const router = createVoiceRoutes();
 
   router.post('/agents/connect', async (req, res) => {
     const { agent, call } = agentCallQuerySchema.parse(req.query);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { callSidSchema } from '../calls/index.js';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import type { Recordings } from './recordings-service.js';
 
 const statusQuery = z.object({ call: callSidSchema });
@@ -18,8 +19,8 @@ const recordingParams = z.object({ recordingSid: z.string().regex(/^RE[0-9a-f]{3
 const callParams = z.object({ callSid: callSidSchema });
 
 /** Twilio's recording status callback (under /twilio/voice, signature checked): keeps the recording's reference. */
-export function createRecordingVoiceRoutes(recordings: Recordings): Router {
-  const router = Router();
+export function createRecordingVoiceRoutes(recordings: Recordings): VoiceRoutes {
+  const router = createVoiceRoutes();
   router.post('/agents/recording-status', async (req, res) => {
     const { call } = parseInput(statusQuery, req.query, 'query');
     const body = parseInput(statusBody, req.body, 'body');

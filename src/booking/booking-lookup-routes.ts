@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { menuNode, type Menu } from '../ivr/index.js';
 import { AppError } from '../platform/errors.js';
 import { sendTwiml } from '../platform/twiml.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { normalizePhone } from './booking-identity.js';
 import type { BookingRow } from './booking-repository.js';
 import type { Actor } from './booking-service.js';
@@ -13,11 +14,11 @@ const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().defau
 const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
 
 /** IVR booking look-up and cancel, by booking code or by the calling number, with confirmation. */
-export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: VoiceLinks; actorFor: (callSid: string) => Actor }): Router {
+export function createLookupVoiceRoutes(deps: BookingVoiceDeps & { links: VoiceLinks; actorFor: (callSid: string) => Actor }): VoiceRoutes {
   const { booking, catalogue, menus, ledger, links, actorFor } = deps;
   const voice = deps.config.twilio.voice;
   const { prompts } = catalogue;
-  const router = Router();
+  const router = createVoiceRoutes();
 
   function nodeOf(req: Request): { menu: Menu; nodeId: string; attempt: number; back: string } | undefined {
     const query = baseQuery.safeParse(req.query);

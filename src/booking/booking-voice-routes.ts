@@ -1,10 +1,11 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { menuNode, type Menu, type MenuNode } from '../ivr/index.js';
 import { ZONE } from '../platform/clock.js';
 import { AppError } from '../platform/errors.js';
 import { sendTwiml } from '../platform/twiml.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
 import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
 import { voiceLinks, type BookingVoiceDeps } from './booking-voice-context.js';
@@ -27,13 +28,13 @@ const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), a
 type BookingNode = Extract<MenuNode, { kind: 'booking' }>;
 
 /** IVR self-service booking: service, day, morning or afternoon, first free slot, ID number, confirmation. */
-export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
+export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
   const { booking, capacity, calendar, catalogue, menus, ledger, clock, config } = deps;
   const { prompts } = catalogue;
   const voice = config.twilio.voice;
   const links = voiceLinks(config.publicBaseUrl);
   const log = deps.logger.child({ component: 'booking-ivr' });
-  const router = Router();
+  const router = createVoiceRoutes();
 
   function nodeOf(req: Request): { menu: Menu; node: BookingNode; query: z.infer<typeof baseQuery> } | undefined {
     const query = baseQuery.safeParse(req.query);
@@ -343,6 +344,6 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): Router {
     sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, node.fallback)));
   });
 
-  router.use(createLookupVoiceRoutes({ ...deps, links, actorFor }));
+  router.include(createLookupVoiceRoutes({ ...deps, links, actorFor }));
   return router;
 }

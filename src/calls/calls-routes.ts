@@ -1,7 +1,7 @@
-import { Router } from 'express';
 import { pgErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { statusCallbackSchema, type StatusCallback } from './calls-schemas.js';
 import type { CallLedger } from './calls-service.js';
 
@@ -11,9 +11,9 @@ export function statusWithoutPersonalData(callback: StatusCallback): StatusCallb
 }
 
 /** Twilio's status callback for every call (mounted under the signed /twilio/voice router). */
-export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Logger): Router {
+export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Logger): VoiceRoutes {
   const log = logger.child({ component: 'calls' });
-  const router = Router();
+  const router = createVoiceRoutes();
   router.post('/status', async (req, res) => {
     const parsed = statusCallbackSchema.safeParse(req.body);
     if (!parsed.success) {

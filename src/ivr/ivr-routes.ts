@@ -1,5 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { maskPhone } from '../platform/logger.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { sendTwiml, type VoiceResponse } from '../platform/twiml.js';
 import type { IvrCall, IvrDeps } from './ivr-context.js';
 import {
@@ -23,13 +24,13 @@ function gatherInput(req: Request) {
 }
 
 /** Voice webhooks of the IVR and of waiting in queue, mounted under the signed /twilio/voice router. */
-export function createIvrRoutes(deps: IvrDeps): Router {
+export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
   const { catalogue, menus, ledger, voice } = deps;
   const ivr = createIvrService(deps);
   const queue = createQueueService(ivr);
   const { kit } = ivr;
   const { log } = kit;
-  const router = Router();
+  const router = createVoiceRoutes();
 
   /** Writes the request's IVR path in one insert, then answers Twilio. */
   async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse | string>): Promise<void> {
