@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../platform/db.js';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { instant } from './sql-time.js';
 import { apiKeys, bookingEvents, bookings, idempotencyKeys, PLACE_STATUSES } from './booking-tables.js';
 
@@ -11,9 +11,20 @@ export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 const ACTIVE = ['confirmed', 'checked_in'] as const;
 
 /** Inserts a booking unless its code is taken (then undefined: draw another code). */
-export async function insertBooking(db: Executor, booking: NewBooking): Promise<BookingRow | undefined> {
-  const [row] = await db.insert(bookings).values(booking).onConflictDoNothing({ target: bookings.code }).returning();
-  return row;
+/** What a new booking is made of; the rest (id, status, created at) the table fills in. */
+export type BookingInsert = Pick<NewBooking, 'code' | 'slotId' | 'hallId' | 'serviceId' | 'day' | 'startsAt' | 'endsAt' | 'channel' | 'madeBy' | 'hotlineNumber' | 'name' | 'phone' | 'idHash' | 'idMasked'>;
+
+/** Inserts a booking unless its code is taken (then undefined). Written as SQL: it is on every booking's path (see tableRows). */
+export async function insertBooking(db: Executor, b: BookingInsert): Promise<BookingRow | undefined> {
+  const rows = await queryRows(
+    db,
+    sql`insert into bookings (code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, hotline_number, name, phone, id_hash, id_masked)
+        values (${b.code}, ${b.slotId}, ${b.hallId}, ${b.serviceId}, ${b.day}, ${instant(b.startsAt)}, ${instant(b.endsAt)}, ${b.channel}, ${b.madeBy},
+                ${b.hotlineNumber ?? null}, ${b.name ?? ''}, ${b.phone}, ${b.idHash}, ${b.idMasked})
+        on conflict (code) do nothing
+        returning *`,
+  );
+  return tableRows(bookings, rows)[0];
 }
 
 export async function findBooking(db: Executor, id: string): Promise<BookingRow | undefined> {
@@ -84,12 +95,14 @@ export async function listUnremindedBookings(db: Executor, now: Date, afterId: s
 
 /** Times of a person's no-shows since `since`, newest first. */
 export async function listNoShowTimes(db: Executor, idHash: string, since: Date): Promise<Date[]> {
-  const rows = await db
-    .select({ at: bookings.noShowAt })
-    .from(bookings)
-    .where(and(eq(bookings.idHash, idHash), eq(bookings.status, 'no_show'), isNotNull(bookings.noShowAt), gte(bookings.noShowAt, since)))
-    .orderBy(desc(bookings.noShowAt));
-  return rows.map((r) => r.at!);
+  // Written as SQL: every booking reads them (see tableRows).
+  const rows = await queryRows<{ at: string }>(
+    db,
+    sql`select no_show_at as at from bookings
+        where id_hash = ${idHash} and status = 'no_show' and no_show_at is not null and no_show_at >= ${instant(since)}
+        order by no_show_at desc`,
+  );
+  return rows.map((r) => bookings.noShowAt.mapFromDriverValue(r.at) as Date);
 }
 
 /** Marks confirmed bookings whose slot ended before `endedBefore` as no-shows; returns them. */
@@ -132,7 +145,11 @@ export async function listFlagged(db: Executor, hallId?: string): Promise<Bookin
 }
 
 export async function insertEvent(db: Executor, event: Omit<typeof bookingEvents.$inferInsert, 'id'>): Promise<void> {
-  await db.insert(bookingEvents).values(event);
+  // Written as SQL: every booking writes one (see tableRows).
+  await db.execute(
+    sql`insert into booking_events (booking_id, event, actor, at, details)
+        values (${event.bookingId}, ${event.event}, ${event.actor}, ${instant(event.at)}, ${JSON.stringify(event.details ?? {})}::jsonb)`,
+  );
 }
 
 export async function listEvents(db: Executor, bookingId: string): Promise<Array<typeof bookingEvents.$inferSelect>> {
@@ -160,7 +177,8 @@ export async function listApiKeys(db: Executor): Promise<ApiKeyRow[]> {
 
 /** Claims an idempotency key; false when it exists (then read it: the first request has committed). */
 export async function claimIdempotencyKey(db: Executor, scope: string, key: string, requestHash: string): Promise<boolean> {
-  const rows = await db.insert(idempotencyKeys).values({ scope, key, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  // Written as SQL, like the other statements every booking runs (see tableRows).
+  const rows = await queryRows(db, sql`insert into idempotency_keys (scope, key, request_hash) values (${scope}, ${key}, ${requestHash}) on conflict do nothing returning key`);
   return rows.length > 0;
 }
 
@@ -170,7 +188,7 @@ export async function findIdempotencyKey(db: Executor, scope: string, key: strin
 }
 
 export async function storeIdempotentResponse(db: Executor, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await db.update(idempotencyKeys).set({ status, response }).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+  await db.execute(sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb where scope = ${scope} and key = ${key}`);
 }
 
 export async function purgeIdempotencyKeys(db: Executor, before: Date): Promise<number> {

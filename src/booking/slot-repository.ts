@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Executor } from '../platform/db.js';
+import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { instant } from './sql-time.js';
 import { bookingHolds, bookingSlots, capacityLimits, type BookingChannel } from './booking-tables.js';
 
@@ -28,39 +28,28 @@ const one = (flag: boolean) => (flag ? 1 : 0);
  * share opens) stay below capacity. Evaluated by PostgreSQL on the locked row.
  */
 function hasPlace(request: PlaceRequest) {
-  const phone = isPhoneChannel(request.channel);
-  const reserve = phone
+  const now = instant(request.now);
+  const reserve = isPhoneChannel(request.channel)
     ? sql`0`
-    : sql`case when ${bookingSlots.startsAt} - make_interval(hours => ${request.phoneShareHours}) <= ${instant(request.now)} then 0
-        else greatest(${bookingSlots.phoneReserved} - ${bookingSlots.phoneBooked} - ${bookingSlots.phoneHeld}, 0) end`;
-  return and(
-    eq(bookingSlots.id, request.slotId),
-    eq(bookingSlots.closed, false),
-    sql`${bookingSlots.startsAt} > ${instant(request.now)}`,
-    sql`${bookingSlots.booked} + ${bookingSlots.held} + ${reserve} < ${bookingSlots.capacity}`,
-  );
+    : sql`case when starts_at - make_interval(hours => ${request.phoneShareHours}) <= ${now} then 0
+        else greatest(phone_reserved - phone_booked - phone_held, 0) end`;
+  return sql`id = ${request.slotId} and not closed and starts_at > ${now} and booked + held + ${reserve} < capacity`;
 }
+
+// Taking a place is on every booking's and every hold's path: written as SQL (see tableRows).
 
 /** Takes one place for a booking in one conditional UPDATE; undefined when there is none. */
 export async function takePlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
   const phone = one(isPhoneChannel(request.channel));
-  const [row] = await db
-    .update(bookingSlots)
-    .set({ booked: sql`${bookingSlots.booked} + 1`, phoneBooked: sql`${bookingSlots.phoneBooked} + ${phone}` })
-    .where(hasPlace(request))
-    .returning();
-  return row;
+  const rows = await queryRows(db, sql`update booking_slots set booked = booked + 1, phone_booked = phone_booked + ${phone} where ${hasPlace(request)} returning *`);
+  return tableRows(bookingSlots, rows)[0];
 }
 
 /** Takes one place for a hold in one conditional UPDATE; undefined when there is none. */
 export async function holdPlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
   const phone = one(isPhoneChannel(request.channel));
-  const [row] = await db
-    .update(bookingSlots)
-    .set({ held: sql`${bookingSlots.held} + 1`, phoneHeld: sql`${bookingSlots.phoneHeld} + ${phone}` })
-    .where(hasPlace(request))
-    .returning();
-  return row;
+  const rows = await queryRows(db, sql`update booking_slots set held = held + 1, phone_held = phone_held + ${phone} where ${hasPlace(request)} returning *`);
+  return tableRows(bookingSlots, rows)[0];
 }
 
 /** Turns a held place into a booked one (the hold was claimed in the same transaction). */
@@ -107,8 +96,8 @@ export async function releaseBookedPlace(db: Executor, slotId: number, channel: 
 }
 
 export async function findSlot(db: Executor, id: number): Promise<SlotRow | undefined> {
-  const [row] = await db.select().from(bookingSlots).where(eq(bookingSlots.id, id));
-  return row;
+  // Written as SQL: every booking reads its slot (see tableRows).
+  return tableRows(bookingSlots, await queryRows(db, sql`select * from booking_slots where id = ${id}`))[0];
 }
 
 /** Locks a slot row for a capacity change. */

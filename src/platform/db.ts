@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type Column, type SQL, type Table } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -126,6 +126,31 @@ export async function queryRows<T extends Record<string, unknown>>(db: Executor,
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+const columnsByTable = new WeakMap<Table, Array<[string, Column]>>();
+
+/**
+ * The rows of a hand-written statement over `table` (`select *`, `returning *`) as drizzle's
+ * query builder gives them: field names, each value mapped as its column maps it (timestamps,
+ * which both drivers hand over as text, to Date). For the hottest statements: drizzle's builder
+ * spends 35-140 µs building a booking's statements each time (measured with `toSQL()`: the
+ * booking insert 141 µs, the slot read 46 µs), an sql template about 2 µs.
+ */
+export function tableRows<T extends Table>(table: T, rows: ReadonlyArray<Record<string, unknown>>): Array<T['$inferSelect']> {
+  let columns = columnsByTable.get(table);
+  if (!columns) {
+    columns = Object.entries(getTableColumns(table));
+    columnsByTable.set(table, columns);
+  }
+  return rows.map((raw) => {
+    const row: Record<string, unknown> = {};
+    for (const [field, column] of columns) {
+      const value = raw[column.name];
+      row[field] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as T['$inferSelect'];
+  });
 }
 
 export { sql };
