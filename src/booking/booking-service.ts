@@ -69,17 +69,12 @@ export function createBookingService(deps: BookingServiceDeps) {
 
 
 
-  /** The person's no-shows that can still suspend them (none read for a walk-in: the rule does not apply there). */
-  async function recentNoShows(tx: Executor, idHash: string, channel: BookingChannel): Promise<Date[]> {
-    if (channel === 'walk_in') return [];
-    const rule = settings.noShowRule;
-    return repo.listNoShowTimes(tx, idHash, new Date(clock.now().getTime() - (rule.windowDays + rule.blockDays) * 86_400_000));
-  }
-
   /** Refuses a person under the no-show rule: `blockAfter` no-shows within `windowDays` suspend phone and online booking. */
-  function assertNotSuspended(times: readonly Date[]): void {
+  async function assertNotSuspended(tx: Executor, idHash: string, channel: BookingChannel): Promise<void> {
+    if (channel === 'walk_in') return;
     const rule = settings.noShowRule;
     const now = clock.now().getTime();
+    const times = await repo.listNoShowTimes(tx, idHash, new Date(now - (rule.windowDays + rule.blockDays) * 86_400_000));
     for (let i = 0; i + rule.blockAfter - 1 < times.length; i += 1) {
       const newest = times[i]!.getTime();
       const oldest = times[i + rule.blockAfter - 1]!.getTime();
@@ -109,18 +104,15 @@ export function createBookingService(deps: BookingServiceDeps) {
     const identity = 'idNumber' in request.identity ? protectIdNumber(request.identity.idNumber, settings.idHashKey) : request.identity;
     let hold: HoldRow | undefined;
     let slot: SlotRow | undefined;
-    // Statements that do not wait for each other's answers go out together on the transaction's
-    // connection (the driver pipelines them): one round trip instead of two, twice per booking.
-    let noShows: Date[];
     if (request.holdId) {
       hold = await slots.claimHold(tx, request.holdId, clock.now());
       if (!hold || hold.holder !== actor.id) throw conflict('hold_expired', 'the hold has expired, was used, or is not yours');
-      [slot, noShows] = await Promise.all([slots.findSlot(tx, hold.slotId), recentNoShows(tx, identity.idHash, actor.channel)]);
+      slot = await slots.findSlot(tx, hold.slotId);
     } else {
-      [slot, noShows] = await Promise.all([slots.findSlot(tx, request.slotId!), recentNoShows(tx, identity.idHash, actor.channel)]);
+      slot = await slots.findSlot(tx, request.slotId!);
       if (!slot) throw invalidField('slotId', 'not_found', `no slot ${request.slotId}`);
     }
-    assertNotSuspended(noShows);
+    await assertNotSuspended(tx, identity.idHash, actor.channel);
     const booking = await insertWithCode(tx, {
       slotId: slot!.id,
       hallId: slot!.hallId,
@@ -136,13 +128,10 @@ export function createBookingService(deps: BookingServiceDeps) {
       idHash: identity.idHash,
       idMasked: identity.idMasked,
     });
-    // The counters move last, so the hot slot row stays locked only until commit. The audit row goes
-    // with them; when no place is left the refusal rolls it back with the booking (savepoint).
-    const [placed] = await Promise.all([
-      hold ? slots.bookHeldPlace(tx, hold.slotId, hold.channel) : slots.takePlace(tx, placeRequest(slot!.id, actor.channel)),
-      repo.insertEvent(tx, { bookingId: booking.id, event: 'created', actor: actor.label, at: clock.now(), details: { channel: actor.channel, slotId: slot!.id, ...(hold ? { holdId: hold.id } : {}) } }),
-    ]);
-    if (!placed) await noPlace(tx, slot!.id);
+    // The counters move last, so the hot slot row stays locked only until commit.
+    if (hold) await slots.bookHeldPlace(tx, hold.slotId, hold.channel);
+    else if (!(await slots.takePlace(tx, placeRequest(slot!.id, actor.channel)))) await noPlace(tx, slot!.id);
+    await repo.insertEvent(tx, { bookingId: booking.id, event: 'created', actor: actor.label, at: clock.now(), details: { channel: actor.channel, slotId: slot!.id, ...(hold ? { holdId: hold.id } : {}) } });
     return booking;
   }
 
