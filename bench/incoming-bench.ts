@@ -12,11 +12,13 @@ export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 export const WORKING_HOURS = '2026-12-02T10:00:00+08:00';
 
 /** Starts the baseline or the app in a child process (see webhook-server.mjs; the app from dist/, built by `npm run bench`) on the benchmark's database. */
-export async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; pid: number; stop(): void }> {
+export async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--enable-source-maps', 'bench/webhook-server.mjs', mode], {
     env: { BENCH_AT: WORKING_HOURS, ...process.env, ...env, PUBLIC_BASE_URL },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Stopped and gone before the benchmark drops its database: dropping it would cut the server's connections mid-write.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -26,7 +28,14 @@ export async function startServer(mode: 'baseline' | 'app', env: Record<string, 
     });
     child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** A signed incoming-call body with a fresh CallSid, for one of the 27 numbers. */
@@ -131,8 +140,7 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
       },
     };
   } finally {
-    baseline.stop();
-    app.stop();
+    await Promise.all([baseline.stop(), app.stop()]);
     await env.drop();
   }
 }

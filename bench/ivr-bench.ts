@@ -72,8 +72,7 @@ export async function runIvrBench(seconds = 10): Promise<Record<string, unknown>
       },
     };
   } finally {
-    baseline.stop();
-    app.stop();
+    await Promise.all([baseline.stop(), app.stop()]);
     await env.drop();
   }
 }
