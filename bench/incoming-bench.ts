@@ -58,7 +58,7 @@ function signedIncoming(numbers: readonly string[]): { body: string; headers: Re
   };
 }
 
-export async function loadIncoming(url: string, numbers: readonly string[], options: { connections: number; duration: number }) {
+async function loadIncoming(url: string, numbers: readonly string[], options: { connections: number; duration: number }) {
   const result = await autocannon({
     url: `${url}/twilio/voice/incoming`,
     method: 'POST',

@@ -13,8 +13,8 @@ const dialResultSchema = z.object({ DialCallStatus: z.string().default('failed')
 const legStatusSchema = z.object({ CallStatus: z.string().default('') });
 
 /**
- * Twilio's webhooks for the agent side of calls (mounted under the signed /twilio/voice
- * router): the dequeued caller ringing an agent, the agent leg's progress, requeues,
+ * Twilio's webhooks for the agent side of calls (served under the signed /twilio/voice by
+ * the voice dispatcher): the dequeued caller ringing an agent, the agent leg's progress, requeues,
  * transfers and callbacks. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
 export function createAgentVoiceRoutes(deps: { routing: Routing; callbacks: Callbacks; holds: CallHolds; ledger: CallLedger; urls: AgentUrls; logger: Logger }): VoiceRoutes {

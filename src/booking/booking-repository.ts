@@ -10,11 +10,10 @@ export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
 const ACTIVE = ['confirmed', 'checked_in'] as const;
 
-/** Inserts a booking unless its code is taken (then undefined: draw another code). */
 /** What a new booking is made of; the rest (id, status, created at) the table fills in. */
 export type BookingInsert = Pick<NewBooking, 'code' | 'slotId' | 'hallId' | 'serviceId' | 'day' | 'startsAt' | 'endsAt' | 'channel' | 'madeBy' | 'hotlineNumber' | 'name' | 'phone' | 'idHash' | 'idMasked'>;
 
-/** Inserts a booking unless its code is taken (then undefined). Written as SQL: it is on every booking's path (see tableRows). */
+/** Inserts a booking unless its code is taken (then undefined: draw another code). Written as SQL: it is on every booking's path (see tableRows). */
 export async function insertBooking(db: Executor, b: BookingInsert): Promise<BookingRow | undefined> {
   const rows = await queryRows(
     db,

@@ -10,7 +10,7 @@ export function statusWithoutPersonalData(callback: StatusCallback): StatusCallb
   return { ...callback, From: '', To: '' };
 }
 
-/** Twilio's status callback for every call (mounted under the signed /twilio/voice router). */
+/** Twilio's status callback for every call (served under the signed /twilio/voice by the voice dispatcher). */
 export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Logger): VoiceRoutes {
   const log = logger.child({ component: 'calls' });
   const router = createVoiceRoutes();

@@ -23,7 +23,7 @@ function gatherInput(req: Request) {
   return { body, input: { digits: body.Digits, speech: body.SpeechResult, confidence: body.Confidence } };
 }
 
-/** Voice webhooks of the IVR and of waiting in queue, mounted under the signed /twilio/voice router. */
+/** Voice webhooks of the IVR and of waiting in queue, served under the signed /twilio/voice by the voice dispatcher. */
 export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
   const { catalogue, menus, ledger, voice } = deps;
   const ivr = createIvrService(deps);
