@@ -82,3 +82,25 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
     errors,
   };
 }
+
+/** The run with the median p99, with every round's p99 beside it. */
+function medianByP99(runs: readonly FixedRateResult[]): FixedRateResult & { roundP99Ms: number[] } {
+  const sorted = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
+  return { ...sorted[Math.floor(sorted.length / 2)]!, roundP99Ms: runs.map((run) => run.p99Ms) };
+}
+
+/**
+ * Latency of the bare route and the app at a fixed rate, in `rounds` rounds that alternate which
+ * goes first (as the saturated rounds do). One round of 10 s at 200/s has 2,000 requests, so its
+ * p99 is the 20th slowest: a single stall of this shared 2-core machine (another process, the
+ * load generator's own GC) that holds up 20 requests moves it. The round with the median p99 is
+ * reported for each, and every round's p99 is printed beside it.
+ */
+export async function latencyRounds(run: (server: 'baseline' | 'app') => Promise<FixedRateResult>, rounds = 3) {
+  const results = { baseline: [] as FixedRateResult[], app: [] as FixedRateResult[] };
+  for (let i = 0; i < rounds; i += 1) {
+    const order: Array<'baseline' | 'app'> = i % 2 === 0 ? ['baseline', 'app'] : ['app', 'baseline'];
+    for (const server of order) results[server].push(await run(server));
+  }
+  return { baseline: medianByP99(results.baseline), app: medianByP99(results.app) };
+}

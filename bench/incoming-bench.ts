@@ -5,7 +5,7 @@ import { loadCatalogue } from '../src/catalogue/index.js';
 import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
 import { createBenchEnv, profileLoad, round } from './bench-env.js';
-import { fixedRate } from './fixed-rate.js';
+import { fixedRate, latencyRounds } from './fixed-rate.js';
 
 export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 /** The service's clock in the benchmarks (a Wednesday morning, the halls open) unless BENCH_AT says otherwise. */
@@ -77,9 +77,11 @@ async function loadIncoming(url: string, numbers: readonly string[], options: { 
 }
 
 /** Saturated load on each server before anything is measured. */
-const WARM_UP_SECONDS = 10;
+export const WARM_UP_SECONDS = 10;
 /** Saturated rounds per server (of `seconds` each). */
 const SATURATED_ROUNDS = 3;
+/** Each latency round at a fixed rate (see latencyRounds). */
+export const LATENCY_SECONDS = 10;
 
 /** The run with the median requests/s, with every round's figure beside it. */
 function medianRun<T extends { requestsPerSecond: number }>(runs: readonly T[]): T & { rounds: number[] } {
@@ -115,9 +117,10 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
     const baselineMax = medianRun(baselineRuns);
     const appMax = medianRun(appRuns);
     // At 200 requests/s: open loop, a request every 5 ms, latency counted from when it was due (see fixed-rate.ts).
-    const at200 = (url: string) => fixedRate({ url, rate: 200, seconds, prepare: () => ({ path: '/twilio/voice/incoming', ...signedIncoming(numbers) }) });
-    const baselineAt200 = await at200(baseline.url);
-    const appAt200 = await at200(app.url);
+    const servers = { baseline, app };
+    const { baseline: baselineAt200, app: appAt200 } = await latencyRounds((server) =>
+      fixedRate({ url: servers[server].url, rate: 200, seconds: LATENCY_SECONDS, prepare: () => ({ path: '/twilio/voice/incoming', ...signedIncoming(numbers) }) }),
+    );
     // A separate run for the profile, so that sampling PostgreSQL does not weigh on the ratios.
     const profile = await profileLoad(app.pid, env.databaseUrl, () => loadIncoming(app.url, numbers, { connections: 50, duration: 5 }));
     const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () => loadIncoming(baseline.url, numbers, { connections: 50, duration: 5 }));

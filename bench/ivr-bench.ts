@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
 import { createBenchEnv, profileLoad, round } from './bench-env.js';
-import { fixedRate } from './fixed-rate.js';
-import { PUBLIC_BASE_URL, startServer } from './incoming-bench.js';
+import { fixedRate, latencyRounds } from './fixed-rate.js';
+import { LATENCY_SECONDS, PUBLIC_BASE_URL, startServer, WARM_UP_SECONDS } from './incoming-bench.js';
 
 /** Menu steps a caller takes on the citizen-centre main menu: two sub-menus, repeat, a booking hand-off, a timeout, speech. */
 const STEPS: ReadonlyArray<Record<string, string>> = [{ Digits: '2' }, { Digits: '7' }, { Digits: '9' }, { Digits: '4' }, {}, { SpeechResult: '我想取消预约', Confidence: '0.82' }];
@@ -44,16 +44,17 @@ export async function ivrBenchScenario(options: { url: string; publicBaseUrl: st
  * `npm run bench -- ivr`: the menu-step scenario against the app and, with the same requests,
  * against the bare Express baseline, both in child processes, in the same run.
  */
-export async function runIvrBench(seconds = 10): Promise<Record<string, unknown>> {
+export async function runIvrBench(seconds = LATENCY_SECONDS): Promise<Record<string, unknown>> {
   const env = await createBenchEnv();
-  const baseline = await startServer('baseline', env.env);
-  const app = await startServer('app', env.env);
+  const servers = { baseline: await startServer('baseline', env.env), app: await startServer('app', env.env) };
+  const { baseline, app } = servers;
   try {
-    // Both servers warmed up alike (JIT, connections) before anything is measured.
-    await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 3 });
-    await ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 3 });
-    const baselineRun = await ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds });
-    const appRun = await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds });
+    // Both servers warmed up alike (JIT, connections, the heap's first growth) before anything is measured.
+    await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: WARM_UP_SECONDS });
+    await ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: WARM_UP_SECONDS });
+    const { baseline: baselineRun, app: appRun } = await latencyRounds((server) =>
+      ivrBenchScenario({ url: servers[server].url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds }),
+    );
     // Separate runs for the profile, so that sampling PostgreSQL does not weigh on the latencies.
     const profile = await profileLoad(app.pid, env.databaseUrl, () => ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }));
     const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () => ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }));
