@@ -35,7 +35,7 @@ export async function createBenchEnv(): Promise<BenchEnv> {
     databaseUrl,
     redisUrl,
     redisPrefix,
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', NODE_ENV: 'test' },
     async drop() {
       const dropper = postgres(adminUrl, { max: 1, onnotice: () => undefined });
       await dropper.unsafe(`drop database if exists "${name}" with (force)`);

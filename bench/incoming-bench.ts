@@ -21,11 +21,15 @@ export async function startServer(mode: 'baseline' | 'app', env: Record<string, 
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const readPort = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /PORT (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
+      if (!match) return;
+      resolve(Number(match[1]));
+      // The rest (the service's log lines with BENCH_LOG_LEVEL) is read and let go, as a log collector would.
+      child.stdout!.off('data', readPort).resume();
+    };
+    child.stdout!.on('data', readPort);
     child.on('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
   return {
