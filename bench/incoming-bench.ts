@@ -83,7 +83,7 @@ async function loadIncoming(url: string, numbers: readonly string[], options: { 
 /** Saturated load on each server before anything is measured. */
 export const WARM_UP_SECONDS = 10;
 /** Saturated rounds per server (of `seconds` each). */
-const SATURATED_ROUNDS = 3;
+const SATURATED_ROUNDS = 5;
 /** Each latency round at a fixed rate (see latencyRounds). */
 export const LATENCY_SECONDS = 10;
 

@@ -62,7 +62,8 @@ export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
       log.error({ callSid: call.CallSid, err: (error as Error).message }, 'could not record the call arrival');
     }
     if (!ivrCall) log.warn({ callSid: call.CallSid, to: maskPhone(call.To) }, 'call to a number that is not a hotline');
-    else log.info({ callSid: call.CallSid, hotline: ivrCall.hotline.number, from: maskPhone(call.From) }, 'welcome');
+    // The ledger's 'call arrived' line (info) already says who called which hotline.
+    else log.debug({ callSid: call.CallSid, hotline: ivrCall.hotline.number, from: maskPhone(call.From) }, 'welcome');
     sendTwiml(res, twiml);
   });
 
