@@ -175,7 +175,6 @@ export async function runBookingBench(): Promise<Record<string, unknown>> {
         throughputToManyRowUpdates: Math.round((manySlots.ms / floor.manyRowsMs) * 10) / 10,
       },
     };
-    console.log(JSON.stringify({ booking: figures }, null, 2));
     return figures;
   } finally {
     await runtime?.close();
