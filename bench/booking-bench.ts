@@ -91,14 +91,20 @@ async function fairBaseline(runtime: Runtime) {
   const { db } = runtime.database;
   const now = runtime.clock.now();
   // Other days than the service's run, so that the floor finds as many free places as the service did.
-  const slots: Array<{ id: number }> = [];
+  const slots: Awaited<ReturnType<Runtime['booking']['capacity']['listSlots']>> = [];
   for (const hall of runtime.catalogue.halls) {
     for (const day of ['2026-12-01', '2026-12-07']) slots.push(...(await runtime.booking.capacity.listSlots({ hallId: hall.id, fromDay: day, toDay: day })));
   }
+  // One entry per free place: booking i takes place (i * 7919) mod places (a prime step, so no two
+  // bookings share a place), and every booking of the floor finds one, as every booking of the service did.
+  // Free as the floor's conditional update below counts them.
+  const free = (slot: (typeof slots)[number]) =>
+    slot.closed || slot.startsAt <= now ? 0 : Math.max(slot.capacity - slot.booked - slot.held - Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0), 0);
+  const places = slots.flatMap((slot) => Array.from({ length: free(slot) }, () => slot.id));
   const started = performance.now();
   let booked = 0;
   await pool(THROUGHPUT_BOOKINGS, THROUGHPUT_CONCURRENCY, async (i) => {
-    const slotId = slots[(i * 7919) % slots.length]!.id;
+    const slotId = places[(i * 7919) % places.length]!;
     const who = person();
     const key = `fair-${i}`;
     const booking = await db.transaction(async (tx) => {
