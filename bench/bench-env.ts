@@ -52,6 +52,11 @@ export async function createBenchEnv(): Promise<BenchEnv> {
   };
 }
 
+/** The run whose `figure` is the median of the runs' (the upper one of an even count). */
+export function medianRun<T>(runs: readonly T[], figure: (run: T) => number): T {
+  return [...runs].sort((a, b) => figure(a) - figure(b))[Math.floor(runs.length / 2)]!;
+}
+
 /** p-th percentile (0-100) of a list of numbers. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;

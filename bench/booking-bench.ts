@@ -81,23 +81,23 @@ async function serviceBooker(runtime: Runtime): Promise<Booker> {
  */
 async function throughputAgainstFloor(service: Booker, floor: Booker) {
   const half = THROUGHPUT_BOOKINGS / 2;
-  const totals = new Map<Booker, { ms: number; booked: number }>([
-    [service, { ms: 0, booked: 0 }],
-    [floor, { ms: 0, booked: 0 }],
-  ]);
-  for (const [booker, from] of [[service, 0], [floor, 0], [floor, half], [service, half]] as const) {
-    const total = totals.get(booker)!;
+  const sides = { service: { booker: service, ms: 0, booked: 0 }, floor: { booker: floor, ms: 0, booked: 0 } };
+  for (const [side, from] of [[sides.service, 0], [sides.floor, 0], [sides.floor, half], [sides.service, half]] as const) {
     const started = performance.now();
     await pool(half, THROUGHPUT_CONCURRENCY, async (i) => {
-      if (await booker.book(from + i)) total.booked += 1;
+      if (await side.booker.book(from + i)) side.booked += 1;
     });
-    total.ms += ms(started);
+    side.ms += ms(started);
   }
-  const figures = (booker: Booker) => {
-    const { ms: elapsed, booked } = totals.get(booker)!;
-    return { bookings: THROUGHPUT_BOOKINGS, booked, slots: booker.slots, concurrency: THROUGHPUT_CONCURRENCY, ms: Math.round(elapsed * 10) / 10, perSecond: Math.round((THROUGHPUT_BOOKINGS / elapsed) * 1000) };
-  };
-  return { service: figures(service), floor: figures(floor) };
+  const figures = ({ booker, ms: elapsed, booked }: (typeof sides)['service']) => ({
+    bookings: THROUGHPUT_BOOKINGS,
+    booked,
+    slots: booker.slots,
+    concurrency: THROUGHPUT_CONCURRENCY,
+    ms: Math.round(elapsed * 10) / 10,
+    perSecond: Math.round((THROUGHPUT_BOOKINGS / elapsed) * 1000),
+  });
+  return { service: figures(sides.service), floor: figures(sides.floor) };
 }
 
 /** The floor: a bare single-row UPDATE on the same pool, contended on one row and spread over many. */

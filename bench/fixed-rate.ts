@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { percentile } from './bench-env.js';
+import { medianRun, percentile } from './bench-env.js';
 
 /** One request of a fixed-rate run, built (and signed) before the clock starts. */
 export interface PreparedRequest {
@@ -84,10 +84,7 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
 }
 
 /** The run with the median p99, with every round's p99 beside it. */
-function medianByP99(runs: readonly FixedRateResult[]): FixedRateResult & { roundP99Ms: number[] } {
-  const sorted = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
-  return { ...sorted[Math.floor(sorted.length / 2)]!, roundP99Ms: runs.map((run) => run.p99Ms) };
-}
+const medianByP99 = (runs: readonly FixedRateResult[]) => ({ ...medianRun(runs, (run) => run.p99Ms), roundP99Ms: runs.map((run) => run.p99Ms) });
 
 /**
  * Latency of the bare route and the app at a fixed rate, in `rounds` rounds that alternate which

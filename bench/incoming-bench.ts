@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { loadCatalogue } from '../src/catalogue/index.js';
 import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
-import { createBenchEnv, profileLoad, round } from './bench-env.js';
+import { createBenchEnv, medianRun, profileLoad, round } from './bench-env.js';
 import { fixedRate, latencyRounds } from './fixed-rate.js';
 
 export const PUBLIC_BASE_URL = 'https://hotline.example.test';
@@ -88,10 +88,7 @@ const SATURATED_ROUNDS = 5;
 export const LATENCY_SECONDS = 10;
 
 /** The run with the median requests/s, with every round's figure beside it. */
-function medianRun<T extends { requestsPerSecond: number }>(runs: readonly T[]): T & { rounds: number[] } {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  return { ...sorted[Math.floor(sorted.length / 2)]!, rounds: runs.map((run) => run.requestsPerSecond) };
-}
+const medianThroughput = <T extends { requestsPerSecond: number }>(runs: readonly T[]) => ({ ...medianRun(runs, (run) => run.requestsPerSecond), rounds: runs.map((run) => run.requestsPerSecond) });
 
 /**
  * Signed `incoming` webhooks against the service vs a bare Express route returning fixed TwiML,
@@ -118,8 +115,8 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
       ];
       for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
     }
-    const baselineMax = medianRun(baselineRuns);
-    const appMax = medianRun(appRuns);
+    const baselineMax = medianThroughput(baselineRuns);
+    const appMax = medianThroughput(appRuns);
     // At 200 requests/s: open loop, a request every 5 ms, latency counted from when it was due (see fixed-rate.ts).
     const servers = { baseline, app };
     const { baseline: baselineAt200, app: appAt200 } = await latencyRounds((server) =>
