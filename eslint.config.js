@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/platform/config.ts', 'test/**', 'bench/**', 'drizzle.config.ts'],
+    files: ['src/platform/config.ts', 'test/**', 'bench/**', 'tools/**', 'drizzle.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

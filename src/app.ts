@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createPanelRoutes, createRecordingRoutes, createRecordingVoiceRoutes } from './agents/index.js';
+import { createPanelRoutes } from './panel/index.js';
+import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createRecordingRoutes, createRecordingVoiceRoutes } from './agents/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';

@@ -13,14 +13,6 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 
 /** Infrastructure: any component may use its modules directly, and it uses no component. */
 const INFRASTRUCTURE = 'platform';
-/** The processes' composition roots: components are built there and never import them. */
-const COMPOSITION_ROOTS = new Set(['app.ts', 'runtime.ts', 'jobs.ts']);
-/**
- * Component files that build or play on a whole runtime on purpose, with why: `npm run
- * demo:history` is a process of its own that plays a history of calls and bookings through every
- * component (booking-player.ts names the runtime it plays on for the other players).
- */
-const BUILDS_A_RUNTIME = new Set(['reports/tools/demo-history.ts', 'reports/tools/booking-player.ts']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -118,10 +110,10 @@ describe('the import graph of src', () => {
     assert.deepEqual(upward, []);
   });
 
-  it('when a component is read, then it imports no composition root (app, runtime, jobs)', () => {
+  it('when a component is read, then it imports no top-level file (composition roots, process files)', () => {
     const rooted = [...imports]
-      .filter(([file]) => componentOf(file) !== undefined && !BUILDS_A_RUNTIME.has(file))
-      .flatMap(([file, targets]) => targets.filter((target) => COMPOSITION_ROOTS.has(target)).map((target) => `${file} -> ${target}`));
+      .filter(([file]) => componentOf(file) !== undefined)
+      .flatMap(([file, targets]) => targets.filter((target) => componentOf(target) === undefined).map((target) => `${file} -> ${target}`));
     assert.deepEqual(rooted, []);
   });
 
@@ -145,8 +137,7 @@ describe('the import graph of src', () => {
       markSelfServed: 'served by an information node (ivr) or by booking by phone (booking)',
     };
     const writers = new Map<string, Set<string>>();
-    // The demo history's players (reports/tools) play whole calls through the ledger, as the components would.
-    for (const file of files.filter((f) => !f.startsWith('reports/tools/'))) {
+    for (const file of files) {
       for (const match of readFileSync(join(src, file), 'utf8').matchAll(/\bledger\.((?:record|mark)[A-Za-z]+)\(/g)) {
         const component = componentOf(file) ?? file;
         writers.set(match[1]!, (writers.get(match[1]!) ?? new Set()).add(component));

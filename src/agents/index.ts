@@ -7,4 +7,3 @@ export { createAgentJobs, scheduleAgentJobs } from './agents-jobs.js';
 export { agentCommands } from './agents-commands.js';
 export type { AgentSnapshot, AgentState, Reservation, RoutingTarget } from './routing-repository.js';
 export type { LiveEvent } from './agents-events.js';
-export { createPanelRoutes } from './panel/index.js';

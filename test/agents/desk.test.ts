@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { idCheckCharacter } from '../../src/booking/index.js';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallerTransport } from '../../src/ivr/tools/caller.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallerTransport } from '../../tools/caller/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
 import { createAgentPhones } from '../../src/agents/agent-phone.js';
 import { waitScore } from '../../src/agents/routing-repository.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../src/ivr/tools/caller.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../tools/caller/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { idCheckCharacter } from '../../src/booking/index.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallResult } from '../../src/ivr/tools/caller.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallResult } from '../../tools/caller/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { createTwimlValidator } from '../../src/platform/twiml-schema.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTwimlValidator } from '../../src/platform/twiml-schema.js';
-import { CallerError, parseInputs, placeCall, type CallerTransport } from '../../src/ivr/tools/caller.js';
+import { CallerError, parseInputs, placeCall, type CallerTransport } from '../../tools/caller/caller.js';
 import { expectAllValidTwiml } from './ivr-support.js';
 import { testRun } from '../support/env.js';
 import { TWIML_XSD_PRESENT } from '../support/twiml.js';
@@ -61,7 +61,7 @@ describe('the in-repo caller (npm run ivr:call)', () => {
 
   it('when npm run ivr:call runs in-process at a given time, then it prints the conversation and where it ended', async function () {
     this.timeout(60_000);
-    const { stdout } = await run('npx', ['tsx', 'src/ivr/tools/ivr-call.ts', '--to', '4226101', '--keys', '2,1', '--at', '2020-02-03T10:00:00+08:00', '--wait-rounds', '1'], {
+    const { stdout } = await run('npx', ['tsx', 'tools/caller/ivr-call.ts', '--to', '4226101', '--keys', '2,1', '--at', '2020-02-03T10:00:00+08:00', '--wait-rounds', '1'], {
       env: { ...process.env, DATABASE_URL: testRun.databaseUrl, REDIS_URL: testRun.redisUrl, REDIS_PREFIX: testRun.redisPrefix, LOG_LEVEL: 'silent' },
     });
     assert.match(stdout, /市民服务中心综合预约热线（菜单 citizen-centre）/);

@@ -7,7 +7,7 @@ import type { CallRouting, QueuedCall } from '../../src/calls/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { DEFAULT_TWIML_XSD_DIR } from '../../src/platform/twiml-schema.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../src/ivr/tools/caller.js';
+import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../tools/caller/caller.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer } from '../support/env.js';
 import { TWIML_XSD_PRESENT } from '../support/twiml.js';

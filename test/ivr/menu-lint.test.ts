@@ -137,13 +137,13 @@ describe('ivr:lint', () => {
       this.timeout(90_000);
       const dir = draftWith(8);
       dirs.push(dir);
-      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
+      const failed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir]).then(
         () => assert.fail('ivr:lint passed an 8-option menu'),
         (error: { code: number; stderr: string }) => error,
       );
       assert.equal(failed.code, 1);
       assert.match(failed.stderr, /node main: 8 options, more than 6/);
-      const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir, '--max-options', '8']);
+      const passed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir, '--max-options', '8']);
       assert.match(passed.stdout, /no problems .*at most 8 options a menu/);
     });
   });
@@ -197,7 +197,7 @@ describe('ivr:lint', () => {
         (prompts.queue as Record<string, string>).ahead = '您前面还有{position}位来电者，预计等待约{minutes}分钟，请不要挂机。';
       });
       dirs.push(dir);
-      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
+      const failed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir]).then(
         () => assert.fail('ivr:lint passed a bad placeholder'),
         (error: { code: number; stderr: string }) => error,
       );
@@ -240,9 +240,9 @@ describe('ivr:lint', () => {
       const dir = askForSpeech();
       dirs.push(dir);
       const env = { ...process.env, TELEPHONY_PROFILE: 'twiml-core' };
-      const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts'], { env });
+      const passed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts'], { env });
       assert.match(passed.stdout, /no problems .*keys only for TELEPHONY_PROFILE=twiml-core/);
-      const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir], { env }).then(
+      const failed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir], { env }).then(
         () => assert.fail('ivr:lint passed a prompt asking for speech'),
         (error: { code: number; stderr: string }) => error,
       );
@@ -263,14 +263,14 @@ describe('ivr:lint', () => {
       menu.nodes.orphan = { kind: 'hangup', prompt: '再见。' };
     });
     dirs.push(dir);
-    const failed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts', '--dir', dir]).then(
+    const failed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir]).then(
       () => assert.fail('ivr:lint passed a broken menu'),
       (error: { code: number; stderr: string }) => error,
     );
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /ivr:lint: 1 problem\(s\)/);
     assert.match(failed.stderr, /menus\/citizen-centre\.yaml: node orphan is not reachable from main/);
-    const passed = await run('npx', ['tsx', 'src/ivr/tools/ivr-lint.ts']);
+    const passed = await run('npx', ['tsx', 'tools/caller/ivr-lint.ts']);
     assert.match(passed.stdout, /\d+ prompts, \d+ menus, .*no problems/);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { loadCatalogue, type Hotline } from '../../src/catalogue/index.js';
 import { loadMenus, type Menu } from '../../src/ivr/index.js';
 import { buildMenuGraph } from '../../src/ivr/menu-graph.js';
-import type { CallerInput, CallResult } from '../../src/ivr/tools/caller.js';
+import type { CallerInput, CallResult } from '../../tools/caller/caller.js';
 import { testConfig } from '../support/env.js';
 import { assertTwimlCore, PROFILES } from '../support/twiml-core.js';
 import { buildIncomingParams, postSigned } from '../support/twilio.js';

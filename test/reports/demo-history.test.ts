@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
-import type { PlayingRuntime } from '../../src/reports/tools/booking-player.js';
-import { planHistory, type HistoryPlan } from '../../src/reports/tools/history-model.js';
-import { historyQueues, playHistory, prepareHistory } from '../../src/reports/tools/history-player.js';
-import { startRestStandIn } from '../../src/reports/tools/rest-stand-in.js';
+import type { PlayingRuntime } from '../../tools/history/booking-player.js';
+import { planHistory, type HistoryPlan } from '../../tools/history/history-model.js';
+import { historyQueues, playHistory, prepareHistory } from '../../tools/history/history-player.js';
+import { startRestStandIn } from '../../tools/history/rest-stand-in.js';
 import { createTestRuntime, testRun } from '../support/env.js';
 
 // A Friday, the weekend (online bookings only) and a Monday.

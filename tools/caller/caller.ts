@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { TwimlValidator } from '../../platform/twiml-schema.js';
-import { signTwilioRequest } from '../../platform/twilio-webhook.js';
+import type { TwimlValidator } from '../../src/platform/twiml-schema.js';
+import { signTwilioRequest } from '../../src/platform/twilio-webhook.js';
 import { readTwiml, type Verb } from './twiml-reader.js';
 
 /** What the simulated caller does at a `<Gather>`: press keys, speak, or stay silent. */

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadCatalogue } from '../../catalogue/index.js';
-import { createFixedClock, shanghai } from '../../platform/clock.js';
-import { createLogger } from '../../platform/logger.js';
-import { createTwimlValidator } from '../../platform/twiml-schema.js';
-import { configOrExit, exitOnStartupError } from '../../process.js';
-import { startLocalWeb, type LocalWeb } from '../../web.js';
+import { loadCatalogue } from '../../src/catalogue/index.js';
+import { createFixedClock, shanghai } from '../../src/platform/clock.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createTwimlValidator } from '../../src/platform/twiml-schema.js';
+import { configOrExit, exitOnStartupError } from '../../src/process.js';
+import { startLocalWeb, type LocalWeb } from '../../src/web.js';
 import { CallerError, createHttpTransport, parseInputs, placeCall } from './caller.js';
 
 const usage = `usage: npm run ivr:call -- --to <hotline number, its last 7 digits, or a menu id> [--keys 1,2,*,timeout,~说的话] [--speech 预约,人工]

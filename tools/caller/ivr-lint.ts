@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { CatalogueError, loadCatalogue, PROMPT_PLACEHOLDERS } from '../../catalogue/index.js';
-import { configOrExit } from '../../process.js';
-import { lintVoice } from '../menu-lint.js';
-import { readMenus } from '../menu-loader.js';
+import { CatalogueError, loadCatalogue, PROMPT_PLACEHOLDERS } from '../../src/catalogue/index.js';
+import { configOrExit } from '../../src/process.js';
+import { lintVoice, readMenus } from '../../src/ivr/index.js';
 
 /**
  * `npm run ivr:lint [-- --dir <catalogue folder>] [--max-options <n>]`: checks the prompts file (every key the code

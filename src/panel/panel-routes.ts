@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
-import { sendVendorScript } from '../../platform/http.js';
+import { sendVendorScript } from '../platform/http.js';
 
 // From the sources, whether this module runs from src/ (tsx) or from the build in dist/ (node).
-const publicDir = fileURLToPath(new URL('../../../src/agents/panel/public', import.meta.url));
+const publicDir = fileURLToPath(new URL('../../src/panel/public', import.meta.url));
 
 /**
  * Where the Twilio Voice SDK's browser bundle lies in node_modules: the package exports only its
@@ -19,7 +19,7 @@ export function voiceSdkBundlePath(): string {
 }
 
 /** Where `npm run build` leaves JsSIP's browser bundle (the web process may run without esbuild, a dev dependency). */
-export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../../dist/vendor/jssip.min.js', import.meta.url));
+export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../dist/vendor/jssip.min.js', import.meta.url));
 
 /**
  * JsSIP for the browser, as one script that sets `window.JsSIP`: the package ships CommonJS only,

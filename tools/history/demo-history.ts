@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { createFixedClock, ZONE } from '../../platform/clock.js';
-import { commandEnvironment, loadConfig } from '../../platform/config.js';
-import { createLogger } from '../../platform/logger.js';
-import { createRuntime } from '../../runtime.js';
+import { createFixedClock, ZONE } from '../../src/platform/clock.js';
+import { commandEnvironment, loadConfig } from '../../src/platform/config.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { createRuntime } from '../../src/runtime.js';
 import type { PlayingRuntime } from './booking-player.js';
 import { planHistory, REPORT_TARGETS } from './history-model.js';
 import { historyQueues, playHistory, prepareHistory } from './history-player.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Catalogue, Session } from '../../catalogue/index.js';
-import { ZONE } from '../../platform/clock.js';
+import type { Catalogue, Session } from '../../src/catalogue/index.js';
+import { ZONE } from '../../src/platform/clock.js';
 import type { AgentLeg, CallScript, ChannelBooking } from './history-script.js';
 import { dealBookings } from './history-bookings.js';
 import { createRandom } from './history-random.js';

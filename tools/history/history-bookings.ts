@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { idCheckCharacter } from '../../booking/index.js';
-import type { Catalogue } from '../../catalogue/index.js';
-import { ZONE } from '../../platform/clock.js';
+import { idCheckCharacter } from '../../src/booking/index.js';
+import type { Catalogue } from '../../src/catalogue/index.js';
+import { ZONE } from '../../src/platform/clock.js';
 import { createRandom } from './history-random.js';
 import type { CallScript, ChannelBooking, Person, PlannedBooking } from './history-script.js';
 

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import type { Actor } from '../../booking/index.js';
-import { ZONE } from '../../platform/clock.js';
-import { queryRows, sql } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
-import type { Runtime } from '../../runtime.js';
+import type { Actor } from '../../src/booking/index.js';
+import { ZONE } from '../../src/platform/clock.js';
+import { queryRows, sql } from '../../src/platform/db.js';
+import { AppError } from '../../src/platform/errors.js';
+import type { Runtime } from '../../src/runtime.js';
 import { createRandom } from './history-random.js';
 import type { ChannelBooking, PlannedBooking } from './history-script.js';
 

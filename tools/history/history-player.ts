@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { ZONE } from '../../platform/clock.js';
-import type { QueueName, Queues } from '../../platform/queues.js';
+import { ZONE } from '../../src/platform/clock.js';
+import type { QueueName, Queues } from '../../src/platform/queues.js';
 import { closeDay, confirmedOn, madeOn, playChannelBooking, type HistoryActors, type PlayingRuntime } from './booking-player.js';
 import { playCall } from './call-player.js';
 import type { HistoryAgent, HistoryPlan } from './history-model.js';

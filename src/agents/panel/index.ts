@@ -1,1 +1,0 @@
-export { createPanelRoutes } from './panel-routes.js';

@@ -1,0 +1,1 @@
+export { bundleJssip, createPanelRoutes, JSSIP_BUNDLE_PATH } from './panel-routes.js';
