@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
 import * as staffRepository from '../src/staff/staff-repository.js';
-import { agentSkill } from '../src/agents/routing-targets.js';
+import { agentSkill } from '../src/routing/index.js';
 import { queuedCallOf, type QueuedCall } from '../src/calls/index.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
@@ -41,7 +41,7 @@ async function queueCall(runtime: Runtime, skill: string, priority: number, queu
   await runtime.ledger.recordArrival({ callSid: sid, from: '+8613904690000', to: '+864694226101' });
   await runtime.ledger.recordQueued(sid, { skill, priority }, queuedAt);
   const queued = queuedCallOf((await runtime.ledger.find(sid))!, `QU${randomBytes(16).toString('hex')}`)!;
-  if (notify) await runtime.routing.callQueued(queued);
+  if (notify) await runtime.routing.acd.callQueued(queued);
   return queued;
 }
 
@@ -72,7 +72,7 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
       clock.advance(10);
       const before = recorder.arrivals.size;
       const t0 = performance.now();
-      await runtime.agents.desk.setState(id, 'available');
+      await runtime.routing.presence.setState(id, 'available');
       const arrival = [...recorder.arrivals.values()][before];
       if (arrival !== undefined) agentFree.push(arrival - t0);
     }
@@ -80,13 +80,13 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     // Calls queued one at a time with 100 free agents and 400 calls still waiting.
     for (const id of agents) {
       const user = await staffRepository.findStaffUser(runtime.database.db, id);
-      await runtime.agents.states.transition({ agentId: id, to: 'available', skills: [...user!.skills, agentSkill(id)], resetIdle: true, callSid: '' });
+      await runtime.routing.states.transition({ agentId: id, to: 'available', skills: [...user!.skills, agentSkill(id)], resetIdle: true, callSid: '' });
     }
     const callQueued: number[] = [];
     for (let i = 0; i < AGENTS; i += 1) {
       const queued = await queueCall(runtime, SKILLS[i % SKILLS.length]!, 9, clock.now(), false);
       const t0 = performance.now();
-      await runtime.routing.callQueued(queued);
+      await runtime.routing.acd.callQueued(queued);
       const arrival = recorder.arrivals.get(queued.callSid);
       if (arrival !== undefined) callQueued.push(arrival - t0);
     }

@@ -1,4 +1,4 @@
-import { agentCommands } from './agents/index.js';
+import { recordingCommands } from './recordings/index.js';
 import { bookingCommands } from './booking/index.js';
 import { calendarCommands } from './calendar/index.js';
 import { reportCommands } from './reports/index.js';
@@ -17,7 +17,7 @@ const commands: Record<string, AdminCommand> = {
   ...calendarCommands,
   ...reportCommands,
   ...staffCommands,
-  ...agentCommands,
+  ...recordingCommands,
   ...bookingCommands,
   ...ivrCommands,
   ...reconciliationCommands,

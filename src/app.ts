@@ -1,15 +1,19 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createPanelRoutes } from './panel/index.js';
-import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createRecordingRoutes, createRecordingVoiceRoutes } from './agents/index.js';
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
+import { createCallbackVoiceRoutes } from './callbacks/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
+import { createAgentRoutes, createDeskRoutes } from './desk/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
+import { createRecordingRoutes, createRecordingVoiceRoutes } from './recordings/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
-import { createStaffRoutes } from './staff/index.js';
+import { createRoutingVoiceRoutes } from './routing/index.js';
+import { createStaffManagementRoutes, createStaffRoutes } from './staff/index.js';
+import { createSupervisionRoutes } from './supervision/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -41,7 +45,7 @@ export function createApp(runtime: Runtime): Express {
       ledger: runtime.ledger,
       calendar: runtime.calendar,
       announcements: runtime.announcements,
-      routing: runtime.routing,
+      routing: runtime.routing.acd,
       callbackRequests: runtime.callbackRequests,
       redis: runtime.redis,
       redisPrefix: config.redisPrefix,
@@ -54,8 +58,9 @@ export function createApp(runtime: Runtime): Express {
       callbackOfferSeconds: config.ivr.callbackOfferSeconds,
     }),
     createCallRoutes(runtime.ledger, runtime.queues, logger),
-    createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }),
-    createRecordingVoiceRoutes(runtime.agents.recordings),
+    createRoutingVoiceRoutes({ routing: runtime.routing.acd, holds: runtime.routing.holds }),
+    createCallbackVoiceRoutes({ callbacks: runtime.callbacks, ledger: runtime.ledger, logger }),
+    createRecordingVoiceRoutes(runtime.recordings),
     createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }),
   ];
   // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
@@ -95,11 +100,16 @@ export function createApp(runtime: Runtime): Express {
   api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
   api.use(createCatalogueRoutes(runtime.catalogue));
   api.use(createReportRoutes(runtime.reports));
-  api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
+  const { routing, desk } = runtime;
+  api.use(
+    createAgentRoutes({ desk: desk.desk, presence: routing.presence, softphones: desk.softphones, outcomes: desk.outcomes, transfer: routing.transfer, holds: routing.holds, events: routing.events }),
+  );
   api.use(createPhoneLedgerRoutes(runtime.booking.phoneLedger));
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
-  api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
-  api.use(createRecordingRoutes(runtime.agents.recordings));
+  api.use(createDeskRoutes(desk.desk));
+  api.use(createSupervisionRoutes(runtime.supervision));
+  api.use(createStaffManagementRoutes(runtime.staffAdmin));
+  api.use(createRecordingRoutes(runtime.recordings));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));

@@ -1,8 +1,10 @@
-import { createAgentJobs, scheduleAgentJobs } from './agents/index.js';
 import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
+import { createCallbackJobs, scheduleCallbackJobs } from './callbacks/index.js';
 import { createCallJobs } from './calls/index.js';
 import { createReconciliationJobs, scheduleReconciliation } from './reconciliation/index.js';
+import { createRecordingJobs, scheduleRecordingJobs } from './recordings/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
+import { createRoutingJobs, scheduleRoutingJobs } from './routing/index.js';
 import type { JobDefinition } from './platform/queues.js';
 import { startWorkers } from './platform/queues.js';
 import { createRedis } from './platform/redis.js';
@@ -14,7 +16,9 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
   return [
     ...createCallJobs(runtime.ledger),
     ...createReportJobs(runtime.reports, runtime.ledger),
-    ...createAgentJobs(runtime.agents),
+    ...createRoutingJobs(runtime.routing),
+    ...createCallbackJobs(runtime.callbacks, runtime.config.agents),
+    ...createRecordingJobs(runtime.recordings, runtime.config.agents.recordingRetentionDays),
     ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
     ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
   ];
@@ -43,7 +47,9 @@ export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<vo
 async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
   await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
   await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
-  await scheduleAgentJobs(runtime.agents);
+  await scheduleRoutingJobs(runtime.queues);
+  await scheduleCallbackJobs(runtime.queues);
+  await scheduleRecordingJobs(runtime.queues);
   await scheduleBookingJobs(runtime.queues, runtime.config);
   await scheduleReconciliation(runtime.queues);
 }
@@ -64,7 +70,7 @@ export function createScheduleRecovery(runtime: Runtime): ScheduleGuard {
     steps: [
       { name: 'repeatable jobs', run: () => scheduleRepeatableJobs(runtime) },
       { name: 'booking jobs', run: () => runtime.booking.recovery.restorePendingJobs(), afterLossOnly: true },
-      { name: 'routing', run: () => runtime.agents.recovery.rebuild(), afterLossOnly: true },
+      { name: 'routing', run: () => runtime.routing.recovery.rebuild(), afterLossOnly: true },
     ],
   });
 }

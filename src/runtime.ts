@@ -1,13 +1,16 @@
-import { createAgents, type Agents } from './agents/index.js';
 import { createBooking, type Booking } from './booking/index.js';
-import { createCallbackRequests, type CallbackRequests } from './callbacks/index.js';
+import { callbackUrls, createCallbackRequests, createCallbacks, type CallbackRequests, type Callbacks } from './callbacks/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
-import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
+import { createCallLedger, type CallLedger } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
-import { createAccounts, type Accounts } from './staff/index.js';
+import { createDeskComponent, type DeskComponent } from './desk/index.js';
+import { createRecordings, type Recordings } from './recordings/index.js';
+import { createRoutingComponent, type RoutingComponent } from './routing/index.js';
+import { createAccounts, createStaffAdmin, type Accounts, type StaffAdmin } from './staff/index.js';
+import { createSupervision, type Supervision } from './supervision/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
@@ -31,23 +34,30 @@ export interface Runtime {
   catalogue: Catalogue;
   menus: ReadonlyMap<string, Menu>;
   ledger: CallLedger;
-  /** Callback requests: taken by the IVR, placed by the agents component. */
+  /** Callback requests: taken by the IVR, placed by the callbacks component. */
   callbackRequests: CallbackRequests;
+  /** Callbacks placed through routing: requests join the wait lists and ring an agent, then the citizen. */
+  callbacks: Callbacks;
   calendar: WorkCalendar;
   /** The shared slot calendar: bookings, capacity, channel API keys. */
   booking: Booking;
   /** Announcements spoken after the IVR welcome. */
   announcements: Announcements;
-  /** Told when the IVR queues a call; the agents component routes it. */
-  routing: CallRouting;
+  /** The ACD: agents' states, wait lists, offers, holds and transfers; the IVR hands queued calls to `routing.acd`. */
+  routing: RoutingComponent;
+  /** The agent's desk: call cards, outcomes, softphones, the work of the day. */
+  desk: DeskComponent;
+  /** The supervisors' reads: wallboard, agents, queues. */
+  supervision: Supervision;
+  /** Call recordings' references, plays and deletion after retention. */
+  recordings: Recordings;
   reports: ReportsService;
   /** Channel feeds and the reconciliation runs. */
   reconciliation: Reconciliation;
-  /** Accounts, agent states, routing, callbacks and outcomes. */
   /** Staff accounts and their sessions. */
   staff: Accounts;
-  /** Agent states, routing, callbacks and outcomes. */
-  agents: Agents;
+  /** Staff accounts managed from the browser, audited. */
+  staffAdmin: StaffAdmin;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -98,7 +108,30 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
-  const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
+  const db = database.db;
+  const routing = createRoutingComponent({ config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger }, (room) =>
+    createCallbacks({
+      requests: callbackRequests,
+      store: room.store,
+      states: room.states,
+      routing: room.acd,
+      agentCalls: room.agentCalls,
+      phoneOf: room.phoneOf,
+      ledger,
+      catalogue,
+      calendar,
+      queues,
+      twilio,
+      clock,
+      logger,
+      urls: callbackUrls(config.publicBaseUrl),
+      voice: config.twilio.voice,
+      settings: config.agents,
+    }),
+  );
+  const desk = createDeskComponent({ config, db, ledger, catalogue, menus, staff, routing, callbacks: routing.callbacks, clock, logger });
+  const supervision = createSupervision({ staff, db, store: routing.store, holds: routing.holds, agentCalls: routing.agentCalls, catalogue, clock, settings: config.reports });
+  const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
@@ -123,14 +156,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     calendar,
     reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey }),
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
-    routing: agents.routing,
+    callbacks: routing.callbacks,
+    routing,
+    desk,
+    supervision,
+    recordings,
     staff,
-    agents,
+    staffAdmin: createStaffAdmin({ accounts: staff, db, catalogue, clock }),
     booking,
     announcements,
     readiness,
     async close() {
-      await agents.close();
+      await routing.close();
       await queues.close();
       await database.close();
       redis.disconnect();

@@ -131,8 +131,9 @@ describe('the import graph of src', () => {
   it("when the call ledger's writes are read, then each stage is written by one component (the shared ones say why)", () => {
     /** Writes more than one component makes on purpose, with why. */
     const shared: Record<string, string> = {
-      recordArrival: 'the IVR records inbound calls, agents the outbound legs of callbacks they place',
-      recordStatus: "Twilio's status callbacks come for the caller's call (calls) and for agents' legs (agents)",
+      recordArrival: 'the IVR records inbound calls, callbacks the outbound legs of the callbacks they place',
+      markAnswered: 'routing marks a queued caller answered by an agent, callbacks the agent leg of a callback',
+      recordStatus: "Twilio's status callbacks come for the caller's call (calls) and for a callback's agent leg (callbacks)",
       recordEvent: 'an append-only log: each component writes events of its own source',
       markSelfServed: 'served by an information node (ivr) or by booking by phone (booking)',
     };
@@ -146,7 +147,7 @@ describe('the import graph of src', () => {
     assert.ok(writers.size >= 8, `ledger writes found: ${[...writers.keys()].join(', ')}`);
     const many = [...writers].filter(([write, components]) => components.size > 1 && !shared[write]).map(([write, components]) => `${write}: ${[...components].join(', ')}`);
     assert.deepEqual(many, []);
-    assert.deepEqual([...writers.get('recordQueueSid')!], ['agents']);
+    assert.deepEqual([...writers.get('recordQueueSid')!], ['routing']);
   });
 });
 

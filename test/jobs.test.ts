@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import * as agentTables from '../src/agents/agents-tables.js';
+import * as agentTables from '../src/routing/routing-tables.js';
 import type { BookingRow } from '../src/booking/booking-repository.js';
 import { reminderTime } from '../src/booking/booking-notifier.js';
 import { reminderDelay } from '../src/booking/booking-recovery.js';
@@ -107,16 +107,16 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
     // Agents: three on break, one free for another department, one on a call.
     for (let i = 0; i < 3; i += 1) {
       const agent = await createAgent(runtime, { skills: ['tj-general'] });
-      await runtime.agents.desk.setState(agent, 'break', '会议');
+      await runtime.routing.presence.setState(agent, 'break', '会议');
       onBreak.push(agent);
     }
     idleAgent = await createAgent(runtime, { skills: ['hf-loan'] });
-    await runtime.agents.desk.setState(idleAgent, 'available');
+    await runtime.routing.presence.setState(idleAgent, 'available');
     busyAgent = await createAgent(runtime, { skills: ['tj-invoice'] });
-    await runtime.agents.desk.setState(busyAgent, 'available');
+    await runtime.routing.presence.setState(busyAgent, 'available');
     busyCall = (await queueCall(runtime, { skill: 'tj-invoice' })).callSid;
     assert.deepEqual(dequeued(mock.dequeues().at(-1)!), { callSid: busyCall, agentId: busyAgent });
-    await runtime.agents.routing.agentLegStatus(busyAgent, busyCall, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(busyAgent, busyCall, 'in-progress');
     await eventually(
       async () => (await runtime.database.db.select().from(agentTables.agentStateLog).where(eq(agentTables.agentStateLog.agentId, busyAgent))).some((row) => row.toState === 'on_call'),
       'the on_call state logged',
@@ -127,7 +127,7 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
     callers.early = (await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:57:00+08:00') })).callSid;
     callers.urgent = (await queueCall(runtime, { skill: 'tj-general', priority: 5, queuedAt: new Date('2026-11-30T08:58:00+08:00') })).callSid;
     callers.late = (await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:59:00+08:00') })).callSid;
-    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.departed, callers.early, callers.late]);
+    assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [callers.urgent, callers.departed, callers.early, callers.late]);
     assert.equal((await readiness(url)).status, 200);
     mock.missingMembers.add(callers.departed);
 
@@ -160,7 +160,7 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
     assert.deepEqual(await schedulers(runtime), schedulersBefore);
     assert.equal((await delayedJobs(runtime, 'booking-sms')).length, reminders, 'no reminder doubled');
     assert.equal((await delayedJobs(runtime, 'routing-escalate')).length, escalations, 'no escalation doubled');
-    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late], 'no caller doubled');
+    assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late], 'no caller doubled');
   });
 
   it('finding 2: then every pending reminder is queued for its time from PostgreSQL, and sent once at that time', async () => {
@@ -194,14 +194,14 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
   });
 
   it('finding 2: then the waiting callers are routed in their original order and priority, and agents are back as they were', async () => {
-    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late]);
+    assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [callers.urgent, callers.early, callers.late]);
     const checked = mock.requests.filter((request) => request.method === 'GET' && request.path.includes('/Members/')).map((request) => /\/Members\/([^/.]+)\.json$/.exec(request.path)![1]);
     for (const callSid of Object.values(callers)) assert.ok(checked.includes(callSid), 'each waiting caller is checked against Twilio\'s queue');
-    assert.equal(await runtime.agents.store.call(callers.departed), undefined, "a caller no longer in Twilio's queue is not routed (their next wait request would put them back)");
-    for (const agent of onBreak) assert.equal((await runtime.agents.store.agent(agent)).state, 'break');
-    assert.equal((await runtime.agents.store.agent(idleAgent)).state, 'available');
-    assert.deepEqual(await runtime.agents.store.available('hf-loan'), [idleAgent]);
-    const busy = await runtime.agents.store.agent(busyAgent);
+    assert.equal(await runtime.routing.store.call(callers.departed), undefined, "a caller no longer in Twilio's queue is not routed (their next wait request would put them back)");
+    for (const agent of onBreak) assert.equal((await runtime.routing.store.agent(agent)).state, 'break');
+    assert.equal((await runtime.routing.store.agent(idleAgent)).state, 'available');
+    assert.deepEqual(await runtime.routing.store.available('hf-loan'), [idleAgent]);
+    const busy = await runtime.routing.store.agent(busyAgent);
     assert.equal(busy.state, 'wrap_up', 'the agent whose call ended during the loss is in wrap-up, not stuck on the call');
     const wrapUp = (await delayedJobs(runtime, 'agent-wrap-up-end')).find((job) => (job.data as { agentId: string }).agentId === busyAgent);
     assert.equal(wrapUp?.opts.delay, runtime.config.agents.wrapUpSeconds * 1000);
@@ -211,10 +211,10 @@ describe('finding 2: a Redis loss is survived without losing work', function () 
     assert.equal(escalations.has(callers.early), false, 'the caller who waited 3 minutes is already offered to the whole hall');
     assert.equal(escalations.get(callers.urgent)?.opts.delay, 60_000);
     assert.equal(escalations.get(callers.late)?.opts.delay, 120_000);
-    assert.deepEqual((await runtime.agents.store.call(callers.early))?.target, 1);
+    assert.deepEqual((await runtime.routing.store.call(callers.early))?.target, 1);
 
     const dequeuesBefore = mock.dequeues().length;
-    for (const agent of onBreak) await runtime.agents.desk.setState(agent, 'available');
+    for (const agent of onBreak) await runtime.routing.presence.setState(agent, 'available');
     const offers = mock.dequeues().slice(dequeuesBefore).map(dequeued);
     assert.deepEqual(
       offers.map((offer) => offer.callSid),
@@ -237,9 +237,9 @@ describe("finding 2: a caller on routing's wait URL after a Redis loss", () => {
       });
       const earlier = await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:50:00+08:00'), notify: false });
       const later = await queueCall(runtime, { skill: 'tj-general', queuedAt: new Date('2026-11-30T08:55:00+08:00') });
-      assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [later.callSid]);
-      await runtime.agents.routing.queueWait(earlier.callSid, earlier.queueSid, { menu: 'citizen-centre', skill: 'tj-general' });
-      assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [earlier.callSid, later.callSid]);
+      assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [later.callSid]);
+      await runtime.routing.acd.queueWait(earlier.callSid, earlier.queueSid, { menu: 'citizen-centre', skill: 'tj-general' });
+      assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [earlier.callSid, later.callSid]);
     } finally {
       await mock.close();
     }
@@ -256,22 +256,22 @@ describe('finding 2: every call has a maximum length', () => {
         env: { REDIS_PREFIX: `${testRun.redisPrefix}-max-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url, CALL_MAX_MINUTES: '30' },
       });
       const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       const { callSid } = await queueCall(runtime, { skill: 'tj-invoice' });
-      assert.match((await runtime.agents.routing.connect(agent, callSid)).toString(), /<Dial [^>]*timeLimit="1800"/, 'Twilio cuts the call at the limit');
-      await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+      assert.match((await runtime.routing.acd.connect(agent, callSid)).toString(), /<Dial [^>]*timeLimit="1800"/, 'Twilio cuts the call at the limit');
+      await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
 
       clock.advance(29 * 60_000);
-      assert.deepEqual(await runtime.agents.desk.releaseOverlongCalls(), [], 'within the limit the call goes on');
+      assert.deepEqual(await runtime.routing.presence.releaseOverlongCalls(), [], 'within the limit the call goes on');
       clock.advance(2 * 60_000);
-      assert.deepEqual(await runtime.agents.desk.releaseOverlongCalls(), [agent]);
-      const after = await runtime.agents.store.agent(agent);
+      assert.deepEqual(await runtime.routing.presence.releaseOverlongCalls(), [agent]);
+      const after = await runtime.routing.store.agent(agent);
       assert.equal(after.state, 'wrap_up');
       assert.equal(after.reason, 'call-max-length');
-      await runtime.agents.desk.heartbeat(agent);
-      await runtime.agents.desk.wrapUpEnded(agent, callSid);
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'available', 'back in routing once wrap-up ends');
+      await runtime.routing.presence.heartbeat(agent);
+      await runtime.routing.presence.wrapUpEnded(agent, callSid);
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'available', 'back in routing once wrap-up ends');
     } finally {
       await mock.close();
     }

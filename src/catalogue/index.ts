@@ -5,3 +5,4 @@ export { e164Mainland } from './catalogue-schemas.js';
 export type { Hall, Hotline, Department, Service, Session, Commissioner, Enterprise, PriorityCaller } from './catalogue-schemas.js';
 export { checkPrompts, placeholdersOf, PROMPTS_FILE, type Prompts } from './prompts-loader.js';
 export { PROMPT_PLACEHOLDERS, type PromptKey } from './prompt-keys.js';
+export { queueName } from './queue-names.js';

@@ -1,7 +1,7 @@
 import { shanghai } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
-import { createCallbackTaker } from './callback-service.js';
+import { createCallbackTaker } from './ivr-callback-step.js';
 import { createIvrKit, MAX_ATTEMPTS, type IvrCall, type IvrDeps } from './ivr-context.js';
 import { interpretInput, type Choosable, type GatherInput } from './ivr-input.js';
 import { menuNode } from './menu-graph.js';

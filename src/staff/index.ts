@@ -4,3 +4,5 @@ export { requireStaff } from './staff-access.js';
 export { staffCommands, readStdin } from './staff-commands.js';
 export type { StaffUserRow } from './staff-repository.js';
 export type { StaffRole } from '../platform/auth.js';
+export { createStaffAdmin, type StaffAdmin } from './staff-admin-service.js';
+export { createStaffManagementRoutes } from './staff-admin-routes.js';

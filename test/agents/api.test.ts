@@ -103,22 +103,22 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const onBreak = await browser.request('PUT', '/api/agents/me/state', { state: 'break', reason: 'lunch' });
     assert.equal(onBreak.body.state.reason, 'lunch');
     assert.equal(onBreak.body.state.version, available.body.state.version + 1);
-    const { listStateLog } = await import('../../src/agents/agents-repository.js');
+    const { listStateLog } = await import('../../src/routing/agent-calls-repository.js');
     const log = await listStateLog(runtime.database.db, agent);
     assert.deepEqual(log.map((row) => [row.fromState, row.toState, row.reason]), [['offline', 'available', null], ['available', 'break', 'lunch']].map(([f, t, r]) => [f, t, r ?? '']));
   });
 
   it("when an agent's panel goes silent, then the sweep takes them out of routing", async () => {
     const agent = await createAgent(runtime, { skills: ['cc-police'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     clock.advance(30_000);
-    assert.ok(!(await runtime.agents.desk.sweepSilentAgents()).includes(agent), 'within the timeout the agent stays');
+    assert.ok(!(await runtime.routing.presence.sweepSilentAgents()).includes(agent), 'within the timeout the agent stays');
     clock.advance(31_000);
-    assert.ok((await runtime.agents.desk.sweepSilentAgents()).includes(agent));
-    const snapshot = await runtime.agents.store.agent(agent);
+    assert.ok((await runtime.routing.presence.sweepSilentAgents()).includes(agent));
+    const snapshot = await runtime.routing.store.agent(agent);
     assert.equal(snapshot.state, 'offline');
     assert.equal(snapshot.reason, 'heartbeat-lost');
-    assert.deepEqual(await runtime.agents.store.available('cc-police'), []);
+    assert.deepEqual(await runtime.routing.store.available('cc-police'), []);
   });
 
   it('when the softphone asks for a token, then a Voice access token for the agent', async () => {
@@ -140,7 +140,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await browser.login(agent);
     await browser.request('PUT', '/api/agents/me/state', { state: 'available' });
     const { callSid } = await queueCall(runtime, { skill: 'cc-fund' });
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
 
     const missing = await browser.request('POST', `/api/calls/${callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-guide', result: 'done', delivery: { method: 'post', address: '尖山区新兴大街1号', postcode: '1550' } });
     assert.equal(missing.status, 422);
@@ -170,9 +170,9 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal((await stranger.request('POST', `/api/calls/${callSid}/outcomes/other`, { reason: 'complaint' })).status, 404, 'only the agent who answered records the outcome');
     const booking = await queueCall(runtime, { skill: 'cc-fund' });
     const bookingAgent = await createAgent(runtime, { skills: ['cc-fund'] });
-    await runtime.agents.desk.setState(bookingAgent, 'available');
-    await runtime.agents.routing.agentLegStatus(bookingAgent, booking.callSid, 'in-progress');
-    const bookingOutcome = await runtime.agents.outcomes.record(bookingAgent, booking.callSid, 'booking', { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
+    await runtime.routing.presence.setState(bookingAgent, 'available');
+    await runtime.routing.acd.agentLegStatus(bookingAgent, booking.callSid, 'in-progress');
+    const bookingOutcome = await runtime.desk.outcomes.record(bookingAgent, booking.callSid, 'booking', { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
     assert.deepEqual(bookingOutcome.details, { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
   });
 
@@ -186,16 +186,16 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const current = await browser.request('GET', '/api/agents/me/call');
     assert.equal(current.body.call.from, '+8613904691234');
     assert.deepEqual(current.body.call.path.map((s: { node: string }) => s.node), ['main']);
-    const { listAudit } = await import('../../src/agents/agents-repository.js');
+    const { listAudit } = await import('../../src/platform/audit-repository.js');
     const audit = await listAudit(runtime.database.db, callSid);
     assert.deepEqual(audit.map((row) => [row.actorId, row.action]), [[agent, 'read-call']]);
   });
 
   it('when an agent is on a call and transfers it to another department, then the caller is redirected to that queue with their original place', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-enterprise'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'cc-enterprise', queuedAt: new Date('2026-03-02T01:20:00Z') });
-    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
     const browser = client(url);
     await browser.login(agent);
     const transfer = await browser.request('POST', `/api/agents/me/calls/${call.callSid}/transfer`, { department: 'cc-green' });
@@ -203,9 +203,9 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
     assertTwilioConformant(redirect!);
     assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=[a-z-]+&skill=cc-green$/);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     const target = await createAgent(runtime, { skills: ['cc-green'] });
-    await runtime.agents.desk.setState(target, 'available');
+    await runtime.routing.presence.setState(target, 'available');
     const transferUrl = new URL(String(redirect?.params.Url));
     const enqueue = await postSigned(url, `${transferUrl.pathname}${transferUrl.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
     await expectValidTwiml(enqueue.body);
@@ -222,16 +222,16 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const agent = await createAgent(runtime, { skills: ['cc-police'] });
     const named = await createAgent(runtime, { skills: ['cc-estate'] });
     const colleague = await createAgent(runtime, { skills: ['cc-police'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'cc-police' });
-    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
-    await runtime.agents.desk.setState(colleague, 'available');
-    const result = await runtime.agents.transfer(agent, call.callSid, { agent: named });
+    await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.routing.presence.setState(colleague, 'available');
+    const result = await runtime.routing.transfer(agent, call.callSid, { agent: named });
     assert.deepEqual(result.skills, [`agent:${named}`]);
     const before = mock.dequeues().length;
     await postSigned(url, await queueWaitPath(runtime, call.callSid), { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU22222222222222222222222222222222' });
     assert.equal(mock.dequeues().length, before, 'the colleague of the department does not take it at first');
-    await runtime.agents.desk.setState(named, 'available');
+    await runtime.routing.presence.setState(named, 'available');
     assert.match(String(mock.dequeues().at(-1)?.params.Url), new RegExp(`agent=${named}&call=${call.callSid}`));
     const timeouts = (await runtime.queues.get('routing-offer-timeout').getJobs(['delayed'])).filter((job) => job.data.callSid === call.callSid);
     assert.equal(timeouts.length, 2, 'the second offer of the same call has its own timeout');
@@ -239,18 +239,18 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
 
   it('when the agent leg completes without a Dial action, then the agent still goes to wrap-up', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-resume'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'cc-resume' });
-    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
-    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'completed');
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'completed');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
   });
 
   it('when an item is recorded as completed by phone for a service that is not handled by phone, then 422; reading outcomes is audited', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'cc-general' });
-    await runtime.agents.routing.agentLegStatus(agent, call.callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
     const browser = client(url);
     await browser.login(agent);
     const refused = await browser.request('POST', `/api/calls/${call.callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-intake', referenceNumber: 'R1', result: 'done', delivery: { method: 'pickup' } });
@@ -259,7 +259,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await browser.request('POST', `/api/calls/${call.callSid}/outcomes/other`, { reason: 'wrong_number' });
     const read = await browser.request('GET', `/api/calls/${call.callSid}/outcomes`);
     assert.equal(read.body.outcomes.length, 1);
-    const { listAudit } = await import('../../src/agents/agents-repository.js');
+    const { listAudit } = await import('../../src/platform/audit-repository.js');
     assert.deepEqual((await listAudit(runtime.database.db, call.callSid)).map((row) => row.action), ['record-outcome', 'read-outcomes']);
   });
 
@@ -279,7 +279,7 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
       text += new TextDecoder().decode(value);
       return text.includes(': connected');
     }, 'the stream announcing itself');
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     await eventually(async () => {
       const { value } = await reader.read();
       text += new TextDecoder().decode(value);

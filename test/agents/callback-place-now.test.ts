@@ -79,7 +79,7 @@ describe('placing a callback now from the desk', function () {
     const connect = await postSigned(url, cbPath('connect', request.id, agent), params({ CallSid: agentLeg, CallStatus: 'in-progress' }));
     await expectValidTwiml(connect.body);
     assert.match(connect.body, new RegExp(`<Dial callerId="\\${HOTLINE}"[^>]*action="[^"]+callback/result[^"]+"[^>]*><Number>\\${CITIZEN}</Number></Dial>`));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     const busy = await desk.request('POST', placePath(request.id));
     assert.deepEqual([busy.status, busy.body.error.code], [409, 'callback_in_progress']);
 
@@ -87,7 +87,7 @@ describe('placing a callback now from the desk', function () {
     await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: citizenLeg }));
     const done = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.deepEqual([done?.status, done?.outboundCallSid], ['completed', citizenLeg]);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     const closed = await desk.request('POST', placePath(request.id));
     assert.deepEqual([closed.status, closed.body.error.code], [409, 'callback_closed']);
     const after = await desk.request('GET', '/api/desk/my-work');
@@ -129,7 +129,7 @@ describe('placing a callback now from the desk', function () {
     await room.request('PUT', '/api/agents/me/state', { state: 'available' });
     const placed = await room.request('POST', placePath(request.id));
     assert.equal(placed.status, 202);
-    const snapshot = await runtime.agents.store.agent(supervisor);
+    const snapshot = await runtime.routing.store.agent(supervisor);
     assert.deepEqual([snapshot.state, snapshot.callSid], ['reserved', `cb:${request.id}`]);
     const other = await breakDesk.request('POST', placePath(request.id));
     assert.deepEqual([other.status, other.body.error.code], [409, 'callback_in_progress']);

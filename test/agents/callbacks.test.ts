@@ -44,11 +44,11 @@ describe('callbacks', () => {
       const url = await serveRouting(runtime);
       const request = await requestCallback(runtime, { queuedAt: new Date('2026-03-02T01:30:00Z') });
       await queueCall(runtime, { skill: 'tj-declare', queuedAt: new Date('2026-03-02T01:45:00Z') });
-      assert.equal(await runtime.agents.callbacks.admitDue(), 1);
+      assert.equal(await runtime.callbacks.admitDue(), 1);
       const agent = await createAgent(runtime, { skills: ['tj-declare'] });
       const sip = `sip:${agent}@hotline.sip.example.cn`;
       if (core) await runtime.staff.setPhone(agent, { sipAddress: sip });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       /** Offers of live calls: Queue member dequeues, or, without provider queues, updates of the live call. */
       const offers = () => (core ? mock.requests.filter((r) => r.method === 'POST' && /\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path)) : mock.dequeues());
       assert.equal(offers().length, 0, 'the live call waits behind the older callback');
@@ -56,10 +56,10 @@ describe('callbacks', () => {
       assert.equal(dialing?.status, 'dialing');
       assert.equal(dialing?.attempts, 1);
       const placeJob = await findJob(runtime, 'callback-place', (data) => data.requestId === request.id);
-      assert.deepEqual(placeJob?.data, { requestId: request.id, agentId: agent, version: (await runtime.agents.store.agent(agent)).version });
+      assert.deepEqual(placeJob?.data, { requestId: request.id, agentId: agent, version: (await runtime.routing.store.agent(agent)).version });
       assert.ok(!JSON.stringify(placeJob?.data).includes('+86'), 'no phone number in the job');
 
-      await runtime.agents.callbacks.place(request.id, agent, placeJob!.data.version);
+      await runtime.callbacks.place(request.id, agent, placeJob!.data.version);
       const create = await mock.waitFor('/Calls.json');
       assertTwilioConformant(create);
       assert.equal(create.params.To, core ? sip : `client:${agent}`);
@@ -71,15 +71,15 @@ describe('callbacks', () => {
       await expectValidTwiml(connect.body);
       if (core) assertTwimlCore(connect.body, 'callback connect');
       assert.match(connect.body, new RegExp(`<Dial callerId="\\${HOTLINE}" answerOnBridge="true" timeout="30" record="record-from-answer-dual" action="[^"]+callback/result[^"]+" method="POST"><Number>\\+8613904690001</Number></Dial>`));
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
 
       const done = await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: buildCallSid() }));
       await expectValidTwiml(done.body);
       if (core) assertTwimlCore(done.body, 'callback result');
       assert.equal((await callbackRepository.findCallbackRequest(runtime.database.db, request.id))?.status, 'completed');
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
-      await runtime.agents.outcomes.record(agent, agentLeg, 'consultation', { topic: '个税汇算', question: '如何申报', answer: '已指导', resolution: 'resolved' });
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved', 'free again, the agent takes the waiting call');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
+      await runtime.desk.outcomes.record(agent, agentLeg, 'consultation', { topic: '个税汇算', question: '如何申报', answer: '已指导', resolution: 'resolved' });
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'reserved', 'free again, the agent takes the waiting call');
       assert.equal(offers().length, 1);
       if (core) assertRestCore(mock.requests);
     });
@@ -90,24 +90,24 @@ describe('callbacks', () => {
     const runtime = await routingRuntime(mock, clock, { CALLBACK_MAX_ATTEMPTS: '2', CALLBACK_RETRY_SECONDS: '300' });
     const url = await serveRouting(runtime);
     const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const request = await requestCallback(runtime, { skill: 'tj-invoice' });
     for (const [attempt, status] of [[1, 'no-answer'], [2, 'busy']] as const) {
-      await runtime.agents.callbacks.admitDue();
+      await runtime.callbacks.admitDue();
       const row = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
       assert.equal(row?.status, 'dialing', `attempt ${attempt} started`);
       assert.equal(row?.attempts, attempt);
-      await runtime.agents.callbacks.place(request.id, agent, (await runtime.agents.store.agent(agent)).version);
+      await runtime.callbacks.place(request.id, agent, (await runtime.routing.store.agent(agent)).version);
       const agentLeg = buildCallSid();
       await postSigned(url, cbPath('connect', request.id, agent), params({ CallSid: agentLeg }));
       const result = await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: status }));
       await expectValidTwiml(result.body);
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
       if (attempt === 1) {
         const pending = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
         assert.equal(pending?.status, 'pending');
         assert.equal(pending?.notBefore.toISOString(), new Date(clock.now().getTime() + 300_000).toISOString());
-        assert.equal(await runtime.agents.callbacks.admitDue(), 0, 'not before the retry delay');
+        assert.equal(await runtime.callbacks.admitDue(), 0, 'not before the retry delay');
         clock.advance(301_000);
       }
     }
@@ -119,19 +119,19 @@ describe('callbacks', () => {
     const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), { AGENT_MAX_MISSED_OFFERS: '1' });
     const url = await serveRouting(runtime);
     const agent = await createAgent(runtime, { skills: ['tj-general'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const request = await requestCallback(runtime, { skill: 'tj-general' });
-    await runtime.agents.callbacks.admitDue();
-    await runtime.agents.callbacks.place(request.id, agent, (await runtime.agents.store.agent(agent)).version);
+    await runtime.callbacks.admitDue();
+    await runtime.callbacks.place(request.id, agent, (await runtime.routing.store.agent(agent)).version);
     const status = await postSigned(url, cbPath('status', request.id, agent), params({ CallSid: buildCallSid(), CallStatus: 'no-answer', Direction: 'outbound-api' }));
     assert.equal(status.status, 204);
     const row = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.equal(row?.attempts, 0);
     assert.equal(row?.status, 'pending');
-    const snapshot = await runtime.agents.store.agent(agent);
+    const snapshot = await runtime.routing.store.agent(agent);
     assert.equal(snapshot.state, 'break');
     assert.equal(snapshot.reason, 'missed-offers');
-    assert.deepEqual(await runtime.agents.store.waiting('tj-general'), [`cb:${request.id}`], 'back in line, in its place');
+    assert.deepEqual(await runtime.routing.store.waiting('tj-general'), [`cb:${request.id}`], 'back in line, in its place');
   });
 
   it('when a waiting caller leaves the queue for a callback, then the request joins the wait list at once, in the place they had', async () => {
@@ -149,8 +149,8 @@ describe('callbacks', () => {
       requestedAt: new Date(MONDAY_10AM),
       notBefore: new Date(MONDAY_10AM),
     });
-    await runtime.routing.callLeftQueue(call.callSid, 'leave');
-    const waiting = await runtime.agents.store.waiting('tj-general');
+    await runtime.routing.acd.callLeftQueue(call.callSid, 'leave');
+    const waiting = await runtime.routing.store.waiting('tj-general');
     assert.equal(waiting[0], `cb:${row.id}`, 'ahead of the call that came after');
     assert.ok(!waiting.includes(call.callSid));
   });
@@ -158,26 +158,26 @@ describe('callbacks', () => {
   it('when a reserved callback is never placed, then the offer timeout frees the agent and the request keeps its place', async () => {
     const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM));
     const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
-    await runtime.agents.desk.setState(agent, 'break', 'training');
+    await runtime.routing.presence.setState(agent, 'break', 'training');
     const request = await requestCallback(runtime, { skill: 'tj-invoice' });
-    await runtime.agents.callbacks.admitDue();
-    await runtime.agents.desk.setState(agent, 'available');
-    const reserved = await runtime.agents.store.agent(agent);
+    await runtime.callbacks.admitDue();
+    await runtime.routing.presence.setState(agent, 'available');
+    const reserved = await runtime.routing.store.agent(agent);
     assert.equal(reserved.callSid, `cb:${request.id}`);
     const timeout = await findJob(runtime, 'routing-offer-timeout', (data) => data.callSid === `cb:${request.id}`);
     assert.equal(timeout?.opts.delay, 80_000);
-    await runtime.agents.desk.setState(await createAgent(runtime, { skills: ['tj-declare'] }), 'available');
-    await runtime.agents.routing.offerTimedOut(`cb:${request.id}`, agent, reserved.version);
+    await runtime.routing.presence.setState(await createAgent(runtime, { skills: ['tj-declare'] }), 'available');
+    await runtime.routing.acd.offerTimedOut(`cb:${request.id}`, agent, reserved.version);
     const row = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.equal(row?.attempts, row?.status === 'dialing' ? 1 : 0, 'the lost attempt is not counted');
-    assert.equal((await runtime.agents.store.agent(agent)).callSid, `cb:${request.id}`, 'the only eligible agent, freed, is offered it again');
+    assert.equal((await runtime.routing.store.agent(agent)).callSid, `cb:${request.id}`, 'the only eligible agent, freed, is offered it again');
   });
 
   it('when the hall is closed, then due callbacks do not join the queue', async () => {
     const runtime = await routingRuntime(mock, createFixedClock('2026-03-07T02:00:00Z'));
     await requestCallback(runtime, { skill: 'tj-declare' });
-    assert.equal(await runtime.agents.callbacks.admitDue(), 0);
-    assert.deepEqual(await runtime.agents.store.waiting('tj-declare'), []);
+    assert.equal(await runtime.callbacks.admitDue(), 0);
+    assert.deepEqual(await runtime.routing.store.waiting('tj-declare'), []);
   });
 
   it('when several callbacks are placed at once, then the worker starts at most one outbound call per second', async function () {
@@ -187,10 +187,10 @@ describe('callbacks', () => {
     try {
       for (let i = 0; i < 3; i += 1) {
         const agent = await createAgent(runtime, { skills: ['tj-declare'] });
-        await runtime.agents.desk.setState(agent, 'available');
+        await runtime.routing.presence.setState(agent, 'available');
         await requestCallback(runtime, { skill: 'tj-declare' });
       }
-      await runtime.agents.callbacks.admitDue();
+      await runtime.callbacks.admitDue();
       const creates = await eventually(async () => {
         const found = mock.requests.filter((r) => r.path.endsWith('/Calls.json'));
         return found.length >= 3 ? found : undefined;

@@ -40,7 +40,7 @@ describe('the desk and supervisor API', function () {
   it('when a call is held between dequeue attempts, then the wallboard counts it as waiting, with its wait', async () => {
     const supervisor = await createAgent(runtime, { skills: ['cc-estate'], role: 'supervisor' });
     const { callSid } = await queueCall(runtime, { skill: 'cc-estate', notify: false, queuedAt: new Date(clock.now().getTime() - 90_000) });
-    await runtime.agents.store.enqueue(callSid, 1, [{ skills: ['cc-estate'], priority: 0, timeoutSeconds: null }], 'held', clock.now().getTime());
+    await runtime.routing.store.enqueue(callSid, 1, [{ skills: ['cc-estate'], priority: 0, timeoutSeconds: null }], 'held', clock.now().getTime());
     const asSupervisor = client(url);
     await asSupervisor.login(supervisor);
     const { body } = await asSupervisor.request('GET', '/api/supervisor/wallboard');
@@ -53,7 +53,7 @@ describe('the desk and supervisor API', function () {
 
   it('when a supervisor renames an agent, then the wallboard and the agent\'s own desk show the new name; a supervisor may not create a supervisor', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-tax'], displayName: '王丽' });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const supervisor = await createAgent(runtime, { skills: ['cc-tax'], role: 'supervisor' });
     const asSupervisor = client(url);
     await asSupervisor.login(supervisor);

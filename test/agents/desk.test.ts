@@ -110,7 +110,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-call-card.png` });
     await assertNothingForMachines(desk, 'the desk with a call card');
 
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
     await board.locator(`tr[data-agent="${agent}"]`, { hasText: '王丽' }).locator('.badge', { hasText: '通话中' }).waitFor();
     await queueRow.locator('td.waiting', { hasText: /^0$/ }).waitFor();
     // Answered after 45 s against a 20 s target: the service level is 0 % and red.
@@ -134,7 +134,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.locator('#agent-state[data-state="available"]').waitFor();
     const { callSid } = await queueCall(runtime, { skill: 'cc-general' });
     await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     const tax = runtime.catalogue.department('cc-tax')!;
     await eventually(async () => (await desk.locator('#transfer-target option').count()) > 3, 'the directory loaded');
@@ -142,7 +142,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.locator('#transfer-target').selectOption({ label: label! });
     await desk.getByRole('button', { name: '转接', exact: true }).click();
     await desk.locator('#outcome-saved', { hasText: '已转接' }).waitFor();
-    const routed = await runtime.agents.store.call(callSid);
+    const routed = await runtime.routing.store.call(callSid);
     assert.ok(routed?.skills.includes('cc-tax'), 'the call waits for the tax desk');
     await mock.waitFor(`/Calls/${callSid}.json`);
     await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
@@ -162,7 +162,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.locator('#agent-state[data-state="available"]').waitFor();
     const { callSid } = await queueCall(runtime, { skill });
     await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     return { desk, agent, callSid };
   }
@@ -193,7 +193,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const booking = await runtime.booking.service.findBookingByCode(code);
     assert.equal(booking?.channel, 'phone');
     assert.equal(booking?.serviceId, 'cc-general-intake');
-    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
     assert.equal(outcome?.kind, 'booking');
     assert.equal(outcome?.details.bookingCode, code);
     await desk.locator('#my-figures', { hasText: '预约 1' }).waitFor({ timeout: 10_000 });
@@ -222,7 +222,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await assertNothingForMachines(desk, 'the postal form');
     await form.getByRole('button', { name: '保存办结结果' }).click();
     await desk.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
-    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
     assert.deepEqual(outcome?.details, {
       serviceId: 'cc-general-guide',
       referenceNumber: 'SYS-2026-000124',
@@ -243,7 +243,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await record.locator('#recording-list', { hasText: '本通话没有录音' }).waitFor();
     assert.equal(await record.locator('#call-facts').getByText(/^\+86139/).count(), 1, 'the supervisor sees the full number');
     await assertNothingForMachines(record, 'the call record');
-    const [updated] = await runtime.agents.outcomes.list(callSid, supervisor);
+    const [updated] = await runtime.desk.outcomes.list(callSid, supervisor);
     assert.equal((updated?.details.delivery as { trackingNumber?: string }).trackingNumber, 'EMS1234567890');
     await record.context().close();
   });

@@ -33,7 +33,7 @@ describe('hold and resume from the desk', function () {
     const { callSid } = await queueCall(runtime, { skill: 're-register' });
     await postSigned(url, agentPath('connect', agent, callSid), voiceParams(callSid));
     await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     return { runtime, clock, url, agent, callSid, desk };
   }
 
@@ -46,7 +46,7 @@ describe('hold and resume from the desk', function () {
     const [toHold, ...more] = updatesOf(mock, callSid);
     assert.equal(more.length, 0, 'one REST update');
     assertTwilioConformant(toHold!);
-    assert.equal(toHold!.params.Url, runtime.agents.urls.hold(callSid));
+    assert.equal(toHold!.params.Url, runtime.routing.urls.hold(callSid));
     assert.equal(toHold!.params.Method, 'POST');
 
     const loop = await postSigned(url, `/twilio/voice/agents/hold?call=${callSid}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
@@ -57,11 +57,11 @@ describe('hold and resume from the desk', function () {
     const action = await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
     await expectValidTwiml(action.body);
     await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(buildCallSid(), { CallStatus: 'completed' }));
-    assert.deepEqual([(await runtime.agents.store.agent(agent)).state, (await runtime.agents.store.agent(agent)).callSid], ['on_call', callSid], 'on hold is not the end of the call');
+    assert.deepEqual([(await runtime.routing.store.agent(agent)).state, (await runtime.routing.store.agent(agent)).callSid], ['on_call', callSid], 'on hold is not the end of the call');
 
     const second = await queueCall(runtime, { skill: 're-register' });
     assert.equal(mock.dequeues().filter((r) => r.path.includes(second.callSid)).length, 0, 'routing offers the agent on hold nothing');
-    assert.deepEqual(await runtime.agents.store.waiting('re-register'), [second.callSid]);
+    assert.deepEqual(await runtime.routing.store.waiting('re-register'), [second.callSid]);
     const card = await desk.request('GET', '/api/desk/call');
     assert.equal(card.body.hold.since, '2026-03-02T02:00:00.000Z');
     assert.equal(card.body.holdable, true);
@@ -77,7 +77,7 @@ describe('hold and resume from the desk', function () {
     assert.deepEqual([resumed.status, resumed.body], [200, { onHold: false, heldSeconds: 65 }]);
     const back = updatesOf(mock, callSid).at(-1)!;
     assertTwilioConformant(back);
-    assert.equal(back.params.Url, runtime.agents.urls.resume(agent, callSid, 1));
+    assert.equal(back.params.Url, runtime.routing.urls.resume(agent, callSid, 1));
     const again = await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
     assert.deepEqual([again.status, again.body.error.code], [409, 'not_on_hold']);
 
@@ -88,12 +88,12 @@ describe('hold and resume from the desk', function () {
     await postSigned(url, agentPath('leg-status', agent, callSid, 1), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
     // A late action of the first leg changes nothing either.
     await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     assert.equal((await desk.request('GET', '/api/desk/call')).body.hold, null);
 
     const ended = await postSigned(url, agentPath('dial-result', agent, callSid, 1), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
     assert.match(ended.body, /<Hangup\/>/);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     const record = await desk.request('GET', '/api/desk/call');
     assert.deepEqual([record.body.call.holdText, record.body.call.holdSeconds], ['保持 1 次，共 1 分 5 秒', 65]);
     const events = await runtime.database.db.execute(`select event from call_events where call_sid = '${callSid}' and source = 'agent' and event like 'hold-%' order by id` as never);
@@ -107,7 +107,7 @@ describe('hold and resume from the desk', function () {
     clock.advance(30_000);
     const status = await postSigned(url, '/twilio/voice/status', voiceParams(callSid, { CallStatus: 'completed', SequenceNumber: '3', CallDuration: '95' }));
     assert.equal(status.status, 204);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     assert.ok((await runtime.ledger.find(callSid))?.endedAt, 'the call ended');
     const record = await desk.request('GET', '/api/desk/call');
     assert.equal(record.body.call.holdText, '保持 1 次，共 30 秒');
@@ -121,14 +121,14 @@ describe('hold and resume from the desk', function () {
     const unanswered = await postSigned(url, agentPath('dial-result', agent, callSid, 1), voiceParams(callSid, { DialCallStatus: 'no-answer', CallStatus: 'in-progress' }));
     await expectValidTwiml(unanswered.body);
     assert.match(unanswered.body, /<Redirect method="POST">[^<]*\/agents\/hold\?call=/);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     assert.ok((await desk.request('GET', '/api/desk/call')).body.hold?.since);
   });
 
   it('when the agent left the call while the caller was on hold (CALL_MAX_MINUTES), then the hold ends and the next round of the loop puts the caller back in the queue', async () => {
     const { runtime, url, agent, callSid, desk } = await onCall();
     await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
-    await runtime.agents.routing.startWrapUp(agent, callSid, 're-register', 'call-max-length');
+    await runtime.routing.acd.startWrapUp(agent, callSid, 're-register', 'call-max-length');
     const loop = await postSigned(url, `/twilio/voice/agents/hold?call=${callSid}`, voiceParams(callSid, { CallStatus: 'in-progress' }));
     await expectValidTwiml(loop.body);
     assert.match(loop.body, /<Enqueue [^>]*waitUrl="[^"]*\/agents\/queue-wait\?call=CA[0-9a-f]+[^"]*"[^>]*>re-register<\/Enqueue>/);
@@ -155,16 +155,16 @@ describe('hold and resume from the desk', function () {
     await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
     await postSigned(url, agentPath('leg-status', agent, callSid, 1), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
     const next = await createAgent(runtime, { skills: ['re-register'] });
-    await runtime.agents.desk.setState(next, 'available');
+    await runtime.routing.presence.setState(next, 'available');
     assert.equal((await desk.request('POST', `/api/agents/me/calls/${callSid}/transfer`, { department: 're-register' })).status, 200);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     await postSigned(url, await queueWaitPath(runtime, callSid), voiceParams(callSid, { QueueSid: buildQueueSid() }));
     assert.deepEqual(dequeued(mock.dequeues().at(-1)!), { callSid, agentId: next });
     await postSigned(url, agentPath('connect', next, callSid), voiceParams(callSid));
     await postSigned(url, agentPath('leg-status', next, callSid), voiceParams(buildCallSid(), { CallStatus: 'in-progress' }));
-    assert.equal((await runtime.agents.store.agent(next)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(next)).state, 'on_call');
     await postSigned(url, agentPath('dial-result', next, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
-    assert.equal((await runtime.agents.store.agent(next)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(next)).state, 'wrap_up');
   });
 
   it('when the agent is on a callback, then hold is refused: the agent\'s own leg is the parent call', async () => {
@@ -189,7 +189,7 @@ describe('hold and resume from the desk', function () {
     const agentLeg = buildCallSid();
     await runtime.ledger.recordArrival({ callSid: agentLeg, from: '+864694212366', to: `client:${agent}`, direction: 'outbound', payload: { callbackRequestId: request.id } });
     await postSigned(url, `/twilio/voice/agents/callback/connect?${new URLSearchParams({ request: String(request.id), agent })}`, voiceParams(agentLeg, { CallStatus: 'in-progress' }));
-    assert.deepEqual([(await runtime.agents.store.agent(agent)).state, (await runtime.agents.store.agent(agent)).callSid], ['on_call', agentLeg]);
+    assert.deepEqual([(await runtime.routing.store.agent(agent)).state, (await runtime.routing.store.agent(agent)).callSid], ['on_call', agentLeg]);
     assert.equal((await desk.request('GET', '/api/desk/call')).body.holdable, false, 'the desk offers no hold on a callback');
     const refused = await desk.request('POST', `/api/agents/me/calls/${agentLeg}/hold`);
     assert.deepEqual([refused.status, refused.body.error.code], [409, 'not_holdable']);

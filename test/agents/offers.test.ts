@@ -25,7 +25,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
   it('when an offered agent answers and hangs up, then on call, wrap-up, and available once the outcome is recorded', async () => {
     const { runtime, url } = await setUp();
     const agent = await createAgent(runtime, { skills: ['re-register'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const { callSid } = await queueCall(runtime, { skill: 're-register' });
     assert.equal(dequeued(mock.dequeues().at(-1)!).agentId, agent);
 
@@ -36,51 +36,51 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     assert.match(connect.body, /<Client [^>]*statusCallbackEvent="answered completed"[^>]*><Identity>[^<]+<\/Identity><Parameter name="callSid" value="CA/);
 
     await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'on_call');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     const call = await runtime.ledger.find(callSid);
     assert.equal(call?.agentId, agent);
     assert.ok(call?.answeredAt && call.offeredAt);
-    assert.equal(await runtime.agents.store.call(callSid), undefined, 'an answered call leaves routing');
+    assert.equal(await runtime.routing.store.call(callSid), undefined, 'an answered call leaves routing');
 
     const ended = await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }));
     await expectValidTwiml(ended.body);
     assert.match(ended.body, /<Hangup\/>/);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
-    assert.equal((await runtime.agents.desk.setState(agent, 'available').catch((e: { code: string }) => e.code)), 'outcome_required');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.presence.setState(agent, 'available').catch((e: { code: string }) => e.code)), 'outcome_required');
     const wrapUp = await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid);
     assert.equal(wrapUp?.opts.delay, 60_000);
 
-    await runtime.agents.outcomes.record(agent, callSid, 'other', { reason: 'information_only' });
-    const after = await runtime.agents.store.agent(agent);
+    await runtime.desk.outcomes.record(agent, callSid, 'other', { reason: 'information_only' });
+    const after = await runtime.routing.store.agent(agent);
     assert.equal(after.state, 'available');
     assert.equal(await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid), undefined, 'the wrap-up timer is cancelled');
-    const { findAgentCall } = await import('../../src/agents/agents-repository.js');
+    const { findAgentCall } = await import('../../src/routing/agent-calls-repository.js');
     const handled = await findAgentCall(runtime.database.db, callSid, agent);
     assert.equal(handled?.outcomeStatus, 'recorded');
     assert.equal(handled?.wrapUpEndedAt?.getTime(), runtime.clock.now().getTime(), 'the outcome ends the after-call work, and its time is kept');
-    const log = await runtime.agents.states.transition({ agentId: agent, from: ['offline'], to: 'available' });
+    const log = await runtime.routing.states.transition({ agentId: agent, from: ['offline'], to: 'available' });
     assert.equal(log.ok, false, 'a transition from the wrong state is refused');
   });
 
   it('when wrap-up runs out without an outcome, then the agent is available and the call is listed as lacking an outcome', async () => {
     const { runtime, url } = await setUp({ WRAP_UP_SECONDS_BY_DEPARTMENT: 're-query=5' });
     const agent = await createAgent(runtime, { skills: ['re-query'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const { callSid } = await queueCall(runtime, { skill: 're-query' });
     await postSigned(url, agentPath('leg-status', agent, callSid), voiceParams(callSid, { CallStatus: 'in-progress' }));
     await postSigned(url, agentPath('dial-result', agent, callSid), voiceParams(callSid, { DialCallStatus: 'completed' }));
     assert.equal((await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid))?.opts.delay, 5000, 'wrap-up time per department');
-    await runtime.agents.desk.heartbeat(agent);
-    await runtime.agents.desk.wrapUpEnded(agent, callSid);
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
-    const lacking = await runtime.agents.outcomes.lacking();
+    await runtime.routing.presence.heartbeat(agent);
+    await runtime.routing.presence.wrapUpEnded(agent, callSid);
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+    const lacking = await runtime.desk.outcomes.lacking();
     assert.ok(lacking.some((row) => row.callSid === callSid && row.agentId === agent && row.outcomeStatus === 'missing' && row.wrapUpEndedAt !== null));
   });
 
   it('when the agent does not answer, then the caller is put back in the queue in the same place and the agent is set aside', async () => {
     const { runtime, clock, url } = await setUp();
     const first = await createAgent(runtime, { skills: ['ms-enrol'] });
-    await runtime.agents.desk.setState(first, 'available');
+    await runtime.routing.presence.setState(first, 'available');
     clock.advance(10_000);
     const early = await queueCall(runtime, { skill: 'ms-enrol', queuedAt: new Date('2026-03-02T01:40:00Z') });
     const later = await queueCall(runtime, { skill: 'ms-enrol', queuedAt: new Date('2026-03-02T01:45:00Z') });
@@ -92,13 +92,13 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
       noAnswer.body,
       /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/agents\/queue-wait\?call=CA[0-9a-f]+&amp;menu=[a-z-]+&amp;skill=ms-enrol" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=[a-z-]+&amp;skill=ms-enrol" method="POST">ms-enrol<\/Enqueue>/,
     );
-    const setAside = await runtime.agents.store.agent(first);
+    const setAside = await runtime.routing.store.agent(first);
     assert.equal(setAside.missed, 1);
     assert.equal(setAside.state, 'reserved');
     assert.equal(setAside.callSid, later.callSid, 'the agent, the only one free, took the next call meanwhile');
 
     const second = await createAgent(runtime, { skills: ['ms-enrol'] });
-    await runtime.agents.desk.setState(second, 'available');
+    await runtime.routing.presence.setState(second, 'available');
     assert.equal(mock.dequeues().length, 2, 'the requeued call waits until the caller is back in the Twilio queue');
     const wait = await postSigned(url, await queueWaitPath(runtime, early.callSid), voiceParams(early.callSid, { QueueSid: early.queueSid }));
     await expectValidTwiml(wait.body);
@@ -110,64 +110,64 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
   it('when a requeued call waits with a newer call, then it is offered first (its place is kept)', async () => {
     const { runtime, url } = await setUp();
     const agent = await createAgent(runtime, { skills: ['ms-claim'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const old = await queueCall(runtime, { skill: 'ms-claim', queuedAt: new Date('2026-03-02T01:00:00Z') });
     await postSigned(url, agentPath('dial-result', agent, old.callSid), voiceParams(old.callSid, { DialCallStatus: 'busy' }));
-    await runtime.agents.desk.setState(agent, 'break', 'coffee');
+    await runtime.routing.presence.setState(agent, 'break', 'coffee');
     await postSigned(url, await queueWaitPath(runtime, old.callSid), voiceParams(old.callSid, { QueueSid: old.queueSid }));
     const fresh = await queueCall(runtime, { skill: 'ms-claim', queuedAt: new Date('2026-03-02T01:59:00Z') });
-    assert.deepEqual(await runtime.agents.store.waiting('ms-claim'), [old.callSid, fresh.callSid]);
-    await runtime.agents.desk.setState(agent, 'available');
+    assert.deepEqual(await runtime.routing.store.waiting('ms-claim'), [old.callSid, fresh.callSid]);
+    await runtime.routing.presence.setState(agent, 'available');
     assert.equal(dequeued(mock.dequeues().at(-1)!).callSid, old.callSid);
   });
 
   it('when an agent misses N offers in a row, then they are put on break and supervisors get an alert', async () => {
     const { runtime, url } = await setUp({ AGENT_MAX_MISSED_OFFERS: '2' });
     const alerts: string[] = [];
-    const stop = await runtime.agents.events.subscribe('supervisors', (event) => {
+    const stop = await runtime.routing.events.subscribe('supervisors', (event) => {
       if (event.type === 'alert') alerts.push(event.message);
     });
     const agent = await createAgent(runtime, { skills: ['ss-card'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'ss-card' });
     await postSigned(url, agentPath('dial-result', agent, call.callSid), voiceParams(call.callSid, { DialCallStatus: 'no-answer' }));
     await postSigned(url, await queueWaitPath(runtime, call.callSid), voiceParams(call.callSid, { QueueSid: call.queueSid }));
     assert.equal(dequeued(mock.dequeues().at(-1)!).agentId, agent, 'the only agent is offered it again');
     await postSigned(url, agentPath('dial-result', agent, call.callSid), voiceParams(call.callSid, { DialCallStatus: 'no-answer' }));
-    const snapshot = await runtime.agents.store.agent(agent);
+    const snapshot = await runtime.routing.store.agent(agent);
     assert.equal(snapshot.state, 'break');
     assert.equal(snapshot.reason, 'missed-offers');
     for (let i = 0; i < 50 && alerts.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
     await stop();
     assert.equal(alerts.length, 1);
     assert.match(alerts[0]!, /missed 2 offers in a row/);
-    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held', 'held until the caller is back in the queue');
+    assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'held', 'held until the caller is back in the queue');
   });
 
   it('when the caller hangs up while the agent rings, then the agent is freed without a miss and the call leaves routing', async () => {
     const { runtime, url } = await setUp();
     const agent = await createAgent(runtime, { skills: ['vo-license'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'vo-license' });
     const response = await postSigned(url, agentPath('dial-result', agent, call.callSid), voiceParams(call.callSid, { DialCallStatus: 'canceled', CallStatus: 'completed' }));
     await expectValidTwiml(response.body);
-    const snapshot = await runtime.agents.store.agent(agent);
+    const snapshot = await runtime.routing.store.agent(agent);
     assert.equal(snapshot.state, 'available');
     assert.equal(snapshot.missed, 0);
-    assert.equal(await runtime.agents.store.call(call.callSid), undefined);
+    assert.equal(await runtime.routing.store.call(call.callSid), undefined);
   });
 
   it('when no Twilio callback follows an offer, then the offer timeout frees the agent and the call is offered again', async () => {
     const { runtime } = await setUp();
     const agent = await createAgent(runtime, { skills: ['vo-violation'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await queueCall(runtime, { skill: 'vo-violation' });
-    const reserved = await runtime.agents.store.agent(agent);
+    const reserved = await runtime.routing.store.agent(agent);
     const job = await findJob(runtime, 'routing-offer-timeout', (data) => data.callSid === call.callSid);
     assert.equal(job?.opts.delay, 35_000);
-    await runtime.agents.routing.offerTimedOut(call.callSid, agent, reserved.version);
+    await runtime.routing.acd.offerTimedOut(call.callSid, agent, reserved.version);
     assert.equal(mock.dequeues().filter((r) => dequeued(r).callSid === call.callSid).length, 2);
-    await runtime.agents.routing.offerTimedOut(call.callSid, agent, reserved.version);
+    await runtime.routing.acd.offerTimedOut(call.callSid, agent, reserved.version);
     assert.equal(mock.dequeues().filter((r) => dequeued(r).callSid === call.callSid).length, 2, 'a stale timeout does nothing');
   });
 

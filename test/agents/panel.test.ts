@@ -63,14 +63,14 @@ describe('agent panel and wallboard in a real browser', function () {
 
     await page.getByRole('button', { name: '空闲' }).click();
     await page.locator('#agent-state[data-state="available"]').waitFor();
-    assert.equal((await runtime.agents.desk.snapshot(agent)).state, 'available');
+    assert.equal((await runtime.routing.presence.snapshot(agent)).state, 'available');
 
     const { callSid, queued } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
     await runtime.ledger.recordSteps(callSid, [
       { nodeId: 'main', kind: 'choice', input: '2' },
       { nodeId: 'consult-menu', kind: 'operator', input: '0' },
     ]);
-    await runtime.routing.callQueued(queued);
+    await runtime.routing.acd.callQueued(queued);
     await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     await page.locator('#agent-state[data-state="reserved"]').waitFor();
     assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['主菜单：按 2（业务咨询）', '业务咨询：转人工（按 0）']);
@@ -79,7 +79,7 @@ describe('agent panel and wallboard in a real browser', function () {
     assert.match((await page.locator('#call-hotline').textContent()) ?? '', new RegExp(`${hotline.name}（${hotline.number.slice(3)}）`));
 
     // What Twilio tells routing when the agent's leg is answered.
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
     await page.locator('#agent-state[data-state="on_call"]').waitFor();
 
     const form = page.locator('form[data-kind="consultation"]');
@@ -98,7 +98,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByRole('button', { name: '保存咨询结果' }).click();
     await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
 
-    const outcomes = await runtime.agents.outcomes.list(callSid, agent);
+    const outcomes = await runtime.desk.outcomes.list(callSid, agent);
     assert.equal(outcomes.length, 1);
     assert.equal(outcomes[0]!.kind, 'consultation');
     assert.equal(outcomes[0]!.agentId, agent);
@@ -115,7 +115,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.locator('#agent-state[data-state="available"]').waitFor();
     const { callSid } = await queueCall(runtime, { skill: 'cc-fund' });
     await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
-    await runtime.agents.routing.agentLegStatus(agent, callSid, 'in-progress');
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
 
     await page.getByRole('tab', { name: '电话办结' }).click();
     const form = page.locator('form[data-kind="completed-by-phone"]');
@@ -136,7 +136,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('');
     await form.getByRole('button', { name: '保存办结结果' }).click();
     await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
-    const [outcome] = await runtime.agents.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
     assert.equal(outcome?.kind, 'completed_by_phone');
     assert.deepEqual(outcome?.details, {
       serviceId: 'cc-general-guide',
@@ -149,15 +149,15 @@ describe('agent panel and wallboard in a real browser', function () {
 
   it('when a supervisor opens the wallboard, then they see agents with their states, queues and calls lacking an outcome, and it follows a state change live', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor' });
     // A call answered by another agent whose wrap-up ran out with no outcome.
     const forgetful = await createAgent(runtime, { skills: ['cc-tax'] });
-    await runtime.agents.desk.setState(forgetful, 'available');
+    await runtime.routing.presence.setState(forgetful, 'available');
     const { callSid } = await queueCall(runtime, { skill: 'cc-tax' });
-    await runtime.agents.routing.agentLegStatus(forgetful, callSid, 'in-progress');
-    await runtime.agents.routing.startWrapUp(forgetful, callSid, 'cc-tax');
-    await runtime.agents.desk.wrapUpEnded(forgetful, callSid);
+    await runtime.routing.acd.agentLegStatus(forgetful, callSid, 'in-progress');
+    await runtime.routing.acd.startWrapUp(forgetful, callSid, 'cc-tax');
+    await runtime.routing.presence.wrapUpEnded(forgetful, callSid);
     const page = await openPage();
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);
@@ -168,7 +168,7 @@ describe('agent panel and wallboard in a real browser', function () {
     assert.match((await row.locator('td').first().getAttribute('title')) ?? '', /综合受理导办窗口/, 'skills by name; the routing-only skill agent:<id> is not shown');
     assert.doesNotMatch((await row.locator('td').first().getAttribute('title')) ?? '', /agent:/);
 
-    await runtime.agents.desk.setState(agent, 'break', '用餐');
+    await runtime.routing.presence.setState(agent, 'break', '用餐');
     await row.locator('.badge', { hasText: '小休（用餐）' }).waitFor({ timeout: 5000 });
     await page.screenshot({ path: '/tmp/panel-wallboard.png', fullPage: true });
     await page.context().close();
@@ -188,7 +188,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.getByLabel('小休原因').selectOption('用餐');
     await page.getByRole('button', { name: '小休' }).click();
     await page.locator('#agent-state[data-state="break"]', { hasText: '小休（用餐）' }).waitFor();
-    const snapshot = await runtime.agents.desk.snapshot(agent);
+    const snapshot = await runtime.routing.presence.snapshot(agent);
     assert.deepEqual([snapshot.state, snapshot.reason], ['break', '用餐']);
 
     await page.getByRole('button', { name: '退出登录' }).click();

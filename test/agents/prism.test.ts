@@ -18,13 +18,13 @@ describe("routing's REST requests against Twilio's API description (Prism mock)"
     const runtime = await createTestRuntime({ clock: createFixedClock('2026-03-02T02:00:00Z'), env: { REDIS_PREFIX: `${testRun.redisPrefix}-prism`, TWILIO_API_BASE_URL: baseUrl } });
     try {
       const agent = await createAgent(runtime, { skills: ['ee-passport'] });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       const call = await queueCall(runtime, { skill: 'ee-passport' });
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved', 'a rejected dequeue would have freed the agent');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'reserved', 'a rejected dequeue would have freed the agent');
       assert.equal(await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid), undefined);
 
       const callbackAgent = await createAgent(runtime, { skills: ['ee-foreigner'] });
-      await runtime.agents.desk.setState(callbackAgent, 'available');
+      await runtime.routing.presence.setState(callbackAgent, 'available');
       const { row } = await callbackRepository.insertCallbackRequest(runtime.database.db, {
         callSid: buildCallSid(),
         hotlineNumber: '+864694361802',
@@ -36,10 +36,10 @@ describe("routing's REST requests against Twilio's API description (Prism mock)"
         requestedAt: new Date('2026-03-02T01:50:00Z'),
         notBefore: new Date('2026-03-02T01:50:00Z'),
       });
-      await runtime.agents.callbacks.admitDue();
-      await runtime.agents.callbacks.place(row.id, callbackAgent, (await runtime.agents.store.agent(callbackAgent)).version);
+      await runtime.callbacks.admitDue();
+      await runtime.callbacks.place(row.id, callbackAgent, (await runtime.routing.store.agent(callbackAgent)).version);
       assert.equal((await callbackRepository.findCallbackRequest(runtime.database.db, row.id))?.status, 'dialing', 'a rejected call would have given the request back');
-      assert.equal((await runtime.agents.store.agent(callbackAgent)).state, 'reserved');
+      assert.equal((await runtime.routing.store.agent(callbackAgent)).state, 'reserved');
     } finally {
       await runtime.close();
     }

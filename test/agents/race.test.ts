@@ -31,19 +31,19 @@ describe('routing across processes', () => {
     const agents = await Promise.all(Array.from({ length: 25 }, () => createAgent(web1, { skills: [skill] })));
     const processes = [web1, web2, worker];
     await Promise.all([
-      ...calls.map((call, i) => processes[i % 2]!.routing.callQueued(call.queued)),
-      ...agents.map((agent, i) => processes[(i % 3) as 0 | 1 | 2]!.agents.desk.setState(agent, 'available')),
+      ...calls.map((call, i) => processes[i % 2]!.routing.acd.callQueued(call.queued)),
+      ...agents.map((agent, i) => processes[(i % 3) as 0 | 1 | 2]!.routing.presence.setState(agent, 'available')),
       // The same call announced twice, from both web processes, is routed once.
-      ...calls.slice(0, 10).map((call) => web2.routing.callQueued(call.queued)),
+      ...calls.slice(0, 10).map((call) => web2.routing.acd.callQueued(call.queued)),
     ]);
     const offers = mock.dequeues().map(dequeued);
     assert.equal(offers.length, 25, 'every agent got exactly one offer while calls were waiting');
     assert.equal(new Set(offers.map((o) => o.callSid)).size, offers.length, 'no call offered twice');
     assert.equal(new Set(offers.map((o) => o.agentId)).size, offers.length, 'no agent offered two calls');
-    const states = await Promise.all(agents.map((agent) => worker.agents.store.agent(agent)));
+    const states = await Promise.all(agents.map((agent) => worker.routing.store.agent(agent)));
     assert.ok(states.every((s) => s.state === 'reserved'));
     assert.deepEqual(new Set(states.map((s) => s.callSid)), new Set(offers.map((o) => o.callSid)));
-    const waiting = await worker.agents.store.waiting(skill);
+    const waiting = await worker.routing.store.waiting(skill);
     assert.equal(waiting.length, 15);
     assert.ok(waiting.every((callSid) => !offers.some((o) => o.callSid === callSid)));
   });

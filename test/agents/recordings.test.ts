@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { RECORDINGS_EXPIRE_AT } from '../../src/agents/agents-jobs.js';
-import { connectAgentTwiml } from '../../src/agents/agents-twiml.js';
+import { RECORDINGS_EXPIRE_AT } from '../../src/recordings/index.js';
+import { connectAgentTwiml } from '../../src/routing/routing-twiml.js';
 import { startJobs } from '../../src/jobs.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -30,7 +30,7 @@ describe('call recordings', function () {
     const agent = await createAgent(runtime, { skills: ['cc-fund'] });
     const supervisor = await createAgent(runtime, { skills: ['cc-fund'], role: 'supervisor' });
     const { callSid } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
-    const connect = connectAgentTwiml(runtime.agents.urls, agent, callSid, { client: agent }, 20, 3600).toString();
+    const connect = connectAgentTwiml(runtime.routing.urls, agent, callSid, { client: agent }, 20, 3600).toString();
     await expectValidTwiml(connect);
     assert.match(connect, /record="record-from-answer-dual"[^>]*recordingStatusCallback="[^"]*\/agents\/recording-status\?call=/);
 
@@ -51,9 +51,9 @@ describe('call recordings', function () {
     const audit = await runtime.database.db.execute(`select actor_id from audit_log where subject = '${callSid}' and action = 'play-recording'` as never);
     assert.deepEqual((audit as unknown as Array<{ actor_id: string }>).map((r) => r.actor_id), [supervisor]);
 
-    assert.equal(await runtime.agents.recordings.deleteExpired(180), 0, 'a fresh recording is kept');
+    assert.equal(await runtime.recordings.deleteExpired(180), 0, 'a fresh recording is kept');
     clock.advance(181 * 86_400_000);
-    assert.equal(await runtime.agents.recordings.deleteExpired(180), 1);
+    assert.equal(await runtime.recordings.deleteExpired(180), 1);
     assert.ok(mock.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/Recordings/${recordingSid}.json`)));
     const after = await asSupervisor.request('GET', `/api/supervisor/calls/${callSid}/recordings`);
     assert.equal(after.body.recordings[0].playable, false);
@@ -85,8 +85,8 @@ describe('call recordings', function () {
       await jobs.close();
     }
     assert.ok(!mock.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/Recordings/${recent.recordingSid}.json`)), 'a recording 2 days old is kept');
-    const [oldRow] = await runtime.agents.recordings.list(old.callSid);
-    const [recentRow] = await runtime.agents.recordings.list(recent.callSid);
+    const [oldRow] = await runtime.recordings.list(old.callSid);
+    const [recentRow] = await runtime.recordings.list(recent.callSid);
     assert.ok(oldRow?.deletedAt);
     assert.equal(recentRow?.deletedAt, null);
   });

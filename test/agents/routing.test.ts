@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { startJobs } from '../../src/jobs.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dequeueRetryDelay, MAX_DEQUEUE_ATTEMPTS } from '../../src/agents/routing-service.js';
+import { dequeueRetryDelay, MAX_DEQUEUE_ATTEMPTS } from '../../src/routing/routing-service.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { assertRestCore, PROFILES } from '../support/twiml-core.js';
 import { assertTwilioConformant, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
@@ -33,7 +33,7 @@ for (const profile of PROFILES) {
       const order: string[] = [];
       for (let i = 0; i < 3; i += 1) {
         const agent = await createAgent(runtime, { skills: ['tj-general'] });
-        await runtime.agents.desk.setState(agent, 'available');
+        await runtime.routing.presence.setState(agent, 'available');
         const request = mock.dequeues().at(-1)!;
         assert.equal(dequeued(request).agentId, agent);
         order.push(dequeued(request).callSid);
@@ -54,7 +54,7 @@ for (const profile of PROFILES) {
       const agents: string[] = [];
       for (let i = 0; i < 3; i += 1) {
         const agent = await createAgent(runtime, { skills: ['tj-invoice'] });
-        await runtime.agents.desk.setState(agent, 'available');
+        await runtime.routing.presence.setState(agent, 'available');
         agents.push(agent);
         clock.advance(60_000);
       }
@@ -67,14 +67,14 @@ for (const profile of PROFILES) {
           { callSid: second.callSid, agentId: agents[1] },
         ],
       );
-      assert.equal((await runtime.agents.store.agent(agents[0]!)).state, 'reserved');
-      assert.equal((await runtime.agents.store.agent(agents[2]!)).state, 'available');
+      assert.equal((await runtime.routing.store.agent(agents[0]!)).state, 'reserved');
+      assert.equal((await runtime.routing.store.agent(agents[2]!)).state, 'available');
     });
 
     it('when an agent has other skills only, then they are not offered the call', async () => {
       const runtime = await routingRuntime(mock, undefined, env);
       const other = await createAgent(runtime, { skills: ['hf-loan'] });
-      await runtime.agents.desk.setState(other, 'available');
+      await runtime.routing.presence.setState(other, 'available');
       await queueCall(runtime, { skill: 'hf-withdraw' });
       assert.equal(mock.dequeues().length, 0);
     });
@@ -83,10 +83,10 @@ for (const profile of PROFILES) {
       const clock = createFixedClock('2026-03-02T02:00:00Z');
       const runtime = await routingRuntime(mock, clock, env);
       const department = await createAgent(runtime, { skills: ['cc-resume'] });
-      await runtime.agents.desk.setState(department, 'available');
+      await runtime.routing.presence.setState(department, 'available');
       clock.advance(120_000);
       const commissioner = await createAgent(runtime, { skills: ['cc-resume'], commissionerId: 'csc-01' });
-      await runtime.agents.desk.setState(commissioner, 'available');
+      await runtime.routing.presence.setState(commissioner, 'available');
       const call = await queueCall(runtime, { skill: 'cc-resume', commissionerId: 'csc-01' });
       assert.deepEqual(dequeued(mock.dequeues()[0]!), { callSid: call.callSid, agentId: commissioner });
     });
@@ -94,22 +94,22 @@ for (const profile of PROFILES) {
     it("when the commissioner is busy past the preferred target's timeout, then the call escalates to the department, then to the hall", async () => {
       const runtime = await routingRuntime(mock, undefined, env);
       const commissioner = await createAgent(runtime, { skills: ['cc-resume'], commissionerId: 'csc-02' });
-      await runtime.agents.desk.setState(commissioner, 'break', 'meeting');
+      await runtime.routing.presence.setState(commissioner, 'break', 'meeting');
       const call = await queueCall(runtime, { skill: 'cc-resume', commissionerId: 'csc-02' });
       const hallAgent = await createAgent(runtime, { skills: ['cc-general'] });
-      await runtime.agents.desk.setState(hallAgent, 'available');
+      await runtime.routing.presence.setState(hallAgent, 'available');
       assert.equal(mock.dequeues().length, 0, 'a hall agent does not take it at first');
-      const routed = await runtime.agents.store.call(call.callSid);
+      const routed = await runtime.routing.store.call(call.callSid);
       assert.deepEqual(routed?.targets.map((t) => t.skills[0]), ['csc-02', 'csc-02', 'csc-02']);
       assert.deepEqual(routed?.targets.map((t) => t.timeoutSeconds), [60, 180, null]);
       const escalation = await findJob(runtime, 'routing-escalate', (data) => data.callSid === call.callSid && data.target === 0);
       assert.equal(escalation?.opts.delay, 60_000, 'the escalation is a delayed job at the target timeout');
 
-      await runtime.agents.routing.escalate(call.callSid, 0);
+      await runtime.routing.acd.escalate(call.callSid, 0);
       assert.equal(mock.dequeues().length, 0, 'the department target still excludes other departments');
-      await runtime.agents.routing.escalate(call.callSid, 0);
-      assert.equal((await runtime.agents.store.call(call.callSid))?.target, 1, 'a repeated escalation job changes nothing');
-      await runtime.agents.routing.escalate(call.callSid, 1);
+      await runtime.routing.acd.escalate(call.callSid, 0);
+      assert.equal((await runtime.routing.store.call(call.callSid))?.target, 1, 'a repeated escalation job changes nothing');
+      await runtime.routing.acd.escalate(call.callSid, 1);
       assert.deepEqual(dequeued(mock.dequeues()[0]!), { callSid: call.callSid, agentId: hallAgent });
     });
 
@@ -119,7 +119,7 @@ for (const profile of PROFILES) {
       const jobs = await startJobs(runtime);
       try {
         const department = await createAgent(runtime, { skills: ['cc-resume'] });
-        await runtime.agents.desk.setState(department, 'available');
+        await runtime.routing.presence.setState(department, 'available');
         const call = await queueCall(runtime, { skill: 'cc-resume', commissionerId: 'csc-04' });
         assert.equal(mock.dequeues().length, 0);
         const offer = await eventually(async () => mock.dequeues()[0], 'the escalated offer', 10_000);
@@ -133,33 +133,33 @@ for (const profile of PROFILES) {
       const runtime = await routingRuntime(mock, undefined, env);
       const call = await queueCall(runtime, { skill: 'cc-resume', commissionerId: 'csc-03' });
       const department = await createAgent(runtime, { skills: ['cc-resume'] });
-      await runtime.agents.desk.setState(department, 'available');
+      await runtime.routing.presence.setState(department, 'available');
       assert.equal(mock.dequeues().length, 0);
-      await runtime.agents.routing.escalate(call.callSid, 0);
+      await runtime.routing.acd.escalate(call.callSid, 0);
       assert.deepEqual(dequeued(mock.dequeues()[0]!), { callSid: call.callSid, agentId: department });
     });
 
     it('when the caller hung up while waiting, then no agent is offered the call', async () => {
       const runtime = await routingRuntime(mock, undefined, env);
       const call = await queueCall(runtime, { skill: 'ee-passport' });
-      await runtime.routing.callLeftQueue(call.callSid, 'hangup');
+      await runtime.routing.acd.callLeftQueue(call.callSid, 'hangup');
       const agent = await createAgent(runtime, { skills: ['ee-passport'] });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       assert.equal(mock.dequeues().length, 0);
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
     });
 
     it("when Twilio reports the caller left the queue because routing dequeued them, then the offer stands", async () => {
       const runtime = await routingRuntime(mock, undefined, env);
       const agent = await createAgent(runtime, { skills: ['re-query'] });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       const call = await queueCall(runtime, { skill: 're-query' });
-      await runtime.routing.callLeftQueue(call.callSid, 'redirected');
-      assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'offered');
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'reserved');
-      await runtime.routing.callLeftQueue(call.callSid, 'hangup');
-      assert.equal(await runtime.agents.store.call(call.callSid), undefined);
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'available', 'a caller who hangs up while the agent rings frees the agent');
+      await runtime.routing.acd.callLeftQueue(call.callSid, 'redirected');
+      assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'offered');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'reserved');
+      await runtime.routing.acd.callLeftQueue(call.callSid, 'hangup');
+      assert.equal(await runtime.routing.store.call(call.callSid), undefined);
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'available', 'a caller who hangs up while the agent rings frees the agent');
     });
 
     it('when the dequeue fails because the caller is not in the Twilio queue, then the agent is freed and the call keeps its place', async () => {
@@ -167,12 +167,12 @@ for (const profile of PROFILES) {
       const call = await queueCall(runtime, { skill: 'ee-foreigner' });
       mock.missingMembers.add(call.callSid);
       const agent = await createAgent(runtime, { skills: ['ee-foreigner'] });
-      await runtime.agents.desk.setState(agent, 'available');
+      await runtime.routing.presence.setState(agent, 'available');
       assert.equal(mock.dequeues().length, 1);
-      assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
-      assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held', 'held out of matching until the retry job');
+      assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+      assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'held', 'held out of matching until the retry job');
       mock.missingMembers.delete(call.callSid);
-      await runtime.agents.routing.retryOffer(call.callSid, agent);
+      await runtime.routing.acd.retryOffer(call.callSid, agent);
       assert.equal(mock.dequeues().length, 2);
       assert.deepEqual(dequeued(mock.dequeues()[1]!), { callSid: call.callSid, agentId: agent });
     });
@@ -185,22 +185,22 @@ for (const profile of PROFILES) {
       const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), { ...env, TWILIO_API_BASE_URL: `http://127.0.0.1:${port}` });
       const call = await queueCall(runtime, { skill: 'ee-foreigner' });
       const agent = await createAgent(runtime, { skills: ['ee-foreigner'] });
-      await runtime.agents.desk.setState(agent, 'available');
-      const versionAfterLogin = (await runtime.agents.store.agent(agent)).version;
+      await runtime.routing.presence.setState(agent, 'available');
+      const versionAfterLogin = (await runtime.routing.store.agent(agent)).version;
       const delays: number[] = [];
       for (let attempt = 1; attempt < MAX_DEQUEUE_ATTEMPTS; attempt += 1) {
         const job = await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid && data.attempt === attempt);
         assert.ok(job, `a retry after failure ${attempt}`);
         delays.push(job.opts.delay!);
-        assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held', 'not offered again before the retry');
-        assert.equal((await runtime.agents.store.agent(agent)).state, 'available');
-        await runtime.agents.routing.retryOffer(call.callSid, agent, attempt);
+        assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'held', 'not offered again before the retry');
+        assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+        await runtime.routing.acd.retryOffer(call.callSid, agent, attempt);
       }
       assert.deepEqual(delays, Array.from({ length: MAX_DEQUEUE_ATTEMPTS - 1 }, (_, i) => dequeueRetryDelay(i)));
       assert.ok(delays.every((delay, i) => i === 0 || delay > delays[i - 1]!), 'backoff');
       assert.equal(await findJob(runtime, 'routing-retry', (data) => data.callSid === call.callSid && data.attempt === MAX_DEQUEUE_ATTEMPTS), undefined, 'bounded: the caller waits for the next wait poll');
-      assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held');
-      const agentAfter = await runtime.agents.store.agent(agent);
+      assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'held');
+      const agentAfter = await runtime.routing.store.agent(agent);
       assert.equal(agentAfter.state, 'available');
       assert.ok(agentAfter.version - versionAfterLogin <= 2 * MAX_DEQUEUE_ATTEMPTS, `reserved and freed once per attempt, not cycled (${agentAfter.version - versionAfterLogin} versions)`);
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { listStateLog } from '../../src/agents/agents-repository.js';
+import { listStateLog } from '../../src/routing/agent-calls-repository.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, startTestServer, testRun } from '../support/env.js';
@@ -34,8 +34,8 @@ describe('agent state changes and their log', () => {
       const refused = await change({ state: 'break', reason: '午休' });
       assert.equal(refused.status, 503);
       assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'state_not_logged');
-      assert.equal((await runtime.agents.desk.snapshot(agentId)).state, 'available', 'the change is undone');
-      assert.ok((await runtime.agents.store.available('cc-general')).includes(agentId), 'still routed as available');
+      assert.equal((await runtime.routing.presence.snapshot(agentId)).state, 'available', 'the change is undone');
+      assert.ok((await runtime.routing.store.available('cc-general')).includes(agentId), 'still routed as available');
     } finally {
       await runtime.database.db.execute(sql.raw('drop trigger refuse_state_log on agent_state_log; drop function refuse_state_log();'));
     }

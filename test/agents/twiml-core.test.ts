@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
-import { createAgentPhones } from '../../src/agents/agent-phone.js';
-import { waitScore } from '../../src/agents/routing-repository.js';
+import { createAgentPhones } from '../../src/routing/agent-phone.js';
+import { waitScore } from '../../src/routing/index.js';
 import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../tools/caller/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
@@ -40,7 +40,7 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
   async function freeAgentWithSip(runtime: Runtime): Promise<string> {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
     await runtime.staff.setPhone(agent, { sipAddress: sipOf(agent) });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     return agent;
   }
 
@@ -87,14 +87,14 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     const runtime = await routingRuntime(mock, createFixedClock('2026-03-02T02:00:00Z'), CORE);
     const url = await serveRouting(runtime);
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
-    await runtime.agents.desk.setState(agent, 'available');
+    await runtime.routing.presence.setState(agent, 'available');
     const call = await callIn(url, {});
     const connect = new URL(String(callUpdates().at(-1)!.params.Url));
     const answer = await postSigned(url, `${connect.pathname}${connect.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
     assertTwimlCore(answer.body, 'connect');
     assert.match(answer.body, /<Redirect method="POST">[^<]*\/agents\/queue-wait\?call=/);
-    assert.equal((await runtime.agents.store.call(call.callSid))?.state, 'held');
-    assert.notEqual((await runtime.agents.store.agent(agent)).state, 'reserved');
+    assert.equal((await runtime.routing.store.call(call.callSid))?.state, 'held');
+    assert.notEqual((await runtime.routing.store.agent(agent)).state, 'reserved');
   });
 
   it('when a caller in the wait loop presses 1 at the callback offer, then the request keeps their place (behind an earlier caller, ahead of a later one), the call leaves the wait list, and they hear the confirmation and a goodbye', async () => {
@@ -126,10 +126,10 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     assert.ok(request);
     assert.equal(request.queuedAt.toISOString(), row?.queuedAt?.toISOString());
     assert.equal(request.priority, 0);
-    const waiting = await runtime.agents.store.waiting('cc-general');
+    const waiting = await runtime.routing.store.waiting('cc-general');
     assert.deepEqual(waiting, [ahead.callSid, `cb:${request.id}`, later], 'the callback waits where the call waited');
-    assert.equal((await runtime.agents.store.call(`cb:${request.id}`))?.score, waitScore(0, row!.queuedAt!.getTime()));
-    assert.equal(await runtime.agents.store.call(caller.callSid), undefined, 'the call itself left the wait list');
+    assert.equal((await runtime.routing.store.call(`cb:${request.id}`))?.score, waitScore(0, row!.queuedAt!.getTime()));
+    assert.equal(await runtime.routing.store.call(caller.callSid), undefined, 'the call itself left the wait list');
     const events = await runtime.ledger.events(caller.callSid);
     assert.ok(events.some((e) => e.event === 'left-leave'), 'the queue was left for the callback');
     assertRestCore(mock.requests);
@@ -141,9 +141,9 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     const agent = await freeAgentWithSip(runtime);
     const call = await callIn(url, { liveUpdates: liveUpdates() });
     assert.ok(call.requests.some((r) => r.url.includes('/agents/dial-result')), call.lines.join('\n'));
-    assert.equal((await runtime.agents.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     assert.equal((await runtime.ledger.find(call.callSid))?.agentId, agent);
-    assert.equal(await runtime.agents.store.call(call.callSid), undefined);
+    assert.equal(await runtime.routing.store.call(call.callSid), undefined);
   });
 
   it('when Redis loses routing\'s wait lists, then the rebuild puts back the callers whose live call goes on (checked with a Calls fetch, no Queue resource) in their order and priority', async () => {
@@ -161,8 +161,8 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     const keys = [...(await runtime.redis.keys(`${prefix}:wait:*`)), ...(await runtime.redis.keys(`${prefix}:call:*`))];
     assert.ok(keys.length > 0);
     await runtime.redis.del(...keys);
-    await runtime.agents.recovery.rebuild();
-    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [urgent, early]);
+    await runtime.routing.recovery.rebuild();
+    assert.deepEqual(await runtime.routing.store.waiting('cc-general'), [urgent, early]);
     const fetched = mock.requests.filter((r) => r.method === 'GET').map((r) => r.path);
     for (const callSid of [departed, early, urgent]) assert.ok(fetched.some((path) => path.endsWith(`/Calls/${callSid}.json`)), `${callSid} checked`);
     assertRestCore(mock.requests);
@@ -180,8 +180,8 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
       return answer.body;
     };
     assert.match(await post(String(callUpdates().at(-1)!.params.Url)), new RegExp(`<Sip [^>]*>${sipOf(first)}</Sip>`));
-    await runtime.agents.routing.agentLegStatus(first, call.callSid, 'in-progress');
-    await runtime.agents.transfer(first, call.callSid, { department: 'cc-green' });
+    await runtime.routing.acd.agentLegStatus(first, call.callSid, 'in-progress');
+    await runtime.routing.transfer(first, call.callSid, { department: 'cc-green' });
     const toTransfer = String(callUpdates().at(-1)!.params.Url);
     assert.match(toTransfer, /\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=citizen-centre&skill=cc-green$/);
     const back = await post(toTransfer);
@@ -189,7 +189,7 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     assert.match(queueWait, /\/agents\/queue-wait\?call=CA[0-9a-f]+&menu=citizen-centre&skill=cc-green$/);
     const green = await createAgent(runtime, { skills: ['cc-green'] });
     await runtime.staff.setPhone(green, { deskNumber: '+864694226199' });
-    await runtime.agents.desk.setState(green, 'available');
+    await runtime.routing.presence.setState(green, 'available');
     assert.match(await post(queueWait), /<Redirect method="POST">[^<]+\/queue\/wait\?menu=citizen-centre&amp;skill=cc-green<\/Redirect>/);
     const offer = new URL(String(callUpdates().at(-1)!.params.Url));
     assert.equal(offer.searchParams.get('agent'), green);
@@ -205,7 +205,7 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
     const gone = await callIn(url, {});
     clock.advance(10_000);
     const behind = await callIn(url, {});
-    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [gone.callSid, behind.callSid]);
+    assert.deepEqual(await runtime.routing.store.waiting('cc-general'), [gone.callSid, behind.callSid]);
     const status = await postSigned(url, '/twilio/voice/status', {
       AccountSid: 'AC00000000000000000000000000000000',
       CallSid: gone.callSid,
@@ -217,7 +217,7 @@ describe('routing under TELEPHONY_PROFILE=twiml-core: the service\'s own wait lo
       Direction: 'inbound',
     });
     assert.equal(status.status, 204);
-    assert.deepEqual(await runtime.agents.store.waiting('cc-general'), [behind.callSid]);
+    assert.deepEqual(await runtime.routing.store.waiting('cc-general'), [behind.callSid]);
     clock.advance(50_000);
     const turn = await postSigned(url, '/twilio/voice/queue/wait?menu=citizen-centre&skill=cc-general', { AccountSid: 'AC00000000000000000000000000000000', CallSid: behind.callSid, From: '+8613904691234', To: CITIZEN_CENTRE });
     assertTwimlCore(turn.body, 'wait');

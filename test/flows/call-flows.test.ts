@@ -63,7 +63,7 @@ for (const profile of PROFILES) {
           const agent = await createAgent(runtime, { skills: ['cc-general'] });
           const sip = `sip:${agent}@hotline.sip.example.cn`;
           if (core) await runtime.staff.setPhone(agent, { sipAddress: sip });
-          await runtime.agents.desk.setState(agent, 'available');
+          await runtime.routing.presence.setState(agent, 'available');
           const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
           // Consult (2), general guidance (1): the general desk's queue.
           const call = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, inputs: keys('2', '1'), waitRounds: 1, queueResult: 'bridged', liveUpdates: liveUpdatesFrom(mock) }, validator);

@@ -66,7 +66,8 @@ export async function startIvr(at: string, env: Record<string, string> = {}) {
   const clock = createFixedClock(shanghai(at));
   const runtime: Runtime = await createTestRuntime({ clock, env });
   const routing = createRecordingRouting();
-  runtime.routing = routing;
+  // The IVR hands queued calls to routing's ACD: a recording stand-in takes its place.
+  runtime.routing = { ...runtime.routing, acd: routing as unknown as Runtime['routing']['acd'] };
   const server = await startTestServer(runtime);
   const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: server.url, authToken: DEV_AUTH_TOKEN });
   const answers: string[] = [];

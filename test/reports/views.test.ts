@@ -41,7 +41,7 @@ describe('statistics views over a known day', function () {
     a = await createAgent(runtime, { skills: ['cc-general'], id: `wang_li_${process.pid}` });
     b = await createAgent(runtime, { skills: ['cc-general'], id: `zhao_min_${process.pid}` });
     clock.set(at(`${DAY}T08:30`));
-    for (const agent of [a, b]) await runtime.agents.desk.setState(agent, 'available');
+    for (const agent of [a, b]) await runtime.routing.presence.setState(agent, 'available');
     const playing = runtime as Runtime & { clock: typeof clock };
     for (const script of [
       call(`${DAY}T09:00`, { ivrSeconds: 40, ivr: 'abandoned' }),
@@ -58,7 +58,7 @@ describe('statistics views over a known day', function () {
       await playCall(playing, script);
     }
     clock.set(at(`${DAY}T16:30`));
-    for (const agent of [a, b]) await runtime.agents.desk.setState(agent, 'offline');
+    for (const agent of [a, b]) await runtime.routing.presence.setState(agent, 'offline');
     await playCall(playing, call(`${NEXT}T09:00`, { ivrSeconds: 30, ivr: 'abandoned' }));
     clock.set(at('2021-06-09T10:00'));
   });

@@ -13,7 +13,7 @@ export type { AgentLeg, CallScript } from './history-script.js';
  * The runtime's clock must be a fixed clock that the player moves. Agents must be available.
  */
 export async function playCall(runtime: PlayingRuntime, script: CallScript): Promise<void> {
-  const { ledger, agents, clock, catalogue } = runtime;
+  const { ledger, routing, desk, clock, catalogue } = runtime;
   const { callSid } = script;
   const t0 = script.arrivedAt.getTime();
   const at = (seconds: number) => new Date(t0 + seconds * 1000);
@@ -37,8 +37,8 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
     for (const [index, leg] of (queue.legs ?? []).entries()) {
       t += leg.waitSeconds;
       clock.set(at(t));
-      await agents.states.transition({ agentId: leg.agentId, from: ['available'], to: 'reserved', callSid });
-      await agents.routing.agentLegStatus(leg.agentId, callSid, 'in-progress');
+      await routing.states.transition({ agentId: leg.agentId, from: ['available'], to: 'reserved', callSid });
+      await routing.acd.agentLegStatus(leg.agentId, callSid, 'in-progress');
       let outcome = leg.outcome;
       if (leg.booking) {
         // The agent books while talking; a week with no place ends as information given.
@@ -49,13 +49,13 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       t += leg.talkSeconds;
       clock.set(at(t));
       const last = index === queue.legs!.length - 1;
-      if (last) await agents.routing.dialEnded(leg.agentId, callSid, 'completed', 'completed');
+      if (last) await routing.acd.dialEnded(leg.agentId, callSid, 'completed', 'completed');
       // The transfer use case: back to the department's queue in the caller's place, the live call redirected, wrap-up for this agent.
-      else await agents.transfer(leg.agentId, callSid, { department: queue.skill });
+      else await routing.transfer(leg.agentId, callSid, { department: queue.skill });
       clock.set(at(t + leg.wrapUpSeconds));
-      await agents.desk.heartbeat(leg.agentId);
-      if (outcome) await agents.outcomes.record(leg.agentId, callSid, outcome.path, outcome.body);
-      else await agents.desk.wrapUpEnded(leg.agentId, callSid);
+      await routing.presence.heartbeat(leg.agentId);
+      if (outcome) await desk.outcomes.record(leg.agentId, callSid, outcome.path, outcome.body);
+      else await routing.presence.wrapUpEnded(leg.agentId, callSid);
       end = t;
     }
     if (!queue.legs?.length) {

@@ -144,7 +144,7 @@ async function played(runtime: PlayingRuntime, day: string, calls: Array<{ callS
 async function shift(lane: PlayingRuntime, agents: HistoryAgent[], at: Date, to: 'available' | 'offline'): Promise<void> {
   lane.clock.set(at);
   for (const agent of agents) {
-    if (to === 'available' && (await lane.agents.store.agent(agent.id)).state !== 'offline') await lane.agents.states.transition({ agentId: agent.id, to: 'offline', reason: 'demo-reset', callSid: '' });
-    await lane.agents.desk.setState(agent.id, to);
+    if (to === 'available' && (await lane.routing.store.agent(agent.id)).state !== 'offline') await lane.routing.states.transition({ agentId: agent.id, to: 'offline', reason: 'demo-reset', callSid: '' });
+    await lane.routing.presence.setState(agent.id, to);
   }
 }

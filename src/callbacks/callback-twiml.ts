@@ -1,0 +1,47 @@
+import { speak, VoiceResponse } from '../platform/twiml.js';
+import { VOICE_BASE_PATH } from '../platform/voice-urls.js';
+
+const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+/** The webhooks of a callback's agent leg (under the agents' path, where the provider has always been sent). */
+export function callbackUrls(publicBaseUrl: string) {
+  const base = `${publicBaseUrl}${VOICE_BASE_PATH}/agents/callback`;
+  const query = (requestId: number, agentId: string) => q({ request: String(requestId), agent: agentId });
+  return {
+    connect: (requestId: number, agentId: string) => `${base}/connect?${query(requestId, agentId)}`,
+    result: (requestId: number, agentId: string) => `${base}/result?${query(requestId, agentId)}`,
+    status: (requestId: number, agentId: string) => `${base}/status?${query(requestId, agentId)}`,
+  };
+}
+export type CallbackUrls = ReturnType<typeof callbackUrls>;
+
+/** Nothing more for this leg. */
+export function hangupTwiml(): VoiceResponse {
+  const response = new VoiceResponse();
+  response.hangup();
+  return response;
+}
+
+/** A callback: the agent has answered; tell them, then ring the citizen with the hotline's number. */
+export function callbackDialTwiml(urls: CallbackUrls, voice: string, requestId: number, agentId: string, callerId: string, phone: string, timeoutSeconds: number): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, '正在为您回拨预约来电的市民，请稍候。');
+  const dial = response.dial({
+    callerId,
+    answerOnBridge: true,
+    timeout: timeoutSeconds,
+    record: 'record-from-answer-dual',
+    action: urls.result(requestId, agentId),
+    method: 'POST',
+  });
+  dial.number(phone);
+  return response;
+}
+
+/** Said to the agent when the citizen could not be reached. */
+export function callbackUnreachedTwiml(voice: string): VoiceResponse {
+  const response = new VoiceResponse();
+  speak(response, voice, '市民未接听，系统将稍后再次回拨。');
+  response.hangup();
+  return response;
+}

@@ -1,0 +1,5 @@
+export { createDeskComponent, type DeskComponent } from './desk-component.js';
+export { createAgentRoutes } from './agent-routes.js';
+export { createDeskRoutes } from './desk-routes.js';
+export { softphoneToken } from './softphone-service.js';
+export type { Outcomes } from './outcomes-service.js';

@@ -1,0 +1,26 @@
+import type { Database, Executor } from '../platform/db.js';
+import * as repo from './agent-calls-repository.js';
+
+/**
+ * Who answered which call: routing writes a row when an agent answers (a callback's agent leg
+ * too), and the desk reads it to know whose outcome a call awaits. The narrow view other rooms get.
+ */
+export interface AgentCalls {
+  /** Records that the agent answered the call; a repeated report changes nothing. */
+  answered(row: { callSid: string; agentId: string; skill: string | null; answeredAt: Date }): Promise<void>;
+  /** The agent's answered leg of the call, if they answered it. */
+  find(callSid: string, agentId: string): Promise<repo.AgentCallRow | undefined>;
+  /** The outcome of the agent's call is recorded, inside the transaction that records it. */
+  outcomeRecorded(tx: Executor, callSid: string, agentId: string): Promise<void>;
+  /** Answered calls whose wrap-up ran out without an outcome, newest first. */
+  lackingOutcome(limit: number): Promise<repo.AgentCallRow[]>;
+}
+
+export function createAgentCalls(db: Database): AgentCalls {
+  return {
+    answered: (row) => repo.insertAgentCall(db, row),
+    find: (callSid, agentId) => repo.findAgentCall(db, callSid, agentId),
+    outcomeRecorded: async (tx, callSid, agentId) => void (await repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' })),
+    lackingOutcome: (limit) => repo.listCallsLackingOutcome(db, limit),
+  };
+}

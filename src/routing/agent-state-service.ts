@@ -1,0 +1,99 @@
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db.js';
+import { AppError } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import type { LiveEvents } from './live-events.js';
+import * as repo from './agent-calls-repository.js';
+import type { RoutingRepository } from './routing-repository.js';
+
+export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'>;
+export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition']>> & {
+  /** Resolves once the change is logged and published (never rejects: a failure is logged). */
+  recorded: Promise<void>;
+};
+
+/**
+ * Agent state changes: each one a compare-and-set in Redis (allowed previous states, version,
+ * current call), then logged with its time in PostgreSQL and published to panels.
+ */
+export interface AgentStates {
+  transition(input: TransitionInput): Promise<TransitionResult>;
+  /**
+   * A change the agent asks for: applied only together with its log row. When the row cannot be
+   * written the change is undone and refused with 503 (`state_not_logged`).
+   */
+  transitionLogged(input: TransitionInput): Promise<TransitionResult>;
+}
+
+export function createAgentStates(deps: { db: Database; store: RoutingRepository; events: LiveEvents; clock: Clock; logger: Logger }): AgentStates {
+  const { db, store, events, clock } = deps;
+  const log = deps.logger.child({ component: 'agents' });
+  return {
+    async transition(input) {
+      const now = clock.now();
+      const result = await store.transition({ ...input, now: now.getTime() });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      // Not awaited here: routing may act on the new state while the log row is written.
+      const recorded = recordTransition({ agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now }).catch(
+        (error: unknown) => log.error({ agentId: input.agentId, err: (error as Error).message }, 'agent state change not logged'),
+      );
+      return { ...result, recorded };
+    },
+
+    async transitionLogged(input) {
+      const now = clock.now();
+      const result = await store.transition({ ...input, now: now.getTime() });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      const change = { agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now };
+      try {
+        await logTransition(change);
+      } catch (error) {
+        const undone = await store.transition({ agentId: input.agentId, from: [input.to], expectedVersion: result.version, to: result.from, reason: 'state-not-logged', callSid: result.callSid, now: now.getTime() });
+        log.error({ agentId: input.agentId, to: input.to, undone: undone.ok, err: (error as Error).message }, 'agent state change not logged; refused');
+        throw new AppError('the state change could not be recorded; nothing changed, try again', 503, 'state_not_logged');
+      }
+      await publishTransition(change);
+      return { ...result, recorded: Promise.resolve() };
+    },
+  };
+
+  type Change = { agentId: string; from: string; to: string; reason: string | null; version: number; callSid: string; at: Date };
+
+  async function recordTransition(change: Change): Promise<void> {
+    await logTransition(change);
+    await publishTransition(change);
+  }
+
+  async function logTransition(change: Change): Promise<void> {
+    log.info({ agentId: change.agentId, from: change.from, to: change.to, reason: change.reason, version: change.version, callSid: change.callSid || undefined }, 'agent state');
+    await repo.insertStateLog(db, {
+      agentId: change.agentId,
+      fromState: change.from,
+      toState: change.to,
+      reason: change.reason,
+      version: change.version,
+      callSid: change.callSid || null,
+      at: change.at,
+    });
+  }
+
+  async function publishTransition(change: Change): Promise<void> {
+    const event = { type: 'agent-state' as const, agentId: change.agentId, state: change.to, reason: change.reason ?? '', version: change.version, callSid: change.callSid, at: change.at.toISOString() };
+    await Promise.all([events.publish({ agentId: change.agentId }, event), events.publish('supervisors', event)]);
+  }
+}
+
+/** Logs and publishes a reservation made by a match script (available → reserved happened inside Lua). */
+export async function recordReservation(
+  deps: { db: Database; events: LiveEvents; clock: Clock },
+  reservation: { agentId: string; callSid: string; version: number },
+): Promise<void> {
+  const at = deps.clock.now();
+  await repo.insertStateLog(deps.db, { agentId: reservation.agentId, fromState: 'available', toState: 'reserved', reason: null, version: reservation.version, callSid: reservation.callSid, at });
+  const event = { type: 'agent-state' as const, agentId: reservation.agentId, state: 'reserved', reason: '', version: reservation.version, callSid: reservation.callSid, at: at.toISOString() };
+  await Promise.all([
+    deps.events.publish({ agentId: reservation.agentId }, { type: 'offer', agentId: reservation.agentId, callSid: reservation.callSid, at: at.toISOString() }),
+    deps.events.publish({ agentId: reservation.agentId }, event),
+    deps.events.publish('supervisors', event),
+  ]);
+}
