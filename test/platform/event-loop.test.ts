@@ -16,7 +16,7 @@ describe('event-loop delay', () => {
     const monitor = createEventLoopMonitor({ windowMs: 300 });
     try {
       const quiet = await eventually(async () => windowsOf(monitor.check().figures)[0], 'a first window');
-      assert.ok(quiet.maxMs < 50, `a quiet window: ${JSON.stringify(quiet)}`);
+      assert.ok(quiet.maxMs < 100, `a quiet window: ${JSON.stringify(quiet)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       holdLoop(150);
       const slow = await eventually(async () => windowsOf(monitor.check().figures).find((w) => w.maxMs >= 100), 'the window with the 150 ms hold');
