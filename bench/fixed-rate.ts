@@ -16,6 +16,8 @@ export interface FixedRateResult {
   p99Ms: number;
   maxMs: number;
   non2xx: number;
+  /** Answers 500-599: the service failed, as opposed to refusing. */
+  status5xx: number;
   errors: number;
 }
 
@@ -36,6 +38,7 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const latencies: number[] = [];
   let non2xx = 0;
+  let status5xx = 0;
   let errors = 0;
   let answered = 0;
   const interval = 1000 / options.rate;
@@ -53,6 +56,7 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
         res.on('end', () => {
           latencies.push(performance.now() - due);
           if (!res.statusCode || res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+          if (res.statusCode && res.statusCode >= 500) status5xx += 1;
           settle();
         });
       });
@@ -79,6 +83,7 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
     p99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
     maxMs: Math.round(Math.max(...latencies) * 10) / 10,
     non2xx,
+    status5xx,
     errors,
   };
 }

@@ -43,7 +43,7 @@ export async function startServer(mode: 'baseline' | 'app', env: Record<string, 
 }
 
 /** A signed incoming-call body with a fresh CallSid, for one of the 27 numbers. */
-function signedIncoming(numbers: readonly string[]): { body: string; headers: Record<string, string> } {
+export function signedIncoming(numbers: readonly string[]): { body: string; headers: Record<string, string> } {
   const to = numbers[Math.floor(Math.random() * numbers.length)]!;
   const params = {
     AccountSid: 'AC00000000000000000000000000000000',

@@ -4,6 +4,7 @@ import { runIvrBench } from './ivr-bench.js';
 import { runReconcileBench } from './reconcile-bench.js';
 import { runReportsBench } from './reports-bench.js';
 import { runRoutingBench } from './routing-bench.js';
+import { runSoakBench } from './soak-bench.js';
 
 /**
  * `npm run bench`: every scenario, each against a baseline measured in the same run.
@@ -16,6 +17,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   routing: () => runRoutingBench(),
   reports: () => runReportsBench(),
   reconcile: () => runReconcileBench(),
+  soak: () => runSoakBench(),
 };
 
 const only = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { createSupervision, type Supervision } from './supervision/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import { createDatabase, type DatabaseHandle } from './platform/db.js';
+import { createEventLoopMonitor } from './platform/event-loop.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { createQueues, type Queues } from './platform/queues.js';
 import type { ReadinessCheck } from './platform/readiness.js';
@@ -134,12 +135,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
+  const eventLoop = createEventLoopMonitor();
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
     // Not ready while Redis has lost its data, until a worker has rebuilt it from PostgreSQL.
     { name: 'redis', check: () => redisReadiness(redis, config.redisPrefix) },
     // An uncovered year is a warning, not a reason to stop taking calls.
     { name: 'holidays', check: async () => ({ ok: true, warnings: calendar.coverageWarnings() }) },
+    // How long requests wait for the loop, per 10 s window: a handler that blocks shows here.
+    { name: 'event-loop', check: async () => eventLoop.check() },
   ];
   return {
     config,
@@ -167,6 +171,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     announcements,
     readiness,
     async close() {
+      eventLoop.close();
       await routing.close();
       await queues.close();
       await database.close();

@@ -133,6 +133,30 @@ describe('processes', function () {
     }
   });
 
+  for (const role of ['web', 'worker'] as const) {
+    it(`when the npm of npm run ${role} is sent SIGTERM, then its node stops too and nothing keeps the port`, async () => {
+      const port = await freePort();
+      const env = { PORT: String(port), DATABASE_URL: testRun.databaseUrl, REDIS_URL: testRun.redisUrl, REDIS_PREFIX: `${testRun.redisPrefix}-${role}-stop`, LOG_LEVEL: 'info' };
+      const started = run('npm', ['run', role], env);
+      const npmPid = started.child.pid!;
+      await eventually(async () => (role === 'web' ? listening(port) : started.output().includes('"msg":"worker started"')), `npm run ${role} to be up`, 90_000).catch((error: Error) => {
+        throw new Error(`${error.message}:\n${started.output()}`);
+      });
+      const descendants = (pid: number): number[] => childrenOf(pid).flatMap((child) => [child, ...descendants(child)]);
+      const below = descendants(npmPid);
+      assert.ok(below.length > 0, 'npm runs the role as its child');
+      process.kill(npmPid, 'SIGTERM');
+      await eventually(async () => !alive(npmPid) && below.every((pid) => !alive(pid)), 'npm and every process below it to exit', 10_000).catch(async () => {
+        const left = below.filter(alive).map((pid) => execFileSync('ps', ['-o', 'pid=,args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+        const held = await listening(port);
+        for (const pid of below.filter(alive)) process.kill(pid, 'SIGKILL');
+        assert.fail(`10 s after SIGTERM to npm (pid ${npmPid}, ${alive(npmPid) ? 'alive' : 'gone'}), still running: ${left.join('; ')}; port ${port} ${held ? 'still held' : 'free'}`);
+      });
+      assert.equal(await listening(port), false, 'nothing listens on the port any more');
+      assert.match(started.output(), /shutdown finished/, 'node shut down cleanly, not killed');
+    });
+  }
+
   it('when a command finds the folder held by another command, or damaged, then it refuses with a sentence saying what to do', async () => {
     const data = mkdtempSync(join(tmpdir(), 'hotline-data-'));
     const env = { PGLITE_DIR: join(data, 'pglite'), REDIS_PREFIX: `${testRun.redisPrefix}-held` };

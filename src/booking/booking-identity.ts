@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime } from 'luxon';
 import { ZONE } from '../platform/clock.js';
 import { maskIdNumber } from '../platform/logger.js';
@@ -45,27 +46,25 @@ export function protectIdNumber(idNumber: string, key: string): StoredIdNumber {
   return { idHash: createHmac('sha256', key).update(normalized).digest('hex'), idMasked: maskIdNumber(normalized) };
 }
 
-/** Kind of a mainland number: SMS only reaches mobiles. */
-export type PhoneKind = 'mobile' | 'landline';
+/** Kind of a mainland number: SMS only reaches mobiles; `service` is a nationwide 400/800 number. */
+export type PhoneKind = 'mobile' | 'landline' | 'service';
+
+/** Characters people write in a number besides digits: spaces, dashes, brackets, a leading +. */
+const WRITTEN_NUMBER = /^\+?[\d\s\-()]+$/;
 
 /**
- * Normalizes a mainland mobile (13904691234, +86 139 0469 1234) or landline with its area code
- * (0469-1234567, +86 469 1234567) to E.164, or null when it is neither.
+ * Normalizes a mainland number to E.164 by the numbering plan (libphonenumber's full metadata,
+ * which knows each area code's local number length and which mobile blocks are allocated):
+ * a mobile (13904691234, +86 139 0469 1234), a fixed line with its area code (0469-4226101,
+ * +86 0469 4226101, 010-12345678) or a 400/800 number. Null for anything else, numbers outside
+ * the mainland (Hong Kong, Macao and Taiwan included) and text that is more than a number.
  */
 export function normalizePhone(raw: string): { e164: string; kind: PhoneKind } | null {
-  let digits = raw.trim().replace(/[\s\-()]/g, '');
-  if (digits.startsWith('+86')) digits = digits.slice(3);
-  else if (digits.startsWith('0086')) digits = digits.slice(4);
-  else if (/^86(1[3-9]\d{9})$/.test(digits)) digits = digits.slice(2);
-  else if (digits.startsWith('0')) digits = digits.slice(1);
-  else if (!/^1/.test(digits)) return null;
-  if (/^1[3-9]\d{9}$/.test(digits)) return { e164: `+86${digits}`, kind: 'mobile' };
-  // Area codes are 2 digits (10, 2x) with an 8-digit number, or 3 digits with a 7- or 8-digit number.
-  if (/^(10|2\d)\d{8}$/.test(digits) || /^[3-9]\d{2}\d{7,8}$/.test(digits)) return { e164: `+86${digits}`, kind: 'landline' };
-  return null;
-}
-
-/** The kind of an E.164 number already normalized. */
-export function phoneKind(e164: string): PhoneKind {
-  return /^\+861[3-9]\d{9}$/.test(e164) ? 'mobile' : 'landline';
+  const written = raw.trim();
+  if (!WRITTEN_NUMBER.test(written)) return null;
+  const parsed = parsePhoneNumberFromString(written, { defaultCountry: 'CN', extract: false });
+  if (!parsed || parsed.country !== 'CN' || !parsed.isValid()) return null;
+  const type = parsed.getType();
+  const kind: PhoneKind = type === 'MOBILE' ? 'mobile' : type === 'FIXED_LINE' ? 'landline' : 'service';
+  return { e164: parsed.number, kind };
 }

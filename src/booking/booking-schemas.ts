@@ -26,7 +26,7 @@ export const idNumberSchema = z.string().transform((value, ctx) => {
 export const phoneSchema = z.string().transform((value, ctx) => {
   const phone = normalizePhone(value);
   if (!phone) {
-    ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile (11 digits from 13-19) or a landline with its area code' });
+    ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile, a landline with its area code or a 400/800 number, as the numbering plan allocates them' });
     return z.NEVER;
   }
   return phone.e164;

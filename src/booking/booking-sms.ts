@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { maskPhone } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import { phoneKind } from './booking-identity.js';
+import { normalizePhone } from './booking-identity.js';
 import type { SmsKind } from './booking-notifier.js';
 import type { BookingRow } from './booking-repository.js';
 
@@ -47,8 +47,9 @@ export function smsStillDue(kind: SmsKind, booking: BookingRow, slotId: number):
 /** Sends one booking SMS through Twilio Messages; the sender is SMS_MESSAGING_SERVICE_SID, SMS_FROM, or the hotline. */
 export async function sendBookingSms(deps: { twilio: TwilioClient; catalogue: Catalogue; config: Config; logger: Logger }, kind: SmsKind, booking: BookingRow): Promise<string | null> {
   const { config, catalogue } = deps;
-  if (phoneKind(booking.phone) !== 'mobile') {
-    deps.logger.info({ bookingId: booking.id, kind, phone: maskPhone(booking.phone) }, 'no SMS: the booking phone is a landline');
+  // The numbering plan decides: a fixed line, a 400/800 number or an unallocated block gets none.
+  if (normalizePhone(booking.phone)?.kind !== 'mobile') {
+    deps.logger.info({ bookingId: booking.id, kind, phone: maskPhone(booking.phone) }, 'no SMS: the booking phone is not a mobile');
     return null;
   }
   const from = config.sms.from ?? booking.hotlineNumber ?? catalogue.hotlines.find((h) => h.hall === booking.hallId)?.number ?? catalogue.hotlines[0]!.number;

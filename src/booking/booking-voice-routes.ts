@@ -19,8 +19,8 @@ const CHOICES_PER_PAGE = 8;
 const DAYS_PER_READ = 7;
 /** A half-day as carried in a URL: 2026-12-04.am. */
 const halfDayCode = /^(\d{4}-\d{2}-\d{2})\.(am|pm)$/;
-/** A mainland mobile number as keyed: 11 digits. */
-const mobileDigits = /^1[3-9]\d{9}$/;
+/** A mainland mobile number as keyed: 11 digits in a block the numbering plan gives to mobiles (SMS reaches it). */
+const isKeyedMobile = (digits: string) => /^1\d{10}$/.test(digits) && normalizePhone(digits)?.kind === 'mobile';
 
 const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().default(''), To: z.string().default(''), Digits: z.string().default('') });
 const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
@@ -250,7 +250,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     const slot = hold ? await capacity.findSlot(hold.slotId) : undefined;
     if (!hold || !slot) throw new Error('unknown hold');
     const digits = callSchema.parse(req.body).Digits.replace(/\D/g, '');
-    if (!mobileDigits.test(digits)) {
+    if (!isKeyedMobile(digits)) {
       if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [prompts.say('booking.mobile.stillWrong')]));
       return sendTwiml(res, askMobile(menu, query.node, hold.id, query.attempt + 1, [prompts.say('booking.mobile.wrong')]));
     }
@@ -276,7 +276,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     const call = callSchema.parse(req.body);
     const phone = (await deps.redis.get(keyedMobileKey(call.CallSid, holdId.data))) ?? '';
     // The keyed number expired (a very long pause): ask for it again rather than guess.
-    if (!mobileDigits.test(phone)) return sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
+    if (!isKeyedMobile(phone)) return sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
     if (call.Digits === '1') return sendTwiml(res, await readBack(menu, query.node, holdId.data, phone));
     sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
   });
@@ -297,7 +297,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     }
     const keyed = (await deps.redis.get(keyedMobileKey(call.CallSid, hold.id))) ?? '';
-    const phone = mobileDigits.test(keyed) ? `+86${keyed}` : (normalizePhone(call.From)?.e164 ?? call.From);
+    const phone = isKeyedMobile(keyed) ? `+86${keyed}` : (normalizePhone(call.From)?.e164 ?? call.From);
     const request = { name: '', phone, identity: { idHash: hold.idHash, idMasked: hold.idMasked }, hotlineNumber: call.To || undefined };
     try {
       let outcome;

@@ -33,6 +33,7 @@ export const calendarCommands: Record<string, AdminCommand> = {
         for (let d = new Date(Date.UTC(year, 0, 1)); d.getUTCFullYear() === year; d.setUTCDate(d.getUTCDate() + 1)) {
           const day = calendar.day(d.toISOString().slice(0, 10));
           if (day.kind === 'holiday' || day.kind === 'adjusted-workday') console.log(`  ${day.date}  ${day.working ? '上班' : '放假'}  ${day.name ?? ''}`);
+          else if (day.kind === 'uncertain') console.log(`  ${day.date}  待定  ${day.name ?? ''}（日期以放假通知为准，暂不开放预约）`);
         }
         return 0;
       });

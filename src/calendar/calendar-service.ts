@@ -8,18 +8,24 @@ import * as repo from './calendar-repository.js';
 import { packageDay, packageYears } from './holiday-package.js';
 import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
 import { parseInput } from '../platform/http.js';
-import { statutoryHolidays } from './statutory-holidays.js';
+import { possibleMakeUpDays, statutoryHolidays } from './statutory-holidays.js';
 
 /** What kind of day a date is in the city. */
 export interface DayInfo {
   date: string;
   working: boolean;
-  kind: 'workday' | 'weekend' | 'holiday' | 'adjusted-workday';
-  /** Holiday name, e.g. 春节, 国庆节调休上班. */
+  /**
+   * `uncertain`: a weekday that is probably 补假 for a statutory day on a weekend, in a year no
+   * notice covers; only the notice says which day it is, so the halls are not said to be open
+   * (`working` false, no slots) and callers are told it depends on the notice.
+   */
+  kind: 'workday' | 'weekend' | 'holiday' | 'adjusted-workday' | 'uncertain';
+  /** Holiday name, e.g. 春节, 国庆节调休上班, 劳动节补假. */
   name?: string;
   /**
    * Where the answer came from; `statutory` means no notice covers the year: the statutory
-   * holidays are computed and the other days follow the weekday rule (调休 days are unknown).
+   * holidays are computed, the weekdays they may owe as 补假 are uncertain, and the other days
+   * follow the weekday rule (调休 days are unknown).
    */
   source: 'staff' | 'package' | 'statutory';
   reference?: string;
@@ -39,8 +45,10 @@ export interface OpenAt {
   day: HallDay;
   /** The session now running, when open. */
   session?: Session;
-  /** Start of the next session (today's afternoon or a later working day), within 60 days. */
+  /** Start of the next session (today's afternoon or a later working day), within 60 days; never on an uncertain day. */
   nextOpening?: Date;
+  /** Uncertain days (possible 补假) after today and before `nextOpening`, as YYYY-MM-DD. */
+  uncertainDays: string[];
   /** True when no notice covers the day's year, so bridging (调休) days are unknown. */
   guessed: boolean;
 }
@@ -94,7 +102,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   // openAt is asked on every call's welcome and queueing; its answer only changes by the minute.
   const openAtMemo = new Map<string, OpenAt>();
   let refreshing: Promise<void> | undefined;
-  const statutory = new Map<number, ReadonlyMap<string, string>>();
+  const statutory = new Map<number, { holidays: ReadonlyMap<string, string>; makeUp: ReadonlyMap<string, string> }>();
 
   async function load(): Promise<void> {
     const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
@@ -136,9 +144,12 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       if (entry?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: entry.name, source: 'package' };
       return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'package' };
     }
-    if (!statutory.has(dt.year)) statutory.set(dt.year, statutoryHolidays(dt.year));
-    const holiday = statutory.get(dt.year)!.get(date);
+    if (!statutory.has(dt.year)) statutory.set(dt.year, { holidays: statutoryHolidays(dt.year), makeUp: possibleMakeUpDays(dt.year) });
+    const { holidays, makeUp } = statutory.get(dt.year)!;
+    const holiday = holidays.get(date);
     if (holiday) return { date, working: false, kind: 'holiday', name: holiday, source: 'statutory' };
+    const owed = makeUp.get(date);
+    if (owed) return { date, working: false, kind: 'uncertain', name: owed, source: 'statutory' };
     return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'statutory' };
   }
 
@@ -175,14 +186,16 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     const hhmm = now.toFormat('HH:mm');
     const session = today.sessions.find((s) => s.from <= hhmm && hhmm < s.to);
     let nextOpening: Date | undefined;
+    const uncertainDays: string[] = [];
     const later = today.sessions.find((s) => s.from > hhmm);
     if (later) nextOpening = at_(now, later.from);
     for (let offset = 1; !nextOpening && offset <= 60; offset += 1) {
       const candidate = now.plus({ days: offset });
       const next = hallDay(hallId, candidate.toISODate()!);
       if (next.open && next.sessions[0]) nextOpening = at_(candidate, next.sessions[0].from);
+      else if (next.kind === 'uncertain') uncertainDays.push(next.date);
     }
-    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), guessed: today.source === 'statutory' };
+    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), uncertainDays, guessed: today.source === 'statutory' };
   }
 
   function at_(date: DateTime, hhmm: string): Date {
@@ -197,7 +210,7 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       .filter((year) => coverage(year) === 'none')
       .map(
         (year) =>
-          `the ${year} 调休 notice is not yet entered: neither the chinese-days package nor staff entries cover ${year}; the statutory holidays are closed, other days follow weekday rules, and no slots open (enter it with npm run admin -- holidays:import --file holidays-${year}.yaml)`,
+          `the ${year} 调休 notice is not yet entered: neither the chinese-days package nor staff entries cover ${year}; the statutory holidays are closed, the weekdays they may owe as 补假 are uncertain (not opened), other days follow weekday rules, and no slots open (enter it with npm run admin -- holidays:import --file holidays-${year}.yaml)`,
       );
   }
 

@@ -33,3 +33,32 @@ export function statutoryHolidays(year: number): ReadonlyMap<string, string> {
   for (const day of ['01', '02', '03']) add(`${year}-10-${day}`, '国庆节');
   return days;
 }
+
+/**
+ * Weekdays a year of statutory holidays may owe as 补假, when no notice covers the year.
+ * 第六条: 全体公民放假的假日，如果适逢星期六、星期日，应当在工作日补假. The law does not say
+ * which working day; the yearly notice does, usually right after the holiday. So for each run of
+ * consecutive statutory days, every one on a Saturday or Sunday owes the next working day after
+ * the run (not a weekend, not a statutory day, not already owed): those are the days the notice
+ * will most likely give, and until it is entered nobody can say whether the halls open on them.
+ * Returns them by date with the holiday's name, e.g. 2032-05-03 -> 劳动节补假.
+ */
+export function possibleMakeUpDays(year: number): ReadonlyMap<string, string> {
+  const holidays = statutoryHolidays(year);
+  const weekend = (date: string) => DateTime.fromISO(date).weekday >= 6;
+  const nextDay = (date: string) => DateTime.fromISO(date).plus({ days: 1 }).toISODate()!;
+  const dates = [...holidays.keys()].sort();
+  const owed = new Map<string, string>();
+  for (let first = 0; first < dates.length; ) {
+    let last = first;
+    while (last + 1 < dates.length && nextDay(dates[last]!) === dates[last + 1]) last += 1;
+    let candidate = dates[last]!;
+    for (const date of dates.slice(first, last + 1).filter(weekend)) {
+      do candidate = nextDay(candidate);
+      while (weekend(candidate) || holidays.has(candidate) || owed.has(candidate));
+      owed.set(candidate, `${holidays.get(date)!}补假`);
+    }
+    first = last + 1;
+  }
+  return owed;
+}

@@ -14,6 +14,7 @@ import {
   buildSayThenRedirect,
   buildWelcome,
   openGather,
+  spokenDay,
   spokenHours,
   spokenWhen,
 } from './ivr-twiml.js';
@@ -100,6 +101,7 @@ export function createIvrService(deps: IvrDeps) {
     let why: string;
     if (day.closure) why = prompts.say('ivr.closed.closure', { hall: hall.name, reason: day.closure.reason });
     else if (day.kind === 'holiday') why = prompts.say('ivr.closed.holiday', { holiday: day.name ?? prompts.say('ivr.closed.holidayName'), hall: hall.name });
+    else if (day.kind === 'uncertain') why = prompts.say('ivr.closed.uncertain', { name: day.name ?? '', hall: hall.name });
     else if (!day.working) why = prompts.say('ivr.closed.weekend', { hall: hall.name });
     else if (hall.hours.some((s) => s.to <= hhmm) && hall.hours.some((s) => s.from > hhmm)) why = prompts.say('ivr.closed.lunch', { hall: hall.name });
     else if (hall.hours.some((s) => s.from > hhmm)) why = prompts.say('ivr.closed.beforeHours', { hall: hall.name });
@@ -108,8 +110,11 @@ export function createIvrService(deps: IvrDeps) {
       log.warn({ callSid: call.callSid, hall: hall.id, date: day.date }, 'no 调休 notice for this year: statutory holidays and the weekday rule only');
       why += prompts.say('ivr.closed.noNotice');
     }
-    const next = at.nextOpening ? prompts.say('ivr.closed.next', { when: spokenWhen(at.nextOpening, now) }) : '';
-    return `${why}${prompts.say('ivr.closed.hours', { hall: hall.name, hours: spokenHours(hall) })}${next}`;
+    // The law owes these days off but leaves their dates to the notice: neither open nor closed is promised.
+    const uncertain = at.uncertainDays.length > 0 ? prompts.say('ivr.closed.uncertainDays', { days: at.uncertainDays.map(spokenDay).join('、') }) : '';
+    const when = at.nextOpening ? spokenWhen(at.nextOpening, now) : undefined;
+    const next = !when ? '' : uncertain ? prompts.say('ivr.closed.nextCertain', { when }) : prompts.say('ivr.closed.next', { when });
+    return `${why}${prompts.say('ivr.closed.hours', { hall: hall.name, hours: spokenHours(hall) })}${uncertain}${next}`;
   }
 
   /** What the after-hours choice offers, in one sentence: only the paths this menu has. */

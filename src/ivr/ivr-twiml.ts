@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
 import type { Hall, Hotline, Prompts } from '../catalogue/index.js';
-import { shanghai } from '../platform/clock.js';
+import { shanghai, ZONE } from '../platform/clock.js';
 import { MANDARIN_SPEECH, speak, VoiceResponse } from '../platform/twiml.js';
 import type { Choosable } from './ivr-input.js';
 import { RESERVED_WORDS } from './menu-lint.js';
@@ -89,6 +90,12 @@ export function spokenHours(hall: Pick<Hall, 'hours'>): string {
 }
 
 const weekdays = ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
+
+/** A date (YYYY-MM-DD) spoken with its weekday: 5月3日星期一. */
+export function spokenDay(date: string): string {
+  const day = DateTime.fromISO(date, { zone: ZONE });
+  return `${day.month}月${day.day}日${weekdays[day.weekday - 1]}`;
+}
 
 /** An instant relative to now, spoken in Asia/Shanghai: 今天下午1点, 明天上午8点半, 10月9日星期五上午8点半. */
 export function spokenWhen(at: Date, now: Date): string {

@@ -3,6 +3,8 @@ export interface CheckResult {
   ok: boolean;
   detail?: string;
   warnings?: string[];
+  /** Measurements behind the answer (e.g. the event-loop delay per window), for people and monitors. */
+  figures?: Record<string, unknown>;
 }
 
 export type ReadinessCheck = { name: string; check: () => Promise<CheckResult> };

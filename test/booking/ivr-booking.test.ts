@@ -224,7 +224,7 @@ describe('IVR self-service booking', () => {
   });
 
   for (const [what, from] of [['withheld', 'anonymous'], ['a landline', '+864694226999']] as const) {
-    it(`when the caller's number is ${what}, then an 11-digit mobile is asked for, read back, and the SMS goes there`, async function () {
+    it(`when the caller's number is ${what}, then an 11-digit mobile of an allocated block is asked for, read back, and the SMS goes there`, async function () {
       this.timeout(60_000);
       const caller = buildCaller(url, from);
       await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
@@ -232,6 +232,9 @@ describe('IVR self-service booking', () => {
       let twiml = await caller.press(buildIdNumber());
       assert.match(twiml, /您的来电号码无法接收短信。.*请输入接收预约短信的11位手机号码/);
       twiml = await caller.press('0469422');
+      assert.match(twiml, /您输入的不是11位手机号码/);
+      // 11 digits in a block no operator was given: no SMS could reach it.
+      twiml = await caller.press('14012345678');
       assert.match(twiml, /您输入的不是11位手机号码/);
       const mobile = buildMobile();
       twiml = await caller.press(mobile);

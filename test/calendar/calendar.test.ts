@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { readScheduleFile, statutoryHolidays, type WorkCalendar } from '../../src/calendar/index.js';
+import { readScheduleFile, statutoryHolidays, type DayInfo, type WorkCalendar } from '../../src/calendar/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';
 
 const shanghai = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toJSDate();
+const pick = (day: DayInfo) => ({ working: day.working, kind: day.kind as string, name: day.name });
 
 describe('work calendar', () => {
   let runtime: Runtime;
@@ -102,13 +103,14 @@ describe('work calendar', () => {
       assert.equal(calendar.openAt(allDayHall, shanghai('2027-03-16T10:00')).open, true);
     });
 
-    it('when 2027-10-04 (the day after the three statutory days, a Monday), then a working day: bridging days need the notice', () => {
-      assert.equal(calendar.day('2027-10-04').working, true);
+    it('when 2027-10-04 (after 国庆节 with 10-02/03 on the weekend), then a possible 补假 day, not a working day', () => {
+      assert.deepEqual(pick(calendar.day('2027-10-04')), { working: false, kind: 'uncertain', name: '国庆节补假' });
     });
 
-    it('when closed on 除夕, then the next opening is the first working day after 初三', () => {
+    it('when closed on 除夕, then the next certain opening is after the two 补假 days of 初一 and 初二 (a weekend)', () => {
       const at = calendar.openAt(allDayHall, shanghai('2027-02-05T10:00'));
-      assert.equal(DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toISODate(), '2027-02-09');
+      assert.deepEqual(at.uncertainDays, ['2027-02-09', '2027-02-10']);
+      assert.equal(DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toISODate(), '2027-02-11');
     });
 
     it('when the clock is in 2027, then readiness and the start-up log say the 2027 调休 notice is not yet entered', () => {
@@ -123,6 +125,57 @@ describe('work calendar', () => {
 
     it('when the clock is in a covered year before December, then no warning', () => {
       assert.deepEqual(calendar.coverageWarnings(), []);
+    });
+  });
+
+  describe('补假 in a year no notice covers (2032): 《全国年节及纪念日放假办法》第六条', () => {
+    // 2032: 清明 04-04 is a Sunday, 劳动节 05-01/02 a weekend, 端午 06-12 a Saturday, 中秋 09-19 a
+    // Sunday, 国庆节 10-02/03 a weekend; 春节 02-10..13 are weekdays.
+    before(() => {
+      assert.equal(calendar.coverage(2032), 'none', 'the test needs 2032 without package data or staff entries');
+    });
+
+    const table: Array<[date: string, expected: ReturnType<typeof pick>]> = [
+      ['2032-04-05', { working: false, kind: 'uncertain', name: '清明补假' }],
+      ['2032-04-06', { working: true, kind: 'workday', name: undefined }],
+      ['2032-05-03', { working: false, kind: 'uncertain', name: '劳动节补假' }],
+      ['2032-05-04', { working: false, kind: 'uncertain', name: '劳动节补假' }],
+      ['2032-05-05', { working: true, kind: 'workday', name: undefined }],
+      ['2032-06-14', { working: false, kind: 'uncertain', name: '端午补假' }],
+      ['2032-09-20', { working: false, kind: 'uncertain', name: '中秋补假' }],
+      ['2032-10-04', { working: false, kind: 'uncertain', name: '国庆节补假' }],
+      ['2032-10-05', { working: false, kind: 'uncertain', name: '国庆节补假' }],
+      ['2032-10-06', { working: true, kind: 'workday', name: undefined }],
+      ['2032-02-16', { working: true, kind: 'workday', name: undefined }],
+    ];
+    for (const [date, expected] of table) {
+      it(`when ${date}, then ${expected.kind === 'uncertain' ? `a possible ${expected.name} day, no hall said to be open` : 'an ordinary working day'}`, () => {
+        assert.deepEqual(pick(calendar.day(date)), expected);
+        assert.equal(calendar.day(date).source, 'statutory');
+        assert.equal(calendar.hallDay(allDayHall, date).open, expected.working);
+      });
+    }
+
+    it('when closed on 劳动节, then the two possible 补假 days are named and the next certain opening follows them', () => {
+      const at = calendar.openAt(allDayHall, shanghai('2032-05-02T10:00'));
+      assert.equal(at.open, false);
+      assert.deepEqual(at.uncertainDays, ['2032-05-03', '2032-05-04']);
+      assert.equal(DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toISODate(), '2032-05-05');
+    });
+
+    it('when 10:00 on a possible 补假 day, then the hall is not said to be open', () => {
+      const at = calendar.openAt(allDayHall, shanghai('2032-05-03T10:00'));
+      assert.equal(at.open, false);
+      assert.equal(at.day.kind, 'uncertain');
+      assert.deepEqual(at.uncertainDays, ['2032-05-04']);
+    });
+
+    it('when the whole of 2032 is read, then one possible 补假 day per statutory day on a weekend (7), and no other', () => {
+      const uncertain: string[] = [];
+      for (let d = DateTime.fromISO('2032-01-01'); d.year === 2032; d = d.plus({ days: 1 })) {
+        if (calendar.day(d.toISODate()!).kind === 'uncertain') uncertain.push(d.toISODate()!);
+      }
+      assert.deepEqual(uncertain, ['2032-04-05', '2032-05-03', '2032-05-04', '2032-06-14', '2032-09-20', '2032-10-04', '2032-10-05']);
     });
   });
 

@@ -85,6 +85,26 @@ describe('IVR opening hours on real dates', () => {
     assert.match(heard, /今天是春节假期/);
   });
 
+  describe('补假 in a year no notice covers (2032, 劳动节 on a weekend)', () => {
+    before(() => assert.equal(ivr.runtime.calendar.coverage(2032), 'none', 'the test needs 2032 without package data or staff entries'));
+
+    it('when 2032-05-02 (劳动节, a Sunday), then the two possible 补假 days are said to depend on the notice, and no opening on them is promised', async () => {
+      const heard = (await askForPerson('2032-05-02T10:00')).requests.at(-1)!.twiml;
+      assert.match(heard, /今天是劳动节假期/);
+      assert.doesNotMatch(heard, /下次办公时间是(明天|5月3日)/);
+      assert.match(heard, /5月3日星期一、5月4日星期二可能是法定节假日的补假日，是否办公请以当年的放假通知为准/);
+      assert.match(heard, /确定的下次办公时间是5月5日星期三上午8点半/);
+    });
+
+    it('when 10:00 on 2032-05-03 (a possible 补假 day), then the caller is not queued as if the hall were open, and is told why', async () => {
+      const result = await askForPerson('2032-05-03T10:00');
+      assert.notEqual(result.outcome, 'queue');
+      const heard = result.requests.at(-1)!.twiml;
+      assert.match(heard, /今天可能是劳动节补假日，双鸭山市市民服务中心是否办公请以当年的放假通知为准/);
+      assert.match(heard, /确定的下次办公时间是5月5日星期三上午8点半/);
+    });
+  });
+
   it('when a callback is asked after hours, then it is stored for the next opening and the caller is told when', async () => {
     ivr.setTime('2020-10-01T10:00');
     const result = await ivr.call({ to: lunchHotline, inputs: keys('3') });
