@@ -133,7 +133,8 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
 
   router.get('/calls/:callSid/outcomes', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, { callSid: req.params.callSid }, 'path');
-    res.json({ outcomes: await outcomes.list(callSid, staffId(req)) });
+    const role = req.principal?.kind === 'staff' ? req.principal.role : 'agent';
+    res.json({ outcomes: await outcomes.list(callSid, { id: staffId(req), role }) });
   });
 
   router.get('/supervisor/calls-lacking-outcome', requireStaff('supervisor'), async (_req, res) => {
