@@ -5,7 +5,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
-import { nameText } from '../platform/input-schemas.js';
+import { nameText, plainText } from '../platform/input-schemas.js';
 import { DISPLAY_NAME_MAX, requireStaff, type Accounts, type StaffUserRow } from '../staff/index.js';
 import * as repo from './agents-repository.js';
 import { queueName } from './supervisor-wallboard-service.js';
@@ -15,10 +15,10 @@ const createSchema = z.object({
   username: z.string().trim().regex(/^[a-z][a-z0-9_]{2,31}$/, 'invalid_username'),
   displayName: nameText(DISPLAY_NAME_MAX),
   role: z.enum(['agent', 'supervisor']).default('agent'),
-  skills: z.array(z.string().min(1)).default([]),
+  skills: z.array(plainText(64)).max(100).default([]),
   password: z.string().min(10, 'password_too_short').max(256),
 });
-const updateSchema = z.object({ displayName: nameText(DISPLAY_NAME_MAX).optional(), skills: z.array(z.string().min(1)).optional() });
+const updateSchema = z.object({ displayName: nameText(DISPLAY_NAME_MAX).optional(), skills: z.array(plainText(64)).max(100).optional() });
 const passwordSchema = z.object({ password: z.string().min(10, 'password_too_short').max(256) });
 
 const staffId = (req: Request) => (req.principal?.kind === 'staff' ? req.principal.userId : '');
