@@ -156,7 +156,7 @@ export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: 
     join booking_slots sl on sl.service_id = rr.service_id and sl.starts_at = rr.starts_at and sl.hall_id = rr.hall_id
     order by rr.feed_received_at, rr.channel, rr.line`,
   );
-  let imported = 0;
+  const outcomes: Array<{ id: number; booking_id: string | null; refusal: string | null; details: unknown }> = [];
   for (const row of candidates) {
     const actor = { channel: row.channel, id: `feed:${row.feed_id}`, label: 'system' };
     const request = {
@@ -167,13 +167,15 @@ export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: 
       source: { feedId: row.feed_id, externalId: row.external_id, reconciliationRun: s.runId },
     };
     const result = await bookWithin(tx, request, actor);
-    if ('booking' in result) {
-      imported += 1;
-      await tx.execute(sql`update recon_rows set booking_id = ${result.booking.id}::uuid, imported = true where id = ${row.id}`);
-    } else {
-      await tx.execute(sql`update recon_rows set refusal = ${result.refusal.code}, refusal_details = ${JSON.stringify(result.refusal.details ?? {})}::jsonb where id = ${row.id}`);
-    }
+    if ('booking' in result) outcomes.push({ id: row.id, booking_id: result.booking.id, refusal: null, details: null });
+    else outcomes.push({ id: row.id, booking_id: null, refusal: result.refusal.code, details: result.refusal.details ?? {} });
   }
+  if (outcomes.length === 0) return;
+  await tx.execute(sql`
+    update recon_rows rr set booking_id = x.booking_id, imported = x.booking_id is not null, refusal = x.refusal, refusal_details = x.details
+    from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as x(id bigint, booking_id uuid, refusal text, details jsonb)
+    where rr.id = x.id`);
+  const imported = outcomes.filter((o) => o.booking_id !== null).length;
   if (imported === 0) return;
   await tx.execute(sql`
     with referenced as (
