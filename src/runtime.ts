@@ -158,7 +158,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ledger,
     callbackRequests,
     calendar,
-    reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey }),
+    reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey, bookWithin: booking.service.bookWithin }),
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     callbacks: routing.callbacks,
     routing,

@@ -10,7 +10,7 @@ import { requireStaff } from '../staff/index.js';
 import type { BookingLookup } from './booking-lookup-service.js';
 import type { Actor } from './booking-service.js';
 import type { LedgeredBookingService } from './phone-ledger-service.js';
-import { bookingBodySchema, codeParam, citizenLookupQuerySchema, holdBodySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
+import { bookingBodySchema, codeParam, citizenLookupQuerySchema, holdBodySchema, hallQuerySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
 import { toBookingView, toSlotView } from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
 import { isoLocal } from './capacity-rules.js';
@@ -85,7 +85,7 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
   });
 
   router.get('/bookings/flagged', requireStaff('agent'), async (req, res) => {
-    const hall = typeof req.query.hall === 'string' ? req.query.hall : undefined;
+    const { hall } = parseInput(hallQuerySchema, req.query, 'query');
     const rows = await booking.listFlagged(hall);
     res.json(rows.map((row) => toBookingView(row, catalogue)));
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDay, nameText } from '../platform/input-schemas.js';
+import { calendarDay, nameText, plainText } from '../platform/input-schemas.js';
 import { checkIdNumber, normalizePhone, type IdNumberProblem } from './booking-identity.js';
 
 const isoDate = calendarDay;
@@ -33,7 +33,7 @@ export const phoneSchema = z.string().transform((value, ctx) => {
 });
 
 export const slotsQuerySchema = z
-  .object({ hall: z.string().min(1), service: z.string().min(1), from: isoDate.optional(), to: isoDate.optional() })
+  .object({ hall: plainText(64), service: plainText(64), from: isoDate.optional(), to: isoDate.optional() })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'to must not be before from', path: ['to'] });
 
 export const holdBodySchema = z.object({ slotId });
@@ -50,7 +50,10 @@ export const bookingBodySchema = z
 
 export const rescheduleBodySchema = z.object({ slotId });
 
-export const idempotencyKeySchema = z.string().min(1, 'the Idempotency-Key header is required').max(200);
+export const idempotencyKeySchema = z.string().min(1, 'the Idempotency-Key header is required').pipe(plainText(200));
+
+/** `?hall=` of a staff list (flagged bookings): optional. */
+export const hallQuerySchema = z.object({ hall: plainText(64).optional() });
 
 export const uuidParam = z.uuid();
 /** The citizen's second factor for a look-up by code: the last 4 characters of the phone or ID number. */

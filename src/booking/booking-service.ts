@@ -35,6 +35,8 @@ export interface BookingRequest {
   identity: { idNumber: string } | StoredIdNumber;
   /** The hotline an IVR booking is made on. */
   hotlineNumber?: string | undefined;
+  /** Where a booking made outside the API came from (a channel's feed), kept in its `created` audit event. */
+  source?: Record<string, unknown> | undefined;
 }
 
 /** A booking answer: fresh, or replayed for the same Idempotency-Key. */
@@ -131,7 +133,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     // The counters move last, so the hot slot row stays locked only until commit.
     if (hold) await slots.bookHeldPlace(tx, hold.slotId, hold.channel);
     else if (!(await slots.takePlace(tx, placeRequest(slot!.id, actor.channel)))) await noPlace(tx, slot!.id);
-    await repo.insertEvent(tx, { bookingId: booking.id, event: 'created', actor: actor.label, at: clock.now(), details: { channel: actor.channel, slotId: slot!.id, ...(hold ? { holdId: hold.id } : {}) } });
+    await repo.insertEvent(tx, { bookingId: booking.id, event: 'created', actor: actor.label, at: clock.now(), details: { channel: actor.channel, slotId: slot!.id, ...(hold ? { holdId: hold.id } : {}), ...request.source } });
     return booking;
   }
 
@@ -184,6 +186,23 @@ export function createBookingService(deps: BookingServiceDeps) {
       log.info({ bookingId: result.booking.id, channel: actor.channel, slotId: result.booking.slotId, phone: maskPhone(result.booking.phone) }, 'booking made');
       await notifier.booked(result.booking);
       return { status: 201, body: result.body, replayed: false, booking: result.booking };
+    },
+
+    /**
+     * Books inside the caller's transaction, under a savepoint, by the very rules of
+     * {@link createBooking} (a slot that exists, is open and lies ahead; a place left, the phone
+     * share kept; the person not suspended for no-shows; one active booking per person, service
+     * and day): the booking, or the refusal with the transaction still usable. For bookings the
+     * calendar learns of from elsewhere (a channel's feed, imported by reconciliation, whose run
+     * keeps it from being made twice); no SMS is queued, as the channel has told its citizen.
+     */
+    async bookWithin(tx: Executor, request: BookingRequest, actor: Actor): Promise<{ booking: BookingRow } | { refusal: AppError }> {
+      try {
+        return { booking: await tx.transaction((savepoint) => book(savepoint, request, actor)) };
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        return { refusal: error };
+      }
     },
 
     ...holds,

@@ -5,7 +5,7 @@ import type { Catalogue } from '../catalogue/index.js';
 import { requireStaff } from '../staff/index.js';
 import { ZONE } from '../platform/clock.js';
 import { parseInput } from '../platform/http.js';
-import { calendarDay, freeText } from '../platform/input-schemas.js';
+import { calendarDay, freeText, plainText } from '../platform/input-schemas.js';
 import type { BookingService } from './booking-service.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
@@ -14,8 +14,8 @@ import { actorFromPrincipal } from './booking-routes.js';
 
 const limitSchema = z
   .object({
-    hallId: z.string().min(1),
-    serviceId: z.string().min(1).optional(),
+    hallId: plainText(64),
+    serviceId: plainText(64).optional(),
     from: calendarDay,
     to: calendarDay,
     percent: z.coerce.number().int().min(0).max(100),
@@ -25,7 +25,7 @@ const limitSchema = z
 
 /** A hall closure from the browser: one hall or every hall (`all`), a range of days, the reason callers hear. */
 const closureSchema = z
-  .object({ hallId: z.string().min(1), from: calendarDay, to: calendarDay, reason: freeText(200) })
+  .object({ hallId: plainText(64), from: calendarDay, to: calendarDay, reason: freeText(200) })
   .refine((input) => input.from <= input.to, { message: 'end_before_start', path: ['to'] });
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });

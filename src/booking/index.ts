@@ -2,7 +2,7 @@ export { createBooking, type Booking } from './booking-component.js';
 export { createBookingRoutes, actorFromPrincipal } from './booking-routes.js';
 export { createCapacityRoutes } from './capacity-routes.js';
 export { createBookingJobs, scheduleBookingJobs } from './booking-jobs.js';
-export type { Actor, BookingService, BookingOutcome } from './booking-service.js';
+export type { Actor, BookingService, BookingOutcome, BookingRequest } from './booking-service.js';
 export type { CapacityService, ReconcileResult } from './capacity-service.js';
 export { checkIdNumber, idCheckCharacter, normalizePhone, protectIdNumber } from './booking-identity.js';
 export { slotCapacity } from './capacity-rules.js';

@@ -77,7 +77,8 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
 
   router.get('/calls/:callSid/outcomes', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, { callSid: req.params.callSid }, 'path');
-    res.json({ outcomes: await outcomes.list(callSid, staffId(req)) });
+    const role = req.principal?.kind === 'staff' ? req.principal.role : 'agent';
+    res.json({ outcomes: await outcomes.list(callSid, { id: staffId(req), role }) });
   });
 
   router.get('/agents/events', requireStaff('agent'), async (req, res) => {

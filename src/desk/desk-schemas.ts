@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callSidSchema } from '../calls/index.js';
-import { freeText } from '../platform/input-schemas.js';
+import { freeText, plainText } from '../platform/input-schemas.js';
 
 export const stateChangeSchema = z.object({
   state: z.enum(['available', 'break', 'offline']),
@@ -12,8 +12,8 @@ export const callParamsSchema = z.object({ callSid: callSidSchema });
 export const callbackParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export const transferSchema = z.union([
-  z.object({ department: z.string().trim().min(1) }).strict(),
-  z.object({ agent: z.string().trim().min(1) }).strict(),
+  z.object({ department: z.string().trim().pipe(plainText(64)) }).strict(),
+  z.object({ agent: z.string().trim().pipe(plainText(64)) }).strict(),
 ]);
 
 const text = freeText;

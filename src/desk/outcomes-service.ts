@@ -2,7 +2,8 @@ import type { CallLedger } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
-import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from '../platform/errors.js';
+import type { StaffRole } from '../platform/auth.js';
+import { ConflictError, ForbiddenError, isUniqueViolation, NotFoundError, ValidationError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
 import { insertAudit } from '../platform/audit-repository.js';
@@ -20,7 +21,12 @@ const kinds: Record<OutcomePath, repo.CallOutcomeRow['kind']> = {
 /** Call outcomes: what each answered call came to, recorded by the agent who answered it. */
 export interface Outcomes {
   record(agentId: string, callSid: string, path: OutcomePath, body: unknown): Promise<repo.CallOutcomeRow>;
-  list(callSid: string, actorId: string): Promise<repo.CallOutcomeRow[]>;
+  /**
+   * A call's outcomes for a member of staff: an agent reads those of calls they answered (a
+   * transferred call too, once they answered it), a supervisor or admin every call's. Every read
+   * is audited, a refused one (403) as well.
+   */
+  list(callSid: string, reader: { id: string; role: StaffRole }): Promise<repo.CallOutcomeRow[]>;
   /** Answered calls whose wrap-up ran out without an outcome. */
   lacking(limit?: number): Promise<AgentCallRow[]>;
 }
@@ -57,9 +63,14 @@ export function createOutcomes(deps: { db: Database; catalogue: Catalogue; ledge
       await desk.outcomeRecorded(agentId, callSid);
       return row;
     },
-    async list(callSid, actorId) {
-      // Outcomes may hold a postal address: each read by staff is audited.
-      await insertAudit(db, { actorId, action: 'read-outcomes', subject: callSid, detail: {}, at: clock.now() });
+    async list(callSid, reader) {
+      // Outcomes may hold a postal address and a mobile: each read by staff is audited, a refused one too.
+      const allowed = reader.role !== 'agent' || (await agentCalls.find(callSid, reader.id)) !== undefined;
+      await insertAudit(db, { actorId: reader.id, action: 'read-outcomes', subject: callSid, detail: allowed ? {} : { refused: 'not_your_call' }, at: clock.now() });
+      if (!allowed) {
+        log.warn({ callSid, agentId: reader.id }, 'outcomes read refused: not a call of this agent');
+        throw new ForbiddenError('只能查看本人接听（含转接给本人）的来电的办理结果');
+      }
       return repo.listOutcomes(db, callSid);
     },
     lacking: (limit = 200) => agentCalls.lackingOutcome(limit),

@@ -6,7 +6,7 @@ import { requireStaff } from '../staff/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
-import { freeText } from '../platform/input-schemas.js';
+import { freeText, plainText } from '../platform/input-schemas.js';
 import type { AnnouncementRow } from './announcement-repository.js';
 import type { Announcements } from './announcement-service.js';
 
@@ -27,8 +27,8 @@ const addSchema = z.object({
   text: freeText(500),
   startsAt: localTime.optional(),
   endsAt: localTime,
-  hallId: z.string().min(1).optional(),
-  hotlineNumber: z.string().min(1).optional(),
+  hallId: plainText(64).optional(),
+  hotlineNumber: plainText(32).optional(),
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 

@@ -25,10 +25,13 @@ const bodyProblems: Record<string, [code: string, message: string]> = {
 
 /**
  * A body-parser (http-errors) failure as a 4xx AppError: malformed JSON, an unsupported
- * charset or Content-Encoding, a corrupt gzip body, a body too large. Undefined for other errors.
+ * charset or Content-Encoding, a corrupt gzip body, a body too large; or a path parameter the
+ * router could not percent-decode. Undefined for other errors.
  */
 export function bodyReadError(error: unknown): AppError | undefined {
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  // The router could not percent-decode a path parameter (e.g. %ED%A0%80, which is not UTF-8).
+  if (error instanceof URIError && status === 400) return new AppError('a path parameter is not valid percent-encoded UTF-8', 400, 'bad_request');
   if (typeof status !== 'number' || status < 400 || status >= 500 || !(error instanceof Error) || !('expose' in error)) return undefined;
   const [code, message] = (typeof type === 'string' ? bodyProblems[type] : undefined) ?? ['bad_request', 'the request body cannot be read (corrupt or not as its headers say)'];
   return new AppError(message, status, code);

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
 import { checkIdNumber, normalizePhone } from '../booking/index.js';
 import { ZONE } from '../platform/clock.js';
-import { isCalendarDay } from '../platform/input-schemas.js';
+import { isCalendarDay, isPlainText } from '../platform/input-schemas.js';
 import { FEED_STATUSES } from './reconciliation-tables.js';
 
 /** The CSV header of a feed, in this order. */
@@ -82,7 +82,7 @@ function checkRow(raw: Record<string, unknown>, line: number, range: { from: str
   const problem = (field: string, reason: string) => problems.push({ line, field, reason });
   const text = (field: string) => (typeof raw[field] === 'string' ? (raw[field] as string).trim() : raw[field] === undefined || raw[field] === null ? '' : String(raw[field]).trim());
   const externalId = text('booking_id');
-  if (!externalId || externalId.length > 64) problem('booking_id', '渠道预约编号必填，不超过64个字符');
+  if (!externalId || externalId.length > 64 || !isPlainText(externalId)) problem('booking_id', '渠道预约编号必填，不超过64个字符，不含控制字符、双向控制符或非UTF-8字符');
   const hallId = text('hall');
   const serviceId = text('service');
   const place = catalogue.service(serviceId);

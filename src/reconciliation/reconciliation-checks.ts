@@ -104,14 +104,15 @@ function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
         on conflict do nothing`,
     },
     {
-      // In a feed, not in the calendar, and not importable (no such slot, closed, past, full).
+      // In a feed, not in the calendar, and not importable (no such slot, closed, past, full, or the person suspended for no-shows).
       name: 'feed_only',
       statement: sql`
         ${itemColumns}
         select ${s.runId}, 'feed_only', 'feed_only:' || rr.channel || ':' || rr.external_id, 'open', null, sl.id, null, null, rr.channel, rr.id,
           rr.hall_id, rr.service_id, rr.day, nullif(rr.id_masked, ''), ${maskedPhone(sql`rr.phone`)},
           jsonb_build_object('line', rr.line, 'feedStatus', rr.status, 'reason',
-            case when sl.id is null then 'no_slot' when sl.closed then 'closed' when sl.starts_at <= ${at(s.now)} then 'past' else 'full' end)
+            case when rr.refusal = 'booking_suspended' then 'suspended' when sl.id is null then 'no_slot' when sl.closed then 'closed' when sl.starts_at <= ${at(s.now)} then 'past' else 'full' end)
+            || case when rr.refusal = 'booking_suspended' then jsonb_build_object('suspendedUntil', rr.refusal_details->'until') else '{}'::jsonb end
         from recon_rows rr
         left join booking_slots sl on sl.service_id = rr.service_id and sl.starts_at = rr.starts_at and sl.hall_id = rr.hall_id
         where rr.booking_id is null and rr.status <> 'cancelled'

@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import { createFeedService, type FeedService } from './feed-service.js';
+import type { BookWithin } from './reconciliation-fixes.js';
 import { createReconciliationService, type ReconciliationService } from './reconciliation-service.js';
 
 /** The reconciliation component as the runtime holds it. */
@@ -11,6 +12,7 @@ export interface Reconciliation {
   service: ReconciliationService;
 }
 
-export function createReconciliation(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; idHashKey: string }): Reconciliation {
+/** Builds the component; `bookWithin` is the booking component's, through which a run imports a feed's missing bookings. */
+export function createReconciliation(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; idHashKey: string; bookWithin: BookWithin }): Reconciliation {
   return { feeds: createFeedService(deps), service: createReconciliationService(deps) };
 }

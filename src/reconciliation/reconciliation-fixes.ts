@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
+import type { Actor, BookingRequest } from '../booking/index.js';
 import type { Executor } from '../platform/db.js';
 import { queryRows } from '../platform/db.js';
 import { ACTIVE, at, day, itemColumns, maskedPhone, PHONE, PLACE, type RunScope } from './reconciliation-sql.js';
-
-/** How many times the import is repeated when a drawn booking code was taken (each pass is one statement). */
-const IMPORT_PASSES = 5;
 
 /**
  * Safe fix 1: holds past their expiry are ended and their places given back, in one statement
@@ -87,7 +85,7 @@ export async function stageFeedRows(tx: Executor, s: RunScope): Promise<void> {
   await tx.execute(sql`
     create temp table recon_rows on commit drop as
     select r.id, r.feed_id, r.line, r.external_id, r.hall_id, r.service_id, r.starts_at, r.day, r.id_hash, r.id_masked, r.phone, r.status,
-      c.channel, c.received_at as feed_received_at, null::uuid as booking_id, false as imported
+      c.channel, c.received_at as feed_received_at, null::uuid as booking_id, false as imported, null::text as refusal, null::jsonb as refusal_details
     from recon_cover c join channel_feed_rows r on r.feed_id = c.feed_id and r.day = c.day`);
   await tx.execute(sql`create index on recon_rows (id)`);
   // A temporary table has no statistics until analysed: without them the joins below are planned blind.
@@ -120,64 +118,78 @@ async function matchFeedRows(tx: Executor): Promise<void> {
     where rr.id = m.row_id`);
 }
 
+/** What a run asks of the booking component: a booking by its rules, inside the run's transaction. */
+export type BookWithin = (tx: Executor, request: BookingRequest, actor: Actor) => Promise<{ booking: { id: string } } | { refusal: { code: string; details?: unknown } }>;
+
+type ImportCandidate = {
+  id: number;
+  feed_id: string;
+  line: number;
+  external_id: string;
+  channel: 'web' | 'wechat' | 'walk_in';
+  phone: string;
+  id_hash: string;
+  id_masked: string;
+  slot_id: number;
+};
+
 /**
- * Safe fix 3: feed bookings missing from the calendar are imported as that channel's bookings
- * where the slot exists, is open, lies ahead, and has a free place (the phone share still
- * reserved is not taken), one per person, service and day, and the person has no other
- * active booking for that service that day. Counters, audit events and the channel's
- * reference move in the same statement.
+ * Safe fix 3: feed bookings missing from the calendar are booked as that channel's bookings
+ * through the booking component, by the same rules as every other booking (a slot open and
+ * ahead, a place left with the phone share kept, the person not suspended for no-shows, one
+ * active booking per person, service and day), the first row per person, service and day,
+ * in the order the feeds were received. A row the rules refuse stays a difference: a
+ * suspended person's is listed open with its reason (see `feed_only`), never booked.
  */
-export async function importFeedBookings(tx: Executor, s: RunScope): Promise<void> {
-  for (let pass = 0; pass < IMPORT_PASSES; pass += 1) {
-    const [done] = await queryRows<{ imported: number }>(
-      tx,
-      sql`
-      with person_first as (
-        select distinct on (id_hash, service_id, day) id from recon_rows
-        where booking_id is null and status = 'booked'
-        order by id_hash, service_id, day, feed_received_at, channel, line
-      ), candidates as (
-        select rr.*, sl.id as slot_id, sl.ends_at,
-          row_number() over (partition by sl.id order by rr.feed_received_at, rr.channel, rr.line) as rank,
-          sl.capacity - sl.booked - sl.held - greatest(sl.phone_reserved - sl.phone_booked - sl.phone_held, 0) as free
-        from recon_rows rr
-        join person_first pf on pf.id = rr.id
-        join booking_slots sl on sl.service_id = rr.service_id and sl.starts_at = rr.starts_at and sl.hall_id = rr.hall_id
-        where not sl.closed and sl.starts_at > ${at(s.now)}
-          and not exists (select 1 from bookings b where b.id_hash = rr.id_hash and b.service_id = rr.service_id and b.day = rr.day and b.status in ${ACTIVE})
-      ), picked as (
-        select c.*, gen_random_uuid() as new_id, (10000000 + floor(random() * 90000000))::int::text as code from candidates c where c.rank <= c.free
-      ), inserted as (
-        insert into bookings (id, code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, name, phone, id_hash, id_masked, status, created_at)
-        select new_id, code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, 'feed:' || feed_id, '', phone, id_hash, id_masked, 'confirmed', ${at(s.now)}
-        from picked
-        on conflict do nothing
-        returning id, slot_id
-      ), counted as (
-        update booking_slots sl set booked = sl.booked + x.n
-        from (select slot_id, count(*)::int as n from inserted group by slot_id) x where sl.id = x.slot_id
-        returning sl.id
-      ), referenced as (
-        insert into channel_booking_refs (channel, external_id, booking_id, created_at)
-        select p.channel, p.external_id, p.new_id, ${at(s.now)} from picked p join inserted i on i.id = p.new_id
-        on conflict do nothing
-        returning booking_id
-      ), audited as (
-        insert into booking_events (booking_id, event, actor, at, details)
-        select p.new_id, 'created', 'system', ${at(s.now)}, jsonb_build_object('channel', p.channel, 'slotId', p.slot_id, 'feedId', p.feed_id, 'externalId', p.external_id, 'reconciliationRun', ${s.runId}::bigint)
-        from picked p join inserted i on i.id = p.new_id
-        returning booking_id
-      ), items as (
-        ${itemColumns}
-        select ${s.runId}, 'feed_only', 'feed_only:' || p.channel || ':' || p.external_id, 'fixed', p.new_id, p.slot_id, null, null, p.channel, p.id,
-          p.hall_id, p.service_id, p.day, nullif(p.id_masked, ''), ${maskedPhone(sql`p.phone`)}, jsonb_build_object('imported', true, 'line', p.line)
-        from picked p join inserted i on i.id = p.new_id
-        on conflict do nothing
-        returning id
-      )
-      select (select count(*) from inserted)::int as imported, (select count(*) from counted) + (select count(*) from referenced) + (select count(*) from audited) + (select count(*) from items) as touched`,
-    );
-    if (!done || done.imported === 0) break;
-    await matchFeedRows(tx);
+export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: BookWithin): Promise<void> {
+  const candidates = await queryRows<ImportCandidate>(
+    tx,
+    sql`
+    with person_first as (
+      select distinct on (id_hash, service_id, day) id from recon_rows
+      where booking_id is null and status = 'booked'
+      order by id_hash, service_id, day, feed_received_at, channel, line
+    )
+    select rr.id, rr.feed_id, rr.line, rr.external_id, rr.channel, rr.phone, rr.id_hash, rr.id_masked, sl.id as slot_id
+    from recon_rows rr
+    join person_first pf on pf.id = rr.id
+    join booking_slots sl on sl.service_id = rr.service_id and sl.starts_at = rr.starts_at and sl.hall_id = rr.hall_id
+    order by rr.feed_received_at, rr.channel, rr.line`,
+  );
+  const outcomes: Array<{ id: number; booking_id: string | null; refusal: string | null; details: unknown }> = [];
+  for (const row of candidates) {
+    const actor = { channel: row.channel, id: `feed:${row.feed_id}`, label: 'system' };
+    const request = {
+      slotId: Number(row.slot_id),
+      name: '',
+      phone: row.phone,
+      identity: { idHash: row.id_hash, idMasked: row.id_masked },
+      source: { feedId: row.feed_id, externalId: row.external_id, reconciliationRun: s.runId },
+    };
+    const result = await bookWithin(tx, request, actor);
+    if ('booking' in result) outcomes.push({ id: row.id, booking_id: result.booking.id, refusal: null, details: null });
+    else outcomes.push({ id: row.id, booking_id: null, refusal: result.refusal.code, details: result.refusal.details ?? {} });
   }
+  if (outcomes.length === 0) return;
+  await tx.execute(sql`
+    update recon_rows rr set booking_id = x.booking_id, imported = x.booking_id is not null, refusal = x.refusal, refusal_details = x.details
+    from jsonb_to_recordset(${JSON.stringify(outcomes)}::jsonb) as x(id bigint, booking_id uuid, refusal text, details jsonb)
+    where rr.id = x.id`);
+  const imported = outcomes.filter((o) => o.booking_id !== null).length;
+  if (imported === 0) return;
+  await tx.execute(sql`
+    with referenced as (
+      insert into channel_booking_refs (channel, external_id, booking_id, created_at)
+      select channel, external_id, booking_id, ${at(s.now)} from recon_rows where imported
+      on conflict do nothing
+      returning booking_id
+    )
+    ${itemColumns}
+    select ${s.runId}, 'feed_only', 'feed_only:' || rr.channel || ':' || rr.external_id, 'fixed', rr.booking_id, b.slot_id, null, null, rr.channel, rr.id,
+      rr.hall_id, rr.service_id, rr.day, nullif(rr.id_masked, ''), ${maskedPhone(sql`rr.phone`)}, jsonb_build_object('imported', true, 'line', rr.line)
+    from recon_rows rr join bookings b on b.id = rr.booking_id
+    where rr.imported
+    on conflict do nothing`);
+  // The same person's other rows of that service and day match the new booking as any other would.
+  await matchFeedRows(tx);
 }

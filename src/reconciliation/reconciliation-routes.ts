@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
-import { calendarDay, freeText } from '../platform/input-schemas.js';
+import { calendarDay, freeText, plainText } from '../platform/input-schemas.js';
 import type { ReconciliationService } from './reconciliation-service.js';
 import { RECONCILIATION_CLASSES } from './reconciliation-tables.js';
 
@@ -17,9 +17,10 @@ const list = <T extends readonly [string, ...string[]]>(values: T) =>
 const itemsQuery = z.object({
   class: list(RECONCILIATION_CLASSES),
   status: list(['fixed', 'open', 'resolved', 'in_flight'] as const),
-  hall: z.string().min(1).optional(),
+  hall: plainText(64).optional(),
   full: z.enum(['0', '1']).optional(),
 });
+const hallQuery = z.object({ hall: plainText(64).optional() });
 const resolveBody = z.object({ note: freeText(500).pipe(z.string().min(1, '请填写处理说明')) });
 
 /** Reconciliation runs under /api: started and read by supervisors; agents read the masked lists. */
@@ -51,7 +52,7 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
 
   router.get('/reconciliations/:id/open.csv', requireStaff('agent'), async (req, res) => {
     const id = parseInput(idParam, req.params.id, 'id');
-    const hall = typeof req.query.hall === 'string' ? req.query.hall : undefined;
+    const { hall } = parseInput(hallQuery, req.query, 'query');
     const csv = await service.openItemsCsv(id, hall);
     res.setHeader('content-disposition', `attachment; filename="reconciliation-${id}-open.csv"`);
     res.type('text/csv; charset=utf-8').send(csv);

@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db.js';
+import type { Database, Executor } from '../platform/db.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { isCalendarDay } from '../platform/input-schemas.js';
 import type { Logger } from '../platform/logger.js';
 import { listDifferences } from './reconciliation-checks.js';
-import { importFeedBookings, recomputeCounters, releaseStaleHolds, stageFeedRows } from './reconciliation-fixes.js';
+import { importFeedBookings, recomputeCounters, releaseStaleHolds, stageFeedRows, type BookWithin } from './reconciliation-fixes.js';
 import * as repo from './reconciliation-repository.js';
 import type { ItemFilter, RunRow } from './reconciliation-repository.js';
+import type { RunScope } from './reconciliation-sql.js';
 import { buildOpenItemsCsv, CLASS_NAMES, toItemView, toRunView, type ItemView } from './reconciliation-views.js';
 
 /** The longest range one run compares. */
@@ -21,9 +22,11 @@ export type ReconciliationService = ReturnType<typeof createReconciliationServic
 /**
  * The reconciliation of the calendar, the phone ledger, call outcomes and the channels' feeds:
  * one transaction per run, set-based statements, safe fixes applied and recorded, the rest listed.
+ * A feed's booking missing from the calendar is booked through `bookWithin` (the booking
+ * component's rules), never inserted here.
  */
-export function createReconciliationService(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger }) {
-  const { db, catalogue, clock } = deps;
+export function createReconciliationService(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; bookWithin: BookWithin }) {
+  const { db, catalogue, clock, bookWithin } = deps;
   const log = deps.logger.child({ component: 'reconciliation' });
 
   function assertRange(from: string, to: string): void {
@@ -55,7 +58,7 @@ export function createReconciliationService(deps: { db: Database; catalogue: Cat
         await repo.lockRuns(tx);
         const row = await repo.insertRun(tx, { fromDay: from, toDay: to, trigger, startedAt: now });
         const s = { ...scope, runId: row.id };
-        for (const [name, step] of [['staleHolds', releaseStaleHolds], ['counters', recomputeCounters], ['feeds', stageFeedRows], ['imports', importFeedBookings], ['differences', listDifferences]] as const) {
+        for (const [name, step] of [['staleHolds', releaseStaleHolds], ['counters', recomputeCounters], ['feeds', stageFeedRows], ['imports', (tx: Executor, s: RunScope) => importFeedBookings(tx, s, bookWithin)], ['differences', listDifferences]] as const) {
           const at = Date.now();
           await step(tx, s);
           steps[name] = Date.now() - at;

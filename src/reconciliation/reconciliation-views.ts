@@ -66,7 +66,7 @@ export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): string {
   const headers = ['对账批次', '类别', '状态', '日期', '大厅', '业务', '渠道', '预约码', '身份证号(脱敏)', '电话(脱敏)', '说明'];
   const note = (item: ItemView) => {
     const d = item.details as Record<string, unknown>;
-    if (item.class === 'feed_only') return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满' }[String(d.reason)] ?? ''}`;
+    if (item.class === 'feed_only') return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' }[String(d.reason)] ?? ''}`;
     if (item.class === 'over_capacity') return `容量${String(d.capacity)}，已约${String(d.booked)}`;
     if (item.class === 'cross_channel_duplicate') return `渠道：${((d.channels as string[]) ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
     return '';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
-import { calendarDay } from '../platform/input-schemas.js';
+import { calendarDay, plainText } from '../platform/input-schemas.js';
 import type { ReportsService } from './reports-service.js';
 
 const contentTypes = {
@@ -10,7 +10,7 @@ const contentTypes = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
-const text = z.string().trim().min(1).max(20).optional();
+const text = z.string().trim().pipe(plainText(20)).optional();
 /** A day, an ISO week, a month, a year, or from and to: resolved and checked by the service. */
 const periodQuery = z.object({ day: text, week: text, month: text, year: text, from: text, to: text });
 

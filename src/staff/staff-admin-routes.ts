@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../platform/http.js';
-import { nameText } from '../platform/input-schemas.js';
+import { nameText, plainText } from '../platform/input-schemas.js';
 import type { StaffActor, StaffAdmin } from './staff-admin-service.js';
 import { requireStaff } from './staff-access.js';
 import { DISPLAY_NAME_MAX } from './staff-service.js';
@@ -11,10 +11,10 @@ const createSchema = z.object({
   username: z.string().trim().regex(/^[a-z][a-z0-9_]{2,31}$/, 'invalid_username'),
   displayName: nameText(DISPLAY_NAME_MAX),
   role: z.enum(['agent', 'supervisor']).default('agent'),
-  skills: z.array(z.string().min(1)).default([]),
+  skills: z.array(plainText(64)).max(100).default([]),
   password: z.string().min(10, 'password_too_short').max(256),
 });
-const updateSchema = z.object({ displayName: nameText(DISPLAY_NAME_MAX).optional(), skills: z.array(z.string().min(1)).optional() });
+const updateSchema = z.object({ displayName: nameText(DISPLAY_NAME_MAX).optional(), skills: z.array(plainText(64)).max(100).optional() });
 const passwordSchema = z.object({ password: z.string().min(10, 'password_too_short').max(256) });
 
 const actorOf = (req: Request): StaffActor => (req.principal?.kind === 'staff' ? { userId: req.principal.userId, role: req.principal.role } : { userId: '', role: 'agent' });

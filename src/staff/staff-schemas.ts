@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { plainText } from '../platform/input-schemas.js';
 
 export const loginSchema = z.object({
-  username: z.string().trim().min(1).max(64),
+  username: z.string().trim().pipe(plainText(64)),
   password: z.string().min(1).max(256),
 });

@@ -88,13 +88,18 @@ export function assertDisplayName(name: string): void {
   }
 }
 
-/** Reads one cookie from the Cookie header. */
+/** Reads one cookie from the Cookie header; a value that is not valid percent-encoding is no value (a bad cookie is no session). */
 export function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

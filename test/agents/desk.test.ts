@@ -193,7 +193,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const booking = await runtime.booking.service.findBookingByCode(code);
     assert.equal(booking?.channel, 'phone');
     assert.equal(booking?.serviceId, 'cc-general-intake');
-    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, { id: agent, role: 'agent' });
     assert.equal(outcome?.kind, 'booking');
     assert.equal(outcome?.details.bookingCode, code);
     await desk.locator('#my-figures', { hasText: '预约 1' }).waitFor({ timeout: 10_000 });
@@ -222,7 +222,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await assertNothingForMachines(desk, 'the postal form');
     await form.getByRole('button', { name: '保存办结结果' }).click();
     await desk.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
-    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, { id: agent, role: 'agent' });
     assert.deepEqual(outcome?.details, {
       serviceId: 'cc-general-guide',
       referenceNumber: 'SYS-2026-000124',
@@ -243,7 +243,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await record.locator('#recording-list', { hasText: '本通话没有录音' }).waitFor();
     assert.equal(await record.locator('#call-facts').getByText(/^\+86139/).count(), 1, 'the supervisor sees the full number');
     await assertNothingForMachines(record, 'the call record');
-    const [updated] = await runtime.desk.outcomes.list(callSid, supervisor);
+    const [updated] = await runtime.desk.outcomes.list(callSid, { id: supervisor, role: 'supervisor' });
     assert.equal((updated?.details.delivery as { trackingNumber?: string }).trackingNumber, 'EMS1234567890');
     await record.context().close();
   });

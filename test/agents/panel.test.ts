@@ -98,7 +98,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByRole('button', { name: '保存咨询结果' }).click();
     await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
 
-    const outcomes = await runtime.desk.outcomes.list(callSid, agent);
+    const outcomes = await runtime.desk.outcomes.list(callSid, { id: agent, role: 'agent' });
     assert.equal(outcomes.length, 1);
     assert.equal(outcomes[0]!.kind, 'consultation');
     assert.equal(outcomes[0]!.agentId, agent);
@@ -136,7 +136,7 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('');
     await form.getByRole('button', { name: '保存办结结果' }).click();
     await page.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
-    const [outcome] = await runtime.desk.outcomes.list(callSid, agent);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, { id: agent, role: 'agent' });
     assert.equal(outcome?.kind, 'completed_by_phone');
     assert.deepEqual(outcome?.details, {
       serviceId: 'cc-general-guide',

@@ -112,7 +112,7 @@ describe('booking access by channel', () => {
     assert.equal(byId.status, 200);
   });
 
-  it('finding 1: guessed codes meet a limit per key, failures counted, and a code is refused after repeated failures from any key', async () => {
+  it('finding 1: guessed codes meet a limit per key, failures counted, and a key is refused a code after repeated failures on it', async () => {
     const guesser = await runtime.booking.apiKeys.create('web', 'guesser');
     const answers: number[] = [];
     for (let i = 0; i < MAX_FAILED_LOOKUPS_PER_KEY + 2; i += 1) {
@@ -124,14 +124,26 @@ describe('booking access by channel', () => {
 
     const { booking, last4 } = await bookThrough('wechat');
     const wrong = last4 === '0000' ? '1111' : '0000';
+    const clumsy = await runtime.booking.apiKeys.create('wechat', 'clumsy');
     for (let i = 0; i < MAX_FAILED_LOOKUPS_PER_CODE; i += 1) {
-      const key = (await runtime.booking.apiKeys.create('wechat', `guesser-${i}`)).key;
-      assert.equal((await api(url, 'GET', `/api/bookings/${booking.code}?last4=${wrong}`, { key })).status, 404);
+      assert.equal((await api(url, 'GET', `/api/bookings/${booking.code}?last4=${wrong}`, { key: clumsy.key })).status, 404);
     }
-    const locked = await api(url, 'GET', `/api/bookings/${booking.code}?last4=${last4}`, { key: keys.wechat });
+    const locked = await api(url, 'GET', `/api/bookings/${booking.code}?last4=${last4}`, { key: clumsy.key });
     assert.equal(locked.status, 429);
     assert.ok(Number(locked.headers.get('retry-after')) > 0);
-    const ttl = await runtime.redis.ttl(`${runtime.config.redisPrefix}:booking-lookup-code:${booking.code}`);
+    const ttl = await runtime.redis.ttl(`${runtime.config.redisPrefix}:booking-lookup-code:${clumsy.id}:${booking.code}`);
     assert.ok(ttl > 0 && ttl <= 3600, 'the counter expires');
+  });
+
+  it('issue 26 finding 7: when the WeChat key guesses a web booking\'s last4 wrong five times, then only WeChat is refused that code; the web channel still finds it', async () => {
+    const { booking, last4 } = await bookThrough('web');
+    const wrong = last4 === '0000' ? '1111' : '0000';
+    for (let i = 0; i < MAX_FAILED_LOOKUPS_PER_CODE; i += 1) {
+      assert.equal((await api(url, 'GET', `/api/bookings/${booking.code}?last4=${wrong}`, { key: keys.wechat })).status, 404);
+    }
+    assert.equal((await api(url, 'GET', `/api/bookings/${booking.code}?last4=${wrong}`, { key: keys.wechat })).status, 429, 'WeChat locked itself out of this code');
+    const owner = await api(url, 'GET', `/api/bookings/${booking.code}?last4=${last4}`, { key: keys.web });
+    assert.equal(owner.status, 200, JSON.stringify(owner.body));
+    assert.equal(owner.body.code, booking.code);
   });
 });

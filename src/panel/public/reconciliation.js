@@ -24,7 +24,7 @@ const cell = (text) => {
   return td;
 };
 
-const REASONS = { no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满' };
+const REASONS = { no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' };
 const CHANNELS = { phone: '坐席电话', ivr: '语音自助', web: '政务服务网', wechat: '双营通微信', walk_in: '现场窗口' };
 
 /** What staff need to act, in words: the feed's line, the reason, the channels involved. */
