@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { reminderJobId, reminderTime } from './booking-notifier.js';
 import * as repo from './booking-repository.js';
-import { holdExpiryJobId } from './hold-service.js';
+import { holdExpiryJobId } from './slot-hold-service.js';
 import * as slots from './slot-repository.js';
 
 const PAGE = 500;

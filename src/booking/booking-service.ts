@@ -17,7 +17,7 @@ import type { BookingRow } from './booking-repository.js';
 import type { BookingChannel } from './booking-tables.js';
 import { toBookingView, type BookingView } from './booking-views.js';
 import { syncFlags } from './flag-sync.js';
-import { createHoldService } from './hold-service.js';
+import { createHoldService } from './slot-hold-service.js';
 import { createPlaceRules } from './place-rules.js';
 import * as slots from './slot-repository.js';
 import type { HoldRow, SlotRow } from './slot-repository.js';

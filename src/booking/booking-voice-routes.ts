@@ -3,24 +3,14 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { menuNode, type Menu, type MenuNode } from '../ivr/index.js';
 import { ZONE } from '../platform/clock.js';
-import { AppError } from '../platform/errors.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
-import { checkIdNumber, normalizePhone, protectIdNumber } from './booking-identity.js';
+import { normalizePhone } from './booking-identity.js';
 import { createLookupVoiceRoutes } from './booking-lookup-routes.js';
 import { voiceLinks, type BookingVoiceDeps } from './booking-voice-context.js';
-import type { Actor } from './booking-service.js';
 import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDate, spokenDigits, spokenSlot } from './booking-twiml.js';
-import { availableFor } from './booking-views.js';
-
-/** Half-days offered at a time on keys 1-8; 9 hears more dates up to the release horizon, 0 a person. */
-const CHOICES_PER_PAGE = 8;
-/** Days of slots read at a time while a page of half-days is filled: a week covers a page, weekends included. */
-const DAYS_PER_READ = 7;
-/** A half-day as carried in a URL: 2026-12-04.am. */
-const halfDayCode = /^(\d{4}-\d{2}-\d{2})\.(am|pm)$/;
+import { callerActor, createPhoneBooking, halfDayCode, isKeyedMobile } from './phone-booking-service.js';
 /** A mainland mobile number as keyed: 11 digits in a block the numbering plan gives to mobiles (SMS reaches it). */
-const isKeyedMobile = (digits: string) => /^1\d{10}$/.test(digits) && normalizePhone(digits)?.kind === 'mobile';
 
 const callSchema = z.object({ CallSid: z.string().min(1), From: z.string().default(''), To: z.string().default(''), Digits: z.string().default('') });
 const baseQuery = z.object({ menu: z.string().min(1), node: z.string().min(1), attempt: z.coerce.number().int().min(1).default(1) });
@@ -29,11 +19,11 @@ type BookingNode = Extract<MenuNode, { kind: 'booking' }>;
 
 /** IVR self-service booking: service, day, morning or afternoon, first free slot, ID number, confirmation. */
 export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
-  const { booking, capacity, calendar, catalogue, menus, ledger, clock, config } = deps;
+  const { booking, capacity, catalogue, menus, clock, config } = deps;
+  const phoneBooking = createPhoneBooking(deps);
   const { prompts } = catalogue;
   const voice = config.twilio.voice;
   const links = voiceLinks(config.publicBaseUrl);
-  const log = deps.logger.child({ component: 'booking-ivr' });
   const router = createVoiceRoutes();
 
   function nodeOf(req: Request): { menu: Menu; node: BookingNode; query: z.infer<typeof baseQuery> } | undefined {
@@ -44,40 +34,9 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     return menu && node?.kind === 'booking' ? { menu, node, query: query.data } : undefined;
   }
 
-  const actorFor = (callSid: string): Actor => ({ channel: 'ivr', id: callSid, label: `call:${callSid}` });
-
   /** After too many wrong keys, or when nothing fits: choose again or reach a person. */
   const offerAgain = (menu: Menu, nodeId: string, serviceId: string, texts: string[]) =>
     buildAsk({ voice, before: texts, prompt: prompts.say('booking.again'), numDigits: 1, action: links.url('/booking/again', { menu: menu.id, node: nodeId, service: serviceId }) });
-
-  /**
-   * One page of the half-days from `from` (default today, with its remaining slots) up to the
-   * release horizon on which the service still has a place for phone bookings, in order
-   * (2026-12-04.am, 2026-12-04.pm, ...), and the half-day the next page starts with. Reads a week of
-   * slots at a time and stops once the page is full, not the whole horizon.
-   */
-  async function offeredHalfDays(hallId: string, serviceId: string, from?: string): Promise<{ shown: string[]; next: string | undefined }> {
-    const now = clock.now();
-    const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day');
-    const horizon = today.plus({ days: config.booking.horizonDays });
-    const first = from ? DateTime.fromISO(from.slice(0, 10), { zone: ZONE }) : today;
-    const codes: string[] = [];
-    for (let day = first < today ? today : first; day <= horizon && codes.length <= CHOICES_PER_PAGE; day = day.plus({ days: DAYS_PER_READ })) {
-      const last = DateTime.min(day.plus({ days: DAYS_PER_READ - 1 }), horizon);
-      const slots = await capacity.listSlots({ hallId, serviceId, fromDay: day.toISODate()!, toDay: last.toISODate()! });
-      for (const slot of slots) {
-        const start = DateTime.fromJSDate(slot.startsAt, { zone: ZONE });
-        const date = start.toISODate()!;
-        if (calendar.coverage(start.year) === 'none' || !calendar.hallDay(hallId, date).open) continue;
-        if (availableFor(slot, 'ivr', now, config.booking.phoneShareHours) <= 0) continue;
-        const code = `${date}.${start.hour < 12 ? 'am' : 'pm'}`;
-        // Codes sort as they are said (am before pm), so a page starting with an afternoon skips that morning.
-        if (from && code < from) continue;
-        if (!codes.includes(code)) codes.push(code);
-      }
-    }
-    return { shown: codes.slice(0, CHOICES_PER_PAGE), next: codes[CHOICES_PER_PAGE] };
-  }
 
   /** A half-day as people say it: 今天下午, 明天12月1日星期二上午, 12月4日星期五上午. */
   function spokenHalfDay(code: string): string {
@@ -87,11 +46,6 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     const prefix = offset === 0 ? '今天' : offset === 1 ? '明天' : '';
     return `${prefix}${spokenDate(day!)}${half === 'am' ? '上午' : '下午'}`;
   }
-
-  /** Where a keyed mobile waits for the confirmation: server-side, never in a URL Twilio logs. */
-  const keyedMobileKey = (callSid: string, holdId: string) => `${config.redisPrefix}:booking:ivr-mobile:${callSid}:${holdId}`;
-  /** Long enough for the read-back and the confirmation, short enough that the number does not linger. */
-  const keyedMobileSeconds = () => (config.booking.holdMinutes + 10) * 60;
 
   /** The ID number and the slot read back, then confirm (1), choose again (2) or a person (0); the SMS goes to `phone`. */
   async function readBack(menu: Menu, nodeId: string, holdId: string, phone?: string) {
@@ -151,9 +105,9 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     const { menu, query } = found;
     const hall = catalogue.service(serviceId)!.hall;
     const from = halfDayCode.test(String(req.query.from ?? '')) ? String(req.query.from) : undefined;
-    let { shown, next } = await offeredHalfDays(hall.id, serviceId, from);
+    let { shown, next } = await phoneBooking.offeredHalfDays(hall.id, serviceId, from);
     // The later dates filled up since the caller pressed 9: start again from the first page.
-    if (shown.length === 0 && from) ({ shown, next } = await offeredHalfDays(hall.id, serviceId));
+    if (shown.length === 0 && from) ({ shown, next } = await phoneBooking.offeredHalfDays(hall.id, serviceId));
     if (shown.length === 0) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.day.none')], links.operator(menu.id)));
     const more = next !== undefined;
     const choices = shown.map((code, i) => prompts.say('booking.day.option', { date: spokenHalfDay(code), key: i + 1 })).join('；');
@@ -188,29 +142,17 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.tooMany')], links.operator(menu.id)));
       return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.invalid')], links.url('/booking/day', { menu: menu.id, node: query.node, service: serviceId, attempt: query.attempt + 1 })));
     }
-    const [, day, half] = halfDayCode.exec(code)!;
-    const morning = half === 'am';
-    const hallId = catalogue.service(serviceId)!.hall.id;
-    const candidates = (await capacity.listSlots({ hallId, serviceId, fromDay: day!, toDay: day! }))
-      .filter((slot) => DateTime.fromJSDate(slot.startsAt, { zone: ZONE }).hour < 12 === morning)
-      .filter((slot) => availableFor(slot, 'ivr', clock.now(), config.booking.phoneShareHours) > 0);
-    await booking.recordPhoneAction({ actor: actorFor(call.CallSid), action: 'search', result: candidates.length > 0 ? 'ok' : 'refused', details: { serviceId, day, half } });
-    for (const slot of candidates) {
-      try {
-        const hold = await booking.createHold(slot.id, actorFor(call.CallSid));
-        return sendTwiml(
-          res,
-          buildAsk({
-            voice,
-            before: [prompts.say('booking.slot.found', { slot: spokenSlot(slot.startsAt, slot.endsAt), minutes: config.booking.holdMinutes })],
-            prompt: prompts.say('booking.id.ask'),
-            action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id }),
-          }),
-        );
-      } catch (error) {
-        // Another channel took the last place between the listing and the hold: try the next slot.
-        if (!(error instanceof AppError) || error.code !== 'slot_full') throw error;
-      }
+    const held = await phoneBooking.holdFirstFree(call.CallSid, serviceId, code);
+    if (held) {
+      return sendTwiml(
+        res,
+        buildAsk({
+          voice,
+          before: [prompts.say('booking.slot.found', { slot: spokenSlot(held.slot.startsAt, held.slot.endsAt), minutes: config.booking.holdMinutes })],
+          prompt: prompts.say('booking.id.ask'),
+          action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: held.hold.id }),
+        }),
+      );
     }
     sendTwiml(res, offerAgain(menu, query.node, serviceId, [prompts.say('booking.slot.full', { halfDay: spokenHalfDay(code) })]));
   });
@@ -225,16 +167,13 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     if (!hold || !serviceId) throw new Error('unknown hold');
     const { Digits } = callSchema.parse(req.body);
     // The keypad has no X: callers key * for it.
-    const checked = checkIdNumber(Digits.replace(/\*/g, 'X'), DateTime.fromJSDate(clock.now(), { zone: ZONE }));
-    if (!checked.ok) {
+    if (!(await phoneBooking.setIdNumber(hold.id, Digits))) {
       if (query.attempt >= MAX_ATTEMPTS) return sendTwiml(res, offerAgain(menu, query.node, serviceId, [prompts.say('booking.id.stillWrong')]));
       return sendTwiml(
         res,
         buildAsk({ voice, before: [prompts.say('booking.id.wrong')], prompt: prompts.say('booking.id.again'), action: links.url('/booking/id', { menu: menu.id, node: query.node, hold: hold.id, attempt: query.attempt + 1 }) }),
       );
     }
-    const identity = protectIdNumber(checked.idNumber, config.booking.idHashKey);
-    await booking.setHoldIdentity(hold.id, identity);
     const { From } = callSchema.parse(req.body);
     // SMS reaches only mobiles: a withheld number or a landline is asked for one.
     if (normalizePhone(From)?.kind !== 'mobile') return sendTwiml(res, askMobile(menu, query.node, hold.id, 1, [prompts.say('booking.mobile.noSms')]));
@@ -255,7 +194,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       return sendTwiml(res, askMobile(menu, query.node, hold.id, query.attempt + 1, [prompts.say('booking.mobile.wrong')]));
     }
     const { CallSid } = callSchema.parse(req.body);
-    await deps.redis.set(keyedMobileKey(CallSid, hold.id), digits, 'EX', keyedMobileSeconds());
+    await phoneBooking.rememberMobile(CallSid, hold.id, digits);
     sendTwiml(
       res,
       buildAsk({
@@ -274,9 +213,9 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     if (!found || !holdId.success) throw new Error('not a booking node or hold');
     const { menu, query } = found;
     const call = callSchema.parse(req.body);
-    const phone = (await deps.redis.get(keyedMobileKey(call.CallSid, holdId.data))) ?? '';
+    const phone = await phoneBooking.keyedMobile(call.CallSid, holdId.data);
     // The keyed number expired (a very long pause): ask for it again rather than guess.
-    if (!isKeyedMobile(phone)) return sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
+    if (!phone) return sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
     if (call.Digits === '1') return sendTwiml(res, await readBack(menu, query.node, holdId.data, phone));
     sendTwiml(res, askMobile(menu, query.node, holdId.data, 1, []));
   });
@@ -287,7 +226,7 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     if (!found || !holdId.success) throw new Error('not a booking node or hold');
     const { menu, query } = found;
     const call = callSchema.parse(req.body);
-    const actor = actorFor(call.CallSid);
+    const actor = callerActor(call.CallSid);
     const hold = await booking.findHold(holdId.data);
     const slot = hold ? await capacity.findSlot(hold.slotId) : undefined;
     if (!hold || !slot || !hold.idHash || !hold.idMasked || hold.holder !== call.CallSid) throw new Error('unknown hold');
@@ -296,40 +235,27 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       if (call.Digits === '2') return sendTwiml(res, buildSayAndRedirect(voice, [], links.url('/booking/day', { menu: menu.id, node: query.node, service: slot.serviceId })));
       return sendTwiml(res, buildSayAndRedirect(voice, [prompts.say('booking.toOperator')], links.operator(menu.id)));
     }
-    const keyed = (await deps.redis.get(keyedMobileKey(call.CallSid, hold.id))) ?? '';
-    const phone = isKeyedMobile(keyed) ? `+86${keyed}` : (normalizePhone(call.From)?.e164 ?? call.From);
-    const request = { name: '', phone, identity: { idHash: hold.idHash, idMasked: hold.idMasked }, hotlineNumber: call.To || undefined };
-    try {
-      let outcome;
-      try {
-        outcome = await booking.createBooking({ ...request, holdId: hold.id }, actor, `ivr-${hold.id}`);
-      } catch (error) {
-        // The hold ran out while the caller keyed: book the same slot if a place is still free.
-        if (!(error instanceof AppError) || error.code !== 'hold_expired') throw error;
-        outcome = await booking.createBooking({ ...request, slotId: slot.id }, actor, `ivr-${hold.id}-slot`);
-      }
-      await ledger.markSelfServed(call.CallSid);
-      if (keyed) await deps.redis.del(keyedMobileKey(call.CallSid, hold.id));
-      const code = spokenDigits(outcome.body.code);
-      const sms = normalizePhone(phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';
-      log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');
-      sendTwiml(
-        res,
-        buildGoodbye(
-          voice,
-          [prompts.say('booking.done.code', { code }), prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms })],
-          prompts.say('goodbye'),
-        ),
-      );
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status >= 500) throw error;
+    const result = await phoneBooking.confirm({ callSid: call.CallSid, from: call.From, to: call.To }, { id: hold.id, idHash: hold.idHash, idMasked: hold.idMasked }, slot.id);
+    if (!result.booked) {
       const texts: Record<string, string> = {
         slot_full: prompts.say('booking.error.slotFull'),
         duplicate_booking: prompts.say('booking.error.duplicate'),
         booking_suspended: prompts.say('booking.error.suspended'),
       };
-      sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[error.code] ?? prompts.say('booking.error.other')]));
+      return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[result.reason] ?? prompts.say('booking.error.other')]));
     }
+    const sms = normalizePhone(result.phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';
+    sendTwiml(
+      res,
+      buildGoodbye(
+        voice,
+        [
+          prompts.say('booking.done.code', { code: spokenDigits(result.code) }),
+          prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms }),
+        ],
+        prompts.say('goodbye'),
+      ),
+    );
   });
 
   router.post('/booking/again', (req, res) => {
@@ -344,6 +270,6 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
     sendTwiml(res, buildSayAndRedirect(voice, [], links.node(menu.id, node.fallback)));
   });
 
-  router.include(createLookupVoiceRoutes({ ...deps, links, actorFor }));
+  router.include(createLookupVoiceRoutes({ ...deps, links, actorFor: callerActor }));
   return router;
 }
