@@ -128,6 +128,22 @@ describe('the import graph of src', () => {
     assert.deepEqual(leaks, []);
   });
 
+  it('when a route file is read, then it imports no repository and no database (routes translate HTTP to a use case)', () => {
+    const reaching = [...imports]
+      .filter(([file]) => /-routes\.ts$/.test(file))
+      .flatMap(([file, targets]) => targets.filter((target) => /-repository\.ts$/.test(target) || target === 'platform/db.ts').map((target) => `${file} -> ${target}`));
+    assert.deepEqual(reaching, []);
+  });
+
+  it("when routing is read, then it reads no ledger row on a call's path (it keeps what the IVR hands over; only the rebuild after a Redis loss reads the ledger)", () => {
+    const REBUILD = 'routing/routing-recovery-service.ts';
+    const reads = files
+      .filter((file) => componentOf(file) === 'routing' && file !== REBUILD)
+      .flatMap((file) => [...readFileSync(join(src, file), 'utf8').matchAll(/\bledger\.(?!record|mark|onCallEnded)([A-Za-z]+)\(/g)].map((match) => `${file}: ledger.${match[1]}`));
+    assert.deepEqual(reads, []);
+    assert.match(readFileSync(join(src, REBUILD), 'utf8'), /ledger\.waitingCalls\(/, 'the check reads the rebuild it exempts');
+  });
+
   it("when the call ledger's writes are read, then each stage is written by one component (the shared ones say why)", () => {
     /** Writes more than one component makes on purpose, with why. */
     const shared: Record<string, string> = {

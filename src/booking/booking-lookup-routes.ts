@@ -5,8 +5,7 @@ import { AppError } from '../platform/errors.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { normalizePhone } from './booking-identity.js';
-import type { BookingRow } from './booking-repository.js';
-import type { Actor } from './booking-service.js';
+import type { Actor, BookingRow } from './booking-service.js';
 import { buildAsk, buildGoodbye, buildSayAndRedirect, MAX_ATTEMPTS, spokenDigits, spokenSlot } from './booking-twiml.js';
 import type { BookingVoiceDeps, VoiceLinks } from './booking-voice-context.js';
 

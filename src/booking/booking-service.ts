@@ -335,3 +335,5 @@ export function createBookingService(deps: BookingServiceDeps) {
     purgeIdempotencyKeys: () => repo.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),
   };
 }
+
+export type { BookingRow } from './booking-repository.js';

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { calendarDay } from '../platform/input-schemas.js';
-import type { PhoneLedger } from './phone-ledger-service.js';
-import type { PhoneLedgerRow } from './phone-ledger-repository.js';
+import type { PhoneLedger, PhoneLedgerRow } from './phone-ledger-service.js';
 
 const dayQuery = z.object({ day: calendarDay, after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(5000).default(1000) });
 const callSidParam = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'must be a Twilio call SID (CA + 32 hex digits)');

@@ -115,3 +115,5 @@ export function withPhoneLedger(service: BookingService, ledger: PhoneLedger) {
 
 /** The booking service as the runtime holds it: every phone action recorded. */
 export type LedgeredBookingService = ReturnType<typeof withPhoneLedger>;
+
+export type { PhoneLedgerRow } from './phone-ledger-repository.js';

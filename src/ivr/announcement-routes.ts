@@ -7,8 +7,7 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import { freeText, plainText } from '../platform/input-schemas.js';
-import type { AnnouncementRow } from './announcement-repository.js';
-import type { Announcements } from './announcement-service.js';
+import type { AnnouncementRow, Announcements } from './announcement-service.js';
 
 /** A Beijing wall-clock time as a datetime-local field sends it: 2026-12-01T09:00. */
 const localTime = z

@@ -72,3 +72,5 @@ export function createAnnouncements({ db, clock, catalogue, cacheMs = 15_000 }: 
     },
   };
 }
+
+export type { AnnouncementRow } from './announcement-repository.js';

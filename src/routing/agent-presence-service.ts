@@ -1,4 +1,3 @@
-import type { CallLedger } from '../calls/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
@@ -8,8 +7,9 @@ import type { Queues } from '../platform/queues.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
 import type { AgentStates } from './agent-state-service.js';
+import type { QueuedCallRepository } from './queued-call-repository.js';
 import type { AgentSnapshot, RoutingRepository } from './routing-repository.js';
-import { wrapUpJobId, type Routing } from './routing-service.js';
+import { wrapUpJobId, type Routing } from './routing-contract.js';
 import { agentSkill } from './routing-targets.js';
 
 /** The states an agent may choose on the panel; the others follow calls. */
@@ -39,13 +39,13 @@ export function createAgentDesk(deps: {
   store: RoutingRepository;
   states: AgentStates;
   routing: Routing;
-  ledger: CallLedger;
+  kept: QueuedCallRepository;
   queues: Queues;
   clock: Clock;
   logger: Logger;
   settings: Config['agents'];
 }): AgentDesk {
-  const { db, staff, store, states, routing, ledger, queues, clock, settings } = deps;
+  const { db, staff, store, states, routing, kept, queues, clock, settings } = deps;
   const log = deps.logger.child({ component: 'agents' });
   const heartbeatFresh = async (agentId: string) =>
     !(await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)).includes(agentId);
@@ -111,7 +111,7 @@ export function createAgentDesk(deps: {
       for (const agentId of await store.agentIds()) {
         const agent = await store.agent(agentId);
         if (agent.state !== 'on_call' || agent.since >= before) continue;
-        const skill = (await ledger.find(agent.callSid))?.queueSkill ?? null;
+        const skill = (await kept.find(agent.callSid))?.skill ?? null;
         await routing.startWrapUp(agentId, agent.callSid, skill, 'call-max-length');
         log.warn({ agentId, callSid: agent.callSid }, 'agent on a call longer than CALL_MAX_MINUTES; back to routing after wrap-up');
         released.push(agentId);

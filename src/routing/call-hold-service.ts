@@ -9,8 +9,9 @@ import type { VoiceResponse } from '../platform/twiml.js';
 import type { AgentPhones } from './agent-phone.js';
 import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls } from './routing-twiml.js';
 import type { HoldRepository } from './call-hold-repository.js';
+import type { QueuedCallRepository } from './queued-call-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
-import type { Routing } from './routing-service.js';
+import type { Routing } from './routing-contract.js';
 import { ivrQueueOf } from './routing-targets.js';
 
 /**
@@ -43,7 +44,8 @@ export function createCallHolds(deps: {
   holds: HoldRepository;
   store: RoutingRepository;
   routing: Routing;
-  ledger: CallLedger;
+  kept: QueuedCallRepository;
+  ledger: Pick<CallLedger, 'recordEvent'>;
   catalogue: Catalogue;
   twilio: TwilioClient;
   clock: Clock;
@@ -56,7 +58,7 @@ export function createCallHolds(deps: {
   /** Whether the provider keeps waiting callers in queues of its own (else the service's wait loop). */
   providerQueues: boolean;
 }): CallHolds {
-  const { holds, store, routing, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings, phoneOf, providerQueues } = deps;
+  const { holds, store, routing, kept, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings, phoneOf, providerQueues } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
@@ -81,9 +83,8 @@ export function createCallHolds(deps: {
   return {
     async hold(agentId, callSid) {
       await assertOnThisCall(agentId, callSid);
-      const call = await ledger.find(callSid);
-      // A callback's agent leg is the parent of the citizen's: moving it would put the agent, not the citizen, on hold.
-      if (!call?.queueSkill || call.direction !== 'inbound') throw new ConflictError('only a caller who came through a queue can be held', 'not_holdable');
+      // Only a caller routing took from a queue: a callback's agent leg is the parent of the citizen's, and moving it would put the agent, not the citizen, on hold.
+      if (!(await kept.find(callSid))) throw new ConflictError('only a caller who came through a queue can be held', 'not_holdable');
       const started = now();
       if (!(await holds.start(callSid, agentId, started, settings.callMaxSeconds))) {
         const running = await holds.read(callSid);
@@ -129,8 +130,8 @@ export function createCallHolds(deps: {
 
     async loop(callSid) {
       const hold = await holds.read(callSid);
-      const call = await ledger.find(callSid);
-      const agentId = hold?.agentId ?? call?.agentId ?? '';
+      const call = await kept.find(callSid);
+      const agentId = hold?.agentId ?? call?.answeredBy ?? '';
       const agent = agentId ? await store.agent(agentId) : undefined;
       const onTheCall = agent?.state === 'on_call' && agent.callSid === callSid;
       // Not running: a resume is under way, and its REST update takes the caller from here.
@@ -162,7 +163,7 @@ export function createCallHolds(deps: {
       // The Dial action ends a call that was talking; this covers a caller who left while on hold (no agent leg to end). Wrap-up starts once either way.
       if (agent.state === 'on_call' && agent.callSid === callSid) {
         log.info({ callSid, agentId: hold.agentId }, 'caller hung up while on hold; agent to wrap-up');
-        await routing.startWrapUp(hold.agentId, callSid, (await ledger.find(callSid))?.queueSkill ?? null);
+        await routing.startWrapUp(hold.agentId, callSid, (await kept.find(callSid))?.skill ?? null);
       }
     },
   };

@@ -1,7 +1,7 @@
 export { createRoutingComponent, type RoutingComponent, type RoutingComponentDeps } from './routing-component.js';
 export { createRoutingVoiceRoutes } from './routing-voice-routes.js';
 export { createRoutingJobs, scheduleRoutingJobs } from './routing-jobs.js';
-export { CALLBACK_MEMBER, wrapUpSecondsFor, type CallbackPort, type Routing } from './routing-service.js';
+export { CALLBACK_MEMBER, wrapUpSecondsFor, type CallbackPort, type Routing } from './routing-contract.js';
 export { waitScore } from './wait-score.js';
 export { agentSkill } from './routing-targets.js';
 export { dialString, type AgentPhones } from './agent-phone.js';

@@ -15,9 +15,11 @@ import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createHoldRepository } from './call-hold-repository.js';
 import { createCallHolds, type CallHolds } from './call-hold-service.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
-import { createRoutingRecovery, type RoutingRecovery } from './routing-recovery-service.js';
+import { createQueuedCallRepository } from './queued-call-repository.js';
+import { createRoutingRecovery, lostCallLookup, type RoutingRecovery } from './routing-recovery-service.js';
 import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
-import { createRouting, type CallbackPort, type Routing } from './routing-service.js';
+import type { CallbackPort, Routing } from './routing-contract.js';
+import { createRouting } from './routing-service.js';
 import { agentUrls, type AgentUrls } from './routing-twiml.js';
 import { createTransfer, type Transfer } from './transfer-service.js';
 
@@ -71,6 +73,8 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
   const events = createLiveEvents(redis, config.redisPrefix, logger);
   const states = createAgentStates({ db, store, events, clock, logger });
   const holdStore = createHoldRepository(redis, config.redisPrefix);
+  // Kept an hour past the longest call: a late webhook of a finished call still finds it.
+  const kept = createQueuedCallRepository(redis, config.redisPrefix, settings.callMaxSeconds + 3600);
   const phoneOf = createAgentPhones(staff, config.telephony);
   const port: CallbackPort = {
     reserved: (reservation) => callbacks.reserved(reservation),
@@ -78,14 +82,15 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
     admitDue: () => callbacks.admitDue(),
     restoreDialing: () => callbacks.restoreDialing(),
   };
-  const acd = createRouting({ db, store, holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf, callbacks: port });
-  const presence = createAgentDesk({ db, staff, store, states, routing: acd, ledger, queues, clock, logger, settings });
-  const transfer = createTransfer({ staff, store, routing: acd, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, staff, store, routing: acd, callbacks: port, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });
+  const acd = createRouting({ db, store, kept, lostCall: lostCallLookup(ledger), holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf, callbacks: port });
+  const presence = createAgentDesk({ db, staff, store, states, routing: acd, kept, queues, clock, logger, settings });
+  const transfer = createTransfer({ staff, store, routing: acd, kept, ledger, catalogue, queues, twilio, urls, logger, settings });
+  const recovery = createRoutingRecovery({ db, staff, store, kept, routing: acd, callbacks: port, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });
   const holds = createCallHolds({
     holds: holdStore,
     store,
     routing: acd,
+    kept,
     ledger,
     catalogue,
     twilio,
@@ -98,6 +103,7 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
     phoneOf,
     providerQueues: config.telephony.queues,
   });
+  ledger.onCallEnded((callSid) => kept.ended(callSid));
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));
   // Without provider queues no Enqueue action reports a waiting caller's hang-up: the end of the call does.
   if (!config.telephony.queues) ledger.onCallEnded((callSid) => acd.callerGone(callSid));

@@ -1,4 +1,4 @@
-import type { CallLedger, CallRow } from '../calls/index.js';
+import { queuedCallOf, type CallLedger, type CallRow, type QueuedCall } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
@@ -9,9 +9,10 @@ import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
+import type { QueuedCallRepository } from './queued-call-repository.js';
 import { type AgentState, type RoutingRepository, type RoutingTarget } from './routing-repository.js';
 import { waitScore } from './wait-score.js';
-import { CALLBACK_MEMBER, escalationJobId, wrapUpJobId, wrapUpSecondsFor, type CallbackPort, type Routing } from './routing-service.js';
+import { CALLBACK_MEMBER, escalationJobId, wrapUpJobId, wrapUpSecondsFor, type CallbackPort, type Routing } from './routing-contract.js';
 import { agentSkill, routingTargets } from './routing-targets.js';
 
 /** What a rebuild put back. */
@@ -48,6 +49,7 @@ export function createRoutingRecovery(deps: {
   db: Database;
   staff: Pick<Accounts, 'listActive'>;
   store: RoutingRepository;
+  kept: QueuedCallRepository;
   routing: Routing;
   callbacks: Pick<CallbackPort, 'admitDue' | 'restoreDialing'>;
   ledger: CallLedger;
@@ -104,6 +106,8 @@ export function createRoutingRecovery(deps: {
   }
 
   async function restoreCall(call: CallRow, now: Date): Promise<boolean> {
+    const queued = queuedCallOf(call);
+    if (queued) await deps.kept.keep(queued);
     // Without a Twilio queue, or out of it, the caller's next wait request puts them back (IVR or routing wait URL).
     if ((deps.telephony.queues && !call.twilioQueueSid) || !(await stillWaiting(call))) return false;
     const queuedAt = call.queuedAt!.getTime();
@@ -152,5 +156,16 @@ export function createRoutingRecovery(deps: {
       log.info(result, 'routing rebuilt from PostgreSQL');
       return result;
     },
+  };
+}
+
+/**
+ * A waiting call Redis lost, as the ledger last had it: routing asks only when its own record is
+ * gone with Redis (the caller's next wait request puts the call back in its place).
+ */
+export function lostCallLookup(ledger: Pick<CallLedger, 'find'>): (callSid: string) => Promise<QueuedCall | undefined> {
+  return async (callSid) => {
+    const row = await ledger.find(callSid);
+    return row ? queuedCallOf(row) : undefined;
   };
 }

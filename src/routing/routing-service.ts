@@ -1,115 +1,14 @@
-import { queuedCallOf, type CallLedger, type CallRouting } from '../calls/index.js';
-import type { Catalogue } from '../catalogue/index.js';
-import type { Clock } from '../platform/clock.js';
-import type { Config } from '../platform/config.js';
-import type { Database } from '../platform/db.js';
-import type { Logger } from '../platform/logger.js';
-import type { Queues } from '../platform/queues.js';
-import type { TelephonyProfile } from '../platform/telephony-profile.js';
-import type { TwilioClient } from '../platform/twilio-client.js';
-import type { VoiceResponse } from '../platform/twiml.js';
 import './routing-jobs-payloads.js';
-import type { AgentPhones } from './agent-phone.js';
-import type { LiveEvents } from './live-events.js';
 import * as repo from './agent-calls-repository.js';
-import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml, toIvrWaitTwiml, type AgentUrls, type IvrQueue } from './routing-twiml.js';
-import type { HoldRepository } from './call-hold-repository.js';
-import { ivrQueueOf } from './routing-targets.js';
-import { recordReservation, type AgentStates } from './agent-state-service.js';
-import { type Reservation, type RoutingRepository } from './routing-repository.js';
+import { recordReservation } from './agent-state-service.js';
+import { CALLBACK_MEMBER, dequeueRetryDelay, OUR_DEQUEUE_RESULTS, escalationJobId, MAX_DEQUEUE_ATTEMPTS, wrapUpJobId, wrapUpSecondsFor, type Routing, type RoutingDeps } from './routing-contract.js';
+import type { Reservation } from './routing-repository.js';
+import { ivrQueueOf, routingTargets } from './routing-targets.js';
+import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml, toIvrWaitTwiml } from './routing-twiml.js';
 import { waitScore } from './wait-score.js';
-import { routingTargets } from './routing-targets.js';
-
-/** One wrap-up per agent, call and state version: an agent may handle the same call twice (a transfer back). */
-export const wrapUpJobId = (agentId: string, callSid: string, version: number) => `wrap-up-${agentId}-${callSid}-${version}`;
-
-/** Dequeue attempts for one offer cycle; after the last the caller waits for Twilio's next wait poll. */
-export const MAX_DEQUEUE_ATTEMPTS = 6;
-/** Delay before the next dequeue attempt: 1 s, doubling, at most 30 s. */
-export const dequeueRetryDelay = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
-
-/** One escalation per call, routing epoch and target: a rebuild after a Redis loss never doubles it. */
-export const escalationJobId = (callSid: string, epoch: number, target: number) => `routing-escalate-${callSid}-${epoch}-${target}`;
-
-/** After-call work for a department's call, in seconds. */
-export const wrapUpSecondsFor = (settings: Config['agents'], skill: string | null) => (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
-
-/** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
-const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
-
-/** Callback requests ride in the same wait lists as calls, as `cb:{id}`. */
-export const CALLBACK_MEMBER = 'cb:';
-
-export interface RoutingDeps {
-  db: Database;
-  store: RoutingRepository;
-  /** Callers on hold: the end of an agent leg during a hold is not the end of the call. */
-  holds: HoldRepository;
-  states: AgentStates;
-  ledger: CallLedger;
-  catalogue: Catalogue;
-  queues: Queues;
-  twilio: TwilioClient;
-  events: LiveEvents;
-  clock: Clock;
-  logger: Logger;
-  urls: AgentUrls;
-  settings: Config['agents'];
-  /** Whether the provider has queues of its own (dequeue a member) or the call is re-pointed over REST. */
-  telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks'>;
-  /** Where each agent's phone rings. */
-  phoneOf: AgentPhones;
-  /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
-  callbacks: CallbackPort;
-}
-
-/**
- * The one port between routing and callbacks. Routing holds callback requests in its wait lists
- * as `cb:{id}` members and tells the callbacks component, through this, when one is reserved,
- * when a reservation lapsed, and when a caller left a queue (perhaps for a callback).
- */
-export interface CallbackPort {
-  /** An agent was reserved for a callback request: start its attempt. */
-  reserved(reservation: Reservation): Promise<void>;
-  /** A reserved callback was not placed in time: the request goes back in its place. */
-  timedOut(reservation: Reservation): Promise<void>;
-  /** Due requests of open halls join the wait lists (after a caller left a queue, after a rebuild); returns how many. */
-  admitDue(): Promise<number>;
-  /** After a Redis loss: requests whose outbound call was being set up wait again, unless their agent is on it; returns how many. */
-  restoreDialing(): Promise<number>;
-}
-
-/** The ACD: matches waiting calls with free agents the moment either appears, and follows each offer through Twilio. */
-export interface Routing extends CallRouting {
-  /** An agent became available: give them the best waiting call, if any. */
-  agentFree(agentId: string): Promise<void>;
-  /** Try to match a waiting call now. */
-  routeCall(callSid: string): Promise<void>;
-  escalate(callSid: string, fromTarget: number): Promise<void>;
-  offerTimedOut(callSid: string, agentId: string, version: number): Promise<void>;
-  retryOffer(callSid: string, agentId: string, attempt?: number): Promise<void>;
-  /** TwiML for a dequeued caller: ring the agent. */
-  connect(agentId: string, callSid: string): Promise<VoiceResponse>;
-  /** The agent leg's status callback; `leg` > 0 for the leg of a resume after a hold. */
-  agentLegStatus(agentId: string, callSid: string, callStatus: string, leg?: number): Promise<void>;
-  /** The Dial action: the agent leg ended (`leg` > 0: the leg of a resume after a hold). */
-  dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string, leg?: number): Promise<VoiceResponse>;
-  /** The caller's call ended: a call still waiting (or held) leaves routing; an offer under way is settled by its Dial action or timeout. */
-  callerGone(callSid: string): Promise<void>;
-  /** TwiML that puts a caller back to wait (a transfer): the provider's queue, or the service's own wait loop. */
-  waitAgain(callSid: string, ivr: IvrQueue): VoiceResponse;
-  /** Routing's wait URL for callers it put back in a queue. */
-  queueWait(callSid: string, queueSid: string, ivr: IvrQueue): Promise<VoiceResponse>;
-  /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
-  releaseAgent(agentId: string, version: number): Promise<void>;
-  /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
-  missedOffer(agentId: string, callSid: string): Promise<void>;
-  /** Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal end. */
-  startWrapUp(agentId: string, callSid: string, skill: string | null, reason?: string): Promise<void>;
-}
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const { db, store, holds, states, ledger, catalogue, queues, twilio, events, clock, urls, settings, phoneOf } = deps;
+  const { db, store, kept, holds, states, ledger, catalogue, queues, twilio, events, clock, urls, settings, phoneOf } = deps;
   const providerQueues = deps.telephony.queues;
   const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) => requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
   const log = deps.logger.child({ component: 'routing' });
@@ -122,8 +21,8 @@ export function createRouting(deps: RoutingDeps): Routing {
       return;
     }
     const { callSid, agentId, version } = reservation;
-    const call = await ledger.find(callSid);
-    if (!call || call.endedAt || (providerQueues && !call.twilioQueueSid)) {
+    const call = await kept.find(callSid);
+    if (!call || call.ended || (providerQueues && !call.queueSid)) {
       await recordReservation({ db, events, clock }, reservation);
       log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
       await store.leave(callSid);
@@ -138,7 +37,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     );
     try {
       // Without provider queues the caller is in the service's own wait loop: the live call is re-pointed.
-      if (providerQueues) await twilio.queues(call.twilioQueueSid!).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
+      if (providerQueues) await twilio.queues(call.queueSid!).members(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
       else await twilio.calls(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
     } catch (error) {
       // The caller is not (yet) in the Twilio queue, or Twilio's API is unreachable: the call keeps its
@@ -148,7 +47,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       log.warn({ callSid, agentId, attempt: attempt + 1, last, err: (error as Error).message }, 'dequeue failed');
       await recordReservation({ db, events, clock }, reservation);
       await store.hold(callSid, agentId);
-      await events.publish('supervisors', { type: 'queue', skill: call.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
+      await events.publish('supervisors', { type: 'queue', skill: call.skill, callSid, change: 'requeued', at: clock.now().toISOString() });
       if (!last) {
         await queues.add('routing-retry', { callSid, agentId, attempt: attempt + 1 }, { jobId: `routing-retry-${callSid}-${agentId}-${version}`, delay: dequeueRetryDelay(attempt), attempts: 3 });
       }
@@ -172,6 +71,7 @@ export function createRouting(deps: RoutingDeps): Routing {
     async callQueued(call) {
       const { callSid } = call;
       // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it.
+      await kept.keep(call);
       if (call.queueSid) await ledger.recordQueueSid(callSid, call.queueSid);
       const targets = routingTargets(catalogue, { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent }, settings);
       const score = waitScore(call.priority, call.queuedAt.getTime());
@@ -195,8 +95,8 @@ export function createRouting(deps: RoutingDeps): Routing {
         const agent = await store.agent(left.agentId);
         if (agent.state === 'reserved' && agent.callSid === callSid) await routing.releaseAgent(left.agentId, agent.version);
       }
-      const call = await ledger.find(callSid);
-      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'left', at: clock.now().toISOString() });
+      const call = await kept.find(callSid);
+      await events.publish('supervisors', { type: 'queue', skill: call?.skill ?? '', callSid, change: 'left', at: clock.now().toISOString() });
     },
 
     async agentFree(agentId) {
@@ -212,11 +112,11 @@ export function createRouting(deps: RoutingDeps): Routing {
       const routed = await store.call(callSid);
       const next = routed?.targets[fromTarget + 1];
       if (!routed || !next) return;
-      const call = callSid.startsWith(CALLBACK_MEMBER) ? undefined : await ledger.find(callSid);
-      const score = call ? waitScore(next.priority, (call.queuedAt ?? clock.now()).getTime()) : routed.score;
+      const call = callSid.startsWith(CALLBACK_MEMBER) ? undefined : await kept.find(callSid);
+      const score = call ? waitScore(next.priority, call.queuedAt.getTime()) : routed.score;
       if (!(await store.widen(callSid, fromTarget, fromTarget + 1, next.skills, score))) return;
       log.info({ callSid, target: fromTarget + 1, skills: next.skills }, 'call escalated to a wider target');
-      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'escalated', at: clock.now().toISOString() });
+      await events.publish('supervisors', { type: 'queue', skill: call?.skill ?? '', callSid, change: 'escalated', at: clock.now().toISOString() });
       await scheduleEscalation(callSid, routed.epoch, fromTarget + 1, next.timeoutSeconds);
       await routing.routeCall(callSid);
     },
@@ -236,8 +136,8 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async retryOffer(callSid, agentId, attempt = 0) {
-      const call = await ledger.find(callSid);
-      if (!call || call.endedAt) {
+      const call = await kept.find(callSid);
+      if (!call || call.ended) {
         await store.leave(callSid);
         return;
       }
@@ -255,11 +155,11 @@ export function createRouting(deps: RoutingDeps): Routing {
         log.warn({ callSid, agentId }, 'agent has no phone this provider can ring; counted as a missed offer');
         await routing.missedOffer(agentId, callSid);
         await store.hold(callSid, agentId);
-        return requeue(callSid, await ledger.find(callSid));
+        return requeue(callSid, await kept.find(callSid));
       }
       // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
-      const call = await ledger.find(callSid);
+      const call = await kept.find(callSid);
       if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
       return requeue(callSid, call);
     },
@@ -273,7 +173,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (callStatus === 'completed') {
         // Normally the Dial action starts wrap-up; this covers an action request that never came.
         const agent = await store.agent(agentId);
-        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, (await ledger.find(callSid))?.queueSkill ?? null);
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, (await kept.find(callSid))?.skill ?? null);
         return;
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
@@ -284,15 +184,16 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       await store.leave(callSid);
       await store.resetMissed(agentId);
-      const call = await ledger.find(callSid);
+      const call = await kept.find(callSid);
+      await kept.answered(callSid, agentId);
       await ledger.markAnswered(callSid, { agentId });
       await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
-      await repo.insertAgentCall(db, { callSid, agentId, skill: call?.queueSkill ?? null, answeredAt: clock.now() });
-      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'answered', at: clock.now().toISOString() });
+      await repo.insertAgentCall(db, { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() });
+      await events.publish('supervisors', { type: 'queue', skill: call?.skill ?? '', callSid, change: 'answered', at: clock.now().toISOString() });
     },
 
     async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0) {
-      const call = await ledger.find(callSid);
+      const call = await kept.find(callSid);
       let agent = await store.agent(agentId);
       const hold = await holds.read(callSid);
       if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) {
@@ -302,14 +203,14 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       const answered = dialStatus === 'completed' || dialStatus === 'answered';
       if (leg > 0 && !answered) {
-        const callerLeft = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
+        const callerLeft = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);
         if (!callerLeft && agent.state === 'on_call' && agent.callSid === callSid && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
           // The agent did not pick the resumed call up: the caller waits on hold again.
           await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, { agentId, reason: 'resume-unanswered' });
           log.warn({ callSid, agentId, dialStatus }, 'resumed call not answered; caller back on hold');
           return toHoldTwiml(urls, callSid);
         }
-        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.skill ?? null);
         return hangupTwiml();
       }
       if (answered && !deps.telephony.dialLegCallbacks && agent.state === 'reserved' && agent.callSid === callSid) {
@@ -318,10 +219,10 @@ export function createRouting(deps: RoutingDeps): Routing {
         agent = await store.agent(agentId);
       }
       if (answered) {
-        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
+        if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.skill ?? null);
         return hangupTwiml();
       }
-      const callerGone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
+      const callerGone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);
       if (callerGone) {
         await routing.callLeftQueue(callSid, 'hangup');
         return hangupTwiml();
@@ -330,16 +231,21 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (agent.state === 'reserved' && agent.callSid === callSid) await routing.missedOffer(agentId, callSid);
       // Held until Twilio requests the wait URL, so that no dequeue races the caller's return to the queue.
       await store.hold(callSid, agentId);
-      await events.publish('supervisors', { type: 'queue', skill: call?.queueSkill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
+      await events.publish('supervisors', { type: 'queue', skill: call?.skill ?? '', callSid, change: 'requeued', at: clock.now().toISOString() });
       return requeue(callSid, call);
     },
 
     async queueWait(callSid, queueSid, ivr) {
-      const known = await ledger.find(callSid);
-      if (known && queueSid && known.twilioQueueSid !== queueSid) await ledger.recordQueueSid(callSid, queueSid);
+      const known = await kept.find(callSid);
+      if (known && queueSid && known.queueSid !== queueSid) {
+        await kept.setQueueSid(callSid, queueSid);
+        await ledger.recordQueueSid(callSid, queueSid);
+      }
       // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
-      const queued = known && queuedCallOf(known, queueSid || undefined);
-      if (!(await store.requeue(callSid, '')) && !(await store.call(callSid)) && queued) await routing.callQueued(queued);
+      if (!(await store.requeue(callSid, '')) && !(await store.call(callSid))) {
+        const lost = known ?? (await deps.lostCall(callSid));
+        if (lost) await routing.callQueued({ ...lost, queueSid: queueSid || lost.queueSid });
+      }
       await routing.routeCall(callSid);
       return toIvrWaitTwiml(urls, ivr);
     },

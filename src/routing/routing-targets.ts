@@ -1,4 +1,4 @@
-import type { CallRow } from '../calls/index.js';
+import type { CallRow, QueuedCall } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
 import type { RoutingTarget } from './routing-repository.js';
 
@@ -43,13 +43,13 @@ export function routingTargets(
 
 /**
  * The IVR menu and queue a caller waits in, for the IVR's queue webhooks: the menu of the
- * hotline they called (the first hotline's for a call the ledger does not know) and the call's
+ * hotline they called (the first hotline's for a call routing does not know) and the call's
  * department skill.
  */
-export function ivrQueueOf(catalogue: Catalogue, call: Pick<CallRow, 'hotlineNumber' | 'queueSkill' | 'departmentId'> | undefined): { menu: string; skill: string } {
-  const hotline = call?.hotlineNumber ? catalogue.hotline(call.hotlineNumber) : undefined;
+export function ivrQueueOf(catalogue: Catalogue, call: Pick<QueuedCall, 'hotline' | 'skill'> | undefined): { menu: string; skill: string } {
+  const hotline = call?.hotline ? catalogue.hotline(call.hotline) : undefined;
   return {
     menu: (hotline ?? catalogue.hotlines[0]!).menu,
-    skill: call?.queueSkill ?? call?.departmentId ?? hotline?.department ?? catalogue.hotlines[0]!.department,
+    skill: call?.skill ?? hotline?.department ?? catalogue.hotlines[0]!.department,
   };
 }

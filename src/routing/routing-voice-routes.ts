@@ -3,7 +3,7 @@ import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { agentCallQuerySchema } from './routing-schemas.js';
 import type { CallHolds } from './call-hold-service.js';
-import type { Routing } from './routing-service.js';
+import type { Routing } from './routing-contract.js';
 
 const dialResultSchema = z.object({ DialCallStatus: z.string().default('failed'), CallStatus: z.string().default('in-progress'), DialCallSid: z.string().optional(), CallSid: z.string().default('') });
 const legStatusSchema = z.object({ CallStatus: z.string().default('') });

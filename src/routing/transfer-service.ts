@@ -7,9 +7,10 @@ import type { Queues } from '../platform/queues.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
 import type { AgentUrls } from './routing-twiml.js';
-import { type RoutingRepository } from './routing-repository.js';
+import type { QueuedCallRepository } from './queued-call-repository.js';
+import type { RoutingRepository } from './routing-repository.js';
 import { waitScore } from './wait-score.js';
-import type { Routing } from './routing-service.js';
+import type { Routing } from './routing-contract.js';
 import { agentSkill, ivrQueueOf, routingTargets } from './routing-targets.js';
 
 /** Moves a call an agent is on to another department's queue, or to a named agent, keeping the caller's original wait. */
@@ -19,7 +20,8 @@ export function createTransfer(deps: {
   staff: Pick<Accounts, 'findUser'>;
   store: RoutingRepository;
   routing: Routing;
-  ledger: CallLedger;
+  kept: QueuedCallRepository;
+  ledger: Pick<CallLedger, 'recordEvent'>;
   catalogue: Catalogue;
   queues: Queues;
   twilio: TwilioClient;
@@ -27,14 +29,14 @@ export function createTransfer(deps: {
   logger: Logger;
   settings: Config['agents'];
 }): Transfer {
-  const { staff, store, routing, ledger, catalogue, queues, twilio, urls, settings } = deps;
+  const { staff, store, routing, kept, ledger, catalogue, queues, twilio, urls, settings } = deps;
   const log = deps.logger.child({ component: 'routing' });
   return async (agentId, callSid, to) => {
     const agent = await store.agent(agentId);
     if (agent.state !== 'on_call' || agent.callSid !== callSid) throw new ConflictError('you can only transfer the call you are on', 'not_on_this_call');
-    const call = await ledger.find(callSid);
-    if (!call?.queueSkill || !call.queuedAt) throw new ConflictError('only a call that came through a queue can be transferred', 'not_transferable');
-    let skill = call.queueSkill;
+    const call = await kept.find(callSid);
+    if (!call) throw new ConflictError('only a call that came through a queue can be transferred', 'not_transferable');
+    let skill = call.skill;
     let preferred: string | null = null;
     if ('department' in to) {
       if (!catalogue.department(to.department)) throw new ValidationError(`department: no such department: ${to.department}`, { fields: [{ field: 'department', reason: 'no such department' }] });
@@ -55,7 +57,7 @@ export function createTransfer(deps: {
     await twilio.calls(callSid).update({ url: urls.transferEnqueue(callSid, { menu: ivrQueueOf(catalogue, call).menu, skill }), method: 'POST' });
     await ledger.recordEvent(callSid, 'agent', 'transferred', `transferred:${agentId}:${Date.now()}`, { agentId, to });
     log.info({ callSid, agentId, to }, 'call transferred');
-    await routing.startWrapUp(agentId, callSid, call.queueSkill);
+    await routing.startWrapUp(agentId, callSid, call.skill);
     return { queue: skill, skills: targets[0]!.skills };
   };
 }

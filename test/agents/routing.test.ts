@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { startJobs } from '../../src/jobs.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dequeueRetryDelay, MAX_DEQUEUE_ATTEMPTS } from '../../src/routing/routing-service.js';
+import { dequeueRetryDelay, MAX_DEQUEUE_ATTEMPTS } from '../../src/routing/routing-contract.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { assertRestCore, PROFILES } from '../support/twiml-core.js';
 import { assertTwilioConformant, createAgent, dequeued, eventually, findJob, queueCall, routingRuntime, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
