@@ -121,7 +121,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     ledger,
     callbackRequests,
     calendar,
-    reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey }),
+    reconciliation: createReconciliation({ db: database.db, catalogue, clock, logger, idHashKey: config.booking.idHashKey, redis, redisPrefix: config.redisPrefix, feedLimits: config.feeds }),
     reports: createReportsService({ db: database.db, catalogue, clock, logger, ...config.reports }),
     routing: agents.routing,
     staff,

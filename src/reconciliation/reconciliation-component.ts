@@ -2,7 +2,8 @@ import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import { createFeedService, type FeedService } from './feed-service.js';
+import type { Redis } from '../platform/redis.js';
+import { createFeedService, type FeedLimits, type FeedService } from './feed-service.js';
 import { createReconciliationService, type ReconciliationService } from './reconciliation-service.js';
 
 /** The reconciliation component as the runtime holds it. */
@@ -11,6 +12,6 @@ export interface Reconciliation {
   service: ReconciliationService;
 }
 
-export function createReconciliation(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; idHashKey: string }): Reconciliation {
+export function createReconciliation(deps: { db: Database; catalogue: Catalogue; clock: Clock; logger: Logger; idHashKey: string; redis: Redis; redisPrefix: string; feedLimits: FeedLimits }): Reconciliation {
   return { feeds: createFeedService(deps), service: createReconciliationService(deps) };
 }
