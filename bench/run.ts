@@ -1,4 +1,5 @@
 import { runBookingBench } from './booking-bench.js';
+import { runFeedsBench } from './feeds-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
 import { runReconcileBench } from './reconcile-bench.js';
@@ -16,6 +17,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   routing: () => runRoutingBench(),
   reports: () => runReportsBench(),
   reconcile: () => runReconcileBench(),
+  feeds: () => runFeedsBench(),
 };
 
 const only = process.argv.slice(2);
