@@ -1,4 +1,5 @@
 import { runBookingBench } from './booking-bench.js';
+import { runFeedsBench } from './feeds-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
 import { runReconcileBench } from './reconcile-bench.js';
@@ -18,6 +19,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   reports: () => runReportsBench(),
   reconcile: () => runReconcileBench(),
   soak: () => runSoakBench(),
+  feeds: () => runFeedsBench(),
 };
 
 const only = process.argv.slice(2);

@@ -126,6 +126,12 @@ export const envSchema = z.object({
   SMS_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits').optional()),
   /** Upper bound on booking SMS sent per second across all workers. Default 10. */
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Largest channel feed one request may carry, in MB. Default 25. */
+  FEED_MAX_MB: z.coerce.number().int().min(1).max(100).default(25),
+  /** Feeds one channel API key may send per FEED_WINDOW_MINUTES (refused and repeated ones count too). Default 12. */
+  FEED_MAX_PER_KEY: z.coerce.number().int().min(1).max(1000).default(12),
+  /** The window of FEED_MAX_PER_KEY, in minutes. Default 60. */
+  FEED_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
   IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
   /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
@@ -206,6 +212,8 @@ export interface Config {
     readonly messagingServiceSid: string | undefined;
     readonly ratePerSecond: number;
   };
+  /** Channel feeds (src/reconciliation): the size of one feed and how many one key may send per window. */
+  readonly feeds: { readonly maxBytes: number; readonly maxPerKey: number; readonly windowSeconds: number };
   readonly ivr: {
     readonly holdMusicUrl: string;
     readonly callbackOfferSeconds: number;
@@ -307,6 +315,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
+    feeds: { maxBytes: env.FEED_MAX_MB * 1024 * 1024, maxPerKey: env.FEED_MAX_PER_KEY, windowSeconds: env.FEED_WINDOW_MINUTES * 60 },
     ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS, menuMaxOptions: env.IVR_MENU_MAX_OPTIONS },
     developmentDefaults,
   });

@@ -1,8 +1,13 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
 import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
 import { checkIdNumber, normalizePhone } from '../booking/index.js';
 import { ZONE } from '../platform/clock.js';
 import { isCalendarDay, isPlainText } from '../platform/input-schemas.js';
+import { parseJsonInThread } from '../platform/json-thread.js';
+import { bufferSlices, createPacer } from '../platform/slices.js';
 import { FEED_STATUSES } from './reconciliation-tables.js';
 
 /** The CSV header of a feed, in this order. */
@@ -34,52 +39,49 @@ export interface FeedProblem {
   reason: string;
 }
 
-export type ParsedFeed = { ok: true; from: string; to: string; rows: FeedRow[] } | { ok: false; problems: FeedProblem[] };
+/** The problems a refusal lists; the count of bad lines still covers them all. */
+export const MAX_LISTED_PROBLEMS = 500;
+/** The longest CSV record (one booking), in bytes. */
+const MAX_RECORD_BYTES = 64 * 1024;
 
-/** Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into records with their first line number. */
-export function splitCsv(text: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line += 1;
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      fields.push(field);
-      if (fields.length > 1 || fields[0] !== '') records.push({ line: start, fields });
-      fields = [];
-      field = '';
-      line += 1;
-      start = line;
-    } else field += c;
-  }
-  fields.push(field);
-  if (fields.length > 1 || fields[0] !== '') records.push({ line: start, fields });
-  return records;
+export type ParsedFeed = { ok: true; from: string; to: string; rows: number } | { ok: false; problems: FeedProblem[]; badLines: number };
+
+/** What checking a row needs besides the row: the catalogue, today (for birth dates) and parsed slot starts. */
+interface RowContext {
+  catalogue: Catalogue;
+  today: DateTime;
+  slotStart(text: string): SlotStart;
 }
 
-/** Checks one booking of a feed; pushes its problems and returns the row when it has none. */
-function checkRow(raw: Record<string, unknown>, line: number, range: { from: string; to: string } | undefined, catalogue: Catalogue, problems: FeedProblem[]): FeedRow | undefined {
-  const before = problems.length;
-  const problem = (field: string, reason: string) => problems.push({ line, field, reason });
+interface SlotStart {
+  ok: boolean;
+  day: string;
+  epochMs: number;
+}
+
+const MAX_CACHED_STARTS = 10_000;
+
+/** Slot starts parsed once per feed: a feed repeats a few hundred starts over its rows, and luxon's parse is its slowest step. */
+function createSlotStarts(): (text: string) => SlotStart {
+  const cache = new Map<string, SlotStart>();
+  return (text) => {
+    const known = cache.get(text);
+    if (known) return known;
+    const start = DateTime.fromISO(text, { zone: ZONE, setZone: true });
+    const parsed = { ok: start.isValid && /[+-]\d{2}:?\d{2}$|Z$/.test(text), day: start.isValid ? start.setZone(ZONE).toISODate()! : '', epochMs: start.toMillis() };
+    if (cache.size < MAX_CACHED_STARTS) cache.set(text, parsed);
+    return parsed;
+  };
+}
+
+/** Checks one booking of a feed; reports its problems and returns the row when it has none. */
+function checkRow(raw: Record<string, unknown>, line: number, range: { from: string; to: string } | undefined, context: RowContext, report: (problem: FeedProblem) => void): FeedRow | undefined {
+  const { catalogue } = context;
+  let problems = 0;
+  const problem = (field: string, reason: string) => {
+    problems += 1;
+    report({ line, field, reason });
+  };
   const text = (field: string) => (typeof raw[field] === 'string' ? (raw[field] as string).trim() : raw[field] === undefined || raw[field] === null ? '' : String(raw[field]).trim());
   const externalId = text('booking_id');
   if (!externalId || externalId.length > 64 || !isPlainText(externalId)) problem('booking_id', '渠道预约编号必填，不超过64个字符，不含控制字符、双向控制符或非UTF-8字符');
@@ -88,15 +90,15 @@ function checkRow(raw: Record<string, unknown>, line: number, range: { from: str
   const place = catalogue.service(serviceId);
   if (!catalogue.hall(hallId)) problem('hall', `没有这个大厅：${hallId}`);
   else if (!place || place.hall.id !== hallId) problem('service', `该大厅没有这项业务：${serviceId}`);
-  const start = DateTime.fromISO(text('slot_start'), { zone: ZONE, setZone: true });
-  const day = start.isValid ? start.setZone(ZONE).toISODate()! : '';
-  if (!start.isValid || !/[+-]\d{2}:?\d{2}$|Z$/.test(text('slot_start'))) problem('slot_start', '时段开始时间须为带时区的ISO 8601时间，如 2026-12-01T08:30:00+08:00');
+  const start = context.slotStart(text('slot_start'));
+  const day = start.day;
+  if (!start.ok) problem('slot_start', '时段开始时间须为带时区的ISO 8601时间，如 2026-12-01T08:30:00+08:00');
   else if (range && (day < range.from || day > range.to)) problem('slot_start', `不在本次名单的日期范围 ${range.from} 至 ${range.to} 内`);
   const idNumber = text('id_number');
   const idHash = text('id_hash').toLowerCase();
   let checkedId: string | undefined;
   if (idNumber) {
-    const checked = checkIdNumber(idNumber);
+    const checked = checkIdNumber(idNumber, context.today);
     if (checked.ok) checkedId = checked.idNumber;
     else problem('id_number', '身份证号码无效');
   } else if (!/^[0-9a-f]{64}$/.test(idHash)) problem('id_hash', '须提供身份证号码或其64位十六进制哈希');
@@ -104,8 +106,8 @@ function checkRow(raw: Record<string, unknown>, line: number, range: { from: str
   if (!phone) problem('phone', '手机号码或带区号的固定电话无效');
   const status = text('status') as FeedRow['status'];
   if (!FEED_STATUSES.includes(status)) problem('status', `状态须为 ${FEED_STATUSES.join('、')} 之一`);
-  if (problems.length > before) return undefined;
-  return { line, externalId, hallId, serviceId, startsAt: start.toJSDate(), day, ...(checkedId ? { idNumber: checkedId } : { idHash }), phone: phone!.e164, status };
+  if (problems > 0) return undefined;
+  return { line, externalId, hallId, serviceId, startsAt: new Date(start.epochMs), day, ...(checkedId ? { idNumber: checkedId } : { idHash }), phone: phone!.e164, status };
 }
 
 function checkRange(from: unknown, to: unknown, problems: FeedProblem[]): { from: string; to: string } | undefined {
@@ -118,57 +120,168 @@ function checkRange(from: unknown, to: unknown, problems: FeedProblem[]): { from
   return problems.length > 0 ? undefined : { from: from as string, to: to as string };
 }
 
-/** Rows, or the problems found; a booking id given twice is a problem on its second line. */
-function finish(rows: FeedRow[], problems: FeedProblem[], range: { from: string; to: string } | undefined): ParsedFeed {
-  const seen = new Map<string, number>();
-  for (const row of rows) {
-    const first = seen.get(row.externalId);
-    if (first !== undefined) problems.push({ line: row.line, field: 'booking_id', reason: `渠道预约编号与第${first}行重复` });
-    else seen.set(row.externalId, row.line);
-  }
-  if (problems.length > 0 || !range) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
-  return { ok: true, ...range, rows };
-}
+/** Rows handed on while a feed is read, in batches of this many. */
+export const FEED_BATCH_ROWS = 1000;
 
-/** Parses a CSV feed (UTF-8, header row, optional BOM) for the range given with it. */
-export function parseCsvFeed(text: string, from: unknown, to: unknown, catalogue: Catalogue): ParsedFeed {
+/**
+ * Where a feed's valid rows go while it is read: batches of rows with the feed's range, as long
+ * as no problem has been found (the caller stores them in a transaction it rolls back if the
+ * feed is refused in the end). Nothing is kept in memory but the batch.
+ */
+export type FeedSink = (rows: FeedRow[], range: { from: string; to: string }) => Promise<void>;
+
+/**
+ * Checks a feed's rows as they are read, in line order: hands valid rows to the sink in
+ * batches, keeps the first {@link MAX_LISTED_PROBLEMS} problems and counts the bad lines; a
+ * booking id given twice is a problem on its second line.
+ */
+function createRowCollector(from: unknown, to: unknown, catalogue: Catalogue, today: DateTime, sink: FeedSink) {
   const problems: FeedProblem[] = [];
   const range = checkRange(from, to, problems);
-  const records = splitCsv(text.replace(/^\uFEFF/, ''));
-  const header = records.shift();
-  const names = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
-  const missing = FEED_CSV_COLUMNS.filter((c) => !names.includes(c));
-  if (missing.length > 0) return { ok: false, problems: [{ line: 1, field: missing.join(','), reason: `表头缺少列：${missing.join('、')}` }] };
-  if (records.length > MAX_FEED_ROWS) return { ok: false, problems: [{ line: 0, field: 'rows', reason: `一份名单最多${MAX_FEED_ROWS}条` }] };
-  const rows: FeedRow[] = [];
-  for (const record of records) {
-    if (record.fields.length !== names.length) {
-      problems.push({ line: record.line, field: 'row', reason: `应有${names.length}列，实有${record.fields.length}列` });
-      continue;
-    }
-    const row = checkRow(Object.fromEntries(names.map((n, i) => [n, record.fields[i]])), record.line, range, catalogue, problems);
-    if (row) rows.push(row);
-  }
-  return finish(rows, problems, range);
+  const context: RowContext = { catalogue, today, slotStart: createSlotStarts() };
+  let batch: FeedRow[] = [];
+  let rows = 0;
+  const seen = new Map<string, number>();
+  let badLines = problems.length > 0 ? 1 : 0;
+  let lastBadLine = problems.length > 0 ? 0 : -1;
+  const report = (problem: FeedProblem) => {
+    if (problem.line !== lastBadLine) badLines += 1;
+    lastBadLine = problem.line;
+    if (problems.length < MAX_LISTED_PROBLEMS) problems.push(problem);
+    batch = [];
+  };
+  const flush = async () => {
+    if (badLines > 0 || !range || batch.length === 0) return;
+    const full = batch;
+    batch = [];
+    await sink(full, range);
+  };
+  return {
+    /** Checks one row; resolves once its batch, when full, is handed on. */
+    async add(raw: Record<string, unknown>, line: number): Promise<void> {
+      const row = checkRow(raw, line, range, context, report);
+      if (!row) return;
+      const first = seen.get(row.externalId);
+      if (first !== undefined) return report({ line, field: 'booking_id', reason: `渠道预约编号与第${first}行重复` });
+      seen.set(row.externalId, line);
+      rows += 1;
+      if (badLines > 0) return;
+      batch.push(row);
+      if (batch.length >= FEED_BATCH_ROWS) await flush();
+    },
+    report,
+    async finish(): Promise<ParsedFeed> {
+      if (badLines > 0 || !range) return { ok: false, problems, badLines };
+      await flush();
+      return { ok: true, ...range, rows };
+    },
+  };
 }
 
-/** Parses a JSON feed: `{ from, to, bookings: [{ bookingId, hall, service, slotStart, idNumber | idHash, phone, status }] }`. */
-export function parseJsonFeed(body: unknown, catalogue: Catalogue): ParsedFeed {
-  const problems: FeedProblem[] = [];
-  const feed = (body ?? {}) as { from?: unknown; to?: unknown; bookings?: unknown };
-  const range = checkRange(feed.from, feed.to, problems);
-  if (!Array.isArray(feed.bookings)) return { ok: false, problems: [...problems, { line: 0, field: 'bookings', reason: 'bookings 须为数组' }] };
-  if (feed.bookings.length > MAX_FEED_ROWS) return { ok: false, problems: [{ line: 0, field: 'bookings', reason: `一份名单最多${MAX_FEED_ROWS}条` }] };
-  const rows: FeedRow[] = [];
-  feed.bookings.forEach((item: unknown, i: number) => {
-    if (typeof item !== 'object' || item === null) {
-      problems.push({ line: i + 1, field: 'row', reason: '每条须为对象' });
-      return;
+const refusal = (problem: FeedProblem): ParsedFeed => ({ ok: false, problems: [problem], badLines: 1 });
+
+/**
+ * The first line of each record from the byte offset where csv-parse ended it: CRLF, LF or CR
+ * ends a line, and the empty lines csv-parse skips are counted.
+ */
+function createLineCounter(bytes: Buffer) {
+  let at = 0;
+  let line = 1;
+  const CR = 0x0d;
+  const LF = 0x0a;
+  return (end: number): number => {
+    while (at < end && (bytes[at] === CR || bytes[at] === LF)) {
+      if (bytes[at] === CR && bytes[at + 1] === LF) at += 1;
+      at += 1;
+      line += 1;
     }
-    const b = item as Record<string, unknown>;
-    const raw = { booking_id: b.bookingId, hall: b.hall, service: b.service, slot_start: b.slotStart, id_number: b.idNumber, id_hash: b.idHash, phone: b.phone, status: b.status };
-    const row = checkRow(raw, i + 1, range, catalogue, problems);
-    if (row) rows.push(row);
+    const first = line;
+    for (; at < end; at += 1) if (bytes[at] === LF || (bytes[at] === CR && bytes[at + 1] !== LF)) line += 1;
+    return first;
+  };
+}
+
+/**
+ * Parses a CSV feed (UTF-8, header row, optional BOM, RFC 4180 quoting; CRLF, LF or CR) for the
+ * range given with it. csv-parse reads the bytes 64 KB at a time and every record is checked as
+ * it comes, with a yield to the event loop every few milliseconds: a 200,000-row feed never
+ * holds the loop.
+ */
+export async function parseCsvFeed(body: Buffer, from: unknown, to: unknown, catalogue: Catalogue, today: DateTime, sink: FeedSink): Promise<ParsedFeed> {
+  const collector = createRowCollector(from, to, catalogue, today, sink);
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: MAX_RECORD_BYTES,
   });
-  return finish(rows, problems, range);
+  const reading = pipeline(Readable.from(bufferSlices(body, 64 * 1024)), parser).catch(() => undefined);
+  const lineOf = createLineCounter(body);
+  const pacer = createPacer();
+  let names: string[] | undefined;
+  let records = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+      const line = lineOf(info.bytes);
+      if (!names) {
+        names = record.map((f) => f.trim().toLowerCase());
+        const missing = FEED_CSV_COLUMNS.filter((c) => !names!.includes(c));
+        if (missing.length > 0) return refusal({ line, field: missing.join(','), reason: `表头缺少列：${missing.join('、')}` });
+        continue;
+      }
+      records += 1;
+      if (records > MAX_FEED_ROWS) return refusal({ line: 0, field: 'rows', reason: `一份名单最多${MAX_FEED_ROWS}条` });
+      if (record.length !== names.length) collector.report({ line, field: 'row', reason: `应有${names.length}列，实有${record.length}列` });
+      else await collector.add(Object.fromEntries(names.map((n, i) => [n, record[i]])), line);
+      await pacer.pace();
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const at = Number((error as CsvError & { lines?: number }).lines ?? 0);
+    // Reading stops here: the problems found so far are listed with this one.
+    collector.report({ line: at, field: 'row', reason: error.code === 'CSV_MAX_RECORD_SIZE' ? `一行超过${MAX_RECORD_BYTES / 1024}KB` : `CSV格式有误，无法继续读取（${error.code}）` });
+    return collector.finish();
+  } finally {
+    parser.destroy();
+    await reading;
+  }
+  if (!names) return refusal({ line: 1, field: FEED_CSV_COLUMNS.join(','), reason: `表头缺少列：${FEED_CSV_COLUMNS.join('、')}` });
+  return collector.finish();
+}
+
+/**
+ * Parses a JSON feed: `{ from, to, bookings: [{ bookingId, hall, service, slotStart, idNumber | idHash, phone, status }] }`.
+ * The body is parsed in a worker thread and its bookings checked here slice by slice, with
+ * yields between; undefined when the body is not JSON.
+ */
+export async function parseJsonFeed(body: Buffer, catalogue: Catalogue, today: DateTime, sink: FeedSink): Promise<ParsedFeed | undefined> {
+  const json = await parseJsonInThread(body, 'bookings');
+  if (!json) return undefined;
+  try {
+    const collector = createRowCollector(json.fields.from, json.fields.to, catalogue, today, sink);
+    if (!json.isList) {
+      collector.report({ line: 0, field: 'bookings', reason: 'bookings 须为数组' });
+      return collector.finish();
+    }
+    if (json.length > MAX_FEED_ROWS) return refusal({ line: 0, field: 'bookings', reason: `一份名单最多${MAX_FEED_ROWS}条` });
+    const pacer = createPacer();
+    let line = 0;
+    for await (const slice of json.slices()) {
+      for (const item of slice) {
+        line += 1;
+        if (typeof item !== 'object' || item === null) collector.report({ line, field: 'row', reason: '每条须为对象' });
+        else {
+          const b = item as Record<string, unknown>;
+          await collector.add({ booking_id: b.bookingId, hall: b.hall, service: b.service, slot_start: b.slotStart, id_number: b.idNumber, id_hash: b.idHash, phone: b.phone, status: b.status }, line);
+        }
+        await pacer.pace();
+      }
+    }
+    return collector.finish();
+  } finally {
+    await json.close();
+  }
 }

@@ -6,12 +6,10 @@ import { jsonErrorHandler } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
 import type { FeedService } from './feed-service.js';
 
-/** The largest feed accepted in one request. */
-const FEED_LIMIT = '25mb';
-
 /**
  * `POST /api/channel-feeds`, mounted ahead of the API router: a feed is larger than other
- * requests and its checksum is taken over the bytes as sent, so the body is read raw here.
+ * requests and its checksum is taken over the bytes as sent, so the body is read raw here (up to
+ * FEED_MAX_MB, 413 above), after the key is counted against FEED_MAX_PER_KEY (429 above).
  */
 export function createFeedRoutes(deps: { feeds: FeedService; authenticators: readonly Authenticator[]; logger: Logger }): Router {
   const router = Router();
@@ -23,7 +21,11 @@ export function createFeedRoutes(deps: { feeds: FeedService; authenticators: rea
       if (req.principal.kind !== 'channel') throw new ForbiddenError('名单只能由渠道以其API密钥发送');
       next();
     },
-    express.raw({ type: () => true, limit: FEED_LIMIT }),
+    async (req, _res, next) => {
+      if (req.principal?.kind === 'channel') await deps.feeds.admit(req.principal.keyId);
+      next();
+    },
+    express.raw({ type: () => true, limit: deps.feeds.maxBytes }),
     async (req, res) => {
       const principal = req.principal!;
       if (principal.kind !== 'channel') throw new ForbiddenError();

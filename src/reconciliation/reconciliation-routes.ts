@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
+import { sendJsonPaced } from '../platform/json-response.js';
 import { calendarDay, freeText, plainText } from '../platform/input-schemas.js';
 import type { ReconciliationService } from './reconciliation-service.js';
 import { RECONCILIATION_CLASSES } from './reconciliation-tables.js';
@@ -47,7 +48,8 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
       res.status(403).json({ error: { code: 'forbidden', message: '完整号码仅限班长查看' } });
       return;
     }
-    res.json(await service.detail(id, { classes: query.class, statuses: query.status, hallId: query.hall }, fullFor));
+    // Up to 5,000 items: written a slice at a time (see sendJsonPaced).
+    await sendJsonPaced(res, await service.detail(id, { classes: query.class, statuses: query.status, hallId: query.hall }, fullFor));
   });
 
   router.get('/reconciliations/:id/open.csv', requireStaff('agent'), async (req, res) => {

@@ -5,6 +5,7 @@ import type { Database, Executor } from '../platform/db.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { isCalendarDay } from '../platform/input-schemas.js';
 import type { Logger } from '../platform/logger.js';
+import { mapPaced } from '../platform/slices.js';
 import { listDifferences } from './reconciliation-checks.js';
 import { importFeedBookings, recomputeCounters, releaseStaleHolds, stageFeedRows, type BookWithin } from './reconciliation-fixes.js';
 import * as repo from './reconciliation-repository.js';
@@ -43,7 +44,8 @@ export function createReconciliationService(deps: { db: Database; catalogue: Cat
       phones = await repo.fullNumbers(db, items.map((i) => i.id));
       if (phones.size > 0) await repo.auditRead(db, fullFor, `reconciliation:${run.id}`, { items: [...phones.keys()] }, clock.now());
     }
-    return items.map((item) => toItemView(item, catalogue, resolutions.get(item.key), phones.get(item.id)));
+    // Up to 5,000 items: viewed a slice at a time, so that a large run's list does not hold the event loop.
+    return mapPaced(items, (item) => toItemView(item, catalogue, resolutions.get(item.key), phones.get(item.id)));
   }
 
   return {

@@ -18,12 +18,13 @@ export const channelFeeds = pgTable(
     format: text('format', { enum: ['json', 'csv'] }).notNull(),
     fromDay: date('from_day', { mode: 'string' }).notNull(),
     toDay: date('to_day', { mode: 'string' }).notNull(),
-    /** SHA-256 of the bytes received: the same feed sent twice is recognised by it. */
+    /** SHA-256 of the bytes received: the same feed sent twice for the same range is recognised by it. */
     checksum: text('checksum').notNull(),
     rowCount: integer('row_count').notNull(),
     receivedAt: ts('received_at').notNull(),
   },
-  (t) => [uniqueIndex('channel_feeds_checksum_idx').on(t.channel, t.checksum), index('channel_feeds_channel_idx').on(t.channel, t.receivedAt)],
+  // The range is part of a feed's identity: a CSV's range is sent beside its bytes, and the same bytes (an empty list) can hold for another day.
+  (t) => [uniqueIndex('channel_feeds_checksum_range_idx').on(t.channel, t.checksum, t.fromDay, t.toDay), index('channel_feeds_channel_idx').on(t.channel, t.receivedAt)],
 );
 
 /** One booking of a feed, with its line in the file (CSV) or its place in the list (JSON). */

@@ -1,4 +1,5 @@
 import type { Catalogue } from '../catalogue/index.js';
+import { toCsv } from '../platform/csv.js';
 import type { ItemRow, RunRow } from './reconciliation-repository.js';
 import type { ReconciliationClass } from './reconciliation-tables.js';
 
@@ -56,13 +57,8 @@ export function toItemView(item: ItemRow, catalogue: Catalogue, resolution?: { n
 
 export type ItemView = ReturnType<typeof toItemView>;
 
-const csvCell = (value: string | number | null | undefined) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** The open items as a CSV for staff: UTF-8 with a BOM (Excel), Chinese headers, numbers masked. */
-export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): string {
+export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): Promise<string> {
   const headers = ['对账批次', '类别', '状态', '日期', '大厅', '业务', '渠道', '预约码', '身份证号(脱敏)', '电话(脱敏)', '说明'];
   const note = (item: ItemView) => {
     const d = item.details as Record<string, unknown>;
@@ -71,8 +67,6 @@ export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): string {
     if (item.class === 'cross_channel_duplicate') return `渠道：${((d.channels as string[]) ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
     return '';
   };
-  const lines = items.map((item) =>
-    [run.id, item.className, item.statusName, item.day, item.hallName, item.serviceName, item.channelName, (item.details as { code?: string }).code ?? '', item.idMasked, item.phoneMasked, note(item)].map(csvCell).join(','),
-  );
-  return `\uFEFF${[headers.join(','), ...lines].join('\r\n')}\r\n`;
+  const rows = items.map((item) => [run.id, item.className, item.statusName, item.day, item.hallName, item.serviceName, item.channelName, (item.details as { code?: string }).code ?? '', item.idMasked, item.phoneMasked, note(item)]);
+  return toCsv(headers, rows);
 }

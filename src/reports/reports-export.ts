@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { CLASS_NAMES } from '../reconciliation/index.js';
 import { ZONE } from '../platform/clock.js';
+import { toCsv } from '../platform/csv.js';
 import { definitions } from './reports-definitions.js';
 import type { BookingCounts, PeriodReport, StaffingPlan, StatsRow } from './reports-model.js';
 
@@ -81,17 +82,10 @@ function columns(report: PeriodReport): Array<Column<Row>> {
   ];
 }
 
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV for Excel in Chinese: UTF-8 with a byte-order mark, CRLF line ends. */
-export function buildCsv(report: PeriodReport): Buffer {
+/** CSV for Excel in Chinese (UTF-8 with a byte-order mark, CRLF line ends), written by the service's one CSV writer. */
+export async function buildCsv(report: PeriodReport): Promise<Buffer> {
   const cols = columns(report);
-  const lines = [cols.map((c) => csvCell(c.header)).join(','), ...rows(report).map((row) => cols.map((c) => csvCell(c.value(row))).join(','))];
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
+  return Buffer.from(await toCsv(cols.map((c) => c.header), rows(report).map((row) => cols.map((c) => c.value(row)))), 'utf8');
 }
 
 type Cell = string | number | null;

@@ -255,13 +255,13 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     staffing,
     async exportPeriod(query) {
       const [report, plan] = await Promise.all([service.periodOf(query), staffing(query)]);
-      const csv = buildCsv(report);
+      const csv = await buildCsv(report);
       const xlsx = await buildXlsx(report, service.cumulativeSentence(report), plan);
       return { csv, xlsx, report, staffing: plan };
     },
     async exportDay(day) {
       const report = await period(day, day);
-      const csv = buildCsv(report);
+      const csv = await buildCsv(report);
       const xlsx = await buildXlsx(report, service.cumulativeSentence(report), undefined, await repo.reconciliationCounts(db, day));
       if (!isFinished(day)) return { csv, xlsx, report };
       const rows = report.byHotline.length + report.byDepartment.length + 1;

@@ -96,7 +96,8 @@ describe('daily statistics', () => {
     const text = csv.toString('utf8');
     const lines = text.slice(1).trimEnd().split('\r\n');
     assert.match(lines[0]!, /^统计日期,类别,热线号码,热线名称,大厅,部门,呼入量,人工接听量/);
-    assert.ok(lines.some((l) => l.startsWith(`${DAY},热线,${hotline},`)));
+    // The number starts with +: written as text (a leading '), not left for Excel to read as a formula.
+    assert.ok(lines.some((l) => l.startsWith(`${DAY},热线,'${hotline},`)));
     assert.ok(lines[lines.length - 1]!.startsWith(`${DAY},合计,`));
     assert.ok(!text.includes('13904691234'));
 
