@@ -112,6 +112,8 @@ CREATE TABLE "report_rollup_transfers" (
 );
 --> statement-breakpoint
 CREATE INDEX "report_rollup_changes_day_idx" ON "report_rollup_changes" USING btree ("day");--> statement-breakpoint
+CREATE INDEX "agent_calls_answered_idx" ON "agent_calls" USING btree ("answered_at");
+--> statement-breakpoint
 -- A change to a row that a finished day's rollups were built from is recorded for that day (when
 -- the day has rollups); the day is rebuilt before it is next read. Days from today on are rebuilt
 -- whenever read, so their changes are not recorded.

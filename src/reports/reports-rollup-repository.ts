@@ -85,6 +85,9 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
     insert into report_rollup_calls (day, half_hour, hotline_number, offered, answered, answered_in_target, self_served, abandoned_in_ivr,
       abandoned_in_queue, short_abandons, callbacks_requested, queue_seconds_answered, talk_seconds, in_progress, transfers, callbacks_placed,
       callbacks_given_up, after_call_seconds, consultations, completed_by_phone, callbacks_completed)
+    with c as (
+      select * from calls c where ${offeredCall} and ${inRun('c.arrived_at', run)}
+    )
     select day, half_hour, hotline_number, sum(offered), sum(answered), sum(answered_in_target), sum(self_served), sum(abandoned_in_ivr),
       sum(abandoned_in_queue), sum(short_abandons), sum(callbacks_requested), sum(queue_seconds_answered), sum(talk_seconds), sum(in_progress),
       sum(transfers), sum(callbacks_placed), sum(callbacks_given_up), sum(after_call_seconds), sum(consultations), sum(completed_by_phone), sum(callbacks_completed)
@@ -106,18 +109,18 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
         count(r.id) filter (where r.status = 'given_up') as callbacks_given_up,
         coalesce(sum(w.seconds), 0) as after_call_seconds,
         0 as consultations, 0 as completed_by_phone, 0 as callbacks_completed
-      from calls c
-      left join (select e.call_sid, count(*) as n from call_events e where e.source = 'agent' and e.event = 'transferred' group by e.call_sid) t on t.call_sid = c.call_sid
-      left join (select ac.call_sid, sum(extract(epoch from (${afterCallEnd} - ac.ended_at))) as seconds from agent_calls ac
-                 left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
-                 where ac.ended_at is not null group by ac.call_sid) w on w.call_sid = c.call_sid
+      from c
+      -- Per call, through the indexes on call_sid (a day's calls are few beside the whole ledger).
+      left join lateral (select count(*) as n from call_events e where e.call_sid = c.call_sid and e.source = 'agent' and e.event = 'transferred' having count(*) > 0) t on true
+      left join lateral (select sum(extract(epoch from (${afterCallEnd} - ac.ended_at))) as seconds from agent_calls ac
+                         left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+                         where ac.call_sid = c.call_sid and ac.ended_at is not null having count(*) > 0) w on true
       left join callback_requests r on r.call_sid = c.call_sid
-      where ${offeredCall} and ${inRun('c.arrived_at', run)}
       group by 1, 2, 3
       union all
       select ${dayOf('c.arrived_at')}, ${halfHourOf('c.arrived_at')}, c.hotline_number, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         count(*) filter (where o.kind = 'consultation'), count(*) filter (where o.kind = 'completed_by_phone'), 0
-      from call_outcomes o join calls c on c.call_sid = o.call_sid
+      from calls c cross join lateral (select o.kind from call_outcomes o where o.call_sid = c.call_sid) o
       where c.hotline_number is not null and ${inRun('c.arrived_at', run)}
       group by 1, 2, 3
       union all
@@ -138,7 +141,7 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
       count(o.id) filter (where o.kind = 'booking'),
       count(o.id) filter (where o.kind = 'other')
     from agent_calls ac
-    left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+    left join lateral (select o.id, o.kind, o.recorded_at from call_outcomes o where o.call_sid = ac.call_sid and o.agent_id = ac.agent_id) o on true
     where ${inRun('ac.answered_at', run)}
     group by 1, 2`,
 
@@ -146,7 +149,7 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
     insert into report_rollup_transfers (day, event_day, agent_id, transfers)
     select ${dayOf('ac.answered_at')}, ${dayOf('e.occurred_at')}, ac.agent_id, count(*)
     from agent_calls ac
-    left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+    left join lateral (select o.id, o.kind, o.recorded_at from call_outcomes o where o.call_sid = ac.call_sid and o.agent_id = ac.agent_id) o on true
     join call_events e on e.call_sid = ac.call_sid and e.payload->>'agentId' = ac.agent_id and e.source = 'agent' and e.event = 'transferred'
     where ${inRun('ac.answered_at', run)}
     group by 1, 2, 3`,
@@ -157,8 +160,8 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
       count(*) filter (where o.kind = 'consultation'),
       count(*) filter (where o.kind = 'completed_by_phone'),
       count(*) filter (where o.kind = 'completed_by_phone' and o.details->'delivery'->>'method' = 'post')
-    from call_outcomes o join calls c on c.call_sid = o.call_sid
-    where ${offeredCall} and ${inRun('c.arrived_at', run)} and o.kind in ('consultation', 'completed_by_phone')
+    from calls c cross join lateral (select o.service_id, o.kind, o.details from call_outcomes o where o.call_sid = c.call_sid and o.kind in ('consultation', 'completed_by_phone')) o
+    where ${offeredCall} and ${inRun('c.arrived_at', run)}
     group by 1, 2`,
 
   report_rollup_bookings: (run) => sql`
@@ -192,13 +195,15 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
   report_rollup_staffing_wrap_up: (run) => sql`
     insert into report_rollup_staffing_wrap_up (day, half_hour, department_id, answer_day, call_sid, seconds)
     with legs as (
-      select c.call_sid, ${dayOf('c.arrived_at')} as day, ${halfHourOf('c.queued_at')} as half_hour, c.queue_skill as department_id,
-        ${dayOf('ac.answered_at')} as answer_day, sum(extract(epoch from (${afterCallEnd} - ac.ended_at))) as seconds
+      select c.call_sid, ${dayOf('c.arrived_at')} as day, ${halfHourOf('c.queued_at')} as half_hour, c.queue_skill as department_id, l.answer_day, l.seconds
       from calls c
-      join agent_calls ac on ac.call_sid = c.call_sid
-      left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
-      where ${offeredCall} and c.queued_at is not null and c.queue_skill is not null and ${inRun('c.arrived_at', run)} and ac.ended_at is not null
-      group by 1, 2, 3, 4, 5
+      cross join lateral (
+        select ${dayOf('ac.answered_at')} as answer_day, sum(extract(epoch from (${afterCallEnd} - ac.ended_at))) as seconds
+        from agent_calls ac left join call_outcomes o on o.call_sid = ac.call_sid and o.agent_id = ac.agent_id
+        where ac.call_sid = c.call_sid and ac.ended_at is not null
+        group by 1
+      ) l
+      where ${offeredCall} and c.queued_at is not null and c.queue_skill is not null and ${inRun('c.arrived_at', run)}
     ), spread as (
       select legs.*, count(*) over (partition by call_sid) as answer_days from legs
     )

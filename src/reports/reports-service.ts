@@ -146,9 +146,10 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
 
   /** Refuses a period wholly outside the history; says which part of a partly covered one is outside. */
   async function coverage(from: string, to: string): Promise<HistoryCoverage> {
-    const { first } = await views.historyBounds(db);
+    const { first, last } = await views.historyBounds(db);
     const now = today();
     const firstDay = first ? DateTime.fromJSDate(first, { zone: ZONE }).toISODate()! : null;
+    const lastDay = last ? DateTime.fromJSDate(last, { zone: ZONE }).toISODate()! : null;
     const period = spanText(from, to).replace(/^自/, '');
     if (from > now) throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
     if (!firstDay) throw new OutsideHistoryError(`尚无任何来电记录，${period}没有统计数据`);
@@ -157,7 +158,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
     if (to >= now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
     if (to > now) notes.push('此后尚未到来');
-    return { firstDay, note: notes.length > 0 ? notes.join('；') : null };
+    return { firstDay, lastDay, note: notes.length > 0 ? notes.join('；') : null };
   }
 
   async function period(from: string, to: string, label?: string): Promise<PeriodReport> {
