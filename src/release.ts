@@ -1,10 +1,12 @@
 import { loadCatalogue, syncCatalogue } from './catalogue/index.js';
 import { loadMenus } from './ivr/index.js';
+import { systemClock } from './platform/clock.js';
 import { createDatabase } from './platform/db.js';
 import { createLogger } from './platform/logger.js';
 import { configOrExit, exitOnStartupError } from './process.js';
+import { createReportsService } from './reports/index.js';
 
-/** The `release` role: validates the catalogue, applies migrations, mirrors the catalogue. */
+/** The `release` role: validates the catalogue, applies migrations, mirrors the catalogue, builds missing statistics rollups. */
 const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
@@ -15,6 +17,9 @@ try {
   logger.info('migrations applied');
   const counts = await syncCatalogue(database.db, catalogue);
   logger.info(counts, 'catalogue mirrored into the database');
+  // The rollups of days recorded before this release (or changed since): idempotent, so every release may run it.
+  const days = await createReportsService({ db: database.db, catalogue, clock: systemClock, logger, ...config.reports }).backfillRollups();
+  logger.info({ days }, 'statistics rollups built');
   await database.close();
 } catch (error) {
   exitOnStartupError(error);

@@ -75,6 +75,8 @@ export interface DepartmentStats extends StatsRow, BookingCounts {
 export interface HistoryCoverage {
   /** First day with a recorded call, null before any. */
   firstDay: string | null;
+  /** Last day with a recorded call, null before any: with firstDay, where a page can send someone who finds a period empty. */
+  lastDay: string | null;
   /** What part of the period lies outside the history, in Chinese; null when none does. */
   note: string | null;
 }

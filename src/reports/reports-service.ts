@@ -4,7 +4,9 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { AppError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { PeriodSpan, ReportFigures } from './reports-figures.js';
 import * as repo from './reports-repository.js';
+import { createRollupFigures } from './reports-rollup-service.js';
 import * as views from './reports-views-repository.js';
 import { buildCsv, buildXlsx } from './reports-export.js';
 import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
@@ -37,6 +39,11 @@ export interface ReportsService {
   yesterday(): string;
   /** The sentence the bureau quotes: 自…至…，全市预约热线共接入来电…次…。 */
   cumulativeSentence(report: PeriodReport): string;
+  /**
+   * Builds the statistics rollups of every finished day of the recorded history that has none
+   * or a stale one (the release runs it; idempotent); returns how many days were built.
+   */
+  backfillRollups(): Promise<number>;
 }
 
 export interface ReportsDeps {
@@ -48,6 +55,8 @@ export interface ReportsDeps {
   shortAbandonSeconds: number;
   /** Share to answer within serviceLevelSeconds, for the staffing plan. Default 0.8. */
   serviceLevelGoal?: number;
+  /** Where the figures are read from; default the rollups (the tests give the raw ledger to compare). */
+  figures?: ReportFigures;
 }
 
 /** 404: the period lies wholly outside the recorded history; the message says why. */
@@ -116,12 +125,14 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
   const goal = deps.serviceLevelGoal ?? 0.8;
+  const rollups = createRollupFigures({ db, clock, logger: deps.logger, targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds });
+  const figures = deps.figures ?? rollups;
   const today = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
   /** Whether a day is over in Shuangyashan: only then are its figures final. */
   const isFinished = (day: string) => day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
-  function bounds(from: string, to: string): { start: Date; end: Date; days: string[] } {
+  function bounds(from: string, to: string): PeriodSpan & { days: string[] } {
     for (const [field, value] of [['from', from], ['to', to]] as const) {
       if (!isCalendarDay(value)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
     }
@@ -130,14 +141,15 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const last = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day');
     const days: string[] = [];
     for (let d = first; d < last; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
-    return { start: first.toJSDate(), end: last.toJSDate(), days };
+    return { start: first.toJSDate(), end: last.toJSDate(), fromDay: from, toDay: to, days };
   }
 
   /** Refuses a period wholly outside the history; says which part of a partly covered one is outside. */
   async function coverage(from: string, to: string): Promise<HistoryCoverage> {
-    const { first } = await views.historyBounds(db);
+    const { first, last } = await views.historyBounds(db);
     const now = today();
     const firstDay = first ? DateTime.fromJSDate(first, { zone: ZONE }).toISODate()! : null;
+    const lastDay = last ? DateTime.fromJSDate(last, { zone: ZONE }).toISODate()! : null;
     const period = spanText(from, to).replace(/^自/, '');
     if (from > now) throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
     if (!firstDay) throw new OutsideHistoryError(`尚无任何来电记录，${period}没有统计数据`);
@@ -146,27 +158,22 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
     if (to >= now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
     if (to > now) notes.push('此后尚未到来');
-    return { firstDay, note: notes.length > 0 ? notes.join('；') : null };
+    return { firstDay, lastDay, note: notes.length > 0 ? notes.join('；') : null };
   }
 
   async function period(from: string, to: string, label?: string): Promise<PeriodReport> {
-    const { start, end, days } = bounds(from, to);
+    const span = bounds(from, to);
     const history = await coverage(from, to);
     const madeAt = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
-    const [calls, callbacks, outcomes, bookingsMade, slotUse, extras, periodViews] = await Promise.all([
-      repo.countCalls(db, start, end, deps.serviceLevelSeconds, deps.shortAbandonSeconds),
-      repo.countCompletedCallbacks(db, start, end),
-      repo.countOutcomes(db, start, end),
-      repo.countBookingsByChannel(db, from, to),
-      repo.countSlotUse(db, from, to),
-      views.countCallExtras(db, start, end),
+    await figures.prepare(span, 'period');
+    const [hotlines, bookingsMade, slotUse, periodViews] = await Promise.all([
+      figures.countByHotline(span),
+      figures.countBookingsByChannel(span),
+      figures.countSlotUse(span),
       // Days before the history or not yet come are not days of zeros: they are left out of the daily view.
-      loadViews({ db, catalogue }, start, end, days.filter((d) => d >= history.firstDay! && d <= today()), { targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds }),
+      loadViews({ figures, catalogue }, span, span.days.filter((d) => d >= history.firstDay! && d <= today())),
     ]);
-    const byNumber = new Map(calls.map((row) => [row.hotline_number, row]));
-    const completed = new Map(callbacks.map((row) => [row.hotline_number, row.completed]));
-    const outcomesOf = new Map(outcomes.map((row) => [row.hotline_number, row]));
-    const extrasOf = new Map(extras.map((row) => [row.hotline_number, row]));
+    const byNumber = new Map(hotlines.map((row) => [row.hotline_number, row]));
     const departments = new Map<string, DepartmentStats>();
     // Every department has a row, with or without a hotline of its own: bookings are by service.
     for (const hall of catalogue.halls) {
@@ -191,7 +198,6 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     for (const department of departments.values()) for (const key of bookingKeys) totalBookings[key] += department[key];
     const byHotline = catalogue.hotlines.map((hotline) => {
       const raw = byNumber.get(hotline.number);
-      const extra = extrasOf.get(hotline.number);
       const counts: CallCounts = {
         ...zero(),
         ...(raw && {
@@ -207,13 +213,13 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
           talkSeconds: raw.talk_seconds,
           inProgress: raw.in_progress,
         }),
-        callbacksCompleted: completed.get(hotline.number) ?? 0,
-        callbacksPlaced: extra?.callbacks_placed ?? 0,
-        callbacksNotReached: extra?.callbacks_given_up ?? 0,
-        transfers: extra?.transfers ?? 0,
-        afterCallSeconds: extra?.after_call_seconds ?? 0,
-        consultations: outcomesOf.get(hotline.number)?.consultations ?? 0,
-        completedByPhone: outcomesOf.get(hotline.number)?.completed_by_phone ?? 0,
+        callbacksCompleted: raw?.callbacks_completed ?? 0,
+        callbacksPlaced: raw?.callbacks_placed ?? 0,
+        callbacksNotReached: raw?.callbacks_given_up ?? 0,
+        transfers: raw?.transfers ?? 0,
+        afterCallSeconds: raw?.after_call_seconds ?? 0,
+        consultations: raw?.consultations ?? 0,
+        completedByPhone: raw?.completed_by_phone ?? 0,
       };
       const place = catalogue.department(hotline.department);
       const departmentName = place?.department.name ?? hotline.department;
@@ -240,9 +246,10 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
 
   async function staffing(query: PeriodQuery): Promise<StaffingPlan> {
     const { from, to } = resolvePeriod(query);
-    const { start, end } = bounds(from, to);
+    const span = bounds(from, to);
     await coverage(from, to);
-    const plan = await staffingPlan({ db, catalogue, now: clock.now() }, start, end, { targetSeconds: deps.serviceLevelSeconds, goal });
+    await figures.prepare(span, 'staffing');
+    const plan = await staffingPlan({ figures, catalogue, now: clock.now() }, span, { targetSeconds: deps.serviceLevelSeconds, goal });
     return { from, to, days: plan.days, serviceLevelSeconds: deps.serviceLevelSeconds, serviceLevelGoal: goal, rows: plan.rows };
   }
 
@@ -285,6 +292,13 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       return wanted.filter((day) => firstDay !== null && day >= firstDay && !made.has(day));
     },
     yesterday: () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).minus({ days: 1 }).toISODate()!,
+    async backfillRollups() {
+      const { first } = await views.historyBounds(db);
+      if (!first) return 0;
+      const yesterday = service.yesterday();
+      const firstDay = DateTime.fromJSDate(first, { zone: ZONE }).toISODate()!;
+      return firstDay <= yesterday ? rollups.backfill(firstDay, yesterday) : 0;
+    },
     cumulativeSentence(report) {
       const t = report.total;
       const booked = t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;

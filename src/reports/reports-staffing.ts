@@ -1,7 +1,6 @@
 import type { Catalogue } from '../catalogue/index.js';
-import type { Database } from '../platform/db.js';
 import { agentsNeeded } from './erlang-c.js';
-import * as views from './reports-views-repository.js';
+import type { PeriodSpan, ReportFigures } from './reports-figures.js';
 
 const HALF_HOUR_SECONDS = 1800;
 
@@ -30,12 +29,12 @@ export interface StaffingRow {
 export const halfHourTime = (halfHour: number) => `${String(Math.floor(halfHour / 2)).padStart(2, '0')}:${halfHour % 2 ? '30' : '00'}`;
 
 /**
- * An Erlang C staffing plan from the calls that queued in [start, end): per department and half
+ * An Erlang C staffing plan from the calls that queued in the span: per department and half
  * hour, the fewest agents that reach `goal` within `targetSeconds`, their expected wait and
  * occupancy, beside the agents who were logged in.
  */
-export async function staffingPlan(deps: { db: Database; catalogue: Catalogue; now: Date }, start: Date, end: Date, settings: { targetSeconds: number; goal: number }): Promise<{ days: number; rows: StaffingRow[] }> {
-  const [load, online] = await Promise.all([views.staffingLoad(deps.db, start, end), views.loggedInSeconds(deps.db, start, end, deps.now)]);
+export async function staffingPlan(deps: { figures: ReportFigures; catalogue: Catalogue; now: Date }, span: PeriodSpan, settings: { targetSeconds: number; goal: number }): Promise<{ days: number; rows: StaffingRow[] }> {
+  const [load, online] = await Promise.all([deps.figures.staffingLoad(span), deps.figures.loggedInSeconds(span, deps.now)]);
   const days = load.days;
   if (days === 0) return { days, rows: [] };
   const department = new Map<string, { answered: number; handle: number }>();

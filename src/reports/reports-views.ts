@@ -1,7 +1,6 @@
 import type { Catalogue } from '../catalogue/index.js';
-import type { Database } from '../platform/db.js';
+import type { PeriodSpan, ReportFigures } from './reports-figures.js';
 import { halfHourTime } from './reports-staffing.js';
-import * as views from './reports-views-repository.js';
 
 /** One agent's work in a period. Agents are shown by their display name (the username when none is set). */
 export interface AgentStats {
@@ -60,15 +59,10 @@ export interface PeriodViews {
   byDay: DayStats[];
 }
 
-/** Loads the per-agent, per-service, half-hour and daily views of [start, end); `days` lists the period's days. */
-export async function loadViews(deps: { db: Database; catalogue: Catalogue }, start: Date, end: Date, days: string[], settings: { targetSeconds: number; shortAbandonSeconds: number }): Promise<PeriodViews> {
-  const { db, catalogue } = deps;
-  const [agents, services, halfHours, byDay] = await Promise.all([
-    views.countByAgent(db, start, end),
-    views.countByService(db, start, end),
-    views.countByHalfHour(db, start, end),
-    views.countByDay(db, start, end, settings.targetSeconds, settings.shortAbandonSeconds),
-  ]);
+/** Loads the per-agent, per-service, half-hour and daily views of the span; `days` lists the days the daily view shows. */
+export async function loadViews(deps: { figures: ReportFigures; catalogue: Catalogue }, span: PeriodSpan, days: string[]): Promise<PeriodViews> {
+  const { figures, catalogue } = deps;
+  const [agents, services, halfHours, byDay] = await Promise.all([figures.countByAgent(span), figures.countByService(span), figures.countByHalfHour(span), figures.countByDay(span)]);
   const halfHour = new Map(halfHours.map((r) => [r.half_hour, r]));
   const day = new Map(byDay.map((r) => [r.day, r]));
   return {

@@ -38,5 +38,7 @@ export const agentCalls = pgTable(
   (t) => [
     uniqueIndex('agent_calls_call_agent_idx').on(t.callSid, t.agentId),
     index('agent_calls_missing_idx').on(t.agentId).where(sql`outcome_status = 'missing'`),
+    // The statistics rebuild a day's agent figures by the legs answered that day.
+    index('agent_calls_answered_idx').on(t.answeredAt),
   ],
 );

@@ -116,7 +116,7 @@ describe('charts page in a real browser, over a seeded demo history', function (
     await page.locator('#kind').selectOption('day');
     await page.locator('#from').fill('2019-12-31');
     await page.getByRole('button', { name: '查询' }).click();
-    await page.locator('#error', { hasText: '2019年12月31日早于有记录的第一天（2020年3月2日），没有统计数据' }).waitFor();
+    await page.locator('#empty-reason', { hasText: '2019年12月31日早于有记录的第一天（2020年3月2日），没有统计数据' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/reports-outside-history.png`, fullPage: true });
     assert.deepEqual(problems, []);
     await page.context().close();

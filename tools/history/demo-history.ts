@@ -1,18 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
-import { commandEnvironment, loadConfig } from '../../src/platform/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { PlayingRuntime } from './booking-player.js';
+import { demoConfig } from './demo-data-set.js';
 import { planHistory, REPORT_TARGETS } from './history-model.js';
 import { historyQueues, playHistory, prepareHistory } from './history-player.js';
 import { startRestStandIn } from './rest-stand-in.js';
 
 /*
  * npm run demo:history -- --from 2020-02-03 --to 2020-05-31 --seed 1 [--lanes 8] [--plan]
+ *   [--data ./data/demo-history | --database-url <url>] [--redis-prefix <prefix>]
  *
- * Fills the configured database with a history played through the service's own components:
+ * Fills a data set of its own (never the live one: demo-data-set.ts) with a history played through the service's own components:
  * calls (call-player.ts) and bookings on every channel with their check-ins, cancellations and
  * no-shows (booking-player.ts), day by day (history-player.ts). Deterministic for a seed,
  * resumable (days already played are skipped), with a progress bar. Lanes are runtimes of
@@ -31,7 +33,16 @@ function progress(done: number, total: number, day: string, started: number): vo
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { from: { type: 'string', default: '2020-02-03' }, to: { type: 'string', default: '2020-05-31' }, seed: { type: 'string', default: '1' }, lanes: { type: 'string', default: '8' }, plan: { type: 'boolean', default: false } },
+    options: {
+      from: { type: 'string', default: '2020-02-03' },
+      to: { type: 'string', default: '2020-05-31' },
+      seed: { type: 'string', default: '1' },
+      lanes: { type: 'string', default: '8' },
+      plan: { type: 'boolean', default: false },
+      data: { type: 'string' },
+      'database-url': { type: 'string' },
+      'redis-prefix': { type: 'string' },
+    },
     strict: true,
   });
   const from = DateTime.fromISO(values.from, { zone: ZONE });
@@ -44,7 +55,8 @@ async function main(): Promise<number> {
   }
   const standIn = await startRestStandIn();
   // The history's accounts get random passwords nobody knows (history-player.ts): a light hash is enough for them.
-  const config = loadConfig({ ...commandEnvironment(), TWILIO_API_BASE_URL: standIn.url, STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' });
+  const config = demoConfig({ dataDir: values.data, databaseUrl: values['database-url'], redisPrefix: values['redis-prefix'] }, { TWILIO_API_BASE_URL: standIn.url, STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' });
+  console.error(`demo:history: into ${config.databaseUrl ? 'the PostgreSQL database given' : `its own folder ${config.pgliteDir}`}, Redis prefix ${config.redisPrefix}`);
   const logger = createLogger('warn');
   const lanes: PlayingRuntime[] = [];
   const queues = historyQueues();
@@ -87,11 +99,21 @@ async function main(): Promise<number> {
     console.log(`played ${calls} calls and ${bookings} channel bookings in ${seconds.toFixed(0)} s (this process's CPU ${((used.user + used.system) / 1e6).toFixed(0)} s); transfers redirected over REST ${standIn.redirects()}`);
     console.log(`answered ${report.total.answered} (report: ${REPORT_TARGETS.answered}), consultations ${report.total.consultations} (${REPORT_TARGETS.consultations}), completed by phone ${report.total.completedByPhone} (${REPORT_TARGETS.completedByPhone}), bookings online ${total.bookingsWeb + total.bookingsWechat} (${REPORT_TARGETS.onlineBookings}), on the phone ${total.bookingsPhone + total.bookingsIvr} (${REPORT_TARGETS.phoneBookings}), at the desks ${total.bookingsWalkIn}`);
     console.log(`jobs not queued (a history's timers and messages are due in the past): ${[...queues.counts].map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`);
+    const password = await demoSupervisor(main);
+    console.log(`to look at it: npm run demo:serve${values.data ? ` -- --data ${values.data}` : ''}, then http://localhost:3100/panel/reports as demo_supervisor, password ${password} (new on every run)`);
     return 0;
   } finally {
     for (const lane of lanes) await lane.close();
     await standIn.close();
   }
+}
+
+/** A supervisor to look at the demo's statistics with; a new password on every run, shown once. */
+async function demoSupervisor(runtime: PlayingRuntime): Promise<string> {
+  const password = randomBytes(9).toString('base64url');
+  if (await runtime.staff.findUser('demo_supervisor')) await runtime.staff.resetPassword('demo_supervisor', password);
+  else await runtime.staff.createUser({ username: 'demo_supervisor', role: 'supervisor', skills: [], password });
+  return password;
 }
 
 main().then(

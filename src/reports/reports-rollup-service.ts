@@ -1,0 +1,78 @@
+import { DateTime } from 'luxon';
+import { ZONE, type Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { FigureUse, PeriodSpan, ReportFigures, Thresholds } from './reports-figures.js';
+import * as rollups from './reports-rollup-repository.js';
+
+/** The report figures read from the rollups, with the days they need rebuilt first. */
+export interface RollupFigures extends ReportFigures {
+  /** Rebuilds every rollup of the days from fromDay to toDay that is missing or stale (the release's backfill); returns how many days. */
+  backfill(fromDay: string, toDay: string): Promise<number>;
+}
+
+/** Consecutive days as runs, so that each run is rebuilt with range conditions the indexes serve. */
+function runsOf(days: readonly string[]): rollups.DayRun[] {
+  const runs: rollups.DayRun[] = [];
+  for (const day of days) {
+    const last = runs.at(-1);
+    if (last && DateTime.fromISO(last.toDay, { zone: ZONE }).plus({ days: 1 }).toISODate() === day) last.toDay = day;
+    else runs.push({ fromDay: day, toDay: day, start: new Date(0), end: new Date(0) });
+  }
+  for (const run of runs) {
+    run.start = DateTime.fromISO(run.fromDay, { zone: ZONE }).toJSDate();
+    run.end = DateTime.fromISO(run.toDay, { zone: ZONE }).plus({ days: 1 }).toJSDate();
+  }
+  return runs;
+}
+
+/**
+ * Figures from the rollups. Before a read, days whose rollups are missing, stale (a change
+ * recorded since) or built with other thresholds are rebuilt in full and recorded as built;
+ * today and later days are rebuilt for what the read needs each time and never trusted.
+ */
+export function createRollupFigures(deps: { db: Database; clock: Clock; logger: Logger } & Thresholds): RollupFigures {
+  const { db, clock } = deps;
+  const thresholds: Thresholds = { targetSeconds: deps.targetSeconds, shortAbandonSeconds: deps.shortAbandonSeconds };
+  const log = deps.logger.child({ component: 'reports' });
+  const today = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+
+  async function rebuild(days: Array<{ day: string; live: boolean }>, use: FigureUse): Promise<void> {
+    const stored = runsOf(days.filter((d) => !d.live).map((d) => d.day));
+    const live = runsOf(days.filter((d) => d.live).map((d) => d.day));
+    // The days' rows exist before their build: a change made while it runs is recorded for the next read.
+    for (const run of stored) await rollups.registerDays(db, run, thresholds);
+    const started = performance.now();
+    await db.transaction(async (tx) => {
+      await rollups.lockRebuilds(tx);
+      for (const run of stored) {
+        await rollups.clearChanges(tx, run);
+        await rollups.rebuildRun(tx, run, 'all', thresholds, clock.now());
+      }
+      for (const run of live) await rollups.rebuildRun(tx, run, use, thresholds, clock.now());
+    });
+    if (stored.length > 0) log.info({ days: days.length - live.length, ms: Math.round(performance.now() - started) }, 'statistics rollups rebuilt');
+  }
+
+  const figures: RollupFigures = {
+    async prepare(span: PeriodSpan, use: FigureUse) {
+      const days = await rollups.daysToRebuild(db, span.fromDay, span.toDay, today(), thresholds);
+      if (days.length > 0) await rebuild(days, use);
+    },
+    async backfill(fromDay, toDay) {
+      const days = (await rollups.daysToRebuild(db, fromDay, toDay, today(), thresholds)).filter((d) => !d.live);
+      if (days.length > 0) await rebuild(days, 'period');
+      return days.length;
+    },
+    countByHotline: (span) => rollups.readCalls(db, span.fromDay, span.toDay),
+    countBookingsByChannel: (span) => rollups.readBookings(db, span.fromDay, span.toDay),
+    countSlotUse: (span) => rollups.readSlots(db, span.fromDay, span.toDay),
+    countByAgent: (span) => rollups.readAgents(db, span.fromDay, span.toDay),
+    countByService: (span) => rollups.readServices(db, span.fromDay, span.toDay),
+    countByHalfHour: (span) => rollups.readHalfHours(db, span.fromDay, span.toDay),
+    countByDay: (span) => rollups.readDays(db, span.fromDay, span.toDay),
+    staffingLoad: (span) => rollups.readStaffingLoad(db, span.fromDay, span.toDay),
+    loggedInSeconds: (span) => rollups.readOnline(db, span.fromDay, span.toDay),
+  };
+  return figures;
+}
