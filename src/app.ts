@@ -116,12 +116,12 @@ export function createApp(runtime: Runtime): Express {
   api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);
+  // Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says (a PDF viewer, a bookmark).
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/panel/favicon.svg'));
   app.use('/panel', createPanelRoutes());
   app.use('/panel', createReportPageRoutes());
 
-  app.use((req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: `no such route: ${req.method} ${req.path}` } });
-  });
+  app.use((req, _res, next) => next(new NotFoundError(`no such route: ${req.method} ${req.path}`)));
   app.use(jsonErrorHandler(logger));
   return app;
 }

@@ -131,7 +131,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     }),
   );
   const desk = createDeskComponent({ config, db, ledger, catalogue, menus, staff, routing, callbacks: routing.callbacks, clock, logger });
-  const supervision = createSupervision({ staff, db, store: routing.store, holds: routing.holds, agentCalls: routing.agentCalls, catalogue, clock, settings: config.reports });
+  const supervision = createSupervision({ staff, db, store: routing.store, holds: routing.holds, agentCalls: routing.agentCalls, catalogue, clock, settings: config.reports, alertThresholds: config.wallboard });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });

@@ -27,7 +27,5 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
-/** The JSON body the error handler gives an AppError; stored to replay an idempotent answer. */
-export function errorBody(error: AppError): { error: { code: string; message: string; details?: unknown } } {
-  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
-}
+/** The JSON body the error handler gives an AppError (messageZh included); stored to replay an idempotent answer. */
+export { errorBody } from '../platform/error-words.js';

@@ -18,7 +18,7 @@ export const channelOpenApi = {
   info: {
     title: '双鸭山市政务服务预约 · 渠道接口',
     version: '1.0.0',
-    description: 'The shared booking calendar for the website, the WeChat service 双营通 and the walk-in desk. Times are ISO 8601 in Asia/Shanghai (+08:00). Errors are `{ error: { code, message, details? } }`.',
+    description: 'The shared booking calendar for the website, the WeChat service 双营通 and the walk-in desk. Times are ISO 8601 in Asia/Shanghai (+08:00). Errors are `{ error: { code, message, messageZh, details? } }`: `message` in English for developers, `messageZh` in Chinese for people.',
   },
   servers: [{ url: '/api' }],
   components: {
@@ -27,7 +27,7 @@ export const channelOpenApi = {
       Error: {
         type: 'object',
         required: ['error'],
-        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+        properties: { error: { type: 'object', required: ['code', 'message', 'messageZh'], properties: { code: { type: 'string' }, message: { type: 'string', description: 'English, for developers and logs.' }, messageZh: { type: 'string', description: 'Chinese, for people (坐席、市民): show this one.' }, details: {} } } },
       },
       Service: {
         type: 'object',
@@ -98,10 +98,11 @@ export const channelOpenApi = {
         properties: {
           error: {
             type: 'object',
-            required: ['code', 'message', 'details'],
+            required: ['code', 'message', 'messageZh', 'details'],
             properties: {
               code: { const: 'feed_invalid' },
               message: { type: 'string' },
+              messageZh: { type: 'string' },
               details: {
                 type: 'object',
                 required: ['problems'],

@@ -67,6 +67,14 @@ export const envSchema = z.object({
   REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
   /** Share of queued calls to answer within REPORT_SERVICE_LEVEL_SECONDS: the staffing plan's target. Default 0.8. */
   REPORT_SERVICE_LEVEL_GOAL: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** Wallboard alert: a caller has waited in a queue this many seconds. Default 120. */
+  WALLBOARD_ALERT_WAIT_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** Wallboard alert: an agent missed this many offers in a row. Default 2. */
+  WALLBOARD_ALERT_MISSED_OFFERS: z.coerce.number().int().min(1).max(20).default(2),
+  /** Wallboard alert: an agent has been in wrap-up this many seconds. Default 300. */
+  WALLBOARD_ALERT_WRAP_UP_SECONDS: z.coerce.number().int().min(10).max(7200).default(300),
+  /** Wallboard alert: an agent has been on a break this many seconds. Default 1800. */
+  WALLBOARD_ALERT_BREAK_SECONDS: z.coerce.number().int().min(60).max(14400).default(1800),
   /** Days a call recording is kept at Twilio before it is deleted there. Default 180. */
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** API key for softphone access tokens (SK...); unset outside production: the account SID and auth token sign them. */
@@ -196,6 +204,8 @@ export interface Config {
   };
   readonly logLevel: Env['LOG_LEVEL'];
   readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string; readonly serviceLevelGoal: number };
+  /** The wallboard's alert thresholds (a service level below REPORT_SERVICE_LEVEL_GOAL alerts too). */
+  readonly wallboard: { readonly waitSeconds: number; readonly missedOffers: number; readonly wrapUpSeconds: number; readonly breakSeconds: number };
   readonly booking: {
     readonly idHashKey: string;
     readonly holdMinutes: number;
@@ -299,6 +309,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT, serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL },
+    wallboard: { waitSeconds: env.WALLBOARD_ALERT_WAIT_SECONDS, missedOffers: env.WALLBOARD_ALERT_MISSED_OFFERS, wrapUpSeconds: env.WALLBOARD_ALERT_WRAP_UP_SECONDS, breakSeconds: env.WALLBOARD_ALERT_BREAK_SECONDS },
     booking: {
       idHashKey: env.BOOKING_ID_HASH_KEY ?? DEV_ID_HASH_KEY,
       holdMinutes: env.BOOKING_HOLD_MINUTES,

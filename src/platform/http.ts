@@ -1,7 +1,10 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError, ConflictError, isUniqueViolation, RateLimitError, ValidationError } from './errors.js';
+import { errorBody } from './error-words.js';
 import type { Logger } from './logger.js';
+
+export type { ApiErrorBody } from './error-words.js';
 
 /** Parses `value` with `schema`, or throws a ValidationError that lists each field and its problem. */
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
@@ -45,15 +48,13 @@ export function jsonErrorHandler(logger: Logger): ErrorRequestHandler {
     else if (isUniqueViolation(error)) appError = new ConflictError('this already exists', 'duplicate');
     else if (!appError) {
       logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
-      if (!res.headersSent) res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+      if (!res.headersSent) res.status(500).json(errorBody(new AppError('internal error', 500, 'internal')));
       return;
     }
     if (appError.status >= 500) logger.error({ err: error, path: req.path }, 'request failed');
     if (appError instanceof RateLimitError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     if (res.headersSent) return;
-    res.status(appError.status).json({
-      error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
-    });
+    res.status(appError.status).json(errorBody(appError));
   };
 }
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { ForbiddenError } from '../platform/errors.js';
+import type { StaffRole } from '../platform/auth.js';
+import { ForbiddenError, UnauthorizedError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from './staff-access.js';
 import { loginSchema } from './staff-schemas.js';
@@ -12,7 +13,22 @@ export interface StaffRoutesDeps {
   sessionTtlSeconds: number;
 }
 
-/** Staff log-in and log-out (mounted under /api, after `authenticate`). */
+/** Who is signed in, as every staff page's header shows them (`GET /api/auth/me`, and the login's answer). */
+export interface StaffMe {
+  /** The username. */
+  id: string;
+  /** The name people see (the username when none is set). */
+  displayName: string;
+  role: StaffRole;
+  skills: string[];
+  commissionerId: string | null;
+}
+
+type StaffUserRow = NonNullable<Awaited<ReturnType<Accounts['findUser']>>>;
+
+const meOf = (user: StaffUserRow): StaffMe => ({ id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId });
+
+/** Staff log-in, log-out and who is signed in (mounted under /api, after `authenticate`). */
 export function createStaffRoutes({ accounts, secure, sessionTtlSeconds }: StaffRoutesDeps): Router {
   const router = Router();
 
@@ -22,7 +38,13 @@ export function createStaffRoutes({ accounts, secure, sessionTtlSeconds }: Staff
     const { username, password } = parseInput(loginSchema, req.body);
     const { token, user } = await accounts.login(username, password, req.ip ?? 'unknown');
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: sessionTtlSeconds * 1000 });
-    res.json({ user: { id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId } });
+    res.json({ user: meOf(user) });
+  });
+
+  router.get('/auth/me', requireStaff('agent'), async (req, res) => {
+    const user = req.principal?.kind === 'staff' ? await accounts.findUser(req.principal.userId) : undefined;
+    if (!user) throw new UnauthorizedError();
+    res.json({ user: meOf(user) });
   });
 
   router.post('/auth/logout', requireStaff('agent'), async (req, res) => {

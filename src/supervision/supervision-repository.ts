@@ -4,7 +4,11 @@ import { queryRows, type Executor } from '../platform/db.js';
 /** Today's figures of one queue (department skill), from the call ledger. */
 export interface QueueTodayRow {
   queue_skill: string;
+  /** Calls that joined the queue (short abandons included). */
+  offered: number;
   answered: number;
+  /** Seconds the answered calls waited, summed (for the average speed of answer). */
+  answered_wait_seconds: number;
   answered_in_target: number;
   abandoned: number;
   short_abandons: number;
@@ -14,14 +18,16 @@ export interface QueueTodayRow {
 const waited = sql`coalesce(queue_seconds, extract(epoch from (coalesce(answered_at, ended_at) - queued_at)))`;
 
 /**
- * Per queue, inbound calls queued in [from, to): answered, answered within `targetSeconds`,
+ * Per queue, inbound calls queued in [from, to): offered, answered (and their summed wait), answered within `targetSeconds`,
  * abandoned in the queue (short abandons apart, as in the daily export).
  */
 export async function countQueuesToday(db: Executor, from: Date, to: Date, targetSeconds: number, shortAbandonSeconds: number): Promise<QueueTodayRow[]> {
   return queryRows<QueueTodayRow & Record<string, unknown>>(
     db,
     sql`select queue_skill,
+          count(*)::int as offered,
           count(*) filter (where answered_at is not null)::int as answered,
+          coalesce(sum(${waited}) filter (where answered_at is not null), 0)::float8 as answered_wait_seconds,
           count(*) filter (where answered_at is not null and ${waited} <= ${targetSeconds})::int as answered_in_target,
           count(*) filter (where end_reason = 'abandoned_in_queue' and ${waited} >= ${shortAbandonSeconds})::int as abandoned,
           count(*) filter (where end_reason = 'abandoned_in_queue' and ${waited} < ${shortAbandonSeconds})::int as short_abandons

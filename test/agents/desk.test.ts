@@ -82,13 +82,15 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await logIn(board, supervisor);
     await board.waitForURL(/wallboard\.html$/);
     const queueRow = board.locator('tr[data-queue="cc-general"]');
-    await queueRow.locator('td.waiting', { hasText: /^0$/ }).waitFor();
-    assert.match((await queueRow.locator('td').first().textContent()) ?? '', /市民服务中心.*综合/);
+    // Nobody signed in for it and no call today: the queue waits behind 显示全部.
+    await board.locator('#totals tr').waitFor();
+    assert.equal(await queueRow.count(), 0);
 
     // Consult (2), general guidance (1): the caller waits in the general desk's queue; nobody is free.
     const waiting = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from, inputs: keys('2', '1'), waitRounds: 1, stopAt: (next) => next.includes('/queue/result') }, null);
     const callSid = waiting.requests[0]!.params.CallSid!;
     await queueRow.locator('td.waiting', { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+    assert.match((await queueRow.locator('td').first().textContent()) ?? '', /市民服务中心.*综合/);
     clock.advance(45_000);
     await queueRow.locator('td.longest', { hasText: '45 秒' }).waitFor({ timeout: 10_000 });
     await queueRow.locator('td.level', { hasText: '暂无' }).waitFor();
@@ -96,7 +98,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const desk = await openPage();
     await logIn(desk, agent);
     await desk.waitForURL(/desk\.html$/);
-    await desk.locator('#agent-name', { hasText: '王丽' }).waitFor();
+    await desk.locator('#frame-user', { hasText: '王丽' }).waitFor();
     await desk.locator('#agent-state[data-state]').waitFor();
     await desk.getByRole('button', { name: '空闲' }).click();
     await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();

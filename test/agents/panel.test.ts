@@ -56,7 +56,7 @@ describe('agent panel and wallboard in a real browser', function () {
 
     await logIn(page, agent);
     await page.waitForURL(/desk\.html$/);
-    await page.locator('#agent-name', { hasText: agent }).waitFor();
+    await page.locator('#frame-user', { hasText: agent }).waitFor();
     await page.locator('#agent-state[data-state="offline"]').waitFor();
     // Twilio cannot be reached from here: the softphone says so and the desk goes on.
     await page.locator('#softphone-status', { hasText: '软电话未连接' }).waitFor({ timeout: 20_000 });

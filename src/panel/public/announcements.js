@@ -1,6 +1,9 @@
-/* global document, window -- browser code, served as is to the panel's pages */
+/* global document -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
+import { mountFrame } from './layout.js';
 import { showWrittenDates } from './written-dates.js';
+
+void mountFrame();
 
 showWrittenDates();
 
@@ -70,10 +73,6 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-$('logout').addEventListener('click', async () => {
-  await api('POST', '/api/auth/logout').catch(() => undefined);
-  window.location.assign('index.html');
-});
 
 try {
   await refresh();

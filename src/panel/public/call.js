@@ -1,5 +1,8 @@
 /* global document, window, URLSearchParams -- browser code, served as is to the panel's pages */
 import { api, chineseError, el, toLoginOn401 } from './panel-api.js';
+import { mountFrame } from './layout.js';
+
+void mountFrame();
 
 const $ = (id) => document.getElementById(id);
 const KINDS = { consultation: '咨询', completed_by_phone: '电话办结', booking: '预约', other: '其他' };

@@ -1,5 +1,6 @@
-/* global document, window, EventSource, setInterval, CustomEvent -- browser code, served as is to the panel's pages */
+/* global document, EventSource, setInterval, CustomEvent -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
+import { mountFrame } from './layout.js';
 import { setupOutcomeForms } from './outcome-forms.js';
 import { startSoftphone } from './softphone.js';
 
@@ -226,14 +227,8 @@ async function start() {
     if (!toLoginOn401(error)) $('state-error').textContent = chineseError(error, '无法读取坐席信息');
     return;
   }
-  $('agent-name').textContent = me.user.displayName;
-  $('agent-name').title = `用户名：${me.user.id}`;
   showState(me.state);
   for (const button of document.querySelectorAll('[data-state]')) button.addEventListener('click', () => setState(button.dataset.state));
-  $('logout').addEventListener('click', async () => {
-    await api('POST', '/api/auth/logout').catch(() => undefined);
-    window.location.assign('index.html');
-  });
   void setupOutcomeForms($('outcome'), () => callSid, () => {
     showCall(null);
     void loadMyWork();
@@ -259,4 +254,5 @@ async function start() {
   });
 }
 
+void mountFrame();
 void start();

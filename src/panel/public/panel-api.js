@@ -5,6 +5,8 @@ export class ApiError extends Error {
     super(error?.message ?? `HTTP ${status}`);
     this.status = status;
     this.code = error?.code;
+    /** The server's sentence in Chinese, beside its code. */
+    this.messageZh = error?.messageZh;
     this.fields = error?.details?.fields ?? [];
   }
 }
@@ -19,10 +21,26 @@ export async function api(method, path, body, extraHeaders = {}) {
   return data;
 }
 
-/** Sends the browser to the login page when the session is gone. */
+/** This page and its query, as the login page's `next` carries it (`wallboard.html`, `call.html?call=CA…`). */
+function currentPage() {
+  const file = window.location.pathname.split('/').pop() || 'index.html';
+  return `${file}${window.location.search}`;
+}
+
+/** A page the login page may send the person back to: one of the panel's own pages, never another site. */
+export function safeNext(next) {
+  return next && /^[a-z][a-z-]*\.html(\?[^#]*)?$/.test(next) && !next.startsWith('index.html') ? next : undefined;
+}
+
+/** Sends the browser to the login page, which sends the person back to this page after signing in. */
+export function toLogin() {
+  window.location.assign(`index.html?next=${encodeURIComponent(currentPage())}`);
+}
+
+/** When the session is gone (a 401), goes to the login page (and back here after it) and answers true. */
 export function toLoginOn401(error) {
   if (error instanceof ApiError && error.status === 401) {
-    window.location.assign('index.html');
+    toLogin();
     return true;
   }
   return false;
@@ -36,6 +54,12 @@ export function maskPhone(number) {
   const digits = number.replace(/^\+86/, '');
   if (digits.length < 7) return '****';
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+/** An ISO instant as Beijing time to the minute: 2026-03-02 10:29. */
+export function beijingMinute(iso) {
+  if (!iso) return '';
+  return new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 }
 
 /** Formats an ISO instant in Beijing time. */
@@ -88,7 +112,7 @@ const ERROR_CODES = {
 
 /** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */
 export function chineseError(error, what) {
-  if (error instanceof ApiError) return `${what}：${ERROR_CODES[error.code] ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
+  if (error instanceof ApiError) return `${what}：${ERROR_CODES[error.code] ?? error.messageZh ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
   return `${what}：网络连接异常，请稍后重试`;
 }
 

@@ -1,6 +1,10 @@
-/* global document, window, fetch, URLSearchParams -- browser code, served as is to the panel's pages */
+/* global document, fetch, URLSearchParams -- browser code, served as is to the panel's pages */
 /** The supervisors' reconciliation page: runs, open items by class, mark one resolved with a note. */
 import { showWrittenDates } from './written-dates.js';
+import { mountFrame } from './layout.js';
+import { beijingMinute, toLogin } from './panel-api.js';
+
+void mountFrame();
 
 showWrittenDates();
 const $ = (id) => document.getElementById(id);
@@ -10,11 +14,11 @@ async function call(method, path, body) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 401) {
-    window.location.assign('index.html');
+    toLogin();
     throw new Error('请先登录');
   }
   const data = await response.json();
-  if (!response.ok) throw new Error(data.error?.message ?? '操作未成功，请稍后重试');
+  if (!response.ok) throw new Error(data.error?.messageZh ?? '操作未成功，请稍后重试');
   return data;
 }
 
@@ -89,7 +93,7 @@ async function showRun() {
 async function loadRuns(select) {
   const runs = await call('GET', '/api/reconciliations');
   $('run').replaceChildren(
-    ...runs.map((run) => Object.assign(document.createElement('option'), { value: String(run.id), textContent: `${run.startedAt.slice(0, 16).replace('T', ' ')}（${run.from} 至 ${run.to}，待处理${run.open}项）` })),
+    ...runs.map((run) => Object.assign(document.createElement('option'), { value: String(run.id), textContent: `${beijingMinute(run.startedAt)}（${run.from} 至 ${run.to}，待处理${run.open}项）` })),
   );
   if (select) $('run').value = String(select);
   await showRun();

@@ -1,6 +1,9 @@
 /* global document, window, echarts, URLSearchParams -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
+import { mountFrame } from './layout.js';
 import { showWrittenDates } from './written-dates.js';
+
+void mountFrame();
 
 showWrittenDates();
 

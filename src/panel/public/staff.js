@@ -1,5 +1,8 @@
-/* global document, window, prompt -- browser code, served as is to the panel's pages */
+/* global document, prompt -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
+import { mountFrame } from './layout.js';
+
+void mountFrame();
 
 const $ = (id) => document.getElementById(id);
 const ROLES = { agent: '坐席', supervisor: '班长', admin: '管理员' };
@@ -84,10 +87,6 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-$('logout').addEventListener('click', async () => {
-  await api('POST', '/api/auth/logout').catch(() => undefined);
-  window.location.assign('index.html');
-});
 
 try {
   const { departments: directory } = await api('GET', '/api/desk/directory');
