@@ -33,6 +33,9 @@ export function createApp(runtime: Runtime): Express {
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
   });
 
+  // The built-in provider's REST API (TELEPHONY_PROVIDER=local): the service reaches it as it would Twilio's, over HTTP.
+  if (runtime.telephony) app.use('/telephony', runtime.telephony.restRoutes);
+
   const { prompts } = runtime.catalogue;
   const voiceRoutes = [
     createIvrRoutes({

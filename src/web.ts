@@ -11,6 +11,7 @@ export function listen(runtime: Runtime): Promise<Server> {
     const server = app.listen(runtime.config.port, (error?: Error) => {
       if (error) reject(error);
       else {
+        runtime.listening.url = `http://127.0.0.1:${runtime.config.port}`;
         runtime.logger.info({ port: runtime.config.port, publicBaseUrl: runtime.config.publicBaseUrl }, 'web listening');
         resolve(server);
       }
@@ -42,8 +43,9 @@ export async function startLocalWeb(config: Config, options: RuntimeOptions = {}
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
   });
+  runtime.listening.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: runtime.listening.url,
     async close() {
       server.close();
       server.closeAllConnections();
