@@ -18,7 +18,7 @@ import { assertRedisReachable, createRedis, type Redis } from './platform/redis.
 import { redisReadiness } from './platform/schedule-guard.js';
 import { createSecretBox } from './platform/secret-box.js';
 import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
-import { createLocalTelephony, type LocalTelephony } from './telephony/index.js';
+import { createLocalTelephony, type LocalTelephony, type LocalTelephonyOptions } from './telephony/index.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
 export interface Runtime {
@@ -65,7 +65,7 @@ export interface RuntimeOptions {
   /** The job producer; BullMQ queues on the runtime's Redis unless given (a history filler gives one that keeps nothing). */
   queues?: Queues;
   /** The local provider's waits end at once (tests, the in-process ivr:call), and its TwiML checks. */
-  telephony?: { instant?: boolean; validate?: (twiml: string) => Promise<string[]>; maxRequests?: number };
+  telephony?: Pick<LocalTelephonyOptions, 'instant' | 'paceScale' | 'validate' | 'maxRequests' | 'observeRest'>;
 }
 
 /**

@@ -1,8 +1,31 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './platform/config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import type { Request } from 'express';
+import { attachCallerSocket } from './telephony/caller-socket.js';
+
+/**
+ * Who may place calls on the built-in provider's socket: the account itself (HTTP Basic with the
+ * account SID and auth token, as its REST API; `ivr:call`), or a member of staff with a session
+ * (the test phone) from a page of this site.
+ */
+async function mayCall(runtime: Runtime, req: IncomingMessage): Promise<boolean> {
+  const { accountSid, authToken } = runtime.config.twilio;
+  if (req.headers.authorization === `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return true;
+  const origin = req.headers.origin;
+  if (origin && new URL(origin).host !== req.headers.host) return false;
+  const principal = await runtime.staff.authenticator(req as unknown as Request).catch(() => undefined);
+  return principal?.kind === 'staff';
+}
+
+/** Serves the built-in provider's callers' socket on `server` (TELEPHONY_PROVIDER=local); returns its closer. */
+export function attachTelephony(server: Server, runtime: Runtime): () => Promise<void> {
+  const telephony = runtime.telephony;
+  if (!telephony) return async () => undefined;
+  return attachCallerSocket(server, { placeCall: (init) => telephony.placeCall(init), authorize: (req) => mayCall(runtime, req), logger: runtime.logger });
+}
 
 /** Starts listening; resolves once the port is bound. */
 export function listen(runtime: Runtime): Promise<Server> {
@@ -12,6 +35,7 @@ export function listen(runtime: Runtime): Promise<Server> {
       if (error) reject(error);
       else {
         runtime.listening.url = `http://127.0.0.1:${runtime.config.port}`;
+        attachTelephony(server, runtime);
         runtime.logger.info({ port: runtime.config.port, publicBaseUrl: runtime.config.publicBaseUrl }, 'web listening');
         resolve(server);
       }
@@ -31,6 +55,7 @@ export function closeServer(server: Server): Promise<void> {
 export interface LocalWeb {
   /** The base URL it answers on, e.g. `http://127.0.0.1:53122`. */
   url: string;
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -44,9 +69,12 @@ export async function startLocalWeb(config: Config, options: RuntimeOptions = {}
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
   });
   runtime.listening.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closeSockets = attachTelephony(server, runtime);
   return {
     url: runtime.listening.url,
+    runtime,
     async close() {
+      await closeSockets();
       server.close();
       server.closeAllConnections();
       await runtime.close();

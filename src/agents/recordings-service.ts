@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { TwilioClient } from '../platform/twilio-client.js';
+import { twilioRestUrl, type TwilioClient } from '../platform/twilio-client.js';
 import * as repo from './agents-repository.js';
 import { callRecordings } from './recordings-tables.js';
 
@@ -22,7 +22,7 @@ export interface RecordingStatus {
 export interface RecordingsDeps {
   db: Database;
   twilio: TwilioClient;
-  twilioAuth: { accountSid: string; authToken: string; apiBaseUrl: string | undefined };
+  twilioAuth: { accountSid: string; authToken: string };
   clock: Clock;
   logger: Logger;
 }
@@ -50,8 +50,8 @@ export function createRecordings({ db, twilio, twilioAuth, clock, logger }: Reco
       const [row] = await db.select().from(callRecordings).where(eq(callRecordings.recordingSid, recordingSid));
       if (!row || row.deletedAt) throw new NotFoundError(`no playable recording ${recordingSid}`);
       await repo.insertAudit(db, { actorId, action: 'play-recording', subject: row.callSid, detail: { recordingSid }, at: clock.now() });
-      const base = twilioAuth.apiBaseUrl ?? 'https://api.twilio.com';
-      const response = await fetch(`${base}/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`, {
+      // Where the REST client sends its requests (Twilio, a compatible provider, the built-in one).
+      const response = await fetch(twilioRestUrl(twilio, `https://api.twilio.com/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`), {
         headers: { authorization: `Basic ${Buffer.from(`${twilioAuth.accountSid}:${twilioAuth.authToken}`).toString('base64')}` },
       });
       if (!response.ok) throw new NotFoundError(`the recording ${recordingSid} cannot be fetched from Twilio (${response.status})`);

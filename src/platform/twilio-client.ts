@@ -9,10 +9,14 @@ export class BaseUrlRequestClient extends twilio.RequestClient {
   }
 
   override request<TData>(options: RequestOptions & { data?: TData }) {
-    const url = new URL(options.uri);
+    return super.request<TData>({ ...options, uri: this.rewrite(options.uri) });
+  }
+
+  /** A Twilio REST URL as this client sends it. */
+  rewrite(uri: string): string {
+    const url = new URL(uri);
     const target = new URL(typeof this.baseUrl === 'string' ? this.baseUrl : this.baseUrl());
-    const rewritten = `${target.origin}${target.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`;
-    return super.request<TData>({ ...options, uri: rewritten });
+    return `${target.origin}${target.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`;
   }
 }
 
@@ -26,4 +30,9 @@ export function createTwilioClient(options: { accountSid: string; authToken: str
   return twilio(options.accountSid, options.authToken, {
     ...(options.apiBaseUrl ? { httpClient: new BaseUrlRequestClient(options.apiBaseUrl) } : {}),
   });
+}
+
+/** Where the client sends a request for a Twilio REST URL (`https://api.twilio.com/2010-04-01/…`): for a fetch made beside it, such as a recording's media. */
+export function twilioRestUrl(client: TwilioClient, url: string): string {
+  return client.httpClient instanceof BaseUrlRequestClient ? client.httpClient.rewrite(url) : url;
 }

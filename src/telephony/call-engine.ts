@@ -20,6 +20,8 @@ export interface EngineOptions {
   recordingUrl(sid: string): string;
   /** Checks an answer against Twilio's schema: the problems, none when valid (tests give one). */
   validate?: (twiml: string) => Promise<string[]>;
+  /** How long prompts take, as a share of their spoken length. */
+  paceScale: number;
   /** Webhooks one call may make at most (a loop without end fails the call); default unlimited. */
   maxRequests?: number;
 }
@@ -69,7 +71,8 @@ export function createCallEngine(options: EngineOptions) {
     endpoints: options.endpoints,
     recordings: options.recordings,
     recordingUrl: options.recordingUrl,
-    pace: { sayMs: (text) => Math.min(30_000, 600 + text.length * 220), playMs: 15_000 },
+    // About 4.5 Mandarin syllables a second; a hold-music turn of 15 s.
+    pace: { sayMs: (text) => options.paceScale * Math.min(30_000, 600 + text.length * 220), playMs: options.paceScale * 15_000 },
     async fetch(call, url, extra) {
       call.requests += 1;
       if (options.maxRequests !== undefined && call.requests > options.maxRequests) return fail(call, `more than ${options.maxRequests} requests: the call loops`);
@@ -77,7 +80,7 @@ export function createCallEngine(options: EngineOptions) {
         registry.hangUp(call, 'party');
         return null;
       }
-      const params = { ...registry.callParams(call), ...extra };
+      const params = { ...registry.callParams(call), ...(typeof extra === 'function' ? extra() : extra) };
       let answer;
       try {
         answer = await sender.post(url, params);

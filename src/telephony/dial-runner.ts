@@ -76,7 +76,8 @@ export function createDialRunner(core: EngineCore) {
           await registry.progress(leg, 'in-progress');
           call.party.hear({ kind: 'connected', to: address, legSid: leg.sid });
           const started = time.now();
-          const limit = time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal).then(() => 'limit' as const);
+          const aborted = new Promise<never>((_resolve, reject) => call.current.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true }));
+          const limit = time.instant ? aborted : time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal);
           try {
             await Promise.race([answer.ended, limit]);
           } catch (error) {

@@ -26,8 +26,8 @@ export interface EngineCore {
   recordings: Map<string, StoredRecording>;
   /** The REST base the recordings' URLs are under (`…/2010-04-01/Accounts/AC…`). */
   recordingUrl(sid: string): string;
-  /** Requests a document of the call: its verbs, or null when the call ended meanwhile or failed. */
-  fetch(call: ProviderCall, url: string, extra: Record<string, string>): Promise<Verb[] | null>;
+  /** Requests a document of the call: its verbs, or null when the call ended meanwhile or failed; `extra` is read when the request goes out. */
+  fetch(call: ProviderCall, url: string, extra: Record<string, string> | (() => Record<string, string>)): Promise<Verb[] | null>;
   /** Posts a webhook whose answer the provider ignores (a hung-up call's action, a recording's status). */
   notify(call: ProviderCall, url: string, extra: Record<string, string>): Promise<void>;
   runVerbs(call: ProviderCall, verbs: Verb[], documentUrl: string, scope: { waiting: boolean }): Promise<Outcome>;

@@ -6,6 +6,7 @@ const aborted = () => Object.assign(new Error('aborted'), { name: 'AbortError' }
 /** Waits as long as they say: the provider beside a running service. */
 export function realTime(clock: Clock): ProviderTime {
   return {
+    instant: false,
     now: () => clock.now(),
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
@@ -30,6 +31,7 @@ export function realTime(clock: Clock): ProviderTime {
  */
 export function instantTime(clock: Clock): ProviderTime {
   return {
+    instant: true,
     now: () => clock.now(),
     sleep: (_ms, signal) =>
       new Promise<void>((resolve, reject) => {

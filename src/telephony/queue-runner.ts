@@ -55,7 +55,8 @@ export function createQueueRunner(core: EngineCore) {
         }
         let next: Next | undefined = { url: waitUrl };
         while (next && 'url' in next) {
-          const verbs = await core.fetch(call, next.url, { ...next.params, ...waitParams(call, queue) });
+          const { params } = next;
+          const verbs = await core.fetch(call, next.url, () => ({ ...params, ...waitParams(call, queue) }));
           if (!verbs) return 'hangup';
           if (call.pending) return 'redirected';
           const outcome = await core.runVerbs(call, verbs, next.url, { waiting: true });

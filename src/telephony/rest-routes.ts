@@ -15,6 +15,8 @@ export interface RestProvider {
   sendMessage(params: Record<string, string | string[]>): { sid: string; to: string; from: string; body: string; sentAt: string } | { error: string };
   recordings: Map<string, StoredRecording>;
   now(): Date;
+  /** Sees each request once authenticated (tests check them against Twilio's OpenAPI description). */
+  observe?: (request: { method: string; path: string; params: Record<string, string | string[]> }) => void;
 }
 
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
@@ -88,6 +90,7 @@ export function createRestRoutes(provider: RestProvider): Router {
   router.use((req, res, next) => {
     const expected = `Basic ${Buffer.from(`${provider.accountSid}:${provider.authToken}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return error(res, 401, 20003, 'Authenticate');
+    provider.observe?.({ method: req.method, path: req.path, params: (req.body ?? {}) as Record<string, string | string[]> });
     next();
   });
   const base = '/2010-04-01/Accounts/:account';

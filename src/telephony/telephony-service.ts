@@ -25,10 +25,14 @@ export interface LocalTelephonyOptions {
   clock: Clock;
   /** Waits end at once (tests, the in-process `ivr:call`); default real time. */
   instant?: boolean;
+  /** How long prompts take, as a share of their spoken length (1, the default; tests of real time go faster). */
+  paceScale?: number;
   logger: Logger;
   /** Checks each TwiML answer against Twilio's schema (tests). */
   validate?: (twiml: string) => Promise<string[]>;
   maxRequests?: number;
+  /** Sees each REST request the service sends (tests). */
+  observeRest?: (request: { method: string; path: string; params: Record<string, string | string[]> }) => void;
 }
 
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
@@ -59,6 +63,7 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     logger,
     endpoints,
     recordings,
+    paceScale: options.paceScale ?? 1,
     recordingUrl: (sid) => `${options.targetBaseUrl()}/telephony${restBase}/Recordings/${sid}`,
     ...(options.validate ? { validate: options.validate } : {}),
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
@@ -104,6 +109,7 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     authToken: options.authToken,
     recordings,
     now: () => time.now(),
+    ...(options.observeRest ? { observe: options.observeRest } : {}),
     findCall: (sid) => registry.calls.get(sid),
     createCall(params) {
       const to = text(params.To);

@@ -60,6 +60,8 @@ export type LegAnswer =
 
 /** Time as the provider lives it: the service's clock, and waits that tests make instant. */
 export interface ProviderTime {
+  /** Waits end at once: a bridged call then lasts until a party hangs up (timeLimit is not enforced). */
+  readonly instant: boolean;
   now(): Date;
   /** Resolves after `ms` (at once in instant mode), or rejects when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;

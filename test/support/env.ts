@@ -11,6 +11,7 @@ import { createDatabase } from '../../src/platform/db.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Queues } from '../../src/platform/queues.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { attachTelephony } from '../../src/web.js';
 
 /** The public URL Twilio would call; requests go to a local port but are signed for this. */
 export const PUBLIC_BASE_URL = 'https://hotline.example.test';
@@ -91,6 +92,7 @@ export async function startTestServer(runtime: Runtime): Promise<{ url: string; 
   });
   const { port } = server.address() as AddressInfo;
   runtime.listening.url = `http://127.0.0.1:${port}`;
+  attachTelephony(server, runtime);
   const handle = {
     url: `http://127.0.0.1:${port}`,
     server,
