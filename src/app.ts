@@ -10,6 +10,7 @@ import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { createStaffRoutes } from './staff/index.js';
+import { createTelephonyPageRoutes } from './telephony/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -34,7 +35,10 @@ export function createApp(runtime: Runtime): Express {
   });
 
   // The built-in provider's REST API (TELEPHONY_PROVIDER=local): the service reaches it as it would Twilio's, over HTTP.
-  if (runtime.telephony) app.use('/telephony', runtime.telephony.restRoutes);
+  if (runtime.telephony) {
+    app.use('/telephony', createTelephonyPageRoutes({ inbox: runtime.telephony.inbox, authenticator: runtime.staff.authenticator }));
+    app.use('/telephony', runtime.telephony.restRoutes);
+  }
 
   const { prompts } = runtime.catalogue;
   const voiceRoutes = [

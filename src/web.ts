@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import type { Config } from './platform/config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import type { Request } from 'express';
-import { attachCallerSocket } from './telephony/caller-socket.js';
+import { attachTelephonySockets } from './telephony/caller-socket.js';
 
 /**
  * Who may place calls on the built-in provider's socket: the account itself (HTTP Basic with the
@@ -14,17 +14,28 @@ import { attachCallerSocket } from './telephony/caller-socket.js';
 async function mayCall(runtime: Runtime, req: IncomingMessage): Promise<boolean> {
   const { accountSid, authToken } = runtime.config.twilio;
   if (req.headers.authorization === `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return true;
-  const origin = req.headers.origin;
-  if (origin && new URL(origin).host !== req.headers.host) return false;
-  const principal = await runtime.staff.authenticator(req as unknown as Request).catch(() => undefined);
-  return principal?.kind === 'staff';
+  return (await staffOf(runtime, req)) !== undefined;
 }
 
-/** Serves the built-in provider's callers' socket on `server` (TELEPHONY_PROVIDER=local); returns its closer. */
+/** The member of staff whose session a socket's request carries, from a page of this site only. */
+async function staffOf(runtime: Runtime, req: IncomingMessage): Promise<string | undefined> {
+  const origin = req.headers.origin;
+  if (origin && new URL(origin).host !== req.headers.host) return undefined;
+  const principal = await runtime.staff.authenticator(req as unknown as Request).catch(() => undefined);
+  return principal?.kind === 'staff' ? principal.userId : undefined;
+}
+
+/** Serves the built-in provider's sockets (callers, agents' softphones) on `server` (TELEPHONY_PROVIDER=local); returns their closer. */
 export function attachTelephony(server: Server, runtime: Runtime): () => Promise<void> {
   const telephony = runtime.telephony;
   if (!telephony) return async () => undefined;
-  return attachCallerSocket(server, { placeCall: (init) => telephony.placeCall(init), authorize: (req) => mayCall(runtime, req), logger: runtime.logger });
+  return attachTelephonySockets(server, {
+    placeCall: (init) => telephony.placeCall(init),
+    register: (address, endpoint) => telephony.register(address, endpoint),
+    authorize: (req) => mayCall(runtime, req),
+    identify: (req) => staffOf(runtime, req),
+    logger: runtime.logger,
+  });
 }
 
 /** Starts listening; resolves once the port is bound. */

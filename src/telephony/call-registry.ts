@@ -31,6 +31,8 @@ export interface ProviderCall {
   pending?: Next;
   hungUpBy?: 'party' | 'rest' | 'service' | 'provider';
   queue?: { name: string; sid: string; since: Date };
+  /** The party a Dial bridged to this call, while bridged (signalling goes to it). */
+  peer?: CallParty;
   requests: number;
   ended: Promise<string>;
   finish(status: string): void;

@@ -2,10 +2,23 @@ import type { IncomingMessage, Server } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
-import type { CallControl, CallParty } from './telephony-types.js';
+import { servePhone } from './phone-socket.js';
+import type { CallControl, CallParty, Endpoint } from './telephony-types.js';
 
 /** The path of the callers' socket, on the web role's port. */
 export const CALLER_SOCKET_PATH = '/telephony/caller';
+/** The path of the agents' softphones' socket. */
+export const PHONE_SOCKET_PATH = '/telephony/phone';
+
+export interface TelephonySocketOptions {
+  placeCall(init: { from: string; to: string; party: CallParty }): CallControl;
+  register(address: string, endpoint: Endpoint): () => void;
+  /** May this request place calls (the account, or staff)? */
+  authorize(req: IncomingMessage): Promise<boolean>;
+  /** The member of staff a softphone belongs to (their session), or undefined. */
+  identify(req: IncomingMessage): Promise<string | undefined>;
+  logger: Logger;
+}
 
 const dialMessage = z.object({
   type: z.literal('dial'),
@@ -18,6 +31,7 @@ const callMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'keys 0-9, * and # only') }),
   z.object({ type: z.literal('speak'), text: z.string().min(1).max(200), confidence: z.number().min(0).max(1).optional() }),
   z.object({ type: z.literal('hangup') }),
+  z.object({ type: z.literal('signal'), data: z.unknown() }),
   z.object({ type: z.literal('go'), id: z.number().int() }),
   z.object({ type: z.literal('stop'), id: z.number().int() }),
 ]);
@@ -28,25 +42,21 @@ const callMessage = z.discriminatedUnion('type', [
  * back as `{type: 'event', event}`. A socket that closes hangs its call up, so a caller killed
  * mid-call leaves no call behind: the provider ends it with its final status callback.
  */
-export function attachCallerSocket(server: Server, options: { placeCall(init: { from: string; to: string; party: CallParty }): CallControl; authorize(req: IncomingMessage): Promise<boolean>; logger: Logger }): () => Promise<void> {
+export function attachTelephonySockets(server: Server, options: TelephonySocketOptions): () => Promise<void> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const log = options.logger.child({ component: 'telephony' });
   server.on('upgrade', (req, socket, head) => {
-    // The web role has no other socket: any other upgrade is refused rather than left hanging.
-    if (new URL(req.url ?? '/', 'http://x').pathname !== CALLER_SOCKET_PATH) {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const unauthorized = () => socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
+    const failed = () => socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n');
+    if (path === CALLER_SOCKET_PATH) {
+      void options.authorize(req).then((allowed) => (allowed ? sockets.handleUpgrade(req, socket, head, (ws) => serve(ws)) : unauthorized()), failed);
+    } else if (path === PHONE_SOCKET_PATH) {
+      void options.identify(req).then((identity) => (identity ? sockets.handleUpgrade(req, socket, head, (ws) => servePhone(ws, identity, options.register, log)) : unauthorized()), failed);
+    } else {
+      // The web role has no other socket: any other upgrade is refused rather than left hanging.
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-      return;
     }
-    void options.authorize(req).then(
-      (allowed) => {
-        if (!allowed) {
-          socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
-          return;
-        }
-        sockets.handleUpgrade(req, socket, head, (ws) => serve(ws));
-      },
-      () => socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n'),
-    );
   });
 
   function serve(ws: WebSocket): void {
@@ -67,6 +77,7 @@ export function attachCallerSocket(server: Server, options: { placeCall(init: { 
         if (!dial.success) return refuse(dial.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
         const party: CallParty = {
           hear: (event) => send({ type: 'event', event }),
+          signal: (data) => send({ type: 'signal', data }),
           ...(dial.data.confirmRequests
             ? {
                 beforeRequest: (url: string) =>
@@ -89,6 +100,7 @@ export function attachCallerSocket(server: Server, options: { placeCall(init: { 
       if (m.type === 'press') call.press(m.digits);
       else if (m.type === 'speak') call.speak(m.text, m.confidence);
       else if (m.type === 'hangup') call.hangup();
+      else if (m.type === 'signal') call.signal(m.data);
       else {
         confirmations.get(m.id)?.(m.type === 'go' ? 'go' : 'hangup');
         confirmations.delete(m.id);

@@ -38,7 +38,7 @@ export function createDialRunner(core: EngineCore) {
     try {
       const timeout = time.sleep(timeoutMs, offer.signal).then((): LegAnswer => ({ answered: false, status: 'no-answer' }));
       if (!endpoint) return await timeout;
-      const answered = endpoint.ring({ legSid: leg.sid, parentCallSid: call.sid, from: call.from, to: address, parameters, signal: offer.signal });
+      const answered = endpoint.ring({ legSid: leg.sid, parentCallSid: call.sid, from: call.from, to: address, parameters, signal: offer.signal, toCaller: (data) => call.party.signal?.(data) });
       return await Promise.race([answered, timeout]);
     } finally {
       call.current.signal.removeEventListener('abort', stop);
@@ -73,6 +73,7 @@ export function createDialRunner(core: EngineCore) {
         if (!answer.answered) dialStatus = answer.status;
         else {
           leg.party = answer.party;
+          call.peer = answer.party;
           await registry.progress(leg, 'in-progress');
           call.party.hear({ kind: 'connected', to: address, legSid: leg.sid });
           const started = time.now();
@@ -85,6 +86,7 @@ export function createDialRunner(core: EngineCore) {
           } finally {
             answer.hangup();
           }
+          call.peer = undefined;
           duration = Math.round((time.now().getTime() - started.getTime()) / 1000);
           call.party.hear({ kind: 'disconnected', legSid: leg.sid });
           dialStatus = 'completed';

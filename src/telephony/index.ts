@@ -2,3 +2,4 @@ export { createLocalTelephony, type LocalTelephony, type LocalTelephonyOptions }
 export { readTwiml, type Verb } from './twiml-reader.js';
 export { twimlDialect, unsupportedIn, type TwimlDialect } from './twiml-dialects.js';
 export type { CallControl, CallParty, Endpoint, InboxMessage, LegAnswer, LegOffer, PartyEvent } from './telephony-types.js';
+export { createTelephonyPageRoutes } from './page-routes.js';

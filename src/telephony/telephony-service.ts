@@ -78,6 +78,7 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       press: (digits) => registry.input(call, { digits }),
       speak: (words, confidence = 0.9) => registry.input(call, { speech: words, confidence }),
       hangup: () => registry.hangUp(call, 'party'),
+      signal: (data) => call.peer?.signal?.(data),
       ended: call.ended,
     };
   }
@@ -94,7 +95,7 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     const endpoint = endpoints.get(call.to);
     const offer = new AbortController();
     const timeout = time.sleep(timeoutSeconds * 1000, offer.signal).then(() => ({ answered: false as const, status: 'no-answer' as const }));
-    const answer = endpoint ? await Promise.race([endpoint.ring({ legSid: call.sid, from: call.from, to: call.to, parameters: {}, signal: offer.signal }), timeout]) : await timeout;
+    const answer = endpoint ? await Promise.race([endpoint.ring({ legSid: call.sid, from: call.from, to: call.to, parameters: {}, signal: offer.signal, toCaller: () => undefined }), timeout]) : await timeout;
     offer.abort();
     if (!answer.answered) return registry.end(call, answer.status, 'party');
     call.party = answer.party;

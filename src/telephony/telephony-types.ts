@@ -24,6 +24,8 @@ export interface CallParty {
    * scripted caller's patience, a walk that stops at a flow it does not follow). Optional.
    */
   beforeRequest?(url: string): 'go' | 'hangup' | Promise<'go' | 'hangup'>;
+  /** WebRTC signalling (SDP, ICE) from the party bridged to this one; browsers' peers set up their audio with it. */
+  signal?(data: unknown): void;
 }
 
 /** What the party does on its call. */
@@ -34,6 +36,8 @@ export interface CallControl {
   /** Words said (speech as typed text), with the recogniser's confidence. */
   speak(text: string, confidence?: number): void;
   hangup(): void;
+  /** WebRTC signalling to the party the call is bridged to (none: dropped). */
+  signal(data: unknown): void;
   /** Resolves with the final status once the call ended and its final status callback was sent. */
   readonly ended: Promise<string>;
 }
@@ -52,6 +56,8 @@ export interface LegOffer {
   parameters: Record<string, string>;
   /** Aborted when the offer is withdrawn (timeout, the caller hung up, the call moved). */
   signal: AbortSignal;
+  /** WebRTC signalling to the caller, once bridged. */
+  toCaller(data: unknown): void;
 }
 
 export type LegAnswer =

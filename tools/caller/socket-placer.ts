@@ -48,6 +48,7 @@ export async function connectSocketPlacer(baseUrl: string, credentials: { accoun
               press: (digits) => send({ type: 'press', digits }),
               speak: (text, confidence) => send({ type: 'speak', text, ...(confidence !== undefined ? { confidence } : {}) }),
               hangup: () => send({ type: 'hangup' }),
+              signal: (data) => send({ type: 'signal', data }),
               ended: endedPromise,
             });
           } else if (message.type === 'event' && message.event) {
