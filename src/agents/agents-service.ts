@@ -76,7 +76,7 @@ export function createAgents(deps: AgentsDeps): Agents {
   const phoneOf = createAgentPhones(staff, config.telephony);
   const routing = createRouting({ db, store, holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf });
   const desk = createAgentDesk({ db, staff, store, states, routing, ledger, queues, clock, logger, settings });
-  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings, phoneOf });
+  const callbacks = createCallbacks({ db, requests: callbackRequests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, logger, urls, voice: config.twilio.voice, settings, phoneOf, dial: config.telephony });
   routing.onCallbackReserved = (reservation) => callbacks.reserved(reservation);
   routing.onCallbackTimedOut = (reservation) => callbacks.timedOut(reservation);
   // A caller who leaves the queue for a callback joins the wait list at once, in their place.
@@ -99,6 +99,7 @@ export function createAgents(deps: AgentsDeps): Agents {
     settings,
     phoneOf,
     providerQueues: config.telephony.queues,
+    dial: config.telephony,
   });
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));
   // Without provider queues no Enqueue action reports a waiting caller's hang-up: the end of the call does.

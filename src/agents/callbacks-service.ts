@@ -13,7 +13,7 @@ import type { VoiceResponse } from '../platform/twiml.js';
 import { dialString, type AgentPhones } from './agent-phone.js';
 import * as repo from './agents-repository.js';
 import type { AgentStates } from './agent-state-service.js';
-import { callbackDialTwiml, callbackUnreachedTwiml, hangupTwiml, type AgentUrls } from './agents-twiml.js';
+import { callbackDialTwiml, callbackUnreachedTwiml, hangupTwiml, type AgentUrls, type DialFeatures } from './agents-twiml.js';
 import { waitScore, type Reservation, type RoutingRepository } from './routing-repository.js';
 import { CALLBACK_MEMBER, type Routing } from './routing-service.js';
 
@@ -73,6 +73,8 @@ export function createCallbacks(deps: {
   settings: Config['agents'];
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
+  /** What the provider honours of the callback's `<Dial>` of the citizen. */
+  dial: DialFeatures;
 }): Callbacks {
   const { db, requests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
@@ -215,7 +217,7 @@ export function createCallbacks(deps: {
       await store.resetMissed(agentId);
       await ledger.markAnswered(agentCallSid, { agentId, skill: request.skill });
       await repo.insertAgentCall(db, { callSid: agentCallSid, agentId, skill: request.skill, answeredAt: clock.now() });
-      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30);
+      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30, deps.dial);
     },
 
     async citizenLegEnded(requestId, agentId, agentCallSid, dialStatus, dialCallSid) {

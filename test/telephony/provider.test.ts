@@ -3,6 +3,7 @@ import { callThroughProvider } from '../../tools/caller/provider-caller.js';
 import type { CallerInput } from '../../tools/caller/caller.js';
 import { assertTwilioConformant, createAgent } from '../agents/agents-support.js';
 import { expectAllValidTwiml } from '../ivr/ivr-support.js';
+import { assertTwimlCore } from '../support/twiml-core.js';
 import { eventually } from '../support/poll.js';
 import { CITIZEN_CENTRE, answeringPhone, closeProviderRuntimes, providerRuntime } from './telephony-support.js';
 
@@ -67,6 +68,25 @@ describe('the built-in telephony provider carries a call from the IVR to an agen
 describe('the built-in provider under TELEPHONY_PROFILE=twiml-core executes only what Somleng executes', function () {
   this.timeout(60_000);
   afterEach(closeProviderRuntimes);
+
+  it('when a waiting caller is connected to an agent\'s SIP address, then the provider runs every answer without an unsupported verb or attribute, bridges the agent\'s leg and the Dial action marks the call answered', async () => {
+    const { runtime, telephony } = await providerRuntime({ TELEPHONY_PROFILE: 'twiml-core' });
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const sip = `sip:${agent}@hotline.sip.example.cn`;
+    await runtime.staff.setPhone(agent, { sipAddress: sip });
+    const phone = answeringPhone();
+    telephony.register(sip, phone);
+    await runtime.agents.desk.setState(agent, 'available');
+    const call = callThroughProvider(telephony, { to: CITIZEN_CENTRE, inputs: keys('2', '1') });
+    await eventually(async () => phone.offers.length === 1, 'the agent\'s SIP phone rings');
+    phone.hangup();
+    const result = await call;
+    assert.equal(result.agentAnswered, true, result.lines.join('\n'));
+    const callSid = result.requests[0]!.params.CallSid!;
+    await eventually(async () => (await runtime.ledger.find(callSid))?.answeredAt != null, 'the Dial action marks the call answered');
+    await eventually(async () => (await runtime.agents.store.agent(agent)).state === 'wrap_up', 'the agent goes to wrap-up');
+    for (const request of result.requests) assertTwimlCore(request.twiml, request.url);
+  });
 
   for (const [what, twiml, named] of [
     ['an attribute Somleng does not read', '<Response><Gather input="speech" action="https://hotline.example.test/twilio/voice/queue/wait"><Say>请说</Say></Gather></Response>', '<Gather> attribute input="speech"'],

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
 import type { RecordedRequest } from '../agents/agents-support.js';
-import { testConfig, testRun, startTestServer } from '../support/env.js';
+import { ownDatabase, testConfig, testRun, startTestServer } from '../support/env.js';
 
 /** A Monday at 10:00 in Shanghai: the halls are open. */
 export const OPEN_MONDAY = '2026-03-02T02:00:00Z';
@@ -14,7 +14,7 @@ export const CITIZEN_CENTRE = '+864694226101';
 const opened: Runtime[] = [];
 
 /**
- * A runtime on the built-in provider (TELEPHONY_PROVIDER unset: local), its own Redis prefix, waits
+ * A runtime on the built-in provider (TELEPHONY_PROVIDER unset: local), the telephony tests' database, its own Redis prefix, waits
  * instant unless `pace` says otherwise, served on a local port; its log lines and the REST requests it sent are kept.
  */
 export async function providerRuntime(env: Record<string, string> = {}, pace: { instant: boolean; paceScale?: number } = { instant: true }) {
@@ -27,7 +27,8 @@ export async function providerRuntime(env: Record<string, string> = {}, pace: { 
     },
   });
   const rest: RecordedRequest[] = [];
-  const config = testConfig({ REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'info', ...env });
+  // A database of the telephony tests' own: their calls and recordings stay out of other files' counts.
+  const config = testConfig({ DATABASE_URL: await ownDatabase('telephony'), REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'info', ...env });
   const runtime = await createRuntime(config, {
     clock,
     logger: createLogger('info', sink),
