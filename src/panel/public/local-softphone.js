@@ -83,7 +83,12 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
   socket.addEventListener('message', ({ data }) => {
     const message = JSON.parse(data);
     if (message.type === 'registered') show('软电话已连接（本机电话服务）', true);
-    else if (message.type === 'incoming') ringing(leg(message.legSid));
+    else if (message.type === 'incoming') {
+      const call = leg(message.legSid);
+      ringing(call);
+      // The agent resumed a held caller: their own request rings back, so it is taken at once (as with the Voice SDK).
+      if (message.parameters?.resume === '1') void call.accept();
+    }
     else if (message.type === 'cancel' || message.type === 'hangup') legs.get(message.legSid)?.close();
     else if (message.type === 'signal') legs.get(message.legSid)?.signal(message.data);
   });
