@@ -44,6 +44,8 @@ const EVENT_OF: Record<string, string> = { initiated: 'initiated', ringing: 'rin
 /** The live calls and their status callbacks. */
 export function createCallRegistry(deps: { accountSid: string; sender: WebhookSender; time: ProviderTime; logger: Logger }) {
   const calls = new Map<string, ProviderCall>();
+  /** Ended calls, the latest 1000: a REST fetch of one answers its final status, as Twilio's does. */
+  const finished = new Map<string, ProviderCall>();
   const log = deps.logger.child({ component: 'telephony' });
 
   /** The parameters Twilio sends with every webhook of a call. */
@@ -88,6 +90,8 @@ export function createCallRegistry(deps: { accountSid: string; sender: WebhookSe
 
   return {
     calls,
+    /** A live or recently ended call. */
+    find: (sid: string) => calls.get(sid) ?? finished.get(sid),
     callParams,
     /** A new call in `queued`; its status callbacks go to `statusCallback` for the events listed. */
     create(init: Pick<ProviderCall, 'from' | 'to' | 'direction' | 'party' | 'parentCallSid' | 'statusCallback'>): ProviderCall {
@@ -114,6 +118,8 @@ export function createCallRegistry(deps: { accountSid: string; sender: WebhookSe
       call.party.hear({ kind: 'ended', status, by, ...(reason ? { reason } : {}) });
       log.info({ callSid: call.sid, status, by, ...(reason ? { reason } : {}) }, 'call ended');
       calls.delete(call.sid);
+      finished.set(call.sid, call);
+      if (finished.size > 1000) finished.delete(finished.keys().next().value!);
       call.finish(status);
     },
     /** A hang-up from outside what runs (the party, REST): what runs stops and ends the call. */

@@ -43,7 +43,7 @@ const callMessage = z.discriminatedUnion('type', [
  * mid-call leaves no call behind: the provider ends it with its final status callback.
  */
 export function attachTelephonySockets(server: Server, options: TelephonySocketOptions): () => Promise<void> {
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const log = options.logger.child({ component: 'telephony' });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;

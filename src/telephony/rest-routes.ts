@@ -113,6 +113,8 @@ export function createRestRoutes(provider: RestProvider): Router {
   router.post(`${base}/Calls/:sid`, (req, res) => {
     const call = callOr404(req, res);
     if (!call) return;
+    // Twilio refuses to redirect a call that has ended (21220).
+    if (call.endedAt) return error(res, 400, 21220, 'Call is not in-progress. Cannot redirect.');
     const problem = provider.updateCall(call, body(req));
     if (problem) return error(res, 400, 21220, problem);
     res.json(callJson(provider.accountSid, call));

@@ -111,7 +111,7 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     recordings,
     now: () => time.now(),
     ...(options.observeRest ? { observe: options.observeRest } : {}),
-    findCall: (sid) => registry.calls.get(sid),
+    findCall: (sid) => registry.find(sid),
     createCall(params) {
       const to = text(params.To);
       const from = text(params.From);
