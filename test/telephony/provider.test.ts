@@ -65,6 +65,29 @@ describe('the built-in telephony provider carries a call from the IVR to an agen
   });
 });
 
+describe('the built-in provider\'s REST API and inbox', function () {
+  this.timeout(60_000);
+  afterEach(closeProviderRuntimes);
+
+  it('when the service sends an SMS through its REST client, then it lands in that number\'s inbox, which staff read and nobody else; a request with the wrong token is refused as Twilio refuses it', async () => {
+    const { runtime, telephony, url, rest } = await providerRuntime();
+    const sent = await runtime.twilio.messages.create({ to: '+8613904691234', from: CITIZEN_CENTRE, body: '【双鸭山政务服务】您已预约成功。' });
+    assert.match(sent.sid, /^SM[0-9a-f]{32}$/);
+    assert.deepEqual(telephony.inbox('+8613904691234').map((m) => m.body), ['【双鸭山政务服务】您已预约成功。']);
+    for (const request of rest) assertTwilioConformant(request);
+
+    assert.equal((await fetch(`${url}/telephony/inbox?number=%2B8613904691234`)).status, 401);
+    const wrong = await fetch(`${url}/telephony/2010-04-01/Accounts/${runtime.config.twilio.accountSid}/Messages.json`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${runtime.config.twilio.accountSid}:not-the-token`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'To=%2B8613904691234&From=%2B864694226101&Body=x',
+    });
+    assert.equal(wrong.status, 401);
+    assert.equal(((await wrong.json()) as { code: number }).code, 20003);
+    assert.equal(telephony.inbox('+8613904691234').length, 1);
+  });
+});
+
 describe('the built-in provider under TELEPHONY_PROFILE=twiml-core executes only what Somleng executes', function () {
   this.timeout(60_000);
   afterEach(closeProviderRuntimes);
