@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import type { Config } from './platform/config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 import type { Request } from 'express';
-import { attachTelephonySockets } from './telephony/caller-socket.js';
+import { attachTelephonySockets } from './telephony/index.js';
 
 /**
  * Who may place calls on the built-in provider's socket: the account itself (HTTP Basic with the

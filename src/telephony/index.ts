@@ -3,3 +3,4 @@ export { readTwiml, type Verb } from './twiml-reader.js';
 export { twimlDialect, unsupportedIn, type TwimlDialect } from './twiml-dialects.js';
 export type { CallControl, CallParty, Endpoint, InboxMessage, LegAnswer, LegOffer, PartyEvent } from './telephony-types.js';
 export { createTelephonyPageRoutes } from './page-routes.js';
+export { attachTelephonySockets, type TelephonySocketOptions } from './caller-socket.js';
