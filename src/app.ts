@@ -14,6 +14,7 @@ import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { createRoutingVoiceRoutes } from './routing/index.js';
 import { createStaffManagementRoutes, createStaffRoutes } from './staff/index.js';
 import { createSupervisionRoutes } from './supervision/index.js';
+import { createTelephonyPageRoutes } from './telephony/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -36,6 +37,12 @@ export function createApp(runtime: Runtime): Express {
     const result = await runReadiness(runtime.readiness);
     res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
   });
+
+  // The built-in provider's REST API (TELEPHONY_PROVIDER=local): the service reaches it as it would Twilio's, over HTTP.
+  if (runtime.telephony) {
+    app.use('/telephony', createTelephonyPageRoutes({ inbox: runtime.telephony.inbox, authenticator: runtime.staff.authenticator }));
+    app.use('/telephony', runtime.telephony.restRoutes);
+  }
 
   const { prompts } = runtime.catalogue;
   const voiceRoutes = [

@@ -31,6 +31,8 @@ logDevelopmentDefaults(config, runtime.logger);
 const jobs = await startJobs(runtime).catch(failStartup);
 const server = await listen(runtime).catch(failStartup);
 onShutdown(runtime.logger, async () => {
+  // The built-in provider's calls end first, while the service still takes their final status callbacks.
+  await runtime.telephony?.close();
   await closeServer(server);
   await jobs.close();
   await runtime.close();

@@ -74,6 +74,9 @@ export function logNextSteps(config: Config, logger: Logger): void {
       '  the first supervisor:  echo "a long password" | npm run -s admin -- user:create --username zhang_wei --role supervisor --password-stdin',
       '  a booking channel key: npm run -s admin -- apikey:create --channel web --name 政务服务网',
       "  walk a hotline's menu: npm run ivr:call -- --to 4226101 --keys 2,1",
+      ...(config.telephonyProvider === 'local'
+        ? [`  try a call:            ${config.publicBaseUrl}/panel/test-phone.html (staff log in; an agent answers on the desk; calls run on the built-in provider, TELEPHONY_PROVIDER=local)`]
+        : []),
       `Stop with Ctrl-C or kill ${process.pid}.`,
       '',
     ].join('\n'),

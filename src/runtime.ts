@@ -22,6 +22,7 @@ import { assertRedisReachable, createRedis, type Redis } from './platform/redis.
 import { redisReadiness } from './platform/schedule-guard.js';
 import { createSecretBox } from './platform/secret-box.js';
 import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
+import { createLocalTelephony, type LocalTelephony, type LocalTelephonyOptions } from './telephony/index.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
 export interface Runtime {
@@ -60,6 +61,10 @@ export interface Runtime {
   /** Staff accounts managed from the browser, audited. */
   staffAdmin: StaffAdmin;
   readiness: ReadinessCheck[];
+  /** The built-in telephony provider (TELEPHONY_PROVIDER=local): its REST resources are served by the web role under /telephony. */
+  telephony?: LocalTelephony;
+  /** Where this process's web server listens once it does (the local provider's webhooks and REST go there). */
+  listening: { url?: string };
   close(): Promise<void>;
 }
 
@@ -70,6 +75,8 @@ export interface RuntimeOptions {
   prepareDatabase?: boolean;
   /** The job producer; BullMQ queues on the runtime's Redis unless given (a history filler gives one that keeps nothing). */
   queues?: Queues;
+  /** The local provider's waits end at once (tests, the in-process ivr:call), and its TwiML checks. */
+  telephony?: Pick<LocalTelephonyOptions, 'instant' | 'paceScale' | 'validate' | 'maxRequests' | 'observeRest'>;
 }
 
 /**
@@ -95,7 +102,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger.info(counts, 'catalogue mirrored into the database');
   }
   const queues = options.queues ?? createQueues(redis, config.redisPrefix);
-  const twilio = createTwilioClient(config.twilio);
+  // TELEPHONY_PROVIDER=local: the provider lives in the web process; every process reaches its REST API on this machine's web port.
+  const listening: Runtime['listening'] = {};
+  const localUrl = () => listening.url ?? `http://127.0.0.1:${config.port}`;
+  const telephony =
+    config.telephonyProvider === 'local'
+      ? createLocalTelephony({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, profile: config.telephony.name, publicBaseUrl: config.publicBaseUrl, targetBaseUrl: localUrl, clock, logger, ...options.telephony })
+      : undefined;
+  const twilio = createTwilioClient(telephony ? { ...config.twilio, apiBaseUrl: () => `${localUrl()}/telephony` } : config.twilio);
   const ledger = createCallLedger({
     db: database.db,
     queues,
@@ -128,6 +142,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       urls: callbackUrls(config.publicBaseUrl),
       voice: config.twilio.voice,
       settings: config.agents,
+      dial: config.telephony,
     }),
   );
   const desk = createDeskComponent({ config, db, ledger, catalogue, menus, staff, routing, callbacks: routing.callbacks, clock, logger });
@@ -180,8 +195,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     booking,
     announcements,
     readiness,
+    ...(telephony ? { telephony } : {}),
+    listening,
     async close() {
       eventLoop.close();
+      await telephony?.close();
       await routing.close();
       await queues.close();
       await database.close();

@@ -8,6 +8,7 @@ const runtime = await createRuntime(config).catch(exitOnStartupError);
 logDevelopmentDefaults(config, runtime.logger);
 const server = await listen(runtime).catch(exitOnStartupError);
 onShutdown(runtime.logger, async () => {
+  await runtime.telephony?.close();
   await closeServer(server);
   await runtime.close();
 });

@@ -1,8 +1,42 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Config } from './platform/config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+import type { Request } from 'express';
+import { attachTelephonySockets } from './telephony/index.js';
+
+/**
+ * Who may place calls on the built-in provider's socket: the account itself (HTTP Basic with the
+ * account SID and auth token, as its REST API; `ivr:call`), or a member of staff with a session
+ * (the test phone) from a page of this site.
+ */
+async function mayCall(runtime: Runtime, req: IncomingMessage): Promise<boolean> {
+  const { accountSid, authToken } = runtime.config.twilio;
+  if (req.headers.authorization === `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return true;
+  return (await staffOf(runtime, req)) !== undefined;
+}
+
+/** The member of staff whose session a socket's request carries, from a page of this site only. */
+async function staffOf(runtime: Runtime, req: IncomingMessage): Promise<string | undefined> {
+  const origin = req.headers.origin;
+  if (origin && new URL(origin).host !== req.headers.host) return undefined;
+  const principal = await runtime.staff.authenticator(req as unknown as Request).catch(() => undefined);
+  return principal?.kind === 'staff' ? principal.userId : undefined;
+}
+
+/** Serves the built-in provider's sockets (callers, agents' softphones) on `server` (TELEPHONY_PROVIDER=local); returns their closer. */
+export function attachTelephony(server: Server, runtime: Runtime): () => Promise<void> {
+  const telephony = runtime.telephony;
+  if (!telephony) return async () => undefined;
+  return attachTelephonySockets(server, {
+    placeCall: (init) => telephony.placeCall(init),
+    register: (address, endpoint) => telephony.register(address, endpoint),
+    authorize: (req) => mayCall(runtime, req),
+    identify: (req) => staffOf(runtime, req),
+    logger: runtime.logger,
+  });
+}
 
 /** Starts listening; resolves once the port is bound. */
 export function listen(runtime: Runtime): Promise<Server> {
@@ -11,6 +45,8 @@ export function listen(runtime: Runtime): Promise<Server> {
     const server = app.listen(runtime.config.port, (error?: Error) => {
       if (error) reject(error);
       else {
+        runtime.listening.url = `http://127.0.0.1:${runtime.config.port}`;
+        attachTelephony(server, runtime);
         runtime.logger.info({ port: runtime.config.port, publicBaseUrl: runtime.config.publicBaseUrl }, 'web listening');
         resolve(server);
       }
@@ -30,6 +66,7 @@ export function closeServer(server: Server): Promise<void> {
 export interface LocalWeb {
   /** The base URL it answers on, e.g. `http://127.0.0.1:53122`. */
   url: string;
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -42,9 +79,13 @@ export async function startLocalWeb(config: Config, options: RuntimeOptions = {}
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));
   });
+  runtime.listening.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closeSockets = attachTelephony(server, runtime);
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: runtime.listening.url,
+    runtime,
     async close() {
+      await closeSockets();
       server.close();
       server.closeAllConnections();
       await runtime.close();

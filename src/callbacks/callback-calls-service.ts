@@ -7,6 +7,7 @@ import type { Config } from '../platform/config.js';
 import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
 import { maskPhone, type Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import { CALLBACK_MEMBER, dialString, waitScore, type AgentCalls, type AgentPhones, type AgentStates, type CallbackPort, type Reservation, type Routing, type RoutingRepository } from '../routing/index.js';
@@ -65,6 +66,8 @@ export function createCallbacks(deps: {
   urls: CallbackUrls;
   voice: string;
   agentCalls: AgentCalls;
+  /** What the provider honours of the callback's `<Dial>` of the citizen. */
+  dial: Pick<TelephonyProfile, 'dialExtras'>;
   settings: Config['agents'];
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
@@ -220,7 +223,7 @@ export function createCallbacks(deps: {
       await store.resetMissed(agentId);
       await ledger.markAnswered(agentCallSid, { agentId, skill: request.skill });
       await agentCalls.answered({ callSid: agentCallSid, agentId, skill: request.skill, answeredAt: clock.now() });
-      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30);
+      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30, deps.dial);
     },
 
     async citizenLegEnded(requestId, agentId, agentCallSid, dialStatus, dialCallSid) {

@@ -1,3 +1,4 @@
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { VOICE_BASE_PATH } from '../platform/voice-urls.js';
 
@@ -23,14 +24,14 @@ export function hangupTwiml(): VoiceResponse {
 }
 
 /** A callback: the agent has answered; tell them, then ring the citizen with the hotline's number. */
-export function callbackDialTwiml(urls: CallbackUrls, voice: string, requestId: number, agentId: string, callerId: string, phone: string, timeoutSeconds: number): VoiceResponse {
+export function callbackDialTwiml(urls: CallbackUrls, voice: string, requestId: number, agentId: string, callerId: string, phone: string, timeoutSeconds: number, features: Pick<TelephonyProfile, 'dialExtras'>): VoiceResponse {
   const response = new VoiceResponse();
   speak(response, voice, '正在为您回拨预约来电的市民，请稍候。');
   const dial = response.dial({
     callerId,
-    answerOnBridge: true,
+    ...(features.dialExtras ? { answerOnBridge: true } : {}),
     timeout: timeoutSeconds,
-    record: 'record-from-answer-dual',
+    ...(features.dialExtras ? { record: 'record-from-answer-dual' as const } : {}),
     action: urls.result(requestId, agentId),
     method: 'POST',
   });

@@ -41,6 +41,12 @@ export const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   /** Send Twilio REST calls to this base URL instead of https://api.twilio.com (a local mock, a compatible provider). */
   TWILIO_API_BASE_URL: optionalUrl,
+  /**
+   * Who carries the calls: `local`, the built-in provider in the web process (no account; refused with
+   * NODE_ENV=production), or `twilio` (Twilio or a compatible provider at TWILIO_API_BASE_URL).
+   * Default local when TWILIO_ACCOUNT_SID and TWILIO_API_BASE_URL are unset outside production, else twilio.
+   */
+  TELEPHONY_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'twilio']).optional()),
   /** What the voice provider runs: twilio (all of TwiML, queues, the Voice SDK) or twiml-core (keys-only menus, the service's own wait loop, agents by SIP or desk phone). Default twilio. */
   TELEPHONY_PROFILE: z.enum(TELEPHONY_PROFILES).default('twilio'),
   /** The provider's SIP-over-WebSocket server the panel's softphone registers with (wss:// or ws://). Required with TELEPHONY_PROFILE=twiml-core in production. */
@@ -169,8 +175,10 @@ export interface Config {
   };
   /** TELEPHONY_PROFILE: what the IVR, routing and agents may ask of the voice provider. */
   readonly telephony: TelephonyProfile;
+  /** TELEPHONY_PROVIDER: `local` runs the built-in provider in the web process and aims the REST client at it. */
+  readonly telephonyProvider: 'local' | 'twilio';
   readonly catalogueDir: string;
-  /** Staff sessions, agents and routing (src/agents). */
+  /** Staff sessions, agents and routing (src/staff, src/routing, src/desk). */
   readonly agents: {
     readonly apiKeySid: string;
     readonly apiKeySecret: string;
@@ -256,6 +264,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const softphoneKeys = telephony.clientDialing ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const) : [];
   // Without client dialing the panel's softphone is a SIP client: it needs the provider's SIP server and the key of the stored passwords.
   const sipKeys = telephony.clientDialing ? [] : (['SIP_WS_URL', 'SIP_DOMAIN', 'SIP_CREDENTIALS_KEY'] as const);
+  if (production && env.TELEPHONY_PROVIDER === 'local') {
+    throw new ConfigError('Invalid configuration:\n  TELEPHONY_PROVIDER: local (the built-in test provider) is not allowed when NODE_ENV=production; set TELEPHONY_PROVIDER=twilio and the provider\'s credentials');
+  }
+  const telephonyProvider = env.TELEPHONY_PROVIDER ?? (!production && !env.TWILIO_ACCOUNT_SID && !env.TWILIO_API_BASE_URL ? 'local' : 'twilio');
   const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, ...sipKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
   if (missing.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
@@ -282,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       voice: env.TWILIO_VOICE,
     },
     telephony: { ...telephony },
+    telephonyProvider,
     catalogueDir: env.CATALOGUE_DIR,
     agents: {
       apiKeySid: env.TWILIO_API_KEY_SID ?? env.TWILIO_ACCOUNT_SID ?? DEV_ACCOUNT_SID,

@@ -24,12 +24,18 @@ export interface TelephonyProfile {
    * `statusCallback`. Without it, the Dial action's result is the first word that the agent answered.
    */
   readonly dialLegCallbacks: boolean;
+  /**
+   * `<Dial>`'s answerOnBridge, timeLimit and record (with its recording status callback). Without
+   * them the service leaves them out: Somleng's switch does not read them (the caller is answered
+   * before the agent rings, a call is not cut at a time limit, nothing is recorded).
+   */
+  readonly dialExtras: boolean;
 }
 
 const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
-  twilio: { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true },
-  // Somleng's engine, for one, runs Say, Play, Gather (keys), Dial (Number, Sip), Redirect, Record, Reject and Hangup, and Calls over REST.
-  'twiml-core': { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false },
+  twilio: { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true, dialExtras: true },
+  // Somleng's engine, for one, runs Say, Play, Gather (keys), Dial (Number, Sip; action, method, callerId, timeout), Redirect, Record, Reject and Hangup, and Calls over REST (src/telephony/twiml-dialects.ts has the whole list).
+  'twiml-core': { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false, dialExtras: false },
 };
 
 /** The profile chosen by TELEPHONY_PROFILE. */

@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { TwilioClient } from '../platform/twilio-client.js';
+import { twilioRestUrl, type TwilioClient } from '../platform/twilio-client.js';
 import { insertAudit } from '../platform/audit-repository.js';
 import * as repo from './recordings-repository.js';
 
@@ -53,8 +53,8 @@ export function createRecordings({ db, twilio, twilioAuth, clock, logger }: Reco
       const row = await repo.findRecording(db, recordingSid);
       if (!row || row.deletedAt) throw new NotFoundError(`no playable recording ${recordingSid}`);
       await insertAudit(db, { actorId, action: 'play-recording', subject: row.callSid, detail: { recordingSid }, at: clock.now() });
-      const base = twilioAuth.apiBaseUrl ?? 'https://api.twilio.com';
-      const response = await fetch(`${base}/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`, {
+      // Where the REST client sends its requests (Twilio, a compatible provider, the built-in one).
+      const response = await fetch(twilioRestUrl(twilio, `https://api.twilio.com/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`), {
         headers: { authorization: `Basic ${Buffer.from(`${twilioAuth.accountSid}:${twilioAuth.authToken}`).toString('base64')}` },
       });
       if (!response.ok) throw new NotFoundError(`the recording ${recordingSid} cannot be fetched from Twilio (${response.status})`);

@@ -7,7 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import type { AgentPhones } from './agent-phone.js';
-import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls } from './routing-twiml.js';
+import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls, type DialFeatures } from './routing-twiml.js';
 import type { HoldRepository } from './call-hold-repository.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
@@ -57,6 +57,8 @@ export function createCallHolds(deps: {
   phoneOf: AgentPhones;
   /** Whether the provider keeps waiting callers in queues of its own (else the service's wait loop). */
   providerQueues: boolean;
+  /** What the provider honours of the agent's `<Dial>`. */
+  dial: DialFeatures;
 }): CallHolds {
   const { holds, store, routing, kept, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings, phoneOf, providerQueues } = deps;
   const log = deps.logger.child({ component: 'routing' });
@@ -152,7 +154,7 @@ export function createCallHolds(deps: {
       const phone = await phoneOf(agentId);
       // The agent was rung on this phone before the hold; if it is gone meanwhile, the caller stays on hold.
       if (!phone) return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
-      return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg);
+      return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg, deps.dial);
     },
 
     async callEnded(callSid) {

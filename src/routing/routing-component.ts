@@ -102,6 +102,7 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
     settings,
     phoneOf,
     providerQueues: config.telephony.queues,
+    dial: config.telephony,
   });
   ledger.onCallEnded((callSid) => kept.ended(callSid));
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));

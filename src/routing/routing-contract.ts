@@ -59,7 +59,7 @@ export interface RoutingDeps {
   urls: AgentUrls;
   settings: Config['agents'];
   /** Whether the provider has queues of its own (dequeue a member) or the call is re-pointed over REST. */
-  telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks'>;
+  telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks' | 'dialExtras'>;
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */

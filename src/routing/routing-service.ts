@@ -150,7 +150,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       const agent = await store.agent(agentId);
       if (routed?.state === 'offered' && routed.agentId === agentId && agent.state === 'reserved' && agent.callSid === callSid) {
         const phone = await phoneOf(agentId);
-        if (phone) return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds);
+        if (phone) return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, 0, deps.telephony);
         // The provider cannot ring this agent (no SIP address, no desk phone): a missed offer, the caller keeps their place.
         log.warn({ callSid, agentId }, 'agent has no phone this provider can ring; counted as a missed offer');
         await routing.missedOffer(agentId, callSid);

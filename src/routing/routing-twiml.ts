@@ -1,3 +1,4 @@
+import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { crossComponentVoiceUrls, VOICE_BASE_PATH, type IvrQueue } from '../platform/voice-urls.js';
 import type { AgentPhone } from './agent-phone.js';
@@ -31,26 +32,36 @@ export function agentUrls(publicBaseUrl: string) {
 }
 export type AgentUrls = ReturnType<typeof agentUrls>;
 
+/** What the provider honours of a `<Dial>` beyond its action and timeout. */
+export type DialFeatures = Pick<TelephonyProfile, 'dialExtras' | 'dialLegCallbacks'>;
+
 /**
  * The queued caller, dequeued (or re-pointed) to this, rings the agent's phone: the softphone's
  * Voice SDK client, a SIP address or a desk phone. `answerOnBridge` keeps the caller hearing the
- * queue until the agent answers; the agent leg is recorded on two channels.
+ * queue until the agent answers; the agent leg is recorded on two channels (where the provider
+ * honours those attributes: Somleng's engine reads none of them).
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, phone: AgentPhone, timeoutSeconds: number, timeLimitSeconds: number, leg = 0): VoiceResponse {
+export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, phone: AgentPhone, timeoutSeconds: number, timeLimitSeconds: number, leg: number, features: DialFeatures): VoiceResponse {
   const response = new VoiceResponse();
+  // Attributes in the order Twilio's own documents show them (and the tests read them).
+  const extras = features.dialExtras;
   const dial = response.dial({
-    answerOnBridge: true,
+    ...(extras ? { answerOnBridge: true } : {}),
     timeout: timeoutSeconds,
-    record: 'record-from-answer-dual',
+    ...(extras ? { record: 'record-from-answer-dual' as const } : {}),
     action: urls.dialResult(agentId, callSid, leg),
     method: 'POST',
-    // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
-    timeLimit: timeLimitSeconds,
-    recordingStatusCallback: urls.recordingStatus(callSid),
-    recordingStatusCallbackMethod: 'POST',
-    recordingStatusCallbackEvent: ['completed'],
+    ...(extras
+      ? {
+          // CALL_MAX_MINUTES: Twilio ends the call there, so no call outlasts the limit routing applies to agents.
+          timeLimit: timeLimitSeconds,
+          recordingStatusCallback: urls.recordingStatus(callSid),
+          recordingStatusCallbackMethod: 'POST' as const,
+          recordingStatusCallbackEvent: ['completed' as const],
+        }
+      : {}),
   });
-  const status = { statusCallback: urls.legStatus(agentId, callSid, leg), statusCallbackMethod: 'POST' as const, statusCallbackEvent: ['answered' as const, 'completed' as const] };
+  const status = features.dialLegCallbacks ? { statusCallback: urls.legStatus(agentId, callSid, leg), statusCallbackMethod: 'POST' as const, statusCallbackEvent: ['answered' as const, 'completed' as const] } : {};
   if ('sip' in phone) dial.sip(status, phone.sip);
   else if ('number' in phone) dial.number(status, phone.number);
   else {

@@ -30,7 +30,7 @@ describe('call recordings', function () {
     const agent = await createAgent(runtime, { skills: ['cc-fund'] });
     const supervisor = await createAgent(runtime, { skills: ['cc-fund'], role: 'supervisor' });
     const { callSid } = await queueCall(runtime, { skill: 'cc-fund', notify: false });
-    const connect = connectAgentTwiml(runtime.routing.urls, agent, callSid, { client: agent }, 20, 3600).toString();
+    const connect = connectAgentTwiml(runtime.routing.urls, agent, callSid, { client: agent }, 20, 3600, 0, runtime.config.telephony).toString();
     await expectValidTwiml(connect);
     assert.match(connect, /record="record-from-answer-dual"[^>]*recordingStatusCallback="[^"]*\/agents\/recording-status\?call=/);
 

@@ -8,6 +8,7 @@ import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { DEFAULT_TWIML_XSD_DIR } from '../../src/platform/twiml-schema.js';
 import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../tools/caller/caller.js';
+import { callThroughProvider, type ProviderCallScript } from '../../tools/caller/provider-caller.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer } from '../support/env.js';
 import { TWIML_XSD_PRESENT } from '../support/twiml.js';
@@ -64,7 +65,8 @@ export function createRecordingRouting(): CallRouting & { queued: string[]; hand
 export async function startIvr(at: string, env: Record<string, string> = {}) {
   const core = env.TELEPHONY_PROFILE === 'twiml-core';
   const clock = createFixedClock(shanghai(at));
-  const runtime: Runtime = await createTestRuntime({ clock, env });
+  // The built-in provider carries the calls of `dial` (waits instant, a call of more than 80 requests loops).
+  const runtime: Runtime = await createTestRuntime({ clock, env, telephony: { instant: true, maxRequests: 80 } });
   const routing = createRecordingRouting();
   // The IVR hands queued calls to routing's ACD: a recording stand-in takes its place.
   runtime.routing = { ...runtime.routing, acd: routing as unknown as Runtime['routing']['acd'] };
@@ -80,6 +82,16 @@ export async function startIvr(at: string, env: Record<string, string> = {}) {
     /** Places a simulated call; its answers are kept for {@link expectAllValidTwiml}. */
     async call(script: CallScript) {
       const result = await placeCall(transport, PUBLIC_BASE_URL, script, null);
+      answers.push(...result.requests.map((r) => r.twiml));
+      if (core) for (const r of result.requests) assertTwimlCore(r.twiml, r.url);
+      return result;
+    },
+    /**
+     * Places a call through the built-in telephony provider, which executes the service's TwiML in the
+     * profile's dialect (a verb or attribute outside it fails the call); answers kept as for `call`.
+     */
+    async dial(script: ProviderCallScript) {
+      const result = await callThroughProvider(runtime.telephony!, script);
       answers.push(...result.requests.map((r) => r.twiml));
       if (core) for (const r of result.requests) assertTwimlCore(r.twiml, r.url);
       return result;

@@ -98,7 +98,7 @@ for (const profile of PROFILES) {
         for (const [at, reason] of times) {
           ivr.setTime(at);
           if (ivr.runtime.calendar.openAt(catalogue.department(hotline.department)!.hall.id, ivr.clock.now()).open) continue;
-          const first = await ivr.call({ to: hotline.number, inputs: [] });
+          const first = await ivr.dial({ to: hotline.number, inputs: [] });
           assert.equal(first.requests.length, 1);
           const twiml = spoken(first.requests[0]!.twiml);
           assert.match(twiml, reason, at);
@@ -115,7 +115,7 @@ for (const profile of PROFILES) {
     after(async () => ivr.expectValidAnswers());
   });
 
-  describe(`walking every path of every shipped menu (in-repo caller, TwiML checked against Twilio's schema; TELEPHONY_PROFILE=${profile})`, function () {
+  describe(`walking every path of every shipped menu (through the built-in provider, TwiML checked against Twilio's schema; TELEPHONY_PROFILE=${profile})`, function () {
     this.timeout(120_000);
     let ivr: Awaited<ReturnType<typeof startIvr>>;
 
@@ -126,7 +126,7 @@ for (const profile of PROFILES) {
     for (const [menuId, menu] of menus) {
       const hotline = catalogue.hotlines.find((h) => h.menu === menuId)!;
       const graph = buildMenuGraph(menu);
-      const call = (inputs: CallerInput[]) => ivr.call({ to: hotline.number, inputs, stopAt: stopAtBooking });
+      const call = (inputs: CallerInput[]) => ivr.dial({ to: hotline.number, inputs, stopAt: stopAtBooking });
 
       describe(`menu ${menuId} (via ${hotline.number})`, () => {
         for (const [nodeId, path] of pathsToMenus(menu)) {

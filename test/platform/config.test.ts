@@ -24,6 +24,20 @@ describe('config', () => {
     );
   });
 
+  it('when no provider is configured outside production, then the built-in provider carries the calls; an account, a REST base URL or TELEPHONY_PROVIDER=twilio choose the provider; under production local is refused naming the variable', () => {
+    assert.equal(loadConfig({}).telephonyProvider, 'local');
+    assert.equal(loadConfig({ TELEPHONY_PROVIDER: '' }).telephonyProvider, 'local');
+    assert.equal(loadConfig({ TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }).telephonyProvider, 'twilio');
+    assert.equal(loadConfig({ TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' }).telephonyProvider, 'twilio');
+    assert.equal(loadConfig({ TELEPHONY_PROVIDER: 'twilio' }).telephonyProvider, 'twilio');
+    assert.equal(loadConfig({ TELEPHONY_PROVIDER: 'local', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}` }).telephonyProvider, 'local');
+    assert.throws(() => loadConfig({ TELEPHONY_PROVIDER: 'sandbox' }), /TELEPHONY_PROVIDER/);
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', TELEPHONY_PROVIDER: 'local' }),
+      (error: Error) => error instanceof ConfigError && /TELEPHONY_PROVIDER: local .* not allowed when NODE_ENV=production/.test(error.message),
+    );
+  });
+
   it('when a value is malformed, then the message names the variable', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
     assert.throws(() => loadConfig({ REDIS_URL: 'not a url' }), /REDIS_URL/);
@@ -38,8 +52,8 @@ describe('config', () => {
   });
 
   it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues and client dialing; another value names the variable', () => {
-    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true });
-    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false });
+    assert.deepEqual(loadConfig({}).telephony, { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true, dialExtras: true });
+    assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false, dialExtras: false });
     assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
     assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
   });

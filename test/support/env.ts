@@ -10,7 +10,8 @@ import { loadConfig, type Config } from '../../src/platform/config.js';
 import { createDatabase } from '../../src/platform/db.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { Queues } from '../../src/platform/queues.js';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
+import { attachTelephony } from '../../src/web.js';
 
 /** The public URL Twilio would call; requests go to a local port but are signed for this. */
 export const PUBLIC_BASE_URL = 'https://hotline.example.test';
@@ -75,10 +76,10 @@ export function ownDatabase(name: string): Promise<string> {
  * A runtime on this run's database (or, with `database`, a database of its own, see
  * {@link ownDatabase}) and Redis; closed after the run.
  */
-export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string; queues?: Queues } = {}): Promise<Runtime> {
+export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string; queues?: Queues; telephony?: RuntimeOptions['telephony'] } = {}): Promise<Runtime> {
   const databaseEnv: Record<string, string> = options.database ? { DATABASE_URL: await ownDatabase(options.database) } : {};
   const config = testConfig({ ...databaseEnv, ...options.env });
-  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel), ...(options.queues && { queues: options.queues }) });
+  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel), ...(options.queues && { queues: options.queues }), ...(options.telephony && { telephony: options.telephony }) });
   opened.push(runtime);
   return runtime;
 }
@@ -90,6 +91,8 @@ export async function startTestServer(runtime: Runtime): Promise<{ url: string; 
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  runtime.listening.url = `http://127.0.0.1:${port}`;
+  attachTelephony(server, runtime);
   const handle = {
     url: `http://127.0.0.1:${port}`,
     server,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readTwiml, type Verb } from '../../tools/caller/twiml-reader.js';
+import { readTwiml, type Verb } from '../../src/telephony/index.js';
 
 /** The profiles a call-flow test runs under. */
 export const PROFILES = ['twilio', 'twiml-core'] as const;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TwimlValidator } from '../../src/platform/twiml-schema.js';
 import { signTwilioRequest } from '../../src/platform/twilio-webhook.js';
-import { readTwiml, type Verb } from './twiml-reader.js';
+import { readTwiml, type Verb } from '../../src/telephony/index.js';
 
 /** What the simulated caller does at a `<Gather>`: press keys, speak, or stay silent. */
 export type CallerInput = { kind: 'dtmf'; digits: string } | { kind: 'speech'; text: string; confidence: number } | { kind: 'silence' };

@@ -21,6 +21,7 @@ const PAGES = /** @type {const} */ ([
   { href: 'capacity.html', label: '接待能力', role: 'supervisor' },
   { href: 'staff.html', label: '人员管理', role: 'supervisor' },
   { href: 'announcements.html', label: '语音公告', role: 'supervisor' },
+  { href: 'test-phone.html', label: '测试电话', role: 'agent' },
 ]);
 /** @type {Record<StaffRole, number>} */
 const RANK = { agent: 1, supervisor: 2, admin: 3 };

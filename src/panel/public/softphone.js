@@ -1,11 +1,23 @@
-/* global window -- browser code, served as is to the panel's pages */
+/* global window, fetch -- browser code, served as is to the panel's pages */
 import { api } from './panel-api.js';
 import { startSipPhone } from './sip-softphone.js';
+import { startLocalPhone } from './local-softphone.js';
+
+/** The built-in provider says it is there (`npm start` without a provider account); null otherwise. */
+async function localProvider() {
+  try {
+    const response = await fetch('/telephony/softphone', { credentials: 'same-origin' });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The browser softphone: a Twilio.Device registered with the agent's access token, or, where the
  * provider rings SIP addresses instead (GET /api/agents/me/softphone says which), a JsSIP user
- * agent registered with the agent's SIP account; and the answer / hang-up / mute buttons wired
+ * agent registered with the agent's SIP account, or, on the built-in provider (GET
+ * /telephony/softphone answers), its WebRTC softphone; and the answer / hang-up / mute buttons wired
  * to the call. When the library is missing or registration fails, it says "软电话未连接" and the
  * desk goes on.
  */
@@ -49,6 +61,11 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
   };
 
   (async () => {
+    const local = await localProvider();
+    if (local?.kind === 'local') {
+      startLocalPhone(local, { show, down, ringing, changed: buttons, ended });
+      return;
+    }
     let phone;
     try {
       phone = await api('GET', '/api/agents/me/softphone');

@@ -1,0 +1,97 @@
+/* global window, document, WebSocket, RTCPeerConnection, Audio, navigator -- browser code, served as is to the panel's pages */
+
+/**
+ * The softphone of the built-in telephony provider (`npm start` without a Twilio account): a
+ * WebSocket registers the agent with the provider, which rings it for its Dials. Answering sets up
+ * the audio with the caller's page peer to peer (WebRTC, microphone by getUserMedia); the provider
+ * only passes the offer, the answer and the ICE candidates between the two pages.
+ */
+export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
+  const socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${info.socket}`);
+  const send = (message) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
+  const legs = new Map();
+
+  function leg(legSid) {
+    let state = 'pending';
+    let muted = false;
+    let peer;
+    let microphone;
+    // Signalling is handled in order: a candidate never runs ahead of the description it belongs to.
+    let signalling = Promise.resolve();
+    const close = () => {
+      if (state === 'closed') return;
+      state = 'closed';
+      peer?.close();
+      for (const track of microphone?.getTracks() ?? []) track.stop();
+      legs.delete(legSid);
+      ended();
+    };
+    const call = {
+      status: () => state,
+      isMuted: () => muted,
+      accept: async () => {
+        send({ type: 'answer', legSid });
+        state = 'open';
+        changed();
+        try {
+          microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+        } catch (error) {
+          down(error, '无法使用麦克风，请允许浏览器使用麦克风');
+        }
+        peer = new RTCPeerConnection({ iceServers: [] });
+        for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
+        if (!microphone) peer.addTransceiver('audio', { direction: 'recvonly' });
+        peer.addEventListener('icecandidate', ({ candidate }) => candidate && send({ type: 'signal', legSid, data: { candidate } }));
+        peer.addEventListener('track', ({ streams }) => {
+          const audio = new Audio();
+          audio.autoplay = true;
+          audio.srcObject = streams[0];
+        });
+        await peer.setLocalDescription(await peer.createOffer());
+        send({ type: 'signal', legSid, data: { description: peer.localDescription } });
+      },
+      reject: () => {
+        send({ type: 'reject', legSid });
+        close();
+      },
+      disconnect: () => {
+        send({ type: 'hangup', legSid });
+        close();
+      },
+      mute: (on) => {
+        muted = on;
+        for (const track of microphone?.getAudioTracks() ?? []) track.enabled = !on;
+        changed();
+      },
+      signal: (data) => {
+        signalling = signalling
+          .then(async () => {
+            if (!peer) return;
+            if (data.description) await peer.setRemoteDescription(data.description);
+            if (data.candidate) await peer.addIceCandidate(data.candidate);
+          })
+          .catch((error) => down(error, '通话音频连接失败'));
+      },
+      close,
+    };
+    legs.set(legSid, call);
+    return call;
+  }
+
+  socket.addEventListener('open', () => show('软电话连接中…', false));
+  socket.addEventListener('close', () => down(new Error('local provider socket closed'), '与本机电话服务的连接已断开，请刷新页面'));
+  socket.addEventListener('message', ({ data }) => {
+    const message = JSON.parse(data);
+    if (message.type === 'registered') show('软电话已连接（本机电话服务）', true);
+    else if (message.type === 'incoming') {
+      const call = leg(message.legSid);
+      ringing(call);
+      // The agent resumed a held caller: their own request rings back, so it is taken at once (as with the Voice SDK).
+      if (message.parameters?.resume === '1') void call.accept();
+    }
+    else if (message.type === 'cancel' || message.type === 'hangup') legs.get(message.legSid)?.close();
+    else if (message.type === 'signal') legs.get(message.legSid)?.signal(message.data);
+  });
+  window.addEventListener('beforeunload', () => socket.close());
+  document.documentElement.dataset.softphone = 'local';
+}

@@ -1,0 +1,214 @@
+/* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
+import { mountFrame } from './layout.js';
+import { api, maskPhone, toLoginOn401 } from './panel-api.js';
+
+const $ = (id) => document.getElementById(id);
+const STATUS = { idle: '未拨号', dialling: '呼叫中…', menu: '通话中（语音菜单）', queued: '排队等待中', ringing: '正在转接坐席…', connected: '已接通坐席', ended: '通话已结束' };
+
+/** Says a prompt with the browser's Mandarin voice, when it has one; the caption is shown either way. */
+function speak(text) {
+  const synthesis = window.speechSynthesis;
+  const voice = synthesis?.getVoices().find((v) => v.lang.replace('_', '-').startsWith('zh'));
+  if (!voice) return;
+  const utterance = new window.SpeechSynthesisUtterance(text);
+  utterance.voice = voice;
+  utterance.lang = voice.lang;
+  synthesis.speak(utterance);
+}
+
+/** Hold music made in the page (a soft two-note chime): nothing is fetched from outside. */
+function holdMusic() {
+  let context;
+  return {
+    start() {
+      if (context || !window.AudioContext) return;
+      context = new AudioContext();
+      const gain = context.createGain();
+      gain.gain.value = 0.03;
+      gain.connect(context.destination);
+      [523.25, 659.25].forEach((frequency, i) => {
+        const tone = context.createOscillator();
+        tone.frequency.value = frequency;
+        tone.connect(gain);
+        tone.start(context.currentTime + i * 0.6);
+        tone.stop(context.currentTime + i * 0.6 + 0.5);
+      });
+    },
+    stop() {
+      void context?.close();
+      context = undefined;
+    },
+  };
+}
+
+let socket;
+let peer;
+let microphone;
+let signalling = Promise.resolve();
+const music = holdMusic();
+
+function status(state, detail = '') {
+  $('call-status').textContent = `${STATUS[state]}${detail}`;
+  $('call-status').dataset.state = state;
+  const live = state !== 'idle' && state !== 'ended';
+  $('dial').disabled = live;
+  $('hang-up').disabled = !live;
+}
+
+function caption(text, kind = 'system') {
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = text;
+  $('captions').append(item);
+  item.scrollIntoView({ block: 'nearest' });
+}
+
+/** The agent's desk sends its offer once it answered: answered here, peer to peer. */
+function onSignal(data) {
+  signalling = signalling
+    .then(async () => {
+      if (!peer) {
+        peer = new RTCPeerConnection({ iceServers: [] });
+        microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false }).catch(() => undefined);
+        for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
+        peer.addEventListener('icecandidate', ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }));
+        peer.addEventListener('track', ({ streams }) => {
+          const audio = new Audio();
+          audio.autoplay = true;
+          audio.srcObject = streams[0];
+        });
+      }
+      if (data.description) {
+        await peer.setRemoteDescription(data.description);
+        if (data.description.type === 'offer') {
+          await peer.setLocalDescription(await peer.createAnswer());
+          send({ type: 'signal', data: { description: peer.localDescription } });
+        }
+      }
+      if (data.candidate) await peer.addIceCandidate(data.candidate);
+    })
+    .catch(() => ($('phone-error').textContent = '通话音频连接失败'));
+}
+
+function endAudio() {
+  music.stop();
+  peer?.close();
+  peer = undefined;
+  for (const track of microphone?.getTracks() ?? []) track.stop();
+  microphone = undefined;
+  signalling = Promise.resolve();
+}
+
+const send = (message) => socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
+
+function onEvent(event) {
+  if (event.kind !== 'play') music.stop();
+  switch (event.kind) {
+    case 'say':
+      caption(`系统：${event.text}`);
+      speak(event.text);
+      break;
+    case 'play':
+      caption('♪ 等待音乐', 'music');
+      music.start();
+      break;
+    case 'gather':
+      if ($('call-status').dataset.state === 'dialling') status('menu');
+      break;
+    case 'queue':
+      status('queued', `：第 ${event.position} 位`);
+      break;
+    case 'ringing':
+      status('ringing');
+      break;
+    case 'connected':
+      status('connected');
+      caption('（坐席已接听）', 'note');
+      break;
+    case 'disconnected':
+      caption('（坐席已挂断）', 'note');
+      break;
+    case 'ended':
+      endAudio();
+      status('ended');
+      caption(event.by === 'party' ? '（您已挂断）' : '（通话结束）', 'note');
+      void refreshInbox();
+      break;
+  }
+}
+
+function dial() {
+  $('phone-error').textContent = '';
+  $('captions').replaceChildren();
+  const from = $('from').value.trim();
+  if (!/^\+?[0-9]{5,20}$/.test(from)) {
+    $('phone-error').textContent = '来电号码格式不正确，例如 +8613904691234';
+    return;
+  }
+  status('dialling');
+  socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/telephony/caller`);
+  socket.addEventListener('open', () => send({ type: 'dial', from, to: $('hotline').value }));
+  socket.addEventListener('message', ({ data }) => {
+    const message = JSON.parse(data);
+    if (message.type === 'event') onEvent(message.event);
+    else if (message.type === 'signal') onSignal(message.data);
+    else if (message.type === 'error') $('phone-error').textContent = '拨号失败，请检查号码';
+  });
+  socket.addEventListener('close', () => {
+    if ($('call-status').dataset.state !== 'ended') {
+      endAudio();
+      status('ended');
+    }
+  });
+}
+
+async function refreshInbox() {
+  const from = $('from').value.trim();
+  if (!from) return;
+  try {
+    const { messages } = await api('GET', `/telephony/inbox?number=${encodeURIComponent(from)}`);
+    $('inbox').replaceChildren(
+      ...(messages.length
+        ? messages.map((m) => {
+            const item = document.createElement('li');
+            item.textContent = `${new Date(m.sentAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}：${m.body}`;
+            return item;
+          })
+        : [Object.assign(document.createElement('li'), { textContent: `尾号${maskPhone(from).slice(-4)}暂无短信`, className: 'hint' })]),
+    );
+  } catch (error) {
+    if (!toLoginOn401(error)) $('inbox').replaceChildren(Object.assign(document.createElement('li'), { textContent: '收件箱暂时无法读取', className: 'error' }));
+  }
+}
+
+async function start() {
+  void mountFrame();
+  try {
+    const hotlines = await api('GET', '/api/hotlines');
+    $('hotline').replaceChildren(...hotlines.map((h) => Object.assign(document.createElement('option'), { value: h.number, textContent: `${h.name}（${h.hall}）` })));
+  } catch (error) {
+    if (!toLoginOn401(error)) $('phone-error').textContent = '热线列表暂时无法读取';
+  }
+  $('dial').addEventListener('click', dial);
+  $('hang-up').addEventListener('click', () => send({ type: 'hangup' }));
+  for (const key of document.querySelectorAll('#keypad button')) {
+    key.addEventListener('click', () => {
+      send({ type: 'press', digits: key.dataset.key });
+      caption(`来电者：按 ${key.dataset.key}`, 'caller');
+    });
+  }
+  $('speech-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $('speech').value.trim();
+    if (!text) return;
+    send({ type: 'speak', text });
+    caption(`来电者：说“${text}”`, 'caller');
+    $('speech').value = '';
+  });
+  $('from').addEventListener('change', () => void refreshInbox());
+  window.setInterval(() => void refreshInbox(), 5000);
+  status('idle');
+  await refreshInbox();
+}
+
+void start();

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createAgent } from '../agents/agents-support.js';
+import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
+import { ownDatabase } from '../support/env.js';
+import { eventually } from '../support/poll.js';
+import { closeProviderRuntimes, providerRuntime } from './telephony-support.js';
+
+const PASSWORD = 'correct horse battery';
+const SCREENSHOTS = 'test-artifacts/screenshots';
+
+/** Keeps every RTCPeerConnection a page makes, so that the test can read its statistics. */
+async function watchPeers(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.RTCPeerConnection;
+    const peers: RTCPeerConnection[] = [];
+    (window as unknown as { peers: RTCPeerConnection[] }).peers = peers;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
+        super(...args);
+        peers.push(this);
+      }
+    } as typeof RTCPeerConnection;
+  });
+}
+
+/** Audio packets the page's last peer connection sent and received. */
+function audioPackets(page: Page): Promise<{ sent: number; received: number }> {
+  return page.evaluate(async () => {
+    const peer = (window as unknown as { peers: RTCPeerConnection[] }).peers.at(-1);
+    let sent = 0;
+    let received = 0;
+    for (const report of (await peer?.getStats())?.values() ?? []) {
+      if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') received += report.packetsReceived ?? 0;
+    }
+    return { sent, received };
+  });
+}
+
+describe('the test phone and the desk on the built-in provider, in a real browser', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  const problems: string[] = [];
+
+  before(async function () {
+    if (!browserPresent()) this.skip();
+    browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await closeProviderRuntimes();
+  });
+
+  async function logIn(page: Page, url: string, username: string): Promise<void> {
+    await page.goto(`${url}/panel/`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+  }
+
+  it('when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, and the hang-up ends it into the day\'s statistics, with no request to any Twilio host', async () => {
+    const { runtime, url, logLines } = await providerRuntime({ DATABASE_URL: await ownDatabase('test-phone') }, { instant: false, paceScale: 0.02 });
+    const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽', password: PASSWORD });
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor', displayName: '张伟', password: PASSWORD });
+
+    const desk = await openWatchedPage(browser, problems);
+    const phone = await openWatchedPage(browser, problems);
+    const outside: string[] = [];
+    for (const page of [desk, phone]) {
+      await watchPeers(page.context());
+      page.on('request', (request) => {
+        if (!new URL(request.url()).host.startsWith('127.0.0.1')) outside.push(request.url());
+      });
+    }
+
+    await logIn(desk, url, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.locator('#softphone-status', { hasText: '软电话已连接（本机电话服务）' }).waitFor();
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator('#agent-state[data-state="available"]').waitFor();
+
+    await logIn(phone, url, supervisor);
+    await phone.waitForURL(/wallboard\.html$/);
+    await phone.getByRole('link', { name: '测试电话' }).click();
+    await phone.waitForURL(/test-phone\.html$/);
+    await phone.getByLabel('热线').selectOption({ label: '市民服务中心综合预约热线（双鸭山市市民服务中心）' });
+    await phone.getByRole('button', { name: '拨号' }).click();
+    await phone.locator('#captions li', { hasText: '业务咨询请按2' }).waitFor();
+    await phone.getByRole('button', { name: '2', exact: true }).click();
+    await phone.locator('#captions li', { hasText: '办事指南和综合受理请按1' }).waitFor();
+    await phone.getByRole('button', { name: '1', exact: true }).click();
+
+    await desk.locator('#call-card[data-call-sid]').waitFor();
+    await desk.getByRole('button', { name: '接听' }).click();
+    await phone.locator('#call-status[data-state="connected"]').waitFor();
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    const callSid = (await desk.locator('#call-card').getAttribute('data-call-sid'))!;
+
+    for (const [name, page] of [['desk', desk], ['test phone', phone]] as const) {
+      await eventually(async () => {
+        const packets = await audioPackets(page);
+        return packets.sent > 0 && packets.received > 0 && packets;
+      }, `audio packets both ways on the ${name}`, 20_000);
+    }
+    await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-call.png`, fullPage: true });
+
+    await phone.getByRole('button', { name: '挂断' }).click();
+    await phone.locator('#call-status[data-state="ended"]').waitFor();
+    await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
+    await eventually(async () => (await runtime.ledger.find(callSid))?.endedAt != null, 'the call ended in the ledger');
+
+    const day = await runtime.reports.period('2026-03-02', '2026-03-02');
+    const row = day.byHotline.find((h) => h.hotline === '+864694226101');
+    assert.equal(row?.answered, 1, JSON.stringify(day.total));
+    assert.deepEqual(outside, [], 'no page asked anything of another host');
+    assert.deepEqual(logLines.filter((line) => /twilio\.com|twiliocdn\.com|ENOTFOUND/.test(line)), []);
+    assert.deepEqual(problems, []);
+    for (const page of [desk, phone]) {
+      const text = await page.locator('body').innerText();
+      assert.doesNotMatch(text, /CA[0-9a-f]{32}|QU[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-/, 'no ids on the page');
+    }
+  });
+});
