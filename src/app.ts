@@ -5,6 +5,7 @@ import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createReco
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
+import { createGuideRoutes } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
@@ -100,6 +101,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
   api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createRecordingRoutes(runtime.agents.recordings));
+  api.use(createGuideRoutes({ guides: runtime.guides, currentCallOf: async (agentId) => (await runtime.agents.desk.snapshot(agentId)).callSid || undefined }));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));

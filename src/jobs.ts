@@ -1,6 +1,7 @@
 import { createAgentJobs, scheduleAgentJobs } from './agents/index.js';
 import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallJobs } from './calls/index.js';
+import { createGuideJobs } from './guides/index.js';
 import { createReconciliationJobs, scheduleReconciliation } from './reconciliation/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
 import type { JobDefinition } from './platform/queues.js';
@@ -16,6 +17,7 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createReportJobs(runtime.reports, runtime.ledger),
     ...createAgentJobs(runtime.agents),
     ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
+    ...createGuideJobs({ guides: runtime.guides, twilio: runtime.twilio, config: runtime.config, logger: runtime.logger }),
     ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
   ];
 }

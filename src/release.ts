@@ -1,15 +1,17 @@
 import { loadCatalogue, syncCatalogue } from './catalogue/index.js';
+import { loadGuides } from './guides/index.js';
 import { loadMenus } from './ivr/index.js';
 import { createDatabase } from './platform/db.js';
 import { createLogger } from './platform/logger.js';
 import { configOrExit, exitOnStartupError } from './process.js';
 
-/** The `release` role: validates the catalogue, applies migrations, mirrors the catalogue. */
+/** The `release` role: validates the catalogue (menus and guides too), applies migrations, mirrors the catalogue. */
 const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
   const catalogue = loadCatalogue(config.catalogueDir);
   loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  loadGuides(config.catalogueDir, catalogue);
   const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   await database.migrate();
   logger.info('migrations applied');

@@ -4,6 +4,7 @@ import { createCallbackRequests, type CallbackRequests } from './callbacks/index
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
+import { createGuides, loadGuides, type Guides } from './guides/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
@@ -48,6 +49,8 @@ export interface Runtime {
   staff: Accounts;
   /** Agent states, routing, callbacks and outcomes. */
   agents: Agents;
+  /** The service guides (办事指南): on the desk, searched, edited, sent by SMS. */
+  guides: Guides;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const catalogue = loadCatalogue(config.catalogueDir);
   const menus = loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  const fileGuides = loadGuides(config.catalogueDir, catalogue);
   const redis = createRedis(config.redisUrl, logger, { name: 'web' });
   try {
     await assertRedisReachable(redis, config.redisUrl);
@@ -126,6 +130,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     routing: agents.routing,
     staff,
     agents,
+    guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger }),
     booking,
     announcements,
     readiness,
