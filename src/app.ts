@@ -5,6 +5,7 @@ import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createReco
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
+import { createEvaluationRoutes, createEvaluationVoiceRoutes } from './evaluations/index.js';
 import { createGuideRoutes } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
@@ -57,6 +58,7 @@ export function createApp(runtime: Runtime): Express {
     createCallRoutes(runtime.ledger, runtime.queues, logger),
     createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }),
     createRecordingVoiceRoutes(runtime.agents.recordings),
+    createEvaluationVoiceRoutes(runtime.evaluations),
     createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }),
   ];
   // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
@@ -101,6 +103,7 @@ export function createApp(runtime: Runtime): Express {
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
   api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createRecordingRoutes(runtime.agents.recordings));
+  api.use(createEvaluationRoutes({ evaluations: runtime.evaluations }));
   api.use(createGuideRoutes({ guides: runtime.guides, currentCallOf: async (agentId) => (await runtime.agents.desk.snapshot(agentId)).callSid || undefined }));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));

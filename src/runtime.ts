@@ -4,6 +4,7 @@ import { createCallbackRequests, type CallbackRequests } from './callbacks/index
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
+import { createEvaluations, type Evaluations } from './evaluations/index.js';
 import { createGuides, loadGuides, type Guides } from './guides/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   agents: Agents;
   /** The service guides (办事指南): on the desk, searched, edited, sent by SMS. */
   guides: Guides;
+  /** 好差评: the evaluation menu after a call, and the follow-up of every 差评. */
+  evaluations: Evaluations;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -103,6 +106,18 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
   const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
+  const evaluations = createEvaluations({
+    db: database.db,
+    catalogue,
+    ledger,
+    prompts: catalogue.prompts,
+    clock,
+    logger,
+    voice: config.twilio.voice,
+    publicBaseUrl: config.publicBaseUrl,
+    followUpDays: config.evaluation.followUpDays,
+  });
+  agents.routing.afterAnswered = (callSid, agentId, callerStatus) => evaluations.afterAgentLeg(callSid, agentId, callerStatus);
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const readiness: ReadinessCheck[] = [
@@ -130,6 +145,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     routing: agents.routing,
     staff,
     agents,
+    evaluations,
     guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger }),
     booking,
     announcements,

@@ -93,6 +93,8 @@ export interface Routing extends CallRouting {
   onCallbackTimedOut?: (reservation: Reservation) => Promise<void>;
   /** Hook after a call left its queue (it may have left for a callback), set by the callbacks service. */
   afterCallLeft?: (callSid: string, result: string) => Promise<void>;
+  /** Hook when an answered call's agent leg ended, set by the evaluations: TwiML for the caller (the 好差评 menu), or undefined to hang up. */
+  afterAnswered?: (callSid: string, agentId: string, callerStatus: string) => Promise<VoiceResponse | undefined>;
 }
 
 export function createRouting(deps: RoutingDeps): Routing {
@@ -306,7 +308,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null);
-        return hangupTwiml();
+        return (await routing.afterAnswered?.(callSid, agentId, callerStatus)) ?? hangupTwiml();
       }
       const callerGone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.endedAt);
       if (callerGone) {

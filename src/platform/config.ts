@@ -126,6 +126,8 @@ export const envSchema = z.object({
   SMS_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits').optional()),
   /** Upper bound on booking SMS sent per second across all workers. Default 10. */
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Working days, from the calendar, within which a 差评 (不满意, 非常不满意) is followed up: 回访, finding, rectification. Default 15. */
+  EVALUATION_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(15),
   /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
   IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
   /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
@@ -206,6 +208,8 @@ export interface Config {
     readonly messagingServiceSid: string | undefined;
     readonly ratePerSecond: number;
   };
+  /** 好差评: the evaluation after each call and the follow-up of every 差评. */
+  readonly evaluation: { readonly followUpDays: number };
   readonly ivr: {
     readonly holdMusicUrl: string;
     readonly callbackOfferSeconds: number;
@@ -307,6 +311,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
+    evaluation: { followUpDays: env.EVALUATION_FOLLOW_UP_DAYS },
     ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS, menuMaxOptions: env.IVR_MENU_MAX_OPTIONS },
     developmentDefaults,
   });
