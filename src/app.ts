@@ -103,7 +103,17 @@ export function createApp(runtime: Runtime): Express {
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
   api.use(createDeskRoutes({ agents: runtime.agents, redis: runtime.redis, ledger: runtime.ledger, catalogue: runtime.catalogue, menus: runtime.menus, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createRecordingRoutes(runtime.agents.recordings));
-  api.use(createEvaluationRoutes({ evaluations: runtime.evaluations }));
+  api.use(
+    createEvaluationRoutes({
+      evaluations: runtime.evaluations,
+      followUps: runtime.followUps,
+      // A supervisor sees the cases of the departments among their skills; an admin, or a supervisor without any, sees all.
+      departmentsOf: async (userId, role) => {
+        const skills = role === 'admin' ? [] : ((await runtime.staff.findUser(userId))?.skills ?? []);
+        return skills.length > 0 ? skills : undefined;
+      },
+    }),
+  );
   api.use(createGuideRoutes({ guides: runtime.guides, currentCallOf: async (agentId) => (await runtime.agents.desk.snapshot(agentId)).callSid || undefined }));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));

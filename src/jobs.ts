@@ -1,6 +1,7 @@
 import { createAgentJobs, scheduleAgentJobs } from './agents/index.js';
 import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallJobs } from './calls/index.js';
+import { createEvaluationJobs, scheduleEvaluationJobs } from './evaluations/index.js';
 import { createGuideJobs } from './guides/index.js';
 import { createReconciliationJobs, scheduleReconciliation } from './reconciliation/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
@@ -17,6 +18,7 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createReportJobs(runtime.reports, runtime.ledger),
     ...createAgentJobs(runtime.agents),
     ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
+    ...createEvaluationJobs(runtime.followUps),
     ...createGuideJobs({ guides: runtime.guides, twilio: runtime.twilio, config: runtime.config, logger: runtime.logger }),
     ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
   ];
@@ -48,6 +50,7 @@ async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
   await scheduleAgentJobs(runtime.agents);
   await scheduleBookingJobs(runtime.queues, runtime.config);
   await scheduleReconciliation(runtime.queues);
+  await scheduleEvaluationJobs(runtime.queues);
 }
 
 /**

@@ -4,7 +4,7 @@ import { createCallbackRequests, type CallbackRequests } from './callbacks/index
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger, type CallRouting } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
-import { createEvaluations, type Evaluations } from './evaluations/index.js';
+import { createEvaluations, createFollowUps, type Evaluations, type FollowUps } from './evaluations/index.js';
 import { createGuides, loadGuides, type Guides } from './guides/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
@@ -54,6 +54,8 @@ export interface Runtime {
   guides: Guides;
   /** 好差评: the evaluation menu after a call, and the follow-up of every 差评. */
   evaluations: Evaluations;
+  /** The follow-up (回访) of every 差评. */
+  followUps: FollowUps;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -106,6 +108,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
   const agents = createAgents({ config, db: database.db, redis, queues, twilio, ledger, catalogue, calendar, staff, callbackRequests, clock, logger });
+  const followUps = createFollowUps({
+    db: database.db,
+    catalogue,
+    calendar,
+    ledger,
+    callbackRequests,
+    clock,
+    logger,
+    followUpDays: config.evaluation.followUpDays,
+    nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+  });
   const evaluations = createEvaluations({
     db: database.db,
     catalogue,
@@ -116,6 +129,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     voice: config.twilio.voice,
     publicBaseUrl: config.publicBaseUrl,
     followUpDays: config.evaluation.followUpDays,
+    onPoor: async (evaluation) => void (await followUps.open(evaluation)),
   });
   agents.routing.afterAnswered = (callSid, agentId, callerStatus) => evaluations.afterAgentLeg(callSid, agentId, callerStatus);
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
@@ -146,6 +160,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     staff,
     agents,
     evaluations,
+    followUps,
     guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger }),
     booking,
     announcements,
