@@ -5,7 +5,7 @@ import { createAgentRoutes, createAgentVoiceRoutes, createDeskRoutes, createReco
 import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
-import { createEvaluationRoutes, createEvaluationVoiceRoutes } from './evaluations/index.js';
+import { createEvaluationRoutes, createEvaluationVoiceRoutes, evaluationReport, withEvaluationSheet, type EvaluationReport } from './evaluations/index.js';
 import { createGuideRoutes } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
@@ -97,7 +97,16 @@ export function createApp(runtime: Runtime): Express {
   api.use(createOpenApiRoutes());
   api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
   api.use(createCatalogueRoutes(runtime.catalogue));
-  api.use(createReportRoutes(runtime.reports));
+  const nameOf = async (userId: string) => (await runtime.staff.findUser(userId))?.displayName || userId;
+  api.use(
+    createReportRoutes(runtime.reports, [
+      {
+        name: 'evaluations',
+        figures: (from, to) => evaluationReport({ db: runtime.database.db, catalogue: runtime.catalogue, nameOf }, from, to),
+        addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
+      },
+    ]),
+  );
   api.use(createAgentRoutes({ ...runtime.agents, ledger: runtime.ledger, catalogue: runtime.catalogue, db: runtime.database.db, clock: runtime.clock, config }));
   api.use(createPhoneLedgerRoutes(runtime.booking.phoneLedger));
   api.use(createReconciliationRoutes(runtime.reconciliation.service));

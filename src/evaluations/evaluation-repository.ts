@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Executor } from '../platform/db.js';
+import { queryRows, type Executor } from '../platform/db.js';
 import { evaluationCases, evaluationCaseSteps, evaluations, evaluationSettings } from './evaluation-tables.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
@@ -113,4 +113,35 @@ export async function markAlerted(db: Executor, id: number, at: Date): Promise<b
     .where(and(eq(evaluationCases.id, id), isNull(evaluationCases.alertedAt)))
     .returning({ id: evaluationCases.id });
   return rows.length > 0;
+}
+
+/** One evaluation offered in a period, with what the figures need: its groups, level and its case's progress. */
+export interface EvaluationFact extends Record<string, unknown> {
+  hotline_number: string | null;
+  department_id: string | null;
+  agent_id: string | null;
+  /** The service the call's outcome names, if any. */
+  service_id: string | null;
+  level: number | null;
+  has_case: boolean;
+  called_back: boolean;
+  closed: boolean;
+  closed_in_time: boolean;
+}
+
+/** The evaluations offered in [from, to), one row each; the outcome's service and the case's progress joined. */
+export async function listEvaluationFacts(db: Executor, from: Date, to: Date): Promise<EvaluationFact[]> {
+  return queryRows<EvaluationFact>(
+    db,
+    sql`select e.hotline_number, e.department_id, e.agent_id, o.service_id, e.level,
+          c.id is not null as has_case,
+          exists (select 1 from evaluation_case_steps s where s.case_id = c.id and s.kind = 'callback') as called_back,
+          coalesce(c.status = 'closed', false) as closed,
+          coalesce(c.status = 'closed' and c.closed_at <= c.due_at, false) as closed_in_time
+        from evaluations e
+        left join call_outcomes o on o.call_sid = e.call_sid and o.agent_id = e.agent_id
+        left join evaluation_cases c on c.evaluation_id = e.id
+        where e.offered_at >= ${from.toISOString()}::timestamptz and e.offered_at < ${to.toISOString()}::timestamptz
+        order by e.id`,
+  );
 }

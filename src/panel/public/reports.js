@@ -1,5 +1,6 @@
 /* global document, window, echarts, URLSearchParams -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
+import { showEvaluations } from './evaluation-report.js';
 import { showWrittenDates } from './written-dates.js';
 
 showWrittenDates();
@@ -175,6 +176,7 @@ async function load() {
     $('note').textContent = report.history.note ? `注：${report.history.note}` : '';
     $('note').hidden = !report.history.note;
     kpis(report);
+    showEvaluations(report.evaluations);
     draw(report, staffing);
     document.body.dataset.state = 'ready';
   } catch (error) {
