@@ -59,7 +59,7 @@ export function createApp(runtime: Runtime): Express {
     createAgentVoiceRoutes({ routing: runtime.agents.routing, callbacks: runtime.agents.callbacks, holds: runtime.agents.holds, ledger: runtime.ledger, urls: runtime.agents.urls, logger }),
     createRecordingVoiceRoutes(runtime.agents.recordings),
     createEvaluationVoiceRoutes(runtime.evaluations),
-    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }),
+    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger, afterSelfService: (callSid) => runtime.evaluations.afterSelfService(callSid) }),
   ];
   // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
   app.use(

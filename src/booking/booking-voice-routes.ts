@@ -313,14 +313,9 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       const code = spokenDigits(outcome.body.code);
       const sms = normalizePhone(phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';
       log.info({ callSid: call.CallSid, bookingId: outcome.body.id }, 'IVR booking made');
-      sendTwiml(
-        res,
-        buildGoodbye(
-          voice,
-          [prompts.say('booking.done.code', { code }), prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms })],
-          prompts.say('goodbye'),
-        ),
-      );
+      const done = [prompts.say('booking.done.code', { code }), prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms })];
+      const evaluation = await deps.afterSelfService?.(call.CallSid);
+      sendTwiml(res, evaluation ? buildSayAndRedirect(voice, done, evaluation) : buildGoodbye(voice, done, prompts.say('goodbye')));
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       const texts: Record<string, string> = {

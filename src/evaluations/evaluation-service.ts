@@ -29,7 +29,7 @@ export interface EvaluationDeps {
 }
 
 /**
- * 好差评 by phone: after the agent hangs up, a caller on a hotline that has it switched on hears
+ * 好差评 by phone: after the agent hangs up (or a self-service booking is done), a caller on a hotline that has it switched on hears
  * one menu of five keys. Silence, a wrong key twice or a hang-up is 未评价, never satisfied.
  */
 export function createEvaluations(deps: EvaluationDeps) {
@@ -86,6 +86,32 @@ export function createEvaluations(deps: EvaluationDeps) {
         return toMenuTwiml(url('/evaluation/menu', { call: callSid }));
       } catch (error) {
         log.error({ callSid, err: (error as Error).message }, 'evaluation could not be offered; the call ends');
+        return undefined;
+      }
+    },
+
+    /**
+     * A self-service (an IVR booking) is done: on a hotline with the evaluation on, the call gets
+     * its evaluation row (no agent) and the menu's URL is returned for the caller to go to.
+     * Undefined: the call ends as before. Never throws.
+     */
+    async afterSelfService(callSid: string): Promise<string | undefined> {
+      try {
+        const call = await ledger.find(callSid);
+        if (!call || !(await enabled(call.hotlineNumber))) return undefined;
+        const department = call.departmentId ?? (call.hotlineNumber ? catalogue.hotline(call.hotlineNumber)?.department : undefined) ?? null;
+        const { created } = await repo.insertEvaluation(db, {
+          callSid,
+          channel: 'self_service',
+          hotlineNumber: call.hotlineNumber,
+          hallId: call.hallId,
+          departmentId: department,
+          agentId: null,
+          offeredAt: clock.now(),
+        });
+        return created ? url('/evaluation/menu', { call: callSid }) : undefined;
+      } catch (error) {
+        log.error({ callSid, err: (error as Error).message }, 'evaluation could not be offered after self-service; the call ends');
         return undefined;
       }
     },
