@@ -6,7 +6,7 @@ import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, cr
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createEvaluationRoutes, createEvaluationVoiceRoutes, evaluationReport, withEvaluationSheet, type EvaluationReport } from './evaluations/index.js';
-import { createGuideRoutes } from './guides/index.js';
+import { createGuideRoutes, guideReport } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
@@ -104,6 +104,10 @@ export function createApp(runtime: Runtime): Express {
         name: 'evaluations',
         figures: (from, to) => evaluationReport({ db: runtime.database.db, catalogue: runtime.catalogue, nameOf }, from, to),
         addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
+      },
+      {
+        name: 'guides',
+        figures: (from, to) => guideReport({ db: runtime.database.db, catalogue: runtime.catalogue }, from, to),
       },
     ]),
   );

@@ -5,3 +5,4 @@ export { createGuideJobs } from './guides-jobs.js';
 export { guideSchema, type Guide } from './guides-schemas.js';
 export { buildSearchIndex, bigrams, normalise, type SearchIndex } from './guides-search.js';
 export { guideSmsText, smsParts, GUIDE_SMS_MAX_CHARS } from './guides-sms.js';
+export { guideReport, type GuideReport } from './guides-stats.js';

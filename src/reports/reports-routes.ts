@@ -15,13 +15,14 @@ const text = z.string().trim().min(1).max(20).optional();
 const periodQuery = z.object({ day: text, week: text, month: text, year: text, from: text, to: text });
 
 /**
- * Sections of the period's statistics kept by other components (好差评): the period JSON gains
- * their figures under `name`, and the period XLSX their sheet.
+ * Sections of the period's statistics kept by other components (好差评, the guides): the period
+ * JSON gains their figures under `name`, and the period XLSX their sheet where they have one.
  */
 export interface ReportSection {
   name: string;
   figures(from: string, to: string): Promise<unknown>;
-  addToXlsx(xlsx: Buffer, figures: unknown): Promise<Buffer>;
+  /** Adds the section's sheet to the period XLSX; a section without one is in the JSON only. */
+  addToXlsx?(xlsx: Buffer, figures: unknown): Promise<Buffer>;
 }
 
 /** Statistics for supervisors and the bureau: JSON, the stored daily exports and period exports made on demand. */
@@ -45,7 +46,7 @@ export function createReportRoutes(reports: ReportsService, sections: readonly R
     res.setHeader('Content-Type', contentTypes[format]);
     res.setHeader('Content-Disposition', `attachment; filename="hotline-statistics-${made.report.from}_${made.report.to}.${format}"`);
     let body = made[format];
-    if (format === 'xlsx') for (const s of sections) body = await s.addToXlsx(body, await s.figures(made.report.from, made.report.to));
+    if (format === 'xlsx') for (const s of sections) if (s.addToXlsx) body = await s.addToXlsx(body, await s.figures(made.report.from, made.report.to));
     res.send(body);
   });
 

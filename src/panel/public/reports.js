@@ -1,6 +1,7 @@
 /* global document, window, echarts, URLSearchParams -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
 import { showEvaluations } from './evaluation-report.js';
+import { showGuides } from './guide-report.js';
 import { showWrittenDates } from './written-dates.js';
 
 showWrittenDates();
@@ -177,6 +178,7 @@ async function load() {
     $('note').hidden = !report.history.note;
     kpis(report);
     showEvaluations(report.evaluations);
+    showGuides(report.guides);
     draw(report, staffing);
     document.body.dataset.state = 'ready';
   } catch (error) {
