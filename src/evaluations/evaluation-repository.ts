@@ -54,6 +54,11 @@ export async function insertCase(db: Executor, row: Omit<typeof evaluationCases.
   return inserted;
 }
 
+export async function findCaseByEvaluation(db: Executor, evaluationId: number): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(evaluationCases).where(eq(evaluationCases.evaluationId, evaluationId));
+  return row;
+}
+
 export async function findCase(db: Executor, id: number): Promise<CaseRow | undefined> {
   const [row] = await db.select().from(evaluationCases).where(eq(evaluationCases.id, id));
   return row;

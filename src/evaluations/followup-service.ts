@@ -145,6 +145,13 @@ export function createFollowUps(deps: FollowUpDeps) {
       return Promise.all(rows.map((row) => view(row, steps.filter((s) => s.caseId === row.id))));
     },
 
+    /** The case a call's 差评 opened, if any. */
+    async ofCall(callSid: string): Promise<CaseView | undefined> {
+      const evaluation = await repo.findEvaluationByCall(db, callSid);
+      const row = evaluation && (await repo.findCaseByEvaluation(db, evaluation.id));
+      return row && view(row, await repo.listSteps(db, [row.id]));
+    },
+
     async get(id: number): Promise<CaseView> {
       const row = await one(id);
       return view(row, await repo.listSteps(db, [id]));
