@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { loadCatalogue } from '../../src/catalogue/index.js';
 import { buildSearchIndex, createGuideJobs, GUIDE_SMS_MAX_CHARS, GuideError, guideSmsText, loadGuides, smsParts } from '../../src/guides/index.js';
@@ -115,6 +117,21 @@ describe('service guides (办事指南)', () => {
       assert.match(message, /no guide for service ms-enrol-resident/);
       assert.match(message, /medical-security\.yaml: guides\.0 \(ms-no-such-service\): service: no service ms-no-such-service/);
       assert.match(message, /medical-security\.yaml: guides\.1: Unrecognized key: "price"/);
+    });
+
+    it('when npm run ivr:lint runs on a catalogue with a broken guide, then it exits 1 and names the file and field', async function () {
+      this.timeout(90_000);
+      const dir = brokenCatalogue('tax-jianshan.yaml', (doc) => (doc.guides[2]!.fee = ''));
+      try {
+        const failed = await promisify(execFile)('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir]).then(
+          () => assert.fail('ivr:lint passed a broken guide'),
+          (error: { code: number; stderr: string }) => error,
+        );
+        assert.equal(failed.code, 1);
+        assert.match(failed.stderr, /guides\/tax-jianshan\.yaml: guides\.2\.fee: must not be empty/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('when a service the catalogue handles by phone lacks phone among its ways, then it is refused', () => {
