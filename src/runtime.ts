@@ -161,7 +161,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     agents,
     evaluations,
     followUps,
-    guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger }),
+    guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger, nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId }),
     booking,
     announcements,
     readiness,

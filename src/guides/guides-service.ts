@@ -60,6 +60,8 @@ export interface GuidesDeps {
   queues: Queues;
   clock: Clock;
   logger: Logger;
+  /** A member of staff's display name, for the history page (people see names, not ids). */
+  nameOf?: (userId: string) => Promise<string>;
 }
 
 /** Labels that say how, not what: they do not tell which service a caller meant. */
@@ -196,7 +198,11 @@ export function createGuides(deps: GuidesDeps) {
       const file = fileGuides.get(serviceId);
       if (!file) throw new NotFoundError(`no guide for service ${serviceId}`);
       const rows = await repo.listRevisions(db, serviceId);
-      return [{ revision: 0, editedBy: null, editedAt: null, note: '随系统发布的版本', guide: view(file, 0) }, ...rows.map((row) => ({ revision: row.revision, editedBy: row.editedBy, editedAt: row.editedAt.toISOString(), note: row.note, guide: view(row.content, row.revision) }))];
+      const nameOf = deps.nameOf ?? (async (id: string) => id);
+      const edits = await Promise.all(
+        rows.map(async (row) => ({ revision: row.revision, editedBy: row.editedBy, editedByName: await nameOf(row.editedBy), editedAt: row.editedAt.toISOString(), note: row.note, guide: view(row.content, row.revision) })),
+      );
+      return [{ revision: 0, editedBy: null, editedByName: '系统', editedAt: null, note: '随系统发布的版本', guide: view(file, 0) }, ...edits];
     },
 
     /** Queues the guide's SMS to the caller of `callSid` (through the guide-sms job); the text is returned at once. */

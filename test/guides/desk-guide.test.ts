@@ -110,17 +110,20 @@ describe('the guide on the desk, in a real browser', function () {
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);
     await page.goto(`${url}/panel/guides.html`);
-    await page.locator('#guide-search').fill('租房提公积金');
+    await page.locator('#guide-search').fill('退休提公积金');
     await page.locator('#guide-list a').first().click();
-    await page.locator('#guide-title', { hasText: '租房提取（第 0 版）' }).waitFor();
+    await page.locator('#guide-title', { hasText: '离退休销户提取（第' }).waitFor();
+    const before = Number(/第 (\d+) 版/.exec((await page.locator('#guide-title').textContent())!)![1]);
     const materials = page.locator('[name="materials"]');
-    await materials.fill(`${await materials.inputValue()}\n租赁合同｜复印件｜1`);
-    await page.locator('[name="note"]').fill('增加租赁合同复印件');
+    await materials.fill(`${await materials.inputValue()}\n单位出具的退休证明｜原件｜1`);
+    await page.locator('[name="note"]').fill('增加单位出具的退休证明');
     await page.getByRole('button', { name: '保存为新版本' }).click();
-    await page.locator('#saved', { hasText: '已保存为第 1 版' }).waitFor();
-    await page.locator('#guide-history tr', { hasText: '增加租赁合同复印件' }).waitFor();
+    await page.locator('#saved', { hasText: `已保存为第 ${before + 1} 版` }).waitFor();
+    const row = page.locator('#guide-history tr', { hasText: '增加单位出具的退休证明' });
+    await row.waitFor();
+    assert.match((await row.textContent())!, /钱主任/);
     await page.screenshot({ path: `${SCREENSHOTS}/guides-edit.png`, fullPage: true });
-    assert.equal((await runtime.guides.get('hf-wd-rent')).materials.at(-1)?.name, '租赁合同');
+    assert.equal((await runtime.guides.get('hf-wd-retire')).materials.at(-1)?.name, '单位出具的退休证明');
     await page.context().close();
   });
 

@@ -57,7 +57,7 @@ async function open(serviceId) {
   try {
     const [{ guide }, { revisions }] = await Promise.all([api('GET', `/api/guides/${serviceId}`), api('GET', `/api/guides/${serviceId}/history`)]);
     fill(guide);
-    $('guide-history').replaceChildren(...revisions.map((r) => el('tr', {}, el('td', {}, `第 ${r.revision} 版`), el('td', {}, r.editedBy ?? '系统'), el('td', {}, r.editedAt ? beijingTime(r.editedAt) : '—'), el('td', {}, r.note))));
+    $('guide-history').replaceChildren(...revisions.map((r) => el('tr', {}, el('td', {}, `第 ${r.revision} 版`), el('td', {}, r.editedByName), el('td', {}, r.editedAt ? beijingTime(r.editedAt) : '—'), el('td', {}, r.note))));
     $('guide-editor').hidden = false;
   } catch (error) {
     if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '无法读取办事指南');
