@@ -6,6 +6,8 @@ import { createCallbackVoiceRoutes } from './callbacks/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createAgentRoutes, createDeskRoutes } from './desk/index.js';
+import { createEvaluationRoutes, createEvaluationVoiceRoutes, evaluationReport, withEvaluationSheet, type EvaluationReport } from './evaluations/index.js';
+import { createGuideRoutes, guideReport } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
@@ -68,7 +70,8 @@ export function createApp(runtime: Runtime): Express {
     createRoutingVoiceRoutes({ routing: runtime.routing.acd, holds: runtime.routing.holds }),
     createCallbackVoiceRoutes({ callbacks: runtime.callbacks, ledger: runtime.ledger, logger }),
     createRecordingVoiceRoutes(runtime.recordings),
-    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger }),
+    createEvaluationVoiceRoutes(runtime.evaluations),
+    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger, afterSelfService: (callSid) => runtime.evaluations.afterSelfService(callSid) }),
   ];
   // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
   app.use(
@@ -106,7 +109,20 @@ export function createApp(runtime: Runtime): Express {
   api.use(createOpenApiRoutes());
   api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
   api.use(createCatalogueRoutes(runtime.catalogue));
-  api.use(createReportRoutes(runtime.reports));
+  const nameOf = async (userId: string) => (await runtime.staff.findUser(userId))?.displayName || userId;
+  api.use(
+    createReportRoutes(runtime.reports, [
+      {
+        name: 'evaluations',
+        figures: (from, to) => evaluationReport({ db: runtime.database.db, catalogue: runtime.catalogue, nameOf }, from, to),
+        addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
+      },
+      {
+        name: 'guides',
+        figures: (from, to) => guideReport({ db: runtime.database.db, catalogue: runtime.catalogue }, from, to),
+      },
+    ]),
+  );
   const { routing, desk } = runtime;
   api.use(
     createAgentRoutes({ desk: desk.desk, presence: routing.presence, softphones: desk.softphones, outcomes: desk.outcomes, transfer: routing.transfer, holds: routing.holds, events: routing.events }),
@@ -117,6 +133,18 @@ export function createApp(runtime: Runtime): Express {
   api.use(createSupervisionRoutes(runtime.supervision));
   api.use(createStaffManagementRoutes(runtime.staffAdmin));
   api.use(createRecordingRoutes(runtime.recordings));
+  api.use(
+    createEvaluationRoutes({
+      evaluations: runtime.evaluations,
+      followUps: runtime.followUps,
+      // A supervisor sees the cases of the departments among their skills; an admin, or a supervisor without any, sees all.
+      departmentsOf: async (userId, role) => {
+        const skills = role === 'admin' ? [] : ((await runtime.staff.findUser(userId))?.skills ?? []);
+        return skills.length > 0 ? skills : undefined;
+      },
+    }),
+  );
+  api.use(createGuideRoutes({ guides: runtime.guides, currentCallOf: async (agentId) => (await runtime.routing.presence.snapshot(agentId)).callSid || undefined }));
   api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
   api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));
   api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));

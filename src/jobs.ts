@@ -1,6 +1,8 @@
 import { createBookingJobs, scheduleBookingJobs } from './booking/index.js';
 import { createCallbackJobs, scheduleCallbackJobs } from './callbacks/index.js';
 import { createCallJobs } from './calls/index.js';
+import { createEvaluationJobs, scheduleEvaluationJobs } from './evaluations/index.js';
+import { createGuideJobs } from './guides/index.js';
 import { createReconciliationJobs, scheduleReconciliation } from './reconciliation/index.js';
 import { createRecordingJobs, scheduleRecordingJobs } from './recordings/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
@@ -20,6 +22,8 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createCallbackJobs(runtime.callbacks, runtime.config.agents),
     ...createRecordingJobs(runtime.recordings, runtime.config.agents.recordingRetentionDays),
     ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
+    ...createEvaluationJobs(runtime.followUps),
+    ...createGuideJobs({ guides: runtime.guides, twilio: runtime.twilio, config: runtime.config, logger: runtime.logger }),
     ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
   ];
 }
@@ -52,6 +56,7 @@ async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
   await scheduleRecordingJobs(runtime.queues);
   await scheduleBookingJobs(runtime.queues, runtime.config);
   await scheduleReconciliation(runtime.queues);
+  await scheduleEvaluationJobs(runtime.queues);
 }
 
 /**

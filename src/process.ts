@@ -1,5 +1,6 @@
 import { commandEnvironment, ConfigError, loadConfig, type Config } from './platform/config.js';
 import { CatalogueError } from './catalogue/index.js';
+import { GuideError } from './guides/index.js';
 import { MenuError } from './ivr/index.js';
 import { EmbeddedBusyError, EmbeddedDamagedError } from './platform/embedded-db.js';
 import { RedisUnavailableError } from './platform/redis.js';
@@ -20,7 +21,7 @@ export function configOrExit(): Config {
 
 /** Start-up failures that a person must fix: printed plainly, exit 1. */
 export function exitOnStartupError(error: unknown): never {
-  const plain = [CatalogueError, MenuError, RedisUnavailableError, ConfigError, EmbeddedBusyError, EmbeddedDamagedError];
+  const plain = [CatalogueError, MenuError, GuideError, RedisUnavailableError, ConfigError, EmbeddedBusyError, EmbeddedDamagedError];
   if (plain.some((kind) => error instanceof kind)) {
     console.error((error as Error).message);
   } else {

@@ -1,4 +1,5 @@
 import { loadCatalogue, syncCatalogue } from './catalogue/index.js';
+import { loadGuides } from './guides/index.js';
 import { loadMenus } from './ivr/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDatabase } from './platform/db.js';
@@ -6,12 +7,13 @@ import { createLogger } from './platform/logger.js';
 import { configOrExit, exitOnStartupError } from './process.js';
 import { createReportsService } from './reports/index.js';
 
-/** The `release` role: validates the catalogue, applies migrations, mirrors the catalogue, builds missing statistics rollups. */
+/** The `release` role: validates the catalogue (menus and guides too), applies migrations, mirrors the catalogue, builds missing statistics rollups. */
 const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
   const catalogue = loadCatalogue(config.catalogueDir);
   loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  loadGuides(config.catalogueDir, catalogue);
   const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   await database.migrate();
   logger.info('migrations applied');

@@ -3,6 +3,8 @@ import { callbackUrls, createCallbackRequests, createCallbacks, type CallbackReq
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
+import { createEvaluations, createFollowUps, type Evaluations, type FollowUps } from './evaluations/index.js';
+import { createGuides, loadGuides, type Guides } from './guides/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
 import { createReportsService, type ReportsService } from './reports/index.js';
@@ -60,6 +62,12 @@ export interface Runtime {
   staff: Accounts;
   /** Staff accounts managed from the browser, audited. */
   staffAdmin: StaffAdmin;
+  /** The service guides (办事指南): on the desk, searched, edited, sent by SMS. */
+  guides: Guides;
+  /** 好差评: the evaluation menu after a call, and the follow-up of every 差评. */
+  evaluations: Evaluations;
+  /** The follow-up (回访) of every 差评. */
+  followUps: FollowUps;
   readiness: ReadinessCheck[];
   /** The built-in telephony provider (TELEPHONY_PROVIDER=local): its REST resources are served by the web role under /telephony. */
   telephony?: LocalTelephony;
@@ -88,6 +96,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const catalogue = loadCatalogue(config.catalogueDir);
   const menus = loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  const fileGuides = loadGuides(config.catalogueDir, catalogue);
   const redis = createRedis(config.redisUrl, logger, { name: 'web' });
   try {
     await assertRedisReachable(redis, config.redisUrl);
@@ -124,7 +133,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
   const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
   const db = database.db;
-  const routing = createRoutingComponent({ config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger }, (room) =>
+  // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
+  const afterAnswered = (callSid: string, agentId: string, callerStatus: string) => evaluations.afterAgentLeg(callSid, agentId, callerStatus);
+  const routing = createRoutingComponent({ config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered }, (room) =>
     createCallbacks({
       requests: callbackRequests,
       store: room.store,
@@ -148,6 +159,29 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const desk = createDeskComponent({ config, db, ledger, catalogue, menus, staff, routing, callbacks: routing.callbacks, clock, logger });
   const supervision = createSupervision({ staff, db, store: routing.store, holds: routing.holds, agentCalls: routing.agentCalls, catalogue, clock, settings: config.reports, alertThresholds: config.wallboard });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
+  const followUps = createFollowUps({
+    db: database.db,
+    catalogue,
+    calendar,
+    ledger,
+    callbackRequests,
+    clock,
+    logger,
+    followUpDays: config.evaluation.followUpDays,
+    nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+  });
+  const evaluations = createEvaluations({
+    db: database.db,
+    catalogue,
+    ledger,
+    prompts: catalogue.prompts,
+    clock,
+    logger,
+    voice: config.twilio.voice,
+    publicBaseUrl: config.publicBaseUrl,
+    followUpDays: config.evaluation.followUpDays,
+    onPoor: async (evaluation) => void (await followUps.open(evaluation)),
+  });
   const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const eventLoop = createEventLoopMonitor();
@@ -192,6 +226,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     recordings,
     staff,
     staffAdmin: createStaffAdmin({ accounts: staff, db, catalogue, clock }),
+    evaluations,
+    followUps,
+    guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger, nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId }),
     booking,
     announcements,
     readiness,

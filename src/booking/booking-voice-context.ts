@@ -22,6 +22,8 @@ export interface BookingVoiceDeps {
   /** Keeps a mobile number keyed by the caller for the rest of the call, off the callback URLs. */
   redis: Redis;
   logger: Logger;
+  /** When a self-service booking is done: the URL of the 好差评 menu if the hotline asks for one (then the call goes there instead of ending). */
+  afterSelfService?: (callSid: string) => Promise<string | undefined>;
 }
 
 /** The voice URLs of the component and the IVR's, absolute as Twilio requests and signs them. */

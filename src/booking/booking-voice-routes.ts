@@ -245,17 +245,13 @@ export function createBookingVoiceRoutes(deps: BookingVoiceDeps): VoiceRoutes {
       return sendTwiml(res, offerAgain(menu, query.node, slot.serviceId, [texts[result.reason] ?? prompts.say('booking.error.other')]));
     }
     const sms = normalizePhone(result.phone)?.kind === 'mobile' ? prompts.say('booking.done.sms') : '';
-    sendTwiml(
-      res,
-      buildGoodbye(
-        voice,
-        [
-          prompts.say('booking.done.code', { code: spokenDigits(result.code) }),
-          prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms }),
-        ],
-        prompts.say('goodbye'),
-      ),
-    );
+    const done = [
+      prompts.say('booking.done.code', { code: spokenDigits(result.code) }),
+      prompts.say('booking.done.where', { slot: spokenSlot(slot.startsAt, slot.endsAt), hall: catalogue.hall(slot.hallId)?.name ?? '', sms }),
+    ];
+    // A hotline with 好差评 on asks the caller to evaluate before the call ends.
+    const evaluation = await deps.afterSelfService?.(call.CallSid);
+    sendTwiml(res, evaluation ? buildSayAndRedirect(voice, done, evaluation) : buildGoodbye(voice, done, prompts.say('goodbye')));
   });
 
   router.post('/booking/again', (req, res) => {

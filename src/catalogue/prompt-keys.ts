@@ -55,6 +55,12 @@ export const PROMPT_PLACEHOLDERS = {
   'ivr.closed.offer': ['selfService', 'callback'],
   'ivr.closed.offerCallbackOnly': ['callback'],
 
+  'evaluation.menu': [],
+  'evaluation.invalid': [],
+  'evaluation.thanks': [],
+  'evaluation.followUp': ['days'],
+  'evaluation.noAnswer': [],
+
   'queue.next': ['minutes'],
   'queue.ahead': ['ahead', 'minutes'],
   'queue.callbackOffer': [],

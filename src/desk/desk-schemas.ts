@@ -25,6 +25,8 @@ export const consultationSchema = z.object({
   answer: text(4000),
   resolution: z.enum(['resolved', 'follow_up']),
   followUpNote: text(1000).optional(),
+  /** The service whose guide (办事指南) answered the question, when the agent used one. */
+  guideServiceId: text(64).optional(),
 });
 
 /** A mainland mobile (11 digits from 13-19) or a landline with its area code, as written. */

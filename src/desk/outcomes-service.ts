@@ -36,7 +36,10 @@ export function createOutcomes(deps: { db: Database; catalogue: Catalogue; ledge
   const log = deps.logger.child({ component: 'outcomes' });
   return {
     async record(agentId, callSid, path, body) {
-      const details = parseInput(outcomeSchemas[path], body, 'outcome') as Record<string, unknown> & { serviceId?: string };
+      const details = parseInput(outcomeSchemas[path], body, 'outcome') as Record<string, unknown> & { serviceId?: string; guideServiceId?: string };
+      if (details.guideServiceId && !catalogue.service(details.guideServiceId)) {
+        throw new ValidationError(`guideServiceId: no such service: ${details.guideServiceId}`, { fields: [{ field: 'guideServiceId', reason: 'no such service' }] });
+      }
       const service = details.serviceId ? catalogue.service(details.serviceId)?.service : undefined;
       if (details.serviceId && !service) {
         throw new ValidationError(`serviceId: no such service: ${details.serviceId}`, { fields: [{ field: 'serviceId', reason: 'no such service' }] });

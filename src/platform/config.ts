@@ -146,6 +146,8 @@ export const envSchema = z.object({
   FEED_MAX_PER_KEY: z.coerce.number().int().min(1).max(1000).default(12),
   /** The window of FEED_MAX_PER_KEY, in minutes. Default 60. */
   FEED_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  /** Working days, from the calendar, within which a 差评 (不满意, 非常不满意) is followed up: 回访, finding, rectification. Default 15. */
+  EVALUATION_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(15),
   /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
   IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
   /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
@@ -232,6 +234,8 @@ export interface Config {
   };
   /** Channel feeds (src/reconciliation): the size of one feed and how many one key may send per window. */
   readonly feeds: { readonly maxBytes: number; readonly maxPerKey: number; readonly windowSeconds: number };
+  /** 好差评: the evaluation after each call and the follow-up of every 差评. */
+  readonly evaluation: { readonly followUpDays: number };
   readonly ivr: {
     readonly holdMusicUrl: string;
     readonly callbackOfferSeconds: number;
@@ -340,6 +344,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
     feeds: { maxBytes: env.FEED_MAX_MB * 1024 * 1024, maxPerKey: env.FEED_MAX_PER_KEY, windowSeconds: env.FEED_WINDOW_MINUTES * 60 },
+    evaluation: { followUpDays: env.EVALUATION_FOLLOW_UP_DAYS },
     ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS, menuMaxOptions: env.IVR_MENU_MAX_OPTIONS },
     developmentDefaults,
   });

@@ -8,7 +8,7 @@ export {
   type StatsRow,
   type StaffingPlan,
 } from './reports-service.js';
-export { createReportRoutes } from './reports-routes.js';
+export { createReportRoutes, type ReportSection } from './reports-routes.js';
 export { createReportJobs, scheduleDailyReport } from './reports-jobs.js';
 export { reportCommands } from './reports-commands.js';
 export { buildCsv, buildXlsx } from './reports-export.js';

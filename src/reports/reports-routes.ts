@@ -14,14 +14,26 @@ const text = z.string().trim().pipe(plainText(20)).optional();
 /** A day, an ISO week, a month, a year, or from and to: resolved and checked by the service. */
 const periodQuery = z.object({ day: text, week: text, month: text, year: text, from: text, to: text });
 
+/**
+ * Sections of the period's statistics kept by other components (好差评, the guides): the period
+ * JSON gains their figures under `name`, and the period XLSX their sheet where they have one.
+ */
+export interface ReportSection {
+  name: string;
+  figures(from: string, to: string): Promise<unknown>;
+  /** Adds the section's sheet to the period XLSX; a section without one is in the JSON only. */
+  addToXlsx?(xlsx: Buffer, figures: unknown): Promise<Buffer>;
+}
+
 /** Statistics for supervisors and the bureau: JSON, the stored daily exports and period exports made on demand. */
-export function createReportRoutes(reports: ReportsService): Router {
+export function createReportRoutes(reports: ReportsService, sections: readonly ReportSection[] = []): Router {
   const router = Router();
   router.use('/reports', requireStaff('supervisor'));
 
   router.get('/reports/period', async (req, res) => {
     const report = await reports.periodOf(parseInput(periodQuery, req.query, 'query'));
-    res.json({ ...report, summary: reports.cumulativeSentence(report) });
+    const extra = Object.fromEntries(await Promise.all(sections.map(async (s) => [s.name, await s.figures(report.from, report.to)] as const)));
+    res.json({ ...report, ...extra, summary: reports.cumulativeSentence(report) });
   });
 
   router.get('/reports/staffing', async (req, res) => {
@@ -33,7 +45,9 @@ export function createReportRoutes(reports: ReportsService): Router {
     const made = await reports.exportPeriod(parseInput(periodQuery, req.query, 'query'));
     res.setHeader('Content-Type', contentTypes[format]);
     res.setHeader('Content-Disposition', `attachment; filename="hotline-statistics-${made.report.from}_${made.report.to}.${format}"`);
-    res.send(made[format]);
+    let body = made[format];
+    if (format === 'xlsx') for (const s of sections) if (s.addToXlsx) body = await s.addToXlsx(body, await s.figures(made.report.from, made.report.to));
+    res.send(body);
   });
 
   router.get('/reports/daily/:file', async (req, res) => {

@@ -18,7 +18,7 @@ import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { createQueuedCallRepository } from './queued-call-repository.js';
 import { createRoutingRecovery, lostCallLookup, type RoutingRecovery } from './routing-recovery-service.js';
 import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
-import type { CallbackPort, Routing } from './routing-contract.js';
+import type { CallbackPort, Routing, RoutingDeps } from './routing-contract.js';
 import { createRouting } from './routing-service.js';
 import { agentUrls, type AgentUrls } from './routing-twiml.js';
 import { createTransfer, type Transfer } from './transfer-service.js';
@@ -35,6 +35,8 @@ export interface RoutingComponentDeps {
   staff: Accounts;
   clock: Clock;
   logger: Logger;
+  /** What the caller hears once the agent has hung up (the 好差评 menu), or undefined to hang up. */
+  afterAnswered?: RoutingDeps['afterAnswered'];
 }
 
 /** The parts of routing (the ACD) that other rooms and the composition root use. */
@@ -82,7 +84,7 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
     admitDue: () => callbacks.admitDue(),
     restoreDialing: () => callbacks.restoreDialing(),
   };
-  const acd = createRouting({ db, store, kept, lostCall: lostCallLookup(ledger), holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf, callbacks: port });
+  const acd = createRouting({ afterAnswered: deps.afterAnswered, db, store, kept, lostCall: lostCallLookup(ledger), holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf, callbacks: port });
   const presence = createAgentDesk({ db, staff, store, states, routing: acd, kept, queues, clock, logger, settings });
   const transfer = createTransfer({ staff, store, routing: acd, kept, ledger, catalogue, queues, twilio, urls, logger, settings });
   const recovery = createRoutingRecovery({ db, staff, store, kept, routing: acd, callbacks: port, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });

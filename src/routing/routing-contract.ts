@@ -62,6 +62,11 @@ export interface RoutingDeps {
   telephony: Pick<TelephonyProfile, 'queues' | 'dialLegCallbacks' | 'dialExtras'>;
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
+  /**
+   * What the caller hears once an answered call's agent leg ended (the 好差评 menu of the evaluations), or undefined to hang up:
+   * a port given at construction.
+   */
+  afterAnswered?: (callSid: string, agentId: string, callerStatus: string) => Promise<VoiceResponse | undefined>;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
   callbacks: CallbackPort;
 }

@@ -220,7 +220,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid) await routing.startWrapUp(agentId, callSid, call?.skill ?? null);
-        return hangupTwiml();
+        return (await deps.afterAnswered?.(callSid, agentId, callerStatus)) ?? hangupTwiml();
       }
       const callerGone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);
       if (callerGone) {

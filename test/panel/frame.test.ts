@@ -69,7 +69,7 @@ describe('the shared frame of the staff pages in a real browser', function () {
       await page.locator('header h1', { hasText: heading }).waitFor();
       await page.locator('#frame-user', { hasText: '李建国（班长）' }).waitFor();
       assert.equal(await page.locator('#frame-user').getAttribute('title'), `用户名：${supervisor}`);
-      assert.deepEqual(await page.locator('header nav a').allTextContents(), ['坐席工作台', '监控大屏', '统计报表', '预约对账', '接待能力', '人员管理', '语音公告', '测试电话'], file);
+      assert.deepEqual(await page.locator('header nav a').allTextContents(), ['坐席工作台', '监控大屏', '统计报表', '预约对账', '接待能力', '人员管理', '语音公告', '办事指南', '差评回访', '测试电话'], file);
       assert.equal(await page.locator('header nav a[aria-current="page"]').getAttribute('href'), file);
       assert.equal(await page.getByRole('button', { name: '退出登录' }).count(), 1, `${file}: one 退出登录`);
       const box = await page.locator('#logout').boundingBox();

@@ -35,6 +35,8 @@ describe('demo history: a seeded history played through the services', function 
     outcomes: await count(sql`select count(*) as n from call_outcomes`),
     agentCalls: await count(sql`select count(*) as n from agent_calls`),
     callEvents: await count(sql`select count(*) as n from call_events`),
+    evaluations: await count(sql`select count(*) as n from evaluations where result = 'evaluated'`),
+    caseSteps: await count(sql`select count(*) as n from evaluation_case_steps`),
   });
 
   before(async () => {
@@ -93,6 +95,16 @@ describe('demo history: a seeded history played through the services', function 
     assert.equal(report.total.answered, plan.answered);
     assert.equal(report.total.consultations, finals.filter((l) => l.outcome?.path === 'consultation').length);
     assert.equal(report.total.completedByPhone, finals.filter((l) => l.outcome?.path === 'completed-by-phone').length);
+  });
+
+  it('when played, then every answered call was offered the 好差评 menu, most callers pressed a key, and the 差评 opened cases', async () => {
+    const offered = await count(sql`select count(*) as n from evaluations`);
+    const evaluated = await count(sql`select count(*) as n from evaluations where level is not null`);
+    const poor = await count(sql`select count(*) as n from evaluations where level >= 4`);
+    const cases = await count(sql`select count(*) as n from evaluation_cases`);
+    assert.equal(offered, plan.answered);
+    assert.ok(evaluated > offered * 0.7 && evaluated < offered, `${evaluated} of ${offered} evaluated`);
+    assert.equal(cases, poor);
   });
 
   it('when played again with the same seed (a resumed run), then nothing changes', async () => {

@@ -162,7 +162,7 @@ describe('statistics views over a known day', function () {
     const xlsx = await get('/api/reports/period.xlsx?from=2021-06-07&to=2021-06-08');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
-    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '按坐席', '按事项', '按半小时', '按日', '人员配置', '说明']);
+    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '按坐席', '按事项', '按半小时', '按日', '人员配置', '说明', '好差评']);
     const notes = workbook.getWorksheet('说明')!;
     assert.equal(notes.getCell('B4').value, '2021-06-09 10:00（北京时间；迟到的通话事件可通过重新制表更新）');
     assert.match(String(notes.getRow(2).getCell(2).value), /2021年6月7日至6月8日/);

@@ -49,7 +49,12 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       t += leg.talkSeconds;
       clock.set(at(t));
       const last = index === queue.legs!.length - 1;
-      if (last) await routing.acd.dialEnded(leg.agentId, callSid, 'completed', 'completed');
+      if (last) {
+        // On a hotline with 好差评 on, the caller stays for the menu after the agent hangs up.
+        const evaluating = await runtime.evaluations.enabled(script.hotline);
+        await routing.acd.dialEnded(leg.agentId, callSid, 'completed', evaluating ? 'in-progress' : 'completed');
+        if (evaluating) await playEvaluation(runtime, callSid, at(t + 12));
+      }
       // The transfer use case: back to the department's queue in the caller's place, the live call redirected, wrap-up for this agent.
       else await routing.transfer(leg.agentId, callSid, { department: queue.skill });
       clock.set(at(t + leg.wrapUpSeconds));
@@ -90,4 +95,37 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
     {},
   );
   await ledger.summarize(callSid);
+  await followUp(runtime, callSid, at(end + 4 * 3600));
+}
+
+/** 0 ≤ x < 1 from a call SID: the same call always evaluates the same way, so a resumed run changes nothing. */
+function shareOf(callSid: string): number {
+  let hash = 2166136261;
+  for (const char of callSid) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+  return (hash >>> 0) / 2 ** 32;
+}
+
+/**
+ * The caller's key after the call, as hotlines see them: mostly 非常满意 and 满意, some silence,
+ * a few 差评 (about 2 %). A call already evaluated (a resumed run) is left as it is.
+ */
+async function playEvaluation(runtime: PlayingRuntime, callSid: string, when: Date): Promise<void> {
+  runtime.clock.set(when);
+  const x = shareOf(callSid);
+  const key = x < 0.12 ? '' : x < 0.68 ? '1' : x < 0.88 ? '2' : x < 0.98 ? '3' : x < 0.992 ? '4' : '5';
+  await runtime.evaluations.answer(callSid, key, 1);
+}
+
+/** A 差评's case, some hours later: the department's finding, rectification and reply, and the close; one in four is left open. */
+async function followUp(runtime: PlayingRuntime, callSid: string, when: Date): Promise<void> {
+  const found = await runtime.followUps.ofCall(callSid);
+  if (!found || found.status !== 'open' || shareOf(`${callSid}:follow-up`) < 0.25) return;
+  runtime.clock.set(when);
+  const substantiated = shareOf(`${callSid}:finding`) < 0.6;
+  await runtime.followUps.recordFinding(found.id, 'demo_hall_desk', {
+    finding: substantiated ? 'substantiated' : 'unsubstantiated',
+    rectification: substantiated ? '已对窗口人员进行服务规范培训，办事材料清单在窗口和网上一次性公示' : '经核实，窗口按规定答复，已向来电人解释政策依据',
+    reply: '已回访来电人，说明核实情况和整改措施，来电人表示理解',
+  });
+  await runtime.followUps.close(found.id, 'demo_hall_desk', { reEvaluationLevel: substantiated ? 2 : 3 });
 }

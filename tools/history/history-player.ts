@@ -24,6 +24,8 @@ export async function prepareHistory(runtime: PlayingRuntime, plan: HistoryPlan)
     if (!(await accounts.findUser(agent.id))) await accounts.createUser({ username: agent.id, role: 'agent', skills: [agent.department], password: unusablePassword() });
   }
   if (!(await accounts.findUser(DESK_ACCOUNT))) await accounts.createUser({ username: DESK_ACCOUNT, role: 'supervisor', skills: [], password: unusablePassword() });
+  // The demo shows 好差评: every hotline asks callers to evaluate.
+  for (const hotline of runtime.catalogue.hotlines) if (!(await runtime.evaluations.enabled(hotline.number))) await runtime.evaluations.setEnabled(hotline.number, true, DESK_ACCOUNT);
   const keys = await runtime.booking.apiKeys.list();
   const keyOf = async (channel: 'web' | 'wechat' | 'walk_in') => {
     const name = `demo-history-${channel}`;

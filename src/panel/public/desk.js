@@ -1,6 +1,7 @@
 /* global document, EventSource, setInterval, CustomEvent -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
+import { setupGuidePanel } from './guide-panel.js';
 import { setupOutcomeForms } from './outcome-forms.js';
 import { startSoftphone } from './softphone.js';
 
@@ -242,6 +243,7 @@ async function start() {
   setInterval(() => void loadMyWork(), 60_000);
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
+  setupGuidePanel(() => callSid);
   startSoftphone({ status: $('softphone-status'), answer: $('answer'), reject: $('reject'), hangup: $('hangup'), mute: $('mute') });
   // Alt+A answers, Alt+H hangs up, Alt+M mutes, Alt+P holds or resumes: the buttons' own checks decide whether it applies.
   document.addEventListener('keydown', (event) => {

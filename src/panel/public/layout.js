@@ -21,6 +21,8 @@ const PAGES = /** @type {const} */ ([
   { href: 'capacity.html', label: '接待能力', role: 'supervisor' },
   { href: 'staff.html', label: '人员管理', role: 'supervisor' },
   { href: 'announcements.html', label: '语音公告', role: 'supervisor' },
+  { href: 'guides.html', label: '办事指南', role: 'supervisor' },
+  { href: 'followups.html', label: '差评回访', role: 'supervisor' },
   { href: 'test-phone.html', label: '测试电话', role: 'agent' },
 ]);
 /** @type {Record<StaffRole, number>} */

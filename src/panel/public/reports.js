@@ -1,6 +1,8 @@
 /* global document, window, echarts, URLSearchParams -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
 import { mountFrame } from './layout.js';
+import { showEvaluations } from './evaluation-report.js';
+import { showGuides } from './guide-report.js';
 import { showWrittenDates } from './written-dates.js';
 
 void mountFrame();
@@ -266,6 +268,8 @@ async function load() {
       return;
     }
     kpis(report);
+    showEvaluations(report.evaluations);
+    showGuides(report.guides);
     draw(report, staffing);
     state.shown = report.label;
     document.body.dataset.state = 'ready';

@@ -1,0 +1,8 @@
+export { loadGuides, GuideError, GUIDES_DIR } from './guides-loader.js';
+export { createGuides, type Guides, type GuideView, type GuideHit } from './guides-service.js';
+export { createGuideRoutes } from './guides-routes.js';
+export { createGuideJobs } from './guides-jobs.js';
+export { guideSchema, type Guide } from './guides-schemas.js';
+export { buildSearchIndex, bigrams, normalise, type SearchIndex } from './guides-search.js';
+export { guideSmsText, smsParts, GUIDE_SMS_MAX_CHARS } from './guides-sms.js';
+export { guideReport, type GuideReport } from './guides-stats.js';

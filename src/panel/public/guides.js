@@ -1,0 +1,118 @@
+/* global document -- browser code, served as is to the panel's pages */
+import { mountFrame } from './layout.js';
+import { api, ApiError, beijingTime, chineseError, el, toLoginOn401 } from './panel-api.js';
+
+const $ = (id) => document.getElementById(id);
+const form = $('guide-form');
+const page = { services: [], serviceId: '' };
+
+const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+
+/** The form's fields as the API's guide. */
+function guideOfForm() {
+  const f = form.elements;
+  const materials = lines(f.materials.value).map((line) => {
+    const [name, kind, count] = line.split(/[|｜]/).map((part) => part.trim());
+    return [name ?? '', kind ?? '', Number(count ?? 1)];
+  });
+  const faq = [];
+  for (const line of lines(f.faq.value)) {
+    if (/^问[:：]/.test(line)) faq.push({ q: line.replace(/^问[:：]/, '').trim(), a: '' });
+    else if (/^答[:：]/.test(line) && faq.length) faq[faq.length - 1].a = line.replace(/^答[:：]/, '').trim();
+  }
+  const ways = ['online', 'post', 'phone'].filter((way) => f[`way-${way}`].checked);
+  return {
+    window: f.window.value.trim(),
+    conditions: lines(f.conditions.value),
+    materials,
+    fee: f.fee.value.trim(),
+    timeLimitDays: Number(f.timeLimitDays.value),
+    basis: lines(f.basis.value),
+    ways,
+    ...(f.onlineUrl.value.trim() ? { onlineUrl: f.onlineUrl.value.trim() } : {}),
+    askedAs: lines(f.askedAs.value),
+    faq,
+  };
+}
+
+function fill(guide) {
+  const f = form.elements;
+  $('guide-title').textContent = `${guide.serviceName}（第 ${guide.revision} 版）`;
+  $('guide-place').textContent = `${guide.hallName} · ${guide.departmentName} · ${guide.address} · ${guide.hours}`;
+  f.window.value = guide.window;
+  f.conditions.value = guide.conditions.join('\n');
+  f.materials.value = guide.materials.map((m) => `${m.name}｜${m.form}｜${m.count}`).join('\n');
+  f.fee.value = guide.fee;
+  f.timeLimitDays.value = String(guide.timeLimitDays);
+  f.onlineUrl.value = guide.onlineUrl ?? '';
+  for (const way of ['online', 'post', 'phone']) f[`way-${way}`].checked = guide.ways[way];
+  f.basis.value = guide.basis.join('\n');
+  f.askedAs.value = guide.askedAs.join('\n');
+  f.faq.value = guide.faq.map((item) => `问：${item.q}\n答：${item.a}`).join('\n');
+  f.note.value = '';
+}
+
+async function open(serviceId) {
+  page.serviceId = serviceId;
+  $('saved').textContent = '';
+  try {
+    const [{ guide }, { revisions }] = await Promise.all([api('GET', `/api/guides/${serviceId}`), api('GET', `/api/guides/${serviceId}/history`)]);
+    fill(guide);
+    $('guide-history').replaceChildren(...revisions.map((r) => el('tr', {}, el('td', {}, `第 ${r.revision} 版`), el('td', {}, r.editedByName), el('td', {}, r.editedAt ? beijingTime(r.editedAt) : '—'), el('td', {}, r.note))));
+    $('guide-editor').hidden = false;
+  } catch (error) {
+    if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '无法读取办事指南');
+  }
+}
+
+function showList(rows) {
+  $('guide-list').replaceChildren(
+    ...(rows.length
+      ? rows.map((row) => {
+          const link = el('a', { href: `#${row.serviceId}`, 'data-service': row.serviceId }, row.serviceName);
+          link.addEventListener('click', () => void open(row.serviceId));
+          return el('tr', {}, el('td', {}, link), el('td', {}, `${row.hallName} · ${row.departmentName}`), el('td', {}, row.revision === undefined ? '' : `第 ${row.revision} 版`));
+        })
+      : [el('tr', {}, el('td', { colspan: '3', class: 'muted' }, '没有找到相关事项'))]),
+  );
+}
+
+async function search() {
+  const q = $('guide-search').value.trim();
+  try {
+    if (!q) showList(page.services);
+    else showList((await api('GET', `/api/guides?q=${encodeURIComponent(q)}`)).hits);
+  } catch (error) {
+    if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '查找失败');
+  }
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
+  form.querySelector('.form-error').textContent = '';
+  try {
+    const { guide } = await api('PUT', `/api/guides/${page.serviceId}`, { guide: guideOfForm(), note: form.elements.note.value.trim() });
+    await open(guide.serviceId);
+    $('saved').textContent = `已保存为第 ${guide.revision} 版`;
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    if (error instanceof ApiError && error.status === 422) {
+      for (const { field, reason } of error.fields) {
+        const slot = form.querySelector(`[data-error-for="${field.split('.').slice(0, 2).join('.')}"]`);
+        if (slot) slot.textContent = reason;
+      }
+      form.querySelector('.form-error').textContent = '请更正标红的字段';
+    } else form.querySelector('.form-error').textContent = chineseError(error, '保存失败');
+  }
+});
+
+void mountFrame();
+$('guide-search').addEventListener('input', () => void search());
+
+try {
+  page.services = (await api('GET', '/api/guides')).services;
+  showList(page.services);
+} catch (error) {
+  if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '无法读取事项');
+}
