@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { loadCatalogue, syncCatalogue } from '../src/catalogue/index.js';
 import { createDatabase } from '../src/platform/db.js';
 
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl =
+  process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A database and Redis prefix of the benchmark's own, removed by `drop()`. */
@@ -35,7 +36,13 @@ export async function createBenchEnv(): Promise<BenchEnv> {
     databaseUrl,
     redisUrl,
     redisPrefix,
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', NODE_ENV: 'test' },
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+      NODE_ENV: 'test',
+    },
     async drop() {
       const dropper = postgres(adminUrl, { max: 1, onnotice: () => undefined });
       await dropper.unsafe(`drop database if exists "${name}" with (force)`);
@@ -61,14 +68,20 @@ export function medianRun<T>(runs: readonly T[], figure: (run: T) => number): T 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
 }
 
 /** Rounds for printing. */
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Times `task` in milliseconds: the best of `runs`, after one warm-up run unless `warmUp` is false. */
-export async function bestOf(task: () => Promise<unknown>, runs = 3, warmUp = true): Promise<number> {
+export async function bestOf(
+  task: () => Promise<unknown>,
+  runs = 3,
+  warmUp = true,
+): Promise<number> {
   if (warmUp) await task();
   let best = Number.POSITIVE_INFINITY;
   for (let i = 0; i < runs; i += 1) {
@@ -82,7 +95,9 @@ export async function bestOf(task: () => Promise<unknown>, runs = 3, warmUp = tr
 /** user+system CPU milliseconds a process has used so far (Linux /proc). */
 function processCpuMs(pid: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return 0; // the process ended between the listing and the read
@@ -96,10 +111,19 @@ const CLOCK_TICKS = 100;
  * waiting for, sampled every 5 ms from pg_stat_activity (`active` = on CPU in PostgreSQL,
  * `ClientRead` = idle, waiting for the app, `WALWrite`/`WALSync` = commit flushes, ...).
  */
-export async function profileLoad<T extends { requests: number }>(serverPid: number, databaseUrl: string, load: () => Promise<T>) {
+export async function profileLoad<T extends { requests: number }>(
+  serverPid: number,
+  databaseUrl: string,
+  load: () => Promise<T>,
+) {
   const database = new URL(databaseUrl).pathname.slice(1);
   const monitor = postgres(adminUrl, { max: 1, onnotice: () => undefined });
-  const backends = async () => (await monitor<Array<{ pid: number }>>`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`).map((r) => r.pid);
+  const backends = async () =>
+    (
+      await monitor<
+        Array<{ pid: number }>
+      >`select pid from pg_stat_activity where datname = ${database} and pid <> pg_backend_pid()`
+    ).map((r) => r.pid);
   const pgCpu = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
   const pidsBefore = await backends();
   const before = { app: processCpuMs(serverPid), pg: pgCpu(pidsBefore) };
@@ -129,7 +153,11 @@ export async function profileLoad<T extends { requests: number }>(serverPid: num
     result,
     appCpuMsPerRequest: perRequest(processCpuMs(serverPid) - before.app),
     postgresCpuMsPerRequest: perRequest(pgCpu(pids) - before.pg),
-    postgresBackendWaits: Object.fromEntries([...waits].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, `${round((100 * v) / total, 1)}%`])),
+    postgresBackendWaits: Object.fromEntries(
+      [...waits]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, `${round((100 * v) / total, 1)}%`]),
+    ),
     postgresSamples: samples,
   };
 }

@@ -11,8 +11,12 @@ import { createDatabase, queryRows, sql } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 
-const adminUrl = process.env.BENCH_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const adminUrl =
+  process.env.BENCH_DATABASE_ADMIN_URL ??
+  process.env.TEST_DATABASE_ADMIN_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl =
+  process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONTENDERS = 200;
 const THROUGHPUT_BOOKINGS = 2000;
 const THROUGHPUT_CONCURRENCY = 20;
@@ -21,27 +25,62 @@ let sequence = 0;
 function person() {
   sequence += 1;
   const first17 = `230502${new Date(Date.UTC(1960, 0, 1 + Math.floor(sequence / 1000))).toISOString().slice(0, 10).replace(/-/g, '')}${String(sequence % 1000).padStart(3, '0')}`;
-  return { name: '压测', phone: `+86139${String(10_000_000 + sequence).slice(-8)}`, identity: { idNumber: `${first17}${idCheckCharacter(first17)}` } };
+  return {
+    name: '压测',
+    phone: `+86139${String(10_000_000 + sequence).slice(-8)}`,
+    identity: { idNumber: `${first17}${idCheckCharacter(first17)}` },
+  };
 }
 
 const web: Actor = { channel: 'web', id: 'bench', label: 'channel:bench' };
 const ms = (from: number) => Math.round((performance.now() - from) * 10) / 10;
 
 /** Runs `count` tasks with at most `concurrency` at once. */
-async function pool(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+async function pool(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 async function contention(runtime: Runtime) {
-  const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-fund-withdraw', fromDay: '2026-12-01', toDay: '2026-12-01' }))[0]!;
-  await runtime.booking.capacity.limitCapacity({ hallId: 'citizen-centre', serviceId: 'cc-fund-withdraw', from: '2026-12-01', to: '2026-12-01', percent: 90, reason: 'bench', createdBy: 'bench' });
+  const slot = (
+    await runtime.booking.capacity.listSlots({
+      hallId: 'citizen-centre',
+      serviceId: 'cc-fund-withdraw',
+      fromDay: '2026-12-01',
+      toDay: '2026-12-01',
+    })
+  )[0]!;
+  await runtime.booking.capacity.limitCapacity({
+    hallId: 'citizen-centre',
+    serviceId: 'cc-fund-withdraw',
+    from: '2026-12-01',
+    to: '2026-12-01',
+    percent: 90,
+    reason: 'bench',
+    createdBy: 'bench',
+  });
   const started = performance.now();
-  const results = await Promise.allSettled(Array.from({ length: CONTENDERS }, (_, i) => runtime.booking.service.createBooking({ slotId: slot.id, ...person() }, web, `contention-${i}`)));
+  const results = await Promise.allSettled(
+    Array.from({ length: CONTENDERS }, (_, i) =>
+      runtime.booking.service.createBooking(
+        { slotId: slot.id, ...person() },
+        web,
+        `contention-${i}`,
+      ),
+    ),
+  );
   const elapsed = ms(started);
-  const refusals = results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code?: string });
+  const refusals = results
+    .filter((r) => r.status === 'rejected')
+    .map((r) => (r as PromiseRejectedResult).reason as { code?: string });
   const after = (await runtime.booking.capacity.findSlot(slot.id))!;
   return {
     requests: CONTENDERS,
@@ -49,7 +88,9 @@ async function contention(runtime: Runtime) {
     booked: results.filter((r) => r.status === 'fulfilled').length,
     slotFull409: refusals.filter((e) => e.code === 'slot_full').length,
     otherErrors: refusals.filter((e) => e.code !== 'slot_full').length,
-    counterMatches: (await runtime.booking.capacity.inconsistentSlots([slot.id])).length === 0 && after.booked === after.capacity,
+    counterMatches:
+      (await runtime.booking.capacity.inconsistentSlots([slot.id])).length === 0 &&
+      after.booked === after.capacity,
     ms: elapsed,
   };
 }
@@ -63,14 +104,27 @@ interface Booker {
 /** The service's bookings, spread over the slots of three days. */
 async function serviceBooker(runtime: Runtime): Promise<Booker> {
   const slots: Array<{ id: number }> = [];
-  for (const hall of runtime.catalogue.halls) slots.push(...(await runtime.booking.capacity.listSlots({ hallId: hall.id, fromDay: '2026-12-02', toDay: '2026-12-04' })));
+  for (const hall of runtime.catalogue.halls)
+    slots.push(
+      ...(await runtime.booking.capacity.listSlots({
+        hallId: hall.id,
+        fromDay: '2026-12-02',
+        toDay: '2026-12-04',
+      })),
+    );
   return {
     slots: slots.length,
     book: (i) =>
-      runtime.booking.service.createBooking({ slotId: slots[(i * 7919) % slots.length]!.id, ...person() }, web, `throughput-${i}`).then(
-        () => true,
-        () => false,
-      ),
+      runtime.booking.service
+        .createBooking(
+          { slotId: slots[(i * 7919) % slots.length]!.id, ...person() },
+          web,
+          `throughput-${i}`,
+        )
+        .then(
+          () => true,
+          () => false,
+        ),
   };
 }
 
@@ -81,8 +135,16 @@ async function serviceBooker(runtime: Runtime): Promise<Booker> {
  */
 async function throughputAgainstFloor(service: Booker, floor: Booker) {
   const half = THROUGHPUT_BOOKINGS / 2;
-  const sides = { service: { booker: service, ms: 0, booked: 0 }, floor: { booker: floor, ms: 0, booked: 0 } };
-  for (const [side, from] of [[sides.service, 0], [sides.floor, 0], [sides.floor, half], [sides.service, half]] as const) {
+  const sides = {
+    service: { booker: service, ms: 0, booked: 0 },
+    floor: { booker: floor, ms: 0, booked: 0 },
+  };
+  for (const [side, from] of [
+    [sides.service, 0],
+    [sides.floor, 0],
+    [sides.floor, half],
+    [sides.service, half],
+  ] as const) {
     const started = performance.now();
     await pool(half, THROUGHPUT_CONCURRENCY, async (i) => {
       if (await side.booker.book(from + i)) side.booked += 1;
@@ -106,13 +168,26 @@ async function baseline(runtime: Runtime) {
   await db.execute(sql`create table bench_counters (id int primary key, n int not null default 0)`);
   await db.execute(sql`insert into bench_counters (id) select generate_series(1, 1000)`);
   let started = performance.now();
-  await Promise.all(Array.from({ length: CONTENDERS }, () => db.execute(sql`update bench_counters set n = n + 1 where id = 1`)));
+  await Promise.all(
+    Array.from({ length: CONTENDERS }, () =>
+      db.execute(sql`update bench_counters set n = n + 1 where id = 1`),
+    ),
+  );
   const oneRowMs = ms(started);
   const [row] = await queryRows<{ n: number }>(db, sql`select n from bench_counters where id = 1`);
   started = performance.now();
-  await pool(THROUGHPUT_BOOKINGS, THROUGHPUT_CONCURRENCY, (i) => db.execute(sql`update bench_counters set n = n + 1 where id = ${(i % 1000) + 1}`));
+  await pool(THROUGHPUT_BOOKINGS, THROUGHPUT_CONCURRENCY, (i) =>
+    db.execute(sql`update bench_counters set n = n + 1 where id = ${(i % 1000) + 1}`),
+  );
   const manyRowsMs = ms(started);
-  return { oneRowUpdates: CONTENDERS, oneRowMs, oneRowCount: row!.n, manyRowUpdates: THROUGHPUT_BOOKINGS, manyRowsMs, manyRowsPerSecond: Math.round((THROUGHPUT_BOOKINGS / manyRowsMs) * 1000) };
+  return {
+    oneRowUpdates: CONTENDERS,
+    oneRowMs,
+    oneRowCount: row!.n,
+    manyRowUpdates: THROUGHPUT_BOOKINGS,
+    manyRowsMs,
+    manyRowsPerSecond: Math.round((THROUGHPUT_BOOKINGS / manyRowsMs) * 1000),
+  };
 }
 
 /**
@@ -127,22 +202,48 @@ async function fairBooker(runtime: Runtime): Promise<Booker> {
   // Other days than the service's run, so that the floor finds as many free places as the service did.
   const slots: Awaited<ReturnType<Runtime['booking']['capacity']['listSlots']>> = [];
   for (const hall of runtime.catalogue.halls) {
-    for (const day of ['2026-12-01', '2026-12-07']) slots.push(...(await runtime.booking.capacity.listSlots({ hallId: hall.id, fromDay: day, toDay: day })));
+    for (const day of ['2026-12-01', '2026-12-07'])
+      slots.push(
+        ...(await runtime.booking.capacity.listSlots({
+          hallId: hall.id,
+          fromDay: day,
+          toDay: day,
+        })),
+      );
   }
   // One entry per free place: booking i takes place (i * 7919) mod places (a prime step, so no two
   // bookings share a place), and every booking of the floor finds one, as every booking of the service did.
   // Free as the floor's conditional update below counts them.
   const free = (slot: (typeof slots)[number]) =>
-    slot.closed || slot.startsAt <= now ? 0 : Math.max(slot.capacity - slot.booked - slot.held - Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0), 0);
+    slot.closed || slot.startsAt <= now
+      ? 0
+      : Math.max(
+          slot.capacity -
+            slot.booked -
+            slot.held -
+            Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0),
+          0,
+        );
   const places = slots.flatMap((slot) => Array.from({ length: free(slot) }, () => slot.id));
   const book = async (i: number) => {
     const slotId = places[(i * 7919) % places.length]!;
     const who = person();
     const key = `fair-${i}`;
     const booking = await db.transaction(async (tx) => {
-      await tx.execute(sql`insert into idempotency_keys (scope, key, request_hash) values ('channel:fair', ${key}, ${key}) on conflict do nothing returning key`);
-      const [slot] = await queryRows<{ id: number; hall_id: string; service_id: string; day: string; starts_at: Date; ends_at: Date }>(tx, sql`select * from booking_slots where id = ${slotId}`);
-      await tx.execute(sql`select no_show_at from bookings where id_hash = ${who.identity.idNumber} and status = 'no_show' and no_show_at >= ${now.toISOString()}::timestamptz order by no_show_at desc`);
+      await tx.execute(
+        sql`insert into idempotency_keys (scope, key, request_hash) values ('channel:fair', ${key}, ${key}) on conflict do nothing returning key`,
+      );
+      const [slot] = await queryRows<{
+        id: number;
+        hall_id: string;
+        service_id: string;
+        day: string;
+        starts_at: Date;
+        ends_at: Date;
+      }>(tx, sql`select * from booking_slots where id = ${slotId}`);
+      await tx.execute(
+        sql`select no_show_at from bookings where id_hash = ${who.identity.idNumber} and status = 'no_show' and no_show_at >= ${now.toISOString()}::timestamptz order by no_show_at desc`,
+      );
       const [row] = await queryRows<{ id: string; slot_id: number }>(
         tx,
         sql`insert into bookings (code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, name, phone, id_hash, id_masked)
@@ -155,14 +256,26 @@ async function fairBooker(runtime: Runtime): Promise<Booker> {
             where id = ${slotId} and not closed and starts_at > ${now.toISOString()}::timestamptz and booked + held + greatest(phone_reserved - phone_booked - phone_held, 0) < capacity returning *`,
       );
       if (taken.length === 0) return undefined;
-      await tx.execute(sql`insert into booking_events (booking_id, event, actor, at, details) values (${row!.id}, 'created', 'channel:fair', ${now.toISOString()}::timestamptz, ${JSON.stringify({ channel: 'web', slotId })}::jsonb)`);
-      await tx.execute(sql`update idempotency_keys set status = 201, response = ${JSON.stringify(row)}::jsonb where scope = 'channel:fair' and key = ${key}`);
+      await tx.execute(
+        sql`insert into booking_events (booking_id, event, actor, at, details) values (${row!.id}, 'created', 'channel:fair', ${now.toISOString()}::timestamptz, ${JSON.stringify({ channel: 'web', slotId })}::jsonb)`,
+      );
+      await tx.execute(
+        sql`update idempotency_keys set status = 201, response = ${JSON.stringify(row)}::jsonb where scope = 'channel:fair' and key = ${key}`,
+      );
       return row!;
     });
     if (!booking) return false;
     await Promise.all([
-      runtime.queues.add('booking-sms', { bookingId: booking.id, kind: 'confirmation', slotId }, { jobId: `fair-confirmation-${booking.id}` }),
-      runtime.queues.add('booking-sms', { bookingId: booking.id, kind: 'reminder', slotId }, { jobId: `fair-reminder-${booking.id}`, delay: 86_400_000 }),
+      runtime.queues.add(
+        'booking-sms',
+        { bookingId: booking.id, kind: 'confirmation', slotId },
+        { jobId: `fair-confirmation-${booking.id}` },
+      ),
+      runtime.queues.add(
+        'booking-sms',
+        { bookingId: booking.id, kind: 'reminder', slotId },
+        { jobId: `fair-reminder-${booking.id}`, delay: 86_400_000 },
+      ),
     ]);
     return true;
   };
@@ -194,10 +307,16 @@ export async function runBookingBench(): Promise<Record<string, unknown>> {
     await database.migrate();
     await syncCatalogue(database.db, loadCatalogue(config.catalogueDir));
     await database.close();
-    runtime = await createRuntime(config, { clock: createFixedClock('2026-11-30T09:00:00+08:00'), logger: createLogger('silent') });
+    runtime = await createRuntime(config, {
+      clock: createFixedClock('2026-11-30T09:00:00+08:00'),
+      logger: createLogger('silent'),
+    });
     await runtime.booking.capacity.releaseSlots();
     const oneSlot = await contention(runtime);
-    const { service: manySlots, floor: fair } = await throughputAgainstFloor(await serviceBooker(runtime), await fairBooker(runtime));
+    const { service: manySlots, floor: fair } = await throughputAgainstFloor(
+      await serviceBooker(runtime),
+      await fairBooker(runtime),
+    );
     const floor = await baseline(runtime);
     const figures = {
       contention: oneSlot,

@@ -31,7 +31,12 @@ export interface FixedRateResult {
  * requests back to back when the second starts and then waits, so "200 requests/s" over 20
  * connections arrives as a burst of 20 at a time, and its p99 measures how the burst queues.
  */
-export async function fixedRate(options: { url: string; rate: number; seconds: number; prepare: (i: number) => PreparedRequest }): Promise<FixedRateResult> {
+export async function fixedRate(options: {
+  url: string;
+  rate: number;
+  seconds: number;
+  prepare: (i: number) => PreparedRequest;
+}): Promise<FixedRateResult> {
   const count = Math.round(options.rate * options.seconds);
   const prepared = Array.from({ length: count }, (_, i) => options.prepare(i));
   const target = new URL(options.url);
@@ -51,15 +56,25 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
     const send = (i: number) => {
       const { path, body, headers } = prepared[i]!;
       const due = started + i * interval;
-      const req = request({ host: target.hostname, port: target.port, path, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.on('data', () => undefined);
-        res.on('end', () => {
-          latencies.push(performance.now() - due);
-          if (!res.statusCode || res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
-          if (res.statusCode && res.statusCode >= 500) status5xx += 1;
-          settle();
-        });
-      });
+      const req = request(
+        {
+          host: target.hostname,
+          port: target.port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => {
+            latencies.push(performance.now() - due);
+            if (!res.statusCode || res.statusCode < 200 || res.statusCode > 299) non2xx += 1;
+            if (res.statusCode && res.statusCode >= 500) status5xx += 1;
+            settle();
+          });
+        },
+      );
       req.on('error', () => {
         errors += 1;
         settle();
@@ -70,7 +85,8 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
     const tick = () => {
       // Every request whose time has come goes now, however late the timer fired.
       while (next < count && started + next * interval <= performance.now()) send(next++);
-      if (next < count) setTimeout(tick, Math.max(0, started + next * interval - performance.now()));
+      if (next < count)
+        setTimeout(tick, Math.max(0, started + next * interval - performance.now()));
     };
     tick();
   });
@@ -89,7 +105,10 @@ export async function fixedRate(options: { url: string; rate: number; seconds: n
 }
 
 /** The run with the median p99, with every round's p99 beside it. */
-const medianByP99 = (runs: readonly FixedRateResult[]) => ({ ...medianRun(runs, (run) => run.p99Ms), roundP99Ms: runs.map((run) => run.p99Ms) });
+const medianByP99 = (runs: readonly FixedRateResult[]) => ({
+  ...medianRun(runs, (run) => run.p99Ms),
+  roundP99Ms: runs.map((run) => run.p99Ms),
+});
 
 /**
  * Latency of the bare route and the app at a fixed rate, in `rounds` rounds that alternate which
@@ -98,10 +117,14 @@ const medianByP99 = (runs: readonly FixedRateResult[]) => ({ ...medianRun(runs, 
  * load generator's own GC) that holds up 20 requests moves it. The round with the median p99 is
  * reported for each, and every round's p99 is printed beside it.
  */
-export async function latencyRounds(run: (server: 'baseline' | 'app') => Promise<FixedRateResult>, rounds = 3) {
+export async function latencyRounds(
+  run: (server: 'baseline' | 'app') => Promise<FixedRateResult>,
+  rounds = 3,
+) {
   const results = { baseline: [] as FixedRateResult[], app: [] as FixedRateResult[] };
   for (let i = 0; i < rounds; i += 1) {
-    const order: Array<'baseline' | 'app'> = i % 2 === 0 ? ['baseline', 'app'] : ['app', 'baseline'];
+    const order: Array<'baseline' | 'app'> =
+      i % 2 === 0 ? ['baseline', 'app'] : ['app', 'baseline'];
     for (const server of order) results[server].push(await run(server));
   }
   return { baseline: medianByP99(results.baseline), app: medianByP99(results.app) };

@@ -12,11 +12,23 @@ export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 export const WORKING_HOURS = '2026-12-02T10:00:00+08:00';
 
 /** Starts the baseline or the app in a child process (see webhook-server.mjs; the app from dist/, built by `npm run bench`) on the benchmark's database. */
-export async function startServer(mode: 'baseline' | 'app', env: Record<string, string>): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--enable-source-maps', 'bench/webhook-server.mjs', mode], {
-    env: { BENCH_AT: WORKING_HOURS, ...process.env, ...env, PUBLIC_BASE_URL },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+export async function startServer(
+  mode: 'baseline' | 'app',
+  env: Record<string, string>,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--enable-source-maps',
+      'bench/webhook-server.mjs',
+      mode,
+    ],
+    {
+      env: { BENCH_AT: WORKING_HOURS, ...process.env, ...env, PUBLIC_BASE_URL },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   // Stopped and gone before the benchmark drops its database: dropping it would cut the server's connections mid-write.
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
@@ -43,7 +55,10 @@ export async function startServer(mode: 'baseline' | 'app', env: Record<string, 
 }
 
 /** A signed incoming-call body with a fresh CallSid, for one of the 27 numbers. */
-export function signedIncoming(numbers: readonly string[]): { body: string; headers: Record<string, string> } {
+export function signedIncoming(numbers: readonly string[]): {
+  body: string;
+  headers: Record<string, string>;
+} {
   const to = numbers[Math.floor(Math.random() * numbers.length)]!;
   const params = {
     AccountSid: 'AC00000000000000000000000000000000',
@@ -57,12 +72,20 @@ export function signedIncoming(numbers: readonly string[]): { body: string; head
     body: new URLSearchParams(params).toString(),
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': signTwilioRequest(DEV_AUTH_TOKEN, `${PUBLIC_BASE_URL}/twilio/voice/incoming`, params),
+      'x-twilio-signature': signTwilioRequest(
+        DEV_AUTH_TOKEN,
+        `${PUBLIC_BASE_URL}/twilio/voice/incoming`,
+        params,
+      ),
     },
   };
 }
 
-async function loadIncoming(url: string, numbers: readonly string[], options: { connections: number; duration: number }) {
+async function loadIncoming(
+  url: string,
+  numbers: readonly string[],
+  options: { connections: number; duration: number },
+) {
   const result = await autocannon({
     url: `${url}/twilio/voice/incoming`,
     method: 'POST',
@@ -88,7 +111,10 @@ const SATURATED_ROUNDS = 5;
 export const LATENCY_SECONDS = 10;
 
 /** The run with the median requests/s, with every round's figure beside it. */
-const medianThroughput = <T extends { requestsPerSecond: number }>(runs: readonly T[]) => ({ ...medianRun(runs, (run) => run.requestsPerSecond), rounds: runs.map((run) => run.requestsPerSecond) });
+const medianThroughput = <T extends { requestsPerSecond: number }>(runs: readonly T[]) => ({
+  ...medianRun(runs, (run) => run.requestsPerSecond),
+  rounds: runs.map((run) => run.requestsPerSecond),
+});
 
 /**
  * Signed `incoming` webhooks against the service vs a bare Express route returning fixed TwiML,
@@ -102,7 +128,8 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
   try {
     // Warm-up under the full load: the app reaches its steady rate only after some 8 s of it
     // (2,700 requests/s in its first 4 s, 3,200-3,400 after, measured), the bare route at once.
-    for (const server of [app, baseline]) await loadIncoming(server.url, numbers, { connections: 50, duration: WARM_UP_SECONDS });
+    for (const server of [app, baseline])
+      await loadIncoming(server.url, numbers, { connections: 50, duration: WARM_UP_SECONDS });
     // Saturated, in rounds that alternate which server goes first (bare, app; app, bare; ...):
     // this machine's speed drifts by a fifth from one run to the next, and a drift then weighs
     // on both alike. The medians of the rounds are compared.
@@ -110,8 +137,14 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
     const appRuns: Array<Awaited<ReturnType<typeof loadIncoming>>> = [];
     for (let i = 0; i < SATURATED_ROUNDS; i += 1) {
       const pair = [
-        async () => baselineRuns.push(await loadIncoming(baseline.url, numbers, { connections: 50, duration: seconds })),
-        async () => appRuns.push(await loadIncoming(app.url, numbers, { connections: 50, duration: seconds })),
+        async () =>
+          baselineRuns.push(
+            await loadIncoming(baseline.url, numbers, { connections: 50, duration: seconds }),
+          ),
+        async () =>
+          appRuns.push(
+            await loadIncoming(app.url, numbers, { connections: 50, duration: seconds }),
+          ),
       ];
       for (const run of i % 2 === 0 ? pair : pair.reverse()) await run();
     }
@@ -120,17 +153,28 @@ export async function runIncomingBench(seconds = 6): Promise<Record<string, unkn
     // At 200 requests/s: open loop, a request every 5 ms, latency counted from when it was due (see fixed-rate.ts).
     const servers = { baseline, app };
     const { baseline: baselineAt200, app: appAt200 } = await latencyRounds((server) =>
-      fixedRate({ url: servers[server].url, rate: 200, seconds: LATENCY_SECONDS, prepare: () => ({ path: '/twilio/voice/incoming', ...signedIncoming(numbers) }) }),
+      fixedRate({
+        url: servers[server].url,
+        rate: 200,
+        seconds: LATENCY_SECONDS,
+        prepare: () => ({ path: '/twilio/voice/incoming', ...signedIncoming(numbers) }),
+      }),
     );
     // A separate run for the profile, so that sampling PostgreSQL does not weigh on the ratios.
-    const profile = await profileLoad(app.pid, env.databaseUrl, () => loadIncoming(app.url, numbers, { connections: 50, duration: 5 }));
-    const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () => loadIncoming(baseline.url, numbers, { connections: 50, duration: 5 }));
+    const profile = await profileLoad(app.pid, env.databaseUrl, () =>
+      loadIncoming(app.url, numbers, { connections: 50, duration: 5 }),
+    );
+    const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () =>
+      loadIncoming(baseline.url, numbers, { connections: 50, duration: 5 }),
+    );
     return {
       scenario: 'incoming webhook (signed, ledger insert, Mandarin menu TwiML)',
       baselineMax,
       appMax,
       throughputRatio: round(appMax.requestsPerSecond / baselineMax.requestsPerSecond, 3),
-      roundRatios: appRuns.map((run, i) => round(run.requestsPerSecond / baselineRuns[i]!.requestsPerSecond, 3)),
+      roundRatios: appRuns.map((run, i) =>
+        round(run.requestsPerSecond / baselineRuns[i]!.requestsPerSecond, 3),
+      ),
       baselineAt200,
       appAt200,
       p99RatioAt200: round(appAt200.p99Ms / Math.max(baselineAt200.p99Ms, 1), 2),

@@ -3,17 +3,35 @@ import { DEV_AUTH_TOKEN } from '../src/platform/config.js';
 import { signTwilioRequest } from '../src/platform/twilio-webhook.js';
 import { createBenchEnv, profileLoad, round } from './bench-env.js';
 import { fixedRate, latencyRounds } from './fixed-rate.js';
-import { LATENCY_SECONDS, PUBLIC_BASE_URL, startServer, WARM_UP_SECONDS } from './incoming-bench.js';
+import {
+  LATENCY_SECONDS,
+  PUBLIC_BASE_URL,
+  startServer,
+  WARM_UP_SECONDS,
+} from './incoming-bench.js';
 
 /** Menu steps a caller takes on the citizen-centre main menu: two sub-menus, repeat, a booking hand-off, a timeout, speech. */
-const STEPS: ReadonlyArray<Record<string, string>> = [{ Digits: '2' }, { Digits: '7' }, { Digits: '9' }, { Digits: '4' }, {}, { SpeechResult: '我想取消预约', Confidence: '0.82' }];
+const STEPS: ReadonlyArray<Record<string, string>> = [
+  { Digits: '2' },
+  { Digits: '7' },
+  { Digits: '9' },
+  { Digits: '4' },
+  {},
+  { SpeechResult: '我想取消预约', Confidence: '0.82' },
+];
 
 /**
  * The IVR menu-step scenario: signed `/ivr/input` requests (keys, speech, timeouts) at a fixed
  * rate against a running app whose PUBLIC_BASE_URL is `publicBaseUrl`. The target is p99 under
  * 30 ms at 200 requests/s. Each step reads the in-memory menus and writes one call step.
  */
-export async function ivrBenchScenario(options: { url: string; publicBaseUrl: string; rate?: number; duration?: number; to?: string }) {
+export async function ivrBenchScenario(options: {
+  url: string;
+  publicBaseUrl: string;
+  rate?: number;
+  duration?: number;
+  to?: string;
+}) {
   const path = '/twilio/voice/ivr/input?menu=citizen-centre&node=main&attempt=0';
   const signed = () => {
     const params = {
@@ -27,11 +45,23 @@ export async function ivrBenchScenario(options: { url: string; publicBaseUrl: st
     };
     return {
       body: new URLSearchParams(params).toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(DEV_AUTH_TOKEN, `${options.publicBaseUrl}${path}`, params) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilioRequest(
+          DEV_AUTH_TOKEN,
+          `${options.publicBaseUrl}${path}`,
+          params,
+        ),
+      },
     };
   };
   // An open-loop load: a request every 5 ms at 200/s, its latency counted from when it was due.
-  const result = await fixedRate({ url: options.url, rate: options.rate ?? 200, seconds: options.duration ?? 15, prepare: () => ({ path, ...signed() }) });
+  const result = await fixedRate({
+    url: options.url,
+    rate: options.rate ?? 200,
+    seconds: options.duration ?? 15,
+    prepare: () => ({ path, ...signed() }),
+  });
   return {
     scenario: 'ivr menu steps',
     ...result,
@@ -46,18 +76,37 @@ export async function ivrBenchScenario(options: { url: string; publicBaseUrl: st
  */
 export async function runIvrBench(seconds = LATENCY_SECONDS): Promise<Record<string, unknown>> {
   const env = await createBenchEnv();
-  const servers = { baseline: await startServer('baseline', env.env), app: await startServer('app', env.env) };
+  const servers = {
+    baseline: await startServer('baseline', env.env),
+    app: await startServer('app', env.env),
+  };
   const { baseline, app } = servers;
   try {
     // Both servers warmed up alike (JIT, connections, the heap's first growth) before anything is measured.
-    await ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: WARM_UP_SECONDS });
-    await ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: WARM_UP_SECONDS });
+    await ivrBenchScenario({
+      url: app.url,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      duration: WARM_UP_SECONDS,
+    });
+    await ivrBenchScenario({
+      url: baseline.url,
+      publicBaseUrl: PUBLIC_BASE_URL,
+      duration: WARM_UP_SECONDS,
+    });
     const { baseline: baselineRun, app: appRun } = await latencyRounds((server) =>
-      ivrBenchScenario({ url: servers[server].url, publicBaseUrl: PUBLIC_BASE_URL, duration: seconds }),
+      ivrBenchScenario({
+        url: servers[server].url,
+        publicBaseUrl: PUBLIC_BASE_URL,
+        duration: seconds,
+      }),
     );
     // Separate runs for the profile, so that sampling PostgreSQL does not weigh on the latencies.
-    const profile = await profileLoad(app.pid, env.databaseUrl, () => ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }));
-    const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () => ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }));
+    const profile = await profileLoad(app.pid, env.databaseUrl, () =>
+      ivrBenchScenario({ url: app.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }),
+    );
+    const baselineProfile = await profileLoad(baseline.pid, env.databaseUrl, () =>
+      ivrBenchScenario({ url: baseline.url, publicBaseUrl: PUBLIC_BASE_URL, duration: 5 }),
+    );
     return {
       scenario: 'ivr menu steps at 200 requests/s',
       baseline: baselineRun,

@@ -24,7 +24,9 @@ async function fixture(db: Database): Promise<void> {
   const x = (statement: ReturnType<typeof sql>) => db.execute(statement);
   await x(sql`select setseed(0.42)`);
   // Three times the catalogue's places, so that 100,000 bookings fit in a month of slots.
-  await x(sql`update booking_slots set base_capacity = base_capacity * 3, capacity = capacity * 3, phone_reserved = phone_reserved * 3 where day between ${FROM}::date and ${TO}::date`);
+  await x(
+    sql`update booking_slots set base_capacity = base_capacity * 3, capacity = capacity * 3, phone_reserved = phone_reserved * 3 where day between ${FROM}::date and ${TO}::date`,
+  );
   await x(sql`
     with places as (
       select s.*, g.n from booking_slots s cross join lateral generate_series(1, greatest(s.capacity - 1, 0)) as g(n)
@@ -41,7 +43,9 @@ async function fixture(db: Database): Promise<void> {
     update booking_slots s set booked = c.n, phone_booked = c.p
     from (select slot_id, count(*)::int as n, (count(*) filter (where channel in ('phone', 'ivr')))::int as p from bookings group by slot_id) c
     where s.id = c.slot_id`);
-  await x(sql`insert into booking_events (booking_id, event, actor, at, details) select id, 'created', 'system', created_at, '{}'::jsonb from bookings`);
+  await x(
+    sql`insert into booking_events (booking_id, event, actor, at, details) select id, 'created', 'system', created_at, '{}'::jsonb from bookings`,
+  );
   await x(sql`
     insert into phone_ledger (call_sid, agent_id, channel, action, result, booking_id, slot_id, day, at)
     select case when channel = 'ivr' then made_by end, case when channel = 'phone' then 'bench_agent' end, channel, 'book', 'ok', id, slot_id, ${FROM}::date, created_at
@@ -58,9 +62,15 @@ async function fixture(db: Database): Promise<void> {
   }
   // The planted differences, PLANTED of each class.
   const web = sql`(select id from channel_feeds where channel = 'web')`;
-  await x(sql`delete from channel_feed_rows where id in (select id from channel_feed_rows where feed_id = ${web} order by id limit ${PLANTED})`);
-  await x(sql`update channel_feed_rows set status = 'cancelled' where id in (select id from channel_feed_rows where feed_id = ${web} order by id offset 100 limit ${PLANTED})`);
-  await x(sql`update channel_feed_rows set starts_at = starts_at + interval '30 minutes' where id in (select id from channel_feed_rows where feed_id = ${web} order by id offset 200 limit ${PLANTED})`);
+  await x(
+    sql`delete from channel_feed_rows where id in (select id from channel_feed_rows where feed_id = ${web} order by id limit ${PLANTED})`,
+  );
+  await x(
+    sql`update channel_feed_rows set status = 'cancelled' where id in (select id from channel_feed_rows where feed_id = ${web} order by id offset 100 limit ${PLANTED})`,
+  );
+  await x(
+    sql`update channel_feed_rows set starts_at = starts_at + interval '30 minutes' where id in (select id from channel_feed_rows where feed_id = ${web} order by id offset 200 limit ${PLANTED})`,
+  );
   await x(sql`
     insert into channel_feed_rows (feed_id, line, external_id, hall_id, service_id, starts_at, day, id_hash, id_masked, phone, status)
     select ${web}, 100000 + row_number() over (), 'W-NEW-' || s.id, s.hall_id, s.service_id, s.starts_at, s.day, encode(sha256(('newcomer' || s.id)::bytea), 'hex'), '', '+8613800000000', 'booked'
@@ -93,7 +103,9 @@ async function fixture(db: Database): Promise<void> {
     )
     insert into phone_ledger (call_sid, channel, action, result, hold_id, slot_id, day, at)
     select holder, 'ivr', 'hold', 'ok', id, slot_id, ${FROM}::date, ${NOW}::timestamptz - interval '20 minutes' from holds`);
-  await x(sql`delete from phone_ledger where id in (select id from phone_ledger where action = 'book' order by id limit ${PLANTED})`);
+  await x(
+    sql`delete from phone_ledger where id in (select id from phone_ledger where action = 'book' order by id limit ${PLANTED})`,
+  );
   await x(sql`
     insert into phone_ledger (call_sid, agent_id, channel, action, result, booking_id, day, at)
     select 'CA' || md5('ghost' || g), 'bench_agent', 'phone', 'book', 'ok', gen_random_uuid(), ${FROM}::date, ${NOW}::timestamptz - interval '2 hours' from generate_series(1, ${PLANTED}) g`);
@@ -121,24 +133,47 @@ export async function runReconcileBench(): Promise<Record<string, unknown>> {
   let runtime: Runtime | undefined;
   try {
     const config = loadConfig({ ...env.env, DATABASE_POOL_MAX: '4', BOOKING_HORIZON_DAYS: '30' });
-    runtime = await createRuntime(config, { clock: createFixedClock(NOW), logger: createLogger('silent') });
+    runtime = await createRuntime(config, {
+      clock: createFixedClock(NOW),
+      logger: createLogger('silent'),
+    });
     const { db } = runtime.database;
     let started = performance.now();
     await runtime.booking.capacity.releaseSlots();
     await fixture(db);
     await db.execute(sql`analyze`);
     const fixtureMs = round(performance.now() - started, 0);
-    const [{ bookings, feedRows }] = (await queryRows(db, sql`select (select count(*)::int from bookings) as bookings, (select count(*)::int from channel_feed_rows) as "feedRows"`)) as [{ bookings: number; feedRows: number }];
+    const [{ bookings, feedRows }] = (await queryRows(
+      db,
+      sql`select (select count(*)::int from bookings) as bookings, (select count(*)::int from channel_feed_rows) as "feedRows"`,
+    )) as [{ bookings: number; feedRows: number }];
     const scanMs = await bestOf(scan(db), 3, false);
     started = performance.now();
     const first = await runtime.reconciliation.service.run(FROM, TO, 'bench');
     const firstMs = round(performance.now() - started, 1);
-    const secondMs = await bestOf(() => runtime!.reconciliation.service.run(FROM, TO, 'bench'), 3, false);
+    const secondMs = await bestOf(
+      () => runtime!.reconciliation.service.run(FROM, TO, 'bench'),
+      3,
+      false,
+    );
     const second = (await runtime.reconciliation.service.listRuns(1))[0]!;
     return {
       fixture: { bookings, feedRows, plantedPerClass: PLANTED, ms: fixtureMs },
-      firstRun: { ms: firstMs, scanMs, ratioToScan: round(firstMs / scanMs, 1), fixed: first.fixed, open: first.open, counts: first.counts },
-      secondRun: { ms: secondMs, ratioToScan: round(secondMs / scanMs, 1), fixed: second.fixed, open: second.open, sameOpen: second.open === first.open },
+      firstRun: {
+        ms: firstMs,
+        scanMs,
+        ratioToScan: round(firstMs / scanMs, 1),
+        fixed: first.fixed,
+        open: first.open,
+        counts: first.counts,
+      },
+      secondRun: {
+        ms: secondMs,
+        ratioToScan: round(secondMs / scanMs, 1),
+        fixed: second.fixed,
+        open: second.open,
+        sameOpen: second.open === first.open,
+      },
     };
   } finally {
     await runtime?.close();

@@ -3,7 +3,11 @@ import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { queryRows, sql, type Database } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
-import { createReportsService, type PeriodQuery, type ReportsService } from '../src/reports/index.js';
+import {
+  createReportsService,
+  type PeriodQuery,
+  type ReportsService,
+} from '../src/reports/index.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
 import { createRawFigures } from '../test/reports/raw-figures.js';
 import { bestOf, createBenchEnv, percentile, round } from './bench-env.js';
@@ -19,7 +23,14 @@ const HISTORY = { from: '2020-02-03', to: '2020-05-31', calls: 102_690 };
  * `count` calls spread over the working hours of the days from `from` to `to`, their agent
  * legs, outcomes and transfer events, in the shapes the services write.
  */
-async function fixture(db: Database, hotlines: Array<{ number: string; hall: string; department: string }>, from: string, to: string, count: number, tag: string): Promise<void> {
+async function fixture(
+  db: Database,
+  hotlines: Array<{ number: string; hall: string; department: string }>,
+  from: string,
+  to: string,
+  count: number,
+  tag: string,
+): Promise<void> {
   const numbers = hotlines.map((h) => h.number);
   const halls = hotlines.map((h) => h.hall);
   const departments = hotlines.map((h) => h.department);
@@ -66,7 +77,10 @@ async function fixture(db: Database, hotlines: Array<{ number: string; hall: str
 }
 
 /** Times `task` `runs` times in a row (after one warm-up): p95 and median in milliseconds. */
-async function timed(task: () => Promise<unknown>, runs: number): Promise<{ p95Ms: number; medianMs: number; runs: number }> {
+async function timed(
+  task: () => Promise<unknown>,
+  runs: number,
+): Promise<{ p95Ms: number; medianMs: number; runs: number }> {
   await task();
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
@@ -74,7 +88,11 @@ async function timed(task: () => Promise<unknown>, runs: number): Promise<{ p95M
     await task();
     times.push(performance.now() - started);
   }
-  return { p95Ms: round(percentile(times, 95), 1), medianMs: round(percentile(times, 50), 1), runs };
+  return {
+    p95Ms: round(percentile(times, 95), 1),
+    medianMs: round(percentile(times, 50), 1),
+    runs,
+  };
 }
 
 /** Periods a supervisor asks for, the whole history and a year included. */
@@ -106,39 +124,82 @@ export async function runReportsBench(): Promise<Record<string, unknown>> {
     const clock = createFixedClock('2020-06-05T09:00:00+08:00');
     runtime = await createRuntime(config, { clock, logger: createLogger('silent') });
     const { db } = runtime.database;
-    const hotlines = runtime.catalogue.hotlines.map((h) => ({ number: h.number, hall: h.hall, department: h.department }));
+    const hotlines = runtime.catalogue.hotlines.map((h) => ({
+      number: h.number,
+      hall: h.hall,
+      department: h.department,
+    }));
     let started = performance.now();
     await fixture(db, hotlines, DAY, DAY, DAY_CALLS, 'day');
     await fixture(db, hotlines, HISTORY.from, HISTORY.to, HISTORY.calls, 'history');
     await db.execute(sql`analyze`);
     const fixtureMs = round(performance.now() - started, 0);
     const reports = runtime.reports;
-    const raw = createReportsService({ db, catalogue: runtime.catalogue, clock, logger: createLogger('silent'), ...config.reports, figures: createRawFigures(db, { targetSeconds: config.reports.serviceLevelSeconds, shortAbandonSeconds: config.reports.shortAbandonSeconds }) });
+    const raw = createReportsService({
+      db,
+      catalogue: runtime.catalogue,
+      clock,
+      logger: createLogger('silent'),
+      ...config.reports,
+      figures: createRawFigures(db, {
+        targetSeconds: config.reports.serviceLevelSeconds,
+        shortAbandonSeconds: config.reports.shortAbandonSeconds,
+      }),
+    });
     started = performance.now();
     const backfilledDays = await reports.backfillRollups();
     const backfillMs = round(performance.now() - started, 0);
-    const [{ n: historyCalls }] = (await queryRows(db, sql`select count(*)::int as n from calls`)) as [{ n: number }];
+    const [{ n: historyCalls }] = (await queryRows(
+      db,
+      sql`select count(*)::int as n from calls`,
+    )) as [{ n: number }];
     const periods: Record<string, unknown> = {};
     for (const { name, query } of PERIODS) {
-      const period = (service: ReportsService) => async () => JSON.stringify(await service.periodOf(query));
-      const staffing = (service: ReportsService) => async () => JSON.stringify(await service.staffing(query));
-      const [rolled, rawPeriod, plan, rawPlan] = [await timed(period(reports), RUNS), await timed(period(raw), RAW_RUNS), await timed(staffing(reports), RUNS), await timed(staffing(raw), RAW_RUNS)];
+      const period = (service: ReportsService) => async () =>
+        JSON.stringify(await service.periodOf(query));
+      const staffing = (service: ReportsService) => async () =>
+        JSON.stringify(await service.staffing(query));
+      const [rolled, rawPeriod, plan, rawPlan] = [
+        await timed(period(reports), RUNS),
+        await timed(period(raw), RAW_RUNS),
+        await timed(staffing(reports), RUNS),
+        await timed(staffing(raw), RAW_RUNS),
+      ];
       periods[name] = {
         query,
-        period: { p95Ms: rolled.p95Ms, medianMs: rolled.medianMs, rawP95Ms: rawPeriod.p95Ms, rawMedianMs: rawPeriod.medianMs, rawOverRollups: round(rawPeriod.medianMs / rolled.medianMs, 1) },
-        staffing: { p95Ms: plan.p95Ms, medianMs: plan.medianMs, rawP95Ms: rawPlan.p95Ms, rawMedianMs: rawPlan.medianMs, rawOverRollups: round(rawPlan.medianMs / plan.medianMs, 1) },
+        period: {
+          p95Ms: rolled.p95Ms,
+          medianMs: rolled.medianMs,
+          rawP95Ms: rawPeriod.p95Ms,
+          rawMedianMs: rawPeriod.medianMs,
+          rawOverRollups: round(rawPeriod.medianMs / rolled.medianMs, 1),
+        },
+        staffing: {
+          p95Ms: plan.p95Ms,
+          medianMs: plan.medianMs,
+          rawP95Ms: rawPlan.p95Ms,
+          rawMedianMs: rawPlan.medianMs,
+          rawOverRollups: round(rawPlan.medianMs / plan.medianMs, 1),
+        },
       };
     }
     // Today: its 5,000 calls rebuilt from the raw rows on every read (a finished day is read from its rollups).
     clock.set('2020-06-01T18:00:00+08:00');
-    const today = { period: await timed(async () => JSON.stringify(await reports.period(DAY, DAY)), RUNS), raw: await timed(async () => JSON.stringify(await raw.period(DAY, DAY)), RAW_RUNS) };
+    const today = {
+      period: await timed(async () => JSON.stringify(await reports.period(DAY, DAY)), RUNS),
+      raw: await timed(async () => JSON.stringify(await raw.period(DAY, DAY)), RAW_RUNS),
+    };
     clock.set('2020-06-05T09:00:00+08:00');
     const dayExport = await bestOf(() => reports.exportDay(DAY));
-    const periodExport = await bestOf(() => reports.exportPeriod({ from: HISTORY.from, to: HISTORY.to }), 1);
+    const periodExport = await bestOf(
+      () => reports.exportPeriod({ from: HISTORY.from, to: HISTORY.to }),
+      1,
+    );
     return {
       fixture: { calls: historyCalls, ms: fixtureMs },
       rollupBackfill: { days: backfilledDays, ms: backfillMs },
-      targets: 'period and staffing: p95 <= 1000 ms for any period, <= 100 ms for a day (20 requests each)',
+      targets:
+        'period and staffing: p95 <= 1000 ms for any period, <= 100 ms for a day (20 requests each)',
       periods,
       today: { day: DAY, calls: DAY_CALLS, p95Ms: today.period.p95Ms, rawP95Ms: today.raw.p95Ms },
       dayExportCsvAndXlsx: { day: DAY, ms: dayExport },

@@ -14,11 +14,26 @@ import { createBenchEnv, percentile, round } from './bench-env.js';
 
 const WAITING_CALLS = 500;
 const AGENTS = 100;
-const SKILLS = ['cc-general', 'cc-enterprise', 'cc-tax', 'cc-fund', 'cc-estate', 'cc-police', 'cc-resume', 'cc-green', 'ss-pension', 'ss-card'];
+const SKILLS = [
+  'cc-general',
+  'cc-enterprise',
+  'cc-tax',
+  'cc-fund',
+  'cc-estate',
+  'cc-police',
+  'cc-resume',
+  'cc-green',
+  'ss-pension',
+  'ss-card',
+];
 const BUDGET_P99_MS = 50;
 
 /** A local stand-in for Twilio's REST API that notes when each dequeue request arrives. */
-async function startDequeueRecorder(): Promise<{ url: string; arrivals: Map<string, number>; close(): Promise<void> }> {
+async function startDequeueRecorder(): Promise<{
+  url: string;
+  arrivals: Map<string, number>;
+  close(): Promise<void>;
+}> {
   const arrivals = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const member = /\/Members\/([^/.]+)\.json$/.exec(req.url ?? '');
@@ -26,21 +41,41 @@ async function startDequeueRecorder(): Promise<{ url: string; arrivals: Map<stri
     req.resume();
     req.on('end', () => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ call_sid: member?.[1] ?? '', queue_sid: 'QU', position: 1, wait_time: 0 }));
+      res.end(
+        JSON.stringify({ call_sid: member?.[1] ?? '', queue_sid: 'QU', position: 1, wait_time: 0 }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, arrivals, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
-const summary = (samples: number[]) => ({ n: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), max: round(Math.max(...samples)) });
+const summary = (samples: number[]) => ({
+  n: samples.length,
+  p50: round(percentile(samples, 50)),
+  p99: round(percentile(samples, 99)),
+  max: round(Math.max(...samples)),
+});
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 
-async function queueCall(runtime: Runtime, skill: string, priority: number, queuedAt: Date, notify: boolean): Promise<QueuedCall> {
+async function queueCall(
+  runtime: Runtime,
+  skill: string,
+  priority: number,
+  queuedAt: Date,
+  notify: boolean,
+): Promise<QueuedCall> {
   const sid = callSid();
   await runtime.ledger.recordArrival({ callSid: sid, from: '+8613904690000', to: '+864694226101' });
   await runtime.ledger.recordQueued(sid, { skill, priority }, queuedAt);
-  const queued = queuedCallOf((await runtime.ledger.find(sid))!, `QU${randomBytes(16).toString('hex')}`)!;
+  const queued = queuedCallOf(
+    (await runtime.ledger.find(sid))!,
+    `QU${randomBytes(16).toString('hex')}`,
+  )!;
   if (notify) await runtime.routing.acd.callQueued(queued);
   return queued;
 }
@@ -53,7 +88,11 @@ async function queueCall(runtime: Runtime, skill: string, priority: number, queu
 export async function runRoutingBench(): Promise<Record<string, unknown>> {
   const env = await createBenchEnv();
   const recorder = await startDequeueRecorder();
-  const config = loadConfig({ ...env.env, TWILIO_API_BASE_URL: recorder.url, PUBLIC_BASE_URL: 'https://hotline.example.test' });
+  const config = loadConfig({
+    ...env.env,
+    TWILIO_API_BASE_URL: recorder.url,
+    PUBLIC_BASE_URL: 'https://hotline.example.test',
+  });
   const clock = createFixedClock('2026-03-02T02:00:00Z');
   const runtime = await createRuntime(config, { clock, logger: createLogger('silent') });
   const baselineRedis = new Redis(env.redisUrl);
@@ -61,10 +100,23 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     const passwordHash = await argon2.hash('bench agent password');
     const agents = Array.from({ length: AGENTS }, (_, i) => `bench_${i}`);
     for (const [i, id] of agents.entries()) {
-      await staffRepository.insertStaffUser(runtime.database.db, { id, role: 'agent', passwordHash, skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!], commissionerId: null });
+      await staffRepository.insertStaffUser(runtime.database.db, {
+        id,
+        role: 'agent',
+        passwordHash,
+        skills: [SKILLS[i % SKILLS.length]!, SKILLS[(i + 3) % SKILLS.length]!],
+        commissionerId: null,
+      });
     }
     const start = clock.now().getTime() - 3_600_000;
-    for (let i = 0; i < WAITING_CALLS; i += 1) await queueCall(runtime, SKILLS[i % SKILLS.length]!, i % 7 === 0 ? 1 : 0, new Date(start + i * 1000), true);
+    for (let i = 0; i < WAITING_CALLS; i += 1)
+      await queueCall(
+        runtime,
+        SKILLS[i % SKILLS.length]!,
+        i % 7 === 0 ? 1 : 0,
+        new Date(start + i * 1000),
+        true,
+      );
 
     // Agents become free one at a time: each takes the best of the 500 waiting calls.
     const agentFree: number[] = [];
@@ -80,7 +132,13 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     // Calls queued one at a time with 100 free agents and 400 calls still waiting.
     for (const id of agents) {
       const user = await staffRepository.findStaffUser(runtime.database.db, id);
-      await runtime.routing.states.transition({ agentId: id, to: 'available', skills: [...user!.skills, agentSkill(id)], resetIdle: true, callSid: '' });
+      await runtime.routing.states.transition({
+        agentId: id,
+        to: 'available',
+        skills: [...user!.skills, agentSkill(id)],
+        resetIdle: true,
+        callSid: '',
+      });
     }
     const callQueued: number[] = [];
     for (let i = 0; i < AGENTS; i += 1) {
@@ -101,7 +159,10 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
     const restRoundTrip: number[] = [];
     for (let i = 0; i < 200; i += 1) {
       const t0 = performance.now();
-      await runtime.twilio.queues('QU00000000000000000000000000000000').members(callSid()).update({ url: 'https://hotline.example.test/x', method: 'POST' });
+      await runtime.twilio
+        .queues('QU00000000000000000000000000000000')
+        .members(callSid())
+        .update({ url: 'https://hotline.example.test/x', method: 'POST' });
       restRoundTrip.push(performance.now() - t0);
     }
     const free = summary(agentFree);
@@ -110,9 +171,16 @@ export async function runRoutingBench(): Promise<Record<string, unknown>> {
       scenario: `${WAITING_CALLS} calls waiting, ${AGENTS} agents; ms from the event to the REST dequeue request`,
       agentBecomesFree: free,
       callQueued: queued,
-      baseline: { redisZaddZpopmin: summary(redisRoundTrip), restRequestToStandIn: summary(restRoundTrip) },
+      baseline: {
+        redisZaddZpopmin: summary(redisRoundTrip),
+        restRequestToStandIn: summary(restRoundTrip),
+      },
       budgetP99Ms: BUDGET_P99_MS,
-      withinBudget: free.p99 < BUDGET_P99_MS && queued.p99 < BUDGET_P99_MS && free.n === AGENTS && queued.n === AGENTS,
+      withinBudget:
+        free.p99 < BUDGET_P99_MS &&
+        queued.p99 < BUDGET_P99_MS &&
+        free.n === AGENTS &&
+        queued.n === AGENTS,
     };
   } finally {
     baselineRedis.disconnect();

@@ -12,7 +12,8 @@ import { loadConfig } from '../dist/platform/config.js';
 import { createRuntime } from '../dist/runtime.js';
 
 const mode = process.argv[2];
-const FIXED = '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="cmn-CN" voice="Polly.Zhiyu">您好</Say></Response>';
+const FIXED =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="cmn-CN" voice="Polly.Zhiyu">您好</Say></Response>';
 
 let app;
 if (mode === 'baseline') {
@@ -24,7 +25,9 @@ if (mode === 'baseline') {
 } else {
   // BENCH_AT pins the service's clock (then running on from there): the same hours in every run.
   const offset = process.env.BENCH_AT ? new Date(process.env.BENCH_AT).getTime() - Date.now() : 0;
-  const runtime = await createRuntime(loadConfig(), { clock: { now: () => new Date(Date.now() + offset) } });
+  const runtime = await createRuntime(loadConfig(), {
+    clock: { now: () => new Date(Date.now() + offset) },
+  });
   app = createApp(runtime);
 }
 const server = app.listen(0, '127.0.0.1', () => {

@@ -29,9 +29,16 @@ export function createAdminRuntime(config: Config): AdminRuntime & { close(): Pr
     config,
     logger,
     clock: systemClock,
-    db: async () => (await (database ??= createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir }))).db,
+    db: async () =>
+      (
+        await (database ??= createDatabase({
+          url: config.databaseUrl,
+          pgliteDir: config.pgliteDir,
+        }))
+      ).db,
     redis: () => (redis ??= openRedis()),
-    queues: async () => (queues ??= admin.redis().then((connection) => createQueues(connection, config.redisPrefix))),
+    queues: async () =>
+      (queues ??= admin.redis().then((connection) => createQueues(connection, config.redisPrefix))),
     async close() {
       await (await queues?.catch(() => undefined))?.close();
       (await redis?.catch(() => undefined))?.disconnect();

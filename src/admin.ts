@@ -25,9 +25,13 @@ const commands: Record<string, AdminCommand> = {
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === 'help' || !commands[name]) {
-  const lines = Object.entries(commands).map(([key, command]) => `  ${key.padEnd(20)} ${command.summary}`);
+  const lines = Object.entries(commands).map(
+    ([key, command]) => `  ${key.padEnd(20)} ${command.summary}`,
+  );
   const out = name && name !== 'help' ? console.error : console.log;
-  out(`${name && name !== 'help' ? `unknown command: ${name}\n` : ''}usage: npm run admin -- <command> [options]\n${lines.join('\n')}`);
+  out(
+    `${name && name !== 'help' ? `unknown command: ${name}\n` : ''}usage: npm run admin -- <command> [options]\n${lines.join('\n')}`,
+  );
   process.exit(name && name !== 'help' ? 2 : 0);
 }
 const admin = createAdminRuntime(configOrExit());

@@ -1,12 +1,23 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createPanelRoutes } from './panel/index.js';
-import { createBookingRoutes, createBookingVoiceRoutes, createCapacityRoutes, createPhoneLedgerRoutes } from './booking/index.js';
+import {
+  createBookingRoutes,
+  createBookingVoiceRoutes,
+  createCapacityRoutes,
+  createPhoneLedgerRoutes,
+} from './booking/index.js';
 import { createCallbackVoiceRoutes } from './callbacks/index.js';
 import { createCallRoutes } from './calls/index.js';
 import { createCatalogueRoutes } from './catalogue/index.js';
 import { createAgentRoutes, createDeskRoutes } from './desk/index.js';
-import { createEvaluationRoutes, createEvaluationVoiceRoutes, evaluationReport, withEvaluationSheet, type EvaluationReport } from './evaluations/index.js';
+import {
+  createEvaluationRoutes,
+  createEvaluationVoiceRoutes,
+  evaluationReport,
+  withEvaluationSheet,
+  type EvaluationReport,
+} from './evaluations/index.js';
 import { createGuideRoutes, guideReport } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
@@ -37,12 +48,20 @@ export function createApp(runtime: Runtime): Express {
   });
   app.get('/readyz', async (_req, res) => {
     const result = await runReadiness(runtime.readiness);
-    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+    res
+      .status(result.ready ? 200 : 503)
+      .json({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
   });
 
   // The built-in provider's REST API (TELEPHONY_PROVIDER=local): the service reaches it as it would Twilio's, over HTTP.
   if (runtime.telephony) {
-    app.use('/telephony', createTelephonyPageRoutes({ inbox: runtime.telephony.inbox, authenticator: runtime.staff.authenticator }));
+    app.use(
+      '/telephony',
+      createTelephonyPageRoutes({
+        inbox: runtime.telephony.inbox,
+        authenticator: runtime.staff.authenticator,
+      }),
+    );
     app.use('/telephony', runtime.telephony.restRoutes);
   }
 
@@ -71,14 +90,34 @@ export function createApp(runtime: Runtime): Express {
     createCallbackVoiceRoutes({ callbacks: runtime.callbacks, ledger: runtime.ledger, logger }),
     createRecordingVoiceRoutes(runtime.recordings),
     createEvaluationVoiceRoutes(runtime.evaluations),
-    createBookingVoiceRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, calendar: runtime.calendar, catalogue: runtime.catalogue, menus: runtime.menus, ledger: runtime.ledger, clock: runtime.clock, config, redis: runtime.redis, logger, afterSelfService: (callSid) => runtime.evaluations.afterSelfService(callSid) }),
+    createBookingVoiceRoutes({
+      booking: runtime.booking.service,
+      capacity: runtime.booking.capacity,
+      calendar: runtime.calendar,
+      catalogue: runtime.catalogue,
+      menus: runtime.menus,
+      ledger: runtime.ledger,
+      clock: runtime.clock,
+      config,
+      redis: runtime.redis,
+      logger,
+      afterSelfService: (callSid) => runtime.evaluations.afterSelfService(callSid),
+    }),
   ];
   // Every voice webhook, under VOICE_BASE_PATH: the guard (body, signature, bounds), then its handler by path.
   app.use(
     voiceDispatcher(
       voiceRoutes,
-      twilioWebhookGuard({ authToken: config.twilio.authToken, publicBaseUrl: config.publicBaseUrl, logger }),
-      voiceErrorHandler(logger, config.twilio.voice, prompts.say('system.apology', { fallback: prompts.say('city.fallback') })),
+      twilioWebhookGuard({
+        authToken: config.twilio.authToken,
+        publicBaseUrl: config.publicBaseUrl,
+        logger,
+      }),
+      voiceErrorHandler(
+        logger,
+        config.twilio.voice,
+        prompts.say('system.apology', { fallback: prompts.say('city.fallback') }),
+      ),
     ),
   );
 
@@ -88,7 +127,10 @@ export function createApp(runtime: Runtime): Express {
   // where the upgrade would send every script and style to an https port that is not there.
   const https = config.publicBaseUrl.startsWith('https:');
   // Without client dialing the softphone is a SIP client on the provider's WebSocket server instead.
-  const sipServer = !config.telephony.clientDialing && config.agents.sip.wsUrl ? [new URL(config.agents.sip.wsUrl).origin] : [];
+  const sipServer =
+    !config.telephony.clientDialing && config.agents.sip.wsUrl
+      ? [new URL(config.agents.sip.wsUrl).origin]
+      : [];
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -102,30 +144,58 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
 
-  app.use('/api/channel-feeds', createFeedRoutes({ feeds: runtime.reconciliation.feeds, authenticators: [runtime.booking.apiKeys.authenticator()], logger }));
+  app.use(
+    '/api/channel-feeds',
+    createFeedRoutes({
+      feeds: runtime.reconciliation.feeds,
+      authenticators: [runtime.booking.apiKeys.authenticator()],
+      logger,
+    }),
+  );
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
   api.use(authenticate([runtime.staff.authenticator, runtime.booking.apiKeys.authenticator()]));
   api.use(createOpenApiRoutes());
-  api.use(createStaffRoutes({ accounts: runtime.staff, secure: https, sessionTtlSeconds: config.agents.sessionTtlSeconds }));
+  api.use(
+    createStaffRoutes({
+      accounts: runtime.staff,
+      secure: https,
+      sessionTtlSeconds: config.agents.sessionTtlSeconds,
+    }),
+  );
   api.use(createCatalogueRoutes(runtime.catalogue));
-  const nameOf = async (userId: string) => (await runtime.staff.findUser(userId))?.displayName || userId;
+  const nameOf = async (userId: string) =>
+    (await runtime.staff.findUser(userId))?.displayName || userId;
   api.use(
     createReportRoutes(runtime.reports, [
       {
         name: 'evaluations',
-        figures: (from, to) => evaluationReport({ db: runtime.database.db, catalogue: runtime.catalogue, nameOf }, from, to),
+        figures: (from, to) =>
+          evaluationReport(
+            { db: runtime.database.db, catalogue: runtime.catalogue, nameOf },
+            from,
+            to,
+          ),
         addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
       },
       {
         name: 'guides',
-        figures: (from, to) => guideReport({ db: runtime.database.db, catalogue: runtime.catalogue }, from, to),
+        figures: (from, to) =>
+          guideReport({ db: runtime.database.db, catalogue: runtime.catalogue }, from, to),
       },
     ]),
   );
   const { routing, desk } = runtime;
   api.use(
-    createAgentRoutes({ desk: desk.desk, presence: routing.presence, softphones: desk.softphones, outcomes: desk.outcomes, transfer: routing.transfer, holds: routing.holds, events: routing.events }),
+    createAgentRoutes({
+      desk: desk.desk,
+      presence: routing.presence,
+      softphones: desk.softphones,
+      outcomes: desk.outcomes,
+      transfer: routing.transfer,
+      holds: routing.holds,
+      events: routing.events,
+    }),
   );
   api.use(createPhoneLedgerRoutes(runtime.booking.phoneLedger));
   api.use(createReconciliationRoutes(runtime.reconciliation.service));
@@ -139,16 +209,47 @@ export function createApp(runtime: Runtime): Express {
       followUps: runtime.followUps,
       // A supervisor sees the cases of the departments among their skills; an admin, or a supervisor without any, sees all.
       departmentsOf: async (userId, role) => {
-        const skills = role === 'admin' ? [] : ((await runtime.staff.findUser(userId))?.skills ?? []);
+        const skills =
+          role === 'admin' ? [] : ((await runtime.staff.findUser(userId))?.skills ?? []);
         return skills.length > 0 ? skills : undefined;
       },
     }),
   );
-  api.use(createGuideRoutes({ guides: runtime.guides, currentCallOf: async (agentId) => (await runtime.routing.presence.snapshot(agentId)).callSid || undefined }));
-  api.use(createAnnouncementRoutes({ announcements: runtime.announcements, catalogue: runtime.catalogue, clock: runtime.clock }));
-  api.use(createCapacityRoutes({ booking: runtime.booking.service, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, calendar: runtime.calendar }));
-  api.use(createBookingRoutes({ booking: runtime.booking.service, lookup: runtime.booking.lookup, capacity: runtime.booking.capacity, catalogue: runtime.catalogue, clock: runtime.clock, config }));
-  api.use((req, _res, next) => next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)));
+  api.use(
+    createGuideRoutes({
+      guides: runtime.guides,
+      currentCallOf: async (agentId) =>
+        (await runtime.routing.presence.snapshot(agentId)).callSid || undefined,
+    }),
+  );
+  api.use(
+    createAnnouncementRoutes({
+      announcements: runtime.announcements,
+      catalogue: runtime.catalogue,
+      clock: runtime.clock,
+    }),
+  );
+  api.use(
+    createCapacityRoutes({
+      booking: runtime.booking.service,
+      capacity: runtime.booking.capacity,
+      catalogue: runtime.catalogue,
+      calendar: runtime.calendar,
+    }),
+  );
+  api.use(
+    createBookingRoutes({
+      booking: runtime.booking.service,
+      lookup: runtime.booking.lookup,
+      capacity: runtime.booking.capacity,
+      catalogue: runtime.catalogue,
+      clock: runtime.clock,
+      config,
+    }),
+  );
+  api.use((req, _res, next) =>
+    next(new NotFoundError(`no such API route: ${req.method} ${req.baseUrl}${req.path}`)),
+  );
   api.use(jsonErrorHandler(logger));
   app.use('/api', api);
   // Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says (a PDF viewer, a bookmark).

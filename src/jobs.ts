@@ -21,17 +21,40 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createRoutingJobs(runtime.routing),
     ...createCallbackJobs(runtime.callbacks, runtime.config.agents),
     ...createRecordingJobs(runtime.recordings, runtime.config.agents.recordingRetentionDays),
-    ...createReconciliationJobs({ reconciliation: runtime.reconciliation.service, horizonDays: runtime.config.booking.horizonDays }),
+    ...createReconciliationJobs({
+      reconciliation: runtime.reconciliation.service,
+      horizonDays: runtime.config.booking.horizonDays,
+    }),
     ...createEvaluationJobs(runtime.followUps),
-    ...createGuideJobs({ guides: runtime.guides, twilio: runtime.twilio, config: runtime.config, logger: runtime.logger }),
-    ...createBookingJobs({ booking: runtime.booking.service, capacity: runtime.booking.capacity, twilio: runtime.twilio, catalogue: runtime.catalogue, config: runtime.config, logger: runtime.logger }),
+    ...createGuideJobs({
+      guides: runtime.guides,
+      twilio: runtime.twilio,
+      config: runtime.config,
+      logger: runtime.logger,
+    }),
+    ...createBookingJobs({
+      booking: runtime.booking.service,
+      capacity: runtime.booking.capacity,
+      twilio: runtime.twilio,
+      catalogue: runtime.catalogue,
+      config: runtime.config,
+      logger: runtime.logger,
+    }),
   ];
 }
 
 /** Starts the workers and the periodic jobs; only the worker role calls this. */
 export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<void> }> {
-  const connection = createRedis(runtime.config.redisUrl, runtime.logger, { forWorker: true, name: 'worker' });
-  const workers = startWorkers(jobDefinitions(runtime), connection, runtime.config.redisPrefix, runtime.logger);
+  const connection = createRedis(runtime.config.redisUrl, runtime.logger, {
+    forWorker: true,
+    name: 'worker',
+  });
+  const workers = startWorkers(
+    jobDefinitions(runtime),
+    connection,
+    runtime.config.redisPrefix,
+    runtime.logger,
+  );
   // Always at start, so that a changed schedule (REPORT_DAILY_AT, ...) applies; the guard rebuilds the rest if Redis lost it.
   await scheduleRepeatableJobs(runtime);
   const guard = createScheduleRecovery(runtime);
@@ -49,7 +72,13 @@ export async function startJobs(runtime: Runtime): Promise<{ close(): Promise<vo
 
 /** Registers every periodic job (idempotent: upserts by scheduler id). */
 async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
-  await runtime.queues.get('call-summary-sweep').upsertJobScheduler('call-summary-sweep', { every: 5 * 60_000 }, { name: 'call-summary-sweep', data: {} });
+  await runtime.queues
+    .get('call-summary-sweep')
+    .upsertJobScheduler(
+      'call-summary-sweep',
+      { every: 5 * 60_000 },
+      { name: 'call-summary-sweep', data: {} },
+    );
   await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
   await scheduleRoutingJobs(runtime.queues);
   await scheduleCallbackJobs(runtime.queues);
@@ -74,7 +103,11 @@ export function createScheduleRecovery(runtime: Runtime): ScheduleGuard {
     logger: runtime.logger,
     steps: [
       { name: 'repeatable jobs', run: () => scheduleRepeatableJobs(runtime) },
-      { name: 'booking jobs', run: () => runtime.booking.recovery.restorePendingJobs(), afterLossOnly: true },
+      {
+        name: 'booking jobs',
+        run: () => runtime.booking.recovery.restorePendingJobs(),
+        afterLossOnly: true,
+      },
       { name: 'routing', run: () => runtime.routing.recovery.rebuild(), afterLossOnly: true },
     ],
   });

@@ -3,7 +3,13 @@ import { startJobs } from './jobs.js';
 import { serveEmbedded, type EmbeddedServer } from './platform/embedded-db.js';
 import { ensureLocalRedis, type LocalRedis } from './platform/local-redis.js';
 import { createLogger } from './platform/logger.js';
-import { configOrExit, exitOnStartupError, logDevelopmentDefaults, logNextSteps, onShutdown } from './process.js';
+import {
+  configOrExit,
+  exitOnStartupError,
+  logDevelopmentDefaults,
+  logNextSteps,
+  onShutdown,
+} from './process.js';
 import { createRuntime } from './runtime.js';
 import { closeServer, listen } from './web.js';
 
@@ -24,8 +30,14 @@ async function failStartup(error: unknown): Promise<never> {
   return exitOnStartupError(error);
 }
 
-started.redis = await ensureLocalRedis(config.redisUrl, join(dataDir, 'redis'), logger).catch(failStartup);
-if (!config.databaseUrl) started.embedded = await serveEmbedded(config.pgliteDir, { port: config.pglitePort, logger }).catch(failStartup);
+started.redis = await ensureLocalRedis(config.redisUrl, join(dataDir, 'redis'), logger).catch(
+  failStartup,
+);
+if (!config.databaseUrl)
+  started.embedded = await serveEmbedded(config.pgliteDir, {
+    port: config.pglitePort,
+    logger,
+  }).catch(failStartup);
 const runtime = await createRuntime(config, { prepareDatabase: true, logger }).catch(failStartup);
 logDevelopmentDefaults(config, runtime.logger);
 const jobs = await startJobs(runtime).catch(failStartup);

@@ -21,7 +21,15 @@ export function configOrExit(): Config {
 
 /** Start-up failures that a person must fix: printed plainly, exit 1. */
 export function exitOnStartupError(error: unknown): never {
-  const plain = [CatalogueError, MenuError, GuideError, RedisUnavailableError, ConfigError, EmbeddedBusyError, EmbeddedDamagedError];
+  const plain = [
+    CatalogueError,
+    MenuError,
+    GuideError,
+    RedisUnavailableError,
+    ConfigError,
+    EmbeddedBusyError,
+    EmbeddedDamagedError,
+  ];
   if (plain.some((kind) => error instanceof kind)) {
     console.error((error as Error).message);
   } else {
@@ -76,7 +84,9 @@ export function logNextSteps(config: Config, logger: Logger): void {
       '  a booking channel key: npm run -s admin -- apikey:create --channel web --name 政务服务网',
       "  walk a hotline's menu: npm run ivr:call -- --to 4226101 --keys 2,1",
       ...(config.telephonyProvider === 'local'
-        ? [`  try a call:            ${config.publicBaseUrl}/panel/test-phone.html (staff log in; an agent answers on the desk; calls run on the built-in provider, TELEPHONY_PROVIDER=local)`]
+        ? [
+            `  try a call:            ${config.publicBaseUrl}/panel/test-phone.html (staff log in; an agent answers on the desk; calls run on the built-in provider, TELEPHONY_PROVIDER=local)`,
+          ]
         : []),
       `Stop with Ctrl-C or kill ${process.pid}.`,
       '',

@@ -12,15 +12,28 @@ const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
   const catalogue = loadCatalogue(config.catalogueDir);
-  loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  loadMenus(config.catalogueDir, catalogue, {
+    maxOptions: config.ivr.menuMaxOptions,
+    speechInput: config.telephony.speechInput,
+  });
   loadGuides(config.catalogueDir, catalogue);
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
+  const database = await createDatabase({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    logger,
+  });
   await database.migrate();
   logger.info('migrations applied');
   const counts = await syncCatalogue(database.db, catalogue);
   logger.info(counts, 'catalogue mirrored into the database');
   // The rollups of days recorded before this release (or changed since): idempotent, so every release may run it.
-  const days = await createReportsService({ db: database.db, catalogue, clock: systemClock, logger, ...config.reports }).backfillRollups();
+  const days = await createReportsService({
+    db: database.db,
+    catalogue,
+    clock: systemClock,
+    logger,
+    ...config.reports,
+  }).backfillRollups();
   logger.info({ days }, 'statistics rollups built');
   await database.close();
 } catch (error) {

@@ -1,9 +1,20 @@
 import { createBooking, type Booking } from './booking/index.js';
-import { callbackUrls, createCallbackRequests, createCallbacks, type CallbackRequests, type Callbacks } from './callbacks/index.js';
+import {
+  callbackUrls,
+  createCallbackRequests,
+  createCallbacks,
+  type CallbackRequests,
+  type Callbacks,
+} from './callbacks/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger } from './calls/index.js';
 import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
-import { createEvaluations, createFollowUps, type Evaluations, type FollowUps } from './evaluations/index.js';
+import {
+  createEvaluations,
+  createFollowUps,
+  type Evaluations,
+  type FollowUps,
+} from './evaluations/index.js';
 import { createGuides, loadGuides, type Guides } from './guides/index.js';
 import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
 import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
@@ -24,7 +35,11 @@ import { assertRedisReachable, createRedis, type Redis } from './platform/redis.
 import { redisReadiness } from './platform/schedule-guard.js';
 import { createSecretBox } from './platform/secret-box.js';
 import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
-import { createLocalTelephony, type LocalTelephony, type LocalTelephonyOptions } from './telephony/index.js';
+import {
+  createLocalTelephony,
+  type LocalTelephony,
+  type LocalTelephonyOptions,
+} from './telephony/index.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
 export interface Runtime {
@@ -84,18 +99,27 @@ export interface RuntimeOptions {
   /** The job producer; BullMQ queues on the runtime's Redis unless given (a history filler gives one that keeps nothing). */
   queues?: Queues;
   /** The local provider's waits end at once (tests, the in-process ivr:call), and its TwiML checks. */
-  telephony?: Pick<LocalTelephonyOptions, 'instant' | 'paceScale' | 'validate' | 'maxRequests' | 'observeRest'>;
+  telephony?: Pick<
+    LocalTelephonyOptions,
+    'instant' | 'paceScale' | 'validate' | 'maxRequests' | 'observeRest'
+  >;
 }
 
 /**
  * Opens the connections and loads the catalogue. Fails fast, with a message that says what
  * to do, when the catalogue is invalid or Redis cannot be reached.
  */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const catalogue = loadCatalogue(config.catalogueDir);
-  const menus = loadMenus(config.catalogueDir, catalogue, { maxOptions: config.ivr.menuMaxOptions, speechInput: config.telephony.speechInput });
+  const menus = loadMenus(config.catalogueDir, catalogue, {
+    maxOptions: config.ivr.menuMaxOptions,
+    speechInput: config.telephony.speechInput,
+  });
   const fileGuides = loadGuides(config.catalogueDir, catalogue);
   const redis = createRedis(config.redisUrl, logger, { name: 'web' });
   try {
@@ -104,7 +128,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     redis.disconnect();
     throw error;
   }
-  const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir, max: config.databasePoolMax, logger });
+  const database = await createDatabase({
+    url: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    max: config.databasePoolMax,
+    logger,
+  });
   if (options.prepareDatabase) {
     await database.migrate();
     const counts = await syncCatalogue(database.db, catalogue);
@@ -116,9 +145,20 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const localUrl = () => listening.url ?? `http://127.0.0.1:${config.port}`;
   const telephony =
     config.telephonyProvider === 'local'
-      ? createLocalTelephony({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, profile: config.telephony.name, publicBaseUrl: config.publicBaseUrl, targetBaseUrl: localUrl, clock, logger, ...options.telephony })
+      ? createLocalTelephony({
+          accountSid: config.twilio.accountSid,
+          authToken: config.twilio.authToken,
+          profile: config.telephony.name,
+          publicBaseUrl: config.publicBaseUrl,
+          targetBaseUrl: localUrl,
+          clock,
+          logger,
+          ...options.telephony,
+        })
       : undefined;
-  const twilio = createTwilioClient(telephony ? { ...config.twilio, apiBaseUrl: () => `${localUrl()}/telephony` } : config.twilio);
+  const twilio = createTwilioClient(
+    telephony ? { ...config.twilio, apiBaseUrl: () => `${localUrl()}/telephony` } : config.twilio,
+  );
   const ledger = createCallLedger({
     db: database.db,
     queues,
@@ -126,38 +166,73 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     logger,
     hotlineOf: (number) => {
       const hotline = catalogue.hotline(number);
-      return hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department };
+      return (
+        hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department }
+      );
     },
   });
   const callbackRequests = createCallbackRequests({ db: database.db, ledger, clock });
   const calendar = await createWorkCalendar({ db: database.db, catalogue, clock, logger });
-  const staff = createAccounts({ db: database.db, redis, redisPrefix: config.redisPrefix, catalogue, sessionTtlSeconds: config.agents.sessionTtlSeconds, passwordHashMemoryKib: config.agents.passwordHashMemoryKib, sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')), logger });
+  const staff = createAccounts({
+    db: database.db,
+    redis,
+    redisPrefix: config.redisPrefix,
+    catalogue,
+    sessionTtlSeconds: config.agents.sessionTtlSeconds,
+    passwordHashMemoryKib: config.agents.passwordHashMemoryKib,
+    sipSecrets: createSecretBox(Buffer.from(config.agents.sip.credentialsKey, 'base64')),
+    logger,
+  });
   const db = database.db;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
-  const afterAnswered = (callSid: string, agentId: string, callerStatus: string) => evaluations.afterAgentLeg(callSid, agentId, callerStatus);
-  const routing = createRoutingComponent({ config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered }, (room) =>
-    createCallbacks({
-      requests: callbackRequests,
-      store: room.store,
-      states: room.states,
-      routing: room.acd,
-      agentCalls: room.agentCalls,
-      phoneOf: room.phoneOf,
-      ledger,
-      catalogue,
-      calendar,
-      queues,
-      twilio,
-      clock,
-      logger,
-      urls: callbackUrls(config.publicBaseUrl),
-      voice: config.twilio.voice,
-      settings: config.agents,
-      dial: config.telephony,
-    }),
+  const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
+    evaluations.afterAgentLeg(callSid, agentId, callerStatus);
+  const routing = createRoutingComponent(
+    { config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered },
+    (room) =>
+      createCallbacks({
+        requests: callbackRequests,
+        store: room.store,
+        states: room.states,
+        routing: room.acd,
+        agentCalls: room.agentCalls,
+        phoneOf: room.phoneOf,
+        ledger,
+        catalogue,
+        calendar,
+        queues,
+        twilio,
+        clock,
+        logger,
+        urls: callbackUrls(config.publicBaseUrl),
+        voice: config.twilio.voice,
+        settings: config.agents,
+        dial: config.telephony,
+      }),
   );
-  const desk = createDeskComponent({ config, db, ledger, catalogue, menus, staff, routing, callbacks: routing.callbacks, clock, logger });
-  const supervision = createSupervision({ staff, db, store: routing.store, holds: routing.holds, agentCalls: routing.agentCalls, catalogue, clock, settings: config.reports, alertThresholds: config.wallboard });
+  const desk = createDeskComponent({
+    config,
+    db,
+    ledger,
+    catalogue,
+    menus,
+    staff,
+    routing,
+    callbacks: routing.callbacks,
+    clock,
+    logger,
+  });
+  const supervision = createSupervision({
+    staff,
+    db,
+    store: routing.store,
+    holds: routing.holds,
+    agentCalls: routing.agentCalls,
+    catalogue,
+    clock,
+    settings: config.reports,
+    alertThresholds: config.wallboard,
+  });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const followUps = createFollowUps({
     db: database.db,
@@ -182,11 +257,23 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     followUpDays: config.evaluation.followUpDays,
     onPoor: async (evaluation) => void (await followUps.open(evaluation)),
   });
-  const booking = createBooking({ db: database.db, catalogue, calendar, clock, config, queues, redis, logger });
+  const booking = createBooking({
+    db: database.db,
+    catalogue,
+    calendar,
+    clock,
+    config,
+    queues,
+    redis,
+    logger,
+  });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const eventLoop = createEventLoopMonitor();
   const readiness: ReadinessCheck[] = [
-    { name: 'postgres', check: async () => (await database.ping(), { ok: true, detail: database.kind }) },
+    {
+      name: 'postgres',
+      check: async () => (await database.ping(), { ok: true, detail: database.kind }),
+    },
     // Not ready while Redis has lost its data, until a worker has rebuilt it from PostgreSQL.
     { name: 'redis', check: () => redisReadiness(redis, config.redisPrefix) },
     // An uncovered year is a warning, not a reason to stop taking calls.
@@ -228,7 +315,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     staffAdmin: createStaffAdmin({ accounts: staff, db, catalogue, clock }),
     evaluations,
     followUps,
-    guides: createGuides({ db: database.db, catalogue, fileGuides, ledger, menus, queues, clock, logger, nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId }),
+    guides: createGuides({
+      db: database.db,
+      catalogue,
+      fileGuides,
+      ledger,
+      menus,
+      queues,
+      clock,
+      logger,
+      nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+    }),
     booking,
     announcements,
     readiness,

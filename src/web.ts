@@ -13,7 +13,11 @@ import { attachTelephonySockets } from './telephony/index.js';
  */
 async function mayCall(runtime: Runtime, req: IncomingMessage): Promise<boolean> {
   const { accountSid, authToken } = runtime.config.twilio;
-  if (req.headers.authorization === `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`) return true;
+  if (
+    req.headers.authorization ===
+    `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`
+  )
+    return true;
   return (await staffOf(runtime, req)) !== undefined;
 }
 
@@ -21,7 +25,9 @@ async function mayCall(runtime: Runtime, req: IncomingMessage): Promise<boolean>
 async function staffOf(runtime: Runtime, req: IncomingMessage): Promise<string | undefined> {
   const origin = req.headers.origin;
   if (origin && new URL(origin).host !== req.headers.host) return undefined;
-  const principal = await runtime.staff.authenticator(req as unknown as Request).catch(() => undefined);
+  const principal = await runtime.staff
+    .authenticator(req as unknown as Request)
+    .catch(() => undefined);
   return principal?.kind === 'staff' ? principal.userId : undefined;
 }
 
@@ -47,7 +53,10 @@ export function listen(runtime: Runtime): Promise<Server> {
       else {
         runtime.listening.url = `http://127.0.0.1:${runtime.config.port}`;
         attachTelephony(server, runtime);
-        runtime.logger.info({ port: runtime.config.port, publicBaseUrl: runtime.config.publicBaseUrl }, 'web listening');
+        runtime.logger.info(
+          { port: runtime.config.port, publicBaseUrl: runtime.config.publicBaseUrl },
+          'web listening',
+        );
         resolve(server);
       }
     });
@@ -74,7 +83,10 @@ export interface LocalWeb {
  * Builds the runtime (migrating the database) and serves the app on a free port of 127.0.0.1: for
  * tools that talk to the service over HTTP, as Twilio does (`npm run ivr:call` in-process).
  */
-export async function startLocalWeb(config: Config, options: RuntimeOptions = {}): Promise<LocalWeb> {
+export async function startLocalWeb(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<LocalWeb> {
   const runtime = await createRuntime(config, { prepareDatabase: true, ...options });
   const server = await new Promise<Server>((resolve) => {
     const s = createApp(runtime).listen(0, '127.0.0.1', () => resolve(s));

@@ -84,7 +84,10 @@ function cycles(): string[][] {
 describe('the import graph of src', () => {
   it('when the files are read, then imports were found (the check reads what it checks)', () => {
     assert.ok(files.length > 100, `only ${files.length} files under ${src}`);
-    assert.ok((imports.get('app.ts') ?? []).includes('ivr/index.ts'), 'app.ts imports the IVR through its index');
+    assert.ok(
+      (imports.get('app.ts') ?? []).includes('ivr/index.ts'),
+      'app.ts imports the IVR through its index',
+    );
   });
 
   it('when imports are followed, then no file imports itself through others (no cycles)', () => {
@@ -96,7 +99,12 @@ describe('the import graph of src', () => {
       targets
         .filter((target) => {
           const to = componentOf(target);
-          return to !== undefined && to !== INFRASTRUCTURE && to !== componentOf(file) && target !== `${to}/index.ts`;
+          return (
+            to !== undefined &&
+            to !== INFRASTRUCTURE &&
+            to !== componentOf(file) &&
+            target !== `${to}/index.ts`
+          );
         })
         .map((target) => `${file} -> ${target}`),
     );
@@ -106,14 +114,22 @@ describe('the import graph of src', () => {
   it('when infrastructure is read, then it imports no component and no composition root', () => {
     const upward = [...imports]
       .filter(([file]) => componentOf(file) === INFRASTRUCTURE)
-      .flatMap(([file, targets]) => targets.filter((target) => componentOf(target) !== INFRASTRUCTURE).map((target) => `${file} -> ${target}`));
+      .flatMap(([file, targets]) =>
+        targets
+          .filter((target) => componentOf(target) !== INFRASTRUCTURE)
+          .map((target) => `${file} -> ${target}`),
+      );
     assert.deepEqual(upward, []);
   });
 
   it('when a component is read, then it imports no top-level file (composition roots, process files)', () => {
     const rooted = [...imports]
       .filter(([file]) => componentOf(file) !== undefined)
-      .flatMap(([file, targets]) => targets.filter((target) => componentOf(target) === undefined).map((target) => `${file} -> ${target}`));
+      .flatMap(([file, targets]) =>
+        targets
+          .filter((target) => componentOf(target) === undefined)
+          .map((target) => `${file} -> ${target}`),
+      );
     assert.deepEqual(rooted, []);
   });
 
@@ -121,8 +137,13 @@ describe('the import graph of src', () => {
     const leaks = files
       .filter((file) => /^[a-z]+\/index\.ts$/.test(file))
       .flatMap((file) =>
-        ts.preProcessFile(readFileSync(join(src, file), 'utf8'), true, true).importedFiles
-          .filter((ref) => /-(tables|repository)\.js$/.test(ref.fileName) && !isTypeOnlyExport(file, ref.fileName))
+        ts
+          .preProcessFile(readFileSync(join(src, file), 'utf8'), true, true)
+          .importedFiles.filter(
+            (ref) =>
+              /-(tables|repository)\.js$/.test(ref.fileName) &&
+              !isTypeOnlyExport(file, ref.fileName),
+          )
           .map((ref) => `${file} exports ${ref.fileName}`),
       );
     assert.deepEqual(leaks, []);
@@ -131,7 +152,11 @@ describe('the import graph of src', () => {
   it('when a route file is read, then it imports no repository and no database (routes translate HTTP to a use case)', () => {
     const reaching = [...imports]
       .filter(([file]) => /-routes\.ts$/.test(file))
-      .flatMap(([file, targets]) => targets.filter((target) => /-repository\.ts$/.test(target) || target === 'platform/db.ts').map((target) => `${file} -> ${target}`));
+      .flatMap(([file, targets]) =>
+        targets
+          .filter((target) => /-repository\.ts$/.test(target) || target === 'platform/db.ts')
+          .map((target) => `${file} -> ${target}`),
+      );
     assert.deepEqual(reaching, []);
   });
 
@@ -139,29 +164,46 @@ describe('the import graph of src', () => {
     const REBUILD = 'routing/routing-recovery-service.ts';
     const reads = files
       .filter((file) => componentOf(file) === 'routing' && file !== REBUILD)
-      .flatMap((file) => [...readFileSync(join(src, file), 'utf8').matchAll(/\bledger\.(?!record|mark|onCallEnded)([A-Za-z]+)\(/g)].map((match) => `${file}: ledger.${match[1]}`));
+      .flatMap((file) =>
+        [
+          ...readFileSync(join(src, file), 'utf8').matchAll(
+            /\bledger\.(?!record|mark|onCallEnded)([A-Za-z]+)\(/g,
+          ),
+        ].map((match) => `${file}: ledger.${match[1]}`),
+      );
     assert.deepEqual(reads, []);
-    assert.match(readFileSync(join(src, REBUILD), 'utf8'), /ledger\.waitingCalls\(/, 'the check reads the rebuild it exempts');
+    assert.match(
+      readFileSync(join(src, REBUILD), 'utf8'),
+      /ledger\.waitingCalls\(/,
+      'the check reads the rebuild it exempts',
+    );
   });
 
   it("when the call ledger's writes are read, then each stage is written by one component (the shared ones say why)", () => {
     /** Writes more than one component makes on purpose, with why. */
     const shared: Record<string, string> = {
-      recordArrival: 'the IVR records inbound calls, callbacks the outbound legs of the callbacks they place',
-      markAnswered: 'routing marks a queued caller answered by an agent, callbacks the agent leg of a callback',
-      recordStatus: "Twilio's status callbacks come for the caller's call (calls) and for a callback's agent leg (callbacks)",
+      recordArrival:
+        'the IVR records inbound calls, callbacks the outbound legs of the callbacks they place',
+      markAnswered:
+        'routing marks a queued caller answered by an agent, callbacks the agent leg of a callback',
+      recordStatus:
+        "Twilio's status callbacks come for the caller's call (calls) and for a callback's agent leg (callbacks)",
       recordEvent: 'an append-only log: each component writes events of its own source',
       markSelfServed: 'served by an information node (ivr) or by booking by phone (booking)',
     };
     const writers = new Map<string, Set<string>>();
     for (const file of files) {
-      for (const match of readFileSync(join(src, file), 'utf8').matchAll(/\bledger\.((?:record|mark)[A-Za-z]+)\(/g)) {
+      for (const match of readFileSync(join(src, file), 'utf8').matchAll(
+        /\bledger\.((?:record|mark)[A-Za-z]+)\(/g,
+      )) {
         const component = componentOf(file) ?? file;
         writers.set(match[1]!, (writers.get(match[1]!) ?? new Set()).add(component));
       }
     }
     assert.ok(writers.size >= 8, `ledger writes found: ${[...writers.keys()].join(', ')}`);
-    const many = [...writers].filter(([write, components]) => components.size > 1 && !shared[write]).map(([write, components]) => `${write}: ${[...components].join(', ')}`);
+    const many = [...writers]
+      .filter(([write, components]) => components.size > 1 && !shared[write])
+      .map(([write, components]) => `${write}: ${[...components].join(', ')}`);
     assert.deepEqual(many, []);
     assert.deepEqual([...writers.get('recordQueueSid')!], ['routing']);
   });
@@ -169,9 +211,18 @@ describe('the import graph of src', () => {
 
 /** Whether every export of `specifier` in the index is `export type { … }` (row types are types, not data access). */
 function isTypeOnlyExport(file: string, specifier: string): boolean {
-  const text = readFileSync(join(src, file), 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.includes(`'${specifier}'`))
-    .every((line) => /^export type \{/.test(line));
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(join(src, file), 'utf8'),
+    ts.ScriptTarget.Latest,
+  );
+  return source.statements
+    .filter(ts.isExportDeclaration)
+    .filter(
+      (statement) =>
+        statement.moduleSpecifier &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        statement.moduleSpecifier.text === specifier,
+    )
+    .every((statement) => statement.isTypeOnly);
 }

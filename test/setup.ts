@@ -9,7 +9,10 @@ export const mochaHooks = {
     await setUpTestRun();
   },
   afterEach(this: Mocha.Context) {
-    if (this.currentTest?.state === 'failed') console.log(`      (random sequence seeded with ${testSeed}: TEST_SEED=${testSeed} npm test replays it)`);
+    if (this.currentTest?.state === 'failed')
+      console.log(
+        `      (random sequence seeded with ${testSeed}: TEST_SEED=${testSeed} npm test replays it)`,
+      );
   },
   async afterAll(this: Mocha.Context) {
     this.timeout(60_000);

@@ -31,7 +31,12 @@ export function mayAct(booking: BookingRow, actor: Actor, action: BookingAction)
  * Returns the booking when the actor may act on it; otherwise the same 404 as a missing one,
  * so that another channel's bookings cannot be told from ids that do not exist.
  */
-export function assertMayAct(booking: BookingRow | undefined, id: string, actor: Actor, action: BookingAction): BookingRow {
+export function assertMayAct(
+  booking: BookingRow | undefined,
+  id: string,
+  actor: Actor,
+  action: BookingAction,
+): BookingRow {
   if (!booking || !mayAct(booking, actor, action)) throw new NotFoundError(`no booking ${id}`);
   return booking;
 }

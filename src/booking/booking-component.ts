@@ -12,7 +12,12 @@ import { createBookingNotifier, type BookingNotifier } from './booking-notifier.
 import { createBookingRecovery, type BookingRecovery } from './booking-recovery.js';
 import { createBookingService } from './booking-service.js';
 import { createCapacityService, type CapacityService } from './capacity-service.js';
-import { createPhoneLedger, withPhoneLedger, type LedgeredBookingService, type PhoneLedger } from './phone-ledger-service.js';
+import {
+  createPhoneLedger,
+  withPhoneLedger,
+  type LedgeredBookingService,
+  type PhoneLedger,
+} from './phone-ledger-service.js';
 
 /** The booking component as the runtime holds it. */
 export interface Booking {
@@ -29,16 +34,41 @@ export interface Booking {
 }
 
 /** Builds the booking component from the platform's dependencies. */
-export function createBooking(deps: { db: Database; catalogue: Catalogue; calendar: WorkCalendar; clock: Clock; config: Config; queues: Queues; redis: Redis; logger: Logger }): Booking {
-  const notifier = createBookingNotifier({ queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour });
+export function createBooking(deps: {
+  db: Database;
+  catalogue: Catalogue;
+  calendar: WorkCalendar;
+  clock: Clock;
+  config: Config;
+  queues: Queues;
+  redis: Redis;
+  logger: Logger;
+}): Booking {
+  const notifier = createBookingNotifier({
+    queues: deps.queues,
+    clock: deps.clock,
+    logger: deps.logger,
+    reminderHour: deps.config.booking.reminderHour,
+  });
   const phoneLedger = createPhoneLedger(deps);
   return {
     service: withPhoneLedger(createBookingService({ ...deps, notifier }), phoneLedger),
     phoneLedger,
     capacity: createCapacityService(deps),
     apiKeys: createApiKeyService(deps),
-    lookup: createBookingLookup({ db: deps.db, redis: deps.redis, redisPrefix: deps.config.redisPrefix, logger: deps.logger }),
+    lookup: createBookingLookup({
+      db: deps.db,
+      redis: deps.redis,
+      redisPrefix: deps.config.redisPrefix,
+      logger: deps.logger,
+    }),
     notifier,
-    recovery: createBookingRecovery({ db: deps.db, queues: deps.queues, clock: deps.clock, logger: deps.logger, reminderHour: deps.config.booking.reminderHour }),
+    recovery: createBookingRecovery({
+      db: deps.db,
+      queues: deps.queues,
+      clock: deps.clock,
+      logger: deps.logger,
+      reminderHour: deps.config.booking.reminderHour,
+    }),
   };
 }

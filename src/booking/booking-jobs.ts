@@ -39,7 +39,11 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
   const log = deps.logger.child({ component: 'booking' });
   const sms: JobDefinition<'booking-sms'> = {
     name: 'booking-sms',
-    schema: z.object({ bookingId: z.uuid(), kind: z.enum(['confirmation', 'reminder', 'rescheduled', 'no_show_warning', 'suspended']), slotId: z.number().int() }),
+    schema: z.object({
+      bookingId: z.uuid(),
+      kind: z.enum(['confirmation', 'reminder', 'rescheduled', 'no_show_warning', 'suspended']),
+      slotId: z.number().int(),
+    }),
     process: async ({ bookingId, kind, slotId }) => {
       const row = await booking.findBooking(bookingId);
       if (!row || !smsStillDue(kind, row, slotId)) {
@@ -47,7 +51,8 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
         return null;
       }
       // A reminder is claimed in PostgreSQL first: a job restored after a Redis loss must not send it twice.
-      const claimed = kind === 'reminder' ? await booking.claimReminder(bookingId, slotId) : undefined;
+      const claimed =
+        kind === 'reminder' ? await booking.claimReminder(bookingId, slotId) : undefined;
       if (kind === 'reminder' && !claimed) {
         log.info({ bookingId, kind }, 'booking reminder already sent');
         return null;
@@ -70,7 +75,11 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
     name: 'booking-sweep',
     schema: empty,
     concurrency: 1,
-    process: async () => ({ holdsExpired: await booking.sweepExpiredHolds(), noShows: await booking.markNoShows(), keysPurged: await booking.purgeIdempotencyKeys() }),
+    process: async () => ({
+      holdsExpired: await booking.sweepExpiredHolds(),
+      noShows: await booking.markNoShows(),
+      keysPurged: await booking.purgeIdempotencyKeys(),
+    }),
   };
   const release: JobDefinition<'booking-release'> = {
     name: 'booking-release',
@@ -89,9 +98,27 @@ export function createBookingJobs(deps: BookingJobDeps): JobDefinition[] {
  */
 export async function scheduleBookingJobs(queues: Queues, config: Config): Promise<void> {
   const [hour, minute] = config.booking.releaseTime.split(':').map(Number) as [number, number];
-  await queues.get('booking-sweep').upsertJobScheduler('booking-sweep', { every: 60_000 }, { name: 'booking-sweep', data: {} });
-  await queues.get('booking-release').upsertJobScheduler('booking-release', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'booking-release', data: {} });
+  await queues
+    .get('booking-sweep')
+    .upsertJobScheduler('booking-sweep', { every: 60_000 }, { name: 'booking-sweep', data: {} });
+  await queues
+    .get('booking-release')
+    .upsertJobScheduler(
+      'booking-release',
+      { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' },
+      { name: 'booking-release', data: {} },
+    );
   // Between releases, the same idempotent job applies closures and holidays entered in the calendar to existing slots.
-  await queues.get('booking-release').upsertJobScheduler('booking-reconcile', { every: 10 * 60_000 }, { name: 'booking-release', data: {} });
-  await queues.add('booking-release', {}, { jobId: `booking-release-start-${new Date().toISOString().slice(0, 13)}` });
+  await queues
+    .get('booking-release')
+    .upsertJobScheduler(
+      'booking-reconcile',
+      { every: 10 * 60_000 },
+      { name: 'booking-release', data: {} },
+    );
+  await queues.add(
+    'booking-release',
+    {},
+    { jobId: `booking-release-start-${new Date().toISOString().slice(0, 13)}` },
+  );
 }

@@ -38,11 +38,22 @@ export type BookingLookup = ReturnType<typeof createBookingLookup>;
  */
 export function createBookingLookup({ db, redis, redisPrefix, logger }: BookingLookupDeps) {
   const log = logger.child({ component: 'booking-lookup' });
-  const perKey = createAttemptCounter(redis, redisPrefix, 'booking-lookup-key', LOOKUP_WINDOW_SECONDS);
-  const perCode = createAttemptCounter(redis, redisPrefix, 'booking-lookup-code', LOOKUP_WINDOW_SECONDS);
+  const perKey = createAttemptCounter(
+    redis,
+    redisPrefix,
+    'booking-lookup-key',
+    LOOKUP_WINDOW_SECONDS,
+  );
+  const perCode = createAttemptCounter(
+    redis,
+    redisPrefix,
+    'booking-lookup-code',
+    LOOKUP_WINDOW_SECONDS,
+  );
   const codeOfKey = (actor: Actor, code: string) => `${actor.id}:${code}`;
 
-  const matches = (row: BookingRow, last4: string) => row.phone.slice(-4) === last4 || row.idMasked.slice(-4).toUpperCase() === last4.toUpperCase();
+  const matches = (row: BookingRow, last4: string) =>
+    row.phone.slice(-4) === last4 || row.idMasked.slice(-4).toUpperCase() === last4.toUpperCase();
 
   return {
     /**
@@ -51,13 +62,36 @@ export function createBookingLookup({ db, redis, redisPrefix, logger }: BookingL
      * the key, or the key on this code, has failed too often in the window.
      */
     async findForCitizen(code: string, last4: string, actor: Actor): Promise<BookingRow> {
-      const [keyFailures, codeFailures] = await Promise.all([perKey.peek(actor.id), perCode.peek(codeOfKey(actor, code))]);
-      if (keyFailures.count >= MAX_FAILED_LOOKUPS_PER_KEY) throw new RateLimitError('too many failed booking look-ups with this key; try again later', keyFailures.retryAfterSeconds);
-      if (codeFailures.count >= MAX_FAILED_LOOKUPS_PER_CODE) throw new RateLimitError('too many failed look-ups of this booking code with this key; try again later', codeFailures.retryAfterSeconds);
+      const [keyFailures, codeFailures] = await Promise.all([
+        perKey.peek(actor.id),
+        perCode.peek(codeOfKey(actor, code)),
+      ]);
+      if (keyFailures.count >= MAX_FAILED_LOOKUPS_PER_KEY)
+        throw new RateLimitError(
+          'too many failed booking look-ups with this key; try again later',
+          keyFailures.retryAfterSeconds,
+        );
+      if (codeFailures.count >= MAX_FAILED_LOOKUPS_PER_CODE)
+        throw new RateLimitError(
+          'too many failed look-ups of this booking code with this key; try again later',
+          codeFailures.retryAfterSeconds,
+        );
       const row = await repo.findBookingByCode(db, code);
       if (row && mayAct(row, actor, 'read') && matches(row, last4)) return row;
-      const [byKey, byCode] = await Promise.all([perKey.hit(actor.id), perCode.hit(codeOfKey(actor, code))]);
-      log.warn({ keyId: actor.id, channel: actor.channel, code: maskCode(code), failuresByKey: byKey.count, failuresByCode: byCode.count }, 'failed booking look-up');
+      const [byKey, byCode] = await Promise.all([
+        perKey.hit(actor.id),
+        perCode.hit(codeOfKey(actor, code)),
+      ]);
+      log.warn(
+        {
+          keyId: actor.id,
+          channel: actor.channel,
+          code: maskCode(code),
+          failuresByKey: byKey.count,
+          failuresByCode: byCode.count,
+        },
+        'failed booking look-up',
+      );
       throw new NotFoundError('no booking with this code and these last 4 digits');
     },
 

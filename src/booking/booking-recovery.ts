@@ -29,13 +29,23 @@ export interface BookingRecovery {
  * that time passed while the job was lost (the booking was made before it and has not started);
  * undefined when the booking never had one (made after its reminder time).
  */
-export function reminderDelay(booking: Pick<repo.BookingRow, 'startsAt' | 'createdAt'>, reminderHour: number, now: Date): number | undefined {
+export function reminderDelay(
+  booking: Pick<repo.BookingRow, 'startsAt' | 'createdAt'>,
+  reminderHour: number,
+  now: Date,
+): number | undefined {
   const at = reminderTime(booking.startsAt, reminderHour).getTime();
   if (at > now.getTime()) return at - now.getTime();
   return booking.createdAt.getTime() < at ? 0 : undefined;
 }
 
-export function createBookingRecovery(deps: { db: Database; queues: Queues; clock: Clock; logger: Logger; reminderHour: number }): BookingRecovery {
+export function createBookingRecovery(deps: {
+  db: Database;
+  queues: Queues;
+  clock: Clock;
+  logger: Logger;
+  reminderHour: number;
+}): BookingRecovery {
   const { db, queues, clock } = deps;
   const log = deps.logger.child({ component: 'booking' });
 
@@ -47,7 +57,11 @@ export function createBookingRecovery(deps: { db: Database; queues: Queues; cloc
       for (const booking of page) {
         const delay = reminderDelay(booking, deps.reminderHour, now);
         if (delay === undefined) continue;
-        await queues.add('booking-sms', { bookingId: booking.id, kind: 'reminder', slotId: booking.slotId }, { jobId: reminderJobId(booking.id, booking.slotId), delay });
+        await queues.add(
+          'booking-sms',
+          { bookingId: booking.id, kind: 'reminder', slotId: booking.slotId },
+          { jobId: reminderJobId(booking.id, booking.slotId), delay },
+        );
         restored += 1;
       }
       if (page.length < PAGE) return restored;
@@ -60,7 +74,11 @@ export function createBookingRecovery(deps: { db: Database; queues: Queues; cloc
     const holds = await slots.listActiveHolds(db, 5000);
     for (const hold of holds) {
       const delay = Math.max(0, hold.expiresAt.getTime() - now.getTime() + 1000);
-      await queues.add('booking-hold-expiry', { holdId: hold.id }, { jobId: holdExpiryJobId(hold.id), delay });
+      await queues.add(
+        'booking-hold-expiry',
+        { holdId: hold.id },
+        { jobId: holdExpiryJobId(hold.id), delay },
+      );
     }
     return holds.length;
   }
@@ -68,7 +86,10 @@ export function createBookingRecovery(deps: { db: Database; queues: Queues; cloc
   return {
     async restorePendingJobs() {
       const now = clock.now();
-      const result = { reminders: await restoreReminders(now), holdExpiries: await restoreHoldExpiries(now) };
+      const result = {
+        reminders: await restoreReminders(now),
+        holdExpiries: await restoreHoldExpiries(now),
+      };
       log.info(result, 'booking jobs restored from PostgreSQL');
       return result;
     },

@@ -1,7 +1,13 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { instant } from './sql-time.js';
-import { apiKeys, bookingEvents, bookings, idempotencyKeys, PLACE_STATUSES } from './booking-tables.js';
+import {
+  apiKeys,
+  bookingEvents,
+  bookings,
+  idempotencyKeys,
+  PLACE_STATUSES,
+} from './booking-tables.js';
 
 export type BookingRow = typeof bookings.$inferSelect;
 export type NewBooking = typeof bookings.$inferInsert;
@@ -11,10 +17,29 @@ export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 const ACTIVE = ['confirmed', 'checked_in'] as const;
 
 /** What a new booking is made of; the rest (id, status, created at) the table fills in. */
-export type BookingInsert = Pick<NewBooking, 'code' | 'slotId' | 'hallId' | 'serviceId' | 'day' | 'startsAt' | 'endsAt' | 'channel' | 'madeBy' | 'hotlineNumber' | 'name' | 'phone' | 'idHash' | 'idMasked'>;
+export type BookingInsert = Pick<
+  NewBooking,
+  | 'code'
+  | 'slotId'
+  | 'hallId'
+  | 'serviceId'
+  | 'day'
+  | 'startsAt'
+  | 'endsAt'
+  | 'channel'
+  | 'madeBy'
+  | 'hotlineNumber'
+  | 'name'
+  | 'phone'
+  | 'idHash'
+  | 'idMasked'
+>;
 
 /** Inserts a booking unless its code is taken (then undefined: draw another code). Written as SQL: it is on every booking's path (see tableRows). */
-export async function insertBooking(db: Executor, b: BookingInsert): Promise<BookingRow | undefined> {
+export async function insertBooking(
+  db: Executor,
+  b: BookingInsert,
+): Promise<BookingRow | undefined> {
   const rows = await queryRows(
     db,
     sql`insert into bookings (code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, hotline_number, name, phone, id_hash, id_masked)
@@ -31,7 +56,10 @@ export async function findBooking(db: Executor, id: string): Promise<BookingRow 
   return row;
 }
 
-export async function findBookingByCode(db: Executor, code: string): Promise<BookingRow | undefined> {
+export async function findBookingByCode(
+  db: Executor,
+  code: string,
+): Promise<BookingRow | undefined> {
   const [row] = await db.select().from(bookings).where(eq(bookings.code, code));
   return row;
 }
@@ -43,16 +71,31 @@ export async function lockBooking(db: Executor, id: string): Promise<BookingRow 
 }
 
 /** Upcoming active bookings made with a phone number, soonest first. */
-export async function listUpcomingByPhone(db: Executor, phone: string, now: Date, limit: number): Promise<BookingRow[]> {
+export async function listUpcomingByPhone(
+  db: Executor,
+  phone: string,
+  now: Date,
+  limit: number,
+): Promise<BookingRow[]> {
   return db
     .select()
     .from(bookings)
-    .where(and(eq(bookings.phone, phone), eq(bookings.status, 'confirmed'), sql`${bookings.startsAt} > ${instant(now)}`))
+    .where(
+      and(
+        eq(bookings.phone, phone),
+        eq(bookings.status, 'confirmed'),
+        sql`${bookings.startsAt} > ${instant(now)}`,
+      ),
+    )
     .orderBy(asc(bookings.startsAt))
     .limit(limit);
 }
 
-export async function updateBooking(db: Executor, id: string, values: Partial<NewBooking>): Promise<BookingRow> {
+export async function updateBooking(
+  db: Executor,
+  id: string,
+  values: Partial<NewBooking>,
+): Promise<BookingRow> {
   const [row] = await db.update(bookings).set(values).where(eq(bookings.id, id)).returning();
   return row!;
 }
@@ -61,22 +104,42 @@ export async function updateBooking(db: Executor, id: string, values: Partial<Ne
  * Claims the reminder of a booking on `slotId` (still confirmed, not yet reminded): true for
  * exactly one claimant, so a reminder restored after a Redis loss is never sent twice.
  */
-export async function claimReminder(db: Executor, id: string, slotId: number, at: Date): Promise<boolean> {
+export async function claimReminder(
+  db: Executor,
+  id: string,
+  slotId: number,
+  at: Date,
+): Promise<boolean> {
   const rows = await db
     .update(bookings)
     .set({ reminderSentAt: at })
-    .where(and(eq(bookings.id, id), eq(bookings.slotId, slotId), eq(bookings.status, 'confirmed'), isNull(bookings.reminderSentAt)))
+    .where(
+      and(
+        eq(bookings.id, id),
+        eq(bookings.slotId, slotId),
+        eq(bookings.status, 'confirmed'),
+        isNull(bookings.reminderSentAt),
+      ),
+    )
     .returning({ id: bookings.id });
   return rows.length > 0;
 }
 
 /** Gives a claimed reminder back (the SMS could not be sent), so that a retry or a rebuild sends it. */
 export async function releaseReminderClaim(db: Executor, id: string, at: Date): Promise<void> {
-  await db.update(bookings).set({ reminderSentAt: null }).where(and(eq(bookings.id, id), eq(bookings.reminderSentAt, at)));
+  await db
+    .update(bookings)
+    .set({ reminderSentAt: null })
+    .where(and(eq(bookings.id, id), eq(bookings.reminderSentAt, at)));
 }
 
 /** Confirmed bookings still ahead whose reminder has not gone out, by id after `afterId` (keyset pages). */
-export async function listUnremindedBookings(db: Executor, now: Date, afterId: string | undefined, limit: number): Promise<BookingRow[]> {
+export async function listUnremindedBookings(
+  db: Executor,
+  now: Date,
+  afterId: string | undefined,
+  limit: number,
+): Promise<BookingRow[]> {
   return db
     .select()
     .from(bookings)
@@ -105,14 +168,23 @@ export async function listNoShowTimes(db: Executor, idHash: string, since: Date)
 }
 
 /** Marks confirmed bookings whose slot ended before `endedBefore` as no-shows; returns them. */
-export async function markNoShows(db: Executor, endedBefore: Date, now: Date, limit: number): Promise<BookingRow[]> {
+export async function markNoShows(
+  db: Executor,
+  endedBefore: Date,
+  now: Date,
+  limit: number,
+): Promise<BookingRow[]> {
   const due = db
     .select({ id: bookings.id })
     .from(bookings)
     .where(and(eq(bookings.status, 'confirmed'), lt(bookings.endsAt, endedBefore)))
     .limit(limit)
     .for('update', { skipLocked: true });
-  return db.update(bookings).set({ status: 'no_show', noShowAt: now }).where(inArray(bookings.id, due)).returning();
+  return db
+    .update(bookings)
+    .set({ status: 'no_show', noShowAt: now })
+    .where(inArray(bookings.id, due))
+    .returning();
 }
 
 /** Active bookings of a slot in the order they were made. */
@@ -124,9 +196,17 @@ export async function listSlotBookings(db: Executor, slotId: number): Promise<Bo
     .orderBy(asc(bookings.createdAt), asc(bookings.id));
 }
 
-export async function setFlag(db: Executor, ids: string[], flag: NonNullable<BookingRow['flag']>, at: Date): Promise<void> {
+export async function setFlag(
+  db: Executor,
+  ids: string[],
+  flag: NonNullable<BookingRow['flag']>,
+  at: Date,
+): Promise<void> {
   if (ids.length === 0) return;
-  await db.update(bookings).set({ flag, flaggedAt: at, flagResolvedAt: null }).where(inArray(bookings.id, ids));
+  await db
+    .update(bookings)
+    .set({ flag, flaggedAt: at, flagResolvedAt: null })
+    .where(inArray(bookings.id, ids));
 }
 
 export async function resolveFlags(db: Executor, ids: string[], at: Date): Promise<void> {
@@ -139,11 +219,21 @@ export async function listFlagged(db: Executor, hallId?: string): Promise<Bookin
   return db
     .select()
     .from(bookings)
-    .where(and(isNotNull(bookings.flag), isNull(bookings.flagResolvedAt), inArray(bookings.status, [...ACTIVE]), hallId ? eq(bookings.hallId, hallId) : undefined))
+    .where(
+      and(
+        isNotNull(bookings.flag),
+        isNull(bookings.flagResolvedAt),
+        inArray(bookings.status, [...ACTIVE]),
+        hallId ? eq(bookings.hallId, hallId) : undefined,
+      ),
+    )
     .orderBy(asc(bookings.startsAt));
 }
 
-export async function insertEvent(db: Executor, event: Omit<typeof bookingEvents.$inferInsert, 'id'>): Promise<void> {
+export async function insertEvent(
+  db: Executor,
+  event: Omit<typeof bookingEvents.$inferInsert, 'id'>,
+): Promise<void> {
   // Written as SQL: every booking writes one (see tableRows).
   await db.execute(
     sql`insert into booking_events (booking_id, event, actor, at, details)
@@ -151,22 +241,42 @@ export async function insertEvent(db: Executor, event: Omit<typeof bookingEvents
   );
 }
 
-export async function listEvents(db: Executor, bookingId: string): Promise<Array<typeof bookingEvents.$inferSelect>> {
-  return db.select().from(bookingEvents).where(eq(bookingEvents.bookingId, bookingId)).orderBy(asc(bookingEvents.id));
+export async function listEvents(
+  db: Executor,
+  bookingId: string,
+): Promise<Array<typeof bookingEvents.$inferSelect>> {
+  return db
+    .select()
+    .from(bookingEvents)
+    .where(eq(bookingEvents.bookingId, bookingId))
+    .orderBy(asc(bookingEvents.id));
 }
 
-export async function insertApiKey(db: Executor, key: { channel: ApiKeyRow['channel']; name: string; keyHash: string }): Promise<ApiKeyRow> {
+export async function insertApiKey(
+  db: Executor,
+  key: { channel: ApiKeyRow['channel']; name: string; keyHash: string },
+): Promise<ApiKeyRow> {
   const [row] = await db.insert(apiKeys).values(key).returning();
   return row!;
 }
 
-export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
+export async function findApiKeyByHash(
+  db: Executor,
+  keyHash: string,
+): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
   return row;
 }
 
 export async function revokeApiKey(db: Executor, id: string, at: Date): Promise<boolean> {
-  const rows = await db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: at })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
   return rows.length > 0;
 }
 
@@ -175,22 +285,48 @@ export async function listApiKeys(db: Executor): Promise<ApiKeyRow[]> {
 }
 
 /** Claims an idempotency key; false when it exists (then read it: the first request has committed). */
-export async function claimIdempotencyKey(db: Executor, scope: string, key: string, requestHash: string): Promise<boolean> {
+export async function claimIdempotencyKey(
+  db: Executor,
+  scope: string,
+  key: string,
+  requestHash: string,
+): Promise<boolean> {
   // Written as SQL, like the other statements every booking runs (see tableRows).
-  const rows = await queryRows(db, sql`insert into idempotency_keys (scope, key, request_hash) values (${scope}, ${key}, ${requestHash}) on conflict do nothing returning key`);
+  const rows = await queryRows(
+    db,
+    sql`insert into idempotency_keys (scope, key, request_hash) values (${scope}, ${key}, ${requestHash}) on conflict do nothing returning key`,
+  );
   return rows.length > 0;
 }
 
-export async function findIdempotencyKey(db: Executor, scope: string, key: string): Promise<IdempotencyRow | undefined> {
-  const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+export async function findIdempotencyKey(
+  db: Executor,
+  scope: string,
+  key: string,
+): Promise<IdempotencyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
   return row;
 }
 
-export async function storeIdempotentResponse(db: Executor, scope: string, key: string, status: number, response: unknown): Promise<void> {
-  await db.execute(sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb where scope = ${scope} and key = ${key}`);
+export async function storeIdempotentResponse(
+  db: Executor,
+  scope: string,
+  key: string,
+  status: number,
+  response: unknown,
+): Promise<void> {
+  await db.execute(
+    sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb where scope = ${scope} and key = ${key}`,
+  );
 }
 
 export async function purgeIdempotencyKeys(db: Executor, before: Date): Promise<number> {
-  const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).returning({ key: idempotencyKeys.key });
+  const rows = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, before))
+    .returning({ key: idempotencyKeys.key });
   return rows.length;
 }

@@ -10,7 +10,17 @@ import { requireStaff } from '../staff/index.js';
 import type { BookingLookup } from './booking-lookup-service.js';
 import type { Actor } from './booking-service.js';
 import type { LedgeredBookingService } from './phone-ledger-service.js';
-import { bookingBodySchema, codeParam, citizenLookupQuerySchema, holdBodySchema, hallQuerySchema, idempotencyKeySchema, rescheduleBodySchema, slotsQuerySchema, uuidParam } from './booking-schemas.js';
+import {
+  bookingBodySchema,
+  codeParam,
+  citizenLookupQuerySchema,
+  holdBodySchema,
+  hallQuerySchema,
+  idempotencyKeySchema,
+  rescheduleBodySchema,
+  slotsQuerySchema,
+  uuidParam,
+} from './booking-schemas.js';
 import { toBookingView, toSlotView } from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
 import { isoLocal } from './capacity-rules.js';
@@ -18,7 +28,12 @@ import { isoLocal } from './capacity-rules.js';
 /** The actor behind an authenticated request: channel clients book with (and reach only) their channel, staff with `phone`. */
 export function actorFromPrincipal(principal: Principal): Actor {
   return principal.kind === 'channel'
-    ? { channel: principal.channel, id: principal.keyId, label: `channel:${principal.keyId}`, ownChannelOnly: true }
+    ? {
+        channel: principal.channel,
+        id: principal.keyId,
+        label: `channel:${principal.keyId}`,
+        ownChannelOnly: true,
+      }
     : { channel: 'phone', id: principal.userId, label: `staff:${principal.userId}` };
 }
 
@@ -42,7 +57,16 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     hall.departments.flatMap((department) =>
       department.services
         .filter((s) => s.bookable)
-        .map((s) => ({ id: s.id, name: s.name, hallId: hall.id, hallName: hall.name, departmentId: department.id, departmentName: department.name, minutes: s.minutes, bring: s.bring })),
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          hallId: hall.id,
+          hallName: hall.name,
+          departmentId: department.id,
+          departmentName: department.name,
+          minutes: s.minutes,
+          bring: s.bring,
+        })),
     ),
   );
 
@@ -53,21 +77,46 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
   router.get('/slots', async (req, res) => {
     const query = parseInput(slotsQuerySchema, req.query, 'query');
     const place = catalogue.service(query.service);
-    if (!place || place.hall.id !== query.hall || !place.service.bookable) throw new NotFoundError(`no bookable service ${query.service} in hall ${query.hall}`);
+    if (!place || place.hall.id !== query.hall || !place.service.bookable)
+      throw new NotFoundError(`no bookable service ${query.service} in hall ${query.hall}`);
     const today = DateTime.fromJSDate(clock.now(), { zone: ZONE });
     const from = query.from ?? today.toISODate()!;
-    const to = query.to ?? DateTime.fromISO(from, { zone: ZONE }).plus({ days: config.booking.horizonDays }).toISODate()!;
+    const to =
+      query.to ??
+      DateTime.fromISO(from, { zone: ZONE })
+        .plus({ days: config.booking.horizonDays })
+        .toISODate()!;
     // Without credentials, availability is shown as the website would see it.
     const channel = req.principal ? actorOf(req).channel : 'web';
-    const rows = await capacity.listSlots({ hallId: query.hall, serviceId: query.service, fromDay: from, toDay: to });
-    if (req.principal?.kind === 'staff') await booking.recordPhoneAction({ actor: actorOf(req), action: 'search', result: 'ok', details: { serviceId: query.service, from, to, found: rows.length } });
-    res.json(rows.filter((slot) => !slot.closed).map((slot) => toSlotView(slot, channel, clock.now(), config.booking.phoneShareHours)));
+    const rows = await capacity.listSlots({
+      hallId: query.hall,
+      serviceId: query.service,
+      fromDay: from,
+      toDay: to,
+    });
+    if (req.principal?.kind === 'staff')
+      await booking.recordPhoneAction({
+        actor: actorOf(req),
+        action: 'search',
+        result: 'ok',
+        details: { serviceId: query.service, from, to, found: rows.length },
+      });
+    res.json(
+      rows
+        .filter((slot) => !slot.closed)
+        .map((slot) => toSlotView(slot, channel, clock.now(), config.booking.phoneShareHours)),
+    );
   });
 
   router.post('/holds', requirePrincipal, async (req, res) => {
     const body = parseInput(holdBodySchema, req.body, 'body');
     const hold = await booking.createHold(body.slotId, actorOf(req));
-    res.status(201).json({ id: hold.id, slotId: hold.slotId, status: hold.status, expiresAt: isoLocal(hold.expiresAt) });
+    res.status(201).json({
+      id: hold.id,
+      slotId: hold.slotId,
+      status: hold.status,
+      expiresAt: isoLocal(hold.expiresAt),
+    });
   });
 
   router.delete('/holds/:id', requirePrincipal, async (req, res) => {
@@ -77,9 +126,23 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
   });
 
   router.post('/bookings', requirePrincipal, async (req, res) => {
-    const key = parseInput(idempotencyKeySchema, req.header('idempotency-key') ?? '', 'Idempotency-Key');
+    const key = parseInput(
+      idempotencyKeySchema,
+      req.header('idempotency-key') ?? '',
+      'Idempotency-Key',
+    );
     const body = parseInput(bookingBodySchema, req.body, 'body');
-    const outcome = await booking.createBooking({ slotId: body.slotId, holdId: body.holdId, name: body.name, phone: body.phone, identity: { idNumber: body.idNumber } }, actorOf(req), key);
+    const outcome = await booking.createBooking(
+      {
+        slotId: body.slotId,
+        holdId: body.holdId,
+        name: body.name,
+        phone: body.phone,
+        identity: { idNumber: body.idNumber },
+      },
+      actorOf(req),
+      key,
+    );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(outcome.status).json(outcome.body);
   });
@@ -112,7 +175,8 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     if (typeof raw === 'string' && /^\d{8}$/.test(raw)) {
       const row = await booking.findBookingByCode(raw);
       const actor = actorOf(req);
-      if (!row || (actor.ownChannelOnly && row.channel !== actor.channel)) throw new NotFoundError(`no booking with code ${raw}`);
+      if (!row || (actor.ownChannelOnly && row.channel !== actor.channel))
+        throw new NotFoundError(`no booking with code ${raw}`);
       return row.id;
     }
     return parseInput(uuidParam, raw, 'id');
@@ -133,7 +197,8 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     const id = await bookingIdOf(req, req.params.id);
     const actor = actorOf(req);
     // Check-in happens at the hall: the walk-in desk or staff, not the website or WeChat.
-    if (actor.channel !== 'walk_in' && actor.channel !== 'phone') throw new ForbiddenError('check-in is done at the hall (walk-in desk or staff)');
+    if (actor.channel !== 'walk_in' && actor.channel !== 'phone')
+      throw new ForbiddenError('check-in is done at the hall (walk-in desk or staff)');
     res.json(toBookingView(await booking.checkIn(id, actor), catalogue));
   });
 

@@ -26,15 +26,27 @@ export const idNumberSchema = z.string().transform((value, ctx) => {
 export const phoneSchema = z.string().transform((value, ctx) => {
   const phone = normalizePhone(value);
   if (!phone) {
-    ctx.addIssue({ code: 'custom', message: 'must be a mainland mobile, a landline with its area code or a 400/800 number, as the numbering plan allocates them' });
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a mainland mobile, a landline with its area code or a 400/800 number, as the numbering plan allocates them',
+    });
     return z.NEVER;
   }
   return phone.e164;
 });
 
 export const slotsQuerySchema = z
-  .object({ hall: plainText(64), service: plainText(64), from: isoDate.optional(), to: isoDate.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'to must not be before from', path: ['to'] });
+  .object({
+    hall: plainText(64),
+    service: plainText(64),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'to must not be before from',
+    path: ['to'],
+  });
 
 export const holdBodySchema = z.object({ slotId });
 
@@ -46,17 +58,27 @@ export const bookingBodySchema = z
     phone: phoneSchema,
     idNumber: idNumberSchema,
   })
-  .refine((b) => (b.slotId === undefined) !== (b.holdId === undefined), { message: 'give either slotId or holdId', path: ['slotId'] });
+  .refine((b) => (b.slotId === undefined) !== (b.holdId === undefined), {
+    message: 'give either slotId or holdId',
+    path: ['slotId'],
+  });
 
 export const rescheduleBodySchema = z.object({ slotId });
 
-export const idempotencyKeySchema = z.string().min(1, 'the Idempotency-Key header is required').pipe(plainText(200));
+export const idempotencyKeySchema = z
+  .string()
+  .min(1, 'the Idempotency-Key header is required')
+  .pipe(plainText(200));
 
 /** `?hall=` of a staff list (flagged bookings): optional. */
 export const hallQuerySchema = z.object({ hall: plainText(64).optional() });
 
 export const uuidParam = z.uuid();
 /** The citizen's second factor for a look-up by code: the last 4 characters of the phone or ID number. */
-export const citizenLookupQuerySchema = z.object({ last4: z.string({ message: 'last4 (the last 4 digits of the phone or ID number) is required' }).regex(/^\d{3}[\dXx]$/, 'last4 must be the last 4 digits of the phone or ID number') });
+export const citizenLookupQuerySchema = z.object({
+  last4: z
+    .string({ message: 'last4 (the last 4 digits of the phone or ID number) is required' })
+    .regex(/^\d{3}[\dXx]$/, 'last4 must be the last 4 digits of the phone or ID number'),
+});
 
 export const codeParam = z.string().regex(/^\d{8}$/, 'a booking code is 8 digits');

@@ -67,33 +67,61 @@ export function createBookingService(deps: BookingServiceDeps) {
   const settings = config.booking;
   const log = deps.logger.child({ component: 'booking' });
   const { placeRequest, noPlace } = createPlaceRules(clock, settings.phoneShareHours);
-  const holds = createHoldService({ db, clock, queues, placeRequest, noPlace, holdMinutes: settings.holdMinutes, logger: log });
-
-
+  const holds = createHoldService({
+    db,
+    clock,
+    queues,
+    placeRequest,
+    noPlace,
+    holdMinutes: settings.holdMinutes,
+    logger: log,
+  });
 
   /** Refuses a person under the no-show rule: `blockAfter` no-shows within `windowDays` suspend phone and online booking. */
-  async function assertNotSuspended(tx: Executor, idHash: string, channel: BookingChannel): Promise<void> {
+  async function assertNotSuspended(
+    tx: Executor,
+    idHash: string,
+    channel: BookingChannel,
+  ): Promise<void> {
     if (channel === 'walk_in') return;
     const rule = settings.noShowRule;
     const now = clock.now().getTime();
-    const times = await repo.listNoShowTimes(tx, idHash, new Date(now - (rule.windowDays + rule.blockDays) * 86_400_000));
+    const times = await repo.listNoShowTimes(
+      tx,
+      idHash,
+      new Date(now - (rule.windowDays + rule.blockDays) * 86_400_000),
+    );
     for (let i = 0; i + rule.blockAfter - 1 < times.length; i += 1) {
       const newest = times[i]!.getTime();
       const oldest = times[i + rule.blockAfter - 1]!.getTime();
       const until = newest + rule.blockDays * 86_400_000;
       if (newest - oldest <= rule.windowDays * 86_400_000 && now < until) {
-        throw conflict('booking_suspended', `booking by phone or online is suspended after ${rule.blockAfter} no-shows`, { until: DateTime.fromMillis(until, { zone: ZONE }).toISO() });
+        throw conflict(
+          'booking_suspended',
+          `booking by phone or online is suspended after ${rule.blockAfter} no-shows`,
+          { until: DateTime.fromMillis(until, { zone: ZONE }).toISO() },
+        );
       }
     }
   }
 
-  async function insertWithCode(tx: Executor, values: Omit<repo.NewBooking, 'code'>): Promise<BookingRow> {
+  async function insertWithCode(
+    tx: Executor,
+    values: Omit<repo.NewBooking, 'code'>,
+  ): Promise<BookingRow> {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt += 1) {
       let row: BookingRow | undefined;
       try {
-        row = await repo.insertBooking(tx, { ...values, code: String(randomInt(10_000_000, 100_000_000)) });
+        row = await repo.insertBooking(tx, {
+          ...values,
+          code: String(randomInt(10_000_000, 100_000_000)),
+        });
       } catch (error) {
-        if (pgErrorCode(error) === '23505') throw conflict('duplicate_booking', 'this person already has an active booking for this service on that day');
+        if (pgErrorCode(error) === '23505')
+          throw conflict(
+            'duplicate_booking',
+            'this person already has an active booking for this service on that day',
+          );
         throw error;
       }
       if (row) return row;
@@ -103,12 +131,16 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   /** Books inside the caller's transaction: claim hold or take a place, insert, audit. */
   async function book(tx: Executor, request: BookingRequest, actor: Actor): Promise<BookingRow> {
-    const identity = 'idNumber' in request.identity ? protectIdNumber(request.identity.idNumber, settings.idHashKey) : request.identity;
+    const identity =
+      'idNumber' in request.identity
+        ? protectIdNumber(request.identity.idNumber, settings.idHashKey)
+        : request.identity;
     let hold: HoldRow | undefined;
     let slot: SlotRow | undefined;
     if (request.holdId) {
       hold = await slots.claimHold(tx, request.holdId, clock.now());
-      if (!hold || hold.holder !== actor.id) throw conflict('hold_expired', 'the hold has expired, was used, or is not yours');
+      if (!hold || hold.holder !== actor.id)
+        throw conflict('hold_expired', 'the hold has expired, was used, or is not yours');
       slot = await slots.findSlot(tx, hold.slotId);
     } else {
       slot = await slots.findSlot(tx, request.slotId!);
@@ -132,14 +164,35 @@ export function createBookingService(deps: BookingServiceDeps) {
     });
     // The counters move last, so the hot slot row stays locked only until commit.
     if (hold) await slots.bookHeldPlace(tx, hold.slotId, hold.channel);
-    else if (!(await slots.takePlace(tx, placeRequest(slot!.id, actor.channel)))) await noPlace(tx, slot!.id);
-    await repo.insertEvent(tx, { bookingId: booking.id, event: 'created', actor: actor.label, at: clock.now(), details: { channel: actor.channel, slotId: slot!.id, ...(hold ? { holdId: hold.id } : {}), ...request.source } });
+    else if (!(await slots.takePlace(tx, placeRequest(slot!.id, actor.channel))))
+      await noPlace(tx, slot!.id);
+    await repo.insertEvent(tx, {
+      bookingId: booking.id,
+      event: 'created',
+      actor: actor.label,
+      at: clock.now(),
+      details: {
+        channel: actor.channel,
+        slotId: slot!.id,
+        ...(hold ? { holdId: hold.id } : {}),
+        ...request.source,
+      },
+    });
     return booking;
   }
 
   function requestHash(request: BookingRequest): string {
-    const identity = 'idNumber' in request.identity ? request.identity.idNumber.toUpperCase() : request.identity.idHash;
-    const canonical = JSON.stringify([request.slotId ?? null, request.holdId ?? null, request.name, request.phone, identity]);
+    const identity =
+      'idNumber' in request.identity
+        ? request.identity.idNumber.toUpperCase()
+        : request.identity.idHash;
+    const canonical = JSON.stringify([
+      request.slotId ?? null,
+      request.holdId ?? null,
+      request.name,
+      request.phone,
+      identity,
+    ]);
     return createHmac('sha256', settings.idHashKey).update(canonical).digest('hex');
   }
 
@@ -150,15 +203,26 @@ export function createBookingService(deps: BookingServiceDeps) {
      * conditional UPDATE inside the transaction; a refusal rolls back to a savepoint so that
      * the key still records the answer.
      */
-    async createBooking(request: BookingRequest, actor: Actor, idempotencyKey: string): Promise<BookingOutcome> {
+    async createBooking(
+      request: BookingRequest,
+      actor: Actor,
+      idempotencyKey: string,
+    ): Promise<BookingOutcome> {
       const scope = actor.label;
       const hash = requestHash(request);
-      type Attempt = { replay: repo.IdempotencyRow } | { booking: BookingRow; body: BookingView } | { refusal: AppError };
+      type Attempt =
+        | { replay: repo.IdempotencyRow }
+        | { booking: BookingRow; body: BookingView }
+        | { refusal: AppError };
       const result = await db.transaction(async (tx): Promise<Attempt> => {
         if (!(await repo.claimIdempotencyKey(tx, scope, idempotencyKey, hash))) {
           const first = await repo.findIdempotencyKey(tx, scope, idempotencyKey);
           if (!first || first.requestHash !== hash) throw new IdempotencyKeyReusedError();
-          if (first.status === null) throw conflict('request_in_progress', 'a request with this Idempotency-Key is still being processed');
+          if (first.status === null)
+            throw conflict(
+              'request_in_progress',
+              'a request with this Idempotency-Key is still being processed',
+            );
           return { replay: first };
         }
         try {
@@ -168,7 +232,13 @@ export function createBookingService(deps: BookingServiceDeps) {
           return { booking, body };
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;
-          await repo.storeIdempotentResponse(tx, scope, idempotencyKey, error.status, errorBody(error));
+          await repo.storeIdempotentResponse(
+            tx,
+            scope,
+            idempotencyKey,
+            error.status,
+            errorBody(error),
+          );
           return { refusal: error };
         }
       });
@@ -183,7 +253,15 @@ export function createBookingService(deps: BookingServiceDeps) {
         const booking = await repo.findBooking(db, body.id);
         return { status: 201, body, replayed: true, booking: booking! };
       }
-      log.info({ bookingId: result.booking.id, channel: actor.channel, slotId: result.booking.slotId, phone: maskPhone(result.booking.phone) }, 'booking made');
+      log.info(
+        {
+          bookingId: result.booking.id,
+          channel: actor.channel,
+          slotId: result.booking.slotId,
+          phone: maskPhone(result.booking.phone),
+        },
+        'booking made',
+      );
       await notifier.booked(result.booking);
       return { status: 201, body: result.body, replayed: false, booking: result.booking };
     },
@@ -196,7 +274,11 @@ export function createBookingService(deps: BookingServiceDeps) {
      * calendar learns of from elsewhere (a channel's feed, imported by reconciliation, whose run
      * keeps it from being made twice); no SMS is queued, as the channel has told its citizen.
      */
-    async bookWithin(tx: Executor, request: BookingRequest, actor: Actor): Promise<{ booking: BookingRow } | { refusal: AppError }> {
+    async bookWithin(
+      tx: Executor,
+      request: BookingRequest,
+      actor: Actor,
+    ): Promise<{ booking: BookingRow } | { refusal: AppError }> {
       try {
         return { booking: await tx.transaction((savepoint) => book(savepoint, request, actor)) };
       } catch (error) {
@@ -214,7 +296,13 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** Records that someone read a booking (staff reads are audited). */
     async recordRead(booking: BookingRow, actor: Actor): Promise<void> {
-      await repo.insertEvent(db, { bookingId: booking.id, event: 'read', actor: actor.label, at: clock.now(), details: {} });
+      await repo.insertEvent(db, {
+        bookingId: booking.id,
+        event: 'read',
+        actor: actor.label,
+        at: clock.now(),
+        details: {},
+      });
     },
 
     /** Cancels a confirmed booking and gives its place back; cancelling twice answers the same. */
@@ -222,12 +310,26 @@ export function createBookingService(deps: BookingServiceDeps) {
       const { booking, changed } = await db.transaction(async (tx) => {
         const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'cancel');
         if (current.status === 'cancelled') return { booking: current, changed: false };
-        if (current.status !== 'confirmed') throw conflict('not_cancellable', `a booking that is ${current.status} cannot be cancelled`);
+        if (current.status !== 'confirmed')
+          throw conflict(
+            'not_cancellable',
+            `a booking that is ${current.status} cannot be cancelled`,
+          );
         const now = clock.now();
-        const updated = await repo.updateBooking(tx, id, { status: 'cancelled', cancelledAt: now, ...(current.flag && !current.flagResolvedAt ? { flagResolvedAt: now } : {}) });
+        const updated = await repo.updateBooking(tx, id, {
+          status: 'cancelled',
+          cancelledAt: now,
+          ...(current.flag && !current.flagResolvedAt ? { flagResolvedAt: now } : {}),
+        });
         const slot = await slots.releaseBookedPlace(tx, current.slotId, current.channel);
         await syncFlags(tx, slot, now);
-        await repo.insertEvent(tx, { bookingId: id, event: 'cancelled', actor: actor.label, at: now, details: {} });
+        await repo.insertEvent(tx, {
+          bookingId: id,
+          event: 'cancelled',
+          actor: actor.label,
+          at: now,
+          details: {},
+        });
         return { booking: updated, changed: true };
       });
       if (changed) await notifier.cancelled(booking);
@@ -243,14 +345,20 @@ export function createBookingService(deps: BookingServiceDeps) {
     async reschedule(id: string, slotId: number, actor: Actor): Promise<BookingRow> {
       const { booking, previousSlotId } = await db.transaction(async (tx) => {
         const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'reschedule');
-        if (current.status !== 'confirmed') throw conflict('not_reschedulable', `a booking that is ${current.status} cannot be rescheduled`);
+        if (current.status !== 'confirmed')
+          throw conflict(
+            'not_reschedulable',
+            `a booking that is ${current.status} cannot be rescheduled`,
+          );
         if (current.slotId === slotId) return { booking: current, previousSlotId: undefined };
         const target = await slots.findSlot(tx, slotId);
         if (!target) throw invalidField('slotId', 'not_found', `no slot ${slotId}`);
-        if (target.serviceId !== current.serviceId) throw invalidField('slotId', 'other_service', 'the new slot is for another service');
+        if (target.serviceId !== current.serviceId)
+          throw invalidField('slotId', 'other_service', 'the new slot is for another service');
         const now = clock.now();
         const take = async () => {
-          if (!(await slots.takePlace(tx, placeRequest(slotId, current.channel)))) await noPlace(tx, slotId);
+          if (!(await slots.takePlace(tx, placeRequest(slotId, current.channel))))
+            await noPlace(tx, slotId);
         };
         let old: SlotRow;
         if (slotId < current.slotId) {
@@ -273,11 +381,21 @@ export function createBookingService(deps: BookingServiceDeps) {
             }),
           );
         } catch (error) {
-          if (pgErrorCode(error) === '23505') throw conflict('duplicate_booking', 'this person already has an active booking for this service on that day');
+          if (pgErrorCode(error) === '23505')
+            throw conflict(
+              'duplicate_booking',
+              'this person already has an active booking for this service on that day',
+            );
           throw error;
         }
         await syncFlags(tx, old, now);
-        await repo.insertEvent(tx, { bookingId: id, event: 'rescheduled', actor: actor.label, at: now, details: { from: current.slotId, to: slotId } });
+        await repo.insertEvent(tx, {
+          bookingId: id,
+          event: 'rescheduled',
+          actor: actor.label,
+          at: now,
+          details: { from: current.slotId, to: slotId },
+        });
         return { booking: updated, previousSlotId: current.slotId };
       });
       if (previousSlotId !== undefined) await notifier.rescheduled(booking, previousSlotId);
@@ -290,10 +408,23 @@ export function createBookingService(deps: BookingServiceDeps) {
         const current = assertMayAct(await repo.lockBooking(tx, id), id, actor, 'check-in');
         if (current.status === 'checked_in') return current;
         const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate();
-        if (current.status !== 'confirmed' || current.day !== today) throw conflict('not_checkable', `only a confirmed booking for today can be checked in (this one is ${current.status}, for ${current.day})`);
+        if (current.status !== 'confirmed' || current.day !== today)
+          throw conflict(
+            'not_checkable',
+            `only a confirmed booking for today can be checked in (this one is ${current.status}, for ${current.day})`,
+          );
         const now = clock.now();
-        const updated = await repo.updateBooking(tx, id, { status: 'checked_in', checkedInAt: now });
-        await repo.insertEvent(tx, { bookingId: id, event: 'checked_in', actor: actor.label, at: now, details: {} });
+        const updated = await repo.updateBooking(tx, id, {
+          status: 'checked_in',
+          checkedInAt: now,
+        });
+        await repo.insertEvent(tx, {
+          bookingId: id,
+          event: 'checked_in',
+          actor: actor.label,
+          at: now,
+          details: {},
+        });
         return updated;
       });
     },
@@ -306,13 +437,29 @@ export function createBookingService(deps: BookingServiceDeps) {
     async markNoShows(): Promise<number> {
       const now = clock.now();
       const marked = await db.transaction(async (tx) => {
-        const rows = await repo.markNoShows(tx, new Date(now.getTime() - settings.noShowGraceMinutes * 60_000), now, 500);
-        for (const row of rows) await repo.insertEvent(tx, { bookingId: row.id, event: 'no_show', actor: 'system', at: now, details: {} });
+        const rows = await repo.markNoShows(
+          tx,
+          new Date(now.getTime() - settings.noShowGraceMinutes * 60_000),
+          now,
+          500,
+        );
+        for (const row of rows)
+          await repo.insertEvent(tx, {
+            bookingId: row.id,
+            event: 'no_show',
+            actor: 'system',
+            at: now,
+            details: {},
+          });
         return rows;
       });
       const rule = settings.noShowRule;
       for (const booking of marked) {
-        const recent = await repo.listNoShowTimes(db, booking.idHash, new Date(now.getTime() - rule.windowDays * 86_400_000));
+        const recent = await repo.listNoShowTimes(
+          db,
+          booking.idHash,
+          new Date(now.getTime() - rule.windowDays * 86_400_000),
+        );
         if (recent.length >= rule.blockAfter) await notifier.noShow(booking, 'suspended');
         else if (recent.length >= rule.warnAfter) await notifier.noShow(booking, 'no_show_warning');
       }
@@ -332,7 +479,8 @@ export function createBookingService(deps: BookingServiceDeps) {
     releaseReminderClaim: (id: string, at: Date) => repo.releaseReminderClaim(db, id, at),
 
     /** Deletes idempotency records older than a day. */
-    purgeIdempotencyKeys: () => repo.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),
+    purgeIdempotencyKeys: () =>
+      repo.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),
   };
 }
 

@@ -17,7 +17,12 @@ export function smsTime(booking: Pick<BookingRow, 'startsAt' | 'endsAt'>): strin
 }
 
 /** The text of each booking SMS; code, hall address and what to bring where they help. */
-export function smsBody(kind: SmsKind, booking: BookingRow, catalogue: Catalogue, config: Config): string {
+export function smsBody(
+  kind: SmsKind,
+  booking: BookingRow,
+  catalogue: Catalogue,
+  config: Config,
+): string {
   const place = catalogue.service(booking.serviceId);
   const hall = place?.hall;
   const what = `${hall?.name ?? ''}“${place?.service.name ?? booking.serviceId}”`;
@@ -45,16 +50,36 @@ export function smsStillDue(kind: SmsKind, booking: BookingRow, slotId: number):
 }
 
 /** Sends one booking SMS through Twilio Messages; the sender is SMS_MESSAGING_SERVICE_SID, SMS_FROM, or the hotline. */
-export async function sendBookingSms(deps: { twilio: TwilioClient; catalogue: Catalogue; config: Config; logger: Logger }, kind: SmsKind, booking: BookingRow): Promise<string | null> {
+export async function sendBookingSms(
+  deps: { twilio: TwilioClient; catalogue: Catalogue; config: Config; logger: Logger },
+  kind: SmsKind,
+  booking: BookingRow,
+): Promise<string | null> {
   const { config, catalogue } = deps;
   // The numbering plan decides: a fixed line, a 400/800 number or an unallocated block gets none.
   if (normalizePhone(booking.phone)?.kind !== 'mobile') {
-    deps.logger.info({ bookingId: booking.id, kind, phone: maskPhone(booking.phone) }, 'no SMS: the booking phone is not a mobile');
+    deps.logger.info(
+      { bookingId: booking.id, kind, phone: maskPhone(booking.phone) },
+      'no SMS: the booking phone is not a mobile',
+    );
     return null;
   }
-  const from = config.sms.from ?? booking.hotlineNumber ?? catalogue.hotlines.find((h) => h.hall === booking.hallId)?.number ?? catalogue.hotlines[0]!.number;
-  const sender = config.sms.messagingServiceSid ? { messagingServiceSid: config.sms.messagingServiceSid } : { from };
-  const message = await deps.twilio.messages.create({ to: booking.phone, ...sender, body: smsBody(kind, booking, catalogue, config) });
-  deps.logger.info({ bookingId: booking.id, kind, messageSid: message.sid, phone: maskPhone(booking.phone) }, 'booking SMS sent');
+  const from =
+    config.sms.from ??
+    booking.hotlineNumber ??
+    catalogue.hotlines.find((h) => h.hall === booking.hallId)?.number ??
+    catalogue.hotlines[0]!.number;
+  const sender = config.sms.messagingServiceSid
+    ? { messagingServiceSid: config.sms.messagingServiceSid }
+    : { from };
+  const message = await deps.twilio.messages.create({
+    to: booking.phone,
+    ...sender,
+    body: smsBody(kind, booking, catalogue, config),
+  });
+  deps.logger.info(
+    { bookingId: booking.id, kind, messageSid: message.sid, phone: maskPhone(booking.phone) },
+    'booking SMS sent',
+  );
   return message.sid;
 }

@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -61,11 +76,15 @@ export const bookingHolds = pgTable(
   'booking_holds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    slotId: bigint('slot_id', { mode: 'number' }).notNull().references(() => bookingSlots.id),
+    slotId: bigint('slot_id', { mode: 'number' })
+      .notNull()
+      .references(() => bookingSlots.id),
     channel: text('channel', { enum: BOOKING_CHANNELS }).notNull(),
     /** Who holds it: an API key id, a staff user id or a call SID. */
     holder: text('holder').notNull(),
-    status: text('status', { enum: ['active', 'confirmed', 'released', 'expired'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'confirmed', 'released', 'expired'] })
+      .notNull()
+      .default('active'),
     expiresAt: ts('expires_at').notNull(),
     /** For IVR self-service: the keyed hash and masked form of the ID number keyed so far (never the number). */
     idHash: text('id_hash'),
@@ -73,7 +92,11 @@ export const bookingHolds = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     endedAt: ts('ended_at'),
   },
-  (t) => [index('booking_holds_active_idx').on(t.expiresAt).where(sql`status = 'active'`)],
+  (t) => [
+    index('booking_holds_active_idx')
+      .on(t.expiresAt)
+      .where(sql`status = 'active'`),
+  ],
 );
 
 /** A citizen's booking. ID numbers are kept only as a keyed hash and a masked form. */
@@ -83,7 +106,9 @@ export const bookings = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     /** Eight digits, so that a caller can key it on the phone. */
     code: text('code').notNull(),
-    slotId: bigint('slot_id', { mode: 'number' }).notNull().references(() => bookingSlots.id),
+    slotId: bigint('slot_id', { mode: 'number' })
+      .notNull()
+      .references(() => bookingSlots.id),
     hallId: text('hall_id').notNull(),
     serviceId: text('service_id').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
@@ -99,7 +124,9 @@ export const bookings = pgTable(
     phone: text('phone').notNull(),
     idHash: text('id_hash').notNull(),
     idMasked: text('id_masked').notNull(),
-    status: text('status', { enum: ['confirmed', 'checked_in', 'cancelled', 'no_show'] }).notNull().default('confirmed'),
+    status: text('status', { enum: ['confirmed', 'checked_in', 'cancelled', 'no_show'] })
+      .notNull()
+      .default('confirmed'),
     /** Set when capacity was lowered or the hall closed after it was made: listed for follow-up. */
     flag: text('flag', { enum: ['capacity_lowered', 'hall_closed'] }),
     flaggedAt: ts('flagged_at'),
@@ -114,13 +141,23 @@ export const bookings = pgTable(
   (t) => [
     uniqueIndex('bookings_code_idx').on(t.code),
     // One active booking per person per service per day, whatever the channel or the race.
-    uniqueIndex('bookings_person_service_day_idx').on(t.idHash, t.serviceId, t.day).where(sql`status in ('confirmed', 'checked_in')`),
+    uniqueIndex('bookings_person_service_day_idx')
+      .on(t.idHash, t.serviceId, t.day)
+      .where(sql`status in ('confirmed', 'checked_in')`),
     index('bookings_slot_idx').on(t.slotId),
     index('bookings_phone_idx').on(t.phone),
-    index('bookings_id_hash_noshow_idx').on(t.idHash, t.noShowAt).where(sql`status = 'no_show'`),
-    index('bookings_due_noshow_idx').on(t.endsAt).where(sql`status = 'confirmed'`),
-    index('bookings_reminder_due_idx').on(t.startsAt).where(sql`status = 'confirmed' and reminder_sent_at is null`),
-    index('bookings_flag_idx').on(t.flaggedAt).where(sql`flag is not null and flag_resolved_at is null`),
+    index('bookings_id_hash_noshow_idx')
+      .on(t.idHash, t.noShowAt)
+      .where(sql`status = 'no_show'`),
+    index('bookings_due_noshow_idx')
+      .on(t.endsAt)
+      .where(sql`status = 'confirmed'`),
+    index('bookings_reminder_due_idx')
+      .on(t.startsAt)
+      .where(sql`status = 'confirmed' and reminder_sent_at is null`),
+    index('bookings_flag_idx')
+      .on(t.flaggedAt)
+      .where(sql`flag is not null and flag_resolved_at is null`),
   ],
 );
 
@@ -155,7 +192,10 @@ export const capacityLimits = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [index('capacity_limits_hall_idx').on(t.hallId, t.endsOn), check('capacity_limits_percent_check', sql`${t.percent} between 0 and 100`)],
+  (t) => [
+    index('capacity_limits_hall_idx').on(t.hallId, t.endsOn),
+    check('capacity_limits_percent_check', sql`${t.percent} between 0 and 100`),
+  ],
 );
 
 /** API keys of the channel clients (website, WeChat server, walk-in desk); only a hash is stored. */
@@ -184,5 +224,8 @@ export const idempotencyKeys = pgTable(
     response: jsonb('response').$type<unknown>(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
 );

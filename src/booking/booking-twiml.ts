@@ -56,14 +56,20 @@ export function buildAsk(options: AskOptions): VoiceResponse {
     action: options.action,
     method: 'POST',
     actionOnEmptyResult: true,
-    ...(options.numDigits ? { numDigits: options.numDigits, timeout: KEY_TIMEOUT_SECONDS } : { finishOnKey: '#', timeout: LONG_TIMEOUT_SECONDS }),
+    ...(options.numDigits
+      ? { numDigits: options.numDigits, timeout: KEY_TIMEOUT_SECONDS }
+      : { finishOnKey: '#', timeout: LONG_TIMEOUT_SECONDS }),
   });
   speak(gather, options.voice, options.prompt);
   return response;
 }
 
 /** Says something and moves on to another voice URL (a menu node, the operator, the next step). */
-export function buildSayAndRedirect(voice: string, texts: readonly string[], url: string): VoiceResponse {
+export function buildSayAndRedirect(
+  voice: string,
+  texts: readonly string[],
+  url: string,
+): VoiceResponse {
   const response = new VoiceResponse();
   for (const text of texts) speak(response, voice, text);
   response.redirect({ method: 'POST' }, url);
@@ -71,7 +77,11 @@ export function buildSayAndRedirect(voice: string, texts: readonly string[], url
 }
 
 /** Says the result and the `goodbye` sentence, then hangs up: the end of a completed self-service. */
-export function buildGoodbye(voice: string, texts: readonly string[], goodbye: string): VoiceResponse {
+export function buildGoodbye(
+  voice: string,
+  texts: readonly string[],
+  goodbye: string,
+): VoiceResponse {
   const response = new VoiceResponse();
   for (const text of texts) speak(response, voice, text);
   speak(response, voice, goodbye);

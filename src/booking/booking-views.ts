@@ -26,19 +26,42 @@ export interface BookingView {
   phone: string;
   idNumber: string;
   flag: BookingRow['flag'];
-  slot: { id: number; hallId: string; hallName: string; address: string; serviceId: string; serviceName: string; startsAt: string; endsAt: string; bring: string };
+  slot: {
+    id: number;
+    hallId: string;
+    hallName: string;
+    address: string;
+    serviceId: string;
+    serviceName: string;
+    startsAt: string;
+    endsAt: string;
+    bring: string;
+  };
   createdAt: string;
 }
 
 /** Places a channel may still take in a slot at `now` (the same rule as the conditional update). */
-export function availableFor(slot: SlotRow, channel: BookingChannel, now: Date, phoneShareHours: number): number {
+export function availableFor(
+  slot: SlotRow,
+  channel: BookingChannel,
+  now: Date,
+  phoneShareHours: number,
+): number {
   if (slot.closed || slot.startsAt.getTime() <= now.getTime()) return 0;
   const shareOpen = slot.startsAt.getTime() - phoneShareHours * 3_600_000 <= now.getTime();
-  const reserve = isPhoneChannel(channel) || shareOpen ? 0 : Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0);
+  const reserve =
+    isPhoneChannel(channel) || shareOpen
+      ? 0
+      : Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0);
   return Math.max(slot.capacity - slot.booked - slot.held - reserve, 0);
 }
 
-export function toSlotView(slot: SlotRow, channel: BookingChannel, now: Date, phoneShareHours: number): SlotView {
+export function toSlotView(
+  slot: SlotRow,
+  channel: BookingChannel,
+  now: Date,
+  phoneShareHours: number,
+): SlotView {
   return {
     id: slot.id,
     hallId: slot.hallId,

@@ -30,7 +30,8 @@ export interface BookingVoiceDeps {
 export function voiceLinks(publicBaseUrl: string) {
   const ivr = crossComponentVoiceUrls(publicBaseUrl);
   return {
-    url: (path: string, params: Record<string, string | number | undefined>) => voiceUrl(publicBaseUrl, path, params),
+    url: (path: string, params: Record<string, string | number | undefined>) =>
+      voiceUrl(publicBaseUrl, path, params),
     node: ivr.ivrNode,
     operator: ivr.ivrOperator,
   };

@@ -11,7 +11,10 @@ import { ZONE } from '../platform/clock.js';
  * counters work in parallel. Example: 4 counters, 20-minute items, 30-minute slots: 4 × 1 = 4.
  * A service whose item takes longer than a slot gets 0 and opens no slots.
  */
-export function slotCapacity(hall: Pick<Hall, 'slotMinutes'>, service: Pick<Service, 'windows' | 'minutes'>): number {
+export function slotCapacity(
+  hall: Pick<Hall, 'slotMinutes'>,
+  service: Pick<Service, 'windows' | 'minutes'>,
+): number {
   return service.windows * Math.floor(hall.slotMinutes / service.minutes);
 }
 
@@ -21,15 +24,26 @@ export function phoneReserve(capacity: number, share: number): number {
 }
 
 /** The slots of a hall on a local date: each session cut into `slotMinutes` pieces that fit entirely. */
-export function slotTimes(sessions: Hall['hours'], slotMinutes: number, date: string): Array<{ startsAt: Date; endsAt: Date }> {
+export function slotTimes(
+  sessions: Hall['hours'],
+  slotMinutes: number,
+  date: string,
+): Array<{ startsAt: Date; endsAt: Date }> {
   const out: Array<{ startsAt: Date; endsAt: Date }> = [];
   const day = DateTime.fromISO(date, { zone: ZONE });
   for (const session of sessions) {
     const [fh, fm] = session.from.split(':').map(Number) as [number, number];
     const [th, tm] = session.to.split(':').map(Number) as [number, number];
     const end = day.set({ hour: th, minute: tm, second: 0, millisecond: 0 });
-    for (let start = day.set({ hour: fh, minute: fm, second: 0, millisecond: 0 }); start.plus({ minutes: slotMinutes }) <= end; start = start.plus({ minutes: slotMinutes })) {
-      out.push({ startsAt: start.toJSDate(), endsAt: start.plus({ minutes: slotMinutes }).toJSDate() });
+    for (
+      let start = day.set({ hour: fh, minute: fm, second: 0, millisecond: 0 });
+      start.plus({ minutes: slotMinutes }) <= end;
+      start = start.plus({ minutes: slotMinutes })
+    ) {
+      out.push({
+        startsAt: start.toJSDate(),
+        endsAt: start.plus({ minutes: slotMinutes }).toJSDate(),
+      });
     }
   }
   return out;

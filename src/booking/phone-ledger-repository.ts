@@ -11,15 +11,27 @@ export type NewPhoneLedgerRow = Omit<typeof phoneLedger.$inferInsert, 'id'>;
  */
 export async function insertEntry(db: Executor, entry: NewPhoneLedgerRow): Promise<void> {
   const callSid =
-    entry.callSid ?? (entry.agentId ? sql`(select c.call_sid from calls c where c.agent_id = ${entry.agentId} and c.answered_at is not null and c.ended_at is null order by c.answered_at desc limit 1)` : null);
+    entry.callSid ??
+    (entry.agentId
+      ? sql`(select c.call_sid from calls c where c.agent_id = ${entry.agentId} and c.answered_at is not null and c.ended_at is null order by c.answered_at desc limit 1)`
+      : null);
   await db.insert(phoneLedger).values({ ...entry, callSid });
 }
 
 export async function listForCall(db: Executor, callSid: string): Promise<PhoneLedgerRow[]> {
-  return db.select().from(phoneLedger).where(eq(phoneLedger.callSid, callSid)).orderBy(asc(phoneLedger.id));
+  return db
+    .select()
+    .from(phoneLedger)
+    .where(eq(phoneLedger.callSid, callSid))
+    .orderBy(asc(phoneLedger.id));
 }
 
-export async function listForDay(db: Executor, day: string, afterId: number, limit: number): Promise<PhoneLedgerRow[]> {
+export async function listForDay(
+  db: Executor,
+  day: string,
+  afterId: number,
+  limit: number,
+): Promise<PhoneLedgerRow[]> {
   return db
     .select()
     .from(phoneLedger)

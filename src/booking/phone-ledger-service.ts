@@ -48,19 +48,28 @@ export function createPhoneLedger(deps: { db: Database; clock: Clock; logger: Lo
           at,
         });
       } catch (error) {
-        log.error({ err: error, action: entry.action, callSid: actor.channel === 'ivr' ? actor.id : undefined }, 'could not record a phone action');
+        log.error(
+          {
+            err: error,
+            action: entry.action,
+            callSid: actor.channel === 'ivr' ? actor.id : undefined,
+          },
+          'could not record a phone action',
+        );
       }
     },
     /** Every action of one call, in order (the agent's call history, the supervisors' pages). */
     forCall: (callSid: string): Promise<PhoneLedgerRow[]> => repo.listForCall(db, callSid),
     /** The actions of one local day, by keyset pages. */
-    forDay: (day: string, afterId = 0, limit = 1000): Promise<PhoneLedgerRow[]> => repo.listForDay(db, day, afterId, Math.min(limit, 5000)),
+    forDay: (day: string, afterId = 0, limit = 1000): Promise<PhoneLedgerRow[]> =>
+      repo.listForDay(db, day, afterId, Math.min(limit, 5000)),
   };
 }
 
 /** The result an error gives: a 4xx refusal of the calendar, or a failure (an error, a timeout). */
 function failure(error: unknown): { result: PhoneResult; errorCode: string } {
-  if (error instanceof AppError && error.status < 500) return { result: 'refused', errorCode: error.code };
+  if (error instanceof AppError && error.status < 500)
+    return { result: 'refused', errorCode: error.code };
   return { result: 'failed', errorCode: error instanceof AppError ? error.code : 'error' };
 }
 
@@ -70,7 +79,13 @@ function failure(error: unknown): { result: PhoneResult; errorCode: string } {
  * the routes see alone (searches, IVR look-ups) are recorded through `recordPhoneAction`.
  */
 export function withPhoneLedger(service: BookingService, ledger: PhoneLedger) {
-  async function tracked<T>(actor: Actor, action: PhoneAction, known: Omit<PhoneActionEntry, 'actor' | 'action' | 'result'>, run: () => Promise<T>, done: (value: T) => Omit<PhoneActionEntry, 'actor' | 'action' | 'result'>): Promise<T> {
+  async function tracked<T>(
+    actor: Actor,
+    action: PhoneAction,
+    known: Omit<PhoneActionEntry, 'actor' | 'action' | 'result'>,
+    run: () => Promise<T>,
+    done: (value: T) => Omit<PhoneActionEntry, 'actor' | 'action' | 'result'>,
+  ): Promise<T> {
     let value: T;
     try {
       value = await run();
@@ -83,28 +98,80 @@ export function withPhoneLedger(service: BookingService, ledger: PhoneLedger) {
   }
   return {
     ...service,
-    createHold: (slotId: number, actor: Actor) => tracked(actor, 'hold', { slotId }, () => service.createHold(slotId, actor), (hold) => ({ holdId: hold.id })),
-    releaseHold: (holdId: string, actor: Actor) => tracked(actor, 'release', { holdId }, () => service.releaseHold(holdId, actor), () => ({})),
-    createBooking: (request: Parameters<BookingService['createBooking']>[0], actor: Actor, idempotencyKey: string) =>
+    createHold: (slotId: number, actor: Actor) =>
+      tracked(
+        actor,
+        'hold',
+        { slotId },
+        () => service.createHold(slotId, actor),
+        (hold) => ({ holdId: hold.id }),
+      ),
+    releaseHold: (holdId: string, actor: Actor) =>
+      tracked(
+        actor,
+        'release',
+        { holdId },
+        () => service.releaseHold(holdId, actor),
+        () => ({}),
+      ),
+    createBooking: (
+      request: Parameters<BookingService['createBooking']>[0],
+      actor: Actor,
+      idempotencyKey: string,
+    ) =>
       tracked(
         actor,
         'book',
         { slotId: request.slotId, holdId: request.holdId },
         () => service.createBooking(request, actor, idempotencyKey),
-        (outcome) => ({ bookingId: outcome.booking.id, slotId: outcome.booking.slotId, details: outcome.replayed ? { replayed: true } : {} }),
+        (outcome) => ({
+          bookingId: outcome.booking.id,
+          slotId: outcome.booking.slotId,
+          details: outcome.replayed ? { replayed: true } : {},
+        }),
       ),
-    cancel: (id: string, actor: Actor) => tracked(actor, 'cancel', { bookingId: id }, () => service.cancel(id, actor), (row) => ({ slotId: row.slotId })),
+    cancel: (id: string, actor: Actor) =>
+      tracked(
+        actor,
+        'cancel',
+        { bookingId: id },
+        () => service.cancel(id, actor),
+        (row) => ({ slotId: row.slotId }),
+      ),
     reschedule: (id: string, slotId: number, actor: Actor) =>
-      tracked(actor, 'reschedule', { bookingId: id, slotId }, () => service.reschedule(id, slotId, actor), () => ({})),
+      tracked(
+        actor,
+        'reschedule',
+        { bookingId: id, slotId },
+        () => service.reschedule(id, slotId, actor),
+        () => ({}),
+      ),
     recordRead: (booking: Parameters<BookingService['recordRead']>[0], actor: Actor) =>
-      tracked(actor, 'lookup', { bookingId: booking.id, slotId: booking.slotId }, () => service.recordRead(booking, actor), () => ({})),
+      tracked(
+        actor,
+        'lookup',
+        { bookingId: booking.id, slotId: booking.slotId },
+        () => service.recordRead(booking, actor),
+        () => ({}),
+      ),
     /** Ends an expired hold; a phone hold that ran out is recorded as cut short (the caller left or never confirmed). */
     async expireHold(holdId: string): Promise<boolean> {
       const expired = await service.expireHold(holdId);
       const hold = expired ? await service.findHold(holdId) : undefined;
       if (hold && (hold.channel === 'ivr' || hold.channel === 'phone')) {
-        const actor: Actor = { channel: hold.channel, id: hold.holder, label: hold.channel === 'ivr' ? `call:${hold.holder}` : `staff:${hold.holder}` };
-        await ledger.record({ actor, action: 'hold', result: 'cut_short', errorCode: 'hold_expired', holdId, slotId: hold.slotId });
+        const actor: Actor = {
+          channel: hold.channel,
+          id: hold.holder,
+          label: hold.channel === 'ivr' ? `call:${hold.holder}` : `staff:${hold.holder}`,
+        };
+        await ledger.record({
+          actor,
+          action: 'hold',
+          result: 'cut_short',
+          errorCode: 'hold_expired',
+          holdId,
+          slotId: hold.slotId,
+        });
       }
       return expired;
     },

@@ -1,10 +1,28 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, date, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /** What was done to the calendar during a call. */
-export const PHONE_ACTIONS = ['search', 'hold', 'release', 'book', 'cancel', 'reschedule', 'lookup'] as const;
+export const PHONE_ACTIONS = [
+  'search',
+  'hold',
+  'release',
+  'book',
+  'cancel',
+  'reschedule',
+  'lookup',
+] as const;
 export type PhoneAction = (typeof PHONE_ACTIONS)[number];
 
 /** How it went: done, refused by the calendar (full, duplicate, suspended), failed (an error, a timeout), or cut short (the caller left). */
@@ -39,7 +57,11 @@ export const phoneLedger = pgTable(
   (t) => [
     index('phone_ledger_call_idx').on(t.callSid, t.id),
     index('phone_ledger_day_idx').on(t.day, t.id),
-    index('phone_ledger_booking_idx').on(t.bookingId).where(sql`booking_id is not null`),
-    index('phone_ledger_hold_idx').on(t.holdId).where(sql`hold_id is not null`),
+    index('phone_ledger_booking_idx')
+      .on(t.bookingId)
+      .where(sql`booking_id is not null`),
+    index('phone_ledger_hold_idx')
+      .on(t.holdId)
+      .where(sql`hold_id is not null`),
   ],
 );

@@ -18,8 +18,10 @@ export function createPlaceRules(clock: Clock, phoneShareHours: number): PlaceRu
     async noPlace(tx, slotId) {
       const slot = await slots.findSlot(tx, slotId);
       if (!slot) throw invalidField('slotId', 'not_found', `no slot ${slotId}`);
-      if (slot.startsAt.getTime() <= clock.now().getTime()) throw invalidField('slotId', 'past', 'the slot has already begun');
-      if (slot.closed || slot.capacity === 0) throw invalidField('slotId', 'closed', 'the hall does not receive citizens in this slot');
+      if (slot.startsAt.getTime() <= clock.now().getTime())
+        throw invalidField('slotId', 'past', 'the slot has already begun');
+      if (slot.closed || slot.capacity === 0)
+        throw invalidField('slotId', 'closed', 'the hall does not receive citizens in this slot');
       throw conflict('slot_full', 'the slot is fully booked', { slotId });
     },
   };

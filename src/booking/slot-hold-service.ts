@@ -28,15 +28,29 @@ export function createHoldService(deps: HoldServiceDeps) {
     /** Holds a place for `holdMinutes`; the place comes back by itself when the hold expires. */
     async createHold(slotId: number, actor: Actor): Promise<HoldRow> {
       const hold = await db.transaction(async (tx) => {
-        if (!(await slots.holdPlace(tx, placeRequest(slotId, actor.channel)))) await noPlace(tx, slotId);
+        if (!(await slots.holdPlace(tx, placeRequest(slotId, actor.channel))))
+          await noPlace(tx, slotId);
         const now = clock.now();
-        return slots.insertHold(tx, { slotId, channel: actor.channel, holder: actor.id, expiresAt: new Date(now.getTime() + holdMinutes * 60_000), createdAt: now });
+        return slots.insertHold(tx, {
+          slotId,
+          channel: actor.channel,
+          holder: actor.id,
+          expiresAt: new Date(now.getTime() + holdMinutes * 60_000),
+          createdAt: now,
+        });
       });
       try {
         // A second after the expiry, so the job never finds the hold still valid; the sweeper is the safety net.
-        await queues.add('booking-hold-expiry', { holdId: hold.id }, { jobId: holdExpiryJobId(hold.id), delay: holdMinutes * 60_000 + 1000 });
+        await queues.add(
+          'booking-hold-expiry',
+          { holdId: hold.id },
+          { jobId: holdExpiryJobId(hold.id), delay: holdMinutes * 60_000 + 1000 },
+        );
       } catch (error) {
-        log.warn({ holdId: hold.id, err: (error as Error).message }, 'could not queue the hold expiry; the sweeper will release it');
+        log.warn(
+          { holdId: hold.id, err: (error as Error).message },
+          'could not queue the hold expiry; the sweeper will release it',
+        );
       }
       return hold;
     },
@@ -64,7 +78,8 @@ export function createHoldService(deps: HoldServiceDeps) {
     findHold: (holdId: string) => slots.findHold(db, holdId),
 
     /** Keeps the ID number an IVR caller keyed, as hash and masked form, on their hold. */
-    setHoldIdentity: (holdId: string, identity: StoredIdNumber) => slots.setHoldIdentity(db, holdId, identity),
+    setHoldIdentity: (holdId: string, identity: StoredIdNumber) =>
+      slots.setHoldIdentity(db, holdId, identity),
 
     /** Expires every hold whose time is up (the sweeper, behind the delayed jobs). */
     async sweepExpiredHolds(): Promise<number> {

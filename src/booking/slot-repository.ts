@@ -1,7 +1,12 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { instant } from './sql-time.js';
-import { bookingHolds, bookingSlots, capacityLimits, type BookingChannel } from './booking-tables.js';
+import {
+  bookingHolds,
+  bookingSlots,
+  capacityLimits,
+  type BookingChannel,
+} from './booking-tables.js';
 
 export type SlotRow = typeof bookingSlots.$inferSelect;
 export type NewSlot = typeof bookingSlots.$inferInsert;
@@ -9,7 +14,8 @@ export type HoldRow = typeof bookingHolds.$inferSelect;
 export type CapacityLimitRow = typeof capacityLimits.$inferSelect;
 
 /** The phone channels share the reserved quota. */
-export const isPhoneChannel = (channel: BookingChannel): boolean => channel === 'phone' || channel === 'ivr';
+export const isPhoneChannel = (channel: BookingChannel): boolean =>
+  channel === 'phone' || channel === 'ivr';
 
 /** What a channel may take from a slot at `now`, and when the phone share opens to everyone. */
 export interface PlaceRequest {
@@ -41,19 +47,29 @@ function hasPlace(request: PlaceRequest) {
 /** Takes one place for a booking in one conditional UPDATE; undefined when there is none. */
 export async function takePlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
   const phone = one(isPhoneChannel(request.channel));
-  const rows = await queryRows(db, sql`update booking_slots set booked = booked + 1, phone_booked = phone_booked + ${phone} where ${hasPlace(request)} returning *`);
+  const rows = await queryRows(
+    db,
+    sql`update booking_slots set booked = booked + 1, phone_booked = phone_booked + ${phone} where ${hasPlace(request)} returning *`,
+  );
   return tableRows(bookingSlots, rows)[0];
 }
 
 /** Takes one place for a hold in one conditional UPDATE; undefined when there is none. */
 export async function holdPlace(db: Executor, request: PlaceRequest): Promise<SlotRow | undefined> {
   const phone = one(isPhoneChannel(request.channel));
-  const rows = await queryRows(db, sql`update booking_slots set held = held + 1, phone_held = phone_held + ${phone} where ${hasPlace(request)} returning *`);
+  const rows = await queryRows(
+    db,
+    sql`update booking_slots set held = held + 1, phone_held = phone_held + ${phone} where ${hasPlace(request)} returning *`,
+  );
   return tableRows(bookingSlots, rows)[0];
 }
 
 /** Turns a held place into a booked one (the hold was claimed in the same transaction). */
-export async function bookHeldPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<SlotRow> {
+export async function bookHeldPlace(
+  db: Executor,
+  slotId: number,
+  channel: BookingChannel,
+): Promise<SlotRow> {
   const phone = one(isPhoneChannel(channel));
   const [row] = await db
     .update(bookingSlots)
@@ -69,11 +85,18 @@ export async function bookHeldPlace(db: Executor, slotId: number, channel: Booki
 }
 
 /** Gives a held place back (the hold was ended in the same transaction). */
-export async function releaseHeldPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<void> {
+export async function releaseHeldPlace(
+  db: Executor,
+  slotId: number,
+  channel: BookingChannel,
+): Promise<void> {
   const phone = one(isPhoneChannel(channel));
   await db
     .update(bookingSlots)
-    .set({ held: sql`${bookingSlots.held} - 1`, phoneHeld: sql`${bookingSlots.phoneHeld} - ${phone}` })
+    .set({
+      held: sql`${bookingSlots.held} - 1`,
+      phoneHeld: sql`${bookingSlots.phoneHeld} - ${phone}`,
+    })
     .where(eq(bookingSlots.id, slotId));
 }
 
@@ -81,7 +104,11 @@ export async function releaseHeldPlace(db: Executor, slotId: number, channel: Bo
  * Gives a booked place back. While the slot has overflow (bookings beyond a lowered
  * capacity), the freed place absorbs one of them instead of reopening.
  */
-export async function releaseBookedPlace(db: Executor, slotId: number, channel: BookingChannel): Promise<SlotRow> {
+export async function releaseBookedPlace(
+  db: Executor,
+  slotId: number,
+  channel: BookingChannel,
+): Promise<SlotRow> {
   const phone = one(isPhoneChannel(channel));
   const [row] = await db
     .update(bookingSlots)
@@ -97,7 +124,10 @@ export async function releaseBookedPlace(db: Executor, slotId: number, channel: 
 
 export async function findSlot(db: Executor, id: number): Promise<SlotRow | undefined> {
   // Written as SQL: every booking reads its slot (see tableRows).
-  return tableRows(bookingSlots, await queryRows(db, sql`select * from booking_slots where id = ${id}`))[0];
+  return tableRows(
+    bookingSlots,
+    await queryRows(db, sql`select * from booking_slots where id = ${id}`),
+  )[0];
 }
 
 /** Locks a slot row for a capacity change. */
@@ -106,7 +136,11 @@ export async function lockSlot(db: Executor, id: number): Promise<SlotRow | unde
   return row;
 }
 
-export async function updateSlotCapacity(db: Executor, id: number, values: Pick<SlotRow, 'baseCapacity' | 'capacity' | 'phoneReserved' | 'overflow' | 'closed'>): Promise<void> {
+export async function updateSlotCapacity(
+  db: Executor,
+  id: number,
+  values: Pick<SlotRow, 'baseCapacity' | 'capacity' | 'phoneReserved' | 'overflow' | 'closed'>,
+): Promise<void> {
   await db.update(bookingSlots).set(values).where(eq(bookingSlots.id, id));
 }
 
@@ -115,14 +149,27 @@ export async function insertSlots(db: Executor, rows: NewSlot[]): Promise<number
   let inserted = 0;
   // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
   for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = await db.insert(bookingSlots).values(rows.slice(i, i + 1000)).onConflictDoNothing().returning({ id: bookingSlots.id });
+    const chunk = await db
+      .insert(bookingSlots)
+      .values(rows.slice(i, i + 1000))
+      .onConflictDoNothing()
+      .returning({ id: bookingSlots.id });
     inserted += chunk.length;
   }
   return inserted;
 }
 
 /** Slots of a service (or a whole hall) between two local dates, in time order. */
-export async function listSlots(db: Executor, filter: { hallId: string; serviceId?: string; fromDay: string; toDay: string; startsAfter?: Date }): Promise<SlotRow[]> {
+export async function listSlots(
+  db: Executor,
+  filter: {
+    hallId: string;
+    serviceId?: string;
+    fromDay: string;
+    toDay: string;
+    startsAfter?: Date;
+  },
+): Promise<SlotRow[]> {
   return db
     .select()
     .from(bookingSlots)
@@ -132,13 +179,18 @@ export async function listSlots(db: Executor, filter: { hallId: string; serviceI
         filter.serviceId ? eq(bookingSlots.serviceId, filter.serviceId) : undefined,
         gte(bookingSlots.day, filter.fromDay),
         lte(bookingSlots.day, filter.toDay),
-        filter.startsAfter ? sql`${bookingSlots.startsAt} > ${instant(filter.startsAfter)}` : undefined,
+        filter.startsAfter
+          ? sql`${bookingSlots.startsAt} > ${instant(filter.startsAfter)}`
+          : undefined,
       ),
     )
     .orderBy(asc(bookingSlots.startsAt), asc(bookingSlots.serviceId));
 }
 
-export async function insertHold(db: Executor, hold: typeof bookingHolds.$inferInsert): Promise<HoldRow> {
+export async function insertHold(
+  db: Executor,
+  hold: typeof bookingHolds.$inferInsert,
+): Promise<HoldRow> {
   const [row] = await db.insert(bookingHolds).values(hold).returning();
   return row!;
 }
@@ -153,7 +205,13 @@ export async function claimHold(db: Executor, id: string, now: Date): Promise<Ho
   const [row] = await db
     .update(bookingHolds)
     .set({ status: 'confirmed', endedAt: now })
-    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'), sql`${bookingHolds.expiresAt} > ${instant(now)}`))
+    .where(
+      and(
+        eq(bookingHolds.id, id),
+        eq(bookingHolds.status, 'active'),
+        sql`${bookingHolds.expiresAt} > ${instant(now)}`,
+      ),
+    )
     .returning();
   return row;
 }
@@ -162,11 +220,22 @@ export async function claimHold(db: Executor, id: string, now: Date): Promise<Ho
  * Ends an active hold as expired (only once its time is up) or released (any time);
  * returns it when this call ended it, so that its place is given back exactly once.
  */
-export async function endHold(db: Executor, id: string, status: 'expired' | 'released', now: Date): Promise<HoldRow | undefined> {
+export async function endHold(
+  db: Executor,
+  id: string,
+  status: 'expired' | 'released',
+  now: Date,
+): Promise<HoldRow | undefined> {
   const [row] = await db
     .update(bookingHolds)
     .set({ status, endedAt: now })
-    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'), status === 'expired' ? sql`${bookingHolds.expiresAt} <= ${instant(now)}` : undefined))
+    .where(
+      and(
+        eq(bookingHolds.id, id),
+        eq(bookingHolds.status, 'active'),
+        status === 'expired' ? sql`${bookingHolds.expiresAt} <= ${instant(now)}` : undefined,
+      ),
+    )
     .returning();
   return row;
 }
@@ -176,14 +245,19 @@ export async function listExpiredHolds(db: Executor, now: Date, limit: number): 
   const rows = await db
     .select({ id: bookingHolds.id })
     .from(bookingHolds)
-    .where(and(eq(bookingHolds.status, 'active'), sql`${bookingHolds.expiresAt} <= ${instant(now)}`))
+    .where(
+      and(eq(bookingHolds.status, 'active'), sql`${bookingHolds.expiresAt} <= ${instant(now)}`),
+    )
     .orderBy(asc(bookingHolds.expiresAt))
     .limit(limit);
   return rows.map((r) => r.id);
 }
 
 /** Every active hold, with its expiry, to restore the expiry jobs after a Redis loss. */
-export async function listActiveHolds(db: Executor, limit: number): Promise<Array<{ id: string; expiresAt: Date }>> {
+export async function listActiveHolds(
+  db: Executor,
+  limit: number,
+): Promise<Array<{ id: string; expiresAt: Date }>> {
   return db
     .select({ id: bookingHolds.id, expiresAt: bookingHolds.expiresAt })
     .from(bookingHolds)
@@ -193,7 +267,11 @@ export async function listActiveHolds(db: Executor, limit: number): Promise<Arra
 }
 
 /** The newest active holds of a slot, to release when its capacity drops under them. */
-export async function listNewestActiveHolds(db: Executor, slotId: number, count: number): Promise<HoldRow[]> {
+export async function listNewestActiveHolds(
+  db: Executor,
+  slotId: number,
+  count: number,
+): Promise<HoldRow[]> {
   if (count <= 0) return [];
   return db
     .select()
@@ -203,36 +281,73 @@ export async function listNewestActiveHolds(db: Executor, slotId: number, count:
     .limit(count);
 }
 
-export async function setHoldIdentity(db: Executor, id: string, identity: { idHash: string; idMasked: string }): Promise<boolean> {
-  const rows = await db.update(bookingHolds).set(identity).where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active'))).returning({ id: bookingHolds.id });
+export async function setHoldIdentity(
+  db: Executor,
+  id: string,
+  identity: { idHash: string; idMasked: string },
+): Promise<boolean> {
+  const rows = await db
+    .update(bookingHolds)
+    .set(identity)
+    .where(and(eq(bookingHolds.id, id), eq(bookingHolds.status, 'active')))
+    .returning({ id: bookingHolds.id });
   return rows.length > 0;
 }
 
-export async function insertCapacityLimit(db: Executor, limit: Omit<typeof capacityLimits.$inferInsert, 'id' | 'createdAt'>): Promise<CapacityLimitRow> {
+export async function insertCapacityLimit(
+  db: Executor,
+  limit: Omit<typeof capacityLimits.$inferInsert, 'id' | 'createdAt'>,
+): Promise<CapacityLimitRow> {
   const [row] = await db.insert(capacityLimits).values(limit).returning();
   return row!;
 }
 
-export async function deleteCapacityLimit(db: Executor, id: number): Promise<CapacityLimitRow | undefined> {
+export async function deleteCapacityLimit(
+  db: Executor,
+  id: number,
+): Promise<CapacityLimitRow | undefined> {
   const [row] = await db.delete(capacityLimits).where(eq(capacityLimits.id, id)).returning();
   return row;
 }
 
 /** Limits of a hall that overlap a date range. */
 /** Limits that end on `fromDay` or later, every hall, by first day. */
-export async function listCapacityLimitsFrom(db: Executor, fromDay: string): Promise<CapacityLimitRow[]> {
-  return db.select().from(capacityLimits).where(gte(capacityLimits.endsOn, fromDay)).orderBy(asc(capacityLimits.startsOn), asc(capacityLimits.id));
-}
-
-export async function listCapacityLimits(db: Executor, hallId: string, fromDay: string, toDay: string): Promise<CapacityLimitRow[]> {
+export async function listCapacityLimitsFrom(
+  db: Executor,
+  fromDay: string,
+): Promise<CapacityLimitRow[]> {
   return db
     .select()
     .from(capacityLimits)
-    .where(and(eq(capacityLimits.hallId, hallId), lte(capacityLimits.startsOn, toDay), gte(capacityLimits.endsOn, fromDay)));
+    .where(gte(capacityLimits.endsOn, fromDay))
+    .orderBy(asc(capacityLimits.startsOn), asc(capacityLimits.id));
+}
+
+export async function listCapacityLimits(
+  db: Executor,
+  hallId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<CapacityLimitRow[]> {
+  return db
+    .select()
+    .from(capacityLimits)
+    .where(
+      and(
+        eq(capacityLimits.hallId, hallId),
+        lte(capacityLimits.startsOn, toDay),
+        gte(capacityLimits.endsOn, fromDay),
+      ),
+    );
 }
 
 /** Slots whose counters disagree with their bookings and holds (should always be empty). */
-export async function listInconsistentSlots(db: Executor, slotIds?: number[]): Promise<Array<{ id: number; booked: number; counted: number; held: number; countedHeld: number }>> {
+export async function listInconsistentSlots(
+  db: Executor,
+  slotIds?: number[],
+): Promise<
+  Array<{ id: number; booked: number; counted: number; held: number; countedHeld: number }>
+> {
   const rows = await db
     .select({
       id: bookingSlots.id,

@@ -15,7 +15,10 @@ export async function listDays(db: Executor): Promise<CalendarDayRow[]> {
 }
 
 /** Closures that end today or later (older ones no longer matter to routing or booking). */
-export async function listClosuresEndingFrom(db: Executor, fromDate: string): Promise<HallClosureRow[]> {
+export async function listClosuresEndingFrom(
+  db: Executor,
+  fromDate: string,
+): Promise<HallClosureRow[]> {
   return db.select().from(hallClosures).where(gte(hallClosures.endsOn, fromDate));
 }
 
@@ -30,17 +33,27 @@ export async function replaceYear(
     await tx
       .insert(calendarYears)
       .values(year)
-      .onConflictDoUpdate({ target: calendarYears.year, set: { reference: year.reference, enteredBy: year.enteredBy, enteredAt: new Date() } });
-    if (days.length > 0) await tx.insert(calendarDays).values(days.map((d) => ({ ...d, year: year.year })));
+      .onConflictDoUpdate({
+        target: calendarYears.year,
+        set: { reference: year.reference, enteredBy: year.enteredBy, enteredAt: new Date() },
+      });
+    if (days.length > 0)
+      await tx.insert(calendarDays).values(days.map((d) => ({ ...d, year: year.year })));
   });
 }
 
-export async function insertClosure(db: Executor, closure: Omit<typeof hallClosures.$inferInsert, 'id' | 'createdAt'>): Promise<HallClosureRow> {
+export async function insertClosure(
+  db: Executor,
+  closure: Omit<typeof hallClosures.$inferInsert, 'id' | 'createdAt'>,
+): Promise<HallClosureRow> {
   const [row] = await db.insert(hallClosures).values(closure).returning();
   return row!;
 }
 
 export async function deleteClosure(db: Executor, id: number): Promise<boolean> {
-  const rows = await db.delete(hallClosures).where(eq(hallClosures.id, id)).returning({ id: hallClosures.id });
+  const rows = await db
+    .delete(hallClosures)
+    .where(eq(hallClosures.id, id))
+    .returning({ id: hallClosures.id });
   return rows.length > 0;
 }

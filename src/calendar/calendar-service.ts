@@ -67,8 +67,19 @@ export interface WorkCalendar {
   /** Re-reads staff schedules and closures; also done by itself every `refreshMs`. */
   refresh(): Promise<void>;
   /** Replaces a year's schedule as staff entered it from the notice. */
-  enterYear(input: { year: number; reference: string; enteredBy: string; days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }> }): Promise<void>;
-  addClosure(input: { hallId: string | null; startsOn: string; endsOn: string; reason: string; createdBy: string }): Promise<repo.HallClosureRow>;
+  enterYear(input: {
+    year: number;
+    reference: string;
+    enteredBy: string;
+    days: Array<{ date: string; kind: 'holiday' | 'workday'; name: string }>;
+  }): Promise<void>;
+  addClosure(input: {
+    hallId: string | null;
+    startsOn: string;
+    endsOn: string;
+    reason: string;
+    createdBy: string;
+  }): Promise<repo.HallClosureRow>;
   removeClosure(id: number): Promise<boolean>;
   /** Closures that end today or later, by first day. */
   listClosures(): repo.HallClosureRow[];
@@ -86,7 +97,10 @@ export interface WorkCalendarDeps {
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 function assertDate(date: string, field: string): void {
-  if (!isCalendarDay(date)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
+  if (!isCalendarDay(date))
+    throw new ValidationError(
+      `${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`,
+    );
 }
 
 /** Creates the calendar and loads staff entries once; call sites read it synchronously. */
@@ -102,11 +116,18 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   // openAt is asked on every call's welcome and queueing; its answer only changes by the minute.
   const openAtMemo = new Map<string, OpenAt>();
   let refreshing: Promise<void> | undefined;
-  const statutory = new Map<number, { holidays: ReadonlyMap<string, string>; makeUp: ReadonlyMap<string, string> }>();
+  const statutory = new Map<
+    number,
+    { holidays: ReadonlyMap<string, string>; makeUp: ReadonlyMap<string, string> }
+  >();
 
   async function load(): Promise<void> {
     const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
-    const [years, days, open] = await Promise.all([repo.listYears(db), repo.listDays(db), repo.listClosuresEndingFrom(db, DateTime.fromISO(today).minus({ days: 31 }).toISODate()!)]);
+    const [years, days, open] = await Promise.all([
+      repo.listYears(db),
+      repo.listDays(db),
+      repo.listClosuresEndingFrom(db, DateTime.fromISO(today).minus({ days: 31 }).toISODate()!),
+    ]);
     staffYears = new Map(years.map((y) => [y.year, y]));
     staffDays = new Map(days.map((d) => [d.date, d]));
     closures = open;
@@ -118,13 +139,16 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   function maybeRefresh(): void {
     if (Date.now() - loadedAt < refreshMs || refreshing) return;
     refreshing = load()
-      .catch((error: Error) => log.warn({ err: error.message }, 'calendar refresh failed; keeping the last entries'))
+      .catch((error: Error) =>
+        log.warn({ err: error.message }, 'calendar refresh failed; keeping the last entries'),
+      )
       .finally(() => {
         refreshing = undefined;
       });
   }
 
-  const coverage = (year: number): 'staff' | 'package' | 'none' => (staffYears.has(year) ? 'staff' : packageYears.has(year) ? 'package' : 'none');
+  const coverage = (year: number): 'staff' | 'package' | 'none' =>
+    staffYears.has(year) ? 'staff' : packageYears.has(year) ? 'package' : 'none';
 
   function day(date: string): DayInfo {
     maybeRefresh();
@@ -134,20 +158,55 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     const staff = staffDays.get(date);
     if (source === 'staff' || staff) {
       const reference = staffYears.get(dt.year)?.reference;
-      if (staff?.kind === 'holiday') return { date, working: false, kind: 'holiday', name: staff.name, source: 'staff', reference };
-      if (staff?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: staff.name, source: 'staff', reference };
-      return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'staff', reference };
+      if (staff?.kind === 'holiday')
+        return {
+          date,
+          working: false,
+          kind: 'holiday',
+          name: staff.name,
+          source: 'staff',
+          reference,
+        };
+      if (staff?.kind === 'workday')
+        return {
+          date,
+          working: true,
+          kind: weekend ? 'adjusted-workday' : 'workday',
+          name: staff.name,
+          source: 'staff',
+          reference,
+        };
+      return {
+        date,
+        working: !weekend,
+        kind: weekend ? 'weekend' : 'workday',
+        source: 'staff',
+        reference,
+      };
     }
     if (source === 'package') {
       const entry = packageDay(date);
-      if (entry?.kind === 'holiday') return { date, working: false, kind: 'holiday', name: entry.name, source: 'package' };
-      if (entry?.kind === 'workday') return { date, working: true, kind: weekend ? 'adjusted-workday' : 'workday', name: entry.name, source: 'package' };
+      if (entry?.kind === 'holiday')
+        return { date, working: false, kind: 'holiday', name: entry.name, source: 'package' };
+      if (entry?.kind === 'workday')
+        return {
+          date,
+          working: true,
+          kind: weekend ? 'adjusted-workday' : 'workday',
+          name: entry.name,
+          source: 'package',
+        };
       return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'package' };
     }
-    if (!statutory.has(dt.year)) statutory.set(dt.year, { holidays: statutoryHolidays(dt.year), makeUp: possibleMakeUpDays(dt.year) });
+    if (!statutory.has(dt.year))
+      statutory.set(dt.year, {
+        holidays: statutoryHolidays(dt.year),
+        makeUp: possibleMakeUpDays(dt.year),
+      });
     const { holidays, makeUp } = statutory.get(dt.year)!;
     const holiday = holidays.get(date);
-    if (holiday) return { date, working: false, kind: 'holiday', name: holiday, source: 'statutory' };
+    if (holiday)
+      return { date, working: false, kind: 'holiday', name: holiday, source: 'statutory' };
     const owed = makeUp.get(date);
     if (owed) return { date, working: false, kind: 'uncertain', name: owed, source: 'statutory' };
     return { date, working: !weekend, kind: weekend ? 'weekend' : 'workday', source: 'statutory' };
@@ -156,7 +215,9 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
   function hallDay(hallId: string, date: string): HallDay {
     const hall = catalogue.hall(hallId);
     const info = day(date);
-    const closure = closures.find((c) => (c.hallId === null || c.hallId === hallId) && c.startsOn <= date && date <= c.endsOn);
+    const closure = closures.find(
+      (c) => (c.hallId === null || c.hallId === hallId) && c.startsOn <= date && date <= c.endsOn,
+    );
     const open = Boolean(hall) && info.working && !closure;
     return {
       ...info,
@@ -195,7 +256,14 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
       if (next.open && next.sessions[0]) nextOpening = at_(candidate, next.sessions[0].from);
       else if (next.kind === 'uncertain') uncertainDays.push(next.date);
     }
-    return { open: Boolean(session), day: today, ...(session ? { session } : {}), ...(nextOpening ? { nextOpening } : {}), uncertainDays, guessed: today.source === 'statutory' };
+    return {
+      open: Boolean(session),
+      day: today,
+      ...(session ? { session } : {}),
+      ...(nextOpening ? { nextOpening } : {}),
+      uncertainDays,
+      guessed: today.source === 'statutory',
+    };
   }
 
   function at_(date: DateTime, hhmm: string): Date {
@@ -228,11 +296,14 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     async enterYear({ year, reference, enteredBy, days }) {
       const problems: string[] = [];
       for (const d of days) {
-        if (!isoDate.test(d.date) || !d.date.startsWith(`${year}-`)) problems.push(`${d.date}: not a date of ${year}`);
+        if (!isoDate.test(d.date) || !d.date.startsWith(`${year}-`))
+          problems.push(`${d.date}: not a date of ${year}`);
       }
-      if (new Set(days.map((d) => d.date)).size !== days.length) problems.push('a date is listed twice');
+      if (new Set(days.map((d) => d.date)).size !== days.length)
+        problems.push('a date is listed twice');
       if (!reference.trim()) problems.push('the notice reference is required');
-      if (problems.length > 0) throw new ValidationError(`the ${year} schedule is invalid: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new ValidationError(`the ${year} schedule is invalid: ${problems.join('; ')}`);
       await repo.replaceYear(db, { year, reference, enteredBy }, days);
       await load();
       log.info({ year, reference, days: days.length }, 'holiday schedule entered');
@@ -240,9 +311,14 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     async addClosure(input) {
       assertDate(input.startsOn, 'startsOn');
       assertDate(input.endsOn, 'endsOn');
-      if (input.endsOn < input.startsOn) throw new ValidationError('endsOn must not be before startsOn');
-      if (input.hallId !== null && !catalogue.hall(input.hallId)) throw new ValidationError(`no such hall: ${input.hallId}`);
-      const row = await repo.insertClosure(db, { ...input, reason: parseInput(freeText(200), input.reason, 'reason') });
+      if (input.endsOn < input.startsOn)
+        throw new ValidationError('endsOn must not be before startsOn');
+      if (input.hallId !== null && !catalogue.hall(input.hallId))
+        throw new ValidationError(`no such hall: ${input.hallId}`);
+      const row = await repo.insertClosure(db, {
+        ...input,
+        reason: parseInput(freeText(200), input.reason, 'reason'),
+      });
       await load();
       return row;
     },
@@ -253,7 +329,9 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
     },
     listClosures() {
       const today = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
-      return closures.filter((c) => c.endsOn >= today).sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id - b.id);
+      return closures
+        .filter((c) => c.endsOn >= today)
+        .sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.id - b.id);
     },
   };
 }

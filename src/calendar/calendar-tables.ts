@@ -17,7 +17,9 @@ export const calendarDays = pgTable('calendar_days', {
   date: date('date', { mode: 'string' }).primaryKey(),
   kind: text('kind', { enum: ['holiday', 'workday'] }).notNull(),
   name: text('name').notNull(),
-  year: integer('year').notNull().references(() => calendarYears.year),
+  year: integer('year')
+    .notNull()
+    .references(() => calendarYears.year),
 });
 
 /** A hall closed on a range of days (a closure, a disinfection day); null hall = every hall. */

@@ -11,10 +11,14 @@ const require = createRequire(import.meta.url);
 const data = require('chinese-days/dist/chinese-days.json') as PackageData;
 
 /** Years the installed `chinese-days` carries a State Council schedule for. */
-export const packageYears: ReadonlySet<number> = new Set(Object.keys(data.holidays).map((date) => Number(date.slice(0, 4))));
+export const packageYears: ReadonlySet<number> = new Set(
+  Object.keys(data.holidays).map((date) => Number(date.slice(0, 4))),
+);
 
 /** The package's entry for a date: a holiday, an adjusted working day, or nothing (an ordinary day). */
-export function packageDay(date: string): { kind: 'holiday' | 'workday'; name: string } | undefined {
+export function packageDay(
+  date: string,
+): { kind: 'holiday' | 'workday'; name: string } | undefined {
   const holiday = data.holidays[date];
   if (holiday) return { kind: 'holiday', name: chineseName(holiday) };
   const workday = data.workdays[date];

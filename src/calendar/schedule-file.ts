@@ -24,6 +24,9 @@ export function readScheduleFile(path: string): ScheduleFile {
   return {
     year: schedule.year,
     reference: schedule.reference,
-    days: [...schedule.holidays.map((d) => ({ ...d, kind: 'holiday' as const })), ...schedule.workdays.map((d) => ({ ...d, kind: 'workday' as const }))],
+    days: [
+      ...schedule.holidays.map((d) => ({ ...d, kind: 'holiday' as const })),
+      ...schedule.workdays.map((d) => ({ ...d, kind: 'workday' as const })),
+    ],
   };
 }

@@ -19,7 +19,8 @@ export function statutoryHolidays(year: number): ReadonlyMap<string, string> {
     days.set(date, existing && existing !== name ? `${existing}、${name}` : name);
   };
   const lunar = (monthDay: string) => chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date;
-  const plusDays = (date: string, n: number) => DateTime.fromISO(date).plus({ days: n }).toISODate()!;
+  const plusDays = (date: string, n: number) =>
+    DateTime.fromISO(date).plus({ days: n }).toISODate()!;
 
   add(`${year}-01-01`, '元旦');
   const newYear = lunar('01-01');
@@ -49,7 +50,7 @@ export function possibleMakeUpDays(year: number): ReadonlyMap<string, string> {
   const nextDay = (date: string) => DateTime.fromISO(date).plus({ days: 1 }).toISODate()!;
   const dates = [...holidays.keys()].sort();
   const owed = new Map<string, string>();
-  for (let first = 0; first < dates.length; ) {
+  for (let first = 0; first < dates.length;) {
     let last = first;
     while (last + 1 < dates.length && nextDay(dates[last]!) === dates[last + 1]) last += 1;
     let candidate = dates[last]!;

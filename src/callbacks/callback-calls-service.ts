@@ -10,8 +10,24 @@ import type { Queues } from '../platform/queues.js';
 import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
-import { CALLBACK_MEMBER, dialString, waitScore, type AgentCalls, type AgentPhones, type AgentStates, type CallbackPort, type Reservation, type Routing, type RoutingRepository } from '../routing/index.js';
-import { callbackDialTwiml, callbackUnreachedTwiml, hangupTwiml, type CallbackUrls } from './callback-twiml.js';
+import {
+  CALLBACK_MEMBER,
+  dialString,
+  waitScore,
+  type AgentCalls,
+  type AgentPhones,
+  type AgentStates,
+  type CallbackPort,
+  type Reservation,
+  type Routing,
+  type RoutingRepository,
+} from '../routing/index.js';
+import {
+  callbackDialTwiml,
+  callbackUnreachedTwiml,
+  hangupTwiml,
+  type CallbackUrls,
+} from './callback-twiml.js';
 
 const member = (requestId: number) => `${CALLBACK_MEMBER}${requestId}`;
 const FAILED_LEG = new Set(['no-answer', 'busy', 'failed', 'canceled']);
@@ -33,13 +49,22 @@ export interface Callbacks extends CallbackPort {
    * them, then the same rate-limited place job and bookkeeping. A repeated click while the
    * attempt is being set up answers the same and places nothing more.
    */
-  placeNow(requestId: number, actor: CallbackActor): Promise<{ requestId: number; status: 'placing' }>;
+  placeNow(
+    requestId: number,
+    actor: CallbackActor,
+  ): Promise<{ requestId: number; status: 'placing' }>;
   /** Worker: ring the agent's softphone for the request. */
   place(requestId: number, agentId: string, version: number): Promise<void>;
   /** The agent answered: TwiML that rings the citizen. */
   agentAnswered(requestId: number, agentId: string, agentCallSid: string): Promise<VoiceResponse>;
   /** The citizen leg ended. */
-  citizenLegEnded(requestId: number, agentId: string, agentCallSid: string, dialStatus: string, dialCallSid: string | undefined): Promise<VoiceResponse>;
+  citizenLegEnded(
+    requestId: number,
+    agentId: string,
+    agentCallSid: string,
+    dialStatus: string,
+    dialCallSid: string | undefined,
+  ): Promise<VoiceResponse>;
   /** The agent leg's status: when the agent did not answer, the request keeps its place for another agent. */
   agentLegStatus(requestId: number, agentId: string, callStatus: string): Promise<void>;
 }
@@ -72,7 +97,22 @@ export function createCallbacks(deps: {
   /** Where each agent's phone rings. */
   phoneOf: AgentPhones;
 }): Callbacks {
-  const { requests, store, states, routing, ledger, catalogue, calendar, queues, twilio, clock, urls, voice, settings, agentCalls } = deps;
+  const {
+    requests,
+    store,
+    states,
+    routing,
+    ledger,
+    catalogue,
+    calendar,
+    queues,
+    twilio,
+    clock,
+    urls,
+    voice,
+    settings,
+    agentCalls,
+  } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
   const allSkills = catalogue.halls.flatMap((hall) => hall.departments.map((d) => d.id));
 
@@ -82,12 +122,20 @@ export function createCallbacks(deps: {
   }
 
   async function schedulePlace(requestId: number, agentId: string, version: number): Promise<void> {
-    await queues.add('callback-place', { requestId, agentId, version }, { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 });
+    await queues.add(
+      'callback-place',
+      { requestId, agentId, version },
+      { jobId: `callback-place-${requestId}-${agentId}-${version}`, attempts: 1 },
+    );
     // If no worker places it (or the agent's phone never rings), the agent must not stay reserved.
     await queues.add(
       'routing-offer-timeout',
       { callSid: member(requestId), agentId, version },
-      { jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`, delay: (settings.offerTimeoutSeconds + 60) * 1000, attempts: 3 },
+      {
+        jobId: `offer-timeout-cb${requestId}-${agentId}-${version}`,
+        delay: (settings.offerTimeoutSeconds + 60) * 1000,
+        attempts: 3,
+      },
     );
   }
 
@@ -119,8 +167,21 @@ export function createCallbacks(deps: {
           if (routed?.state === 'waiting') await store.leave(member(request.id));
           continue;
         }
-        const target = { skills: [request.skill], priority: request.priority, timeoutSeconds: null };
-        if (await store.enqueue(member(request.id), waitScore(request.priority, request.queuedAt.getTime()), [target], 'waiting', now.getTime())) admitted += 1;
+        const target = {
+          skills: [request.skill],
+          priority: request.priority,
+          timeoutSeconds: null,
+        };
+        if (
+          await store.enqueue(
+            member(request.id),
+            waitScore(request.priority, request.queuedAt.getTime()),
+            [target],
+            'waiting',
+            now.getTime(),
+          )
+        )
+          admitted += 1;
         await routing.routeCall(member(request.id));
       }
       return admitted;
@@ -141,24 +202,44 @@ export function createCallbacks(deps: {
       const agentId = actor.userId;
       const request = await requests.find(requestId);
       if (!request) throw new NotFoundError(`no such callback request: ${requestId}`);
-      if (!actor.supervisor && request.agentId !== agentId && !actor.skills.includes(request.skill)) {
-        throw new AppError('only an agent of its department, the agent who took it, or a supervisor may place this callback', 403, 'not_your_callback');
+      if (
+        !actor.supervisor &&
+        request.agentId !== agentId &&
+        !actor.skills.includes(request.skill)
+      ) {
+        throw new AppError(
+          'only an agent of its department, the agent who took it, or a supervisor may place this callback',
+          403,
+          'not_your_callback',
+        );
       }
       if (request.status === 'dialing') {
-        if (request.agentId === agentId && (await reservedFor(agentId, requestId))) return placing(requestId);
+        if (request.agentId === agentId && (await reservedFor(agentId, requestId)))
+          return placing(requestId);
         throw new ConflictError('this callback is being placed already', 'callback_in_progress');
       }
-      if (request.status !== 'pending') throw new ConflictError(`this callback is ${request.status}`, 'callback_closed');
+      if (request.status !== 'pending')
+        throw new ConflictError(`this callback is ${request.status}`, 'callback_closed');
       const agent = await store.agent(agentId);
       if (agent.state !== 'available') {
         if (await reservedFor(agentId, requestId)) return placing(requestId);
-        throw new ConflictError(`the agent is ${agent.state}; a callback is placed by an available agent`, 'agent_not_available');
+        throw new ConflictError(
+          `the agent is ${agent.state}; a callback is placed by an available agent`,
+          'agent_not_available',
+        );
       }
-      const reserved = await states.transition({ agentId, from: ['available'], expectedVersion: agent.version, to: 'reserved', reason: 'callback-placed-now', callSid: member(requestId) });
+      const reserved = await states.transition({
+        agentId,
+        from: ['available'],
+        expectedVersion: agent.version,
+        to: 'reserved',
+        reason: 'callback-placed-now',
+        callSid: member(requestId),
+      });
       if (!reserved.ok) {
         // Two clicks at once: the one that reserved the agent places the call.
         if (await reservedFor(agentId, requestId)) return placing(requestId);
-        throw new ConflictError('the agent\'s state changed meanwhile', 'agent_not_available');
+        throw new ConflictError("the agent's state changed meanwhile", 'agent_not_available');
       }
       const taken = await requests.take(requestId, agentId);
       if (!taken) {
@@ -183,10 +264,19 @@ export function createCallbacks(deps: {
     async place(requestId, agentId, version) {
       const request = await requests.find(requestId);
       const agent = await store.agent(agentId);
-      if (!request || request.status !== 'dialing' || agent.state !== 'reserved' || agent.version !== version) return;
+      if (
+        !request ||
+        request.status !== 'dialing' ||
+        agent.state !== 'reserved' ||
+        agent.version !== version
+      )
+        return;
       try {
         const phone = await deps.phoneOf(agentId);
-        if (!phone) throw new Error('the agent has no phone this provider can ring (no SIP address, no desk number)');
+        if (!phone)
+          throw new Error(
+            'the agent has no phone this provider can ring (no SIP address, no desk number)',
+          );
         const to = dialString(phone);
         const call = await twilio.calls.create({
           to,
@@ -204,12 +294,20 @@ export function createCallbacks(deps: {
           from: request.hotlineNumber,
           to,
           direction: 'outbound',
-          hotline: hotline ? { number: hotline.number, hall: hotline.hall, department: request.skill } : undefined,
+          hotline: hotline
+            ? { number: hotline.number, hall: hotline.hall, department: request.skill }
+            : undefined,
           payload: { callbackRequestId: requestId },
         });
-        log.info({ requestId, agentId, agentCallSid: call.sid, phone: maskPhone(request.phone) }, 'callback: ringing the agent');
+        log.info(
+          { requestId, agentId, agentCallSid: call.sid, phone: maskPhone(request.phone) },
+          'callback: ringing the agent',
+        );
       } catch (error) {
-        log.warn({ requestId, agentId, err: (error as Error).message }, 'callback: could not ring the agent');
+        log.warn(
+          { requestId, agentId, err: (error as Error).message },
+          'callback: could not ring the agent',
+        );
         await giveBack(requestId, agentId, request.attempts - 1);
         await routing.releaseAgent(agentId, version);
       }
@@ -217,13 +315,33 @@ export function createCallbacks(deps: {
 
     async agentAnswered(requestId, agentId, agentCallSid) {
       const request = await callbackRequestOrNull(requestId);
-      const result = await states.transition({ agentId, from: ['reserved'], expectedCall: member(requestId), to: 'on_call', callSid: agentCallSid });
+      const result = await states.transition({
+        agentId,
+        from: ['reserved'],
+        expectedCall: member(requestId),
+        to: 'on_call',
+        callSid: agentCallSid,
+      });
       if (!request || !result.ok) return hangupTwiml();
       await store.leave(member(requestId));
       await store.resetMissed(agentId);
       await ledger.markAnswered(agentCallSid, { agentId, skill: request.skill });
-      await agentCalls.answered({ callSid: agentCallSid, agentId, skill: request.skill, answeredAt: clock.now() });
-      return callbackDialTwiml(urls, voice, requestId, agentId, request.hotlineNumber, request.phone, 30, deps.dial);
+      await agentCalls.answered({
+        callSid: agentCallSid,
+        agentId,
+        skill: request.skill,
+        answeredAt: clock.now(),
+      });
+      return callbackDialTwiml(
+        urls,
+        voice,
+        requestId,
+        agentId,
+        request.hotlineNumber,
+        request.phone,
+        30,
+        deps.dial,
+      );
     },
 
     async citizenLegEnded(requestId, agentId, agentCallSid, dialStatus, dialCallSid) {
@@ -236,9 +354,23 @@ export function createCallbacks(deps: {
         return hangupTwiml();
       }
       const givingUp = request.attempts >= settings.callbackMaxAttempts;
-      await requests.unreached(requestId, { givingUp, notBefore: new Date(clock.now().getTime() + settings.callbackRetrySeconds * 1000) });
-      log.info({ requestId, attempts: request.attempts, dialStatus, givingUp }, givingUp ? 'callback given up' : 'callback will be retried');
-      const freed = await states.transition({ agentId, from: ['on_call'], expectedCall: agentCallSid, to: 'available', reason: 'callback-unreached', resetIdle: true, callSid: '' });
+      await requests.unreached(requestId, {
+        givingUp,
+        notBefore: new Date(clock.now().getTime() + settings.callbackRetrySeconds * 1000),
+      });
+      log.info(
+        { requestId, attempts: request.attempts, dialStatus, givingUp },
+        givingUp ? 'callback given up' : 'callback will be retried',
+      );
+      const freed = await states.transition({
+        agentId,
+        from: ['on_call'],
+        expectedCall: agentCallSid,
+        to: 'available',
+        reason: 'callback-unreached',
+        resetIdle: true,
+        callSid: '',
+      });
       if (freed.ok) await routing.agentFree(agentId);
       return callbackUnreachedTwiml(voice);
     },

@@ -6,7 +6,10 @@ import type { Callbacks } from './callback-calls-service.js';
 const empty = z.record(z.string(), z.never());
 
 /** The callbacks' job processors; only the worker role starts them. */
-export function createCallbackJobs(callbacks: Callbacks, settings: { outboundCallsPerSecond: number }): JobDefinition[] {
+export function createCallbackJobs(
+  callbacks: Callbacks,
+  settings: { outboundCallsPerSecond: number },
+): JobDefinition[] {
   const admit: JobDefinition<'callback-admit'> = {
     name: 'callback-admit',
     schema: empty,
@@ -15,7 +18,11 @@ export function createCallbackJobs(callbacks: Callbacks, settings: { outboundCal
   };
   const place: JobDefinition<'callback-place'> = {
     name: 'callback-place',
-    schema: z.object({ requestId: z.number().int().positive(), agentId: z.string().min(1), version: z.number().int() }),
+    schema: z.object({
+      requestId: z.number().int().positive(),
+      agentId: z.string().min(1),
+      version: z.number().int(),
+    }),
     process: ({ requestId, agentId, version }) => callbacks.place(requestId, agentId, version),
     concurrency: 1,
     ratePerSecond: settings.outboundCallsPerSecond,
@@ -25,5 +32,7 @@ export function createCallbackJobs(callbacks: Callbacks, settings: { outboundCal
 
 /** The callbacks' periodic job (due requests join the wait lists), started by the worker. */
 export async function scheduleCallbackJobs(queues: Queues): Promise<void> {
-  await queues.get('callback-admit').upsertJobScheduler('callback-admit', { every: 30_000 }, { name: 'callback-admit', data: {} });
+  await queues
+    .get('callback-admit')
+    .upsertJobScheduler('callback-admit', { every: 30_000 }, { name: 'callback-admit', data: {} });
 }

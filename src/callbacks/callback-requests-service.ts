@@ -33,7 +33,11 @@ export interface CallbackRequests {
   unreached(id: number, options: { givingUp: boolean; notBefore?: Date }): Promise<boolean>;
 }
 
-export function createCallbackRequests({ db, ledger, clock }: CallbackRequestsDeps): CallbackRequests {
+export function createCallbackRequests({
+  db,
+  ledger,
+  clock,
+}: CallbackRequestsDeps): CallbackRequests {
   return {
     async request(input) {
       const { row, created } = await repo.insertCallbackRequest(db, input);
@@ -49,11 +53,21 @@ export function createCallbackRequests({ db, ledger, clock }: CallbackRequestsDe
       const request = await repo.findCallbackRequest(db, id);
       if (!request) return undefined;
       const values = { agentId, attempts: request.attempts + 1, lastAttemptAt: clock.now() };
-      return (await repo.transitionCallback(db, id, 'pending', 'dialing', values)) ? { ...request, ...values, status: 'dialing' } : undefined;
+      return (await repo.transitionCallback(db, id, 'pending', 'dialing', values))
+        ? { ...request, ...values, status: 'dialing' }
+        : undefined;
     },
 
     giveBack: (id, attempts) => repo.transitionCallback(db, id, 'dialing', 'pending', { attempts }),
-    complete: (id, outboundCallSid) => repo.transitionCallback(db, id, 'dialing', 'completed', { outboundCallSid }),
-    unreached: (id, { givingUp, notBefore }) => repo.transitionCallback(db, id, 'dialing', givingUp ? 'given_up' : 'pending', notBefore ? { notBefore } : {}),
+    complete: (id, outboundCallSid) =>
+      repo.transitionCallback(db, id, 'dialing', 'completed', { outboundCallSid }),
+    unreached: (id, { givingUp, notBefore }) =>
+      repo.transitionCallback(
+        db,
+        id,
+        'dialing',
+        givingUp ? 'given_up' : 'pending',
+        notBefore ? { notBefore } : {},
+      ),
   };
 }

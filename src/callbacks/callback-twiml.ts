@@ -7,7 +7,8 @@ const q = (params: Record<string, string>) => new URLSearchParams(params).toStri
 /** The webhooks of a callback's agent leg (under the agents' path, where the provider has always been sent). */
 export function callbackUrls(publicBaseUrl: string) {
   const base = `${publicBaseUrl}${VOICE_BASE_PATH}/agents/callback`;
-  const query = (requestId: number, agentId: string) => q({ request: String(requestId), agent: agentId });
+  const query = (requestId: number, agentId: string) =>
+    q({ request: String(requestId), agent: agentId });
   return {
     connect: (requestId: number, agentId: string) => `${base}/connect?${query(requestId, agentId)}`,
     result: (requestId: number, agentId: string) => `${base}/result?${query(requestId, agentId)}`,
@@ -24,7 +25,16 @@ export function hangupTwiml(): VoiceResponse {
 }
 
 /** A callback: the agent has answered; tell them, then ring the citizen with the hotline's number. */
-export function callbackDialTwiml(urls: CallbackUrls, voice: string, requestId: number, agentId: string, callerId: string, phone: string, timeoutSeconds: number, features: Pick<TelephonyProfile, 'dialExtras'>): VoiceResponse {
+export function callbackDialTwiml(
+  urls: CallbackUrls,
+  voice: string,
+  requestId: number,
+  agentId: string,
+  callerId: string,
+  phone: string,
+  timeoutSeconds: number,
+  features: Pick<TelephonyProfile, 'dialExtras'>,
+): VoiceResponse {
   const response = new VoiceResponse();
   speak(response, voice, '正在为您回拨预约来电的市民，请稍候。');
   const dial = response.dial({

@@ -5,27 +5,54 @@ import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import type { Callbacks } from './callback-calls-service.js';
 
-const callbackQuerySchema = z.object({ request: z.coerce.number().int().positive(), agent: z.string().min(1) });
-const dialResultSchema = z.object({ DialCallStatus: z.string().default('failed'), CallSid: z.string().default(''), DialCallSid: z.string().optional() });
+const callbackQuerySchema = z.object({
+  request: z.coerce.number().int().positive(),
+  agent: z.string().min(1),
+});
+const dialResultSchema = z.object({
+  DialCallStatus: z.string().default('failed'),
+  CallSid: z.string().default(''),
+  DialCallSid: z.string().optional(),
+});
 
 /**
  * The provider's webhooks for a callback's agent leg (served under the signed voice path by the
  * voice dispatcher): the agent answered, the citizen's leg ended, the agent leg's progress.
  */
-export function createCallbackVoiceRoutes(deps: { callbacks: Callbacks; ledger: CallLedger; logger: Logger }): VoiceRoutes {
+export function createCallbackVoiceRoutes(deps: {
+  callbacks: Callbacks;
+  ledger: CallLedger;
+  logger: Logger;
+}): VoiceRoutes {
   const { callbacks, ledger } = deps;
   const log = deps.logger.child({ component: 'callbacks' });
   const router = createVoiceRoutes();
 
   router.post('/agents/callback/connect', async (req, res) => {
     const { request, agent } = callbackQuerySchema.parse(req.query);
-    sendTwiml(res, await callbacks.agentAnswered(request, agent, z.object({ CallSid: z.string() }).parse(req.body).CallSid));
+    sendTwiml(
+      res,
+      await callbacks.agentAnswered(
+        request,
+        agent,
+        z.object({ CallSid: z.string() }).parse(req.body).CallSid,
+      ),
+    );
   });
 
   router.post('/agents/callback/result', async (req, res) => {
     const { request, agent } = callbackQuerySchema.parse(req.query);
     const body = dialResultSchema.parse(req.body);
-    sendTwiml(res, await callbacks.citizenLegEnded(request, agent, body.CallSid, body.DialCallStatus, body.DialCallSid));
+    sendTwiml(
+      res,
+      await callbacks.citizenLegEnded(
+        request,
+        agent,
+        body.CallSid,
+        body.DialCallStatus,
+        body.DialCallSid,
+      ),
+    );
   });
 
   router.post('/agents/callback/status', async (req, res) => {

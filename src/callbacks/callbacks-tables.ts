@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -25,7 +33,9 @@ export const callbackRequests = pgTable(
     requestedAt: ts('requested_at').notNull(),
     /** Not before this time (next working morning when taken after hours). */
     notBefore: ts('not_before').notNull(),
-    status: text('status', { enum: ['pending', 'dialing', 'completed', 'given_up', 'cancelled'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'dialing', 'completed', 'given_up', 'cancelled'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastAttemptAt: ts('last_attempt_at'),
     agentId: text('agent_id'),
@@ -36,6 +46,8 @@ export const callbackRequests = pgTable(
   },
   (t) => [
     uniqueIndex('callback_requests_call_idx').on(t.callSid),
-    index('callback_requests_pending_idx').on(t.skill, t.priority, t.queuedAt).where(sql`status = 'pending'`),
+    index('callback_requests_pending_idx')
+      .on(t.skill, t.priority, t.queuedAt)
+      .where(sql`status = 'pending'`),
   ],
 );

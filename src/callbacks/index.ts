@@ -1,4 +1,8 @@
-export { createCallbackRequests, type CallbackRequests, type CallbackRequestsDeps } from './callback-requests-service.js';
+export {
+  createCallbackRequests,
+  type CallbackRequests,
+  type CallbackRequestsDeps,
+} from './callback-requests-service.js';
 export type { CallbackRequestRow, NewCallbackRequest } from './callbacks-repository.js';
 export { createCallbacks, type CallbackActor, type Callbacks } from './callback-calls-service.js';
 export { callbackUrls } from './callback-twiml.js';

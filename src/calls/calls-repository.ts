@@ -20,7 +20,11 @@ const stageColumns = {
 
 /** Inserts the call unless it exists (a retried webhook); true when this call created it. */
 export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<boolean> {
-  const inserted = await db.insert(calls).values(call).onConflictDoNothing({ target: calls.callSid }).returning({ callSid: calls.callSid });
+  const inserted = await db
+    .insert(calls)
+    .values(call)
+    .onConflictDoNothing({ target: calls.callSid })
+    .returning({ callSid: calls.callSid });
   return inserted.length > 0;
 }
 
@@ -34,7 +38,10 @@ export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<b
  */
 export async function insertRebuildable(
   db: Executor,
-  writes: { arrivals: ReadonlyArray<{ call: NewCall; payload: Record<string, unknown> }>; steps: ReadonlyArray<Omit<NewCallStep, 'id'>> },
+  writes: {
+    arrivals: ReadonlyArray<{ call: NewCall; payload: Record<string, unknown> }>;
+    steps: ReadonlyArray<Omit<NewCallStep, 'id'>>;
+  },
 ): Promise<Set<string>> {
   const arrivals = JSON.stringify(
     writes.arrivals.map(({ call, payload }) => ({
@@ -50,7 +57,15 @@ export async function insertRebuildable(
       payload,
     })),
   );
-  const steps = JSON.stringify(writes.steps.map((step) => ({ call_sid: step.callSid, node_id: step.nodeId, kind: step.kind, input: step.input ?? null, at: step.at.toISOString() })));
+  const steps = JSON.stringify(
+    writes.steps.map((step) => ({
+      call_sid: step.callSid,
+      node_id: step.nodeId,
+      kind: step.kind,
+      input: step.input ?? null,
+      at: step.at.toISOString(),
+    })),
+  );
   // The path's steps in the order given, in both statements below.
   const insertPath = sql`insert into ${callSteps} (call_sid, node_id, kind, input, at)
     select s.call_sid, s.node_id, s.kind, s.input, s.at
@@ -108,7 +123,15 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
  */
 export async function applyStatus(
   db: Executor,
-  change: { callSid: string; status: string; rank: number; final: boolean; sequenceNumber: number | null; at: Date; durationSeconds: number | null },
+  change: {
+    callSid: string;
+    status: string;
+    rank: number;
+    final: boolean;
+    sequenceNumber: number | null;
+    at: Date;
+    durationSeconds: number | null;
+  },
 ): Promise<number | undefined> {
   const rows = await queryRows<{ previous_rank: number }>(
     db,
@@ -134,21 +157,46 @@ export async function applyStatus(
 }
 
 /** Sets a stage timestamp unless it is already set. */
-export async function setStageOnce(db: Executor, callSid: string, stage: Stage, at: Date, extra: Partial<NewCall> = {}): Promise<void> {
+export async function setStageOnce(
+  db: Executor,
+  callSid: string,
+  stage: Stage,
+  at: Date,
+  extra: Partial<NewCall> = {},
+): Promise<void> {
   const column = stageColumns[stage];
   await db
     .update(calls)
-    .set({ [stage]: sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`, ...extra, updatedAt: new Date() })
+    .set({
+      [stage]: sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`,
+      ...extra,
+      updatedAt: new Date(),
+    })
     .where(eq(calls.callSid, callSid));
 }
 
-export async function updateCall(db: Executor, callSid: string, values: Partial<NewCall>): Promise<void> {
-  await db.update(calls).set({ ...values, updatedAt: new Date() }).where(eq(calls.callSid, callSid));
+export async function updateCall(
+  db: Executor,
+  callSid: string,
+  values: Partial<NewCall>,
+): Promise<void> {
+  await db
+    .update(calls)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(calls.callSid, callSid));
 }
 
 /** Updates the call and returns it as it stands after the update. */
-export async function updateCallReturning(db: Executor, callSid: string, values: Partial<NewCall>): Promise<CallRow | undefined> {
-  const [row] = await db.update(calls).set({ ...values, updatedAt: new Date() }).where(eq(calls.callSid, callSid)).returning();
+export async function updateCallReturning(
+  db: Executor,
+  callSid: string,
+  values: Partial<NewCall>,
+): Promise<CallRow | undefined> {
+  const [row] = await db
+    .update(calls)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(calls.callSid, callSid))
+    .returning();
   return row;
 }
 
@@ -158,22 +206,36 @@ export async function findCall(db: Executor, callSid: string): Promise<CallRow |
 }
 
 export async function listEvents(db: Executor, callSid: string): Promise<CallEventRow[]> {
-  return db.select().from(callEvents).where(eq(callEvents.callSid, callSid)).orderBy(asc(callEvents.id));
+  return db
+    .select()
+    .from(callEvents)
+    .where(eq(callEvents.callSid, callSid))
+    .orderBy(asc(callEvents.id));
 }
 
 export type NewCallStep = typeof callSteps.$inferInsert;
 
 /** Appends many steps in one statement, in the order given. */
 export async function listSteps(db: Executor, callSid: string): Promise<CallStepRow[]> {
-  return db.select().from(callSteps).where(eq(callSteps.callSid, callSid)).orderBy(asc(callSteps.id));
+  return db
+    .select()
+    .from(callSteps)
+    .where(eq(callSteps.callSid, callSid))
+    .orderBy(asc(callSteps.id));
 }
 
 /** Ended calls whose summary was never written (a lost job), oldest first. */
-export async function listUnsummarized(db: Executor, endedBefore: Date, limit: number): Promise<string[]> {
+export async function listUnsummarized(
+  db: Executor,
+  endedBefore: Date,
+  limit: number,
+): Promise<string[]> {
   const rows = await db
     .select({ callSid: calls.callSid })
     .from(calls)
-    .where(and(isNull(calls.summarizedAt), isNotNull(calls.endedAt), lt(calls.endedAt, endedBefore)))
+    .where(
+      and(isNull(calls.summarizedAt), isNotNull(calls.endedAt), lt(calls.endedAt, endedBefore)),
+    )
     .orderBy(asc(calls.endedAt))
     .limit(limit);
   return rows.map((r) => r.callSid);
@@ -187,6 +249,15 @@ export async function listWaitingCalls(db: Executor, since: Date): Promise<CallR
   return db
     .select()
     .from(calls)
-    .where(and(eq(calls.direction, 'inbound'), isNotNull(calls.queuedAt), isNotNull(calls.queueSkill), isNull(calls.answeredAt), isNull(calls.endedAt), gt(calls.queuedAt, since)))
+    .where(
+      and(
+        eq(calls.direction, 'inbound'),
+        isNotNull(calls.queuedAt),
+        isNotNull(calls.queueSkill),
+        isNull(calls.answeredAt),
+        isNull(calls.endedAt),
+        gt(calls.queuedAt, since),
+      ),
+    )
     .orderBy(desc(calls.priority), asc(calls.queuedAt), asc(calls.callSid));
 }

@@ -17,7 +17,9 @@ export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Log
   router.post('/status', async (req, res) => {
     const parsed = statusCallbackSchema.safeParse(req.body);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
       log.warn({ problems }, 'unreadable status callback');
       res.status(400).type('text/plain').send(`Bad status callback: ${problems}`);
       return;
@@ -27,12 +29,18 @@ export function createCallRoutes(ledger: CallLedger, queues: Queues, logger: Log
     } catch (error) {
       // A value PostgreSQL refuses (class 22, data exception) fails the same way on every retry.
       if (pgErrorCode(error)?.startsWith('22')) {
-        log.warn({ callSid: parsed.data.CallSid, code: pgErrorCode(error) }, 'status callback refused: a value the ledger cannot store');
+        log.warn(
+          { callSid: parsed.data.CallSid, code: pgErrorCode(error) },
+          'status callback refused: a value the ledger cannot store',
+        );
         res.status(400).type('text/plain').send('Bad status callback: a value is out of range');
         return;
       }
       // PostgreSQL is unreachable: keep the event in a job and apply it when it is back.
-      log.error({ callSid: parsed.data.CallSid, err: (error as Error).message }, 'status not stored; queued for a retry');
+      log.error(
+        { callSid: parsed.data.CallSid, err: (error as Error).message },
+        'status not stored; queued for a retry',
+      );
       await queues.add('call-status', statusWithoutPersonalData(parsed.data), {
         jobId: `call-status-${parsed.data.CallSid}-${parsed.data.SequenceNumber ?? parsed.data.CallStatus}`,
         attempts: 20,

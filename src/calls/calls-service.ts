@@ -32,7 +32,10 @@ export interface CallLedger {
     steps?: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>;
   }): Promise<boolean>;
   /** Applies a status callback idempotently; returns whether it was new. */
-  recordStatus(callback: StatusCallback, payload: Record<string, unknown>): Promise<{ duplicate: boolean }>;
+  recordStatus(
+    callback: StatusCallback,
+    payload: Record<string, unknown>,
+  ): Promise<{ duplicate: boolean }>;
   /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
   recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
@@ -40,7 +43,10 @@ export interface CallLedger {
   /** Routing offered the call to an agent (dequeued it to ring them). */
   markOffered(callSid: string, agentId: string): Promise<void>;
   /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
-  markAnswered(callSid: string, answer?: { agentId?: string; skill?: string; at?: Date }): Promise<void>;
+  markAnswered(
+    callSid: string,
+    answer?: { agentId?: string; skill?: string; at?: Date },
+  ): Promise<void>;
   /** The IVR ended the call itself (a goodbye). */
   markEndedInIvr(callSid: string): Promise<void>;
   /** The number called is not a hotline: the call was turned away. */
@@ -50,11 +56,23 @@ export interface CallLedger {
   /** The caller asked to be called back. */
   markCallbackRequested(callSid: string): Promise<void>;
   /** Appends one step of the IVR path. */
-  recordStep(callSid: string, step: { nodeId: string; kind: string; input?: string | null }): Promise<void>;
+  recordStep(
+    callSid: string,
+    step: { nodeId: string; kind: string; input?: string | null },
+  ): Promise<void>;
   /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
-  recordSteps(callSid: string, steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>): Promise<void>;
+  recordSteps(
+    callSid: string,
+    steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
+  ): Promise<void>;
   /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
-  recordEvent(callSid: string, source: 'ivr' | 'queue' | 'agent' | 'fallback', event: string, dedupeKey: string, payload: Record<string, unknown>): Promise<boolean>;
+  recordEvent(
+    callSid: string,
+    source: 'ivr' | 'queue' | 'agent' | 'fallback',
+    event: string,
+    dedupeKey: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean>;
   /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
   onCallEnded(listener: (callSid: string) => Promise<void>): void;
   /** Computes how an ended call ended and its durations; safe to run twice. */
@@ -106,11 +124,23 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
   if (call.queuedAt) return 'abandoned_in_queue';
   if (call.selfServed) return 'self_served';
   if (call.endReason) return call.endReason;
-  if (call.status === 'failed' || call.status === 'busy' || call.status === 'no-answer' || call.status === 'canceled') return 'failed';
+  if (
+    call.status === 'failed' ||
+    call.status === 'busy' ||
+    call.status === 'no-answer' ||
+    call.status === 'canceled'
+  )
+    return 'failed';
   return 'abandoned_in_ivr';
 }
 
-export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => undefined }: CallLedgerDeps): CallLedger {
+export function createCallLedger({
+  db,
+  queues,
+  clock,
+  logger,
+  hotlineOf = () => undefined,
+}: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
   const endedListeners: Array<(callSid: string) => Promise<void>> = [];
   // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
@@ -119,21 +149,30 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
   // against 0.43-0.50, p99 at 200 requests/s 8 ms against 17 ms. Fewer, larger statements
   // (24 calls each on average against 16) cost PostgreSQL less, and on a small machine fewer
   // busy backends compete with the web process for the cores.
-  type Rebuildable = { arrival?: { call: repo.NewCall; payload: Record<string, unknown> }; steps: Array<Omit<repo.NewCallStep, 'id'>> };
-  const rebuildable = createMicroBatcher(async (batch: Rebuildable[]) => {
-    const arriving = batch.flatMap((item) => (item.arrival ? [item.arrival] : []));
-    const unique = [...new Map(arriving.map((a) => [a.call.callSid, a])).values()];
-    const created = await repo.insertRebuildable(db, { arrivals: unique, steps: batch.flatMap((item) => item.steps) });
-    // Of two identical SIDs in one batch only the first counts as created.
-    const seen = new Set<string>();
-    return batch.map((item) => {
-      if (!item.arrival) return false;
-      const sid = item.arrival.call.callSid;
-      const first = created.has(sid) && !seen.has(sid);
-      seen.add(sid);
-      return first;
-    });
-  }, { maxConcurrent: 1 });
+  type Rebuildable = {
+    arrival?: { call: repo.NewCall; payload: Record<string, unknown> };
+    steps: Array<Omit<repo.NewCallStep, 'id'>>;
+  };
+  const rebuildable = createMicroBatcher(
+    async (batch: Rebuildable[]) => {
+      const arriving = batch.flatMap((item) => (item.arrival ? [item.arrival] : []));
+      const unique = [...new Map(arriving.map((a) => [a.call.callSid, a])).values()];
+      const created = await repo.insertRebuildable(db, {
+        arrivals: unique,
+        steps: batch.flatMap((item) => item.steps),
+      });
+      // Of two identical SIDs in one batch only the first counts as created.
+      const seen = new Set<string>();
+      return batch.map((item) => {
+        if (!item.arrival) return false;
+        const sid = item.arrival.call.callSid;
+        const first = created.has(sid) && !seen.has(sid);
+        seen.add(sid);
+        return first;
+      });
+    },
+    { maxConcurrent: 1 },
+  );
 
   async function enqueueSummary(callSid: string): Promise<void> {
     try {
@@ -145,7 +184,16 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
   }
 
   return {
-    async recordArrival({ callSid, from, to, hotline, direction = 'inbound', payload, enterpriseId, steps = [] }) {
+    async recordArrival({
+      callSid,
+      from,
+      to,
+      hotline,
+      direction = 'inbound',
+      payload,
+      enterpriseId,
+      steps = [],
+    }) {
       const at = clock.now();
       const created = await rebuildable.add({
         arrival: {
@@ -162,16 +210,29 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
           },
           payload: payload ?? {},
         },
-        steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })),
+        steps: steps.map((step) => ({
+          callSid,
+          nodeId: step.nodeId,
+          kind: step.kind,
+          input: step.input,
+          at,
+        })),
       });
-      if (created) log.info({ callSid, from: maskPhone(from), hotline: hotline?.number ?? to }, 'call arrived');
+      if (created)
+        log.info(
+          { callSid, from: maskPhone(from), hotline: hotline?.number ?? to },
+          'call arrived',
+        );
       return created;
     },
 
     async recordStatus(callback, payload) {
       const now = clock.now();
       const at = eventTime(callback.Timestamp, now);
-      const dedupeKey = callback.SequenceNumber !== undefined ? `status:${callback.SequenceNumber}` : `status:${callback.CallStatus}`;
+      const dedupeKey =
+        callback.SequenceNumber !== undefined
+          ? `status:${callback.SequenceNumber}`
+          : `status:${callback.CallStatus}`;
       const rank = STATUS_RANK[callback.CallStatus];
       const final = rank === FINAL_RANK;
       const result = await db.transaction(async (tx) => {
@@ -183,7 +244,13 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
           fromNumber: callback.From,
           toNumber: callback.To,
           arrivedAt: at,
-          ...(hotline ? { hotlineNumber: hotline.number, hallId: hotline.hall, departmentId: hotline.department } : {}),
+          ...(hotline
+            ? {
+                hotlineNumber: hotline.number,
+                hallId: hotline.hall,
+                departmentId: hotline.department,
+              }
+            : {}),
         });
         const fresh = await repo.insertEventIfNew(tx, {
           callSid: callback.CallSid,
@@ -204,13 +271,21 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
           at,
           durationSeconds: callback.CallDuration ?? null,
         });
-        return { duplicate: false, ended: final && previousRank !== undefined && previousRank < FINAL_RANK };
+        return {
+          duplicate: false,
+          ended: final && previousRank !== undefined && previousRank < FINAL_RANK,
+        };
       });
       // Enqueued after commit, so the worker always finds the final status.
       if (result.ended) {
         await enqueueSummary(callback.CallSid);
         for (const listener of endedListeners) {
-          await listener(callback.CallSid).catch((error: unknown) => log.error({ callSid: callback.CallSid, err: (error as Error).message }, 'a call-ended listener failed'));
+          await listener(callback.CallSid).catch((error: unknown) =>
+            log.error(
+              { callSid: callback.CallSid, err: (error as Error).message },
+              'a call-ended listener failed',
+            ),
+          );
         }
       }
       return { duplicate: result.duplicate };
@@ -224,30 +299,53 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
       await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
     },
 
-    recordQueueSid: (callSid, queueSid) => repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: (callSid, agentId) => repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
+    recordQueueSid: (callSid, queueSid) =>
+      repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
+    markOffered: (callSid, agentId) =>
+      repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
 
     async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
-      await repo.setStageOnce(db, callSid, 'answeredAt', at, { ...(agentId ? { agentId } : {}), ...(skill ? { queueSkill: skill } : {}) });
+      await repo.setStageOnce(db, callSid, 'answeredAt', at, {
+        ...(agentId ? { agentId } : {}),
+        ...(skill ? { queueSkill: skill } : {}),
+      });
     },
 
-    markEndedInIvr: (callSid) => repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), { endReason: 'ended_in_ivr' }),
+    markEndedInIvr: (callSid) =>
+      repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), { endReason: 'ended_in_ivr' }),
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
 
     recordStep(callSid, step) {
-      return this.recordSteps(callSid, [{ nodeId: step.nodeId, kind: step.kind, input: step.input ?? null }]);
+      return this.recordSteps(callSid, [
+        { nodeId: step.nodeId, kind: step.kind, input: step.input ?? null },
+      ]);
     },
 
     async recordSteps(callSid, steps) {
       if (steps.length === 0) return;
       const at = clock.now();
-      await rebuildable.add({ steps: steps.map((step) => ({ callSid, nodeId: step.nodeId, kind: step.kind, input: step.input, at })) });
+      await rebuildable.add({
+        steps: steps.map((step) => ({
+          callSid,
+          nodeId: step.nodeId,
+          kind: step.kind,
+          input: step.input,
+          at,
+        })),
+      });
     },
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>
-      repo.insertEventIfNew(db, { callSid, source, event, dedupeKey, occurredAt: clock.now(), payload }),
+      repo.insertEventIfNew(db, {
+        callSid,
+        source,
+        event,
+        dedupeKey,
+        occurredAt: clock.now(),
+        payload,
+      }),
 
     async summarize(callSid) {
       const call = await repo.findCall(db, callSid);
@@ -261,7 +359,15 @@ export function createCallLedger({ db, queues, clock, logger, hotlineOf = () => 
         summarizedAt: clock.now(),
       };
       await repo.updateCall(db, callSid, values);
-      log.info({ callSid, endReason: values.endReason, ivrSeconds: values.ivrSeconds, queueSeconds: values.queueSeconds }, 'call summarized');
+      log.info(
+        {
+          callSid,
+          endReason: values.endReason,
+          ivrSeconds: values.ivrSeconds,
+          queueSeconds: values.queueSeconds,
+        },
+        'call summarized',
+      );
       return { ...call, ...values };
     },
 

@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -12,7 +22,9 @@ export const calls = pgTable(
   'calls',
   {
     callSid: text('call_sid').primaryKey(),
-    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull().default('inbound'),
+    direction: text('direction', { enum: ['inbound', 'outbound'] })
+      .notNull()
+      .default('inbound'),
     hotlineNumber: text('hotline_number'),
     hallId: text('hall_id'),
     departmentId: text('department_id'),
@@ -46,7 +58,16 @@ export const calls = pgTable(
     callbackRequested: boolean('callback_requested').notNull().default(false),
     /** How the call ended, set by the IVR (rejected, ended_in_ivr) or by the post-call summary. */
     endReason: text('end_reason', {
-      enum: ['answered', 'abandoned_in_ivr', 'abandoned_in_queue', 'self_served', 'callback_requested', 'ended_in_ivr', 'rejected', 'failed'],
+      enum: [
+        'answered',
+        'abandoned_in_ivr',
+        'abandoned_in_queue',
+        'self_served',
+        'callback_requested',
+        'ended_in_ivr',
+        'rejected',
+        'failed',
+      ],
     }),
     durationSeconds: integer('duration_seconds'),
     ivrSeconds: integer('ivr_seconds'),
@@ -60,7 +81,9 @@ export const calls = pgTable(
     index('calls_hotline_arrived_idx').on(t.hotlineNumber, t.arrivedAt),
     index('calls_arrived_idx').on(t.arrivedAt),
     index('calls_from_idx').on(t.fromNumber),
-    index('calls_unsummarized_idx').on(t.endedAt).where(sql`summarized_at is null and ended_at is not null`),
+    index('calls_unsummarized_idx')
+      .on(t.endedAt)
+      .where(sql`summarized_at is null and ended_at is not null`),
   ],
 );
 
@@ -78,7 +101,10 @@ export const callEvents = pgTable(
     receivedAt: ts('received_at').notNull().defaultNow(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [uniqueIndex('call_events_dedupe_idx').on(t.callSid, t.dedupeKey), index('call_events_call_idx').on(t.callSid, t.id)],
+  (t) => [
+    uniqueIndex('call_events_dedupe_idx').on(t.callSid, t.dedupeKey),
+    index('call_events_call_idx').on(t.callSid, t.id),
+  ],
 );
 
 /** The path a call took through the IVR: nodes passed, inputs given. */

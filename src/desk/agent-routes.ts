@@ -3,7 +3,13 @@ import { NotFoundError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { AgentDesk, Audience, CallHolds, LiveEvents, Transfer } from '../routing/index.js';
 import { requireStaff } from '../staff/index.js';
-import { callParamsSchema, outcomeSchemas, stateChangeSchema, transferSchema, type OutcomePath } from './desk-schemas.js';
+import {
+  callParamsSchema,
+  outcomeSchemas,
+  stateChangeSchema,
+  transferSchema,
+  type OutcomePath,
+} from './desk-schemas.js';
 import type { DeskService } from './desk-service.js';
 import type { Outcomes } from './outcomes-service.js';
 import type { Softphones } from './softphone-service.js';
@@ -71,8 +77,13 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
   router.post('/calls/:callSid/outcomes/:kind', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, { callSid: req.params.callSid }, 'path');
     const kind = String(req.params.kind);
-    if (!(kind in outcomeSchemas)) throw new NotFoundError(`no such outcome kind: ${kind} (consultation, completed-by-phone, booking, other)`);
-    res.status(201).json({ outcome: await outcomes.record(staffId(req), callSid, kind as OutcomePath, req.body) });
+    if (!(kind in outcomeSchemas))
+      throw new NotFoundError(
+        `no such outcome kind: ${kind} (consultation, completed-by-phone, booking, other)`,
+      );
+    res.status(201).json({
+      outcome: await outcomes.record(staffId(req), callSid, kind as OutcomePath, req.body),
+    });
   });
 
   router.get('/calls/:callSid/outcomes', requireStaff('agent'), async (req, res) => {
@@ -83,10 +94,22 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
 
   router.get('/agents/events', requireStaff('agent'), async (req, res) => {
     const audiences: Audience[] = [{ agentId: staffId(req) }];
-    if (req.principal?.kind === 'staff' && req.principal.role !== 'agent') audiences.push('supervisors');
+    if (req.principal?.kind === 'staff' && req.principal.role !== 'agent')
+      audiences.push('supervisors');
     // Subscribed before anything is announced: a client that sees ": connected" misses no event.
-    const stops = await Promise.all(audiences.map((audience) => events.subscribe(audience, (event) => res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`))));
-    res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    const stops = await Promise.all(
+      audiences.map((audience) =>
+        events.subscribe(audience, (event) =>
+          res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
+        ),
+      ),
+    );
+    res.status(200).set({
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.flushHeaders();
     res.write(': connected\n\n');
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);

@@ -88,7 +88,14 @@ export interface CallCard {
   holdSeconds: number;
   history: {
     calls: Array<{ when: string; hotline: string; outcome: string; agent: string }>;
-    bookings: Array<{ code: string; service: string; hall: string; day: string; time: string; status: string }>;
+    bookings: Array<{
+      code: string;
+      service: string;
+      hall: string;
+      day: string;
+      time: string;
+      status: string;
+    }>;
   };
 }
 
@@ -105,19 +112,40 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
   const skillName = (skill: string) => queueName(catalogue, skill);
   return {
     /** The card of `callSid` for `actor`; every read is audited (the caller's number, path and history are personal data). */
-    async card(actor: { userId: string; fullNumber: boolean }, callSid: string): Promise<CallCard | undefined> {
+    async card(
+      actor: { userId: string; fullNumber: boolean },
+      callSid: string,
+    ): Promise<CallCard | undefined> {
       const call = await ledger.find(callSid);
       if (!call) return undefined;
       const hotline = call.hotlineNumber ? catalogue.hotline(call.hotlineNumber) : undefined;
-      const hall = call.hallId ? catalogue.hall(call.hallId) : hotline ? catalogue.hall(hotline.hall) : undefined;
-      const department = call.departmentId ? catalogue.department(call.departmentId)?.department : hotline ? catalogue.department(hotline.department)?.department : undefined;
-      const enterprise = call.enterpriseId ? catalogue.commissioners.flatMap((c) => c.enterprises.map((e) => ({ e, c }))).find(({ e }) => e.id === call.enterpriseId) : undefined;
-      const commissioner = call.commissionerId ? catalogue.commissioners.find((c) => c.id === call.commissionerId) : enterprise?.c;
+      const hall = call.hallId
+        ? catalogue.hall(call.hallId)
+        : hotline
+          ? catalogue.hall(hotline.hall)
+          : undefined;
+      const department = call.departmentId
+        ? catalogue.department(call.departmentId)?.department
+        : hotline
+          ? catalogue.department(hotline.department)?.department
+          : undefined;
+      const enterprise = call.enterpriseId
+        ? catalogue.commissioners
+            .flatMap((c) => c.enterprises.map((e) => ({ e, c })))
+            .find(({ e }) => e.id === call.enterpriseId)
+        : undefined;
+      const commissioner = call.commissionerId
+        ? catalogue.commissioners.find((c) => c.id === call.commissionerId)
+        : enterprise?.c;
       const [steps, holds, pastCalls, bookings] = await Promise.all([
         ledger.steps(callSid),
         deskRepo.holdTotals(db, callSid),
-        call.fromNumber ? deskRepo.listPastCalls(db, call.fromNumber, callSid, HISTORY_LIMIT) : Promise.resolve([]),
-        call.fromNumber ? deskRepo.listBookingsByPhone(db, call.fromNumber, HISTORY_LIMIT) : Promise.resolve([]),
+        call.fromNumber
+          ? deskRepo.listPastCalls(db, call.fromNumber, callSid, HISTORY_LIMIT)
+          : Promise.resolve([]),
+        call.fromNumber
+          ? deskRepo.listBookingsByPhone(db, call.fromNumber, HISTORY_LIMIT)
+          : Promise.resolve([]),
       ]);
       await insertAudit(db, {
         actorId: actor.userId,
@@ -126,7 +154,9 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
         detail: { fields: ['fromNumber', 'steps', 'history'], fullNumber: actor.fullNumber },
         at: clock.now(),
       });
-      const reason = call.priorityReason ? (PRIORITY_REASONS[call.priorityReason] ?? '优先来电') : '';
+      const reason = call.priorityReason
+        ? (PRIORITY_REASONS[call.priorityReason] ?? '优先来电')
+        : '';
       return {
         callSid,
         from: actor.fullNumber ? call.fromNumber || '未知号码' : maskNumber(call.fromNumber),
@@ -141,16 +171,21 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
           label: call.greenChannel ? '绿色通道' : call.priority > 0 ? '优先' : '普通',
           reason: reason || (call.greenChannel ? '来电人在语音导航中选择紧急绿色通道' : ''),
         },
-        enterprise: enterprise ? { name: enterprise.e.name, commissioner: commissioner?.name ?? '' } : null,
+        enterprise: enterprise
+          ? { name: enterprise.e.name, commissioner: commissioner?.name ?? '' }
+          : null,
         queuedAt: call.queuedAt?.toISOString() ?? null,
         queuedAtText: call.queuedAt ? writtenTime(call.queuedAt) : '',
         path: readablePath(hotline ? menus.get(hotline.menu) : undefined, steps, skillName),
-        holdText: holds.holds > 0 ? `保持 ${holds.holds} 次，共 ${writtenDuration(holds.seconds)}` : '',
+        holdText:
+          holds.holds > 0 ? `保持 ${holds.holds} 次，共 ${writtenDuration(holds.seconds)}` : '',
         holdSeconds: holds.seconds,
         history: {
           calls: pastCalls.map((row) => ({
             when: writtenTime(row.arrived_at),
-            hotline: (row.hotline_number ? catalogue.hotline(row.hotline_number)?.name : undefined) ?? '未知热线',
+            hotline:
+              (row.hotline_number ? catalogue.hotline(row.hotline_number)?.name : undefined) ??
+              '未知热线',
             outcome: row.outcome_kind
               ? (OUTCOME_LABELS[row.outcome_kind] ?? '其他')
               : row.end_reason

@@ -34,7 +34,27 @@ export function createDeskComponent(deps: {
 }): DeskComponent {
   const { config, db, ledger, catalogue, menus, staff, routing, callbacks, clock, logger } = deps;
   const cards = createDeskCards({ db, ledger, catalogue, menus, clock });
-  const desk = createDeskService({ staff, presence: routing.presence, store: routing.store, holds: routing.holds, cards, ledger, catalogue, callbacks, db, clock, settings: config.agents });
-  const outcomes = createOutcomes({ db, catalogue, ledger, desk: routing.presence, agentCalls: routing.agentCalls, clock, logger });
+  const desk = createDeskService({
+    staff,
+    presence: routing.presence,
+    store: routing.store,
+    holds: routing.holds,
+    cards,
+    ledger,
+    catalogue,
+    callbacks,
+    db,
+    clock,
+    settings: config.agents,
+  });
+  const outcomes = createOutcomes({
+    db,
+    catalogue,
+    ledger,
+    desk: routing.presence,
+    agentCalls: routing.agentCalls,
+    clock,
+    logger,
+  });
   return { desk, outcomes, softphones: createSoftphones({ config, staff }) };
 }

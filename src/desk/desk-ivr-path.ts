@@ -35,9 +35,11 @@ function nodeNames(menu: Menu): Map<string, string> {
   const names = new Map<string, string>([[menu.start, '主菜单']]);
   for (const node of Object.values(menu.nodes)) {
     if (node.kind !== 'menu') continue;
-    for (const option of node.options) if (!names.has(option.next)) names.set(option.next, option.label);
+    for (const option of node.options)
+      if (!names.has(option.next)) names.set(option.next, option.label);
   }
-  for (const [id, node] of Object.entries(menu.nodes)) if (node.kind === 'queue' && !names.has(id)) names.set(id, node.label);
+  for (const [id, node] of Object.entries(menu.nodes))
+    if (node.kind === 'queue' && !names.has(id)) names.set(id, node.label);
   return names;
 }
 
@@ -49,31 +51,68 @@ const given = (input: string) => (isKeys(input) ? `按 ${input}` : `说“${inpu
  * there, with the queue they reached. Steps that only say a node was entered are left out when
  * the next step says more. `skillName` names a queue skill (the department).
  */
-export function readablePath(menu: Menu | undefined, steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null; at: Date }>, skillName: (skill: string) => string): ReadableStep[] {
+export function readablePath(
+  menu: Menu | undefined,
+  steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null; at: Date }>,
+  skillName: (skill: string) => string,
+): ReadableStep[] {
   const names = menu ? nodeNames(menu) : new Map<string, string>();
-  const place = (id: string) => SPECIAL_PLACES[id] ?? names.get(id) ?? (id.startsWith('choice-') ? '语音提示' : skillName(id) || '语音导航');
+  const place = (id: string) =>
+    SPECIAL_PLACES[id] ??
+    names.get(id) ??
+    (id.startsWith('choice-') ? '语音提示' : skillName(id) || '语音导航');
   const out: ReadableStep[] = [];
   for (const step of steps) {
     const at = step.at.toISOString();
-    const node = menu && Object.hasOwn(menu.nodes, step.nodeId) ? menu.nodes[step.nodeId] : undefined;
+    const node =
+      menu && Object.hasOwn(menu.nodes, step.nodeId) ? menu.nodes[step.nodeId] : undefined;
     if (step.kind === 'entered') {
-      if (node?.kind === 'menu' || node?.kind === 'queue' || step.nodeId === 'commissioner-offer' || step.nodeId.startsWith('choice-')) continue;
-      if (node) out.push({ where: place(step.nodeId), what: node.kind === 'info' ? '收听说明' : node.kind === 'booking' || node.kind === 'booking-lookup' ? '进入自助预约' : '进入', at });
+      if (
+        node?.kind === 'menu' ||
+        node?.kind === 'queue' ||
+        step.nodeId === 'commissioner-offer' ||
+        step.nodeId.startsWith('choice-')
+      )
+        continue;
+      if (node)
+        out.push({
+          where: place(step.nodeId),
+          what:
+            node.kind === 'info'
+              ? '收听说明'
+              : node.kind === 'booking' || node.kind === 'booking-lookup'
+                ? '进入自助预约'
+                : '进入',
+          at,
+        });
       continue;
     }
     if (step.kind === 'choice' && step.input) {
-      const option = node?.kind === 'menu' ? node.options.find((o) => o.key === step.input) : undefined;
-      out.push({ where: place(step.nodeId), what: option ? `${given(step.input)}（${option.label}）` : given(step.input), at });
+      const option =
+        node?.kind === 'menu' ? node.options.find((o) => o.key === step.input) : undefined;
+      out.push({
+        where: place(step.nodeId),
+        what: option ? `${given(step.input)}（${option.label}）` : given(step.input),
+        at,
+      });
       continue;
     }
     if (step.kind === 'queued') {
-      out.push({ where: step.input ?? skillName(step.nodeId), what: `进入排队（${skillName(step.nodeId)}）`, at });
+      out.push({
+        where: step.input ?? skillName(step.nodeId),
+        what: `进入排队（${skillName(step.nodeId)}）`,
+        at,
+      });
       continue;
     }
     if (step.kind.startsWith('queue-')) {
       const result = step.kind.slice('queue-'.length);
       if (result === 'bridged' || result === 'redirected') continue;
-      out.push({ where: skillName(step.nodeId), what: result === 'hangup' ? '排队中挂断' : '离开排队', at });
+      out.push({
+        where: skillName(step.nodeId),
+        what: result === 'hangup' ? '排队中挂断' : '离开排队',
+        at,
+      });
       continue;
     }
     if (step.kind.startsWith('key-')) {
@@ -81,7 +120,10 @@ export function readablePath(menu: Menu | undefined, steps: ReadonlyArray<{ node
       continue;
     }
     const word = KIND_WORDS[step.kind] ?? '操作';
-    const said = step.input && step.kind !== 'callback-requested' && step.kind !== 'callback-refused' ? given(step.input) : '';
+    const said =
+      step.input && step.kind !== 'callback-requested' && step.kind !== 'callback-refused'
+        ? given(step.input)
+        : '';
     out.push({ where: place(step.nodeId), what: said ? `${word}（${said}）` : word, at });
   }
   return out;

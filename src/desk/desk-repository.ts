@@ -14,7 +14,12 @@ export interface PastCallRow {
 }
 
 /** The caller's earlier inbound calls, newest first: when, which hotline, how they ended, who answered. */
-export async function listPastCalls(db: Executor, fromNumber: string, exceptCallSid: string, limit: number): Promise<PastCallRow[]> {
+export async function listPastCalls(
+  db: Executor,
+  fromNumber: string,
+  exceptCallSid: string,
+  limit: number,
+): Promise<PastCallRow[]> {
   return queryRows<PastCallRow & Record<string, unknown>>(
     db,
     sql`select c.call_sid, c.arrived_at, c.hotline_number, c.end_reason, c.answered_at is not null as answered, c.self_served, c.agent_id,
@@ -40,7 +45,11 @@ export interface CallerBookingRow {
 }
 
 /** The bookings made with the caller's number, the latest day first. */
-export async function listBookingsByPhone(db: Executor, phone: string, limit: number): Promise<CallerBookingRow[]> {
+export async function listBookingsByPhone(
+  db: Executor,
+  phone: string,
+  limit: number,
+): Promise<CallerBookingRow[]> {
   return queryRows<CallerBookingRow & Record<string, unknown>>(
     db,
     sql`select id, code, service_id, hall_id, day::text as day, starts_at, status, channel
@@ -51,7 +60,11 @@ export async function listBookingsByPhone(db: Executor, phone: string, limit: nu
 }
 
 /** Sets the tracking number of a call's postal delivery; false when the call has no outcome delivered by post. */
-export async function setTrackingNumber(db: Executor, callSid: string, trackingNumber: string): Promise<boolean> {
+export async function setTrackingNumber(
+  db: Executor,
+  callSid: string,
+  trackingNumber: string,
+): Promise<boolean> {
   const rows = await queryRows<{ id: number }>(
     db,
     sql`update call_outcomes set details = jsonb_set(details, '{delivery,trackingNumber}', to_jsonb(${trackingNumber}::text))
@@ -63,7 +76,16 @@ export async function setTrackingNumber(db: Executor, callSid: string, trackingN
 
 /** One agent's work in [from, to): calls answered, talk and after-call seconds, outcomes by kind. */
 export async function myFigures(db: Executor, agentId: string, from: Date, to: Date) {
-  const [row] = await queryRows<{ handled: number; talk_seconds: number; after_call_seconds: number; consultations: number; completed_by_phone: number; bookings: number; other: number; missing: number }>(
+  const [row] = await queryRows<{
+    handled: number;
+    talk_seconds: number;
+    after_call_seconds: number;
+    consultations: number;
+    completed_by_phone: number;
+    bookings: number;
+    other: number;
+    missing: number;
+  }>(
     db,
     sql`select count(*)::int as handled,
           coalesce(sum(extract(epoch from (ac.ended_at - ac.answered_at))), 0)::int as talk_seconds,
@@ -92,12 +114,21 @@ export interface MyCallbackRow {
 }
 
 /** Callback requests for the agent's skills still to place, and those the agent placed since `from`. */
-export async function listMyCallbacks(db: Executor, agentId: string, skills: readonly string[], from: Date, limit: number): Promise<MyCallbackRow[]> {
+export async function listMyCallbacks(
+  db: Executor,
+  agentId: string,
+  skills: readonly string[],
+  from: Date,
+  limit: number,
+): Promise<MyCallbackRow[]> {
   if (skills.length === 0) return [];
   return queryRows<MyCallbackRow & Record<string, unknown>>(
     db,
     sql`select id, skill, phone, status, attempts, not_before, last_attempt_at, agent_id from callback_requests
-        where (status in ('pending', 'dialing') and skill in (${sql.join(skills.map((s) => sql`${s}`), sql`, `)}))
+        where (status in ('pending', 'dialing') and skill in (${sql.join(
+          skills.map((s) => sql`${s}`),
+          sql`, `,
+        )}))
            or (agent_id = ${agentId} and updated_at >= ${from.toISOString()}::timestamptz)
         order by status <> 'pending', not_before
         limit ${limit}`,
@@ -105,7 +136,10 @@ export async function listMyCallbacks(db: Executor, agentId: string, skills: rea
 }
 
 /** The holds of a call as the ledger keeps them: how many, and their seconds (ended holds; a running one is not counted yet). */
-export async function holdTotals(db: Executor, callSid: string): Promise<{ holds: number; seconds: number }> {
+export async function holdTotals(
+  db: Executor,
+  callSid: string,
+): Promise<{ holds: number; seconds: number }> {
   const [row] = await queryRows<{ holds: number | string; seconds: number | string | null }>(
     db,
     sql`select count(*) as holds, sum((payload->>'seconds')::int) as seconds from call_events

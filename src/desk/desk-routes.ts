@@ -4,7 +4,10 @@ import { requireStaff } from '../staff/index.js';
 import { callbackParamsSchema, callParamsSchema, trackingSchema } from './desk-schemas.js';
 import type { DeskActor, DeskService } from './desk-service.js';
 
-const actorOf = (req: Request): DeskActor => (req.principal?.kind === 'staff' ? { userId: req.principal.userId, role: req.principal.role } : { userId: '', role: 'agent' });
+const actorOf = (req: Request): DeskActor =>
+  req.principal?.kind === 'staff'
+    ? { userId: req.principal.userId, role: req.principal.role }
+    : { userId: '', role: 'agent' };
 
 /**
  * The desk's reads and acts (mounted under /api; the README's agents section lists them):
@@ -37,11 +40,19 @@ export function createDeskRoutes(desk: DeskService): Router {
     res.json({ services: desk.services() });
   });
 
-  router.put('/calls/:callSid/outcomes/tracking-number', requireStaff('agent'), async (req, res) => {
-    const { callSid } = parseInput(callParamsSchema, req.params, 'path');
-    await desk.setTrackingNumber(actorOf(req), callSid, parseInput(trackingSchema, req.body).trackingNumber);
-    res.status(204).end();
-  });
+  router.put(
+    '/calls/:callSid/outcomes/tracking-number',
+    requireStaff('agent'),
+    async (req, res) => {
+      const { callSid } = parseInput(callParamsSchema, req.params, 'path');
+      await desk.setTrackingNumber(
+        actorOf(req),
+        callSid,
+        parseInput(trackingSchema, req.body).trackingNumber,
+      );
+      res.status(204).end();
+    },
+  );
 
   router.get('/desk/my-work', requireStaff('agent'), async (req, res) => {
     res.json(await desk.myWork(actorOf(req).userId));

@@ -9,7 +9,9 @@ export const stateChangeSchema = z.object({
 
 export const callParamsSchema = z.object({ callSid: callSidSchema });
 
-export const callbackParamsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const callbackParamsSchema = z.object({
+  id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
 
 export const transferSchema = z.union([
   z.object({ department: z.string().trim().pipe(plainText(64)) }).strict(),
@@ -30,7 +32,13 @@ export const consultationSchema = z.object({
 });
 
 /** A mainland mobile (11 digits from 13-19) or a landline with its area code, as written. */
-const contactPhone = z.string().trim().regex(/^(?:\+?86)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, 'a mainland mobile or a landline with its area code');
+const contactPhone = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:\+?86)?(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/,
+    'a mainland mobile or a landline with its area code',
+  );
 
 /**
  * Delivery by post goes to a recipient at a mainland address: province, city, district and
@@ -46,23 +54,40 @@ const postSchema = z
     district: text(30).optional(),
     street: text(200).optional(),
     address: text(300).optional(),
-    postcode: z.string().regex(/^\d{6}$/, 'a postcode is six digits').optional(),
-    trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30').optional(),
+    postcode: z
+      .string()
+      .regex(/^\d{6}$/, 'a postcode is six digits')
+      .optional(),
+    trackingNumber: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30')
+      .optional(),
   })
   .superRefine((post, ctx) => {
     if (post.street === undefined && post.address !== undefined) {
-      if (post.postcode === undefined) ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Required' });
+      if (post.postcode === undefined)
+        ctx.addIssue({ code: 'custom', path: ['postcode'], message: 'Required' });
       return;
     }
     for (const field of ['recipient', 'phone', 'province', 'city', 'district', 'street'] as const) {
-      if (post[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'Required' });
+      if (post[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'Required' });
     }
   });
 
-const deliverySchema = z.discriminatedUnion('method', [z.object({ method: z.literal('pickup') }), postSchema]);
+const deliverySchema = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('pickup') }),
+  postSchema,
+]);
 
 /** The courier's tracking number, known after the call. */
-export const trackingSchema = z.object({ trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30') });
+export const trackingSchema = z.object({
+  trackingNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9]{8,30}$/, 'letters and digits, 8 to 30'),
+});
 
 export const completedByPhoneSchema = z.object({
   serviceId: text(64),
@@ -78,7 +103,14 @@ export const bookingOutcomeSchema = z.object({
 });
 
 export const otherOutcomeSchema = z.object({
-  reason: z.enum(['wrong_number', 'complaint', 'transferred', 'caller_hung_up', 'information_only', 'other']),
+  reason: z.enum([
+    'wrong_number',
+    'complaint',
+    'transferred',
+    'caller_hung_up',
+    'information_only',
+    'other',
+  ]),
   note: text(2000).optional(),
 });
 

@@ -3,7 +3,13 @@ import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import type { StaffRole } from '../platform/auth.js';
-import { ConflictError, ForbiddenError, isUniqueViolation, NotFoundError, ValidationError } from '../platform/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  isUniqueViolation,
+  NotFoundError,
+  ValidationError,
+} from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
 import { insertAudit } from '../platform/audit-repository.js';
@@ -20,7 +26,12 @@ const kinds: Record<OutcomePath, repo.CallOutcomeRow['kind']> = {
 
 /** Call outcomes: what each answered call came to, recorded by the agent who answered it. */
 export interface Outcomes {
-  record(agentId: string, callSid: string, path: OutcomePath, body: unknown): Promise<repo.CallOutcomeRow>;
+  record(
+    agentId: string,
+    callSid: string,
+    path: OutcomePath,
+    body: unknown,
+  ): Promise<repo.CallOutcomeRow>;
   /**
    * A call's outcomes for a member of staff: an agent reads those of calls they answered (a
    * transferred call too, once they answered it), a supervisor or admin every call's. Every read
@@ -31,47 +42,91 @@ export interface Outcomes {
   lacking(limit?: number): Promise<AgentCallRow[]>;
 }
 
-export function createOutcomes(deps: { db: Database; catalogue: Catalogue; ledger: CallLedger; desk: AgentDesk; agentCalls: AgentCalls; clock: Clock; logger: Logger }): Outcomes {
+export function createOutcomes(deps: {
+  db: Database;
+  catalogue: Catalogue;
+  ledger: CallLedger;
+  desk: AgentDesk;
+  agentCalls: AgentCalls;
+  clock: Clock;
+  logger: Logger;
+}): Outcomes {
   const { db, catalogue, ledger, desk, agentCalls, clock } = deps;
   const log = deps.logger.child({ component: 'outcomes' });
   return {
     async record(agentId, callSid, path, body) {
-      const details = parseInput(outcomeSchemas[path], body, 'outcome') as Record<string, unknown> & { serviceId?: string; guideServiceId?: string };
+      const details = parseInput(outcomeSchemas[path], body, 'outcome') as Record<
+        string,
+        unknown
+      > & { serviceId?: string; guideServiceId?: string };
       if (details.guideServiceId && !catalogue.service(details.guideServiceId)) {
-        throw new ValidationError(`guideServiceId: no such service: ${details.guideServiceId}`, { fields: [{ field: 'guideServiceId', reason: 'no such service' }] });
+        throw new ValidationError(`guideServiceId: no such service: ${details.guideServiceId}`, {
+          fields: [{ field: 'guideServiceId', reason: 'no such service' }],
+        });
       }
       const service = details.serviceId ? catalogue.service(details.serviceId)?.service : undefined;
       if (details.serviceId && !service) {
-        throw new ValidationError(`serviceId: no such service: ${details.serviceId}`, { fields: [{ field: 'serviceId', reason: 'no such service' }] });
+        throw new ValidationError(`serviceId: no such service: ${details.serviceId}`, {
+          fields: [{ field: 'serviceId', reason: 'no such service' }],
+        });
       }
       if (path === 'completed-by-phone' && service && !service.byPhone) {
-        throw new ValidationError(`serviceId: ${service.name} cannot be completed by phone`, { fields: [{ field: 'serviceId', reason: 'not a service handled by phone' }] });
+        throw new ValidationError(`serviceId: ${service.name} cannot be completed by phone`, {
+          fields: [{ field: 'serviceId', reason: 'not a service handled by phone' }],
+        });
       }
       const handled = await agentCalls.find(callSid, agentId);
       if (!handled) throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
       let row: repo.CallOutcomeRow;
       try {
         row = await db.transaction(async (tx) => {
-          const inserted = await repo.insertOutcome(tx, { callSid, agentId, kind: kinds[path], serviceId: details.serviceId ?? null, details, recordedAt: clock.now() });
+          const inserted = await repo.insertOutcome(tx, {
+            callSid,
+            agentId,
+            kind: kinds[path],
+            serviceId: details.serviceId ?? null,
+            details,
+            recordedAt: clock.now(),
+          });
           await agentCalls.outcomeRecorded(tx, callSid, agentId);
           return inserted;
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('an outcome is already recorded for this call', 'outcome_exists');
+        if (isUniqueViolation(error))
+          throw new ConflictError('an outcome is already recorded for this call', 'outcome_exists');
         throw error;
       }
-      await ledger.recordEvent(callSid, 'agent', 'outcome', `outcome:${agentId}`, { agentId, kind: row.kind });
-      await insertAudit(db, { actorId: agentId, action: 'record-outcome', subject: callSid, detail: { kind: row.kind }, at: clock.now() });
+      await ledger.recordEvent(callSid, 'agent', 'outcome', `outcome:${agentId}`, {
+        agentId,
+        kind: row.kind,
+      });
+      await insertAudit(db, {
+        actorId: agentId,
+        action: 'record-outcome',
+        subject: callSid,
+        detail: { kind: row.kind },
+        at: clock.now(),
+      });
       log.info({ callSid, agentId, kind: row.kind }, 'call outcome recorded');
       await desk.outcomeRecorded(agentId, callSid);
       return row;
     },
     async list(callSid, reader) {
       // Outcomes may hold a postal address and a mobile: each read by staff is audited, a refused one too.
-      const allowed = reader.role !== 'agent' || (await agentCalls.find(callSid, reader.id)) !== undefined;
-      await insertAudit(db, { actorId: reader.id, action: 'read-outcomes', subject: callSid, detail: allowed ? {} : { refused: 'not_your_call' }, at: clock.now() });
+      const allowed =
+        reader.role !== 'agent' || (await agentCalls.find(callSid, reader.id)) !== undefined;
+      await insertAudit(db, {
+        actorId: reader.id,
+        action: 'read-outcomes',
+        subject: callSid,
+        detail: allowed ? {} : { refused: 'not_your_call' },
+        at: clock.now(),
+      });
       if (!allowed) {
-        log.warn({ callSid, agentId: reader.id }, 'outcomes read refused: not a call of this agent');
+        log.warn(
+          { callSid, agentId: reader.id },
+          'outcomes read refused: not a call of this agent',
+        );
         throw new ForbiddenError('只能查看本人接听（含转接给本人）的来电的办理结果');
       }
       return repo.listOutcomes(db, callSid);

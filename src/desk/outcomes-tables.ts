@@ -1,4 +1,12 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -9,11 +17,16 @@ export const callOutcomes = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     callSid: text('call_sid').notNull(),
     agentId: text('agent_id').notNull(),
-    kind: text('kind', { enum: ['consultation', 'completed_by_phone', 'booking', 'other'] }).notNull(),
+    kind: text('kind', {
+      enum: ['consultation', 'completed_by_phone', 'booking', 'other'],
+    }).notNull(),
     /** The service concerned, when there is one (catalogue id). */
     serviceId: text('service_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     recordedAt: ts('recorded_at').notNull(),
   },
-  (t) => [uniqueIndex('call_outcomes_call_agent_idx').on(t.callSid, t.agentId), index('call_outcomes_kind_idx').on(t.kind, t.recordedAt)],
+  (t) => [
+    uniqueIndex('call_outcomes_call_agent_idx').on(t.callSid, t.agentId),
+    index('call_outcomes_kind_idx').on(t.kind, t.recordedAt),
+  ],
 );

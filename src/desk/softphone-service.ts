@@ -11,10 +11,24 @@ export type SoftphoneRegistration =
 const TOKEN_TTL_SECONDS = 3600;
 
 /** Mints a Twilio Voice access token for the agent's softphone (identity = the agent's id). */
-export function softphoneToken(config: Config, identity: string, ttlSeconds = TOKEN_TTL_SECONDS): string {
+export function softphoneToken(
+  config: Config,
+  identity: string,
+  ttlSeconds = TOKEN_TTL_SECONDS,
+): string {
   const { AccessToken } = twilio.jwt;
-  const token = new AccessToken(config.twilio.accountSid, config.agents.apiKeySid, config.agents.apiKeySecret, { identity, ttl: ttlSeconds });
-  token.addGrant(new AccessToken.VoiceGrant({ incomingAllow: true, ...(config.agents.twimlAppSid ? { outgoingApplicationSid: config.agents.twimlAppSid } : {}) }));
+  const token = new AccessToken(
+    config.twilio.accountSid,
+    config.agents.apiKeySid,
+    config.agents.apiKeySecret,
+    { identity, ttl: ttlSeconds },
+  );
+  token.addGrant(
+    new AccessToken.VoiceGrant({
+      incomingAllow: true,
+      ...(config.agents.twimlAppSid ? { outgoingApplicationSid: config.agents.twimlAppSid } : {}),
+    }),
+  );
   return token.toJwt();
 }
 
@@ -23,15 +37,30 @@ export function softphoneToken(config: Config, identity: string, ttlSeconds = TO
  * dials clients, else the agent's SIP account on the provider's WebSocket server (the password
  * opened for them alone; never logged).
  */
-export function createSoftphones(deps: { config: Config; staff: Pick<Accounts, 'sipCredentials'> }) {
+export function createSoftphones(deps: {
+  config: Config;
+  staff: Pick<Accounts, 'sipCredentials'>;
+}) {
   const { config, staff } = deps;
   return {
-    token: (agentId: string) => ({ token: softphoneToken(config, agentId, TOKEN_TTL_SECONDS), identity: agentId, ttlSeconds: TOKEN_TTL_SECONDS }),
+    token: (agentId: string) => ({
+      token: softphoneToken(config, agentId, TOKEN_TTL_SECONDS),
+      identity: agentId,
+      ttlSeconds: TOKEN_TTL_SECONDS,
+    }),
     async registration(agentId: string): Promise<SoftphoneRegistration> {
-      if (config.telephony.clientDialing) return { kind: 'twilio', token: softphoneToken(config, agentId, TOKEN_TTL_SECONDS), identity: agentId, ttlSeconds: TOKEN_TTL_SECONDS };
+      if (config.telephony.clientDialing)
+        return {
+          kind: 'twilio',
+          token: softphoneToken(config, agentId, TOKEN_TTL_SECONDS),
+          identity: agentId,
+          ttlSeconds: TOKEN_TTL_SECONDS,
+        };
       const wsUrl = config.agents.sip.wsUrl;
       const credentials = wsUrl ? await staff.sipCredentials(agentId) : undefined;
-      return wsUrl && credentials ? { kind: 'sip', wsUrl, uri: credentials.uri, password: credentials.password } : { kind: 'none' };
+      return wsUrl && credentials
+        ? { kind: 'sip', wsUrl, uri: credentials.uri, password: credentials.password }
+        : { kind: 'none' };
     },
   };
 }

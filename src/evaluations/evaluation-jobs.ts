@@ -22,5 +22,11 @@ export function createEvaluationJobs(followUps: FollowUps): JobDefinition[] {
 
 /** Checks for overdue follow-up cases every 30 minutes (idempotent: upserts by scheduler id). */
 export async function scheduleEvaluationJobs(queues: Queues): Promise<void> {
-  await queues.get('evaluation-overdue').upsertJobScheduler('evaluation-overdue', { every: 30 * 60_000 }, { name: 'evaluation-overdue', data: {} });
+  await queues
+    .get('evaluation-overdue')
+    .upsertJobScheduler(
+      'evaluation-overdue',
+      { every: 30 * 60_000 },
+      { name: 'evaluation-overdue', data: {} },
+    );
 }

@@ -1,6 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../platform/db.js';
-import { evaluationCases, evaluationCaseSteps, evaluations, evaluationSettings } from './evaluation-tables.js';
+import {
+  evaluationCases,
+  evaluationCaseSteps,
+  evaluations,
+  evaluationSettings,
+} from './evaluation-tables.js';
 
 export type EvaluationRow = typeof evaluations.$inferSelect;
 export type CaseRow = typeof evaluationCases.$inferSelect;
@@ -9,27 +14,54 @@ export type SettingRow = typeof evaluationSettings.$inferSelect;
 
 /** The latest switch of each hotline that was ever switched. */
 export async function listLatestSettings(db: Executor): Promise<SettingRow[]> {
-  return db.selectDistinctOn([evaluationSettings.hotlineNumber]).from(evaluationSettings).orderBy(evaluationSettings.hotlineNumber, desc(evaluationSettings.id));
+  return db
+    .selectDistinctOn([evaluationSettings.hotlineNumber])
+    .from(evaluationSettings)
+    .orderBy(evaluationSettings.hotlineNumber, desc(evaluationSettings.id));
 }
 
-export async function latestSetting(db: Executor, hotlineNumber: string): Promise<SettingRow | undefined> {
-  const [row] = await db.select().from(evaluationSettings).where(eq(evaluationSettings.hotlineNumber, hotlineNumber)).orderBy(desc(evaluationSettings.id)).limit(1);
+export async function latestSetting(
+  db: Executor,
+  hotlineNumber: string,
+): Promise<SettingRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(evaluationSettings)
+    .where(eq(evaluationSettings.hotlineNumber, hotlineNumber))
+    .orderBy(desc(evaluationSettings.id))
+    .limit(1);
   return row;
 }
 
-export async function insertSetting(db: Executor, row: Omit<typeof evaluationSettings.$inferInsert, 'id'>): Promise<void> {
+export async function insertSetting(
+  db: Executor,
+  row: Omit<typeof evaluationSettings.$inferInsert, 'id'>,
+): Promise<void> {
   await db.insert(evaluationSettings).values(row);
 }
 
 /** Stores the evaluation of a call once; the existing one when the call has one already. */
-export async function insertEvaluation(db: Executor, row: Omit<typeof evaluations.$inferInsert, 'id'>): Promise<{ row: EvaluationRow; created: boolean }> {
-  const [inserted] = await db.insert(evaluations).values(row).onConflictDoNothing({ target: evaluations.callSid }).returning();
+export async function insertEvaluation(
+  db: Executor,
+  row: Omit<typeof evaluations.$inferInsert, 'id'>,
+): Promise<{ row: EvaluationRow; created: boolean }> {
+  const [inserted] = await db
+    .insert(evaluations)
+    .values(row)
+    .onConflictDoNothing({ target: evaluations.callSid })
+    .returning();
   if (inserted) return { row: inserted, created: true };
-  const [existing] = await db.select().from(evaluations).where(eq(evaluations.callSid, row.callSid!));
+  const [existing] = await db
+    .select()
+    .from(evaluations)
+    .where(eq(evaluations.callSid, row.callSid!));
   return { row: existing!, created: false };
 }
 
-export async function findEvaluationByCall(db: Executor, callSid: string): Promise<EvaluationRow | undefined> {
+export async function findEvaluationByCall(
+  db: Executor,
+  callSid: string,
+): Promise<EvaluationRow | undefined> {
   const [row] = await db.select().from(evaluations).where(eq(evaluations.callSid, callSid));
   return row;
 }
@@ -40,7 +72,11 @@ export async function findEvaluation(db: Executor, id: number): Promise<Evaluati
 }
 
 /** Settles an offered evaluation (compare-and-set): the row, or undefined when it was settled already. */
-export async function settleEvaluation(db: Executor, callSid: string, values: { result: EvaluationRow['result']; level: number | null; answeredAt: Date }): Promise<EvaluationRow | undefined> {
+export async function settleEvaluation(
+  db: Executor,
+  callSid: string,
+  values: { result: EvaluationRow['result']; level: number | null; answeredAt: Date },
+): Promise<EvaluationRow | undefined> {
   const [row] = await db
     .update(evaluations)
     .set(values)
@@ -49,13 +85,26 @@ export async function settleEvaluation(db: Executor, callSid: string, values: { 
   return row;
 }
 
-export async function insertCase(db: Executor, row: Omit<typeof evaluationCases.$inferInsert, 'id' | 'status'>): Promise<CaseRow | undefined> {
-  const [inserted] = await db.insert(evaluationCases).values(row).onConflictDoNothing({ target: evaluationCases.evaluationId }).returning();
+export async function insertCase(
+  db: Executor,
+  row: Omit<typeof evaluationCases.$inferInsert, 'id' | 'status'>,
+): Promise<CaseRow | undefined> {
+  const [inserted] = await db
+    .insert(evaluationCases)
+    .values(row)
+    .onConflictDoNothing({ target: evaluationCases.evaluationId })
+    .returning();
   return inserted;
 }
 
-export async function findCaseByEvaluation(db: Executor, evaluationId: number): Promise<CaseRow | undefined> {
-  const [row] = await db.select().from(evaluationCases).where(eq(evaluationCases.evaluationId, evaluationId));
+export async function findCaseByEvaluation(
+  db: Executor,
+  evaluationId: number,
+): Promise<CaseRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(evaluationCases)
+    .where(eq(evaluationCases.evaluationId, evaluationId));
   return row;
 }
 
@@ -64,13 +113,25 @@ export async function findCase(db: Executor, id: number): Promise<CaseRow | unde
   return row;
 }
 
-export async function updateCase(db: Executor, id: number, values: Partial<typeof evaluationCases.$inferInsert>): Promise<CaseRow> {
-  const [row] = await db.update(evaluationCases).set(values).where(eq(evaluationCases.id, id)).returning();
+export async function updateCase(
+  db: Executor,
+  id: number,
+  values: Partial<typeof evaluationCases.$inferInsert>,
+): Promise<CaseRow> {
+  const [row] = await db
+    .update(evaluationCases)
+    .set(values)
+    .where(eq(evaluationCases.id, id))
+    .returning();
   return row!;
 }
 
 /** Closes an open case (compare-and-set): the row, or undefined when it was closed already. */
-export async function closeCase(db: Executor, id: number, values: Partial<typeof evaluationCases.$inferInsert>): Promise<CaseRow | undefined> {
+export async function closeCase(
+  db: Executor,
+  id: number,
+  values: Partial<typeof evaluationCases.$inferInsert>,
+): Promise<CaseRow | undefined> {
   const [row] = await db
     .update(evaluationCases)
     .set({ ...values, status: 'closed' })
@@ -79,33 +140,58 @@ export async function closeCase(db: Executor, id: number, values: Partial<typeof
   return row;
 }
 
-export async function insertStep(db: Executor, row: Omit<typeof evaluationCaseSteps.$inferInsert, 'id'>): Promise<void> {
+export async function insertStep(
+  db: Executor,
+  row: Omit<typeof evaluationCaseSteps.$inferInsert, 'id'>,
+): Promise<void> {
   await db.insert(evaluationCaseSteps).values(row);
 }
 
 export async function listSteps(db: Executor, caseIds: readonly number[]): Promise<CaseStepRow[]> {
   if (caseIds.length === 0) return [];
-  return db.select().from(evaluationCaseSteps).where(inArray(evaluationCaseSteps.caseId, [...caseIds])).orderBy(asc(evaluationCaseSteps.id));
+  return db
+    .select()
+    .from(evaluationCaseSteps)
+    .where(inArray(evaluationCaseSteps.caseId, [...caseIds]))
+    .orderBy(asc(evaluationCaseSteps.id));
 }
 
 /** Cases of these departments (all when undefined), open ones first by due time, then the latest closed. */
-export async function listCases(db: Executor, departments: readonly string[] | undefined, limit: number): Promise<CaseRow[]> {
+export async function listCases(
+  db: Executor,
+  departments: readonly string[] | undefined,
+  limit: number,
+): Promise<CaseRow[]> {
   const where = departments ? inArray(evaluationCases.departmentId, [...departments]) : undefined;
   if (departments && departments.length === 0) return [];
   return db
     .select()
     .from(evaluationCases)
     .where(where)
-    .orderBy(sql`case when ${evaluationCases.status} = 'open' then 0 else 1 end`, asc(evaluationCases.dueAt), desc(evaluationCases.id))
+    .orderBy(
+      sql`case when ${evaluationCases.status} = 'open' then 0 else 1 end`,
+      asc(evaluationCases.dueAt),
+      desc(evaluationCases.id),
+    )
     .limit(limit);
 }
 
 /** Open cases past their due time that were not alerted yet. */
-export async function listOverdueUnalerted(db: Executor, now: Date, limit: number): Promise<CaseRow[]> {
+export async function listOverdueUnalerted(
+  db: Executor,
+  now: Date,
+  limit: number,
+): Promise<CaseRow[]> {
   return db
     .select()
     .from(evaluationCases)
-    .where(and(eq(evaluationCases.status, 'open'), lt(evaluationCases.dueAt, now), isNull(evaluationCases.alertedAt)))
+    .where(
+      and(
+        eq(evaluationCases.status, 'open'),
+        lt(evaluationCases.dueAt, now),
+        isNull(evaluationCases.alertedAt),
+      ),
+    )
     .orderBy(asc(evaluationCases.dueAt))
     .limit(limit);
 }
@@ -135,7 +221,11 @@ export interface EvaluationFact extends Record<string, unknown> {
 }
 
 /** The evaluations offered in [from, to), one row each; the outcome's service and the case's progress joined. */
-export async function listEvaluationFacts(db: Executor, from: Date, to: Date): Promise<EvaluationFact[]> {
+export async function listEvaluationFacts(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<EvaluationFact[]> {
   return queryRows<EvaluationFact>(
     db,
     sql`select e.hotline_number, e.department_id, e.agent_id, o.service_id, e.level,

@@ -5,9 +5,17 @@ import { parseInput } from '../platform/http.js';
 import type { Evaluations } from './evaluation-service.js';
 import type { FollowUps } from './followup-service.js';
 
-const hotlineParams = z.object({ number: z.string().regex(/^\+86469\d{7}$/, 'a hotline number (+86469…)') });
+const hotlineParams = z.object({
+  number: z.string().regex(/^\+86469\d{7}$/, 'a hotline number (+86469…)'),
+});
 const switchBody = z.object({ enabled: z.boolean() });
-const caseParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31) });
+const caseParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31),
+});
 const staffOf = (req: Request) => (req.principal?.kind === 'staff' ? req.principal : undefined)!;
 
 /**
@@ -19,7 +27,11 @@ const staffOf = (req: Request) => (req.principal?.kind === 'staff' ? req.princip
  * - `PUT /evaluations/cases/:id/finding` `{ finding, rectification, reply }`: the finding, what was rectified, the reply;
  * - `POST /evaluations/cases/:id/close` `{ reEvaluationLevel? }`: close it, with the citizen's 追评.
  */
-export function createEvaluationRoutes(deps: { evaluations: Evaluations; followUps: FollowUps; departmentsOf: (userId: string, role: string) => Promise<string[] | undefined> }): Router {
+export function createEvaluationRoutes(deps: {
+  evaluations: Evaluations;
+  followUps: FollowUps;
+  departmentsOf: (userId: string, role: string) => Promise<string[] | undefined>;
+}): Router {
   const { evaluations, followUps, departmentsOf } = deps;
   const router = Router();
   router.get('/evaluations/settings', requireStaff('supervisor'), async (_req, res) => {

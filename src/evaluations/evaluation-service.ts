@@ -10,7 +10,13 @@ import * as repo from './evaluation-repository.js';
 import { evaluationMenuTwiml, goodbyeTwiml, toMenuTwiml } from './evaluation-twiml.js';
 
 /** The five levels by key, in the city's words; 4 and 5 are 差评. */
-export const LEVELS: Readonly<Record<number, string>> = { 1: '非常满意', 2: '满意', 3: '基本满意', 4: '不满意', 5: '非常不满意' };
+export const LEVELS: Readonly<Record<number, string>> = {
+  1: '非常满意',
+  2: '满意',
+  3: '基本满意',
+  4: '不满意',
+  5: '非常不满意',
+};
 /** Keys 1-3 count as satisfied, 4-5 as 差评. */
 export const isPoor = (level: number | null | undefined) => level === 4 || level === 5;
 
@@ -35,7 +41,8 @@ export interface EvaluationDeps {
 export function createEvaluations(deps: EvaluationDeps) {
   const { db, catalogue, ledger, prompts, clock, voice } = deps;
   const log = deps.logger.child({ component: 'evaluations' });
-  const url = (path: string, params: Record<string, string | number>) => voiceUrl(deps.publicBaseUrl, path, params);
+  const url = (path: string, params: Record<string, string | number>) =>
+    voiceUrl(deps.publicBaseUrl, path, params);
 
   async function enabled(hotlineNumber: string | null | undefined): Promise<boolean> {
     return Boolean(hotlineNumber && (await repo.latestSetting(db, hotlineNumber))?.enabled);
@@ -46,17 +53,30 @@ export function createEvaluations(deps: EvaluationDeps) {
 
     /** Every hotline with its switch, for the supervisors' page. */
     async settings() {
-      const latest = new Map((await repo.listLatestSettings(db)).map((row) => [row.hotlineNumber, row]));
+      const latest = new Map(
+        (await repo.listLatestSettings(db)).map((row) => [row.hotlineNumber, row]),
+      );
       return catalogue.hotlines.map((h) => {
         const row = latest.get(h.number);
-        return { number: h.number, name: h.name, enabled: row?.enabled ?? false, changedBy: row?.changedBy ?? null, changedAt: row?.changedAt.toISOString() ?? null };
+        return {
+          number: h.number,
+          name: h.name,
+          enabled: row?.enabled ?? false,
+          changedBy: row?.changedBy ?? null,
+          changedAt: row?.changedAt.toISOString() ?? null,
+        };
       });
     },
 
     /** Switches the evaluation on or off for a hotline (a new row; the old ones stay). */
     async setEnabled(hotlineNumber: string, on: boolean, actorId: string) {
       if (!catalogue.hotline(hotlineNumber)) throw new NotFoundError(`no hotline ${hotlineNumber}`);
-      await repo.insertSetting(db, { hotlineNumber, enabled: on, changedBy: actorId, changedAt: clock.now() });
+      await repo.insertSetting(db, {
+        hotlineNumber,
+        enabled: on,
+        changedBy: actorId,
+        changedAt: clock.now(),
+      });
       log.info({ hotline: hotlineNumber, enabled: on, actorId }, 'evaluation switched');
     },
 
@@ -65,17 +85,23 @@ export function createEvaluations(deps: EvaluationDeps) {
      * its evaluation row, and a caller still on the line is sent to the menu; a caller already gone
      * is 未评价 (hung_up). Undefined: the call simply ends. Never throws: a failure ends the call.
      */
-    async afterAgentLeg(callSid: string, agentId: string, callerStatus: string): Promise<VoiceResponse | undefined> {
+    async afterAgentLeg(
+      callSid: string,
+      agentId: string,
+      callerStatus: string,
+    ): Promise<VoiceResponse | undefined> {
       try {
         const call = await ledger.find(callSid);
         if (!call || !(await enabled(call.hotlineNumber))) return undefined;
-        const gone = callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call.endedAt);
+        const gone =
+          callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call.endedAt);
         const department = call.queueSkill ?? call.departmentId;
         const { created } = await repo.insertEvaluation(db, {
           callSid,
           channel: 'agent',
           hotlineNumber: call.hotlineNumber,
-          hallId: (department ? catalogue.department(department)?.hall.id : undefined) ?? call.hallId,
+          hallId:
+            (department ? catalogue.department(department)?.hall.id : undefined) ?? call.hallId,
           departmentId: department,
           agentId,
           offeredAt: clock.now(),
@@ -85,7 +111,10 @@ export function createEvaluations(deps: EvaluationDeps) {
         if (gone || !created) return undefined;
         return toMenuTwiml(url('/evaluation/menu', { call: callSid }));
       } catch (error) {
-        log.error({ callSid, err: (error as Error).message }, 'evaluation could not be offered; the call ends');
+        log.error(
+          { callSid, err: (error as Error).message },
+          'evaluation could not be offered; the call ends',
+        );
         return undefined;
       }
     },
@@ -99,7 +128,10 @@ export function createEvaluations(deps: EvaluationDeps) {
       try {
         const call = await ledger.find(callSid);
         if (!call || !(await enabled(call.hotlineNumber))) return undefined;
-        const department = call.departmentId ?? (call.hotlineNumber ? catalogue.hotline(call.hotlineNumber)?.department : undefined) ?? null;
+        const department =
+          call.departmentId ??
+          (call.hotlineNumber ? catalogue.hotline(call.hotlineNumber)?.department : undefined) ??
+          null;
         const { created } = await repo.insertEvaluation(db, {
           callSid,
           channel: 'self_service',
@@ -111,14 +143,21 @@ export function createEvaluations(deps: EvaluationDeps) {
         });
         return created ? url('/evaluation/menu', { call: callSid }) : undefined;
       } catch (error) {
-        log.error({ callSid, err: (error as Error).message }, 'evaluation could not be offered after self-service; the call ends');
+        log.error(
+          { callSid, err: (error as Error).message },
+          'evaluation could not be offered after self-service; the call ends',
+        );
         return undefined;
       }
     },
 
     /** The menu, for the `attempt`-th time (0 or 1). */
     menu(callSid: string, attempt: number, leadIn = ''): VoiceResponse {
-      return evaluationMenuTwiml(voice, `${leadIn}${prompts.say('evaluation.menu')}`, url('/evaluation/answer', { call: callSid, try: attempt }));
+      return evaluationMenuTwiml(
+        voice,
+        `${leadIn}${prompts.say('evaluation.menu')}`,
+        url('/evaluation/answer', { call: callSid, try: attempt }),
+      );
     },
 
     /** What the caller pressed (or nothing): recorded once, then thanks and goodbye. */
@@ -126,15 +165,28 @@ export function createEvaluations(deps: EvaluationDeps) {
       const key = digits.trim();
       if (/^[1-5]$/.test(key)) {
         const level = Number(key);
-        const row = await repo.settleEvaluation(db, callSid, { result: 'evaluated', level, answeredAt: clock.now() });
+        const row = await repo.settleEvaluation(db, callSid, {
+          result: 'evaluated',
+          level,
+          answeredAt: clock.now(),
+        });
         if (row) {
           log.info({ callSid, level }, 'call evaluated');
           if (isPoor(level)) await deps.onPoor?.(row);
         }
-        return goodbyeTwiml(voice, isPoor(level) ? prompts.say('evaluation.followUp', { days: String(deps.followUpDays) }) : prompts.say('evaluation.thanks'));
+        return goodbyeTwiml(
+          voice,
+          isPoor(level)
+            ? prompts.say('evaluation.followUp', { days: String(deps.followUpDays) })
+            : prompts.say('evaluation.thanks'),
+        );
       }
       if (key && attempt === 0) return service.menu(callSid, 1, prompts.say('evaluation.invalid'));
-      await repo.settleEvaluation(db, callSid, { result: key ? 'invalid' : 'no_input', level: null, answeredAt: clock.now() });
+      await repo.settleEvaluation(db, callSid, {
+        result: key ? 'invalid' : 'no_input',
+        level: null,
+        answeredAt: clock.now(),
+      });
       return goodbyeTwiml(voice, prompts.say('evaluation.noAnswer'));
     },
 

@@ -43,7 +43,9 @@ export interface EvaluationReport {
   to: string;
   total: EvaluationFigures;
   byHotline: Array<EvaluationFigures & { hotline: string; name: string }>;
-  byDepartment: Array<EvaluationFigures & { department: string; hallName: string; departmentName: string }>;
+  byDepartment: Array<
+    EvaluationFigures & { department: string; hallName: string; departmentName: string }
+  >;
   byAgent: Array<EvaluationFigures & { agent: string }>;
   byService: Array<EvaluationFigures & { service: string; name: string }>;
 }
@@ -82,32 +84,59 @@ export function figuresOf(facts: readonly repo.EvaluationFact[]): EvaluationFigu
   };
 }
 
-function grouped<K extends string>(facts: readonly repo.EvaluationFact[], key: (f: repo.EvaluationFact) => K): Array<[K, EvaluationFigures]> {
+function grouped<K extends string>(
+  facts: readonly repo.EvaluationFact[],
+  key: (f: repo.EvaluationFact) => K,
+): Array<[K, EvaluationFigures]> {
   const groups = new Map<K, repo.EvaluationFact[]>();
   for (const fact of facts) {
     const k = key(fact);
     groups.set(k, [...(groups.get(k) ?? []), fact]);
   }
-  return [...groups].map(([k, rows]): [K, EvaluationFigures] => [k, figuresOf(rows)]).sort((a, b) => b[1].offered - a[1].offered || a[0].localeCompare(b[0]));
+  return [...groups]
+    .map(([k, rows]): [K, EvaluationFigures] => [k, figuresOf(rows)])
+    .sort((a, b) => b[1].offered - a[1].offered || a[0].localeCompare(b[0]));
 }
 
 /** The 好差评 statistics over whole days `from`..`to` (YYYY-MM-DD, Beijing time). `nameOf` names agents. */
-export async function evaluationReport(deps: { db: Database; catalogue: Catalogue; nameOf: (userId: string) => Promise<string> }, from: string, to: string): Promise<EvaluationReport> {
+export async function evaluationReport(
+  deps: { db: Database; catalogue: Catalogue; nameOf: (userId: string) => Promise<string> },
+  from: string,
+  to: string,
+): Promise<EvaluationReport> {
   const { db, catalogue } = deps;
   const start = DateTime.fromISO(from, { zone: ZONE }).startOf('day').toJSDate();
   const end = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day').toJSDate();
   const facts = await repo.listEvaluationFacts(db, start, end);
-  const byAgent = await Promise.all(grouped(facts, (f) => f.agent_id ?? '').map(async ([agent, figures]) => ({ agent: agent ? await deps.nameOf(agent) : '自助服务', ...figures })));
+  const byAgent = await Promise.all(
+    grouped(facts, (f) => f.agent_id ?? '').map(async ([agent, figures]) => ({
+      agent: agent ? await deps.nameOf(agent) : '自助服务',
+      ...figures,
+    })),
+  );
   return {
     from,
     to,
     total: figuresOf(facts),
-    byHotline: grouped(facts, (f) => f.hotline_number ?? '').map(([hotline, figures]) => ({ hotline, name: catalogue.hotline(hotline)?.name ?? '未知热线', ...figures })),
+    byHotline: grouped(facts, (f) => f.hotline_number ?? '').map(([hotline, figures]) => ({
+      hotline,
+      name: catalogue.hotline(hotline)?.name ?? '未知热线',
+      ...figures,
+    })),
     byDepartment: grouped(facts, (f) => f.department_id ?? '').map(([department, figures]) => {
       const place = catalogue.department(department);
-      return { department, hallName: place?.hall.name ?? '', departmentName: place?.department.name ?? '未知部门', ...figures };
+      return {
+        department,
+        hallName: place?.hall.name ?? '',
+        departmentName: place?.department.name ?? '未知部门',
+        ...figures,
+      };
     }),
     byAgent,
-    byService: grouped(facts, (f) => f.service_id ?? '').map(([service, figures]) => ({ service, name: catalogue.service(service)?.service.name ?? '未登记事项', ...figures })),
+    byService: grouped(facts, (f) => f.service_id ?? '').map(([service, figures]) => ({
+      service,
+      name: catalogue.service(service)?.service.name ?? '未登记事项',
+      ...figures,
+    })),
   };
 }

@@ -1,4 +1,15 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -32,11 +43,16 @@ export const evaluations = pgTable(
     agentId: text('agent_id'),
     offeredAt: ts('offered_at').notNull(),
     /** offered: the menu was played and nothing came back (a hang-up in the menu); hung_up: the caller left before it. */
-    result: text('result', { enum: ['offered', 'evaluated', 'no_input', 'invalid', 'hung_up'] }).notNull().default('offered'),
+    result: text('result', { enum: ['offered', 'evaluated', 'no_input', 'invalid', 'hung_up'] })
+      .notNull()
+      .default('offered'),
     level: integer('level'),
     answeredAt: ts('answered_at'),
   },
-  (t) => [uniqueIndex('evaluations_call_idx').on(t.callSid), index('evaluations_offered_idx').on(t.offeredAt)],
+  (t) => [
+    uniqueIndex('evaluations_call_idx').on(t.callSid),
+    index('evaluations_offered_idx').on(t.offeredAt),
+  ],
 );
 
 /**
@@ -56,7 +72,9 @@ export const evaluationCases = pgTable(
     dueOn: text('due_on').notNull(),
     /** The end of that day: a case closed after it is late. */
     dueAt: ts('due_at').notNull(),
-    status: text('status', { enum: ['open', 'closed'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
     /** The callback request that rings the citizen back from the panel. */
     callbackRequestId: bigint('callback_request_id', { mode: 'number' }),
     finding: text('finding', { enum: ['substantiated', 'unsubstantiated'] }),
@@ -69,7 +87,10 @@ export const evaluationCases = pgTable(
     /** When the overdue alert went out (once). */
     alertedAt: ts('alerted_at'),
   },
-  (t) => [uniqueIndex('evaluation_cases_evaluation_idx').on(t.evaluationId), index('evaluation_cases_status_idx').on(t.status, t.dueAt)],
+  (t) => [
+    uniqueIndex('evaluation_cases_evaluation_idx').on(t.evaluationId),
+    index('evaluation_cases_status_idx').on(t.status, t.dueAt),
+  ],
 );
 
 /** Every step of a case: opened, called back, finding, closed, 追评, overdue alert; actor null for the system. */
@@ -78,7 +99,9 @@ export const evaluationCaseSteps = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     caseId: bigint('case_id', { mode: 'number' }).notNull(),
-    kind: text('kind', { enum: ['opened', 'callback', 'finding', 'closed', 're-evaluated', 'overdue-alert'] }).notNull(),
+    kind: text('kind', {
+      enum: ['opened', 'callback', 'finding', 'closed', 're-evaluated', 'overdue-alert'],
+    }).notNull(),
     actorId: text('actor_id'),
     at: ts('at').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),

@@ -7,9 +7,20 @@ export const EVALUATION_GATHER_SECONDS = 6;
  * The evaluation menu: one Gather of one key (keys only, so every provider's core runs it), and
  * a Redirect to the same answer URL for a provider that falls through a Gather on silence.
  */
-export function evaluationMenuTwiml(voice: string, words: string, answerUrl: string): VoiceResponse {
+export function evaluationMenuTwiml(
+  voice: string,
+  words: string,
+  answerUrl: string,
+): VoiceResponse {
   const response = new VoiceResponse();
-  const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: EVALUATION_GATHER_SECONDS, action: answerUrl, method: 'POST', actionOnEmptyResult: true });
+  const gather = response.gather({
+    input: ['dtmf'],
+    numDigits: 1,
+    timeout: EVALUATION_GATHER_SECONDS,
+    action: answerUrl,
+    method: 'POST',
+    actionOnEmptyResult: true,
+  });
   speak(gather, voice, words);
   response.redirect({ method: 'POST' }, answerUrl);
   return response;

@@ -3,7 +3,10 @@ import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import type { Evaluations } from './evaluation-service.js';
 
-const menuQuery = z.object({ call: z.string().min(1).max(64), try: z.coerce.number().int().min(0).max(1).default(0) });
+const menuQuery = z.object({
+  call: z.string().min(1).max(64),
+  try: z.coerce.number().int().min(0).max(1).default(0),
+});
 const answerBody = z.object({ Digits: z.string().max(20).default('') });
 
 /**

@@ -7,7 +7,11 @@ import { ZONE } from '../platform/clock.js';
  * day, by the calendar (weekends, public holidays and 调休 make-up working days as the calendar
  * says), and the end of that day in Beijing time. The opening day itself does not count.
  */
-export function followUpDeadline(calendar: Pick<WorkCalendar, 'day'>, openedAt: Date, days: number): { dueOn: string; dueAt: Date } {
+export function followUpDeadline(
+  calendar: Pick<WorkCalendar, 'day'>,
+  openedAt: Date,
+  days: number,
+): { dueOn: string; dueAt: Date } {
   let day = DateTime.fromJSDate(openedAt, { zone: ZONE }).startOf('day');
   let counted = 0;
   // A year has at most about 250 working days; 4 years bound the walk whatever the calendar says.

@@ -83,7 +83,8 @@ export interface FollowUpDeps {
 export function createFollowUps(deps: FollowUpDeps) {
   const { db, catalogue, calendar, ledger, callbackRequests, clock, nameOf } = deps;
   const log = deps.logger.child({ component: 'evaluations' });
-  const written = (at: Date) => DateTime.fromJSDate(at, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm');
+  const written = (at: Date) =>
+    DateTime.fromJSDate(at, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm');
 
   async function view(row: repo.CaseRow, steps: repo.CaseStepRow[]): Promise<CaseView> {
     const evaluation = await repo.findEvaluation(db, row.evaluationId);
@@ -108,7 +109,14 @@ export function createFollowUps(deps: FollowUpDeps) {
       reply: row.reply,
       reEvaluation: row.reEvaluationLevel ? LEVELS[row.reEvaluationLevel]! : null,
       closedAt: row.closedAt ? written(row.closedAt) : null,
-      steps: await Promise.all(steps.map(async (s) => ({ what: STEP_WORDS[s.kind], who: s.actorId ? await nameOf(s.actorId) : '系统', at: written(s.at), detail: s.detail }))),
+      steps: await Promise.all(
+        steps.map(async (s) => ({
+          what: STEP_WORDS[s.kind],
+          who: s.actorId ? await nameOf(s.actorId) : '系统',
+          at: written(s.at),
+          detail: s.detail,
+        })),
+      ),
     };
   }
 
@@ -121,28 +129,63 @@ export function createFollowUps(deps: FollowUpDeps) {
   const followUps = {
     /** Opens the case of a 差评 (once per evaluation). */
     async open(evaluation: repo.EvaluationRow): Promise<repo.CaseRow | undefined> {
-      const departmentId = evaluation.departmentId ?? (evaluation.hotlineNumber ? catalogue.hotline(evaluation.hotlineNumber)?.department : undefined);
+      const departmentId =
+        evaluation.departmentId ??
+        (evaluation.hotlineNumber
+          ? catalogue.hotline(evaluation.hotlineNumber)?.department
+          : undefined);
       const place = departmentId ? catalogue.department(departmentId) : undefined;
       if (!departmentId || !place) {
-        log.error({ evaluationId: evaluation.id }, 'a 差评 without a known department: no follow-up case could be opened');
+        log.error(
+          { evaluationId: evaluation.id },
+          'a 差评 without a known department: no follow-up case could be opened',
+        );
         return undefined;
       }
       const openedAt = clock.now();
       const { dueOn, dueAt } = followUpDeadline(calendar, openedAt, deps.followUpDays);
       const row = await db.transaction(async (tx) => {
-        const created = await repo.insertCase(tx, { evaluationId: evaluation.id, departmentId, hallId: place.hall.id, openedAt, dueOn, dueAt });
-        if (created) await repo.insertStep(tx, { caseId: created.id, kind: 'opened', actorId: null, at: openedAt, detail: { level: evaluation.level, dueOn } });
+        const created = await repo.insertCase(tx, {
+          evaluationId: evaluation.id,
+          departmentId,
+          hallId: place.hall.id,
+          openedAt,
+          dueOn,
+          dueAt,
+        });
+        if (created)
+          await repo.insertStep(tx, {
+            caseId: created.id,
+            kind: 'opened',
+            actorId: null,
+            at: openedAt,
+            detail: { level: evaluation.level, dueOn },
+          });
         return created;
       });
-      if (row) log.info({ caseId: row.id, evaluationId: evaluation.id, departmentId, dueOn }, 'follow-up case opened');
+      if (row)
+        log.info(
+          { caseId: row.id, evaluationId: evaluation.id, departmentId, dueOn },
+          'follow-up case opened',
+        );
       return row;
     },
 
     /** Cases of these departments (every department when undefined), open ones first by deadline. */
     async list(departments: readonly string[] | undefined, limit = 200): Promise<CaseView[]> {
       const rows = await repo.listCases(db, departments, limit);
-      const steps = await repo.listSteps(db, rows.map((r) => r.id));
-      return Promise.all(rows.map((row) => view(row, steps.filter((s) => s.caseId === row.id))));
+      const steps = await repo.listSteps(
+        db,
+        rows.map((r) => r.id),
+      );
+      return Promise.all(
+        rows.map((row) =>
+          view(
+            row,
+            steps.filter((s) => s.caseId === row.id),
+          ),
+        ),
+      );
     },
 
     /** The case a call's 差评 opened, if any. */
@@ -160,10 +203,12 @@ export function createFollowUps(deps: FollowUpDeps) {
     /** Asks for a call back to the citizen through the callback mechanism: the department's desk (or the supervisor) places it. */
     async callBack(id: number, actorId: string): Promise<CaseView> {
       const row = await one(id);
-      if (row.status !== 'open') throw new ConflictError('this follow-up case is closed', 'case_closed');
+      if (row.status !== 'open')
+        throw new ConflictError('this follow-up case is closed', 'case_closed');
       const evaluation = (await repo.findEvaluation(db, row.evaluationId))!;
       const call = await ledger.find(evaluation.callSid);
-      if (!call?.fromNumber || !call.hotlineNumber) throw new ConflictError('the citizen left no number to call back', 'no_number');
+      if (!call?.fromNumber || !call.hotlineNumber)
+        throw new ConflictError('the citizen left no number to call back', 'no_number');
       const attempts = (await repo.listSteps(db, [id])).filter((s) => s.kind === 'callback').length;
       const now = clock.now();
       const { request } = await callbackRequests.request({
@@ -179,7 +224,13 @@ export function createFollowUps(deps: FollowUpDeps) {
       });
       await db.transaction(async (tx) => {
         await repo.updateCase(tx, id, { callbackRequestId: request.id });
-        await repo.insertStep(tx, { caseId: id, kind: 'callback', actorId, at: now, detail: { callbackRequestId: request.id } });
+        await repo.insertStep(tx, {
+          caseId: id,
+          kind: 'callback',
+          actorId,
+          at: now,
+          detail: { callbackRequestId: request.id },
+        });
       });
       return followUps.get(id);
     },
@@ -188,10 +239,17 @@ export function createFollowUps(deps: FollowUpDeps) {
     async recordFinding(id: number, actorId: string, body: unknown): Promise<CaseView> {
       const input = parseInput(findingSchema, body, 'finding');
       const row = await one(id);
-      if (row.status !== 'open') throw new ConflictError('this follow-up case is closed', 'case_closed');
+      if (row.status !== 'open')
+        throw new ConflictError('this follow-up case is closed', 'case_closed');
       await db.transaction(async (tx) => {
         await repo.updateCase(tx, id, input);
-        await repo.insertStep(tx, { caseId: id, kind: 'finding', actorId, at: clock.now(), detail: input });
+        await repo.insertStep(tx, {
+          caseId: id,
+          kind: 'finding',
+          actorId,
+          at: clock.now(),
+          detail: input,
+        });
       });
       return followUps.get(id);
     },
@@ -200,13 +258,34 @@ export function createFollowUps(deps: FollowUpDeps) {
     async close(id: number, actorId: string, body: unknown): Promise<CaseView> {
       const { reEvaluationLevel } = parseInput(closeSchema, body ?? {}, 'close');
       const row = await one(id);
-      if (!row.finding) throw new ConflictError('record the finding, the rectification and the reply before closing', 'finding_required');
+      if (!row.finding)
+        throw new ConflictError(
+          'record the finding, the rectification and the reply before closing',
+          'finding_required',
+        );
       const at = clock.now();
       const closed = await db.transaction(async (tx) => {
-        const done = await repo.closeCase(tx, id, { closedAt: at, closedBy: actorId, reEvaluationLevel: reEvaluationLevel ?? null });
+        const done = await repo.closeCase(tx, id, {
+          closedAt: at,
+          closedBy: actorId,
+          reEvaluationLevel: reEvaluationLevel ?? null,
+        });
         if (!done) return undefined;
-        await repo.insertStep(tx, { caseId: id, kind: 'closed', actorId, at, detail: { late: at > row.dueAt } });
-        if (reEvaluationLevel) await repo.insertStep(tx, { caseId: id, kind: 're-evaluated', actorId, at, detail: { level: reEvaluationLevel } });
+        await repo.insertStep(tx, {
+          caseId: id,
+          kind: 'closed',
+          actorId,
+          at,
+          detail: { late: at > row.dueAt },
+        });
+        if (reEvaluationLevel)
+          await repo.insertStep(tx, {
+            caseId: id,
+            kind: 're-evaluated',
+            actorId,
+            at,
+            detail: { level: reEvaluationLevel },
+          });
         return done;
       });
       if (!closed) throw new ConflictError('this follow-up case is closed already', 'case_closed');
@@ -220,8 +299,17 @@ export function createFollowUps(deps: FollowUpDeps) {
       let alerted = 0;
       for (const row of await repo.listOverdueUnalerted(db, now, 500)) {
         if (!(await repo.markAlerted(db, row.id, now))) continue;
-        await repo.insertStep(db, { caseId: row.id, kind: 'overdue-alert', actorId: null, at: now, detail: { dueOn: row.dueOn } });
-        log.warn({ caseId: row.id, departmentId: row.departmentId, dueOn: row.dueOn }, 'follow-up case overdue');
+        await repo.insertStep(db, {
+          caseId: row.id,
+          kind: 'overdue-alert',
+          actorId: null,
+          at: now,
+          detail: { dueOn: row.dueOn },
+        });
+        log.warn(
+          { caseId: row.id, departmentId: row.departmentId, dueOn: row.dueOn },
+          'follow-up case overdue',
+        );
         alerted += 1;
       }
       return alerted;

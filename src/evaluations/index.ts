@@ -4,5 +4,16 @@ export { createEvaluationRoutes } from './evaluation-routes.js';
 export { createFollowUps, type FollowUps, type CaseView } from './followup-service.js';
 export { followUpDeadline } from './followup-deadline.js';
 export { createEvaluationJobs, scheduleEvaluationJobs } from './evaluation-jobs.js';
-export { evaluationReport, figuresOf, type EvaluationReport, type EvaluationFigures } from './evaluation-stats.js';
-export { withEvaluationSheet, evaluationRows, EVALUATION_SHEET, EVALUATION_COLUMNS, EVALUATION_DEFINITIONS } from './evaluation-export.js';
+export {
+  evaluationReport,
+  figuresOf,
+  type EvaluationReport,
+  type EvaluationFigures,
+} from './evaluation-stats.js';
+export {
+  withEvaluationSheet,
+  evaluationRows,
+  EVALUATION_SHEET,
+  EVALUATION_COLUMNS,
+  EVALUATION_DEFINITIONS,
+} from './evaluation-export.js';

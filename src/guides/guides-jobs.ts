@@ -16,7 +16,12 @@ declare module '../platform/queues.js' {
  * The guides' job: sends a queued guide SMS through Twilio Messages, from the same sender and at
  * the same rate as the booking SMS (SMS_MESSAGING_SERVICE_SID, SMS_FROM, or the hotline called).
  */
-export function createGuideJobs(deps: { guides: Guides; twilio: TwilioClient; config: Config; logger: Logger }): JobDefinition[] {
+export function createGuideJobs(deps: {
+  guides: Guides;
+  twilio: TwilioClient;
+  config: Config;
+  logger: Logger;
+}): JobDefinition[] {
   const { guides, twilio, config } = deps;
   const log = deps.logger.child({ component: 'guides' });
   const sms: JobDefinition<'guide-sms'> = {
@@ -30,7 +35,11 @@ export function createGuideJobs(deps: { guides: Guides; twilio: TwilioClient; co
         return null;
       }
       const from = config.sms.from ?? due.hotline;
-      const sender = config.sms.messagingServiceSid ? { messagingServiceSid: config.sms.messagingServiceSid } : from ? { from } : undefined;
+      const sender = config.sms.messagingServiceSid
+        ? { messagingServiceSid: config.sms.messagingServiceSid }
+        : from
+          ? { from }
+          : undefined;
       if (!sender) {
         await guides.settleSms(smsId, 'skipped', 'no sender');
         return null;

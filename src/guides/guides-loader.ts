@@ -26,8 +26,12 @@ export function crossCheckGuide(guide: Guide, catalogue: Catalogue): string[] {
   const place = catalogue.service(guide.service);
   if (!place) return [`service: no service ${guide.service} in halls.yaml`];
   const problems: string[] = [];
-  if (place.service.byPhone && !guide.ways.includes('phone')) problems.push('ways: the catalogue completes this service by phone, so ways must include phone');
-  if (place.service.postal && !guide.ways.includes('post')) problems.push('ways: the catalogue handles this service by post, so ways must include post');
+  if (place.service.byPhone && !guide.ways.includes('phone'))
+    problems.push(
+      'ways: the catalogue completes this service by phone, so ways must include phone',
+    );
+  if (place.service.postal && !guide.ways.includes('post'))
+    problems.push('ways: the catalogue handles this service by post, so ways must include post');
   return problems;
 }
 
@@ -39,7 +43,11 @@ export function loadGuides(catalogueDir: string, catalogue: Catalogue): Readonly
   const dir = join(catalogueDir, GUIDES_DIR);
   const problems: string[] = [];
   const guides = new Map<string, Guide>();
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+    : [];
   if (files.length === 0) problems.push(`${GUIDES_DIR}/: no guide files (looked in ${dir})`);
   for (const file of files) {
     const name = `${GUIDES_DIR}/${file}`;
@@ -52,26 +60,31 @@ export function loadGuides(catalogueDir: string, catalogue: Catalogue): Readonly
     }
     const shape = fileShape.safeParse(raw);
     if (!shape.success) {
-      for (const issue of shape.error.issues) problems.push(`${name}: ${issue.path.join('.')}: ${issue.message}`);
+      for (const issue of shape.error.issues)
+        problems.push(`${name}: ${issue.path.join('.')}: ${issue.message}`);
       continue;
     }
     // Each entry on its own, so that one broken guide does not hide the file's others.
     shape.data.guides.forEach((entry, index) => {
       const result = guideSchema.safeParse(entry);
       if (!result.success) {
-        for (const issue of result.error.issues) problems.push(`${name}: ${['guides', index, ...issue.path].join('.')}: ${issue.message}`);
+        for (const issue of result.error.issues)
+          problems.push(`${name}: ${['guides', index, ...issue.path].join('.')}: ${issue.message}`);
         return;
       }
       const guide = result.data;
       const at = `${name}: guides.${index} (${guide.service})`;
-      if (guides.has(guide.service)) problems.push(`${at}: service: a second guide for ${guide.service}`);
+      if (guides.has(guide.service))
+        problems.push(`${at}: service: a second guide for ${guide.service}`);
       for (const problem of crossCheckGuide(guide, catalogue)) problems.push(`${at}: ${problem}`);
       guides.set(guide.service, guide);
     });
   }
   for (const hall of catalogue.halls) {
     for (const department of hall.departments) {
-      for (const service of department.services) if (!guides.has(service.id)) problems.push(`${GUIDES_DIR}/: no guide for service ${service.id} (${service.name})`);
+      for (const service of department.services)
+        if (!guides.has(service.id))
+          problems.push(`${GUIDES_DIR}/: no guide for service ${service.id} (${service.name})`);
     }
   }
   if (problems.length > 0) throw new GuideError(problems);

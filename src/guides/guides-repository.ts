@@ -22,16 +22,33 @@ export async function listLatestRevisions(db: Executor): Promise<GuideRevisionRo
 
 /** Every revision of a service, oldest first. */
 export async function listRevisions(db: Executor, serviceId: string): Promise<GuideRevisionRow[]> {
-  return db.select().from(guideRevisions).where(eq(guideRevisions.serviceId, serviceId)).orderBy(asc(guideRevisions.revision));
+  return db
+    .select()
+    .from(guideRevisions)
+    .where(eq(guideRevisions.serviceId, serviceId))
+    .orderBy(asc(guideRevisions.revision));
 }
 
 /** Adds revision `revision` of a service; a concurrent edit with the same number fails on the unique index. */
-export async function insertRevision(db: Executor, row: { serviceId: string; revision: number; content: Guide; editedBy: string; editedAt: Date; note: string }): Promise<GuideRevisionRow> {
+export async function insertRevision(
+  db: Executor,
+  row: {
+    serviceId: string;
+    revision: number;
+    content: Guide;
+    editedBy: string;
+    editedAt: Date;
+    note: string;
+  },
+): Promise<GuideRevisionRow> {
   const [inserted] = await db.insert(guideRevisions).values(row).returning();
   return inserted!;
 }
 
-export async function insertGuideSms(db: Executor, row: Omit<typeof guideSms.$inferInsert, 'id' | 'status'>): Promise<GuideSmsRow> {
+export async function insertGuideSms(
+  db: Executor,
+  row: Omit<typeof guideSms.$inferInsert, 'id' | 'status'>,
+): Promise<GuideSmsRow> {
   const [inserted] = await db.insert(guideSms).values(row).returning();
   return inserted!;
 }
@@ -42,7 +59,13 @@ export async function findGuideSms(db: Executor, id: number): Promise<GuideSmsRo
 }
 
 /** Settles a queued SMS once (compare-and-set on `queued`); false when it was settled already. */
-export async function settleGuideSms(db: Executor, id: number, status: 'sent' | 'skipped', detail: string, at: Date): Promise<boolean> {
+export async function settleGuideSms(
+  db: Executor,
+  id: number,
+  status: 'sent' | 'skipped',
+  detail: string,
+  at: Date,
+): Promise<boolean> {
   const rows = await db
     .update(guideSms)
     .set({ status, detail, sentAt: status === 'sent' ? at : null })

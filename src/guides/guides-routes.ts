@@ -5,9 +5,14 @@ import { ForbiddenError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Guides } from './guides-service.js';
 
-const serviceParams = z.object({ serviceId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a service id') });
+const serviceParams = z.object({
+  serviceId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a service id'),
+});
 const callParams = z.object({ callSid: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'a call SID') });
-const searchQuery = z.object({ q: z.string().trim().max(50).default(''), limit: z.coerce.number().int().min(1).max(30).default(10) });
+const searchQuery = z.object({
+  q: z.string().trim().max(50).default(''),
+  limit: z.coerce.number().int().min(1).max(30).default(10),
+});
 const smsBody = z.object({ callSid: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'a call SID') });
 
 const staffOf = (req: Request) => (req.principal?.kind === 'staff' ? req.principal : undefined)!;
@@ -21,13 +26,17 @@ const staffOf = (req: Request) => (req.principal?.kind === 'staff' ? req.princip
  * - `PUT /guides/:serviceId` (supervisor) `{ guide, note }`: a new revision;
  * - `GET /guides/:serviceId/history` (supervisor): every revision with who and when.
  */
-export function createGuideRoutes(deps: { guides: Guides; currentCallOf: (agentId: string) => Promise<string | undefined> }): Router {
+export function createGuideRoutes(deps: {
+  guides: Guides;
+  currentCallOf: (agentId: string) => Promise<string | undefined>;
+}): Router {
   const { guides, currentCallOf } = deps;
   const router = Router();
   const assertOnCall = async (req: Request, callSid: string) => {
     const me = staffOf(req);
     if (me.role !== 'agent') return;
-    if ((await currentCallOf(me.userId)) !== callSid) throw new ForbiddenError('only the agent on this call (or a supervisor) may do this');
+    if ((await currentCallOf(me.userId)) !== callSid)
+      throw new ForbiddenError('only the agent on this call (or a supervisor) may do this');
   };
 
   router.get('/guides', requireStaff('agent'), async (req, res) => {

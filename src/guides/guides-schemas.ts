@@ -8,7 +8,11 @@ export const GUIDE_WAYS = ['online', 'post', 'phone'] as const;
 export const MATERIAL_FORMS = ['原件', '复印件', '原件及复印件'] as const;
 
 /** One material of 申请材料: [name, 原件|复印件|原件及复印件, count]. */
-export const materialSchema = z.tuple([text.max(80), z.enum(MATERIAL_FORMS), z.number().int().min(1).max(20)]);
+export const materialSchema = z.tuple([
+  text.max(80),
+  z.enum(MATERIAL_FORMS),
+  z.number().int().min(1).max(20),
+]);
 
 /**
  * One service's guide (办事指南), as written in catalogue/guides/*.yaml and as staff edit it.
@@ -32,14 +36,22 @@ const guideObject = z.strictObject({
   /** Ways to do it without the window. */
   ways: z.array(z.enum(GUIDE_WAYS)).default([]),
   /** The online form or portal, https only. */
-  onlineUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(80).optional(),
+  onlineUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .max(80)
+    .optional(),
   /** How callers ask for it in everyday words, for the desk's search. */
   askedAs: z.array(text.max(40)).default([]),
   /** 常见问题. */
-  faq: z.array(z.strictObject({ q: text.max(200), a: text.max(1000) })).min(1, 'at least one common question'),
+  faq: z
+    .array(z.strictObject({ q: text.max(200), a: text.max(1000) }))
+    .min(1, 'at least one common question'),
 });
 
-const onlineNeedsWay: [(guide: { onlineUrl?: string; ways: string[] }) => boolean, { message: string; path: string[] }] = [
+const onlineNeedsWay: [
+  (guide: { onlineUrl?: string; ways: string[] }) => boolean,
+  { message: string; path: string[] },
+] = [
   (guide) => !guide.onlineUrl || guide.ways.includes('online'),
   { message: 'onlineUrl is set but ways has no online', path: ['onlineUrl'] },
 ];

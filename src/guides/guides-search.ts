@@ -56,14 +56,20 @@ export function buildSearchIndex(catalogue: Catalogue, guides: ReadonlyMap<strin
         for (const keyword of service.keywords) add(service.id, 'keyword', keyword);
         for (const phrase of guide?.askedAs ?? []) add(service.id, 'asked', phrase);
         for (const item of guide?.faq ?? []) add(service.id, 'question', item.q);
-        wholeTexts.set(service.id, [service.name, ...(guide?.askedAs ?? []), ...service.keywords].map(normalise));
+        wholeTexts.set(
+          service.id,
+          [service.name, ...(guide?.askedAs ?? []), ...service.keywords].map(normalise),
+        );
       }
     }
   }
   const idf = (gram: string) => Math.log(1 + documents / (postings.get(gram)?.size ?? documents));
   return {
     /** Services for `query`, best first; `within` keeps only these service ids. */
-    search(query: string, options: { limit?: number; within?: ReadonlySet<string> } = {}): SearchHit[] {
+    search(
+      query: string,
+      options: { limit?: number; within?: ReadonlySet<string> } = {},
+    ): SearchHit[] {
       const grams = bigrams(query);
       if (grams.length === 0) return [];
       const scores = new Map<string, number>();
@@ -81,9 +87,16 @@ export function buildSearchIndex(catalogue: Catalogue, guides: ReadonlyMap<strin
       for (const [serviceId, score] of scores) {
         // Of two names the query matches alike, the one it covers more of is the one meant (住房公积金提取, not 公积金提取进度查询).
         const name = nameGrams.get(serviceId)!;
-        const covered = name.size === 0 ? 0 : [...name].filter((gram) => queryGrams.has(gram)).length / name.size;
+        const covered =
+          name.size === 0 ? 0 : [...name].filter((gram) => queryGrams.has(gram)).length / name.size;
         scores.set(serviceId, score + 2 * covered);
-        if (whole.length >= 2 && wholeTexts.get(serviceId)?.some((text) => text.includes(whole) || (text.length >= 2 && whole.includes(text)))) scores.set(serviceId, scores.get(serviceId)! * 1.5);
+        if (
+          whole.length >= 2 &&
+          wholeTexts
+            .get(serviceId)
+            ?.some((text) => text.includes(whole) || (text.length >= 2 && whole.includes(text)))
+        )
+          scores.set(serviceId, scores.get(serviceId)! * 1.5);
       }
       return [...scores]
         .map(([serviceId, score]) => ({ serviceId, score: Math.round(score * 100) / 100 }))

@@ -17,7 +17,8 @@ export function smsParts(text: string): number {
   return length <= single ? 1 : Math.ceil(length / part);
 }
 
-const written = (material: Guide['materials'][number]) => `${material[0]}${material[1]}${material[2] > 1 ? `${material[2]}份` : ''}`;
+const written = (material: Guide['materials'][number]) =>
+  `${material[0]}${material[1]}${material[2] > 1 ? `${material[2]}份` : ''}`;
 
 /**
  * The SMS that carries a guide to the caller: the service, as many materials as fit in order
@@ -29,16 +30,23 @@ export function guideSmsText(guide: Guide, catalogue: Catalogue): string {
   const place = catalogue.service(guide.service);
   const head = `【双鸭山政务服务】${place?.service.name ?? guide.service}`;
   const link = guide.onlineUrl ? `网上办理：${guide.onlineUrl}` : '';
-  const address = place ? `地址：${place.hall.address.replace(/^双鸭山市/, '')}${place.department.name}。` : '';
+  const address = place
+    ? `地址：${place.hall.address.replace(/^双鸭山市/, '')}${place.department.name}。`
+    : '';
   const compose = (count: number, withAddress: boolean) => {
     const listed = guide.materials.slice(0, count).map((m, i) => `${i + 1}.${written(m)}`);
     const rest = guide.materials.length > count ? `等共${guide.materials.length}项` : '';
-    const materials = guide.materials.length === 0 ? '无需材料。' : `需带：${listed.join('；')}${rest}。`;
+    const materials =
+      guide.materials.length === 0 ? '无需材料。' : `需带：${listed.join('；')}${rest}。`;
     return `${head}${materials}${withAddress ? address : ''}${link}`;
   };
   const fits = (text: string) => [...text].length <= GUIDE_SMS_MAX_CHARS;
   for (const withAddress of [true, false]) {
-    for (let count = guide.materials.length; count >= Math.min(1, guide.materials.length); count -= 1) {
+    for (
+      let count = guide.materials.length;
+      count >= Math.min(1, guide.materials.length);
+      count -= 1
+    ) {
       const text = compose(count, withAddress);
       if (fits(text)) return text;
     }

@@ -16,14 +16,34 @@ export interface GuideReport {
   /** Guides sent to callers by SMS. */
   smsSent: number;
   /** The most-asked services (by consultations), with how many a guide answered and how many SMS went out. */
-  topServices: Array<{ service: string; name: string; consultations: number; withGuide: number; smsSent: number }>;
+  topServices: Array<{
+    service: string;
+    name: string;
+    consultations: number;
+    withGuide: number;
+    smsSent: number;
+  }>;
 }
 
 /** The guides' figures over whole days `from`..`to` (Beijing time), by when the outcome was recorded and the SMS asked for. */
-export async function guideReport(deps: { db: Database; catalogue: Catalogue }, from: string, to: string, top = 10): Promise<GuideReport> {
+export async function guideReport(
+  deps: { db: Database; catalogue: Catalogue },
+  from: string,
+  to: string,
+  top = 10,
+): Promise<GuideReport> {
   const start = DateTime.fromISO(from, { zone: ZONE }).startOf('day').toJSDate().toISOString();
-  const end = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day').toJSDate().toISOString();
-  const rows = await queryRows<{ service_id: string | null; consultations: number; with_guide: number; sms: number }>(
+  const end = DateTime.fromISO(to, { zone: ZONE })
+    .plus({ days: 1 })
+    .startOf('day')
+    .toJSDate()
+    .toISOString();
+  const rows = await queryRows<{
+    service_id: string | null;
+    consultations: number;
+    with_guide: number;
+    sms: number;
+  }>(
     deps.db,
     sql`with c as (
           select coalesce(details->>'guideServiceId', service_id) as service_id, count(*)::int as consultations, count(details->>'guideServiceId')::int as with_guide
@@ -45,8 +65,19 @@ export async function guideReport(deps: { db: Database; catalogue: Catalogue }, 
     smsSent: sum((r) => r.sms),
     topServices: rows
       .filter((r) => r.service_id)
-      .sort((a, b) => b.consultations - a.consultations || b.sms - a.sms || a.service_id!.localeCompare(b.service_id!))
+      .sort(
+        (a, b) =>
+          b.consultations - a.consultations ||
+          b.sms - a.sms ||
+          a.service_id!.localeCompare(b.service_id!),
+      )
       .slice(0, top)
-      .map((r) => ({ service: r.service_id!, name: deps.catalogue.service(r.service_id!)?.service.name ?? r.service_id!, consultations: r.consultations, withGuide: r.with_guide, smsSent: r.sms })),
+      .map((r) => ({
+        service: r.service_id!,
+        name: deps.catalogue.service(r.service_id!)?.service.name ?? r.service_id!,
+        consultations: r.consultations,
+        withGuide: r.with_guide,
+        smsSent: r.sms,
+      })),
   };
 }

@@ -1,4 +1,13 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { Guide } from './guides-schemas.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
@@ -33,7 +42,9 @@ export const guideSms = pgTable(
     revision: integer('revision').notNull(),
     agentId: text('agent_id').notNull(),
     requestedAt: ts('requested_at').notNull(),
-    status: text('status', { enum: ['queued', 'sent', 'skipped'] }).notNull().default('queued'),
+    status: text('status', { enum: ['queued', 'sent', 'skipped'] })
+      .notNull()
+      .default('queued'),
     /** Why it was skipped (a landline, no number), or the provider's message SID once sent. */
     detail: text('detail'),
     sentAt: ts('sent_at'),

@@ -31,13 +31,18 @@ const addSchema = z.object({
 });
 const idParams = z.object({ id: z.coerce.number().int().positive() });
 
-const written = (at: Date) => DateTime.fromJSDate(at, { zone: ZONE }).toFormat('yyyy年M月d日 HH:mm');
+const written = (at: Date) =>
+  DateTime.fromJSDate(at, { zone: ZONE }).toFormat('yyyy年M月d日 HH:mm');
 
 /**
  * The IVR announcements from the supervisors' pages (under /api, supervisor role): list the
  * running and scheduled ones, add one with its start and end (Beijing time), end one now.
  */
-export function createAnnouncementRoutes(deps: { announcements: Announcements; catalogue: Catalogue; clock: Clock }): Router {
+export function createAnnouncementRoutes(deps: {
+  announcements: Announcements;
+  catalogue: Catalogue;
+  clock: Clock;
+}): Router {
   const { announcements, catalogue, clock } = deps;
   const router = Router();
   const view = (row: AnnouncementRow) => {
@@ -45,13 +50,18 @@ export function createAnnouncementRoutes(deps: { announcements: Announcements; c
     return {
       id: row.id,
       text: row.text,
-      scope: row.hotlineNumber ? (catalogue.hotline(row.hotlineNumber)?.name ?? '单条热线') : row.hallId ? (catalogue.hall(row.hallId)?.name ?? '单个大厅') : '全部热线',
+      scope: row.hotlineNumber
+        ? (catalogue.hotline(row.hotlineNumber)?.name ?? '单条热线')
+        : row.hallId
+          ? (catalogue.hall(row.hallId)?.name ?? '单个大厅')
+          : '全部热线',
       startsAt: written(row.startsAt),
       endsAt: written(row.endsAt),
       running: row.startsAt.getTime() <= now && now < row.endsAt.getTime(),
     };
   };
-  const who = (req: Request) => (req.principal?.kind === 'staff' ? req.principal.userId : 'unknown');
+  const who = (req: Request) =>
+    req.principal?.kind === 'staff' ? req.principal.userId : 'unknown';
 
   router.get('/supervisor/announcements', requireStaff('supervisor'), async (_req, res) => {
     res.json({
@@ -63,8 +73,18 @@ export function createAnnouncementRoutes(deps: { announcements: Announcements; c
   router.post('/supervisor/announcements', requireStaff('supervisor'), async (req, res) => {
     const input = parseInput(addSchema, req.body);
     const startsAt = input.startsAt ?? clock.now();
-    if (input.endsAt <= startsAt) throw new ValidationError('endsAt: the end must be after the start', { fields: [{ field: 'endsAt', reason: 'end_before_start' }] });
-    const row = await announcements.add({ text: input.text, startsAt, endsAt: input.endsAt, hallId: input.hallId ?? null, hotlineNumber: input.hotlineNumber ?? null, createdBy: who(req) });
+    if (input.endsAt <= startsAt)
+      throw new ValidationError('endsAt: the end must be after the start', {
+        fields: [{ field: 'endsAt', reason: 'end_before_start' }],
+      });
+    const row = await announcements.add({
+      text: input.text,
+      startsAt,
+      endsAt: input.endsAt,
+      hallId: input.hallId ?? null,
+      hotlineNumber: input.hotlineNumber ?? null,
+      createdBy: who(req),
+    });
     res.status(201).json({ announcement: view(row) });
   });
 

@@ -18,7 +18,14 @@ export function createCallbackTaker(kit: IvrKit) {
     async take(
       call: IvrCall,
       skill: string,
-      options: { leadIn?: string | undefined; queuedAt?: Date | null; priority?: number; inQueue?: boolean; waitUrl?: string; onTaken?: () => Promise<void> } = {},
+      options: {
+        leadIn?: string | undefined;
+        queuedAt?: Date | null;
+        priority?: number;
+        inQueue?: boolean;
+        waitUrl?: string;
+        onTaken?: () => Promise<void>;
+      } = {},
     ): Promise<VoiceResponse> {
       const { voice } = deps;
       const response = new VoiceResponse();
@@ -51,12 +58,25 @@ export function createCallbackTaker(kit: IvrKit) {
         notBefore,
       });
       kit.step(call, 'callback', 'callback-requested', skill);
-      log.info({ callSid: call.callSid, skill, from: maskPhone(call.from), created, notBefore }, 'callback requested');
+      log.info(
+        { callSid: call.callSid, skill, from: maskPhone(call.from), created, notBefore },
+        'callback requested',
+      );
       const lastSession = hours.day.sessions.at(-1);
       const when = hours.open
-        ? prompts.say('callback.whenOpen', { time: lastSession ? spokenTime(lastSession.to) : prompts.say('callback.endOfDay') })
+        ? prompts.say('callback.whenOpen', {
+            time: lastSession ? spokenTime(lastSession.to) : prompts.say('callback.endOfDay'),
+          })
         : prompts.say('callback.whenClosed', { when: spokenWhen(notBefore, now) });
-      speak(response, voice, prompts.say('callback.confirm', { leadIn: options.leadIn ?? prompts.say('callback.registered'), when, last4: call.from.slice(-4) }));
+      speak(
+        response,
+        voice,
+        prompts.say('callback.confirm', {
+          leadIn: options.leadIn ?? prompts.say('callback.registered'),
+          when,
+          last4: call.from.slice(-4),
+        }),
+      );
       await options.onTaken?.();
       if (options.inQueue && !options.waitUrl) response.leave();
       else {

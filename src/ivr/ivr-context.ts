@@ -59,23 +59,39 @@ export function createIvrKit(deps: IvrDeps) {
   const { catalogue, menus, clock } = deps;
   const log = deps.logger.child({ component: 'ivr' });
   const graphs = new Map([...menus].map(([id, menu]) => [id, buildMenuGraph(menu)]));
-  const speechIndexes = new Map([...menus].map(([id, menu]) => [id, buildSpeechIndex(menu, catalogue)]));
+  const speechIndexes = new Map(
+    [...menus].map(([id, menu]) => [id, buildSpeechIndex(menu, catalogue)]),
+  );
 
   return {
     deps,
     log,
-    url: (path: string, params: Record<string, string | number> = {}) => voiceUrl(deps.publicBaseUrl, path, params),
+    url: (path: string, params: Record<string, string | number> = {}) =>
+      voiceUrl(deps.publicBaseUrl, path, params),
     /** Other components' voice URLs (booking's self-service). */
     links: crossComponentVoiceUrls(deps.publicBaseUrl),
 
     /** The call behind a webhook: its menu from the URL, its hotline from `To` (or the menu's first hotline). */
-    resolveCall(body: { CallSid: string; From?: string | undefined; To?: string | undefined }, menuId: string): IvrCall {
+    resolveCall(
+      body: { CallSid: string; From?: string | undefined; To?: string | undefined },
+      menuId: string,
+    ): IvrCall {
       const menu = menus.get(menuId);
       const graph = graphs.get(menuId);
       const speech = speechIndexes.get(menuId);
-      const hotline = (body.To ? catalogue.hotline(body.To) : undefined) ?? catalogue.hotlines.find((h) => h.menu === menuId);
+      const hotline =
+        (body.To ? catalogue.hotline(body.To) : undefined) ??
+        catalogue.hotlines.find((h) => h.menu === menuId);
       if (!menu || !graph || !speech || !hotline) throw new NotFoundError(`no menu ${menuId}`);
-      return { callSid: body.CallSid, from: body.From ?? '', hotline, menu, graph, speech, path: [] };
+      return {
+        callSid: body.CallSid,
+        from: body.From ?? '',
+        hotline,
+        menu,
+        graph,
+        speech,
+        path: [],
+      };
     },
 
     /** The hall a department skill belongs to (menus are linted so that it exists). */
@@ -84,7 +100,10 @@ export function createIvrKit(deps: IvrDeps) {
     },
 
     /** Priority and special-routing attributes of a queued call, from the node and the calling number. */
-    routingAttributes(call: IvrCall, queue: { priority?: number; greenChannel?: boolean; commissionerId?: string }) {
+    routingAttributes(
+      call: IvrCall,
+      queue: { priority?: number; greenChannel?: boolean; commissionerId?: string },
+    ) {
       const listed = catalogue.priorityCaller(call.from);
       const enterprise = catalogue.enterpriseByPhone(call.from);
       const greenChannel = queue.greenChannel ?? false;
@@ -107,7 +126,10 @@ export function createIvrKit(deps: IvrDeps) {
       try {
         await write();
       } catch (error) {
-        log.warn({ callSid: call.callSid, err: (error as Error).message }, `could not record ${what}`);
+        log.warn(
+          { callSid: call.callSid, err: (error as Error).message },
+          `could not record ${what}`,
+        );
       }
     },
 
@@ -117,7 +139,10 @@ export function createIvrKit(deps: IvrDeps) {
       try {
         await deps.ledger.recordSteps(call.callSid, steps);
       } catch (error) {
-        log.warn({ callSid: call.callSid, steps: steps.length, err: (error as Error).message }, 'could not record the IVR path');
+        log.warn(
+          { callSid: call.callSid, steps: steps.length, err: (error as Error).message },
+          'could not record the IVR path',
+        );
       }
     },
 

@@ -24,8 +24,25 @@ export type Interpretation =
   | { kind: 'unclear'; heard: string }
   | { kind: 'invalid'; heard: string };
 
-const reservedKeys: Record<string, 'repeat' | 'back' | 'operator'> = { '9': 'repeat', '*': 'back', '0': 'operator' };
-const chineseDigits: Record<string, string> = { 零: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+const reservedKeys: Record<string, 'repeat' | 'back' | 'operator'> = {
+  '9': 'repeat',
+  '*': 'back',
+  '0': 'operator',
+};
+const chineseDigits: Record<string, string> = {
+  零: '0',
+  一: '1',
+  幺: '1',
+  二: '2',
+  两: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
 
 /** Speech without punctuation and spaces, as recognisers add them freely (我要预约。). */
 function normalise(speech: string): string {
@@ -42,26 +59,36 @@ export function interpretInput(input: GatherInput, options: readonly Choosable[]
     const reserved = reservedKeys[digits];
     if (reserved) return { kind: reserved, heard: digits };
     const option = options.find((o) => o.key === digits);
-    return option ? { kind: 'choice', key: option.key, via: 'dtmf', heard: digits } : { kind: 'invalid', heard: digits };
+    return option
+      ? { kind: 'choice', key: option.key, via: 'dtmf', heard: digits }
+      : { kind: 'invalid', heard: digits };
   }
   const speech = input.speech ? normalise(input.speech) : '';
   if (!speech) return { kind: 'timeout' };
-  if (input.confidence !== undefined && input.confidence < MIN_SPEECH_CONFIDENCE) return { kind: 'unclear', heard: speech };
-  const spokenKey = /^(?:按)?([0-9#*]|[零一幺二两三四五六七八九])(?:号键|号|键)?$/u.exec(speech)?.[1];
+  if (input.confidence !== undefined && input.confidence < MIN_SPEECH_CONFIDENCE)
+    return { kind: 'unclear', heard: speech };
+  const spokenKey = /^(?:按)?([0-9#*]|[零一幺二两三四五六七八九])(?:号键|号|键)?$/u.exec(
+    speech,
+  )?.[1];
   if (spokenKey) return interpretInput({ digits: chineseDigits[spokenKey] ?? spokenKey }, options);
   let best: { key: string; length: number } | undefined;
   for (const option of options) {
     for (const word of [option.label, ...option.keywords]) {
-      if (speech.includes(normalise(word)) && (!best || word.length > best.length)) best = { key: option.key, length: word.length };
+      if (speech.includes(normalise(word)) && (!best || word.length > best.length))
+        best = { key: option.key, length: word.length };
     }
   }
   // Reserved words compete on length too: 人工服务 is a request for a person, not a keyword.
-  for (const [kind, words] of Object.entries(RESERVED_WORDS) as Array<[keyof typeof RESERVED_WORDS, readonly string[]]>) {
+  for (const [kind, words] of Object.entries(RESERVED_WORDS) as Array<
+    [keyof typeof RESERVED_WORDS, readonly string[]]
+  >) {
     for (const word of words) {
-      if (speech.includes(word) && (!best || word.length > best.length)) best = { key: kind, length: word.length };
+      if (speech.includes(word) && (!best || word.length > best.length))
+        best = { key: kind, length: word.length };
     }
   }
   if (!best) return { kind: 'invalid', heard: speech };
-  if (best.key === 'operator' || best.key === 'repeat' || best.key === 'back') return { kind: best.key, heard: speech };
+  if (best.key === 'operator' || best.key === 'repeat' || best.key === 'back')
+    return { kind: best.key, heard: speech };
   return { kind: 'choice', key: best.key, via: 'speech', heard: speech };
 }

@@ -20,7 +20,10 @@ import { createQueueService } from './queue-service.js';
 
 function gatherInput(req: Request) {
   const body = gatherParamsSchema.parse(req.body);
-  return { body, input: { digits: body.Digits, speech: body.SpeechResult, confidence: body.Confidence } };
+  return {
+    body,
+    input: { digits: body.Digits, speech: body.SpeechResult, confidence: body.Confidence },
+  };
 }
 
 /** Voice webhooks of the IVR and of waiting in queue, served under the signed /twilio/voice by the voice dispatcher. */
@@ -33,7 +36,11 @@ export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
   const router = createVoiceRoutes();
 
   /** Writes the request's IVR path in one insert, then answers Twilio. */
-  async function answer(res: Response, call: IvrCall, twiml: Promise<VoiceResponse | string>): Promise<void> {
+  async function answer(
+    res: Response,
+    call: IvrCall,
+    twiml: Promise<VoiceResponse | string>,
+  ): Promise<void> {
     const response = await twiml;
     await kit.flush(call);
     sendTwiml(res, response);
@@ -45,13 +52,19 @@ export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
     const menu = hotline ? menus.get(hotline.menu) : undefined;
     // The answer is worked out first, so that the arrival and the first steps of the path go in one write.
     const ivrCall = hotline && menu ? kit.resolveCall(call, menu.id) : undefined;
-    const twiml = ivrCall ? await ivr.welcome(ivrCall) : buildUnknownNumber(voice, catalogue.prompts);
+    const twiml = ivrCall
+      ? await ivr.welcome(ivrCall)
+      : buildUnknownNumber(voice, catalogue.prompts);
     try {
       await ledger.recordArrival({
         callSid: call.CallSid,
         from: call.From,
         to: call.To,
-        hotline: hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department },
+        hotline: hotline && {
+          number: hotline.number,
+          hall: hotline.hall,
+          department: hotline.department,
+        },
         payload: req.body as Record<string, unknown>,
         enterpriseId: ivrCall && catalogue.enterpriseByPhone(call.From)?.enterprise.id,
         steps: ivrCall?.path.splice(0) ?? [],
@@ -59,19 +72,46 @@ export function createIvrRoutes(deps: IvrDeps): VoiceRoutes {
       if (!hotline) await ledger.markRejected(call.CallSid);
     } catch (error) {
       // The caller is still served from memory; the status callback creates the record later.
-      log.error({ callSid: call.CallSid, err: (error as Error).message }, 'could not record the call arrival');
+      log.error(
+        { callSid: call.CallSid, err: (error as Error).message },
+        'could not record the call arrival',
+      );
     }
-    if (!ivrCall) log.warn({ callSid: call.CallSid, to: maskPhone(call.To) }, 'call to a number that is not a hotline');
+    if (!ivrCall)
+      log.warn(
+        { callSid: call.CallSid, to: maskPhone(call.To) },
+        'call to a number that is not a hotline',
+      );
     // The ledger's 'call arrived' line (info) already says who called which hotline.
-    else log.debug({ callSid: call.CallSid, hotline: ivrCall.hotline.number, from: maskPhone(call.From) }, 'welcome');
+    else
+      log.debug(
+        { callSid: call.CallSid, hotline: ivrCall.hotline.number, from: maskPhone(call.From) },
+        'welcome',
+      );
     sendTwiml(res, twiml);
   });
 
   router.post('/fallback', (req, res) => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const hotline = body.To ? catalogue.hotline(body.To) : undefined;
-    log.error({ callSid: body.CallSid, errorCode: body.ErrorCode, errorUrl: body.ErrorUrl, hotline: hotline?.number }, 'Twilio used the fallback URL');
-    sendTwiml(res, buildFallback(voice, catalogue.prompts, hotline, hotline ? catalogue.hall(hotline.hall) : undefined));
+    log.error(
+      {
+        callSid: body.CallSid,
+        errorCode: body.ErrorCode,
+        errorUrl: body.ErrorUrl,
+        hotline: hotline?.number,
+      },
+      'Twilio used the fallback URL',
+    );
+    sendTwiml(
+      res,
+      buildFallback(
+        voice,
+        catalogue.prompts,
+        hotline,
+        hotline ? catalogue.hall(hotline.hall) : undefined,
+      ),
+    );
   });
 
   router.post('/ivr/node', async (req, res) => {

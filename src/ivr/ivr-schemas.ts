@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-const optionalNumber = z.preprocess((v) => (v === '' || v === undefined ? undefined : v), z.coerce.number().optional());
+const optionalNumber = z.preprocess(
+  (v) => (v === '' || v === undefined ? undefined : v),
+  z.coerce.number().optional(),
+);
 
 /** Parameters every voice webhook carries. */
 export const callParamsSchema = z.object({
@@ -18,7 +21,9 @@ export const gatherParamsSchema = callParamsSchema.extend({
 
 export const menuQuerySchema = z.object({ menu: z.string().min(1) });
 export const nodeQuerySchema = menuQuerySchema.extend({ node: z.string().min(1) });
-export const inputQuerySchema = nodeQuerySchema.extend({ attempt: z.coerce.number().int().min(0).max(10).default(0) });
+export const inputQuerySchema = nodeQuerySchema.extend({
+  attempt: z.coerce.number().int().min(0).max(10).default(0),
+});
 export const choiceQuerySchema = menuQuerySchema.extend({
   reason: z.enum(['closed', 'busy']),
   skill: z.string().min(1),

@@ -23,11 +23,17 @@ export function menuHints(options: readonly Choosable[]): string {
 }
 
 /** The reserved keys a prompt does not already announce: 重听请按9, 返回上一级请按星号键, 转人工请按0. */
-export function reservedKeysHint(prompts: Prompts, prompt: string, options: { atStart: boolean; operator?: boolean }): string {
+export function reservedKeysHint(
+  prompts: Prompts,
+  prompt: string,
+  options: { atStart: boolean; operator?: boolean },
+): string {
   const parts: string[] = [];
   if (!prompt.includes('按9')) parts.push(prompts.say('ivr.hint.repeat'));
-  if (!options.atStart && !prompt.includes('按*') && !prompt.includes('星号')) parts.push(prompts.say('ivr.hint.back'));
-  if (options.operator !== false && !prompt.includes('按0')) parts.push(prompts.say('ivr.hint.operator'));
+  if (!options.atStart && !prompt.includes('按*') && !prompt.includes('星号'))
+    parts.push(prompts.say('ivr.hint.back'));
+  if (options.operator !== false && !prompt.includes('按0'))
+    parts.push(prompts.say('ivr.hint.operator'));
   return parts.length > 0 ? `${parts.join('，')}。` : '';
 }
 
@@ -35,7 +41,13 @@ export function reservedKeysHint(prompts: Prompts, prompt: string, options: { at
  * Opens a `<Gather>` for DTMF, and Mandarin speech when the provider recognises it (`speech`),
  * that posts every result, empty or not, to `action`.
  */
-export function openGather(response: VoiceResponse, options: readonly Choosable[], action: string, speech: boolean, timeout = GATHER_TIMEOUT_SECONDS): Gather {
+export function openGather(
+  response: VoiceResponse,
+  options: readonly Choosable[],
+  action: string,
+  speech: boolean,
+  timeout = GATHER_TIMEOUT_SECONDS,
+): Gather {
   return response.gather({
     input: speech ? ['dtmf', 'speech'] : ['dtmf'],
     ...(speech ? { language: MANDARIN_SPEECH as never, hints: menuHints(options) } : {}),
@@ -51,10 +63,18 @@ export function openGather(response: VoiceResponse, options: readonly Choosable[
 }
 
 /** A menu node: an optional lead-in (e.g. 输入有误), its prompt or recording, and the reserved keys. */
-export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice: string, action: string, options: { atStart: boolean; leadIn?: string; prompts: Prompts; speech: boolean }): void {
+export function appendMenuGather(
+  response: VoiceResponse,
+  node: MenuKind,
+  voice: string,
+  action: string,
+  options: { atStart: boolean; leadIn?: string; prompts: Prompts; speech: boolean },
+): void {
   const gather = openGather(response, node.options, action, options.speech);
   const leadIn = options.leadIn ?? '';
-  const hint = reservedKeysHint(options.prompts, node.audioUrl ? '' : node.prompt, { atStart: options.atStart });
+  const hint = reservedKeysHint(options.prompts, node.audioUrl ? '' : node.prompt, {
+    atStart: options.atStart,
+  });
   if (node.audioUrl) {
     if (leadIn) speak(gather, voice, leadIn);
     speak(gather, voice, node.prompt, node.audioUrl);
@@ -63,7 +83,15 @@ export function appendMenuGather(response: VoiceResponse, node: MenuKind, voice:
 }
 
 /** A generated choice (after hours, queue busy, commissioner offer): its prompt, then a Gather; appended to `response` when given (the welcome). */
-export function buildChoice(options: { voice: string; leadIn?: string; prompt: string; choices: readonly Choosable[]; action: string; speech: boolean; response?: VoiceResponse }): VoiceResponse {
+export function buildChoice(options: {
+  voice: string;
+  leadIn?: string;
+  prompt: string;
+  choices: readonly Choosable[];
+  action: string;
+  speech: boolean;
+  response?: VoiceResponse;
+}): VoiceResponse {
   const response = options.response ?? new VoiceResponse();
   if (options.leadIn) speak(response, options.voice, options.leadIn);
   const gather = openGather(response, options.choices, options.action, options.speech);
@@ -86,7 +114,9 @@ export function spokenTime(hhmm: string, bare = false): string {
 
 /** A hall's opening sessions, spoken: 上午8点半至11点半，下午1点至4点半. */
 export function spokenHours(hall: Pick<Hall, 'hours'>): string {
-  return hall.hours.map((s) => `${spokenTime(s.from)}至${spokenTime(s.to, period(s.from) === period(s.to))}`).join('，');
+  return hall.hours
+    .map((s) => `${spokenTime(s.from)}至${spokenTime(s.to, period(s.from) === period(s.to))}`)
+    .join('，');
 }
 
 const weekdays = ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
@@ -110,7 +140,13 @@ export function spokenWhen(at: Date, now: Date): string {
 }
 
 /** The first answer on a hotline: greeting, recording notice and announcements; the caller's next step is appended by the caller of this. */
-export function buildWelcome(options: { hotline: Hotline; consent: string; consentAudioUrl?: string | undefined; announcements: readonly string[]; voice: string }): VoiceResponse {
+export function buildWelcome(options: {
+  hotline: Hotline;
+  consent: string;
+  consentAudioUrl?: string | undefined;
+  announcements: readonly string[];
+  voice: string;
+}): VoiceResponse {
   const response = new VoiceResponse();
   speak(response, options.voice, options.hotline.greeting);
   speak(response, options.voice, options.consent, options.consentAudioUrl);
@@ -119,7 +155,12 @@ export function buildWelcome(options: { hotline: Hotline; consent: string; conse
 }
 
 /** Speaks `text` (or plays the recording), then asks Twilio for `next`. */
-export function buildSayThenRedirect(voice: string, text: string | undefined, next: string, audioUrl?: string): VoiceResponse {
+export function buildSayThenRedirect(
+  voice: string,
+  text: string | undefined,
+  next: string,
+  audioUrl?: string,
+): VoiceResponse {
   const response = new VoiceResponse();
   if (text || audioUrl) speak(response, voice, text ?? '', audioUrl);
   response.redirect({ method: 'POST' }, next);
@@ -135,15 +176,30 @@ export function buildGoodbye(voice: string, text: string, audioUrl?: string): Vo
 }
 
 /** Says the transfer sentence and takes the caller into the service's own wait loop (a provider without queues). */
-export function buildOwnQueue(options: { voice: string; say: string; audioUrl?: string | undefined; waitUrl: string }): VoiceResponse {
+export function buildOwnQueue(options: {
+  voice: string;
+  say: string;
+  audioUrl?: string | undefined;
+  waitUrl: string;
+}): VoiceResponse {
   return buildSayThenRedirect(options.voice, options.say, options.waitUrl, options.audioUrl);
 }
 
 /** Puts the caller in the Twilio queue named after the skill, with the IVR's wait and result URLs. */
-export function buildEnqueue(options: { voice: string; say: string; audioUrl?: string | undefined; queueName: string; waitUrl: string; action: string }): VoiceResponse {
+export function buildEnqueue(options: {
+  voice: string;
+  say: string;
+  audioUrl?: string | undefined;
+  queueName: string;
+  waitUrl: string;
+  action: string;
+}): VoiceResponse {
   const response = new VoiceResponse();
   speak(response, options.voice, options.say, options.audioUrl);
-  response.enqueue({ waitUrl: options.waitUrl, waitUrlMethod: 'POST', action: options.action, method: 'POST' }, options.queueName);
+  response.enqueue(
+    { waitUrl: options.waitUrl, waitUrlMethod: 'POST', action: options.action, method: 'POST' },
+    options.queueName,
+  );
   return response;
 }
 
@@ -152,11 +208,23 @@ export function buildEnqueue(options: { voice: string; say: string; audioUrl?: s
  * then music. In the provider's queue (`<Enqueue waitUrl>`) the provider asks again when the music
  * ends; in the service's own wait loop `next` is the wait URL the caller is redirected back to.
  */
-export function buildWait(options: { voice: string; position?: string; offer?: { text: string; action: string }; musicUrl: string; next?: string }): VoiceResponse {
+export function buildWait(options: {
+  voice: string;
+  position?: string;
+  offer?: { text: string; action: string };
+  musicUrl: string;
+  next?: string;
+}): VoiceResponse {
   const response = new VoiceResponse();
   if (options.position) speak(response, options.voice, options.position);
   if (options.offer) {
-    const gather = response.gather({ input: ['dtmf'], numDigits: 1, timeout: 4, action: options.offer.action, method: 'POST' });
+    const gather = response.gather({
+      input: ['dtmf'],
+      numDigits: 1,
+      timeout: 4,
+      action: options.offer.action,
+      method: 'POST',
+    });
     speak(gather, options.voice, options.offer.text);
   }
   response.play({}, options.musicUrl);
@@ -173,8 +241,28 @@ export function buildUnknownNumber(voice: string, prompts: Prompts): VoiceRespon
  * The Voice Fallback answer when the main path failed: an apology, the hall's hours and the
  * other channels, then a goodbye. Uses only the in-memory catalogue.
  */
-export function buildFallback(voice: string, prompts: Prompts, hotline: Hotline | undefined, hall: Hall | undefined): VoiceResponse {
-  const greeting = hotline ? prompts.say('ivr.fallback.greeting', { hotline: hotline.name }) : prompts.say('ivr.fallback.greetingAnonymous');
-  const hours = hall ? prompts.say('ivr.fallback.hours', { hall: hall.name, hours: spokenHours(hall), address: hall.address }) : '';
-  return buildGoodbye(voice, prompts.say('ivr.fallback.sentence', { greeting, hours, fallback: prompts.say('city.fallback') }));
+export function buildFallback(
+  voice: string,
+  prompts: Prompts,
+  hotline: Hotline | undefined,
+  hall: Hall | undefined,
+): VoiceResponse {
+  const greeting = hotline
+    ? prompts.say('ivr.fallback.greeting', { hotline: hotline.name })
+    : prompts.say('ivr.fallback.greetingAnonymous');
+  const hours = hall
+    ? prompts.say('ivr.fallback.hours', {
+        hall: hall.name,
+        hours: spokenHours(hall),
+        address: hall.address,
+      })
+    : '';
+  return buildGoodbye(
+    voice,
+    prompts.say('ivr.fallback.sentence', {
+      greeting,
+      hours,
+      fallback: prompts.say('city.fallback'),
+    }),
+  );
 }

@@ -11,11 +11,16 @@ export const RESERVED_WORDS = {
 const reservedWords = new Set<string>(Object.values(RESERVED_WORDS).flat());
 
 /** Mandarin voices Twilio offers for `<Say language="cmn-CN">`. */
-const MANDARIN_VOICE = /^(Polly\.Zhiyu(-Neural)?|Google\.cmn-CN-(Standard|Wavenet|Neural2|Chirp3-HD|Chirp-HD)-[A-Za-z0-9]+)$/;
+const MANDARIN_VOICE =
+  /^(Polly\.Zhiyu(-Neural)?|Google\.cmn-CN-(Standard|Wavenet|Neural2|Chirp3-HD|Chirp-HD)-[A-Za-z0-9]+)$/;
 
 /** Problems with the configured text-to-speech voice (it must speak Mandarin). */
 export function lintVoice(voice: string): string[] {
-  return MANDARIN_VOICE.test(voice) ? [] : [`TWILIO_VOICE: ${voice} is not a Mandarin (cmn-CN) voice; use Polly.Zhiyu, Polly.Zhiyu-Neural or Google.cmn-CN-*`];
+  return MANDARIN_VOICE.test(voice)
+    ? []
+    : [
+        `TWILIO_VOICE: ${voice} is not a Mandarin (cmn-CN) voice; use Polly.Zhiyu, Polly.Zhiyu-Neural or Google.cmn-CN-*`,
+      ];
 }
 
 /** Most options a menu node offers by default: contact-centre practice is five or six a level. */
@@ -35,7 +40,9 @@ const SPEECH_INVITATION = /请说|请直接说|直接说出|您可以说|说出�
 /** The problem with a sentence that asks for speech on a keys-only provider, if it does. */
 export function speechInvitation(at: string, text: string | undefined): string | undefined {
   const found = text === undefined ? null : SPEECH_INVITATION.exec(text);
-  return found ? `${at}: the prompt asks the caller to speak (${found[0]}…), but the telephony profile takes keys only (TELEPHONY_PROFILE=twiml-core); word it as 请按…` : undefined;
+  return found
+    ? `${at}: the prompt asks the caller to speak (${found[0]}…), but the telephony profile takes keys only (TELEPHONY_PROFILE=twiml-core); word it as 请按…`
+    : undefined;
 }
 
 /** Words that promise the caller a person now; only a queue node's own prompt may say them. */
@@ -62,7 +69,10 @@ export function lintMenu(menu: Menu, source: string, options: LintOptions = {}):
   const graph = buildMenuGraph(menu);
   const placeholder = (at: string, text: string | undefined) => {
     const found = text === undefined ? null : PLACEHOLDER_LIKE.exec(text);
-    if (found) problems.push(`${at}: the prompt has ${found[0]}, but a menu prompt is said as written (placeholders are filled only in prompts.yaml)`);
+    if (found)
+      problems.push(
+        `${at}: the prompt has ${found[0]}, but a menu prompt is said as written (placeholders are filled only in prompts.yaml)`,
+      );
   };
   const keysOnly = (at: string, text: string | undefined) => {
     const problem = options.speechInput === false ? speechInvitation(at, text) : undefined;
@@ -71,17 +81,21 @@ export function lintMenu(menu: Menu, source: string, options: LintOptions = {}):
   placeholder(`${source}: consent`, menu.consent);
   keysOnly(`${source}: consent`, menu.consent);
   for (const id of Object.keys(menu.nodes)) {
-    if (!graph.backTo.has(id)) problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
+    if (!graph.backTo.has(id))
+      problems.push(`${source}: node ${id} is not reachable from ${menu.start}`);
   }
   for (const [id, node] of Object.entries(menu.nodes)) {
     const at = `${source}: node ${id}`;
     placeholder(at, node.prompt);
     keysOnly(at, node.prompt);
-    if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://')) problems.push(`${at}: audioUrl must be an https URL`);
+    if ('audioUrl' in node && node.audioUrl && !node.audioUrl.startsWith('https://'))
+      problems.push(`${at}: audioUrl must be an https URL`);
     if (node.kind === 'info' && TRANSFER_PROMISE.test(node.prompt)) {
       // The queue decides at the moment it is reached whether a person can answer (opening hours):
       // an information node that promises a transfer would be followed by "closed" at night.
-      problems.push(`${at}: an information node promises a transfer (${TRANSFER_PROMISE.exec(node.prompt)![0]}); put it in the queue node's prompt, which is said only when the hall is open`);
+      problems.push(
+        `${at}: an information node promises a transfer (${TRANSFER_PROMISE.exec(node.prompt)![0]}); put it in the queue node's prompt, which is said only when the hall is open`,
+      );
     }
     if (node.kind === 'info') {
       // A chain of information nodes that comes back to itself never asks for input: silence for ever.
@@ -90,7 +104,9 @@ export function lintMenu(menu: Menu, source: string, options: LintOptions = {}):
       let nextId = node.next;
       while (next?.kind === 'info') {
         if (seen.has(nextId)) {
-          problems.push(`${at}: information nodes loop (${[...seen].join(' -> ')}) without ever asking for input`);
+          problems.push(
+            `${at}: information nodes loop (${[...seen].join(' -> ')}) without ever asking for input`,
+          );
           break;
         }
         seen.add(nextId);
@@ -100,15 +116,26 @@ export function lintMenu(menu: Menu, source: string, options: LintOptions = {}):
     }
     if (node.kind !== 'menu') continue;
     if (node.options.length > maxOptions) {
-      problems.push(`${at}: ${node.options.length} options, more than ${maxOptions} (IVR_MENU_MAX_OPTIONS); move the less asked ones to a sub-menu`);
+      problems.push(
+        `${at}: ${node.options.length} options, more than ${maxOptions} (IVR_MENU_MAX_OPTIONS); move the less asked ones to a sub-menu`,
+      );
     }
     const owners = new Map<string, string>();
     for (const option of node.options) {
-      if (!node.audioUrl && !announces(node.prompt, option.key)) problems.push(`${at}: option ${option.key} (${option.label}) is not announced in the prompt (say 按${option.key})`);
+      if (!node.audioUrl && !announces(node.prompt, option.key))
+        problems.push(
+          `${at}: option ${option.key} (${option.label}) is not announced in the prompt (say 按${option.key})`,
+        );
       for (const word of [option.label, ...option.keywords]) {
-        if (reservedWords.has(word)) problems.push(`${at}: option ${option.key} uses the reserved word ${word} (the IVR keeps it for 0, 9 or *)`);
+        if (reservedWords.has(word))
+          problems.push(
+            `${at}: option ${option.key} uses the reserved word ${word} (the IVR keeps it for 0, 9 or *)`,
+          );
         const owner = owners.get(word);
-        if (owner && owner !== option.key) problems.push(`${at}: keyword ${word} belongs to both option ${owner} and option ${option.key}`);
+        if (owner && owner !== option.key)
+          problems.push(
+            `${at}: keyword ${word} belongs to both option ${owner} and option ${option.key}`,
+          );
         owners.set(word, option.key);
       }
     }

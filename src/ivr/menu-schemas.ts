@@ -33,9 +33,22 @@ export const queueNodeSchema = z.object({
   prompt: z.string().optional(),
   audioUrl,
 });
-export const bookingNodeSchema = z.object({ kind: z.literal('booking'), services: z.array(z.string().min(1)).min(1), fallback: nodeId, prompt: z.string().optional() });
-export const bookingLookupNodeSchema = z.object({ kind: z.literal('booking-lookup'), prompt: z.string().optional(), fallback: nodeId.optional() });
-export const callbackNodeSchema = z.object({ kind: z.literal('callback'), skill: z.string().min(1), prompt: z.string().optional() });
+export const bookingNodeSchema = z.object({
+  kind: z.literal('booking'),
+  services: z.array(z.string().min(1)).min(1),
+  fallback: nodeId,
+  prompt: z.string().optional(),
+});
+export const bookingLookupNodeSchema = z.object({
+  kind: z.literal('booking-lookup'),
+  prompt: z.string().optional(),
+  fallback: nodeId.optional(),
+});
+export const callbackNodeSchema = z.object({
+  kind: z.literal('callback'),
+  skill: z.string().min(1),
+  prompt: z.string().optional(),
+});
 export const hangupNodeSchema = z.object({ kind: z.literal('hangup'), prompt, audioUrl });
 
 export const nodeSchema = z.discriminatedUnion('kind', [

@@ -17,8 +17,13 @@ export interface WaitParams {
 }
 
 /** Expected wait in whole minutes: the queue's average wait per caller ahead, at least one minute. */
-export function expectedWaitMinutes(params: Pick<WaitParams, 'QueuePosition' | 'AvgQueueTime' | 'CurrentQueueSize'>): number {
-  const perCaller = params.CurrentQueueSize > 0 ? params.AvgQueueTime / params.CurrentQueueSize : params.AvgQueueTime;
+export function expectedWaitMinutes(
+  params: Pick<WaitParams, 'QueuePosition' | 'AvgQueueTime' | 'CurrentQueueSize'>,
+): number {
+  const perCaller =
+    params.CurrentQueueSize > 0
+      ? params.AvgQueueTime / params.CurrentQueueSize
+      : params.AvgQueueTime;
   return Math.max(1, Math.ceil((Math.max(perCaller, 30) * Math.max(params.QueuePosition, 1)) / 60));
 }
 
@@ -30,7 +35,8 @@ export function createQueueService(ivr: IvrService) {
   const stateKey = (callSid: string) => `${deps.redisPrefix}:ivr:wait:${callSid}`;
 
   const ownQueue = !deps.telephony.queues;
-  const waitUrl = (call: IvrCall, skill: string) => kit.url('/queue/wait', { menu: call.menu.id, skill });
+  const waitUrl = (call: IvrCall, skill: string) =>
+    kit.url('/queue/wait', { menu: call.menu.id, skill });
 
   /**
    * What a provider queue would post to the waitUrl, from the ledger and routing's wait list: the
@@ -39,22 +45,50 @@ export function createQueueService(ivr: IvrService) {
   async function ownWaitParams(call: IvrCall, skill: string): Promise<WaitParams> {
     const row = await deps.ledger.find(call.callSid);
     const standing = await deps.routing.standing(call.callSid, skill);
-    const queueTime = row?.queuedAt ? Math.max(0, Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000)) : 0;
-    return { QueuePosition: standing.position, QueueTime: queueTime, AvgQueueTime: standing.averageWaitSeconds, CurrentQueueSize: standing.size };
+    const queueTime = row?.queuedAt
+      ? Math.max(0, Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000))
+      : 0;
+    return {
+      QueuePosition: standing.position,
+      QueueTime: queueTime,
+      AvgQueueTime: standing.averageWaitSeconds,
+      CurrentQueueSize: standing.size,
+    };
   }
 
   /** Records how the caller left the queue and tells routing, unless routing itself took the call out. */
-  async function leftQueue(call: IvrCall, skill: string, result: string, queueTime: number | undefined): Promise<void> {
-    await deps.ledger.recordEvent(call.callSid, 'queue', result === 'hangup' ? 'abandoned' : `left-${result}`, `queue-result:${result}:${queueTime ?? ''}`, {
-      queueResult: result,
-      queueTime: queueTime ?? null,
-      skill,
-    });
+  async function leftQueue(
+    call: IvrCall,
+    skill: string,
+    result: string,
+    queueTime: number | undefined,
+  ): Promise<void> {
+    await deps.ledger.recordEvent(
+      call.callSid,
+      'queue',
+      result === 'hangup' ? 'abandoned' : `left-${result}`,
+      `queue-result:${result}:${queueTime ?? ''}`,
+      {
+        queueResult: result,
+        queueTime: queueTime ?? null,
+        skill,
+      },
+    );
     kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
     await deps.redis.del(stateKey(call.callSid));
-    log.info({ callSid: call.callSid, skill, queueResult: result, queueTime }, 'call left the queue');
+    log.info(
+      { callSid: call.callSid, skill, queueResult: result, queueTime },
+      'call left the queue',
+    );
     if (result !== 'bridged' && result !== 'redirected') {
-      await deps.routing.callLeftQueue(call.callSid, result).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not drop the call'));
+      await deps.routing
+        .callLeftQueue(call.callSid, result)
+        .catch((error: unknown) =>
+          log.error(
+            { callSid: call.callSid, err: (error as Error).message },
+            'routing could not drop the call',
+          ),
+        );
     }
   }
 
@@ -70,8 +104,20 @@ export function createQueueService(ivr: IvrService) {
       if (last === null) {
         const row = await deps.ledger.find(call.callSid);
         const queued = row && queuedCallOf(row, provided.QueueSid);
-        if (queued) await deps.routing.callQueued(queued).catch((error: unknown) => log.error({ callSid: call.callSid, err: (error as Error).message }, 'routing could not take the queued call'));
-        else log.warn({ callSid: call.callSid }, 'a waiting call the ledger does not hold as queued; routing not told');
+        if (queued)
+          await deps.routing
+            .callQueued(queued)
+            .catch((error: unknown) =>
+              log.error(
+                { callSid: call.callSid, err: (error as Error).message },
+                'routing could not take the queued call',
+              ),
+            );
+        else
+          log.warn(
+            { callSid: call.callSid },
+            'a waiting call the ledger does not hold as queued; routing not told',
+          );
       }
       const params = ownQueue ? await ownWaitParams(call, skill) : provided;
       const due = last === null || params.QueueTime - Number(last) >= POSITION_EVERY_SECONDS;
@@ -84,7 +130,10 @@ export function createQueueService(ivr: IvrService) {
         : undefined;
       const offer =
         due && params.QueueTime >= deps.callbackOfferSeconds
-          ? { text: prompts.say('queue.callbackOffer'), action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }) }
+          ? {
+              text: prompts.say('queue.callbackOffer'),
+              action: kit.url('/queue/wait-input', { menu: call.menu.id, skill }),
+            }
           : undefined;
       return buildWait({
         voice: deps.voice,
@@ -96,14 +145,28 @@ export function createQueueService(ivr: IvrService) {
     },
 
     /** The answer to the callback offer while waiting: 1 stores the request with the original place and leaves the queue. */
-    async waitInput(call: IvrCall, skill: string, digits: string | undefined): Promise<VoiceResponse> {
+    async waitInput(
+      call: IvrCall,
+      skill: string,
+      digits: string | undefined,
+    ): Promise<VoiceResponse> {
       if (digits === '1') {
         const row = await deps.ledger.find(call.callSid);
-        const place = { queuedAt: row?.queuedAt ?? null, priority: row?.priority ?? 0, inQueue: true };
+        const place = {
+          queuedAt: row?.queuedAt ?? null,
+          priority: row?.priority ?? 0,
+          inQueue: true,
+        };
         if (!ownQueue) return callbacks.take(call, skill, place);
         // No <Leave> to send the caller to the Enqueue action: the queue is left here, once the request is stored.
-        const queueTime = row?.queuedAt ? Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000) : undefined;
-        return callbacks.take(call, skill, { ...place, waitUrl: waitUrl(call, skill), onTaken: () => leftQueue(call, skill, 'leave', queueTime) });
+        const queueTime = row?.queuedAt
+          ? Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000)
+          : undefined;
+        return callbacks.take(call, skill, {
+          ...place,
+          waitUrl: waitUrl(call, skill),
+          onTaken: () => leftQueue(call, skill, 'leave', queueTime),
+        });
       }
       const response = new VoiceResponse();
       speak(response, deps.voice, prompts.say('queue.keepWaiting'));
@@ -112,7 +175,12 @@ export function createQueueService(ivr: IvrService) {
     },
 
     /** The Enqueue action: how the caller left the queue (Twilio's QueueResult), recorded with the queue time. */
-    async result(call: IvrCall, skill: string, result: string, queueTime: number | undefined): Promise<VoiceResponse> {
+    async result(
+      call: IvrCall,
+      skill: string,
+      result: string,
+      queueTime: number | undefined,
+    ): Promise<VoiceResponse> {
       await leftQueue(call, skill, result, queueTime);
       switch (result) {
         case 'bridged':

@@ -50,20 +50,30 @@ export function buildSpeechIndex(menu: Menu, catalogue: Catalogue) {
     return [...all].filter((w) => w.length > 0);
   };
   const add = (word: string, node: string, from?: string) => {
-    for (const variant of variants(word)) entries.push({ word: variant, node, order: entries.length, ...(from ? { from } : {}) });
+    for (const variant of variants(word))
+      entries.push({ word: variant, node, order: entries.length, ...(from ? { from } : {}) });
   };
 
   for (const id of graph.order) {
     const node = menu.nodes[id]!;
-    if (node.kind === 'menu') for (const option of node.options) for (const word of [option.label, ...option.keywords]) add(word, option.next, id);
-    if (node.kind === 'booking') for (const serviceId of node.services) add(catalogue.service(serviceId)?.service.name ?? serviceId, id);
+    if (node.kind === 'menu')
+      for (const option of node.options)
+        for (const word of [option.label, ...option.keywords]) add(word, option.next, id);
+    if (node.kind === 'booking')
+      for (const serviceId of node.services)
+        add(catalogue.service(serviceId)?.service.name ?? serviceId, id);
     if (node.kind === 'queue') {
       add(node.label, id);
       const department = catalogue.department(node.skill)?.department;
-      if (department && !entries.some((e) => e.word === normaliseSpeech(department.name))) add(department.name, id);
+      if (department && !entries.some((e) => e.word === normaliseSpeech(department.name)))
+        add(department.name, id);
     }
   }
-  const firstQueueOf = (skill: string) => graph.order.find((id) => { const n = menu.nodes[id]!; return n.kind === 'queue' && n.skill === skill && !n.greenChannel; });
+  const firstQueueOf = (skill: string) =>
+    graph.order.find((id) => {
+      const n = menu.nodes[id]!;
+      return n.kind === 'queue' && n.skill === skill && !n.greenChannel;
+    });
 
   return {
     /**
@@ -75,10 +85,21 @@ export function buildSpeechIndex(menu: Menu, catalogue: Catalogue) {
     match(speech: string, at: string, hotline: Hotline): SpeechMatch | undefined {
       const said = normaliseSpeech(speech);
       const own = firstQueueOf(hotline.department);
-      const candidates: Entry[] = own ? [...entries, ...hotlineWords(hotline).flatMap((w) => variants(w).map((word) => ({ word, node: own, order: Number.MAX_SAFE_INTEGER })))] : entries;
+      const candidates: Entry[] = own
+        ? [
+            ...entries,
+            ...hotlineWords(hotline).flatMap((w) =>
+              variants(w).map((word) => ({ word, node: own, order: Number.MAX_SAFE_INTEGER })),
+            ),
+          ]
+        : entries;
       const heard = candidates.filter((entry) => said.includes(entry.word));
       // A word counts more when what was said also leads into the menu offering it: 预约…身份证 is the booking, not the consultation.
-      const context = (entry: Entry) => Math.max(0, ...heard.filter((other) => other.node === entry.from).map((other) => other.word.length));
+      const context = (entry: Entry) =>
+        Math.max(
+          0,
+          ...heard.filter((other) => other.node === entry.from).map((other) => other.word.length),
+        );
       const score = (entry: Entry) => entry.word.length + context(entry);
       let best: Entry | undefined;
       for (const entry of heard) {
@@ -86,7 +107,9 @@ export function buildSpeechIndex(menu: Menu, catalogue: Catalogue) {
           !best ||
           score(entry) > score(best) ||
           (score(entry) === score(best) && entry.from === at && best.from !== at) ||
-          (score(entry) === score(best) && (entry.from === at) === (best.from === at) && entry.order < best.order);
+          (score(entry) === score(best) &&
+            (entry.from === at) === (best.from === at) &&
+            entry.order < best.order);
         if (better) best = entry;
       }
       return best && { node: best.node, word: best.word };

@@ -19,7 +19,9 @@ export function voiceSdkBundlePath(): string {
 }
 
 /** Where `npm run build` leaves JsSIP's browser bundle (the web process may run without esbuild, a dev dependency). */
-export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../dist/vendor/jssip.min.js', import.meta.url));
+export const JSSIP_BUNDLE_PATH = fileURLToPath(
+  new URL('../../dist/vendor/jssip.min.js', import.meta.url),
+);
 
 /**
  * JsSIP for the browser, as one script that sets `window.JsSIP`: the package ships CommonJS only,
@@ -28,7 +30,17 @@ export const JSSIP_BUNDLE_PATH = fileURLToPath(new URL('../../dist/vendor/jssip.
 export async function bundleJssip(): Promise<Uint8Array> {
   const { build } = await import('esbuild');
   const entry = createRequire(import.meta.url).resolve('jssip');
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'iife', globalName: 'JsSIP', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    globalName: 'JsSIP',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+  });
   return result.outputFiles[0]!.contents;
 }
 
@@ -51,7 +63,10 @@ export function createPanelRoutes(): Router {
   const router = Router();
   router.get('/vendor/twilio.min.js', sendVendorScript(voiceSdkBundlePath()));
   router.get('/vendor/jssip.min.js', async (_req, res) => {
-    res.type('application/javascript').set('Cache-Control', 'public, max-age=86400').send(Buffer.from(await jssipBrowserBundle()));
+    res
+      .type('application/javascript')
+      .set('Cache-Control', 'public, max-age=86400')
+      .send(Buffer.from(await jssipBrowserBundle()));
   });
   // The login form posts here only when its script did not load: the body (with the password) is
   // never read, and the person is told what to do. A form that fell back to GET would put the
@@ -60,7 +75,9 @@ export function createPanelRoutes(): Router {
     res
       .status(400)
       .type('html')
-      .send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法登录</title><p>页面脚本未能加载，无法登录。请刷新页面后重试；如仍无法登录，请联系系统管理员。</p><p><a href="/panel/">返回登录页</a></p></html>');
+      .send(
+        '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>无法登录</title><p>页面脚本未能加载，无法登录。请刷新页面后重试；如仍无法登录，请联系系统管理员。</p><p><a href="/panel/">返回登录页</a></p></html>',
+      );
   });
   router.use(express.static(publicDir, { index: 'index.html', maxAge: 0 }));
   return router;

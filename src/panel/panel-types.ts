@@ -5,4 +5,10 @@
  */
 export type { ApiErrorBody } from '../platform/http.js';
 export type { StaffMe, StaffRole } from '../staff/index.js';
-export type { Wallboard, WallboardAgent, WallboardAlert, WallboardQueue, WallboardTotals } from '../supervision/index.js';
+export type {
+  Wallboard,
+  WallboardAgent,
+  WallboardAlert,
+  WallboardQueue,
+  WallboardTotals,
+} from '../supervision/index.js';

@@ -29,19 +29,29 @@ export interface AdminCommand {
 }
 
 /** Parses `--flag value` options strictly; an unknown or missing flag is a clear error. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, required: Array<keyof T & string> = []) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  required: Array<keyof T & string> = [],
+) {
   let parsed;
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (error) {
     throw new ValidationError((error as Error).message);
   }
-  const missing = required.filter((flag) => (parsed.values as Record<string, unknown>)[flag] === undefined);
-  if (missing.length > 0) throw new ValidationError(`missing ${missing.map((flag) => `--${flag}`).join(', ')}`);
+  const missing = required.filter(
+    (flag) => (parsed.values as Record<string, unknown>)[flag] === undefined,
+  );
+  if (missing.length > 0)
+    throw new ValidationError(`missing ${missing.map((flag) => `--${flag}`).join(', ')}`);
   return parsed.values;
 }
 
 /** Runs one command's work on the admin runtime's database. */
-export async function withDatabase<T>(admin: AdminRuntime, use: (db: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  admin: AdminRuntime,
+  use: (db: Database) => Promise<T>,
+): Promise<T> {
   return use(await admin.db());
 }

@@ -20,12 +20,25 @@ export interface AttemptCounter {
 }
 
 /** Counters named `<prefix>:<name>:<key>`, each living `windowSeconds` from its first hit. */
-export function createAttemptCounter(redis: Redis, prefix: string, name: string, windowSeconds: number): AttemptCounter {
+export function createAttemptCounter(
+  redis: Redis,
+  prefix: string,
+  name: string,
+  windowSeconds: number,
+): AttemptCounter {
   const full = (key: string) => `${prefix}:${name}:${key}`;
   return {
     async hit(key) {
-      const replies = await redis.multi().incr(full(key)).expire(full(key), windowSeconds, 'NX').ttl(full(key)).exec();
-      return { count: Number(replies?.[0]?.[1] ?? 0), retryAfterSeconds: Math.max(Number(replies?.[2]?.[1] ?? windowSeconds), 1) };
+      const replies = await redis
+        .multi()
+        .incr(full(key))
+        .expire(full(key), windowSeconds, 'NX')
+        .ttl(full(key))
+        .exec();
+      return {
+        count: Number(replies?.[0]?.[1] ?? 0),
+        retryAfterSeconds: Math.max(Number(replies?.[2]?.[1] ?? windowSeconds), 1),
+      };
     },
     async peek(key) {
       const [count, ttl] = await Promise.all([redis.get(full(key)), redis.ttl(full(key))]);

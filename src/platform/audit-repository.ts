@@ -5,7 +5,10 @@ import { auditLog } from './audit-tables.js';
 export type AuditRow = typeof auditLog.$inferSelect;
 
 /** Who read or changed personal data, what and when: one row per act, never updated. */
-export async function insertAudit(db: Executor, row: Omit<typeof auditLog.$inferInsert, 'id'>): Promise<void> {
+export async function insertAudit(
+  db: Executor,
+  row: Omit<typeof auditLog.$inferInsert, 'id'>,
+): Promise<void> {
   await db.insert(auditLog).values(row);
 }
 

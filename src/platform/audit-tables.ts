@@ -13,5 +13,8 @@ export const auditLog = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
     at: ts('at').notNull(),
   },
-  (t) => [index('audit_log_subject_idx').on(t.subject, t.id), index('audit_log_actor_idx').on(t.actorId, t.id)],
+  (t) => [
+    index('audit_log_subject_idx').on(t.subject, t.id),
+    index('audit_log_actor_idx').on(t.actorId, t.id),
+  ],
 );

@@ -11,7 +11,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that stands still at `at` until moved; for tests and the caller simulator's --at. */
-export function createFixedClock(at: Date | string): Clock & { set(at: Date | string): void; advance(ms: number): void } {
+export function createFixedClock(
+  at: Date | string,
+): Clock & { set(at: Date | string): void; advance(ms: number): void } {
   let current = new Date(at);
   return {
     now: () => new Date(current),

@@ -1,7 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { TELEPHONY_PROFILES, telephonyProfile, type TelephonyProfile } from './telephony-profile.js';
+import {
+  TELEPHONY_PROFILES,
+  telephonyProfile,
+  type TelephonyProfile,
+} from './telephony-profile.js';
 
 const DEV_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 /** Auth token used in development and by the in-repo caller simulator; never valid in production. */
@@ -11,7 +15,9 @@ export const DEV_AUTH_TOKEN = 'dev-auth-token-for-local-calls-only';
 const DEV_ID_HASH_KEY = 'dev-id-hash-key-for-local-bookings-only';
 
 /** Key of the SIP passwords' encryption outside production (32 bytes); never used with NODE_ENV=production. */
-const DEV_SIP_CREDENTIALS_KEY = Buffer.from('dev-sip-credentials-key-32-bytes', 'utf8').toString('base64');
+const DEV_SIP_CREDENTIALS_KEY = Buffer.from('dev-sip-credentials-key-32-bytes', 'utf8').toString(
+  'base64',
+);
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -36,8 +42,16 @@ export const envSchema = z.object({
   /** Redis URL (sessions, queues, live state). Default redis://127.0.0.1:6379. */
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and BullMQ queue, so that several deployments can share one Redis. Default hotline. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('hotline'),
-  TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits').optional()),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('hotline'),
+  TWILIO_ACCOUNT_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits')
+      .optional(),
+  ),
   TWILIO_AUTH_TOKEN: optionalString,
   /** Send Twilio REST calls to this base URL instead of https://api.twilio.com (a local mock, a compatible provider). */
   TWILIO_API_BASE_URL: optionalUrl,
@@ -46,18 +60,34 @@ export const envSchema = z.object({
    * NODE_ENV=production), or `twilio` (Twilio or a compatible provider at TWILIO_API_BASE_URL).
    * Default local when TWILIO_ACCOUNT_SID and TWILIO_API_BASE_URL are unset outside production, else twilio.
    */
-  TELEPHONY_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'twilio']).optional()),
+  TELEPHONY_PROVIDER: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['local', 'twilio']).optional(),
+  ),
   /** What the voice provider runs: twilio (all of TwiML, queues, the Voice SDK) or twiml-core (keys-only menus, the service's own wait loop, agents by SIP or desk phone). Default twilio. */
   TELEPHONY_PROFILE: z.enum(TELEPHONY_PROFILES).default('twilio'),
   /** The provider's SIP-over-WebSocket server the panel's softphone registers with (wss:// or ws://). Required with TELEPHONY_PROFILE=twiml-core in production. */
-  SIP_WS_URL: optionalUrl.pipe(z.string().regex(/^wss?:\/\//, 'must be a wss:// or ws:// URL').optional()),
+  SIP_WS_URL: optionalUrl.pipe(
+    z
+      .string()
+      .regex(/^wss?:\/\//, 'must be a wss:// or ws:// URL')
+      .optional(),
+  ),
   /** The SIP domain agents register in (hotline.sip.example.cn). Required with TELEPHONY_PROFILE=twiml-core in production. */
-  SIP_DOMAIN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name').optional()),
+  SIP_DOMAIN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, 'must be a host name')
+      .optional(),
+  ),
   /** AES-256-GCM key of the agents' stored SIP passwords: 32 bytes, base64. Required with TELEPHONY_PROFILE=twiml-core in production. */
   SIP_CREDENTIALS_KEY: optionalString.pipe(
     z
       .string()
-      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+      .refine(
+        (value) => Buffer.from(value, 'base64').length === 32,
+        'must be 32 bytes in base64 (openssl rand -base64 32)',
+      )
       .optional(),
   ),
   /** Voice used for Mandarin <Say>. Default Polly.Zhiyu. */
@@ -70,7 +100,10 @@ export const envSchema = z.object({
   /** Queue abandons shorter than this are short abandons, left out of the service level. Default 5. */
   REPORT_SHORT_ABANDON_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
   /** When the nightly statistics export runs, HH:mm Asia/Shanghai. Default 00:30. */
-  REPORT_DAILY_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:30'),
+  REPORT_DAILY_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm')
+    .default('00:30'),
   /** Share of queued calls to answer within REPORT_SERVICE_LEVEL_SECONDS: the staffing plan's target. Default 0.8. */
   REPORT_SERVICE_LEVEL_GOAL: z.coerce.number().gt(0).lt(1).default(0.8),
   /** Wallboard alert: a caller has waited in a queue this many seconds. Default 120. */
@@ -91,7 +124,11 @@ export const envSchema = z.object({
   /** Memory of each staff password hash (argon2id), in KiB: the cost of guessing a stolen hash. Default 65536 (64 MiB); OWASP's floor is 19456. */
   STAFF_PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1_048_576).default(65536),
   /** Hours a staff session lasts without use. Default 12. */
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   /** Seconds an agent's softphone rings before the offer counts as missed. Default 20. */
   AGENT_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
   /** Missed offers in a row after which an agent is put on break and supervisors are told. Default 2. */
@@ -113,11 +150,18 @@ export const envSchema = z.object({
   /** Seconds between callback attempts. Default 600. */
   CALLBACK_RETRY_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
   /** Longest a call may last: the agent's Dial is cut there, and an agent still on_call after it (status callbacks lost) returns to routing. Default 120. */
-  CALL_MAX_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  CALL_MAX_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(120),
   /** Outbound calls started per second (Twilio's default limit is 1). Default 1. */
   OUTBOUND_CALLS_PER_SECOND: z.coerce.number().int().min(1).max(100).default(1),
   /** Key of the HMAC that stores ID numbers as a keyed hash. Required with NODE_ENV=production (at least 32 characters). */
-  BOOKING_ID_HASH_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  BOOKING_ID_HASH_KEY: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
   /** Minutes a hold keeps a place while an agent confirms. Default 5. */
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   /** Working days ahead that slots are released for. Default 14. */
@@ -125,19 +169,40 @@ export const envSchema = z.object({
   /** Share of each slot kept for the phone channels (agents and IVR), 0 to 1. Default 0.2. */
   BOOKING_PHONE_SHARE: z.coerce.number().min(0).max(1).default(0.2),
   /** Hours before a slot when its phone share opens to every channel. Default 24. */
-  BOOKING_PHONE_SHARE_HOURS: z.coerce.number().int().min(0).max(24 * 14).default(24),
+  BOOKING_PHONE_SHARE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 14)
+    .default(24),
   /** Local time (Asia/Shanghai, HH:mm) when the daily job releases the next day of slots. Default 08:00. */
-  BOOKING_RELEASE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('08:00'),
+  BOOKING_RELEASE_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm')
+    .default('08:00'),
   /** Local hour of the reminder SMS on the day before a booking. Default 18. */
   BOOKING_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(18),
   /** Minutes after a slot ends before an unchecked booking is marked a no-show. Default 30. */
-  BOOKING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  BOOKING_NO_SHOW_GRACE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(30),
   /** No-show rule, as warn/block/windowDays/blockDays: a warning SMS from the warn-th no-show; no phone or online booking for blockDays after block no-shows within windowDays. Default 1/3/30/30. */
-  BOOKING_NO_SHOW_RULE: z.string().regex(/^\d+\/\d+\/\d+\/\d+$/, 'must be warn/block/windowDays/blockDays, e.g. 1/3/30/30').default('1/3/30/30'),
+  BOOKING_NO_SHOW_RULE: z
+    .string()
+    .regex(/^\d+\/\d+\/\d+\/\d+$/, 'must be warn/block/windowDays/blockDays, e.g. 1/3/30/30')
+    .default('1/3/30/30'),
   /** Sender of booking SMS (an E.164 number). Unset: the hotline the booking was made on, or the hall's first hotline. */
   SMS_FROM: optionalString,
   /** A Twilio Messaging Service SID to send booking SMS through instead of a From number. */
-  SMS_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits').optional()),
+  SMS_MESSAGING_SERVICE_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hex digits')
+      .optional(),
+  ),
   /** Upper bound on booking SMS sent per second across all workers. Default 10. */
   SMS_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
   /** Largest channel feed one request may carry, in MB. Default 25. */
@@ -145,11 +210,18 @@ export const envSchema = z.object({
   /** Feeds one channel API key may send per FEED_WINDOW_MINUTES (refused and repeated ones count too). Default 12. */
   FEED_MAX_PER_KEY: z.coerce.number().int().min(1).max(1000).default(12),
   /** The window of FEED_MAX_PER_KEY, in minutes. Default 60. */
-  FEED_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  FEED_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   /** Working days, from the calendar, within which a 差评 (不满意, 非常不满意) is followed up: 回访, finding, rectification. Default 15. */
   EVALUATION_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(60).default(15),
   /** Music a caller hears while waiting in a queue. Default Twilio's public classical hold music. */
-  IVR_HOLD_MUSIC_URL: z.url().default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
+  IVR_HOLD_MUSIC_URL: z
+    .url()
+    .default('http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3'),
   /** Seconds in queue after which the caller is offered a callback ("按1预约回电"). Default 90. */
   IVR_CALLBACK_OFFER_SECONDS: z.coerce.number().int().min(0).max(3600).default(90),
   /** Most options a menu node may offer (its own keys; 9, * and 0 not counted), checked by ivr:lint and at start. Default 6. */
@@ -213,9 +285,19 @@ export interface Config {
     };
   };
   readonly logLevel: Env['LOG_LEVEL'];
-  readonly reports: { readonly serviceLevelSeconds: number; readonly shortAbandonSeconds: number; readonly dailyAt: string; readonly serviceLevelGoal: number };
+  readonly reports: {
+    readonly serviceLevelSeconds: number;
+    readonly shortAbandonSeconds: number;
+    readonly dailyAt: string;
+    readonly serviceLevelGoal: number;
+  };
   /** The wallboard's alert thresholds (a service level below REPORT_SERVICE_LEVEL_GOAL alerts too). */
-  readonly wallboard: { readonly waitSeconds: number; readonly missedOffers: number; readonly wrapUpSeconds: number; readonly breakSeconds: number };
+  readonly wallboard: {
+    readonly waitSeconds: number;
+    readonly missedOffers: number;
+    readonly wrapUpSeconds: number;
+    readonly breakSeconds: number;
+  };
   readonly booking: {
     readonly idHashKey: string;
     readonly holdMinutes: number;
@@ -225,7 +307,12 @@ export interface Config {
     readonly releaseTime: string;
     readonly reminderHour: number;
     readonly noShowGraceMinutes: number;
-    readonly noShowRule: { readonly warnAfter: number; readonly blockAfter: number; readonly windowDays: number; readonly blockDays: number };
+    readonly noShowRule: {
+      readonly warnAfter: number;
+      readonly blockAfter: number;
+      readonly windowDays: number;
+      readonly blockDays: number;
+    };
   };
   readonly sms: {
     readonly from: string | undefined;
@@ -233,7 +320,11 @@ export interface Config {
     readonly ratePerSecond: number;
   };
   /** Channel feeds (src/reconciliation): the size of one feed and how many one key may send per window. */
-  readonly feeds: { readonly maxBytes: number; readonly maxPerKey: number; readonly windowSeconds: number };
+  readonly feeds: {
+    readonly maxBytes: number;
+    readonly maxPerKey: number;
+    readonly windowSeconds: number;
+  };
   /** 好差评: the evaluation after each call and the follow-up of every 差评. */
   readonly evaluation: { readonly followUpDays: number };
   readonly ivr: {
@@ -258,29 +349,54 @@ export class ConfigError extends Error {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    const lines = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const telephony = telephonyProfile(env.TELEPHONY_PROFILE);
   // The API key signs the Voice SDK softphone's tokens: a provider without client dialing has no use for it.
-  const softphoneKeys = telephony.clientDialing ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const) : [];
+  const softphoneKeys = telephony.clientDialing
+    ? (['TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET'] as const)
+    : [];
   // Without client dialing the panel's softphone is a SIP client: it needs the provider's SIP server and the key of the stored passwords.
-  const sipKeys = telephony.clientDialing ? [] : (['SIP_WS_URL', 'SIP_DOMAIN', 'SIP_CREDENTIALS_KEY'] as const);
+  const sipKeys = telephony.clientDialing
+    ? []
+    : (['SIP_WS_URL', 'SIP_DOMAIN', 'SIP_CREDENTIALS_KEY'] as const);
   if (production && env.TELEPHONY_PROVIDER === 'local') {
-    throw new ConfigError('Invalid configuration:\n  TELEPHONY_PROVIDER: local (the built-in test provider) is not allowed when NODE_ENV=production; set TELEPHONY_PROVIDER=twilio and the provider\'s credentials');
+    throw new ConfigError(
+      "Invalid configuration:\n  TELEPHONY_PROVIDER: local (the built-in test provider) is not allowed when NODE_ENV=production; set TELEPHONY_PROVIDER=twilio and the provider's credentials",
+    );
   }
-  const telephonyProvider = env.TELEPHONY_PROVIDER ?? (!production && !env.TWILIO_ACCOUNT_SID && !env.TWILIO_API_BASE_URL ? 'local' : 'twilio');
-  const missing = production ? (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'PUBLIC_BASE_URL', ...softphoneKeys, ...sipKeys, 'BOOKING_ID_HASH_KEY'] as const).filter((name) => !env[name]) : [];
+  const telephonyProvider =
+    env.TELEPHONY_PROVIDER ??
+    (!production && !env.TWILIO_ACCOUNT_SID && !env.TWILIO_API_BASE_URL ? 'local' : 'twilio');
+  const missing = production
+    ? (
+        [
+          'TWILIO_ACCOUNT_SID',
+          'TWILIO_AUTH_TOKEN',
+          'PUBLIC_BASE_URL',
+          ...softphoneKeys,
+          ...sipKeys,
+          'BOOKING_ID_HASH_KEY',
+        ] as const
+      ).filter((name) => !env[name])
+    : [];
   if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`);
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing.map((name) => `${name}: required when NODE_ENV=production`).join('\n  ')}`,
+    );
   }
   const developmentDefaults: string[] = [];
   if (!env.TWILIO_ACCOUNT_SID) developmentDefaults.push('TWILIO_ACCOUNT_SID');
   if (!env.TWILIO_AUTH_TOKEN) developmentDefaults.push('TWILIO_AUTH_TOKEN');
   if (!env.PUBLIC_BASE_URL) developmentDefaults.push('PUBLIC_BASE_URL');
-  const [warnAfter, blockAfter, windowDays, blockDays] = env.BOOKING_NO_SHOW_RULE.split('/').map(Number) as [number, number, number, number];
+  const [warnAfter, blockAfter, windowDays, blockDays] = env.BOOKING_NO_SHOW_RULE.split('/').map(
+    Number,
+  ) as [number, number, number, number];
   return deepFreeze({
     env: env.NODE_ENV,
     port: env.PORT,
@@ -322,11 +438,25 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       callMaxSeconds: env.CALL_MAX_MINUTES * 60,
       outboundCallsPerSecond: env.OUTBOUND_CALLS_PER_SECOND,
       recordingRetentionDays: env.RECORDING_RETENTION_DAYS,
-      sip: { wsUrl: env.SIP_WS_URL, domain: env.SIP_DOMAIN, credentialsKey: env.SIP_CREDENTIALS_KEY ?? DEV_SIP_CREDENTIALS_KEY },
+      sip: {
+        wsUrl: env.SIP_WS_URL,
+        domain: env.SIP_DOMAIN,
+        credentialsKey: env.SIP_CREDENTIALS_KEY ?? DEV_SIP_CREDENTIALS_KEY,
+      },
     },
     logLevel: env.LOG_LEVEL,
-    reports: { serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS, shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS, dailyAt: env.REPORT_DAILY_AT, serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL },
-    wallboard: { waitSeconds: env.WALLBOARD_ALERT_WAIT_SECONDS, missedOffers: env.WALLBOARD_ALERT_MISSED_OFFERS, wrapUpSeconds: env.WALLBOARD_ALERT_WRAP_UP_SECONDS, breakSeconds: env.WALLBOARD_ALERT_BREAK_SECONDS },
+    reports: {
+      serviceLevelSeconds: env.REPORT_SERVICE_LEVEL_SECONDS,
+      shortAbandonSeconds: env.REPORT_SHORT_ABANDON_SECONDS,
+      dailyAt: env.REPORT_DAILY_AT,
+      serviceLevelGoal: env.REPORT_SERVICE_LEVEL_GOAL,
+    },
+    wallboard: {
+      waitSeconds: env.WALLBOARD_ALERT_WAIT_SECONDS,
+      missedOffers: env.WALLBOARD_ALERT_MISSED_OFFERS,
+      wrapUpSeconds: env.WALLBOARD_ALERT_WRAP_UP_SECONDS,
+      breakSeconds: env.WALLBOARD_ALERT_BREAK_SECONDS,
+    },
     booking: {
       idHashKey: env.BOOKING_ID_HASH_KEY ?? DEV_ID_HASH_KEY,
       holdMinutes: env.BOOKING_HOLD_MINUTES,
@@ -343,9 +473,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       messagingServiceSid: env.SMS_MESSAGING_SERVICE_SID,
       ratePerSecond: env.SMS_RATE_PER_SECOND,
     },
-    feeds: { maxBytes: env.FEED_MAX_MB * 1024 * 1024, maxPerKey: env.FEED_MAX_PER_KEY, windowSeconds: env.FEED_WINDOW_MINUTES * 60 },
+    feeds: {
+      maxBytes: env.FEED_MAX_MB * 1024 * 1024,
+      maxPerKey: env.FEED_MAX_PER_KEY,
+      windowSeconds: env.FEED_WINDOW_MINUTES * 60,
+    },
     evaluation: { followUpDays: env.EVALUATION_FOLLOW_UP_DAYS },
-    ivr: { holdMusicUrl: env.IVR_HOLD_MUSIC_URL, callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS, menuMaxOptions: env.IVR_MENU_MAX_OPTIONS },
+    ivr: {
+      holdMusicUrl: env.IVR_HOLD_MUSIC_URL,
+      callbackOfferSeconds: env.IVR_CALLBACK_OFFER_SECONDS,
+      menuMaxOptions: env.IVR_MENU_MAX_OPTIONS,
+    },
     developmentDefaults,
   });
 }
@@ -363,11 +501,17 @@ function deepFreeze<T extends object>(value: T): T {
  */
 export function readEnvFile(path = '.env'): Record<string, string> {
   if (!existsSync(path)) return {};
-  return Object.fromEntries(Object.entries(parseEnv(readFileSync(path, 'utf8'))).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+  return Object.fromEntries(
+    Object.entries(parseEnv(readFileSync(path, 'utf8'))).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+    ),
+  );
 }
 
 /** The environment every command reads: the .env file, then the process environment, which wins. */
 export function commandEnvironment(): Record<string, string | undefined> {
-  const explicit = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
+  const explicit = Object.fromEntries(
+    Object.entries(process.env).filter(([, value]) => value !== ''),
+  );
   return { ...readEnvFile(), ...explicit };
 }

@@ -21,7 +21,10 @@ const OPTIONS: Options = {
  * csv-stringify's `escape_formulas`. Long exports are written a few hundred rows at a time with
  * yields between, so that none holds the event loop.
  */
-export async function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): Promise<string> {
+export async function toCsv(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvCell[]>,
+): Promise<string> {
   const parts = [stringify([header as CsvCell[]], { ...OPTIONS, bom: true })];
   const pacer = createPacer();
   for (let at = 0; at < rows.length; at += ROWS_PER_CALL) {

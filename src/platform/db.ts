@@ -47,12 +47,24 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   if (options.url) return openPostgres(options.url, { max: options.max ?? 10 });
   const served = readOwner(options.pgliteDir);
   if (served?.port) {
-    options.logger?.info({ dir: options.pgliteDir, port: served.port, pid: served.pid }, 'DATABASE_URL is unset: using the embedded database that npm start serves');
+    options.logger?.info(
+      { dir: options.pgliteDir, port: served.port, pid: served.pid },
+      'DATABASE_URL is unset: using the embedded database that npm start serves',
+    );
     // PGlite has one session for every client: named prepared statements would collide.
-    return { ...openPostgres(`postgres://postgres@127.0.0.1:${served.port}/postgres`, { max: options.max ?? 10, prepare: false }), kind: 'pglite' };
+    return {
+      ...openPostgres(`postgres://postgres@127.0.0.1:${served.port}/postgres`, {
+        max: options.max ?? 10,
+        prepare: false,
+      }),
+      kind: 'pglite',
+    };
   }
   const owned = await openOwnedPglite(options.pgliteDir);
-  options.logger?.info({ dir: options.pgliteDir }, 'DATABASE_URL is unset: using the embedded PGlite database');
+  options.logger?.info(
+    { dir: options.pgliteDir },
+    'DATABASE_URL is unset: using the embedded PGlite database',
+  );
   const db = drizzlePglite(owned.client) as unknown as Database;
   return {
     db,
@@ -104,15 +116,22 @@ function preparingStatements(client: postgres.Sql): postgres.Sql {
       get(object, property, receiver) {
         const value = Reflect.get(object, property, receiver) as unknown;
         if (property === 'unsafe') {
-          return (query: string, parameters?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
-            object.unsafe(query, parameters, { ...queryOptions, prepare: true });
+          return (
+            query: string,
+            parameters?: postgres.ParameterOrJSON<never>[],
+            queryOptions?: postgres.UnsafeQueryOptions,
+          ) => object.unsafe(query, parameters, { ...queryOptions, prepare: true });
         }
         if (property === 'begin' || property === 'savepoint') {
           // Drizzle's transactions and savepoints run on the sql handle given to their callback.
           return (...args: unknown[]) =>
             (value as (...a: unknown[]) => unknown).apply(
               object,
-              args.map((arg) => (typeof arg === 'function' ? (sql: postgres.TransactionSql) => (arg as Transactional)(wrap(sql)) : arg)),
+              args.map((arg) =>
+                typeof arg === 'function'
+                  ? (sql: postgres.TransactionSql) => (arg as Transactional)(wrap(sql))
+                  : arg,
+              ),
             );
         }
         return value;
@@ -122,7 +141,10 @@ function preparingStatements(client: postgres.Sql): postgres.Sql {
 }
 
 /** Runs a raw statement and returns its rows, whichever driver is underneath. */
-export async function queryRows<T extends Record<string, unknown>>(db: Executor, query: SQL): Promise<T[]> {
+export async function queryRows<T extends Record<string, unknown>>(
+  db: Executor,
+  query: SQL,
+): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
@@ -137,7 +159,10 @@ const columnsByTable = new WeakMap<Table, Array<[string, Column]>>();
  * spends 35-140 µs building a booking's statements each time (measured with `toSQL()`: the
  * booking insert 141 µs, the slot read 46 µs), an sql template about 2 µs.
  */
-export function tableRows<T extends Table>(table: T, rows: ReadonlyArray<Record<string, unknown>>): Array<T['$inferSelect']> {
+export function tableRows<T extends Table>(
+  table: T,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): Array<T['$inferSelect']> {
   let columns = columnsByTable.get(table);
   if (!columns) {
     columns = Object.entries(getTableColumns(table));

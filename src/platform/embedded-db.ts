@@ -1,4 +1,13 @@
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -63,7 +72,14 @@ function claim(dir: string, port: number | null): void {
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, port, startedAt: new Date().toISOString() } satisfies EmbeddedOwner));
+      writeSync(
+        fd,
+        JSON.stringify({
+          pid: process.pid,
+          port,
+          startedAt: new Date().toISOString(),
+        } satisfies EmbeddedOwner),
+      );
       closeSync(fd);
       return;
     } catch (error) {
@@ -73,7 +89,9 @@ function claim(dir: string, port: number | null): void {
       unlinkSync(file);
     }
   }
-  throw new EmbeddedBusyError(`another process is claiming the embedded database ${dir} at this moment; try again`);
+  throw new EmbeddedBusyError(
+    `another process is claiming the embedded database ${dir} at this moment; try again`,
+  );
 }
 
 function busy(dir: string, owner: EmbeddedOwner): EmbeddedBusyError {
@@ -81,7 +99,9 @@ function busy(dir: string, owner: EmbeddedOwner): EmbeddedBusyError {
     owner.port === null
       ? `The embedded database ${dir} is in use by another command (pid ${owner.pid}). Wait for it to finish, then run this again.`
       : `The embedded database ${dir} is already served by npm start (pid ${owner.pid}, port ${owner.port}). ` +
-          'Stop it first (kill ' + owner.pid + '), or give this one its own folder with PGLITE_DIR.',
+          'Stop it first (kill ' +
+          owner.pid +
+          '), or give this one its own folder with PGLITE_DIR.',
   );
 }
 
@@ -161,7 +181,10 @@ export interface EmbeddedServer {
  * statements (PGlite has one session for all of them): {@link createDatabase} connects with
  * `prepare: false`.
  */
-export async function serveEmbedded(dir: string, options: { port?: number; logger?: Logger } = {}): Promise<EmbeddedServer> {
+export async function serveEmbedded(
+  dir: string,
+  options: { port?: number; logger?: Logger } = {},
+): Promise<EmbeddedServer> {
   claim(dir, null);
   let client: PGlite;
   try {
@@ -179,9 +202,20 @@ export async function serveEmbedded(dir: string, options: { port?: number; logge
   const port = (server.address() as { port: number }).port;
   // The claim now names the port, replaced in one rename so that no other process ever finds it missing.
   const file = ownerFile(dir);
-  writeFileSync(`${file}.${process.pid}`, JSON.stringify({ pid: process.pid, port, startedAt: new Date().toISOString() } satisfies EmbeddedOwner), { mode: 0o600 });
+  writeFileSync(
+    `${file}.${process.pid}`,
+    JSON.stringify({
+      pid: process.pid,
+      port,
+      startedAt: new Date().toISOString(),
+    } satisfies EmbeddedOwner),
+    { mode: 0o600 },
+  );
   renameSync(`${file}.${process.pid}`, file);
-  options.logger?.info({ dir, port }, 'embedded database served on 127.0.0.1 to the other commands of this machine');
+  options.logger?.info(
+    { dir, port },
+    'embedded database served on 127.0.0.1 to the other commands of this machine',
+  );
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,

@@ -71,5 +71,12 @@ export interface ApiErrorBody {
 
 /** An AppError as the JSON body the API answers with. */
 export function errorBody(error: AppError): ApiErrorBody {
-  return { error: { code: error.code, message: error.message, messageZh: chineseMessage(error.code, error.status, error.message), ...(error.details ? { details: error.details } : {}) } };
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      messageZh: chineseMessage(error.code, error.status, error.message),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
 }

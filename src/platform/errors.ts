@@ -55,7 +55,10 @@ export class ConflictError extends AppError {
 
 /** 429: too many attempts. */
 export class RateLimitError extends AppError {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(message, 429, 'rate_limited');
   }
 }

@@ -29,7 +29,9 @@ const toMs = (micros: number) => Math.round(micros / 100) / 10;
  * A timer of its own rather than `monitorEventLoopDelay`: resetting that one between windows drops
  * the interval that spans the reset, and a block in it would go unseen.
  */
-export function createEventLoopMonitor(options: { windowMs?: number; keep?: number; warnAboveMs?: number } = {}): EventLoopMonitor {
+export function createEventLoopMonitor(
+  options: { windowMs?: number; keep?: number; warnAboveMs?: number } = {},
+): EventLoopMonitor {
   const windowMs = options.windowMs ?? 10_000;
   const keep = options.keep ?? 30;
   const warnAboveMs = options.warnAboveMs ?? 50;
@@ -43,7 +45,11 @@ export function createEventLoopMonitor(options: { windowMs?: number; keep?: numb
     current.record(Math.max(1, Math.round((now - last - SAMPLE_MS) * 1000)));
     last = now;
     if (now - windowStart < windowMs) return;
-    windows.push({ endedAt: new Date().toISOString(), p99Ms: toMs(current.percentile(99)), maxMs: toMs(current.max) });
+    windows.push({
+      endedAt: new Date().toISOString(),
+      p99Ms: toMs(current.percentile(99)),
+      maxMs: toMs(current.max),
+    });
     if (windows.length > keep) windows.shift();
     current = createHistogram();
     windowStart = now;
@@ -53,10 +59,25 @@ export function createEventLoopMonitor(options: { windowMs?: number; keep?: numb
   return {
     check() {
       const latest = windows.at(-1);
-      if (!latest) return { ok: true, detail: 'no complete window yet', figures: { windowSeconds: windowMs / 1000, windows: [] } };
+      if (!latest)
+        return {
+          ok: true,
+          detail: 'no complete window yet',
+          figures: { windowSeconds: windowMs / 1000, windows: [] },
+        };
       const detail = `p99 ${latest.p99Ms} ms, max ${latest.maxMs} ms over the ${windowMs / 1000} s to ${latest.endedAt}`;
-      const warnings = latest.p99Ms > warnAboveMs ? [`event-loop delay ${detail}: above ${warnAboveMs} ms, something holds the loop and every request waits behind it`] : [];
-      return { ok: true, detail, warnings, figures: { windowSeconds: windowMs / 1000, windows: [...windows] } };
+      const warnings =
+        latest.p99Ms > warnAboveMs
+          ? [
+              `event-loop delay ${detail}: above ${warnAboveMs} ms, something holds the loop and every request waits behind it`,
+            ]
+          : [];
+      return {
+        ok: true,
+        detail,
+        warnings,
+        figures: { windowSeconds: windowMs / 1000, windows: [...windows] },
+      };
     },
     close() {
       clearInterval(sampler);

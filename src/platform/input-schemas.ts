@@ -8,7 +8,12 @@ export const LAST_DAY = '2099-12-31';
 
 /** True for a day as YYYY-MM-DD that exists in the calendar and lies between {@link FIRST_DAY} and {@link LAST_DAY}. */
 export function isCalendarDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && value >= FIRST_DAY && value <= LAST_DAY && DateTime.fromISO(value).isValid;
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    value >= FIRST_DAY &&
+    value <= LAST_DAY &&
+    DateTime.fromISO(value).isValid
+  );
 }
 
 /**
@@ -38,8 +43,12 @@ const INVISIBLE = /[\s\u200b-\u200f\u2060\ufeff\u00ad]/g;
  * control character (NUL included: PostgreSQL refuses it), a bidirectional override, or
  * something that was not UTF-8. With `lineBreaks`, tab, CR and LF are allowed (free text).
  */
-export function textProblem(value: string, options: { lineBreaks?: boolean } = {}): string | undefined {
-  if ((options.lineBreaks ? CONTROL_IN_TEXT : CONTROL).test(value)) return 'must not contain control characters';
+export function textProblem(
+  value: string,
+  options: { lineBreaks?: boolean } = {},
+): string | undefined {
+  if ((options.lineBreaks ? CONTROL_IN_TEXT : CONTROL).test(value))
+    return 'must not contain control characters';
   if (BIDI.test(value)) return 'must not contain bidirectional override characters';
   if (NOT_UTF8.test(value)) return 'must be valid UTF-8 text';
   return undefined;
@@ -51,7 +60,8 @@ export const isPlainText = (value: string): boolean => textProblem(value) === un
 function checkText(value: string, ctx: z.RefinementCtx, lineBreaks: boolean): void {
   const problem = textProblem(value, { lineBreaks });
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  else if (value.replace(INVISIBLE, '') === '') ctx.addIssue({ code: 'custom', message: 'must contain visible characters' });
+  else if (value.replace(INVISIBLE, '') === '')
+    ctx.addIssue({ code: 'custom', message: 'must contain visible characters' });
 }
 
 /**

@@ -6,7 +6,8 @@ const LONG_ARRAY = 100;
 /** Bytes gathered before a piece is written to the socket. */
 const PIECE_CHARS = 64 * 1024;
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** The JSON text of `value` in pieces: long arrays (and the plain objects around them) element by element, the rest by JSON.stringify. */
 function* jsonPieces(value: unknown): Generator<string> {

@@ -57,9 +57,20 @@ export interface ThreadedJson {
  * `listKey` one slice at a time, each asked for when the previous one is consumed. Undefined when
  * the body is not JSON.
  */
-export async function parseJsonInThread(body: Buffer, listKey: string, sliceSize = 1000): Promise<ThreadedJson | undefined> {
-  const worker = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { body, listKey, sliceSize } });
-  const pending: Array<{ resolve: (message: Record<string, unknown>) => void; reject: (error: Error) => void }> = [];
+export async function parseJsonInThread(
+  body: Buffer,
+  listKey: string,
+  sliceSize = 1000,
+): Promise<ThreadedJson | undefined> {
+  const worker = new Worker(THREAD_SOURCE, {
+    eval: true,
+    execArgv: [],
+    workerData: { body, listKey, sliceSize },
+  });
+  const pending: Array<{
+    resolve: (message: Record<string, unknown>) => void;
+    reject: (error: Error) => void;
+  }> = [];
   let failure: Error | undefined;
   worker.on('message', (message: Record<string, unknown>) => pending.shift()?.resolve(message));
   worker.on('error', (error) => {

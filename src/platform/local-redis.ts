@@ -13,7 +13,12 @@ export interface LocalRedis {
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -32,7 +37,11 @@ async function answers(url: string): Promise<boolean> {
  * `dataDir`, and stops it on {@link LocalRedis.stop}. Throws {@link RedisUnavailableError} with one
  * sentence on what to do when it cannot.
  */
-export async function ensureLocalRedis(url: string, dataDir: string, logger: Logger): Promise<LocalRedis> {
+export async function ensureLocalRedis(
+  url: string,
+  dataDir: string,
+  logger: Logger,
+): Promise<LocalRedis> {
   const none: LocalRedis = { stop: async () => undefined };
   if (await answers(url)) return none;
   const parsed = new URL(url);
@@ -46,13 +55,31 @@ export async function ensureLocalRedis(url: string, dataDir: string, logger: Log
   const port = parsed.port || '6379';
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let attempt = 0; attempt < 50; attempt += 1) {
     if (await answers(url)) {
-      logger.info({ port, dir: dataDir }, 'Redis was not running: started redis-server for this npm start (stopped with it)');
+      logger.info(
+        { port, dir: dataDir },
+        'Redis was not running: started redis-server for this npm start (stopped with it)',
+      );
       return {
         async stop() {
           child.kill('SIGTERM');
@@ -64,5 +91,7 @@ export async function ensureLocalRedis(url: string, dataDir: string, logger: Log
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGKILL');
-  throw new RedisUnavailableError(`redis-server could not be started on port ${port} (data in ${dataDir}); start one yourself or set REDIS_URL.`);
+  throw new RedisUnavailableError(
+    `redis-server could not be started on port ${port} (data in ${dataDir}); start one yourself or set REDIS_URL.`,
+  );
 }

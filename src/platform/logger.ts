@@ -26,14 +26,19 @@ const notAfterId = '(?<![0-9A-Fa-f+])';
 /** Resident ID numbers: 18 characters (17 digits and a digit or X), or the old 15 digits. */
 const idNumberPattern = new RegExp(`${notAfterId}(?:\\d{17}[\\dXx]|\\d{15})(?![\\dXx])`, 'g');
 /** +86 numbers, mainland mobiles (with or without 86) and landlines with their area code. */
-const phonePattern = new RegExp(`\\+86[ -]?\\d{6,13}(?!\\d)|${notAfterId}(?:86)?1[3-9]\\d{9}(?!\\d)|${notAfterId}0\\d{2,3}-?\\d{7,8}(?!\\d)`, 'g');
+const phonePattern = new RegExp(
+  `\\+86[ -]?\\d{6,13}(?!\\d)|${notAfterId}(?:86)?1[3-9]\\d{9}(?!\\d)|${notAfterId}0\\d{2,3}-?\\d{7,8}(?!\\d)`,
+  'g',
+);
 
 /**
  * Masks every phone and ID number inside a text: error messages and stacks (PostgreSQL errors
  * carry a statement's parameters), causes, nested fields, the message itself.
  */
 export function maskPersonalNumbers(text: string): string {
-  return text.replace(idNumberPattern, (id) => maskIdNumber(id)).replace(phonePattern, (phone) => maskPhone(phone));
+  return text
+    .replace(idNumberPattern, (id) => maskIdNumber(id))
+    .replace(phonePattern, (phone) => maskPhone(phone));
 }
 
 /**
@@ -48,7 +53,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: {
-        paths: ['idNumber', '*.idNumber', 'password', '*.password', 'authToken', '*.authToken', 'req.headers.cookie', 'req.headers.authorization'],
+        paths: [
+          'idNumber',
+          '*.idNumber',
+          'password',
+          '*.password',
+          'authToken',
+          '*.authToken',
+          'req.headers.cookie',
+          'req.headers.authorization',
+        ],
         censor: '[redacted]',
       },
       hooks: { streamWrite: maskPersonalNumbers },

@@ -55,7 +55,8 @@ export function createMicroBatcher<T, R>(
       while (pending.length > 0 || inFlight.size > 0) {
         schedule();
         await Promise.all([...inFlight]);
-        if (inFlight.size === 0 && pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (inFlight.size === 0 && pending.length > 0)
+          await new Promise((resolve) => setImmediate(resolve));
       }
     },
   };

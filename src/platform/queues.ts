@@ -94,7 +94,9 @@ export function startWorkers(
       async (job) => {
         const parsed = definition.schema.safeParse(job.data);
         if (!parsed.success) {
-          throw new UnrecoverableError(`invalid ${definition.name} job data: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+          throw new UnrecoverableError(
+            `invalid ${definition.name} job data: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+          );
         }
         return definition.process(parsed.data, job);
       },
@@ -102,12 +104,19 @@ export function startWorkers(
         connection,
         prefix: bullPrefix(redisPrefix),
         concurrency: definition.concurrency ?? 5,
-        ...(definition.ratePerSecond ? { limiter: { max: definition.ratePerSecond, duration: 1000 } } : {}),
+        ...(definition.ratePerSecond
+          ? { limiter: { max: definition.ratePerSecond, duration: 1000 } }
+          : {}),
       },
     );
-    worker.on('error', (error) => logger.error({ err: error, queue: definition.name }, 'worker error'));
+    worker.on('error', (error) =>
+      logger.error({ err: error, queue: definition.name }, 'worker error'),
+    );
     worker.on('failed', (job, error) =>
-      logger.warn({ queue: definition.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+      logger.warn(
+        { queue: definition.name, jobId: job?.id, attempts: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
     );
     return worker;
   });

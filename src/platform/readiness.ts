@@ -10,15 +10,24 @@ export interface CheckResult {
 export type ReadinessCheck = { name: string; check: () => Promise<CheckResult> };
 
 /** Runs every check with a time limit; a check that throws or times out fails. */
-export async function runReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<{ ready: boolean; checks: Record<string, CheckResult> }> {
+export async function runReadiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 2000,
+): Promise<{ ready: boolean; checks: Record<string, CheckResult> }> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<CheckResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+        timer = setTimeout(
+          () => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }),
+          timeoutMs,
+        );
       });
       try {
-        const result = await Promise.race([check().catch((error: Error) => ({ ok: false, detail: error.message })), timeout]);
+        const result = await Promise.race([
+          check().catch((error: Error) => ({ ok: false, detail: error.message })),
+          timeout,
+        ]);
         return [name, result] as const;
       } finally {
         clearTimeout(timer);

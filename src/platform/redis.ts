@@ -12,20 +12,32 @@ export class RedisUnavailableError extends Error {
  * Opens a Redis connection. `forWorker` follows BullMQ's rule for worker connections
  * (`maxRetriesPerRequest: null`), so that a Redis restart blocks jobs instead of failing them.
  */
-export function createRedis(url: string, logger: Logger, options: { forWorker?: boolean; name?: string } = {}): Redis {
-  const extra: RedisOptions = options.forWorker ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 3 };
+export function createRedis(
+  url: string,
+  logger: Logger,
+  options: { forWorker?: boolean; name?: string } = {},
+): Redis {
+  const extra: RedisOptions = options.forWorker
+    ? { maxRetriesPerRequest: null }
+    : { maxRetriesPerRequest: 3 };
   const redis = new Redis(url, {
     ...extra,
     lazyConnect: true,
     connectionName: options.name,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
-  redis.on('error', (error) => logger.warn({ err: error.message, connection: options.name }, 'redis connection error'));
+  redis.on('error', (error) =>
+    logger.warn({ err: error.message, connection: options.name }, 'redis connection error'),
+  );
   return redis;
 }
 
 /** Connects and pings within `timeoutMs`, or throws {@link RedisUnavailableError}. */
-export async function assertRedisReachable(redis: Redis, url: string, timeoutMs = 3000): Promise<void> {
+export async function assertRedisReachable(
+  redis: Redis,
+  url: string,
+  timeoutMs = 3000,
+): Promise<void> {
   const attempt = (async () => {
     if (redis.status === 'wait') await redis.connect();
     await redis.ping();

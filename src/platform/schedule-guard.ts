@@ -35,7 +35,14 @@ const lockKey = (prefix: string) => `${prefix}:schedule:rebuilding`;
 const LOCK_MS = 120_000;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-export function createScheduleGuard(deps: { redis: Redis; db: Database; prefix: string; steps: readonly RecoveryStep[]; clock: Clock; logger: Logger }): ScheduleGuard {
+export function createScheduleGuard(deps: {
+  redis: Redis;
+  db: Database;
+  prefix: string;
+  steps: readonly RecoveryStep[];
+  clock: Clock;
+  logger: Logger;
+}): ScheduleGuard {
   const { redis, prefix, steps } = deps;
   const log = deps.logger.child({ component: 'schedule-guard' });
   let timer: NodeJS.Timeout | undefined;
@@ -69,7 +76,13 @@ export function createScheduleGuard(deps: { redis: Redis; db: Database; prefix: 
     });
     return running;
   }
-  const tick = () => void check().catch((error: unknown) => log.error({ err: (error as Error).message }, 'rebuild failed; trying again at the next check'));
+  const tick = () =>
+    void check().catch((error: unknown) =>
+      log.error(
+        { err: (error as Error).message },
+        'rebuild failed; trying again at the next check',
+      ),
+    );
 
   return {
     check,

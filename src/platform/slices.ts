@@ -29,7 +29,11 @@ export function createPacer(budgetMs = SLICE_MS): Pacer {
 }
 
 /** `items.map(work)`, yielding to the event loop between slices of at most about `budgetMs`. */
-export async function mapPaced<T, R>(items: readonly T[], work: (item: T) => R, budgetMs = SLICE_MS): Promise<R[]> {
+export async function mapPaced<T, R>(
+  items: readonly T[],
+  work: (item: T) => R,
+  budgetMs = SLICE_MS,
+): Promise<R[]> {
   const pacer = createPacer(budgetMs);
   const results: R[] = [];
   for (const item of items) {

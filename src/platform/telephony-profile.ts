@@ -33,9 +33,23 @@ export interface TelephonyProfile {
 }
 
 const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
-  twilio: { name: 'twilio', speechInput: true, queues: true, clientDialing: true, dialLegCallbacks: true, dialExtras: true },
+  twilio: {
+    name: 'twilio',
+    speechInput: true,
+    queues: true,
+    clientDialing: true,
+    dialLegCallbacks: true,
+    dialExtras: true,
+  },
   // Somleng's engine, for one, runs Say, Play, Gather (keys), Dial (Number, Sip; action, method, callerId, timeout), Redirect, Record, Reject and Hangup, and Calls over REST (src/telephony/twiml-dialects.ts has the whole list).
-  'twiml-core': { name: 'twiml-core', speechInput: false, queues: false, clientDialing: false, dialLegCallbacks: false, dialExtras: false },
+  'twiml-core': {
+    name: 'twiml-core',
+    speechInput: false,
+    queues: false,
+    clientDialing: false,
+    dialLegCallbacks: false,
+    dialExtras: false,
+  },
 };
 
 /** The profile chosen by TELEPHONY_PROFILE. */

@@ -26,7 +26,11 @@ export type TwilioClient = ReturnType<typeof twilio>;
  * The one Twilio REST client of the service. With `apiBaseUrl` every REST call goes there
  * (a local mock in tests, a compatible provider), otherwise to api.twilio.com.
  */
-export function createTwilioClient(options: { accountSid: string; authToken: string; apiBaseUrl?: string | (() => string) | undefined }): TwilioClient {
+export function createTwilioClient(options: {
+  accountSid: string;
+  authToken: string;
+  apiBaseUrl?: string | (() => string) | undefined;
+}): TwilioClient {
   return twilio(options.accountSid, options.authToken, {
     ...(options.apiBaseUrl ? { httpClient: new BaseUrlRequestClient(options.apiBaseUrl) } : {}),
   });

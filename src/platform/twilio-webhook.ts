@@ -7,7 +7,11 @@ import type { Logger } from './logger.js';
 const FORM_LIMIT = 64 * 1024;
 /** The most parameters a webhook body may have (body-parser's default). */
 const PARAMETER_LIMIT = 1000;
-const parseForm = express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: PARAMETER_LIMIT });
+const parseForm = express.urlencoded({
+  extended: false,
+  limit: FORM_LIMIT,
+  parameterLimit: PARAMETER_LIMIT,
+});
 /** Requests whose body could not be read: no signature can be checked on them. */
 const unreadable = new WeakSet<Request>();
 
@@ -48,14 +52,24 @@ export const twilioBodyParser: RequestHandler = (req, res, next) => {
     if (received <= length) chunks.push(chunk);
   });
   // A body shorter or longer than its Content-Length, or a connection gone before its end, is not read.
-  req.on('end', () => settle(received === length ? parseFormText(Buffer.concat(chunks, received).toString('utf8')) : undefined));
+  req.on('end', () =>
+    settle(
+      received === length
+        ? parseFormText(Buffer.concat(chunks, received).toString('utf8'))
+        : undefined,
+    ),
+  );
   req.on('error', () => settle(undefined));
 };
 
 /** The body's length when the request is a plain UTF-8 form of known length within the limit, else undefined. */
 function plainFormLength(req: Request): number | undefined {
   const type = req.headers['content-type']?.toLowerCase().replace(/\s+/g, '');
-  if (type !== 'application/x-www-form-urlencoded' && type !== 'application/x-www-form-urlencoded;charset=utf-8') return undefined;
+  if (
+    type !== 'application/x-www-form-urlencoded' &&
+    type !== 'application/x-www-form-urlencoded;charset=utf-8'
+  )
+    return undefined;
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return undefined;
   const length = Number(req.headers['content-length']);
@@ -67,7 +81,14 @@ function parseFormText(text: string): Record<string, unknown> | undefined {
   const count = text.split('&').length;
   if (count > PARAMETER_LIMIT) return undefined;
   try {
-    return qs.parse(text, { allowPrototypes: true, arrayLimit: count, depth: 0, parameterLimit: PARAMETER_LIMIT, strictDepth: true, charset: 'utf-8' });
+    return qs.parse(text, {
+      allowPrototypes: true,
+      arrayLimit: count,
+      depth: 0,
+      parameterLimit: PARAMETER_LIMIT,
+      strictDepth: true,
+      charset: 'utf-8',
+    });
   } catch {
     return undefined; // what qs cannot take, express.urlencoded refuses too
   }
@@ -85,8 +106,10 @@ export const MAX_SPEECH_LENGTH = 200;
  */
 export const boundWebhookInput: RequestHandler = (req, _res, next) => {
   const body = req.body as Record<string, unknown>;
-  if (typeof body.Digits === 'string' && body.Digits.length > MAX_DIGITS_LENGTH) body.Digits = body.Digits.slice(0, MAX_DIGITS_LENGTH);
-  if (typeof body.SpeechResult === 'string' && body.SpeechResult.length > MAX_SPEECH_LENGTH) body.SpeechResult = body.SpeechResult.slice(0, MAX_SPEECH_LENGTH);
+  if (typeof body.Digits === 'string' && body.Digits.length > MAX_DIGITS_LENGTH)
+    body.Digits = body.Digits.slice(0, MAX_DIGITS_LENGTH);
+  if (typeof body.SpeechResult === 'string' && body.SpeechResult.length > MAX_SPEECH_LENGTH)
+    body.SpeechResult = body.SpeechResult.slice(0, MAX_SPEECH_LENGTH);
   next();
 };
 
@@ -95,11 +118,22 @@ export const boundWebhookInput: RequestHandler = (req, _res, next) => {
  * POST parameters, with 403 and before anything is stored. The public URL is used, not the
  * one this process sees, because behind a proxy Twilio signed the public one.
  */
-export function twilioSignatureCheck(options: { authToken: string; publicBaseUrl: string; logger: Logger }): RequestHandler {
+export function twilioSignatureCheck(options: {
+  authToken: string;
+  publicBaseUrl: string;
+  logger: Logger;
+}): RequestHandler {
   return (req, res, next) => {
     if (unreadable.has(req)) {
       // Nothing Twilio sends looks like this, and without the parameters no signature can be checked.
-      options.logger.warn({ path: req.path, contentType: req.header('content-type'), contentEncoding: req.header('content-encoding') }, 'rejected a webhook whose body cannot be read');
+      options.logger.warn(
+        {
+          path: req.path,
+          contentType: req.header('content-type'),
+          contentEncoding: req.header('content-encoding'),
+        },
+        'rejected a webhook whose body cannot be read',
+      );
       res.status(403).type('text/plain').send('Forbidden: unreadable webhook body');
       return;
     }
@@ -107,7 +141,10 @@ export function twilioSignatureCheck(options: { authToken: string; publicBaseUrl
     const url = `${options.publicBaseUrl}${req.originalUrl}`;
     const params = (req.body ?? {}) as Record<string, string>;
     if (!signature || !twilio.validateRequest(options.authToken, signature, url, params)) {
-      options.logger.warn({ path: req.path, signed: Boolean(signature) }, 'rejected a webhook with a missing or wrong Twilio signature');
+      options.logger.warn(
+        { path: req.path, signed: Boolean(signature) },
+        'rejected a webhook with a missing or wrong Twilio signature',
+      );
       res.status(403).type('text/plain').send('Forbidden: missing or invalid X-Twilio-Signature');
       return;
     }
@@ -121,7 +158,11 @@ export function twilioSignatureCheck(options: { authToken: string; publicBaseUrl
  * long input cut ({@link boundWebhookInput}). One middleware rather than three, because on
  * these small requests each pass through Express's router costs about as much as a step.
  */
-export function twilioWebhookGuard(options: { authToken: string; publicBaseUrl: string; logger: Logger }): RequestHandler {
+export function twilioWebhookGuard(options: {
+  authToken: string;
+  publicBaseUrl: string;
+  logger: Logger;
+}): RequestHandler {
   const checkSignature = twilioSignatureCheck(options);
   return (req, res, next) => {
     twilioBodyParser(req, res, () => {
@@ -133,6 +174,10 @@ export function twilioWebhookGuard(options: { authToken: string; publicBaseUrl: 
 }
 
 /** Signs a webhook request as Twilio would; used by the caller simulator, tests and the benchmark. */
-export function signTwilioRequest(authToken: string, url: string, params: Record<string, string>): string {
+export function signTwilioRequest(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+): string {
   return twilio.getExpectedTwilioSignature(authToken, url, params);
 }

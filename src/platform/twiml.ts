@@ -17,7 +17,12 @@ interface Speaker {
 }
 
 /** Speaks `text` in Mandarin, or plays the recording when one is set for it. */
-export function speak(target: Speaker, voice: string, text: string, audioUrl?: string | null): void {
+export function speak(
+  target: Speaker,
+  voice: string,
+  text: string,
+  audioUrl?: string | null,
+): void {
   if (audioUrl) target.play({}, audioUrl);
   else target.say({ language: MANDARIN, voice: voice as never }, text);
 }
@@ -27,7 +32,12 @@ export function sendTwiml(res: Response, twiml: VoiceResponse | string): void {
   // Written directly: Twilio neither revalidates nor caches, so Express's ETag and charset work on every answer is skipped.
   // Ended with the string itself, Node sends the headers and the body in one write (a Buffer would take two).
   const body = typeof twiml === 'string' ? twiml : twiml.toString();
-  res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(body, 'utf8') }).end(body, 'utf8');
+  res
+    .writeHead(200, {
+      'Content-Type': 'text/xml; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body, 'utf8'),
+    })
+    .end(body, 'utf8');
 }
 
 /**
@@ -46,9 +56,16 @@ export function apologyTwiml(voice: string, apology: string): VoiceResponse {
  * Error handler for voice routes: never a 5xx to Twilio, always apology TwiML.
  * Signature failures (403) are answered before this and are not errors.
  */
-export function voiceErrorHandler(logger: Logger, voice: string, apology: string): ErrorRequestHandler {
+export function voiceErrorHandler(
+  logger: Logger,
+  voice: string,
+  apology: string,
+): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    logger.error({ err: error, path: req.path, callSid: req.body?.CallSid }, 'voice route failed; answered with apology');
+    logger.error(
+      { err: error, path: req.path, callSid: req.body?.CallSid },
+      'voice route failed; answered with apology',
+    );
     if (res.headersSent) return;
     sendTwiml(res, apologyTwiml(voice, apology));
   };

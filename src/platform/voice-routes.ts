@@ -48,7 +48,11 @@ function routeKey(url: string): string {
  * component's): on the incoming-call benchmark their passes made about a quarter of the bytes
  * the app allocated per request, and some 8 % of its CPU.
  */
-export function voiceDispatcher(all: readonly VoiceRoutes[], guard: RequestHandler, onError: ErrorRequestHandler): RequestHandler {
+export function voiceDispatcher(
+  all: readonly VoiceRoutes[],
+  guard: RequestHandler,
+  onError: ErrorRequestHandler,
+): RequestHandler {
   const handlers = new Map<string, VoiceHandler>();
   for (const routes of all) {
     for (const [path, handler] of routes.entries()) {
@@ -75,7 +79,8 @@ export function voiceDispatcher(all: readonly VoiceRoutes[], guard: RequestHandl
       }
       try {
         const answered = handler(req, res);
-        if (answered instanceof Promise) answered.catch((error: unknown) => onError(error, req, res, next));
+        if (answered instanceof Promise)
+          answered.catch((error: unknown) => onError(error, req, res, next));
       } catch (error) {
         onError(error, req, res, next);
       }

@@ -11,7 +11,16 @@ import { bufferSlices, createPacer } from '../platform/slices.js';
 import { FEED_STATUSES } from './reconciliation-tables.js';
 
 /** The CSV header of a feed, in this order. */
-export const FEED_CSV_COLUMNS = ['booking_id', 'hall', 'service', 'slot_start', 'id_number', 'id_hash', 'phone', 'status'] as const;
+export const FEED_CSV_COLUMNS = [
+  'booking_id',
+  'hall',
+  'service',
+  'slot_start',
+  'id_number',
+  'id_hash',
+  'phone',
+  'status',
+] as const;
 
 /** The most bookings one feed may hold. */
 export const MAX_FEED_ROWS = 200_000;
@@ -44,7 +53,9 @@ export const MAX_LISTED_PROBLEMS = 500;
 /** The longest CSV record (one booking), in bytes. */
 const MAX_RECORD_BYTES = 64 * 1024;
 
-export type ParsedFeed = { ok: true; from: string; to: string; rows: number } | { ok: false; problems: FeedProblem[]; badLines: number };
+export type ParsedFeed =
+  | { ok: true; from: string; to: string; rows: number }
+  | { ok: false; problems: FeedProblem[]; badLines: number };
 
 /** What checking a row needs besides the row: the catalogue, today (for birth dates) and parsed slot starts. */
 interface RowContext {
@@ -68,32 +79,54 @@ function createSlotStarts(): (text: string) => SlotStart {
     const known = cache.get(text);
     if (known) return known;
     const start = DateTime.fromISO(text, { zone: ZONE, setZone: true });
-    const parsed = { ok: start.isValid && /[+-]\d{2}:?\d{2}$|Z$/.test(text), day: start.isValid ? start.setZone(ZONE).toISODate()! : '', epochMs: start.toMillis() };
+    const parsed = {
+      ok: start.isValid && /[+-]\d{2}:?\d{2}$|Z$/.test(text),
+      day: start.isValid ? start.setZone(ZONE).toISODate()! : '',
+      epochMs: start.toMillis(),
+    };
     if (cache.size < MAX_CACHED_STARTS) cache.set(text, parsed);
     return parsed;
   };
 }
 
 /** Checks one booking of a feed; reports its problems and returns the row when it has none. */
-function checkRow(raw: Record<string, unknown>, line: number, range: { from: string; to: string } | undefined, context: RowContext, report: (problem: FeedProblem) => void): FeedRow | undefined {
+function checkRow(
+  raw: Record<string, unknown>,
+  line: number,
+  range: { from: string; to: string } | undefined,
+  context: RowContext,
+  report: (problem: FeedProblem) => void,
+): FeedRow | undefined {
   const { catalogue } = context;
   let problems = 0;
   const problem = (field: string, reason: string) => {
     problems += 1;
     report({ line, field, reason });
   };
-  const text = (field: string) => (typeof raw[field] === 'string' ? (raw[field] as string).trim() : raw[field] === undefined || raw[field] === null ? '' : String(raw[field]).trim());
+  const text = (field: string) =>
+    typeof raw[field] === 'string'
+      ? (raw[field] as string).trim()
+      : raw[field] === undefined || raw[field] === null
+        ? ''
+        : String(raw[field]).trim();
   const externalId = text('booking_id');
-  if (!externalId || externalId.length > 64 || !isPlainText(externalId)) problem('booking_id', '渠道预约编号必填，不超过64个字符，不含控制字符、双向控制符或非UTF-8字符');
+  if (!externalId || externalId.length > 64 || !isPlainText(externalId))
+    problem(
+      'booking_id',
+      '渠道预约编号必填，不超过64个字符，不含控制字符、双向控制符或非UTF-8字符',
+    );
   const hallId = text('hall');
   const serviceId = text('service');
   const place = catalogue.service(serviceId);
   if (!catalogue.hall(hallId)) problem('hall', `没有这个大厅：${hallId}`);
-  else if (!place || place.hall.id !== hallId) problem('service', `该大厅没有这项业务：${serviceId}`);
+  else if (!place || place.hall.id !== hallId)
+    problem('service', `该大厅没有这项业务：${serviceId}`);
   const start = context.slotStart(text('slot_start'));
   const day = start.day;
-  if (!start.ok) problem('slot_start', '时段开始时间须为带时区的ISO 8601时间，如 2026-12-01T08:30:00+08:00');
-  else if (range && (day < range.from || day > range.to)) problem('slot_start', `不在本次名单的日期范围 ${range.from} 至 ${range.to} 内`);
+  if (!start.ok)
+    problem('slot_start', '时段开始时间须为带时区的ISO 8601时间，如 2026-12-01T08:30:00+08:00');
+  else if (range && (day < range.from || day > range.to))
+    problem('slot_start', `不在本次名单的日期范围 ${range.from} 至 ${range.to} 内`);
   const idNumber = text('id_number');
   const idHash = text('id_hash').toLowerCase();
   let checkedId: string | undefined;
@@ -101,22 +134,41 @@ function checkRow(raw: Record<string, unknown>, line: number, range: { from: str
     const checked = checkIdNumber(idNumber, context.today);
     if (checked.ok) checkedId = checked.idNumber;
     else problem('id_number', '身份证号码无效');
-  } else if (!/^[0-9a-f]{64}$/.test(idHash)) problem('id_hash', '须提供身份证号码或其64位十六进制哈希');
+  } else if (!/^[0-9a-f]{64}$/.test(idHash))
+    problem('id_hash', '须提供身份证号码或其64位十六进制哈希');
   const phone = normalizePhone(text('phone'));
   if (!phone) problem('phone', '手机号码或带区号的固定电话无效');
   const status = text('status') as FeedRow['status'];
-  if (!FEED_STATUSES.includes(status)) problem('status', `状态须为 ${FEED_STATUSES.join('、')} 之一`);
+  if (!FEED_STATUSES.includes(status))
+    problem('status', `状态须为 ${FEED_STATUSES.join('、')} 之一`);
   if (problems > 0) return undefined;
-  return { line, externalId, hallId, serviceId, startsAt: new Date(start.epochMs), day, ...(checkedId ? { idNumber: checkedId } : { idHash }), phone: phone!.e164, status };
+  return {
+    line,
+    externalId,
+    hallId,
+    serviceId,
+    startsAt: new Date(start.epochMs),
+    day,
+    ...(checkedId ? { idNumber: checkedId } : { idHash }),
+    phone: phone!.e164,
+    status,
+  };
 }
 
-function checkRange(from: unknown, to: unknown, problems: FeedProblem[]): { from: string; to: string } | undefined {
-  if (typeof from !== 'string' || !isCalendarDay(from)) problems.push({ line: 0, field: 'from', reason: '名单开始日期须为 YYYY-MM-DD' });
-  if (typeof to !== 'string' || !isCalendarDay(to)) problems.push({ line: 0, field: 'to', reason: '名单结束日期须为 YYYY-MM-DD' });
+function checkRange(
+  from: unknown,
+  to: unknown,
+  problems: FeedProblem[],
+): { from: string; to: string } | undefined {
+  if (typeof from !== 'string' || !isCalendarDay(from))
+    problems.push({ line: 0, field: 'from', reason: '名单开始日期须为 YYYY-MM-DD' });
+  if (typeof to !== 'string' || !isCalendarDay(to))
+    problems.push({ line: 0, field: 'to', reason: '名单结束日期须为 YYYY-MM-DD' });
   if (problems.length > 0) return undefined;
   const days = DateTime.fromISO(to as string).diff(DateTime.fromISO(from as string), 'days').days;
   if (days < 0) problems.push({ line: 0, field: 'to', reason: '结束日期不能早于开始日期' });
-  else if (days >= MAX_FEED_DAYS) problems.push({ line: 0, field: 'to', reason: `一份名单最多覆盖${MAX_FEED_DAYS}天` });
+  else if (days >= MAX_FEED_DAYS)
+    problems.push({ line: 0, field: 'to', reason: `一份名单最多覆盖${MAX_FEED_DAYS}天` });
   return problems.length > 0 ? undefined : { from: from as string, to: to as string };
 }
 
@@ -135,7 +187,13 @@ export type FeedSink = (rows: FeedRow[], range: { from: string; to: string }) =>
  * batches, keeps the first {@link MAX_LISTED_PROBLEMS} problems and counts the bad lines; a
  * booking id given twice is a problem on its second line.
  */
-function createRowCollector(from: unknown, to: unknown, catalogue: Catalogue, today: DateTime, sink: FeedSink) {
+function createRowCollector(
+  from: unknown,
+  to: unknown,
+  catalogue: Catalogue,
+  today: DateTime,
+  sink: FeedSink,
+) {
   const problems: FeedProblem[] = [];
   const range = checkRange(from, to, problems);
   const context: RowContext = { catalogue, today, slotStart: createSlotStarts() };
@@ -162,7 +220,8 @@ function createRowCollector(from: unknown, to: unknown, catalogue: Catalogue, to
       const row = checkRow(raw, line, range, context, report);
       if (!row) return;
       const first = seen.get(row.externalId);
-      if (first !== undefined) return report({ line, field: 'booking_id', reason: `渠道预约编号与第${first}行重复` });
+      if (first !== undefined)
+        return report({ line, field: 'booking_id', reason: `渠道预约编号与第${first}行重复` });
       seen.set(row.externalId, line);
       rows += 1;
       if (badLines > 0) return;
@@ -178,7 +237,11 @@ function createRowCollector(from: unknown, to: unknown, catalogue: Catalogue, to
   };
 }
 
-const refusal = (problem: FeedProblem): ParsedFeed => ({ ok: false, problems: [problem], badLines: 1 });
+const refusal = (problem: FeedProblem): ParsedFeed => ({
+  ok: false,
+  problems: [problem],
+  badLines: 1,
+});
 
 /**
  * The first line of each record from the byte offset where csv-parse ended it: CRLF, LF or CR
@@ -196,7 +259,8 @@ function createLineCounter(bytes: Buffer) {
       line += 1;
     }
     const first = line;
-    for (; at < end; at += 1) if (bytes[at] === LF || (bytes[at] === CR && bytes[at + 1] !== LF)) line += 1;
+    for (; at < end; at += 1)
+      if (bytes[at] === LF || (bytes[at] === CR && bytes[at + 1] !== LF)) line += 1;
     return first;
   };
 }
@@ -207,7 +271,14 @@ function createLineCounter(bytes: Buffer) {
  * it comes, with a yield to the event loop every few milliseconds: a 200,000-row feed never
  * holds the loop.
  */
-export async function parseCsvFeed(body: Buffer, from: unknown, to: unknown, catalogue: Catalogue, today: DateTime, sink: FeedSink): Promise<ParsedFeed> {
+export async function parseCsvFeed(
+  body: Buffer,
+  from: unknown,
+  to: unknown,
+  catalogue: Catalogue,
+  today: DateTime,
+  sink: FeedSink,
+): Promise<ParsedFeed> {
   const collector = createRowCollector(from, to, catalogue, today, sink);
   const parser = parse({
     bom: true,
@@ -218,23 +289,39 @@ export async function parseCsvFeed(body: Buffer, from: unknown, to: unknown, cat
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: MAX_RECORD_BYTES,
   });
-  const reading = pipeline(Readable.from(bufferSlices(body, 64 * 1024)), parser).catch(() => undefined);
+  const reading = pipeline(Readable.from(bufferSlices(body, 64 * 1024)), parser).catch(
+    () => undefined,
+  );
   const lineOf = createLineCounter(body);
   const pacer = createPacer();
   let names: string[] | undefined;
   let records = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { bytes: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { bytes: number };
+    }>) {
       const line = lineOf(info.bytes);
       if (!names) {
         names = record.map((f) => f.trim().toLowerCase());
         const missing = FEED_CSV_COLUMNS.filter((c) => !names!.includes(c));
-        if (missing.length > 0) return refusal({ line, field: missing.join(','), reason: `表头缺少列：${missing.join('、')}` });
+        if (missing.length > 0)
+          return refusal({
+            line,
+            field: missing.join(','),
+            reason: `表头缺少列：${missing.join('、')}`,
+          });
         continue;
       }
       records += 1;
-      if (records > MAX_FEED_ROWS) return refusal({ line: 0, field: 'rows', reason: `一份名单最多${MAX_FEED_ROWS}条` });
-      if (record.length !== names.length) collector.report({ line, field: 'row', reason: `应有${names.length}列，实有${record.length}列` });
+      if (records > MAX_FEED_ROWS)
+        return refusal({ line: 0, field: 'rows', reason: `一份名单最多${MAX_FEED_ROWS}条` });
+      if (record.length !== names.length)
+        collector.report({
+          line,
+          field: 'row',
+          reason: `应有${names.length}列，实有${record.length}列`,
+        });
       else await collector.add(Object.fromEntries(names.map((n, i) => [n, record[i]])), line);
       await pacer.pace();
     }
@@ -242,13 +329,25 @@ export async function parseCsvFeed(body: Buffer, from: unknown, to: unknown, cat
     if (!(error instanceof CsvError)) throw error;
     const at = Number((error as CsvError & { lines?: number }).lines ?? 0);
     // Reading stops here: the problems found so far are listed with this one.
-    collector.report({ line: at, field: 'row', reason: error.code === 'CSV_MAX_RECORD_SIZE' ? `一行超过${MAX_RECORD_BYTES / 1024}KB` : `CSV格式有误，无法继续读取（${error.code}）` });
+    collector.report({
+      line: at,
+      field: 'row',
+      reason:
+        error.code === 'CSV_MAX_RECORD_SIZE'
+          ? `一行超过${MAX_RECORD_BYTES / 1024}KB`
+          : `CSV格式有误，无法继续读取（${error.code}）`,
+    });
     return collector.finish();
   } finally {
     parser.destroy();
     await reading;
   }
-  if (!names) return refusal({ line: 1, field: FEED_CSV_COLUMNS.join(','), reason: `表头缺少列：${FEED_CSV_COLUMNS.join('、')}` });
+  if (!names)
+    return refusal({
+      line: 1,
+      field: FEED_CSV_COLUMNS.join(','),
+      reason: `表头缺少列：${FEED_CSV_COLUMNS.join('、')}`,
+    });
   return collector.finish();
 }
 
@@ -257,7 +356,12 @@ export async function parseCsvFeed(body: Buffer, from: unknown, to: unknown, cat
  * The body is parsed in a worker thread and its bookings checked here slice by slice, with
  * yields between; undefined when the body is not JSON.
  */
-export async function parseJsonFeed(body: Buffer, catalogue: Catalogue, today: DateTime, sink: FeedSink): Promise<ParsedFeed | undefined> {
+export async function parseJsonFeed(
+  body: Buffer,
+  catalogue: Catalogue,
+  today: DateTime,
+  sink: FeedSink,
+): Promise<ParsedFeed | undefined> {
   const json = await parseJsonInThread(body, 'bookings');
   if (!json) return undefined;
   try {
@@ -266,16 +370,30 @@ export async function parseJsonFeed(body: Buffer, catalogue: Catalogue, today: D
       collector.report({ line: 0, field: 'bookings', reason: 'bookings 须为数组' });
       return collector.finish();
     }
-    if (json.length > MAX_FEED_ROWS) return refusal({ line: 0, field: 'bookings', reason: `一份名单最多${MAX_FEED_ROWS}条` });
+    if (json.length > MAX_FEED_ROWS)
+      return refusal({ line: 0, field: 'bookings', reason: `一份名单最多${MAX_FEED_ROWS}条` });
     const pacer = createPacer();
     let line = 0;
     for await (const slice of json.slices()) {
       for (const item of slice) {
         line += 1;
-        if (typeof item !== 'object' || item === null) collector.report({ line, field: 'row', reason: '每条须为对象' });
+        if (typeof item !== 'object' || item === null)
+          collector.report({ line, field: 'row', reason: '每条须为对象' });
         else {
           const b = item as Record<string, unknown>;
-          await collector.add({ booking_id: b.bookingId, hall: b.hall, service: b.service, slot_start: b.slotStart, id_number: b.idNumber, id_hash: b.idHash, phone: b.phone, status: b.status }, line);
+          await collector.add(
+            {
+              booking_id: b.bookingId,
+              hall: b.hall,
+              service: b.service,
+              slot_start: b.slotStart,
+              id_number: b.idNumber,
+              id_hash: b.idHash,
+              phone: b.phone,
+              status: b.status,
+            },
+            line,
+          );
         }
         await pacer.pace();
       }

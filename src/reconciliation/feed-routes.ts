@@ -11,14 +11,19 @@ import type { FeedService } from './feed-service.js';
  * requests and its checksum is taken over the bytes as sent, so the body is read raw here (up to
  * FEED_MAX_MB, 413 above), after the key is counted against FEED_MAX_PER_KEY (429 above).
  */
-export function createFeedRoutes(deps: { feeds: FeedService; authenticators: readonly Authenticator[]; logger: Logger }): Router {
+export function createFeedRoutes(deps: {
+  feeds: FeedService;
+  authenticators: readonly Authenticator[];
+  logger: Logger;
+}): Router {
   const router = Router();
   router.post(
     '/',
     authenticate(deps.authenticators),
     (req, _res, next) => {
       if (!req.principal) throw new UnauthorizedError();
-      if (req.principal.kind !== 'channel') throw new ForbiddenError('名单只能由渠道以其API密钥发送');
+      if (req.principal.kind !== 'channel')
+        throw new ForbiddenError('名单只能由渠道以其API密钥发送');
       next();
     },
     async (req, _res, next) => {
@@ -30,10 +35,22 @@ export function createFeedRoutes(deps: { feeds: FeedService; authenticators: rea
       const principal = req.principal!;
       if (principal.kind !== 'channel') throw new ForbiddenError();
       const type = (req.header('content-type') ?? '').toLowerCase();
-      const format = type.startsWith('text/csv') ? 'csv' : type.startsWith('application/json') ? 'json' : undefined;
+      const format = type.startsWith('text/csv')
+        ? 'csv'
+        : type.startsWith('application/json')
+          ? 'json'
+          : undefined;
       if (!format) throw new ValidationError('Content-Type 须为 application/json 或 text/csv');
-      if (!Buffer.isBuffer(req.body) || req.body.length === 0) throw new ValidationError('名单为空');
-      const receipt = await deps.feeds.receive({ channel: principal.channel, keyId: principal.keyId, body: req.body, format, from: req.query.from, to: req.query.to });
+      if (!Buffer.isBuffer(req.body) || req.body.length === 0)
+        throw new ValidationError('名单为空');
+      const receipt = await deps.feeds.receive({
+        channel: principal.channel,
+        keyId: principal.keyId,
+        body: req.body,
+        format,
+        from: req.query.from,
+        to: req.query.to,
+      });
       res.status(receipt.duplicate ? 200 : 201).json(receipt);
     },
   );

@@ -10,7 +10,13 @@ import { isCalendarDay } from '../platform/input-schemas.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import { sha256Paced } from '../platform/slices.js';
-import { parseCsvFeed, parseJsonFeed, type FeedProblem, type FeedRow, type FeedSink } from './feed-parser.js';
+import {
+  parseCsvFeed,
+  parseJsonFeed,
+  type FeedProblem,
+  type FeedRow,
+  type FeedSink,
+} from './feed-parser.js';
 import * as repo from './feed-repository.js';
 
 /** The same feed was stored by a request that ran at the same moment (the unique index waited for it). */
@@ -53,13 +59,40 @@ export type FeedService = ReturnType<typeof createFeedService>;
  * as our HMAC). A feed of 200,000 rows is worked through in slices (hash, parse, checks,
  * inserts) with yields to the event loop between them, so that it never holds the process.
  */
-export function createFeedService(deps: { db: Database; catalogue: Catalogue; clock: Clock; idHashKey: string; logger: Logger; redis: Redis; redisPrefix: string; feedLimits: FeedLimits }) {
+export function createFeedService(deps: {
+  db: Database;
+  catalogue: Catalogue;
+  clock: Clock;
+  idHashKey: string;
+  logger: Logger;
+  redis: Redis;
+  redisPrefix: string;
+  feedLimits: FeedLimits;
+}) {
   const { db, catalogue, clock, idHashKey, feedLimits } = deps;
   const log = deps.logger.child({ component: 'reconciliation' });
-  const sentByKey = createAttemptCounter(deps.redis, deps.redisPrefix, 'channel-feeds-key', feedLimits.windowSeconds);
+  const sentByKey = createAttemptCounter(
+    deps.redis,
+    deps.redisPrefix,
+    'channel-feeds-key',
+    feedLimits.windowSeconds,
+  );
   const toStoredRow = (row: FeedRow): Omit<repo.NewFeedRow, 'feedId'> => {
-    const identity = row.idNumber ? protectIdNumber(row.idNumber, idHashKey) : { idHash: row.idHash!, idMasked: '' };
-    return { line: row.line, externalId: row.externalId, hallId: row.hallId, serviceId: row.serviceId, startsAt: row.startsAt, day: row.day, idHash: identity.idHash, idMasked: identity.idMasked, phone: row.phone, status: row.status };
+    const identity = row.idNumber
+      ? protectIdNumber(row.idNumber, idHashKey)
+      : { idHash: row.idHash!, idMasked: '' };
+    return {
+      line: row.line,
+      externalId: row.externalId,
+      hallId: row.hallId,
+      serviceId: row.serviceId,
+      startsAt: row.startsAt,
+      day: row.day,
+      idHash: identity.idHash,
+      idMasked: identity.idMasked,
+      phone: row.phone,
+      status: row.status,
+    };
   };
   const receipt = (feed: repo.FeedRecord, duplicate: boolean): FeedReceipt => ({
     id: feed.id,
@@ -83,7 +116,10 @@ export function createFeedService(deps: { db: Database; catalogue: Catalogue; cl
     async admit(keyId: string): Promise<void> {
       const sent = await sentByKey.hit(keyId);
       if (sent.count > feedLimits.maxPerKey) {
-        throw new RateLimitError(`每个渠道密钥每${Math.round(feedLimits.windowSeconds / 60)}分钟最多发送${feedLimits.maxPerKey}份名单，请稍后再试`, sent.retryAfterSeconds);
+        throw new RateLimitError(
+          `每个渠道密钥每${Math.round(feedLimits.windowSeconds / 60)}分钟最多发送${feedLimits.maxPerKey}份名单，请稍后再试`,
+          sent.retryAfterSeconds,
+        );
       }
     },
 
@@ -92,11 +128,30 @@ export function createFeedService(deps: { db: Database; catalogue: Catalogue; cl
      * unless every row is valid; the same bytes sent again for the same range answer the first
      * feed's receipt.
      */
-    async receive(input: { channel: Channel; keyId: string; body: Buffer; format: 'json' | 'csv'; from?: unknown; to?: unknown }): Promise<FeedReceipt> {
+    async receive(input: {
+      channel: Channel;
+      keyId: string;
+      body: Buffer;
+      format: 'json' | 'csv';
+      from?: unknown;
+      to?: unknown;
+    }): Promise<FeedReceipt> {
       const checksum = await sha256Paced(input.body);
-      const csvRange = input.format === 'csv' && typeof input.from === 'string' && typeof input.to === 'string' && isCalendarDay(input.from) && isCalendarDay(input.to) ? { from: input.from, to: input.to } : undefined;
+      const csvRange =
+        input.format === 'csv' &&
+        typeof input.from === 'string' &&
+        typeof input.to === 'string' &&
+        isCalendarDay(input.from) &&
+        isCalendarDay(input.to)
+          ? { from: input.from, to: input.to }
+          : undefined;
       if (input.format === 'json' || csvRange) {
-        const known = await repo.findSameFeed(db, { channel: input.channel, format: input.format, checksum, range: csvRange });
+        const known = await repo.findSameFeed(db, {
+          channel: input.channel,
+          format: input.format,
+          checksum,
+          range: csvRange,
+        });
         if (known) return receipt(known, true);
       }
       const today = DateTime.fromJSDate(clock.now(), { zone: ZONE });
@@ -104,7 +159,16 @@ export function createFeedService(deps: { db: Database; catalogue: Catalogue; cl
         .transaction(async (tx) => {
           let feed: repo.FeedRecord | undefined;
           const header = async (range: { from: string; to: string }) => {
-            feed = await repo.insertFeed(tx, { channel: input.channel, keyId: input.keyId, format: input.format, fromDay: range.from, toDay: range.to, checksum, rowCount: 0, receivedAt: clock.now() });
+            feed = await repo.insertFeed(tx, {
+              channel: input.channel,
+              keyId: input.keyId,
+              format: input.format,
+              fromDay: range.from,
+              toDay: range.to,
+              checksum,
+              rowCount: 0,
+              receivedAt: clock.now(),
+            });
             if (!feed) throw new StoredMeanwhile(range);
             return feed;
           };
@@ -113,7 +177,10 @@ export function createFeedService(deps: { db: Database; catalogue: Catalogue; cl
             const { id } = feed ?? (await header(range));
             await repo.insertFeedRows(tx, id, rows.map(toStoredRow));
           };
-          const parsed = input.format === 'csv' ? await parseCsvFeed(input.body, input.from, input.to, catalogue, today, store) : await parseJsonFeed(input.body, catalogue, today, store);
+          const parsed =
+            input.format === 'csv'
+              ? await parseCsvFeed(input.body, input.from, input.to, catalogue, today, store)
+              : await parseJsonFeed(input.body, catalogue, today, store);
           if (!parsed) throw new AppError('名单不是有效的JSON', 400, 'bad_request');
           if (!parsed.ok) throw new FeedRefusedError(parsed.problems, parsed.badLines);
           const { id } = feed ?? (await header(parsed));
@@ -124,8 +191,26 @@ export function createFeedService(deps: { db: Database; catalogue: Catalogue; cl
           throw error;
         });
       // Sent twice at the same moment: the other request stored it.
-      if (!('id' in stored)) return receipt((await repo.findSameFeed(db, { channel: input.channel, format: input.format, checksum, range: stored }))!, true);
-      log.info({ feedId: stored.id, channel: input.channel, from: stored.fromDay, to: stored.toDay, rows: stored.rowCount }, 'channel feed received');
+      if (!('id' in stored))
+        return receipt(
+          (await repo.findSameFeed(db, {
+            channel: input.channel,
+            format: input.format,
+            checksum,
+            range: stored,
+          }))!,
+          true,
+        );
+      log.info(
+        {
+          feedId: stored.id,
+          channel: input.channel,
+          from: stored.fromDay,
+          to: stored.toDay,
+          rows: stored.rowCount,
+        },
+        'channel feed received',
+      );
       return receipt(stored, false);
     },
     find: (id: string) => repo.findFeed(db, id),

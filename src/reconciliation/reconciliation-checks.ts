@@ -1,6 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
-import { ACTIVE, at, day, itemColumns, maskedPhone, PHONE, PLACE, type RunScope } from './reconciliation-sql.js';
+import {
+  ACTIVE,
+  at,
+  day,
+  itemColumns,
+  maskedPhone,
+  PHONE,
+  PLACE,
+  type RunScope,
+} from './reconciliation-sql.js';
 
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 

@@ -5,7 +5,10 @@ import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import { createFeedService, type FeedLimits, type FeedService } from './feed-service.js';
 import type { BookWithin } from './reconciliation-fixes.js';
-import { createReconciliationService, type ReconciliationService } from './reconciliation-service.js';
+import {
+  createReconciliationService,
+  type ReconciliationService,
+} from './reconciliation-service.js';
 
 /** The reconciliation component as the runtime holds it. */
 export interface Reconciliation {

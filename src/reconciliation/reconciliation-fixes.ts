@@ -2,7 +2,16 @@ import { sql } from 'drizzle-orm';
 import type { Actor, BookingRequest } from '../booking/index.js';
 import type { Executor } from '../platform/db.js';
 import { queryRows } from '../platform/db.js';
-import { ACTIVE, at, day, itemColumns, maskedPhone, PHONE, PLACE, type RunScope } from './reconciliation-sql.js';
+import {
+  ACTIVE,
+  at,
+  day,
+  itemColumns,
+  maskedPhone,
+  PHONE,
+  PLACE,
+  type RunScope,
+} from './reconciliation-sql.js';
 
 /**
  * Safe fix 1: holds past their expiry are ended and their places given back, in one statement
@@ -119,7 +128,11 @@ async function matchFeedRows(tx: Executor): Promise<void> {
 }
 
 /** What a run asks of the booking component: a booking by its rules, inside the run's transaction. */
-export type BookWithin = (tx: Executor, request: BookingRequest, actor: Actor) => Promise<{ booking: { id: string } } | { refusal: { code: string; details?: unknown } }>;
+export type BookWithin = (
+  tx: Executor,
+  request: BookingRequest,
+  actor: Actor,
+) => Promise<{ booking: { id: string } } | { refusal: { code: string; details?: unknown } }>;
 
 type ImportCandidate = {
   id: number;
@@ -141,7 +154,11 @@ type ImportCandidate = {
  * in the order the feeds were received. A row the rules refuse stays a difference: a
  * suspended person's is listed open with its reason (see `feed_only`), never booked.
  */
-export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: BookWithin): Promise<void> {
+export async function importFeedBookings(
+  tx: Executor,
+  s: RunScope,
+  bookWithin: BookWithin,
+): Promise<void> {
   const candidates = await queryRows<ImportCandidate>(
     tx,
     sql`
@@ -156,7 +173,12 @@ export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: 
     join booking_slots sl on sl.service_id = rr.service_id and sl.starts_at = rr.starts_at and sl.hall_id = rr.hall_id
     order by rr.feed_received_at, rr.channel, rr.line`,
   );
-  const outcomes: Array<{ id: number; booking_id: string | null; refusal: string | null; details: unknown }> = [];
+  const outcomes: Array<{
+    id: number;
+    booking_id: string | null;
+    refusal: string | null;
+    details: unknown;
+  }> = [];
   for (const row of candidates) {
     const actor = { channel: row.channel, id: `feed:${row.feed_id}`, label: 'system' };
     const request = {
@@ -167,8 +189,15 @@ export async function importFeedBookings(tx: Executor, s: RunScope, bookWithin: 
       source: { feedId: row.feed_id, externalId: row.external_id, reconciliationRun: s.runId },
     };
     const result = await bookWithin(tx, request, actor);
-    if ('booking' in result) outcomes.push({ id: row.id, booking_id: result.booking.id, refusal: null, details: null });
-    else outcomes.push({ id: row.id, booking_id: null, refusal: result.refusal.code, details: result.refusal.details ?? {} });
+    if ('booking' in result)
+      outcomes.push({ id: row.id, booking_id: result.booking.id, refusal: null, details: null });
+    else
+      outcomes.push({
+        id: row.id,
+        booking_id: null,
+        refusal: result.refusal.code,
+        details: result.refusal.details ?? {},
+      });
   }
   if (outcomes.length === 0) return;
   await tx.execute(sql`

@@ -12,7 +12,10 @@ declare module '../platform/queues.js' {
 /** When the nightly run starts (Asia/Shanghai): after the channels' feeds of the day before are in. */
 export const NIGHTLY_AT = '03:30';
 
-export function createReconciliationJobs(deps: { reconciliation: ReconciliationService; horizonDays: number }): JobDefinition[] {
+export function createReconciliationJobs(deps: {
+  reconciliation: ReconciliationService;
+  horizonDays: number;
+}): JobDefinition[] {
   const nightly: JobDefinition<'reconciliation-nightly'> = {
     name: 'reconciliation-nightly',
     schema: z.object({}) as unknown as z.ZodType<Record<string, never>>,
@@ -28,7 +31,13 @@ export function createReconciliationJobs(deps: { reconciliation: ReconciliationS
 /** Schedules the nightly run; idempotent across restarts. */
 export async function scheduleReconciliation(queues: Queues): Promise<void> {
   const [hour, minute] = NIGHTLY_AT.split(':').map(Number) as [number, number];
-  await queues
-    .get('reconciliation-nightly')
-    .upsertJobScheduler('reconciliation-nightly', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'reconciliation-nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
+  await queues.get('reconciliation-nightly').upsertJobScheduler(
+    'reconciliation-nightly',
+    { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' },
+    {
+      name: 'reconciliation-nightly',
+      data: {},
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+    },
+  );
 }

@@ -1,7 +1,12 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
 import { queryRows } from '../platform/db.js';
-import { reconciliationItems, reconciliationResolutions, reconciliationRuns, type ReconciliationClass } from './reconciliation-tables.js';
+import {
+  reconciliationItems,
+  reconciliationResolutions,
+  reconciliationRuns,
+  type ReconciliationClass,
+} from './reconciliation-tables.js';
 
 export type RunRow = typeof reconciliationRuns.$inferSelect;
 export type ItemRow = typeof reconciliationItems.$inferSelect;
@@ -11,7 +16,10 @@ export async function lockRuns(tx: Executor): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('reconciliation-run'))`);
 }
 
-export async function insertRun(tx: Executor, run: { fromDay: string; toDay: string; trigger: string; startedAt: Date }): Promise<RunRow> {
+export async function insertRun(
+  tx: Executor,
+  run: { fromDay: string; toDay: string; trigger: string; startedAt: Date },
+): Promise<RunRow> {
   const [row] = await tx.insert(reconciliationRuns).values(run).returning();
   return row!;
 }
@@ -26,7 +34,11 @@ export async function finishRun(tx: Executor, runId: number, finishedAt: Date): 
   for (const r of rows) counts[r.class] = (counts[r.class] ?? 0) + r.n;
   const fixed = rows.filter((r) => r.status === 'fixed').reduce((n, r) => n + r.n, 0);
   const open = rows.filter((r) => r.status === 'open').reduce((n, r) => n + r.n, 0);
-  const [row] = await tx.update(reconciliationRuns).set({ counts, fixed, open, finishedAt }).where(eq(reconciliationRuns.id, runId)).returning();
+  const [row] = await tx
+    .update(reconciliationRuns)
+    .set({ counts, fixed, open, finishedAt })
+    .where(eq(reconciliationRuns.id, runId))
+    .returning();
   return row!;
 }
 
@@ -44,7 +56,9 @@ export async function latestRunCovering(db: Executor, day: string): Promise<RunR
   const [row] = await db
     .select()
     .from(reconciliationRuns)
-    .where(sql`${reconciliationRuns.fromDay} <= ${day} and ${reconciliationRuns.toDay} >= ${day} and ${reconciliationRuns.finishedAt} is not null`)
+    .where(
+      sql`${reconciliationRuns.fromDay} <= ${day} and ${reconciliationRuns.toDay} >= ${day} and ${reconciliationRuns.finishedAt} is not null`,
+    )
     .orderBy(desc(reconciliationRuns.id))
     .limit(1);
   return row;
@@ -56,7 +70,12 @@ export interface ItemFilter {
   hallId?: string | undefined;
 }
 
-export async function listItems(db: Executor, runId: number, filter: ItemFilter, limit = 5000): Promise<ItemRow[]> {
+export async function listItems(
+  db: Executor,
+  runId: number,
+  filter: ItemFilter,
+  limit = 5000,
+): Promise<ItemRow[]> {
   return db
     .select()
     .from(reconciliationItems)
@@ -68,27 +87,56 @@ export async function listItems(db: Executor, runId: number, filter: ItemFilter,
         filter.hallId ? eq(reconciliationItems.hallId, filter.hallId) : undefined,
       ),
     )
-    .orderBy(asc(reconciliationItems.class), asc(reconciliationItems.day), asc(reconciliationItems.id))
+    .orderBy(
+      asc(reconciliationItems.class),
+      asc(reconciliationItems.day),
+      asc(reconciliationItems.id),
+    )
     .limit(limit);
 }
 
-export async function findItem(db: Executor, runId: number, itemId: number): Promise<ItemRow | undefined> {
-  const [row] = await db.select().from(reconciliationItems).where(and(eq(reconciliationItems.runId, runId), eq(reconciliationItems.id, itemId)));
+export async function findItem(
+  db: Executor,
+  runId: number,
+  itemId: number,
+): Promise<ItemRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(reconciliationItems)
+    .where(and(eq(reconciliationItems.runId, runId), eq(reconciliationItems.id, itemId)));
   return row;
 }
 
 /** Marks an item resolved with a note; the resolution is kept by the item's key for later runs. */
-export async function resolveItem(tx: Executor, item: ItemRow, note: string, by: string, at: Date): Promise<void> {
+export async function resolveItem(
+  tx: Executor,
+  item: ItemRow,
+  note: string,
+  by: string,
+  at: Date,
+): Promise<void> {
   await tx
     .insert(reconciliationResolutions)
     .values({ key: item.key, itemId: item.id, note, resolvedBy: by, resolvedAt: at })
-    .onConflictDoUpdate({ target: reconciliationResolutions.key, set: { itemId: item.id, note, resolvedBy: by, resolvedAt: at } });
-  await tx.update(reconciliationItems).set({ status: 'resolved' }).where(eq(reconciliationItems.id, item.id));
+    .onConflictDoUpdate({
+      target: reconciliationResolutions.key,
+      set: { itemId: item.id, note, resolvedBy: by, resolvedAt: at },
+    });
+  await tx
+    .update(reconciliationItems)
+    .set({ status: 'resolved' })
+    .where(eq(reconciliationItems.id, item.id));
 }
 
-export async function listResolutions(db: Executor, keys: string[]): Promise<Array<typeof reconciliationResolutions.$inferSelect>> {
+export async function listResolutions(
+  db: Executor,
+  keys: string[],
+): Promise<Array<typeof reconciliationResolutions.$inferSelect>> {
   if (keys.length === 0) return [];
-  return db.select().from(reconciliationResolutions).where(inArray(reconciliationResolutions.key, keys));
+  return db
+    .select()
+    .from(reconciliationResolutions)
+    .where(inArray(reconciliationResolutions.key, keys));
 }
 
 /** The full phone number behind each item (the booking's, the feed row's, or the caller's). */
@@ -101,12 +149,23 @@ export async function fullNumbers(db: Executor, itemIds: number[]): Promise<Map<
         left join bookings b on b.id = i.booking_id
         left join channel_feed_rows fr on fr.id = i.feed_row_id
         left join calls c on c.call_sid = i.call_sid
-        where i.id in ${sql`(${sql.join(itemIds.map((id) => sql`${id}`), sql`, `)})`}`,
+        where i.id in ${sql`(${sql.join(
+          itemIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`}`,
   );
   return new Map(rows.filter((r) => r.phone).map((r) => [Number(r.id), r.phone!]));
 }
 
 /** Audits a read of personal data into the staff audit log (who, what, when). */
-export async function auditRead(db: Executor, actorId: string, subject: string, detail: Record<string, unknown>, at: Date): Promise<void> {
-  await db.execute(sql`insert into audit_log (actor_id, action, subject, detail, at) values (${actorId}, 'reconciliation.full_numbers', ${subject}, ${JSON.stringify(detail)}::jsonb, ${at.toISOString()}::timestamptz)`);
+export async function auditRead(
+  db: Executor,
+  actorId: string,
+  subject: string,
+  detail: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await db.execute(
+    sql`insert into audit_log (actor_id, action, subject, detail, at) values (${actorId}, 'reconciliation.full_numbers', ${subject}, ${JSON.stringify(detail)}::jsonb, ${at.toISOString()}::timestamptz)`,
+  );
 }

@@ -31,7 +31,15 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
   router.post('/reconciliations', requireStaff('supervisor'), async (req, res) => {
     const body = parseInput(runBody, req.body, 'body');
     const principal = req.principal!;
-    res.status(201).json(await service.run(body.from, body.to, principal.kind === 'staff' ? `staff:${principal.userId}` : 'api'));
+    res
+      .status(201)
+      .json(
+        await service.run(
+          body.from,
+          body.to,
+          principal.kind === 'staff' ? `staff:${principal.userId}` : 'api',
+        ),
+      );
   });
 
   router.get('/reconciliations', requireStaff('agent'), async (_req, res) => {
@@ -43,13 +51,23 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
     const query = parseInput(itemsQuery, req.query, 'query');
     const principal = req.principal!;
     // The full numbers are for supervisors only, and every such read is audited.
-    const fullFor = query.full === '1' && principal.kind === 'staff' && principal.role !== 'agent' ? principal.userId : undefined;
+    const fullFor =
+      query.full === '1' && principal.kind === 'staff' && principal.role !== 'agent'
+        ? principal.userId
+        : undefined;
     if (query.full === '1' && !fullFor) {
       res.status(403).json({ error: { code: 'forbidden', message: '完整号码仅限班长查看' } });
       return;
     }
     // Up to 5,000 items: written a slice at a time (see sendJsonPaced).
-    await sendJsonPaced(res, await service.detail(id, { classes: query.class, statuses: query.status, hallId: query.hall }, fullFor));
+    await sendJsonPaced(
+      res,
+      await service.detail(
+        id,
+        { classes: query.class, statuses: query.status, hallId: query.hall },
+        fullFor,
+      ),
+    );
   });
 
   router.get('/reconciliations/:id/open.csv', requireStaff('agent'), async (req, res) => {
@@ -60,13 +78,24 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
     res.type('text/csv; charset=utf-8').send(csv);
   });
 
-  router.post('/reconciliations/:id/items/:itemId/resolve', requireStaff('supervisor'), async (req, res) => {
-    const id = parseInput(idParam, req.params.id, 'id');
-    const itemId = parseInput(idParam, req.params.itemId, 'itemId');
-    const { note } = parseInput(resolveBody, req.body, 'body');
-    const principal = req.principal!;
-    res.json(await service.resolve(id, itemId, note, principal.kind === 'staff' ? principal.userId : 'api'));
-  });
+  router.post(
+    '/reconciliations/:id/items/:itemId/resolve',
+    requireStaff('supervisor'),
+    async (req, res) => {
+      const id = parseInput(idParam, req.params.id, 'id');
+      const itemId = parseInput(idParam, req.params.itemId, 'itemId');
+      const { note } = parseInput(resolveBody, req.body, 'body');
+      const principal = req.principal!;
+      res.json(
+        await service.resolve(
+          id,
+          itemId,
+          note,
+          principal.kind === 'staff' ? principal.userId : 'api',
+        ),
+      );
+    },
+  );
 
   return router;
 }

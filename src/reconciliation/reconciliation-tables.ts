@@ -1,4 +1,16 @@
-import { bigint, bigserial, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -24,7 +36,10 @@ export const channelFeeds = pgTable(
     receivedAt: ts('received_at').notNull(),
   },
   // The range is part of a feed's identity: a CSV's range is sent beside its bytes, and the same bytes (an empty list) can hold for another day.
-  (t) => [uniqueIndex('channel_feeds_checksum_range_idx').on(t.channel, t.checksum, t.fromDay, t.toDay), index('channel_feeds_channel_idx').on(t.channel, t.receivedAt)],
+  (t) => [
+    uniqueIndex('channel_feeds_checksum_range_idx').on(t.channel, t.checksum, t.fromDay, t.toDay),
+    index('channel_feeds_channel_idx').on(t.channel, t.receivedAt),
+  ],
 );
 
 /** One booking of a feed, with its line in the file (CSV) or its place in the list (JSON). */
@@ -32,7 +47,9 @@ export const channelFeedRows = pgTable(
   'channel_feed_rows',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    feedId: uuid('feed_id').notNull().references(() => channelFeeds.id),
+    feedId: uuid('feed_id')
+      .notNull()
+      .references(() => channelFeeds.id),
     line: integer('line').notNull(),
     /** The channel's own booking id. */
     externalId: text('external_id').notNull(),
@@ -48,7 +65,10 @@ export const channelFeedRows = pgTable(
     phone: text('phone').notNull(),
     status: text('status', { enum: FEED_STATUSES }).notNull(),
   },
-  (t) => [index('channel_feed_rows_feed_idx').on(t.feedId, t.day), index('channel_feed_rows_external_idx').on(t.externalId)],
+  (t) => [
+    index('channel_feed_rows_feed_idx').on(t.feedId, t.day),
+    index('channel_feed_rows_external_idx').on(t.externalId),
+  ],
 );
 
 /** A calendar booking imported from a feed (or otherwise known) under the channel's own booking id. */
@@ -60,7 +80,10 @@ export const channelBookingRefs = pgTable(
     bookingId: uuid('booking_id').notNull(),
     createdAt: ts('created_at').notNull(),
   },
-  (t) => [uniqueIndex('channel_booking_refs_pk').on(t.channel, t.externalId), index('channel_booking_refs_booking_idx').on(t.bookingId)],
+  (t) => [
+    uniqueIndex('channel_booking_refs_pk').on(t.channel, t.externalId),
+    index('channel_booking_refs_booking_idx').on(t.bookingId),
+  ],
 );
 
 /** The classes a difference can have; see reconciliation-repository.ts for how each is found. */
@@ -109,7 +132,9 @@ export const reconciliationItems = pgTable(
   'reconciliation_items',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    runId: bigint('run_id', { mode: 'number' }).notNull().references(() => reconciliationRuns.id),
+    runId: bigint('run_id', { mode: 'number' })
+      .notNull()
+      .references(() => reconciliationRuns.id),
     class: text('class', { enum: RECONCILIATION_CLASSES }).notNull(),
     key: text('key').notNull(),
     /** `fixed` automatically, `open` for staff, `resolved` by staff, `in_flight` re-checked next run. */
@@ -127,7 +152,10 @@ export const reconciliationItems = pgTable(
     phoneMasked: text('phone_masked'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [uniqueIndex('reconciliation_items_run_key_idx').on(t.runId, t.key), index('reconciliation_items_run_class_idx').on(t.runId, t.class, t.status)],
+  (t) => [
+    uniqueIndex('reconciliation_items_run_key_idx').on(t.runId, t.key),
+    index('reconciliation_items_run_class_idx').on(t.runId, t.class, t.status),
+  ],
 );
 
 /** Staff marked a difference resolved, with a note; later runs show it as resolved. */

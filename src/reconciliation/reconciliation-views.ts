@@ -20,15 +20,41 @@ export const CLASS_NAMES: Record<ReconciliationClass, string> = {
   in_flight: '处理中，下次复核',
 };
 
-export const STATUS_NAMES: Record<ItemRow['status'], string> = { fixed: '已自动处理', open: '待处理', resolved: '已处理', in_flight: '待复核' };
+export const STATUS_NAMES: Record<ItemRow['status'], string> = {
+  fixed: '已自动处理',
+  open: '待处理',
+  resolved: '已处理',
+  in_flight: '待复核',
+};
 
-export const CHANNEL_NAMES: Record<string, string> = { phone: '坐席电话', ivr: '语音自助', web: '政务服务网', wechat: '双营通微信', walk_in: '现场窗口' };
+export const CHANNEL_NAMES: Record<string, string> = {
+  phone: '坐席电话',
+  ivr: '语音自助',
+  web: '政务服务网',
+  wechat: '双营通微信',
+  walk_in: '现场窗口',
+};
 
 export function toRunView(run: RunRow) {
-  return { id: run.id, from: run.fromDay, to: run.toDay, trigger: run.trigger, startedAt: run.startedAt.toISOString(), finishedAt: run.finishedAt?.toISOString() ?? null, counts: run.counts, fixed: run.fixed, open: run.open };
+  return {
+    id: run.id,
+    from: run.fromDay,
+    to: run.toDay,
+    trigger: run.trigger,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    counts: run.counts,
+    fixed: run.fixed,
+    open: run.open,
+  };
 }
 
-export function toItemView(item: ItemRow, catalogue: Catalogue, resolution?: { note: string; resolvedBy: string; resolvedAt: Date }, fullPhone?: string) {
+export function toItemView(
+  item: ItemRow,
+  catalogue: Catalogue,
+  resolution?: { note: string; resolvedBy: string; resolvedAt: Date },
+  fullPhone?: string,
+) {
   return {
     id: item.id,
     class: item.class,
@@ -51,7 +77,13 @@ export function toItemView(item: ItemRow, catalogue: Catalogue, resolution?: { n
     phoneMasked: item.phoneMasked,
     ...(fullPhone ? { phone: fullPhone } : {}),
     details: item.details,
-    resolution: resolution ? { note: resolution.note, resolvedBy: resolution.resolvedBy, resolvedAt: resolution.resolvedAt.toISOString() } : null,
+    resolution: resolution
+      ? {
+          note: resolution.note,
+          resolvedBy: resolution.resolvedBy,
+          resolvedAt: resolution.resolvedAt.toISOString(),
+        }
+      : null,
   };
 }
 
@@ -59,14 +91,40 @@ export type ItemView = ReturnType<typeof toItemView>;
 
 /** The open items as a CSV for staff: UTF-8 with a BOM (Excel), Chinese headers, numbers masked. */
 export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): Promise<string> {
-  const headers = ['对账批次', '类别', '状态', '日期', '大厅', '业务', '渠道', '预约码', '身份证号(脱敏)', '电话(脱敏)', '说明'];
+  const headers = [
+    '对账批次',
+    '类别',
+    '状态',
+    '日期',
+    '大厅',
+    '业务',
+    '渠道',
+    '预约码',
+    '身份证号(脱敏)',
+    '电话(脱敏)',
+    '说明',
+  ];
   const note = (item: ItemView) => {
     const d = item.details as Record<string, unknown>;
-    if (item.class === 'feed_only') return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' }[String(d.reason)] ?? ''}`;
+    if (item.class === 'feed_only')
+      return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' }[String(d.reason)] ?? ''}`;
     if (item.class === 'over_capacity') return `容量${String(d.capacity)}，已约${String(d.booked)}`;
-    if (item.class === 'cross_channel_duplicate') return `渠道：${((d.channels as string[]) ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
+    if (item.class === 'cross_channel_duplicate')
+      return `渠道：${((d.channels as string[]) ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
     return '';
   };
-  const rows = items.map((item) => [run.id, item.className, item.statusName, item.day, item.hallName, item.serviceName, item.channelName, (item.details as { code?: string }).code ?? '', item.idMasked, item.phoneMasked, note(item)]);
+  const rows = items.map((item) => [
+    run.id,
+    item.className,
+    item.statusName,
+    item.day,
+    item.hallName,
+    item.serviceName,
+    item.channelName,
+    (item.details as { code?: string }).code ?? '',
+    item.idMasked,
+    item.phoneMasked,
+    note(item),
+  ]);
   return toCsv(headers, rows);
 }

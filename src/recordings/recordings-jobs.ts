@@ -7,7 +7,10 @@ import type { Recordings } from './recordings-service.js';
 export const RECORDINGS_EXPIRE_AT = { hour: 3, minute: 30 } as const;
 
 /** The recordings' job processor; only the worker role starts it. */
-export function createRecordingJobs(recordings: Recordings, retentionDays: number): JobDefinition[] {
+export function createRecordingJobs(
+  recordings: Recordings,
+  retentionDays: number,
+): JobDefinition[] {
   const expire: JobDefinition<'recordings-expire'> = {
     name: 'recordings-expire',
     schema: z.record(z.string(), z.never()),
@@ -20,7 +23,13 @@ export function createRecordingJobs(recordings: Recordings, retentionDays: numbe
 /** The nightly deletion of expired recordings, started by the worker. */
 export async function scheduleRecordingJobs(queues: Queues): Promise<void> {
   const { hour, minute } = RECORDINGS_EXPIRE_AT;
-  await queues
-    .get('recordings-expire')
-    .upsertJobScheduler('recordings-expire', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'recordings-expire', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
+  await queues.get('recordings-expire').upsertJobScheduler(
+    'recordings-expire',
+    { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' },
+    {
+      name: 'recordings-expire',
+      data: {},
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+    },
+  );
 }

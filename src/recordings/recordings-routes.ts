@@ -15,7 +15,9 @@ const statusBody = z.object({
   RecordingChannels: z.coerce.number().int().min(1).max(2).optional(),
   RecordingStartTime: z.string().optional(),
 });
-const recordingParams = z.object({ recordingSid: z.string().regex(/^RE[0-9a-f]{32}$/, 'invalid_recording') });
+const recordingParams = z.object({
+  recordingSid: z.string().regex(/^RE[0-9a-f]{32}$/, 'invalid_recording'),
+});
 const callParams = z.object({ callSid: callSidSchema });
 
 /** Twilio's recording status callback (under /twilio/voice, signature checked): keeps the recording's reference. */
@@ -44,15 +46,33 @@ export function createRecordingVoiceRoutes(recordings: Recordings): VoiceRoutes 
  */
 export function createRecordingRoutes(recordings: Recordings): Router {
   const router = Router();
-  router.get('/supervisor/calls/:callSid/recordings', requireStaff('supervisor'), async (req, res) => {
-    const { callSid } = parseInput(callParams, req.params, 'path');
-    const rows = await recordings.list(callSid);
-    res.json({ recordings: rows.map((row) => ({ recordingSid: row.recordingSid, durationSeconds: row.durationSeconds, channels: row.channels, playable: !row.deletedAt })) });
-  });
-  router.get('/supervisor/recordings/:recordingSid/audio', requireStaff('supervisor'), async (req, res) => {
-    const { recordingSid } = parseInput(recordingParams, req.params, 'path');
-    const { audio, contentType } = await recordings.play(req.principal?.kind === 'staff' ? req.principal.userId : 'unknown', recordingSid);
-    res.type(contentType).set('cache-control', 'no-store').send(Buffer.from(audio));
-  });
+  router.get(
+    '/supervisor/calls/:callSid/recordings',
+    requireStaff('supervisor'),
+    async (req, res) => {
+      const { callSid } = parseInput(callParams, req.params, 'path');
+      const rows = await recordings.list(callSid);
+      res.json({
+        recordings: rows.map((row) => ({
+          recordingSid: row.recordingSid,
+          durationSeconds: row.durationSeconds,
+          channels: row.channels,
+          playable: !row.deletedAt,
+        })),
+      });
+    },
+  );
+  router.get(
+    '/supervisor/recordings/:recordingSid/audio',
+    requireStaff('supervisor'),
+    async (req, res) => {
+      const { recordingSid } = parseInput(recordingParams, req.params, 'path');
+      const { audio, contentType } = await recordings.play(
+        req.principal?.kind === 'staff' ? req.principal.userId : 'unknown',
+        recordingSid,
+      );
+      res.type(contentType).set('cache-control', 'no-store').send(Buffer.from(audio));
+    },
+  );
   return router;
 }

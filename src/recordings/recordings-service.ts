@@ -49,16 +49,39 @@ export function createRecordings({ db, twilio, twilioAuth, clock, logger }: Reco
     list: (callSid: string) => repo.listRecordings(db, callSid),
 
     /** The audio (MP3) of a recording for a supervisor; every play is audited. */
-    async play(actorId: string, recordingSid: string): Promise<{ audio: ArrayBuffer; contentType: string }> {
+    async play(
+      actorId: string,
+      recordingSid: string,
+    ): Promise<{ audio: ArrayBuffer; contentType: string }> {
       const row = await repo.findRecording(db, recordingSid);
       if (!row || row.deletedAt) throw new NotFoundError(`no playable recording ${recordingSid}`);
-      await insertAudit(db, { actorId, action: 'play-recording', subject: row.callSid, detail: { recordingSid }, at: clock.now() });
-      // Where the REST client sends its requests (Twilio, a compatible provider, the built-in one).
-      const response = await fetch(twilioRestUrl(twilio, `https://api.twilio.com/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`), {
-        headers: { authorization: `Basic ${Buffer.from(`${twilioAuth.accountSid}:${twilioAuth.authToken}`).toString('base64')}` },
+      await insertAudit(db, {
+        actorId,
+        action: 'play-recording',
+        subject: row.callSid,
+        detail: { recordingSid },
+        at: clock.now(),
       });
-      if (!response.ok) throw new NotFoundError(`the recording ${recordingSid} cannot be fetched from Twilio (${response.status})`);
-      return { audio: await response.arrayBuffer(), contentType: response.headers.get('content-type') ?? 'audio/mpeg' };
+      // Where the REST client sends its requests (Twilio, a compatible provider, the built-in one).
+      const response = await fetch(
+        twilioRestUrl(
+          twilio,
+          `https://api.twilio.com/2010-04-01/Accounts/${twilioAuth.accountSid}/Recordings/${recordingSid}.mp3`,
+        ),
+        {
+          headers: {
+            authorization: `Basic ${Buffer.from(`${twilioAuth.accountSid}:${twilioAuth.authToken}`).toString('base64')}`,
+          },
+        },
+      );
+      if (!response.ok)
+        throw new NotFoundError(
+          `the recording ${recordingSid} cannot be fetched from Twilio (${response.status})`,
+        );
+      return {
+        audio: await response.arrayBuffer(),
+        contentType: response.headers.get('content-type') ?? 'audio/mpeg',
+      };
     },
 
     /** Deletes at Twilio the recordings older than `retentionDays` and marks them deleted; returns how many. */
@@ -72,7 +95,10 @@ export function createRecordings({ db, twilio, twilioAuth, clock, logger }: Reco
         } catch (error) {
           // Already gone at Twilio is as good as deleted; anything else is tried again next time.
           if ((error as { status?: number }).status !== 404) {
-            log.warn({ recordingSid: row.recordingSid, err: (error as Error).message }, 'could not delete an expired recording');
+            log.warn(
+              { recordingSid: row.recordingSid, err: (error as Error).message },
+              'could not delete an expired recording',
+            );
             continue;
           }
         }

@@ -20,5 +20,8 @@ export const callRecordings = pgTable(
     /** When the audio was deleted at Twilio (retention): the reference stays, it no longer plays. */
     deletedAt: ts('deleted_at'),
   },
-  (t) => [index('call_recordings_call_idx').on(t.callSid), index('call_recordings_received_idx').on(t.receivedAt)],
+  (t) => [
+    index('call_recordings_call_idx').on(t.callSid),
+    index('call_recordings_received_idx').on(t.receivedAt),
+  ],
 );

@@ -27,7 +27,13 @@ export function erlangC(agents: number, traffic: number): number {
 }
 
 /** The service level, expected wait and occupancy of `agents` agents for the given load. */
-export function erlangCLevel(input: { agents: number; callsPerInterval: number; handleSeconds: number; intervalSeconds: number; targetSeconds: number }): ErlangCLevel {
+export function erlangCLevel(input: {
+  agents: number;
+  callsPerInterval: number;
+  handleSeconds: number;
+  intervalSeconds: number;
+  targetSeconds: number;
+}): ErlangCLevel {
   const { agents, handleSeconds, targetSeconds } = input;
   const traffic = (input.callsPerInterval * handleSeconds) / input.intervalSeconds;
   const waitProbability = erlangC(agents, traffic);
@@ -36,8 +42,18 @@ export function erlangCLevel(input: { agents: number; callsPerInterval: number; 
     agents,
     traffic,
     waitProbability,
-    serviceLevel: traffic <= 0 ? 1 : stable ? 1 - waitProbability * Math.exp((-(agents - traffic) * targetSeconds) / handleSeconds) : 0,
-    expectedWaitSeconds: traffic <= 0 ? 0 : stable ? (waitProbability * handleSeconds) / (agents - traffic) : Number.POSITIVE_INFINITY,
+    serviceLevel:
+      traffic <= 0
+        ? 1
+        : stable
+          ? 1 - waitProbability * Math.exp((-(agents - traffic) * targetSeconds) / handleSeconds)
+          : 0,
+    expectedWaitSeconds:
+      traffic <= 0
+        ? 0
+        : stable
+          ? (waitProbability * handleSeconds) / (agents - traffic)
+          : Number.POSITIVE_INFINITY,
     occupancy: agents > 0 ? Math.min(1, traffic / agents) : 0,
   };
 }
@@ -46,10 +62,19 @@ export function erlangCLevel(input: { agents: number; callsPerInterval: number; 
  * The fewest agents that answer `goal` (0–1) of the calls within `targetSeconds`; 0 agents
  * when no calls are expected.
  */
-export function agentsNeeded(input: { callsPerInterval: number; handleSeconds: number; intervalSeconds: number; targetSeconds: number; goal: number }): ErlangCLevel {
+export function agentsNeeded(input: {
+  callsPerInterval: number;
+  handleSeconds: number;
+  intervalSeconds: number;
+  targetSeconds: number;
+  goal: number;
+}): ErlangCLevel {
   const level = (agents: number) => erlangCLevel({ ...input, agents });
   if (input.callsPerInterval <= 0 || input.handleSeconds <= 0) return level(0);
-  let agents = Math.max(1, Math.floor((input.callsPerInterval * input.handleSeconds) / input.intervalSeconds) + 1);
+  let agents = Math.max(
+    1,
+    Math.floor((input.callsPerInterval * input.handleSeconds) / input.intervalSeconds) + 1,
+  );
   for (;;) {
     const result = level(agents);
     if (result.serviceLevel >= input.goal) return result;

@@ -80,19 +80,43 @@ export interface ReportFigures {
    */
   countByHotline(span: PeriodSpan): Promise<HotlineRow[]>;
   /** Bookings (not cancelled) for the span's days, per department and channel. */
-  countBookingsByChannel(span: PeriodSpan): Promise<Array<{ department_id: string; channel: string; bookings: number }>>;
+  countBookingsByChannel(
+    span: PeriodSpan,
+  ): Promise<Array<{ department_id: string; channel: string; bookings: number }>>;
   /** Places, places booked and no-shows of the span's days, per department with open slots. */
-  countSlotUse(span: PeriodSpan): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>>;
+  countSlotUse(
+    span: PeriodSpan,
+  ): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>>;
   /** Per agent: legs answered in the span, talk and after-call seconds, outcomes by kind, transfers made. */
   countByAgent(span: PeriodSpan): Promise<AgentRow[]>;
   /** Per service the agents named: consultations, items completed by phone and, of those, by post. */
-  countByService(span: PeriodSpan): Promise<Array<{ service_id: string | null; consultations: number; completed_by_phone: number; by_post: number }>>;
+  countByService(span: PeriodSpan): Promise<
+    Array<{
+      service_id: string | null;
+      consultations: number;
+      completed_by_phone: number;
+      by_post: number;
+    }>
+  >;
   /** Arrivals, answered and queue abandons (short ones included) by half hour of the day. */
-  countByHalfHour(span: PeriodSpan): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>>;
+  countByHalfHour(
+    span: PeriodSpan,
+  ): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>>;
   /** Per day: offered, answered, answered within the target, queue abandons after the short-abandon threshold. */
-  countByDay(span: PeriodSpan): Promise<Array<{ day: string; offered: number; answered: number; answered_in_target: number; abandoned_in_queue: number }>>;
+  countByDay(span: PeriodSpan): Promise<
+    Array<{
+      day: string;
+      offered: number;
+      answered: number;
+      answered_in_target: number;
+      abandoned_in_queue: number;
+    }>
+  >;
   /** The staffing plan's load per queue department and half hour, and the number of days that had calls. */
   staffingLoad(span: PeriodSpan): Promise<{ days: number; rows: StaffingLoadRow[] }>;
   /** Agent-seconds logged in (any state but offline) per department of the agents' skills and half hour. */
-  loggedInSeconds(span: PeriodSpan, now: Date): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>>;
+  loggedInSeconds(
+    span: PeriodSpan,
+    now: Date,
+  ): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>>;
 }

@@ -16,7 +16,12 @@ const CATCH_UP_DAYS = 7;
 export function createReportJobs(reports: ReportsService, ledger: CallLedger): JobDefinition[] {
   const daily: JobDefinition<'daily-report'> = {
     name: 'daily-report',
-    schema: z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+    schema: z.object({
+      day: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    }),
     concurrency: 1,
     process: async ({ day }) => {
       // Calls whose summary job was lost would be missing from the figures.
@@ -32,5 +37,11 @@ export function createReportJobs(reports: ReportsService, ledger: CallLedger): J
 /** Schedules the nightly export at `at` (HH:mm, Asia/Shanghai); idempotent across restarts. */
 export async function scheduleDailyReport(queues: Queues, at: string): Promise<void> {
   const [hour, minute] = at.split(':').map(Number) as [number, number];
-  await queues.get('daily-report').upsertJobScheduler('daily-report', { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' }, { name: 'daily-report', data: {} });
+  await queues
+    .get('daily-report')
+    .upsertJobScheduler(
+      'daily-report',
+      { pattern: `${minute} ${hour} * * *`, tz: 'Asia/Shanghai' },
+      { name: 'daily-report', data: {} },
+    );
 }

@@ -19,7 +19,8 @@ export interface DayRun {
 export type RollupPart = 'all' | 'period' | 'staffing';
 
 const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
-const inRun = (column: string, run: DayRun) => sql`${sql.raw(column)} >= ${at(run.start)} and ${sql.raw(column)} < ${at(run.end)}`;
+const inRun = (column: string, run: DayRun) =>
+  sql`${sql.raw(column)} >= ${at(run.start)} and ${sql.raw(column)} < ${at(run.end)}`;
 const dayOf = (column: string) => sql`(${sql.raw(column)} at time zone 'Asia/Shanghai')::date`;
 /** Half hour of the day, 0–47, Beijing time. */
 const halfHourOf = (column: string) =>
@@ -28,14 +29,21 @@ const halfHourOf = (column: string) =>
 const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
 /** When an agent's after-call work ended: the outcome recorded, or the wrap-up running out. */
 const afterCallEnd = sql`coalesce(o.recorded_at, ac.wrap_up_ended_at)`;
-const daysBetween = (fromDay: string, toDay: string) => sql`day between ${fromDay}::date and ${toDay}::date`;
+const daysBetween = (fromDay: string, toDay: string) =>
+  sql`day between ${fromDay}::date and ${toDay}::date`;
 
 /**
  * The days of fromDay–toDay whose rollups must be rebuilt before they are read: days from
  * `liveFrom` on (today and later, or what the database calls today if earlier), days never
  * built or built with other thresholds, and days with a change recorded since their build.
  */
-export async function daysToRebuild(db: Executor, fromDay: string, toDay: string, liveFrom: string, thresholds: Thresholds): Promise<Array<{ day: string; live: boolean }>> {
+export async function daysToRebuild(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+  liveFrom: string,
+  thresholds: Thresholds,
+): Promise<Array<{ day: string; live: boolean }>> {
   return queryRows(
     db,
     sql`select d::date::text as day, d::date >= least(${liveFrom}::date, (now() at time zone 'Asia/Shanghai')::date) as live
@@ -53,7 +61,11 @@ export async function lockRebuilds(tx: Executor): Promise<void> {
 }
 
 /** Records the days as built; a day's first row exists before its build, so that triggers record changes made during it. */
-export async function registerDays(db: Executor, run: DayRun, thresholds: Thresholds): Promise<void> {
+export async function registerDays(
+  db: Executor,
+  run: DayRun,
+  thresholds: Thresholds,
+): Promise<void> {
   await db.execute(
     sql`insert into report_rollup_days (day, target_seconds, short_abandon_seconds)
         select d::date, ${thresholds.targetSeconds}, ${thresholds.shortAbandonSeconds} from generate_series(${run.fromDay}::date, ${run.toDay}::date, interval '1 day') d
@@ -63,19 +75,41 @@ export async function registerDays(db: Executor, run: DayRun, thresholds: Thresh
 
 /** Forgets the changes recorded for the run's days (the rebuild that follows sees them). */
 export async function clearChanges(tx: Executor, run: DayRun): Promise<void> {
-  await tx.execute(sql`delete from report_rollup_changes where ${daysBetween(run.fromDay, run.toDay)}`);
+  await tx.execute(
+    sql`delete from report_rollup_changes where ${daysBetween(run.fromDay, run.toDay)}`,
+  );
 }
 
 const PARTS: Record<Exclude<RollupPart, 'all'>, string[]> = {
-  period: ['report_rollup_calls', 'report_rollup_agents', 'report_rollup_transfers', 'report_rollup_services', 'report_rollup_bookings', 'report_rollup_slots'],
-  staffing: ['report_rollup_calls', 'report_rollup_staffing', 'report_rollup_staffing_wrap_up', 'report_rollup_online'],
+  period: [
+    'report_rollup_calls',
+    'report_rollup_agents',
+    'report_rollup_transfers',
+    'report_rollup_services',
+    'report_rollup_bookings',
+    'report_rollup_slots',
+  ],
+  staffing: [
+    'report_rollup_calls',
+    'report_rollup_staffing',
+    'report_rollup_staffing_wrap_up',
+    'report_rollup_online',
+  ],
 };
 
 /** Rebuilds the rollups of `part` for the run's days from the raw rows; `now` ends the agents' open state spans. */
-export async function rebuildRun(tx: Executor, run: DayRun, part: RollupPart, thresholds: Thresholds, now: Date): Promise<void> {
+export async function rebuildRun(
+  tx: Executor,
+  run: DayRun,
+  part: RollupPart,
+  thresholds: Thresholds,
+  now: Date,
+): Promise<void> {
   const tables = part === 'all' ? [...new Set([...PARTS.period, ...PARTS.staffing])] : PARTS[part];
   for (const table of tables) {
-    await tx.execute(sql`delete from ${sql.raw(table)} where ${daysBetween(run.fromDay, run.toDay)}`);
+    await tx.execute(
+      sql`delete from ${sql.raw(table)} where ${daysBetween(run.fromDay, run.toDay)}`,
+    );
     await tx.execute(BUILDERS[table]!(run, thresholds, now));
   }
 }
@@ -234,7 +268,11 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
 };
 
 /** Per hotline, every figure of fromDay–toDay. */
-export async function readCalls(db: Executor, fromDay: string, toDay: string): Promise<HotlineRow[]> {
+export async function readCalls(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<HotlineRow[]> {
   return queryRows<HotlineRow & Record<string, unknown>>(
     db,
     sql`select hotline_number,
@@ -251,7 +289,11 @@ export async function readCalls(db: Executor, fromDay: string, toDay: string): P
 }
 
 /** Arrivals, answered and all queue abandons by half hour of fromDay–toDay. */
-export async function readHalfHours(db: Executor, fromDay: string, toDay: string): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>> {
+export async function readHalfHours(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>> {
   return queryRows(
     db,
     sql`select half_hour::int as half_hour, sum(offered)::int as arrivals, sum(answered)::int as answered, sum(abandoned_in_queue + short_abandons)::int as abandoned
@@ -260,7 +302,19 @@ export async function readHalfHours(db: Executor, fromDay: string, toDay: string
 }
 
 /** Per day with calls: offered, answered, answered within the target, queue abandons after the short-abandon threshold. */
-export async function readDays(db: Executor, fromDay: string, toDay: string): Promise<Array<{ day: string; offered: number; answered: number; answered_in_target: number; abandoned_in_queue: number }>> {
+export async function readDays(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<
+  Array<{
+    day: string;
+    offered: number;
+    answered: number;
+    answered_in_target: number;
+    abandoned_in_queue: number;
+  }>
+> {
   return queryRows(
     db,
     sql`select day::text as day, sum(offered)::int as offered, sum(answered)::int as answered, sum(answered_in_target)::int as answered_in_target,
@@ -270,7 +324,11 @@ export async function readDays(db: Executor, fromDay: string, toDay: string): Pr
 }
 
 /** Per agent with legs answered in fromDay–toDay; transfers those made in the period, of legs answered in it. */
-export async function readAgents(db: Executor, fromDay: string, toDay: string): Promise<AgentRow[]> {
+export async function readAgents(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<AgentRow[]> {
   return queryRows<AgentRow & Record<string, unknown>>(
     db,
     sql`select a.agent_id, coalesce(nullif(su.display_name, ''), a.agent_id) as agent_name, a.handled, a.talk_seconds, a.after_call_seconds,
@@ -286,7 +344,18 @@ export async function readAgents(db: Executor, fromDay: string, toDay: string): 
 }
 
 /** Per service named in outcomes of calls that arrived in fromDay–toDay. */
-export async function readServices(db: Executor, fromDay: string, toDay: string): Promise<Array<{ service_id: string | null; consultations: number; completed_by_phone: number; by_post: number }>> {
+export async function readServices(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<
+  Array<{
+    service_id: string | null;
+    consultations: number;
+    completed_by_phone: number;
+    by_post: number;
+  }>
+> {
   return queryRows(
     db,
     sql`select nullif(service_key, '') as service_id, sum(consultations)::int as consultations, sum(completed_by_phone)::int as completed_by_phone, sum(by_post)::int as by_post
@@ -295,7 +364,11 @@ export async function readServices(db: Executor, fromDay: string, toDay: string)
 }
 
 /** Bookings (not cancelled) for fromDay–toDay per department (of the service, as the catalogue has it now) and channel. */
-export async function readBookings(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; channel: string; bookings: number }>> {
+export async function readBookings(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ department_id: string; channel: string; bookings: number }>> {
   return queryRows(
     db,
     sql`select s.department_id, r.channel, sum(r.bookings)::int as bookings
@@ -305,7 +378,11 @@ export async function readBookings(db: Executor, fromDay: string, toDay: string)
 }
 
 /** Places, booked places and no-shows for fromDay–toDay per department that had open slots. */
-export async function readSlots(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>> {
+export async function readSlots(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>> {
   return queryRows(
     db,
     sql`select s.department_id, sum(r.capacity)::int as capacity, sum(r.booked)::int as booked, sum(r.no_shows)::int as no_shows
@@ -316,7 +393,11 @@ export async function readSlots(db: Executor, fromDay: string, toDay: string): P
 }
 
 /** The staffing plan's load for fromDay–toDay, and the days that had calls. */
-export async function readStaffingLoad(db: Executor, fromDay: string, toDay: string): Promise<{ days: number; rows: StaffingLoadRow[] }> {
+export async function readStaffingLoad(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<{ days: number; rows: StaffingLoadRow[] }> {
   const [days] = await queryRows<{ days: number }>(
     db,
     sql`select count(distinct day)::int as days from report_rollup_calls where ${daysBetween(fromDay, toDay)} and offered > 0`,
@@ -343,7 +424,11 @@ export async function readStaffingLoad(db: Executor, fromDay: string, toDay: str
 }
 
 /** Agent-seconds logged in per department of the agents' skills (as they are now) and half hour of fromDay–toDay. */
-export async function readOnline(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
+export async function readOnline(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
   return queryRows(
     db,
     sql`select s.skill as department_id, r.half_hour::int as half_hour, sum(r.seconds)::int as seconds

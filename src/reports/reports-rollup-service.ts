@@ -16,7 +16,8 @@ function runsOf(days: readonly string[]): rollups.DayRun[] {
   const runs: rollups.DayRun[] = [];
   for (const day of days) {
     const last = runs.at(-1);
-    if (last && DateTime.fromISO(last.toDay, { zone: ZONE }).plus({ days: 1 }).toISODate() === day) last.toDay = day;
+    if (last && DateTime.fromISO(last.toDay, { zone: ZONE }).plus({ days: 1 }).toISODate() === day)
+      last.toDay = day;
     else runs.push({ fromDay: day, toDay: day, start: new Date(0), end: new Date(0) });
   }
   for (const run of runs) {
@@ -31,13 +32,21 @@ function runsOf(days: readonly string[]): rollups.DayRun[] {
  * recorded since) or built with other thresholds are rebuilt in full and recorded as built;
  * today and later days are rebuilt for what the read needs each time and never trusted.
  */
-export function createRollupFigures(deps: { db: Database; clock: Clock; logger: Logger } & Thresholds): RollupFigures {
+export function createRollupFigures(
+  deps: { db: Database; clock: Clock; logger: Logger } & Thresholds,
+): RollupFigures {
   const { db, clock } = deps;
-  const thresholds: Thresholds = { targetSeconds: deps.targetSeconds, shortAbandonSeconds: deps.shortAbandonSeconds };
+  const thresholds: Thresholds = {
+    targetSeconds: deps.targetSeconds,
+    shortAbandonSeconds: deps.shortAbandonSeconds,
+  };
   const log = deps.logger.child({ component: 'reports' });
   const today = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
-  async function rebuild(days: Array<{ day: string; live: boolean }>, use: FigureUse): Promise<void> {
+  async function rebuild(
+    days: Array<{ day: string; live: boolean }>,
+    use: FigureUse,
+  ): Promise<void> {
     const stored = runsOf(days.filter((d) => !d.live).map((d) => d.day));
     const live = runsOf(days.filter((d) => d.live).map((d) => d.day));
     // The days' rows exist before their build: a change made while it runs is recorded for the next read.
@@ -51,7 +60,11 @@ export function createRollupFigures(deps: { db: Database; clock: Clock; logger: 
       }
       for (const run of live) await rollups.rebuildRun(tx, run, use, thresholds, clock.now());
     });
-    if (stored.length > 0) log.info({ days: days.length - live.length, ms: Math.round(performance.now() - started) }, 'statistics rollups rebuilt');
+    if (stored.length > 0)
+      log.info(
+        { days: days.length - live.length, ms: Math.round(performance.now() - started) },
+        'statistics rollups rebuilt',
+      );
   }
 
   const figures: RollupFigures = {
@@ -60,7 +73,9 @@ export function createRollupFigures(deps: { db: Database; clock: Clock; logger: 
       if (days.length > 0) await rebuild(days, use);
     },
     async backfill(fromDay, toDay) {
-      const days = (await rollups.daysToRebuild(db, fromDay, toDay, today(), thresholds)).filter((d) => !d.live);
+      const days = (await rollups.daysToRebuild(db, fromDay, toDay, today(), thresholds)).filter(
+        (d) => !d.live,
+      );
       if (days.length > 0) await rebuild(days, 'period');
       return days.length;
     },

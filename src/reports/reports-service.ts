@@ -13,9 +13,28 @@ import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js
 import { fullDate, resolvePeriod, spanText, type PeriodQuery } from './reports-periods.js';
 import { staffingPlan } from './reports-staffing.js';
 import { loadViews } from './reports-views.js';
-import type { CallCounts, BookingCounts, StatsRow, DepartmentStats, HistoryCoverage, PeriodReport, PeriodExport, StaffingPlan } from './reports-model.js';
+import type {
+  CallCounts,
+  BookingCounts,
+  StatsRow,
+  DepartmentStats,
+  HistoryCoverage,
+  PeriodReport,
+  PeriodExport,
+  StaffingPlan,
+} from './reports-model.js';
 
-export type { CallCounts, BookingCounts, StatsRow, HotlineStats, DepartmentStats, HistoryCoverage, PeriodReport, PeriodExport, StaffingPlan } from './reports-model.js';
+export type {
+  CallCounts,
+  BookingCounts,
+  StatsRow,
+  HotlineStats,
+  DepartmentStats,
+  HistoryCoverage,
+  PeriodReport,
+  PeriodExport,
+  StaffingPlan,
+} from './reports-model.js';
 
 export interface ReportsService {
   /**
@@ -99,8 +118,15 @@ const zeroBookings = (): BookingCounts => ({
 });
 
 const bookingKeys = Object.keys(zeroBookings()) as Array<keyof BookingCounts>;
-const channelKey: Record<string, keyof BookingCounts> = { phone: 'bookingsPhone', ivr: 'bookingsIvr', web: 'bookingsWeb', wechat: 'bookingsWechat', walk_in: 'bookingsWalkIn' };
-const capacityUse = (b: BookingCounts) => (b.slotCapacity > 0 ? b.slotBooked / b.slotCapacity : null);
+const channelKey: Record<string, keyof BookingCounts> = {
+  phone: 'bookingsPhone',
+  ivr: 'bookingsIvr',
+  web: 'bookingsWeb',
+  wechat: 'bookingsWechat',
+  walk_in: 'bookingsWalkIn',
+};
+const capacityUse = (b: BookingCounts) =>
+  b.slotCapacity > 0 ? b.slotBooked / b.slotCapacity : null;
 
 const countKeys = Object.keys(zero()) as Array<keyof CallCounts>;
 
@@ -116,7 +142,8 @@ export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
     serviceLevel: queued > 0 ? counts.answeredInTarget / queued : null,
     asaSeconds: counts.answered > 0 ? counts.queueSecondsAnswered / counts.answered : null,
     ahtSeconds: counts.answered > 0 ? counts.talkSeconds / counts.answered : null,
-    handleSeconds: counts.answered > 0 ? (counts.talkSeconds + counts.afterCallSeconds) / counts.answered : null,
+    handleSeconds:
+      counts.answered > 0 ? (counts.talkSeconds + counts.afterCallSeconds) / counts.answered : null,
     abandonRate: queued > 0 ? counts.abandonedInQueue / queued : null,
   };
 }
@@ -125,16 +152,29 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
   const goal = deps.serviceLevelGoal ?? 0.8;
-  const rollups = createRollupFigures({ db, clock, logger: deps.logger, targetSeconds: deps.serviceLevelSeconds, shortAbandonSeconds: deps.shortAbandonSeconds });
+  const rollups = createRollupFigures({
+    db,
+    clock,
+    logger: deps.logger,
+    targetSeconds: deps.serviceLevelSeconds,
+    shortAbandonSeconds: deps.shortAbandonSeconds,
+  });
   const figures = deps.figures ?? rollups;
   const today = () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
   /** Whether a day is over in Shuangyashan: only then are its figures final. */
-  const isFinished = (day: string) => day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
+  const isFinished = (day: string) =>
+    day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
   function bounds(from: string, to: string): PeriodSpan & { days: string[] } {
-    for (const [field, value] of [['from', from], ['to', to]] as const) {
-      if (!isCalendarDay(value)) throw new ValidationError(`${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`);
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (!isCalendarDay(value))
+        throw new ValidationError(
+          `${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`,
+        );
     }
     if (to < from) throw new ValidationError('to must not be before from');
     const first = DateTime.fromISO(from, { zone: ZONE }).startOf('day');
@@ -151,12 +191,19 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const firstDay = first ? DateTime.fromJSDate(first, { zone: ZONE }).toISODate()! : null;
     const lastDay = last ? DateTime.fromJSDate(last, { zone: ZONE }).toISODate()! : null;
     const period = spanText(from, to).replace(/^自/, '');
-    if (from > now) throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
+    if (from > now)
+      throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
     if (!firstDay) throw new OutsideHistoryError(`尚无任何来电记录，${period}没有统计数据`);
-    if (to < firstDay) throw new OutsideHistoryError(`${period}早于有记录的第一天（${fullDate(firstDay)}），没有统计数据`);
+    if (to < firstDay)
+      throw new OutsideHistoryError(
+        `${period}早于有记录的第一天（${fullDate(firstDay)}），没有统计数据`,
+      );
     const notes: string[] = [];
     if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
-    if (to >= now) notes.push(`${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`);
+    if (to >= now)
+      notes.push(
+        `${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`,
+      );
     if (to > now) notes.push('此后尚未到来');
     return { firstDay, lastDay, note: notes.length > 0 ? notes.join('；') : null };
   }
@@ -164,21 +211,34 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   async function period(from: string, to: string, label?: string): Promise<PeriodReport> {
     const span = bounds(from, to);
     const history = await coverage(from, to);
-    const madeAt = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+    const madeAt = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISO({
+      suppressMilliseconds: true,
+    })!;
     await figures.prepare(span, 'period');
     const [hotlines, bookingsMade, slotUse, periodViews] = await Promise.all([
       figures.countByHotline(span),
       figures.countBookingsByChannel(span),
       figures.countSlotUse(span),
       // Days before the history or not yet come are not days of zeros: they are left out of the daily view.
-      loadViews({ figures, catalogue }, span, span.days.filter((d) => d >= history.firstDay! && d <= today())),
+      loadViews(
+        { figures, catalogue },
+        span,
+        span.days.filter((d) => d >= history.firstDay! && d <= today()),
+      ),
     ]);
     const byNumber = new Map(hotlines.map((row) => [row.hotline_number, row]));
     const departments = new Map<string, DepartmentStats>();
     // Every department has a row, with or without a hotline of its own: bookings are by service.
     for (const hall of catalogue.halls) {
       for (const d of hall.departments) {
-        departments.set(d.id, { ...withRatios(zero()), ...zeroBookings(), capacityUse: null, departmentId: d.id, departmentName: d.name, hallName: hall.name });
+        departments.set(d.id, {
+          ...withRatios(zero()),
+          ...zeroBookings(),
+          capacityUse: null,
+          departmentId: d.id,
+          departmentName: d.name,
+          hallName: hall.name,
+        });
       }
     }
     for (const row of bookingsMade) {
@@ -195,7 +255,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     }
     const total = zero();
     const totalBookings = zeroBookings();
-    for (const department of departments.values()) for (const key of bookingKeys) totalBookings[key] += department[key];
+    for (const department of departments.values())
+      for (const key of bookingKeys) totalBookings[key] += department[key];
     const byHotline = catalogue.hotlines.map((hotline) => {
       const raw = byNumber.get(hotline.number);
       const counts: CallCounts = {
@@ -227,7 +288,14 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       const department = departments.get(hotline.department);
       if (department) add(department, counts);
       add(total, counts);
-      return withRatios({ ...counts, hotline: hotline.number, hotlineName: hotline.name, hallName, departmentId: hotline.department, departmentName });
+      return withRatios({
+        ...counts,
+        hotline: hotline.number,
+        hotlineName: hotline.name,
+        hallName,
+        departmentId: hotline.department,
+        departmentName,
+      });
     });
     return {
       from,
@@ -238,7 +306,10 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       serviceLevelSeconds: deps.serviceLevelSeconds,
       shortAbandonSeconds: deps.shortAbandonSeconds,
       byHotline,
-      byDepartment: [...departments.values()].map((d) => ({ ...withRatios(d), capacityUse: capacityUse(d) })),
+      byDepartment: [...departments.values()].map((d) => ({
+        ...withRatios(d),
+        capacityUse: capacityUse(d),
+      })),
       total: { ...withRatios(total), ...totalBookings, capacityUse: capacityUse(totalBookings) },
       ...periodViews,
     };
@@ -249,8 +320,18 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     const span = bounds(from, to);
     await coverage(from, to);
     await figures.prepare(span, 'staffing');
-    const plan = await staffingPlan({ figures, catalogue, now: clock.now() }, span, { targetSeconds: deps.serviceLevelSeconds, goal });
-    return { from, to, days: plan.days, serviceLevelSeconds: deps.serviceLevelSeconds, serviceLevelGoal: goal, rows: plan.rows };
+    const plan = await staffingPlan({ figures, catalogue, now: clock.now() }, span, {
+      targetSeconds: deps.serviceLevelSeconds,
+      goal,
+    });
+    return {
+      from,
+      to,
+      days: plan.days,
+      serviceLevelSeconds: deps.serviceLevelSeconds,
+      serviceLevelGoal: goal,
+      rows: plan.rows,
+    };
   }
 
   const service: ReportsService = {
@@ -269,12 +350,20 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     async exportDay(day) {
       const report = await period(day, day);
       const csv = await buildCsv(report);
-      const xlsx = await buildXlsx(report, service.cumulativeSentence(report), undefined, await repo.reconciliationCounts(db, day));
+      const xlsx = await buildXlsx(
+        report,
+        service.cumulativeSentence(report),
+        undefined,
+        await repo.reconciliationCounts(db, day),
+      );
       if (!isFinished(day)) return { csv, xlsx, report };
       const rows = report.byHotline.length + report.byDepartment.length + 1;
       await repo.saveExport(db, { day, format: 'csv', content: csv, rows });
       await repo.saveExport(db, { day, format: 'xlsx', content: xlsx, rows });
-      log.info({ day, offered: report.total.offered, answered: report.total.answered }, 'daily statistics exported');
+      log.info(
+        { day, offered: report.total.offered, answered: report.total.answered },
+        'daily statistics exported',
+      );
       return { csv, xlsx, report };
     },
     async storedExport(day, format) {
@@ -284,14 +373,22 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     },
     async missingDays(days) {
       const start = DateTime.fromJSDate(clock.now(), { zone: ZONE }).startOf('day');
-      const wanted = Array.from({ length: days }, (_, i) => start.minus({ days: days - i }).toISODate()!);
-      const [have, history] = await Promise.all([repo.listExportDays(db, wanted[0]!, wanted[wanted.length - 1]!), views.historyBounds(db)]);
+      const wanted = Array.from({ length: days }, (_, i) =>
+        start.minus({ days: days - i }).toISODate()!,
+      );
+      const [have, history] = await Promise.all([
+        repo.listExportDays(db, wanted[0]!, wanted[wanted.length - 1]!),
+        views.historyBounds(db),
+      ]);
       // Days before the first recorded call have no statistics to export.
-      const firstDay = history.first ? DateTime.fromJSDate(history.first, { zone: ZONE }).toISODate()! : null;
+      const firstDay = history.first
+        ? DateTime.fromJSDate(history.first, { zone: ZONE }).toISODate()!
+        : null;
       const made = new Set(have);
       return wanted.filter((day) => firstDay !== null && day >= firstDay && !made.has(day));
     },
-    yesterday: () => DateTime.fromJSDate(clock.now(), { zone: ZONE }).minus({ days: 1 }).toISODate()!,
+    yesterday: () =>
+      DateTime.fromJSDate(clock.now(), { zone: ZONE }).minus({ days: 1 }).toISODate()!,
     async backfillRollups() {
       const { first } = await views.historyBounds(db);
       if (!first) return 0;
@@ -301,7 +398,8 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
     },
     cumulativeSentence(report) {
       const t = report.total;
-      const booked = t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
+      const booked =
+        t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
       return `${spanText(report.from, report.to)}，全市预约热线共接入来电${t.offered}次，人工接听${t.answered}次，其中业务咨询${t.consultations}件，通过电话办理事项${t.completedByPhone}件；自助办结${t.selfServed}次，预约回电${t.callbacksRequested}次；各渠道预约${booked}件，其中电话和语音预约${t.bookingsPhone + t.bookingsIvr}件。`;
     },
   };

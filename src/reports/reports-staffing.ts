@@ -26,15 +26,23 @@ export interface StaffingRow {
   agentsLoggedIn: number;
 }
 
-export const halfHourTime = (halfHour: number) => `${String(Math.floor(halfHour / 2)).padStart(2, '0')}:${halfHour % 2 ? '30' : '00'}`;
+export const halfHourTime = (halfHour: number) =>
+  `${String(Math.floor(halfHour / 2)).padStart(2, '0')}:${halfHour % 2 ? '30' : '00'}`;
 
 /**
  * An Erlang C staffing plan from the calls that queued in the span: per department and half
  * hour, the fewest agents that reach `goal` within `targetSeconds`, their expected wait and
  * occupancy, beside the agents who were logged in.
  */
-export async function staffingPlan(deps: { figures: ReportFigures; catalogue: Catalogue; now: Date }, span: PeriodSpan, settings: { targetSeconds: number; goal: number }): Promise<{ days: number; rows: StaffingRow[] }> {
-  const [load, online] = await Promise.all([deps.figures.staffingLoad(span), deps.figures.loggedInSeconds(span, deps.now)]);
+export async function staffingPlan(
+  deps: { figures: ReportFigures; catalogue: Catalogue; now: Date },
+  span: PeriodSpan,
+  settings: { targetSeconds: number; goal: number },
+): Promise<{ days: number; rows: StaffingRow[] }> {
+  const [load, online] = await Promise.all([
+    deps.figures.staffingLoad(span),
+    deps.figures.loggedInSeconds(span, deps.now),
+  ]);
   const days = load.days;
   if (days === 0) return { days, rows: [] };
   const department = new Map<string, { answered: number; handle: number }>();
@@ -48,9 +56,20 @@ export async function staffingPlan(deps: { figures: ReportFigures; catalogue: Ca
   const rows = load.rows.map((row): StaffingRow => {
     const whole = department.get(row.department_id)!;
     // A half hour without an answered call borrows the department's handling time.
-    const handleSeconds = row.answered > 0 ? row.handle_seconds / row.answered : whole.answered > 0 ? whole.handle / whole.answered : 0;
+    const handleSeconds =
+      row.answered > 0
+        ? row.handle_seconds / row.answered
+        : whole.answered > 0
+          ? whole.handle / whole.answered
+          : 0;
     const callsPerHalfHour = row.queued / days;
-    const level = agentsNeeded({ callsPerInterval: callsPerHalfHour, handleSeconds, intervalSeconds: HALF_HOUR_SECONDS, targetSeconds: settings.targetSeconds, goal: settings.goal });
+    const level = agentsNeeded({
+      callsPerInterval: callsPerHalfHour,
+      handleSeconds,
+      intervalSeconds: HALF_HOUR_SECONDS,
+      targetSeconds: settings.targetSeconds,
+      goal: settings.goal,
+    });
     const place = deps.catalogue.department(row.department_id);
     return {
       departmentId: row.department_id,
@@ -65,9 +84,15 @@ export async function staffingPlan(deps: { figures: ReportFigures; catalogue: Ca
       serviceLevel: level.serviceLevel,
       expectedWaitSeconds: level.expectedWaitSeconds,
       occupancy: level.occupancy,
-      agentsLoggedIn: (loggedIn.get(`${row.department_id}/${row.half_hour}`) ?? 0) / HALF_HOUR_SECONDS / days,
+      agentsLoggedIn:
+        (loggedIn.get(`${row.department_id}/${row.half_hour}`) ?? 0) / HALF_HOUR_SECONDS / days,
     };
   });
-  rows.sort((a, b) => a.hallName.localeCompare(b.hallName, 'zh') || a.departmentId.localeCompare(b.departmentId) || a.halfHour - b.halfHour);
+  rows.sort(
+    (a, b) =>
+      a.hallName.localeCompare(b.hallName, 'zh') ||
+      a.departmentId.localeCompare(b.departmentId) ||
+      a.halfHour - b.halfHour,
+  );
   return { days, rows };
 }

@@ -7,10 +7,15 @@ import { queryRows, type Executor } from '../platform/db.js';
 const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
 
 /** First and last arrival of a call to a hotline: the recorded history. */
-export async function historyBounds(db: Executor): Promise<{ first: Date | null; last: Date | null }> {
+export async function historyBounds(
+  db: Executor,
+): Promise<{ first: Date | null; last: Date | null }> {
   const [row] = await queryRows<{ first: string | null; last: string | null }>(
     db,
     sql`select min(c.arrived_at)::text as first, max(c.arrived_at)::text as last from calls c where ${offeredCall}`,
   );
-  return { first: row?.first ? new Date(row.first) : null, last: row?.last ? new Date(row.last) : null };
+  return {
+    first: row?.first ? new Date(row.first) : null,
+    last: row?.last ? new Date(row.last) : null,
+  };
 }

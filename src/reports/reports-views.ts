@@ -60,9 +60,18 @@ export interface PeriodViews {
 }
 
 /** Loads the per-agent, per-service, half-hour and daily views of the span; `days` lists the days the daily view shows. */
-export async function loadViews(deps: { figures: ReportFigures; catalogue: Catalogue }, span: PeriodSpan, days: string[]): Promise<PeriodViews> {
+export async function loadViews(
+  deps: { figures: ReportFigures; catalogue: Catalogue },
+  span: PeriodSpan,
+  days: string[],
+): Promise<PeriodViews> {
   const { figures, catalogue } = deps;
-  const [agents, services, halfHours, byDay] = await Promise.all([figures.countByAgent(span), figures.countByService(span), figures.countByHalfHour(span), figures.countByDay(span)]);
+  const [agents, services, halfHours, byDay] = await Promise.all([
+    figures.countByAgent(span),
+    figures.countByService(span),
+    figures.countByHalfHour(span),
+    figures.countByDay(span),
+  ]);
   const halfHour = new Map(halfHours.map((r) => [r.half_hour, r]));
   const day = new Map(byDay.map((r) => [r.day, r]));
   return {
@@ -93,12 +102,28 @@ export async function loadViews(deps: { figures: ReportFigures; catalogue: Catal
           completedByPost: r.by_post,
         };
       })
-      .sort((a, b) => b.consultations + b.completedByPhone - (a.consultations + a.completedByPhone) || a.serviceName.localeCompare(b.serviceName, 'zh')),
-    byHalfHour: Array.from({ length: 48 }, (_, i) => ({ halfHour: i, time: halfHourTime(i), arrivals: halfHour.get(i)?.arrivals ?? 0, answered: halfHour.get(i)?.answered ?? 0, abandoned: halfHour.get(i)?.abandoned ?? 0 })),
+      .sort(
+        (a, b) =>
+          b.consultations + b.completedByPhone - (a.consultations + a.completedByPhone) ||
+          a.serviceName.localeCompare(b.serviceName, 'zh'),
+      ),
+    byHalfHour: Array.from({ length: 48 }, (_, i) => ({
+      halfHour: i,
+      time: halfHourTime(i),
+      arrivals: halfHour.get(i)?.arrivals ?? 0,
+      answered: halfHour.get(i)?.answered ?? 0,
+      abandoned: halfHour.get(i)?.abandoned ?? 0,
+    })),
     byDay: days.map((d) => {
       const r = day.get(d);
       const queued = (r?.answered ?? 0) + (r?.abandoned_in_queue ?? 0);
-      return { day: d, offered: r?.offered ?? 0, answered: r?.answered ?? 0, abandonedInQueue: r?.abandoned_in_queue ?? 0, serviceLevel: queued > 0 ? r!.answered_in_target / queued : null };
+      return {
+        day: d,
+        offered: r?.offered ?? 0,
+        answered: r?.answered ?? 0,
+        abandonedInQueue: r?.abandoned_in_queue ?? 0,
+        serviceLevel: queued > 0 ? r!.answered_in_target / queued : null,
+      };
     }),
   };
 }

@@ -5,47 +5,101 @@ import { agentCalls, agentStateLog } from './routing-tables.js';
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
 export type AgentCallRow = typeof agentCalls.$inferSelect;
 
-export async function insertStateLog(db: Executor, row: Omit<typeof agentStateLog.$inferInsert, 'id'>): Promise<void> {
+export async function insertStateLog(
+  db: Executor,
+  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+): Promise<void> {
   await db.insert(agentStateLog).values(row);
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
 export async function listLatestStates(db: Executor): Promise<AgentStateLogRow[]> {
-  return db.selectDistinctOn([agentStateLog.agentId]).from(agentStateLog).orderBy(agentStateLog.agentId, desc(agentStateLog.id));
+  return db
+    .selectDistinctOn([agentStateLog.agentId])
+    .from(agentStateLog)
+    .orderBy(agentStateLog.agentId, desc(agentStateLog.id));
 }
 
 export async function listStateLog(db: Executor, agentId: string): Promise<AgentStateLogRow[]> {
-  return db.select().from(agentStateLog).where(eq(agentStateLog.agentId, agentId)).orderBy(asc(agentStateLog.id));
+  return db
+    .select()
+    .from(agentStateLog)
+    .where(eq(agentStateLog.agentId, agentId))
+    .orderBy(asc(agentStateLog.id));
 }
 
 /** Records that the agent answered the call; a repeated callback changes nothing. */
-export async function insertAgentCall(db: Executor, row: { callSid: string; agentId: string; skill: string | null; answeredAt: Date }): Promise<void> {
-  await db.insert(agentCalls).values(row).onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] });
+export async function insertAgentCall(
+  db: Executor,
+  row: { callSid: string; agentId: string; skill: string | null; answeredAt: Date },
+): Promise<void> {
+  await db
+    .insert(agentCalls)
+    .values(row)
+    .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] });
 }
 
-export async function findAgentCall(db: Executor, callSid: string, agentId: string): Promise<AgentCallRow | undefined> {
-  const [row] = await db.select().from(agentCalls).where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)));
+export async function findAgentCall(
+  db: Executor,
+  callSid: string,
+  agentId: string,
+): Promise<AgentCallRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(agentCalls)
+    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)));
   return row;
 }
 
-export async function updateAgentCall(db: Executor, callSid: string, agentId: string, values: Partial<typeof agentCalls.$inferInsert>, onlyIfPending = false): Promise<boolean> {
+export async function updateAgentCall(
+  db: Executor,
+  callSid: string,
+  agentId: string,
+  values: Partial<typeof agentCalls.$inferInsert>,
+  onlyIfPending = false,
+): Promise<boolean> {
   const rows = await db
     .update(agentCalls)
     .set(values)
-    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId), onlyIfPending ? eq(agentCalls.outcomeStatus, 'pending') : undefined))
+    .where(
+      and(
+        eq(agentCalls.callSid, callSid),
+        eq(agentCalls.agentId, agentId),
+        onlyIfPending ? eq(agentCalls.outcomeStatus, 'pending') : undefined,
+      ),
+    )
     .returning({ id: agentCalls.id });
   return rows.length > 0;
 }
 
 /** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
-export async function markWrapUpEnded(db: Executor, callSid: string, agentId: string, at: Date): Promise<void> {
+export async function markWrapUpEnded(
+  db: Executor,
+  callSid: string,
+  agentId: string,
+  at: Date,
+): Promise<void> {
   await db
     .update(agentCalls)
     .set({ wrapUpEndedAt: at })
-    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId), isNull(agentCalls.wrapUpEndedAt)));
+    .where(
+      and(
+        eq(agentCalls.callSid, callSid),
+        eq(agentCalls.agentId, agentId),
+        isNull(agentCalls.wrapUpEndedAt),
+      ),
+    );
 }
 
 /** Answered calls that ended without an outcome, newest first. */
-export async function listCallsLackingOutcome(db: Executor, limit: number): Promise<AgentCallRow[]> {
-  return db.select().from(agentCalls).where(eq(agentCalls.outcomeStatus, 'missing')).orderBy(sql`${agentCalls.answeredAt} desc`).limit(limit);
+export async function listCallsLackingOutcome(
+  db: Executor,
+  limit: number,
+): Promise<AgentCallRow[]> {
+  return db
+    .select()
+    .from(agentCalls)
+    .where(eq(agentCalls.outcomeStatus, 'missing'))
+    .orderBy(sql`${agentCalls.answeredAt} desc`)
+    .limit(limit);
 }

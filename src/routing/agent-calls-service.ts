@@ -7,7 +7,12 @@ import * as repo from './agent-calls-repository.js';
  */
 export interface AgentCalls {
   /** Records that the agent answered the call; a repeated report changes nothing. */
-  answered(row: { callSid: string; agentId: string; skill: string | null; answeredAt: Date }): Promise<void>;
+  answered(row: {
+    callSid: string;
+    agentId: string;
+    skill: string | null;
+    answeredAt: Date;
+  }): Promise<void>;
   /** The agent's answered leg of the call, if they answered it. */
   find(callSid: string, agentId: string): Promise<repo.AgentCallRow | undefined>;
   /** The outcome of the agent's call is recorded, inside the transaction that records it. */
@@ -20,7 +25,8 @@ export function createAgentCalls(db: Database): AgentCalls {
   return {
     answered: (row) => repo.insertAgentCall(db, row),
     find: (callSid, agentId) => repo.findAgentCall(db, callSid, agentId),
-    outcomeRecorded: async (tx, callSid, agentId) => void (await repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' })),
+    outcomeRecorded: async (tx, callSid, agentId) =>
+      void (await repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' })),
     lackingOutcome: (limit) => repo.listCallsLackingOutcome(db, limit),
   };
 }

@@ -7,7 +7,10 @@ export type AgentPhone = { client: string } | { sip: string } | { number: string
 /** The agent's phone for the provider's profile; undefined when the provider cannot reach them (no SIP address, no desk number). */
 export type AgentPhones = (agentId: string) => Promise<AgentPhone | undefined>;
 
-export function createAgentPhones(staff: Pick<Accounts, 'findUser'>, telephony: Pick<TelephonyProfile, 'clientDialing'>): AgentPhones {
+export function createAgentPhones(
+  staff: Pick<Accounts, 'findUser'>,
+  telephony: Pick<TelephonyProfile, 'clientDialing'>,
+): AgentPhones {
   return async (agentId) => {
     // The Voice SDK identity is the username: no look-up needed.
     if (telephony.clientDialing) return { client: agentId };

@@ -48,14 +48,29 @@ export function createAgentDesk(deps: {
   const { db, staff, store, states, routing, kept, queues, clock, settings } = deps;
   const log = deps.logger.child({ component: 'agents' });
   const heartbeatFresh = async (agentId: string) =>
-    !(await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)).includes(agentId);
+    !(
+      await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)
+    ).includes(agentId);
 
-  async function finishWrapUp(agentId: string, callSid: string, outcome: 'recorded' | 'missing'): Promise<void> {
+  async function finishWrapUp(
+    agentId: string,
+    callSid: string,
+    outcome: 'recorded' | 'missing',
+  ): Promise<void> {
     // The outcome service has already marked a recorded outcome; a timeout marks the call as lacking one.
-    if (outcome === 'missing') await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
+    if (outcome === 'missing')
+      await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
     await repo.markWrapUpEnded(db, callSid, agentId, clock.now());
     const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
-    const result = await states.transition({ agentId, from: ['wrap_up'], expectedCall: callSid, to, reason: outcome === 'missing' ? 'wrap-up-timeout' : 'outcome-recorded', resetIdle: true, callSid: '' });
+    const result = await states.transition({
+      agentId,
+      from: ['wrap_up'],
+      expectedCall: callSid,
+      to,
+      reason: outcome === 'missing' ? 'wrap-up-timeout' : 'outcome-recorded',
+      resetIdle: true,
+      callSid: '',
+    });
     if (result.ok && to === 'available') await routing.agentFree(agentId);
   }
 
@@ -63,12 +78,23 @@ export function createAgentDesk(deps: {
     snapshot: (agentId) => store.agent(agentId),
 
     async setState(agentId, to, reason) {
-      if (to === 'break' && !reason) throw new ValidationError('reason: required for a break', { fields: [{ field: 'reason', reason: 'required for a break' }] });
+      if (to === 'break' && !reason)
+        throw new ValidationError('reason: required for a break', {
+          fields: [{ field: 'reason', reason: 'required for a break' }],
+        });
       const user = await staff.findUser(agentId);
       if (!user || user.disabled) throw new NotFoundError(`no such agent: ${agentId}`);
       const current = await store.agent(agentId);
-      if (current.state === 'wrap_up') throw new ConflictError('wrap-up ends when the call\'s outcome is recorded or its time runs out', 'outcome_required');
-      if (current.state === 'reserved' || current.state === 'on_call') throw new ConflictError(`the agent is ${current.state}; the state changes when the call ends`, 'agent_busy');
+      if (current.state === 'wrap_up')
+        throw new ConflictError(
+          "wrap-up ends when the call's outcome is recorded or its time runs out",
+          'outcome_required',
+        );
+      if (current.state === 'reserved' || current.state === 'on_call')
+        throw new ConflictError(
+          `the agent is ${current.state}; the state changes when the call ends`,
+          'agent_busy',
+        );
       const result = await states.transitionLogged({
         agentId,
         from: ['available', 'break', 'offline'],
@@ -79,9 +105,15 @@ export function createAgentDesk(deps: {
         resetIdle: current.state !== 'available',
         callSid: '',
       });
-      if (!result.ok) throw new ConflictError('the agent\'s state changed meanwhile; read it again', 'state_changed');
+      if (!result.ok)
+        throw new ConflictError(
+          "the agent's state changed meanwhile; read it again",
+          'state_changed',
+        );
       await Promise.all([
-        to === 'offline' ? store.forgetHeartbeat(agentId) : store.heartbeat(agentId, clock.now().getTime()),
+        to === 'offline'
+          ? store.forgetHeartbeat(agentId)
+          : store.heartbeat(agentId, clock.now().getTime()),
         to === 'available' ? routing.agentFree(agentId) : undefined,
       ]);
       return store.agent(agentId);
@@ -92,10 +124,18 @@ export function createAgentDesk(deps: {
     },
 
     async sweepSilentAgents() {
-      const silent = await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000);
+      const silent = await store.silentSince(
+        clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000,
+      );
       const removed: string[] = [];
       for (const agentId of silent) {
-        const result = await states.transition({ agentId, from: ['available', 'break'], to: 'offline', reason: 'heartbeat-lost', callSid: '' });
+        const result = await states.transition({
+          agentId,
+          from: ['available', 'break'],
+          to: 'offline',
+          reason: 'heartbeat-lost',
+          callSid: '',
+        });
         if (result.ok) {
           removed.push(agentId);
           log.warn({ agentId }, 'agent panel went silent; taken out of routing');
@@ -113,7 +153,10 @@ export function createAgentDesk(deps: {
         if (agent.state !== 'on_call' || agent.since >= before) continue;
         const skill = (await kept.find(agent.callSid))?.skill ?? null;
         await routing.startWrapUp(agentId, agent.callSid, skill, 'call-max-length');
-        log.warn({ agentId, callSid: agent.callSid }, 'agent on a call longer than CALL_MAX_MINUTES; back to routing after wrap-up');
+        log.warn(
+          { agentId, callSid: agent.callSid },
+          'agent on a call longer than CALL_MAX_MINUTES; back to routing after wrap-up',
+        );
         released.push(agentId);
       }
       return released;

@@ -25,7 +25,13 @@ export interface AgentStates {
   transitionLogged(input: TransitionInput): Promise<TransitionResult>;
 }
 
-export function createAgentStates(deps: { db: Database; store: RoutingRepository; events: LiveEvents; clock: Clock; logger: Logger }): AgentStates {
+export function createAgentStates(deps: {
+  db: Database;
+  store: RoutingRepository;
+  events: LiveEvents;
+  clock: Clock;
+  logger: Logger;
+}): AgentStates {
   const { db, store, events, clock } = deps;
   const log = deps.logger.child({ component: 'agents' });
   return {
@@ -34,8 +40,19 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
       const result = await store.transition({ ...input, now: now.getTime() });
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       // Not awaited here: routing may act on the new state while the log row is written.
-      const recorded = recordTransition({ agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now }).catch(
-        (error: unknown) => log.error({ agentId: input.agentId, err: (error as Error).message }, 'agent state change not logged'),
+      const recorded = recordTransition({
+        agentId: input.agentId,
+        from: result.from,
+        to: input.to,
+        reason: input.reason ?? null,
+        version: result.version,
+        callSid: result.callSid,
+        at: now,
+      }).catch((error: unknown) =>
+        log.error(
+          { agentId: input.agentId, err: (error as Error).message },
+          'agent state change not logged',
+        ),
       );
       return { ...result, recorded };
     },
@@ -44,20 +61,56 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
       const now = clock.now();
       const result = await store.transition({ ...input, now: now.getTime() });
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
-      const change = { agentId: input.agentId, from: result.from, to: input.to, reason: input.reason ?? null, version: result.version, callSid: result.callSid, at: now };
+      const change = {
+        agentId: input.agentId,
+        from: result.from,
+        to: input.to,
+        reason: input.reason ?? null,
+        version: result.version,
+        callSid: result.callSid,
+        at: now,
+      };
       try {
         await logTransition(change);
       } catch (error) {
-        const undone = await store.transition({ agentId: input.agentId, from: [input.to], expectedVersion: result.version, to: result.from, reason: 'state-not-logged', callSid: result.callSid, now: now.getTime() });
-        log.error({ agentId: input.agentId, to: input.to, undone: undone.ok, err: (error as Error).message }, 'agent state change not logged; refused');
-        throw new AppError('the state change could not be recorded; nothing changed, try again', 503, 'state_not_logged');
+        const undone = await store.transition({
+          agentId: input.agentId,
+          from: [input.to],
+          expectedVersion: result.version,
+          to: result.from,
+          reason: 'state-not-logged',
+          callSid: result.callSid,
+          now: now.getTime(),
+        });
+        log.error(
+          {
+            agentId: input.agentId,
+            to: input.to,
+            undone: undone.ok,
+            err: (error as Error).message,
+          },
+          'agent state change not logged; refused',
+        );
+        throw new AppError(
+          'the state change could not be recorded; nothing changed, try again',
+          503,
+          'state_not_logged',
+        );
       }
       await publishTransition(change);
       return { ...result, recorded: Promise.resolve() };
     },
   };
 
-  type Change = { agentId: string; from: string; to: string; reason: string | null; version: number; callSid: string; at: Date };
+  type Change = {
+    agentId: string;
+    from: string;
+    to: string;
+    reason: string | null;
+    version: number;
+    callSid: string;
+    at: Date;
+  };
 
   async function recordTransition(change: Change): Promise<void> {
     await logTransition(change);
@@ -65,7 +118,17 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
   }
 
   async function logTransition(change: Change): Promise<void> {
-    log.info({ agentId: change.agentId, from: change.from, to: change.to, reason: change.reason, version: change.version, callSid: change.callSid || undefined }, 'agent state');
+    log.info(
+      {
+        agentId: change.agentId,
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+        version: change.version,
+        callSid: change.callSid || undefined,
+      },
+      'agent state',
+    );
     await repo.insertStateLog(db, {
       agentId: change.agentId,
       fromState: change.from,
@@ -78,8 +141,19 @@ export function createAgentStates(deps: { db: Database; store: RoutingRepository
   }
 
   async function publishTransition(change: Change): Promise<void> {
-    const event = { type: 'agent-state' as const, agentId: change.agentId, state: change.to, reason: change.reason ?? '', version: change.version, callSid: change.callSid, at: change.at.toISOString() };
-    await Promise.all([events.publish({ agentId: change.agentId }, event), events.publish('supervisors', event)]);
+    const event = {
+      type: 'agent-state' as const,
+      agentId: change.agentId,
+      state: change.to,
+      reason: change.reason ?? '',
+      version: change.version,
+      callSid: change.callSid,
+      at: change.at.toISOString(),
+    };
+    await Promise.all([
+      events.publish({ agentId: change.agentId }, event),
+      events.publish('supervisors', event),
+    ]);
   }
 }
 
@@ -89,10 +163,34 @@ export async function recordReservation(
   reservation: { agentId: string; callSid: string; version: number },
 ): Promise<void> {
   const at = deps.clock.now();
-  await repo.insertStateLog(deps.db, { agentId: reservation.agentId, fromState: 'available', toState: 'reserved', reason: null, version: reservation.version, callSid: reservation.callSid, at });
-  const event = { type: 'agent-state' as const, agentId: reservation.agentId, state: 'reserved', reason: '', version: reservation.version, callSid: reservation.callSid, at: at.toISOString() };
+  await repo.insertStateLog(deps.db, {
+    agentId: reservation.agentId,
+    fromState: 'available',
+    toState: 'reserved',
+    reason: null,
+    version: reservation.version,
+    callSid: reservation.callSid,
+    at,
+  });
+  const event = {
+    type: 'agent-state' as const,
+    agentId: reservation.agentId,
+    state: 'reserved',
+    reason: '',
+    version: reservation.version,
+    callSid: reservation.callSid,
+    at: at.toISOString(),
+  };
   await Promise.all([
-    deps.events.publish({ agentId: reservation.agentId }, { type: 'offer', agentId: reservation.agentId, callSid: reservation.callSid, at: at.toISOString() }),
+    deps.events.publish(
+      { agentId: reservation.agentId },
+      {
+        type: 'offer',
+        agentId: reservation.agentId,
+        callSid: reservation.callSid,
+        at: at.toISOString(),
+      },
+    ),
     deps.events.publish({ agentId: reservation.agentId }, event),
     deps.events.publish('supervisors', event),
   ]);

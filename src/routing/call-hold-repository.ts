@@ -41,16 +41,24 @@ export interface CallHold {
 
 type HoldRedis = {
   agentsHoldStart(key: string, agentId: string, now: number, ttlSeconds: number): Promise<number>;
-  agentsHoldEnd(key: string, agentId: string, now: number, leg: 'next' | 'keep'): Promise<[number, number?, number?]>;
+  agentsHoldEnd(
+    key: string,
+    agentId: string,
+    now: number,
+    leg: 'next' | 'keep',
+  ): Promise<[number, number?, number?]>;
   agentsHoldClear(key: string, agentId: string): Promise<number>;
 };
 
 /** Holds of callers in Redis (one hash per call), each change atomic, so a double click or a late Twilio callback never doubles one. */
 export function createHoldRepository(redis: Redis, prefix: string) {
   const scripts = redis as unknown as HoldRedis;
-  if (!('agentsHoldStart' in redis)) redis.defineCommand('agentsHoldStart', { numberOfKeys: 0, lua: START });
-  if (!('agentsHoldEnd' in redis)) redis.defineCommand('agentsHoldEnd', { numberOfKeys: 0, lua: END });
-  if (!('agentsHoldClear' in redis)) redis.defineCommand('agentsHoldClear', { numberOfKeys: 0, lua: CLEAR });
+  if (!('agentsHoldStart' in redis))
+    redis.defineCommand('agentsHoldStart', { numberOfKeys: 0, lua: START });
+  if (!('agentsHoldEnd' in redis))
+    redis.defineCommand('agentsHoldEnd', { numberOfKeys: 0, lua: END });
+  if (!('agentsHoldClear' in redis))
+    redis.defineCommand('agentsHoldClear', { numberOfKeys: 0, lua: CLEAR });
   const key = (callSid: string) => `${prefix}:hold:${callSid}`;
   return {
     async read(callSid: string): Promise<CallHold | undefined> {
@@ -59,10 +67,19 @@ export function createHoldRepository(redis: Redis, prefix: string) {
       return { agentId: h.agent, since: Number(h.since ?? 0), leg: Number(h.leg ?? 0) };
     },
     /** True when this request put the caller on hold (false: already on hold). */
-    start: async (callSid: string, agentId: string, now: number, ttlSeconds: number) => (await scripts.agentsHoldStart(key(callSid), agentId, now, ttlSeconds)) === 1,
+    start: async (callSid: string, agentId: string, now: number, ttlSeconds: number) =>
+      (await scripts.agentsHoldStart(key(callSid), agentId, now, ttlSeconds)) === 1,
     /** Ends the running hold; `resume` moves to the next agent leg. Returns when it began and the current leg, or undefined when there was none. */
-    async end(callSid: string, options: { agentId?: string; now: number; resume: boolean }): Promise<{ since: number; leg: number } | undefined> {
-      const [ok, since, leg] = await scripts.agentsHoldEnd(key(callSid), options.agentId ?? '', options.now, options.resume ? 'next' : 'keep');
+    async end(
+      callSid: string,
+      options: { agentId?: string; now: number; resume: boolean },
+    ): Promise<{ since: number; leg: number } | undefined> {
+      const [ok, since, leg] = await scripts.agentsHoldEnd(
+        key(callSid),
+        options.agentId ?? '',
+        options.now,
+        options.resume ? 'next' : 'keep',
+      );
       return ok === 1 ? { since: Number(since), leg: Number(leg) } : undefined;
     },
     /**

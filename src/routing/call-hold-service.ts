@@ -7,7 +7,13 @@ import type { Logger } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import type { AgentPhones } from './agent-phone.js';
-import { connectAgentTwiml, holdLoopTwiml, requeueTwiml, type AgentUrls, type DialFeatures } from './routing-twiml.js';
+import {
+  connectAgentTwiml,
+  holdLoopTwiml,
+  requeueTwiml,
+  type AgentUrls,
+  type DialFeatures,
+} from './routing-twiml.js';
 import type { HoldRepository } from './call-hold-repository.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
@@ -60,13 +66,29 @@ export function createCallHolds(deps: {
   /** What the provider honours of the agent's `<Dial>`. */
   dial: DialFeatures;
 }): CallHolds {
-  const { holds, store, routing, kept, ledger, catalogue, twilio, clock, urls, voice, musicUrl, settings, phoneOf, providerQueues } = deps;
+  const {
+    holds,
+    store,
+    routing,
+    kept,
+    ledger,
+    catalogue,
+    twilio,
+    clock,
+    urls,
+    voice,
+    musicUrl,
+    settings,
+    phoneOf,
+    providerQueues,
+  } = deps;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
   async function assertOnThisCall(agentId: string, callSid: string): Promise<void> {
     const agent = await store.agent(agentId);
-    if (agent.state !== 'on_call' || agent.callSid !== callSid) throw new ConflictError('you can only hold the call you are on', 'not_on_this_call');
+    if (agent.state !== 'on_call' || agent.callSid !== callSid)
+      throw new ConflictError('you can only hold the call you are on', 'not_on_this_call');
   }
 
   const twilioFailed = (error: unknown) => {
@@ -74,11 +96,18 @@ export function createCallHolds(deps: {
     return new AppError('Twilio did not take the change; try again', 502, 'twilio_unavailable');
   };
 
-  async function endRunningHold(callSid: string, reason: string, agentId?: string): Promise<number | undefined> {
+  async function endRunningHold(
+    callSid: string,
+    reason: string,
+    agentId?: string,
+  ): Promise<number | undefined> {
     const ended = await holds.end(callSid, { agentId, now: now(), resume: false });
     if (!ended) return undefined;
     const seconds = Math.max(0, Math.round((now() - ended.since) / 1000));
-    await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${ended.since}`, { seconds, reason });
+    await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${ended.since}`, {
+      seconds,
+      reason,
+    });
     return seconds;
   }
 
@@ -86,11 +115,16 @@ export function createCallHolds(deps: {
     async hold(agentId, callSid) {
       await assertOnThisCall(agentId, callSid);
       // Only a caller routing took from a queue: a callback's agent leg is the parent of the citizen's, and moving it would put the agent, not the citizen, on hold.
-      if (!(await kept.find(callSid))) throw new ConflictError('only a caller who came through a queue can be held', 'not_holdable');
+      if (!(await kept.find(callSid)))
+        throw new ConflictError(
+          'only a caller who came through a queue can be held',
+          'not_holdable',
+        );
       const started = now();
       if (!(await holds.start(callSid, agentId, started, settings.callMaxSeconds))) {
         const running = await holds.read(callSid);
-        if (running && running.since > 0 && running.agentId === agentId) return { onHold: true, since: new Date(running.since).toISOString() };
+        if (running && running.since > 0 && running.agentId === agentId)
+          return { onHold: true, since: new Date(running.since).toISOString() };
         throw new ConflictError('the call is on hold already', 'already_on_hold');
       }
       try {
@@ -99,7 +133,9 @@ export function createCallHolds(deps: {
         await holds.end(callSid, { agentId, now: now(), resume: false });
         throw twilioFailed(error);
       }
-      await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${started}`, { agentId });
+      await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${started}`, {
+        agentId,
+      });
       log.info({ callSid, agentId }, 'caller on hold');
       return { onHold: true, since: new Date(started).toISOString() };
     },
@@ -110,13 +146,19 @@ export function createCallHolds(deps: {
       const ended = await holds.end(callSid, { agentId, now: now(), resume: true });
       if (!ended || !before) throw new ConflictError('the call is not on hold', 'not_on_hold');
       try {
-        await twilio.calls(callSid).update({ url: urls.resume(agentId, callSid, ended.leg), method: 'POST' });
+        await twilio
+          .calls(callSid)
+          .update({ url: urls.resume(agentId, callSid, ended.leg), method: 'POST' });
       } catch (error) {
         await holds.restore(callSid, { since: ended.since, leg: before.leg });
         throw twilioFailed(error);
       }
       const heldSeconds = Math.max(0, Math.round((now() - ended.since) / 1000));
-      await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${ended.since}`, { agentId, seconds: heldSeconds, reason: 'resumed' });
+      await ledger.recordEvent(callSid, 'agent', 'hold-ended', `hold-ended:${ended.since}`, {
+        agentId,
+        seconds: heldSeconds,
+        reason: 'resumed',
+      });
       log.info({ callSid, agentId, heldSeconds }, 'caller resumed');
       return { onHold: false, heldSeconds };
     },
@@ -137,24 +179,41 @@ export function createCallHolds(deps: {
       const agent = agentId ? await store.agent(agentId) : undefined;
       const onTheCall = agent?.state === 'on_call' && agent.callSid === callSid;
       // Not running: a resume is under way, and its REST update takes the caller from here.
-      if (hold && hold.since === 0) return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
+      if (hold && hold.since === 0)
+        return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
       if (onTheCall) {
         if (!hold && (await holds.start(callSid, agentId, now(), settings.callMaxSeconds))) {
-          await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, { agentId, reason: 'hold-restored' });
+          await ledger.recordEvent(callSid, 'agent', 'hold-started', `hold-started:${now()}`, {
+            agentId,
+            reason: 'hold-restored',
+          });
           log.warn({ callSid, agentId }, 'hold lost with Redis; taken up again for the agent');
         }
         return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
       }
       if (hold) await endRunningHold(callSid, 'agent-left');
-      log.warn({ callSid, agentId }, 'caller on hold for an agent no longer on the call; back to the queue');
+      log.warn(
+        { callSid, agentId },
+        'caller on hold for an agent no longer on the call; back to the queue',
+      );
       return requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
     },
 
     async resumeTwiml(agentId, callSid, leg) {
       const phone = await phoneOf(agentId);
       // The agent was rung on this phone before the hold; if it is gone meanwhile, the caller stays on hold.
-      if (!phone) return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
-      return connectAgentTwiml(urls, agentId, callSid, phone, settings.offerTimeoutSeconds, settings.callMaxSeconds, leg, deps.dial);
+      if (!phone)
+        return holdLoopTwiml(urls, voice, catalogue.prompts.say('queue.onHold'), musicUrl, callSid);
+      return connectAgentTwiml(
+        urls,
+        agentId,
+        callSid,
+        phone,
+        settings.offerTimeoutSeconds,
+        settings.callMaxSeconds,
+        leg,
+        deps.dial,
+      );
     },
 
     async callEnded(callSid) {
@@ -164,7 +223,10 @@ export function createCallHolds(deps: {
       const agent = await store.agent(hold.agentId);
       // The Dial action ends a call that was talking; this covers a caller who left while on hold (no agent leg to end). Wrap-up starts once either way.
       if (agent.state === 'on_call' && agent.callSid === callSid) {
-        log.info({ callSid, agentId: hold.agentId }, 'caller hung up while on hold; agent to wrap-up');
+        log.info(
+          { callSid, agentId: hold.agentId },
+          'caller hung up while on hold; agent to wrap-up',
+        );
         await routing.startWrapUp(hold.agentId, callSid, (await kept.find(callSid))?.skill ?? null);
       }
     },

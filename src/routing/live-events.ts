@@ -3,9 +3,23 @@ import type { Redis } from '../platform/redis.js';
 
 /** What panels are told live: offers to an agent, agent and queue changes to supervisors. */
 export type LiveEvent =
-  | { type: 'agent-state'; agentId: string; state: string; reason: string; version: number; callSid: string; at: string }
+  | {
+      type: 'agent-state';
+      agentId: string;
+      state: string;
+      reason: string;
+      version: number;
+      callSid: string;
+      at: string;
+    }
   | { type: 'offer'; agentId: string; callSid: string; at: string }
-  | { type: 'queue'; skill: string; callSid: string; change: 'queued' | 'offered' | 'answered' | 'left' | 'requeued' | 'escalated'; at: string }
+  | {
+      type: 'queue';
+      skill: string;
+      callSid: string;
+      change: 'queued' | 'offered' | 'answered' | 'left' | 'requeued' | 'escalated';
+      at: string;
+    }
   | { type: 'alert'; agentId: string; message: string; at: string };
 
 /** Audience of an event: one agent's panel, or every supervisor's wallboard. */
@@ -23,7 +37,10 @@ export interface LiveEvents {
 }
 
 export function createLiveEvents(redis: Redis, prefix: string, logger: Logger): LiveEvents {
-  const channel = (audience: Audience) => (audience === 'supervisors' ? `${prefix}:live:supervisors` : `${prefix}:live:agent:${audience.agentId}`);
+  const channel = (audience: Audience) =>
+    audience === 'supervisors'
+      ? `${prefix}:live:supervisors`
+      : `${prefix}:live:agent:${audience.agentId}`;
   let subscriber: Redis | undefined;
   const listeners = new Map<string, Set<(event: LiveEvent) => void>>();
   const subscribed = new Map<string, Promise<unknown>>();
@@ -31,7 +48,9 @@ export function createLiveEvents(redis: Redis, prefix: string, logger: Logger): 
   function connection(): Redis {
     if (!subscriber) {
       subscriber = redis.duplicate();
-      subscriber.on('error', (error) => logger.warn({ err: error.message }, 'live events connection error'));
+      subscriber.on('error', (error) =>
+        logger.warn({ err: error.message }, 'live events connection error'),
+      );
       subscriber.on('message', (name: string, message: string) => {
         const event = JSON.parse(message) as LiveEvent;
         for (const listener of listeners.get(name) ?? []) listener(event);

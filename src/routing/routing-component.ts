@@ -16,7 +16,11 @@ import { createHoldRepository } from './call-hold-repository.js';
 import { createCallHolds, type CallHolds } from './call-hold-service.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
 import { createQueuedCallRepository } from './queued-call-repository.js';
-import { createRoutingRecovery, lostCallLookup, type RoutingRecovery } from './routing-recovery-service.js';
+import {
+  createRoutingRecovery,
+  lostCallLookup,
+  type RoutingRecovery,
+} from './routing-recovery-service.js';
 import { createRoutingRepository, type RoutingRepository } from './routing-repository.js';
 import type { CallbackPort, Routing, RoutingDeps } from './routing-contract.js';
 import { createRouting } from './routing-service.js';
@@ -67,7 +71,10 @@ export interface RoutingComponent {
  * (`connectCallbacks` receives routing and returns the port's implementation): no hook is
  * assigned after construction.
  */
-export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComponentDeps, connectCallbacks: (routing: RoutingComponent) => C): RoutingComponent & { callbacks: C } {
+export function createRoutingComponent<C extends CallbackPort>(
+  deps: RoutingComponentDeps,
+  connectCallbacks: (routing: RoutingComponent) => C,
+): RoutingComponent & { callbacks: C } {
   const { config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger } = deps;
   const settings = config.agents;
   const urls = agentUrls(config.publicBaseUrl);
@@ -76,7 +83,11 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
   const states = createAgentStates({ db, store, events, clock, logger });
   const holdStore = createHoldRepository(redis, config.redisPrefix);
   // Kept an hour past the longest call: a late webhook of a finished call still finds it.
-  const kept = createQueuedCallRepository(redis, config.redisPrefix, settings.callMaxSeconds + 3600);
+  const kept = createQueuedCallRepository(
+    redis,
+    config.redisPrefix,
+    settings.callMaxSeconds + 3600,
+  );
   const phoneOf = createAgentPhones(staff, config.telephony);
   const port: CallbackPort = {
     reserved: (reservation) => callbacks.reserved(reservation),
@@ -84,10 +95,68 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
     admitDue: () => callbacks.admitDue(),
     restoreDialing: () => callbacks.restoreDialing(),
   };
-  const acd = createRouting({ afterAnswered: deps.afterAnswered, db, store, kept, lostCall: lostCallLookup(ledger), holds: holdStore, states, ledger, catalogue, queues, twilio, events, clock, logger, urls, settings, telephony: config.telephony, phoneOf, callbacks: port });
-  const presence = createAgentDesk({ db, staff, store, states, routing: acd, kept, queues, clock, logger, settings });
-  const transfer = createTransfer({ staff, store, routing: acd, kept, ledger, catalogue, queues, twilio, urls, logger, settings });
-  const recovery = createRoutingRecovery({ db, staff, store, kept, routing: acd, callbacks: port, ledger, catalogue, queues, twilio, clock, logger, settings, telephony: config.telephony });
+  const acd = createRouting({
+    afterAnswered: deps.afterAnswered,
+    db,
+    store,
+    kept,
+    lostCall: lostCallLookup(ledger),
+    holds: holdStore,
+    states,
+    ledger,
+    catalogue,
+    queues,
+    twilio,
+    events,
+    clock,
+    logger,
+    urls,
+    settings,
+    telephony: config.telephony,
+    phoneOf,
+    callbacks: port,
+  });
+  const presence = createAgentDesk({
+    db,
+    staff,
+    store,
+    states,
+    routing: acd,
+    kept,
+    queues,
+    clock,
+    logger,
+    settings,
+  });
+  const transfer = createTransfer({
+    staff,
+    store,
+    routing: acd,
+    kept,
+    ledger,
+    catalogue,
+    queues,
+    twilio,
+    urls,
+    logger,
+    settings,
+  });
+  const recovery = createRoutingRecovery({
+    db,
+    staff,
+    store,
+    kept,
+    routing: acd,
+    callbacks: port,
+    ledger,
+    catalogue,
+    queues,
+    twilio,
+    clock,
+    logger,
+    settings,
+    telephony: config.telephony,
+  });
   const holds = createCallHolds({
     holds: holdStore,
     store,
@@ -110,7 +179,20 @@ export function createRoutingComponent<C extends CallbackPort>(deps: RoutingComp
   ledger.onCallEnded((callSid) => holds.callEnded(callSid));
   // Without provider queues no Enqueue action reports a waiting caller's hang-up: the end of the call does.
   if (!config.telephony.queues) ledger.onCallEnded((callSid) => acd.callerGone(callSid));
-  const component: RoutingComponent = { acd, store, states, presence, agentCalls: createAgentCalls(db), transfer, holds, recovery, events, urls, phoneOf, close: () => events.close() };
+  const component: RoutingComponent = {
+    acd,
+    store,
+    states,
+    presence,
+    agentCalls: createAgentCalls(db),
+    transfer,
+    holds,
+    recovery,
+    events,
+    urls,
+    phoneOf,
+    close: () => events.close(),
+  };
   // The port's calls arrive only once calls are routed, after this returns.
   const callbacks: C = connectCallbacks(component);
   return { ...component, callbacks };

@@ -17,7 +17,8 @@ import type { Reservation, RoutingRepository } from './routing-repository.js';
 import type { AgentUrls, IvrQueue } from './routing-twiml.js';
 
 /** One wrap-up per agent, call and state version: an agent may handle the same call twice (a transfer back). */
-export const wrapUpJobId = (agentId: string, callSid: string, version: number) => `wrap-up-${agentId}-${callSid}-${version}`;
+export const wrapUpJobId = (agentId: string, callSid: string, version: number) =>
+  `wrap-up-${agentId}-${callSid}-${version}`;
 
 /** Dequeue attempts for one offer cycle; after the last the caller waits for Twilio's next wait poll. */
 export const MAX_DEQUEUE_ATTEMPTS = 6;
@@ -25,10 +26,12 @@ export const MAX_DEQUEUE_ATTEMPTS = 6;
 export const dequeueRetryDelay = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
 
 /** One escalation per call, routing epoch and target: a rebuild after a Redis loss never doubles it. */
-export const escalationJobId = (callSid: string, epoch: number, target: number) => `routing-escalate-${callSid}-${epoch}-${target}`;
+export const escalationJobId = (callSid: string, epoch: number, target: number) =>
+  `routing-escalate-${callSid}-${epoch}-${target}`;
 
 /** After-call work for a department's call, in seconds. */
-export const wrapUpSecondsFor = (settings: Config['agents'], skill: string | null) => (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
+export const wrapUpSecondsFor = (settings: Config['agents'], skill: string | null) =>
+  (skill ? settings.wrapUpSecondsByDepartment[skill] : undefined) ?? settings.wrapUpSeconds;
 
 /** Enqueue results Twilio reports when routing's own REST dequeue took the caller out of the queue. */
 export const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
@@ -37,7 +40,10 @@ export const OUR_DEQUEUE_RESULTS = new Set(['redirected', 'bridged']);
 export const CALLBACK_MEMBER = 'cb:';
 
 /** The ledger's writes routing makes as a call goes through it; it reads no ledger row on a call's path. */
-export type RoutingLedger = Pick<CallLedger, 'markOffered' | 'markAnswered' | 'recordEvent' | 'recordQueueSid'>;
+export type RoutingLedger = Pick<
+  CallLedger,
+  'markOffered' | 'markAnswered' | 'recordEvent' | 'recordQueueSid'
+>;
 
 export interface RoutingDeps {
   db: Database;
@@ -66,7 +72,11 @@ export interface RoutingDeps {
    * What the caller hears once an answered call's agent leg ended (the 好差评 menu of the evaluations), or undefined to hang up:
    * a port given at construction.
    */
-  afterAnswered?: (callSid: string, agentId: string, callerStatus: string) => Promise<VoiceResponse | undefined>;
+  afterAnswered?: (
+    callSid: string,
+    agentId: string,
+    callerStatus: string,
+  ) => Promise<VoiceResponse | undefined>;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
   callbacks: CallbackPort;
 }
@@ -101,7 +111,13 @@ export interface Routing extends CallRouting {
   /** The agent leg's status callback; `leg` > 0 for the leg of a resume after a hold. */
   agentLegStatus(agentId: string, callSid: string, callStatus: string, leg?: number): Promise<void>;
   /** The Dial action: the agent leg ended (`leg` > 0: the leg of a resume after a hold). */
-  dialEnded(agentId: string, callSid: string, dialStatus: string, callerStatus: string, leg?: number): Promise<VoiceResponse>;
+  dialEnded(
+    agentId: string,
+    callSid: string,
+    dialStatus: string,
+    callerStatus: string,
+    leg?: number,
+  ): Promise<VoiceResponse>;
   /** The caller's call ended: a call still waiting (or held) leaves routing; an offer under way is settled by its Dial action or timeout. */
   callerGone(callSid: string): Promise<void>;
   /** TwiML that puts a caller back to wait (a transfer): the provider's queue, or the service's own wait loop. */
@@ -113,6 +129,10 @@ export interface Routing extends CallRouting {
   /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
   missedOffer(agentId: string, callSid: string): Promise<void>;
   /** Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal end. */
-  startWrapUp(agentId: string, callSid: string, skill: string | null, reason?: string): Promise<void>;
+  startWrapUp(
+    agentId: string,
+    callSid: string,
+    skill: string | null,
+    reason?: string,
+  ): Promise<void>;
 }
-

@@ -7,7 +7,9 @@ const empty = z.record(z.string(), z.never());
 const agentId = z.string().min(1);
 
 /** Routing's job processors; only the worker role starts them. */
-export function createRoutingJobs(routing: Pick<RoutingComponent, 'acd' | 'presence'>): JobDefinition[] {
+export function createRoutingJobs(
+  routing: Pick<RoutingComponent, 'acd' | 'presence'>,
+): JobDefinition[] {
   const { acd, presence } = routing;
   const escalate: JobDefinition<'routing-escalate'> = {
     name: 'routing-escalate',
@@ -21,7 +23,11 @@ export function createRoutingJobs(routing: Pick<RoutingComponent, 'acd' | 'prese
   };
   const retry: JobDefinition<'routing-retry'> = {
     name: 'routing-retry',
-    schema: z.object({ callSid: z.string().min(1), agentId, attempt: z.number().int().min(0).optional() }),
+    schema: z.object({
+      callSid: z.string().min(1),
+      agentId,
+      attempt: z.number().int().min(0).optional(),
+    }),
     process: ({ callSid, agentId: agent, attempt }) => acd.retryOffer(callSid, agent, attempt),
   };
   const wrapUp: JobDefinition<'agent-wrap-up-end'> = {
@@ -33,7 +39,10 @@ export function createRoutingJobs(routing: Pick<RoutingComponent, 'acd' | 'prese
     name: 'agent-heartbeat-sweep',
     schema: empty,
     // The same sweep returns agents stuck on_call past CALL_MAX_MINUTES to routing.
-    process: async () => ({ silent: await presence.sweepSilentAgents(), overlong: await presence.releaseOverlongCalls() }),
+    process: async () => ({
+      silent: await presence.sweepSilentAgents(),
+      overlong: await presence.releaseOverlongCalls(),
+    }),
     concurrency: 1,
   };
   return [escalate, offerTimeout, retry, wrapUp, heartbeat];
@@ -41,5 +50,11 @@ export function createRoutingJobs(routing: Pick<RoutingComponent, 'acd' | 'prese
 
 /** Routing's periodic jobs, started by the worker. */
 export async function scheduleRoutingJobs(queues: Queues): Promise<void> {
-  await queues.get('agent-heartbeat-sweep').upsertJobScheduler('agent-heartbeat-sweep', { every: 15_000 }, { name: 'agent-heartbeat-sweep', data: {} });
+  await queues
+    .get('agent-heartbeat-sweep')
+    .upsertJobScheduler(
+      'agent-heartbeat-sweep',
+      { every: 15_000 },
+      { name: 'agent-heartbeat-sweep', data: {} },
+    );
 }

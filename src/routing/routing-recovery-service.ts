@@ -10,9 +10,20 @@ import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
-import { type AgentState, type RoutingRepository, type RoutingTarget } from './routing-repository.js';
+import {
+  type AgentState,
+  type RoutingRepository,
+  type RoutingTarget,
+} from './routing-repository.js';
 import { waitScore } from './wait-score.js';
-import { CALLBACK_MEMBER, escalationJobId, wrapUpJobId, wrapUpSecondsFor, type CallbackPort, type Routing } from './routing-contract.js';
+import {
+  CALLBACK_MEMBER,
+  escalationJobId,
+  wrapUpJobId,
+  wrapUpSecondsFor,
+  type CallbackPort,
+  type Routing,
+} from './routing-contract.js';
 import { agentSkill, routingTargets } from './routing-targets.js';
 
 /** What a rebuild put back. */
@@ -32,11 +43,15 @@ export interface RoutingRecovery {
 }
 
 /** The target a call has reached after waiting `elapsedSeconds`, and the seconds left before the next. */
-export function currentTarget(targets: readonly RoutingTarget[], elapsedSeconds: number): { index: number; remainingSeconds: number | null } {
+export function currentTarget(
+  targets: readonly RoutingTarget[],
+  elapsedSeconds: number,
+): { index: number; remainingSeconds: number | null } {
   let start = 0;
   for (const [index, target] of targets.entries()) {
     if (target.timeoutSeconds === null) return { index, remainingSeconds: null };
-    if (elapsedSeconds < start + target.timeoutSeconds) return { index, remainingSeconds: start + target.timeoutSeconds - elapsedSeconds };
+    if (elapsedSeconds < start + target.timeoutSeconds)
+      return { index, remainingSeconds: start + target.timeoutSeconds - elapsedSeconds };
     start += target.timeoutSeconds;
   }
   return { index: targets.length - 1, remainingSeconds: null };
@@ -62,10 +77,15 @@ export function createRoutingRecovery(deps: {
   logger: Logger;
   settings: Config['agents'];
 }): RoutingRecovery {
-  const { db, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, settings } = deps;
+  const { db, store, routing, callbacks, ledger, catalogue, queues, twilio, clock, settings } =
+    deps;
   const log = deps.logger.child({ component: 'routing' });
 
-  async function restoreAgents(now: Date): Promise<Array<{ agentId: string; state: AgentState; version: number; callSid: string; since: number }>> {
+  async function restoreAgents(
+    now: Date,
+  ): Promise<
+    Array<{ agentId: string; state: AgentState; version: number; callSid: string; since: number }>
+  > {
     const staff = new Map((await deps.staff.listActive()).map((user) => [user.id, user]));
     const restored = [];
     for (const row of await repo.listLatestStates(db)) {
@@ -83,7 +103,8 @@ export function createRoutingRecovery(deps: {
       };
       if (!(await store.restoreAgent(agent))) continue;
       // Panels beat every 20 s: a live one refreshes this, a dead one is swept after the usual timeout.
-      if (agent.state === 'available' || agent.state === 'break') await store.heartbeat(agent.agentId, now.getTime());
+      if (agent.state === 'available' || agent.state === 'break')
+        await store.heartbeat(agent.agentId, now.getTime());
       restored.push(agent);
     }
     return restored;
@@ -109,20 +130,42 @@ export function createRoutingRecovery(deps: {
     const queued = queuedCallOf(call);
     if (queued) await deps.kept.keep(queued);
     // Without a Twilio queue, or out of it, the caller's next wait request puts them back (IVR or routing wait URL).
-    if ((deps.telephony.queues && !call.twilioQueueSid) || !(await stillWaiting(call))) return false;
+    if ((deps.telephony.queues && !call.twilioQueueSid) || !(await stillWaiting(call)))
+      return false;
     const queuedAt = call.queuedAt!.getTime();
     const targets = routingTargets(catalogue, call, settings);
     const { index, remainingSeconds } = currentTarget(targets, (now.getTime() - queuedAt) / 1000);
     // The original place as the epoch: the same call rebuilt twice gets the same escalation job.
     const epoch = queuedAt;
-    if (!(await store.enqueue(call.callSid, waitScore(targets[index]!.priority, queuedAt), targets, 'waiting', epoch, index))) return false;
+    if (
+      !(await store.enqueue(
+        call.callSid,
+        waitScore(targets[index]!.priority, queuedAt),
+        targets,
+        'waiting',
+        epoch,
+        index,
+      ))
+    )
+      return false;
     if (remainingSeconds !== null) {
-      await queues.add('routing-escalate', { callSid: call.callSid, target: index }, { jobId: escalationJobId(call.callSid, epoch, index), delay: Math.ceil(remainingSeconds * 1000), attempts: 3 });
+      await queues.add(
+        'routing-escalate',
+        { callSid: call.callSid, target: index },
+        {
+          jobId: escalationJobId(call.callSid, epoch, index),
+          delay: Math.ceil(remainingSeconds * 1000),
+          attempts: 3,
+        },
+      );
     }
     return true;
   }
 
-  async function settleAgent(agent: { agentId: string; state: AgentState; version: number; callSid: string; since: number }, now: Date): Promise<void> {
+  async function settleAgent(
+    agent: { agentId: string; state: AgentState; version: number; callSid: string; since: number },
+    now: Date,
+  ): Promise<void> {
     const { agentId, state, version, callSid } = agent;
     if (state === 'reserved') {
       // The offer's timeout job went with Redis; the call waits again in its place.
@@ -130,12 +173,26 @@ export function createRoutingRecovery(deps: {
     } else if (state === 'on_call') {
       const call = await ledger.find(callSid);
       if (!call || call.endedAt || agent.since + settings.callMaxSeconds * 1000 <= now.getTime()) {
-        await routing.startWrapUp(agentId, callSid, call?.queueSkill ?? null, 'call-ended-while-redis-lost');
+        await routing.startWrapUp(
+          agentId,
+          callSid,
+          call?.queueSkill ?? null,
+          'call-ended-while-redis-lost',
+        );
       }
     } else if (state === 'wrap_up') {
-      const skill = callSid.startsWith(CALLBACK_MEMBER) ? null : ((await ledger.find(callSid))?.queueSkill ?? null);
-      const delay = Math.max(0, agent.since + wrapUpSecondsFor(settings, skill) * 1000 - now.getTime());
-      await queues.add('agent-wrap-up-end', { agentId, callSid }, { jobId: wrapUpJobId(agentId, callSid, version), delay, attempts: 5 });
+      const skill = callSid.startsWith(CALLBACK_MEMBER)
+        ? null
+        : ((await ledger.find(callSid))?.queueSkill ?? null);
+      const delay = Math.max(
+        0,
+        agent.since + wrapUpSecondsFor(settings, skill) * 1000 - now.getTime(),
+      );
+      await queues.add(
+        'agent-wrap-up-end',
+        { agentId, callSid },
+        { jobId: wrapUpJobId(agentId, callSid, version), delay, attempts: 5 },
+      );
     }
   }
 
@@ -144,14 +201,19 @@ export function createRoutingRecovery(deps: {
       const now = clock.now();
       const agents = await restoreAgents(now);
       let calls = 0;
-      for (const call of await ledger.waitingCalls(new Date(now.getTime() - settings.callMaxSeconds * 1000))) {
+      for (const call of await ledger.waitingCalls(
+        new Date(now.getTime() - settings.callMaxSeconds * 1000),
+      )) {
         if (await restoreCall(call, now)) calls += 1;
       }
       const dialing = await callbacks.restoreDialing();
       for (const agent of agents) await settleAgent(agent, now);
       const admitted = await callbacks.admitDue();
       // Longest idle first, as the idle line would have had them.
-      for (const agent of agents.filter((a) => a.state === 'available').sort((a, b) => a.since - b.since)) await routing.agentFree(agent.agentId);
+      for (const agent of agents
+        .filter((a) => a.state === 'available')
+        .sort((a, b) => a.since - b.since))
+        await routing.agentFree(agent.agentId);
       const result = { agents: agents.length, calls, callbacks: admitted + dialing };
       log.info(result, 'routing rebuilt from PostgreSQL');
       return result;
@@ -163,7 +225,9 @@ export function createRoutingRecovery(deps: {
  * A waiting call Redis lost, as the ledger last had it: routing asks only when its own record is
  * gone with Redis (the caller's next wait request puts the call back in its place).
  */
-export function lostCallLookup(ledger: Pick<CallLedger, 'find'>): (callSid: string) => Promise<QueuedCall | undefined> {
+export function lostCallLookup(
+  ledger: Pick<CallLedger, 'find'>,
+): (callSid: string) => Promise<QueuedCall | undefined> {
   return async (callSid) => {
     const row = await ledger.find(callSid);
     return row ? queuedCallOf(row) : undefined;

@@ -1,6 +1,15 @@
 import type { Redis } from '../platform/redis.js';
 import { WAIT_SCORE_PRIORITY_STEP } from './wait-score.js';
-import { ENQUEUE, LEAVE, MATCH_AGENT, MATCH_CALL, REQUEUE, RESTORE_AGENT, TRANSITION, WIDEN } from './routing-scripts.js';
+import {
+  ENQUEUE,
+  LEAVE,
+  MATCH_AGENT,
+  MATCH_CALL,
+  REQUEUE,
+  RESTORE_AGENT,
+  TRANSITION,
+  WIDEN,
+} from './routing-scripts.js';
 
 /**
  * The shared routing state in Redis, changed only by the Lua scripts below so that every
@@ -12,7 +21,14 @@ import { ENQUEUE, LEAVE, MATCH_AGENT, MATCH_CALL, REQUEUE, RESTORE_AGENT, TRANSI
  * Keys are built inside the scripts, so this needs one Redis (not a cluster).
  */
 export type AgentState = 'offline' | 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'break';
-export const AGENT_STATES: readonly AgentState[] = ['offline', 'available', 'reserved', 'on_call', 'wrap_up', 'break'];
+export const AGENT_STATES: readonly AgentState[] = [
+  'offline',
+  'available',
+  'reserved',
+  'on_call',
+  'wrap_up',
+  'break',
+];
 
 /** A call (or callback) matched with an agent: the agent is reserved at `version`. */
 export interface Reservation {
@@ -95,21 +111,38 @@ export interface RoutingRepository {
    * A new call joins the wait lists of its first target (or of `target`, for a call rebuilt after
    * a Redis loss), or is held until its caller is in the Twilio queue; false when already routed.
    */
-  enqueue(callSid: string, score: number, targets: readonly RoutingTarget[], state: 'waiting' | 'held', epoch: number, target?: number): Promise<boolean>;
+  enqueue(
+    callSid: string,
+    score: number,
+    targets: readonly RoutingTarget[],
+    state: 'waiting' | 'held',
+    epoch: number,
+    target?: number,
+  ): Promise<boolean>;
   /** Puts back an agent Redis lost, as last logged; false when the agent is already there. */
   restoreAgent(agent: Omit<AgentSnapshot, 'missed'>): Promise<boolean>;
   /** A call offered to `agentId`, or held, waits again in its original place. */
   requeue(callSid: string, agentId: string): Promise<boolean>;
   /** A call offered to `agentId` is held out of matching until its caller is back in the Twilio queue. */
   hold(callSid: string, agentId: string): Promise<boolean>;
-  widen(callSid: string, fromTarget: number, toTarget: number, skills: readonly string[], score: number): Promise<boolean>;
+  widen(
+    callSid: string,
+    fromTarget: number,
+    toTarget: number,
+    skills: readonly string[],
+    score: number,
+  ): Promise<boolean>;
   leave(callSid: string): Promise<{ state: string; agentId: string } | undefined>;
   agent(agentId: string): Promise<AgentSnapshot>;
   agentIds(): Promise<string[]>;
   call(callSid: string): Promise<RoutedCall | undefined>;
   waiting(skill: string): Promise<string[]>;
   /** Where a call stands in the wait list of `skill` at `now` (ms); a call not in it (offered, held) is next. */
-  standing(callSid: string, skill: string, now: number): Promise<{ position: number; size: number; averageWaitSeconds: number }>;
+  standing(
+    callSid: string,
+    skill: string,
+    now: number,
+  ): Promise<{ position: number; size: number; averageWaitSeconds: number }>;
   available(skill: string): Promise<string[]>;
   incrementMissed(agentId: string): Promise<number>;
   resetMissed(agentId: string): Promise<void>;
@@ -150,12 +183,24 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
           // Callback requests ride in the same lists as `cb:{id}`.
           if (callSid.startsWith('cb:')) continue;
           const [state, skills] = await redis.hmget(key, 'state', 'skills');
-          if (state === 'held') held.push({ callSid, skills: (skills ?? '').split(' ').filter(Boolean) });
+          if (state === 'held')
+            held.push({ callSid, skills: (skills ?? '').split(' ').filter(Boolean) });
         }
       } while (cursor !== '0');
       return held;
     },
-    async transition({ agentId, to, from, expectedVersion, reason = '', now, skills, resetIdle = false, callSid, expectedCall }) {
+    async transition({
+      agentId,
+      to,
+      from,
+      expectedVersion,
+      reason = '',
+      now,
+      skills,
+      resetIdle = false,
+      callSid,
+      expectedCall,
+    }) {
       const reply = await scripts.agentsTransition(
         P,
         agentId,
@@ -169,7 +214,12 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
         callSid === undefined ? '-' : callSid,
         expectedCall ?? '',
       );
-      return { ok: Number(reply[0]) === 1, from: String(reply[1]) as AgentState, version: Number(reply[2]), callSid: String(reply[3]) };
+      return {
+        ok: Number(reply[0]) === 1,
+        from: String(reply[1]) as AgentState,
+        version: Number(reply[2]),
+        callSid: String(reply[3]),
+      };
     },
     async matchAgent(agentId, now) {
       const reply = await scripts.agentsMatchAgent(P, agentId, String(now));
@@ -179,13 +229,41 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
       return (await scripts.agentsMatchCall(P, callSid, String(now))).map(toReservation);
     },
     enqueue: async (callSid, score, targets, state, epoch, target = 0) =>
-      (await scripts.agentsEnqueue(P, callSid, String(score), targets[target]!.skills.join(' '), String(target), JSON.stringify(targets), state, String(epoch))) === 1,
+      (await scripts.agentsEnqueue(
+        P,
+        callSid,
+        String(score),
+        targets[target]!.skills.join(' '),
+        String(target),
+        JSON.stringify(targets),
+        state,
+        String(epoch),
+      )) === 1,
     restoreAgent: async ({ agentId, state, version, since, reason, skills, idle, callSid }) =>
-      (await scripts.agentsRestore(P, agentId, state, String(version), String(since), reason, skills.join(' '), String(idle), callSid)) === 1,
-    requeue: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'waiting')) === 1,
-    hold: async (callSid, agentId) => (await scripts.agentsRequeue(P, callSid, agentId, 'held')) === 1,
+      (await scripts.agentsRestore(
+        P,
+        agentId,
+        state,
+        String(version),
+        String(since),
+        reason,
+        skills.join(' '),
+        String(idle),
+        callSid,
+      )) === 1,
+    requeue: async (callSid, agentId) =>
+      (await scripts.agentsRequeue(P, callSid, agentId, 'waiting')) === 1,
+    hold: async (callSid, agentId) =>
+      (await scripts.agentsRequeue(P, callSid, agentId, 'held')) === 1,
     widen: async (callSid, fromTarget, toTarget, skills, score) =>
-      (await scripts.agentsWiden(P, callSid, String(fromTarget), String(toTarget), skills.join(' '), String(score))) === 1,
+      (await scripts.agentsWiden(
+        P,
+        callSid,
+        String(fromTarget),
+        String(toTarget),
+        skills.join(' '),
+        String(score),
+      )) === 1,
     async leave(callSid) {
       const reply = await scripts.agentsLeave(P, callSid);
       return reply ? { state: String(reply[0]), agentId: String(reply[1]) } : undefined;
@@ -223,13 +301,17 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
     async standing(callSid, skill, now) {
       const flat = await redis.zrange(`${P}:wait:${skill}`, '0', '-1', 'WITHSCORES');
       const members: Array<{ sid: string; queuedAtMs: number }> = [];
-      for (let i = 0; i < flat.length; i += 2) members.push({ sid: flat[i]!, queuedAtMs: Number(flat[i + 1]) % WAIT_SCORE_PRIORITY_STEP });
+      for (let i = 0; i < flat.length; i += 2)
+        members.push({ sid: flat[i]!, queuedAtMs: Number(flat[i + 1]) % WAIT_SCORE_PRIORITY_STEP });
       const index = members.findIndex((m) => m.sid === callSid);
-      const waits = members.filter((m) => !m.sid.startsWith('cb:')).map((m) => Math.max(0, now - m.queuedAtMs) / 1000);
+      const waits = members
+        .filter((m) => !m.sid.startsWith('cb:'))
+        .map((m) => Math.max(0, now - m.queuedAtMs) / 1000);
       return {
         position: index < 0 ? 1 : index + 1,
         size: Math.max(members.length, 1),
-        averageWaitSeconds: waits.length > 0 ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : 0,
+        averageWaitSeconds:
+          waits.length > 0 ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : 0,
       };
     },
     available: (skill) => redis.zrange(`${P}:avail:${skill}`, '0', '-1'),

@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -33,11 +41,15 @@ export const agentCalls = pgTable(
     answeredAt: ts('answered_at').notNull(),
     endedAt: ts('ended_at'),
     wrapUpEndedAt: ts('wrap_up_ended_at'),
-    outcomeStatus: text('outcome_status', { enum: ['pending', 'recorded', 'missing'] }).notNull().default('pending'),
+    outcomeStatus: text('outcome_status', { enum: ['pending', 'recorded', 'missing'] })
+      .notNull()
+      .default('pending'),
   },
   (t) => [
     uniqueIndex('agent_calls_call_agent_idx').on(t.callSid, t.agentId),
-    index('agent_calls_missing_idx').on(t.agentId).where(sql`outcome_status = 'missing'`),
+    index('agent_calls_missing_idx')
+      .on(t.agentId)
+      .where(sql`outcome_status = 'missing'`),
     // The statistics rebuild a day's agent figures by the legs answered that day.
     index('agent_calls_answered_idx').on(t.answeredAt),
   ],

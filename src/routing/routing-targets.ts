@@ -29,11 +29,19 @@ export function routingTargets(
   const ordered = [...new Set([...preferred, skill, ...hallSkills.filter((s) => s !== skill)])];
   const steps: RoutingTarget[] = [];
   if (preferred.length > 0 && timeouts.preferredTimeoutSeconds > 0) {
-    steps.push({ skills: preferred, priority: call.priority, timeoutSeconds: timeouts.preferredTimeoutSeconds });
+    steps.push({
+      skills: preferred,
+      priority: call.priority,
+      timeoutSeconds: timeouts.preferredTimeoutSeconds,
+    });
   }
   const departmentSkills = [...preferred, skill];
   if (hallSkills.length > 1 && timeouts.departmentTimeoutSeconds > 0) {
-    steps.push({ skills: departmentSkills, priority: call.priority, timeoutSeconds: timeouts.departmentTimeoutSeconds });
+    steps.push({
+      skills: departmentSkills,
+      priority: call.priority,
+      timeoutSeconds: timeouts.departmentTimeoutSeconds,
+    });
     steps.push({ skills: ordered, priority: call.priority, timeoutSeconds: null });
   } else {
     steps.push({ skills: ordered, priority: call.priority, timeoutSeconds: null });
@@ -46,7 +54,10 @@ export function routingTargets(
  * hotline they called (the first hotline's for a call routing does not know) and the call's
  * department skill.
  */
-export function ivrQueueOf(catalogue: Catalogue, call: Pick<QueuedCall, 'hotline' | 'skill'> | undefined): { menu: string; skill: string } {
+export function ivrQueueOf(
+  catalogue: Catalogue,
+  call: Pick<QueuedCall, 'hotline' | 'skill'> | undefined,
+): { menu: string; skill: string } {
   const hotline = call?.hotline ? catalogue.hotline(call.hotline) : undefined;
   return {
     menu: (hotline ?? catalogue.hotlines[0]!).menu,

@@ -17,15 +17,21 @@ export function agentUrls(publicBaseUrl: string) {
   const base = `${publicBaseUrl}${VOICE_BASE_PATH}/agents`;
   const ivr = crossComponentVoiceUrls(publicBaseUrl);
   return {
-    connect: (agentId: string, callSid: string) => `${base}/connect?${q({ agent: agentId, call: callSid })}`,
+    connect: (agentId: string, callSid: string) =>
+      `${base}/connect?${q({ agent: agentId, call: callSid })}`,
     /** `leg` > 0: the agent leg of the n-th resume after a hold. */
-    dialResult: (agentId: string, callSid: string, leg = 0) => `${base}/dial-result?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
-    legStatus: (agentId: string, callSid: string, leg = 0) => `${base}/leg-status?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
+    dialResult: (agentId: string, callSid: string, leg = 0) =>
+      `${base}/dial-result?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
+    legStatus: (agentId: string, callSid: string, leg = 0) =>
+      `${base}/leg-status?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
     hold: (callSid: string) => `${base}/hold?${q({ call: callSid })}`,
-    resume: (agentId: string, callSid: string, leg: number) => `${base}/resume?${q({ agent: agentId, call: callSid, leg: String(leg) })}`,
+    resume: (agentId: string, callSid: string, leg: number) =>
+      `${base}/resume?${q({ agent: agentId, call: callSid, leg: String(leg) })}`,
     recordingStatus: (callSid: string) => `${base}/recording-status?${q({ call: callSid })}`,
-    queueWait: (callSid: string, ivr: IvrQueue) => `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
-    transferEnqueue: (callSid: string, ivr: IvrQueue) => `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
+    queueWait: (callSid: string, ivr: IvrQueue) =>
+      `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
+    transferEnqueue: (callSid: string, ivr: IvrQueue) =>
+      `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     ivrQueueWait: ivr.ivrQueueWait,
     ivrQueueResult: ivr.ivrQueueResult,
   };
@@ -41,7 +47,16 @@ export type DialFeatures = Pick<TelephonyProfile, 'dialExtras' | 'dialLegCallbac
  * queue until the agent answers; the agent leg is recorded on two channels (where the provider
  * honours those attributes: Somleng's engine reads none of them).
  */
-export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: string, phone: AgentPhone, timeoutSeconds: number, timeLimitSeconds: number, leg: number, features: DialFeatures): VoiceResponse {
+export function connectAgentTwiml(
+  urls: AgentUrls,
+  agentId: string,
+  callSid: string,
+  phone: AgentPhone,
+  timeoutSeconds: number,
+  timeLimitSeconds: number,
+  leg: number,
+  features: DialFeatures,
+): VoiceResponse {
   const response = new VoiceResponse();
   // Attributes in the order Twilio's own documents show them (and the tests read them).
   const extras = features.dialExtras;
@@ -61,7 +76,13 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
         }
       : {}),
   });
-  const status = features.dialLegCallbacks ? { statusCallback: urls.legStatus(agentId, callSid, leg), statusCallbackMethod: 'POST' as const, statusCallbackEvent: ['answered' as const, 'completed' as const] } : {};
+  const status = features.dialLegCallbacks
+    ? {
+        statusCallback: urls.legStatus(agentId, callSid, leg),
+        statusCallbackMethod: 'POST' as const,
+        statusCallbackEvent: ['answered' as const, 'completed' as const],
+      }
+    : {};
   if ('sip' in phone) dial.sip(status, phone.sip);
   else if ('number' in phone) dial.number(status, phone.number);
   else {
@@ -78,7 +99,13 @@ export function connectAgentTwiml(urls: AgentUrls, agentId: string, callSid: str
  * A caller on hold: `words` (the catalogue's `queue.onHold`), the hold music, and back to the same URL. Twilio requests it again
  * after each round, until a resume or transfer updates the call (or the caller hangs up).
  */
-export function holdLoopTwiml(urls: AgentUrls, voice: string, words: string, musicUrl: string, callSid: string): VoiceResponse {
+export function holdLoopTwiml(
+  urls: AgentUrls,
+  voice: string,
+  words: string,
+  musicUrl: string,
+  callSid: string,
+): VoiceResponse {
   const response = new VoiceResponse();
   speak(response, voice, words);
   response.play({}, musicUrl);
@@ -97,9 +124,23 @@ export function toHoldTwiml(urls: AgentUrls, callSid: string): VoiceResponse {
  * Puts the caller back in a Twilio queue, or, without provider queues, back in the service's own
  * wait loop through routing's wait URL; routing keeps their original place.
  */
-export function requeueTwiml(urls: AgentUrls, callSid: string, ivr: IvrQueue, providerQueues: boolean): VoiceResponse {
+export function requeueTwiml(
+  urls: AgentUrls,
+  callSid: string,
+  ivr: IvrQueue,
+  providerQueues: boolean,
+): VoiceResponse {
   const response = new VoiceResponse();
-  if (providerQueues) response.enqueue({ waitUrl: urls.queueWait(callSid, ivr), waitUrlMethod: 'POST', action: urls.ivrQueueResult(ivr), method: 'POST' }, ivr.skill);
+  if (providerQueues)
+    response.enqueue(
+      {
+        waitUrl: urls.queueWait(callSid, ivr),
+        waitUrlMethod: 'POST',
+        action: urls.ivrQueueResult(ivr),
+        method: 'POST',
+      },
+      ivr.skill,
+    );
   else response.redirect({ method: 'POST' }, urls.queueWait(callSid, ivr));
   return response;
 }

@@ -5,7 +5,12 @@ import { agentCallQuerySchema } from './routing-schemas.js';
 import type { CallHolds } from './call-hold-service.js';
 import type { Routing } from './routing-contract.js';
 
-const dialResultSchema = z.object({ DialCallStatus: z.string().default('failed'), CallStatus: z.string().default('in-progress'), DialCallSid: z.string().optional(), CallSid: z.string().default('') });
+const dialResultSchema = z.object({
+  DialCallStatus: z.string().default('failed'),
+  CallStatus: z.string().default('in-progress'),
+  DialCallSid: z.string().optional(),
+  CallSid: z.string().default(''),
+});
 const legStatusSchema = z.object({ CallStatus: z.string().default('') });
 
 /**
@@ -13,7 +18,10 @@ const legStatusSchema = z.object({ CallStatus: z.string().default('') });
  * the voice dispatcher): the dequeued caller ringing an agent, the agent leg's progress, requeues,
  * holds and transfers. Unreadable parameters fall to the voice error handler (apology TwiML).
  */
-export function createRoutingVoiceRoutes(deps: { routing: Routing; holds: CallHolds }): VoiceRoutes {
+export function createRoutingVoiceRoutes(deps: {
+  routing: Routing;
+  holds: CallHolds;
+}): VoiceRoutes {
   const { routing, holds } = deps;
   const router = createVoiceRoutes();
 
@@ -45,12 +53,23 @@ export function createRoutingVoiceRoutes(deps: { routing: Routing; holds: CallHo
   });
 
   router.post('/agents/queue-wait', async (req, res) => {
-    const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
-    sendTwiml(res, await routing.queueWait(call, z.object({ QueueSid: z.string().default('') }).parse(req.body).QueueSid, { menu, skill }));
+    const { call, menu, skill } = z
+      .object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) })
+      .parse(req.query);
+    sendTwiml(
+      res,
+      await routing.queueWait(
+        call,
+        z.object({ QueueSid: z.string().default('') }).parse(req.body).QueueSid,
+        { menu, skill },
+      ),
+    );
   });
 
   router.post('/agents/transfer-enqueue', async (req, res) => {
-    const { call, menu, skill } = z.object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) }).parse(req.query);
+    const { call, menu, skill } = z
+      .object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) })
+      .parse(req.query);
     sendTwiml(res, routing.waitAgain(call, { menu, skill }));
   });
 

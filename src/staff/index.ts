@@ -1,4 +1,11 @@
-export { createAccounts, DISPLAY_NAME_MAX, SESSION_COOKIE, type Accounts, type AccountsDeps, type StaffSession } from './staff-service.js';
+export {
+  createAccounts,
+  DISPLAY_NAME_MAX,
+  SESSION_COOKIE,
+  type Accounts,
+  type AccountsDeps,
+  type StaffSession,
+} from './staff-service.js';
 export { createStaffRoutes, type StaffMe } from './staff-routes.js';
 export { requireStaff } from './staff-access.js';
 export { staffCommands, readStdin } from './staff-commands.js';

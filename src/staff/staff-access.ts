@@ -9,7 +9,8 @@ export function requireStaff(role: StaffRole = 'agent'): RequestHandler {
   return (req, _res, next) => {
     const principal = req.principal;
     if (!principal) throw new UnauthorizedError();
-    if (principal.kind !== 'staff' || roleRank[principal.role] < roleRank[role]) throw new ForbiddenError(`requires the ${role} role`);
+    if (principal.kind !== 'staff' || roleRank[principal.role] < roleRank[role])
+      throw new ForbiddenError(`requires the ${role} role`);
     next();
   };
 }

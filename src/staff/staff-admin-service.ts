@@ -26,32 +26,65 @@ export interface StaffView {
  * Staff accounts from the browser: list, create, change display name and skills, reset a
  * password, disable. Each change is audited with who made it.
  */
-export function createStaffAdmin(deps: { accounts: Accounts; db: Database; catalogue: Catalogue; clock: Clock }) {
+export function createStaffAdmin(deps: {
+  accounts: Accounts;
+  db: Database;
+  catalogue: Catalogue;
+  clock: Clock;
+}) {
   const { accounts, db, catalogue, clock } = deps;
-  const audit = (actor: StaffActor, action: string, subject: string, detail: Record<string, unknown> = {}) =>
-    insertAudit(db, { actorId: actor.userId, action, subject: `staff:${subject}`, detail, at: clock.now() });
+  const audit = (
+    actor: StaffActor,
+    action: string,
+    subject: string,
+    detail: Record<string, unknown> = {},
+  ) =>
+    insertAudit(db, {
+      actorId: actor.userId,
+      action,
+      subject: `staff:${subject}`,
+      detail,
+      at: clock.now(),
+    });
   const view = (user: StaffUserRow): StaffView => ({
     username: user.id,
     displayName: user.displayName || user.id,
     role: user.role,
     disabled: user.disabled,
-    skills: user.skills.filter((skill) => catalogue.department(skill)).map((skill) => ({ id: skill, name: queueName(catalogue, skill) })),
+    skills: user.skills
+      .filter((skill) => catalogue.department(skill))
+      .map((skill) => ({ id: skill, name: queueName(catalogue, skill) })),
   });
   async function mayManage(actor: StaffActor, username: string): Promise<StaffUserRow> {
     const user = await accounts.findUser(username);
     if (!user) throw new NotFoundError(`no such user: ${username}`);
-    if (user.role !== 'agent' && actor.role !== 'admin') throw new ForbiddenError('only an admin manages supervisors and admins');
+    if (user.role !== 'agent' && actor.role !== 'admin')
+      throw new ForbiddenError('only an admin manages supervisors and admins');
     return user;
   }
   return {
     list: async (): Promise<StaffView[]> => (await accounts.listAll()).map(view),
-    async create(actor: StaffActor, input: { username: string; displayName: string; role: 'agent' | 'supervisor'; skills: string[]; password: string }): Promise<StaffView> {
-      if (input.role !== 'agent' && actor.role !== 'admin') throw new ForbiddenError('only an admin creates supervisors');
+    async create(
+      actor: StaffActor,
+      input: {
+        username: string;
+        displayName: string;
+        role: 'agent' | 'supervisor';
+        skills: string[];
+        password: string;
+      },
+    ): Promise<StaffView> {
+      if (input.role !== 'agent' && actor.role !== 'admin')
+        throw new ForbiddenError('only an admin creates supervisors');
       const user = await accounts.createUser(input);
       await audit(actor, 'create-staff', user.id, { role: user.role });
       return view(user);
     },
-    async update(actor: StaffActor, username: string, changes: { displayName?: string | undefined; skills?: string[] | undefined }): Promise<StaffView> {
+    async update(
+      actor: StaffActor,
+      username: string,
+      changes: { displayName?: string | undefined; skills?: string[] | undefined },
+    ): Promise<StaffView> {
       await mayManage(actor, username);
       const user = await accounts.updateUser(username, changes);
       await audit(actor, 'update-staff', username, { fields: Object.keys(changes) });

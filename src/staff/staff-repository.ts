@@ -15,8 +15,16 @@ export async function findStaffUser(db: Executor, id: string): Promise<StaffUser
   return row;
 }
 
-export async function setStaffUserDisabled(db: Executor, id: string, disabled: boolean): Promise<boolean> {
-  const rows = await db.update(staffUsers).set({ disabled, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning({ id: staffUsers.id });
+export async function setStaffUserDisabled(
+  db: Executor,
+  id: string,
+  disabled: boolean,
+): Promise<boolean> {
+  const rows = await db
+    .update(staffUsers)
+    .set({ disabled, updatedAt: sql`now()` })
+    .where(eq(staffUsers.id, id))
+    .returning({ id: staffUsers.id });
   return rows.length > 0;
 }
 
@@ -25,8 +33,21 @@ export async function listActiveStaff(db: Executor): Promise<StaffUserRow[]> {
   return db.select().from(staffUsers).where(eq(staffUsers.disabled, false));
 }
 
-export async function updateStaffUser(db: Executor, id: string, values: Partial<Pick<NewStaffUser, 'displayName' | 'skills' | 'passwordHash' | 'sipAddress' | 'deskNumber' | 'sipPasswordSealed'>>): Promise<StaffUserRow | undefined> {
-  const [row] = await db.update(staffUsers).set({ ...values, updatedAt: sql`now()` }).where(eq(staffUsers.id, id)).returning();
+export async function updateStaffUser(
+  db: Executor,
+  id: string,
+  values: Partial<
+    Pick<
+      NewStaffUser,
+      'displayName' | 'skills' | 'passwordHash' | 'sipAddress' | 'deskNumber' | 'sipPasswordSealed'
+    >
+  >,
+): Promise<StaffUserRow | undefined> {
+  const [row] = await db
+    .update(staffUsers)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(staffUsers.id, id))
+    .returning();
   return row;
 }
 

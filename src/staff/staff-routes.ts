@@ -26,23 +26,41 @@ export interface StaffMe {
 
 type StaffUserRow = NonNullable<Awaited<ReturnType<Accounts['findUser']>>>;
 
-const meOf = (user: StaffUserRow): StaffMe => ({ id: user.id, displayName: user.displayName || user.id, role: user.role, skills: user.skills, commissionerId: user.commissionerId });
+const meOf = (user: StaffUserRow): StaffMe => ({
+  id: user.id,
+  displayName: user.displayName || user.id,
+  role: user.role,
+  skills: user.skills,
+  commissionerId: user.commissionerId,
+});
 
 /** Staff log-in, log-out and who is signed in (mounted under /api, after `authenticate`). */
-export function createStaffRoutes({ accounts, secure, sessionTtlSeconds }: StaffRoutesDeps): Router {
+export function createStaffRoutes({
+  accounts,
+  secure,
+  sessionTtlSeconds,
+}: StaffRoutesDeps): Router {
   const router = Router();
 
   router.post('/auth/login', async (req, res) => {
     // Login is a cookie-setting write too: the same custom header keeps other sites from logging a browser in.
-    if (req.get('x-requested-with') !== 'XMLHttpRequest') throw new ForbiddenError('login needs the header X-Requested-With: XMLHttpRequest');
+    if (req.get('x-requested-with') !== 'XMLHttpRequest')
+      throw new ForbiddenError('login needs the header X-Requested-With: XMLHttpRequest');
     const { username, password } = parseInput(loginSchema, req.body);
     const { token, user } = await accounts.login(username, password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: sessionTtlSeconds * 1000 });
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/',
+      maxAge: sessionTtlSeconds * 1000,
+    });
     res.json({ user: meOf(user) });
   });
 
   router.get('/auth/me', requireStaff('agent'), async (req, res) => {
-    const user = req.principal?.kind === 'staff' ? await accounts.findUser(req.principal.userId) : undefined;
+    const user =
+      req.principal?.kind === 'staff' ? await accounts.findUser(req.principal.userId) : undefined;
     if (!user) throw new UnauthorizedError();
     res.json({ user: meOf(user) });
   });

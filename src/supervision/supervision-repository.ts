@@ -21,7 +21,13 @@ const waited = sql`coalesce(queue_seconds, extract(epoch from (coalesce(answered
  * Per queue, inbound calls queued in [from, to): offered, answered (and their summed wait), answered within `targetSeconds`,
  * abandoned in the queue (short abandons apart, as in the daily export).
  */
-export async function countQueuesToday(db: Executor, from: Date, to: Date, targetSeconds: number, shortAbandonSeconds: number): Promise<QueueTodayRow[]> {
+export async function countQueuesToday(
+  db: Executor,
+  from: Date,
+  to: Date,
+  targetSeconds: number,
+  shortAbandonSeconds: number,
+): Promise<QueueTodayRow[]> {
   return queryRows<QueueTodayRow & Record<string, unknown>>(
     db,
     sql`select queue_skill,
@@ -39,17 +45,27 @@ export async function countQueuesToday(db: Executor, from: Date, to: Date, targe
 }
 
 /** When each of these calls joined its queue. */
-export async function queuedTimes(db: Executor, callSids: readonly string[]): Promise<Map<string, Date>> {
+export async function queuedTimes(
+  db: Executor,
+  callSids: readonly string[],
+): Promise<Map<string, Date>> {
   if (callSids.length === 0) return new Map();
   const rows = await queryRows<{ call_sid: string; queued_at: Date | string | null }>(
     db,
-    sql`select call_sid, queued_at from calls where call_sid in (${sql.join(callSids.map((sid) => sql`${sid}`), sql`, `)})`,
+    sql`select call_sid, queued_at from calls where call_sid in (${sql.join(
+      callSids.map((sid) => sql`${sid}`),
+      sql`, `,
+    )})`,
   );
   return new Map(rows.filter((r) => r.queued_at).map((r) => [r.call_sid, new Date(r.queued_at!)]));
 }
 
 /** Calls each agent answered in [from, to). */
-export async function countAgentCallsToday(db: Executor, from: Date, to: Date): Promise<Map<string, number>> {
+export async function countAgentCallsToday(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<Map<string, number>> {
   const rows = await queryRows<{ agent_id: string; n: number }>(
     db,
     sql`select agent_id, count(*)::int as n from agent_calls

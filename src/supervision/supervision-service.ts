@@ -10,7 +10,9 @@ export interface Supervision {
   callsLackingOutcome(): ReturnType<AgentCalls['lackingOutcome']>;
 }
 
-export function createSupervision(deps: WallboardDeps & { store: RoutingRepository; catalogue: Catalogue }): Supervision {
+export function createSupervision(
+  deps: WallboardDeps & { store: RoutingRepository; catalogue: Catalogue },
+): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
   return {
@@ -21,7 +23,13 @@ export function createSupervision(deps: WallboardDeps & { store: RoutingReposito
     },
     async queues() {
       const skills = catalogue.halls.flatMap((hall) => hall.departments.map((d) => d.id));
-      return Promise.all(skills.map(async (skill) => ({ skill, waiting: (await store.waiting(skill)).length, available: (await store.available(skill)).length })));
+      return Promise.all(
+        skills.map(async (skill) => ({
+          skill,
+          waiting: (await store.waiting(skill)).length,
+          available: (await store.available(skill)).length,
+        })),
+      );
     },
     callsLackingOutcome: () => deps.agentCalls.lackingOutcome(200),
   };

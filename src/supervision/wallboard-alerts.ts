@@ -31,7 +31,9 @@ export const STATE_SECONDS_CAP = 12 * 3600;
 
 /** A time in state as the wallboard shows it: capped at {@link STATE_SECONDS_CAP}, and whether it was. */
 export function cappedSeconds(seconds: number): { seconds: number; capped: boolean } {
-  return seconds > STATE_SECONDS_CAP ? { seconds: STATE_SECONDS_CAP, capped: true } : { seconds: Math.max(0, seconds), capped: false };
+  return seconds > STATE_SECONDS_CAP
+    ? { seconds: STATE_SECONDS_CAP, capped: true }
+    : { seconds: Math.max(0, seconds), capped: false };
 }
 
 /** 185 -> 3 分 5 秒; 7200 -> 2 时 0 分. */
@@ -59,23 +61,51 @@ interface AgentFigures {
 }
 
 /** The alerts of one wallboard read: queues first (longest wait, then service level), then agents. */
-export function wallboardAlerts(queues: readonly QueueFigures[], agents: readonly AgentFigures[], limits: AlertThresholds, goal: number): WallboardAlert[] {
+export function wallboardAlerts(
+  queues: readonly QueueFigures[],
+  agents: readonly AgentFigures[],
+  limits: AlertThresholds,
+  goal: number,
+): WallboardAlert[] {
   const alerts: WallboardAlert[] = [];
   for (const queue of queues) {
     if (queue.longestWaitSeconds >= limits.waitSeconds) {
-      alerts.push({ kind: 'longest_wait', subject: `queue:${queue.skill}`, text: `「${queue.name}」最长等待 ${spokenDuration(queue.longestWaitSeconds)}（阈值 ${spokenDuration(limits.waitSeconds)}）` });
+      alerts.push({
+        kind: 'longest_wait',
+        subject: `queue:${queue.skill}`,
+        text: `「${queue.name}」最长等待 ${spokenDuration(queue.longestWaitSeconds)}（阈值 ${spokenDuration(limits.waitSeconds)}）`,
+      });
     }
   }
   for (const queue of queues) {
     if (queue.serviceLevel !== null && queue.serviceLevel < goal) {
-      alerts.push({ kind: 'service_level', subject: `queue:${queue.skill}`, text: `「${queue.name}」今日服务水平 ${Math.round(queue.serviceLevel * 100)}%，低于目标 ${Math.round(goal * 100)}%` });
+      alerts.push({
+        kind: 'service_level',
+        subject: `queue:${queue.skill}`,
+        text: `「${queue.name}」今日服务水平 ${Math.round(queue.serviceLevel * 100)}%，低于目标 ${Math.round(goal * 100)}%`,
+      });
     }
   }
   for (const agent of agents) {
     const time = `${agent.stateCapped ? '超过' : ''} ${spokenDuration(agent.secondsInState)}`;
-    if (agent.missed >= limits.missedOffers) alerts.push({ kind: 'missed_offers', subject: `agent:${agent.agentId}`, text: `${agent.displayName} 连续 ${agent.missed} 次未接来电` });
-    if (agent.state === 'wrap_up' && agent.secondsInState >= limits.wrapUpSeconds) alerts.push({ kind: 'wrap_up', subject: `agent:${agent.agentId}`, text: `${agent.displayName} 话后整理已${time}（上限 ${spokenDuration(limits.wrapUpSeconds)}）` });
-    if (agent.state === 'break' && agent.secondsInState >= limits.breakSeconds) alerts.push({ kind: 'break', subject: `agent:${agent.agentId}`, text: `${agent.displayName} 小休已${time}（上限 ${spokenDuration(limits.breakSeconds)}）` });
+    if (agent.missed >= limits.missedOffers)
+      alerts.push({
+        kind: 'missed_offers',
+        subject: `agent:${agent.agentId}`,
+        text: `${agent.displayName} 连续 ${agent.missed} 次未接来电`,
+      });
+    if (agent.state === 'wrap_up' && agent.secondsInState >= limits.wrapUpSeconds)
+      alerts.push({
+        kind: 'wrap_up',
+        subject: `agent:${agent.agentId}`,
+        text: `${agent.displayName} 话后整理已${time}（上限 ${spokenDuration(limits.wrapUpSeconds)}）`,
+      });
+    if (agent.state === 'break' && agent.secondsInState >= limits.breakSeconds)
+      alerts.push({
+        kind: 'break',
+        subject: `agent:${agent.agentId}`,
+        text: `${agent.displayName} 小休已${time}（上限 ${spokenDuration(limits.breakSeconds)}）`,
+      });
   }
   return alerts;
 }

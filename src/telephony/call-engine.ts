@@ -27,7 +27,8 @@ export interface EngineOptions {
 }
 
 /** Twilio's cap on `loop="0"` is 1000; the local provider plays a loop of that length 10 times. */
-const loopTimes = (value: string | undefined) => (value === '0' ? 10 : Math.min(Math.max(Number(value ?? 1) || 1, 1), 10));
+const loopTimes = (value: string | undefined) =>
+  value === '0' ? 10 : Math.min(Math.max(Number(value ?? 1) || 1, 1), 10);
 
 /**
  * Executes the TwiML of calls as the provider does: requests each document with Twilio's
@@ -72,15 +73,22 @@ export function createCallEngine(options: EngineOptions) {
     recordings: options.recordings,
     recordingUrl: options.recordingUrl,
     // About 4.5 Mandarin syllables a second; a hold-music turn of 15 s.
-    pace: { sayMs: (text) => options.paceScale * Math.min(30_000, 600 + text.length * 220), playMs: options.paceScale * 15_000 },
+    pace: {
+      sayMs: (text) => options.paceScale * Math.min(30_000, 600 + text.length * 220),
+      playMs: options.paceScale * 15_000,
+    },
     async fetch(call, url, extra) {
       call.requests += 1;
-      if (options.maxRequests !== undefined && call.requests > options.maxRequests) return fail(call, `more than ${options.maxRequests} requests: the call loops`);
+      if (options.maxRequests !== undefined && call.requests > options.maxRequests)
+        return fail(call, `more than ${options.maxRequests} requests: the call loops`);
       if ((await call.party.beforeRequest?.(url)) === 'hangup') {
         registry.hangUp(call, 'party');
         return null;
       }
-      const params = { ...registry.callParams(call), ...(typeof extra === 'function' ? extra() : extra) };
+      const params = {
+        ...registry.callParams(call),
+        ...(typeof extra === 'function' ? extra() : extra),
+      };
       let answer;
       try {
         answer = await sender.post(url, params);
@@ -93,10 +101,16 @@ export function createCallEngine(options: EngineOptions) {
         call.status = 'in-progress';
         call.answeredAt = time.now();
       }
-      if (answer.status !== 200) return fail(call, `${url} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
-      if (!/xml/.test(answer.contentType)) return fail(call, `${url} answered ${answer.contentType}, not TwiML`);
+      if (answer.status !== 200)
+        return fail(call, `${url} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+      if (!/xml/.test(answer.contentType))
+        return fail(call, `${url} answered ${answer.contentType}, not TwiML`);
       const problems = (await options.validate?.(answer.body)) ?? [];
-      if (problems.length > 0) return fail(call, `${url} answered TwiML invalid against Twilio's schema: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        return fail(
+          call,
+          `${url} answered TwiML invalid against Twilio's schema: ${problems.join('; ')}`,
+        );
       const verbs = parse(answer.body);
       return typeof verbs === 'string' ? fail(call, `${url}: ${verbs}`) : verbs;
     },
@@ -116,7 +130,12 @@ export function createCallEngine(options: EngineOptions) {
     const signal = call.current.signal;
     if (verb.name === 'Say') {
       for (let i = 0; i < loopTimes(verb.attributes.loop); i += 1) {
-        call.party.hear({ kind: 'say', text: verb.text, ...(verb.attributes.voice ? { voice: verb.attributes.voice } : {}), ...(verb.attributes.language ? { language: verb.attributes.language } : {}) });
+        call.party.hear({
+          kind: 'say',
+          text: verb.text,
+          ...(verb.attributes.voice ? { voice: verb.attributes.voice } : {}),
+          ...(verb.attributes.language ? { language: verb.attributes.language } : {}),
+        });
         await time.sleep(core.pace.sayMs(verb.text), signal);
       }
     } else if (verb.name === 'Play') {
@@ -140,7 +159,12 @@ export function createCallEngine(options: EngineOptions) {
     }).finally(() => (call.inputArrived = undefined));
   }
 
-  async function gather(call: ProviderCall, verb: Verb, documentUrl: string, waiting: boolean): Promise<Outcome | undefined> {
+  async function gather(
+    call: ProviderCall,
+    verb: Verb,
+    documentUrl: string,
+    waiting: boolean,
+  ): Promise<Outcome | undefined> {
     const a = verb.attributes;
     const timeout = Number(a.timeout ?? 5);
     const numDigits = a.numDigits ? Number(a.numDigits) : undefined;
@@ -152,7 +176,15 @@ export function createCallEngine(options: EngineOptions) {
       if (call.inputs.length > 0) break;
       await play(call, child);
     }
-    call.party.hear({ kind: 'gather', timeout, ...(numDigits ? { numDigits } : {}), finishOnKey, speech, waiting, action: a.action ?? documentUrl });
+    call.party.hear({
+      kind: 'gather',
+      timeout,
+      ...(numDigits ? { numDigits } : {}),
+      finishOnKey,
+      speech,
+      waiting,
+      action: a.action ?? documentUrl,
+    });
     let digits = '';
     for (;;) {
       const input = call.inputs.shift();
@@ -162,7 +194,12 @@ export function createCallEngine(options: EngineOptions) {
       }
       if ('speech' in input) {
         if (!speech) continue;
-        return { next: { url: a.action ?? documentUrl, params: { SpeechResult: input.speech, Confidence: String(input.confidence) } } };
+        return {
+          next: {
+            url: a.action ?? documentUrl,
+            params: { SpeechResult: input.speech, Confidence: String(input.confidence) },
+          },
+        };
       }
       let finished = false;
       for (const key of input.digits) {
@@ -175,11 +212,17 @@ export function createCallEngine(options: EngineOptions) {
       }
       if (finished) break;
     }
-    if (digits || a.actionOnEmptyResult === 'true') return { next: { url: a.action ?? documentUrl, params: digits ? { Digits: digits } : {} } };
+    if (digits || a.actionOnEmptyResult === 'true')
+      return { next: { url: a.action ?? documentUrl, params: digits ? { Digits: digits } : {} } };
     return undefined;
   }
 
-  async function runVerbs(call: ProviderCall, verbs: Verb[], documentUrl: string, scope: { waiting: boolean }): Promise<Outcome> {
+  async function runVerbs(
+    call: ProviderCall,
+    verbs: Verb[],
+    documentUrl: string,
+    scope: { waiting: boolean },
+  ): Promise<Outcome> {
     for (const verb of verbs) {
       call.current.signal.throwIfAborted();
       switch (verb.name) {
@@ -194,7 +237,12 @@ export function createCallEngine(options: EngineOptions) {
           break;
         }
         case 'Redirect':
-          return { next: { url: verb.text.trim(), ...(verb.attributes.method ? { method: verb.attributes.method } : {}) } };
+          return {
+            next: {
+              url: verb.text.trim(),
+              ...(verb.attributes.method ? { method: verb.attributes.method } : {}),
+            },
+          };
         case 'Hangup':
           return { end: true };
         case 'Reject':
@@ -231,7 +279,8 @@ export function createCallEngine(options: EngineOptions) {
           let url = '';
           if ('twiml' in next) {
             const parsed = parse(next.twiml);
-            verbs = typeof parsed === 'string' ? fail(call, `TwiML given over REST: ${parsed}`) : parsed;
+            verbs =
+              typeof parsed === 'string' ? fail(call, `TwiML given over REST: ${parsed}`) : parsed;
           } else {
             url = next.url;
             verbs = await core.fetch(call, next.url, next.params ?? {});
@@ -248,7 +297,12 @@ export function createCallEngine(options: EngineOptions) {
           next = call.hungUpBy ? undefined : takePending(call);
         }
       }
-      await registry.end(call, finalStatus.get(call) ?? 'completed', call.hungUpBy ?? 'service', failures.get(call));
+      await registry.end(
+        call,
+        finalStatus.get(call) ?? 'completed',
+        call.hungUpBy ?? 'service',
+        failures.get(call),
+      );
     },
   };
 }

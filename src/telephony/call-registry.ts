@@ -7,7 +7,8 @@ import type { WebhookSender } from './webhook-sender.js';
 export const newSid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 
 /** Where the provider goes next: a URL to request, or TwiML given over REST. */
-export type Next = { url: string; method?: string; params?: Record<string, string> } | { twiml: string };
+export type Next =
+  { url: string; method?: string; params?: Record<string, string> } | { twiml: string };
 
 /** A call the provider carries. */
 export interface ProviderCall {
@@ -39,10 +40,19 @@ export interface ProviderCall {
 }
 
 /** Twilio's status callback events, by the status that sends each. */
-const EVENT_OF: Record<string, string> = { initiated: 'initiated', ringing: 'ringing', 'in-progress': 'answered' };
+const EVENT_OF: Record<string, string> = {
+  initiated: 'initiated',
+  ringing: 'ringing',
+  'in-progress': 'answered',
+};
 
 /** The live calls and their status callbacks. */
-export function createCallRegistry(deps: { accountSid: string; sender: WebhookSender; time: ProviderTime; logger: Logger }) {
+export function createCallRegistry(deps: {
+  accountSid: string;
+  sender: WebhookSender;
+  time: ProviderTime;
+  logger: Logger;
+}) {
   const calls = new Map<string, ProviderCall>();
   /** Ended calls, the latest 1000: a REST fetch of one answers its final status, as Twilio's does. */
   const finished = new Map<string, ProviderCall>();
@@ -79,12 +89,29 @@ export function createCallRegistry(deps: { accountSid: string; sender: WebhookSe
       Timestamp: deps.time.now().toUTCString().replace('GMT', '+0000'),
       CallbackSource: 'call-progress-events',
     };
-    if (final) params.CallDuration = String(Math.max(0, Math.round(((call.endedAt ?? deps.time.now()).getTime() - (call.answeredAt ?? call.createdAt).getTime()) / 1000)));
+    if (final)
+      params.CallDuration = String(
+        Math.max(
+          0,
+          Math.round(
+            ((call.endedAt ?? deps.time.now()).getTime() -
+              (call.answeredAt ?? call.createdAt).getTime()) /
+              1000,
+          ),
+        ),
+      );
     try {
       const answer = await deps.sender.post(subscription.url, params);
-      if (answer.status >= 400) log.warn({ callSid: call.sid, status: answer.status, event }, 'status callback refused by the service');
+      if (answer.status >= 400)
+        log.warn(
+          { callSid: call.sid, status: answer.status, event },
+          'status callback refused by the service',
+        );
     } catch (error) {
-      log.error({ callSid: call.sid, err: (error as Error).message, event }, 'status callback not delivered');
+      log.error(
+        { callSid: call.sid, err: (error as Error).message, event },
+        'status callback not delivered',
+      );
     }
   }
 
@@ -94,21 +121,45 @@ export function createCallRegistry(deps: { accountSid: string; sender: WebhookSe
     find: (sid: string) => calls.get(sid) ?? finished.get(sid),
     callParams,
     /** A new call in `queued`; its status callbacks go to `statusCallback` for the events listed. */
-    create(init: Pick<ProviderCall, 'from' | 'to' | 'direction' | 'party' | 'parentCallSid' | 'statusCallback'>): ProviderCall {
+    create(
+      init: Pick<
+        ProviderCall,
+        'from' | 'to' | 'direction' | 'party' | 'parentCallSid' | 'statusCallback'
+      >,
+    ): ProviderCall {
       let finish!: (status: string) => void;
       const ended = new Promise<string>((resolve) => (finish = resolve));
-      const call: ProviderCall = { ...init, sid: newSid('CA'), status: 'queued', createdAt: deps.time.now(), sequence: 0, inputs: [], current: new AbortController(), requests: 0, ended, finish };
+      const call: ProviderCall = {
+        ...init,
+        sid: newSid('CA'),
+        status: 'queued',
+        createdAt: deps.time.now(),
+        sequence: 0,
+        inputs: [],
+        current: new AbortController(),
+        requests: 0,
+        ended,
+        finish,
+      };
       calls.set(call.sid, call);
       return call;
     },
     /** Moves the call to a status that is not final and tells the subscriber. */
-    async progress(call: ProviderCall, status: 'initiated' | 'ringing' | 'in-progress'): Promise<void> {
+    async progress(
+      call: ProviderCall,
+      status: 'initiated' | 'ringing' | 'in-progress',
+    ): Promise<void> {
       call.status = status;
       if (status === 'in-progress') call.answeredAt = deps.time.now();
       await statusCallback(call, false);
     },
     /** Ends the call once: its final status, the subscriber's `completed` event, and the party told. */
-    async end(call: ProviderCall, status: string, by: NonNullable<ProviderCall['hungUpBy']>, reason?: string): Promise<void> {
+    async end(
+      call: ProviderCall,
+      status: string,
+      by: NonNullable<ProviderCall['hungUpBy']>,
+      reason?: string,
+    ): Promise<void> {
       if (call.endedAt) return;
       call.endedAt = deps.time.now();
       call.hungUpBy ??= by;

@@ -28,8 +28,15 @@ const dialMessage = z.object({
   confirmRequests: z.boolean().optional(),
 });
 const callMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('press'), digits: z.string().regex(/^[0-9*#]{1,32}$/, 'keys 0-9, * and # only') }),
-  z.object({ type: z.literal('speak'), text: z.string().min(1).max(200), confidence: z.number().min(0).max(1).optional() }),
+  z.object({
+    type: z.literal('press'),
+    digits: z.string().regex(/^[0-9*#]{1,32}$/, 'keys 0-9, * and # only'),
+  }),
+  z.object({
+    type: z.literal('speak'),
+    text: z.string().min(1).max(200),
+    confidence: z.number().min(0).max(1).optional(),
+  }),
   z.object({ type: z.literal('hangup') }),
   z.object({ type: z.literal('signal'), data: z.unknown() }),
   z.object({ type: z.literal('go'), id: z.number().int() }),
@@ -42,17 +49,37 @@ const callMessage = z.discriminatedUnion('type', [
  * back as `{type: 'event', event}`. A socket that closes hangs its call up, so a caller killed
  * mid-call leaves no call behind: the provider ends it with its final status callback.
  */
-export function attachTelephonySockets(server: Server, options: TelephonySocketOptions): () => Promise<void> {
+export function attachTelephonySockets(
+  server: Server,
+  options: TelephonySocketOptions,
+): () => Promise<void> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const log = options.logger.child({ component: 'telephony' });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const unauthorized = () => socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n');
-    const failed = () => socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n');
+    const failed = () =>
+      socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n');
     if (path === CALLER_SOCKET_PATH) {
-      void options.authorize(req).then((allowed) => (allowed ? sockets.handleUpgrade(req, socket, head, (ws) => serve(ws)) : unauthorized()), failed);
+      void options
+        .authorize(req)
+        .then(
+          (allowed) =>
+            allowed ? sockets.handleUpgrade(req, socket, head, (ws) => serve(ws)) : unauthorized(),
+          failed,
+        );
     } else if (path === PHONE_SOCKET_PATH) {
-      void options.identify(req).then((identity) => (identity ? sockets.handleUpgrade(req, socket, head, (ws) => servePhone(ws, identity, options.register, log)) : unauthorized()), failed);
+      void options
+        .identify(req)
+        .then(
+          (identity) =>
+            identity
+              ? sockets.handleUpgrade(req, socket, head, (ws) =>
+                  servePhone(ws, identity, options.register, log),
+                )
+              : unauthorized(),
+          failed,
+        );
     } else {
       // The web role has no other socket: any other upgrade is refused rather than left hanging.
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
@@ -63,7 +90,8 @@ export function attachTelephonySockets(server: Server, options: TelephonySocketO
     let call: CallControl | undefined;
     const confirmations = new Map<number, (answer: 'go' | 'hangup') => void>();
     let nextId = 0;
-    const send = (message: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
+    const send = (message: unknown) =>
+      ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     const refuse = (message: string) => send({ type: 'error', message });
     ws.on('message', (data) => {
       let parsed: unknown;
@@ -74,7 +102,10 @@ export function attachTelephonySockets(server: Server, options: TelephonySocketO
       }
       if (!call) {
         const dial = dialMessage.safeParse(parsed);
-        if (!dial.success) return refuse(dial.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (!dial.success)
+          return refuse(
+            dial.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
         const party: CallParty = {
           hear: (event) => send({ type: 'event', event }),
           signal: (data) => send({ type: 'signal', data }),
@@ -95,7 +126,10 @@ export function attachTelephonySockets(server: Server, options: TelephonySocketO
         return;
       }
       const message = callMessage.safeParse(parsed);
-      if (!message.success) return refuse(message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!message.success)
+        return refuse(
+          message.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
       const m = message.data;
       if (m.type === 'press') call.press(m.digits);
       else if (m.type === 'speak') call.speak(m.text, m.confidence);

@@ -6,15 +6,29 @@ import type { Verb } from './twiml-reader.js';
 
 /** The address a Dial noun rings: `client:<identity>`, a SIP URI, a number, `conference:<name>`. */
 function addressOf(noun: Verb): string {
-  if (noun.name === 'Client') return `client:${(noun.children.find((c) => c.name === 'Identity')?.text ?? noun.text).trim()}`;
+  if (noun.name === 'Client')
+    return `client:${(noun.children.find((c) => c.name === 'Identity')?.text ?? noun.text).trim()}`;
   if (noun.name === 'Conference') return `conference:${noun.text.trim()}`;
   return noun.text.trim();
 }
 
-const parametersOf = (noun: Verb) => Object.fromEntries(noun.children.filter((c) => c.name === 'Parameter').map((c) => [c.attributes.name ?? '', c.attributes.value ?? '']));
+const parametersOf = (noun: Verb) =>
+  Object.fromEntries(
+    noun.children
+      .filter((c) => c.name === 'Parameter')
+      .map((c) => [c.attributes.name ?? '', c.attributes.value ?? '']),
+  );
 
 /** A leg's own status callbacks (the noun's statusCallback and statusCallbackEvent; Twilio's default is completed only). */
-const legSubscription = (noun: Verb) => (noun.attributes.statusCallback ? { url: noun.attributes.statusCallback, events: new Set((noun.attributes.statusCallbackEvent ?? 'completed').split(/[\s,]+/).filter(Boolean)) } : undefined);
+const legSubscription = (noun: Verb) =>
+  noun.attributes.statusCallback
+    ? {
+        url: noun.attributes.statusCallback,
+        events: new Set(
+          (noun.attributes.statusCallbackEvent ?? 'completed').split(/[\s,]+/).filter(Boolean),
+        ),
+      }
+    : undefined;
 
 /** Hears nothing: the leg's own party is the endpoint's. */
 const silentParty: CallParty = { hear: () => undefined };
@@ -30,15 +44,31 @@ const silentParty: CallParty = { hear: () => undefined };
 export function createDialRunner(core: EngineCore) {
   const { registry, time } = core;
 
-  async function ring(call: ProviderCall, leg: ProviderCall, address: string, parameters: Record<string, string>, timeoutMs: number): Promise<LegAnswer> {
+  async function ring(
+    call: ProviderCall,
+    leg: ProviderCall,
+    address: string,
+    parameters: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<LegAnswer> {
     const endpoint = core.endpoints.get(address);
     const offer = new AbortController();
     const stop = () => offer.abort();
     call.current.signal.addEventListener('abort', stop, { once: true });
     try {
-      const timeout = time.sleep(timeoutMs, offer.signal).then((): LegAnswer => ({ answered: false, status: 'no-answer' }));
+      const timeout = time
+        .sleep(timeoutMs, offer.signal)
+        .then((): LegAnswer => ({ answered: false, status: 'no-answer' }));
       if (!endpoint) return await timeout;
-      const answered = endpoint.ring({ legSid: leg.sid, parentCallSid: call.sid, from: call.from, to: address, parameters, signal: offer.signal, toCaller: (data) => call.party.signal?.(data) });
+      const answered = endpoint.ring({
+        legSid: leg.sid,
+        parentCallSid: call.sid,
+        from: call.from,
+        to: address,
+        parameters,
+        signal: offer.signal,
+        toCaller: (data) => call.party.signal?.(data),
+      });
       return await Promise.race([answered, timeout]);
     } finally {
       call.current.signal.removeEventListener('abort', stop);
@@ -46,12 +76,34 @@ export function createDialRunner(core: EngineCore) {
     }
   }
 
-  async function storeRecording(call: ProviderCall, verb: Verb, seconds: number, channels: number, source: string): Promise<string> {
+  async function storeRecording(
+    call: ProviderCall,
+    verb: Verb,
+    seconds: number,
+    channels: number,
+    source: string,
+  ): Promise<string> {
     const sid = newSid('RE');
-    core.recordings.set(sid, { sid, callSid: call.sid, durationSeconds: seconds, channels, source, createdAt: time.now(), deleted: false });
+    core.recordings.set(sid, {
+      sid,
+      callSid: call.sid,
+      durationSeconds: seconds,
+      channels,
+      source,
+      createdAt: time.now(),
+      deleted: false,
+    });
     const callback = verb.attributes.recordingStatusCallback;
     if (callback) {
-      await core.notify(call, callback, { RecordingSid: sid, RecordingUrl: core.recordingUrl(sid), RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: String(channels), RecordingSource: source, RecordingStartTime: time.now().toUTCString() });
+      await core.notify(call, callback, {
+        RecordingSid: sid,
+        RecordingUrl: core.recordingUrl(sid),
+        RecordingStatus: 'completed',
+        RecordingDuration: String(seconds),
+        RecordingChannels: String(channels),
+        RecordingSource: source,
+        RecordingStartTime: time.now().toUTCString(),
+      });
     }
     return sid;
   }
@@ -59,16 +111,34 @@ export function createDialRunner(core: EngineCore) {
   return {
     async dial(call: ProviderCall, verb: Verb): Promise<Outcome | undefined> {
       const a = verb.attributes;
-      const noun = verb.children[0] ?? { name: 'Number', attributes: {}, text: verb.text, children: [] };
+      const noun = verb.children[0] ?? {
+        name: 'Number',
+        attributes: {},
+        text: verb.text,
+        children: [],
+      };
       const address = addressOf(noun);
-      const leg = registry.create({ from: a.callerId ?? call.from, to: address, direction: 'outbound-dial', parentCallSid: call.sid, party: silentParty, statusCallback: legSubscription(noun) });
+      const leg = registry.create({
+        from: a.callerId ?? call.from,
+        to: address,
+        direction: 'outbound-dial',
+        parentCallSid: call.sid,
+        party: silentParty,
+        statusCallback: legSubscription(noun),
+      });
       call.party.hear({ kind: 'ringing', to: address });
       await registry.progress(leg, 'initiated');
       await registry.progress(leg, 'ringing');
       let dialStatus: string;
       let duration = 0;
       try {
-        const answer = await ring(call, leg, address, parametersOf(noun), Number(a.timeout ?? 30) * 1000);
+        const answer = await ring(
+          call,
+          leg,
+          address,
+          parametersOf(noun),
+          Number(a.timeout ?? 30) * 1000,
+        );
         call.current.signal.throwIfAborted();
         if (!answer.answered) dialStatus = answer.status;
         else {
@@ -77,8 +147,16 @@ export function createDialRunner(core: EngineCore) {
           await registry.progress(leg, 'in-progress');
           call.party.hear({ kind: 'connected', to: address, legSid: leg.sid });
           const started = time.now();
-          const aborted = new Promise<never>((_resolve, reject) => call.current.signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true }));
-          const limit = time.instant ? aborted : time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal);
+          const aborted = new Promise<never>((_resolve, reject) =>
+            call.current.signal.addEventListener(
+              'abort',
+              () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })),
+              { once: true },
+            ),
+          );
+          const limit = time.instant
+            ? aborted
+            : time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal);
           try {
             await Promise.race([answer.ended, limit]);
           } catch (error) {
@@ -90,14 +168,25 @@ export function createDialRunner(core: EngineCore) {
           duration = Math.round((time.now().getTime() - started.getTime()) / 1000);
           call.party.hear({ kind: 'disconnected', legSid: leg.sid });
           dialStatus = 'completed';
-          if (a.record?.startsWith('record-from-answer')) await storeRecording(call, verb, duration, a.record.endsWith('dual') ? 2 : 1, 'DialVerb');
+          if (a.record?.startsWith('record-from-answer'))
+            await storeRecording(
+              call,
+              verb,
+              duration,
+              a.record.endsWith('dual') ? 2 : 1,
+              'DialVerb',
+            );
         }
       } catch (error) {
         if (!isAbort(error)) throw error;
         dialStatus = 'canceled';
       }
       await registry.end(leg, dialStatus === 'canceled' ? 'canceled' : dialStatus, 'provider');
-      const result = { DialCallStatus: dialStatus, DialCallSid: leg.sid, ...(dialStatus === 'completed' ? { DialCallDuration: String(duration) } : {}) };
+      const result = {
+        DialCallStatus: dialStatus,
+        DialCallSid: leg.sid,
+        ...(dialStatus === 'completed' ? { DialCallDuration: String(duration) } : {}),
+      };
       // Moved over REST during the Dial: no action, the call goes where it was sent.
       if (call.pending && !call.hungUpBy) return { next: takePending(call)! };
       if (call.hungUpBy) {
@@ -109,15 +198,38 @@ export function createDialRunner(core: EngineCore) {
     },
 
     /** `<Record>`: a beep, then the party's words until a key or `timeout` of silence (5 s); the action gets the recording. */
-    async record(call: ProviderCall, verb: Verb, documentUrl: string): Promise<Outcome | undefined> {
+    async record(
+      call: ProviderCall,
+      verb: Verb,
+      documentUrl: string,
+    ): Promise<Outcome | undefined> {
       const a = verb.attributes;
-      call.party.hear({ kind: 'gather', timeout: Number(a.timeout ?? 5), finishOnKey: a.finishOnKey ?? '1234567890*#', speech: true, waiting: false, action: a.action ?? documentUrl });
+      call.party.hear({
+        kind: 'gather',
+        timeout: Number(a.timeout ?? 5),
+        finishOnKey: a.finishOnKey ?? '1234567890*#',
+        speech: true,
+        waiting: false,
+        action: a.action ?? documentUrl,
+      });
       const started = time.now();
-      await time.sleep(Math.min(Number(a.maxLength ?? 3600), Number(a.timeout ?? 5)) * 1000, call.current.signal);
+      await time.sleep(
+        Math.min(Number(a.maxLength ?? 3600), Number(a.timeout ?? 5)) * 1000,
+        call.current.signal,
+      );
       const seconds = Math.round((time.now().getTime() - started.getTime()) / 1000);
       const sid = await storeRecording(call, verb, seconds, 1, 'RecordVerb');
       call.inputs.length = 0;
-      return { next: { url: a.action ?? documentUrl, params: { RecordingSid: sid, RecordingUrl: core.recordingUrl(sid), RecordingDuration: String(seconds) } } };
+      return {
+        next: {
+          url: a.action ?? documentUrl,
+          params: {
+            RecordingSid: sid,
+            RecordingUrl: core.recordingUrl(sid),
+            RecordingDuration: String(seconds),
+          },
+        },
+      };
     },
   };
 }

@@ -27,10 +27,19 @@ export interface EngineCore {
   /** The REST base the recordings' URLs are under (`…/2010-04-01/Accounts/AC…`). */
   recordingUrl(sid: string): string;
   /** Requests a document of the call: its verbs, or null when the call ended meanwhile or failed; `extra` is read when the request goes out. */
-  fetch(call: ProviderCall, url: string, extra: Record<string, string> | (() => Record<string, string>)): Promise<Verb[] | null>;
+  fetch(
+    call: ProviderCall,
+    url: string,
+    extra: Record<string, string> | (() => Record<string, string>),
+  ): Promise<Verb[] | null>;
   /** Posts a webhook whose answer the provider ignores (a hung-up call's action, a recording's status). */
   notify(call: ProviderCall, url: string, extra: Record<string, string>): Promise<void>;
-  runVerbs(call: ProviderCall, verbs: Verb[], documentUrl: string, scope: { waiting: boolean }): Promise<Outcome>;
+  runVerbs(
+    call: ProviderCall,
+    verbs: Verb[],
+    documentUrl: string,
+    scope: { waiting: boolean },
+  ): Promise<Outcome>;
   /** Milliseconds a prompt takes (instant time ignores them). */
   pace: { sayMs(text: string): number; playMs: number };
 }

@@ -1,6 +1,18 @@
-export { createLocalTelephony, type LocalTelephony, type LocalTelephonyOptions } from './telephony-service.js';
+export {
+  createLocalTelephony,
+  type LocalTelephony,
+  type LocalTelephonyOptions,
+} from './telephony-service.js';
 export { readTwiml, type Verb } from './twiml-reader.js';
 export { twimlDialect, unsupportedIn, type TwimlDialect } from './twiml-dialects.js';
-export type { CallControl, CallParty, Endpoint, InboxMessage, LegAnswer, LegOffer, PartyEvent } from './telephony-types.js';
+export type {
+  CallControl,
+  CallParty,
+  Endpoint,
+  InboxMessage,
+  LegAnswer,
+  LegOffer,
+  PartyEvent,
+} from './telephony-types.js';
 export { createTelephonyPageRoutes } from './page-routes.js';
 export { attachTelephonySockets, type TelephonySocketOptions } from './caller-socket.js';

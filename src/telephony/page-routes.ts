@@ -11,7 +11,10 @@ const inboxQuery = z.object({ number: z.string().regex(/^\+?[0-9]{3,20}$/) });
  * Voice SDK and SIP ones), and `GET /telephony/inbox?number=` gives staff the SMS the service sent
  * to a number (the test phone's inbox).
  */
-export function createTelephonyPageRoutes(options: { inbox(number: string): readonly InboxMessage[]; authenticator: Authenticator }): Router {
+export function createTelephonyPageRoutes(options: {
+  inbox(number: string): readonly InboxMessage[];
+  authenticator: Authenticator;
+}): Router {
   const router = Router();
   router.get('/softphone', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ kind: 'local', socket: '/telephony/phone' });
@@ -19,12 +22,19 @@ export function createTelephonyPageRoutes(options: { inbox(number: string): read
   router.get('/inbox', async (req: Request, res) => {
     const principal = await options.authenticator(req).catch(() => undefined);
     if (principal?.kind !== 'staff') {
-      res.status(401).json({ error: { code: 'unauthorized', message: '请先登录（login required）' } });
+      res
+        .status(401)
+        .json({ error: { code: 'unauthorized', message: '请先登录（login required）' } });
       return;
     }
     const query = inboxQuery.safeParse(req.query);
     if (!query.success) {
-      res.status(400).json({ error: { code: 'invalid_number', message: '号码格式不正确（number: digits, optionally with +）' } });
+      res.status(400).json({
+        error: {
+          code: 'invalid_number',
+          message: '号码格式不正确（number: digits, optionally with +）',
+        },
+      });
       return;
     }
     res.set('Cache-Control', 'no-store').json({ messages: options.inbox(query.data.number) });

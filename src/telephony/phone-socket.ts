@@ -16,7 +16,12 @@ const phoneMessage = z.discriminatedUnion('type', [
  * desk answers, rejects (busy) or lets it ring out (no-answer, withdrawn with `cancel`); once bridged
  * either side hangs up, and WebRTC signalling passes between the desk and the caller's page.
  */
-export function servePhone(ws: WebSocket, identity: string, register: (address: string, endpoint: Endpoint) => () => void, logger: Logger): void {
+export function servePhone(
+  ws: WebSocket,
+  identity: string,
+  register: (address: string, endpoint: Endpoint) => () => void,
+  logger: Logger,
+): void {
   const send = (message: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
   const ringing = new Map<string, { offer: LegOffer; resolve: (answer: LegAnswer) => void }>();
   const bridged = new Map<string, { end: () => void; toCaller: (data: unknown) => void }>();
@@ -24,7 +29,12 @@ export function servePhone(ws: WebSocket, identity: string, register: (address: 
     ring: (offer) =>
       new Promise<LegAnswer>((resolve) => {
         ringing.set(offer.legSid, { offer, resolve });
-        send({ type: 'incoming', legSid: offer.legSid, from: offer.from, parameters: offer.parameters });
+        send({
+          type: 'incoming',
+          legSid: offer.legSid,
+          from: offer.from,
+          parameters: offer.parameters,
+        });
         offer.signal.addEventListener('abort', () => {
           if (!ringing.delete(offer.legSid)) return;
           send({ type: 'cancel', legSid: offer.legSid });
@@ -42,7 +52,8 @@ export function servePhone(ws: WebSocket, identity: string, register: (address: 
     } catch {
       return;
     }
-    if (!parsed.success) return send({ type: 'error', message: parsed.error.issues.map((i) => i.message).join('; ') });
+    if (!parsed.success)
+      return send({ type: 'error', message: parsed.error.issues.map((i) => i.message).join('; ') });
     const m = parsed.data;
     const offer = ringing.get(m.legSid);
     if (m.type === 'answer' && offer) {
@@ -53,7 +64,10 @@ export function servePhone(ws: WebSocket, identity: string, register: (address: 
       void ended.then(() => bridged.delete(m.legSid));
       offer.resolve({
         answered: true,
-        party: { hear: (event) => send({ type: 'event', legSid: m.legSid, event }), signal: (signal) => send({ type: 'signal', legSid: m.legSid, data: signal }) },
+        party: {
+          hear: (event) => send({ type: 'event', legSid: m.legSid, event }),
+          signal: (signal) => send({ type: 'signal', legSid: m.legSid, data: signal }),
+        },
         hangup: () => {
           send({ type: 'hangup', legSid: m.legSid });
           end();

@@ -28,10 +28,13 @@ export function createQueueRunner(core: EngineCore) {
     byName: new Map(),
     bySid: (sid) => [...book.byName.values()].find((queue) => queue.sid === sid),
   };
-  const seconds = (since: Date) => Math.max(0, Math.round((core.time.now().getTime() - since.getTime()) / 1000));
+  const seconds = (since: Date) =>
+    Math.max(0, Math.round((core.time.now().getTime() - since.getTime()) / 1000));
 
   function waitParams(call: ProviderCall, queue: ProviderQueue): Record<string, string> {
-    const average = queue.waits.length ? Math.round(queue.waits.reduce((a, b) => a + b, 0) / queue.waits.length) : 0;
+    const average = queue.waits.length
+      ? Math.round(queue.waits.reduce((a, b) => a + b, 0) / queue.waits.length)
+      : 0;
     return {
       QueueSid: queue.sid,
       QueuePosition: String(queue.members.indexOf(call) + 1),
@@ -42,12 +45,22 @@ export function createQueueRunner(core: EngineCore) {
   }
 
   /** The wait loop; resolves with how the caller left. */
-  async function waitIn(call: ProviderCall, queue: ProviderQueue, waitUrl: string | undefined): Promise<'leave' | 'hangup' | 'redirected'> {
+  async function waitIn(
+    call: ProviderCall,
+    queue: ProviderQueue,
+    waitUrl: string | undefined,
+  ): Promise<'leave' | 'hangup' | 'redirected'> {
     for (;;) {
       try {
         if (call.hungUpBy) return 'hangup';
         if (call.pending) return 'redirected';
-        call.party.hear({ kind: 'queue', name: queue.name, position: queue.members.indexOf(call) + 1, size: queue.members.length, seconds: seconds(call.queue!.since) });
+        call.party.hear({
+          kind: 'queue',
+          name: queue.name,
+          position: queue.members.indexOf(call) + 1,
+          size: queue.members.length,
+          seconds: seconds(call.queue!.since),
+        });
         if (!waitUrl) {
           call.party.hear({ kind: 'play', url: 'default-hold-music' });
           await core.time.sleep(core.pace.playMs, call.current.signal);
@@ -56,7 +69,10 @@ export function createQueueRunner(core: EngineCore) {
         let next: Next | undefined = { url: waitUrl };
         while (next && 'url' in next) {
           const { params } = next;
-          const verbs = await core.fetch(call, next.url, () => ({ ...params, ...waitParams(call, queue) }));
+          const verbs = await core.fetch(call, next.url, () => ({
+            ...params,
+            ...waitParams(call, queue),
+          }));
           if (!verbs) return 'hangup';
           if (call.pending) return 'redirected';
           const outcome = await core.runVerbs(call, verbs, next.url, { waiting: true });
@@ -86,7 +102,10 @@ export function createQueueRunner(core: EngineCore) {
       }
       call.queue = { name, sid: queue.sid, since: core.time.now() };
       queue.members.push(call);
-      core.log.info({ callSid: call.sid, queue: name, position: queue.members.length }, 'call queued');
+      core.log.info(
+        { callSid: call.sid, queue: name, position: queue.members.length },
+        'call queued',
+      );
       let result: 'leave' | 'hangup' | 'redirected';
       try {
         result = await waitIn(call, queue, verb.attributes.waitUrl);

@@ -12,22 +12,34 @@ export interface RestProvider {
   updateCall(call: ProviderCall, params: Record<string, string | string[]>): string | undefined;
   /** Dequeues a member (a CallSid or `Front`) to a Url; undefined when it is not in the queue. */
   dequeue(queueSid: string, member: string, url: string): ProviderCall | undefined;
-  sendMessage(params: Record<string, string | string[]>): { sid: string; to: string; from: string; body: string; sentAt: string } | { error: string };
+  sendMessage(
+    params: Record<string, string | string[]>,
+  ): { sid: string; to: string; from: string; body: string; sentAt: string } | { error: string };
   recordings: Map<string, StoredRecording>;
   now(): Date;
   /** Sees each request once authenticated (tests check them against Twilio's OpenAPI description). */
-  observe?: (request: { method: string; path: string; params: Record<string, string | string[]> }) => void;
+  observe?: (request: {
+    method: string;
+    path: string;
+    params: Record<string, string | string[]>;
+  }) => void;
 }
 
-const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+const text = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value) ?? '';
 const twilioDate = (at: Date) => at.toUTCString().replace('GMT', '+0000');
 
 function error(res: Response, status: number, code: number, message: string): void {
-  res.status(status).json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  res
+    .status(status)
+    .json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 }
 
 function callJson(accountSid: string, call: ProviderCall) {
-  const duration = call.endedAt && call.answeredAt ? String(Math.round((call.endedAt.getTime() - call.answeredAt.getTime()) / 1000)) : null;
+  const duration =
+    call.endedAt && call.answeredAt
+      ? String(Math.round((call.endedAt.getTime() - call.answeredAt.getTime()) / 1000))
+      : null;
   return {
     sid: call.sid,
     account_sid: accountSid,
@@ -90,7 +102,11 @@ export function createRestRoutes(provider: RestProvider): Router {
   router.use((req, res, next) => {
     const expected = `Basic ${Buffer.from(`${provider.accountSid}:${provider.authToken}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return error(res, 401, 20003, 'Authenticate');
-    provider.observe?.({ method: req.method, path: req.path, params: (req.body ?? {}) as Record<string, string | string[]> });
+    provider.observe?.({
+      method: req.method,
+      path: req.path,
+      params: (req.body ?? {}) as Record<string, string | string[]>,
+    });
     next();
   });
   const base = '/2010-04-01/Accounts/:account';
@@ -123,28 +139,60 @@ export function createRestRoutes(provider: RestProvider): Router {
     const member = String(req.params.member).replace(/\.json$/, '');
     const call = provider.dequeue(String(req.params.queue), member, text(body(req).Url));
     if (!call) return error(res, 404, 20404, `The requested resource ${req.path} was not found`);
-    res.json({ call_sid: call.sid, queue_sid: req.params.queue, position: 1, wait_time: 0, date_enqueued: twilioDate(call.createdAt), uri: req.path });
+    res.json({
+      call_sid: call.sid,
+      queue_sid: req.params.queue,
+      position: 1,
+      wait_time: 0,
+      date_enqueued: twilioDate(call.createdAt),
+      uri: req.path,
+    });
   });
   router.post(`${base}/Messages.json`, (req, res) => {
     const sent = provider.sendMessage(body(req));
     if ('error' in sent) return error(res, 400, 21604, sent.error);
-    res.status(201).json({ sid: sent.sid, account_sid: provider.accountSid, to: sent.to, from: sent.from, body: sent.body, status: 'queued', direction: 'outbound-api', date_created: sent.sentAt, api_version: '2010-04-01', num_segments: '1' });
+    res.status(201).json({
+      sid: sent.sid,
+      account_sid: provider.accountSid,
+      to: sent.to,
+      from: sent.from,
+      body: sent.body,
+      status: 'queued',
+      direction: 'outbound-api',
+      date_created: sent.sentAt,
+      api_version: '2010-04-01',
+      num_segments: '1',
+    });
   });
   router.get(`${base}/Recordings.json`, (_req, res) => {
     const live = [...provider.recordings.values()].filter((r) => !r.deleted);
-    res.json({ recordings: live.map((r) => recordingJson(provider.accountSid, r)), page: 0, page_size: live.length, start: 0, end: Math.max(0, live.length - 1), first_page_uri: '', next_page_uri: null, previous_page_uri: null, uri: '' });
+    res.json({
+      recordings: live.map((r) => recordingJson(provider.accountSid, r)),
+      page: 0,
+      page_size: live.length,
+      start: 0,
+      end: Math.max(0, live.length - 1),
+      first_page_uri: '',
+      next_page_uri: null,
+      previous_page_uri: null,
+      uri: '',
+    });
   });
   router.all(`${base}/Recordings/:file`, (req, res) => {
     const [sid, extension] = String(req.params.file).split('.');
     const recording = provider.recordings.get(sid ?? '');
-    if (!recording || recording.deleted) return error(res, 404, 20404, `The requested resource ${req.path} was not found`);
+    if (!recording || recording.deleted)
+      return error(res, 404, 20404, `The requested resource ${req.path} was not found`);
     if (req.method === 'DELETE') {
       recording.deleted = true;
       res.status(204).end();
-    } else if (req.method === 'GET' && extension === 'json') res.json(recordingJson(provider.accountSid, recording));
+    } else if (req.method === 'GET' && extension === 'json')
+      res.json(recordingJson(provider.accountSid, recording));
     else if (req.method === 'GET') res.type('audio/wav').send(silenceWav());
     else error(res, 405, 20004, 'Method not allowed');
   });
-  router.use((req, res) => error(res, 404, 20404, `The requested resource ${req.path} was not found`));
+  router.use((req, res) =>
+    error(res, 404, 20404, `The requested resource ${req.path} was not found`),
+  );
   return router;
 }

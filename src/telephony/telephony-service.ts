@@ -32,11 +32,17 @@ export interface LocalTelephonyOptions {
   validate?: (twiml: string) => Promise<string[]>;
   maxRequests?: number;
   /** Sees each REST request the service sends (tests). */
-  observeRest?: (request: { method: string; path: string; params: Record<string, string | string[]> }) => void;
+  observeRest?: (request: {
+    method: string;
+    path: string;
+    params: Record<string, string | string[]>;
+  }) => void;
 }
 
-const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
-const list = (value: string | string[] | undefined) => (Array.isArray(value) ? value : value ? value.split(/[\s,]+/) : []);
+const text = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value) ?? '';
+const list = (value: string | string[] | undefined) =>
+  Array.isArray(value) ? value : value ? value.split(/[\s,]+/) : [];
 
 /**
  * A telephony provider in the service's own process: it plays the provider's side of the contract
@@ -48,7 +54,11 @@ const list = (value: string | string[] | undefined) => (Array.isArray(value) ? v
 export function createLocalTelephony(options: LocalTelephonyOptions) {
   const logger = options.logger;
   const time = options.instant ? instantTime(options.clock) : realTime(options.clock);
-  const sender = createWebhookSender({ publicBaseUrl: options.publicBaseUrl, targetBaseUrl: options.targetBaseUrl, authToken: options.authToken });
+  const sender = createWebhookSender({
+    publicBaseUrl: options.publicBaseUrl,
+    targetBaseUrl: options.targetBaseUrl,
+    authToken: options.authToken,
+  });
   const registry = createCallRegistry({ accountSid: options.accountSid, sender, time, logger });
   const endpoints = new Map<string, Endpoint>();
   const recordings = new Map<string, StoredRecording>();
@@ -69,7 +79,8 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
   });
   const voiceUrl = options.voiceUrl ?? `${options.publicBaseUrl}/twilio/voice/incoming`;
-  const statusCallbackUrl = options.statusCallbackUrl ?? `${options.publicBaseUrl}/twilio/voice/status`;
+  const statusCallbackUrl =
+    options.statusCallbackUrl ?? `${options.publicBaseUrl}/twilio/voice/status`;
   const running = new Set<Promise<void>>();
 
   function control(call: ProviderCall): CallControl {
@@ -84,18 +95,40 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
   }
 
   function track(work: Promise<void>): void {
-    const done = work.catch((error: unknown) => logger.error({ err: (error as Error).message }, 'local telephony: a call failed')).finally(() => running.delete(done));
+    const done = work
+      .catch((error: unknown) =>
+        logger.error({ err: (error as Error).message }, 'local telephony: a call failed'),
+      )
+      .finally(() => running.delete(done));
     running.add(done);
   }
 
   /** An outgoing call (REST Calls create): rings the endpoint of `to`, then runs the Url's TwiML with it. */
-  async function outgoing(call: ProviderCall, first: { url: string } | { twiml: string }, timeoutSeconds: number): Promise<void> {
+  async function outgoing(
+    call: ProviderCall,
+    first: { url: string } | { twiml: string },
+    timeoutSeconds: number,
+  ): Promise<void> {
     await registry.progress(call, 'initiated');
     await registry.progress(call, 'ringing');
     const endpoint = endpoints.get(call.to);
     const offer = new AbortController();
-    const timeout = time.sleep(timeoutSeconds * 1000, offer.signal).then(() => ({ answered: false as const, status: 'no-answer' as const }));
-    const answer = endpoint ? await Promise.race([endpoint.ring({ legSid: call.sid, from: call.from, to: call.to, parameters: {}, signal: offer.signal, toCaller: () => undefined }), timeout]) : await timeout;
+    const timeout = time
+      .sleep(timeoutSeconds * 1000, offer.signal)
+      .then(() => ({ answered: false as const, status: 'no-answer' as const }));
+    const answer = endpoint
+      ? await Promise.race([
+          endpoint.ring({
+            legSid: call.sid,
+            from: call.from,
+            to: call.to,
+            parameters: {},
+            signal: offer.signal,
+            toCaller: () => undefined,
+          }),
+          timeout,
+        ])
+      : await timeout;
     offer.abort();
     if (!answer.answered) return registry.end(call, answer.status, 'party');
     call.party = answer.party;
@@ -117,10 +150,24 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       const from = text(params.From);
       const url = text(params.Url);
       const twiml = text(params.Twiml);
-      if (!to || !from || (!url && !twiml)) return { error: 'A To, a From and a Url or Twiml are required' };
+      if (!to || !from || (!url && !twiml))
+        return { error: 'A To, a From and a Url or Twiml are required' };
       const callback = text(params.StatusCallback);
       const events = list(params.StatusCallbackEvent);
-      const call = registry.create({ from, to, direction: 'outbound-api', party: { hear: () => undefined }, ...(callback ? { statusCallback: { url: callback, events: new Set(events.length ? events : ['completed']) } } : {}) });
+      const call = registry.create({
+        from,
+        to,
+        direction: 'outbound-api',
+        party: { hear: () => undefined },
+        ...(callback
+          ? {
+              statusCallback: {
+                url: callback,
+                events: new Set(events.length ? events : ['completed']),
+              },
+            }
+          : {}),
+      });
       track(outgoing(call, url ? { url } : { twiml }, Number(text(params.Timeout) || 60)));
       return call;
     },
@@ -128,13 +175,15 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       const status = text(params.Status);
       if (status === 'completed' || status === 'canceled') registry.hangUp(call, 'rest');
       else if (text(params.Twiml)) registry.redirect(call, { twiml: text(params.Twiml) });
-      else if (text(params.Url)) registry.redirect(call, { url: text(params.Url), method: text(params.Method) || 'POST' });
+      else if (text(params.Url))
+        registry.redirect(call, { url: text(params.Url), method: text(params.Method) || 'POST' });
       else return 'Nothing to update: give a Url, Twiml or Status';
       return undefined;
     },
     dequeue(queueSid, member, url) {
       const queue = engine.queues.bySid(queueSid);
-      const call = member === 'Front' ? queue?.members[0] : queue?.members.find((c) => c.sid === member);
+      const call =
+        member === 'Front' ? queue?.members[0] : queue?.members.find((c) => c.sid === member);
       if (!call || !url) return undefined;
       registry.redirect(call, { url });
       return call;
@@ -143,8 +192,15 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       const to = text(params.To);
       const from = text(params.From) || text(params.MessagingServiceSid);
       const body = text(params.Body);
-      if (!to || !from || !body) return { error: 'A To, a From (or MessagingServiceSid) and a Body are required' };
-      const message: InboxMessage = { sid: newSid('SM'), to, from, body, sentAt: time.now().toUTCString().replace('GMT', '+0000') };
+      if (!to || !from || !body)
+        return { error: 'A To, a From (or MessagingServiceSid) and a Body are required' };
+      const message: InboxMessage = {
+        sid: newSid('SM'),
+        to,
+        from,
+        body,
+        sentAt: time.now().toUTCString().replace('GMT', '+0000'),
+      };
       inbox.set(to, [...(inbox.get(to) ?? []), message]);
       for (const listener of messageListeners) listener(message);
       return message;
@@ -156,7 +212,13 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     restRoutes: rest as Router,
     /** A call from `from` to a hotline number: the provider requests the number's Voice URL. */
     placeCall(init: { from: string; to: string; party: CallParty }): CallControl {
-      const call = registry.create({ from: init.from, to: init.to, direction: 'inbound', party: init.party, statusCallback: { url: statusCallbackUrl, events: new Set(['completed']) } });
+      const call = registry.create({
+        from: init.from,
+        to: init.to,
+        direction: 'inbound',
+        party: init.party,
+        statusCallback: { url: statusCallbackUrl, events: new Set(['completed']) },
+      });
       call.status = 'ringing';
       track(engine.run(call, { url: voiceUrl }));
       return control(call);
@@ -175,8 +237,20 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       return () => messageListeners.delete(listener);
     },
     /** Calls in the provider's queues, by queue name. */
-    queued: () => Object.fromEntries([...engine.queues.byName.values()].map((q) => [q.name, q.members.map((c) => c.sid)])),
-    liveCalls: () => [...registry.calls.values()].filter((c) => !c.endedAt).map((c) => ({ sid: c.sid, from: c.from, to: c.to, direction: c.direction, status: c.status })),
+    queued: () =>
+      Object.fromEntries(
+        [...engine.queues.byName.values()].map((q) => [q.name, q.members.map((c) => c.sid)]),
+      ),
+    liveCalls: () =>
+      [...registry.calls.values()]
+        .filter((c) => !c.endedAt)
+        .map((c) => ({
+          sid: c.sid,
+          from: c.from,
+          to: c.to,
+          direction: c.direction,
+          status: c.status,
+        })),
     /** Hangs up every call (each gets its final status callback) and waits for them. */
     async close(): Promise<void> {
       for (const call of registry.calls.values()) registry.hangUp(call, 'provider');

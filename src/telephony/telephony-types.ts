@@ -4,7 +4,15 @@ export type PartyEvent =
   | { kind: 'play'; url: string }
   | { kind: 'pause'; seconds: number }
   /** The provider listens for keys (and speech when `speech`). */
-  | { kind: 'gather'; timeout: number; numDigits?: number; finishOnKey: string; speech: boolean; waiting: boolean; action: string }
+  | {
+      kind: 'gather';
+      timeout: number;
+      numDigits?: number;
+      finishOnKey: string;
+      speech: boolean;
+      waiting: boolean;
+      action: string;
+    }
   /** The call joined or waits in a provider queue. */
   | { kind: 'queue'; name: string; position: number; size: number; seconds: number }
   | { kind: 'ringing'; to: string }
@@ -14,7 +22,12 @@ export type PartyEvent =
   /** A webhook the provider made for this call and what the service answered (for transcripts). */
   | { kind: 'request'; url: string; params: Record<string, string>; status: number; twiml: string }
   /** The call ended; `reason` says why when the provider ended it (a failure, an unsupported verb). */
-  | { kind: 'ended'; status: string; by: 'service' | 'party' | 'provider' | 'rest'; reason?: string };
+  | {
+      kind: 'ended';
+      status: string;
+      by: 'service' | 'party' | 'provider' | 'rest';
+      reason?: string;
+    };
 
 /** One party on a call. */
 export interface CallParty {

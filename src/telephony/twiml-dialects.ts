@@ -15,7 +15,13 @@ export interface TwimlDialect {
   nested: Readonly<Record<string, ElementRule>>;
 }
 
-const statusAttributes = ['statusCallback', 'statusCallbackEvent', 'statusCallbackMethod', 'url', 'method'] as const;
+const statusAttributes = [
+  'statusCallback',
+  'statusCallbackEvent',
+  'statusCallbackMethod',
+  'url',
+  'method',
+] as const;
 
 /**
  * Twilio's TwiML as this provider executes it: the verbs the service uses, with the attributes of
@@ -28,18 +34,58 @@ const TWILIO: TwimlDialect = {
     Play: { attributes: ['loop', 'digits'] },
     Pause: { attributes: ['length'] },
     Gather: {
-      attributes: ['action', 'method', 'timeout', 'numDigits', 'finishOnKey', 'actionOnEmptyResult', 'input', 'hints', 'language', 'speechTimeout', 'speechModel', 'profanityFilter', 'enhanced', 'bargeIn'],
+      attributes: [
+        'action',
+        'method',
+        'timeout',
+        'numDigits',
+        'finishOnKey',
+        'actionOnEmptyResult',
+        'input',
+        'hints',
+        'language',
+        'speechTimeout',
+        'speechModel',
+        'profanityFilter',
+        'enhanced',
+        'bargeIn',
+      ],
       children: ['Say', 'Play', 'Pause'],
     },
     Enqueue: { attributes: ['action', 'method', 'waitUrl', 'waitUrlMethod'] },
     Leave: { attributes: [] },
     Redirect: { attributes: ['method'] },
     Dial: {
-      attributes: ['action', 'method', 'timeout', 'answerOnBridge', 'timeLimit', 'callerId', 'record', 'recordingStatusCallback', 'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent', 'hangupOnStar', 'ringTone', 'trim'],
+      attributes: [
+        'action',
+        'method',
+        'timeout',
+        'answerOnBridge',
+        'timeLimit',
+        'callerId',
+        'record',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'recordingStatusCallbackEvent',
+        'hangupOnStar',
+        'ringTone',
+        'trim',
+      ],
       children: ['Client', 'Sip', 'Number', 'Conference'],
     },
     Record: {
-      attributes: ['action', 'method', 'timeout', 'finishOnKey', 'maxLength', 'playBeep', 'trim', 'recordingStatusCallback', 'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent'],
+      attributes: [
+        'action',
+        'method',
+        'timeout',
+        'finishOnKey',
+        'maxLength',
+        'playBeep',
+        'trim',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'recordingStatusCallbackEvent',
+      ],
     },
     Reject: { attributes: ['reason'] },
     Hangup: { attributes: [] },
@@ -53,7 +99,18 @@ const TWILIO: TwimlDialect = {
     Parameter: { attributes: ['name', 'value'] },
     Sip: { attributes: [...statusAttributes, 'username', 'password'] },
     Number: { attributes: [...statusAttributes, 'sendDigits'] },
-    Conference: { attributes: ['statusCallback', 'statusCallbackEvent', 'statusCallbackMethod', 'startConferenceOnEnter', 'endConferenceOnExit', 'beep', 'waitUrl', 'waitMethod'] },
+    Conference: {
+      attributes: [
+        'statusCallback',
+        'statusCallbackEvent',
+        'statusCallbackMethod',
+        'startConferenceOnEnter',
+        'endConferenceOnExit',
+        'beep',
+        'waitUrl',
+        'waitMethod',
+      ],
+    },
   },
 };
 
@@ -73,12 +130,34 @@ const TWIML_CORE: TwimlDialect = {
     Reject: { attributes: ['reason'] },
     Play: { attributes: ['loop'] },
     // Somleng's Gather hears keys only: it does not read `input`, so input="dtmf" asks for exactly what it does.
-    Gather: { attributes: ['action', 'method', 'timeout', 'numDigits', 'finishOnKey', 'actionOnEmptyResult', 'input=dtmf'], children: ['Say', 'Play'] },
+    Gather: {
+      attributes: [
+        'action',
+        'method',
+        'timeout',
+        'numDigits',
+        'finishOnKey',
+        'actionOnEmptyResult',
+        'input=dtmf',
+      ],
+      children: ['Say', 'Play'],
+    },
     Redirect: { attributes: ['method'] },
     Say: { attributes: ['loop', 'voice', 'language'] },
     Dial: { attributes: ['action', 'method', 'callerId', 'timeout'], children: ['Number', 'Sip'] },
     Hangup: { attributes: [] },
-    Record: { attributes: ['action', 'method', 'recordingStatusCallback', 'recordingStatusCallbackMethod', 'maxLength', 'timeout', 'playBeep', 'finishOnKey'] },
+    Record: {
+      attributes: [
+        'action',
+        'method',
+        'recordingStatusCallback',
+        'recordingStatusCallbackMethod',
+        'maxLength',
+        'timeout',
+        'playBeep',
+        'finishOnKey',
+      ],
+    },
   },
   nested: {
     Say: { attributes: ['loop', 'voice', 'language'] },
@@ -101,10 +180,21 @@ export function twimlDialect(profile: string): TwimlDialect {
  * The first thing of a verb the dialect does not execute, said as the log says it
  * (`<Dial> attribute answerOnBridge`, `<Client> within <Dial>`), or undefined when it runs whole.
  */
-export function unsupportedIn(dialect: TwimlDialect, verb: Verb, parent?: { name: string; rule: ElementRule }): string | undefined {
-  const rule = parent ? (parent.rule.children?.includes(verb.name) ? dialect.nested[verb.name] : undefined) : dialect.verbs[verb.name];
+export function unsupportedIn(
+  dialect: TwimlDialect,
+  verb: Verb,
+  parent?: { name: string; rule: ElementRule },
+): string | undefined {
+  const rule = parent
+    ? parent.rule.children?.includes(verb.name)
+      ? dialect.nested[verb.name]
+      : undefined
+    : dialect.verbs[verb.name];
   if (!rule) return parent ? `<${verb.name}> within <${parent.name}>` : `verb <${verb.name}>`;
-  const attribute = Object.entries(verb.attributes).find(([name, value]) => !rule.attributes.includes(name) && !rule.attributes.includes(`${name}=${value}`));
+  const attribute = Object.entries(verb.attributes).find(
+    ([name, value]) =>
+      !rule.attributes.includes(name) && !rule.attributes.includes(`${name}=${value}`),
+  );
   if (attribute) return `<${verb.name}> attribute ${attribute[0]}="${attribute[1]}"`;
   for (const child of verb.children) {
     const problem = unsupportedIn(dialect, child, { name: verb.name, rule });

@@ -9,7 +9,14 @@ export interface Verb {
   children: Verb[];
 }
 
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', trimValues: true, parseTagValue: false, parseAttributeValue: false });
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  trimValues: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+});
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
@@ -23,7 +30,12 @@ function toVerbs(nodes: Node[]): Verb[] {
       .map((child) => child['#text'])
       .filter((t) => t !== undefined)
       .join('');
-    verbs.push({ name, attributes: node[':@'] ?? {}, text: String(text), children: toVerbs(inner) });
+    verbs.push({
+      name,
+      attributes: node[':@'] ?? {},
+      text: String(text),
+      children: toVerbs(inner),
+    });
   }
   return verbs;
 }

@@ -17,16 +17,30 @@ export interface WebhookSender {
  * service checks) and sends it to `targetBaseUrl` when the URL is under `publicBaseUrl` (the service
  * behind a proxy, or on a local port), else to the URL itself.
  */
-export function createWebhookSender(options: { publicBaseUrl: string; targetBaseUrl: () => string; authToken: string }): WebhookSender {
+export function createWebhookSender(options: {
+  publicBaseUrl: string;
+  targetBaseUrl: () => string;
+  authToken: string;
+}): WebhookSender {
   return {
     async post(publicUrl, params) {
-      const target = publicUrl.startsWith(options.publicBaseUrl) ? `${options.targetBaseUrl()}${publicUrl.slice(options.publicBaseUrl.length)}` : publicUrl;
+      const target = publicUrl.startsWith(options.publicBaseUrl)
+        ? `${options.targetBaseUrl()}${publicUrl.slice(options.publicBaseUrl.length)}`
+        : publicUrl;
       const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(options.authToken, publicUrl, params), 'user-agent': 'TwilioProxy/1.1 (local telephony provider)' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signTwilioRequest(options.authToken, publicUrl, params),
+          'user-agent': 'TwilioProxy/1.1 (local telephony provider)',
+        },
         body: new URLSearchParams(params).toString(),
       });
-      return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+      return {
+        status: response.status,
+        body: await response.text(),
+        contentType: response.headers.get('content-type') ?? '',
+      };
     },
   };
 }

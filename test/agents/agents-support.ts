@@ -21,20 +21,44 @@ export interface RecordedRequest {
 }
 
 const specPath = new URL('../../../shared/twilio/openapi/twilio_api_v2010.json', import.meta.url);
-type Operation = { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } };
-const spec = requirePresent(fileURLToPath(specPath), "Twilio's REST API description (../shared/twilio/openapi)", 'place the shared/ folder beside the repository') ? (JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, Operation>> }) : null;
+type Operation = {
+  requestBody?: {
+    content: Record<
+      string,
+      { schema: { properties?: Record<string, unknown>; required?: string[] } }
+    >;
+  };
+};
+const spec = requirePresent(
+  fileURLToPath(specPath),
+  "Twilio's REST API description (../shared/twilio/openapi)",
+  'place the shared/ folder beside the repository',
+)
+  ? (JSON.parse(readFileSync(specPath, 'utf8')) as {
+      paths: Record<string, Record<string, Operation>>;
+    })
+  : null;
 
 /** Asserts that a request matches an operation of Twilio's published API: known path, known and required form fields. */
 export function assertTwilioConformant(request: RecordedRequest): void {
   if (!spec) return;
-  const entry = Object.entries(spec.paths).find(([template]) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(request.path));
+  const entry = Object.entries(spec.paths).find(([template]) =>
+    new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(
+      request.path,
+    ),
+  );
   assert.ok(entry, `no such Twilio path: ${request.path}`);
   const operation = entry[1][request.method.toLowerCase()];
   assert.ok(operation, `Twilio has no ${request.method} ${entry[0]}`);
   const schema = operation.requestBody?.content['application/x-www-form-urlencoded']?.schema;
   if (!schema) return;
-  for (const key of Object.keys(request.params)) assert.ok(schema.properties && key in schema.properties, `${request.path}: Twilio has no parameter ${key}`);
-  for (const key of schema.required ?? []) assert.ok(key in request.params, `${request.path}: required parameter ${key} missing`);
+  for (const key of Object.keys(request.params))
+    assert.ok(
+      schema.properties && key in schema.properties,
+      `${request.path}: Twilio has no parameter ${key}`,
+    );
+  for (const key of schema.required ?? [])
+    assert.ok(key in request.params, `${request.path}: required parameter ${key} missing`);
 }
 
 /**
@@ -69,11 +93,21 @@ export async function startTwilioMock(): Promise<{
       const found = requests.find((r) => r.path.includes(fragment));
       if (found) return Promise.resolve(found);
       return new Promise<RecordedRequest>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no Twilio request to ${fragment} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no Twilio request to ${fragment} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({ fragment, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
     },
-    dequeues: () => requests.filter((r) => r.method === 'POST' && (r.path.includes('/Members/') || (/\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path) && String(r.params.Url ?? '').includes('/agents/connect?')))),
+    dequeues: () =>
+      requests.filter(
+        (r) =>
+          r.method === 'POST' &&
+          (r.path.includes('/Members/') ||
+            (/\/Calls\/CA[0-9a-f]{32}\.json$/.test(r.path) &&
+              String(r.params.Url ?? '').includes('/agents/connect?'))),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req, res) => {
@@ -90,7 +124,12 @@ export async function startTwilioMock(): Promise<{
       const request = { method: req.method ?? 'GET', path, params, at: performance.now() };
       requests.push(request);
       mock.onRequest?.(request);
-      for (const waiter of waiters.splice(0).filter((w) => { const hit = path.includes(w.fragment); if (!hit) waiters.push(w); return hit; })) waiter.resolve(request);
+      for (const waiter of waiters.splice(0).filter((w) => {
+        const hit = path.includes(w.fragment);
+        if (!hit) waiters.push(w);
+        return hit;
+      }))
+        waiter.resolve(request);
       const member = /\/Queues\/([^/]+)\/Members\/([^/.]+)\.json$/.exec(path);
       res.setHeader('content-type', 'application/json');
       if (!req.headers.authorization?.startsWith('Basic ')) {
@@ -101,20 +140,50 @@ export async function startTwilioMock(): Promise<{
       if (member) {
         if (missingMembers.has(member[2]!)) {
           res.statusCode = 404;
-          res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+          res.end(
+            JSON.stringify({
+              code: 20404,
+              message: 'The requested resource was not found',
+              status: 404,
+            }),
+          );
           return;
         }
-        res.end(JSON.stringify({ call_sid: member[2], queue_sid: member[1], position: 1, wait_time: 3, date_enqueued: new Date().toUTCString(), uri: path }));
+        res.end(
+          JSON.stringify({
+            call_sid: member[2],
+            queue_sid: member[1],
+            position: 1,
+            wait_time: 3,
+            date_enqueued: new Date().toUTCString(),
+            uri: path,
+          }),
+        );
         return;
       }
       if (/\/Calls\.json$/.test(path)) {
         res.statusCode = 201;
-        res.end(JSON.stringify({ sid: buildCallSid(), status: 'queued', to: params.To, from: params.From }));
+        res.end(
+          JSON.stringify({
+            sid: buildCallSid(),
+            status: 'queued',
+            to: params.To,
+            from: params.From,
+          }),
+        );
         return;
       }
       if (/\/Messages\.json$/.test(path)) {
         res.statusCode = 201;
-        res.end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: params.To, from: params.From, body: params.Body }));
+        res.end(
+          JSON.stringify({
+            sid: `SM${randomBytes(16).toString('hex')}`,
+            status: 'queued',
+            to: params.To,
+            from: params.From,
+            body: params.Body,
+          }),
+        );
         return;
       }
       if (/\/Recordings\/RE[0-9a-f]{32}\.mp3$/.test(path)) {
@@ -130,11 +199,19 @@ export async function startTwilioMock(): Promise<{
       const call = /\/Calls\/([^/.]+)\.json$/.exec(path);
       if (call && req.method === 'POST' && missingMembers.has(call[1]!)) {
         res.statusCode = 404;
-        res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+        res.end(
+          JSON.stringify({
+            code: 20404,
+            message: 'The requested resource was not found',
+            status: 404,
+          }),
+        );
         return;
       }
       if (call) {
-        res.end(JSON.stringify({ sid: call[1], status: callStatuses.get(call[1]!) ?? 'in-progress' }));
+        res.end(
+          JSON.stringify({ sid: call[1], status: callStatuses.get(call[1]!) ?? 'in-progress' }),
+        );
         return;
       }
       res.statusCode = 404;
@@ -151,8 +228,19 @@ export type TwilioMock = Awaited<ReturnType<typeof startTwilioMock>>;
 const routingRuntimes: Array<{ close(): Promise<void> }> = [];
 
 /** A runtime with its own Redis prefix (so wait lists start empty) talking to the Twilio mock; closed by {@link closeRoutingRuntimes}. */
-export async function routingRuntime(mock: TwilioMock, clock: Clock = createFixedClock('2026-03-02T02:00:00Z'), env: Record<string, string> = {}): Promise<Runtime> {
-  const runtime = await createTestRuntime({ clock, env: { REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, TWILIO_API_BASE_URL: mock.url, ...env } });
+export async function routingRuntime(
+  mock: TwilioMock,
+  clock: Clock = createFixedClock('2026-03-02T02:00:00Z'),
+  env: Record<string, string> = {},
+): Promise<Runtime> {
+  const runtime = await createTestRuntime({
+    clock,
+    env: {
+      REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`,
+      TWILIO_API_BASE_URL: mock.url,
+      ...env,
+    },
+  });
   routingRuntimes.push(runtime);
   return runtime;
 }
@@ -174,10 +262,21 @@ export const buildQueueSid = () => `QU${randomHex(16)}`;
 
 let agentCounter = 0;
 /** A unique agent id for this run. */
-export const buildAgentId = (stem = 'agent') => `${stem}_${process.pid % 10000}_${(agentCounter += 1)}_${randomBytes(2).toString('hex')}`;
+export const buildAgentId = (stem = 'agent') =>
+  `${stem}_${process.pid % 10000}_${(agentCounter += 1)}_${randomBytes(2).toString('hex')}`;
 
 /** Creates an agent account (real argon2 hash) with the given skills. */
-export async function createAgent(runtime: Runtime, options: { skills: string[]; commissionerId?: string; role?: 'agent' | 'supervisor' | 'admin'; id?: string; password?: string; displayName?: string }) {
+export async function createAgent(
+  runtime: Runtime,
+  options: {
+    skills: string[];
+    commissionerId?: string;
+    role?: 'agent' | 'supervisor' | 'admin';
+    id?: string;
+    password?: string;
+    displayName?: string;
+  },
+) {
   const id = options.id ?? buildAgentId();
   await runtime.staff.createUser({
     username: id,
@@ -193,15 +292,35 @@ export async function createAgent(runtime: Runtime, options: { skills: string[];
 /** What the IVR does when it queues a call (common.md's contract), then tells routing with the Twilio queue's SID. */
 export async function queueCall(
   runtime: Runtime,
-  options: { skill: string; priority?: number; commissionerId?: string; queuedAt?: Date; callSid?: string; queueSid?: string; notify?: boolean },
+  options: {
+    skill: string;
+    priority?: number;
+    commissionerId?: string;
+    queuedAt?: Date;
+    callSid?: string;
+    queueSid?: string;
+    notify?: boolean;
+  },
 ): Promise<{ callSid: string; queueSid: string; queued: QueuedCall }> {
   const callSid = options.callSid ?? buildCallSid();
   const queueSid = options.queueSid ?? buildQueueSid();
-  const hotline = runtime.catalogue.hotlines.find((h) => h.department === options.skill) ?? runtime.catalogue.hotlines[0]!;
-  await runtime.ledger.recordArrival({ callSid, from: '+8613904691234', to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+  const hotline =
+    runtime.catalogue.hotlines.find((h) => h.department === options.skill) ??
+    runtime.catalogue.hotlines[0]!;
+  await runtime.ledger.recordArrival({
+    callSid,
+    from: '+8613904691234',
+    to: hotline.number,
+    hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department },
+  });
   await runtime.ledger.recordQueued(
     callSid,
-    { skill: options.skill, priority: options.priority ?? 0, greenChannel: (options.priority ?? 0) > 0, commissionerId: options.commissionerId ?? null },
+    {
+      skill: options.skill,
+      priority: options.priority ?? 0,
+      greenChannel: (options.priority ?? 0) > 0,
+      commissionerId: options.commissionerId ?? null,
+    },
     options.queuedAt,
   );
   const queued = queuedCallOf((await runtime.ledger.find(callSid))!, queueSid)!;
@@ -215,7 +334,11 @@ export async function queueCall(
  * The path of routing's wait URL for a requeued caller, as routing writes it into `<Enqueue
  * waitUrl>`: the call, the IVR menu of the hotline called, and the queue's skill.
  */
-export async function queueWaitPath(runtime: Runtime, callSid: string, skill?: string): Promise<string> {
+export async function queueWaitPath(
+  runtime: Runtime,
+  callSid: string,
+  skill?: string,
+): Promise<string> {
   const call = await runtime.ledger.find(callSid);
   const menu = runtime.catalogue.hotline(call!.hotlineNumber!)!.menu;
   return `/twilio/voice/agents/queue-wait?${new URLSearchParams({ call: callSid, menu, skill: skill ?? call!.queueSkill! })}`;
@@ -229,8 +352,14 @@ export function dequeued(request: RecordedRequest): { callSid: string; agentId: 
 }
 
 /** The job of a queue whose data matches, whatever its state (jobs are looked up by content, not by their id scheme). */
-export async function findJob(runtime: Runtime, queue: Parameters<Runtime['queues']['get']>[0], match: (data: Record<string, unknown>) => boolean) {
-  const jobs = await runtime.queues.get(queue).getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
+export async function findJob(
+  runtime: Runtime,
+  queue: Parameters<Runtime['queues']['get']>[0],
+  match: (data: Record<string, unknown>) => boolean,
+) {
+  const jobs = await runtime.queues
+    .get(queue)
+    .getJobs(['delayed', 'waiting', 'active', 'completed', 'failed']);
   return jobs.find((job) => job && match(job.data as Record<string, unknown>));
 }
 
@@ -257,21 +386,35 @@ export function useTwilioMockSuite(): () => TwilioMock {
 /** A browser-like client: keeps the session cookie and sends the CSRF header on writes. */
 export function client(baseUrl: string, password = 'correct horse battery') {
   let cookie = '';
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' }) => {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { 'x-requested-with': 'XMLHttpRequest' },
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(cookie ? { cookie } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) cookie = setCookie.split(';')[0]!;
     const text = await response.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any>, setCookie };
+    return {
+      status: response.status,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read field by field in assertions
+      body: (text ? JSON.parse(text) : {}) as Record<string, any>,
+      setCookie,
+    };
   };
   return {
     request,
-    login: (username: string, secret = password) => request('POST', '/api/auth/login', { username, password: secret }),
+    login: (username: string, secret = password) =>
+      request('POST', '/api/auth/login', { username, password: secret }),
     get cookie() {
       return cookie;
     },

@@ -2,11 +2,22 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
-import { assertTwilioConformant, client, closeRoutingRuntimes, createAgent, eventually, queueCall, queueWaitPath, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import {
+  assertTwilioConformant,
+  client,
+  closeRoutingRuntimes,
+  createAgent,
+  eventually,
+  queueCall,
+  queueWaitPath,
+  routingRuntime,
+  serveRouting,
+  startTwilioMock,
+  type TwilioMock,
+} from './agents-support.js';
 import { expectValidTwiml } from '../support/twiml.js';
 
 const PASSWORD = 'correct horse battery';
-
 
 describe('staff API: sessions, agent state, outcomes, tokens, live events', () => {
   let mock: TwilioMock;
@@ -29,7 +40,10 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const browser = client(url);
     const login = await browser.login(agent);
     assert.equal(login.status, 200);
-    assert.match(login.setCookie!, /^sid=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Strict$/);
+    assert.match(
+      login.setCookie!,
+      /^sid=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Strict$/,
+    );
     const me = await browser.request('GET', '/api/agents/me');
     assert.equal(me.status, 200);
     assert.equal(me.body.user.id, agent);
@@ -40,7 +54,8 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
   it('when the password is wrong, then 401; after five failures the account is locked even with the right password', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'] });
     const browser = client(url);
-    for (let i = 0; i < 5; i += 1) assert.equal((await browser.login(agent, 'wrong password!')).status, 401);
+    for (let i = 0; i < 5; i += 1)
+      assert.equal((await browser.login(agent, 'wrong password!')).status, 401);
     const locked = await browser.login(agent);
     assert.equal(locked.status, 429);
     assert.equal(locked.body.error.code, 'rate_limited');
@@ -54,7 +69,11 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     assert.equal((await browser.request('POST', '/api/auth/logout')).status, 204);
     const after = await fetch(`${url}/api/agents/me`, { headers: { cookie: stale } });
     assert.equal(after.status, 401);
-    assert.equal((await browser.login(agent)).status, 200, 'a stale cookie does not stop logging in again');
+    assert.equal(
+      (await browser.login(agent)).status,
+      200,
+      'a stale cookie does not stop logging in again',
+    );
   });
 
   it('when a cookie-authenticated write lacks X-Requested-With, then 403 (CSRF), and login needs it too', async () => {
@@ -63,7 +82,12 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await browser.login(agent);
     const forged = await browser.request('PUT', '/api/agents/me/state', { state: 'available' }, {});
     assert.equal(forged.status, 403);
-    const forgedLogin = await client(url).request('POST', '/api/auth/login', { username: agent, password: PASSWORD }, {});
+    const forgedLogin = await client(url).request(
+      'POST',
+      '/api/auth/login',
+      { username: agent, password: PASSWORD },
+      {},
+    );
     assert.equal(forgedLogin.status, 403);
   });
 
@@ -100,19 +124,31 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const wrong = await browser.request('PUT', '/api/agents/me/state', { state: 'on_call' });
     assert.equal(wrong.status, 422);
     assert.equal(wrong.body.error.details.fields[0].field, 'state');
-    const onBreak = await browser.request('PUT', '/api/agents/me/state', { state: 'break', reason: 'lunch' });
+    const onBreak = await browser.request('PUT', '/api/agents/me/state', {
+      state: 'break',
+      reason: 'lunch',
+    });
     assert.equal(onBreak.body.state.reason, 'lunch');
     assert.equal(onBreak.body.state.version, available.body.state.version + 1);
     const { listStateLog } = await import('../../src/routing/agent-calls-repository.js');
     const log = await listStateLog(runtime.database.db, agent);
-    assert.deepEqual(log.map((row) => [row.fromState, row.toState, row.reason]), [['offline', 'available', null], ['available', 'break', 'lunch']].map(([f, t, r]) => [f, t, r ?? '']));
+    assert.deepEqual(
+      log.map((row) => [row.fromState, row.toState, row.reason]),
+      [
+        ['offline', 'available', null],
+        ['available', 'break', 'lunch'],
+      ].map(([f, t, r]) => [f, t, r ?? '']),
+    );
   });
 
   it("when an agent's panel goes silent, then the sweep takes them out of routing", async () => {
     const agent = await createAgent(runtime, { skills: ['cc-police'] });
     await runtime.routing.presence.setState(agent, 'available');
     clock.advance(30_000);
-    assert.ok(!(await runtime.routing.presence.sweepSilentAgents()).includes(agent), 'within the timeout the agent stays');
+    assert.ok(
+      !(await runtime.routing.presence.sweepSilentAgents()).includes(agent),
+      'within the timeout the agent stays',
+    );
     clock.advance(31_000);
     assert.ok((await runtime.routing.presence.sweepSilentAgents()).includes(agent));
     const snapshot = await runtime.routing.store.agent(agent);
@@ -127,7 +163,9 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await browser.login(agent);
     const token = await browser.request('GET', '/api/agents/me/token');
     assert.equal(token.status, 200);
-    const payload = JSON.parse(Buffer.from(String(token.body.token).split('.')[1]!, 'base64url').toString('utf8'));
+    const payload = JSON.parse(
+      Buffer.from(String(token.body.token).split('.')[1]!, 'base64url').toString('utf8'),
+    );
     assert.equal(payload.grants.identity, agent);
     assert.deepEqual(payload.grants.voice.incoming, { allow: true });
     assert.equal(payload.sub, 'AC00000000000000000000000000000000');
@@ -142,37 +180,76 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const { callSid } = await queueCall(runtime, { skill: 'cc-fund' });
     await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
 
-    const missing = await browser.request('POST', `/api/calls/${callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-guide', result: 'done', delivery: { method: 'post', address: '尖山区新兴大街1号', postcode: '1550' } });
+    const missing = await browser.request(
+      'POST',
+      `/api/calls/${callSid}/outcomes/completed-by-phone`,
+      {
+        serviceId: 'cc-general-guide',
+        result: 'done',
+        delivery: { method: 'post', address: '尖山区新兴大街1号', postcode: '1550' },
+      },
+    );
     assert.equal(missing.status, 422);
-    assert.deepEqual(missing.body.error.details.fields.map((f: { field: string }) => f.field).sort(), ['delivery.postcode', 'referenceNumber']);
-    const badService = await browser.request('POST', `/api/calls/${callSid}/outcomes/consultation`, { serviceId: 'no-such', topic: 't', question: 'q', answer: 'a', resolution: 'resolved' });
+    assert.deepEqual(
+      missing.body.error.details.fields.map((f: { field: string }) => f.field).sort(),
+      ['delivery.postcode', 'referenceNumber'],
+    );
+    const badService = await browser.request(
+      'POST',
+      `/api/calls/${callSid}/outcomes/consultation`,
+      { serviceId: 'no-such', topic: 't', question: 'q', answer: 'a', resolution: 'resolved' },
+    );
     assert.equal(badService.status, 422);
     assert.equal(badService.body.error.details.fields[0].field, 'serviceId');
     const badKind = await browser.request('POST', `/api/calls/${callSid}/outcomes/nonsense`, {});
     assert.equal(badKind.status, 404);
 
-    const stored = await browser.request('POST', `/api/calls/${callSid}/outcomes/completed-by-phone`, {
-      serviceId: 'cc-general-guide',
-      referenceNumber: 'SYS-2026-000123',
-      result: '已办结',
-      delivery: { method: 'post', address: '尖山区新兴大街296号', postcode: '155100', trackingNumber: 'EMS1234567890' },
-    });
+    const stored = await browser.request(
+      'POST',
+      `/api/calls/${callSid}/outcomes/completed-by-phone`,
+      {
+        serviceId: 'cc-general-guide',
+        referenceNumber: 'SYS-2026-000123',
+        result: '已办结',
+        delivery: {
+          method: 'post',
+          address: '尖山区新兴大街296号',
+          postcode: '155100',
+          trackingNumber: 'EMS1234567890',
+        },
+      },
+    );
     assert.equal(stored.status, 201);
     assert.equal(stored.body.outcome.kind, 'completed_by_phone');
     assert.equal(stored.body.outcome.agentId, agent);
     assert.equal(stored.body.outcome.callSid, callSid);
-    const again = await browser.request('POST', `/api/calls/${callSid}/outcomes/other`, { reason: 'complaint' });
+    const again = await browser.request('POST', `/api/calls/${callSid}/outcomes/other`, {
+      reason: 'complaint',
+    });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'outcome_exists');
     const other = createAgent(runtime, { skills: ['cc-fund'] });
     const stranger = client(url);
     await stranger.login(await other);
-    assert.equal((await stranger.request('POST', `/api/calls/${callSid}/outcomes/other`, { reason: 'complaint' })).status, 404, 'only the agent who answered records the outcome');
+    assert.equal(
+      (
+        await stranger.request('POST', `/api/calls/${callSid}/outcomes/other`, {
+          reason: 'complaint',
+        })
+      ).status,
+      404,
+      'only the agent who answered records the outcome',
+    );
     const booking = await queueCall(runtime, { skill: 'cc-fund' });
     const bookingAgent = await createAgent(runtime, { skills: ['cc-fund'] });
     await runtime.routing.presence.setState(bookingAgent, 'available');
     await runtime.routing.acd.agentLegStatus(bookingAgent, booking.callSid, 'in-progress');
-    const bookingOutcome = await runtime.desk.outcomes.record(bookingAgent, booking.callSid, 'booking', { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
+    const bookingOutcome = await runtime.desk.outcomes.record(
+      bookingAgent,
+      booking.callSid,
+      'booking',
+      { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' },
+    );
     assert.deepEqual(bookingOutcome.details, { bookingId: 'bk_01HX', bookingCode: 'A7K2Q9' });
   });
 
@@ -185,37 +262,63 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await runtime.ledger.recordStep(callSid, { nodeId: 'main', kind: 'chose', input: '0' });
     const current = await browser.request('GET', '/api/agents/me/call');
     assert.equal(current.body.call.from, '+8613904691234');
-    assert.deepEqual(current.body.call.path.map((s: { node: string }) => s.node), ['main']);
+    assert.deepEqual(
+      current.body.call.path.map((s: { node: string }) => s.node),
+      ['main'],
+    );
     const { listAudit } = await import('../../src/platform/audit-repository.js');
     const audit = await listAudit(runtime.database.db, callSid);
-    assert.deepEqual(audit.map((row) => [row.actorId, row.action]), [[agent, 'read-call']]);
+    assert.deepEqual(
+      audit.map((row) => [row.actorId, row.action]),
+      [[agent, 'read-call']],
+    );
   });
 
   it('when an agent is on a call and transfers it to another department, then the caller is redirected to that queue with their original place', async () => {
     const agent = await createAgent(runtime, { skills: ['cc-enterprise'] });
     await runtime.routing.presence.setState(agent, 'available');
-    const call = await queueCall(runtime, { skill: 'cc-enterprise', queuedAt: new Date('2026-03-02T01:20:00Z') });
+    const call = await queueCall(runtime, {
+      skill: 'cc-enterprise',
+      queuedAt: new Date('2026-03-02T01:20:00Z'),
+    });
     await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
     const browser = client(url);
     await browser.login(agent);
-    const transfer = await browser.request('POST', `/api/agents/me/calls/${call.callSid}/transfer`, { department: 'cc-green' });
+    const transfer = await browser.request(
+      'POST',
+      `/api/agents/me/calls/${call.callSid}/transfer`,
+      { department: 'cc-green' },
+    );
     assert.equal(transfer.status, 200, JSON.stringify(transfer.body));
     const redirect = mock.requests.find((r) => r.path.endsWith(`/Calls/${call.callSid}.json`));
     assertTwilioConformant(redirect!);
-    assert.match(String(redirect?.params.Url), /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=[a-z-]+&skill=cc-green$/);
+    assert.match(
+      String(redirect?.params.Url),
+      /\/twilio\/voice\/agents\/transfer-enqueue\?call=CA[0-9a-f]+&menu=[a-z-]+&skill=cc-green$/,
+    );
     assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     const target = await createAgent(runtime, { skills: ['cc-green'] });
     await runtime.routing.presence.setState(target, 'available');
     const transferUrl = new URL(String(redirect?.params.Url));
-    const enqueue = await postSigned(url, `${transferUrl.pathname}${transferUrl.search}`, { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid });
+    const enqueue = await postSigned(url, `${transferUrl.pathname}${transferUrl.search}`, {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: call.callSid,
+    });
     await expectValidTwiml(enqueue.body);
     assert.match(enqueue.body, /<Enqueue [^>]+>cc-green<\/Enqueue>/);
     const before = mock.dequeues().length;
-    await postSigned(url, await queueWaitPath(runtime, call.callSid, 'cc-green'), { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU11111111111111111111111111111111' });
+    await postSigned(url, await queueWaitPath(runtime, call.callSid, 'cc-green'), {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: call.callSid,
+      QueueSid: 'QU11111111111111111111111111111111',
+    });
     const offer = mock.dequeues().slice(before)[0];
     assert.equal(offer?.path.includes('/Queues/QU11111111111111111111111111111111/Members/'), true);
     assert.match(String(offer?.params.Url), new RegExp(`agent=${target}`));
-    assert.equal((await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(), '2026-03-02T01:20:00.000Z');
+    assert.equal(
+      (await runtime.ledger.find(call.callSid))?.queuedAt?.toISOString(),
+      '2026-03-02T01:20:00.000Z',
+    );
   });
 
   it('when an agent transfers a call to a named agent, then that agent is preferred, and the department only after the timeout', async () => {
@@ -229,11 +332,24 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const result = await runtime.routing.transfer(agent, call.callSid, { agent: named });
     assert.deepEqual(result.skills, [`agent:${named}`]);
     const before = mock.dequeues().length;
-    await postSigned(url, await queueWaitPath(runtime, call.callSid), { AccountSid: 'AC00000000000000000000000000000000', CallSid: call.callSid, QueueSid: 'QU22222222222222222222222222222222' });
-    assert.equal(mock.dequeues().length, before, 'the colleague of the department does not take it at first');
+    await postSigned(url, await queueWaitPath(runtime, call.callSid), {
+      AccountSid: 'AC00000000000000000000000000000000',
+      CallSid: call.callSid,
+      QueueSid: 'QU22222222222222222222222222222222',
+    });
+    assert.equal(
+      mock.dequeues().length,
+      before,
+      'the colleague of the department does not take it at first',
+    );
     await runtime.routing.presence.setState(named, 'available');
-    assert.match(String(mock.dequeues().at(-1)?.params.Url), new RegExp(`agent=${named}&call=${call.callSid}`));
-    const timeouts = (await runtime.queues.get('routing-offer-timeout').getJobs(['delayed'])).filter((job) => job.data.callSid === call.callSid);
+    assert.match(
+      String(mock.dequeues().at(-1)?.params.Url),
+      new RegExp(`agent=${named}&call=${call.callSid}`),
+    );
+    const timeouts = (
+      await runtime.queues.get('routing-offer-timeout').getJobs(['delayed'])
+    ).filter((job) => job.data.callSid === call.callSid);
     assert.equal(timeouts.length, 2, 'the second offer of the same call has its own timeout');
   });
 
@@ -253,14 +369,28 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     await runtime.routing.acd.agentLegStatus(agent, call.callSid, 'in-progress');
     const browser = client(url);
     await browser.login(agent);
-    const refused = await browser.request('POST', `/api/calls/${call.callSid}/outcomes/completed-by-phone`, { serviceId: 'cc-general-intake', referenceNumber: 'R1', result: 'done', delivery: { method: 'pickup' } });
+    const refused = await browser.request(
+      'POST',
+      `/api/calls/${call.callSid}/outcomes/completed-by-phone`,
+      {
+        serviceId: 'cc-general-intake',
+        referenceNumber: 'R1',
+        result: 'done',
+        delivery: { method: 'pickup' },
+      },
+    );
     assert.equal(refused.status, 422);
     assert.match(refused.body.error.message, /cannot be completed by phone/);
-    await browser.request('POST', `/api/calls/${call.callSid}/outcomes/other`, { reason: 'wrong_number' });
+    await browser.request('POST', `/api/calls/${call.callSid}/outcomes/other`, {
+      reason: 'wrong_number',
+    });
     const read = await browser.request('GET', `/api/calls/${call.callSid}/outcomes`);
     assert.equal(read.body.outcomes.length, 1);
     const { listAudit } = await import('../../src/platform/audit-repository.js');
-    assert.deepEqual((await listAudit(runtime.database.db, call.callSid)).map((row) => row.action), ['record-outcome', 'read-outcomes']);
+    assert.deepEqual(
+      (await listAudit(runtime.database.db, call.callSid)).map((row) => row.action),
+      ['record-outcome', 'read-outcomes'],
+    );
   });
 
   it('when a supervisor listens to the live stream, then agent state changes arrive through Redis', async () => {
@@ -268,7 +398,10 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
     const boss = client(url);
     await boss.login(supervisor);
     const controller = new AbortController();
-    const response = await fetch(`${url}/api/agents/events`, { headers: { cookie: boss.cookie }, signal: controller.signal });
+    const response = await fetch(`${url}/api/agents/events`, {
+      headers: { cookie: boss.cookie },
+      signal: controller.signal,
+    });
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
     const reader = response.body!.getReader();
     let text = '';
@@ -286,6 +419,9 @@ describe('staff API: sessions, agent state, outcomes, tokens, live events', () =
       return text.includes(`"agentId":"${agent}"`) && text.includes('"state":"available"');
     }, 'an agent-state event');
     controller.abort();
-    assert.match(text, /event: agent-state\ndata: \{"type":"agent-state","agentId":"[^"]+","state":"available"/);
+    assert.match(
+      text,
+      /event: agent-state\ndata: \{"type":"agent-state","agentId":"[^"]+","state":"available"/,
+    );
   });
 });

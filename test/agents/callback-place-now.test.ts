@@ -6,7 +6,16 @@ import type { Runtime } from '../../src/runtime.js';
 import { ownDatabase } from '../support/env.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { assertTwilioConformant, client, createAgent, eventually, routingRuntime, serveRouting, type TwilioMock, useTwilioMockSuite } from './agents-support.js';
+import {
+  assertTwilioConformant,
+  client,
+  createAgent,
+  eventually,
+  routingRuntime,
+  serveRouting,
+  type TwilioMock,
+  useTwilioMockSuite,
+} from './agents-support.js';
 
 const MONDAY_10AM = '2026-03-02T02:00:00Z';
 const HOTLINE = '+864694212366';
@@ -27,8 +36,12 @@ async function buildCallbackRequest(runtime: Runtime, overrides: { skill?: strin
   return row;
 }
 
-const params = (extra: Record<string, string>) => ({ AccountSid: 'AC00000000000000000000000000000000', ...extra });
-const cbPath = (route: string, request: number, agent: string) => `/twilio/voice/agents/callback/${route}?${new URLSearchParams({ request: String(request), agent })}`;
+const params = (extra: Record<string, string>) => ({
+  AccountSid: 'AC00000000000000000000000000000000',
+  ...extra,
+});
+const cbPath = (route: string, request: number, agent: string) =>
+  `/twilio/voice/agents/callback/${route}?${new URLSearchParams({ request: String(request), agent })}`;
 const placePath = (id: number) => `/api/desk/callbacks/${id}/place`;
 
 // A database of its own: callbacks other files leave due would be admitted first when the agent becomes available.
@@ -41,7 +54,9 @@ describe('placing a callback now from the desk', function () {
   });
 
   it('when the agent clicks twice, then one outbound call rings the agent through the worker, bridges the citizen, and the attempt is kept like a routed callback', async () => {
-    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), { DATABASE_URL: await ownDatabase('callback-place-now') });
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), {
+      DATABASE_URL: await ownDatabase('callback-place-now'),
+    });
     const url = await serveRouting(runtime);
     const request = await buildCallbackRequest(runtime);
     const agent = await createAgent(runtime, { skills: ['tj-declare'] });
@@ -55,36 +70,68 @@ describe('placing a callback now from the desk', function () {
 
     const jobs = await startJobs(runtime);
     try {
-      const clicks = await Promise.all([desk.request('POST', placePath(request.id)), desk.request('POST', placePath(request.id))]);
-      assert.deepEqual(clicks.map((c) => c.status), [202, 202]);
+      const clicks = await Promise.all([
+        desk.request('POST', placePath(request.id)),
+        desk.request('POST', placePath(request.id)),
+      ]);
+      assert.deepEqual(
+        clicks.map((c) => c.status),
+        [202, 202],
+      );
       assert.deepEqual(clicks[0]!.body, { requestId: request.id, status: 'placing' });
       const create = await mock.waitFor('/Calls.json');
       assertTwilioConformant(create);
       assert.equal(create.params.To, `client:${agent}`);
       assert.equal(create.params.From, HOTLINE);
-      assert.match(String(create.params.Url), new RegExp(`/twilio/voice/agents/callback/connect\\?request=${request.id}&agent=`));
+      assert.match(
+        String(create.params.Url),
+        new RegExp(`/twilio/voice/agents/callback/connect\\?request=${request.id}&agent=`),
+      );
       const again = await desk.request('POST', placePath(request.id));
       assert.equal(again.status, 202, 'a third click while the agent rings is the same request');
-      const placeJobs = await runtime.queues.get('callback-place').getJobs(['completed', 'active', 'waiting', 'delayed']);
+      const placeJobs = await runtime.queues
+        .get('callback-place')
+        .getJobs(['completed', 'active', 'waiting', 'delayed']);
       assert.equal(placeJobs.filter((job) => job?.data.requestId === request.id).length, 1);
-      await eventually(async () => (await runtime.queues.get('callback-place').getJobCounts('completed')).completed === 1, 'the place job done');
+      await eventually(
+        async () =>
+          (await runtime.queues.get('callback-place').getJobCounts('completed')).completed === 1,
+        'the place job done',
+      );
     } finally {
       await jobs.close();
     }
-    assert.equal(mock.requests.filter((r) => r.path.endsWith('/Calls.json')).length, 1, 'one outbound call');
+    assert.equal(
+      mock.requests.filter((r) => r.path.endsWith('/Calls.json')).length,
+      1,
+      'one outbound call',
+    );
     const dialing = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.deepEqual([dialing?.status, dialing?.attempts, dialing?.agentId], ['dialing', 1, agent]);
 
     const agentLeg = buildCallSid();
-    const connect = await postSigned(url, cbPath('connect', request.id, agent), params({ CallSid: agentLeg, CallStatus: 'in-progress' }));
+    const connect = await postSigned(
+      url,
+      cbPath('connect', request.id, agent),
+      params({ CallSid: agentLeg, CallStatus: 'in-progress' }),
+    );
     await expectValidTwiml(connect.body);
-    assert.match(connect.body, new RegExp(`<Dial callerId="\\${HOTLINE}"[^>]*action="[^"]+callback/result[^"]+"[^>]*><Number>\\${CITIZEN}</Number></Dial>`));
+    assert.match(
+      connect.body,
+      new RegExp(
+        `<Dial callerId="\\${HOTLINE}"[^>]*action="[^"]+callback/result[^"]+"[^>]*><Number>\\${CITIZEN}</Number></Dial>`,
+      ),
+    );
     assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
     const busy = await desk.request('POST', placePath(request.id));
     assert.deepEqual([busy.status, busy.body.error.code], [409, 'callback_in_progress']);
 
     const citizenLeg = buildCallSid();
-    await postSigned(url, cbPath('result', request.id, agent), params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: citizenLeg }));
+    await postSigned(
+      url,
+      cbPath('result', request.id, agent),
+      params({ CallSid: agentLeg, DialCallStatus: 'completed', DialCallSid: citizenLeg }),
+    );
     const done = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.deepEqual([done?.status, done?.outboundCallSid], ['completed', citizenLeg]);
     assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
@@ -92,13 +139,17 @@ describe('placing a callback now from the desk', function () {
     assert.deepEqual([closed.status, closed.body.error.code], [409, 'callback_closed']);
     const after = await desk.request('GET', '/api/desk/my-work');
     assert.deepEqual(
-      after.body.callbacks.filter((c: { id: number }) => c.id === request.id).map((c: { group: string; placeable: boolean }) => [c.group, c.placeable]),
+      after.body.callbacks
+        .filter((c: { id: number }) => c.id === request.id)
+        .map((c: { group: string; placeable: boolean }) => [c.group, c.placeable]),
       [['done', false]],
     );
   });
 
   it('when the agent is not available, not of its department, or the request is unknown, then 4xx with a code; a supervisor may place it', async () => {
-    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), { DATABASE_URL: await ownDatabase('callback-place-now') });
+    const runtime = await routingRuntime(mock, createFixedClock(MONDAY_10AM), {
+      DATABASE_URL: await ownDatabase('callback-place-now'),
+    });
     const url = await serveRouting(runtime);
     const request = await buildCallbackRequest(runtime);
     const onBreak = await createAgent(runtime, { skills: ['tj-declare'] });
@@ -122,7 +173,11 @@ describe('placing a callback now from the desk', function () {
     assert.equal(malformed.status, 422);
 
     const unchanged = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
-    assert.deepEqual([unchanged?.status, unchanged?.attempts], ['pending', 0], 'refusals change nothing');
+    assert.deepEqual(
+      [unchanged?.status, unchanged?.attempts],
+      ['pending', 0],
+      'refusals change nothing',
+    );
 
     const room = client(url);
     await room.login(supervisor);

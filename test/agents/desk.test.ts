@@ -3,7 +3,12 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { idCheckCharacter } from '../../src/booking/index.js';
 import * as callbackRepository from '../../src/callbacks/callbacks-repository.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallerTransport } from '../../tools/caller/caller.js';
+import {
+  createHttpTransport,
+  placeCall,
+  type CallerInput,
+  type CallerTransport,
+} from '../../tools/caller/caller.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -11,7 +16,13 @@ import { browserPresent, launchChromium, openWatchedPage } from '../support/brow
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer, testRun } from '../support/env.js';
 import { randomHex, randomInt } from '../support/random.js';
 import { buildCallSid } from '../support/twilio.js';
-import { createAgent, eventually, queueCall, startTwilioMock, type TwilioMock } from './agents-support.js';
+import {
+  createAgent,
+  eventually,
+  queueCall,
+  startTwilioMock,
+  type TwilioMock,
+} from './agents-support.js';
 
 /** Where the screenshots go (git-ignored); the README names it. */
 const SCREENSHOTS = 'test-artifacts/screenshots';
@@ -29,10 +40,11 @@ const NOT_FOR_PEOPLE = [
 
 async function assertNothingForMachines(page: Page, where: string): Promise<void> {
   const text = await page.evaluate(() => document.body.innerText);
-  for (const pattern of NOT_FOR_PEOPLE) assert.doesNotMatch(text, pattern, `${where} shows something only a machine should read`);
+  for (const pattern of NOT_FOR_PEOPLE)
+    assert.doesNotMatch(text, pattern, `${where} shows something only a machine should read`);
 }
 
-describe('the agents\' desk and the supervisors\' wallboard, in a real browser', function () {
+describe("the agents' desk and the supervisors' wallboard, in a real browser", function () {
   this.timeout(120_000);
   const clock = createFixedClock('2026-12-01T09:00:00+08:00');
   let mock: TwilioMock;
@@ -46,10 +58,21 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     if (!browserPresent()) this.skip();
     mkdirSync(SCREENSHOTS, { recursive: true });
     mock = await startTwilioMock();
-    runtime = await createTestRuntime({ clock, database: 'desk', env: { REDIS_PREFIX: `${testRun.redisPrefix}-desk-${randomHex(3)}`, TWILIO_API_BASE_URL: mock.url } });
+    runtime = await createTestRuntime({
+      clock,
+      database: 'desk',
+      env: {
+        REDIS_PREFIX: `${testRun.redisPrefix}-desk-${randomHex(3)}`,
+        TWILIO_API_BASE_URL: mock.url,
+      },
+    });
     await runtime.booking.capacity.releaseSlots();
     url = (await startTestServer(runtime)).url;
-    transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: url, authToken: DEV_AUTH_TOKEN });
+    transport = createHttpTransport({
+      publicBaseUrl: PUBLIC_BASE_URL,
+      targetBaseUrl: url,
+      authToken: DEV_AUTH_TOKEN,
+    });
     browser = await launchChromium();
   });
   after(async () => {
@@ -57,7 +80,8 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await mock?.close();
   });
 
-  const openPage = (): Promise<Page> => openWatchedPage(browser, problems, { width: 1366, height: 768 });
+  const openPage = (): Promise<Page> =>
+    openWatchedPage(browser, problems, { width: 1366, height: 768 });
 
   async function logIn(page: Page, username: string): Promise<void> {
     await page.goto(`${url}/panel/`);
@@ -68,15 +92,36 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
 
   const randomMobile = () => `+86139${String(randomInt(1e8)).padStart(8, '0')}`;
 
-  it('when a caller who booked by keypad calls again and waits, then the wallboard shows the wait live and the agent\'s card shows the IVR path in words with the earlier call and booking', async () => {
+  it("when a caller who booked by keypad calls again and waits, then the wallboard shows the wait live and the agent's card shows the IVR path in words with the earlier call and booking", async () => {
     const from = randomMobile();
     const first17 = `23050219600101${String(randomInt(1000)).padStart(3, '0')}`;
     // Book (1), the general desks (1), general intake (1), its first service (1), tomorrow morning (3), the ID number, confirm (1).
-    const booked = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from, inputs: keys('1', '1', '1', '1', '3', `${`${first17}${idCheckCharacter(first17)}`.replace('X', '*')}#`, '1') }, null);
+    const booked = await placeCall(
+      transport,
+      PUBLIC_BASE_URL,
+      {
+        to: CITIZEN_CENTRE,
+        from,
+        inputs: keys(
+          '1',
+          '1',
+          '1',
+          '1',
+          '3',
+          `${`${first17}${idCheckCharacter(first17)}`.replace('X', '*')}#`,
+          '1',
+        ),
+      },
+      null,
+    );
     const code = /预约码是：([\d，]+)/.exec(booked.lines.join('\n'))?.[1]?.replace(/，/g, '');
     assert.ok(code, booked.lines.join('\n'));
 
-    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '赵班长' });
+    const supervisor = await createAgent(runtime, {
+      skills: ['cc-general'],
+      role: 'supervisor',
+      displayName: '赵班长',
+    });
     const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽' });
     const board = await openPage();
     await logIn(board, supervisor);
@@ -87,7 +132,18 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     assert.equal(await queueRow.count(), 0);
 
     // Consult (2), general guidance (1): the caller waits in the general desk's queue; nobody is free.
-    const waiting = await placeCall(transport, PUBLIC_BASE_URL, { to: CITIZEN_CENTRE, from, inputs: keys('2', '1'), waitRounds: 1, stopAt: (next) => next.includes('/queue/result') }, null);
+    const waiting = await placeCall(
+      transport,
+      PUBLIC_BASE_URL,
+      {
+        to: CITIZEN_CENTRE,
+        from,
+        inputs: keys('2', '1'),
+        waitRounds: 1,
+        stopAt: (next) => next.includes('/queue/result'),
+      },
+      null,
+    );
     const callSid = waiting.requests[0]!.params.CallSid!;
     await queueRow.locator('td.waiting', { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
     assert.match((await queueRow.locator('td').first().textContent()) ?? '', /市民服务中心.*综合/);
@@ -103,29 +159,51 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.getByRole('button', { name: '空闲' }).click();
     await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     const path = await desk.locator('#call-path li').allTextContents();
-    assert.ok(path.some((step) => /主菜单：按 2（业务咨询）/.test(step)), path.join(' | '));
-    assert.ok(path.some((step) => /进入排队/.test(step)), path.join(' | '));
-    assert.equal(await desk.locator('#call-from').textContent(), `${from.slice(3, 6)}****${from.slice(-4)}`);
+    assert.ok(
+      path.some((step) => /主菜单：按 2（业务咨询）/.test(step)),
+      path.join(' | '),
+    );
+    assert.ok(
+      path.some((step) => /进入排队/.test(step)),
+      path.join(' | '),
+    );
+    assert.equal(
+      await desk.locator('#call-from').textContent(),
+      `${from.slice(3, 6)}****${from.slice(-4)}`,
+    );
     await desk.locator('#history-calls tr', { hasText: '自助办结' }).waitFor();
     await desk.locator('#history-bookings tr', { hasText: code }).waitFor();
-    assert.match((await desk.locator('#history-bookings tr', { hasText: code }).textContent()) ?? '', /已预约/);
+    assert.match(
+      (await desk.locator('#history-bookings tr', { hasText: code }).textContent()) ?? '',
+      /已预约/,
+    );
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-call-card.png` });
     await assertNothingForMachines(desk, 'the desk with a call card');
 
     await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
-    await board.locator(`tr[data-agent="${agent}"]`, { hasText: '王丽' }).locator('.badge', { hasText: '通话中' }).waitFor();
+    await board
+      .locator(`tr[data-agent="${agent}"]`, { hasText: '王丽' })
+      .locator('.badge', { hasText: '通话中' })
+      .waitFor();
     await queueRow.locator('td.waiting', { hasText: /^0$/ }).waitFor();
     // Answered after 45 s against a 20 s target: the service level is 0 % and red.
-    await queueRow.locator('.level-badge.level-red', { hasText: '0%' }).waitFor({ timeout: 10_000 });
+    await queueRow
+      .locator('.level-badge.level-red', { hasText: '0%' })
+      .waitFor({ timeout: 10_000 });
     await board.screenshot({ path: `${SCREENSHOTS}/wallboard.png`, fullPage: true });
     await assertNothingForMachines(board, 'the wallboard');
-    const audit = await runtime.database.db.execute(`select count(*)::int as n from audit_log where subject = '${callSid}' and action = 'read-call-card'` as never);
-    assert.ok(Number((audit as unknown as Array<{ n: number }>)[0]?.n ?? 0) >= 1, 'reading the card is audited');
+    const audit = await runtime.database.db.execute(
+      `select count(*)::int as n from audit_log where subject = '${callSid}' and action = 'read-call-card'` as never,
+    );
+    assert.ok(
+      Number((audit as unknown as Array<{ n: number }>)[0]?.n ?? 0) >= 1,
+      'reading the card is audited',
+    );
     await desk.context().close();
     await board.context().close();
   });
 
-  it('when the agent transfers a call to a department from the directory, then the call goes to that department\'s queue', async () => {
+  it("when the agent transfers a call to a department from the directory, then the call goes to that department's queue", async () => {
     const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '李强' });
     const desk = await openPage();
     await logIn(desk, agent);
@@ -139,8 +217,15 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     const tax = runtime.catalogue.department('cc-tax')!;
-    await eventually(async () => (await desk.locator('#transfer-target option').count()) > 3, 'the directory loaded');
-    const label = await desk.locator('#transfer-target option', { hasText: `${tax.hall.name} · ${tax.department.name}（空闲` }).textContent();
+    await eventually(
+      async () => (await desk.locator('#transfer-target option').count()) > 3,
+      'the directory loaded',
+    );
+    const label = await desk
+      .locator('#transfer-target option', {
+        hasText: `${tax.hall.name} · ${tax.department.name}（空闲`,
+      })
+      .textContent();
     await desk.locator('#transfer-target').selectOption({ label: label! });
     await desk.getByRole('button', { name: '转接', exact: true }).click();
     await desk.locator('#outcome-saved', { hasText: '已转接' }).waitFor();
@@ -153,7 +238,10 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
   });
 
   /** An agent logged in, available, and on a call of `skill`; returns the page and the call. */
-  async function onACall(displayName: string, skill = 'cc-general'): Promise<{ desk: Page; agent: string; callSid: string }> {
+  async function onACall(
+    displayName: string,
+    skill = 'cc-general',
+  ): Promise<{ desk: Page; agent: string; callSid: string }> {
     const agent = await createAgent(runtime, { skills: [skill], displayName });
     const desk = await openPage();
     await logIn(desk, agent);
@@ -169,7 +257,7 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     return { desk, agent, callSid };
   }
 
-  it('when the agent books by clicking a free slot in the calendar, then the place is held, read back, confirmed on the phone channel and recorded as the call\'s outcome', async () => {
+  it("when the agent books by clicking a free slot in the calendar, then the place is held, read back, confirmed on the phone channel and recorded as the call's outcome", async () => {
     const { desk, agent, callSid } = await onACall('陈静');
     await desk.getByRole('tab', { name: '预约' }).click();
     const form = desk.locator('form[data-kind="booking"]');
@@ -181,7 +269,9 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const slot = form.locator('button.slot:not([disabled])').first();
     await slot.waitFor();
     await slot.click();
-    await desk.locator('#booking-readback', { hasText: '请向来电人复述：一窗通办综合受理' }).waitFor();
+    await desk
+      .locator('#booking-readback', { hasText: '请向来电人复述：一窗通办综合受理' })
+      .waitFor();
     const first17 = `23050219700101${String(randomInt(1000)).padStart(3, '0')}`;
     await form.getByLabel('预约人姓名').fill('张三');
     await form.getByLabel('手机号码').fill('13904691111');
@@ -219,7 +309,9 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await form.getByLabel('区/县').fill('尖山区');
     await form.getByLabel('街道及门牌号').fill('新兴大街296号');
     await form.getByRole('button', { name: '保存办结结果' }).click();
-    await form.locator('[data-error-for="delivery.phone"]', { hasText: '请填写正确的电话号码' }).waitFor();
+    await form
+      .locator('[data-error-for="delivery.phone"]', { hasText: '请填写正确的电话号码' })
+      .waitFor();
     await form.getByLabel('收件人电话').fill('13904692222');
     await assertNothingForMachines(desk, 'the postal form');
     await form.getByRole('button', { name: '保存办结结果' }).click();
@@ -229,12 +321,24 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
       serviceId: 'cc-general-guide',
       referenceNumber: 'SYS-2026-000124',
       result: '已办结，结果邮寄送达',
-      delivery: { method: 'post', recipient: '赵敏', phone: '13904692222', province: '黑龙江省', city: '双鸭山市', district: '尖山区', street: '新兴大街296号' },
+      delivery: {
+        method: 'post',
+        recipient: '赵敏',
+        phone: '13904692222',
+        province: '黑龙江省',
+        city: '双鸭山市',
+        district: '尖山区',
+        street: '新兴大街296号',
+      },
     });
     await desk.context().close();
 
     // The courier's number comes later: a supervisor adds it from the call's record.
-    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '钱班长' });
+    const supervisor = await createAgent(runtime, {
+      skills: ['cc-general'],
+      role: 'supervisor',
+      displayName: '钱班长',
+    });
     const record = await openPage();
     await logIn(record, supervisor);
     await record.waitForURL(/wallboard\.html$/);
@@ -243,15 +347,32 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await record.getByRole('button', { name: '保存快递单号' }).click();
     await record.locator('.outcome', { hasText: '已保存' }).waitFor();
     await record.locator('#recording-list', { hasText: '本通话没有录音' }).waitFor();
-    assert.equal(await record.locator('#call-facts').getByText(/^\+86139/).count(), 1, 'the supervisor sees the full number');
+    assert.equal(
+      await record
+        .locator('#call-facts')
+        .getByText(/^\+86139/)
+        .count(),
+      1,
+      'the supervisor sees the full number',
+    );
     await assertNothingForMachines(record, 'the call record');
-    const [updated] = await runtime.desk.outcomes.list(callSid, { id: supervisor, role: 'supervisor' });
-    assert.equal((updated?.details.delivery as { trackingNumber?: string }).trackingNumber, 'EMS1234567890');
+    const [updated] = await runtime.desk.outcomes.list(callSid, {
+      id: supervisor,
+      role: 'supervisor',
+    });
+    assert.equal(
+      (updated?.details.delivery as { trackingNumber?: string }).trackingNumber,
+      'EMS1234567890',
+    );
     await record.context().close();
   });
 
   it('when a supervisor creates an agent and an announcement from the browser, then the agent can log in under their name and callers hear the announcement', async () => {
-    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '孙班长' });
+    const supervisor = await createAgent(runtime, {
+      skills: ['cc-general'],
+      role: 'supervisor',
+      displayName: '孙班长',
+    });
     const page = await openPage();
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);
@@ -265,7 +386,9 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await form.getByLabel('用户名（登录用，小写字母开头）').fill(username);
     await form.getByLabel('初始密码（至少10位）').fill('short');
     const general = runtime.catalogue.department('cc-general')!;
-    await form.getByLabel('技能（可接听的部门，按住 Ctrl 多选）').selectOption({ label: `${general.hall.name} · ${general.department.name}` });
+    await form
+      .getByLabel('技能（可接听的部门，按住 Ctrl 多选）')
+      .selectOption({ label: `${general.hall.name} · ${general.department.name}` });
     await form.getByRole('button', { name: '创建账号' }).click();
     await form.locator('[data-error-for="password"]', { hasText: '密码至少10位' }).waitFor();
     await form.getByLabel('初始密码（至少10位）').fill(PASSWORD);
@@ -273,7 +396,10 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await page.locator('#created', { hasText: '已创建：周敏' }).waitFor();
     await page.locator(`tr[data-user="${username}"]`, { hasText: '综合受理导办窗口' }).waitFor();
     const created = await runtime.staff.findUser(username);
-    assert.deepEqual([created?.displayName, created?.role, created?.skills], ['周敏', 'agent', ['cc-general']]);
+    assert.deepEqual(
+      [created?.displayName, created?.role, created?.skills],
+      ['周敏', 'agent', ['cc-general']],
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/manage-staff.png`, fullPage: true });
     await assertNothingForMachines(page, 'the staff page');
 
@@ -289,21 +415,35 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await add.getByLabel('开始时间（留空为立即）').fill('');
     await add.getByLabel('结束时间').fill('2026-12-01T18:00');
     await add.getByRole('button', { name: '添加公告' }).click();
-    await page.locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' }).locator('td', { hasText: '播放中' }).waitFor();
+    await page
+      .locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' })
+      .locator('td', { hasText: '播放中' })
+      .waitFor();
     const hotline = runtime.catalogue.hotline(CITIZEN_CENTRE)!;
-    assert.deepEqual(await runtime.announcements.current(hotline), ['来厅办事请佩戴口罩，并出示绿色健康码。']);
+    assert.deepEqual(await runtime.announcements.current(hotline), [
+      '来厅办事请佩戴口罩，并出示绿色健康码。',
+    ]);
     await page.screenshot({ path: `${SCREENSHOTS}/manage-announcements.png`, fullPage: true });
     await assertNothingForMachines(page, 'the announcements page');
-    await page.locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' }).getByRole('button', { name: '立即结束' }).click();
+    await page
+      .locator('#announcements tr', { hasText: '来厅办事请佩戴口罩' })
+      .getByRole('button', { name: '立即结束' })
+      .click();
     await page.locator('#announcements td', { hasText: '暂无公告' }).waitFor();
 
     // Closing the citizen centre for today flags the booking made by phone earlier; the supervisor sees whom to call back.
     await page.goto(`${url}/panel/capacity.html`);
     const limit = page.locator('#limit');
-    await limit.getByLabel('大厅').selectOption({ label: runtime.catalogue.hall(hotline.hall)!.name });
+    await limit
+      .getByLabel('大厅')
+      .selectOption({ label: runtime.catalogue.hall(hotline.hall)!.name });
     await limit.getByLabel('开始日期').fill('2026-12-01');
     await limit.getByLabel('结束日期').fill('2026-12-01');
-    assert.equal(await limit.locator('.written-date', { hasText: '2026年12月1日 星期二' }).count(), 2, 'the days as a person writes them, whatever language the browser is in');
+    assert.equal(
+      await limit.locator('.written-date', { hasText: '2026年12月1日 星期二' }).count(),
+      2,
+      'the days as a person writes them, whatever language the browser is in',
+    );
     await limit.getByLabel('保留的接待能力（%）').fill('0');
     await limit.getByRole('button', { name: '确认调整' }).click();
     await limit.locator('[data-error-for="reason"]', { hasText: '必填' }).waitFor();
@@ -335,7 +475,9 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.locator('#agent-state[data-state]').waitFor();
     await desk.getByRole('button', { name: '小休' }).click();
     await desk.locator('#agent-state[data-state="break"]').waitFor();
-    const row = desk.locator('#my-callbacks tr').filter({ has: desk.locator('button.place-callback') });
+    const row = desk
+      .locator('#my-callbacks tr')
+      .filter({ has: desk.locator('button.place-callback') });
     await row.getByText('待回电').waitFor();
     await row.getByRole('button', { name: '立即回电' }).click();
     await row.getByText('无法回电：您当前不是空闲状态，请先切换为「空闲」再回电').waitFor();
@@ -349,7 +491,12 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     await desk.locator('#agent-state[data-state="reserved"]').waitFor();
     const placed = await callbackRepository.findCallbackRequest(runtime.database.db, request.id);
     assert.deepEqual([placed?.status, placed?.agentId], ['dialing', agent]);
-    assert.equal((await runtime.queues.get('callback-place').getJobs(['waiting', 'delayed', 'active'])).filter((job) => job?.data.requestId === request.id).length, 1);
+    assert.equal(
+      (await runtime.queues.get('callback-place').getJobs(['waiting', 'delayed', 'active'])).filter(
+        (job) => job?.data.requestId === request.id,
+      ).length,
+      1,
+    );
     await desk.locator('#my-work').screenshot({ path: `${SCREENSHOTS}/desk-callback-placing.png` });
     await assertNothingForMachines(desk, 'the desk with a callback placed');
     await desk.context().close();
@@ -359,17 +506,37 @@ describe('the agents\' desk and the supervisors\' wallboard, in a real browser',
     const { desk, callSid } = await onACall('孙立');
     await desk.getByRole('button', { name: '保持' }).click();
     await desk.locator('#hold-timer', { hasText: /^保持中 \d\d:\d\d$/ }).waitFor();
-    await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/hold?')), 'the caller moved to the hold loop');
+    await eventually(
+      async () =>
+        mock.requests.some(
+          (r) =>
+            r.path.endsWith(`/Calls/${callSid}.json`) &&
+            String(r.params.Url).includes('/agents/hold?'),
+        ),
+      'the caller moved to the hold loop',
+    );
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-hold.png` });
     await assertNothingForMachines(desk, 'the desk on hold');
     clock.advance(75_000);
     await desk.keyboard.press('Alt+P');
     await desk.locator('#hold-timer').waitFor({ state: 'hidden' });
     await desk.getByRole('button', { name: '保持' }).waitFor();
-    await eventually(async () => mock.requests.some((r) => r.path.endsWith(`/Calls/${callSid}.json`) && String(r.params.Url).includes('/agents/resume?')), 'the caller back to the agent');
+    await eventually(
+      async () =>
+        mock.requests.some(
+          (r) =>
+            r.path.endsWith(`/Calls/${callSid}.json`) &&
+            String(r.params.Url).includes('/agents/resume?'),
+        ),
+      'the caller back to the agent',
+    );
     await desk.context().close();
 
-    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor', displayName: '周主任' });
+    const supervisor = await createAgent(runtime, {
+      skills: [],
+      role: 'supervisor',
+      displayName: '周主任',
+    });
     const page = await openPage();
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);

@@ -2,11 +2,18 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import type { Runtime } from '../../src/runtime.js';
 import { browserPresent, launchChromium } from '../support/browser.js';
-import { closeRoutingRuntimes, createAgent, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import {
+  closeRoutingRuntimes,
+  createAgent,
+  routingRuntime,
+  serveRouting,
+  startTwilioMock,
+  type TwilioMock,
+} from './agents-support.js';
 
 const PASSWORD = 'correct horse battery';
 
-describe('the panel on a hall\'s network (plain HTTP, a host name that is not localhost)', function () {
+describe("the panel on a hall's network (plain HTTP, a host name that is not localhost)", function () {
   this.timeout(60_000);
   let mock: TwilioMock;
   let runtime: Runtime;
@@ -36,15 +43,23 @@ describe('the panel on a hall\'s network (plain HTTP, a host name that is not lo
     page.on('console', (message) => {
       if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
     });
-    page.on('requestfailed', (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on('requestfailed', (request) =>
+      refused.push(`${request.url()}: ${request.failure()?.errorText}`),
+    );
     const response = await page.goto(`${lanUrl}/panel/`);
-    assert.doesNotMatch(response!.headers()['content-security-policy'] ?? '', /upgrade-insecure-requests/);
+    assert.doesNotMatch(
+      response!.headers()['content-security-policy'] ?? '',
+      /upgrade-insecure-requests/,
+    );
     await page.getByLabel('用户名').fill(agent);
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/desk\.html$/);
     await page.locator('#agent-state[data-state="offline"]').waitFor();
-    assert.deepEqual(refused.filter((line) => !/twilio\.com/.test(line)), []);
+    assert.deepEqual(
+      refused.filter((line) => !/twilio\.com/.test(line)),
+      [],
+    );
     await context.close();
   });
 
@@ -60,7 +75,13 @@ describe('the panel on a hall\'s network (plain HTTP, a host name that is not lo
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByText('页面脚本未能加载').waitFor();
-    assert.ok(visited.every((address) => !address.includes(encodeURIComponent(PASSWORD)) && !address.includes('password')), visited.join('\n'));
+    assert.ok(
+      visited.every(
+        (address) =>
+          !address.includes(encodeURIComponent(PASSWORD)) && !address.includes('password'),
+      ),
+      visited.join('\n'),
+    );
     assert.ok(!page.url().includes('password'));
     await context.close();
   });

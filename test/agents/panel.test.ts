@@ -3,7 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
-import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from './agents-support.js';
+import {
+  closeRoutingRuntimes,
+  createAgent,
+  queueCall,
+  routingRuntime,
+  serveRouting,
+  startTwilioMock,
+  type TwilioMock,
+} from './agents-support.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -59,7 +67,9 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.locator('#frame-user', { hasText: agent }).waitFor();
     await page.locator('#agent-state[data-state="offline"]').waitFor();
     // Twilio cannot be reached from here: the softphone says so and the desk goes on.
-    await page.locator('#softphone-status', { hasText: '软电话未连接' }).waitFor({ timeout: 20_000 });
+    await page
+      .locator('#softphone-status', { hasText: '软电话未连接' })
+      .waitFor({ timeout: 20_000 });
 
     await page.getByRole('button', { name: '空闲' }).click();
     await page.locator('#agent-state[data-state="available"]').waitFor();
@@ -73,10 +83,22 @@ describe('agent panel and wallboard in a real browser', function () {
     await runtime.routing.acd.callQueued(queued);
     await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
     await page.locator('#agent-state[data-state="reserved"]').waitFor();
-    assert.deepEqual(await page.locator('#call-path li').allTextContents(), ['主菜单：按 2（业务咨询）', '业务咨询：转人工（按 0）']);
-    assert.equal(await page.locator('#call-from').textContent(), '139****1234', 'the caller number is masked');
-    const hotline = runtime.catalogue.hotlines.find((h) => h.department === 'cc-fund') ?? runtime.catalogue.hotlines[0]!;
-    assert.match((await page.locator('#call-hotline').textContent()) ?? '', new RegExp(`${hotline.name}（${hotline.number.slice(3)}）`));
+    assert.deepEqual(await page.locator('#call-path li').allTextContents(), [
+      '主菜单：按 2（业务咨询）',
+      '业务咨询：转人工（按 0）',
+    ]);
+    assert.equal(
+      await page.locator('#call-from').textContent(),
+      '139****1234',
+      'the caller number is masked',
+    );
+    const hotline =
+      runtime.catalogue.hotlines.find((h) => h.department === 'cc-fund') ??
+      runtime.catalogue.hotlines[0]!;
+    assert.match(
+      (await page.locator('#call-hotline').textContent()) ?? '',
+      new RegExp(`${hotline.name}（${hotline.number.slice(3)}）`),
+    );
 
     // What Twilio tells routing when the agent's leg is answered.
     await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
@@ -86,12 +108,20 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByRole('button', { name: '保存咨询结果' }).click();
     await form.locator('[data-error-for="topic"]', { hasText: '必填' }).waitFor();
     assert.notEqual(await form.locator('[data-error-for="answer"]').textContent(), '');
-    assert.equal(await form.locator('[data-error-for="serviceId"]').textContent(), '', 'an optional field left empty is not an error');
+    assert.equal(
+      await form.locator('[data-error-for="serviceId"]').textContent(),
+      '',
+      'an optional field left empty is not an error',
+    );
     assert.equal(await form.locator('[data-error-for="answer"]').textContent(), '必填');
     await page.screenshot({ path: '/tmp/panel-desk.png', fullPage: true });
 
     await form.getByLabel('咨询主题').fill('公积金提取');
-    assert.equal(await form.locator('[data-error-for="topic"]').textContent(), '', 'editing a field clears its message');
+    assert.equal(
+      await form.locator('[data-error-for="topic"]').textContent(),
+      '',
+      'editing a field clears its message',
+    );
     await form.getByLabel('群众问题').fill('离职后如何提取住房公积金？');
     await form.getByLabel('答复内容').fill('携带身份证和离职证明到公积金窗口办理。');
     await form.getByLabel('处理结果').selectOption('resolved');
@@ -102,7 +132,12 @@ describe('agent panel and wallboard in a real browser', function () {
     assert.equal(outcomes.length, 1);
     assert.equal(outcomes[0]!.kind, 'consultation');
     assert.equal(outcomes[0]!.agentId, agent);
-    assert.deepEqual(outcomes[0]!.details, { topic: '公积金提取', question: '离职后如何提取住房公积金？', answer: '携带身份证和离职证明到公积金窗口办理。', resolution: 'resolved' });
+    assert.deepEqual(outcomes[0]!.details, {
+      topic: '公积金提取',
+      question: '离职后如何提取住房公积金？',
+      answer: '携带身份证和离职证明到公积金窗口办理。',
+      resolution: 'resolved',
+    });
     await page.context().close();
   });
 
@@ -129,8 +164,15 @@ describe('agent panel and wallboard in a real browser', function () {
     await form.getByLabel('街道及门牌号').fill('新兴大街296号');
     await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('EMS-1');
     await form.getByRole('button', { name: '保存办结结果' }).click();
-    await form.locator('[data-error-for="delivery.trackingNumber"]', { hasText: '快递单号为8至30位字母或数字' }).waitFor();
-    assert.match((await form.locator('[data-error-for="referenceNumber"]').textContent()) ?? '', /必填/);
+    await form
+      .locator('[data-error-for="delivery.trackingNumber"]', {
+        hasText: '快递单号为8至30位字母或数字',
+      })
+      .waitFor();
+    assert.match(
+      (await form.locator('[data-error-for="referenceNumber"]').textContent()) ?? '',
+      /必填/,
+    );
 
     await form.getByLabel('办件编号').fill('SYS-2026-000124');
     await form.getByLabel('快递单号（可稍后在通话记录中补填）').fill('');
@@ -142,7 +184,15 @@ describe('agent panel and wallboard in a real browser', function () {
       serviceId: 'cc-general-guide',
       referenceNumber: 'SYS-2026-000124',
       result: '已办结',
-      delivery: { method: 'post', recipient: '赵敏', phone: '13904692222', province: '黑龙江省', city: '双鸭山市', district: '尖山区', street: '新兴大街296号' },
+      delivery: {
+        method: 'post',
+        recipient: '赵敏',
+        phone: '13904692222',
+        province: '黑龙江省',
+        city: '双鸭山市',
+        district: '尖山区',
+        street: '新兴大街296号',
+      },
     });
     await page.context().close();
   });
@@ -165,7 +215,11 @@ describe('agent panel and wallboard in a real browser', function () {
     await row.locator('.badge', { hasText: '空闲' }).waitFor();
     await page.locator('tr[data-queue="cc-general"]', { hasText: '综合受理导办窗口' }).waitFor();
     await page.locator(`tr[data-call="${callSid}"]`, { hasText: forgetful }).waitFor();
-    assert.match((await row.locator('td').first().getAttribute('title')) ?? '', /综合受理导办窗口/, 'skills by name; the routing-only skill agent:<id> is not shown');
+    assert.match(
+      (await row.locator('td').first().getAttribute('title')) ?? '',
+      /综合受理导办窗口/,
+      'skills by name; the routing-only skill agent:<id> is not shown',
+    );
     assert.doesNotMatch((await row.locator('td').first().getAttribute('title')) ?? '', /agent:/);
 
     await runtime.routing.presence.setState(agent, 'break', '用餐');
@@ -181,7 +235,10 @@ describe('agent panel and wallboard in a real browser', function () {
     await logIn(page, agent);
     await page.waitForURL(/desk\.html$/);
     await page.locator('#agent-state[data-state="offline"]').waitFor();
-    const beat = page.waitForRequest((request) => request.url().endsWith('/api/agents/me/heartbeat') && request.method() === 'POST');
+    const beat = page.waitForRequest(
+      (request) =>
+        request.url().endsWith('/api/agents/me/heartbeat') && request.method() === 'POST',
+    );
     await page.clock.runFor(20_000);
     assert.equal((await (await beat).response())?.status(), 204);
 
@@ -228,8 +285,14 @@ describe('agent panel and wallboard in a real browser', function () {
     await logIn(page, agent);
     await page.waitForURL(/desk\.html$/);
     await page.locator('#softphone-status', { hasText: '软电话已连接' }).waitFor();
-    const token = await page.evaluate(() => (window as unknown as { standIn: { token: string } }).standIn.token);
-    assert.equal(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).grants.identity, agent, 'the Device gets the agent\'s own token');
+    const token = await page.evaluate(
+      () => (window as unknown as { standIn: { token: string } }).standIn.token,
+    );
+    assert.equal(
+      JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).grants.identity,
+      agent,
+      "the Device gets the agent's own token",
+    );
     assert.equal(await page.getByRole('button', { name: '接听' }).isDisabled(), true);
 
     await page.evaluate(() => (window as unknown as { standIn: { ring(): void } }).standIn.ring());
@@ -237,7 +300,12 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.getByRole('button', { name: '静音' }).click();
     await page.getByRole('button', { name: '取消静音' }).waitFor();
     await page.getByRole('button', { name: '挂断' }).click();
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { standInCall: { log: string[] } }).standInCall.log), ['accept', 'mute', 'disconnect']);
+    assert.deepEqual(
+      await page.evaluate(
+        () => (window as unknown as { standInCall: { log: string[] } }).standInCall.log,
+      ),
+      ['accept', 'mute', 'disconnect'],
+    );
     assert.equal(await page.getByRole('button', { name: '挂断' }).isDisabled(), true);
     await page.context().close();
   });
@@ -246,4 +314,3 @@ describe('agent panel and wallboard in a real browser', function () {
     assert.deepEqual(problems, []);
   });
 });
-

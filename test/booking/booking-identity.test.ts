@@ -4,7 +4,10 @@ import { checkIdNumber, idCheckCharacter, normalizePhone } from '../../src/booki
 describe('ID numbers and phone numbers', () => {
   it('when an ID number is checked, then GB 11643 check character, region and birth date are enforced', () => {
     assert.equal(idCheckCharacter('11010519491231002'), 'X');
-    assert.deepEqual(checkIdNumber('11010519491231002x'), { ok: true, idNumber: '11010519491231002X' });
+    assert.deepEqual(checkIdNumber('11010519491231002x'), {
+      ok: true,
+      idNumber: '11010519491231002X',
+    });
     assert.deepEqual(checkIdNumber('110105194912310021'), { ok: false, problem: 'check_digit' });
     assert.deepEqual(checkIdNumber('99010519491231002X'), { ok: false, problem: 'region' });
     assert.deepEqual(checkIdNumber('110105194902300021'), { ok: false, problem: 'birth_date' });

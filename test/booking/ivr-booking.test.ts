@@ -10,7 +10,14 @@ import { prismAvailable, TWILIO_OPENAPI } from '../support/prism.js';
 import { random } from '../support/random.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { BOOKING_DATABASE, buildIdNumber, buildMobile, MONDAY_9AM, startBookingRuntime, startTwilioRecorder } from './booking-support.js';
+import {
+  BOOKING_DATABASE,
+  buildIdNumber,
+  buildMobile,
+  MONDAY_9AM,
+  startBookingRuntime,
+  startTwilioRecorder,
+} from './booking-support.js';
 
 const HOTLINE = '+864694226101';
 
@@ -26,14 +33,30 @@ function buildCaller(url: string, from: string) {
     says,
     urls,
     async begin(path: string) {
-      await postSigned(url, '/twilio/voice/incoming', buildIncomingParams({ CallSid: callSid, From: from, Caller: from, To: HOTLINE, Called: HOTLINE }));
+      await postSigned(
+        url,
+        '/twilio/voice/incoming',
+        buildIncomingParams({
+          CallSid: callSid,
+          From: from,
+          Caller: from,
+          To: HOTLINE,
+          Called: HOTLINE,
+        }),
+      );
       next = path;
       return this.press('');
     },
     /** Posts the keys to the current URL, follows redirects, and returns the TwiML that asks or ends. */
     async press(digits: string): Promise<string> {
       let body = '';
-      let params: Record<string, string> = { CallSid: callSid, From: from, To: HOTLINE, AccountSid: 'AC00000000000000000000000000000000', Digits: digits };
+      let params: Record<string, string> = {
+        CallSid: callSid,
+        From: from,
+        To: HOTLINE,
+        AccountSid: 'AC00000000000000000000000000000000',
+        Digits: digits,
+      };
       for (let hops = 0; hops < 5; hops += 1) {
         const response = await postSigned(url, next, params);
         assert.equal(response.status, 200, next);
@@ -43,13 +66,24 @@ function buildCaller(url: string, from: string) {
         const redirect = body.match(/<Redirect[^>]*>([^<]*)<\/Redirect>/)?.[1];
         const action = body.match(/<Gather[^>]*action="([^"]*)"/)?.[1];
         const target = (action ?? redirect)?.replace(/&amp;/g, '&');
-        urls.push(...[...body.matchAll(/(?:action|url|waitUrl)="([^"]*)"|<Redirect[^>]*>([^<]*)<\/Redirect>/g)].map((m) => (m[1] ?? m[2])!.replace(/&amp;/g, '&')));
+        urls.push(
+          ...[
+            ...body.matchAll(
+              /(?:action|url|waitUrl)="([^"]*)"|<Redirect[^>]*>([^<]*)<\/Redirect>/g,
+            ),
+          ].map((m) => (m[1] ?? m[2])!.replace(/&amp;/g, '&')),
+        );
         if (target) {
           assert.ok(target.startsWith(`${PUBLIC_BASE_URL}/twilio/voice/`), target);
           next = target.slice(PUBLIC_BASE_URL.length);
         }
         if (!redirect || !next.startsWith('/twilio/voice/booking/')) break;
-        params = { CallSid: callSid, From: from, To: HOTLINE, AccountSid: 'AC00000000000000000000000000000000' };
+        params = {
+          CallSid: callSid,
+          From: from,
+          To: HOTLINE,
+          AccountSid: 'AC00000000000000000000000000000000',
+        };
       }
       return body;
     },
@@ -90,14 +124,22 @@ describe('IVR self-service booking', () => {
     this.timeout(60_000);
     const mobile = `+86${buildMobile()}`;
     const caller = buildCaller(url, mobile);
-    let twiml = await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
+    let twiml = await caller.begin(
+      '/twilio/voice/booking/start?menu=citizen-centre&node=book-general',
+    );
     assert.match(twiml, /一窗通办综合受理请按1/);
     twiml = await caller.press('1');
-    assert.match(twiml, /今天11月30日星期一上午请按1；今天11月30日星期一下午请按2；明天12月1日星期二上午请按3/);
+    assert.match(
+      twiml,
+      /今天11月30日星期一上午请按1；今天11月30日星期一下午请按2；明天12月1日星期二上午请按3/,
+    );
     twiml = await caller.press(keyFor(twiml, '明天12月1日星期二上午'));
     assert.match(twiml, /为您找到12月1日星期二上午8点半至9点的号/);
     assert.match(twiml, /finishOnKey="#"/);
-    assert.ok(!caller.next.includes('X') && /hold=[0-9a-f-]{36}/.test(caller.next), 'only ids in the URL');
+    assert.ok(
+      !caller.next.includes('X') && /hold=[0-9a-f-]{36}/.test(caller.next),
+      'only ids in the URL',
+    );
     const idNumber = idNumberWithX();
     twiml = await caller.press(idNumber.replace('X', '*'));
     assert.match(twiml, /尾号/);
@@ -114,14 +156,19 @@ describe('IVR self-service booking', () => {
     assert.equal(made.idMasked, `${idNumber.slice(0, 4)}**********${idNumber.slice(-4)}`);
     assert.equal(made.hotlineNumber, HOTLINE);
     assert.equal((await runtime.ledger.find(caller.callSid))?.selfServed, true);
-    const job = await runtime.queues.get('booking-sms').getJob(`booking-sms-confirmation-${made.id}-${made.slotId}`);
+    const job = await runtime.queues
+      .get('booking-sms')
+      .getJob(`booking-sms-confirmation-${made.id}-${made.slotId}`);
     assert.deepEqual(job?.data, { bookingId: made.id, kind: 'confirmation', slotId: made.slotId });
   });
 
   it('when the SMS job runs, then Twilio Messages receives To, From and a Body with the code, the address and what to bring', async () => {
     const recorder = await startTwilioRecorder();
     try {
-      const worker = await createTestRuntime({ database: BOOKING_DATABASE, env: { TWILIO_API_BASE_URL: recorder.url } });
+      const worker = await createTestRuntime({
+        database: BOOKING_DATABASE,
+        env: { TWILIO_API_BASE_URL: recorder.url },
+      });
       const mobile = `+86${buildMobile()}`;
       const caller = buildCaller(url, mobile);
       await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
@@ -131,8 +178,18 @@ describe('IVR self-service booking', () => {
       const done = await caller.press('1');
       const code = done.match(/预约码是：([\d，]+)/)![1]!.replace(/，/g, '');
       const made = (await runtime.booking.service.findBookingByCode(code))!;
-      const sms = createBookingJobs({ booking: worker.booking.service, capacity: worker.booking.capacity, twilio: worker.twilio, catalogue: worker.catalogue, config: worker.config, logger: worker.logger }).find((j) => j.name === 'booking-sms')!;
-      await sms.process({ bookingId: made.id, kind: 'confirmation', slotId: made.slotId } as never, undefined as never);
+      const sms = createBookingJobs({
+        booking: worker.booking.service,
+        capacity: worker.booking.capacity,
+        twilio: worker.twilio,
+        catalogue: worker.catalogue,
+        config: worker.config,
+        logger: worker.logger,
+      }).find((j) => j.name === 'booking-sms')!;
+      await sms.process(
+        { bookingId: made.id, kind: 'confirmation', slotId: made.slotId } as never,
+        undefined as never,
+      );
       assert.equal(recorder.requests.length, 1);
       const request = recorder.requests[0]!;
       const path = `/2010-04-01/Accounts/${worker.config.twilio.accountSid}/Messages.json`;
@@ -142,19 +199,27 @@ describe('IVR self-service booking', () => {
       assert.equal(request.params.get('To'), mobile);
       assert.equal(request.params.get('From'), HOTLINE);
       const body = request.params.get('Body')!;
-      assert.ok(body.includes(code) && body.includes('新兴大街296号') && body.includes('身份证'), body);
+      assert.ok(
+        body.includes(code) && body.includes('新兴大街296号') && body.includes('身份证'),
+        body,
+      );
       assert.match(body, /12月2日（星期三）13:00-13:30/);
       // Against Twilio's own description of the endpoint (a missing description fails a CI run).
       if (prismAvailable) {
         const spec = JSON.parse(readFileSync(TWILIO_OPENAPI, 'utf8'));
         const operation = spec.paths['/2010-04-01/Accounts/{AccountSid}/Messages.json'].post;
         const schema = operation.requestBody.content['application/x-www-form-urlencoded'].schema;
-        for (const name of request.params.keys()) assert.ok(name in schema.properties, `${name} is a Messages parameter`);
-        for (const name of schema.required ?? []) assert.ok(request.params.has(name), `${name} is required`);
+        for (const name of request.params.keys())
+          assert.ok(name in schema.properties, `${name} is a Messages parameter`);
+        for (const name of schema.required ?? [])
+          assert.ok(request.params.has(name), `${name} is required`);
       }
 
       await runtime.booking.service.cancel(made.id, { channel: 'web', id: 'test', label: 'test' });
-      await sms.process({ bookingId: made.id, kind: 'reminder', slotId: made.slotId } as never, undefined as never);
+      await sms.process(
+        { bookingId: made.id, kind: 'reminder', slotId: made.slotId } as never,
+        undefined as never,
+      );
       assert.equal(recorder.requests.length, 1, 'no reminder for a cancelled booking');
       await worker.close();
     } finally {
@@ -182,10 +247,24 @@ describe('IVR self-service booking', () => {
     await caller.press('1');
     const listed = await caller.press('9');
     const key = keyFor(listed, '12月4日星期五上午');
-    const slots = await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-green-escort', fromDay: '2026-12-04', toDay: '2026-12-04' });
+    const slots = await runtime.booking.capacity.listSlots({
+      hallId: 'citizen-centre',
+      serviceId: 'cc-green-escort',
+      fromDay: '2026-12-04',
+      toDay: '2026-12-04',
+    });
     for (const slot of slots.filter((s) => s.startsAt.getUTCHours() < 4)) {
       while ((await runtime.booking.capacity.findSlot(slot.id))!.booked < slot.capacity) {
-        await runtime.booking.service.createBooking({ slotId: slot.id, name: '王五', phone: `+86${buildMobile()}`, identity: { idNumber: buildIdNumber() } }, { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' }, `fill-${slot.id}-${random()}`);
+        await runtime.booking.service.createBooking(
+          {
+            slotId: slot.id,
+            name: '王五',
+            phone: `+86${buildMobile()}`,
+            identity: { idNumber: buildIdNumber() },
+          },
+          { channel: 'phone', id: 'agent-1', label: 'staff:agent-1' },
+          `fill-${slot.id}-${random()}`,
+        );
       }
     }
     const twiml = await caller.press(key);
@@ -205,7 +284,10 @@ describe('IVR self-service booking', () => {
     assert.match(first, /听更多日期请按9；转人工服务请按0/);
     assert.match(first, /12月3日星期四下午请按8/);
     const more = await caller.press('9');
-    assert.match(more, /请选择日期。12月4日星期五上午请按1；12月4日星期五下午请按2；12月7日星期一上午请按3；12月7日星期一下午请按4；转人工服务请按0/);
+    assert.match(
+      more,
+      /请选择日期。12月4日星期五上午请按1；12月4日星期五下午请按2；12月7日星期一上午请按3；12月7日星期一下午请按4；转人工服务请按0/,
+    );
     assert.doesNotMatch(more, /12月5日|12月6日|12月8日|听更多日期/);
     const chosen = await caller.press('3');
     assert.match(chosen, /为您找到12月7日星期一上午8点半至9点的号/);
@@ -223,7 +305,10 @@ describe('IVR self-service booking', () => {
     }
   });
 
-  for (const [what, from] of [['withheld', 'anonymous'], ['a landline', '+864694226999']] as const) {
+  for (const [what, from] of [
+    ['withheld', 'anonymous'],
+    ['a landline', '+864694226999'],
+  ] as const) {
     it(`when the caller's number is ${what}, then an 11-digit mobile of an allocated block is asked for, read back, and the SMS goes there`, async function () {
       this.timeout(60_000);
       const caller = buildCaller(url, from);
@@ -238,7 +323,10 @@ describe('IVR self-service booking', () => {
       assert.match(twiml, /您输入的不是11位手机号码/);
       const mobile = buildMobile();
       twiml = await caller.press(mobile);
-      assert.match(twiml, new RegExp(`您输入的手机号码是${mobile.split('').join('，')}。.*确认请按1，重新输入请按2`));
+      assert.match(
+        twiml,
+        new RegExp(`您输入的手机号码是${mobile.split('').join('，')}。.*确认请按1，重新输入请按2`),
+      );
       twiml = await caller.press('1');
       assert.match(twiml, /预约短信将发送到手机号码/);
       twiml = await caller.press('1');
@@ -247,7 +335,11 @@ describe('IVR self-service booking', () => {
       const code = twiml.match(/预约码是：([\d，]+)/)![1]!.replace(/，/g, '');
       assert.equal((await runtime.booking.service.findBookingByCode(code))!.phone, `+86${mobile}`);
       assert.ok(caller.urls.length > 5);
-      for (const target of caller.urls) assert.ok(!target.includes(mobile) && !decodeURIComponent(target).includes(mobile), `the keyed mobile is not in ${target}`);
+      for (const target of caller.urls)
+        assert.ok(
+          !target.includes(mobile) && !decodeURIComponent(target).includes(mobile),
+          `the keyed mobile is not in ${target}`,
+        );
     });
   }
 
@@ -257,9 +349,18 @@ describe('IVR self-service booking', () => {
     const serviceId = 'cc-general-credit';
     const today = DateTime.fromJSDate(now, { zone: 'Asia/Shanghai' });
     const expected: string[] = [];
-    for (const slot of await runtime.booking.capacity.listSlots({ hallId, serviceId, fromDay: today.toISODate()!, toDay: today.plus({ days: runtime.config.booking.horizonDays }).toISODate()! })) {
+    for (const slot of await runtime.booking.capacity.listSlots({
+      hallId,
+      serviceId,
+      fromDay: today.toISODate()!,
+      toDay: today.plus({ days: runtime.config.booking.horizonDays }).toISODate()!,
+    })) {
       const start = DateTime.fromJSDate(slot.startsAt, { zone: 'Asia/Shanghai' });
-      if (!runtime.calendar.hallDay(hallId, start.toISODate()!).open || availableFor(slot, 'ivr', now, runtime.config.booking.phoneShareHours) <= 0) continue;
+      if (
+        !runtime.calendar.hallDay(hallId, start.toISODate()!).open ||
+        availableFor(slot, 'ivr', now, runtime.config.booking.phoneShareHours) <= 0
+      )
+        continue;
       const code = `${start.toISODate()}.${start.hour < 12 ? 'am' : 'pm'}`;
       if (!expected.includes(code)) expected.push(code);
     }
@@ -268,7 +369,9 @@ describe('IVR self-service booking', () => {
     const offered: string[] = [];
     let twiml = await caller.press('2');
     for (let page = 0; page < 10; page += 1) {
-      const action = new URL(twiml.match(/<Gather[^>]*action="([^"]*)"/)![1]!.replace(/&amp;/g, '&'));
+      const action = new URL(
+        twiml.match(/<Gather[^>]*action="([^"]*)"/)![1]!.replace(/&amp;/g, '&'),
+      );
       offered.push(...action.searchParams.get('choices')!.split(','));
       if (!action.searchParams.has('from')) break;
       twiml = await caller.press('9');
@@ -279,8 +382,19 @@ describe('IVR self-service booking', () => {
 
   it('when the caller already holds a booking for that service that day, then it is said clearly and the caller may choose again', async () => {
     const idNumber = buildIdNumber();
-    const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-general-credit', fromDay: '2026-12-03', toDay: '2026-12-03' })).at(-1)!;
-    await runtime.booking.service.createBooking({ slotId: slot.id, name: '冯二', phone: `+86${buildMobile()}`, identity: { idNumber } }, { channel: 'web', id: 'k', label: 'channel:k' }, 'ivr-dup');
+    const slot = (
+      await runtime.booking.capacity.listSlots({
+        hallId: 'citizen-centre',
+        serviceId: 'cc-general-credit',
+        fromDay: '2026-12-03',
+        toDay: '2026-12-03',
+      })
+    ).at(-1)!;
+    await runtime.booking.service.createBooking(
+      { slotId: slot.id, name: '冯二', phone: `+86${buildMobile()}`, identity: { idNumber } },
+      { channel: 'web', id: 'k', label: 'channel:k' },
+      'ivr-dup',
+    );
     const caller = buildCaller(url, `+86${buildMobile()}`);
     await caller.begin('/twilio/voice/booking/start?menu=citizen-centre&node=book-general');
     await caller.press(keyFor(await caller.press('2'), '12月3日星期四上午'));
@@ -291,19 +405,39 @@ describe('IVR self-service booking', () => {
   });
 
   it('when a booking URL names no booking node, then the caller hears an apology with status 200, never a 5xx', async () => {
-    const response = await postSigned(url, '/twilio/voice/booking/start?menu=citizen-centre&node=main', { CallSid: buildCallSid(), From: '+8613904691234', To: HOTLINE });
+    const response = await postSigned(
+      url,
+      '/twilio/voice/booking/start?menu=citizen-centre&node=main',
+      { CallSid: buildCallSid(), From: '+8613904691234', To: HOTLINE },
+    );
     assert.equal(response.status, 200);
     await expectValidTwiml(response.body);
     assert.match(response.body, /非常抱歉/);
-    assert.ok(response.body.includes(runtime.catalogue.prompts.say('city.fallback')), 'the platform apology carries the city\'s fallback sentence from the catalogue');
+    assert.ok(
+      response.body.includes(runtime.catalogue.prompts.say('city.fallback')),
+      "the platform apology carries the city's fallback sentence from the catalogue",
+    );
   });
 
   it('when a caller looks up a booking by code and confirms, then it is cancelled and the call counts as self-served', async () => {
     const mobile = `+86${buildMobile()}`;
-    const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-tax-invoice', fromDay: '2026-12-03', toDay: '2026-12-03' }))[0]!;
-    const made = await runtime.booking.service.createBooking({ slotId: slot.id, name: '赵六', phone: mobile, identity: { idNumber: buildIdNumber() } }, { channel: 'web', id: 'k', label: 'channel:k' }, 'lookup-1');
+    const slot = (
+      await runtime.booking.capacity.listSlots({
+        hallId: 'citizen-centre',
+        serviceId: 'cc-tax-invoice',
+        fromDay: '2026-12-03',
+        toDay: '2026-12-03',
+      })
+    )[0]!;
+    const made = await runtime.booking.service.createBooking(
+      { slotId: slot.id, name: '赵六', phone: mobile, identity: { idNumber: buildIdNumber() } },
+      { channel: 'web', id: 'k', label: 'channel:k' },
+      'lookup-1',
+    );
     const caller = buildCaller(url, `+86${buildMobile()}`);
-    let twiml = await caller.begin('/twilio/voice/booking/lookup?menu=citizen-centre&node=my-booking');
+    let twiml = await caller.begin(
+      '/twilio/voice/booking/lookup?menu=citizen-centre&node=my-booking',
+    );
     assert.match(twiml, /按预约码查询/);
     await caller.press('1');
     twiml = await caller.press(made.body.code);
@@ -319,8 +453,19 @@ describe('IVR self-service booking', () => {
 
   it('when a caller looks up the bookings of the calling number, then they are read back and one can be cancelled', async () => {
     const mobile = `+86${buildMobile()}`;
-    const slot = (await runtime.booking.capacity.listSlots({ hallId: 'citizen-centre', serviceId: 'cc-tax-register', fromDay: '2026-12-03', toDay: '2026-12-03' }))[0]!;
-    const made = await runtime.booking.service.createBooking({ slotId: slot.id, name: '钱七', phone: mobile, identity: { idNumber: buildIdNumber() } }, { channel: 'wechat', id: 'k', label: 'channel:k' }, 'lookup-2');
+    const slot = (
+      await runtime.booking.capacity.listSlots({
+        hallId: 'citizen-centre',
+        serviceId: 'cc-tax-register',
+        fromDay: '2026-12-03',
+        toDay: '2026-12-03',
+      })
+    )[0]!;
+    const made = await runtime.booking.service.createBooking(
+      { slotId: slot.id, name: '钱七', phone: mobile, identity: { idNumber: buildIdNumber() } },
+      { channel: 'wechat', id: 'k', label: 'channel:k' },
+      'lookup-2',
+    );
     const caller = buildCaller(url, mobile);
     await caller.begin('/twilio/voice/booking/lookup?menu=citizen-centre&node=my-booking');
     let twiml = await caller.press('2');

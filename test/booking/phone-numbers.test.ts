@@ -35,7 +35,11 @@ const table: Array<[input: string, expected: Expected, why: string]> = [
   ['04694226101', landline('+864694226101'), 'Shuangyashan, run together'],
   ['(0469) 4226101', landline('+864694226101'), 'area code in brackets'],
   ['+86 469 4226101', landline('+864694226101'), 'international, without the trunk 0'],
-  ['+86 0469 4226101', landline('+864694226101'), 'international with the trunk 0 kept, as many write it'],
+  [
+    '+86 0469 4226101',
+    landline('+864694226101'),
+    'international with the trunk 0 kept, as many write it',
+  ],
   ['+86 (0) 469 4226101', landline('+864694226101'), 'the trunk 0 in brackets'],
   ['0086 469 4226101', landline('+864694226101'), 'with the 00 international prefix'],
   ['+864694226101', landline('+864694226101'), 'E.164'],
@@ -85,7 +89,8 @@ const table: Array<[input: string, expected: Expected, why: string]> = [
 ];
 
 describe('phone numbers by the numbering plan', () => {
-  it('has at least 50 numbers in the table', () => assert.ok(table.length >= 50, String(table.length)));
+  it('has at least 50 numbers in the table', () =>
+    assert.ok(table.length >= 50, String(table.length)));
 
   for (const [input, expected, why] of table) {
     it(`when ${JSON.stringify(input)} (${why}), then ${expected ? `${expected.kind} ${expected.e164}` : 'refused'}`, () => {

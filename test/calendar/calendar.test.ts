@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
-import { readScheduleFile, statutoryHolidays, type DayInfo, type WorkCalendar } from '../../src/calendar/index.js';
+import {
+  readScheduleFile,
+  statutoryHolidays,
+  type DayInfo,
+  type WorkCalendar,
+} from '../../src/calendar/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';
@@ -56,14 +61,20 @@ describe('work calendar', () => {
     assert.equal(at.open, false);
     assert.equal(at.day.kind, 'weekend');
     const hall = runtime.catalogue.hall(lunchHall)!;
-    assert.equal(DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm'), `2020-06-15 ${hall.hours[0]!.from}`);
+    assert.equal(
+      DateTime.fromJSDate(at.nextOpening!, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm'),
+      `2020-06-15 ${hall.hours[0]!.from}`,
+    );
   });
 
   it('when 12:00 on a working day, then a hall with a lunch break is closed until its afternoon session and one without is open', () => {
     const lunch = calendar.openAt(lunchHall, shanghai('2020-06-15T12:00'));
     assert.equal(lunch.open, false);
     const afternoon = runtime.catalogue.hall(lunchHall)!.hours[1]!.from;
-    assert.equal(DateTime.fromJSDate(lunch.nextOpening!, { zone: ZONE }).toFormat('HH:mm'), afternoon);
+    assert.equal(
+      DateTime.fromJSDate(lunch.nextOpening!, { zone: ZONE }).toFormat('HH:mm'),
+      afternoon,
+    );
     assert.equal(calendar.openAt(allDayHall, shanghai('2020-06-15T12:00')).open, true);
   });
 
@@ -84,13 +95,20 @@ describe('work calendar', () => {
     ];
 
     before(() => {
-      assert.equal(calendar.coverage(2027), 'none', 'the test needs 2027 without package data or staff entries');
+      assert.equal(
+        calendar.coverage(2027),
+        'none',
+        'the test needs 2027 without package data or staff entries',
+      );
     });
 
     for (const [date, name] of table) {
       it(`when ${date}, then the statutory holiday ${name} and halls closed at 10:00`, () => {
         const day = calendar.day(date);
-        assert.deepEqual({ working: day.working, kind: day.kind, name: day.name, source: day.source }, { working: false, kind: 'holiday', name, source: 'statutory' });
+        assert.deepEqual(
+          { working: day.working, kind: day.kind, name: day.name, source: day.source },
+          { working: false, kind: 'holiday', name, source: 'statutory' },
+        );
         const at = calendar.openAt(allDayHall, shanghai(`${date}T10:00`));
         assert.equal(at.open, false);
         assert.equal(at.guessed, true);
@@ -99,12 +117,19 @@ describe('work calendar', () => {
 
     it('when an ordinary Tuesday (2027-03-16), then a working day by the weekday rule and halls open', () => {
       const day = calendar.day('2027-03-16');
-      assert.deepEqual({ working: day.working, kind: day.kind, source: day.source }, { working: true, kind: 'workday', source: 'statutory' });
+      assert.deepEqual(
+        { working: day.working, kind: day.kind, source: day.source },
+        { working: true, kind: 'workday', source: 'statutory' },
+      );
       assert.equal(calendar.openAt(allDayHall, shanghai('2027-03-16T10:00')).open, true);
     });
 
     it('when 2027-10-04 (after 国庆节 with 10-02/03 on the weekend), then a possible 补假 day, not a working day', () => {
-      assert.deepEqual(pick(calendar.day('2027-10-04')), { working: false, kind: 'uncertain', name: '国庆节补假' });
+      assert.deepEqual(pick(calendar.day('2027-10-04')), {
+        working: false,
+        kind: 'uncertain',
+        name: '国庆节补假',
+      });
     });
 
     it('when closed on 除夕, then the next certain opening is after the two 补假 days of 初一 and 初二 (a weekend)', () => {
@@ -117,7 +142,10 @@ describe('work calendar', () => {
       clock.set(shanghai('2027-03-02T10:00'));
       try {
         const warnings = calendar.coverageWarnings();
-        assert.ok(warnings.some((w) => w.includes('2027 调休 notice is not yet entered')), warnings.join('\n'));
+        assert.ok(
+          warnings.some((w) => w.includes('2027 调休 notice is not yet entered')),
+          warnings.join('\n'),
+        );
       } finally {
         clock.set(shanghai('2020-06-01T09:00'));
       }
@@ -132,7 +160,11 @@ describe('work calendar', () => {
     // 2032: 清明 04-04 is a Sunday, 劳动节 05-01/02 a weekend, 端午 06-12 a Saturday, 中秋 09-19 a
     // Sunday, 国庆节 10-02/03 a weekend; 春节 02-10..13 are weekdays.
     before(() => {
-      assert.equal(calendar.coverage(2032), 'none', 'the test needs 2032 without package data or staff entries');
+      assert.equal(
+        calendar.coverage(2032),
+        'none',
+        'the test needs 2032 without package data or staff entries',
+      );
     });
 
     const table: Array<[date: string, expected: ReturnType<typeof pick>]> = [
@@ -175,20 +207,34 @@ describe('work calendar', () => {
       for (let d = DateTime.fromISO('2032-01-01'); d.year === 2032; d = d.plus({ days: 1 })) {
         if (calendar.day(d.toISODate()!).kind === 'uncertain') uncertain.push(d.toISODate()!);
       }
-      assert.deepEqual(uncertain, ['2032-04-05', '2032-05-03', '2032-05-04', '2032-06-14', '2032-09-20', '2032-10-04', '2032-10-05']);
+      assert.deepEqual(uncertain, [
+        '2032-04-05',
+        '2032-05-03',
+        '2032-05-04',
+        '2032-06-14',
+        '2032-09-20',
+        '2032-10-04',
+        '2032-10-05',
+      ]);
     });
   });
 
   it('when a year beyond the lunar tables (2150), then only the solar statutory holidays are closed', () => {
     assert.equal(calendar.day('2150-10-01').name, '国庆节');
     assert.equal(calendar.day('2150-01-01').name, '元旦');
-    assert.ok([...statutoryHolidays(2150).values()].every((name) => !['春节', '端午', '中秋'].includes(name)));
+    assert.ok(
+      [...statutoryHolidays(2150).values()].every(
+        (name) => !['春节', '端午', '中秋'].includes(name),
+      ),
+    );
   });
 
   it('when the example schedule file is read, then it is valid and its holidays are the statutory ones of 2027', () => {
     const file = readScheduleFile('examples/holidays-2027.yaml');
     assert.equal(file.year, 2027);
-    const holidays = new Map(file.days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name]));
+    const holidays = new Map(
+      file.days.filter((d) => d.kind === 'holiday').map((d) => [d.date, d.name]),
+    );
     assert.deepEqual(holidays, new Map(statutoryHolidays(2027)));
   });
 
@@ -211,7 +257,13 @@ describe('work calendar', () => {
   });
 
   it('when staff close a hall for a day, then it is closed that day and only that hall', async () => {
-    const closure = await calendar.addClosure({ hallId: lunchHall, startsOn: '2020-06-16', endsOn: '2020-06-16', reason: '全面消杀', createdBy: 'admin' });
+    const closure = await calendar.addClosure({
+      hallId: lunchHall,
+      startsOn: '2020-06-16',
+      endsOn: '2020-06-16',
+      reason: '全面消杀',
+      createdBy: 'admin',
+    });
     try {
       const closed = calendar.hallDay(lunchHall, '2020-06-16');
       assert.equal(closed.open, false);
@@ -224,6 +276,15 @@ describe('work calendar', () => {
   });
 
   it('when a closure ends before it starts, then it is refused', async () => {
-    await assert.rejects(calendar.addClosure({ hallId: lunchHall, startsOn: '2020-06-18', endsOn: '2020-06-17', reason: 'x', createdBy: 'admin' }), /endsOn/);
+    await assert.rejects(
+      calendar.addClosure({
+        hallId: lunchHall,
+        startsOn: '2020-06-18',
+        endsOn: '2020-06-17',
+        reason: 'x',
+        createdBy: 'admin',
+      }),
+      /endsOn/,
+    );
   });
 });

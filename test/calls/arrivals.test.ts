@@ -15,8 +15,21 @@ describe('call arrivals (group commit)', () => {
   it('when 60 arrivals come at once, 20 of them retries, then 40 records, 40 arrival events, and "created" once per call', async () => {
     const sids = Array.from({ length: 40 }, () => buildCallSid());
     const attempts = [...sids, ...sids.slice(0, 20)];
-    const hotline = { number: runtime.catalogue.hotlines[0]!.number, hall: 'citizen-centre', department: 'cc-general' };
-    const created = await Promise.all(attempts.map((callSid) => runtime.ledger.recordArrival({ callSid, from: '+8613904691234', to: hotline.number, hotline })));
+    const hotline = {
+      number: runtime.catalogue.hotlines[0]!.number,
+      hall: 'citizen-centre',
+      department: 'cc-general',
+    };
+    const created = await Promise.all(
+      attempts.map((callSid) =>
+        runtime.ledger.recordArrival({
+          callSid,
+          from: '+8613904691234',
+          to: hotline.number,
+          hotline,
+        }),
+      ),
+    );
     assert.equal(created.filter(Boolean).length, 40);
     const [counts] = await queryRows<{ calls: number; events: number }>(
       runtime.database.db,
@@ -34,7 +47,10 @@ describe('call arrivals (group commit)', () => {
       return items.map((n) => n * 2);
     });
     const first = await Promise.allSettled([batcher.add(1), batcher.add(13)]);
-    assert.deepEqual(first.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      first.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal(await batcher.add(4), 8);
     assert.equal(calls, 2);
   });
@@ -59,7 +75,8 @@ describe('micro-batcher', () => {
     assert.deepEqual(batches, [[1]], 'the others wait while the only slot is busy');
     gates.shift()!();
     assert.equal(await first, 1);
-    for (let turn = 0; turn < 10 && batches.length < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 10 && batches.length < 2; turn += 1)
+      await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(batches, [[1], [2, 3, 4]], 'the freed slot takes the three waiting together');
     gates.shift()!();
     assert.deepEqual(await Promise.all(rest), [2, 3, 4]);

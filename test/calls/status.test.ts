@@ -3,10 +3,18 @@ import { startJobs } from '../../src/jobs.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { createTestRuntime, startTestServer } from '../support/env.js';
-import { buildCallSid, buildIncomingParams, buildStatusParams as statusParams, postSigned } from '../support/twilio.js';
+import {
+  buildCallSid,
+  buildIncomingParams,
+  buildStatusParams as statusParams,
+  postSigned,
+} from '../support/twilio.js';
 
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -37,7 +45,8 @@ describe('POST /twilio/voice/status', () => {
       statusParams(sid, 'in-progress', 2, '2026-03-02T01:00:01Z'),
       statusParams(sid, 'ringing', 1, '2026-03-02T01:00:00Z'),
     ];
-    for (const event of events) assert.equal((await postSigned(url, '/twilio/voice/status', event)).status, 204);
+    for (const event of events)
+      assert.equal((await postSigned(url, '/twilio/voice/status', event)).status, 204);
     const call = await runtime.ledger.find(sid);
     assert.equal(call?.status, 'completed');
     assert.equal(call?.lastSequenceNumber, 3);
@@ -53,8 +62,12 @@ describe('POST /twilio/voice/status', () => {
 
   it('when the same callbacks arrive concurrently, then each is stored once', async () => {
     const sid = buildCallSid();
-    const burst = Array.from({ length: 10 }, (_, i) => statusParams(sid, i % 2 ? 'completed' : 'in-progress', i % 2 ? 2 : 1, '2026-03-02T01:10:00Z'));
-    const results = await Promise.all(burst.map((event) => postSigned(url, '/twilio/voice/status', event)));
+    const burst = Array.from({ length: 10 }, (_, i) =>
+      statusParams(sid, i % 2 ? 'completed' : 'in-progress', i % 2 ? 2 : 1, '2026-03-02T01:10:00Z'),
+    );
+    const results = await Promise.all(
+      burst.map((event) => postSigned(url, '/twilio/voice/status', event)),
+    );
     assert.ok(results.every((r) => r.status === 204));
     assert.equal((await runtime.ledger.events(sid)).length, 2);
     assert.equal((await runtime.ledger.find(sid))?.status, 'completed');
@@ -62,17 +75,33 @@ describe('POST /twilio/voice/status', () => {
 
   it('when completed has arrived, then a later non-final status does not reopen the call', async () => {
     const sid = buildCallSid();
-    await postSigned(url, '/twilio/voice/status', statusParams(sid, 'completed', 5, '2026-03-02T02:00:00Z'));
-    await postSigned(url, '/twilio/voice/status', statusParams(sid, 'in-progress', 6, '2026-03-02T02:01:00Z'));
-    await postSigned(url, '/twilio/voice/status', statusParams(sid, 'busy', 7, '2026-03-02T02:02:00Z'));
+    await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'completed', 5, '2026-03-02T02:00:00Z'),
+    );
+    await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'in-progress', 6, '2026-03-02T02:01:00Z'),
+    );
+    await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'busy', 7, '2026-03-02T02:02:00Z'),
+    );
     const call = await runtime.ledger.find(sid);
     assert.equal(call?.status, 'completed');
     assert.equal(call?.endedAt?.toISOString(), '2026-03-02T02:00:00.000Z');
   });
 
-  it('when the status is not one of Twilio\'s, then 400 with the field named, and nothing stored', async () => {
+  it("when the status is not one of Twilio's, then 400 with the field named, and nothing stored", async () => {
     const sid = buildCallSid();
-    const response = await postSigned(url, '/twilio/voice/status', statusParams(sid, 'exploded', 1, '2026-03-02T02:00:00Z'));
+    const response = await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'exploded', 1, '2026-03-02T02:00:00Z'),
+    );
     assert.equal(response.status, 400);
     assert.match(response.body, /CallStatus/);
     assert.equal(await runtime.ledger.find(sid), undefined);
@@ -84,7 +113,11 @@ describe('POST /twilio/voice/status', () => {
       const incoming = buildIncomingParams();
       const sid = incoming.CallSid!;
       await postSigned(url, '/twilio/voice/incoming', incoming);
-      await postSigned(url, '/twilio/voice/status', statusParams(sid, 'completed', 1, '2026-03-02T01:00:40Z', { CallDuration: '40' }));
+      await postSigned(
+        url,
+        '/twilio/voice/status',
+        statusParams(sid, 'completed', 1, '2026-03-02T01:00:40Z', { CallDuration: '40' }),
+      );
       const call = await waitFor(async () => {
         const row = await runtime.ledger.find(sid);
         return row?.summarizedAt ? row : undefined;
@@ -99,7 +132,12 @@ describe('POST /twilio/voice/status', () => {
 
   it('finding 5: a status callback with an absurd CallDuration or SequenceNumber is refused with 400, nothing stored and nothing queued for a retry', async () => {
     // The last one passes the schema; PostgreSQL refuses U+0000 in the stored payload (a data exception, not an outage).
-    const absurd: Array<Record<string, string>> = [{ CallDuration: '999999999999' }, { CallDuration: '86401' }, { SequenceNumber: '99999999999' }, { Direction: 'in\u0000bound' }];
+    const absurd: Array<Record<string, string>> = [
+      { CallDuration: '999999999999' },
+      { CallDuration: '86401' },
+      { SequenceNumber: '99999999999' },
+      { Direction: 'in\u0000bound' },
+    ];
     for (const extra of absurd) {
       const sid = buildCallSid();
       const params = statusParams(sid, 'completed', 1, '2026-03-02T02:00:00Z', extra);
@@ -108,11 +146,26 @@ describe('POST /twilio/voice/status', () => {
       assert.match(response.body, /^Bad status callback/);
       assert.equal(await runtime.ledger.find(sid), undefined);
       assert.deepEqual(await runtime.ledger.events(sid), []);
-      const retries = await runtime.queues.get('call-status').getJobs(['waiting', 'delayed', 'active']);
-      assert.ok(!retries.some((job) => job.data.CallSid === sid), 'not retried as if the database were down');
+      const retries = await runtime.queues
+        .get('call-status')
+        .getJobs(['waiting', 'delayed', 'active']);
+      assert.ok(
+        !retries.some((job) => job.data.CallSid === sid),
+        'not retried as if the database were down',
+      );
     }
     const day = buildCallSid();
-    assert.equal((await postSigned(url, '/twilio/voice/status', statusParams(day, 'completed', 1, '2026-03-02T02:00:00Z', { CallDuration: '86400' }))).status, 204, 'a day-long call is still stored');
+    assert.equal(
+      (
+        await postSigned(
+          url,
+          '/twilio/voice/status',
+          statusParams(day, 'completed', 1, '2026-03-02T02:00:00Z', { CallDuration: '86400' }),
+        )
+      ).status,
+      204,
+      'a day-long call is still stored',
+    );
     assert.equal((await runtime.ledger.find(day))?.durationSeconds, 86400);
   });
 });

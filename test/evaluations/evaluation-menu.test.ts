@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { readTwiml } from '../../src/telephony/twiml-reader.js';
-import { createAgent, routingRuntime, serveRouting, useTwilioMockSuite } from '../agents/agents-support.js';
+import {
+  createAgent,
+  routingRuntime,
+  serveRouting,
+  useTwilioMockSuite,
+} from '../agents/agents-support.js';
 import { PUBLIC_BASE_URL } from '../support/env.js';
 import { buildCallSid, postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
@@ -22,7 +27,9 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
       const hotline = () => runtime.catalogue.hotlines.find((h) => h.department === 'hf-withdraw')!;
 
       beforeEach(async () => {
-        runtime = await routingRuntime(twilio(), createFixedClock('2026-03-02T02:00:00Z'), { TELEPHONY_PROFILE: profile });
+        runtime = await routingRuntime(twilio(), createFixedClock('2026-03-02T02:00:00Z'), {
+          TELEPHONY_PROFILE: profile,
+        });
         url = await serveRouting(runtime);
         agent = await createAgent(runtime, { skills: ['hf-withdraw'] });
         await runtime.evaluations.setEnabled(hotline().number, true, 'supervisor-test');
@@ -31,15 +38,30 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
       async function answeredCall(): Promise<string> {
         const callSid = buildCallSid();
         const line = hotline();
-        await runtime.ledger.recordArrival({ callSid, from: '+8613904691234', to: line.number, hotline: { number: line.number, hall: line.hall, department: line.department } });
-        await runtime.ledger.recordQueued(callSid, { skill: 'hf-withdraw', priority: 0, greenChannel: false, commissionerId: null });
+        await runtime.ledger.recordArrival({
+          callSid,
+          from: '+8613904691234',
+          to: line.number,
+          hotline: { number: line.number, hall: line.hall, department: line.department },
+        });
+        await runtime.ledger.recordQueued(callSid, {
+          skill: 'hf-withdraw',
+          priority: 0,
+          greenChannel: false,
+          commissionerId: null,
+        });
         return callSid;
       }
 
       /** Twilio's request of the Dial action once the agent's leg ended; `callerStatus` completed when the caller hung up first. */
       async function dialEnded(callSid: string, callerStatus = 'in-progress') {
         const path = `/twilio/voice/agents/dial-result?${new URLSearchParams({ agent, call: callSid })}`;
-        const response = await postSigned(url, path, { CallSid: callSid, DialCallStatus: 'completed', CallStatus: callerStatus, DialCallSid: buildCallSid() });
+        const response = await postSigned(url, path, {
+          CallSid: callSid,
+          DialCallStatus: 'completed',
+          CallStatus: callerStatus,
+          DialCallSid: buildCallSid(),
+        });
         assert.equal(response.status, 200);
         return response.body;
       }
@@ -62,8 +84,15 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
         assert.equal(gather?.name, 'Gather');
         assert.equal(gather!.attributes.input, 'dtmf');
         assert.equal(gather!.attributes.numDigits, '1');
-        assert.match(gather!.children[0]!.text, /非常满意请按1，满意请按2，基本满意请按3，不满意请按4，非常不满意请按5/);
-        assert.equal(fallback?.name, 'Redirect', 'a provider that falls through a silent Gather still reaches the answer');
+        assert.match(
+          gather!.children[0]!.text,
+          /非常满意请按1，满意请按2，基本满意请按3，不满意请按4，非常不满意请按5/,
+        );
+        assert.equal(
+          fallback?.name,
+          'Redirect',
+          'a provider that falls through a silent Gather still reaches the answer',
+        );
         assert.equal(fallback!.text.trim(), gather!.attributes.action);
         return gather!.attributes.action!;
       }
@@ -76,7 +105,10 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
           const answer = await toMenu(callSid);
           const bye = await post(answer, { Digits: key });
           const verbs = readTwiml(bye);
-          assert.deepEqual(verbs.map((v) => v.name), ['Say', 'Hangup']);
+          assert.deepEqual(
+            verbs.map((v) => v.name),
+            ['Say', 'Hangup'],
+          );
           if (index >= 3) assert.match(verbs[0]!.text, /15个工作日内回访/);
           else assert.match(verbs[0]!.text, /感谢您的评价/);
           const row = await runtime.evaluations.findByCall(callSid);
@@ -87,7 +119,11 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
           assert.equal(row?.hallId, 'housing-fund');
           assert.equal(row?.hotlineNumber, hotline().number);
           await post(answer, { Digits: '1' });
-          assert.equal((await runtime.evaluations.findByCall(callSid))?.level, index + 1, 'a repeated webhook changes nothing');
+          assert.equal(
+            (await runtime.evaluations.findByCall(callSid))?.level,
+            index + 1,
+            'a repeated webhook changes nothing',
+          );
         });
       }
 
@@ -95,7 +131,10 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
         const callSid = await answeredCall();
         const answer = await toMenu(callSid);
         const bye = await post(answer, {});
-        assert.deepEqual(readTwiml(bye).map((v) => v.name), ['Say', 'Hangup']);
+        assert.deepEqual(
+          readTwiml(bye).map((v) => v.name),
+          ['Say', 'Hangup'],
+        );
         const row = await runtime.evaluations.findByCall(callSid);
         assert.equal(row?.result, 'no_input');
         assert.equal(row?.level, null);
@@ -125,7 +164,10 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
       it('when the caller hung up before the agent, then the call ends and the evaluation is 未评价 (hung_up)', async () => {
         const callSid = await answeredCall();
         const after = await dialEnded(callSid, 'completed');
-        assert.deepEqual(readTwiml(after).map((v) => v.name), ['Hangup']);
+        assert.deepEqual(
+          readTwiml(after).map((v) => v.name),
+          ['Hangup'],
+        );
         const row = await runtime.evaluations.findByCall(callSid);
         assert.equal(row?.result, 'hung_up');
         assert.equal(row?.level, null);
@@ -135,7 +177,10 @@ describe('好差评 by phone: the evaluation menu after the agent hangs up', () 
         await runtime.evaluations.setEnabled(hotline().number, false, 'supervisor-test');
         const callSid = await answeredCall();
         const after = await dialEnded(callSid);
-        assert.deepEqual(readTwiml(after).map((v) => v.name), ['Hangup']);
+        assert.deepEqual(
+          readTwiml(after).map((v) => v.name),
+          ['Hangup'],
+        );
         assert.equal(await runtime.evaluations.findByCall(callSid), undefined);
       });
     });

@@ -12,7 +12,7 @@ import { buildCallSid, postSigned } from '../support/twilio.js';
 
 const SCREENSHOTS = 'test-artifacts/screenshots';
 
-describe('the supervisors\' follow-up page, in a real browser', function () {
+describe("the supervisors' follow-up page, in a real browser", function () {
   this.timeout(120_000);
   const clock = createFixedClock('2026-12-01T10:00:00+08:00');
   let mock: TwilioMock;
@@ -25,7 +25,13 @@ describe('the supervisors\' follow-up page, in a real browser', function () {
     if (!browserPresent()) this.skip();
     mkdirSync(SCREENSHOTS, { recursive: true });
     mock = await startTwilioMock();
-    runtime = await createTestRuntime({ clock, env: { REDIS_PREFIX: `${testRun.redisPrefix}-fu-${randomHex(3)}`, TWILIO_API_BASE_URL: mock.url } });
+    runtime = await createTestRuntime({
+      clock,
+      env: {
+        REDIS_PREFIX: `${testRun.redisPrefix}-fu-${randomHex(3)}`,
+        TWILIO_API_BASE_URL: mock.url,
+      },
+    });
     url = (await startTestServer(runtime)).url;
     browser = await launchChromium();
   });
@@ -35,16 +41,44 @@ describe('the supervisors\' follow-up page, in a real browser', function () {
   });
 
   it('when a caller pressed 5 after a call, then the supervisor sees the case, calls back, records the finding and closes it with the 追评', async () => {
-    const line = runtime.catalogue.hotlines.find((h) => h.department === 'vo-license') ?? runtime.catalogue.hotlines.find((h) => h.hall === 'vehicle-office')!;
+    const line =
+      runtime.catalogue.hotlines.find((h) => h.department === 'vo-license') ??
+      runtime.catalogue.hotlines.find((h) => h.hall === 'vehicle-office')!;
     await runtime.evaluations.setEnabled(line.number, true, 'setup');
     const agent = await createAgent(runtime, { skills: [line.department], displayName: '吴刚' });
-    const supervisor = await createAgent(runtime, { skills: [line.department], role: 'supervisor', displayName: '郑科长' });
+    const supervisor = await createAgent(runtime, {
+      skills: [line.department],
+      role: 'supervisor',
+      displayName: '郑科长',
+    });
     const callSid = buildCallSid();
-    await runtime.ledger.recordArrival({ callSid, from: '+8613904697788', to: line.number, hotline: { number: line.number, hall: line.hall, department: line.department } });
-    await runtime.ledger.recordQueued(callSid, { skill: line.department, priority: 0, greenChannel: false, commissionerId: null });
-    const after = await postSigned(url, `/twilio/voice/agents/dial-result?${new URLSearchParams({ agent, call: callSid })}`, { CallSid: callSid, DialCallStatus: 'completed', CallStatus: 'in-progress' });
-    const menu = await postSigned(url, readTwiml(after.body)[0]!.text.trim().slice(PUBLIC_BASE_URL.length), { CallSid: callSid });
-    await postSigned(url, readTwiml(menu.body)[0]!.attributes.action!.slice(PUBLIC_BASE_URL.length), { CallSid: callSid, Digits: '5' });
+    await runtime.ledger.recordArrival({
+      callSid,
+      from: '+8613904697788',
+      to: line.number,
+      hotline: { number: line.number, hall: line.hall, department: line.department },
+    });
+    await runtime.ledger.recordQueued(callSid, {
+      skill: line.department,
+      priority: 0,
+      greenChannel: false,
+      commissionerId: null,
+    });
+    const after = await postSigned(
+      url,
+      `/twilio/voice/agents/dial-result?${new URLSearchParams({ agent, call: callSid })}`,
+      { CallSid: callSid, DialCallStatus: 'completed', CallStatus: 'in-progress' },
+    );
+    const menu = await postSigned(
+      url,
+      readTwiml(after.body)[0]!.text.trim().slice(PUBLIC_BASE_URL.length),
+      { CallSid: callSid },
+    );
+    await postSigned(
+      url,
+      readTwiml(menu.body)[0]!.attributes.action!.slice(PUBLIC_BASE_URL.length),
+      { CallSid: callSid, Digits: '5' },
+    );
 
     const page = await openWatchedPage(browser, problems, { width: 1366, height: 1300 });
     await page.goto(`${url}/panel/`);
@@ -73,7 +107,13 @@ describe('the supervisors\' follow-up page, in a real browser', function () {
     await page.locator('#cases tr', { hasText: '已办结' }).first().waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/followup-closed.png`, fullPage: true });
     const steps = await page.locator('#case-steps tr td:nth-child(2)').allTextContents();
-    assert.deepEqual(steps, ['差评生成回访工单', '发起回访电话', '登记核实结果与整改', '办结', '群众追评']);
+    assert.deepEqual(steps, [
+      '差评生成回访工单',
+      '发起回访电话',
+      '登记核实结果与整改',
+      '办结',
+      '群众追评',
+    ]);
     const text = await page.evaluate(() => document.body.innerText);
     assert.doesNotMatch(text, /\b(?:undefined|null|error)\b/i);
     await page.context().close();

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Runtime } from '../../src/runtime.js';
 import { readTwiml } from '../../src/telephony/twiml-reader.js';
-import { buildIdNumber, buildMobile, MONDAY_9AM, startBookingRuntime } from '../booking/booking-support.js';
+import {
+  buildIdNumber,
+  buildMobile,
+  MONDAY_9AM,
+  startBookingRuntime,
+} from '../booking/booking-support.js';
 import { PUBLIC_BASE_URL } from '../support/env.js';
 import { buildCallSid, buildIncomingParams, postSigned } from '../support/twilio.js';
 
@@ -19,11 +24,26 @@ describe('好差评 after self-service: an IVR booking done by keypad', () => {
 
   /** Books by keys through the signed booking webhooks; returns the TwiML that ends the booking. */
   async function bookByKeys(callSid: string, from: string): Promise<string> {
-    await postSigned(url, '/twilio/voice/incoming', buildIncomingParams({ CallSid: callSid, From: from, Caller: from, To: HOTLINE, Called: HOTLINE }));
+    await postSigned(
+      url,
+      '/twilio/voice/incoming',
+      buildIncomingParams({
+        CallSid: callSid,
+        From: from,
+        Caller: from,
+        To: HOTLINE,
+        Called: HOTLINE,
+      }),
+    );
     let next = '/twilio/voice/booking/start?menu=citizen-centre&node=book-general';
     let body = '';
     const press = async (digits: string) => {
-      let params: Record<string, string> = { CallSid: callSid, From: from, To: HOTLINE, Digits: digits };
+      let params: Record<string, string> = {
+        CallSid: callSid,
+        From: from,
+        To: HOTLINE,
+        Digits: digits,
+      };
       for (let hops = 0; hops < 5; hops += 1) {
         const response = await postSigned(url, next, params);
         assert.equal(response.status, 200);
@@ -45,7 +65,7 @@ describe('好差评 after self-service: an IVR booking done by keypad', () => {
     return press('1');
   }
 
-  it('when the hotline has the evaluation on, then the booking\'s result is said and the caller goes to the menu; the key is recorded with no agent', async function () {
+  it("when the hotline has the evaluation on, then the booking's result is said and the caller goes to the menu; the key is recorded with no agent", async function () {
     this.timeout(60_000);
     await runtime.evaluations.setEnabled(HOTLINE, true, 'setup');
     const callSid = buildCallSid();
@@ -54,7 +74,9 @@ describe('好差评 after self-service: an IVR booking done by keypad', () => {
     const verbs = readTwiml(done);
     assert.equal(verbs.at(-1)?.name, 'Redirect', done);
     assert.match(verbs.at(-1)!.text, /\/evaluation\/menu\?call=/);
-    const menu = await postSigned(url, verbs.at(-1)!.text.trim().slice(PUBLIC_BASE_URL.length), { CallSid: callSid });
+    const menu = await postSigned(url, verbs.at(-1)!.text.trim().slice(PUBLIC_BASE_URL.length), {
+      CallSid: callSid,
+    });
     const answer = readTwiml(menu.body)[0]!.attributes.action!;
     await postSigned(url, answer.slice(PUBLIC_BASE_URL.length), { CallSid: callSid, Digits: '2' });
     const row = await runtime.evaluations.findByCall(callSid);

@@ -6,10 +6,24 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { loadCatalogue } from '../../src/catalogue/index.js';
-import { buildSearchIndex, createGuideJobs, GUIDE_SMS_MAX_CHARS, GuideError, guideSmsText, loadGuides, smsParts } from '../../src/guides/index.js';
+import {
+  buildSearchIndex,
+  createGuideJobs,
+  GUIDE_SMS_MAX_CHARS,
+  GuideError,
+  guideSmsText,
+  loadGuides,
+  smsParts,
+} from '../../src/guides/index.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { client, createAgent, routingRuntime, serveRouting, useTwilioMockSuite } from '../agents/agents-support.js';
+import {
+  client,
+  createAgent,
+  routingRuntime,
+  serveRouting,
+  useTwilioMockSuite,
+} from '../agents/agents-support.js';
 import { testConfig } from '../support/env.js';
 import { buildCallSid } from '../support/twilio.js';
 
@@ -18,7 +32,10 @@ const catalogue = loadCatalogue(catalogueDir);
 const guides = loadGuides(catalogueDir, catalogue);
 
 /** A copy of the catalogue whose guide file `file` is changed by `change`; removed afterwards. */
-function brokenCatalogue(file: string, change: (doc: { guides: Array<Record<string, unknown>> }) => void): string {
+function brokenCatalogue(
+  file: string,
+  change: (doc: { guides: Array<Record<string, unknown>> }) => void,
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'guides-'));
   cpSync(catalogueDir, dir, { recursive: true });
   const path = join(dir, 'guides', file);
@@ -82,13 +99,20 @@ const PHRASINGS: Array<[string, string[]]> = [
 describe('service guides (办事指南)', () => {
   describe('the files', () => {
     it('when the shipped catalogue is loaded, then every service has exactly one valid guide', () => {
-      const services = catalogue.halls.flatMap((h) => h.departments.flatMap((d) => d.services.map((s) => s.id)));
+      const services = catalogue.halls.flatMap((h) =>
+        h.departments.flatMap((d) => d.services.map((s) => s.id)),
+      );
       assert.equal(guides.size, services.length);
       for (const id of services) assert.ok(guides.get(id), `no guide for ${id}`);
     });
 
     it('when a material has no original/copy form, then start-up is refused naming the file and the field', () => {
-      const message = refusal(brokenCatalogue('housing-fund.yaml', (doc) => ((doc.guides[0]!.materials as unknown[][])[1]![1] = '扫描件')));
+      const message = refusal(
+        brokenCatalogue(
+          'housing-fund.yaml',
+          (doc) => ((doc.guides[0]!.materials as unknown[][])[1]![1] = '扫描件'),
+        ),
+      );
       assert.match(message, /guides\/housing-fund\.yaml: guides\.0\.materials\.1\.1: /);
     });
 
@@ -115,7 +139,10 @@ describe('service guides (办事指南)', () => {
       );
       assert.match(message, /no guide for service ms-claim-chronic/);
       assert.match(message, /no guide for service ms-enrol-resident/);
-      assert.match(message, /medical-security\.yaml: guides\.0 \(ms-no-such-service\): service: no service ms-no-such-service/);
+      assert.match(
+        message,
+        /medical-security\.yaml: guides\.0 \(ms-no-such-service\): service: no service ms-no-such-service/,
+      );
       assert.match(message, /medical-security\.yaml: guides\.1: Unrecognized key: "price"/);
     });
 
@@ -123,20 +150,36 @@ describe('service guides (办事指南)', () => {
       this.timeout(90_000);
       const dir = brokenCatalogue('tax-jianshan.yaml', (doc) => (doc.guides[2]!.fee = ''));
       try {
-        const failed = await promisify(execFile)('npx', ['tsx', 'tools/caller/ivr-lint.ts', '--dir', dir]).then(
+        const failed = await promisify(execFile)('npx', [
+          'tsx',
+          'tools/caller/ivr-lint.ts',
+          '--dir',
+          dir,
+        ]).then(
           () => assert.fail('ivr:lint passed a broken guide'),
           (error: { code: number; stderr: string }) => error,
         );
         assert.equal(failed.code, 1);
-        assert.match(failed.stderr, /guides\/tax-jianshan\.yaml: guides\.2\.fee: must not be empty/);
+        assert.match(
+          failed.stderr,
+          /guides\/tax-jianshan\.yaml: guides\.2\.fee: must not be empty/,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
     it('when a service the catalogue handles by phone lacks phone among its ways, then it is refused', () => {
-      const message = refusal(brokenCatalogue('housing-fund.yaml', (doc) => (doc.guides.find((g) => g.service === 'hf-wd-rent')!.ways = ['online'])));
-      assert.match(message, /housing-fund\.yaml: guides\.\d+ \(hf-wd-rent\): ways: the catalogue completes this service by phone/);
+      const message = refusal(
+        brokenCatalogue(
+          'housing-fund.yaml',
+          (doc) => (doc.guides.find((g) => g.service === 'hf-wd-rent')!.ways = ['online']),
+        ),
+      );
+      assert.match(
+        message,
+        /housing-fund\.yaml: guides\.\d+ \(hf-wd-rent\): ways: the catalogue completes this service by phone/,
+      );
     });
   });
 
@@ -146,7 +189,10 @@ describe('service guides (办事指南)', () => {
       it(`when someone asks for “${phrase}”, then ${expected.join(' or ')} comes first`, () => {
         const [first] = index.search(phrase);
         assert.ok(first, `nothing found for ${phrase}`);
-        assert.ok(expected.includes(first.serviceId), `${phrase}: found ${first.serviceId} (${catalogue.service(first.serviceId)?.service.name})`);
+        assert.ok(
+          expected.includes(first.serviceId),
+          `${phrase}: found ${first.serviceId} (${catalogue.service(first.serviceId)?.service.name})`,
+        );
       });
     }
 
@@ -164,17 +210,36 @@ describe('service guides (办事指南)', () => {
     it(`when any guide is sent, then its text is at most ${GUIDE_SMS_MAX_CHARS} characters (two messages), with the first material and the online link`, () => {
       for (const guide of guides.values()) {
         const text = guideSmsText(guide, catalogue);
-        assert.ok([...text].length <= GUIDE_SMS_MAX_CHARS, `${guide.service}: ${[...text].length} characters`);
+        assert.ok(
+          [...text].length <= GUIDE_SMS_MAX_CHARS,
+          `${guide.service}: ${[...text].length} characters`,
+        );
         assert.ok(smsParts(text) <= 2, `${guide.service}: ${smsParts(text)} messages`);
         assert.ok(text.startsWith('【双鸭山政务服务】'));
-        if (guide.onlineUrl) assert.ok(text.endsWith(guide.onlineUrl), `${guide.service}: the link is missing or cut`);
-        if (guide.materials.length > 0) assert.ok(text.includes(`1.${guide.materials[0]![0]}`), `${guide.service}: the first material is missing`);
+        if (guide.onlineUrl)
+          assert.ok(text.endsWith(guide.onlineUrl), `${guide.service}: the link is missing or cut`);
+        if (guide.materials.length > 0)
+          assert.ok(
+            text.includes(`1.${guide.materials[0]![0]}`),
+            `${guide.service}: the first material is missing`,
+          );
         else assert.ok(text.includes('无需材料'));
       }
     });
 
     it('when the materials do not all fit, then the text says how many there are in all', () => {
-      const long = { ...guides.get('cc-ent-register')!, materials: Array.from({ length: 12 }, (_, i) => [`第${i + 1}份需要提交的申请材料`, '原件及复印件', 2] as [string, '原件及复印件', number]) };
+      const long = {
+        ...guides.get('cc-ent-register')!,
+        materials: Array.from(
+          { length: 12 },
+          (_, i) =>
+            [`第${i + 1}份需要提交的申请材料`, '原件及复印件', 2] as [
+              string,
+              '原件及复印件',
+              number,
+            ],
+        ),
+      };
       const text = guideSmsText(long, catalogue);
       assert.ok([...text].length <= GUIDE_SMS_MAX_CHARS);
       assert.match(text, /等共12项/);
@@ -200,11 +265,26 @@ describe('service guides (办事指南)', () => {
       url = await serveRouting(runtime);
     });
 
-    async function arrivedCall(steps: Array<{ nodeId: string; kind: string; input: string | null }>, skill: string, from = '+8613904691234') {
+    async function arrivedCall(
+      steps: Array<{ nodeId: string; kind: string; input: string | null }>,
+      skill: string,
+      from = '+8613904691234',
+    ) {
       const callSid = buildCallSid();
       const line = hotline();
-      await runtime.ledger.recordArrival({ callSid, from, to: line.number, hotline: { number: line.number, hall: line.hall, department: line.department }, steps });
-      await runtime.ledger.recordQueued(callSid, { skill, priority: 0, greenChannel: false, commissionerId: null });
+      await runtime.ledger.recordArrival({
+        callSid,
+        from,
+        to: line.number,
+        hotline: { number: line.number, hall: line.hall, department: line.department },
+        steps,
+      });
+      await runtime.ledger.recordQueued(callSid, {
+        skill,
+        priority: 0,
+        greenChannel: false,
+        commissionerId: null,
+      });
       return callSid;
     }
 
@@ -223,7 +303,9 @@ describe('service guides (办事指南)', () => {
       assert.equal(status, 200);
       assert.equal(body.suggested.serviceId, 'hf-loan-quote');
       assert.equal(body.suggested.address, '双鸭山市尖山区新兴大街178号');
-      assert.ok(body.candidates.every((c: { serviceId: string }) => c.serviceId.startsWith('hf-loan-')));
+      assert.ok(
+        body.candidates.every((c: { serviceId: string }) => c.serviceId.startsWith('hf-loan-')),
+      );
     });
 
     it('when an agent who is not on the call asks for its guide or sends it, then 403', async () => {
@@ -232,52 +314,93 @@ describe('service guides (办事指南)', () => {
       const browser = client(url);
       await browser.login(agent);
       assert.equal((await browser.request('GET', `/api/guides/calls/${callSid}`)).status, 403);
-      assert.equal((await browser.request('POST', '/api/guides/hf-wd-rent/sms', { callSid })).status, 403);
-      assert.equal((await browser.request('GET', `/api/guides?q=${encodeURIComponent('公积金提取')}`)).body.hits[0].serviceId, 'cc-fund-withdraw');
+      assert.equal(
+        (await browser.request('POST', '/api/guides/hf-wd-rent/sms', { callSid })).status,
+        403,
+      );
+      assert.equal(
+        (await browser.request('GET', `/api/guides?q=${encodeURIComponent('公积金提取')}`)).body
+          .hits[0].serviceId,
+        'cc-fund-withdraw',
+      );
     });
 
     it('when the guide is sent by SMS, then the job sends its text to the caller through Twilio Messages and the row says sent', async () => {
-      const supervisor = await createAgent(runtime, { skills: ['hf-withdraw'], role: 'supervisor' });
+      const supervisor = await createAgent(runtime, {
+        skills: ['hf-withdraw'],
+        role: 'supervisor',
+      });
       const callSid = await arrivedCall([], 'hf-withdraw');
       const browser = client(url);
       await browser.login(supervisor);
-      const { status, body } = await browser.request('POST', '/api/guides/hf-wd-rent/sms', { callSid });
+      const { status, body } = await browser.request('POST', '/api/guides/hf-wd-rent/sms', {
+        callSid,
+      });
       assert.equal(status, 202);
-      const [job] = createGuideJobs({ guides: runtime.guides, twilio: runtime.twilio, config: runtime.config, logger: runtime.logger });
+      const [job] = createGuideJobs({
+        guides: runtime.guides,
+        twilio: runtime.twilio,
+        config: runtime.config,
+        logger: runtime.logger,
+      });
       await job!.process({ smsId: body.id } as never, undefined as never);
       const sent = twilio().requests.filter((r) => r.path.endsWith('/Messages.json'));
       assert.equal(sent.length, 1);
       assert.equal(sent[0]!.params.To, '+8613904691234');
       assert.equal(sent[0]!.params.Body, body.text);
-      assert.match(String(sent[0]!.params.Body), /租房提取需带：1\.本人身份证原件；2\.本人银行卡原件；3\.无房证明原件/);
+      assert.match(
+        String(sent[0]!.params.Body),
+        /租房提取需带：1\.本人身份证原件；2\.本人银行卡原件；3\.无房证明原件/,
+      );
       const [row] = await runtime.guides.smsOfCall(callSid);
       assert.equal(row!.status, 'sent');
       await job!.process({ smsId: body.id } as never, undefined as never);
-      assert.equal(twilio().requests.filter((r) => r.path.endsWith('/Messages.json')).length, 1, 'a repeated job sends nothing more');
+      assert.equal(
+        twilio().requests.filter((r) => r.path.endsWith('/Messages.json')).length,
+        1,
+        'a repeated job sends nothing more',
+      );
     });
 
     it('when the caller called from a landline, then no SMS is queued and the agent is told why', async () => {
-      const supervisor = await createAgent(runtime, { skills: ['hf-withdraw'], role: 'supervisor' });
+      const supervisor = await createAgent(runtime, {
+        skills: ['hf-withdraw'],
+        role: 'supervisor',
+      });
       const callSid = await arrivedCall([], 'hf-withdraw', '+864694221234');
       const browser = client(url);
       await browser.login(supervisor);
-      const { status, body } = await browser.request('POST', '/api/guides/hf-wd-rent/sms', { callSid });
+      const { status, body } = await browser.request('POST', '/api/guides/hf-wd-rent/sms', {
+        callSid,
+      });
       assert.equal(status, 409);
       assert.equal(body.error.code, 'no_mobile');
     });
 
     it('when a supervisor edits a guide, then it is a new revision with who and when, the search knows it, and the old one is kept', async () => {
-      const supervisor = await createAgent(runtime, { skills: ['hf-withdraw'], role: 'supervisor', displayName: '王主任' });
+      const supervisor = await createAgent(runtime, {
+        skills: ['hf-withdraw'],
+        role: 'supervisor',
+        displayName: '王主任',
+      });
       const agent = await createAgent(runtime, { skills: ['hf-withdraw'] });
       const browser = client(url);
       await browser.login(supervisor);
       const { guide } = (await browser.request('GET', '/api/guides/hf-wd-rent')).body;
       // Other test files share the database and may have edited it already.
-      const before = (await browser.request('GET', '/api/guides/hf-wd-rent/history')).body.revisions.length;
+      const before = (await browser.request('GET', '/api/guides/hf-wd-rent/history')).body.revisions
+        .length;
       const edited = {
         window: guide.window,
         conditions: guide.conditions,
-        materials: [...guide.materials.map((m: { name: string; form: string; count: number }) => [m.name, m.form, m.count]), ['租赁合同', '复印件', 1]],
+        materials: [
+          ...guide.materials.map((m: { name: string; form: string; count: number }) => [
+            m.name,
+            m.form,
+            m.count,
+          ]),
+          ['租赁合同', '复印件', 1],
+        ],
         fee: guide.fee,
         timeLimitDays: guide.timeLimitDays,
         basis: guide.basis,
@@ -286,23 +409,39 @@ describe('service guides (办事指南)', () => {
         askedAs: [...guide.askedAs, '房租发票'],
         faq: guide.faq,
       };
-      const saved = await browser.request('PUT', '/api/guides/hf-wd-rent', { guide: edited, note: '增加租赁合同复印件' });
+      const saved = await browser.request('PUT', '/api/guides/hf-wd-rent', {
+        guide: edited,
+        note: '增加租赁合同复印件',
+      });
       assert.equal(saved.status, 200, JSON.stringify(saved.body));
       assert.equal(saved.body.guide.revision, before);
       assert.equal(saved.body.guide.materials.at(-1).name, '租赁合同');
-      assert.equal((await browser.request('GET', `/api/guides?q=${encodeURIComponent('房租发票')}`)).body.hits[0].serviceId, 'hf-wd-rent');
-      const history = (await browser.request('GET', '/api/guides/hf-wd-rent/history')).body.revisions;
-      assert.deepEqual(history.map((r: { revision: number }) => r.revision), Array.from({ length: before + 1 }, (_, i) => i));
+      assert.equal(
+        (await browser.request('GET', `/api/guides?q=${encodeURIComponent('房租发票')}`)).body
+          .hits[0].serviceId,
+        'hf-wd-rent',
+      );
+      const history = (await browser.request('GET', '/api/guides/hf-wd-rent/history')).body
+        .revisions;
+      assert.deepEqual(
+        history.map((r: { revision: number }) => r.revision),
+        Array.from({ length: before + 1 }, (_, i) => i),
+      );
       assert.equal(history.at(-1).editedBy, supervisor);
       assert.equal(history.at(-1).editedByName, '王主任');
       assert.equal(history.at(-1).note, '增加租赁合同复印件');
       assert.equal(history[0].guide.materials.length, 3, 'the shipped version is kept');
 
-      const broken = await browser.request('PUT', '/api/guides/hf-wd-rent', { guide: { ...edited, ways: ['online'] } });
+      const broken = await browser.request('PUT', '/api/guides/hf-wd-rent', {
+        guide: { ...edited, ways: ['online'] },
+      });
       assert.equal(broken.status, 422);
       const agentBrowser = client(url);
       await agentBrowser.login(agent);
-      assert.equal((await agentBrowser.request('PUT', '/api/guides/hf-wd-rent', { guide: edited })).status, 403);
+      assert.equal(
+        (await agentBrowser.request('PUT', '/api/guides/hf-wd-rent', { guide: edited })).status,
+        403,
+      );
     });
   });
 });

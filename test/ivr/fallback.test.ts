@@ -25,12 +25,19 @@ describe('when PostgreSQL and Redis are both unreachable', () => {
     assert.equal(response.status, 200);
     await expectValidTwiml(response.body);
     assert.match(response.body, /<Say language="cmn-CN"[^>]*>[^<]*抱歉/);
-    assert.ok(response.body.includes(runtime.catalogue.prompts.say('city.fallback')), 'the city\'s fallback sentence, from the prompts catalogue');
+    assert.ok(
+      response.body.includes(runtime.catalogue.prompts.say('city.fallback')),
+      "the city's fallback sentence, from the prompts catalogue",
+    );
     assert.match(response.body, /<Hangup\/>/);
   });
 
   it('then the fallback answers even for an unknown number', async () => {
-    const response = await postSigned(url, '/twilio/voice/fallback', buildIncomingParams({ To: '+864690000000' }));
+    const response = await postSigned(
+      url,
+      '/twilio/voice/fallback',
+      buildIncomingParams({ To: '+864690000000' }),
+    );
     assert.equal(response.status, 200);
     await expectValidTwiml(response.body);
   });

@@ -27,9 +27,14 @@ describe('POST /twilio/voice/incoming', () => {
       assert.equal(response.status, 200);
       assert.match(response.contentType, /xml/);
       await expectValidTwiml(response.body);
-      const says = [...response.body.matchAll(/<Say language="cmn-CN"[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!);
+      const says = [...response.body.matchAll(/<Say language="cmn-CN"[^>]*>([^<]*)<\/Say>/g)].map(
+        (m) => m[1]!,
+      );
       assert.ok(says[0]?.includes(hotline.greeting.slice(0, 6)), `greeting first: ${says[0]}`);
-      assert.ok(says.some((s) => s.includes('录音')), 'a recording notice');
+      assert.ok(
+        says.some((s) => s.includes('录音')),
+        'a recording notice',
+      );
       const gather = parser.parse(response.body).Response.Gather;
       assert.ok(gather, 'a Gather with the menu');
       assert.match(gather.input, /dtmf/);
@@ -66,7 +71,11 @@ describe('POST /twilio/voice/incoming', () => {
     ['wrongly signed', 'bm90IHRoZSByaWdodCBzaWduYXR1cmU='],
   ] as const) {
     it(`when a request is ${label}, then 403 and nothing is stored`, async () => {
-      for (const path of ['/twilio/voice/incoming', '/twilio/voice/status', '/twilio/voice/fallback']) {
+      for (const path of [
+        '/twilio/voice/incoming',
+        '/twilio/voice/status',
+        '/twilio/voice/fallback',
+      ]) {
         const params = buildIncomingParams({ CallStatus: 'completed' });
         const response = await postSigned(url, path, params, { signature });
         assert.equal(response.status, 403, path);
@@ -79,10 +88,16 @@ describe('POST /twilio/voice/incoming', () => {
   describe('prepared welcomes', () => {
     const hotline = () => runtime.catalogue.hotlines[0]!;
     const call = async (from?: string) => {
-      const params = buildIncomingParams({ To: hotline().number, Called: hotline().number, ...(from ? { From: from } : {}) });
+      const params = buildIncomingParams({
+        To: hotline().number,
+        Called: hotline().number,
+        ...(from ? { From: from } : {}),
+      });
       const response = await postSigned(url, '/twilio/voice/incoming', params);
       assert.equal(response.status, 200);
-      const steps = (await runtime.ledger.steps(params.CallSid!)).map((s) => `${s.nodeId}:${s.kind}`);
+      const steps = (await runtime.ledger.steps(params.CallSid!)).map(
+        (s) => `${s.nodeId}:${s.kind}`,
+      );
       return { body: response.body, steps, call: await runtime.ledger.find(params.CallSid!) };
     };
 
@@ -97,12 +112,23 @@ describe('POST /twilio/voice/incoming', () => {
     it('when an announcement starts or the hall closes within the minute, then the next caller hears it at once', async () => {
       const before = await call();
       const now = runtime.clock.now();
-      await runtime.announcements.add({ text: '今日系统升级，网上预约暂停一小时', startsAt: new Date(now.getTime() - 1000), endsAt: new Date(now.getTime() + 3_600_000), createdBy: 'test' });
+      await runtime.announcements.add({
+        text: '今日系统升级，网上预约暂停一小时',
+        startsAt: new Date(now.getTime() - 1000),
+        endsAt: new Date(now.getTime() + 3_600_000),
+        createdBy: 'test',
+      });
       const announced = await call();
       assert.notEqual(announced.body, before.body);
       assert.match(announced.body, /今日系统升级/);
       const day = '2026-03-02';
-      const closure = await runtime.calendar.addClosure({ hallId: hotline().hall, startsOn: day, endsOn: day, reason: '停电检修', createdBy: 'test' });
+      const closure = await runtime.calendar.addClosure({
+        hallId: hotline().hall,
+        startsOn: day,
+        endsOn: day,
+        reason: '停电检修',
+        createdBy: 'test',
+      });
       try {
         const closed = await call();
         assert.match(closed.body, /停电检修/);
@@ -116,7 +142,9 @@ describe('POST /twilio/voice/incoming', () => {
     });
 
     it("when an enterprise's phone calls, then it alone hears its commissioner offered, and the call names the enterprise from its arrival", async () => {
-      const commissioner = runtime.catalogue.commissioners.find((c) => c.department === hotline().department) ?? runtime.catalogue.commissioners[0]!;
+      const commissioner =
+        runtime.catalogue.commissioners.find((c) => c.department === hotline().department) ??
+        runtime.catalogue.commissioners[0]!;
       const enterprise = commissioner.enterprises[0]!;
       const ordinary = await call();
       const personal = await call(enterprise.phones[0]!);
@@ -134,7 +162,9 @@ describe('POST /twilio/voice/incoming', () => {
     const { signTwilioRequest } = await import('../../src/platform/twilio-webhook.js');
     const { DEV_AUTH_TOKEN } = await import('../../src/platform/config.js');
     const internal = signTwilioRequest(DEV_AUTH_TOKEN, `${url}/twilio/voice/incoming`, params);
-    const response = await postSigned(url, '/twilio/voice/incoming', params, { signature: internal });
+    const response = await postSigned(url, '/twilio/voice/incoming', params, {
+      signature: internal,
+    });
     assert.equal(response.status, 403);
   });
 });

@@ -9,7 +9,12 @@ const options = [
 
 describe('menu input', () => {
   it('when a key is pressed, then it chooses its option; 9, * and 0 are repeat, back and a person', () => {
-    assert.deepEqual(interpretInput({ digits: '4' }, options), { kind: 'choice', key: '4', via: 'dtmf', heard: '4' });
+    assert.deepEqual(interpretInput({ digits: '4' }, options), {
+      kind: 'choice',
+      key: '4',
+      via: 'dtmf',
+      heard: '4',
+    });
     assert.equal(interpretInput({ digits: '9' }, options).kind, 'repeat');
     assert.equal(interpretInput({ digits: '*' }, options).kind, 'back');
     assert.equal(interpretInput({ digits: '0' }, options).kind, 'operator');
@@ -17,8 +22,15 @@ describe('menu input', () => {
   });
 
   it('when speech contains a short keyword inside a longer one (预约 in 取消预约), then the longest match wins', () => {
-    assert.equal((interpretInput({ speech: '我想取消预约。', confidence: 0.8 }, options) as { key: string }).key, '4');
-    assert.equal((interpretInput({ speech: '我要预约', confidence: 0.8 }, options) as { key: string }).key, '1');
+    assert.equal(
+      (interpretInput({ speech: '我想取消预约。', confidence: 0.8 }, options) as { key: string })
+        .key,
+      '4',
+    );
+    assert.equal(
+      (interpretInput({ speech: '我要预约', confidence: 0.8 }, options) as { key: string }).key,
+      '1',
+    );
   });
 
   it('when speech confidence is below 0.5, then the caller is asked again', () => {
@@ -26,14 +38,23 @@ describe('menu input', () => {
   });
 
   it('when the caller asks for a person, to repeat or to go back, or says a key, then those are understood', () => {
-    assert.equal(interpretInput({ speech: '转人工服务', confidence: 0.9 }, options).kind, 'operator');
+    assert.equal(
+      interpretInput({ speech: '转人工服务', confidence: 0.9 }, options).kind,
+      'operator',
+    );
     assert.equal(interpretInput({ speech: '再听一遍', confidence: 0.9 }, options).kind, 'repeat');
     assert.equal(interpretInput({ speech: '返回上一级', confidence: 0.9 }, options).kind, 'back');
-    assert.equal((interpretInput({ speech: '按一', confidence: 0.9 }, options) as { key: string }).key, '1');
+    assert.equal(
+      (interpretInput({ speech: '按一', confidence: 0.9 }, options) as { key: string }).key,
+      '1',
+    );
   });
 
   it('when nothing is given, then a timeout; when words match nothing, then invalid', () => {
     assert.equal(interpretInput({}, options).kind, 'timeout');
-    assert.equal(interpretInput({ speech: '今天天气不错', confidence: 0.9 }, options).kind, 'invalid');
+    assert.equal(
+      interpretInput({ speech: '今天天气不错', confidence: 0.9 }, options).kind,
+      'invalid',
+    );
   });
 });

@@ -7,8 +7,16 @@ import type { CallRouting, QueuedCall } from '../../src/calls/index.js';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import { DEFAULT_TWIML_XSD_DIR } from '../../src/platform/twiml-schema.js';
-import { createHttpTransport, placeCall, type CallerInput, type CallScript } from '../../tools/caller/caller.js';
-import { callThroughProvider, type ProviderCallScript } from '../../tools/caller/provider-caller.js';
+import {
+  createHttpTransport,
+  placeCall,
+  type CallerInput,
+  type CallScript,
+} from '../../tools/caller/caller.js';
+import {
+  callThroughProvider,
+  type ProviderCallScript,
+} from '../../tools/caller/provider-caller.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer } from '../support/env.js';
 import { TWIML_XSD_PRESENT } from '../support/twiml.js';
@@ -18,7 +26,10 @@ import { assertTwimlCore } from '../support/twiml-core.js';
 export const shanghai = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toJSDate();
 
 const schemaPresent = TWIML_XSD_PRESENT;
-const xsd = (fileName: string) => ({ fileName, contents: new Uint8Array(readFileSync(join(DEFAULT_TWIML_XSD_DIR, fileName))) });
+const xsd = (fileName: string) => ({
+  fileName,
+  contents: new Uint8Array(readFileSync(join(DEFAULT_TWIML_XSD_DIR, fileName))),
+});
 
 /**
  * Validates many TwiML answers against Twilio's schema in batches (the schema is compiled once per
@@ -31,14 +42,25 @@ export async function expectAllValidTwiml(documents: readonly string[]): Promise
   const preload = ['synthesis-nonamespace.xsd', 'twilio-extensions.xsd', 'xml.xsd'].map(xsd);
   for (let start = 0; start < unique.length; start += 200) {
     const batch = unique.slice(start, start + 200);
-    const result = await validateXML({ xml: batch.map((contents, i) => ({ fileName: `answer-${start + i}.xml`, contents })), schema, preload });
-    const errors = result.errors.map((e) => `${e.rawMessage}\n${unique[Number(/answer-(\d+)/.exec(e.rawMessage)?.[1] ?? -1)] ?? ''}`);
-    assert.deepEqual(errors, [], 'TwiML invalid against Twilio\'s schema');
+    const result = await validateXML({
+      xml: batch.map((contents, i) => ({ fileName: `answer-${start + i}.xml`, contents })),
+      schema,
+      preload,
+    });
+    const errors = result.errors.map(
+      (e) =>
+        `${e.rawMessage}\n${unique[Number(/answer-(\d+)/.exec(e.rawMessage)?.[1] ?? -1)] ?? ''}`,
+    );
+    assert.deepEqual(errors, [], "TwiML invalid against Twilio's schema");
   }
 }
 
 /** A CallRouting that remembers what the IVR told it. */
-export function createRecordingRouting(): CallRouting & { queued: string[]; handed: QueuedCall[]; left: Array<{ callSid: string; result: string }> } {
+export function createRecordingRouting(): CallRouting & {
+  queued: string[];
+  handed: QueuedCall[];
+  left: Array<{ callSid: string; result: string }>;
+} {
   const queued: string[] = [];
   const handed: QueuedCall[] = [];
   const left: Array<{ callSid: string; result: string }> = [];
@@ -66,12 +88,20 @@ export async function startIvr(at: string, env: Record<string, string> = {}) {
   const core = env.TELEPHONY_PROFILE === 'twiml-core';
   const clock = createFixedClock(shanghai(at));
   // The built-in provider carries the calls of `dial` (waits instant, a call of more than 80 requests loops).
-  const runtime: Runtime = await createTestRuntime({ clock, env, telephony: { instant: true, maxRequests: 80 } });
+  const runtime: Runtime = await createTestRuntime({
+    clock,
+    env,
+    telephony: { instant: true, maxRequests: 80 },
+  });
   const routing = createRecordingRouting();
   // The IVR hands queued calls to routing's ACD: a recording stand-in takes its place.
   runtime.routing = { ...runtime.routing, acd: routing as unknown as Runtime['routing']['acd'] };
   const server = await startTestServer(runtime);
-  const transport = createHttpTransport({ publicBaseUrl: PUBLIC_BASE_URL, targetBaseUrl: server.url, authToken: DEV_AUTH_TOKEN });
+  const transport = createHttpTransport({
+    publicBaseUrl: PUBLIC_BASE_URL,
+    targetBaseUrl: server.url,
+    authToken: DEV_AUTH_TOKEN,
+  });
   const answers: string[] = [];
   return {
     runtime,
@@ -105,7 +135,9 @@ export async function startIvr(at: string, env: Record<string, string> = {}) {
   };
 }
 
-export const keys = (...list: string[]): CallerInput[] => list.map((digits) => (digits === 'timeout' ? { kind: 'silence' } : { kind: 'dtmf', digits }));
+export const keys = (...list: string[]): CallerInput[] =>
+  list.map((digits) => (digits === 'timeout' ? { kind: 'silence' } : { kind: 'dtmf', digits }));
 
 /** The CallSid the simulated call used (from its first request). */
-export const callSidOf = (result: { requests: Array<{ params: Record<string, string> }> }) => result.requests[0]!.params.CallSid!;
+export const callSidOf = (result: { requests: Array<{ params: Record<string, string> }> }) =>
+  result.requests[0]!.params.CallSid!;

@@ -39,9 +39,16 @@ function settle(menu: Menu, id: string): string {
   return id;
 }
 
-const waitingAt = (result: CallResult) => new URL(result.unansweredGather ?? 'http://x/').searchParams;
+const waitingAt = (result: CallResult) =>
+  new URL(result.unansweredGather ?? 'http://x/').searchParams;
 
-function assertEndedAt(menu: Menu, hotline: Hotline, targetId: string, result: CallResult, label: string): void {
+function assertEndedAt(
+  menu: Menu,
+  hotline: Hotline,
+  targetId: string,
+  result: CallResult,
+  label: string,
+): void {
   const target = menu.nodes[targetId]!;
   switch (target.kind) {
     case 'menu':
@@ -66,12 +73,19 @@ function assertEndedAt(menu: Menu, hotline: Hotline, targetId: string, result: C
 }
 
 /** What the caller hears in one answer: the text of its <Say> verbs (not the Gather's speech hints). */
-const spoken = (twiml: string) => [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!).join('');
+const spoken = (twiml: string) =>
+  [...twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!).join('');
 
 /** Fails when two consecutive spoken sentences of a call both ask the caller to wait (请稍候). */
 function assertNoDoubleWait(result: CallResult): void {
-  const says = result.requests.flatMap((r) => [...r.twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!));
-  for (let i = 1; i < says.length; i += 1) assert.ok(!(says[i - 1]!.includes('请稍候') && says[i]!.includes('请稍候')), `请稍候 twice in a row: ${says[i - 1]} / ${says[i]}`);
+  const says = result.requests.flatMap((r) =>
+    [...r.twiml.matchAll(/<Say[^>]*>([^<]*)<\/Say>/g)].map((m) => m[1]!),
+  );
+  for (let i = 1; i < says.length; i += 1)
+    assert.ok(
+      !(says[i - 1]!.includes('请稍候') && says[i]!.includes('请稍候')),
+      `请稍候 twice in a row: ${says[i - 1]} / ${says[i]}`,
+    );
 }
 
 for (const profile of PROFILES) {
@@ -97,7 +111,13 @@ for (const profile of PROFILES) {
         let checked = 0;
         for (const [at, reason] of times) {
           ivr.setTime(at);
-          if (ivr.runtime.calendar.openAt(catalogue.department(hotline.department)!.hall.id, ivr.clock.now()).open) continue;
+          if (
+            ivr.runtime.calendar.openAt(
+              catalogue.department(hotline.department)!.hall.id,
+              ivr.clock.now(),
+            ).open
+          )
+            continue;
           const first = await ivr.dial({ to: hotline.number, inputs: [] });
           assert.equal(first.requests.length, 1);
           const twiml = spoken(first.requests[0]!.twiml);
@@ -126,7 +146,8 @@ for (const profile of PROFILES) {
     for (const [menuId, menu] of menus) {
       const hotline = catalogue.hotlines.find((h) => h.menu === menuId)!;
       const graph = buildMenuGraph(menu);
-      const call = (inputs: CallerInput[]) => ivr.dial({ to: hotline.number, inputs, stopAt: stopAtBooking });
+      const call = (inputs: CallerInput[]) =>
+        ivr.dial({ to: hotline.number, inputs, stopAt: stopAtBooking });
 
       describe(`menu ${menuId} (via ${hotline.number})`, () => {
         for (const [nodeId, path] of pathsToMenus(menu)) {
@@ -135,7 +156,13 @@ for (const profile of PROFILES) {
             ivr.setTime(OPEN);
             for (const option of node.options) {
               const result = await call(keys(...path, option.key));
-              assertEndedAt(menu, hotline, settle(menu, option.next), result, `${nodeId} key ${option.key}`);
+              assertEndedAt(
+                menu,
+                hotline,
+                settle(menu, option.next),
+                result,
+                `${nodeId} key ${option.key}`,
+              );
               assertNoDoubleWait(result);
             }
             const repeat = await call(keys(...path, '9'));
@@ -146,15 +173,25 @@ for (const profile of PROFILES) {
             assert.equal(person.outcome, 'queue', '0 reaches a person');
             assert.equal(person.queue, hotline.department);
 
-            const unused = ['1', '2', '3', '4', '5', '6', '7', '8', '#'].find((key) => !node.options.some((o) => o.key === key));
-            const invalid = await call([...keys(...path), unused ? { kind: 'dtmf', digits: unused } : { kind: 'speech', text: '预约', confidence: 0.2 }]);
+            const unused = ['1', '2', '3', '4', '5', '6', '7', '8', '#'].find(
+              (key) => !node.options.some((o) => o.key === key),
+            );
+            const invalid = await call([
+              ...keys(...path),
+              unused
+                ? { kind: 'dtmf', digits: unused }
+                : { kind: 'speech', text: '预约', confidence: 0.2 },
+            ]);
             assert.equal(waitingAt(invalid).get('node'), nodeId);
             assert.equal(waitingAt(invalid).get('attempt'), '1');
             assert.match(invalid.requests.at(-1)!.twiml, unused ? /输入有误/ : /没有听清/);
 
             const silent = await call(keys(...path, 'timeout', 'timeout', 'timeout'));
             assert.equal(silent.outcome, 'queue', 'three silences reach a person');
-            assert.ok(silent.requests.some((r) => r.twiml.includes('没有收到您的选择')), 'a timeout is answered');
+            assert.ok(
+              silent.requests.some((r) => r.twiml.includes('没有收到您的选择')),
+              'a timeout is answered',
+            );
             assertNoDoubleWait(silent);
             await ivr.expectValidAnswers();
           });
@@ -168,17 +205,28 @@ for (const profile of PROFILES) {
           for (const key of ['1', '2', '3', '#']) {
             if (!choices.includes(`请按${key}`)) continue;
             const result = await call(keys(key));
-            assert.equal(result.outcome, key === '1' || key === '2' ? 'self-service' : 'hangup', `after hours key ${key}`);
+            assert.equal(
+              result.outcome,
+              key === '1' || key === '2' ? 'self-service' : 'hangup',
+              `after hours key ${key}`,
+            );
           }
           const person = await call(keys('0'));
           assert.match(person.requests.at(-1)!.twiml, /现在暂时无法转接人工服务/);
           assert.match(person.unansweredGather!, /reason=closed/);
           const back = await call(keys('*'));
-          assert.match(back.unansweredGather!, /reason=closed/, '* stays in the after-hours choice');
+          assert.match(
+            back.unansweredGather!,
+            /reason=closed/,
+            '* stays in the after-hours choice',
+          );
           const giveUp = await call(keys('timeout', 'timeout', 'timeout'));
           assert.equal(giveUp.outcome, 'hangup');
           assert.match(giveUp.requests.at(-1)!.twiml, /再见/);
-          assert.ok(giveUp.requests.every((r) => !spoken(r.twiml).includes('为您转接')), 'three silences at night promise no transfer');
+          assert.ok(
+            giveUp.requests.every((r) => !spoken(r.twiml).includes('为您转接')),
+            'three silences at night promise no transfer',
+          );
           for (const result of [first, person, back, giveUp]) assertNoDoubleWait(result);
           await ivr.expectValidAnswers();
         });
@@ -189,12 +237,18 @@ for (const profile of PROFILES) {
           const callSid = started.requests[0]!.params.CallSid!;
           ivr.setTime(CLOSED);
           const post = async (node: string, attempt: number, digits: string) => {
-            const response = await postSigned(ivr.url, `/twilio/voice/ivr/input?menu=${menuId}&node=${node}&attempt=${attempt}`, { ...buildIncomingParams({ CallSid: callSid, To: hotline.number }), Digits: digits });
+            const response = await postSigned(
+              ivr.url,
+              `/twilio/voice/ivr/input?menu=${menuId}&node=${node}&attempt=${attempt}`,
+              { ...buildIncomingParams({ CallSid: callSid, To: hotline.number }), Digits: digits },
+            );
             assert.equal(response.status, 200);
             return response.body;
           };
           const main = menu.nodes[menu.start] as Extract<Menu['nodes'][string], { kind: 'menu' }>;
-          const green = main.options.find((o) => (menu.nodes[o.next] as { greenChannel?: boolean }).greenChannel);
+          const green = main.options.find(
+            (o) => (menu.nodes[o.next] as { greenChannel?: boolean }).greenChannel,
+          );
           const answers = [await post(menu.start, 2, '')];
           if (green) answers.push(await post(menu.start, 0, green.key));
           for (const twiml of answers) {
@@ -202,7 +256,8 @@ for (const profile of PROFILES) {
             assert.match(spoken(twiml), /国庆节假期/);
             assert.doesNotMatch(spoken(twiml), /为您转接|优先转接|请稍候/);
           }
-          if (profile === 'twiml-core') for (const twiml of answers) assertTwimlCore(twiml, 'input after closing');
+          if (profile === 'twiml-core')
+            for (const twiml of answers) assertTwimlCore(twiml, 'input after closing');
           await expectAllValidTwiml(answers);
         });
       });

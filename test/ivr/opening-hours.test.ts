@@ -64,7 +64,13 @@ describe('IVR opening hours on real dates', () => {
   });
 
   it('when staff closed the hall for the day, then the closure reason is said', async () => {
-    await ivr.runtime.calendar.addClosure({ hallId: 'citizen-centre', startsOn: '2020-07-21', endsOn: '2020-07-21', reason: '全面消毒', createdBy: 'test' });
+    await ivr.runtime.calendar.addClosure({
+      hallId: 'citizen-centre',
+      startsOn: '2020-07-21',
+      endsOn: '2020-07-21',
+      reason: '全面消毒',
+      createdBy: 'test',
+    });
     const heard = (await askForPerson('2020-07-21T10:00')).requests.at(-1)!.twiml;
     assert.match(heard, /因全面消毒暂停对外办公/);
   });
@@ -76,8 +82,15 @@ describe('IVR opening hours on real dates', () => {
     assert.match(heard, /今天是元旦假期/);
     assert.match(heard, /今年的调休安排尚未录入/);
     assert.match(heard, /下次办公时间是1月4日星期一上午8点半/);
-    const ready = (await (await fetch(`${ivr.url}/readyz`)).json()) as { checks: { holidays?: { warnings?: string[] } } };
-    assert.ok((ready.checks.holidays?.warnings ?? []).some((w) => w.includes('2027 调休 notice is not yet entered')), JSON.stringify(ready.checks.holidays));
+    const ready = (await (await fetch(`${ivr.url}/readyz`)).json()) as {
+      checks: { holidays?: { warnings?: string[] } };
+    };
+    assert.ok(
+      (ready.checks.holidays?.warnings ?? []).some((w) =>
+        w.includes('2027 调休 notice is not yet entered'),
+      ),
+      JSON.stringify(ready.checks.holidays),
+    );
   });
 
   it('when 2027-02-08 (正月初三), then closed for 春节 rather than queued', async () => {
@@ -86,13 +99,22 @@ describe('IVR opening hours on real dates', () => {
   });
 
   describe('补假 in a year no notice covers (2032, 劳动节 on a weekend)', () => {
-    before(() => assert.equal(ivr.runtime.calendar.coverage(2032), 'none', 'the test needs 2032 without package data or staff entries'));
+    before(() =>
+      assert.equal(
+        ivr.runtime.calendar.coverage(2032),
+        'none',
+        'the test needs 2032 without package data or staff entries',
+      ),
+    );
 
     it('when 2032-05-02 (劳动节, a Sunday), then the two possible 补假 days are said to depend on the notice, and no opening on them is promised', async () => {
       const heard = (await askForPerson('2032-05-02T10:00')).requests.at(-1)!.twiml;
       assert.match(heard, /今天是劳动节假期/);
       assert.doesNotMatch(heard, /下次办公时间是(明天|5月3日)/);
-      assert.match(heard, /5月3日星期一、5月4日星期二可能是法定节假日的补假日，是否办公请以当年的放假通知为准/);
+      assert.match(
+        heard,
+        /5月3日星期一、5月4日星期二可能是法定节假日的补假日，是否办公请以当年的放假通知为准/,
+      );
       assert.match(heard, /确定的下次办公时间是5月5日星期三上午8点半/);
     });
 
@@ -100,7 +122,10 @@ describe('IVR opening hours on real dates', () => {
       const result = await askForPerson('2032-05-03T10:00');
       assert.notEqual(result.outcome, 'queue');
       const heard = result.requests.at(-1)!.twiml;
-      assert.match(heard, /今天可能是劳动节补假日，双鸭山市市民服务中心是否办公请以当年的放假通知为准/);
+      assert.match(
+        heard,
+        /今天可能是劳动节补假日，双鸭山市市民服务中心是否办公请以当年的放假通知为准/,
+      );
       assert.match(heard, /确定的下次办公时间是5月5日星期三上午8点半/);
     });
   });
@@ -109,9 +134,17 @@ describe('IVR opening hours on real dates', () => {
     ivr.setTime('2020-10-01T10:00');
     const result = await ivr.call({ to: lunchHotline, inputs: keys('3') });
     assert.equal(result.outcome, 'hangup');
-    assert.match(result.requests.at(-1)!.twiml, /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/);
+    assert.match(
+      result.requests.at(-1)!.twiml,
+      /我们将在10月9日星期五上午8点半以后，拨打您尾号1234的来电号码给您回电/,
+    );
     const callbackRepository = await import('../../src/callbacks/callbacks-repository.js');
-    const due = await callbackRepository.listDueCallbacks(ivr.runtime.database.db, ['cc-general'], new Date('2020-10-09T01:00:00Z'), 50);
+    const due = await callbackRepository.listDueCallbacks(
+      ivr.runtime.database.db,
+      ['cc-general'],
+      new Date('2020-10-09T01:00:00Z'),
+      50,
+    );
     const request = due.find((r) => r.callSid === result.requests[0]!.params.CallSid);
     assert.ok(request, 'a pending callback request');
     assert.equal(request.notBefore.toISOString(), '2020-10-09T00:30:00.000Z');

@@ -19,7 +19,10 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     const callSid = callSidOf(result);
     assert.equal(result.queue, 'cc-green');
     const enqueue = result.requests.find((r) => r.twiml.includes('<Enqueue'))!.twiml;
-    assert.match(enqueue, /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait\?menu=citizen-centre&amp;skill=cc-green" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=citizen-centre&amp;skill=cc-green" method="POST">cc-green<\/Enqueue>/);
+    assert.match(
+      enqueue,
+      /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait\?menu=citizen-centre&amp;skill=cc-green" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=citizen-centre&amp;skill=cc-green" method="POST">cc-green<\/Enqueue>/,
+    );
     const call = await ivr.runtime.ledger.find(callSid);
     assert.equal(call?.queueSkill, 'cc-green');
     assert.equal(call?.priority, 10);
@@ -86,35 +89,68 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     assert.match(soon, /<Play>/);
     const later = (await wait(61)).body;
     assert.match(later, /您前面还有2位来电者/);
-    assert.match(later, /<Gather input="dtmf" numDigits="1" timeout="4" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait-input[^"]*" method="POST"><Say[^>]*>等待时间较长，按1预约回电/);
+    assert.match(
+      later,
+      /<Gather input="dtmf" numDigits="1" timeout="4" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/wait-input[^"]*" method="POST"><Say[^>]*>等待时间较长，按1预约回电/,
+    );
     await expectAllValidTwiml([first, soon, later]);
   });
 
   it('when the caller presses 1 while waiting, then a callback request keeps their original place and priority, they are told when, and they leave the queue', async () => {
-    const result = await ivr.call({ to: HOTLINE, from: '+8613804690001', inputs: keys('2', '1', '1'), waitRounds: 3 });
+    const result = await ivr.call({
+      to: HOTLINE,
+      from: '+8613804690001',
+      inputs: keys('2', '1', '1'),
+      waitRounds: 3,
+    });
     const callSid = callSidOf(result);
     assert.match(result.lines.join('\n'), /离开队列/);
     assert.ok(result.requests.some((r) => r.twiml.includes('<Leave/>')));
     assert.match(result.requests.at(-1)!.twiml, /感谢您的来电，再见。<\/Say><Hangup\/>/);
     const call = await ivr.runtime.ledger.find(callSid);
     assert.equal(call?.callbackRequested, true);
-    const [request] = (await callbackRepository.listDueCallbacks(ivr.runtime.database.db, ['cc-general'], new Date('2020-02-03T03:00:00Z'), 100)).filter((r) => r.callSid === callSid);
+    const [request] = (
+      await callbackRepository.listDueCallbacks(
+        ivr.runtime.database.db,
+        ['cc-general'],
+        new Date('2020-02-03T03:00:00Z'),
+        100,
+      )
+    ).filter((r) => r.callSid === callSid);
     assert.ok(request);
     assert.equal(request.queuedAt.toISOString(), call?.queuedAt?.toISOString());
     assert.equal(request.phone, '+8613804690001');
     assert.equal(request.priority, 5);
     assert.ok(result.requests.some((r) => r.twiml.includes('拨打您尾号0001的来电号码')));
-    assert.deepEqual(ivr.routing.left.find((l) => l.callSid === callSid), { callSid, result: 'leave' });
+    assert.deepEqual(
+      ivr.routing.left.find((l) => l.callSid === callSid),
+      { callSid, result: 'leave' },
+    );
   });
 
   it('when the caller hangs up in the queue, then an abandon with its queue time is recorded and routing is told', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: keys('2', '1'), waitRounds: 2, queueResult: 'hangup' });
+    const result = await ivr.call({
+      to: HOTLINE,
+      inputs: keys('2', '1'),
+      waitRounds: 2,
+      queueResult: 'hangup',
+    });
     const callSid = callSidOf(result);
     const events = await ivr.runtime.ledger.events(callSid);
     const abandon = events.find((e) => e.event === 'abandoned');
-    assert.deepEqual(abandon?.payload, { queueResult: 'hangup', queueTime: 50, skill: 'cc-general' });
-    assert.deepEqual(ivr.routing.left.find((l) => l.callSid === callSid), { callSid, result: 'hangup' });
-    assert.equal(result.requests.at(-1)!.twiml, '<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    assert.deepEqual(abandon?.payload, {
+      queueResult: 'hangup',
+      queueTime: 50,
+      skill: 'cc-general',
+    });
+    assert.deepEqual(
+      ivr.routing.left.find((l) => l.callSid === callSid),
+      { callSid, result: 'hangup' },
+    );
+    assert.equal(
+      result.requests.at(-1)!.twiml,
+      '<?xml version="1.0" encoding="UTF-8"?><Response/>',
+    );
   });
 
   for (const [queueResult, heard] of [
@@ -123,17 +159,35 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     ['system-error', /排队时出现了问题/],
   ] as const) {
     it(`when the queue answers ${queueResult}, then the caller is offered a callback or the menu, never silence`, async () => {
-      const result = await ivr.call({ to: HOTLINE, inputs: keys('2', '1'), waitRounds: 1, queueResult });
+      const result = await ivr.call({
+        to: HOTLINE,
+        inputs: keys('2', '1'),
+        waitRounds: 1,
+        queueResult,
+      });
       assert.equal(result.outcome, 'caller-hung-up');
       assert.match(result.requests.at(-1)!.twiml, heard);
     });
   }
 
   it('when bridged and the agent has finished, then a goodbye; when redirected by routing, then no answer and routing not told of a drop', async () => {
-    const bridged = await ivr.call({ to: HOTLINE, inputs: keys('2', '1'), waitRounds: 1, queueResult: 'bridged' });
+    const bridged = await ivr.call({
+      to: HOTLINE,
+      inputs: keys('2', '1'),
+      waitRounds: 1,
+      queueResult: 'bridged',
+    });
     assert.match(bridged.requests.at(-1)!.twiml, /感谢您的来电，再见/);
-    const redirected = await ivr.call({ to: HOTLINE, inputs: keys('2', '1'), waitRounds: 1, queueResult: 'redirected' });
-    assert.equal(ivr.routing.left.some((l) => l.callSid === callSidOf(redirected)), false);
+    const redirected = await ivr.call({
+      to: HOTLINE,
+      inputs: keys('2', '1'),
+      waitRounds: 1,
+      queueResult: 'redirected',
+    });
+    assert.equal(
+      ivr.routing.left.some((l) => l.callSid === callSidOf(redirected)),
+      false,
+    );
   });
 
   it('when the caller ends the call with # in the more-services menu, then a goodbye and the call is marked as ended in the IVR', async () => {
@@ -146,7 +200,11 @@ describe('IVR queueing, waiting and leaving the queue', () => {
   });
 
   it('when a call went through the menus, then its path is recorded with inputs and times', async () => {
-    const result = await ivr.call({ to: HOTLINE, inputs: [{ kind: 'speech', text: '我想咨询一下', confidence: 0.8 }, ...keys('1')], waitRounds: 3 });
+    const result = await ivr.call({
+      to: HOTLINE,
+      inputs: [{ kind: 'speech', text: '我想咨询一下', confidence: 0.8 }, ...keys('1')],
+      waitRounds: 3,
+    });
     const steps = await ivr.runtime.ledger.steps(callSidOf(result));
     const path = steps.map((s) => `${s.nodeId}:${s.kind}${s.input ? `:${s.input}` : ''}`);
     assert.deepEqual(path, [

@@ -95,16 +95,28 @@ describe('understanding what callers say at the main menu (utterance table)', fu
 
   for (const [hotline, said, reaches] of table) {
     it(`when "${said}" is said on ${hotline}, then ${reaches}`, async () => {
-      const result = await ivr.call({ to: hotline, inputs: [{ kind: 'speech', text: said, confidence: 0.85 }], stopAt: stopAtBooking, waitRounds: 1 });
+      const result = await ivr.call({
+        to: hotline,
+        inputs: [{ kind: 'speech', text: said, confidence: 0.85 }],
+        stopAt: stopAtBooking,
+        waitRounds: 1,
+      });
       const steps = await ivr.runtime.ledger.steps(callSidOf(result));
       if (reaches === 'person') {
         assert.equal(result.queue, ivr.runtime.catalogue.hotline(hotline)!.department);
-        assert.ok(steps.some((s) => s.kind === 'speech-to-person'), 'recorded as speech sent to a person');
+        assert.ok(
+          steps.some((s) => s.kind === 'speech-to-person'),
+          'recorded as speech sent to a person',
+        );
         return;
       }
       // The node entered right after what was said was understood (an information node then returns to the menu).
       const chosen = steps.findIndex((s) => s.kind === 'choice');
-      const entered = (chosen < 0 ? steps.filter((s) => s.kind === 'entered').at(-1) : steps.slice(chosen).find((s) => s.kind === 'entered'))?.nodeId;
+      const entered = (
+        chosen < 0
+          ? steps.filter((s) => s.kind === 'entered').at(-1)
+          : steps.slice(chosen).find((s) => s.kind === 'entered')
+      )?.nodeId;
       assert.equal(entered, reaches, steps.map((s) => `${s.nodeId}:${s.kind}`).join(' '));
       if (reaches === 'main') assert.match(result.requests.at(-1)!.twiml, /输入有误/);
     });

@@ -3,7 +3,15 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import { closeRoutingRuntimes, createAgent, queueCall, routingRuntime, serveRouting, startTwilioMock, type TwilioMock } from '../agents/agents-support.js';
+import {
+  closeRoutingRuntimes,
+  createAgent,
+  queueCall,
+  routingRuntime,
+  serveRouting,
+  startTwilioMock,
+  type TwilioMock,
+} from '../agents/agents-support.js';
 import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 
 const PASSWORD = 'correct horse battery';
@@ -59,7 +67,11 @@ describe('the shared frame of the staff pages in a real browser', function () {
   }
 
   it('when a supervisor opens each page, then every header shows their name and role in Chinese, the same navigation and 退出登录', async () => {
-    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '李建国' });
+    const supervisor = await createAgent(runtime, {
+      skills: ['cc-general'],
+      role: 'supervisor',
+      displayName: '李建国',
+    });
     const page = await openPage();
     await page.goto(`${url}/panel/`);
     await logIn(page, supervisor);
@@ -68,12 +80,40 @@ describe('the shared frame of the staff pages in a real browser', function () {
       await page.goto(`${url}/panel/${file}`);
       await page.locator('header h1', { hasText: heading }).waitFor();
       await page.locator('#frame-user', { hasText: '李建国（班长）' }).waitFor();
-      assert.equal(await page.locator('#frame-user').getAttribute('title'), `用户名：${supervisor}`);
-      assert.deepEqual(await page.locator('header nav a').allTextContents(), ['坐席工作台', '监控大屏', '统计报表', '预约对账', '接待能力', '人员管理', '语音公告', '办事指南', '差评回访', '测试电话'], file);
-      assert.equal(await page.locator('header nav a[aria-current="page"]').getAttribute('href'), file);
-      assert.equal(await page.getByRole('button', { name: '退出登录' }).count(), 1, `${file}: one 退出登录`);
+      assert.equal(
+        await page.locator('#frame-user').getAttribute('title'),
+        `用户名：${supervisor}`,
+      );
+      assert.deepEqual(
+        await page.locator('header nav a').allTextContents(),
+        [
+          '坐席工作台',
+          '监控大屏',
+          '统计报表',
+          '预约对账',
+          '接待能力',
+          '人员管理',
+          '语音公告',
+          '办事指南',
+          '差评回访',
+          '测试电话',
+        ],
+        file,
+      );
+      assert.equal(
+        await page.locator('header nav a[aria-current="page"]').getAttribute('href'),
+        file,
+      );
+      assert.equal(
+        await page.getByRole('button', { name: '退出登录' }).count(),
+        1,
+        `${file}: one 退出登录`,
+      );
       const box = await page.locator('#logout').boundingBox();
-      assert.ok(box && box.x + box.width <= VIEWPORT.width, `${file}: 退出登录 is inside the window`);
+      assert.ok(
+        box && box.x + box.width <= VIEWPORT.width,
+        `${file}: 退出登录 is inside the window`,
+      );
       await page.screenshot({ path: `${SCREENSHOTS}/frame-${file.replace('.html', '')}.png` });
     }
     const icon = await page.request.get(`${url}/favicon.ico`);
@@ -86,7 +126,7 @@ describe('the shared frame of the staff pages in a real browser', function () {
     await page.context().close();
   });
 
-  it('when an agent opens the desk, then the header names them as 坐席 with no supervisors\' pages', async () => {
+  it("when an agent opens the desk, then the header names them as 坐席 with no supervisors' pages", async () => {
     const agent = await createAgent(runtime, { skills: ['cc-fund'], displayName: '王丽' });
     const page = await openPage();
     await page.goto(`${url}/panel/`);
@@ -94,14 +134,21 @@ describe('the shared frame of the staff pages in a real browser', function () {
     await page.waitForURL(/desk\.html$/);
     await page.locator('#frame-user', { hasText: '王丽（坐席）' }).waitFor();
     // An agent has their desk and the test phone (to practise a call), none of the supervisors' pages.
-    assert.deepEqual(await page.locator('header nav a').allTextContents(), ['坐席工作台', '测试电话']);
+    assert.deepEqual(await page.locator('header nav a').allTextContents(), [
+      '坐席工作台',
+      '测试电话',
+    ]);
     await page.getByRole('button', { name: '退出登录' }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/frame-desk-agent.png` });
     await page.context().close();
   });
 
   it('when the session expires on the wallboard, then its next refresh goes to the login page, which brings the supervisor back', async () => {
-    const supervisor = await createAgent(runtime, { skills: ['cc-general'], role: 'supervisor', displayName: '赵敏' });
+    const supervisor = await createAgent(runtime, {
+      skills: ['cc-general'],
+      role: 'supervisor',
+      displayName: '赵敏',
+    });
     const page = await openPage();
     await page.goto(`${url}/panel/`);
     await logIn(page, supervisor);
@@ -127,13 +174,19 @@ describe('the shared frame of the staff pages in a real browser', function () {
     await page.waitForURL(/wallboard\.html$/);
     await expireSession(page);
     await page.goto(`${url}/panel/call.html?call=${callSid}`);
-    await page.waitForURL(new RegExp(`index\\.html\\?next=${encodeURIComponent(`call.html?call=${callSid}`).replace(/[.?]/g, '\\$&')}$`));
+    await page.waitForURL(
+      new RegExp(
+        `index\\.html\\?next=${encodeURIComponent(`call.html?call=${callSid}`).replace(/[.?]/g, '\\$&')}$`,
+      ),
+    );
     await logIn(page, supervisor);
     await page.waitForURL(new RegExp(`/panel/call\\.html\\?call=${callSid}$`));
     await page.locator('header h1', { hasText: '通话记录' }).waitFor();
 
     await expireSession(page);
-    await page.goto(`${url}/panel/index.html?next=${encodeURIComponent('https://example.com/x.html')}`);
+    await page.goto(
+      `${url}/panel/index.html?next=${encodeURIComponent('https://example.com/x.html')}`,
+    );
     await logIn(page, supervisor);
     await page.waitForURL(/\/panel\/wallboard\.html$/);
     await page.context().close();
@@ -147,7 +200,9 @@ describe('the shared frame of the staff pages in a real browser', function () {
     await logIn(page, supervisor);
     await page.waitForURL(/wallboard\.html$/);
     await page.goto(`${url}/panel/reconciliation.html`);
-    await page.locator('#run option', { hasText: '2026-03-02 10:29' }).waitFor({ state: 'attached' });
+    await page
+      .locator('#run option', { hasText: '2026-03-02 10:29' })
+      .waitFor({ state: 'attached' });
     await page.context().close();
   });
 

@@ -26,7 +26,9 @@ describe('a database connection that PostgreSQL drops', function () {
   });
 
   /** Starts `work` with this backend's pid known, then terminates that backend while `work` waits on it. */
-  async function dropWhile(work: (reportPid: (pid: number) => void) => Promise<unknown>): Promise<unknown> {
+  async function dropWhile(
+    work: (reportPid: (pid: number) => void) => Promise<unknown>,
+  ): Promise<unknown> {
     let pid: number | undefined;
     const outcome = work((p) => (pid = p)).then(
       () => 'finished',
@@ -34,13 +36,21 @@ describe('a database connection that PostgreSQL drops', function () {
     );
     const known = await eventually(async () => pid, 'the backend pid');
     // Only once the backend is asleep in pg_sleep is the statement surely in flight.
-    await eventually(async () => (await admin`select 1 from pg_stat_activity where pid = ${known} and query like '%pg_sleep%' and state = 'active'`).length > 0, 'the statement in flight');
+    await eventually(
+      async () =>
+        (
+          await admin`select 1 from pg_stat_activity where pid = ${known} and query like '%pg_sleep%' and state = 'active'`
+        ).length > 0,
+      'the statement in flight',
+    );
     await admin`select pg_terminate_backend(${known})`;
     return outcome;
   }
 
   const backendPid = async (executor: Parameters<typeof queryRows>[0]) =>
-    Number((await queryRows<{ pid: number }>(executor, sql`select pg_backend_pid() as pid`))[0]!.pid);
+    Number(
+      (await queryRows<{ pid: number }>(executor, sql`select pg_backend_pid() as pid`))[0]!.pid,
+    );
 
   /** A transaction that reports its backend, then waits in it (long enough to be dropped). */
   const sleepingTransaction = (reportPid: (pid: number) => void) =>
@@ -55,9 +65,14 @@ describe('a database connection that PostgreSQL drops', function () {
    */
   async function nextAnswer(): Promise<unknown> {
     let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise((resolve) => (timer = setTimeout(() => resolve('no answer within 10 s'), 10_000)));
+    const bound = new Promise(
+      (resolve) => (timer = setTimeout(() => resolve('no answer within 10 s'), 10_000)),
+    );
     try {
-      return await Promise.race([queryRows<{ one: number }>(handle.db, sql`select 1 as one`).then((rows) => rows[0]?.one), bound]);
+      return await Promise.race([
+        queryRows<{ one: number }>(handle.db, sql`select 1 as one`).then((rows) => rows[0]?.one),
+        bound,
+      ]);
     } finally {
       clearTimeout(timer);
     }
@@ -82,7 +97,9 @@ describe('a database connection that PostgreSQL drops', function () {
 
   it('when it is dropped inside a transaction, then the transaction that follows on the same pool runs to its commit', async () => {
     await dropWhile(sleepingTransaction);
-    const committed = await handle.db.transaction(async (tx) => (await queryRows<{ n: number }>(tx, sql`select 41 + 1 as n`))[0]?.n);
+    const committed = await handle.db.transaction(
+      async (tx) => (await queryRows<{ n: number }>(tx, sql`select 41 + 1 as n`))[0]?.n,
+    );
     assert.equal(committed, 42);
   });
 });

@@ -19,7 +19,9 @@ describe('the embedded database served to other commands', function () {
   before(async () => {
     dir = join(mkdtempSync(join(tmpdir(), 'hotline-embedded-')), 'pglite');
     served = await serveEmbedded(dir);
-    await connect().unsafe('create table counter (id int primary key, n int not null); insert into counter values (1, 0)');
+    await connect().unsafe(
+      'create table counter (id int primary key, n int not null); insert into counter values (1, 0)',
+    );
   });
   after(async () => {
     await Promise.all(clients.map((sql) => sql.end({ timeout: 1 })));
@@ -28,7 +30,10 @@ describe('the embedded database served to other commands', function () {
   });
 
   it('when it is served, then the owner file names this process and the port', () => {
-    assert.deepEqual({ ...readOwner(dir), startedAt: undefined }, { pid: process.pid, port: served.port, startedAt: undefined });
+    assert.deepEqual(
+      { ...readOwner(dir), startedAt: undefined },
+      { pid: process.pid, port: served.port, startedAt: undefined },
+    );
   });
 
   it('when two clients run read-then-write transactions at once, then none is interleaved with another and no update is lost', async () => {
@@ -46,7 +51,12 @@ describe('the embedded database served to other commands', function () {
 
   it('when pipelined queries with parameters come from several clients, then each gets its own answer', async () => {
     const sqls = [connect(), connect(), connect()];
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => sqls[i % 3]!`select ${i}::int as i, ${`text ${i}`} as t`));
+    const answers = await Promise.all(
+      Array.from(
+        { length: 60 },
+        (_, i) => sqls[i % 3]!`select ${i}::int as i, ${`text ${i}`} as t`,
+      ),
+    );
     answers.forEach((rows, i) => assert.deepEqual({ ...rows[0] }, { i, t: `text ${i}` }));
   });
 
@@ -58,6 +68,6 @@ describe('the embedded database served to other commands', function () {
     const waiting = staying`select n from counter where id = 1`;
     await leaving.end({ timeout: 0 });
     const [row] = await waiting;
-    assert.equal(row!.n, 40, 'the departed client\'s update was rolled back');
+    assert.equal(row!.n, 40, "the departed client's update was rolled back");
   });
 });

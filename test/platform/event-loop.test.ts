@@ -9,17 +9,24 @@ function holdLoop(ms: number): void {
   while (Date.now() < until);
 }
 
-const windowsOf = (figures: Record<string, unknown> | undefined) => (figures?.windows ?? []) as EventLoopWindow[];
+const windowsOf = (figures: Record<string, unknown> | undefined) =>
+  (figures?.windows ?? []) as EventLoopWindow[];
 
 describe('event-loop delay', () => {
   it('when a handler holds the loop for 150 ms, then the window it fell in shows it and the check warns; a quiet window does not', async () => {
     const monitor = createEventLoopMonitor({ windowMs: 300 });
     try {
-      const quiet = await eventually(async () => windowsOf(monitor.check().figures)[0], 'a first window');
+      const quiet = await eventually(
+        async () => windowsOf(monitor.check().figures)[0],
+        'a first window',
+      );
       assert.ok(quiet.maxMs < 100, `a quiet window: ${JSON.stringify(quiet)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       holdLoop(150);
-      const slow = await eventually(async () => windowsOf(monitor.check().figures).find((w) => w.maxMs >= 100), 'the window with the 150 ms hold');
+      const slow = await eventually(
+        async () => windowsOf(monitor.check().figures).find((w) => w.maxMs >= 100),
+        'the window with the 150 ms hold',
+      );
       assert.ok(slow.maxMs >= 130 && slow.maxMs < 1000, JSON.stringify(slow));
       const check = await eventually(async () => {
         const result = monitor.check();
@@ -37,7 +44,9 @@ describe('event-loop delay', () => {
     const runtime = await createTestRuntime();
     const server = await startTestServer(runtime);
     try {
-      const body = (await (await fetch(`${server.url}/readyz`)).json()) as { checks: Record<string, { ok: boolean; figures?: Record<string, unknown> }> };
+      const body = (await (await fetch(`${server.url}/readyz`)).json()) as {
+        checks: Record<string, { ok: boolean; figures?: Record<string, unknown> }>;
+      };
       assert.equal(body.checks['event-loop']?.ok, true);
       assert.equal(body.checks['event-loop']?.figures?.windowSeconds, 10);
       assert.ok(Array.isArray(body.checks['event-loop']?.figures?.windows));

@@ -17,13 +17,32 @@ describe('paced JSON answers', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const leaf = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.date({ noInvalidDate: true }), fc.constant(undefined));
-      const long = fc.array(fc.record({ id: fc.integer(), name: fc.string(), when: fc.date({ noInvalidDate: true }), gone: fc.constant(undefined) }), { minLength: 101, maxLength: 400 });
-      const shape = fc.record({ id: fc.integer(), items: fc.dictionary(fc.string(), fc.oneof(long, fc.array(leaf))), note: leaf });
+      const leaf = fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.date({ noInvalidDate: true }),
+        fc.constant(undefined),
+      );
+      const long = fc.array(
+        fc.record({
+          id: fc.integer(),
+          name: fc.string(),
+          when: fc.date({ noInvalidDate: true }),
+          gone: fc.constant(undefined),
+        }),
+        { minLength: 101, maxLength: 400 },
+      );
+      const shape = fc.record({
+        id: fc.integer(),
+        items: fc.dictionary(fc.string(), fc.oneof(long, fc.array(leaf))),
+        note: leaf,
+      });
       await fc.assert(
         fc.asyncProperty(shape, async (generated) => {
           value = generated;
-          const [paced, plain] = await Promise.all([fetch(`${base}/paced`), fetch(`${base}/plain`)]);
+          const [paced, plain] = await Promise.all([
+            fetch(`${base}/paced`),
+            fetch(`${base}/plain`),
+          ]);
           assert.equal(paced.headers.get('content-type'), plain.headers.get('content-type'));
           assert.equal(await paced.text(), await plain.text());
         }),

@@ -11,7 +11,9 @@ describe('logger', () => {
 
   it('when a log line carries a known phone field or an ID number, then it is masked or redacted', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => (lines.push(String(chunk)), done()),
+    });
     const logger = createLogger('info', sink);
     logger.info({ From: '+8613904691234', idNumber: '230502199001011234' }, 'call');
     const line = lines.join('');

@@ -10,7 +10,15 @@ describe('voice webhooks served by one dispatcher', () => {
     assert.throws(() => ivr.post('/incoming', () => undefined), /defined twice/);
     const other = createVoiceRoutes();
     other.post('/INCOMING', () => undefined);
-    assert.throws(() => voiceDispatcher([ivr, other], (_req, _res, next) => next(), () => undefined), /served twice/);
+    assert.throws(
+      () =>
+        voiceDispatcher(
+          [ivr, other],
+          (_req, _res, next) => next(),
+          () => undefined,
+        ),
+      /served twice/,
+    );
   });
 
   it('when requests come, then only voice paths are guarded; a handler is found whatever the case or a trailing slash; failures reach the error handler; the rest goes on', async () => {
@@ -46,15 +54,39 @@ describe('voice webhooks served by one dispatcher', () => {
       return `${response.status} ${await response.text()}`;
     };
     try {
-      assert.equal(await send('POST', '/twilio/voice/ivr/input?node=main'), '200 <Response><Say>main</Say></Response>');
-      assert.equal(await send('POST', '/twilio/voice/IVR/Input/?node=menu'), '200 <Response><Say>menu</Say></Response>');
-      assert.equal(await send('POST', '/twilio/voice/throws'), '200 <Response><Say>sync failure</Say></Response>');
-      assert.equal(await send('POST', '/twilio/voice/rejects'), '200 <Response><Say>async failure</Say></Response>');
-      assert.equal(await send('POST', '/twilio/voice/ivr/input', { 'x-refuse': '1' }), '403 refused');
-      assert.equal(await send('POST', '/twilio/voice/nowhere'), '404 not found: POST /twilio/voice/nowhere');
-      assert.equal(await send('GET', '/twilio/voice/ivr/input'), '404 not found: GET /twilio/voice/ivr/input');
+      assert.equal(
+        await send('POST', '/twilio/voice/ivr/input?node=main'),
+        '200 <Response><Say>main</Say></Response>',
+      );
+      assert.equal(
+        await send('POST', '/twilio/voice/IVR/Input/?node=menu'),
+        '200 <Response><Say>menu</Say></Response>',
+      );
+      assert.equal(
+        await send('POST', '/twilio/voice/throws'),
+        '200 <Response><Say>sync failure</Say></Response>',
+      );
+      assert.equal(
+        await send('POST', '/twilio/voice/rejects'),
+        '200 <Response><Say>async failure</Say></Response>',
+      );
+      assert.equal(
+        await send('POST', '/twilio/voice/ivr/input', { 'x-refuse': '1' }),
+        '403 refused',
+      );
+      assert.equal(
+        await send('POST', '/twilio/voice/nowhere'),
+        '404 not found: POST /twilio/voice/nowhere',
+      );
+      assert.equal(
+        await send('GET', '/twilio/voice/ivr/input'),
+        '404 not found: GET /twilio/voice/ivr/input',
+      );
       assert.equal(await send('POST', '/api/ivr/input'), '404 not found: POST /api/ivr/input');
-      assert.equal(await send('POST', '/twilio/voiceover'), '404 not found: POST /twilio/voiceover');
+      assert.equal(
+        await send('POST', '/twilio/voiceover'),
+        '404 not found: POST /twilio/voiceover',
+      );
       assert.deepEqual(guarded, [
         '/twilio/voice/ivr/input?node=main',
         '/twilio/voice/IVR/Input/?node=menu',

@@ -2,7 +2,16 @@ import { idCheckCharacter } from '../../src/booking/index.js';
 import type { Catalogue } from '../../src/catalogue/index.js';
 import { createRandom } from '../support/random.js';
 
-const COLUMNS = ['booking_id', 'hall', 'service', 'slot_start', 'id_number', 'id_hash', 'phone', 'status'] as const;
+const COLUMNS = [
+  'booking_id',
+  'hall',
+  'service',
+  'slot_start',
+  'id_number',
+  'id_hash',
+  'phone',
+  'status',
+] as const;
 type GeneratedRow = Record<(typeof COLUMNS)[number], string>;
 
 /** A large feed drawn from a seeded sequence: its range (the first `days` days of December 2026) and its rows. */
@@ -17,11 +26,18 @@ export interface GeneratedFeed {
  * start inside the range, a valid ID number (one in ten only its hash), a mobile and a status.
  * The same seed gives the same rows.
  */
-export function buildLargeFeed(catalogue: Catalogue, options: { rows: number; seed: number; days?: number; prefix?: string }): GeneratedFeed {
+export function buildLargeFeed(
+  catalogue: Catalogue,
+  options: { rows: number; seed: number; days?: number; prefix?: string },
+): GeneratedFeed {
   const random = createRandom(options.seed);
   const pick = (below: number) => Math.floor(random() * below);
   const two = (n: number) => String(n).padStart(2, '0');
-  const places = catalogue.halls.flatMap((hall) => hall.departments.flatMap((department) => department.services.map((service) => [hall.id, service.id] as const)));
+  const places = catalogue.halls.flatMap((hall) =>
+    hall.departments.flatMap((department) =>
+      department.services.map((service) => [hall.id, service.id] as const),
+    ),
+  );
   const days = options.days ?? 28;
   const statuses = ['booked', 'booked', 'booked', 'cancelled', 'attended', 'no_show'];
   const rows: GeneratedRow[] = [];
@@ -36,7 +52,11 @@ export function buildLargeFeed(catalogue: Catalogue, options: { rows: number; se
       service,
       slot_start: `2026-12-${two(1 + pick(days))}T${two(Math.floor(minutes / 60))}:${two(minutes % 60)}:00+08:00`,
       id_number: hashed ? '' : `${first17}${idCheckCharacter(first17)}`,
-      id_hash: hashed ? Array.from({ length: 8 }, () => pick(0x1_0000_0000).toString(16).padStart(8, '0')).join('') : '',
+      id_hash: hashed
+        ? Array.from({ length: 8 }, () => pick(0x1_0000_0000).toString(16).padStart(8, '0')).join(
+            '',
+          )
+        : '',
       phone: `1${['39', '58', '87', '36'][pick(4)]}${String(pick(100_000_000)).padStart(8, '0')}`,
       status: statuses[pick(statuses.length)]!,
     });
@@ -46,11 +66,21 @@ export function buildLargeFeed(catalogue: Catalogue, options: { rows: number; se
 
 /** The feed as CSV bytes with the documented header (LF line ends). */
 export function toCsvFeed(feed: GeneratedFeed): Buffer {
-  return Buffer.from(`${[COLUMNS.join(','), ...feed.rows.map((row) => COLUMNS.map((c) => row[c]).join(','))].join('\n')}\n`);
+  return Buffer.from(
+    `${[COLUMNS.join(','), ...feed.rows.map((row) => COLUMNS.map((c) => row[c]).join(','))].join('\n')}\n`,
+  );
 }
 
 /** The feed as JSON bytes: `{ from, to, bookings: [...] }`. */
 export function toJsonFeed(feed: GeneratedFeed): Buffer {
-  const bookings = feed.rows.map((r) => ({ bookingId: r.booking_id, hall: r.hall, service: r.service, slotStart: r.slot_start, ...(r.id_number ? { idNumber: r.id_number } : { idHash: r.id_hash }), phone: r.phone, status: r.status }));
+  const bookings = feed.rows.map((r) => ({
+    bookingId: r.booking_id,
+    hall: r.hall,
+    service: r.service,
+    slotStart: r.slot_start,
+    ...(r.id_number ? { idNumber: r.id_number } : { idHash: r.id_hash }),
+    phone: r.phone,
+    status: r.status,
+  }));
   return Buffer.from(JSON.stringify({ from: feed.from, to: feed.to, bookings }));
 }

@@ -11,13 +11,29 @@ export function buildIvrCaller(url: string, from: string) {
   return {
     callSid,
     async begin(path: string) {
-      await postSigned(url, '/twilio/voice/incoming', buildIncomingParams({ CallSid: callSid, From: from, Caller: from, To: HOTLINE, Called: HOTLINE }));
+      await postSigned(
+        url,
+        '/twilio/voice/incoming',
+        buildIncomingParams({
+          CallSid: callSid,
+          From: from,
+          Caller: from,
+          To: HOTLINE,
+          Called: HOTLINE,
+        }),
+      );
       next = path;
       return this.press('');
     },
     async press(digits: string): Promise<string> {
       let body = '';
-      let params: Record<string, string> = { CallSid: callSid, From: from, To: HOTLINE, AccountSid: 'AC00000000000000000000000000000000', Digits: digits };
+      let params: Record<string, string> = {
+        CallSid: callSid,
+        From: from,
+        To: HOTLINE,
+        AccountSid: 'AC00000000000000000000000000000000',
+        Digits: digits,
+      };
       for (let hops = 0; hops < 5; hops += 1) {
         const response = await postSigned(url, next, params);
         assert.equal(response.status, 200, next);
@@ -27,7 +43,12 @@ export function buildIvrCaller(url: string, from: string) {
         const target = (action ?? redirect)?.replace(/&amp;/g, '&');
         if (target) next = target.slice(PUBLIC_BASE_URL.length);
         if (!redirect || !next.startsWith('/twilio/voice/booking/')) break;
-        params = { CallSid: callSid, From: from, To: HOTLINE, AccountSid: 'AC00000000000000000000000000000000' };
+        params = {
+          CallSid: callSid,
+          From: from,
+          To: HOTLINE,
+          AccountSid: 'AC00000000000000000000000000000000',
+        };
       }
       return body;
     },
@@ -57,14 +78,39 @@ export function keyFor(twiml: string, halfDay: string): string {
 
 /** A feed as CSV text with the documented header. */
 export function buildCsvFeed(rows: Array<Record<string, string>>): string {
-  const columns = ['booking_id', 'hall', 'service', 'slot_start', 'id_number', 'id_hash', 'phone', 'status'];
+  const columns = [
+    'booking_id',
+    'hall',
+    'service',
+    'slot_start',
+    'id_number',
+    'id_hash',
+    'phone',
+    'status',
+  ];
   return `${columns.join(',')}\n${rows.map((r) => columns.map((c) => r[c] ?? '').join(',')).join('\n')}\n`;
 }
 
 /** Posts a feed with a channel key. */
-export async function postFeed(url: string, key: string, body: string, type: 'json' | 'csv', query = '') {
-  const response = await fetch(`${url}/api/channel-feeds${query}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': type === 'csv' ? 'text/csv; charset=utf-8' : 'application/json' }, body });
+export async function postFeed(
+  url: string,
+  key: string,
+  body: string,
+  type: 'json' | 'csv',
+  query = '',
+) {
+  const response = await fetch(`${url}/api/channel-feeds${query}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': type === 'csv' ? 'text/csv; charset=utf-8' : 'application/json',
+    },
+    body,
+  });
   const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+  return {
+    status: response.status,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON answers
+    body: (text ? JSON.parse(text) : undefined) as Record<string, any>,
+  };
 }

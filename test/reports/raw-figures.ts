@@ -36,7 +36,13 @@ interface CallCountsRow {
   in_progress: number;
 }
 
-async function countCalls(db: Executor, from: Date, to: Date, targetSeconds: number, shortAbandonSeconds: number): Promise<CallCountsRow[]> {
+async function countCalls(
+  db: Executor,
+  from: Date,
+  to: Date,
+  targetSeconds: number,
+  shortAbandonSeconds: number,
+): Promise<CallCountsRow[]> {
   return queryRows<CallCountsRow & Record<string, unknown>>(
     db,
     sql`select hotline_number,
@@ -60,7 +66,11 @@ async function countCalls(db: Executor, from: Date, to: Date, targetSeconds: num
 }
 
 /** Callbacks completed per hotline among requests made in [from, to). */
-async function countCompletedCallbacks(db: Executor, from: Date, to: Date): Promise<Array<{ hotline_number: string; completed: number }>> {
+async function countCompletedCallbacks(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<Array<{ hotline_number: string; completed: number }>> {
   return queryRows(
     db,
     sql`select hotline_number, count(*)::int as completed from callback_requests
@@ -70,7 +80,11 @@ async function countCompletedCallbacks(db: Executor, from: Date, to: Date): Prom
 }
 
 /** Outcomes recorded by agents, per hotline, for calls that arrived in [from, to). */
-async function countOutcomes(db: Executor, from: Date, to: Date): Promise<Array<{ hotline_number: string; consultations: number; completed_by_phone: number }>> {
+async function countOutcomes(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<Array<{ hotline_number: string; consultations: number; completed_by_phone: number }>> {
   return queryRows(
     db,
     sql`select c.hotline_number,
@@ -84,7 +98,11 @@ async function countOutcomes(db: Executor, from: Date, to: Date): Promise<Array<
 }
 
 /** Bookings (not cancelled) for the days from `fromDay` to `toDay`, per department and the channel they came through. */
-async function countBookingsByChannel(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; channel: string; bookings: number }>> {
+async function countBookingsByChannel(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ department_id: string; channel: string; bookings: number }>> {
   return queryRows(
     db,
     sql`select s.department_id, b.channel, count(*)::int as bookings
@@ -95,7 +113,11 @@ async function countBookingsByChannel(db: Executor, fromDay: string, toDay: stri
 }
 
 /** Slot capacity, places booked and no-shows of the days from `fromDay` to `toDay`, per department. */
-async function countSlotUse(db: Executor, fromDay: string, toDay: string): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>> {
+async function countSlotUse(
+  db: Executor,
+  fromDay: string,
+  toDay: string,
+): Promise<Array<{ department_id: string; capacity: number; booked: number; no_shows: number }>> {
   return queryRows(
     db,
     sql`select s.department_id,
@@ -109,7 +131,19 @@ async function countSlotUse(db: Executor, fromDay: string, toDay: string): Promi
   );
 }
 
-async function countCallExtras(db: Executor, from: Date, to: Date): Promise<Array<{ hotline_number: string; transfers: number; callbacks_placed: number; callbacks_given_up: number; after_call_seconds: number }>> {
+async function countCallExtras(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<
+  Array<{
+    hotline_number: string;
+    transfers: number;
+    callbacks_placed: number;
+    callbacks_given_up: number;
+    after_call_seconds: number;
+  }>
+> {
   return queryRows(
     db,
     sql`with c as (
@@ -137,8 +171,23 @@ async function countCallExtras(db: Executor, from: Date, to: Date): Promise<Arra
 }
 
 /** Per agent: legs answered in [from, to), talk and after-call seconds, outcomes by kind, transfers made. */
-async function countByAgent(db: Executor, from: Date, to: Date): Promise<
-  Array<{ agent_id: string; agent_name: string; handled: number; talk_seconds: number; after_call_seconds: number; consultations: number; completed_by_phone: number; bookings: number; other: number; transfers: number }>
+async function countByAgent(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<
+  Array<{
+    agent_id: string;
+    agent_name: string;
+    handled: number;
+    talk_seconds: number;
+    after_call_seconds: number;
+    consultations: number;
+    completed_by_phone: number;
+    bookings: number;
+    other: number;
+    transfers: number;
+  }>
 > {
   return queryRows(
     db,
@@ -165,7 +214,18 @@ async function countByAgent(db: Executor, from: Date, to: Date): Promise<
 }
 
 /** Per service the agents named: consultations, items completed by phone and, of those, by post. */
-async function countByService(db: Executor, from: Date, to: Date): Promise<Array<{ service_id: string | null; consultations: number; completed_by_phone: number; by_post: number }>> {
+async function countByService(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<
+  Array<{
+    service_id: string | null;
+    consultations: number;
+    completed_by_phone: number;
+    by_post: number;
+  }>
+> {
   return queryRows(
     db,
     sql`select o.service_id,
@@ -179,7 +239,11 @@ async function countByService(db: Executor, from: Date, to: Date): Promise<Array
 }
 
 /** Arrivals, answered and queue abandons (short ones included) by half hour of the day. */
-async function countByHalfHour(db: Executor, from: Date, to: Date): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>> {
+async function countByHalfHour(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<Array<{ half_hour: number; arrivals: number; answered: number; abandoned: number }>> {
   return queryRows(
     db,
     sql`select ${halfHourOf('c.arrived_at')} as half_hour,
@@ -192,8 +256,20 @@ async function countByHalfHour(db: Executor, from: Date, to: Date): Promise<Arra
 }
 
 /** Per day (Beijing time): offered, answered, answered within `targetSeconds`, queue abandons after `shortAbandonSeconds`. */
-async function countByDay(db: Executor, from: Date, to: Date, targetSeconds: number, shortAbandonSeconds: number): Promise<
-  Array<{ day: string; offered: number; answered: number; answered_in_target: number; abandoned_in_queue: number }>
+async function countByDay(
+  db: Executor,
+  from: Date,
+  to: Date,
+  targetSeconds: number,
+  shortAbandonSeconds: number,
+): Promise<
+  Array<{
+    day: string;
+    offered: number;
+    answered: number;
+    answered_in_target: number;
+    abandoned_in_queue: number;
+  }>
 > {
   return queryRows(
     db,
@@ -211,15 +287,31 @@ async function countByDay(db: Executor, from: Date, to: Date, targetSeconds: num
  * The staffing plan's inputs, per queue department and half hour: calls that queued, answered
  * ones with their talk and after-call seconds; and the number of days that had calls.
  */
-async function staffingLoad(db: Executor, from: Date, to: Date): Promise<{
+async function staffingLoad(
+  db: Executor,
+  from: Date,
+  to: Date,
+): Promise<{
   days: number;
-  rows: Array<{ department_id: string; half_hour: number; queued: number; answered: number; handle_seconds: number }>;
+  rows: Array<{
+    department_id: string;
+    half_hour: number;
+    queued: number;
+    answered: number;
+    handle_seconds: number;
+  }>;
 }> {
   const [days] = await queryRows<{ days: number }>(
     db,
     sql`select count(distinct (c.arrived_at at time zone 'Asia/Shanghai')::date)::int as days from calls c where ${offeredCall} and ${inPeriod('c.arrived_at', from, to)}`,
   );
-  const rows = await queryRows<{ department_id: string; half_hour: number; queued: number; answered: number; handle_seconds: number }>(
+  const rows = await queryRows<{
+    department_id: string;
+    half_hour: number;
+    queued: number;
+    answered: number;
+    handle_seconds: number;
+  }>(
     db,
     sql`select c.queue_skill as department_id, ${halfHourOf('c.queued_at')} as half_hour,
           count(*)::int as queued,
@@ -239,7 +331,12 @@ async function staffingLoad(db: Executor, from: Date, to: Date): Promise<{
  * Agents logged in (any state but offline), per department of their skills and half hour: the
  * agent-seconds in each half hour over the period, from the state log.
  */
-async function loggedInSeconds(db: Executor, from: Date, to: Date, now: Date): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
+async function loggedInSeconds(
+  db: Executor,
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<Array<{ department_id: string; half_hour: number; seconds: number }>> {
   return queryRows(
     db,
     sql`with spans as (
@@ -266,7 +363,10 @@ async function loggedInSeconds(db: Executor, from: Date, to: Date, now: Date): P
 }
 
 /** The figures from the raw ledger, as the service reads them from the rollups. */
-export function createRawFigures(db: Database, { targetSeconds, shortAbandonSeconds }: Thresholds): ReportFigures {
+export function createRawFigures(
+  db: Database,
+  { targetSeconds, shortAbandonSeconds }: Thresholds,
+): ReportFigures {
   return {
     prepare: async () => undefined,
     async countByHotline({ start, end }) {
@@ -276,8 +376,22 @@ export function createRawFigures(db: Database, { targetSeconds, shortAbandonSeco
         countOutcomes(db, start, end),
         countCallExtras(db, start, end),
       ]);
-      const numbers = new Set([...calls, ...completed, ...outcomes, ...extras].map((r) => r.hotline_number));
-      const zero = { offered: 0, answered: 0, answered_in_target: 0, self_served: 0, abandoned_in_ivr: 0, abandoned_in_queue: 0, short_abandons: 0, callbacks_requested: 0, queue_seconds_answered: 0, talk_seconds: 0, in_progress: 0 };
+      const numbers = new Set(
+        [...calls, ...completed, ...outcomes, ...extras].map((r) => r.hotline_number),
+      );
+      const zero = {
+        offered: 0,
+        answered: 0,
+        answered_in_target: 0,
+        self_served: 0,
+        abandoned_in_ivr: 0,
+        abandoned_in_queue: 0,
+        short_abandons: 0,
+        callbacks_requested: 0,
+        queue_seconds_answered: 0,
+        talk_seconds: 0,
+        in_progress: 0,
+      };
       return [...numbers].map((number) => {
         const extra = extras.find((r) => r.hotline_number === number);
         const outcome = outcomes.find((r) => r.hotline_number === number);

@@ -34,15 +34,34 @@ describe('daily statistics', () => {
     const to = script.to ?? hotline;
     const known = runtime.catalogue.hotline(to);
     clock.set(start);
-    await runtime.ledger.recordArrival({ callSid, from: CALLER, to, hotline: known && { number: known.number, hall: known.hall, department: known.department } });
+    await runtime.ledger.recordArrival({
+      callSid,
+      from: CALLER,
+      to,
+      hotline: known && { number: known.number, hall: known.hall, department: known.department },
+    });
     if (!known) await runtime.ledger.markRejected(callSid);
-    if (script.queueAfter !== undefined) await runtime.ledger.recordQueued(callSid, { skill: known!.department }, plus(script.queueAfter));
-    if (script.answerAfter !== undefined) await runtime.ledger.markAnswered(callSid, { at: plus(script.answerAfter) });
+    if (script.queueAfter !== undefined)
+      await runtime.ledger.recordQueued(
+        callSid,
+        { skill: known!.department },
+        plus(script.queueAfter),
+      );
+    if (script.answerAfter !== undefined)
+      await runtime.ledger.markAnswered(callSid, { at: plus(script.answerAfter) });
     if (script.selfServed) await runtime.ledger.markSelfServed(callSid);
     if (script.callback) await runtime.ledger.markCallbackRequested(callSid);
     clock.set(plus(script.endAfter));
     await runtime.ledger.recordStatus(
-      { CallSid: callSid, CallStatus: 'completed', SequenceNumber: 1, Timestamp: plus(script.endAfter).toUTCString(), From: CALLER, To: to, Direction: 'inbound' },
+      {
+        CallSid: callSid,
+        CallStatus: 'completed',
+        SequenceNumber: 1,
+        Timestamp: plus(script.endAfter).toUTCString(),
+        From: CALLER,
+        To: to,
+        Direction: 'inbound',
+      },
       {},
     );
     await runtime.ledger.summarize(callSid);
@@ -80,7 +99,17 @@ describe('daily statistics', () => {
         asaSeconds: row.asaSeconds,
         ahtSeconds: row.ahtSeconds,
       },
-      { offered: 8, answered: 2, selfServed: 1, abandonedInIvr: 2, abandonedInQueue: 1, shortAbandons: 1, callbacksRequested: 1, asaSeconds: 25, ahtSeconds: 80 },
+      {
+        offered: 8,
+        answered: 2,
+        selfServed: 1,
+        abandonedInIvr: 2,
+        abandonedInQueue: 1,
+        shortAbandons: 1,
+        callbacksRequested: 1,
+        asaSeconds: 25,
+        ahtSeconds: 80,
+      },
     );
     // One of the two answered within 20 s; the 50 s abandon counts against, the 3 s one does not.
     assert.equal(row.serviceLevel, 1 / 3);
@@ -103,7 +132,10 @@ describe('daily statistics', () => {
 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
-    assert.deepEqual(workbook.worksheets.map((s) => s.name), ['按热线', '按部门', '按坐席', '按事项', '按半小时', '说明']);
+    assert.deepEqual(
+      workbook.worksheets.map((s) => s.name),
+      ['按热线', '按部门', '按坐席', '按事项', '按半小时', '说明'],
+    );
     const sheet = workbook.getWorksheet('按热线')!;
     assert.equal(sheet.rowCount, 28);
     assert.equal(await runtime.reports.storedExport(DAY, 'csv').then((b) => b?.equals(csv)), true);
@@ -133,7 +165,10 @@ describe('daily statistics', () => {
   it('when a period is asked for, then the sentence the bureau quotes adds the days up', async () => {
     const report = await runtime.reports.period('2021-05-10', '2021-05-11');
     assert.equal(report.total.offered, 9);
-    assert.equal(runtime.reports.cumulativeSentence(report), '自2021年5月10日至5月11日，全市预约热线共接入来电9次，人工接听2次，其中业务咨询0件，通过电话办理事项0件；自助办结1次，预约回电1次；各渠道预约0件，其中电话和语音预约0件。');
+    assert.equal(
+      runtime.reports.cumulativeSentence(report),
+      '自2021年5月10日至5月11日，全市预约热线共接入来电9次，人工接听2次，其中业务咨询0件，通过电话办理事项0件；自助办结1次，预约回电1次；各渠道预约0件，其中电话和语音预约0件。',
+    );
   });
 
   it('when reports are read without a staff session, then 401', async () => {
@@ -149,12 +184,27 @@ describe('daily statistics: outcomes and bookings', () => {
     const clock = createFixedClock(at('2021-05-10T07:00'));
     const runtime = await createTestRuntime({ clock, database: 'reports-bookings' });
     await runtime.booking.capacity.releaseSlots();
-    const service = runtime.catalogue.halls.flatMap((h) => h.departments.flatMap((d) => d.services.map((s) => ({ s, d, h })))).find(({ s }) => s.bookable)!;
-    const [slot] = await runtime.booking.capacity.listSlots({ hallId: service.h.id, serviceId: service.s.id, fromDay: DAY, toDay: DAY });
+    const service = runtime.catalogue.halls
+      .flatMap((h) => h.departments.flatMap((d) => d.services.map((s) => ({ s, d, h }))))
+      .find(({ s }) => s.bookable)!;
+    const [slot] = await runtime.booking.capacity.listSlots({
+      hallId: service.h.id,
+      serviceId: service.s.id,
+      fromDay: DAY,
+      toDay: DAY,
+    });
     assert.ok(slot, 'a slot on the day');
-    for (const [channel, key] of [['web', 'k-web'], ['walk_in', 'k-desk']] as const) {
+    for (const [channel, key] of [
+      ['web', 'k-web'],
+      ['walk_in', 'k-desk'],
+    ] as const) {
       const made = await runtime.booking.service.createBooking(
-        { slotId: slot.id, name: '李四', phone: '+8613904690011', identity: { idNumber: buildIdNumber() } },
+        {
+          slotId: slot.id,
+          name: '李四',
+          phone: '+8613904690011',
+          identity: { idNumber: buildIdNumber() },
+        },
         { channel, id: key, label: `channel:${key}` },
         `report-${channel}`,
       );
@@ -162,14 +212,23 @@ describe('daily statistics: outcomes and bookings', () => {
     }
     const hotline = runtime.catalogue.hotlines[0]!;
     const callSid = buildCallSid();
-    await runtime.ledger.recordArrival({ callSid, from: CALLER, to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+    await runtime.ledger.recordArrival({
+      callSid,
+      from: CALLER,
+      to: hotline.number,
+      hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department },
+    });
     const { sql } = await import('drizzle-orm');
-    await runtime.database.db.execute(sql`insert into call_outcomes (call_sid, agent_id, kind, details, recorded_at) values
+    await runtime.database.db
+      .execute(sql`insert into call_outcomes (call_sid, agent_id, kind, details, recorded_at) values
       (${callSid}, 'a1', 'consultation', '{}'::jsonb, now()), (${callSid}, 'a2', 'completed_by_phone', '{}'::jsonb, now())`);
 
     const report = await runtime.reports.period(DAY, DAY);
     const row = report.byHotline.find((r) => r.hotline === hotline.number)!;
-    assert.deepEqual({ consultations: row.consultations, completedByPhone: row.completedByPhone }, { consultations: 1, completedByPhone: 1 });
+    assert.deepEqual(
+      { consultations: row.consultations, completedByPhone: row.completedByPhone },
+      { consultations: 1, completedByPhone: 1 },
+    );
     const department = report.byDepartment.find((d) => d.departmentId === service.d.id)!;
     assert.equal(department.bookingsWeb, 1);
     assert.equal(department.bookingsWalkIn, 1);
@@ -177,22 +236,39 @@ describe('daily statistics: outcomes and bookings', () => {
     assert.ok(department.slotCapacity >= 2);
     assert.equal(department.capacityUse, 2 / department.slotCapacity);
     assert.equal(report.total.bookingsWeb + report.total.bookingsWalkIn, 2);
-    assert.match(runtime.reports.cumulativeSentence(report), /其中业务咨询1件，通过电话办理事项1件；.*各渠道预约2件/);
+    assert.match(
+      runtime.reports.cumulativeSentence(report),
+      /其中业务咨询1件，通过电话办理事项1件；.*各渠道预约2件/,
+    );
     const csv = (await runtime.reports.exportDay(DAY)).csv.toString('utf8');
-    assert.match(csv.split('\r\n')[0]!, /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约,制表时间$/);
+    assert.match(
+      csv.split('\r\n')[0]!,
+      /业务咨询,电话办结事项,.*预约量\(政务服务网\).*号源使用率\(%\),爽约,制表时间$/,
+    );
   });
 });
 
 describe('daily statistics: only finished days are stored', () => {
-  it('finding 5: downloading today\'s or a future day\'s export never stores it; a finished day is stored and can be remade', async () => {
+  it("finding 5: downloading today's or a future day's export never stores it; a finished day is stored and can be remade", async () => {
     const clock = createFixedClock(at('2021-06-02T10:00'));
     // A database of its own: the day's totals count every call of the day.
     const runtime = await createTestRuntime({ clock, database: 'reports-finished' });
     const { url } = await startTestServer(runtime);
-    await runtime.staff.createUser({ username: 'export_supervisor', role: 'supervisor', skills: [], password: 'correct horse battery' });
-    const { token } = await runtime.staff.login('export_supervisor', 'correct horse battery', '127.0.0.1');
+    await runtime.staff.createUser({
+      username: 'export_supervisor',
+      role: 'supervisor',
+      skills: [],
+      password: 'correct horse battery',
+    });
+    const { token } = await runtime.staff.login(
+      'export_supervisor',
+      'correct horse battery',
+      '127.0.0.1',
+    );
     const download = async (day: string) => {
-      const response = await fetch(`${url}/api/reports/daily/${day}.csv`, { headers: { cookie: `sid=${token}` } });
+      const response = await fetch(`${url}/api/reports/daily/${day}.csv`, {
+        headers: { cookie: `sid=${token}` },
+      });
       assert.equal(response.status, 200);
       return Buffer.from(await response.arrayBuffer()).toString('utf8');
     };
@@ -200,21 +276,47 @@ describe('daily statistics: only finished days are stored', () => {
     const hotline = runtime.catalogue.hotlines[0]!;
     const call = async (local: string) => {
       clock.set(at(local));
-      await runtime.ledger.recordArrival({ callSid: buildCallSid(), from: CALLER, to: hotline.number, hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+      await runtime.ledger.recordArrival({
+        callSid: buildCallSid(),
+        from: CALLER,
+        to: hotline.number,
+        hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department },
+      });
     };
 
     await call('2021-06-02T09:00');
     assert.equal(total(await download('2021-06-02')), '1', 'today so far');
-    const future = await fetch(`${url}/api/reports/daily/2021-06-03.csv`, { headers: { cookie: `sid=${token}` } });
+    const future = await fetch(`${url}/api/reports/daily/2021-06-03.csv`, {
+      headers: { cookie: `sid=${token}` },
+    });
     assert.equal(future.status, 404, 'a day not yet come answers with the reason, not zeros');
-    assert.equal(((await future.json()) as { error: { code: string } }).error.code, 'outside_history');
-    assert.equal(await runtime.reports.storedExport('2021-06-02', 'csv'), undefined, 'today is not stored');
-    assert.equal(await runtime.reports.storedExport('2021-06-03', 'csv'), undefined, 'a future day is not stored');
+    assert.equal(
+      ((await future.json()) as { error: { code: string } }).error.code,
+      'outside_history',
+    );
+    assert.equal(
+      await runtime.reports.storedExport('2021-06-02', 'csv'),
+      undefined,
+      'today is not stored',
+    );
+    assert.equal(
+      await runtime.reports.storedExport('2021-06-03', 'csv'),
+      undefined,
+      'a future day is not stored',
+    );
 
     await call('2021-06-02T20:00');
     clock.set(at('2021-06-03T00:30'));
-    assert.equal(total(await download('2021-06-02')), '2', 'the whole day once it is over, not the morning\'s figures');
-    assert.equal(total((await runtime.reports.storedExport('2021-06-02', 'csv'))!.toString('utf8')), '2', 'a finished day is stored');
+    assert.equal(
+      total(await download('2021-06-02')),
+      '2',
+      "the whole day once it is over, not the morning's figures",
+    );
+    assert.equal(
+      total((await runtime.reports.storedExport('2021-06-02', 'csv'))!.toString('utf8')),
+      '2',
+      'a finished day is stored',
+    );
 
     await call('2021-06-02T23:00');
     clock.set(at('2021-06-03T08:00'));

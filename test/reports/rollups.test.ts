@@ -33,14 +33,25 @@ const legArb = fc.record({
   talkMs: fc.integer({ min: 0, max: 1_200_000 }),
   ended: chance(0.9),
   wrapMs: fc.option(fc.integer({ min: 0, max: 200_000 }), { nil: null }),
-  outcome: fc.option(fc.record({ kind: fc.constantFrom(...KINDS), service: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }), post: fc.boolean(), afterMs: fc.integer({ min: 0, max: 40_000_000 }) }), { nil: null }),
+  outcome: fc.option(
+    fc.record({
+      kind: fc.constantFrom(...KINDS),
+      service: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+      post: fc.boolean(),
+      afterMs: fc.integer({ min: 0, max: 40_000_000 }),
+    }),
+    { nil: null },
+  ),
   transferAfterMs: fc.option(fc.integer({ min: 0, max: 1_500_000 }), { nil: null }),
 });
 
 const callArb = fc.record({
   day: fc.integer({ min: 0, max: DAYS.length - 1 }),
   // Near midnight often: the days' boundaries are where rollups could go wrong.
-  secondOfDay: fc.oneof(fc.integer({ min: 0, max: 86_399 }), fc.integer({ min: 85_000, max: 86_399 })),
+  secondOfDay: fc.oneof(
+    fc.integer({ min: 0, max: 86_399 }),
+    fc.integer({ min: 85_000, max: 86_399 }),
+  ),
   ms: fc.integer({ min: 0, max: 999 }),
   hotline: fc.integer({ min: 0, max: 3 }),
   outbound: chance(0.1),
@@ -49,13 +60,31 @@ const callArb = fc.record({
   ivrMs: fc.integer({ min: 0, max: 300_000 }),
   waitMs: fc.integer({ min: 0, max: 60_000 }),
   legs: fc.array(legArb, { minLength: 1, maxLength: 3 }),
-  callback: fc.record({ attempts: fc.integer({ min: 0, max: 3 }), status: fc.constantFrom('pending', 'completed', 'given_up'), afterMs: fc.integer({ min: 0, max: 4_000_000 }) }),
+  callback: fc.record({
+    attempts: fc.integer({ min: 0, max: 3 }),
+    status: fc.constantFrom('pending', 'completed', 'given_up'),
+    afterMs: fc.integer({ min: 0, max: 4_000_000 }),
+  }),
   summarized: chance(0.85),
 });
 
-const stateArb = fc.record({ agent: fc.integer({ min: 0, max: 2 }), atMs: fc.integer({ min: -86_400_000, max: DAYS.length * 86_400_000 }), to: fc.constantFrom('available', 'busy', 'wrap_up', 'offline') });
-const slotArb = fc.record({ service: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: -1, max: DAYS.length }), hour: fc.integer({ min: 8, max: 16 }), capacity: fc.integer({ min: 0, max: 4 }), closed: chance(0.2) });
-const bookingArb = fc.record({ slot: fc.nat(), channel: fc.constantFrom('phone', 'ivr', 'web', 'wechat', 'walk_in'), status: fc.constantFrom('confirmed', 'cancelled', 'no_show', 'checked_in') });
+const stateArb = fc.record({
+  agent: fc.integer({ min: 0, max: 2 }),
+  atMs: fc.integer({ min: -86_400_000, max: DAYS.length * 86_400_000 }),
+  to: fc.constantFrom('available', 'busy', 'wrap_up', 'offline'),
+});
+const slotArb = fc.record({
+  service: fc.integer({ min: 0, max: 2 }),
+  day: fc.integer({ min: -1, max: DAYS.length }),
+  hour: fc.integer({ min: 8, max: 16 }),
+  capacity: fc.integer({ min: 0, max: 4 }),
+  closed: chance(0.2),
+});
+const bookingArb = fc.record({
+  slot: fc.nat(),
+  channel: fc.constantFrom('phone', 'ivr', 'web', 'wechat', 'walk_in'),
+  status: fc.constantFrom('confirmed', 'cancelled', 'no_show', 'checked_in'),
+});
 
 const historyArb = fc.record({
   calls: fc.array(callArb, { maxLength: 40 }),
@@ -64,18 +93,27 @@ const historyArb = fc.record({
   bookings: fc.array(bookingArb, { maxLength: 20 }),
 });
 
-const periodArb = fc.tuple(fc.integer({ min: -1, max: DAYS.length }), fc.integer({ min: 0, max: DAYS.length })).map(([a, b]) => {
-  const from = Math.min(a, b);
-  const to = Math.max(a, b);
-  return { from: dayStart(from).toISODate()!, to: dayStart(to).toISODate()! };
-});
+const periodArb = fc
+  .tuple(fc.integer({ min: -1, max: DAYS.length }), fc.integer({ min: 0, max: DAYS.length }))
+  .map(([a, b]) => {
+    const from = Math.min(a, b);
+    const to = Math.max(a, b);
+    return { from: dayStart(from).toISODate()!, to: dayStart(to).toISODate()! };
+  });
 
 const changeArb = fc.record({
   lateCall: fc.option(callArb, { nil: null }),
   outcomeKind: fc.option(fc.constantFrom(...KINDS), { nil: null }),
   callbackReached: fc.boolean(),
   cancelBooking: fc.boolean(),
-  laterState: fc.option(fc.record({ agent: fc.integer({ min: 0, max: 2 }), afterMs: fc.integer({ min: 0, max: 2 * 86_400_000 }), to: fc.constantFrom('available', 'offline') }), { nil: null }),
+  laterState: fc.option(
+    fc.record({
+      agent: fc.integer({ min: 0, max: 2 }),
+      afterMs: fc.integer({ min: 0, max: 2 * 86_400_000 }),
+      to: fc.constantFrom('available', 'offline'),
+    }),
+    { nil: null },
+  ),
   rename: fc.boolean(),
 });
 
@@ -93,10 +131,18 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
   before(async () => {
     runtime = await createTestRuntime({ database: 'reports-rollups' });
     db = runtime.database.db;
-    hotlines = runtime.catalogue.hotlines.slice(0, 3).map((h) => ({ number: h.number, hall: h.hall, department: h.department }));
-    services = runtime.catalogue.halls.flatMap((h) => h.departments.flatMap((d) => d.services.map((s) => ({ id: s.id, hall: h.id })))).slice(0, 3);
+    hotlines = runtime.catalogue.hotlines
+      .slice(0, 3)
+      .map((h) => ({ number: h.number, hall: h.hall, department: h.department }));
+    services = runtime.catalogue.halls
+      .flatMap((h) =>
+        h.departments.flatMap((d) => d.services.map((s) => ({ id: s.id, hall: h.id }))),
+      )
+      .slice(0, 3);
     for (const [i, id] of AGENTS.entries()) {
-      await db.execute(sql`insert into staff_users (id, role, password_hash, skills, display_name) values (${id}, 'agent', 'x', ${JSON.stringify([hotlines[i % hotlines.length]!.department, hotlines[0]!.department])}::jsonb, ${i === 0 ? '' : `坐席${i}`})`);
+      await db.execute(
+        sql`insert into staff_users (id, role, password_hash, skills, display_name) values (${id}, 'agent', 'x', ${JSON.stringify([hotlines[i % hotlines.length]!.department, hotlines[0]!.department])}::jsonb, ${i === 0 ? '' : `坐席${i}`})`,
+      );
     }
   });
 
@@ -114,8 +160,16 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
     const hotline = spec.hotline < hotlines.length ? hotlines[spec.hotline]! : null;
     const arrived = dayStart(spec.day).toMillis() + spec.secondOfDay * 1000 + spec.ms;
     const running = spec.path === 'running';
-    const queued = ['answered', 'abandoned', 'callback', 'running'].includes(spec.path) ? arrived + spec.ivrMs : null;
-    const legs: Array<{ agent: string; answered: number; ended: number | null; wrap: number | null; leg: History['calls'][number]['legs'][number] }> = [];
+    const queued = ['answered', 'abandoned', 'callback', 'running'].includes(spec.path)
+      ? arrived + spec.ivrMs
+      : null;
+    const legs: Array<{
+      agent: string;
+      answered: number;
+      ended: number | null;
+      wrap: number | null;
+      leg: History['calls'][number]['legs'][number];
+    }> = [];
     if ((spec.path === 'answered' || running) && queued !== null) {
       let t = queued + spec.waitMs;
       const seen = new Set<number>();
@@ -124,17 +178,42 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
         seen.add(leg.agent);
         const answered = t + (legs.length > 0 ? leg.gapMs : 0);
         const ended = leg.ended || !running ? answered + leg.talkMs : null;
-        legs.push({ agent: AGENTS[leg.agent]!, answered, ended, wrap: ended !== null && leg.wrapMs !== null ? ended + leg.wrapMs : null, leg });
+        legs.push({
+          agent: AGENTS[leg.agent]!,
+          answered,
+          ended,
+          wrap: ended !== null && leg.wrapMs !== null ? ended + leg.wrapMs : null,
+          leg,
+        });
         if (ended === null) break;
         t = ended;
       }
     }
     const answered = legs[0]?.answered ?? null;
     const last = legs.at(-1);
-    const ended = running ? null : (last?.ended ?? (queued ?? arrived) + (spec.path === 'ivr' || spec.path === 'self' ? spec.ivrMs : spec.waitMs));
+    const ended = running
+      ? null
+      : (last?.ended ??
+        (queued ?? arrived) +
+          (spec.path === 'ivr' || spec.path === 'self' ? spec.ivrMs : spec.waitMs));
     const summarized = ended !== null && spec.summarized;
-    const endReason = !summarized ? (spec.rejected ? 'rejected' : null) : spec.rejected ? 'rejected' : answered !== null ? 'answered' : spec.path === 'callback' ? 'callback_requested' : queued !== null ? 'abandoned_in_queue' : spec.path === 'self' ? 'self_served' : 'abandoned_in_ivr';
-    const seconds = (from: number | null, to: number | null) => (from !== null && to !== null ? Math.round((to - from) / 1000) : null);
+    const endReason = !summarized
+      ? spec.rejected
+        ? 'rejected'
+        : null
+      : spec.rejected
+        ? 'rejected'
+        : answered !== null
+          ? 'answered'
+          : spec.path === 'callback'
+            ? 'callback_requested'
+            : queued !== null
+              ? 'abandoned_in_queue'
+              : spec.path === 'self'
+                ? 'self_served'
+                : 'abandoned_in_ivr';
+    const seconds = (from: number | null, to: number | null) =>
+      from !== null && to !== null ? Math.round((to - from) / 1000) : null;
     await db.execute(sql`insert into calls (call_sid, direction, hotline_number, hall_id, department_id, from_number, to_number, status, status_rank, arrived_at,
         queued_at, answered_at, ended_at, queue_skill, agent_id, self_served, callback_requested, end_reason, queue_seconds, talk_seconds, summarized_at)
       values (${sid}, ${spec.outbound ? 'outbound' : 'inbound'}, ${hotline?.number ?? null}, ${hotline?.hall ?? null}, ${hotline?.department ?? null}, '+8613900000000', ${hotline?.number ?? '+861000'},
@@ -175,12 +254,14 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
   async function write(history: History): Promise<void> {
     for (const call of history.calls) await writeCall(call);
     // In time order per agent, as the desk writes them.
-    for (const state of [...history.states].sort((a, b) => a.atMs - b.atMs)) await writeState(state);
+    for (const state of [...history.states].sort((a, b) => a.atMs - b.atMs))
+      await writeState(state);
     const slotIds: number[] = [];
     for (const [i, slot] of history.slots.entries()) {
       const service = services[slot.service]!;
       const starts = dayStart(slot.day).set({ hour: slot.hour, minute: i % 60 });
-      const [row] = (await db.execute(sql`insert into booking_slots (hall_id, service_id, day, starts_at, ends_at, base_capacity, capacity, closed)
+      const [row] =
+        (await db.execute(sql`insert into booking_slots (hall_id, service_id, day, starts_at, ends_at, base_capacity, capacity, closed)
         values (${service.hall}, ${service.id}, ${starts.toISODate()}::date, ${starts.toJSDate().toISOString()}::timestamptz, ${starts.plus({ minutes: 30 }).toJSDate().toISOString()}::timestamptz,
           ${slot.capacity}, ${slot.capacity}, ${slot.closed})
         on conflict do nothing returning id`)) as unknown as Array<{ id: string }>;
@@ -190,7 +271,9 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
       if (slotIds.length === 0) break;
       const slotId = slotIds[booking.slot % slotIds.length]!;
       serial += 1;
-      const taken = (await db.execute(sql`update booking_slots set booked = booked + 1 where id = ${slotId} and booked < capacity returning id`)) as unknown as unknown[];
+      const taken = (await db.execute(
+        sql`update booking_slots set booked = booked + 1 where id = ${slotId} and booked < capacity returning id`,
+      )) as unknown as unknown[];
       const status = taken.length > 0 ? booking.status : 'cancelled';
       await db.execute(sql`insert into bookings (code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, phone, id_hash, id_masked, status)
         select ${`R${serial}`}, s.id, s.hall_id, s.service_id, s.day, s.starts_at, s.ends_at, ${booking.channel}, 'test', '+8613900000000', ${`hash${serial}`}, '23**', ${status}
@@ -198,19 +281,38 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
     }
   }
 
-  async function change(changes: typeof changeArb extends fc.Arbitrary<infer T> ? T : never): Promise<void> {
+  async function change(
+    changes: typeof changeArb extends fc.Arbitrary<infer T> ? T : never,
+  ): Promise<void> {
     if (changes.lateCall) await writeCall(changes.lateCall);
-    if (changes.outcomeKind) await db.execute(sql`update call_outcomes set kind = ${changes.outcomeKind}, recorded_at = recorded_at + interval '1 hour' where id = (select min(id) from call_outcomes)`);
-    if (changes.callbackReached) await db.execute(sql`update callback_requests set status = 'completed', attempts = attempts + 1 where id = (select max(id) from callback_requests)`);
-    if (changes.cancelBooking) await db.execute(sql`update bookings set status = 'cancelled' where id = (select id from bookings where status <> 'cancelled' order by code limit 1)`);
+    if (changes.outcomeKind)
+      await db.execute(
+        sql`update call_outcomes set kind = ${changes.outcomeKind}, recorded_at = recorded_at + interval '1 hour' where id = (select min(id) from call_outcomes)`,
+      );
+    if (changes.callbackReached)
+      await db.execute(
+        sql`update callback_requests set status = 'completed', attempts = attempts + 1 where id = (select max(id) from callback_requests)`,
+      );
+    if (changes.cancelBooking)
+      await db.execute(
+        sql`update bookings set status = 'cancelled' where id = (select id from bookings where status <> 'cancelled' order by code limit 1)`,
+      );
     if (changes.laterState) {
       // Appended after the agent's last state, as the desk records them (in time order).
       const agent = AGENTS[changes.laterState.agent]!;
-      const [last] = (await db.execute(sql`select coalesce(max(extract(epoch from at) * 1000), 0)::float8 as ms from agent_state_log where agent_id = ${agent}`)) as unknown as Array<{ ms: number }>;
-      const atMs = Math.max(Number(last!.ms), dayStart(0).toMillis()) + changes.laterState.afterMs - dayStart(0).toMillis();
+      const [last] = (await db.execute(
+        sql`select coalesce(max(extract(epoch from at) * 1000), 0)::float8 as ms from agent_state_log where agent_id = ${agent}`,
+      )) as unknown as Array<{ ms: number }>;
+      const atMs =
+        Math.max(Number(last!.ms), dayStart(0).toMillis()) +
+        changes.laterState.afterMs -
+        dayStart(0).toMillis();
       await writeState({ agent: changes.laterState.agent, atMs, to: changes.laterState.to });
     }
-    if (changes.rename) await db.execute(sql`update staff_users set display_name = display_name || '改' where id = ${AGENTS[1]!}`);
+    if (changes.rename)
+      await db.execute(
+        sql`update staff_users set display_name = display_name || '改' where id = ${AGENTS[1]!}`,
+      );
   }
 
   /** The report, or the error it ends in; the made time aside. */
@@ -223,10 +325,23 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
     }
   }
 
-  async function compare(rolled: ReportsService, raw: ReportsService, periods: Array<{ from: string; to: string }>, when: string): Promise<void> {
+  async function compare(
+    rolled: ReportsService,
+    raw: ReportsService,
+    periods: Array<{ from: string; to: string }>,
+    when: string,
+  ): Promise<void> {
     for (const { from, to } of periods) {
-      assert.deepEqual(await outcomeOf(() => rolled.period(from, to)), await outcomeOf(() => raw.period(from, to)), `${when}: period ${from}…${to}`);
-      assert.deepEqual(await outcomeOf(() => rolled.staffing({ from, to })), await outcomeOf(() => raw.staffing({ from, to })), `${when}: staffing ${from}…${to}`);
+      assert.deepEqual(
+        await outcomeOf(() => rolled.period(from, to)),
+        await outcomeOf(() => raw.period(from, to)),
+        `${when}: period ${from}…${to}`,
+      );
+      assert.deepEqual(
+        await outcomeOf(() => rolled.staffing({ from, to })),
+        await outcomeOf(() => raw.staffing({ from, to })),
+        `${when}: staffing ${from}…${to}`,
+      );
     }
   }
 
@@ -238,15 +353,28 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
         fc.array(periodArb, { minLength: 1, maxLength: 3 }),
         changeArb,
         fc.constantFrom(-1, 1, 2, 5),
-        fc.constantFrom({ targetSeconds: 20, shortAbandonSeconds: 5 }, { targetSeconds: 30, shortAbandonSeconds: 10 }),
+        fc.constantFrom(
+          { targetSeconds: 20, shortAbandonSeconds: 5 },
+          { targetSeconds: 30, shortAbandonSeconds: 10 },
+        ),
         async (history, periods, changes, todayIndex, thresholds) => {
           await reset();
           await write(history);
           // Today: before, inside (its days rebuilt on every read) or after the history.
           const clock = createFixedClock(dayStart(todayIndex).set({ hour: 18 }).toJSDate());
-          const common = { db, catalogue: runtime.catalogue, clock, logger: createLogger('silent'), serviceLevelSeconds: thresholds.targetSeconds, shortAbandonSeconds: thresholds.shortAbandonSeconds };
+          const common = {
+            db,
+            catalogue: runtime.catalogue,
+            clock,
+            logger: createLogger('silent'),
+            serviceLevelSeconds: thresholds.targetSeconds,
+            shortAbandonSeconds: thresholds.shortAbandonSeconds,
+          };
           const rolled = createReportsService(common);
-          const raw = createReportsService({ ...common, figures: createRawFigures(db, thresholds) });
+          const raw = createReportsService({
+            ...common,
+            figures: createRawFigures(db, thresholds),
+          });
           const all = [...periods, { from: DAYS[0]!, to: DAYS.at(-1)! }];
           await compare(rolled, raw, all, 'played');
           await change(changes);
@@ -260,19 +388,60 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
   it('when a day was built and its rows change later, then the change is recorded for that day alone, and not for today', async () => {
     await reset();
     const clock = createFixedClock(dayStart(DAYS.length).set({ hour: 12 }).toJSDate());
-    const reports = createReportsService({ db, catalogue: runtime.catalogue, clock, logger: createLogger('silent'), serviceLevelSeconds: 20, shortAbandonSeconds: 5 });
-    const call: CallSpec = { day: 1, secondOfDay: 36_000, ms: 0, hotline: 0, outbound: false, rejected: false, path: 'answered', ivrMs: 10_000, waitMs: 5_000, legs: [{ agent: 0, gapMs: 0, talkMs: 60_000, ended: true, wrapMs: 10_000, outcome: null, transferAfterMs: null }], callback: { attempts: 0, status: 'pending', afterMs: 0 }, summarized: true };
+    const reports = createReportsService({
+      db,
+      catalogue: runtime.catalogue,
+      clock,
+      logger: createLogger('silent'),
+      serviceLevelSeconds: 20,
+      shortAbandonSeconds: 5,
+    });
+    const call: CallSpec = {
+      day: 1,
+      secondOfDay: 36_000,
+      ms: 0,
+      hotline: 0,
+      outbound: false,
+      rejected: false,
+      path: 'answered',
+      ivrMs: 10_000,
+      waitMs: 5_000,
+      legs: [
+        {
+          agent: 0,
+          gapMs: 0,
+          talkMs: 60_000,
+          ended: true,
+          wrapMs: 10_000,
+          outcome: null,
+          transferAfterMs: null,
+        },
+      ],
+      callback: { attempts: 0, status: 'pending', afterMs: 0 },
+      summarized: true,
+    };
     await writeCall(call);
     await reports.period(DAYS[0]!, DAYS.at(-1)!);
-    const changes = async () => ((await db.execute(sql`select distinct day::text as day from report_rollup_changes order by day`)) as unknown as Array<{ day: string }>).map((r) => r.day);
+    const changes = async () =>
+      (
+        (await db.execute(
+          sql`select distinct day::text as day from report_rollup_changes order by day`,
+        )) as unknown as Array<{ day: string }>
+      ).map((r) => r.day);
     assert.deepEqual(await changes(), []);
-    await db.execute(sql`insert into call_outcomes (call_sid, agent_id, kind, service_id, details, recorded_at) values (${`CArollup${serial}`}, ${AGENTS[0]!}, 'consultation', null, '{}'::jsonb, now())`);
+    await db.execute(
+      sql`insert into call_outcomes (call_sid, agent_id, kind, service_id, details, recorded_at) values (${`CArollup${serial}`}, ${AGENTS[0]!}, 'consultation', null, '{}'::jsonb, now())`,
+    );
     assert.deepEqual(await changes(), [DAYS[1]]);
     assert.equal((await reports.period(DAYS[1]!, DAYS[1]!)).total.consultations, 1);
     assert.deepEqual(await changes(), [], 'the rebuild took the change in');
     // A call of today (by the database's clock) records nothing, even with today built: today is rebuilt whenever it is read.
-    await db.execute(sql`insert into report_rollup_days (day, target_seconds, short_abandon_seconds) values ((now() at time zone 'Asia/Shanghai')::date, 20, 5)`);
-    await db.execute(sql`insert into calls (call_sid, hotline_number, arrived_at) values ('CArollup-today', ${hotlines[0]!.number}, now())`);
+    await db.execute(
+      sql`insert into report_rollup_days (day, target_seconds, short_abandon_seconds) values ((now() at time zone 'Asia/Shanghai')::date, 20, 5)`,
+    );
+    await db.execute(
+      sql`insert into calls (call_sid, hotline_number, arrived_at) values ('CArollup-today', ${hotlines[0]!.number}, now())`,
+    );
     assert.deepEqual(await changes(), []);
   });
 });

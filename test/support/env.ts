@@ -16,7 +16,8 @@ import { attachTelephony } from '../../src/web.js';
 /** The public URL Twilio would call; requests go to a local port but are signed for this. */
 export const PUBLIC_BASE_URL = 'https://hotline.example.test';
 
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const adminUrl =
+  process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runId = `${process.pid}_${randomBytes(4).toString('hex')}`;
 
@@ -76,16 +77,33 @@ export function ownDatabase(name: string): Promise<string> {
  * A runtime on this run's database (or, with `database`, a database of its own, see
  * {@link ownDatabase}) and Redis; closed after the run.
  */
-export async function createTestRuntime(options: { clock?: Clock; env?: Record<string, string>; database?: string; queues?: Queues; telephony?: RuntimeOptions['telephony'] } = {}): Promise<Runtime> {
-  const databaseEnv: Record<string, string> = options.database ? { DATABASE_URL: await ownDatabase(options.database) } : {};
+export async function createTestRuntime(
+  options: {
+    clock?: Clock;
+    env?: Record<string, string>;
+    database?: string;
+    queues?: Queues;
+    telephony?: RuntimeOptions['telephony'];
+  } = {},
+): Promise<Runtime> {
+  const databaseEnv: Record<string, string> = options.database
+    ? { DATABASE_URL: await ownDatabase(options.database) }
+    : {};
   const config = testConfig({ ...databaseEnv, ...options.env });
-  const runtime = await createRuntime(config, { clock: options.clock, logger: createLogger(config.logLevel), ...(options.queues && { queues: options.queues }), ...(options.telephony && { telephony: options.telephony }) });
+  const runtime = await createRuntime(config, {
+    clock: options.clock,
+    logger: createLogger(config.logLevel),
+    ...(options.queues && { queues: options.queues }),
+    ...(options.telephony && { telephony: options.telephony }),
+  });
   opened.push(runtime);
   return runtime;
 }
 
 /** Serves the app on a free local port. */
-export async function startTestServer(runtime: Runtime): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function startTestServer(
+  runtime: Runtime,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const app = createApp(runtime);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -111,12 +129,16 @@ export async function setUpTestRun(): Promise<void> {
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`create database "${testRun.templateName}"`);
-    const config = testConfig({ DATABASE_URL: adminUrl.replace(/\/[^/]*$/, `/${testRun.templateName}`) });
+    const config = testConfig({
+      DATABASE_URL: adminUrl.replace(/\/[^/]*$/, `/${testRun.templateName}`),
+    });
     const database = await createDatabase({ url: config.databaseUrl, pgliteDir: config.pgliteDir });
     await database.migrate();
     await syncCatalogue(database.db, loadCatalogue(config.catalogueDir));
     await database.close();
-    await admin.unsafe(`create database "${testRun.databaseName}" template "${testRun.templateName}"`);
+    await admin.unsafe(
+      `create database "${testRun.databaseName}" template "${testRun.templateName}"`,
+    );
   } finally {
     await admin.end();
   }
@@ -127,8 +149,14 @@ export async function tearDownTestRun(): Promise<void> {
   for (const handle of opened.reverse()) await handle.close().catch(() => undefined);
   const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
-    const own = await Promise.all([...ownDatabases.values()].map((url) => url.catch(() => undefined)));
-    const names = [testRun.databaseName, testRun.templateName, ...own.filter((u): u is string => Boolean(u)).map((u) => u.slice(u.lastIndexOf('/') + 1))];
+    const own = await Promise.all(
+      [...ownDatabases.values()].map((url) => url.catch(() => undefined)),
+    );
+    const names = [
+      testRun.databaseName,
+      testRun.templateName,
+      ...own.filter((u): u is string => Boolean(u)).map((u) => u.slice(u.lastIndexOf('/') + 1)),
+    ];
     for (const name of names) await admin.unsafe(`drop database if exists "${name}" with (force)`);
   } finally {
     await admin.end();
@@ -137,7 +165,13 @@ export async function tearDownTestRun(): Promise<void> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${testRun.redisPrefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(
+        cursor,
+        'MATCH',
+        `${testRun.redisPrefix}*`,
+        'COUNT',
+        1000,
+      );
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');

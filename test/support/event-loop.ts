@@ -40,7 +40,10 @@ const ms = (value: number) => Math.round(value * 10) / 10;
  * timer at the same interval reads how long the thread ran and waited for a CPU in each gap, and
  * `/healthz` of `url` is polled, one request at a time, each bounded by a 2 s timeout.
  */
-export async function measureUnderLoad<T>(url: string, work: () => Promise<T>): Promise<LoadFigures<T>> {
+export async function measureUnderLoad<T>(
+  url: string,
+  work: () => Promise<T>,
+): Promise<LoadFigures<T>> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const answers: number[] = [];
   let failures = 0;
@@ -52,7 +55,11 @@ export async function measureUnderLoad<T>(url: string, work: () => Promise<T>): 
   const ticker = setInterval(() => {
     const now = performance.now();
     const stat = schedstat();
-    const gap = { ms: now - lastTick, ranMs: (stat.runNs - last.runNs) / 1e6, waitedMs: (stat.waitNs - last.waitNs) / 1e6 };
+    const gap = {
+      ms: now - lastTick,
+      ranMs: (stat.runNs - last.runNs) / 1e6,
+      waitedMs: (stat.waitNs - last.waitNs) / 1e6,
+    };
     maxRanMs = Math.max(maxRanMs, gap.ranMs);
     if (gap.ms > longestGap.ms) longestGap = gap;
     lastTick = now;
@@ -87,7 +94,11 @@ export async function measureUnderLoad<T>(url: string, work: () => Promise<T>): 
     maxDelayMs: ms(histogram.max / 1e6),
     p99DelayMs: ms(histogram.percentile(99) / 1e6),
     maxRanMs: ms(maxRanMs),
-    longestGap: { ms: ms(longestGap.ms), ranMs: ms(longestGap.ranMs), waitedMs: ms(longestGap.waitedMs) },
+    longestGap: {
+      ms: ms(longestGap.ms),
+      ranMs: ms(longestGap.ranMs),
+      waitedMs: ms(longestGap.waitedMs),
+    },
     healthz: { polls: answers.length, maxMs: Math.round(Math.max(0, ...answers)), failures },
   };
 }

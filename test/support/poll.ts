@@ -1,5 +1,9 @@
 /** Polls `probe` every 25 ms until it returns a value (not undefined or false), for at most `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -5,12 +5,22 @@ import { freePort } from './net.js';
 import { requirePresent } from './required.js';
 
 /** Twilio's own REST description, kept beside the project. */
-export const TWILIO_OPENAPI = join(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'twilio', 'openapi', 'twilio_api_v2010.json');
-export const prismAvailable = requirePresent(TWILIO_OPENAPI, "Twilio's REST API description (../shared/twilio/openapi)", 'place the shared/ folder beside the repository');
+export const TWILIO_OPENAPI = join(
+  fileURLToPath(new URL('../../', import.meta.url)),
+  '..',
+  'shared',
+  'twilio',
+  'openapi',
+  'twilio_api_v2010.json',
+);
+export const prismAvailable = requirePresent(
+  TWILIO_OPENAPI,
+  "Twilio's REST API description (../shared/twilio/openapi)",
+  'place the shared/ folder beside the repository',
+);
 
 let started: Promise<string> | undefined;
 let child: ChildProcess | undefined;
-
 
 /**
  * A Prism mock of Twilio's REST API (from Twilio's OpenAPI description), started once per test
@@ -21,7 +31,9 @@ export function startPrism(): Promise<string> {
   started ??= (async () => {
     const port = await freePort();
     const bin = fileURLToPath(new URL('../../node_modules/.bin/prism', import.meta.url));
-    child = spawn(bin, ['mock', '-h', '127.0.0.1', '-p', String(port), TWILIO_OPENAPI], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(bin, ['mock', '-h', '127.0.0.1', '-p', String(port), TWILIO_OPENAPI], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('Prism did not start within 60 s')), 60_000);
       let output = '';

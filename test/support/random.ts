@@ -24,4 +24,5 @@ export const random = createRandom(testSeed);
 export const randomInt = (below: number) => Math.floor(random() * below);
 
 /** `bytes` random bytes as hex, from the run's sequence. */
-export const randomHex = (bytes: number) => Array.from({ length: bytes }, () => randomInt(256).toString(16).padStart(2, '0')).join('');
+export const randomHex = (bytes: number) =>
+  Array.from({ length: bytes }, () => randomInt(256).toString(16).padStart(2, '0')).join('');

@@ -23,9 +23,13 @@ export function listAppRoutes(app: Express): AppRoute[] {
     for (const layer of stack) {
       if (layer.route && typeof layer.route.path === 'string') {
         const path = prefix && layer.route.path === '/' ? prefix : `${prefix}${layer.route.path}`;
-        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all')) routes.push({ method: method.toUpperCase(), path });
+        for (const method of Object.keys(layer.route.methods).filter((m) => m !== '_all'))
+          routes.push({ method: method.toUpperCase(), path });
       } else if (layer.handle?.stack) {
-        walk(layer.handle.stack, `${prefix}${typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''}`);
+        walk(
+          layer.handle.stack,
+          `${prefix}${typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : ''}`,
+        );
       }
     }
   };

@@ -27,13 +27,28 @@ function parseSip(text: string): { start: string; headers: Map<string, string[]>
   return { start, headers, body };
 }
 
-const param = (header: string, name: string) => new RegExp(`${name}="?([^",]+)"?`).exec(header)?.[1] ?? '';
+const param = (header: string, name: string) =>
+  new RegExp(`${name}="?([^",]+)"?`).exec(header)?.[1] ?? '';
 
 /** A server text frame (unmasked, as RFC 6455 wants from a server). */
 function textFrame(text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
   const length = payload.length;
-  const head = length < 126 ? Buffer.from([0x81, length]) : length < 65536 ? Buffer.from([0x81, 126, length >> 8, length & 0xff]) : Buffer.concat([Buffer.from([0x81, 127]), Buffer.alloc(4), Buffer.from([length >>> 24, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff])]);
+  const head =
+    length < 126
+      ? Buffer.from([0x81, length])
+      : length < 65536
+        ? Buffer.from([0x81, 126, length >> 8, length & 0xff])
+        : Buffer.concat([
+            Buffer.from([0x81, 127]),
+            Buffer.alloc(4),
+            Buffer.from([
+              length >>> 24,
+              (length >> 16) & 0xff,
+              (length >> 8) & 0xff,
+              length & 0xff,
+            ]),
+          ]);
   return Buffer.concat([head, payload]);
 }
 
@@ -51,10 +66,26 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
   const nonce = randomBytes(8).toString('hex');
 
   const send = (socket: Duplex, text: string) => socket.write(textFrame(text));
-  const reply = (socket: Duplex, request: ReturnType<typeof parseSip>, status: string, extra: string[] = []) => {
+  const reply = (
+    socket: Duplex,
+    request: ReturnType<typeof parseSip>,
+    status: string,
+    extra: string[] = [],
+  ) => {
     const h = (name: string) => request.headers.get(name) ?? [];
     const to = h('to')[0] ?? '';
-    const lines = [`SIP/2.0 ${status}`, ...h('via').map((v) => `Via: ${v}`), `From: ${h('from')[0]}`, `To: ${to.includes('tag=') ? to : `${to};tag=${randomBytes(4).toString('hex')}`}`, `Call-ID: ${h('call-id')[0]}`, `CSeq: ${h('cseq')[0]}`, ...extra, 'Content-Length: 0', '', ''];
+    const lines = [
+      `SIP/2.0 ${status}`,
+      ...h('via').map((v) => `Via: ${v}`),
+      `From: ${h('from')[0]}`,
+      `To: ${to.includes('tag=') ? to : `${to};tag=${randomBytes(4).toString('hex')}`}`,
+      `Call-ID: ${h('call-id')[0]}`,
+      `CSeq: ${h('cseq')[0]}`,
+      ...extra,
+      'Content-Length: 0',
+      '',
+      '',
+    ];
     send(socket, lines.join('\r\n'));
   };
 
@@ -63,12 +94,15 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
     const message = parseSip(text);
     const [method] = message.start.split(' ');
     if (method !== 'REGISTER') {
-      if (method !== 'ACK' && !message.start.startsWith('SIP/2.0')) reply(socket, message, '200 OK');
+      if (method !== 'ACK' && !message.start.startsWith('SIP/2.0'))
+        reply(socket, message, '200 OK');
       return;
     }
     const authorization = message.headers.get('authorization')?.[0];
     if (!authorization) {
-      reply(socket, message, '401 Unauthorized', [`WWW-Authenticate: Digest realm="${options.domain}", nonce="${nonce}", algorithm=MD5, qop="auth"`]);
+      reply(socket, message, '401 Unauthorized', [
+        `WWW-Authenticate: Digest realm="${options.domain}", nonce="${nonce}", algorithm=MD5, qop="auth"`,
+      ]);
       return;
     }
     const aor = /<([^>]+)>/.exec(message.headers.get('to')?.[0] ?? '')?.[1] ?? '';
@@ -76,8 +110,11 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
     const password = options.passwords.get(aor) ?? '';
     const ha1 = md5(`${username}:${param(authorization, 'realm')}:${password}`);
     const ha2 = md5(`REGISTER:${param(authorization, 'uri')}`);
-    const expected = md5(`${ha1}:${param(authorization, 'nonce')}:${param(authorization, 'nc')}:${param(authorization, 'cnonce')}:${param(authorization, 'qop')}:${ha2}`);
-    const digestValid = param(authorization, 'nonce') === nonce && param(authorization, 'response') === expected;
+    const expected = md5(
+      `${ha1}:${param(authorization, 'nonce')}:${param(authorization, 'nc')}:${param(authorization, 'cnonce')}:${param(authorization, 'qop')}:${ha2}`,
+    );
+    const digestValid =
+      param(authorization, 'nonce') === nonce && param(authorization, 'response') === expected;
     const contact = message.headers.get('contact')?.[0] ?? '';
     registrations.push({ aor, username, digestValid, contact });
     if (!digestValid) {
@@ -85,13 +122,26 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
       return;
     }
     sockets.set(aor, socket);
-    reply(socket, message, '200 OK', [`Contact: ${contact.replace(/;expires=\d+/, '')};expires=600`, 'Expires: 600']);
+    reply(socket, message, '200 OK', [
+      `Contact: ${contact.replace(/;expires=\d+/, '')};expires=600`,
+      'Expires: 600',
+    ]);
   }
 
   function accept(request: IncomingMessage, socket: Duplex) {
     const key = request.headers['sec-websocket-key'];
     const accepted = createHash('sha1').update(`${key}${WS_GUID}`).digest('base64');
-    socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accepted}`, 'Sec-WebSocket-Protocol: sip', '', ''].join('\r\n'));
+    socket.write(
+      [
+        'HTTP/1.1 101 Switching Protocols',
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Accept: ${accepted}`,
+        'Sec-WebSocket-Protocol: sip',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
@@ -110,7 +160,9 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
         // Clients always mask (RFC 6455 §5.3).
         if (pending.length < offset + 4 + length) return;
         const mask = pending.subarray(offset, offset + 4);
-        const payload = Buffer.from(pending.subarray(offset + 4, offset + 4 + length).map((byte, i) => byte ^ mask[i % 4]!));
+        const payload = Buffer.from(
+          pending.subarray(offset + 4, offset + 4 + length).map((byte, i) => byte ^ mask[i % 4]!),
+        );
         pending = pending.subarray(offset + 4 + length);
         if (opcode === 0x8) {
           socket.end(Buffer.from([0x88, 0]));
@@ -141,7 +193,19 @@ export async function startSipStandIn(options: { domain: string; passwords: Map<
       const contact = [...registrations].reverse().find((r) => r.aor === aor)!.contact;
       const target = /<([^>]+)>/.exec(contact)?.[1] ?? aor;
       const callId = randomBytes(8).toString('hex');
-      const lines = [`INVITE ${target} SIP/2.0`, `Via: SIP/2.0/WSS stand-in.invalid;branch=z9hG4bK${randomBytes(6).toString('hex')}`, 'Max-Forwards: 70', `From: <${from}>;tag=${randomBytes(4).toString('hex')}`, `To: <${aor}>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE', `Contact: <${from};transport=ws>`, 'Content-Length: 0', '', ''];
+      const lines = [
+        `INVITE ${target} SIP/2.0`,
+        `Via: SIP/2.0/WSS stand-in.invalid;branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+        'Max-Forwards: 70',
+        `From: <${from}>;tag=${randomBytes(4).toString('hex')}`,
+        `To: <${aor}>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 INVITE',
+        `Contact: <${from};transport=ws>`,
+        'Content-Length: 0',
+        '',
+        '',
+      ];
       send(socket, lines.join('\r\n'));
       return callId;
     },

@@ -22,17 +22,34 @@ export interface SignedPostOptions {
  * POSTs form parameters to the local server as Twilio would: signed for the public URL
  * (PUBLIC_BASE_URL + path), sent to `serverUrl` + path.
  */
-export async function postSigned(serverUrl: string, path: string, params: Record<string, string>, options: SignedPostOptions = {}): Promise<{ status: number; body: string; contentType: string }> {
+export async function postSigned(
+  serverUrl: string,
+  path: string,
+  params: Record<string, string>,
+  options: SignedPostOptions = {},
+): Promise<{ status: number; body: string; contentType: string }> {
   const signature =
-    options.signature === undefined ? signTwilioRequest(options.authToken ?? DEV_AUTH_TOKEN, `${PUBLIC_BASE_URL}${path}`, params) : options.signature;
+    options.signature === undefined
+      ? signTwilioRequest(options.authToken ?? DEV_AUTH_TOKEN, `${PUBLIC_BASE_URL}${path}`, params)
+      : options.signature;
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (signature !== null) headers['x-twilio-signature'] = signature;
-  const response = await fetch(`${serverUrl}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+  const response = await fetch(`${serverUrl}${path}`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(params).toString(),
+  });
+  return {
+    status: response.status,
+    body: await response.text(),
+    contentType: response.headers.get('content-type') ?? '',
+  };
 }
 
 /** The parameters Twilio sends with an inbound call's first webhook. */
-export function buildIncomingParams(overrides: Partial<Record<string, string>> = {}): Record<string, string> {
+export function buildIncomingParams(
+  overrides: Partial<Record<string, string>> = {},
+): Record<string, string> {
   return {
     AccountSid: 'AC00000000000000000000000000000000',
     ApiVersion: '2010-04-01',
@@ -50,7 +67,13 @@ export function buildIncomingParams(overrides: Partial<Record<string, string>> =
 }
 
 /** A status callback as Twilio sends it, for `callSid` at `at` (`extra` adds or overrides parameters). */
-export function buildStatusParams(callSid: string, status: string, sequence: number, at: string | Date, extra: Record<string, string> = {}): Record<string, string> {
+export function buildStatusParams(
+  callSid: string,
+  status: string,
+  sequence: number,
+  at: string | Date,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     AccountSid: 'AC00000000000000000000000000000000',
     CallSid: callSid,

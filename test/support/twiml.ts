@@ -4,7 +4,11 @@ import { createTwimlValidator, DEFAULT_TWIML_XSD_DIR } from '../../src/platform/
 import { requirePresent } from './required.js';
 
 /** Twilio's TwiML schema in ../shared/twilio (a missing one fails a CI run, and is skipped locally with a line saying so). */
-export const TWIML_XSD_PRESENT = requirePresent(join(DEFAULT_TWIML_XSD_DIR, 'twiml.xsd'), "Twilio's TwiML schema (../shared/twilio/twiml-xsd)", 'place the shared/ folder beside the repository');
+export const TWIML_XSD_PRESENT = requirePresent(
+  join(DEFAULT_TWIML_XSD_DIR, 'twiml.xsd'),
+  "Twilio's TwiML schema (../shared/twilio/twiml-xsd)",
+  'place the shared/ folder beside the repository',
+);
 const validator = TWIML_XSD_PRESENT ? createTwimlValidator() : null;
 
 /** True when Twilio's schema is present and TwiML is checked against it. */

@@ -17,7 +17,10 @@ const opened: Runtime[] = [];
  * A runtime on the built-in provider (TELEPHONY_PROVIDER unset: local), the telephony tests' database, its own Redis prefix, waits
  * instant unless `pace` says otherwise, served on a local port; its log lines and the REST requests it sent are kept.
  */
-export async function providerRuntime(env: Record<string, string> = {}, pace: { instant: boolean; paceScale?: number } = { instant: true }) {
+export async function providerRuntime(
+  env: Record<string, string> = {},
+  pace: { instant: boolean; paceScale?: number } = { instant: true },
+) {
   const clock = createFixedClock(OPEN_MONDAY);
   const logLines: string[] = [];
   const sink = new Writable({
@@ -28,11 +31,20 @@ export async function providerRuntime(env: Record<string, string> = {}, pace: { 
   });
   const rest: RecordedRequest[] = [];
   // A database of the telephony tests' own: their calls and recordings stay out of other files' counts.
-  const config = testConfig({ DATABASE_URL: await ownDatabase('telephony'), REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'info', ...env });
+  const config = testConfig({
+    DATABASE_URL: await ownDatabase('telephony'),
+    REDIS_PREFIX: `${testRun.redisPrefix}-${randomBytes(3).toString('hex')}`,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
   const runtime = await createRuntime(config, {
     clock,
     logger: createLogger('info', sink),
-    telephony: { ...pace, maxRequests: 80, observeRest: (request) => rest.push({ ...request, at: performance.now() }) },
+    telephony: {
+      ...pace,
+      maxRequests: 80,
+      observeRest: (request) => rest.push({ ...request, at: performance.now() }),
+    },
   });
   opened.push(runtime);
   const server = await startTestServer(runtime);
@@ -45,11 +57,17 @@ export async function closeProviderRuntimes(): Promise<void> {
 }
 
 /** An agent's phone that answers every offer at once and stays on the line until {@link hangup}. */
-export function answeringPhone(): Endpoint & { offers: LegOffer[]; heard: string[]; hangup(): void } {
+export function answeringPhone(): Endpoint & {
+  offers: LegOffer[];
+  heard: string[];
+  hangup(): void;
+} {
   const offers: LegOffer[] = [];
   const heard: string[] = [];
   let end: (() => void) | undefined;
-  const party: CallParty = { hear: (event) => heard.push(event.kind === 'say' ? event.text : event.kind) };
+  const party: CallParty = {
+    hear: (event) => heard.push(event.kind === 'say' ? event.text : event.kind),
+  };
   return {
     offers,
     heard,

@@ -32,8 +32,10 @@ function audioPackets(page: Page): Promise<{ sent: number; received: number }> {
     let sent = 0;
     let received = 0;
     for (const report of (await peer?.getStats())?.values() ?? []) {
-      if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
-      if (report.type === 'inbound-rtp' && report.kind === 'audio') received += report.packetsReceived ?? 0;
+      if (report.type === 'outbound-rtp' && report.kind === 'audio')
+        sent += report.packetsSent ?? 0;
+      if (report.type === 'inbound-rtp' && report.kind === 'audio')
+        received += report.packetsReceived ?? 0;
     }
     return { sent, received };
   });
@@ -46,7 +48,10 @@ describe('the test phone and the desk on the built-in provider, in a real browse
 
   before(async function () {
     if (!browserPresent()) this.skip();
-    browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
+    browser = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+    ]);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
@@ -61,10 +66,22 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await page.getByRole('button', { name: '登录' }).click();
   }
 
-  it('when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, and the hang-up ends it into the day\'s statistics, with no request to any Twilio host', async () => {
-    const { runtime, url, logLines } = await providerRuntime({ DATABASE_URL: await ownDatabase('test-phone') }, { instant: false, paceScale: 0.02 });
-    const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽', password: PASSWORD });
-    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor', displayName: '张伟', password: PASSWORD });
+  it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
+    const { runtime, url, logLines } = await providerRuntime(
+      { DATABASE_URL: await ownDatabase('test-phone') },
+      { instant: false, paceScale: 0.02 },
+    );
+    const agent = await createAgent(runtime, {
+      skills: ['cc-general'],
+      displayName: '王丽',
+      password: PASSWORD,
+    });
+    const supervisor = await createAgent(runtime, {
+      skills: [],
+      role: 'supervisor',
+      displayName: '张伟',
+      password: PASSWORD,
+    });
 
     const desk = await openWatchedPage(browser, problems);
     const phone = await openWatchedPage(browser, problems);
@@ -86,7 +103,9 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await phone.waitForURL(/wallboard\.html$/);
     await phone.getByRole('link', { name: '测试电话' }).click();
     await phone.waitForURL(/test-phone\.html$/);
-    await phone.getByLabel('热线').selectOption({ label: '市民服务中心综合预约热线（双鸭山市市民服务中心）' });
+    await phone
+      .getByLabel('热线')
+      .selectOption({ label: '市民服务中心综合预约热线（双鸭山市市民服务中心）' });
     await phone.getByRole('button', { name: '拨号' }).click();
     await phone.locator('#captions li', { hasText: '业务咨询请按2' }).waitFor();
     await phone.getByRole('button', { name: '2', exact: true }).click();
@@ -99,11 +118,18 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     const callSid = (await desk.locator('#call-card').getAttribute('data-call-sid'))!;
 
-    for (const [name, page] of [['desk', desk], ['test phone', phone]] as const) {
-      await eventually(async () => {
-        const packets = await audioPackets(page);
-        return packets.sent > 0 && packets.received > 0 && packets;
-      }, `audio packets both ways on the ${name}`, 20_000);
+    for (const [name, page] of [
+      ['desk', desk],
+      ['test phone', phone],
+    ] as const) {
+      await eventually(
+        async () => {
+          const packets = await audioPackets(page);
+          return packets.sent > 0 && packets.received > 0 && packets;
+        },
+        `audio packets both ways on the ${name}`,
+        20_000,
+      );
     }
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-call.png`, fullPage: true });
@@ -111,17 +137,27 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await phone.getByRole('button', { name: '挂断' }).click();
     await phone.locator('#call-status[data-state="ended"]').waitFor();
     await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
-    await eventually(async () => (await runtime.ledger.find(callSid))?.endedAt != null, 'the call ended in the ledger');
+    await eventually(
+      async () => (await runtime.ledger.find(callSid))?.endedAt != null,
+      'the call ended in the ledger',
+    );
 
     const day = await runtime.reports.period('2026-03-02', '2026-03-02');
     const row = day.byHotline.find((h) => h.hotline === '+864694226101');
     assert.equal(row?.answered, 1, JSON.stringify(day.total));
     assert.deepEqual(outside, [], 'no page asked anything of another host');
-    assert.deepEqual(logLines.filter((line) => /twilio\.com|twiliocdn\.com|ENOTFOUND/.test(line)), []);
+    assert.deepEqual(
+      logLines.filter((line) => /twilio\.com|twiliocdn\.com|ENOTFOUND/.test(line)),
+      [],
+    );
     assert.deepEqual(problems, []);
     for (const page of [desk, phone]) {
       const text = await page.locator('body').innerText();
-      assert.doesNotMatch(text, /CA[0-9a-f]{32}|QU[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-/, 'no ids on the page');
+      assert.doesNotMatch(
+        text,
+        /CA[0-9a-f]{32}|QU[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-/,
+        'no ids on the page',
+      );
     }
   });
 });

@@ -4,7 +4,10 @@ import { signTwilioRequest } from '../../src/platform/twilio-webhook.js';
 import { readTwiml, type Verb } from '../../src/telephony/index.js';
 
 /** What the simulated caller does at a `<Gather>`: press keys, speak, or stay silent. */
-export type CallerInput = { kind: 'dtmf'; digits: string } | { kind: 'speech'; text: string; confidence: number } | { kind: 'silence' };
+export type CallerInput =
+  | { kind: 'dtmf'; digits: string }
+  | { kind: 'speech'; text: string; confidence: number }
+  | { kind: 'silence' };
 
 /** How a simulated call ended. */
 export type CallOutcome =
@@ -19,20 +22,36 @@ export type CallOutcome =
 
 /** Posts one signed webhook request, as Twilio would, to the service. */
 export interface CallerTransport {
-  post(publicUrl: string, params: Record<string, string>): Promise<{ status: number; body: string; contentType: string }>;
+  post(
+    publicUrl: string,
+    params: Record<string, string>,
+  ): Promise<{ status: number; body: string; contentType: string }>;
 }
 
 /** Signs for the public URL (what Twilio signs) and sends to `targetBaseUrl` (where the service listens). */
-export function createHttpTransport(options: { publicBaseUrl: string; targetBaseUrl: string; authToken: string }): CallerTransport {
+export function createHttpTransport(options: {
+  publicBaseUrl: string;
+  targetBaseUrl: string;
+  authToken: string;
+}): CallerTransport {
   return {
     async post(publicUrl, params) {
-      const target = publicUrl.startsWith(options.publicBaseUrl) ? `${options.targetBaseUrl}${publicUrl.slice(options.publicBaseUrl.length)}` : publicUrl;
+      const target = publicUrl.startsWith(options.publicBaseUrl)
+        ? `${options.targetBaseUrl}${publicUrl.slice(options.publicBaseUrl.length)}`
+        : publicUrl;
       const response = await fetch(target, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(options.authToken, publicUrl, params) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': signTwilioRequest(options.authToken, publicUrl, params),
+        },
         body: new URLSearchParams(params).toString(),
       });
-      return { status: response.status, body: await response.text(), contentType: response.headers.get('content-type') ?? '' };
+      return {
+        status: response.status,
+        body: await response.text(),
+        contentType: response.headers.get('content-type') ?? '',
+      };
     },
   };
 }
@@ -103,7 +122,12 @@ function pathOf(url: string): string {
  * (Redirects back to the wait URL) and the REST updates that re-point the live call. Every answer must be 200 TwiML, valid against Twilio's schema when a
  * validator is given; anything else throws {@link CallerError}.
  */
-export async function placeCall(transport: CallerTransport, publicBaseUrl: string, script: CallScript, validator: TwimlValidator | null): Promise<CallResult> {
+export async function placeCall(
+  transport: CallerTransport,
+  publicBaseUrl: string,
+  script: CallScript,
+  validator: TwimlValidator | null,
+): Promise<CallResult> {
   const from = script.from ?? '+8613904691234';
   const callSid = `CA${randomBytes(16).toString('hex')}`;
   const base: Record<string, string> = {
@@ -131,24 +155,40 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
     throw new CallerError(message, lines);
   };
 
-  async function request(url: string, extra: Record<string, string> = {}): Promise<Verb[] | 'stopped'> {
+  async function request(
+    url: string,
+    extra: Record<string, string> = {},
+  ): Promise<Verb[] | 'stopped'> {
     if (requests.length >= MAX_REQUESTS) fail(`more than ${MAX_REQUESTS} requests: the call loops`);
     if (script.stopAt?.(url)) {
       say(`→ ${pathOf(url)}（自助服务流程，此处不再跟随）`);
       return 'stopped';
     }
     const params = { ...base, ...extra };
-    say(`→ POST ${pathOf(url)}${Object.keys(extra).length ? `  ${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+    say(
+      `→ POST ${pathOf(url)}${
+        Object.keys(extra).length
+          ? `  ${Object.entries(extra)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : ''
+      }`,
+    );
     const response = await transport.post(url, params);
     if (response.status === 404 && new URL(url).pathname.includes('/booking/')) {
       say('  （预约自助服务路由不在此服务中，通话转入自助服务流程）');
       return 'stopped';
     }
-    if (response.status !== 200) fail(`${pathOf(url)} answered ${response.status}: ${response.body.slice(0, 300)}`);
-    if (!/xml/.test(response.contentType)) fail(`${pathOf(url)} answered ${response.contentType}, not XML`);
+    if (response.status !== 200)
+      fail(`${pathOf(url)} answered ${response.status}: ${response.body.slice(0, 300)}`);
+    if (!/xml/.test(response.contentType))
+      fail(`${pathOf(url)} answered ${response.contentType}, not XML`);
     if (validator) {
       const validation = await validator(response.body);
-      if (!validation.valid) fail(`${pathOf(url)} answered TwiML that is invalid against Twilio's schema:\n${validation.errors.join('\n')}\n${response.body}`);
+      if (!validation.valid)
+        fail(
+          `${pathOf(url)} answered TwiML that is invalid against Twilio's schema:\n${validation.errors.join('\n')}\n${response.body}`,
+        );
     }
     requests.push({ url, params, twiml: response.body });
     try {
@@ -182,7 +222,9 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
 
   type Next = { url: string; extra?: Record<string, string> } | { end: CallResult };
 
-  const end = (outcome: CallOutcome, more: Partial<CallResult> = {}): { end: CallResult } => ({ end: { outcome, lines, requests, ...more } });
+  const end = (outcome: CallOutcome, more: Partial<CallResult> = {}): { end: CallResult } => ({
+    end: { outcome, lines, requests, ...more },
+  });
 
   async function enqueue(verb: Verb, currentUrl: string): Promise<Next> {
     const queue = verb.text;
@@ -196,7 +238,13 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
       queueTime = round * 50;
       const waitUrl = verb.attributes.waitUrl;
       if (!waitUrl) break;
-      let verbs = await request(waitUrl, { QueueSid: queueSid, QueuePosition: String(Math.max(1, 3 - round)), QueueTime: String(queueTime), AvgQueueTime: '120', CurrentQueueSize: '3' });
+      let verbs = await request(waitUrl, {
+        QueueSid: queueSid,
+        QueuePosition: String(Math.max(1, 3 - round)),
+        QueueTime: String(queueTime),
+        AvgQueueTime: '120',
+        CurrentQueueSize: '3',
+      });
       while (verbs !== 'stopped' && verbs.length > 0) {
         let next: string | undefined;
         let nextExtra: Record<string, string> = {};
@@ -224,13 +272,21 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
           if (waitVerb.name === 'Hangup') return end('hangup', { queue });
         }
         if (left || !next) break;
-        verbs = await request(next, { QueueSid: queueSid, QueueTime: String(queueTime), ...nextExtra });
+        verbs = await request(next, {
+          QueueSid: queueSid,
+          QueueTime: String(queueTime),
+          ...nextExtra,
+        });
       }
     }
     const result = left ? 'leave' : (script.queueResult ?? 'bridged');
     if (result === 'bridged') say('  （坐席接听，通话结束后回到来电者一侧）');
     if (result === 'hangup') say('  （来电者在排队时挂机）');
-    const verbs = await request(action, { QueueResult: result, QueueSid: queueSid, QueueTime: String(queueTime) });
+    const verbs = await request(action, {
+      QueueResult: result,
+      QueueSid: queueSid,
+      QueueTime: String(queueTime),
+    });
     if (verbs === 'stopped') return end('self-service', { queue });
     if (result === 'hangup' || result === 'redirected') return end('queue', { queue });
     const next = await run(verbs, action, queue);
@@ -285,7 +341,10 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
           return end('queue', { queue });
         }
       }
-      if (!again) return fail(`${pathOf(waitUrl)}: a wait turn ended without a Redirect back to the wait URL: the caller would meet silence`);
+      if (!again)
+        return fail(
+          `${pathOf(waitUrl)}: a wait turn ended without a Redirect back to the wait URL: the caller would meet silence`,
+        );
     }
     const last = await liveUpdate();
     if (last) return { url: last };
@@ -324,11 +383,17 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
         case 'Enqueue':
           return enqueue(verb, currentUrl);
         case 'Dial': {
-          say(`  （转接 ${verb.text || verb.children.map((c) => `${c.name} ${c.text}`).join(', ')}）`);
+          say(
+            `  （转接 ${verb.text || verb.children.map((c) => `${c.name} ${c.text}`).join(', ')}）`,
+          );
           // Re-pointed over REST during the call (a transfer): the provider leaves the Dial for the new URL.
           const update = await liveUpdate();
           if (update) return { url: update };
-          if (verb.attributes.action) return { url: verb.attributes.action, extra: { DialCallStatus: 'completed', DialCallDuration: '60' } };
+          if (verb.attributes.action)
+            return {
+              url: verb.attributes.action,
+              extra: { DialCallStatus: 'completed', DialCallDuration: '60' },
+            };
           break;
         }
         case 'Leave':
@@ -337,7 +402,11 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
           say(`  （${verb.name}）`);
       }
     }
-    return queue ? end('queue', { queue }) : fail(`${pathOf(currentUrl)} ended without a next step (no Gather, Redirect, Enqueue or Hangup): the caller would meet silence`);
+    return queue
+      ? end('queue', { queue })
+      : fail(
+          `${pathOf(currentUrl)} ended without a next step (no Gather, Redirect, Enqueue or Hangup): the caller would meet silence`,
+        );
   }
 
   say(`呼叫 ${script.to}，来电号码 ${from}`);
@@ -357,7 +426,11 @@ export async function placeCall(transport: CallerTransport, publicBaseUrl: strin
  * Parses the command line's inputs: `--keys 1,2,*,timeout` (a key, `timeout`/`-` for silence,
  * or `~words` for speech) and `--speech 预约,人工` (spoken first, in order).
  */
-export function parseInputs(keys: string | undefined, speech: string | undefined, confidence = 0.9): CallerInput[] {
+export function parseInputs(
+  keys: string | undefined,
+  speech: string | undefined,
+  confidence = 0.9,
+): CallerInput[] {
   const spoken = (speech ?? '')
     .split(',')
     .map((s) => s.trim())

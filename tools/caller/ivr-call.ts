@@ -5,7 +5,13 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createTwimlValidator } from '../../src/platform/twiml-schema.js';
 import { configOrExit, exitOnStartupError } from '../../src/process.js';
 import { startLocalWeb, type LocalWeb } from '../../src/web.js';
-import { CallerError, createHttpTransport, parseInputs, placeCall, type CallResult } from './caller.js';
+import {
+  CallerError,
+  createHttpTransport,
+  parseInputs,
+  placeCall,
+  type CallResult,
+} from './caller.js';
 import { callThroughProvider, type ProviderCallResult } from './provider-caller.js';
 import { connectSocketPlacer } from './socket-placer.js';
 
@@ -47,26 +53,41 @@ async function main(): Promise<number> {
   }
   const config = configOrExit();
   const catalogue = loadCatalogue(config.catalogueDir);
-  const hotline = catalogue.hotlines.find((h) => h.number === flags.to || h.number.endsWith(flags.to!) || h.menu === flags.to);
+  const hotline = catalogue.hotlines.find(
+    (h) => h.number === flags.to || h.number.endsWith(flags.to!) || h.menu === flags.to,
+  );
   if (!hotline) {
-    console.error(`${flags.to} is not a hotline number or a menu id; hotlines:\n${catalogue.hotlines.map((h) => `  ${h.number}  ${h.name} (menu ${h.menu})`).join('\n')}`);
+    console.error(
+      `${flags.to} is not a hotline number or a menu id; hotlines:\n${catalogue.hotlines.map((h) => `  ${h.number}  ${h.name} (menu ${h.menu})`).join('\n')}`,
+    );
     return 2;
   }
   const script = {
     to: hotline.number,
     ...(flags.from ? { from: flags.from } : {}),
-    inputs: parseInputs(flags.keys, flags.speech, flags.confidence ? Number(flags.confidence) : 0.9),
+    inputs: parseInputs(
+      flags.keys,
+      flags.speech,
+      flags.confidence ? Number(flags.confidence) : 0.9,
+    ),
     ...(flags['queue-result'] ? { queueResult: flags['queue-result'] } : {}),
     ...(flags['wait-rounds'] ? { waitRounds: Number(flags['wait-rounds']) } : {}),
   };
   const validator = createTwimlValidator();
-  if (!validator) console.error('(../shared/twilio/twiml-xsd is absent: answers are not checked against Twilio\'s schema)');
+  if (!validator)
+    console.error(
+      "(../shared/twilio/twiml-xsd is absent: answers are not checked against Twilio's schema)",
+    );
   console.log(`${hotline.name}（菜单 ${hotline.menu}）`);
   /** Every answer of the call must be valid against Twilio's schema, or the command fails. */
   const checked = async (result: ProviderCallResult) => {
     for (const request of result.requests) {
       const validation = await validator?.(request.twiml);
-      if (validation && !validation.valid) throw new CallerError(`${request.url} answered TwiML that is invalid against Twilio's schema:\n${validation.errors.join('\n')}\n${request.twiml}`, result.lines);
+      if (validation && !validation.valid)
+        throw new CallerError(
+          `${request.url} answered TwiML that is invalid against Twilio's schema:\n${validation.errors.join('\n')}\n${request.twiml}`,
+          result.lines,
+        );
     }
     return result;
   };
@@ -77,16 +98,24 @@ async function main(): Promise<number> {
     const base = flags.url?.replace(/\/+$/, '') ?? `http://127.0.0.1:${config.port}`;
     const placer = await connectSocketPlacer(base, credentials);
     if (placer) {
-      if (flags['queue-result']) console.error('--queue-result is for a walk without a provider; the provider reports how the caller left the queue');
+      if (flags['queue-result'])
+        console.error(
+          '--queue-result is for a walk without a provider; the provider reports how the caller left the queue',
+        );
       console.log(`（经 ${base} 正在运行的服务的内置电话服务商拨打）`);
       return print(await checked(await callThroughProvider(placer, script)));
     }
     if (flags.url) {
       // A service on another provider: its webhooks are played directly, as before.
-      const transport = createHttpTransport({ publicBaseUrl: base, targetBaseUrl: base, authToken: config.twilio.authToken });
+      const transport = createHttpTransport({
+        publicBaseUrl: base,
+        targetBaseUrl: base,
+        authToken: config.twilio.authToken,
+      });
       return print(await placeCall(transport, base, script, validator));
     }
-  } else if (flags.url) console.error('--at only works in-process; the running service uses its own clock');
+  } else if (flags.url)
+    console.error('--at only works in-process; the running service uses its own clock');
 
   const at = flags.at ? new Date(flags.at) : undefined;
   if (at && Number.isNaN(at.getTime())) {
@@ -97,17 +126,30 @@ async function main(): Promise<number> {
   const clock = createFixedClock(at ?? new Date());
   let web: LocalWeb;
   try {
-    web = await startLocalWeb(config, { logger: createLogger('warn'), clock, telephony: { instant: true, maxRequests: 80 } });
+    web = await startLocalWeb(config, {
+      logger: createLogger('warn'),
+      clock,
+      telephony: { instant: true, maxRequests: 80 },
+    });
   } catch (error) {
     return exitOnStartupError(error);
   }
   try {
     if (at) console.log(`（时间：${shanghai(at).toFormat('yyyy-MM-dd HH:mm')} 北京时间）`);
     const onWaitTurn = () => clock.advance(50_000);
-    if (web.runtime.telephony) return print(await checked(await callThroughProvider(web.runtime.telephony, { ...script, onWaitTurn })));
+    if (web.runtime.telephony)
+      return print(
+        await checked(await callThroughProvider(web.runtime.telephony, { ...script, onWaitTurn })),
+      );
     // TELEPHONY_PROVIDER=twilio: no provider here; the service's webhooks are played directly.
-    const transport = createHttpTransport({ publicBaseUrl: config.publicBaseUrl, targetBaseUrl: web.url, authToken: config.twilio.authToken });
-    return print(await placeCall(transport, config.publicBaseUrl, { ...script, onWaitTurn }, validator));
+    const transport = createHttpTransport({
+      publicBaseUrl: config.publicBaseUrl,
+      targetBaseUrl: web.url,
+      authToken: config.twilio.authToken,
+    });
+    return print(
+      await placeCall(transport, config.publicBaseUrl, { ...script, onWaitTurn }, validator),
+    );
   } finally {
     await web.close();
   }
@@ -115,10 +157,24 @@ async function main(): Promise<number> {
 
 function print(result: CallResult | ProviderCallResult): number {
   console.log(result.lines.join('\n'));
-  const outcomes = { hangup: '系统挂机', queue: '进入队列', 'self-service': '转入自助服务', 'caller-hung-up': '来电者挂机' } as const;
+  const outcomes = {
+    hangup: '系统挂机',
+    queue: '进入队列',
+    'self-service': '转入自助服务',
+    'caller-hung-up': '来电者挂机',
+  } as const;
   // Through a provider the summary says whether an agent answered; the walk without one cannot know.
-  const answered = 'agentAnswered' in result ? (result.agentAnswered ? '，坐席接听' : result.outcome === 'queue' ? '，无坐席接听' : '') : '';
-  console.log(`结果：${outcomes[result.outcome]}${result.queue ? `（${result.queue}）` : ''}${answered}，共 ${result.requests.length} 次请求`);
+  const answered =
+    'agentAnswered' in result
+      ? result.agentAnswered
+        ? '，坐席接听'
+        : result.outcome === 'queue'
+          ? '，无坐席接听'
+          : ''
+      : '';
+  console.log(
+    `结果：${outcomes[result.outcome]}${result.queue ? `（${result.queue}）` : ''}${answered}，共 ${result.requests.length} 次请求`,
+  );
   return 0;
 }
 

@@ -1,5 +1,11 @@
 import type { CallControl, CallParty, PartyEvent } from '../../src/telephony/index.js';
-import { CallerError, type CallerInput, type CallOutcome, type CallRequest, type CallResult } from './caller.js';
+import {
+  CallerError,
+  type CallerInput,
+  type CallOutcome,
+  type CallRequest,
+  type CallResult,
+} from './caller.js';
 
 /** A scripted caller on a provider: what it dials, presses or says, and how long it waits. */
 export interface ProviderCallScript {
@@ -17,7 +23,11 @@ export interface ProviderCallScript {
 
 /** Where a call is placed: the local provider in this process, or a running service's over its socket. */
 export interface CallPlacer {
-  placeCall(init: { from: string; to: string; party: CallParty }): CallControl | Promise<CallControl>;
+  placeCall(init: {
+    from: string;
+    to: string;
+    party: CallParty;
+  }): CallControl | Promise<CallControl>;
 }
 
 /** The result of a call through a provider: the walk's result, and whether an agent answered. */
@@ -30,7 +40,20 @@ export interface ProviderCallResult extends CallResult {
 /** The IVR's wait URL: each request of it is a turn of waiting (a provider queue's waitUrl, or the service's own wait loop). */
 const WAIT_PATH = '/twilio/voice/queue/wait';
 /** The parameters every webhook of a call carries: the transcript shows only the others. */
-const CALL_PARAMS = new Set(['AccountSid', 'ApiVersion', 'CallSid', 'CallStatus', 'Direction', 'From', 'To', 'Caller', 'Called', 'FromCountry', 'ToCountry', 'ParentCallSid']);
+const CALL_PARAMS = new Set([
+  'AccountSid',
+  'ApiVersion',
+  'CallSid',
+  'CallStatus',
+  'Direction',
+  'From',
+  'To',
+  'Caller',
+  'Called',
+  'FromCountry',
+  'ToCountry',
+  'ParentCallSid',
+]);
 
 const pathOf = (url: string) => {
   const parsed = new URL(url);
@@ -42,23 +65,38 @@ const pathOf = (url: string) => {
  * each Gather, patience in the queue, a hang-up where the script ends. The provider executes the
  * service's TwiML; this only listens and answers, and writes the transcript `ivr:call` prints.
  */
-export async function callThroughProvider(placer: CallPlacer, script: ProviderCallScript): Promise<ProviderCallResult> {
+export async function callThroughProvider(
+  placer: CallPlacer,
+  script: ProviderCallScript,
+): Promise<ProviderCallResult> {
   const from = script.from ?? '+8613904691234';
   const inputs = [...script.inputs];
   const lines: string[] = [];
   const requests: CallRequest[] = [];
   const say = (line: string) => lines.push(line);
-  const state = { queue: undefined as string | undefined, waitTurns: 0, stopped: false, hungUpAtGather: undefined as string | undefined, agentAnswered: false };
+  const state = {
+    queue: undefined as string | undefined,
+    waitTurns: 0,
+    stopped: false,
+    hungUpAtGather: undefined as string | undefined,
+    agentAnswered: false,
+  };
   /** The call, once placed (the party hears nothing before). */
   const placed: { control?: CallControl } = {};
   let finished!: (event: Extract<PartyEvent, { kind: 'ended' }>) => void;
-  const ended = new Promise<Extract<PartyEvent, { kind: 'ended' }>>((resolve) => (finished = resolve));
+  const ended = new Promise<Extract<PartyEvent, { kind: 'ended' }>>(
+    (resolve) => (finished = resolve),
+  );
 
   const give = (input: CallerInput, finishOnKey: string) => {
     if (input.kind === 'dtmf') {
       say(`  来电者：按 ${input.digits}`);
       // Keys after a finishOnKey are not heard; the scripted caller ends each entry with it when the Gather has one.
-      placed.control?.press(finishOnKey && !input.digits.includes(finishOnKey) ? `${input.digits}${finishOnKey}` : input.digits);
+      placed.control?.press(
+        finishOnKey && !input.digits.includes(finishOnKey)
+          ? `${input.digits}${finishOnKey}`
+          : input.digits,
+      );
     } else if (input.kind === 'speech') {
       say(`  来电者：说“${input.text}”（置信度 ${input.confidence}）`);
       placed.control?.speak(input.text, input.confidence);
@@ -70,7 +108,9 @@ export async function callThroughProvider(placer: CallPlacer, script: ProviderCa
       switch (event.kind) {
         case 'request': {
           const extra = Object.entries(event.params).filter(([key]) => !CALL_PARAMS.has(key));
-          say(`→ POST ${pathOf(event.url)}${extra.length ? `  ${extra.map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
+          say(
+            `→ POST ${pathOf(event.url)}${extra.length ? `  ${extra.map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`,
+          );
           requests.push({ url: event.url, params: event.params, twiml: event.twiml });
           break;
         }
@@ -99,7 +139,8 @@ export async function callThroughProvider(placer: CallPlacer, script: ProviderCa
           break;
         }
         case 'queue':
-          if (state.queue === undefined) say(`  （进入队列 ${event.name}，第 ${event.position} 位）`);
+          if (state.queue === undefined)
+            say(`  （进入队列 ${event.name}，第 ${event.position} 位）`);
           state.queue = event.name;
           break;
         case 'ringing':
@@ -125,7 +166,8 @@ export async function callThroughProvider(placer: CallPlacer, script: ProviderCa
       }
       const parsed = new URL(url);
       if (parsed.pathname !== WAIT_PATH) return 'go';
-      if (state.queue === undefined) say(`  （进入等待 ${parsed.searchParams.get('skill') ?? ''}）`);
+      if (state.queue === undefined)
+        say(`  （进入等待 ${parsed.searchParams.get('skill') ?? ''}）`);
       state.queue ??= parsed.searchParams.get('skill') ?? '';
       state.waitTurns += 1;
       if (state.waitTurns > (script.waitRounds ?? 3)) {
@@ -142,7 +184,13 @@ export async function callThroughProvider(placer: CallPlacer, script: ProviderCa
   const end = await ended;
   if (end.by === 'provider' && end.reason) throw new CallerError(end.reason, lines);
   if (end.by === 'service') say('  （系统挂机）');
-  const outcome: CallOutcome = state.stopped ? 'self-service' : state.queue !== undefined ? 'queue' : state.hungUpAtGather ? 'caller-hung-up' : 'hangup';
+  const outcome: CallOutcome = state.stopped
+    ? 'self-service'
+    : state.queue !== undefined
+      ? 'queue'
+      : state.hungUpAtGather
+        ? 'caller-hung-up'
+        : 'hangup';
   return {
     outcome,
     ...(state.queue !== undefined ? { queue: state.queue } : {}),

@@ -18,21 +18,51 @@ const TRY_ANOTHER = new Set(['slot_full', 'duplicate_booking', 'suspended', 'no_
  * a place from its day on, over a week. A keypad booking holds the place first, as the IVR does.
  * Undefined when the week is full (or the person may not book): the history goes on without it.
  */
-export async function bookPlanned(runtime: PlayingRuntime, planned: PlannedBooking, actor: Actor, key: string, hotlineNumber?: string): Promise<{ id: string; code: string } | undefined> {
+export async function bookPlanned(
+  runtime: PlayingRuntime,
+  planned: PlannedBooking,
+  actor: Actor,
+  key: string,
+  hotlineNumber?: string,
+): Promise<{ id: string; code: string } | undefined> {
   const place = runtime.catalogue.service(planned.serviceId);
   if (!place) return undefined;
-  const first = DateTime.fromJSDate(runtime.clock.now(), { zone: ZONE }).plus({ days: planned.daysAhead });
-  const slots = await runtime.booking.capacity.listSlots({ hallId: place.hall.id, serviceId: planned.serviceId, fromDay: first.toISODate()!, toDay: first.plus({ days: 6 }).toISODate()! });
-  const person = { name: planned.person.name, phone: planned.person.phone, identity: { idNumber: planned.person.idNumber }, ...(hotlineNumber && { hotlineNumber }) };
+  const first = DateTime.fromJSDate(runtime.clock.now(), { zone: ZONE }).plus({
+    days: planned.daysAhead,
+  });
+  const slots = await runtime.booking.capacity.listSlots({
+    hallId: place.hall.id,
+    serviceId: planned.serviceId,
+    fromDay: first.toISODate()!,
+    toDay: first.plus({ days: 6 }).toISODate()!,
+  });
+  const person = {
+    name: planned.person.name,
+    phone: planned.person.phone,
+    identity: { idNumber: planned.person.idNumber },
+    ...(hotlineNumber && { hotlineNumber }),
+  };
   for (const slot of slots) {
     if (slot.booked + slot.held >= slot.capacity) continue;
     try {
       if (actor.channel === 'ivr') {
         const hold = await runtime.booking.service.createHold(slot.id, actor);
-        return (await runtime.booking.service.createBooking({ ...person, holdId: hold.id }, actor, `${key}-${slot.id}`)).booking;
+        return (
+          await runtime.booking.service.createBooking(
+            { ...person, holdId: hold.id },
+            actor,
+            `${key}-${slot.id}`,
+          )
+        ).booking;
       }
       // One Idempotency-Key per request, as a client retrying another slot would send.
-      return (await runtime.booking.service.createBooking({ ...person, slotId: slot.id }, actor, `${key}-${slot.id}`)).booking;
+      return (
+        await runtime.booking.service.createBooking(
+          { ...person, slotId: slot.id },
+          actor,
+          `${key}-${slot.id}`,
+        )
+      ).booking;
     } catch (error) {
       if (error instanceof AppError && TRY_ANOTHER.has(error.code ?? '')) {
         if (error.code === 'duplicate_booking' || error.code === 'suspended') return undefined;
@@ -52,7 +82,12 @@ export interface HistoryActors {
 }
 
 /** Plays a booking made on the website, in WeChat or at a hall's desk, at its moment. */
-export async function playChannelBooking(runtime: PlayingRuntime, booking: ChannelBooking, actors: HistoryActors, key: string): Promise<void> {
+export async function playChannelBooking(
+  runtime: PlayingRuntime,
+  booking: ChannelBooking,
+  actors: HistoryActors,
+  key: string,
+): Promise<void> {
   runtime.clock.set(booking.at);
   await bookPlanned(runtime, booking, actors.channel[booking.channel], key);
 }
@@ -64,10 +99,18 @@ export async function playChannelBooking(runtime: PlayingRuntime, booking: Chann
  * evening by their own channel. The fate of each booking is drawn from the seed and the booking's own
  * slot and person, so that a resumed run decides the same.
  */
-export async function closeDay(runtime: PlayingRuntime, day: string, services: ReadonlySet<string>, actors: HistoryActors, seed: number): Promise<void> {
+export async function closeDay(
+  runtime: PlayingRuntime,
+  day: string,
+  services: ReadonlySet<string>,
+  actors: HistoryActors,
+  seed: number,
+): Promise<void> {
   const dayStart = DateTime.fromISO(day, { zone: ZONE });
   const fateOf = (row: HistoryBooking) => {
-    const random = createRandom((seed ^ hash(`${row.phone}/${new Date(row.starts_at).toISOString()}`)) >>> 0);
+    const random = createRandom(
+      (seed ^ hash(`${row.phone}/${new Date(row.starts_at).toISOString()}`)) >>> 0,
+    );
     const roll = random.next();
     return roll < 0.05 ? 'cancel' : roll < 0.11 ? 'no_show' : 'attend';
   };
@@ -79,7 +122,8 @@ export async function closeDay(runtime: PlayingRuntime, day: string, services: R
   }
   runtime.clock.set(dayStart.set({ hour: 21 }).toJSDate());
   for (const row of inScope(await confirmedBookings(runtime, madeBetween(dayStart)))) {
-    if (fateOf(row) === 'cancel' && row.day > day) await runtime.booking.service.cancel(row.id, actorOf(row.channel, actors));
+    if (fateOf(row) === 'cancel' && row.day > day)
+      await runtime.booking.service.cancel(row.id, actorOf(row.channel, actors));
   }
 }
 
@@ -99,20 +143,31 @@ const madeBetween = (dayStart: DateTime) =>
 
 /** Confirmed bookings matching a condition, in slot order. */
 const confirmedBookings = (runtime: PlayingRuntime, where: ReturnType<typeof sql>) =>
-  queryRows<HistoryBooking>(runtime.database.db, sql`select id, service_id, channel, phone, day::text as day, starts_at::text as starts_at from bookings where status = 'confirmed' and ${where} order by starts_at, id`);
+  queryRows<HistoryBooking>(
+    runtime.database.db,
+    sql`select id, service_id, channel, phone, day::text as day, starts_at::text as starts_at from bookings where status = 'confirmed' and ${where} order by starts_at, id`,
+  );
 
 const countBookings = async (runtime: PlayingRuntime, where: ReturnType<typeof sql>) =>
-  (await queryRows<{ n: number }>(runtime.database.db, sql`select count(*)::int as n from bookings where ${where}`))[0]?.n ?? 0;
+  (
+    await queryRows<{ n: number }>(
+      runtime.database.db,
+      sql`select count(*)::int as n from bookings where ${where}`,
+    )
+  )[0]?.n ?? 0;
 
 /** Bookings made on a day (by the history's clock). */
-export const madeOn = (runtime: PlayingRuntime, day: string) => countBookings(runtime, madeBetween(DateTime.fromISO(day, { zone: ZONE })));
+export const madeOn = (runtime: PlayingRuntime, day: string) =>
+  countBookings(runtime, madeBetween(DateTime.fromISO(day, { zone: ZONE })));
 
 /** Bookings of a day still confirmed: none once the day has been closed and its no-shows marked. */
-export const confirmedOn = (runtime: PlayingRuntime, day: string) => countBookings(runtime, sql`day = ${day}::date and status = 'confirmed'`);
+export const confirmedOn = (runtime: PlayingRuntime, day: string) =>
+  countBookings(runtime, sql`day = ${day}::date and status = 'confirmed'`);
 
 /** Who cancels: the booking's own channel, or for phone and keypad bookings an agent (the citizen called back). */
 function actorOf(channel: string, actors: HistoryActors): Actor {
-  if (channel === 'web' || channel === 'wechat' || channel === 'walk_in') return actors.channel[channel];
+  if (channel === 'web' || channel === 'wechat' || channel === 'walk_in')
+    return actors.channel[channel];
   return { ...actors.desk, channel: 'phone' };
 }
 

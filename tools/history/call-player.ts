@@ -19,12 +19,27 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
   const at = (seconds: number) => new Date(t0 + seconds * 1000);
   const hotline = catalogue.hotline(script.hotline);
   clock.set(at(0));
-  await ledger.recordArrival({ callSid, from: script.from, to: script.hotline, hotline: hotline && { number: hotline.number, hall: hotline.hall, department: hotline.department } });
+  await ledger.recordArrival({
+    callSid,
+    from: script.from,
+    to: script.hotline,
+    hotline: hotline && {
+      number: hotline.number,
+      hall: hotline.hall,
+      department: hotline.department,
+    },
+  });
   let end = script.ivrSeconds;
   if (script.ivr === 'self-served') {
     if (script.ivrBooking && hotline) {
       clock.set(at(Math.max(0, script.ivrSeconds - 20)));
-      await bookPlanned(runtime, script.ivrBooking, { channel: 'ivr', id: callSid, label: `call:${callSid}` }, `ivr-${callSid}`, hotline.number);
+      await bookPlanned(
+        runtime,
+        script.ivrBooking,
+        { channel: 'ivr', id: callSid, label: `call:${callSid}` },
+        `ivr-${callSid}`,
+        hotline.number,
+      );
     }
     clock.set(at(script.ivrSeconds));
     await ledger.markSelfServed(callSid);
@@ -37,14 +52,33 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
     for (const [index, leg] of (queue.legs ?? []).entries()) {
       t += leg.waitSeconds;
       clock.set(at(t));
-      await routing.states.transition({ agentId: leg.agentId, from: ['available'], to: 'reserved', callSid });
+      await routing.states.transition({
+        agentId: leg.agentId,
+        from: ['available'],
+        to: 'reserved',
+        callSid,
+      });
       await routing.acd.agentLegStatus(leg.agentId, callSid, 'in-progress');
       let outcome = leg.outcome;
       if (leg.booking) {
         // The agent books while talking; a week with no place ends as information given.
         clock.set(at(t + Math.round(leg.talkSeconds / 2)));
-        const booked = await bookPlanned(runtime, leg.booking, { channel: 'phone', id: leg.agentId, label: `staff:${leg.agentId}` }, `agent-${callSid}`);
-        outcome = booked ? { path: 'booking', body: { bookingId: booked.id, bookingCode: booked.code, serviceId: leg.booking.serviceId } } : { path: 'other', body: { reason: 'information_only', note: '一周内没有可约的号' } };
+        const booked = await bookPlanned(
+          runtime,
+          leg.booking,
+          { channel: 'phone', id: leg.agentId, label: `staff:${leg.agentId}` },
+          `agent-${callSid}`,
+        );
+        outcome = booked
+          ? {
+              path: 'booking',
+              body: {
+                bookingId: booked.id,
+                bookingCode: booked.code,
+                serviceId: leg.booking.serviceId,
+              },
+            }
+          : { path: 'other', body: { reason: 'information_only', note: '一周内没有可约的号' } };
       }
       t += leg.talkSeconds;
       clock.set(at(t));
@@ -52,7 +86,12 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       if (last) {
         // On a hotline with 好差评 on, the caller stays for the menu after the agent hangs up.
         const evaluating = await runtime.evaluations.enabled(script.hotline);
-        await routing.acd.dialEnded(leg.agentId, callSid, 'completed', evaluating ? 'in-progress' : 'completed');
+        await routing.acd.dialEnded(
+          leg.agentId,
+          callSid,
+          'completed',
+          evaluating ? 'in-progress' : 'completed',
+        );
         if (evaluating) await playEvaluation(runtime, callSid, at(t + 12));
       }
       // The transfer use case: back to the department's queue in the caller's place, the live call redirected, wrap-up for this agent.
@@ -82,16 +121,30 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
           clock.set(at(end + queue.callback.afterSeconds * attempt));
           await runtime.callbackRequests.take(request.id, null);
           const reached = queue.callback.reached && attempt === queue.callback.attempts;
-          const next = reached ? 'completed' : attempt === queue.callback.attempts ? 'given_up' : 'pending';
+          const next = reached
+            ? 'completed'
+            : attempt === queue.callback.attempts
+              ? 'given_up'
+              : 'pending';
           if (next === 'completed') await runtime.callbackRequests.complete(request.id, null);
-          else await runtime.callbackRequests.unreached(request.id, { givingUp: next === 'given_up' });
+          else
+            await runtime.callbackRequests.unreached(request.id, { givingUp: next === 'given_up' });
         }
       }
     }
   }
   clock.set(at(end));
   await ledger.recordStatus(
-    { CallSid: callSid, CallStatus: 'completed', SequenceNumber: 9, Timestamp: at(end).toUTCString(), From: script.from, To: script.hotline, Direction: 'inbound', CallDuration: end },
+    {
+      CallSid: callSid,
+      CallStatus: 'completed',
+      SequenceNumber: 9,
+      Timestamp: at(end).toUTCString(),
+      From: script.from,
+      To: script.hotline,
+      Direction: 'inbound',
+      CallDuration: end,
+    },
     {},
   );
   await ledger.summarize(callSid);
@@ -112,7 +165,8 @@ function shareOf(callSid: string): number {
 async function playEvaluation(runtime: PlayingRuntime, callSid: string, when: Date): Promise<void> {
   runtime.clock.set(when);
   const x = shareOf(callSid);
-  const key = x < 0.12 ? '' : x < 0.68 ? '1' : x < 0.88 ? '2' : x < 0.98 ? '3' : x < 0.992 ? '4' : '5';
+  const key =
+    x < 0.12 ? '' : x < 0.68 ? '1' : x < 0.88 ? '2' : x < 0.98 ? '3' : x < 0.992 ? '4' : '5';
   await runtime.evaluations.answer(callSid, key, 1);
 }
 
@@ -124,8 +178,12 @@ async function followUp(runtime: PlayingRuntime, callSid: string, when: Date): P
   const substantiated = shareOf(`${callSid}:finding`) < 0.6;
   await runtime.followUps.recordFinding(found.id, 'demo_hall_desk', {
     finding: substantiated ? 'substantiated' : 'unsubstantiated',
-    rectification: substantiated ? '已对窗口人员进行服务规范培训，办事材料清单在窗口和网上一次性公示' : '经核实，窗口按规定答复，已向来电人解释政策依据',
+    rectification: substantiated
+      ? '已对窗口人员进行服务规范培训，办事材料清单在窗口和网上一次性公示'
+      : '经核实，窗口按规定答复，已向来电人解释政策依据',
     reply: '已回访来电人，说明核实情况和整改措施，来电人表示理解',
   });
-  await runtime.followUps.close(found.id, 'demo_hall_desk', { reEvaluationLevel: substantiated ? 2 : 3 });
+  await runtime.followUps.close(found.id, 'demo_hall_desk', {
+    reEvaluationLevel: substantiated ? 2 : 3,
+  });
 }

@@ -22,9 +22,22 @@ export function demoConfig(given: DemoDataSet, extra: Record<string, string> = {
   const livePrefix = live.REDIS_PREFIX ?? 'hotline';
   const redisPrefix = given.redisPrefix ?? `${livePrefix}-demo-history`;
   const dataDir = given.dataDir ?? DEMO_DATA_DIR;
-  if (redisPrefix === livePrefix) throw new Error(`the demo's Redis prefix must not be the live one (${livePrefix}): its agents would join the live wallboard`);
-  if (given.databaseUrl && given.databaseUrl === live.DATABASE_URL) throw new Error('the demo database must not be the live one (DATABASE_URL): give another with --database-url, or none for its own embedded folder');
-  if (!given.databaseUrl && resolve(dataDir) === resolve(live.PGLITE_DIR ?? './data/pglite')) throw new Error(`the demo folder must not be the live embedded database (${dataDir})`);
+  if (redisPrefix === livePrefix)
+    throw new Error(
+      `the demo's Redis prefix must not be the live one (${livePrefix}): its agents would join the live wallboard`,
+    );
+  if (given.databaseUrl && given.databaseUrl === live.DATABASE_URL)
+    throw new Error(
+      'the demo database must not be the live one (DATABASE_URL): give another with --database-url, or none for its own embedded folder',
+    );
+  if (!given.databaseUrl && resolve(dataDir) === resolve(live.PGLITE_DIR ?? './data/pglite'))
+    throw new Error(`the demo folder must not be the live embedded database (${dataDir})`);
   // An empty DATABASE_URL is unset: the embedded database in the demo's own folder.
-  return loadConfig({ ...live, DATABASE_URL: given.databaseUrl ?? '', PGLITE_DIR: dataDir, REDIS_PREFIX: redisPrefix, ...extra });
+  return loadConfig({
+    ...live,
+    DATABASE_URL: given.databaseUrl ?? '',
+    PGLITE_DIR: dataDir,
+    REDIS_PREFIX: redisPrefix,
+    ...extra,
+  });
 }

@@ -28,7 +28,9 @@ function progress(done: number, total: number, day: string, started: number): vo
   const rate = done / Math.max(elapsed, 0.001);
   const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
   const bar = '#'.repeat(Math.round(share * width)).padEnd(width, '.');
-  process.stderr.write(`\r[${bar}] ${(share * 100).toFixed(1).padStart(5)}% ${day}  ${done}/${total} calls and bookings  ${rate.toFixed(0)}/s  ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s `);
+  process.stderr.write(
+    `\r[${bar}] ${(share * 100).toFixed(1).padStart(5)}% ${day}  ${done}/${total} calls and bookings  ${rate.toFixed(0)}/s  ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s `,
+  );
 }
 
 async function main(): Promise<number> {
@@ -50,20 +52,36 @@ async function main(): Promise<number> {
   const seed = Number(values.seed);
   const laneCount = Math.max(1, Math.min(16, Number(values.lanes)));
   if (!from.isValid || !to.isValid || to < from || !Number.isInteger(seed)) {
-    console.error('demo:history: --from and --to must be dates (YYYY-MM-DD), --to not before --from, --seed an integer');
+    console.error(
+      'demo:history: --from and --to must be dates (YYYY-MM-DD), --to not before --from, --seed an integer',
+    );
     return 2;
   }
   const standIn = await startRestStandIn();
   // The history's accounts get random passwords nobody knows (history-player.ts): a light hash is enough for them.
-  const config = demoConfig({ dataDir: values.data, databaseUrl: values['database-url'], redisPrefix: values['redis-prefix'] }, { TWILIO_API_BASE_URL: standIn.url, STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' });
-  console.error(`demo:history: into ${config.databaseUrl ? 'the PostgreSQL database given' : `its own folder ${config.pgliteDir}`}, Redis prefix ${config.redisPrefix}`);
+  const config = demoConfig(
+    {
+      dataDir: values.data,
+      databaseUrl: values['database-url'],
+      redisPrefix: values['redis-prefix'],
+    },
+    { TWILIO_API_BASE_URL: standIn.url, STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' },
+  );
+  console.error(
+    `demo:history: into ${config.databaseUrl ? 'the PostgreSQL database given' : `its own folder ${config.pgliteDir}`}, Redis prefix ${config.redisPrefix}`,
+  );
   const logger = createLogger('warn');
   const lanes: PlayingRuntime[] = [];
   const queues = historyQueues();
   try {
     for (let i = 0; i < laneCount; i += 1) {
       const clock = createFixedClock(from.toJSDate());
-      lanes.push(Object.assign(await createRuntime(config, { clock, logger, prepareDatabase: i === 0, queues }), { clock }));
+      lanes.push(
+        Object.assign(
+          await createRuntime(config, { clock, logger, prepareDatabase: i === 0, queues }),
+          { clock },
+        ),
+      );
     }
     const [main] = lanes as [PlayingRuntime, ...PlayingRuntime[]];
     const days: string[] = [];
@@ -75,20 +93,31 @@ async function main(): Promise<number> {
     const plan = planHistory({ seed, days, catalogue: main.catalogue, sessionsOf });
     const calls = plan.days.reduce((n, d) => n + d.calls.length, 0);
     const bookings = plan.days.reduce((n, d) => n + d.bookings.length, 0);
-    console.error(`demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${calls} calls planned (${plan.answered} to be answered) and ${bookings} bookings online and at the desks, ${plan.agents.length} agents, ${laneCount} lanes`);
+    console.error(
+      `demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${calls} calls planned (${plan.answered} to be answered) and ${bookings} bookings online and at the desks, ${plan.agents.length} agents, ${laneCount} lanes`,
+    );
     if (values.plan) {
       // What the history will hold, without playing it: the figures the played report reproduces.
-      const finals = plan.days.flatMap((d) => d.calls).flatMap((c) => c.queue?.legs?.slice(-1) ?? []);
+      const finals = plan.days
+        .flatMap((d) => d.calls)
+        .flatMap((c) => c.queue?.legs?.slice(-1) ?? []);
       const kind = (path: string) => finals.filter((leg) => leg.outcome?.path === path).length;
       const keypad = plan.days.flatMap((d) => d.calls).filter((c) => c.ivrBooking).length;
-      const channel = (name: string) => plan.days.reduce((n, d) => n + d.bookings.filter((b) => b.channel === name).length, 0);
-      console.log(`planned: answered ${plan.answered} (report: ${REPORT_TARGETS.answered}), consultations ${kind('consultation')} (${REPORT_TARGETS.consultations}), completed by phone ${kind('completed-by-phone')} (${REPORT_TARGETS.completedByPhone}), phone bookings ${kind('booking') + keypad} by agents and keypad (${REPORT_TARGETS.phoneBookings}), online ${channel('web') + channel('wechat')} (${REPORT_TARGETS.onlineBookings}), at the desks ${channel('walk_in')}`);
+      const channel = (name: string) =>
+        plan.days.reduce((n, d) => n + d.bookings.filter((b) => b.channel === name).length, 0);
+      console.log(
+        `planned: answered ${plan.answered} (report: ${REPORT_TARGETS.answered}), consultations ${kind('consultation')} (${REPORT_TARGETS.consultations}), completed by phone ${kind('completed-by-phone')} (${REPORT_TARGETS.completedByPhone}), phone bookings ${kind('booking') + keypad} by agents and keypad (${REPORT_TARGETS.phoneBookings}), online ${channel('web') + channel('wechat')} (${REPORT_TARGETS.onlineBookings}), at the desks ${channel('walk_in')}`,
+      );
       return 0;
     }
     const actors = await prepareHistory(main, plan);
     const started = Date.now();
     const cpu = process.cpuUsage();
-    await playHistory(lanes, plan, { seed, actors, onProgress: ({ done, total, day }) => progress(done, total, day, started) });
+    await playHistory(lanes, plan, {
+      seed,
+      actors,
+      onProgress: ({ done, total, day }) => progress(done, total, day, started),
+    });
     const seconds = (Date.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     process.stderr.write('\n');
@@ -96,11 +125,19 @@ async function main(): Promise<number> {
     const report = await main.reports.period(days[0]!, days.at(-1)!);
     const { total } = report;
     console.log(main.reports.cumulativeSentence(report));
-    console.log(`played ${calls} calls and ${bookings} channel bookings in ${seconds.toFixed(0)} s (this process's CPU ${((used.user + used.system) / 1e6).toFixed(0)} s); transfers redirected over REST ${standIn.redirects()}`);
-    console.log(`answered ${report.total.answered} (report: ${REPORT_TARGETS.answered}), consultations ${report.total.consultations} (${REPORT_TARGETS.consultations}), completed by phone ${report.total.completedByPhone} (${REPORT_TARGETS.completedByPhone}), bookings online ${total.bookingsWeb + total.bookingsWechat} (${REPORT_TARGETS.onlineBookings}), on the phone ${total.bookingsPhone + total.bookingsIvr} (${REPORT_TARGETS.phoneBookings}), at the desks ${total.bookingsWalkIn}`);
-    console.log(`jobs not queued (a history's timers and messages are due in the past): ${[...queues.counts].map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`);
+    console.log(
+      `played ${calls} calls and ${bookings} channel bookings in ${seconds.toFixed(0)} s (this process's CPU ${((used.user + used.system) / 1e6).toFixed(0)} s); transfers redirected over REST ${standIn.redirects()}`,
+    );
+    console.log(
+      `answered ${report.total.answered} (report: ${REPORT_TARGETS.answered}), consultations ${report.total.consultations} (${REPORT_TARGETS.consultations}), completed by phone ${report.total.completedByPhone} (${REPORT_TARGETS.completedByPhone}), bookings online ${total.bookingsWeb + total.bookingsWechat} (${REPORT_TARGETS.onlineBookings}), on the phone ${total.bookingsPhone + total.bookingsIvr} (${REPORT_TARGETS.phoneBookings}), at the desks ${total.bookingsWalkIn}`,
+    );
+    console.log(
+      `jobs not queued (a history's timers and messages are due in the past): ${[...queues.counts].map(([name, n]) => `${name} ${n}`).join(', ') || 'none'}`,
+    );
     const password = await demoSupervisor(main);
-    console.log(`to look at it: npm run demo:serve${values.data ? ` -- --data ${values.data}` : ''}, then http://localhost:3100/panel/reports as demo_supervisor, password ${password} (new on every run)`);
+    console.log(
+      `to look at it: npm run demo:serve${values.data ? ` -- --data ${values.data}` : ''}, then http://localhost:3100/panel/reports as demo_supervisor, password ${password} (new on every run)`,
+    );
     return 0;
   } finally {
     for (const lane of lanes) await lane.close();
@@ -111,8 +148,15 @@ async function main(): Promise<number> {
 /** A supervisor to look at the demo's statistics with; a new password on every run, shown once. */
 async function demoSupervisor(runtime: PlayingRuntime): Promise<string> {
   const password = randomBytes(9).toString('base64url');
-  if (await runtime.staff.findUser('demo_supervisor')) await runtime.staff.resetPassword('demo_supervisor', password);
-  else await runtime.staff.createUser({ username: 'demo_supervisor', role: 'supervisor', skills: [], password });
+  if (await runtime.staff.findUser('demo_supervisor'))
+    await runtime.staff.resetPassword('demo_supervisor', password);
+  else
+    await runtime.staff.createUser({
+      username: 'demo_supervisor',
+      role: 'supervisor',
+      skills: [],
+      password,
+    });
   return password;
 }
 

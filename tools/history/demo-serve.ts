@@ -12,14 +12,28 @@ import { demoConfig } from './demo-data-set.js';
  * on it, so no job it produces (an SMS among them) is ever sent.
  */
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '3100' }, data: { type: 'string' }, 'database-url': { type: 'string' }, 'redis-prefix': { type: 'string' } },
+  options: {
+    port: { type: 'string', default: '3100' },
+    data: { type: 'string' },
+    'database-url': { type: 'string' },
+    'redis-prefix': { type: 'string' },
+  },
   strict: true,
 });
 try {
-  const config = demoConfig({ dataDir: values.data, databaseUrl: values['database-url'], redisPrefix: values['redis-prefix'] }, { PORT: values.port });
+  const config = demoConfig(
+    {
+      dataDir: values.data,
+      databaseUrl: values['database-url'],
+      redisPrefix: values['redis-prefix'],
+    },
+    { PORT: values.port },
+  );
   const runtime = await createRuntime(config, { logger: createLogger(config.logLevel) });
   const server = await listen(runtime);
-  console.error(`demo:serve: the demo history at http://localhost:${config.port}/panel/reports (log in as demo_supervisor with the password demo:history printed)`);
+  console.error(
+    `demo:serve: the demo history at http://localhost:${config.port}/panel/reports (log in as demo_supervisor with the password demo:history printed)`,
+  );
   const stop = async () => {
     await closeServer(server);
     await runtime.close();

@@ -22,14 +22,63 @@ const KEYPAD_BOOKING_SHARE = 0.7;
 /** Relative volume of online bookings by ISO weekday (people book at weekends too). Index 1–7. */
 const onlineWeekday = [0, 1.2, 1.05, 1, 1, 0.95, 0.6, 0.55];
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '于'];
-const GIVEN = ['伟', '芳', '娜', '秀英', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀兰', '霞', '平', '刚', '桂英', '建国', '玉兰'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '赵',
+  '黄',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '高',
+  '林',
+  '于',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '秀英',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀兰',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '建国',
+  '玉兰',
+];
 
 type Random = ReturnType<typeof createRandom>;
 
 /** A person with a valid ID number of Shuangyashan (region 230502), born 1950–2001. */
 export function randomPerson(random: Random, phone?: string): Person {
-  const birth = DateTime.fromObject({ year: 1950, month: 1, day: 1 }, { zone: ZONE }).plus({ days: Math.floor(random.next() * 18_600) });
+  const birth = DateTime.fromObject({ year: 1950, month: 1, day: 1 }, { zone: ZONE }).plus({
+    days: Math.floor(random.next() * 18_600),
+  });
   const first17 = `230502${birth.toFormat('yyyyLLdd')}${String(Math.floor(random.next() * 1000)).padStart(3, '0')}`;
   return {
     name: random.pick(SURNAMES) + random.pick(GIVEN),
@@ -44,16 +93,43 @@ export function randomPerson(random: Random, phone?: string): Person {
  * the website, WeChat and the halls' desks book every day (weekends included), weighted by
  * each service's places. `share` is the period's part of the report's figures.
  */
-export function dealBookings(settings: { seed: number; catalogue: Catalogue; targets: BookingTargets; share: number; hallsOpen(day: string): boolean }, days: Array<{ day: string; calls: CallScript[]; bookings: ChannelBooking[] }>): void {
+export function dealBookings(
+  settings: {
+    seed: number;
+    catalogue: Catalogue;
+    targets: BookingTargets;
+    share: number;
+    hallsOpen(day: string): boolean;
+  },
+  days: Array<{ day: string; calls: CallScript[]; bookings: ChannelBooking[] }>,
+): void {
   const { catalogue } = settings;
   const random = createRandom(settings.seed ^ 0xb00c);
-  const bookable = catalogue.halls.flatMap((hall) => hall.departments.flatMap((d) => d.services.filter((s) => s.bookable).map((s) => ({ service: s, department: d.id, weight: s.windows * Math.floor(hall.slotMinutes / s.minutes) }))));
+  const bookable = catalogue.halls.flatMap((hall) =>
+    hall.departments.flatMap((d) =>
+      d.services
+        .filter((s) => s.bookable)
+        .map((s) => ({
+          service: s,
+          department: d.id,
+          weight: s.windows * Math.floor(hall.slotMinutes / s.minutes),
+        })),
+    ),
+  );
   const bookableOf = (department: string) => bookable.filter((b) => b.department === department);
-  const planned = (serviceId: string, person: Person): PlannedBooking => ({ serviceId, daysAhead: 1 + Math.min(6, Math.floor(random.exponential(1.5))), person });
+  const planned = (serviceId: string, person: Person): PlannedBooking => ({
+    serviceId,
+    daysAhead: 1 + Math.min(6, Math.floor(random.exponential(1.5))),
+    person,
+  });
 
   // On the phone: keypad bookings first (their share of self-served callers), agents the rest.
   const calls = days.flatMap((d) => d.calls);
-  const selfServed = calls.filter((c) => c.ivr === 'self-served' && bookableOf(catalogue.hotline(c.hotline)?.department ?? '').length > 0);
+  const selfServed = calls.filter(
+    (c) =>
+      c.ivr === 'self-served' &&
+      bookableOf(catalogue.hotline(c.hotline)?.department ?? '').length > 0,
+  );
   const phoneTarget = Math.round(settings.targets.phone * settings.share);
   let keypad = 0;
   for (const call of selfServed) {
@@ -65,7 +141,11 @@ export function dealBookings(settings: { seed: number; catalogue: Catalogue; tar
   const others = calls.flatMap((call) => {
     const leg = call.queue?.legs?.at(-1);
     const services = bookableOf(call.queue?.skill ?? '');
-    return leg?.outcome?.path === 'other' && leg.outcome.body.reason !== 'transferred' && services.length > 0 ? [{ call, leg, services }] : [];
+    return leg?.outcome?.path === 'other' &&
+      leg.outcome.body.reason !== 'transferred' &&
+      services.length > 0
+      ? [{ call, leg, services }]
+      : [];
   });
   for (const { call, leg, services } of others.slice(0, Math.max(0, phoneTarget - keypad))) {
     const booking = planned(random.pick(services).service.id, randomPerson(random, call.from));
@@ -80,7 +160,9 @@ export function dealBookings(settings: { seed: number; catalogue: Catalogue; tar
     for (const b of bookable) if ((r -= b.weight) < 0) return b.service.id;
     return bookable.at(-1)!.service.id;
   };
-  const weights = days.map(({ day }) => onlineWeekday[DateTime.fromISO(day, { zone: ZONE }).weekday]!);
+  const weights = days.map(
+    ({ day }) => onlineWeekday[DateTime.fromISO(day, { zone: ZONE }).weekday]!,
+  );
   const sum = weights.reduce((a, b) => a + b, 0);
   const online = Math.round(settings.targets.online * settings.share);
   let given = 0;
@@ -94,8 +176,15 @@ export function dealBookings(settings: { seed: number; catalogue: Catalogue; tar
     for (let k = 0; k < count + deskCount; k += 1) {
       const channel = k >= count ? 'walk_in' : random.next() < WECHAT_SHARE ? 'wechat' : 'web';
       // The desks book while the halls are open, between 09:00 and 16:00.
-      const at = channel === 'walk_in' ? start + (2 + random.next() * 7) * 3_600_000 : start + random.next() * 15 * 3_600_000;
-      entry.bookings.push({ ...planned(pickService(), randomPerson(random)), at: new Date(Math.round(at / 1000) * 1000), channel });
+      const at =
+        channel === 'walk_in'
+          ? start + (2 + random.next() * 7) * 3_600_000
+          : start + random.next() * 15 * 3_600_000;
+      entry.bookings.push({
+        ...planned(pickService(), randomPerson(random)),
+        at: new Date(Math.round(at / 1000) * 1000),
+        channel,
+      });
     }
     entry.bookings.sort((a, b) => a.at.getTime() - b.at.getTime());
   }

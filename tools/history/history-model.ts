@@ -24,19 +24,25 @@ export const REPORT_TARGETS = {
 } as const;
 
 /** A deterministic Twilio-like call SID for the n-th call of a day of a seed. */
-export const historyCallSid = (seed: number, day: string, n: number) => `CA${createHash('sha256').update(`${seed}/${day}/${n}`).digest('hex').slice(0, 32)}`;
+export const historyCallSid = (seed: number, day: string, n: number) =>
+  `CA${createHash('sha256').update(`${seed}/${day}/${n}`).digest('hex').slice(0, 32)}`;
 
 /** Callers' relative arrival rate by half hour of the morning and afternoon (a 9–10 and a 14–15 peak). */
 const hourShape = (minuteOfDay: number) => {
   const hour = minuteOfDay / 60;
-  return 0.55 + Math.exp(-(((hour - 9.4) / 0.9) ** 2)) + 0.8 * Math.exp(-(((hour - 14.3) / 1.0) ** 2));
+  return (
+    0.55 + Math.exp(-(((hour - 9.4) / 0.9) ** 2)) + 0.8 * Math.exp(-(((hour - 14.3) / 1.0) ** 2))
+  );
 };
 
 /** Relative volume by ISO weekday: Mondays busiest. Index 1–7. */
 const weekdayShape = [0, 1.25, 1.05, 1.0, 0.98, 0.92, 0.9, 0.9];
 
 /** How the epidemic months shaped demand: halls half-closed in February sent people to the phone. */
-const monthShape = (day: string) => ({ '02': 1.25, '03': 1.1, '04': 0.92, '05': 0.85 } as Record<string, number>)[day.slice(5, 7)] ?? 1;
+const monthShape = (day: string) =>
+  (({ '02': 1.25, '03': 1.1, '04': 0.92, '05': 0.85 }) as Record<string, number>)[
+    day.slice(5, 7)
+  ] ?? 1;
 
 export interface HistoryAgent {
   id: string;
@@ -78,10 +84,17 @@ const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.sl
  */
 export function planHistory(settings: Settings): HistoryPlan {
   // The report's answered calls over its hall-days, in proportion for any other range.
-  const targetAnswered = settings.targetAnswered ?? (REPORT_TARGETS.answered * countWorking(settings)) / Math.max(1, countWorking({ ...settings, days: reportRange() }));
+  const targetAnswered =
+    settings.targetAnswered ??
+    (REPORT_TARGETS.answered * countWorking(settings)) /
+      Math.max(1, countWorking({ ...settings, days: reportRange() }));
   let scale = 1;
   let plan = simulate(settings, scale);
-  for (let round = 0; round < 4 && Math.abs(plan.answered - targetAnswered) / targetAnswered > 0.004; round += 1) {
+  for (
+    let round = 0;
+    round < 4 && Math.abs(plan.answered - targetAnswered) / targetAnswered > 0.004;
+    round += 1
+  ) {
     scale *= targetAnswered / Math.max(1, plan.answered);
     plan = simulate(settings, scale);
   }
@@ -92,7 +105,8 @@ export function planHistory(settings: Settings): HistoryPlan {
       catalogue: settings.catalogue,
       targets: { online: REPORT_TARGETS.onlineBookings, phone: REPORT_TARGETS.phoneBookings },
       share: targetAnswered / REPORT_TARGETS.answered,
-      hallsOpen: (day) => settings.catalogue.hotlines.some((h) => settings.sessionsOf(h.hall, day).length > 0),
+      hallsOpen: (day) =>
+        settings.catalogue.hotlines.some((h) => settings.sessionsOf(h.hall, day).length > 0),
     },
     plan.days,
   );
@@ -101,14 +115,21 @@ export function planHistory(settings: Settings): HistoryPlan {
 
 function reportRange(): string[] {
   const out: string[] = [];
-  for (let d = DateTime.fromISO('2020-02-03', { zone: ZONE }); d.toISODate()! <= '2020-05-31'; d = d.plus({ days: 1 })) out.push(d.toISODate()!);
+  for (
+    let d = DateTime.fromISO('2020-02-03', { zone: ZONE });
+    d.toISODate()! <= '2020-05-31';
+    d = d.plus({ days: 1 })
+  )
+    out.push(d.toISODate()!);
   return out;
 }
 
 /** Hall-days open over the period, counted per hotline's hall: the unit demand is spread over. */
 function countWorking(settings: Settings): number {
   let n = 0;
-  for (const day of settings.days) for (const h of settings.catalogue.hotlines) if (settings.sessionsOf(h.hall, day).length > 0) n += 1;
+  for (const day of settings.days)
+    for (const h of settings.catalogue.hotlines)
+      if (settings.sessionsOf(h.hall, day).length > 0) n += 1;
   return n;
 }
 
@@ -116,16 +137,25 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
   const { catalogue, seed } = settings;
   const random = createRandom(seed);
   // Each hotline's share of demand: the citizen centre's general lines busiest.
-  const weight = new Map(catalogue.hotlines.map((h, i) => [h.number, (h.hall === 'citizen-centre' ? 1.4 : 0.8) * (0.7 + ((i * 37) % 11) / 16)]));
+  const weight = new Map(
+    catalogue.hotlines.map((h, i) => [
+      h.number,
+      (h.hall === 'citizen-centre' ? 1.4 : 0.8) * (0.7 + ((i * 37) % 11) / 16),
+    ]),
+  );
   const departments = [...new Set(catalogue.hotlines.map((h) => h.department))];
   const demand = new Map<string, number>();
-  for (const h of catalogue.hotlines) demand.set(h.department, (demand.get(h.department) ?? 0) + weight.get(h.number)!);
+  for (const h of catalogue.hotlines)
+    demand.set(h.department, (demand.get(h.department) ?? 0) + weight.get(h.number)!);
   // Agents per department: enough for the busiest half hour at about 80 % in 20 s.
   const agents: HistoryAgent[] = [];
   const pool = new Map<string, HistoryAgent[]>();
   for (const department of departments) {
     const count = Math.max(2, Math.round(demand.get(department)! * scale * 2.2));
-    const list = Array.from({ length: count }, (_, i) => ({ id: `demo_${department.replace(/-/g, '_')}_${i + 1}`, department }));
+    const list = Array.from({ length: count }, (_, i) => ({
+      id: `demo_${department.replace(/-/g, '_')}_${i + 1}`,
+      department,
+    }));
     pool.set(department, list);
     agents.push(...list);
   }
@@ -138,9 +168,19 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       const sessions = settings.sessionsOf(hotline.hall, day);
       for (const session of sessions) {
         for (let m = minutes(session.from); m < minutes(session.to); m += 30) {
-          const mean = scale * weight.get(hotline.number)! * weekdayShape[date.weekday]! * monthShape(day) * hourShape(m + 15) * 1.6;
+          const mean =
+            scale *
+            weight.get(hotline.number)! *
+            weekdayShape[date.weekday]! *
+            monthShape(day) *
+            hourShape(m + 15) *
+            1.6;
           const n = random.poisson(mean);
-          for (let k = 0; k < n; k += 1) arrivals.push({ at: m * 60 + random.between(0, Math.min(30, minutes(session.to) - m) * 60), hotline });
+          for (let k = 0; k < n; k += 1)
+            arrivals.push({
+              at: m * 60 + random.between(0, Math.min(30, minutes(session.to) - m) * 60),
+              hotline,
+            });
         }
       }
     }
@@ -165,7 +205,9 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
         const queuedAt = arrival.at + script.ivrSeconds;
         const patience = random.next() < 0.03 ? random.between(0, 5) : 20 + random.exponential(240);
         const list = pool.get(skill)!;
-        const agent = list.reduce((best, a) => (freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best));
+        const agent = list.reduce((best, a) =>
+          freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best,
+        );
         const answerAt = Math.max(queuedAt + 3 + random.between(0, 4), freeAt.get(agent.id)! + 2);
         const wait = Math.round(answerAt - queuedAt);
         if (wait > patience) {
@@ -174,23 +216,46 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
           script.queue = {
             skill,
             leftAfterSeconds: callback ? 90 + Math.round(random.between(0, 15)) : leftAfter,
-            ...(callback && { callback: { attempts: random.next() < 0.8 ? 1 : 3, reached: random.next() < 0.85, afterSeconds: 600 } }),
+            ...(callback && {
+              callback: {
+                attempts: random.next() < 0.8 ? 1 : 3,
+                reached: random.next() < 0.85,
+                afterSeconds: 600,
+              },
+            }),
           };
-          if (script.queue.callback && script.queue.callback.attempts === 3 && script.queue.callback.reached) script.queue.callback.reached = random.next() < 0.5;
+          if (
+            script.queue.callback &&
+            script.queue.callback.attempts === 3 &&
+            script.queue.callback.reached
+          )
+            script.queue.callback.reached = random.next() < 0.5;
         } else {
           answered += 1;
           const talk = Math.round(60 + random.exponential(150));
           const wrap = Math.round(15 + random.exponential(25));
-          const legs: AgentLeg[] = [{ agentId: agent.id, waitSeconds: wait, talkSeconds: talk, wrapUpSeconds: wrap }];
+          const legs: AgentLeg[] = [
+            { agentId: agent.id, waitSeconds: wait, talkSeconds: talk, wrapUpSeconds: wrap },
+          ];
           freeAt.set(agent.id, answerAt + talk + wrap);
           const other = list.filter((a) => a.id !== agent.id);
           if (other.length > 0 && random.next() < 0.03) {
-            const second = other.reduce((best, a) => (freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best));
+            const second = other.reduce((best, a) =>
+              freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best,
+            );
             legs[0]!.talkSeconds = Math.round(30 + random.exponential(40));
             const transferAt = answerAt + legs[0]!.talkSeconds;
             freeAt.set(agent.id, transferAt + legs[0]!.wrapUpSeconds);
-            const secondAnswer = Math.max(transferAt + 5 + random.between(0, 10), freeAt.get(second.id)! + 2);
-            legs.push({ agentId: second.id, waitSeconds: Math.round(secondAnswer - transferAt), talkSeconds: talk, wrapUpSeconds: wrap });
+            const secondAnswer = Math.max(
+              transferAt + 5 + random.between(0, 10),
+              freeAt.get(second.id)! + 2,
+            );
+            legs.push({
+              agentId: second.id,
+              waitSeconds: Math.round(secondAnswer - transferAt),
+              talkSeconds: talk,
+              wrapUpSeconds: wrap,
+            });
             freeAt.set(second.id, Math.round(secondAnswer) + talk + wrap);
           }
           script.queue = { skill, legs };
@@ -212,7 +277,8 @@ function dealOutcomes(settings: Settings, plan: HistoryPlan): void {
     for (const call of day.calls) {
       const legs = call.queue?.legs;
       if (!legs?.length) continue;
-      for (const leg of legs.slice(0, -1)) leg.outcome = { path: 'other', body: { reason: 'transferred' } };
+      for (const leg of legs.slice(0, -1))
+        leg.outcome = { path: 'other', body: { reason: 'transferred' } };
       finals.push({ leg: legs.at(-1)!, skill: call.queue!.skill });
     }
   }
@@ -237,13 +303,34 @@ function dealOutcomes(settings: Settings, plan: HistoryPlan): void {
       const post = random.next() < 0.35;
       final.leg.outcome = {
         path: 'completed-by-phone',
-        body: { serviceId: service.id, referenceNumber: `SYS${Math.floor(random.next() * 1e8)}`, result: '已电话办结', delivery: post ? { method: 'post', address: '双鸭山市尖山区', postcode: '155100' } : { method: 'pickup' } },
+        body: {
+          serviceId: service.id,
+          referenceNumber: `SYS${Math.floor(random.next() * 1e8)}`,
+          result: '已电话办结',
+          delivery: post
+            ? { method: 'post', address: '双鸭山市尖山区', postcode: '155100' }
+            : { method: 'pickup' },
+        },
       };
     } else if (consultations.has(final)) {
       const service = services.length > 0 ? random.pick(services) : undefined;
-      final.leg.outcome = { path: 'consultation', body: { ...(service && { serviceId: service.id }), topic: service?.name ?? '业务咨询', question: '办理需要哪些材料', answer: '已告知', resolution: random.next() < 0.9 ? 'resolved' : 'follow_up' } };
+      final.leg.outcome = {
+        path: 'consultation',
+        body: {
+          ...(service && { serviceId: service.id }),
+          topic: service?.name ?? '业务咨询',
+          question: '办理需要哪些材料',
+          answer: '已告知',
+          resolution: random.next() < 0.9 ? 'resolved' : 'follow_up',
+        },
+      };
     } else {
-      final.leg.outcome = { path: 'other', body: { reason: random.pick(['information_only', 'wrong_number', 'complaint', 'other'] as const) } };
+      final.leg.outcome = {
+        path: 'other',
+        body: {
+          reason: random.pick(['information_only', 'wrong_number', 'complaint', 'other'] as const),
+        },
+      };
     }
   }
 }

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../src/platform/clock.js';
 import type { QueueName, Queues } from '../../src/platform/queues.js';
-import { closeDay, confirmedOn, madeOn, playChannelBooking, type HistoryActors, type PlayingRuntime } from './booking-player.js';
+import {
+  closeDay,
+  confirmedOn,
+  madeOn,
+  playChannelBooking,
+  type HistoryActors,
+  type PlayingRuntime,
+} from './booking-player.js';
 import { playCall } from './call-player.js';
 import type { HistoryAgent, HistoryPlan } from './history-model.js';
 
@@ -18,22 +25,45 @@ const DESK_ACCOUNT = 'demo_hall_desk';
  * planned agent, the halls' reception desk, and an API key for the website, WeChat and the
  * walk-in desk.
  */
-export async function prepareHistory(runtime: PlayingRuntime, plan: HistoryPlan): Promise<HistoryActors> {
+export async function prepareHistory(
+  runtime: PlayingRuntime,
+  plan: HistoryPlan,
+): Promise<HistoryActors> {
   const accounts = runtime.staff;
   for (const agent of plan.agents) {
-    if (!(await accounts.findUser(agent.id))) await accounts.createUser({ username: agent.id, role: 'agent', skills: [agent.department], password: unusablePassword() });
+    if (!(await accounts.findUser(agent.id)))
+      await accounts.createUser({
+        username: agent.id,
+        role: 'agent',
+        skills: [agent.department],
+        password: unusablePassword(),
+      });
   }
-  if (!(await accounts.findUser(DESK_ACCOUNT))) await accounts.createUser({ username: DESK_ACCOUNT, role: 'supervisor', skills: [], password: unusablePassword() });
+  if (!(await accounts.findUser(DESK_ACCOUNT)))
+    await accounts.createUser({
+      username: DESK_ACCOUNT,
+      role: 'supervisor',
+      skills: [],
+      password: unusablePassword(),
+    });
   // The demo shows 好差评: every hotline asks callers to evaluate.
-  for (const hotline of runtime.catalogue.hotlines) if (!(await runtime.evaluations.enabled(hotline.number))) await runtime.evaluations.setEnabled(hotline.number, true, DESK_ACCOUNT);
+  for (const hotline of runtime.catalogue.hotlines)
+    if (!(await runtime.evaluations.enabled(hotline.number)))
+      await runtime.evaluations.setEnabled(hotline.number, true, DESK_ACCOUNT);
   const keys = await runtime.booking.apiKeys.list();
   const keyOf = async (channel: 'web' | 'wechat' | 'walk_in') => {
     const name = `demo-history-${channel}`;
-    const id = keys.find((k) => k.name === name && !k.revokedAt)?.id ?? (await runtime.booking.apiKeys.create(channel, name)).id;
+    const id =
+      keys.find((k) => k.name === name && !k.revokedAt)?.id ??
+      (await runtime.booking.apiKeys.create(channel, name)).id;
     return { channel, id, label: `channel:${id}`, ownChannelOnly: true };
   };
   return {
-    channel: { web: await keyOf('web'), wechat: await keyOf('wechat'), walk_in: await keyOf('walk_in') },
+    channel: {
+      web: await keyOf('web'),
+      wechat: await keyOf('wechat'),
+      walk_in: await keyOf('walk_in'),
+    },
     desk: { channel: 'walk_in', id: DESK_ACCOUNT, label: `staff:${DESK_ACCOUNT}` },
   };
 }
@@ -73,12 +103,26 @@ export interface HistoryProgress {
  * played (their last call summarized and their bookings settled) are skipped, so a run that
  * stopped can be started again with the same seed.
  */
-export async function playHistory(lanes: PlayingRuntime[], plan: HistoryPlan, options: { seed: number; actors: HistoryActors; onProgress?: (progress: HistoryProgress) => void }): Promise<{ calls: number; bookings: number }> {
+export async function playHistory(
+  lanes: PlayingRuntime[],
+  plan: HistoryPlan,
+  options: {
+    seed: number;
+    actors: HistoryActors;
+    onProgress?: (progress: HistoryProgress) => void;
+  },
+): Promise<{ calls: number; bookings: number }> {
   const [main] = lanes as [PlayingRuntime, ...PlayingRuntime[]];
   const { catalogue } = main;
-  const departments = [...new Set([...plan.agents.map((a) => a.department), ...catalogue.halls.flatMap((h) => h.departments.map((d) => d.id))])];
+  const departments = [
+    ...new Set([
+      ...plan.agents.map((a) => a.department),
+      ...catalogue.halls.flatMap((h) => h.departments.map((d) => d.id)),
+    ]),
+  ];
   const laneOf = new Map(departments.map((d, i) => [d, i % lanes.length]));
-  const serviceLane = (serviceId: string) => laneOf.get(catalogue.service(serviceId)?.department.id ?? '') ?? 0;
+  const serviceLane = (serviceId: string) =>
+    laneOf.get(catalogue.service(serviceId)?.department.id ?? '') ?? 0;
   const total = plan.days.reduce((n, d) => n + d.calls.length + d.bookings.length, 0);
   let done = 0;
   let bookings = 0;
@@ -95,10 +139,30 @@ export async function playHistory(lanes: PlayingRuntime[], plan: HistoryPlan, op
     await Promise.all(
       lanes.map(async (lane, i) => {
         const agents = plan.agents.filter((a) => laneOf.get(a.department) === i);
-        const laneCalls = calls.filter((c) => laneOf.get(catalogue.hotline(c.hotline)?.department ?? '') === i);
+        const laneCalls = calls.filter(
+          (c) => laneOf.get(catalogue.hotline(c.hotline)?.department ?? '') === i,
+        );
         const events = [
-          ...channelBookings.flatMap((booking, n) => (serviceLane(booking.serviceId) === i ? [{ at: booking.at.getTime(), play: () => playChannelBooking(lane, booking, options.actors, `history-${options.seed}-${day}-${n}`) }] : [])),
-          ...laneCalls.map((call) => ({ at: call.arrivedAt.getTime(), play: () => playCallOnce(lane, call) })),
+          ...channelBookings.flatMap((booking, n) =>
+            serviceLane(booking.serviceId) === i
+              ? [
+                  {
+                    at: booking.at.getTime(),
+                    play: () =>
+                      playChannelBooking(
+                        lane,
+                        booking,
+                        options.actors,
+                        `history-${options.seed}-${day}-${n}`,
+                      ),
+                  },
+                ]
+              : [],
+          ),
+          ...laneCalls.map((call) => ({
+            at: call.arrivedAt.getTime(),
+            play: () => playCallOnce(lane, call),
+          })),
         ].sort((a, b) => a.at - b.at);
         const shiftStart = at('08:00').getTime();
         let onShift = false;
@@ -112,7 +176,13 @@ export async function playHistory(lanes: PlayingRuntime[], plan: HistoryPlan, op
           if (done % 200 === 0) report(day);
         }
         if (onShift) await shift(lane, agents, at('17:00'), 'offline');
-        const services = new Set(catalogue.halls.flatMap((h) => h.departments.filter((d) => laneOf.get(d.id) === i).flatMap((d) => d.services.map((s) => s.id))));
+        const services = new Set(
+          catalogue.halls.flatMap((h) =>
+            h.departments
+              .filter((d) => laneOf.get(d.id) === i)
+              .flatMap((d) => d.services.map((s) => s.id)),
+          ),
+        );
         await closeDay(lane, day, services, options.actors, options.seed);
       }),
     );
@@ -126,7 +196,10 @@ export async function playHistory(lanes: PlayingRuntime[], plan: HistoryPlan, op
 }
 
 /** A call already summarized (a resumed day) is not played again. */
-async function playCallOnce(lane: PlayingRuntime, call: Parameters<typeof playCall>[1]): Promise<void> {
+async function playCallOnce(
+  lane: PlayingRuntime,
+  call: Parameters<typeof playCall>[1],
+): Promise<void> {
   if ((await lane.ledger.find(call.callSid))?.summarizedAt) return;
   await playCall(lane, call);
 }
@@ -136,17 +209,35 @@ async function playCallOnce(lane: PlayingRuntime, call: Parameters<typeof playCa
  * made) and none of its bookings still waits to be checked in or marked. A day cut short is
  * played again: calls already summarized are skipped, bookings replayed by their Idempotency-Key.
  */
-async function played(runtime: PlayingRuntime, day: string, calls: Array<{ callSid: string }>, bookings: number): Promise<boolean> {
+async function played(
+  runtime: PlayingRuntime,
+  day: string,
+  calls: Array<{ callSid: string }>,
+  bookings: number,
+): Promise<boolean> {
   const last = calls.at(-1);
-  const callsDone = last ? Boolean((await runtime.ledger.find(last.callSid))?.summarizedAt) : bookings === 0 || (await madeOn(runtime, day)) > 0;
+  const callsDone = last
+    ? Boolean((await runtime.ledger.find(last.callSid))?.summarizedAt)
+    : bookings === 0 || (await madeOn(runtime, day)) > 0;
   return callsDone && (await confirmedOn(runtime, day)) === 0;
 }
 
 /** Agents log in at 08:00 and out at 17:00 (Beijing time); whatever state a crash left them in is reset first. */
-async function shift(lane: PlayingRuntime, agents: HistoryAgent[], at: Date, to: 'available' | 'offline'): Promise<void> {
+async function shift(
+  lane: PlayingRuntime,
+  agents: HistoryAgent[],
+  at: Date,
+  to: 'available' | 'offline',
+): Promise<void> {
   lane.clock.set(at);
   for (const agent of agents) {
-    if (to === 'available' && (await lane.routing.store.agent(agent.id)).state !== 'offline') await lane.routing.states.transition({ agentId: agent.id, to: 'offline', reason: 'demo-reset', callSid: '' });
+    if (to === 'available' && (await lane.routing.store.agent(agent.id)).state !== 'offline')
+      await lane.routing.states.transition({
+        agentId: agent.id,
+        to: 'offline',
+        reason: 'demo-reset',
+        callSid: '',
+      });
     await lane.routing.presence.setState(agent.id, to);
   }
 }

@@ -15,7 +15,16 @@ export function createRandom(seed: number) {
     pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
     /** Knuth's method for small means, a rounded normal for large ones. */
     poisson(mean: number): number {
-      if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())));
+      if (mean > 50)
+        return Math.max(
+          0,
+          Math.round(
+            mean +
+              Math.sqrt(mean) *
+                Math.sqrt(-2 * Math.log(1 - next())) *
+                Math.cos(2 * Math.PI * next()),
+          ),
+        );
       const limit = Math.exp(-mean);
       let k = 0;
       for (let p = next(); p > limit; p *= next()) k += 1;

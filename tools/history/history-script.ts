@@ -35,7 +35,10 @@ export interface AgentLeg {
   talkSeconds: number;
   wrapUpSeconds: number;
   /** The outcome the agent records at the end of wrap-up (the API's path and body); none lets wrap-up run out. */
-  outcome?: { path: 'consultation' | 'completed-by-phone' | 'booking' | 'other'; body: Record<string, unknown> };
+  outcome?: {
+    path: 'consultation' | 'completed-by-phone' | 'booking' | 'other';
+    body: Record<string, unknown>;
+  };
   /** With a `booking` outcome: what the agent books in the shared calendar while talking. */
   booking?: PlannedBooking;
 }

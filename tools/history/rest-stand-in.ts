@@ -7,12 +7,18 @@ import type { AddressInfo } from 'node:net';
  * in the past, so no call is live to redirect; the service's REST client is aimed here
  * (`TWILIO_API_BASE_URL`) and its requests are counted. Anything else answers 404 as Twilio would.
  */
-export async function startRestStandIn(): Promise<{ url: string; redirects: () => number; close(): Promise<void> }> {
+export async function startRestStandIn(): Promise<{
+  url: string;
+  redirects: () => number;
+  close(): Promise<void>;
+}> {
   let redirects = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const call = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+      const call = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(
+        new URL(req.url ?? '/', 'http://x').pathname,
+      );
       res.setHeader('content-type', 'application/json');
       if (req.method === 'POST' && call) {
         redirects += 1;
@@ -20,7 +26,13 @@ export async function startRestStandIn(): Promise<{ url: string; redirects: () =
         return;
       }
       res.statusCode = 404;
-      res.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+      res.end(
+        JSON.stringify({
+          code: 20404,
+          message: 'The requested resource was not found',
+          status: 404,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

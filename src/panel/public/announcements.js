@@ -9,7 +9,10 @@ showWrittenDates();
 
 const $ = (id) => document.getElementById(id);
 const form = $('add-announcement');
-const REASONS = { end_before_start: '结束时间须晚于开始时间', invalid_time: '请填写完整的日期和时间' };
+const REASONS = {
+  end_before_start: '结束时间须晚于开始时间',
+  invalid_time: '请填写完整的日期和时间',
+};
 
 function clear() {
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
@@ -29,7 +32,10 @@ function showErrors(error) {
 
 async function refresh() {
   const { announcements, halls } = await api('GET', '/api/supervisor/announcements');
-  if (form.elements.hallId.options.length === 1) form.elements.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
+  if (form.elements.hallId.options.length === 1)
+    form.elements.hallId.append(
+      ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
+    );
   $('announcements').replaceChildren(
     ...(announcements.length
       ? announcements.map((a) => {
@@ -39,10 +45,20 @@ async function refresh() {
               await api('POST', `/api/supervisor/announcements/${a.id}/end`);
               await refresh();
             } catch (error) {
-              if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '结束失败');
+              if (!toLoginOn401(error))
+                $('list-error').textContent = chineseError(error, '结束失败');
             }
           });
-          return el('tr', { 'data-announcement': String(a.id) }, el('td', {}, a.text), el('td', {}, a.scope), el('td', {}, a.startsAt), el('td', {}, a.endsAt), el('td', {}, a.running ? '播放中' : '待播放'), el('td', {}, end));
+          return el(
+            'tr',
+            { 'data-announcement': String(a.id) },
+            el('td', {}, a.text),
+            el('td', {}, a.scope),
+            el('td', {}, a.startsAt),
+            el('td', {}, a.endsAt),
+            el('td', {}, a.running ? '播放中' : '待播放'),
+            el('td', {}, end),
+          );
         })
       : [el('tr', {}, el('td', { colspan: '6', class: 'muted' }, '暂无公告'))]),
   );
@@ -54,7 +70,12 @@ form.addEventListener('submit', async (event) => {
   const problems = [];
   if (!form.elements.text.value.trim()) problems.push({ field: 'text', reason: 'Required' });
   if (!form.elements.endsAt.value) problems.push({ field: 'endsAt', reason: 'Required' });
-  if (form.elements.startsAt.value && form.elements.endsAt.value && form.elements.endsAt.value <= form.elements.startsAt.value) problems.push({ field: 'endsAt', reason: 'end_before_start' });
+  if (
+    form.elements.startsAt.value &&
+    form.elements.endsAt.value &&
+    form.elements.endsAt.value <= form.elements.startsAt.value
+  )
+    problems.push({ field: 'endsAt', reason: 'end_before_start' });
   if (problems.length) {
     showErrors(new ApiError(422, { details: { fields: problems } }));
     return;
@@ -73,9 +94,10 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-
 try {
   await refresh();
 } catch (error) {
-  if (!toLoginOn401(error)) $('list-error').textContent = error.status === 403 ? '仅班长可管理公告' : chineseError(error, '读取失败');
+  if (!toLoginOn401(error))
+    $('list-error').textContent =
+      error.status === 403 ? '仅班长可管理公告' : chineseError(error, '读取失败');
 }

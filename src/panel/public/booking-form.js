@@ -13,7 +13,12 @@ function local(iso) {
   return { date, day: `${month}月${day}日 星期${WEEKDAYS[weekday]}`, time: rest.slice(0, 5) };
 }
 
-const STATUS = { confirmed: '已预约', checked_in: '已到场', cancelled: '已取消', no_show: '未到场' };
+const STATUS = {
+  confirmed: '已预约',
+  checked_in: '已到场',
+  cancelled: '已取消',
+  no_show: '未到场',
+};
 
 /**
  * The booking form: pick a service, see the free slots of the next days (the phone share
@@ -39,14 +44,19 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
   async function showSlots() {
     calendar.replaceChildren(el('p', { class: 'muted' }, '正在读取可预约时段…'));
     try {
-      const slots = await api('GET', `/api/slots?${new URLSearchParams({ hall: service.hallId, service: service.id })}`);
+      const slots = await api(
+        'GET',
+        `/api/slots?${new URLSearchParams({ hall: service.hallId, service: service.id })}`,
+      );
       const days = new Map();
       for (const slot of slots) {
         const when = local(slot.startsAt);
         if (!days.has(when.date)) days.set(when.date, { label: when.day, slots: [] });
         days.get(when.date).slots.push({ ...slot, when });
       }
-      const shown = [...days.values()].filter((d) => d.slots.some((s) => s.available > 0)).slice(0, DAYS_SHOWN);
+      const shown = [...days.values()]
+        .filter((d) => d.slots.some((s) => s.available > 0))
+        .slice(0, DAYS_SHOWN);
       if (!shown.length) {
         calendar.replaceChildren(el('p', { class: 'muted' }, '近期没有可预约的时段'));
         return;
@@ -58,7 +68,11 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
             { class: 'calendar-day' },
             el('h4', {}, day.label),
             ...day.slots.map((slot) => {
-              const button = el('button', { type: 'button', class: 'slot', 'data-slot': String(slot.id) }, `${slot.when.time} 余${slot.available}`);
+              const button = el(
+                'button',
+                { type: 'button', class: 'slot', 'data-slot': String(slot.id) },
+                `${slot.when.time} 余${slot.available}`,
+              );
               button.disabled = slot.available <= 0;
               button.addEventListener('click', () => void pick(slot, day.label, button));
               return button;
@@ -67,7 +81,9 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
         ),
       );
     } catch (error) {
-      calendar.replaceChildren(el('p', { class: 'error' }, chineseError(error, '无法读取可预约时段')));
+      calendar.replaceChildren(
+        el('p', { class: 'error' }, chineseError(error, '无法读取可预约时段')),
+      );
     }
   }
 
@@ -104,7 +120,9 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
       formError.textContent = '请先在日历中选择一个时段';
       return;
     }
-    for (const name of ['name', 'phone', 'idNumber']) if (service && !form.elements[name].value.trim()) problems.push({ field: name, reason: 'Required' });
+    for (const name of ['name', 'phone', 'idNumber'])
+      if (service && !form.elements[name].value.trim())
+        problems.push({ field: name, reason: 'Required' });
     if (problems.length) {
       showErrors(form, { fields: problems, message: '' });
       return;
@@ -113,16 +131,27 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
       const booking = await api(
         'POST',
         '/api/bookings',
-        { holdId: hold.id, name: form.elements.name.value.trim(), phone: form.elements.phone.value.trim(), idNumber: form.elements.idNumber.value.trim() },
+        {
+          holdId: hold.id,
+          name: form.elements.name.value.trim(),
+          phone: form.elements.phone.value.trim(),
+          idNumber: form.elements.idNumber.value.trim(),
+        },
         { 'idempotency-key': `desk-${hold.id}` },
       );
       hold = undefined;
-      if (callSid) await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, { bookingId: booking.id, bookingCode: booking.code, serviceId: service.id });
+      if (callSid)
+        await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, {
+          bookingId: booking.id,
+          bookingCode: booking.code,
+          serviceId: service.id,
+        });
       form.reset();
       holdBox.hidden = true;
       calendar.replaceChildren();
       service = undefined;
-      document.getElementById('outcome-saved').textContent = `预约成功，预约码 ${booking.code}，通话结果已保存`;
+      document.getElementById('outcome-saved').textContent =
+        `预约成功，预约码 ${booking.code}，通话结果已保存`;
       if (callSid) onSaved(callSid);
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) showErrors(form, error);
@@ -142,7 +171,8 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
       found = await api('GET', `/api/bookings/${code}`);
       await release();
       const when = local(found.slot.startsAt);
-      document.getElementById('found-text').textContent = `${found.code}：${found.slot.serviceName}，${found.slot.hallName}，${when.day} ${when.time}，${STATUS[found.status] ?? ''}`;
+      document.getElementById('found-text').textContent =
+        `${found.code}：${found.slot.serviceName}，${found.slot.hallName}，${when.day} ${when.time}，${STATUS[found.status] ?? ''}`;
       document.getElementById('found-booking').hidden = false;
     } catch (error) {
       findError.textContent = chineseError(error, '查找失败');
@@ -164,7 +194,8 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     try {
       found = await api('POST', `/api/bookings/${found.code}/reschedule`, { slotId: picked.id });
       const when = local(found.slot.startsAt);
-      document.getElementById('found-text').textContent = `${found.code}：已改约到 ${when.day} ${when.time}`;
+      document.getElementById('found-text').textContent =
+        `${found.code}：已改约到 ${when.day} ${when.time}`;
     } catch (error) {
       findError.textContent = chineseError(error, '改约失败');
     }

@@ -19,7 +19,9 @@ function showErrors(error, target = form, what = '调整失败') {
   if (error instanceof ApiError && error.status === 422 && error.fields.length) {
     for (const { field, reason } of error.fields) {
       const slot = target.querySelector(`[data-error-for="${field}"]`);
-      if (slot) slot.textContent = reason === 'end_before_start' ? '结束日期不能早于开始日期' : fieldReason(reason);
+      if (slot)
+        slot.textContent =
+          reason === 'end_before_start' ? '结束日期不能早于开始日期' : fieldReason(reason);
     }
     target.querySelector('.form-error').textContent = '请更正标红的字段';
   } else target.querySelector('.form-error').textContent = chineseError(error, what);
@@ -28,7 +30,14 @@ function showErrors(error, target = form, what = '调整失败') {
 /** Checks the required fields before sending; true when something is missing (shown beside it). */
 function missingFields(target, what) {
   const missing = [...target.querySelectorAll('[required]')].filter((field) => !field.value.trim());
-  if (missing.length) showErrors(new ApiError(422, { details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) } }), target, what);
+  if (missing.length)
+    showErrors(
+      new ApiError(422, {
+        details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) },
+      }),
+      target,
+      what,
+    );
   return missing.length > 0;
 }
 
@@ -51,15 +60,54 @@ function undoButton(path, label, errorSlot) {
 }
 
 async function refreshLists() {
-  const [{ limits }, { closures }] = await Promise.all([api('GET', '/api/supervisor/capacity-limits'), api('GET', '/api/supervisor/closures')]);
+  const [{ limits }, { closures }] = await Promise.all([
+    api('GET', '/api/supervisor/capacity-limits'),
+    api('GET', '/api/supervisor/closures'),
+  ]);
   $('limits').replaceChildren(
     ...(limits.length
-      ? limits.map((l) => el('tr', {}, el('td', {}, l.hall), el('td', {}, l.service), el('td', {}, l.days), el('td', {}, `${l.percent}%`), el('td', {}, l.reason), el('td', {}, undoButton(`/api/supervisor/capacity-limits/${l.id}`, `${l.hall}${l.days}的调整`, 'limits-error'))))
+      ? limits.map((l) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, l.hall),
+            el('td', {}, l.service),
+            el('td', {}, l.days),
+            el('td', {}, `${l.percent}%`),
+            el('td', {}, l.reason),
+            el(
+              'td',
+              {},
+              undoButton(
+                `/api/supervisor/capacity-limits/${l.id}`,
+                `${l.hall}${l.days}的调整`,
+                'limits-error',
+              ),
+            ),
+          ),
+        )
       : [el('tr', {}, el('td', { colspan: '6', class: 'muted' }, '暂无生效的调整'))]),
   );
   $('closures').replaceChildren(
     ...(closures.length
-      ? closures.map((c) => el('tr', {}, el('td', {}, c.hall), el('td', {}, c.days), el('td', {}, c.reason), el('td', {}, undoButton(`/api/supervisor/closures/${c.id}`, `${c.hall}${c.days}的闭厅`, 'limits-error'))))
+      ? closures.map((c) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, c.hall),
+            el('td', {}, c.days),
+            el('td', {}, c.reason),
+            el(
+              'td',
+              {},
+              undoButton(
+                `/api/supervisor/closures/${c.id}`,
+                `${c.hall}${c.days}的闭厅`,
+                'limits-error',
+              ),
+            ),
+          ),
+        )
       : [el('tr', {}, el('td', { colspan: '4', class: 'muted' }, '暂无闭厅安排'))]),
   );
 }
@@ -68,32 +116,57 @@ async function refresh() {
   const body = await api('GET', '/api/supervisor/flagged-bookings');
   if (!halls.length) {
     halls = body.halls;
-    form.elements.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
-    closureForm.elements.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
+    form.elements.hallId.append(
+      ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
+    );
+    closureForm.elements.hallId.append(
+      ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
+    );
   }
   await refreshLists();
   $('flagged').replaceChildren(
     ...(body.bookings.length
-      ? body.bookings.map((b) => el('tr', {}, el('td', {}, b.code), el('td', {}, b.name || '—'), el('td', {}, b.phone.replace(/^\+86/, '')), el('td', {}, `${b.service}（${b.hall}）`), el('td', {}, b.when), el('td', {}, b.flag)))
+      ? body.bookings.map((b) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, b.code),
+            el('td', {}, b.name || '—'),
+            el('td', {}, b.phone.replace(/^\+86/, '')),
+            el('td', {}, `${b.service}（${b.hall}）`),
+            el('td', {}, b.when),
+            el('td', {}, b.flag),
+          ),
+        )
       : [el('tr', {}, el('td', { colspan: '6', class: 'muted' }, '暂无需回访的预约'))]),
   );
 }
 
 form.elements.hallId.addEventListener('change', () => {
   const hall = halls.find((h) => h.id === form.elements.hallId.value);
-  form.elements.serviceId.replaceChildren(el('option', { value: '' }, '全部事项'), ...(hall?.services ?? []).map((s) => el('option', { value: s.id }, s.name)));
+  form.elements.serviceId.replaceChildren(
+    el('option', { value: '' }, '全部事项'),
+    ...(hall?.services ?? []).map((s) => el('option', { value: s.id }, s.name)),
+  );
 });
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('limited').textContent = '';
   if (missingFields(form, '调整失败')) return;
-  const body = { hallId: form.elements.hallId.value, from: form.elements.from.value, to: form.elements.to.value, percent: Number(form.elements.percent.value), reason: form.elements.reason.value.trim() };
+  const body = {
+    hallId: form.elements.hallId.value,
+    from: form.elements.from.value,
+    to: form.elements.to.value,
+    percent: Number(form.elements.percent.value),
+    reason: form.elements.reason.value.trim(),
+  };
   if (form.elements.serviceId.value) body.serviceId = form.elements.serviceId.value;
   try {
     const result = await api('POST', '/api/supervisor/capacity-limits', body);
     showErrors(null);
-    $('limited').textContent = `已调整：${result.changedSlots} 个时段，需回访预约 ${result.flagged} 个`;
+    $('limited').textContent =
+      `已调整：${result.changedSlots} 个时段，需回访预约 ${result.flagged} 个`;
     await refresh();
   } catch (error) {
     if (!toLoginOn401(error)) showErrors(error);
@@ -106,7 +179,12 @@ closureForm.addEventListener('submit', async (event) => {
   if (missingFields(closureForm, '闭厅失败')) return;
   const { hallId, from, to, reason } = closureForm.elements;
   try {
-    const result = await api('POST', '/api/supervisor/closures', { hallId: hallId.value, from: from.value, to: to.value, reason: reason.value.trim() });
+    const result = await api('POST', '/api/supervisor/closures', {
+      hallId: hallId.value,
+      from: from.value,
+      to: to.value,
+      reason: reason.value.trim(),
+    });
     showErrors(null, closureForm);
     $('closed').textContent = `已闭厅，需回访预约 ${result.flagged} 个`;
     await refresh();
@@ -115,9 +193,10 @@ closureForm.addEventListener('submit', async (event) => {
   }
 });
 
-
 try {
   await refresh();
 } catch (error) {
-  if (!toLoginOn401(error)) $('flagged-error').textContent = error.status === 403 ? '仅班长可调整接待能力' : chineseError(error, '读取失败');
+  if (!toLoginOn401(error))
+    $('flagged-error').textContent =
+      error.status === 403 ? '仅班长可调整接待能力' : chineseError(error, '读取失败');
 }

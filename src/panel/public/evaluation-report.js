@@ -2,7 +2,8 @@
 import { el } from './panel-api.js';
 
 const $ = (id) => document.getElementById(id);
-const rate = (value) => (value === null || value === undefined ? '—' : `${Math.round(value * 1000) / 10}%`);
+const rate = (value) =>
+  value === null || value === undefined ? '—' : `${Math.round(value * 1000) / 10}%`;
 const COLUMNS = [
   ['应评价', (f) => f.offered],
   ['评价数', (f) => f.evaluated],
@@ -26,7 +27,23 @@ function table(title, rows, name) {
     'details',
     { open: '' },
     el('summary', {}, title),
-    el('table', { class: 'compact', 'data-table': title }, el('thead', {}, el('tr', {}, el('th', {}, '名称'), ...COLUMNS.map(([h]) => el('th', {}, h)))), el('tbody', {}, ...rows.map((r) => el('tr', {}, el('td', {}, name(r)), ...COLUMNS.map(([, value]) => el('td', {}, value(r))))))),
+    el(
+      'table',
+      { class: 'compact', 'data-table': title },
+      el('thead', {}, el('tr', {}, el('th', {}, '名称'), ...COLUMNS.map(([h]) => el('th', {}, h)))),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, name(r)),
+            ...COLUMNS.map(([, value]) => el('td', {}, value(r))),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -43,7 +60,11 @@ export function showEvaluations(report) {
     ['整改率', rate(t.rectificationRate)],
     ['按时整改率', rate(t.onTimeRectificationRate)],
   ];
-  $('evaluation-kpis').replaceChildren(...tiles.map(([label, value]) => el('div', { class: 'kpi', 'data-kpi': label }, el('b', {}, value), el('span', {}, label))));
+  $('evaluation-kpis').replaceChildren(
+    ...tiles.map(([label, value]) =>
+      el('div', { class: 'kpi', 'data-kpi': label }, el('b', {}, value), el('span', {}, label)),
+    ),
+  );
   $('evaluation-tables').replaceChildren(
     table('按部门', report.byDepartment, (r) => `${r.hallName} ${r.departmentName}`),
     table('按热线', report.byHotline, (r) => r.name),

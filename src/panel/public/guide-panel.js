@@ -15,32 +15,62 @@ function show(guide, reason) {
   $('guide-view').hidden = !guide;
   if (!guide) return;
   $('guide-view').dataset.service = guide.serviceId;
-  $('guide-name').textContent = `${guide.serviceName}${guide.revision ? `（第 ${guide.revision} 版）` : ''}`;
-  $('guide-where').textContent = `${guide.hallName} ${guide.departmentName}（${guide.window}）· ${guide.address} · ${guide.hours}`;
+  $('guide-name').textContent =
+    `${guide.serviceName}${guide.revision ? `（第 ${guide.revision} 版）` : ''}`;
+  $('guide-where').textContent =
+    `${guide.hallName} ${guide.departmentName}（${guide.window}）· ${guide.address} · ${guide.hours}`;
   $('guide-conditions').textContent = guide.conditions.join('；');
-  $('guide-materials').replaceChildren(...(guide.materials.length ? guide.materials.map((m) => el('li', {}, `${m.name}（${m.form}${m.count > 1 ? ` ${m.count} 份` : ''}）`)) : [el('li', { class: 'muted' }, '无需材料')]));
+  $('guide-materials').replaceChildren(
+    ...(guide.materials.length
+      ? guide.materials.map((m) =>
+          el('li', {}, `${m.name}（${m.form}${m.count > 1 ? ` ${m.count} 份` : ''}）`),
+        )
+      : [el('li', { class: 'muted' }, '无需材料')]),
+  );
   $('guide-fee').textContent = guide.fee;
   $('guide-time').textContent = guide.timeLimit;
-  const ways = Object.entries(WAYS).filter(([key]) => guide.ways[key]).map(([, word]) => word);
-  $('guide-ways').replaceChildren(ways.length ? ways.join('、') : '须到窗口办理', ...(guide.onlineUrl ? ['：', el('a', { href: guide.onlineUrl, target: '_blank', rel: 'noopener' }, guide.onlineUrl)] : []));
+  const ways = Object.entries(WAYS)
+    .filter(([key]) => guide.ways[key])
+    .map(([, word]) => word);
+  $('guide-ways').replaceChildren(
+    ways.length ? ways.join('、') : '须到窗口办理',
+    ...(guide.onlineUrl
+      ? [
+          '：',
+          el('a', { href: guide.onlineUrl, target: '_blank', rel: 'noopener' }, guide.onlineUrl),
+        ]
+      : []),
+  );
   $('guide-basis').textContent = guide.basis.join('；');
-  $('guide-faq').replaceChildren(...guide.faq.flatMap((item) => [el('dt', {}, item.q), el('dd', {}, item.a)]));
+  $('guide-faq').replaceChildren(
+    ...guide.faq.flatMap((item) => [el('dt', {}, item.q), el('dd', {}, item.a)]),
+  );
 }
 
 async function open(serviceId, reason) {
   try {
     show((await api('GET', `/api/guides/${encodeURIComponent(serviceId)}`)).guide, reason);
   } catch (error) {
-    if (!toLoginOn401(error)) $('guide-message').textContent = chineseError(error, '无法读取办事指南');
+    if (!toLoginOn401(error))
+      $('guide-message').textContent = chineseError(error, '无法读取办事指南');
   }
 }
 
 function showHits(hits) {
   $('guide-hits').replaceChildren(
     ...hits.map((hit) => {
-      const button = el('button', { type: 'button', class: 'link', 'data-service': hit.serviceId }, `${hit.serviceName}`);
+      const button = el(
+        'button',
+        { type: 'button', class: 'link', 'data-service': hit.serviceId },
+        `${hit.serviceName}`,
+      );
       button.addEventListener('click', () => void open(hit.serviceId, '坐席查找'));
-      return el('li', {}, button, el('small', { class: 'muted' }, ` ${hit.hallName} · ${hit.departmentName}`));
+      return el(
+        'li',
+        {},
+        button,
+        el('small', { class: 'muted' }, ` ${hit.hallName} · ${hit.departmentName}`),
+      );
     }),
   );
 }
@@ -68,7 +98,10 @@ async function loadForCall(callSid) {
   show(null, '');
   if (!callSid) return;
   try {
-    const { suggested, candidates, words } = await api('GET', `/api/guides/calls/${encodeURIComponent(callSid)}`);
+    const { suggested, candidates, words } = await api(
+      'GET',
+      `/api/guides/calls/${encodeURIComponent(callSid)}`,
+    );
     if (suggested) show(suggested, `按来电人在语音导航中的选择：${words.slice(0, 2).join('、')}`);
     else $('guide-reason').textContent = '来电人未选择具体事项，请查找或从下方选择';
     showHits(candidates.slice(0, 6));
@@ -82,11 +115,17 @@ async function sendSms() {
   const button = $('guide-sms');
   button.disabled = true;
   try {
-    const { text } = await api('POST', `/api/guides/${encodeURIComponent(panel.guide.serviceId)}/sms`, { callSid: panel.callSid });
+    const { text } = await api(
+      'POST',
+      `/api/guides/${encodeURIComponent(panel.guide.serviceId)}/sms`,
+      { callSid: panel.callSid },
+    );
     $('guide-message').textContent = `已发送短信：${text}`;
     useGuide();
   } catch (error) {
-    if (!toLoginOn401(error)) $('guide-message').textContent = SMS_ERRORS[error.code] ?? chineseError(error, '短信发送失败');
+    if (!toLoginOn401(error))
+      $('guide-message').textContent =
+        SMS_ERRORS[error.code] ?? chineseError(error, '短信发送失败');
   } finally {
     button.disabled = false;
   }

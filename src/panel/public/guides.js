@@ -6,7 +6,11 @@ const $ = (id) => document.getElementById(id);
 const form = $('guide-form');
 const page = { services: [], serviceId: '' };
 
-const lines = (text) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = (text) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 /** The form's fields as the API's guide. */
 function guideOfForm() {
@@ -18,7 +22,8 @@ function guideOfForm() {
   const faq = [];
   for (const line of lines(f.faq.value)) {
     if (/^问[:：]/.test(line)) faq.push({ q: line.replace(/^问[:：]/, '').trim(), a: '' });
-    else if (/^答[:：]/.test(line) && faq.length) faq[faq.length - 1].a = line.replace(/^答[:：]/, '').trim();
+    else if (/^答[:：]/.test(line) && faq.length)
+      faq[faq.length - 1].a = line.replace(/^答[:：]/, '').trim();
   }
   const ways = ['online', 'post', 'phone'].filter((way) => f[`way-${way}`].checked);
   return {
@@ -38,7 +43,8 @@ function guideOfForm() {
 function fill(guide) {
   const f = form.elements;
   $('guide-title').textContent = `${guide.serviceName}（第 ${guide.revision} 版）`;
-  $('guide-place').textContent = `${guide.hallName} · ${guide.departmentName} · ${guide.address} · ${guide.hours}`;
+  $('guide-place').textContent =
+    `${guide.hallName} · ${guide.departmentName} · ${guide.address} · ${guide.hours}`;
   f.window.value = guide.window;
   f.conditions.value = guide.conditions.join('\n');
   f.materials.value = guide.materials.map((m) => `${m.name}｜${m.form}｜${m.count}`).join('\n');
@@ -56,9 +62,23 @@ async function open(serviceId) {
   page.serviceId = serviceId;
   $('saved').textContent = '';
   try {
-    const [{ guide }, { revisions }] = await Promise.all([api('GET', `/api/guides/${serviceId}`), api('GET', `/api/guides/${serviceId}/history`)]);
+    const [{ guide }, { revisions }] = await Promise.all([
+      api('GET', `/api/guides/${serviceId}`),
+      api('GET', `/api/guides/${serviceId}/history`),
+    ]);
     fill(guide);
-    $('guide-history').replaceChildren(...revisions.map((r) => el('tr', {}, el('td', {}, `第 ${r.revision} 版`), el('td', {}, r.editedByName), el('td', {}, r.editedAt ? beijingTime(r.editedAt) : '—'), el('td', {}, r.note))));
+    $('guide-history').replaceChildren(
+      ...revisions.map((r) =>
+        el(
+          'tr',
+          {},
+          el('td', {}, `第 ${r.revision} 版`),
+          el('td', {}, r.editedByName),
+          el('td', {}, r.editedAt ? beijingTime(r.editedAt) : '—'),
+          el('td', {}, r.note),
+        ),
+      ),
+    );
     $('guide-editor').hidden = false;
   } catch (error) {
     if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '无法读取办事指南');
@@ -69,9 +89,19 @@ function showList(rows) {
   $('guide-list').replaceChildren(
     ...(rows.length
       ? rows.map((row) => {
-          const link = el('a', { href: `#${row.serviceId}`, 'data-service': row.serviceId }, row.serviceName);
+          const link = el(
+            'a',
+            { href: `#${row.serviceId}`, 'data-service': row.serviceId },
+            row.serviceName,
+          );
           link.addEventListener('click', () => void open(row.serviceId));
-          return el('tr', {}, el('td', {}, link), el('td', {}, `${row.hallName} · ${row.departmentName}`), el('td', {}, row.revision === undefined ? '' : `第 ${row.revision} 版`));
+          return el(
+            'tr',
+            {},
+            el('td', {}, link),
+            el('td', {}, `${row.hallName} · ${row.departmentName}`),
+            el('td', {}, row.revision === undefined ? '' : `第 ${row.revision} 版`),
+          );
         })
       : [el('tr', {}, el('td', { colspan: '3', class: 'muted' }, '没有找到相关事项'))]),
   );
@@ -92,14 +122,19 @@ form.addEventListener('submit', async (event) => {
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
   form.querySelector('.form-error').textContent = '';
   try {
-    const { guide } = await api('PUT', `/api/guides/${page.serviceId}`, { guide: guideOfForm(), note: form.elements.note.value.trim() });
+    const { guide } = await api('PUT', `/api/guides/${page.serviceId}`, {
+      guide: guideOfForm(),
+      note: form.elements.note.value.trim(),
+    });
     await open(guide.serviceId);
     $('saved').textContent = `已保存为第 ${guide.revision} 版`;
   } catch (error) {
     if (toLoginOn401(error)) return;
     if (error instanceof ApiError && error.status === 422) {
       for (const { field, reason } of error.fields) {
-        const slot = form.querySelector(`[data-error-for="${field.split('.').slice(0, 2).join('.')}"]`);
+        const slot = form.querySelector(
+          `[data-error-for="${field.split('.').slice(0, 2).join('.')}"]`,
+        );
         if (slot) slot.textContent = reason;
       }
       form.querySelector('.form-error').textContent = '请更正标红的字段';

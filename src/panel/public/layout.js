@@ -56,7 +56,15 @@ export async function mountFrame() {
   const here = window.location.pathname.split('/').pop();
   nav.replaceChildren(
     ...PAGES.filter((page) => RANK[me.role] >= RANK[page.role]).map((page) =>
-      el('a', { href: page.href, class: 'badge', ...(page.href === here ? { 'aria-current': 'page' } : {}) }, page.label),
+      el(
+        'a',
+        {
+          href: page.href,
+          class: 'badge',
+          ...(page.href === here ? { 'aria-current': 'page' } : {}),
+        },
+        page.label,
+      ),
     ),
   );
   if (nav.children.length <= 1) nav.hidden = true;

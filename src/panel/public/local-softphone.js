@@ -7,8 +7,11 @@
  * only passes the offer, the answer and the ICE candidates between the two pages.
  */
 export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
-  const socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${info.socket}`);
-  const send = (message) => socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
+  const socket = new WebSocket(
+    `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${info.socket}`,
+  );
+  const send = (message) =>
+    socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
   const legs = new Map();
 
   function leg(legSid) {
@@ -41,7 +44,10 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
         peer = new RTCPeerConnection({ iceServers: [] });
         for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
         if (!microphone) peer.addTransceiver('audio', { direction: 'recvonly' });
-        peer.addEventListener('icecandidate', ({ candidate }) => candidate && send({ type: 'signal', legSid, data: { candidate } }));
+        peer.addEventListener(
+          'icecandidate',
+          ({ candidate }) => candidate && send({ type: 'signal', legSid, data: { candidate } }),
+        );
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
@@ -79,7 +85,9 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
   }
 
   socket.addEventListener('open', () => show('软电话连接中…', false));
-  socket.addEventListener('close', () => down(new Error('local provider socket closed'), '与本机电话服务的连接已断开，请刷新页面'));
+  socket.addEventListener('close', () =>
+    down(new Error('local provider socket closed'), '与本机电话服务的连接已断开，请刷新页面'),
+  );
   socket.addEventListener('message', ({ data }) => {
     const message = JSON.parse(data);
     if (message.type === 'registered') show('软电话已连接（本机电话服务）', true);
@@ -88,8 +96,8 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
       ringing(call);
       // The agent resumed a held caller: their own request rings back, so it is taken at once (as with the Voice SDK).
       if (message.parameters?.resume === '1') void call.accept();
-    }
-    else if (message.type === 'cancel' || message.type === 'hangup') legs.get(message.legSid)?.close();
+    } else if (message.type === 'cancel' || message.type === 'hangup')
+      legs.get(message.legSid)?.close();
     else if (message.type === 'signal') legs.get(message.legSid)?.signal(message.data);
   });
   window.addEventListener('beforeunload', () => socket.close());

@@ -16,11 +16,16 @@ form.addEventListener('submit', async (event) => {
   const data = new FormData(form);
   try {
     /** @type {{ user: StaffMe }} */
-    const { user } = await api('POST', '/api/auth/login', { username: String(data.get('username')), password: String(data.get('password')) });
+    const { user } = await api('POST', '/api/auth/login', {
+      username: String(data.get('username')),
+      password: String(data.get('password')),
+    });
     window.location.assign(next ?? (user.role === 'agent' ? 'desk.html' : 'wallboard.html'));
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) message.textContent = '用户名或密码错误';
-    else if (error instanceof ApiError && error.status === 429) message.textContent = '登录失败次数过多，请稍后再试';
-    else message.textContent = `登录失败：${error instanceof ApiError ? (error.messageZh ?? '请稍后重试') : '网络连接异常，请稍后重试'}`;
+    else if (error instanceof ApiError && error.status === 429)
+      message.textContent = '登录失败次数过多，请稍后再试';
+    else
+      message.textContent = `登录失败：${error instanceof ApiError ? (error.messageZh ?? '请稍后重试') : '网络连接异常，请稍后重试'}`;
   }
 });

@@ -38,7 +38,9 @@ export function showErrors(form, error) {
     } else unplaced.push(reasonText(reason));
   }
   const summary = error.fields.length ? '请更正标红的字段' : error.message;
-  form.querySelector('.form-error').textContent = unplaced.length ? `${summary}；${unplaced.join('；')}` : summary;
+  form.querySelector('.form-error').textContent = unplaced.length
+    ? `${summary}；${unplaced.join('；')}`
+    : summary;
 }
 
 const TRACKING = /^[A-Za-z0-9]{8,30}$/;
@@ -55,12 +57,15 @@ export function checkForm(form) {
   }
   for (const search of form.querySelectorAll('[name="serviceSearch"]')) {
     const hidden = form.querySelector(`[name="${search.dataset.serviceField}"]`);
-    if ((search.required || search.value.trim()) && !hidden.value) problems.push({ field: hidden.name, reason: 'pick_from_list' });
+    if ((search.required || search.value.trim()) && !hidden.value)
+      problems.push({ field: hidden.name, reason: 'pick_from_list' });
   }
   const phone = form.querySelector('[name="delivery.phone"]');
-  if (post && phone?.value.trim() && !PHONE.test(phone.value.trim())) problems.push({ field: phone.name, reason: 'phone' });
+  if (post && phone?.value.trim() && !PHONE.test(phone.value.trim()))
+    problems.push({ field: phone.name, reason: 'phone' });
   const tracking = form.querySelector('[name="delivery.trackingNumber"]');
-  if (post && tracking?.value.trim() && !TRACKING.test(tracking.value.trim())) problems.push({ field: tracking.name, reason: 'letters and digits, 8 to 30' });
+  if (post && tracking?.value.trim() && !TRACKING.test(tracking.value.trim()))
+    problems.push({ field: tracking.name, reason: 'letters and digits, 8 to 30' });
   return problems;
 }
 
@@ -74,7 +79,8 @@ export async function setupOutcomeForms(section, currentCall, onSaved) {
   const saved = document.getElementById('outcome-saved');
   const services = await loadServices(api).catch(() => []);
   const accept = { 'completed-by-phone': (s) => s.byPhone, booking: (s) => s.bookable };
-  for (const input of section.querySelectorAll('[name="serviceSearch"]')) servicePicker(input, services, accept[input.form.dataset.kind]);
+  for (const input of section.querySelectorAll('[name="serviceSearch"]'))
+    servicePicker(input, services, accept[input.form.dataset.kind]);
   const postal = section.querySelector('fieldset.postal');
   const method = section.querySelector('[name="delivery.method"]');
   const showPostal = () => {
@@ -83,7 +89,12 @@ export async function setupOutcomeForms(section, currentCall, onSaved) {
   };
   method.addEventListener('change', showPostal);
   showPostal();
-  setupBookingForm(section.querySelector('form[data-kind="booking"]'), { currentCall, onSaved, showErrors, clearErrors });
+  setupBookingForm(section.querySelector('form[data-kind="booking"]'), {
+    currentCall,
+    onSaved,
+    showErrors,
+    clearErrors,
+  });
   for (const tab of tabs) {
     tab.addEventListener('click', () => {
       for (const other of tabs) other.setAttribute('aria-selected', String(other === tab));
@@ -108,7 +119,11 @@ export async function setupOutcomeForms(section, currentCall, onSaved) {
         return;
       }
       try {
-        await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/${form.dataset.kind}`, formBody(form));
+        await api(
+          'POST',
+          `/api/calls/${encodeURIComponent(callSid)}/outcomes/${form.dataset.kind}`,
+          formBody(form),
+        );
         clearErrors(form);
         form.reset();
         showPostal();

@@ -14,7 +14,12 @@ export class ApiError extends Error {
 export async function api(method, path, body, extraHeaders = {}) {
   const headers = { 'x-requested-with': 'XMLHttpRequest', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   const data = text ? JSON.parse(text) : {};
   if (!response.ok) throw new ApiError(response.status, data.error);
@@ -29,7 +34,9 @@ function currentPage() {
 
 /** A page the login page may send the person back to: one of the panel's own pages, never another site. */
 export function safeNext(next) {
-  return next && /^[a-z][a-z-]*\.html(\?[^#]*)?$/.test(next) && !next.startsWith('index.html') ? next : undefined;
+  return next && /^[a-z][a-z-]*\.html(\?[^#]*)?$/.test(next) && !next.startsWith('index.html')
+    ? next
+    : undefined;
 }
 
 /** Sends the browser to the login page, which sends the person back to this page after signing in. */
@@ -46,7 +53,14 @@ export function toLoginOn401(error) {
   return false;
 }
 
-export const STATE_LABELS = { offline: '离线', available: '空闲', reserved: '振铃中', on_call: '通话中', wrap_up: '话后整理', break: '小休' };
+export const STATE_LABELS = {
+  offline: '离线',
+  available: '空闲',
+  reserved: '振铃中',
+  on_call: '通话中',
+  wrap_up: '话后整理',
+  break: '小休',
+};
 
 /** A caller's number with the middle hidden: +86 139****1234. */
 export function maskPhone(number) {
@@ -59,7 +73,9 @@ export function maskPhone(number) {
 /** An ISO instant as Beijing time to the minute: 2026-03-02 10:29. */
 export function beijingMinute(iso) {
   if (!iso) return '';
-  return new Date(iso).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
+  return new Date(iso)
+    .toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false })
+    .slice(0, 16);
 }
 
 /** Formats an ISO instant in Beijing time. */
@@ -112,7 +128,8 @@ const ERROR_CODES = {
 
 /** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */
 export function chineseError(error, what) {
-  if (error instanceof ApiError) return `${what}：${ERROR_CODES[error.code] ?? error.messageZh ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
+  if (error instanceof ApiError)
+    return `${what}：${ERROR_CODES[error.code] ?? error.messageZh ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
   return `${what}：网络连接异常，请稍后重试`;
 }
 

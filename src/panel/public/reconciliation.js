@@ -12,7 +12,12 @@ const $ = (id) => document.getElementById(id);
 async function call(method, path, body) {
   const headers = { 'x-requested-with': 'XMLHttpRequest' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (response.status === 401) {
     toLogin();
     throw new Error('请先登录');
@@ -28,16 +33,30 @@ const cell = (text) => {
   return td;
 };
 
-const REASONS = { no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' };
-const CHANNELS = { phone: '坐席电话', ivr: '语音自助', web: '政务服务网', wechat: '双营通微信', walk_in: '现场窗口' };
+const REASONS = {
+  no_slot: '无此时段',
+  closed: '当天闭厅',
+  past: '时段已过',
+  full: '号源已满',
+  suspended: '爽约暂停预约期间，未导入',
+};
+const CHANNELS = {
+  phone: '坐席电话',
+  ivr: '语音自助',
+  web: '政务服务网',
+  wechat: '双营通微信',
+  walk_in: '现场窗口',
+};
 
 /** What staff need to act, in words: the feed's line, the reason, the channels involved. */
 function note(item) {
   const d = item.details ?? {};
   if (item.class === 'feed_only') return `名单第${d.line}行，${REASONS[d.reason] ?? ''}`;
   if (item.class === 'over_capacity') return `容量${d.capacity}，已约${d.booked}`;
-  if (item.class === 'cross_channel_duplicate') return `渠道：${(d.channels ?? []).map((c) => CHANNELS[c] ?? c).join('、')}`;
-  if (item.class === 'status_differs') return `日历：${d.calendar?.status ?? ''}；名单：${d.feed?.status ?? ''}`;
+  if (item.class === 'cross_channel_duplicate')
+    return `渠道：${(d.channels ?? []).map((c) => CHANNELS[c] ?? c).join('、')}`;
+  if (item.class === 'status_differs')
+    return `日历：${d.calendar?.status ?? ''}；名单：${d.feed?.status ?? ''}`;
   if (item.class === 'hold_abandoned') return d.callEnded ? '来电已挂断，可回电' : '';
   return '';
 }
@@ -55,7 +74,9 @@ function resolver(runId, item) {
   button.textContent = '标记已处理';
   button.addEventListener('click', async () => {
     try {
-      await call('POST', `/api/reconciliations/${runId}/items/${item.id}/resolve`, { note: input.value });
+      await call('POST', `/api/reconciliations/${runId}/items/${item.id}/resolve`, {
+        note: input.value,
+      });
       await showRun();
     } catch (error) {
       $('message').textContent = error.message;
@@ -73,39 +94,74 @@ async function showRun() {
   if (klass) query.set('class', klass);
   const run = await call('GET', `/api/reconciliations/${runId}?${query}`);
   if ($('class').options.length === 1) {
-    const listed = Object.entries(run.classNames).filter(([value]) => !['counters_differ', 'stale_hold', 'in_flight'].includes(value));
-    $('class').append(...listed.map(([value, textContent]) => Object.assign(document.createElement('option'), { value, textContent })));
+    const listed = Object.entries(run.classNames).filter(
+      ([value]) => !['counters_differ', 'stale_hold', 'in_flight'].includes(value),
+    );
+    $('class').append(
+      ...listed.map(([value, textContent]) =>
+        Object.assign(document.createElement('option'), { value, textContent }),
+      ),
+    );
   }
   $('csv').href = `/api/reconciliations/${runId}/open.csv`;
-  $('summary').textContent = `${run.from} 至 ${run.to}：自动处理${run.fixed}项，待处理${run.open}项`;
+  $('summary').textContent =
+    `${run.from} 至 ${run.to}：自动处理${run.fixed}项，待处理${run.open}项`;
   const rows = Object.values(run.items).flat();
   const body = $('items');
   body.replaceChildren(
     ...rows.map((item) => {
       const tr = document.createElement('tr');
-      tr.append(cell(item.className), cell(item.day), cell(item.hallName), cell(item.serviceName), cell(item.channelName), cell(item.details?.code), cell(item.idMasked), cell(item.phoneMasked), cell(note(item)), resolver(runId, item));
+      tr.append(
+        cell(item.className),
+        cell(item.day),
+        cell(item.hallName),
+        cell(item.serviceName),
+        cell(item.channelName),
+        cell(item.details?.code),
+        cell(item.idMasked),
+        cell(item.phoneMasked),
+        cell(note(item)),
+        resolver(runId, item),
+      );
       return tr;
     }),
   );
-  if (rows.length === 0) body.replaceChildren(Object.assign(document.createElement('tr'), { innerHTML: '<td colspan="10">没有待处理的差异</td>' }));
+  if (rows.length === 0)
+    body.replaceChildren(
+      Object.assign(document.createElement('tr'), {
+        innerHTML: '<td colspan="10">没有待处理的差异</td>',
+      }),
+    );
 }
 
 async function loadRuns(select) {
   const runs = await call('GET', '/api/reconciliations');
   $('run').replaceChildren(
-    ...runs.map((run) => Object.assign(document.createElement('option'), { value: String(run.id), textContent: `${beijingMinute(run.startedAt)}（${run.from} 至 ${run.to}，待处理${run.open}项）` })),
+    ...runs.map((run) =>
+      Object.assign(document.createElement('option'), {
+        value: String(run.id),
+        textContent: `${beijingMinute(run.startedAt)}（${run.from} 至 ${run.to}，待处理${run.open}项）`,
+      }),
+    ),
   );
   if (select) $('run').value = String(select);
   await showRun();
 }
 
-$('run').addEventListener('change', () => showRun().catch((e) => ($('message').textContent = e.message)));
-$('class').addEventListener('change', () => showRun().catch((e) => ($('message').textContent = e.message)));
+$('run').addEventListener('change', () =>
+  showRun().catch((e) => ($('message').textContent = e.message)),
+);
+$('class').addEventListener('change', () =>
+  showRun().catch((e) => ($('message').textContent = e.message)),
+);
 $('start').addEventListener('submit', async (event) => {
   event.preventDefault();
   $('message').textContent = '正在对账……';
   try {
-    const run = await call('POST', '/api/reconciliations', { from: $('from').value, to: $('to').value });
+    const run = await call('POST', '/api/reconciliations', {
+      from: $('from').value,
+      to: $('to').value,
+    });
     $('message').textContent = `对账完成：自动处理${run.fixed}项，待处理${run.open}项`;
     await loadRuns(run.id);
   } catch (error) {

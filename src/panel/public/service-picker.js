@@ -34,7 +34,8 @@ export function pinyinInitials(text) {
 }
 
 /** How a service reads in a list: its name, then where it is handled. */
-export const serviceLabel = (service) => `${service.name}（${service.hall} · ${service.department}）`;
+export const serviceLabel = (service) =>
+  `${service.name}（${service.hall} · ${service.department}）`;
 
 /**
  * A search box for a service: typing a part of the name, a keyword, the department or the hall
@@ -42,7 +43,9 @@ export const serviceLabel = (service) => `${service.name}（${service.hall} · $
  * `service-picked` on the box. `accept(service)` limits the list (e.g. services done by phone).
  */
 export function servicePicker(input, services, accept = () => true) {
-  const hidden = input.form.querySelector(`input[type="hidden"][name="${input.dataset.serviceField}"]`);
+  const hidden = input.form.querySelector(
+    `input[type="hidden"][name="${input.dataset.serviceField}"]`,
+  );
   const list = el('ul', { class: 'suggestions', role: 'listbox', hidden: '' });
   input.after(list);
   const pick = (service) => {
@@ -63,13 +66,25 @@ export function servicePicker(input, services, accept = () => true) {
     const initials = /^[a-z]+$/i.test(words) ? words.toLowerCase() : '';
     const matches = services
       .filter(accept)
-      .filter((s) => [s.name, s.department, s.hall, ...s.keywords].some((text) => text.includes(words)) || (initials && pinyinInitials(s.name).includes(initials)))
+      .filter(
+        (s) =>
+          [s.name, s.department, s.hall, ...s.keywords].some((text) => text.includes(words)) ||
+          (initials && pinyinInitials(s.name).includes(initials)),
+      )
       .slice(0, 8);
-    list.replaceChildren(...(matches.length ? matches.map((s) => {
-      const item = el('li', { role: 'option' }, el('button', { type: 'button' }, serviceLabel(s)));
-      item.firstChild.addEventListener('click', () => pick(s));
-      return item;
-    }) : [el('li', { class: 'muted' }, '没有找到该事项')]));
+    list.replaceChildren(
+      ...(matches.length
+        ? matches.map((s) => {
+            const item = el(
+              'li',
+              { role: 'option' },
+              el('button', { type: 'button' }, serviceLabel(s)),
+            );
+            item.firstChild.addEventListener('click', () => pick(s));
+            return item;
+          })
+        : [el('li', { class: 'muted' }, '没有找到该事项')]),
+    );
     list.hidden = false;
   });
   input.form.addEventListener('reset', () => {

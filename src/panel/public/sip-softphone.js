@@ -6,7 +6,8 @@ function loadJsSip() {
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'vendor/jssip.min.js';
-    script.onload = () => (window.JsSIP ? resolve(window.JsSIP) : reject(new Error('JsSIP not loaded')));
+    script.onload = () =>
+      window.JsSIP ? resolve(window.JsSIP) : reject(new Error('JsSIP not loaded'));
     script.onerror = () => reject(new Error('JsSIP not loaded'));
     document.head.append(script);
   });
@@ -33,11 +34,28 @@ function asCall(session) {
 export function startSipPhone(phone, { show, down, ringing, changed, ended }) {
   loadJsSip()
     .then((JsSIP) => {
-      const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface(phone.wsUrl)], uri: phone.uri, password: phone.password, register: true, session_timers: false, user_agent: 'hotline-panel' });
+      const ua = new JsSIP.UA({
+        sockets: [new JsSIP.WebSocketInterface(phone.wsUrl)],
+        uri: phone.uri,
+        password: phone.password,
+        register: true,
+        session_timers: false,
+        user_agent: 'hotline-panel',
+      });
       ua.on('registered', () => show('软电话已注册', true));
       ua.on('unregistered', () => down(new Error('unregistered'), '已从SIP服务器注销'));
-      ua.on('registrationFailed', (event) => down(new Error(`${event.response?.status_code ?? ''} ${event.cause}`.trim()), '注册被拒绝，请检查软电话账号'));
-      ua.on('disconnected', (event) => down(new Error(`WebSocket ${event.code ?? ''} ${event.reason ?? ''}`.trim()), '无法连接到SIP服务器'));
+      ua.on('registrationFailed', (event) =>
+        down(
+          new Error(`${event.response?.status_code ?? ''} ${event.cause}`.trim()),
+          '注册被拒绝，请检查软电话账号',
+        ),
+      );
+      ua.on('disconnected', (event) =>
+        down(
+          new Error(`WebSocket ${event.code ?? ''} ${event.reason ?? ''}`.trim()),
+          '无法连接到SIP服务器',
+        ),
+      );
       ua.on('newRTCSession', ({ originator, session }) => {
         if (originator !== 'remote') return;
         session.on('peerconnection', ({ peerconnection }) => {

@@ -45,7 +45,9 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
 
   answer.addEventListener('click', () => call?.accept());
   reject?.addEventListener('click', () => call?.reject());
-  hangup.addEventListener('click', () => (call?.status() === 'pending' ? call.reject() : call?.disconnect()));
+  hangup.addEventListener('click', () =>
+    call?.status() === 'pending' ? call.reject() : call?.disconnect(),
+  );
   mute.addEventListener('click', () => {
     call?.mute(!call.isMuted());
     buttons();
@@ -88,7 +90,11 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
     }
     try {
       const { token } = phone;
-      const device = new Twilio.Device(token, { logLevel: 'silent', closeProtection: true, codecPreferences: ['opus', 'pcmu'] });
+      const device = new Twilio.Device(token, {
+        logLevel: 'silent',
+        closeProtection: true,
+        codecPreferences: ['opus', 'pcmu'],
+      });
       device.on('registered', () => show('软电话已连接', true));
       device.on('unregistered', () => down());
       device.on('error', (error) => down(error));
@@ -98,7 +104,8 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
       });
       device.on('incoming', (incoming) => {
         call = incoming;
-        for (const name of ['accept', 'mute', 'reject', 'cancel', 'disconnect']) incoming.on(name, buttons);
+        for (const name of ['accept', 'mute', 'reject', 'cancel', 'disconnect'])
+          incoming.on(name, buttons);
         for (const name of ['reject', 'cancel', 'disconnect']) {
           incoming.on(name, () => {
             call = undefined;

@@ -37,15 +37,25 @@ async function refresh() {
       const rename = el('button', { type: 'button' }, '改名');
       rename.addEventListener('click', () => {
         const name = prompt('新的显示名', user.displayName);
-        if (name) void act('改名失败', () => api('PATCH', `/api/supervisor/staff/${user.username}`, { displayName: name }));
+        if (name)
+          void act('改名失败', () =>
+            api('PATCH', `/api/supervisor/staff/${user.username}`, { displayName: name }),
+          );
       });
       const reset = el('button', { type: 'button' }, '重置密码');
       reset.addEventListener('click', () => {
         const password = prompt('新密码（至少10位）');
-        if (password) void act('重置密码失败', () => api('POST', `/api/supervisor/staff/${user.username}/password`, { password }));
+        if (password)
+          void act('重置密码失败', () =>
+            api('POST', `/api/supervisor/staff/${user.username}/password`, { password }),
+          );
       });
       const disable = el('button', { type: 'button' }, '停用');
-      disable.addEventListener('click', () => void act('停用失败', () => api('POST', `/api/supervisor/staff/${user.username}/disable`)));
+      disable.addEventListener(
+        'click',
+        () =>
+          void act('停用失败', () => api('POST', `/api/supervisor/staff/${user.username}/disable`)),
+      );
       return el(
         'tr',
         { 'data-user': user.username },
@@ -65,7 +75,12 @@ form.addEventListener('submit', async (event) => {
   $('created').textContent = '';
   const missing = [...form.querySelectorAll('[required]')].filter((field) => !field.value.trim());
   if (missing.length) {
-    showFieldErrors(form, new ApiError(422, { details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) } }));
+    showFieldErrors(
+      form,
+      new ApiError(422, {
+        details: { fields: missing.map((field) => ({ field: field.name, reason: 'Required' })) },
+      }),
+    );
     return;
   }
   const body = {
@@ -87,11 +102,14 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-
 try {
   const { departments: directory } = await api('GET', '/api/desk/directory');
-  form.elements.skills.replaceChildren(...directory.map((d) => el('option', { value: d.id }, d.name)));
+  form.elements.skills.replaceChildren(
+    ...directory.map((d) => el('option', { value: d.id }, d.name)),
+  );
   await refresh();
 } catch (error) {
-  if (!toLoginOn401(error)) $('staff-error').textContent = error.status === 403 ? '仅班长可管理人员' : chineseError(error, '读取失败');
+  if (!toLoginOn401(error))
+    $('staff-error').textContent =
+      error.status === 403 ? '仅班长可管理人员' : chineseError(error, '读取失败');
 }

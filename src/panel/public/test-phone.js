@@ -3,7 +3,15 @@ import { mountFrame } from './layout.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
 
 const $ = (id) => document.getElementById(id);
-const STATUS = { idle: '未拨号', dialling: '呼叫中…', menu: '通话中（语音菜单）', queued: '排队等待中', ringing: '正在转接坐席…', connected: '已接通坐席', ended: '通话已结束' };
+const STATUS = {
+  idle: '未拨号',
+  dialling: '呼叫中…',
+  menu: '通话中（语音菜单）',
+  queued: '排队等待中',
+  ringing: '正在转接坐席…',
+  connected: '已接通坐席',
+  ended: '通话已结束',
+};
 
 /** Says a prompt with the browser's Mandarin voice, when it has one; the caption is shown either way. */
 function speak(text) {
@@ -69,9 +77,14 @@ function onSignal(data) {
     .then(async () => {
       if (!peer) {
         peer = new RTCPeerConnection({ iceServers: [] });
-        microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false }).catch(() => undefined);
+        microphone = await navigator.mediaDevices
+          .getUserMedia({ audio: true, video: false })
+          .catch(() => undefined);
         for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
-        peer.addEventListener('icecandidate', ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }));
+        peer.addEventListener(
+          'icecandidate',
+          ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }),
+        );
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
@@ -99,7 +112,8 @@ function endAudio() {
   signalling = Promise.resolve();
 }
 
-const send = (message) => socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
+const send = (message) =>
+  socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
 
 function onEvent(event) {
   if (event.kind !== 'play') music.stop();
@@ -146,7 +160,9 @@ function dial() {
     return;
   }
   status('dialling');
-  socket = new WebSocket(`${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/telephony/caller`);
+  socket = new WebSocket(
+    `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/telephony/caller`,
+  );
   socket.addEventListener('open', () => send({ type: 'dial', from, to: $('hotline').value }));
   socket.addEventListener('message', ({ data }) => {
     const message = JSON.parse(data);
@@ -174,10 +190,21 @@ async function refreshInbox() {
             item.textContent = `${new Date(m.sentAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}：${m.body}`;
             return item;
           })
-        : [Object.assign(document.createElement('li'), { textContent: `尾号${maskPhone(from).slice(-4)}暂无短信`, className: 'hint' })]),
+        : [
+            Object.assign(document.createElement('li'), {
+              textContent: `尾号${maskPhone(from).slice(-4)}暂无短信`,
+              className: 'hint',
+            }),
+          ]),
     );
   } catch (error) {
-    if (!toLoginOn401(error)) $('inbox').replaceChildren(Object.assign(document.createElement('li'), { textContent: '收件箱暂时无法读取', className: 'error' }));
+    if (!toLoginOn401(error))
+      $('inbox').replaceChildren(
+        Object.assign(document.createElement('li'), {
+          textContent: '收件箱暂时无法读取',
+          className: 'error',
+        }),
+      );
   }
 }
 
@@ -185,7 +212,14 @@ async function start() {
   void mountFrame();
   try {
     const hotlines = await api('GET', '/api/hotlines');
-    $('hotline').replaceChildren(...hotlines.map((h) => Object.assign(document.createElement('option'), { value: h.number, textContent: `${h.name}（${h.hall}）` })));
+    $('hotline').replaceChildren(
+      ...hotlines.map((h) =>
+        Object.assign(document.createElement('option'), {
+          value: h.number,
+          textContent: `${h.name}（${h.hall}）`,
+        }),
+      ),
+    );
   } catch (error) {
     if (!toLoginOn401(error)) $('phone-error').textContent = '热线列表暂时无法读取';
   }

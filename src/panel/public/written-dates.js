@@ -11,12 +11,15 @@ export function writtenDate(value) {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(value ?? '');
   if (!match) return '';
   const [, year, month, day, time] = match;
-  const weekday = WEEKDAYS[new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).getUTCDay()];
+  const weekday =
+    WEEKDAYS[new Date(Date.UTC(Number(year), Number(month) - 1, Number(day))).getUTCDay()];
   return `${Number(year)}年${Number(month)}月${Number(day)}日 ${time ?? `星期${weekday}`}`;
 }
 
 function refresh() {
-  for (const input of document.querySelectorAll('input[type="date"], input[type="datetime-local"]')) {
+  for (const input of document.querySelectorAll(
+    'input[type="date"], input[type="datetime-local"]',
+  )) {
     let echo = input.nextElementSibling;
     if (!echo?.classList.contains('written-date')) {
       echo = document.createElement('small');
