@@ -30,10 +30,19 @@ async function rowCounts(runtime: Runtime): Promise<Record<string, number>> {
     runtime.database.db,
     sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('idempotency_keys', 'audit_log') order by 1`,
   );
-  const select = tables.map((t) => `'${t.name}', (select count(*) from "${t.name}")`).join(', ');
+  // jsonb_build_object takes at most 100 arguments (50 tables): one object per 40 tables, merged.
+  const chunks = Array.from({ length: Math.ceil(tables.length / 40) }, (_, n) =>
+    tables.slice(n * 40, n * 40 + 40),
+  );
+  const select = chunks
+    .map(
+      (chunk) =>
+        `jsonb_build_object(${chunk.map((t) => `'${t.name}', (select count(*) from "${t.name}")`).join(', ')})`,
+    )
+    .join(' || ');
   const [row] = await queryRows<{ counts: Record<string, number> }>(
     runtime.database.db,
-    sql.raw(`select json_build_object(${select}) as counts`),
+    sql.raw(`select ${select} as counts`),
   );
   return row!.counts;
 }
