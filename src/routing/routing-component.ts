@@ -15,7 +15,7 @@ import { createAgentStates, type AgentStates } from './agent-state-service.js';
 import { createHoldRepository } from './call-hold-repository.js';
 import { createCallHolds, type CallHolds } from './call-hold-service.js';
 import { createLiveEvents, type LiveEvents } from './live-events.js';
-import { createQueuedCallRepository } from './queued-call-repository.js';
+import { createQueuedCallRepository, type QueuedCallRepository } from './queued-call-repository.js';
 import {
   createRoutingRecovery,
   lostCallLookup,
@@ -54,6 +54,11 @@ export interface RoutingComponent {
   presence: AgentDesk;
   /** Who answered which call. */
   agentCalls: AgentCalls;
+  /**
+   * Routing's own record of a queued call, for a call queued without routing's wait lists: the
+   * demo history plays agents' legs by hand, and a transfer or hold then finds the call here.
+   */
+  kept: Pick<QueuedCallRepository, 'keep'>;
   transfer: Transfer;
   /** Hold and resume of the caller an agent is on the line with. */
   holds: CallHolds;
@@ -185,6 +190,7 @@ export function createRoutingComponent<C extends CallbackPort>(
     states,
     presence,
     agentCalls: createAgentCalls(db),
+    kept,
     transfer,
     holds,
     recovery,

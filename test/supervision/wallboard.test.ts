@@ -23,7 +23,8 @@ describe('the wallboard (坐席监控/队列监控) in a real browser', function
   let runtime: Runtime;
   let url: string;
   let browser: Browser;
-  const clock = createFixedClock('2026-03-02T02:00:00Z');
+  // A day no other test plays calls on: the wallboard's figures of the day read the run's shared database.
+  const clock = createFixedClock('2026-06-16T02:00:00Z');
   const problems: string[] = [];
 
   before(async function () {

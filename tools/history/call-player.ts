@@ -48,6 +48,18 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
   if (script.ivr === 'queue' && queue) {
     const queuedAt = script.ivrSeconds;
     await ledger.recordQueued(callSid, { skill: queue.skill }, at(queuedAt));
+    // The IVR would hand routing the queued call; the player drives agents by hand, so routing keeps it here.
+    await routing.kept.keep({
+      callSid,
+      hotline: script.hotline,
+      skill: queue.skill,
+      priority: 0,
+      priorityReason: null,
+      greenChannel: false,
+      preferredAgent: null,
+      queuedAt: at(queuedAt),
+      queueSid: null,
+    });
     let t = queuedAt;
     for (const [index, leg] of (queue.legs ?? []).entries()) {
       t += leg.waitSeconds;
