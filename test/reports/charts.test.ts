@@ -113,8 +113,19 @@ describe('charts page in a real browser, over a seeded demo history', function (
     const header = cells(lines[0]!);
     assert.equal(await kpi('业务咨询'), total[header.indexOf('业务咨询')]);
     assert.equal(await kpi('电话办结事项'), total[header.indexOf('电话办结事项')]);
-    const series = (id: string) =>
-      page.evaluate((chartId) => {
+    const series = async (id: string) => {
+      // The charts are drawn after the figures arrive: wait (bounded) until this one has its instance.
+      await page.waitForFunction(
+        (chartId) =>
+          Boolean(
+            (
+              window as unknown as { echarts?: { getInstanceByDom(el: Element): unknown } }
+            ).echarts?.getInstanceByDom(document.getElementById(chartId)!),
+          ),
+        id,
+        { timeout: 10_000 },
+      );
+      return page.evaluate((chartId) => {
         const chart = (
           window as unknown as {
             echarts: {
@@ -133,6 +144,7 @@ describe('charts page in a real browser, over a seeded demo history', function (
           categories: option.yAxis[0]?.data ?? [],
         };
       }, id);
+    };
     const halfHours = await series('chart-half-hours');
     assert.equal(
       (halfHours.series[0] as number[]).reduce((a, b) => a + b, 0),
