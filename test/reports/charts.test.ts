@@ -86,7 +86,10 @@ describe('charts page in a real browser, over a seeded demo history', function (
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForURL(/wallboard/);
     await page.goto(`${url}${path}`);
-    await page.locator('body[data-state="ready"], body[data-state="error"]').waitFor();
+    // The first read after the history was played builds its days' rollups: it may take a while on a loaded machine.
+    await page
+      .locator('body[data-state="ready"], body[data-state="error"]')
+      .waitFor({ timeout: 120_000 });
     return page;
   }
 
