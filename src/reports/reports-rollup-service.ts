@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { ZONE, type Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db.js';
+import type { Database, Executor } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { FigureUse, PeriodSpan, ReportFigures, Thresholds } from './reports-figures.js';
 import * as rollups from './reports-rollup-repository.js';
@@ -47,22 +47,42 @@ export function createRollupFigures(
     days: Array<{ day: string; live: boolean }>,
     use: FigureUse,
   ): Promise<void> {
-    const stored = runsOf(days.filter((d) => !d.live).map((d) => d.day));
+    const storedDays = days.filter((d) => !d.live).map((d) => d.day);
     const live = runsOf(days.filter((d) => d.live).map((d) => d.day));
-    // The days' rows exist before their build: a change made while it runs is recorded for the next read.
-    for (const run of stored) await rollups.registerDays(db, run, thresholds);
-    const started = performance.now();
+    // Of the stored days, those still to build once the lock is held: another read may have
+    // built some while this one waited.
+    const pending = async (tx: Executor) => {
+      if (storedDays.length === 0) return [];
+      const due = await rollups.daysToRebuild(
+        tx,
+        storedDays[0]!,
+        storedDays.at(-1)!,
+        today(),
+        thresholds,
+      );
+      const wanted = new Set(storedDays);
+      return runsOf(due.filter((d) => !d.live && wanted.has(d.day)).map((d) => d.day));
+    };
+    // The days' rows are committed before their build: a change made while it runs is recorded for the next read.
     await db.transaction(async (tx) => {
       await rollups.lockRebuilds(tx);
-      for (const run of stored) {
+      for (const run of await pending(tx)) await rollups.registerDays(tx, run, thresholds);
+    });
+    const started = performance.now();
+    let built = 0;
+    await db.transaction(async (tx) => {
+      await rollups.lockRebuilds(tx);
+      for (const run of await pending(tx)) {
         await rollups.clearChanges(tx, run);
         await rollups.rebuildRun(tx, run, 'all', thresholds, clock.now());
+        await rollups.markBuilt(tx, run);
+        built += 1 + DateTime.fromISO(run.toDay).diff(DateTime.fromISO(run.fromDay), 'days').days;
       }
       for (const run of live) await rollups.rebuildRun(tx, run, use, thresholds, clock.now());
     });
-    if (stored.length > 0)
+    if (built > 0)
       log.info(
-        { days: days.length - live.length, ms: Math.round(performance.now() - started) },
+        { days: built, ms: Math.round(performance.now() - started) },
         'statistics rollups rebuilt',
       );
   }

@@ -1,6 +1,7 @@
 import {
   bigint,
   bigserial,
+  boolean,
   date,
   index,
   integer,
@@ -26,11 +27,17 @@ const day = (name: string) => date(name, { mode: 'string' });
 const seconds = (name: string) => numeric(name).notNull().default('0');
 const count = (name: string) => integer(name).notNull().default(0);
 
-/** Which days have rollups, and the thresholds they were counted with. */
+/**
+ * Which days have rollups, and the thresholds they were counted with. A day's row is written
+ * before its build (so the triggers record changes made during it) with `built` false; the
+ * build's transaction sets it, so a read that comes meanwhile waits for the build instead of
+ * reading the day's rollups half made.
+ */
 export const reportRollupDays = pgTable('report_rollup_days', {
   day: day('day').primaryKey(),
   targetSeconds: integer('target_seconds').notNull(),
   shortAbandonSeconds: integer('short_abandon_seconds').notNull(),
+  built: boolean('built').notNull().default(true),
   refreshedAt: timestamp('refreshed_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -385,6 +385,45 @@ describe('statistics rollups: every figure equals the raw ledger', function () {
     );
   });
 
+  it('when a period never built is read by several requests at once (the page asks for the report and the staffing plan together), then each read waits for the build and has every figure', async () => {
+    const history = fc.sample(historyArb, { seed: testSeed, numRuns: 1 })[0]!;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await reset();
+      await write(history);
+      const clock = createFixedClock(dayStart(DAYS.length + 1).toJSDate());
+      const common = {
+        db,
+        catalogue: runtime.catalogue,
+        clock,
+        logger: createLogger('silent'),
+        serviceLevelSeconds: 20,
+        shortAbandonSeconds: 5,
+      };
+      const raw = createReportsService({
+        ...common,
+        figures: createRawFigures(db, { targetSeconds: 20, shortAbandonSeconds: 5 }),
+      });
+      const from = DAYS[0]!;
+      const to = DAYS.at(-1)!;
+      const expected = {
+        period: await raw.period(from, to),
+        staffing: await raw.staffing({ from, to }),
+      };
+      // Separate services, as separate web processes would be: nothing shared but the database.
+      const readers = [0, 1, 2].map(() => createReportsService(common));
+      const reads = await Promise.all(
+        readers.flatMap((reports) => [reports.period(from, to), reports.staffing({ from, to })]),
+      );
+      reads.forEach((read, i) =>
+        assert.deepEqual(
+          read,
+          i % 2 === 0 ? expected.period : expected.staffing,
+          `read ${i}, try ${attempt}`,
+        ),
+      );
+    }
+  });
+
   it('when a day was built and its rows change later, then the change is recorded for that day alone, and not for today', async () => {
     await reset();
     const clock = createFixedClock(dayStart(DAYS.length).set({ hour: 12 }).toJSDate());

@@ -1,0 +1,1 @@
+ALTER TABLE "report_rollup_days" ADD COLUMN "built" boolean DEFAULT true NOT NULL;
