@@ -99,7 +99,8 @@ describe('the guide on the desk, in a real browser', function () {
       .screenshot({ path: `${SCREENSHOTS}/desk-guide-arriving-call.png` });
 
     await desk.locator('#guide-search').fill('公积金提取');
-    await desk.locator('#guide-hits button').first().waitFor();
+    // The call's suggestions are listed before the search answers: wait for the search's own list.
+    await desk.locator('#guide-hits[data-query="公积金提取"] button').first().waitFor();
     assert.equal(await desk.locator('#guide-hits button').first().textContent(), '住房公积金提取');
     await desk.locator('#guide-hits button').first().click();
     await desk.locator('#guide-view[data-service="cc-fund-withdraw"]').waitFor();

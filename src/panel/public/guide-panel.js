@@ -56,7 +56,9 @@ async function open(serviceId, reason) {
   }
 }
 
-function showHits(hits) {
+/** Lists services to open; `query` is the search they answer ('' for the call's suggestions). */
+function showHits(hits, query = '') {
+  $('guide-hits').dataset.query = query;
   $('guide-hits').replaceChildren(
     ...hits.map((hit) => {
       const button = el(
@@ -81,7 +83,7 @@ async function search() {
   if (!q) return showHits([]);
   try {
     const { hits } = await api('GET', `/api/guides?q=${encodeURIComponent(q)}&limit=6`);
-    if (seq === panel.searchSeq) showHits(hits);
+    if (seq === panel.searchSeq) showHits(hits, q);
   } catch (error) {
     toLoginOn401(error);
   }
@@ -89,6 +91,8 @@ async function search() {
 
 /** A new call: the guide of the service the caller chose in the IVR, with the department's other services to pick from. */
 async function loadForCall(callSid) {
+  // The same call shown again (the card refreshed) keeps what the agent searched and read.
+  if (callSid === panel.callSid) return;
   panel.callSid = callSid;
   const form = document.querySelector('form[data-kind="consultation"]');
   form.elements.guideServiceId.value = '';
@@ -102,9 +106,13 @@ async function loadForCall(callSid) {
       'GET',
       `/api/guides/calls/${encodeURIComponent(callSid)}`,
     );
-    if (suggested) show(suggested, `按来电人在语音导航中的选择：${words.slice(0, 2).join('、')}`);
-    else $('guide-reason').textContent = '来电人未选择具体事项，请查找或从下方选择';
-    showHits(candidates.slice(0, 6));
+    // A newer call, or the agent already searching or reading a guide, wins over this late answer.
+    if (panel.callSid !== callSid) return;
+    if (!panel.guide) {
+      if (suggested) show(suggested, `按来电人在语音导航中的选择：${words.slice(0, 2).join('、')}`);
+      else $('guide-reason').textContent = '来电人未选择具体事项，请查找或从下方选择';
+    }
+    if (!$('guide-search').value.trim()) showHits(candidates.slice(0, 6));
   } catch (error) {
     toLoginOn401(error);
   }
