@@ -10,13 +10,8 @@ import { isCalendarDay } from '../platform/input-schemas.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import { sha256Paced } from '../platform/slices.js';
-import {
-  parseCsvFeed,
-  parseJsonFeed,
-  type FeedProblem,
-  type FeedRow,
-  type FeedSink,
-} from './feed-parser.js';
+import { parseCsvFeed, parseJsonFeed } from './feed-parser.js';
+import type { FeedProblem, FeedRow, FeedSink } from './feed-rows.js';
 import * as repo from './feed-repository.js';
 
 /** The same feed was stored by a request that ran at the same moment (the unique index waited for it). */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { DateTime } from 'luxon';
 import { loadCatalogue } from '../../src/catalogue/index.js';
 import { ZONE } from '../../src/platform/clock.js';
-import { parseCsvFeed, type FeedRow } from '../../src/reconciliation/feed-parser.js';
+import { parseCsvFeed } from '../../src/reconciliation/feed-parser.js';
+import type { FeedRow } from '../../src/reconciliation/feed-rows.js';
 
 const catalogue = loadCatalogue('./catalogue');
 const today = DateTime.fromISO('2026-11-30T09:00:00', { zone: ZONE });
