@@ -1,13 +1,13 @@
 export {
   createReportsService,
-  withRatios,
-  OutsideHistoryError,
   type ReportsService,
   type PeriodReport,
   type HotlineStats,
   type StatsRow,
   type StaffingPlan,
 } from './reports-service.js';
+export { withRatios } from './reports-counts.js';
+export { OutsideHistoryError } from './reports-history.js';
 export { createReportRoutes, type ReportSection } from './reports-routes.js';
 export { createReportJobs, scheduleDailyReport } from './reports-jobs.js';
 export { reportCommands } from './reports-commands.js';
