@@ -2,6 +2,7 @@ export {
   createReportsService,
   type ReportsService,
   type PeriodReport,
+  type PeriodReportBody,
   type HotlineStats,
   type StatsRow,
   type StaffingPlan,

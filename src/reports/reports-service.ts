@@ -24,6 +24,7 @@ export type {
   DepartmentStats,
   HistoryCoverage,
   PeriodReport,
+  PeriodReportBody,
   PeriodExport,
   StaffingPlan,
 } from './reports-model.js';

@@ -1,8 +1,16 @@
+// @ts-check
 /* global document, CustomEvent -- browser code, served as is to the panel's pages */
 /** The desk's call: the agent's state, the call card, the hold and the wrap-up countdown. */
 import { api, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').AgentSnapshot} AgentSnapshot */
+/** @typedef {import('../panel-types.js').CallCard} CallCard */
+/** @typedef {import('../panel-types.js').DeskCall} DeskCall */
+/** @typedef {import('../panel-types.js').DeskHoldStarted} DeskHoldStarted */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @type {{ [state: string]: string | undefined, on_call: string }} */
 const HINTS = {
   reserved: '来电振铃中，请在软电话上点击「接听」',
   on_call: '通话中',
@@ -16,6 +24,7 @@ const HINTS = {
  */
 export const desk = {
   callSid: '',
+  /** @type {AgentSnapshot['state'] | ''} */
   agentState: '',
   wrapUpEndsAt: 0,
   holdSince: 0,
@@ -23,6 +32,7 @@ export const desk = {
   serverOffset: 0,
 };
 
+/** @param {AgentSnapshot} snapshot */
 export function showState(snapshot) {
   const badge = $('agent-state');
   badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
@@ -44,12 +54,13 @@ export function showState(snapshot) {
   }
 }
 
+/** @param {number} seconds */
 const clockText = (seconds) =>
   `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 
 /** The hold button and the "保持中 mm:ss" timer, from the agent's state and the call's running hold. */
 export function showHold() {
-  const button = $('hold');
+  const button = /** @type {HTMLButtonElement} */ ($('hold'));
   const timer = $('hold-timer');
   button.disabled = desk.agentState !== 'on_call' || !desk.callSid || !desk.holdable;
   button.title =
@@ -67,13 +78,14 @@ export function showHold() {
 
 export async function toggleHold() {
   $('hold-error').textContent = '';
-  const button = $('hold');
+  const button = /** @type {HTMLButtonElement} */ ($('hold'));
   button.disabled = true;
   try {
     if (desk.holdSince) {
       await api('POST', `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/resume`);
       desk.holdSince = 0;
     } else {
+      /** @type {DeskHoldStarted} */
       const { since } = await api(
         'POST',
         `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/hold`,
@@ -87,6 +99,11 @@ export async function toggleHold() {
   showHold();
 }
 
+/**
+ * @param {HTMLElement} tbody
+ * @param {string[][]} rows
+ * @param {string} empty
+ */
 function tableRows(tbody, rows, empty) {
   tbody.replaceChildren(
     ...(rows.length
@@ -95,6 +112,7 @@ function tableRows(tbody, rows, empty) {
   );
 }
 
+/** @param {CallCard | null} call */
 export function showCall(call) {
   const changed = (call?.callSid ?? '') !== desk.callSid;
   desk.callSid = call?.callSid ?? '';
@@ -163,6 +181,7 @@ export function showCountdown() {
 
 export async function loadCall() {
   try {
+    /** @type {DeskCall} */
     const {
       call,
       wrapUpEndsAt: ends,

@@ -1,14 +1,20 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 /** Transfers from the desk: the directory of departments and agents, and the transfer itself. */
 import { api, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { desk } from './desk-call.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').DeskDirectory} DeskDirectory */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 export async function loadDirectory() {
-  const select = $('transfer-target');
+  const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
   try {
+    /** @type {DeskDirectory} */
     const { departments, agents } = await api('GET', '/api/desk/directory');
+    /** @param {DeskDirectory['agents'][number]['state']} state */
     const STATE = (state) => STATE_LABELS[state] ?? '未知';
     select.replaceChildren(
       el('option', { value: '' }, '选择部门或坐席'),
@@ -33,7 +39,7 @@ export async function loadDirectory() {
 }
 export async function transferCall() {
   $('transfer-error').textContent = '';
-  const [kind, id] = $('transfer-target').value.split(/:(.*)/);
+  const [kind, id] = /** @type {HTMLSelectElement} */ ($('transfer-target')).value.split(/:(.*)/);
   if (!id) {
     $('transfer-error').textContent = '请选择转接的部门或坐席';
     return;

@@ -1,9 +1,15 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 /** The agent's work of the day: their figures and their callbacks, each placed from its row. */
 import { api, chineseError, el, toLoginOn401 } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').DeskCallback} DeskCallback */
+/** @typedef {import('../panel-types.js').DeskMyWork} DeskMyWork */
 
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @type {Record<DeskCallback['group'], string>} */
 const CALLBACK_GROUPS = {
   due: '待回电',
   later: '稍后回电',
@@ -14,6 +20,12 @@ const CALLBACK_GROUPS = {
 };
 
 /** Places a callback now; the answer (or why not, in Chinese) is shown beside the button. */
+/**
+ * @param {HTMLButtonElement} button
+ * @param {HTMLElement} message
+ * @param {HTMLElement} status
+ * @param {number} id
+ */
 async function placeCallback(button, message, status, id) {
   message.textContent = '';
   message.className = 'error';
@@ -30,14 +42,17 @@ async function placeCallback(button, message, status, id) {
   }
 }
 
+/** @param {DeskCallback} c */
 function callbackRow(c) {
   const action = el('td', { class: 'actions' });
   const status = el('td', {}, CALLBACK_GROUPS[c.group] ?? '');
   if (c.placeable) {
-    const button = el(
-      'button',
-      { type: 'button', class: 'place-callback', 'data-callback': String(c.id) },
-      '立即回电',
+    const button = /** @type {HTMLButtonElement} */ (
+      el(
+        'button',
+        { type: 'button', class: 'place-callback', 'data-callback': String(c.id) },
+        '立即回电',
+      )
     );
     const message = el('span', { class: 'error', role: 'alert' });
     button.addEventListener('click', () => void placeCallback(button, message, status, c.id));
@@ -55,7 +70,9 @@ function callbackRow(c) {
 }
 export async function loadMyWork() {
   try {
+    /** @type {DeskMyWork} */
     const { figures: f, callbacks } = await api('GET', '/api/desk/my-work');
+    /** @param {number} seconds */
     const minutes = (seconds) => `${Math.floor(seconds / 60)} 分 ${seconds % 60} 秒`;
     $('my-figures').textContent =
       `接听 ${f.handled} 通 · 平均处理 ${f.handleSeconds === null ? '—' : minutes(f.handleSeconds)} · 咨询 ${f.consultations} · 电话办结 ${f.completed_by_phone} · 预约 ${f.bookings} · 其他 ${f.other}${f.missing ? ` · 未登记 ${f.missing}` : ''}`;

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, EventSource, setInterval -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
@@ -16,13 +17,22 @@ import {
 import { loadDirectory, transferCall } from './desk-transfer.js';
 import { loadMyWork } from './desk-work.js';
 
-const HEARTBEAT_MS = 20_000;
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').DeskMe} DeskMe */
+/** @typedef {import('../panel-types.js').DeskStateChange} DeskStateChange */
 
+const HEARTBEAT_MS = 20_000;
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @param {string | undefined} state the state chosen (the button's `data-state`) */
 async function setState(state) {
   $('state-error').textContent = '';
   try {
-    const body = state === 'break' ? { state, reason: $('break-reason').value } : { state };
+    const body =
+      state === 'break'
+        ? { state, reason: /** @type {HTMLSelectElement} */ ($('break-reason')).value }
+        : { state };
+    /** @type {DeskStateChange} */
     const { state: snapshot } = await api('PUT', '/api/agents/me/state', body);
     showState(snapshot);
   } catch (error) {
@@ -46,6 +56,7 @@ function listen() {
 }
 
 async function start() {
+  /** @type {DeskMe} */
   let me;
   try {
     me = await api('GET', '/api/agents/me');
@@ -56,7 +67,9 @@ async function start() {
   }
   showState(me.state);
   for (const button of document.querySelectorAll('[data-state]'))
-    button.addEventListener('click', () => setState(button.dataset.state));
+    button.addEventListener('click', () =>
+      setState(/** @type {HTMLElement} */ (button).dataset.state),
+    );
   void setupOutcomeForms(
     $('outcome'),
     () => desk.callSid,
@@ -85,10 +98,13 @@ async function start() {
   // Alt+A answers, Alt+H hangs up, Alt+M mutes, Alt+P holds or resumes: the buttons' own checks decide whether it applies.
   document.addEventListener('keydown', (event) => {
     if (!event.altKey || event.ctrlKey || event.metaKey) return;
-    const button = { a: 'answer', h: 'hangup', m: 'mute', p: 'hold' }[event.key.toLowerCase()];
-    if (button && !$(button).disabled) {
+    /** @type {Record<string, string>} */
+    const shortcuts = { a: 'answer', h: 'hangup', m: 'mute', p: 'hold' };
+    const id = shortcuts[event.key.toLowerCase()];
+    const button = id ? /** @type {HTMLButtonElement} */ ($(id)) : undefined;
+    if (button && !button.disabled) {
       event.preventDefault();
-      $(button).click();
+      button.click();
     }
   });
 }

@@ -1,13 +1,23 @@
-/* global document, echarts -- browser code; ECharts is served by the app at vendor/echarts.min.js */
+// @ts-check
+/* global document, window -- browser code; ECharts is served by the app at vendor/echarts.min.js */
 /** The statistics page's charts: one ECharts instance per chart, or the reason it has nothing to show. */
 
-/** The charts drawn, by element id. */
+/** @typedef {import('../panel-types.js').PeriodReportPage} PeriodReportPage */
+/** @typedef {import('../panel-types.js').StaffingPlan} StaffingPlan */
+/** @typedef {import('echarts').EChartsOption} EChartsOption */
+
+/** The charts drawn, by element id. @type {Map<string, import('echarts').ECharts>} */
 export const charts = new Map();
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 /** A share as a percentage to one decimal, or null. */
-export const percent = (value) =>
+export const percent = (/** @type {number | null | undefined} */ value) =>
   value === null || value === undefined ? null : Math.round(value * 1000) / 10;
 
+/**
+ * @param {string} id
+ * @param {EChartsOption} option
+ */
 function chart(id, option) {
   const element = $(id);
   let instance = charts.get(id);
@@ -15,6 +25,10 @@ function chart(id, option) {
     element.classList.remove('chart-empty');
     element.removeAttribute('data-empty');
     element.replaceChildren();
+    // Set on the window by vendor/echarts.min.js, a classic script the page loads before its modules.
+    const { echarts } = /** @type {{ echarts: typeof import('echarts') }} */ (
+      /** @type {unknown} */ (window)
+    );
     instance = echarts.init(element, null, { renderer: 'canvas' });
     charts.set(id, instance);
   }
@@ -30,6 +44,10 @@ function chart(id, option) {
 }
 
 /** A chart with nothing to show says so in words, instead of axes or slices drawn from zeros. */
+/**
+ * @param {string} id
+ * @param {string} reason
+ */
 function emptyChart(id, reason) {
   charts.get(id)?.dispose();
   charts.delete(id);
@@ -40,12 +58,22 @@ function emptyChart(id, reason) {
 }
 
 /** Draws the chart when it has data, else says why it has none. */
+/**
+ * @param {string} id
+ * @param {boolean} hasData
+ * @param {string} reason
+ * @param {EChartsOption} option
+ */
 function chartOr(id, hasData, reason, option) {
   if (hasData) chart(id, option);
   else emptyChart(id, reason);
 }
 
 /** Draws every chart of a period report and its staffing plan. */
+/**
+ * @param {PeriodReportPage} report
+ * @param {StaffingPlan} staffing
+ */
 export function draw(report, staffing) {
   const calls = report.total.offered > 0;
   const noCalls = '该期间没有来电';
@@ -145,6 +173,7 @@ export function draw(report, staffing) {
       },
     ],
   });
+  /** @type {Map<string, { capacity: number; booked: number }>} */
   const halls = new Map();
   for (const d of report.byDepartment) {
     const hall = halls.get(d.hallName) ?? { capacity: 0, booked: 0 };
@@ -195,6 +224,10 @@ export function draw(report, staffing) {
     ],
   });
   const times = [...new Set((staffing?.rows ?? []).map((r) => r.time))].sort();
+  /**
+   * @param {string} time
+   * @param {'agentsNeeded' | 'agentsLoggedIn'} key
+   */
   const sum = (time, key) =>
     Math.round(
       (staffing?.rows ?? []).filter((r) => r.time === time).reduce((n, r) => n + r[key], 0) * 10,

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, window -- browser code, served as is to the panel's pages */
 import { api, ApiError, toLoginOn401, el } from './panel-api.js';
 import { mountFrame } from './layout.js';
@@ -14,20 +15,31 @@ import {
   span,
 } from './reports-period-form.js';
 
+/** @typedef {import('../panel-types.js').PeriodReportPage} PeriodReportPage */
+/** @typedef {import('../panel-types.js').StaffingPlan} StaffingPlan */
+
 void mountFrame();
 
 showWrittenDates();
 
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 /**
  * The page's state: the label of the figures on screen (null when none are), the number of the
  * latest request (an older answer arriving late is dropped), and the recorded history's first
  * and last day, once known.
  */
-const state = { shown: null, request: 0, history: null };
-const number = (value) =>
+const state = {
+  /** @type {string | null} */
+  shown: null,
+  request: 0,
+  /** @type {PeriodReportPage['history'] | null} */
+  history: null,
+};
+const number = (/** @type {number | null | undefined} */ value) =>
   value === null || value === undefined ? '—' : Number(value).toLocaleString('zh-CN');
 
+/** @param {PeriodReportPage} report */
 function kpis(report) {
   const t = report.total;
   const tiles = [
@@ -51,6 +63,7 @@ function kpis(report) {
 }
 
 /** Nothing to draw: the reason in words, and a way to the recorded history when there is one. */
+/** @param {string} reason */
 function showEmpty(reason) {
   $('empty-reason').textContent = reason;
   $('summary').textContent = '';
@@ -63,6 +76,7 @@ function showEmpty(reason) {
   document.body.dataset.state = 'empty';
 }
 
+/** @param {string} label */
 function showLoading(label) {
   document.body.dataset.state = 'loading';
   document.body.toggleAttribute('data-stale', state.shown !== null);
@@ -84,12 +98,13 @@ async function load() {
   const query = readForm();
   const request = ++state.request;
   window.history.replaceState(null, '', `?${query}`);
-  $('csv').href = `/api/reports/period.csv?${query}`;
-  $('xlsx').href = `/api/reports/period.xlsx?${query}`;
+  /** @type {HTMLAnchorElement} */ ($('csv')).href = `/api/reports/period.csv?${query}`;
+  /** @type {HTMLAnchorElement} */ ($('xlsx')).href = `/api/reports/period.xlsx?${query}`;
   $('error').hidden = true;
   $('empty').hidden = true;
   showLoading(formLabel());
   try {
+    /** @type {[PeriodReportPage, StaffingPlan]} */
     const [report, staffing] = await Promise.all([
       api('GET', `/api/reports/period?${query}`),
       api('GET', `/api/reports/staffing?${query}`),
@@ -104,7 +119,7 @@ async function load() {
       t.bookingsPhone + t.bookingsIvr + t.bookingsWeb + t.bookingsWechat + t.bookingsWalkIn;
     if (t.offered === 0 && booked === 0 && t.slotCapacity === 0) {
       const where = report.history.firstDay
-        ? `有记录的来电在${span(report.history.firstDay, report.history.lastDay)}之间。`
+        ? `有记录的来电在${span(report.history.firstDay, report.history.lastDay ?? '')}之间。`
         : '';
       showEmpty(`${report.label}没有来电，也没有预约和号源。${where}`);
       return;
@@ -127,7 +142,7 @@ async function load() {
     $('error').textContent =
       error instanceof ApiError && error.status === 403
         ? '统计报表仅限班长和管理员查看。'
-        : error.message;
+        : /** @type {Error} */ (error).message;
     $('error').hidden = false;
     $('kpis').replaceChildren();
     for (const instance of charts.values()) instance.clear();
@@ -139,9 +154,12 @@ async function load() {
 }
 
 fillForm(periodFromAddress());
-$('kind').addEventListener('change', () => showKind($('kind').value));
+$('kind').addEventListener('change', () =>
+  showKind(/** @type {HTMLSelectElement} */ ($('kind')).value),
+);
 $('show-history').addEventListener('click', () => {
-  fillForm({ kind: 'range', from: state.history.firstDay, to: state.history.lastDay });
+  const history = /** @type {PeriodReportPage['history']} */ (state.history);
+  fillForm({ kind: 'range', from: history.firstDay ?? '', to: history.lastDay ?? '' });
   void load();
 });
 $('period').addEventListener('submit', (event) => {
