@@ -10,6 +10,7 @@ import {
   transferSchema,
   type OutcomePath,
 } from './desk-schemas.js';
+import type { DeskStateChange } from './desk-responses.js';
 import type { DeskService } from './desk-service.js';
 import type { Outcomes } from './outcomes-service.js';
 import type { Softphones } from './softphone-service.js';
@@ -37,7 +38,8 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
 
   router.put('/agents/me/state', requireStaff('agent'), async (req, res) => {
     const { state, reason } = parseInput(stateChangeSchema, req.body);
-    res.json({ state: await presence.setState(staffId(req), state, reason) });
+    const answer: DeskStateChange = { state: await presence.setState(staffId(req), state, reason) };
+    res.json(answer);
   });
 
   router.post('/agents/me/heartbeat', requireStaff('agent'), async (req, res) => {

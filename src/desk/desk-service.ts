@@ -17,10 +17,14 @@ import {
 import type { Accounts } from '../staff/index.js';
 import { maskNumber, writtenTime, type CallCard, type DeskCards } from './desk-card-service.js';
 import * as deskRepo from './desk-repository.js';
+import type {
+  CallbackGroup,
+  DeskCall,
+  DeskDirectory,
+  DeskMe,
+  DeskMyWork,
+} from './desk-responses.js';
 import * as outcomesRepo from './outcomes-repository.js';
-
-/** Where a callback request stands on the agent's "My work" list. */
-export type CallbackGroup = 'done' | 'closed' | 'dialing' | 'attempted' | 'due' | 'later';
 
 /** The group of a callback request at `now` (ms): finished, closed, being placed, tried before, due, or later. */
 export function callbackGroup(
@@ -89,7 +93,7 @@ export function createDeskService(deps: DeskServiceDeps) {
 
   return {
     /** The signed-in agent and their state; a read counts as a heartbeat. */
-    async me(agentId: string) {
+    async me(agentId: string): Promise<DeskMe> {
       const user = await staff.findUser(agentId);
       if (!user) throw new NotFoundError('no such user');
       await presence.heartbeat(user.id);
@@ -145,7 +149,7 @@ export function createDeskService(deps: DeskServiceDeps) {
     },
 
     /** The desk's card of the call on the agent's line, with the wrap-up deadline and whether the caller can be held. */
-    async currentCard(agentId: string) {
+    async currentCard(agentId: string): Promise<DeskCall> {
       const snapshot = await presence.snapshot(agentId);
       const callSid = onTheLine(snapshot) ? snapshot.callSid : '';
       const card = callSid
@@ -178,7 +182,7 @@ export function createDeskService(deps: DeskServiceDeps) {
     },
 
     /** Departments and colleagues to transfer to, with who is free now. */
-    async directory(agentId: string) {
+    async directory(agentId: string): Promise<DeskDirectory> {
       const users = (await staff.listAll()).filter((user) => !user.disabled && user.id !== agentId);
       const departments = await Promise.all(
         catalogue.halls.flatMap((hall) =>
@@ -223,7 +227,7 @@ export function createDeskService(deps: DeskServiceDeps) {
     },
 
     /** Today's own figures and the callbacks of the agent's skills. */
-    async myWork(agentId: string) {
+    async myWork(agentId: string): Promise<DeskMyWork> {
       const { from, to } = today();
       const user = await staff.findUser(agentId);
       const [figures, callbacks] = await Promise.all([

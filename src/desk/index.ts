@@ -3,3 +3,14 @@ export { createAgentRoutes } from './agent-routes.js';
 export { createDeskRoutes } from './desk-routes.js';
 export { softphoneToken } from './softphone-service.js';
 export type { Outcomes } from './outcomes-service.js';
+export type {
+  CallbackGroup,
+  DeskCall,
+  DeskCallback,
+  DeskDirectory,
+  DeskHoldStarted,
+  DeskMe,
+  DeskMyWork,
+  DeskStateChange,
+} from './desk-responses.js';
+export type { CallCard } from './desk-card-service.js';

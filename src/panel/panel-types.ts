@@ -3,6 +3,10 @@
  * The pages (plain ES modules) import them in JSDoc (`@typedef {import('../panel-types.js').X}`),
  * and `tsc` checks the pages marked `// @ts-check` against them.
  */
+import type { EvaluationReport } from '../evaluations/index.js';
+import type { GuideReport } from '../guides/index.js';
+import type { PeriodReportBody } from '../reports/index.js';
+
 export type { ApiErrorBody } from '../platform/http.js';
 export type { StaffMe, StaffRole } from '../staff/index.js';
 export type {
@@ -12,3 +16,26 @@ export type {
   WallboardQueue,
   WallboardTotals,
 } from '../supervision/index.js';
+export type { AgentSnapshot } from '../routing/index.js';
+export type {
+  CallCard,
+  DeskCall,
+  DeskCallback,
+  DeskDirectory,
+  DeskHoldStarted,
+  DeskMe,
+  DeskMyWork,
+  DeskStateChange,
+} from '../desk/index.js';
+export type { EvaluationFigures } from '../evaluations/index.js';
+export type { EvaluationReport, GuideReport };
+export type { StaffingPlan } from '../reports/index.js';
+
+/**
+ * `GET /api/reports/period` as the statistics page reads it: the report with the sections that
+ * app.ts adds to it (好差评 under `evaluations`, the guides under `guides`).
+ */
+export type PeriodReportPage = PeriodReportBody & {
+  evaluations: EvaluationReport;
+  guides: GuideReport;
+};

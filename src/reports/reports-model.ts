@@ -97,6 +97,12 @@ export interface PeriodReport extends PeriodViews {
   total: StatsRow & BookingCounts & { capacityUse: number | null };
 }
 
+/**
+ * `GET /api/reports/period`: the report, the sentence the bureau quotes, and the figures of the
+ * other components' sections, each under its name (see `ReportSection`).
+ */
+export type PeriodReportBody = PeriodReport & { summary: string } & Record<string, unknown>;
+
 /** A period's files, made on demand. */
 export interface PeriodExport {
   csv: Buffer;

@@ -3,7 +3,10 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import type { Database, Executor } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { FigureUse, PeriodSpan, ReportFigures, Thresholds } from './reports-figures.js';
-import * as rollups from './reports-rollup-repository.js';
+import { rebuildRun } from './reports-rollup-build-repository.js';
+import * as rollupDays from './reports-rollup-days-repository.js';
+import * as rollupReads from './reports-rollup-read-repository.js';
+import type { DayRun } from './reports-rollup-sql.js';
 
 /** The report figures read from the rollups, with the days they need rebuilt first. */
 export interface RollupFigures extends ReportFigures {
@@ -12,8 +15,8 @@ export interface RollupFigures extends ReportFigures {
 }
 
 /** Consecutive days as runs, so that each run is rebuilt with range conditions the indexes serve. */
-function runsOf(days: readonly string[]): rollups.DayRun[] {
-  const runs: rollups.DayRun[] = [];
+function runsOf(days: readonly string[]): DayRun[] {
+  const runs: DayRun[] = [];
   for (const day of days) {
     const last = runs.at(-1);
     if (last && DateTime.fromISO(last.toDay, { zone: ZONE }).plus({ days: 1 }).toISODate() === day)
@@ -53,7 +56,7 @@ export function createRollupFigures(
     // built some while this one waited.
     const pending = async (tx: Executor) => {
       if (storedDays.length === 0) return [];
-      const due = await rollups.daysToRebuild(
+      const due = await rollupDays.daysToRebuild(
         tx,
         storedDays[0]!,
         storedDays.at(-1)!,
@@ -65,20 +68,20 @@ export function createRollupFigures(
     };
     // The days' rows are committed before their build: a change made while it runs is recorded for the next read.
     await db.transaction(async (tx) => {
-      await rollups.lockRebuilds(tx);
-      for (const run of await pending(tx)) await rollups.registerDays(tx, run, thresholds);
+      await rollupDays.lockRebuilds(tx);
+      for (const run of await pending(tx)) await rollupDays.registerDays(tx, run, thresholds);
     });
     const started = performance.now();
     let built = 0;
     await db.transaction(async (tx) => {
-      await rollups.lockRebuilds(tx);
+      await rollupDays.lockRebuilds(tx);
       for (const run of await pending(tx)) {
-        await rollups.clearChanges(tx, run);
-        await rollups.rebuildRun(tx, run, 'all', thresholds, clock.now());
-        await rollups.markBuilt(tx, run);
+        await rollupDays.clearChanges(tx, run);
+        await rebuildRun(tx, run, 'all', thresholds, clock.now());
+        await rollupDays.markBuilt(tx, run);
         built += 1 + DateTime.fromISO(run.toDay).diff(DateTime.fromISO(run.fromDay), 'days').days;
       }
-      for (const run of live) await rollups.rebuildRun(tx, run, use, thresholds, clock.now());
+      for (const run of live) await rebuildRun(tx, run, use, thresholds, clock.now());
     });
     if (built > 0)
       log.info(
@@ -89,25 +92,31 @@ export function createRollupFigures(
 
   const figures: RollupFigures = {
     async prepare(span: PeriodSpan, use: FigureUse) {
-      const days = await rollups.daysToRebuild(db, span.fromDay, span.toDay, today(), thresholds);
+      const days = await rollupDays.daysToRebuild(
+        db,
+        span.fromDay,
+        span.toDay,
+        today(),
+        thresholds,
+      );
       if (days.length > 0) await rebuild(days, use);
     },
     async backfill(fromDay, toDay) {
-      const days = (await rollups.daysToRebuild(db, fromDay, toDay, today(), thresholds)).filter(
+      const days = (await rollupDays.daysToRebuild(db, fromDay, toDay, today(), thresholds)).filter(
         (d) => !d.live,
       );
       if (days.length > 0) await rebuild(days, 'period');
       return days.length;
     },
-    countByHotline: (span) => rollups.readCalls(db, span.fromDay, span.toDay),
-    countBookingsByChannel: (span) => rollups.readBookings(db, span.fromDay, span.toDay),
-    countSlotUse: (span) => rollups.readSlots(db, span.fromDay, span.toDay),
-    countByAgent: (span) => rollups.readAgents(db, span.fromDay, span.toDay),
-    countByService: (span) => rollups.readServices(db, span.fromDay, span.toDay),
-    countByHalfHour: (span) => rollups.readHalfHours(db, span.fromDay, span.toDay),
-    countByDay: (span) => rollups.readDays(db, span.fromDay, span.toDay),
-    staffingLoad: (span) => rollups.readStaffingLoad(db, span.fromDay, span.toDay),
-    loggedInSeconds: (span) => rollups.readOnline(db, span.fromDay, span.toDay),
+    countByHotline: (span) => rollupReads.readCalls(db, span.fromDay, span.toDay),
+    countBookingsByChannel: (span) => rollupReads.readBookings(db, span.fromDay, span.toDay),
+    countSlotUse: (span) => rollupReads.readSlots(db, span.fromDay, span.toDay),
+    countByAgent: (span) => rollupReads.readAgents(db, span.fromDay, span.toDay),
+    countByService: (span) => rollupReads.readServices(db, span.fromDay, span.toDay),
+    countByHalfHour: (span) => rollupReads.readHalfHours(db, span.fromDay, span.toDay),
+    countByDay: (span) => rollupReads.readDays(db, span.fromDay, span.toDay),
+    staffingLoad: (span) => rollupReads.readStaffingLoad(db, span.fromDay, span.toDay),
+    loggedInSeconds: (span) => rollupReads.readOnline(db, span.fromDay, span.toDay),
   };
   return figures;
 }

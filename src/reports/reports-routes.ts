@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { calendarDay, plainText } from '../platform/input-schemas.js';
-import type { ReportsService } from './reports-service.js';
+import type { PeriodReportBody, ReportsService } from './reports-service.js';
 
 const contentTypes = {
   csv: 'text/csv; charset=utf-8',
@@ -47,7 +47,12 @@ export function createReportRoutes(
         sections.map(async (s) => [s.name, await s.figures(report.from, report.to)] as const),
       ),
     );
-    res.json({ ...report, ...extra, summary: reports.cumulativeSentence(report) });
+    const body: PeriodReportBody = {
+      ...report,
+      ...extra,
+      summary: reports.cumulativeSentence(report),
+    };
+    res.json(body);
   });
 
   router.get('/reports/staffing', async (req, res) => {

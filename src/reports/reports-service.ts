@@ -2,27 +2,19 @@ import { DateTime } from 'luxon';
 import type { Catalogue } from '../catalogue/index.js';
 import { ZONE, type Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
-import { AppError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { PeriodSpan, ReportFigures } from './reports-figures.js';
+import { tallyPeriod } from './reports-counts.js';
+import type { ReportFigures } from './reports-figures.js';
+import { historyCoverage, periodBounds } from './reports-history.js';
 import * as repo from './reports-repository.js';
 import { createRollupFigures } from './reports-rollup-service.js';
 import * as views from './reports-views-repository.js';
-import { buildCsv, buildXlsx } from './reports-export.js';
-import { FIRST_DAY, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
-import { fullDate, resolvePeriod, spanText, type PeriodQuery } from './reports-periods.js';
+import { buildCsv } from './reports-export-csv.js';
+import { buildXlsx } from './reports-export-xlsx.js';
+import { resolvePeriod, spanText, type PeriodQuery } from './reports-periods.js';
 import { staffingPlan } from './reports-staffing.js';
 import { loadViews } from './reports-views.js';
-import type {
-  CallCounts,
-  BookingCounts,
-  StatsRow,
-  DepartmentStats,
-  HistoryCoverage,
-  PeriodReport,
-  PeriodExport,
-  StaffingPlan,
-} from './reports-model.js';
+import type { PeriodReport, PeriodExport, StaffingPlan } from './reports-model.js';
 
 export type {
   CallCounts,
@@ -32,6 +24,7 @@ export type {
   DepartmentStats,
   HistoryCoverage,
   PeriodReport,
+  PeriodReportBody,
   PeriodExport,
   StaffingPlan,
 } from './reports-model.js';
@@ -78,76 +71,6 @@ export interface ReportsDeps {
   figures?: ReportFigures;
 }
 
-/** 404: the period lies wholly outside the recorded history; the message says why. */
-export class OutsideHistoryError extends AppError {
-  constructor(message: string) {
-    super(message, 404, 'outside_history');
-  }
-}
-
-const zero = (): CallCounts => ({
-  offered: 0,
-  answered: 0,
-  answeredInTarget: 0,
-  selfServed: 0,
-  abandonedInIvr: 0,
-  abandonedInQueue: 0,
-  shortAbandons: 0,
-  callbacksRequested: 0,
-  callbacksCompleted: 0,
-  callbacksPlaced: 0,
-  callbacksNotReached: 0,
-  transfers: 0,
-  queueSecondsAnswered: 0,
-  talkSeconds: 0,
-  afterCallSeconds: 0,
-  inProgress: 0,
-  consultations: 0,
-  completedByPhone: 0,
-});
-
-const zeroBookings = (): BookingCounts => ({
-  bookingsPhone: 0,
-  bookingsIvr: 0,
-  bookingsWeb: 0,
-  bookingsWechat: 0,
-  bookingsWalkIn: 0,
-  slotCapacity: 0,
-  slotBooked: 0,
-  noShows: 0,
-});
-
-const bookingKeys = Object.keys(zeroBookings()) as Array<keyof BookingCounts>;
-const channelKey: Record<string, keyof BookingCounts> = {
-  phone: 'bookingsPhone',
-  ivr: 'bookingsIvr',
-  web: 'bookingsWeb',
-  wechat: 'bookingsWechat',
-  walk_in: 'bookingsWalkIn',
-};
-const capacityUse = (b: BookingCounts) =>
-  b.slotCapacity > 0 ? b.slotBooked / b.slotCapacity : null;
-
-const countKeys = Object.keys(zero()) as Array<keyof CallCounts>;
-
-function add(into: CallCounts, counts: CallCounts): void {
-  for (const key of countKeys) into[key] += counts[key];
-}
-
-/** Derives the ratios of a row from its counts. */
-export function withRatios<T extends CallCounts>(counts: T): T & StatsRow {
-  const queued = counts.answered + counts.abandonedInQueue;
-  return {
-    ...counts,
-    serviceLevel: queued > 0 ? counts.answeredInTarget / queued : null,
-    asaSeconds: counts.answered > 0 ? counts.queueSecondsAnswered / counts.answered : null,
-    ahtSeconds: counts.answered > 0 ? counts.talkSeconds / counts.answered : null,
-    handleSeconds:
-      counts.answered > 0 ? (counts.talkSeconds + counts.afterCallSeconds) / counts.answered : null,
-    abandonRate: queued > 0 ? counts.abandonedInQueue / queued : null,
-  };
-}
-
 export function createReportsService(deps: ReportsDeps): ReportsService {
   const { db, catalogue, clock } = deps;
   const log = deps.logger.child({ component: 'reports' });
@@ -166,51 +89,9 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
   const isFinished = (day: string) =>
     day < DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISODate()!;
 
-  function bounds(from: string, to: string): PeriodSpan & { days: string[] } {
-    for (const [field, value] of [
-      ['from', from],
-      ['to', to],
-    ] as const) {
-      if (!isCalendarDay(value))
-        throw new ValidationError(
-          `${field} must be a date as YYYY-MM-DD between ${FIRST_DAY} and ${LAST_DAY}`,
-        );
-    }
-    if (to < from) throw new ValidationError('to must not be before from');
-    const first = DateTime.fromISO(from, { zone: ZONE }).startOf('day');
-    const last = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day');
-    const days: string[] = [];
-    for (let d = first; d < last; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
-    return { start: first.toJSDate(), end: last.toJSDate(), fromDay: from, toDay: to, days };
-  }
-
-  /** Refuses a period wholly outside the history; says which part of a partly covered one is outside. */
-  async function coverage(from: string, to: string): Promise<HistoryCoverage> {
-    const { first, last } = await views.historyBounds(db);
-    const now = today();
-    const firstDay = first ? DateTime.fromJSDate(first, { zone: ZONE }).toISODate()! : null;
-    const lastDay = last ? DateTime.fromJSDate(last, { zone: ZONE }).toISODate()! : null;
-    const period = spanText(from, to).replace(/^自/, '');
-    if (from > now)
-      throw new OutsideHistoryError(`${period}尚未到来，没有统计数据（今天是${fullDate(now)}）`);
-    if (!firstDay) throw new OutsideHistoryError(`尚无任何来电记录，${period}没有统计数据`);
-    if (to < firstDay)
-      throw new OutsideHistoryError(
-        `${period}早于有记录的第一天（${fullDate(firstDay)}），没有统计数据`,
-      );
-    const notes: string[] = [];
-    if (from < firstDay) notes.push(`记录始于${fullDate(firstDay)}，此前无数据`);
-    if (to >= now)
-      notes.push(
-        `${fullDate(now)}为当日数据，截至${DateTime.fromJSDate(clock.now(), { zone: ZONE }).toFormat('HH:mm')}`,
-      );
-    if (to > now) notes.push('此后尚未到来');
-    return { firstDay, lastDay, note: notes.length > 0 ? notes.join('；') : null };
-  }
-
   async function period(from: string, to: string, label?: string): Promise<PeriodReport> {
-    const span = bounds(from, to);
-    const history = await coverage(from, to);
+    const span = periodBounds(from, to);
+    const history = await historyCoverage(db, clock, from, to);
     const madeAt = DateTime.fromJSDate(clock.now(), { zone: ZONE }).toISO({
       suppressMilliseconds: true,
     })!;
@@ -226,77 +107,6 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
         span.days.filter((d) => d >= history.firstDay! && d <= today()),
       ),
     ]);
-    const byNumber = new Map(hotlines.map((row) => [row.hotline_number, row]));
-    const departments = new Map<string, DepartmentStats>();
-    // Every department has a row, with or without a hotline of its own: bookings are by service.
-    for (const hall of catalogue.halls) {
-      for (const d of hall.departments) {
-        departments.set(d.id, {
-          ...withRatios(zero()),
-          ...zeroBookings(),
-          capacityUse: null,
-          departmentId: d.id,
-          departmentName: d.name,
-          hallName: hall.name,
-        });
-      }
-    }
-    for (const row of bookingsMade) {
-      const department = departments.get(row.department_id);
-      const key = channelKey[row.channel];
-      if (department && key) department[key] += row.bookings;
-    }
-    for (const row of slotUse) {
-      const department = departments.get(row.department_id);
-      if (!department) continue;
-      department.slotCapacity += row.capacity;
-      department.slotBooked += row.booked;
-      department.noShows += row.no_shows;
-    }
-    const total = zero();
-    const totalBookings = zeroBookings();
-    for (const department of departments.values())
-      for (const key of bookingKeys) totalBookings[key] += department[key];
-    const byHotline = catalogue.hotlines.map((hotline) => {
-      const raw = byNumber.get(hotline.number);
-      const counts: CallCounts = {
-        ...zero(),
-        ...(raw && {
-          offered: raw.offered,
-          answered: raw.answered,
-          answeredInTarget: raw.answered_in_target,
-          selfServed: raw.self_served,
-          abandonedInIvr: raw.abandoned_in_ivr,
-          abandonedInQueue: raw.abandoned_in_queue,
-          shortAbandons: raw.short_abandons,
-          callbacksRequested: raw.callbacks_requested,
-          queueSecondsAnswered: raw.queue_seconds_answered,
-          talkSeconds: raw.talk_seconds,
-          inProgress: raw.in_progress,
-        }),
-        callbacksCompleted: raw?.callbacks_completed ?? 0,
-        callbacksPlaced: raw?.callbacks_placed ?? 0,
-        callbacksNotReached: raw?.callbacks_given_up ?? 0,
-        transfers: raw?.transfers ?? 0,
-        afterCallSeconds: raw?.after_call_seconds ?? 0,
-        consultations: raw?.consultations ?? 0,
-        completedByPhone: raw?.completed_by_phone ?? 0,
-      };
-      const place = catalogue.department(hotline.department);
-      const departmentName = place?.department.name ?? hotline.department;
-      const hallName = place?.hall.name ?? hotline.hall;
-      const department = departments.get(hotline.department);
-      if (department) add(department, counts);
-      add(total, counts);
-      return withRatios({
-        ...counts,
-        hotline: hotline.number,
-        hotlineName: hotline.name,
-        hallName,
-        departmentId: hotline.department,
-        departmentName,
-      });
-    });
     return {
       from,
       to,
@@ -305,20 +115,15 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       history,
       serviceLevelSeconds: deps.serviceLevelSeconds,
       shortAbandonSeconds: deps.shortAbandonSeconds,
-      byHotline,
-      byDepartment: [...departments.values()].map((d) => ({
-        ...withRatios(d),
-        capacityUse: capacityUse(d),
-      })),
-      total: { ...withRatios(total), ...totalBookings, capacityUse: capacityUse(totalBookings) },
+      ...tallyPeriod(catalogue, hotlines, bookingsMade, slotUse),
       ...periodViews,
     };
   }
 
   async function staffing(query: PeriodQuery): Promise<StaffingPlan> {
     const { from, to } = resolvePeriod(query);
-    const span = bounds(from, to);
-    await coverage(from, to);
+    const span = periodBounds(from, to);
+    await historyCoverage(db, clock, from, to);
     await figures.prepare(span, 'staffing');
     const plan = await staffingPlan({ figures, catalogue, now: clock.now() }, span, {
       targetSeconds: deps.serviceLevelSeconds,
@@ -367,7 +172,7 @@ export function createReportsService(deps: ReportsDeps): ReportsService {
       return { csv, xlsx, report };
     },
     async storedExport(day, format) {
-      bounds(day, day);
+      periodBounds(day, day);
       if (!isFinished(day)) return undefined;
       return (await repo.findExport(db, day, format))?.content;
     },

@@ -1,9 +1,15 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { el } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
-const rate = (value) =>
+/** @typedef {import('../panel-types.js').EvaluationFigures} EvaluationFigures */
+/** @typedef {import('../panel-types.js').EvaluationReport} EvaluationReport */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const rate = (/** @type {number | null | undefined} */ value) =>
   value === null || value === undefined ? '—' : `${Math.round(value * 1000) / 10}%`;
+/** @type {Array<[string, (figures: EvaluationFigures) => string | number]>} */
 const COLUMNS = [
   ['应评价', (f) => f.offered],
   ['评价数', (f) => f.evaluated],
@@ -21,6 +27,12 @@ const COLUMNS = [
   ['按时整改率', (f) => rate(f.onTimeRectificationRate)],
 ];
 
+/**
+ * @template {EvaluationFigures} R
+ * @param {string} title
+ * @param {R[]} rows
+ * @param {(row: R) => string} name
+ */
 function table(title, rows, name) {
   if (!rows.length) return el('p', { class: 'muted' }, `${title}：本期间没有评价`);
   return el(
@@ -48,6 +60,7 @@ function table(title, rows, name) {
 }
 
 /** The 好差评 section of the statistics page: tiles for the period, then the figures by hotline, department, agent and service. */
+/** @param {EvaluationReport | undefined} report */
 export function showEvaluations(report) {
   if (!report) return;
   const t = report.total;

@@ -1,7 +1,11 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { el } from './panel-api.js';
 
+/** @typedef {import('../panel-types.js').GuideReport} GuideReport */
+
 /** The guides' line of the statistics page: consultations answered with a guide, SMS sent, the most-asked services. */
+/** @param {GuideReport | undefined} report */
 export function showGuides(report) {
   const box = document.getElementById('guide-figures');
   if (!report || !box) return;

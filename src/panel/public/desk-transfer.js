@@ -1,0 +1,58 @@
+// @ts-check
+/* global document -- browser code, served as is to the panel's pages */
+/** Transfers from the desk: the directory of departments and agents, and the transfer itself. */
+import { api, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
+import { desk } from './desk-call.js';
+
+/** @typedef {import('../panel-types.js').DeskDirectory} DeskDirectory */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+export async function loadDirectory() {
+  const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
+  try {
+    /** @type {DeskDirectory} */
+    const { departments, agents } = await api('GET', '/api/desk/directory');
+    /** @param {DeskDirectory['agents'][number]['state']} state */
+    const STATE = (state) => STATE_LABELS[state] ?? '未知';
+    select.replaceChildren(
+      el('option', { value: '' }, '选择部门或坐席'),
+      el(
+        'optgroup',
+        { label: '部门' },
+        ...departments.map((d) =>
+          el('option', { value: `department:${d.id}` }, `${d.name}（空闲 ${d.available} 人）`),
+        ),
+      ),
+      el(
+        'optgroup',
+        { label: '坐席' },
+        ...agents.map((a) =>
+          el('option', { value: `agent:${a.id}` }, `${a.name}（${STATE(a.state)}）`),
+        ),
+      ),
+    );
+  } catch (error) {
+    toLoginOn401(error);
+  }
+}
+export async function transferCall() {
+  $('transfer-error').textContent = '';
+  const [kind, id] = /** @type {HTMLSelectElement} */ ($('transfer-target')).value.split(/:(.*)/);
+  if (!id) {
+    $('transfer-error').textContent = '请选择转接的部门或坐席';
+    return;
+  }
+  try {
+    await api(
+      'POST',
+      `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/transfer`,
+      kind === 'department' ? { department: id } : { agent: id },
+    );
+    $('outcome-saved').textContent = '已转接，请登记本次通话结果';
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('transfer-error').textContent = chineseError(error, '转接失败');
+  }
+}
