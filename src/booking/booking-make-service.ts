@@ -15,8 +15,10 @@ import type { BookingRow } from './booking-repository.js';
 import type { BookingChannel } from './booking-tables.js';
 import { toBookingView, type BookingView } from './booking-views.js';
 import type { PlaceRules } from './place-rules.js';
+import * as holdRows from './slot-hold-repository.js';
 import * as slots from './slot-repository.js';
-import type { HoldRow, SlotRow } from './slot-repository.js';
+import type { HoldRow } from './slot-hold-repository.js';
+import type { SlotRow } from './slot-repository.js';
 
 /** A validated booking request: either a slot or a hold, and the person. */
 export interface BookingRequest {
@@ -121,7 +123,7 @@ export function createBookingMaker(deps: BookingMakerDeps) {
     let hold: HoldRow | undefined;
     let slot: SlotRow | undefined;
     if (request.holdId) {
-      hold = await slots.claimHold(tx, request.holdId, clock.now());
+      hold = await holdRows.claimHold(tx, request.holdId, clock.now());
       if (!hold || hold.holder !== actor.id)
         throw conflict('hold_expired', 'the hold has expired, was used, or is not yours');
       slot = await slots.findSlot(tx, hold.slotId);
