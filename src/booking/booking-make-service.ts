@@ -9,6 +9,7 @@ import { maskPhone, type Logger } from '../platform/logger.js';
 import type { Actor } from './booking-access.js';
 import { conflict, errorBody, IdempotencyKeyReusedError, invalidField } from './booking-errors.js';
 import { protectIdNumber, type StoredIdNumber } from './booking-identity.js';
+import * as idempotency from './booking-idempotency-repository.js';
 import type { BookingNotifier } from './booking-notifier.js';
 import * as repo from './booking-repository.js';
 import type { BookingRow } from './booking-repository.js';
@@ -196,12 +197,12 @@ export function createBookingMaker(deps: BookingMakerDeps) {
       const scope = actor.label;
       const hash = requestHash(request);
       type Attempt =
-        | { replay: repo.IdempotencyRow }
+        | { replay: idempotency.IdempotencyRow }
         | { booking: BookingRow; body: BookingView }
         | { refusal: AppError };
       const result = await db.transaction(async (tx): Promise<Attempt> => {
-        if (!(await repo.claimIdempotencyKey(tx, scope, idempotencyKey, hash))) {
-          const first = await repo.findIdempotencyKey(tx, scope, idempotencyKey);
+        if (!(await idempotency.claimIdempotencyKey(tx, scope, idempotencyKey, hash))) {
+          const first = await idempotency.findIdempotencyKey(tx, scope, idempotencyKey);
           if (!first || first.requestHash !== hash) throw new IdempotencyKeyReusedError();
           if (first.status === null)
             throw conflict(
@@ -213,11 +214,11 @@ export function createBookingMaker(deps: BookingMakerDeps) {
         try {
           const booking = await tx.transaction((savepoint) => book(savepoint, request, actor));
           const body = toBookingView(booking, catalogue);
-          await repo.storeIdempotentResponse(tx, scope, idempotencyKey, 201, body);
+          await idempotency.storeIdempotentResponse(tx, scope, idempotencyKey, 201, body);
           return { booking, body };
         } catch (error) {
           if (!(error instanceof AppError) || error.status >= 500) throw error;
-          await repo.storeIdempotentResponse(
+          await idempotency.storeIdempotentResponse(
             tx,
             scope,
             idempotencyKey,

@@ -7,6 +7,7 @@ import type { Queues } from '../platform/queues.js';
 import type { Actor } from './booking-access.js';
 import { createBookingChanges } from './booking-change-service.js';
 import { createBookingMaker } from './booking-make-service.js';
+import * as idempotency from './booking-idempotency-repository.js';
 import type { BookingNotifier } from './booking-notifier.js';
 import * as repo from './booking-repository.js';
 import type { BookingRow } from './booking-repository.js';
@@ -128,7 +129,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** Deletes idempotency records older than a day. */
     purgeIdempotencyKeys: () =>
-      repo.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),
+      idempotency.purgeIdempotencyKeys(db, new Date(clock.now().getTime() - 24 * 3_600_000)),
   };
 }
 
