@@ -3,7 +3,7 @@ import type { Authenticator, Channel } from '../platform/auth.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { UnauthorizedError } from '../platform/errors.js';
-import * as repo from './booking-repository.js';
+import * as repo from './api-key-repository.js';
 
 /** Prefix of every channel API key, so that a leaked one is recognisable (e.g. by secret scanners). */
 const KEY_PREFIX = 'sysk_';

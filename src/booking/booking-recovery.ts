@@ -5,7 +5,7 @@ import type { Queues } from '../platform/queues.js';
 import { reminderJobId, reminderTime } from './booking-notifier.js';
 import * as repo from './booking-repository.js';
 import { holdExpiryJobId } from './slot-hold-service.js';
-import * as slots from './slot-repository.js';
+import * as holdRows from './slot-hold-repository.js';
 
 const PAGE = 500;
 
@@ -71,7 +71,7 @@ export function createBookingRecovery(deps: {
 
   async function restoreHoldExpiries(now: Date): Promise<number> {
     // Holds last minutes, so there are few; the minute sweeper covers any beyond this bound.
-    const holds = await slots.listActiveHolds(db, 5000);
+    const holds = await holdRows.listActiveHolds(db, 5000);
     for (const hold of holds) {
       const delay = Math.max(0, hold.expiresAt.getTime() - now.getTime() + 1000);
       await queues.add(

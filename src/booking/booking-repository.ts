@@ -1,18 +1,10 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { instant } from './sql-time.js';
-import {
-  apiKeys,
-  bookingEvents,
-  bookings,
-  idempotencyKeys,
-  PLACE_STATUSES,
-} from './booking-tables.js';
+import { bookingEvents, bookings, PLACE_STATUSES } from './booking-tables.js';
 
 export type BookingRow = typeof bookings.$inferSelect;
 export type NewBooking = typeof bookings.$inferInsert;
-export type ApiKeyRow = typeof apiKeys.$inferSelect;
-export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
 const ACTIVE = ['confirmed', 'checked_in'] as const;
 
@@ -250,83 +242,4 @@ export async function listEvents(
     .from(bookingEvents)
     .where(eq(bookingEvents.bookingId, bookingId))
     .orderBy(asc(bookingEvents.id));
-}
-
-export async function insertApiKey(
-  db: Executor,
-  key: { channel: ApiKeyRow['channel']; name: string; keyHash: string },
-): Promise<ApiKeyRow> {
-  const [row] = await db.insert(apiKeys).values(key).returning();
-  return row!;
-}
-
-export async function findApiKeyByHash(
-  db: Executor,
-  keyHash: string,
-): Promise<ApiKeyRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)));
-  return row;
-}
-
-export async function revokeApiKey(db: Executor, id: string, at: Date): Promise<boolean> {
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: at })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length > 0;
-}
-
-export async function listApiKeys(db: Executor): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).orderBy(asc(apiKeys.createdAt));
-}
-
-/** Claims an idempotency key; false when it exists (then read it: the first request has committed). */
-export async function claimIdempotencyKey(
-  db: Executor,
-  scope: string,
-  key: string,
-  requestHash: string,
-): Promise<boolean> {
-  // Written as SQL, like the other statements every booking runs (see tableRows).
-  const rows = await queryRows(
-    db,
-    sql`insert into idempotency_keys (scope, key, request_hash) values (${scope}, ${key}, ${requestHash}) on conflict do nothing returning key`,
-  );
-  return rows.length > 0;
-}
-
-export async function findIdempotencyKey(
-  db: Executor,
-  scope: string,
-  key: string,
-): Promise<IdempotencyRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
-  return row;
-}
-
-export async function storeIdempotentResponse(
-  db: Executor,
-  scope: string,
-  key: string,
-  status: number,
-  response: unknown,
-): Promise<void> {
-  await db.execute(
-    sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(response)}::jsonb where scope = ${scope} and key = ${key}`,
-  );
-}
-
-export async function purgeIdempotencyKeys(db: Executor, before: Date): Promise<number> {
-  const rows = await db
-    .delete(idempotencyKeys)
-    .where(lt(idempotencyKeys.createdAt, before))
-    .returning({ key: idempotencyKeys.key });
-  return rows.length;
 }

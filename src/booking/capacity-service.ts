@@ -8,6 +8,7 @@ import { ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { limitedCapacity, phoneReserve, slotCapacity, slotTimes } from './capacity-rules.js';
 import { syncFlags } from './flag-sync.js';
+import * as holdRows from './slot-hold-repository.js';
 import * as slots from './slot-repository.js';
 import type { CapacityLimitRow, NewSlot, SlotRow } from './slot-repository.js';
 import { FIRST_DAY, freeText, isCalendarDay, LAST_DAY } from '../platform/input-schemas.js';
@@ -110,9 +111,13 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       const now = clock.now();
       const overflow = Math.max(locked.booked - target, 0);
       const allowedHolds = Math.max(target - locked.booked, 0);
-      const excess = await slots.listNewestActiveHolds(tx, locked.id, locked.held - allowedHolds);
+      const excess = await holdRows.listNewestActiveHolds(
+        tx,
+        locked.id,
+        locked.held - allowedHolds,
+      );
       for (const hold of excess) {
-        if (await slots.endHold(tx, hold.id, 'released', now))
+        if (await holdRows.endHold(tx, hold.id, 'released', now))
           await slots.releaseHeldPlace(tx, locked.id, hold.channel);
       }
       const values = {

@@ -6,8 +6,9 @@ import type { Queues } from '../platform/queues.js';
 import type { StoredIdNumber } from './booking-identity.js';
 import type { Actor } from './booking-access.js';
 import type { PlaceRules } from './place-rules.js';
+import * as holdRows from './slot-hold-repository.js';
 import * as slots from './slot-repository.js';
-import type { HoldRow } from './slot-repository.js';
+import type { HoldRow } from './slot-hold-repository.js';
 
 /** One expiry job per hold: a rebuild after a Redis loss never doubles it. */
 export const holdExpiryJobId = (holdId: string) => `hold-expiry-${holdId}`;
@@ -31,7 +32,7 @@ export function createHoldService(deps: HoldServiceDeps) {
         if (!(await slots.holdPlace(tx, placeRequest(slotId, actor.channel))))
           await noPlace(tx, slotId);
         const now = clock.now();
-        return slots.insertHold(tx, {
+        return holdRows.insertHold(tx, {
           slotId,
           channel: actor.channel,
           holder: actor.id,
@@ -58,7 +59,7 @@ export function createHoldService(deps: HoldServiceDeps) {
     /** Ends a hold whose time is up and gives its place back; false when it had already ended. */
     async expireHold(holdId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const hold = await slots.endHold(tx, holdId, 'expired', clock.now());
+        const hold = await holdRows.endHold(tx, holdId, 'expired', clock.now());
         if (hold) await slots.releaseHeldPlace(tx, hold.slotId, hold.channel);
         return Boolean(hold);
       });
@@ -67,23 +68,23 @@ export function createHoldService(deps: HoldServiceDeps) {
     /** Lets a hold go before it expires (the caller changed their mind). */
     async releaseHold(holdId: string, actor: Actor): Promise<boolean> {
       return db.transaction(async (tx) => {
-        const existing = await slots.findHold(tx, holdId);
+        const existing = await holdRows.findHold(tx, holdId);
         if (!existing || existing.holder !== actor.id) throw new NotFoundError(`no hold ${holdId}`);
-        const hold = await slots.endHold(tx, holdId, 'released', clock.now());
+        const hold = await holdRows.endHold(tx, holdId, 'released', clock.now());
         if (hold) await slots.releaseHeldPlace(tx, hold.slotId, hold.channel);
         return Boolean(hold);
       });
     },
 
-    findHold: (holdId: string) => slots.findHold(db, holdId),
+    findHold: (holdId: string) => holdRows.findHold(db, holdId),
 
     /** Keeps the ID number an IVR caller keyed, as hash and masked form, on their hold. */
     setHoldIdentity: (holdId: string, identity: StoredIdNumber) =>
-      slots.setHoldIdentity(db, holdId, identity),
+      holdRows.setHoldIdentity(db, holdId, identity),
 
     /** Expires every hold whose time is up (the sweeper, behind the delayed jobs). */
     async sweepExpiredHolds(): Promise<number> {
-      const ids = await slots.listExpiredHolds(db, clock.now(), 500);
+      const ids = await holdRows.listExpiredHolds(db, clock.now(), 500);
       let expired = 0;
       for (const id of ids) if (await service.expireHold(id)) expired += 1;
       return expired;
