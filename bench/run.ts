@@ -1,5 +1,6 @@
 import { runBookingBench } from './booking-bench.js';
 import { runFeedsBench } from './feeds-bench.js';
+import { runHistoryBench } from './history-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
 import { runReconcileBench } from './reconcile-bench.js';
@@ -20,6 +21,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   reconcile: () => runReconcileBench(),
   soak: () => runSoakBench(),
   feeds: () => runFeedsBench(),
+  history: () => runHistoryBench(),
 };
 
 const only = process.argv.slice(2);

@@ -3,13 +3,13 @@ import { sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
 import type { PlayingRuntime } from '../../tools/history/booking-player.js';
-import { planHistory, type HistoryPlan } from '../../tools/history/history-model.js';
+import type { HistoryPlan } from '../../tools/history/history-model.js';
 import { historyQueues, playHistory, prepareHistory } from '../../tools/history/history-player.js';
 import { startRestStandIn } from '../../tools/history/rest-stand-in.js';
 import { createTestRuntime, testRun } from '../support/env.js';
+import { planSmallHistory, SMALL_HISTORY_DAYS } from './small-history.js';
 
-// A Friday, the weekend (online bookings only) and a Monday.
-const DAYS = ['2020-03-06', '2020-03-07', '2020-03-08', '2020-03-09'];
+const DAYS = SMALL_HISTORY_DAYS;
 const SEED = 11;
 
 describe('demo history: a seeded history played through the services', function () {
@@ -18,18 +18,7 @@ describe('demo history: a seeded history played through the services', function 
   let runtime: PlayingRuntime;
   let plan: HistoryPlan;
   let rest: Awaited<ReturnType<typeof startRestStandIn>>;
-  const planFor = (seed: number) =>
-    planHistory({
-      seed,
-      days: DAYS,
-      catalogue: runtime.catalogue,
-      // The citizen centre's hotlines only, to keep the run short.
-      sessionsOf: (hall, day) =>
-        hall === 'citizen-centre' && runtime.calendar.hallDay(hall, day).open
-          ? runtime.calendar.hallDay(hall, day).sessions
-          : [],
-      targetAnswered: 80,
-    });
+  const planFor = (seed: number) => planSmallHistory(runtime, seed, DAYS);
   const count = async (query: ReturnType<typeof sql>) =>
     Number(((await runtime.database.db.execute(query)) as unknown as Array<{ n: string }>)[0]!.n);
   const snapshot = async () => ({

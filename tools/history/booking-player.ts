@@ -30,19 +30,22 @@ export async function bookPlanned(
   const first = DateTime.fromJSDate(runtime.clock.now(), { zone: ZONE }).plus({
     days: planned.daysAhead,
   });
-  const slots = await runtime.booking.capacity.listSlots({
-    hallId: place.hall.id,
-    serviceId: planned.serviceId,
-    fromDay: first.toISODate()!,
-    toDay: first.plus({ days: 6 }).toISODate()!,
-  });
+  const slotsBetween = (from: DateTime, to: DateTime) =>
+    runtime.booking.capacity.listSlots({
+      hallId: place.hall.id,
+      serviceId: planned.serviceId,
+      fromDay: from.toISODate()!,
+      toDay: to.toISODate()!,
+    });
   const person = {
     name: planned.person.name,
     phone: planned.person.phone,
     identity: { idNumber: planned.person.idNumber },
     ...(hotlineNumber && { hotlineNumber }),
   };
-  for (const slot of slots) {
+  // The week's slots in time order, its first day read alone: most bookings find a place there,
+  // and the week's other 6 days are read only when it is full.
+  for await (const slot of weekOfSlots(slotsBetween, first)) {
     if (slot.booked + slot.held >= slot.capacity) continue;
     try {
       if (actor.channel === 'ivr') {
@@ -72,6 +75,15 @@ export async function bookPlanned(
     }
   }
   return undefined;
+}
+
+/** The slots of the 7 days from `first` on, in time order; the last 6 days read only if asked for. */
+async function* weekOfSlots<T>(
+  slotsBetween: (from: DateTime, to: DateTime) => Promise<T[]>,
+  first: DateTime,
+): AsyncGenerator<T> {
+  yield* await slotsBetween(first, first);
+  yield* await slotsBetween(first.plus({ days: 1 }), first.plus({ days: 6 }));
 }
 
 /** The channels' API keys and the hall desk's account that the history books and checks in with. */

@@ -97,7 +97,7 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
       const last = index === queue.legs!.length - 1;
       if (last) {
         // On a hotline with 好差评 on, the caller stays for the menu after the agent hangs up.
-        const evaluating = await runtime.evaluations.enabled(script.hotline);
+        const evaluating = await evaluatingOn(runtime, script.hotline);
         await routing.acd.dialEnded(
           leg.agentId,
           callSid,
@@ -161,6 +161,17 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
   );
   await ledger.summarize(callSid);
   await followUp(runtime, callSid, at(end + 4 * 3600));
+}
+
+const evaluatingHotlines = new WeakMap<PlayingRuntime, Map<string, Promise<boolean>>>();
+
+/** Whether a hotline asks for 好差评, read once per runtime: the history switches it on before playing and never after. */
+function evaluatingOn(runtime: PlayingRuntime, hotline: string): Promise<boolean> {
+  let known = evaluatingHotlines.get(runtime);
+  if (!known) evaluatingHotlines.set(runtime, (known = new Map()));
+  let enabled = known.get(hotline);
+  if (!enabled) known.set(hotline, (enabled = runtime.evaluations.enabled(hotline)));
+  return enabled;
 }
 
 /** 0 ≤ x < 1 from a call SID: the same call always evaluates the same way, so a resumed run changes nothing. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
+import { sql } from '../../src/platform/db.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { PlayingRuntime } from './booking-player.js';
@@ -65,7 +66,13 @@ async function main(): Promise<number> {
       databaseUrl: values['database-url'],
       redisPrefix: values['redis-prefix'],
     },
-    { TWILIO_API_BASE_URL: standIn.url, STAFF_PASSWORD_HASH_MEMORY_KIB: '1024' },
+    {
+      TWILIO_API_BASE_URL: standIn.url,
+      STAFF_PASSWORD_HASH_MEMORY_KIB: '1024',
+      ...(values['database-url'] && {
+        DATABASE_URL: withoutCommitFlush(values['database-url']),
+      }),
+    },
   );
   console.error(
     `demo:history: into ${config.databaseUrl ? 'the PostgreSQL database given' : `its own folder ${config.pgliteDir}`}, Redis prefix ${config.redisPrefix}`,
@@ -84,6 +91,9 @@ async function main(): Promise<number> {
       );
     }
     const [main] = lanes as [PlayingRuntime, ...PlayingRuntime[]];
+    // The embedded database is one session in this process: set once, it holds for every lane.
+    if (main.database.kind === 'pglite')
+      await main.database.db.execute(sql`set synchronous_commit = off`);
     const days: string[] = [];
     for (let d = from; d <= to; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
     const sessionsOf = (hallId: string, day: string) => {
@@ -116,7 +126,9 @@ async function main(): Promise<number> {
     await playHistory(lanes, plan, {
       seed,
       actors,
-      onProgress: ({ done, total, day }) => progress(done, total, day, started),
+      onProgress: ({ done, total, day }) => {
+        if (done % 200 === 0 || done === total) progress(done, total, day, started);
+      },
     });
     const seconds = (Date.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
@@ -143,6 +155,19 @@ async function main(): Promise<number> {
     for (const lane of lanes) await lane.close();
     await standIn.close();
   }
+}
+
+/**
+ * The demo's own PostgreSQL database, its commits not waiting for the disk (a connection
+ * parameter on every connection of the pool; the embedded database gets the same setting in
+ * main). A history is played from its seed: if the server crashes, the commits lost are played
+ * again on the next run, as after a kill. A played call commits many small transactions; on the
+ * embedded database one took 1.3–1.5 ms of CPU this way instead of 1.7–2.1 ms.
+ */
+function withoutCommitFlush(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('synchronous_commit', 'off');
+  return url.toString();
 }
 
 /** A supervisor to look at the demo's statistics with; a new password on every run, shown once. */

@@ -2,26 +2,21 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Catalogue, Session } from '../../src/catalogue/index.js';
 import { ZONE } from '../../src/platform/clock.js';
-import type { AgentLeg, CallScript, ChannelBooking } from './history-script.js';
 import { dealBookings } from './history-bookings.js';
+import { dealOutcomes } from './history-outcomes.js';
 import { createRandom } from './history-random.js';
+import type {
+  AgentLeg,
+  CallScript,
+  HistoryAgent,
+  HistoryDay,
+  HistoryPlan,
+} from './history-script.js';
+import { REPORT_TARGETS } from './history-targets.js';
 
 export { createRandom } from './history-random.js';
-
-/** The report's figures for 2020-02-03 to 2020-05-31 that the default history reproduces. */
-export const REPORT_TARGETS = {
-  answered: 80_000,
-  consultations: 34_432,
-  completedByPhone: 23_556,
-  /** "134,000 items handled through online and phone booking from February on; 45,268 online." */
-  onlineBookings: 45_268,
-  /**
-   * The phone's part of the 134,000 (88,732) counts every item the hotlines handled:
-   * consultations and items completed by phone (57,988) and bookings made on the phone,
-   * by an agent or by keypad: 88,732 − 57,988 = 30,744.
-   */
-  phoneBookings: 134_000 - 45_268 - 34_432 - 23_556,
-} as const;
+export type { HistoryAgent, HistoryDay, HistoryPlan } from './history-script.js';
+export { REPORT_TARGETS } from './history-targets.js';
 
 /** A deterministic Twilio-like call SID for the n-th call of a day of a seed. */
 export const historyCallSid = (seed: number, day: string, n: number) =>
@@ -43,25 +38,6 @@ const monthShape = (day: string) =>
   (({ '02': 1.25, '03': 1.1, '04': 0.92, '05': 0.85 }) as Record<string, number>)[
     day.slice(5, 7)
   ] ?? 1;
-
-export interface HistoryAgent {
-  id: string;
-  department: string;
-}
-
-export interface HistoryDay {
-  day: string;
-  /** In arrival order. */
-  calls: CallScript[];
-  /** Bookings through the website, WeChat and the halls' desks, in time order (history-bookings.ts). */
-  bookings: ChannelBooking[];
-}
-
-export interface HistoryPlan {
-  agents: HistoryAgent[];
-  days: HistoryDay[];
-  answered: number;
-}
 
 interface Settings {
   seed: number;
@@ -266,71 +242,4 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
     days.push({ day, calls, bookings: [] });
   }
   return { agents, days, answered };
-}
-
-/** Deals the outcomes by exact quotas over the answered calls, in a seeded order. */
-function dealOutcomes(settings: Settings, plan: HistoryPlan): void {
-  const { catalogue } = settings;
-  const random = createRandom(settings.seed ^ 0x5eed);
-  const finals: Array<{ leg: AgentLeg; skill: string }> = [];
-  for (const day of plan.days) {
-    for (const call of day.calls) {
-      const legs = call.queue?.legs;
-      if (!legs?.length) continue;
-      for (const leg of legs.slice(0, -1))
-        leg.outcome = { path: 'other', body: { reason: 'transferred' } };
-      finals.push({ leg: legs.at(-1)!, skill: call.queue!.skill });
-    }
-  }
-  const ratio = (target: number) => Math.round((finals.length * target) / REPORT_TARGETS.answered);
-  const servicesOf = (skill: string) => catalogue.department(skill)?.department.services ?? [];
-  const byPhone = finals.filter((f) => servicesOf(f.skill).some((s) => s.byPhone));
-  // Seeded shuffle, then quotas: completions only where the department has a service done by phone.
-  const shuffle = <T>(items: T[]) => {
-    for (let i = items.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random.next() * (i + 1));
-      [items[i], items[j]] = [items[j]!, items[i]!];
-    }
-    return items;
-  };
-  const completions = new Set(shuffle(byPhone).slice(0, ratio(REPORT_TARGETS.completedByPhone)));
-  const rest = shuffle(finals.filter((f) => !completions.has(f)));
-  const consultations = new Set(rest.slice(0, ratio(REPORT_TARGETS.consultations)));
-  for (const final of finals) {
-    const services = servicesOf(final.skill);
-    if (completions.has(final)) {
-      const service = random.pick(services.filter((s) => s.byPhone));
-      const post = random.next() < 0.35;
-      final.leg.outcome = {
-        path: 'completed-by-phone',
-        body: {
-          serviceId: service.id,
-          referenceNumber: `SYS${Math.floor(random.next() * 1e8)}`,
-          result: '已电话办结',
-          delivery: post
-            ? { method: 'post', address: '双鸭山市尖山区', postcode: '155100' }
-            : { method: 'pickup' },
-        },
-      };
-    } else if (consultations.has(final)) {
-      const service = services.length > 0 ? random.pick(services) : undefined;
-      final.leg.outcome = {
-        path: 'consultation',
-        body: {
-          ...(service && { serviceId: service.id }),
-          topic: service?.name ?? '业务咨询',
-          question: '办理需要哪些材料',
-          answer: '已告知',
-          resolution: random.next() < 0.9 ? 'resolved' : 'follow_up',
-        },
-      };
-    } else {
-      final.leg.outcome = {
-        path: 'other',
-        body: {
-          reason: random.pick(['information_only', 'wrong_number', 'complaint', 'other'] as const),
-        },
-      };
-    }
-  }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ZONE } from '../../src/platform/clock.js';
+import { queryRows, sql } from '../../src/platform/db.js';
 import type { QueueName, Queues } from '../../src/platform/queues.js';
 import {
   closeDay,
@@ -109,7 +110,8 @@ export async function playHistory(
   options: {
     seed: number;
     actors: HistoryActors;
-    onProgress?: (progress: HistoryProgress) => void;
+    /** After each call or booking played or found played, and after each day; awaited. */
+    onProgress?: (progress: HistoryProgress) => void | Promise<void>;
   },
 ): Promise<{ calls: number; bookings: number }> {
   const [main] = lanes as [PlayingRuntime, ...PlayingRuntime[]];
@@ -126,14 +128,16 @@ export async function playHistory(
   const total = plan.days.reduce((n, d) => n + d.calls.length + d.bookings.length, 0);
   let done = 0;
   let bookings = 0;
-  const report = (day: string) => options.onProgress?.({ done, total, day });
+  const report = async (day: string) => options.onProgress?.({ done, total, day });
   for (const { day, calls, bookings: channelBookings } of plan.days) {
     const at = (hhmm: string) => DateTime.fromISO(`${day}T${hhmm}`, { zone: ZONE }).toJSDate();
     if (await played(main, day, calls, channelBookings.length)) {
       done += calls.length + channelBookings.length;
-      report(day);
+      await report(day);
       continue;
     }
+    // A day cut short is played again: its calls already summarized are skipped.
+    const summarized = await summarizedOn(main, day);
     main.clock.set(at('07:00'));
     await main.booking.capacity.releaseSlots();
     await Promise.all(
@@ -161,7 +165,9 @@ export async function playHistory(
           ),
           ...laneCalls.map((call) => ({
             at: call.arrivedAt.getTime(),
-            play: () => playCallOnce(lane, call),
+            play: async () => {
+              if (!summarized.has(call.callSid)) await playCall(lane, call);
+            },
           })),
         ].sort((a, b) => a.at - b.at);
         const shiftStart = at('08:00').getTime();
@@ -173,7 +179,7 @@ export async function playHistory(
           }
           await event.play();
           done += 1;
-          if (done % 200 === 0) report(day);
+          await report(day);
         }
         if (onShift) await shift(lane, agents, at('17:00'), 'offline');
         const services = new Set(
@@ -190,18 +196,22 @@ export async function playHistory(
     main.clock.set(at('23:00'));
     while ((await main.booking.service.markNoShows()) > 0);
     bookings += channelBookings.length;
-    report(day);
+    await report(day);
   }
   return { calls: plan.days.reduce((n, d) => n + d.calls.length, 0), bookings };
 }
 
-/** A call already summarized (a resumed day) is not played again. */
-async function playCallOnce(
-  lane: PlayingRuntime,
-  call: Parameters<typeof playCall>[1],
-): Promise<void> {
-  if ((await lane.ledger.find(call.callSid))?.summarizedAt) return;
-  await playCall(lane, call);
+/**
+ * The calls of a day already summarized (by the history's clock, which sets their arrival), in
+ * one read: a call is played once, a resumed day skips them.
+ */
+async function summarizedOn(runtime: PlayingRuntime, day: string): Promise<Set<string>> {
+  const start = DateTime.fromISO(day, { zone: ZONE });
+  const rows = await queryRows<{ call_sid: string }>(
+    runtime.database.db,
+    sql`select call_sid from calls where summarized_at is not null and arrived_at >= ${start.toJSDate().toISOString()}::timestamptz and arrived_at < ${start.plus({ days: 1 }).toJSDate().toISOString()}::timestamptz`,
+  );
+  return new Set(rows.map((row) => row.call_sid));
 }
 
 /**

@@ -64,3 +64,23 @@ export interface CallScript {
     callback?: { attempts: number; reached: boolean; afterSeconds: number };
   };
 }
+
+/** An agent of the history, answering its department's calls. */
+export interface HistoryAgent {
+  id: string;
+  department: string;
+}
+
+export interface HistoryDay {
+  day: string;
+  /** In arrival order. */
+  calls: CallScript[];
+  /** Bookings through the website, WeChat and the halls' desks, in time order (history-bookings.ts). */
+  bookings: ChannelBooking[];
+}
+
+export interface HistoryPlan {
+  agents: HistoryAgent[];
+  days: HistoryDay[];
+  answered: number;
+}
