@@ -1,6 +1,7 @@
 import type { Catalogue } from '../catalogue/index.js';
 import type { AgentCalls, AgentSnapshot, RoutingRepository } from '../routing/index.js';
-import { createWallboard, type Wallboard, type WallboardDeps } from './wallboard-service.js';
+import { createWallboard, type WallboardDeps } from './wallboard-service.js';
+import type { Wallboard } from './wallboard-types.js';
 
 /** What supervisors read: the wallboard, agents' routing states, the queues, calls left without an outcome. */
 export interface Supervision {
