@@ -21,6 +21,7 @@ export const STATE_REASON_LABELS: Readonly<Record<string, string>> = {
   'missed-offer': '未接来电',
   'callback-unreached': '回电未接通',
   'state-not-logged': '状态未记录',
+  'supervisor-forced': '班长强制',
   'callback-placed-now': '立即回电',
 };
 
@@ -117,5 +118,6 @@ export function wallboardAgent(
       .filter((skill) => !skill.startsWith('agent:'))
       .map((skill) => queueName(context.catalogue, skill)),
     missed: agent.missed,
+    callSid: agent.state === 'on_call' ? agent.callSid : '',
   };
 }

@@ -63,6 +63,8 @@ export interface WallboardAgent {
   /** Departments by name. */
   skills: string[];
   missed: number;
+  /** The call the agent is on (state on_call), which a supervisor may end (强拆); empty otherwise. */
+  callSid: string;
 }
 
 export interface LackingCall {
