@@ -19,7 +19,7 @@ const FORCE_ACTIONS: Readonly<Record<ForcedState, string>> = {
 /** What routing writes beside a forced state; a break's reason is words, shown as is on the desk. */
 const FORCED_REASONS: Readonly<Record<ForcedState, string>> = {
   available: 'supervisor-forced',
-  break: '班长强制示忙',
+  break: '班长示忙',
   offline: 'supervisor-forced',
 };
 

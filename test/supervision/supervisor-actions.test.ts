@@ -77,7 +77,7 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
 
   for (const [state, action, from, reason] of [
     ['available', 'force-available', 'break', 'supervisor-forced'],
-    ['break', 'force-break', 'available', '班长强制示忙'],
+    ['break', 'force-break', 'available', '班长示忙'],
     ['offline', 'force-offline', 'available', 'supervisor-forced'],
   ] as const) {
     it(`when a supervisor forces an agent (${from}) to ${state}, then routing moves them, their desk hears it live, and the act is audited with who, whom and when`, async () => {
