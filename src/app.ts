@@ -148,7 +148,7 @@ export function createApp(runtime: Runtime): Express {
     '/api/channel-feeds',
     createFeedRoutes({
       feeds: runtime.reconciliation.feeds,
-      authenticators: [runtime.booking.apiKeys.authenticator()],
+      authenticators: [runtime.staff.authenticator, runtime.booking.apiKeys.authenticator()],
       logger,
     }),
   );

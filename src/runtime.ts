@@ -232,6 +232,9 @@ export async function createRuntime(
     clock,
     settings: config.reports,
     alertThresholds: config.wallboard,
+    presence: routing.presence,
+    twilio,
+    logger,
   });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const followUps = createFollowUps({

@@ -1,10 +1,26 @@
-import express, { Router } from 'express';
-import type { Authenticator } from '../platform/auth.js';
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Authenticator, Channel } from '../platform/auth.js';
 import { authenticate } from '../platform/auth.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../platform/errors.js';
-import { jsonErrorHandler } from '../platform/http.js';
+import { jsonErrorHandler, parseInput } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
 import type { FeedService } from './feed-service.js';
+
+const uploadQuery = z.object({ channel: z.enum(['web', 'wechat', 'walk_in']) });
+
+/**
+ * Who sends a feed, for which channel: a channel with its API key, or a supervisor uploading a
+ * channel's file from the reconciliation page (`?channel=`; their session, CSRF header included),
+ * counted and recorded under `staff:<id>`.
+ */
+function sender(req: Request): { channel: Channel; keyId: string } | undefined {
+  const principal = req.principal;
+  if (principal?.kind === 'channel') return { channel: principal.channel, keyId: principal.keyId };
+  if (principal?.kind !== 'staff' || principal.role === 'agent') return undefined;
+  const { channel } = parseInput(uploadQuery, { channel: req.query.channel }, 'query');
+  return { channel, keyId: `staff:${principal.userId}` };
+}
 
 /**
  * `POST /api/channel-feeds`, mounted ahead of the API router: a feed is larger than other
@@ -22,18 +38,18 @@ export function createFeedRoutes(deps: {
     authenticate(deps.authenticators),
     (req, _res, next) => {
       if (!req.principal) throw new UnauthorizedError();
-      if (req.principal.kind !== 'channel')
-        throw new ForbiddenError('名单只能由渠道以其API密钥发送');
+      if (!sender(req))
+        throw new ForbiddenError('名单只能由渠道以其API密钥发送，或由班长在对账页上传');
       next();
     },
     async (req, _res, next) => {
-      if (req.principal?.kind === 'channel') await deps.feeds.admit(req.principal.keyId);
+      await deps.feeds.admit(sender(req)!.keyId);
       next();
     },
     express.raw({ type: () => true, limit: deps.feeds.maxBytes }),
     async (req, res) => {
-      const principal = req.principal!;
-      if (principal.kind !== 'channel') throw new ForbiddenError();
+      const from = sender(req);
+      if (!from) throw new ForbiddenError();
       const type = (req.header('content-type') ?? '').toLowerCase();
       const format = type.startsWith('text/csv')
         ? 'csv'
@@ -44,8 +60,8 @@ export function createFeedRoutes(deps: {
       if (!Buffer.isBuffer(req.body) || req.body.length === 0)
         throw new ValidationError('名单为空');
       const receipt = await deps.feeds.receive({
-        channel: principal.channel,
-        keyId: principal.keyId,
+        channel: from.channel,
+        keyId: from.keyId,
         body: req.body,
         format,
         from: req.query.from,

@@ -1,13 +1,21 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { parseInput } from '../platform/http.js';
 import { requireStaff } from '../staff/index.js';
+import { agentParamsSchema, endCallSchema, forceStateSchema } from './supervision-schemas.js';
 import type { Supervision } from './supervision-service.js';
 
+const supervisorId = (req: Request) =>
+  req.principal?.kind === 'staff' ? req.principal.userId : '';
+
 /**
- * The supervisors' reads (mounted under /api, supervisor role):
+ * The supervisors' reads and actions (mounted under /api, supervisor role):
  * - `GET /supervisor/wallboard`: queues, agents, calls lacking an outcome, as the wallboard shows them;
  * - `GET /supervisor/agents`: every agent's routing state;
  * - `GET /supervisor/queues`: per department, callers waiting and agents free;
- * - `GET /supervisor/calls-lacking-outcome`: answered calls whose wrap-up ran out without an outcome.
+ * - `GET /supervisor/calls-lacking-outcome`: answered calls whose wrap-up ran out without an outcome;
+ * - `PUT /supervisor/agents/:agentId/state` `{ state }`: force an agent available, on a break, or
+ *   signed out (强制示闲/示忙/签出); answers `{ state }`, the agent's new routing state;
+ * - `POST /supervisor/agents/:agentId/end-call` `{ callSid }`: end the call the agent is on (强拆); 204.
  */
 export function createSupervisionRoutes(supervision: Supervision): Router {
   const router = Router();
@@ -23,5 +31,20 @@ export function createSupervisionRoutes(supervision: Supervision): Router {
   router.get('/supervisor/calls-lacking-outcome', requireStaff('supervisor'), async (_req, res) => {
     res.json({ calls: await supervision.callsLackingOutcome() });
   });
+  router.put('/supervisor/agents/:agentId/state', requireStaff('supervisor'), async (req, res) => {
+    const { agentId } = parseInput(agentParamsSchema, req.params);
+    const { state } = parseInput(forceStateSchema, req.body);
+    res.json({ state: await supervision.forceState(supervisorId(req), agentId, state) });
+  });
+  router.post(
+    '/supervisor/agents/:agentId/end-call',
+    requireStaff('supervisor'),
+    async (req, res) => {
+      const { agentId } = parseInput(agentParamsSchema, req.params);
+      const { callSid } = parseInput(endCallSchema, req.body);
+      await supervision.endCall(supervisorId(req), agentId, callSid);
+      res.status(204).end();
+    },
+  );
   return router;
 }

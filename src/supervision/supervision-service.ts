@@ -1,9 +1,17 @@
 import type { Catalogue } from '../catalogue/index.js';
-import type { AgentCalls, AgentSnapshot, RoutingRepository } from '../routing/index.js';
-import { createWallboard, type Wallboard, type WallboardDeps } from './wallboard-service.js';
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { TwilioClient } from '../platform/twilio-client.js';
+import type { AgentCalls, AgentDesk, AgentSnapshot, RoutingRepository } from '../routing/index.js';
+import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
+import { createWallboard, type WallboardDeps } from './wallboard-service.js';
+import type { Wallboard } from './wallboard-types.js';
 
-/** What supervisors read: the wallboard, agents' routing states, the queues, calls left without an outcome. */
-export interface Supervision {
+/**
+ * What supervisors read (the wallboard, agents' routing states, the queues, calls left without an
+ * outcome) and the 班长席 actions they take on agents and calls.
+ */
+export interface Supervision extends SupervisorActions {
   wallboard(): Promise<Wallboard>;
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
@@ -11,11 +19,23 @@ export interface Supervision {
 }
 
 export function createSupervision(
-  deps: WallboardDeps & { store: RoutingRepository; catalogue: Catalogue },
+  deps: WallboardDeps & {
+    store: RoutingRepository;
+    catalogue: Catalogue;
+    /** Routing's presence use case: the states supervisors force. */
+    presence: Pick<AgentDesk, 'setState' | 'snapshot'>;
+    /** The one REST client: calls supervisors end. */
+    twilio: TwilioClient;
+    clock: Clock;
+    logger: Logger;
+  },
 ): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
+  const actions = createSupervisorActions(deps);
   return {
+    forceState: actions.forceState,
+    endCall: actions.endCall,
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();

@@ -3,8 +3,10 @@
 import { showWrittenDates } from './written-dates.js';
 import { mountFrame } from './layout.js';
 import { beijingMinute, toLogin } from './panel-api.js';
+import { setupFeedUpload } from './reconciliation-upload.js';
 
 void mountFrame();
+setupFeedUpload();
 
 showWrittenDates();
 const $ = (id) => document.getElementById(id);

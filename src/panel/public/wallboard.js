@@ -2,6 +2,7 @@
 /* global document, EventSource, setTimeout, clearTimeout, setInterval -- browser code, served as is to the panel's pages */
 import { api, beijingTime, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
+import { actionButtons } from './wallboard-actions.js';
 
 /** @typedef {import('../panel-types.js').Wallboard} Wallboard */
 /** @typedef {import('../panel-types.js').WallboardQueue} WallboardQueue */
@@ -172,6 +173,7 @@ function agentRow(agent) {
       },
       agent.missed,
     ),
+    el('td', { class: 'row-actions' }, ...actionButtons(agent, refresh)),
   );
 }
 
@@ -185,13 +187,13 @@ function showAgents(board) {
         el(
           'tr',
           { class: 'group', 'data-group': state },
-          el('th', { colspan: '5' }, `${STATE_LABELS[state]}（${agents.length}）`),
+          el('th', { colspan: '6' }, `${STATE_LABELS[state]}（${agents.length}）`),
         ),
         ...agents.map(agentRow),
       ];
     },
   );
-  fill($('agents'), groups, '暂无在线坐席', 5);
+  fill($('agents'), groups, '暂无在线坐席', 6);
 }
 
 async function refresh() {

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { callSidSchema } from '../calls/index.js';
+import { plainText } from '../platform/input-schemas.js';
+
+/** `:agentId` of the supervisors' actions on one agent. */
+export const agentParamsSchema = z.object({ agentId: z.string().trim().pipe(plainText(64)) });
+
+/** 强制示闲 / 强制示忙 / 强制签出. */
+export const forceStateSchema = z
+  .object({ state: z.enum(['available', 'break', 'offline']) })
+  .strict();
+
+/** 强拆: the call the supervisor saw the agent on (not one the agent took since). */
+export const endCallSchema = z.object({ callSid: callSidSchema }).strict();
