@@ -7,7 +7,7 @@ import {
   type Routing,
   type RoutingDeps,
 } from './routing-contract.js';
-import type { Reservation } from './routing-repository.js';
+import type { Reservation } from './routing-state.js';
 
 /** How routing offers a reserved call to its agent, and schedules a waiting call's escalations. */
 export interface Offers {
