@@ -184,6 +184,7 @@ export async function createRuntime(
     logger,
   });
   const db = database.db;
+  const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
   const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
     evaluations.afterAgentLeg(callSid, agentId, callerStatus);
@@ -243,7 +244,7 @@ export async function createRuntime(
     clock,
     logger,
     followUpDays: config.evaluation.followUpDays,
-    nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+    nameOf,
   });
   const evaluations = createEvaluations({
     db: database.db,
@@ -256,6 +257,7 @@ export async function createRuntime(
     publicBaseUrl: config.publicBaseUrl,
     followUpDays: config.evaluation.followUpDays,
     onPoor: async (evaluation) => void (await followUps.open(evaluation)),
+    nameOf,
   });
   const booking = createBooking({
     db: database.db,
@@ -324,7 +326,7 @@ export async function createRuntime(
       queues,
       clock,
       logger,
-      nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+      nameOf,
     }),
     booking,
     announcements,

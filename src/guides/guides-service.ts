@@ -15,6 +15,7 @@ import { maskPhone } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { crossCheckGuide } from './guides-loader.js';
 import * as repo from './guides-repository.js';
+import { guideReport } from './guides-stats.js';
 import { guideEditSchema, type Guide } from './guides-schemas.js';
 import { buildSearchIndex, type SearchIndex } from './guides-search.js';
 import { guideSmsText } from './guides-sms.js';
@@ -330,6 +331,9 @@ export function createGuides(deps: GuidesDeps) {
     settleSms: (smsId: number, status: 'sent' | 'skipped', detail: string) =>
       repo.settleGuideSms(db, smsId, status, detail, clock.now()),
     smsOfCall: (callSid: string) => repo.listGuideSmsOfCall(db, callSid),
+
+    /** The guides' figures over whole days `from`..`to` (Beijing time): consultations, guides, SMS. */
+    report: (from: string, to: string) => guideReport({ db, catalogue }, from, to),
   };
 }
 
