@@ -14,11 +14,10 @@ import { createAgentRoutes, createDeskRoutes } from './desk/index.js';
 import {
   createEvaluationRoutes,
   createEvaluationVoiceRoutes,
-  evaluationReport,
   withEvaluationSheet,
   type EvaluationReport,
 } from './evaluations/index.js';
-import { createGuideRoutes, guideReport } from './guides/index.js';
+import { createGuideRoutes } from './guides/index.js';
 import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
@@ -164,24 +163,16 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
   api.use(createCatalogueRoutes(runtime.catalogue));
-  const nameOf = async (userId: string) =>
-    (await runtime.staff.findUser(userId))?.displayName || userId;
   api.use(
     createReportRoutes(runtime.reports, [
       {
         name: 'evaluations',
-        figures: (from, to) =>
-          evaluationReport(
-            { db: runtime.database.db, catalogue: runtime.catalogue, nameOf },
-            from,
-            to,
-          ),
+        figures: (from, to) => runtime.evaluations.report(from, to),
         addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
       },
       {
         name: 'guides',
-        figures: (from, to) =>
-          guideReport({ db: runtime.database.db, catalogue: runtime.catalogue }, from, to),
+        figures: (from, to) => runtime.guides.report(from, to),
       },
     ]),
   );

@@ -8,7 +8,7 @@ import {
 } from './callbacks/index.js';
 import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
 import { createCallLedger, type CallLedger } from './calls/index.js';
-import { loadCatalogue, syncCatalogue, type Catalogue } from './catalogue/index.js';
+import { loadCatalogue, type Catalogue } from './catalogue/index.js';
 import {
   createEvaluations,
   createFollowUps,
@@ -26,20 +26,20 @@ import { createAccounts, createStaffAdmin, type Accounts, type StaffAdmin } from
 import { createSupervision, type Supervision } from './supervision/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
-import { createDatabase, type DatabaseHandle } from './platform/db.js';
+import type { DatabaseHandle } from './platform/db.js';
 import { createEventLoopMonitor } from './platform/event-loop.js';
 import { createLogger, type Logger } from './platform/logger.js';
-import { createQueues, type Queues } from './platform/queues.js';
+import type { Queues } from './platform/queues.js';
 import type { ReadinessCheck } from './platform/readiness.js';
-import { assertRedisReachable, createRedis, type Redis } from './platform/redis.js';
-import { redisReadiness } from './platform/schedule-guard.js';
+import type { Redis } from './platform/redis.js';
 import { createSecretBox } from './platform/secret-box.js';
-import { createTwilioClient, type TwilioClient } from './platform/twilio-client.js';
+import type { TwilioClient } from './platform/twilio-client.js';
 import {
-  createLocalTelephony,
-  type LocalTelephony,
-  type LocalTelephonyOptions,
-} from './telephony/index.js';
+  openInfrastructure,
+  readinessChecks,
+  type InfrastructureOptions,
+} from './runtime-infrastructure.js';
+import type { LocalTelephony } from './telephony/index.js';
 
 /** Everything a process is built from: infrastructure, catalogue and components. */
 export interface Runtime {
@@ -91,18 +91,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends InfrastructureOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Apply migrations and mirror the catalogue into the database (release, single-process start, tests). */
-  prepareDatabase?: boolean;
-  /** The job producer; BullMQ queues on the runtime's Redis unless given (a history filler gives one that keeps nothing). */
-  queues?: Queues;
-  /** The local provider's waits end at once (tests, the in-process ivr:call), and its TwiML checks. */
-  telephony?: Pick<
-    LocalTelephonyOptions,
-    'instant' | 'paceScale' | 'validate' | 'maxRequests' | 'observeRest'
-  >;
 }
 
 /**
@@ -121,43 +112,10 @@ export async function createRuntime(
     speechInput: config.telephony.speechInput,
   });
   const fileGuides = loadGuides(config.catalogueDir, catalogue);
-  const redis = createRedis(config.redisUrl, logger, { name: 'web' });
-  try {
-    await assertRedisReachable(redis, config.redisUrl);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
-  const database = await createDatabase({
-    url: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
-    max: config.databasePoolMax,
-    logger,
-  });
-  if (options.prepareDatabase) {
-    await database.migrate();
-    const counts = await syncCatalogue(database.db, catalogue);
-    logger.info(counts, 'catalogue mirrored into the database');
-  }
-  const queues = options.queues ?? createQueues(redis, config.redisPrefix);
-  // TELEPHONY_PROVIDER=local: the provider lives in the web process; every process reaches its REST API on this machine's web port.
-  const listening: Runtime['listening'] = {};
-  const localUrl = () => listening.url ?? `http://127.0.0.1:${config.port}`;
-  const telephony =
-    config.telephonyProvider === 'local'
-      ? createLocalTelephony({
-          accountSid: config.twilio.accountSid,
-          authToken: config.twilio.authToken,
-          profile: config.telephony.name,
-          publicBaseUrl: config.publicBaseUrl,
-          targetBaseUrl: localUrl,
-          clock,
-          logger,
-          ...options.telephony,
-        })
-      : undefined;
-  const twilio = createTwilioClient(
-    telephony ? { ...config.twilio, apiBaseUrl: () => `${localUrl()}/telephony` } : config.twilio,
+  const { redis, database, queues, twilio, telephony, listening } = await openInfrastructure(
+    config,
+    options,
+    { logger, clock, catalogue },
   );
   const ledger = createCallLedger({
     db: database.db,
@@ -184,6 +142,7 @@ export async function createRuntime(
     logger,
   });
   const db = database.db;
+  const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
   const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
     evaluations.afterAgentLeg(callSid, agentId, callerStatus);
@@ -246,7 +205,7 @@ export async function createRuntime(
     clock,
     logger,
     followUpDays: config.evaluation.followUpDays,
-    nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+    nameOf,
   });
   const evaluations = createEvaluations({
     db: database.db,
@@ -259,6 +218,7 @@ export async function createRuntime(
     publicBaseUrl: config.publicBaseUrl,
     followUpDays: config.evaluation.followUpDays,
     onPoor: async (evaluation) => void (await followUps.open(evaluation)),
+    nameOf,
   });
   const booking = createBooking({
     db: database.db,
@@ -272,18 +232,13 @@ export async function createRuntime(
   });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
   const eventLoop = createEventLoopMonitor();
-  const readiness: ReadinessCheck[] = [
-    {
-      name: 'postgres',
-      check: async () => (await database.ping(), { ok: true, detail: database.kind }),
-    },
-    // Not ready while Redis has lost its data, until a worker has rebuilt it from PostgreSQL.
-    { name: 'redis', check: () => redisReadiness(redis, config.redisPrefix) },
-    // An uncovered year is a warning, not a reason to stop taking calls.
-    { name: 'holidays', check: async () => ({ ok: true, warnings: calendar.coverageWarnings() }) },
-    // How long requests wait for the loop, per 10 s window: a handler that blocks shows here.
-    { name: 'event-loop', check: async () => eventLoop.check() },
-  ];
+  const readiness = readinessChecks({
+    database,
+    redis,
+    redisPrefix: config.redisPrefix,
+    calendar,
+    eventLoop,
+  });
   return {
     config,
     logger,
@@ -327,7 +282,7 @@ export async function createRuntime(
       queues,
       clock,
       logger,
-      nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+      nameOf,
     }),
     booking,
     announcements,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobDefinition, Queues } from '../platform/queues.js';
 import './callback-jobs-payloads.js';
-import type { Callbacks } from './callback-calls-service.js';
+import type { Callbacks } from './callback-contract.js';
 
 const empty = z.record(z.string(), z.never());
 

@@ -3,7 +3,7 @@ import { statusCallbackSchema, type CallLedger } from '../calls/index.js';
 import type { Logger } from '../platform/logger.js';
 import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
-import type { Callbacks } from './callback-calls-service.js';
+import type { Callbacks } from './callback-contract.js';
 
 const callbackQuerySchema = z.object({
   request: z.coerce.number().int().positive(),

@@ -4,7 +4,8 @@ export {
   type CallbackRequestsDeps,
 } from './callback-requests-service.js';
 export type { CallbackRequestRow, NewCallbackRequest } from './callbacks-repository.js';
-export { createCallbacks, type CallbackActor, type Callbacks } from './callback-calls-service.js';
+export { createCallbacks } from './callback-calls-service.js';
+export type { CallbackActor, Callbacks } from './callback-contract.js';
 export { callbackUrls } from './callback-twiml.js';
 export { createCallbackVoiceRoutes } from './callback-voice-routes.js';
 export { createCallbackJobs, scheduleCallbackJobs } from './callback-jobs.js';

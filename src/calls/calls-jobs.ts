@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobDefinition } from '../platform/queues.js';
 import { callSidSchema, statusCallbackSchema, type StatusCallback } from './calls-schemas.js';
-import type { CallLedger } from './calls-service.js';
+import type { CallLedger } from './calls-contract.js';
 
 declare module '../platform/queues.js' {
   interface JobPayloads {

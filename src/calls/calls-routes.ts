@@ -3,7 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { statusCallbackSchema, type StatusCallback } from './calls-schemas.js';
-import type { CallLedger } from './calls-service.js';
+import type { CallLedger } from './calls-contract.js';
 
 /** The status fields kept when a callback must wait in a job: no phone numbers. */
 export function statusWithoutPersonalData(callback: StatusCallback): StatusCallback {

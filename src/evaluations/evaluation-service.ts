@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import { voiceUrl } from '../platform/voice-urls.js';
 import * as repo from './evaluation-repository.js';
+import { evaluationReport } from './evaluation-stats.js';
 import { evaluationMenuTwiml, goodbyeTwiml, toMenuTwiml } from './evaluation-twiml.js';
 
 /** The five levels by key, in the city's words; 4 and 5 are 差评. */
@@ -32,6 +33,8 @@ export interface EvaluationDeps {
   followUpDays: number;
   /** Told of every 差评 (the follow-up cases open one). */
   onPoor?: (evaluation: repo.EvaluationRow) => Promise<void>;
+  /** A member of staff's display name, for the agents of the report. */
+  nameOf: (userId: string) => Promise<string>;
 }
 
 /**
@@ -191,6 +194,10 @@ export function createEvaluations(deps: EvaluationDeps) {
     },
 
     findByCall: (callSid: string) => repo.findEvaluationByCall(db, callSid),
+
+    /** The 好差评 statistics over whole days `from`..`to` (YYYY-MM-DD, Beijing time), agents by name. */
+    report: (from: string, to: string) =>
+      evaluationReport({ db, catalogue, nameOf: deps.nameOf }, from, to),
   };
   return service;
 }

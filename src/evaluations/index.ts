@@ -1,7 +1,8 @@
 export { createEvaluations, LEVELS, isPoor, type Evaluations } from './evaluation-service.js';
 export { createEvaluationVoiceRoutes } from './evaluation-voice-routes.js';
 export { createEvaluationRoutes } from './evaluation-routes.js';
-export { createFollowUps, type FollowUps, type CaseView } from './followup-service.js';
+export { createFollowUps, type FollowUps } from './followup-service.js';
+export type { CaseView } from './followup-views.js';
 export { followUpDeadline } from './followup-deadline.js';
 export { createEvaluationJobs, scheduleEvaluationJobs } from './evaluation-jobs.js';
 export {

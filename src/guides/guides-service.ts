@@ -15,45 +15,11 @@ import { maskPhone } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { crossCheckGuide } from './guides-loader.js';
 import * as repo from './guides-repository.js';
+import { guideReport } from './guides-stats.js';
 import { guideEditSchema, type Guide } from './guides-schemas.js';
 import { buildSearchIndex, type SearchIndex } from './guides-search.js';
 import { guideSmsText } from './guides-sms.js';
-
-/** A guide as the desk and the guides page show it: the file's fields in words, with the hall's address and hours. */
-export interface GuideView {
-  serviceId: string;
-  serviceName: string;
-  hallName: string;
-  departmentName: string;
-  address: string;
-  /** 工作日 08:30-11:30、13:00-16:30 */
-  hours: string;
-  window: string;
-  conditions: string[];
-  materials: Array<{ name: string; form: string; count: number }>;
-  fee: string;
-  /** 即办, or 5个工作日. */
-  timeLimit: string;
-  timeLimitDays: number;
-  basis: string[];
-  ways: { online: boolean; post: boolean; phone: boolean };
-  onlineUrl: string | null;
-  askedAs: string[];
-  faq: Array<{ q: string; a: string }>;
-  /** 0: as shipped in catalogue/guides; n: the n-th staff edit. */
-  revision: number;
-  /** The SMS the caller would receive. */
-  smsText: string;
-}
-
-/** A service found by the search, named as a person reads it. */
-export interface GuideHit {
-  serviceId: string;
-  serviceName: string;
-  hallName: string;
-  departmentName: string;
-  score: number;
-}
+import { guideHit, guideView, type GuideHit, type GuideView } from './guides-views.js';
 
 export interface GuidesDeps {
   db: Database;
@@ -99,45 +65,8 @@ export function createGuides(deps: GuidesDeps) {
     return cache;
   }
 
-  function view(guide: Guide, revision: number): GuideView {
-    const place = catalogue.service(guide.service)!;
-    return {
-      serviceId: guide.service,
-      serviceName: place.service.name,
-      hallName: place.hall.name,
-      departmentName: place.department.name,
-      address: place.hall.address,
-      hours: `工作日 ${place.hall.hours.map((s) => `${s.from}-${s.to}`).join('、')}`,
-      window: guide.window,
-      conditions: guide.conditions,
-      materials: guide.materials.map(([name, form, count]) => ({ name, form, count })),
-      fee: guide.fee,
-      timeLimit: guide.timeLimitDays === 0 ? '即办' : `${guide.timeLimitDays}个工作日`,
-      timeLimitDays: guide.timeLimitDays,
-      basis: guide.basis,
-      ways: {
-        online: guide.ways.includes('online'),
-        post: guide.ways.includes('post'),
-        phone: guide.ways.includes('phone'),
-      },
-      onlineUrl: guide.onlineUrl ?? null,
-      askedAs: guide.askedAs,
-      faq: guide.faq,
-      revision,
-      smsText: guideSmsText(guide, catalogue),
-    };
-  }
-
-  const hit = (serviceId: string, score: number): GuideHit => {
-    const place = catalogue.service(serviceId)!;
-    return {
-      serviceId,
-      serviceName: place.service.name,
-      hallName: place.hall.name,
-      departmentName: place.department.name,
-      score,
-    };
-  };
+  const view = (guide: Guide, revision: number) => guideView(catalogue, guide, revision);
+  const hit = (serviceId: string, score: number) => guideHit(catalogue, serviceId, score);
 
   async function get(serviceId: string): Promise<GuideView> {
     const found = (await current()).guides.get(serviceId);
@@ -330,6 +259,9 @@ export function createGuides(deps: GuidesDeps) {
     settleSms: (smsId: number, status: 'sent' | 'skipped', detail: string) =>
       repo.settleGuideSms(db, smsId, status, detail, clock.now()),
     smsOfCall: (callSid: string) => repo.listGuideSmsOfCall(db, callSid),
+
+    /** The guides' figures over whole days `from`..`to` (Beijing time): consultations, guides, SMS. */
+    report: (from: string, to: string) => guideReport({ db, catalogue }, from, to),
   };
 }
 

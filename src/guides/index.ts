@@ -1,5 +1,6 @@
 export { loadGuides, GuideError, GUIDES_DIR } from './guides-loader.js';
-export { createGuides, type Guides, type GuideView, type GuideHit } from './guides-service.js';
+export { createGuides, type Guides } from './guides-service.js';
+export type { GuideView, GuideHit } from './guides-views.js';
 export { createGuideRoutes } from './guides-routes.js';
 export { createGuideJobs } from './guides-jobs.js';
 export { guideSchema, type Guide } from './guides-schemas.js';

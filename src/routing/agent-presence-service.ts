@@ -8,7 +8,8 @@ import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
 import type { AgentStates } from './agent-state-service.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
-import type { AgentSnapshot, RoutingRepository } from './routing-repository.js';
+import type { RoutingRepository } from './routing-repository.js';
+import type { AgentSnapshot } from './routing-state.js';
 import { wrapUpJobId, type Routing } from './routing-contract.js';
 import { agentSkill } from './routing-targets.js';
 

@@ -21,10 +21,5 @@ export type { CallHolds } from './call-hold-service.js';
 export type { Audience, LiveEvent, LiveEvents } from './live-events.js';
 export type { Transfer } from './transfer-service.js';
 export type { AgentCallRow } from './agent-calls-repository.js';
-export type {
-  AgentSnapshot,
-  AgentState,
-  Reservation,
-  RoutingRepository,
-  RoutingTarget,
-} from './routing-repository.js';
+export type { RoutingRepository } from './routing-repository.js';
+export type { AgentSnapshot, AgentState, Reservation, RoutingTarget } from './routing-state.js';

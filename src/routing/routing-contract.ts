@@ -13,7 +13,8 @@ import type { AgentStates } from './agent-state-service.js';
 import type { HoldRepository } from './call-hold-repository.js';
 import type { LiveEvents } from './live-events.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
-import type { Reservation, RoutingRepository } from './routing-repository.js';
+import type { RoutingRepository } from './routing-repository.js';
+import type { Reservation } from './routing-state.js';
 import type { AgentUrls, IvrQueue } from './routing-twiml.js';
 
 /** One wrap-up per agent, call and state version: an agent may handle the same call twice (a transfer back). */

@@ -10,11 +10,8 @@ import type { TwilioClient } from '../platform/twilio-client.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
 import type { QueuedCallRepository } from './queued-call-repository.js';
-import {
-  type AgentState,
-  type RoutingRepository,
-  type RoutingTarget,
-} from './routing-repository.js';
+import type { RoutingRepository } from './routing-repository.js';
+import type { AgentState, RoutingTarget } from './routing-state.js';
 import { waitScore } from './wait-score.js';
 import {
   CALLBACK_MEMBER,

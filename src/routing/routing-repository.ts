@@ -10,66 +10,13 @@ import {
   TRANSITION,
   WIDEN,
 } from './routing-scripts.js';
-
-/**
- * The shared routing state in Redis, changed only by the Lua scripts below so that every
- * decision is atomic across web and worker processes:
- * - `{p}:agent:{id}` hash: state, version, since, reason, skills (space-separated), idle (ms), call, missed;
- * - `{p}:avail:{skill}` sorted set of available agents, scored by the time they became idle;
- * - `{p}:call:{sid}` hash of a routed call (or `cb:{id}`, a callback): state (waiting|offered|held), score, skills, target, agent, offers;
- * - `{p}:wait:{skill}` sorted set of waiting calls, scored by priority then original place.
- * Keys are built inside the scripts, so this needs one Redis (not a cluster).
- */
-export type AgentState = 'offline' | 'available' | 'reserved' | 'on_call' | 'wrap_up' | 'break';
-export const AGENT_STATES: readonly AgentState[] = [
-  'offline',
-  'available',
-  'reserved',
-  'on_call',
-  'wrap_up',
-  'break',
-];
-
-/** A call (or callback) matched with an agent: the agent is reserved at `version`. */
-export interface Reservation {
-  callSid: string;
-  agentId: string;
-  version: number;
-  /** How many times this call has been offered, this one included. */
-  offers: number;
-}
-
-export interface AgentSnapshot {
-  agentId: string;
-  state: AgentState;
-  version: number;
-  since: number;
-  reason: string;
-  skills: string[];
-  idle: number;
-  callSid: string;
-  missed: number;
-}
-
-/** One step of a call's routing: who may take it, at what priority, and for how long before the next, wider step. */
-export interface RoutingTarget {
-  skills: string[];
-  priority: number;
-  /** Seconds before the call moves to the next target; null on the last. */
-  timeoutSeconds: number | null;
-}
-
-export interface RoutedCall {
-  state: 'waiting' | 'offered' | 'held';
-  targets: RoutingTarget[];
-  /** When this routing of the call began (ms); a transfer starts a new one. */
-  epoch: number;
-  score: number;
-  skills: string[];
-  target: number;
-  agentId: string;
-  offers: number;
-}
+import type {
+  AgentSnapshot,
+  AgentState,
+  Reservation,
+  RoutedCall,
+  RoutingTarget,
+} from './routing-state.js';
 
 type Reply = Array<string | number>;
 interface ScriptRedis {
@@ -154,6 +101,15 @@ export interface RoutingRepository {
   heldCalls(): Promise<Array<{ callSid: string; skills: string[] }>>;
 }
 
+/**
+ * The shared routing state in Redis, changed only by the Lua scripts below so that every
+ * decision is atomic across web and worker processes:
+ * - `{p}:agent:{id}` hash: state, version, since, reason, skills (space-separated), idle (ms), call, missed;
+ * - `{p}:avail:{skill}` sorted set of available agents, scored by the time they became idle;
+ * - `{p}:call:{sid}` hash of a routed call (or `cb:{id}`, a callback): state (waiting|offered|held), score, skills, target, agent, offers;
+ * - `{p}:wait:{skill}` sorted set of waiting calls, scored by priority then original place.
+ * Keys are built inside the scripts, so this needs one Redis (not a cluster).
+ */
 export function createRoutingRepository(redis: Redis, prefix: string): RoutingRepository {
   const scripts = redis as unknown as ScriptRedis;
   const commands: Record<keyof ScriptRedis, string> = {

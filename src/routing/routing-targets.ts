@@ -1,6 +1,6 @@
 import type { CallRow, QueuedCall } from '../calls/index.js';
 import type { Catalogue } from '../catalogue/index.js';
-import type { RoutingTarget } from './routing-repository.js';
+import type { RoutingTarget } from './routing-state.js';
 
 /** The skill every agent has by name, so that a call can be aimed at one agent (transfer to a named agent). */
 export const agentSkill = (agentId: string) => `agent:${agentId}`;

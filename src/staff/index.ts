@@ -1,11 +1,10 @@
 export {
   createAccounts,
   DISPLAY_NAME_MAX,
-  SESSION_COOKIE,
   type Accounts,
   type AccountsDeps,
-  type StaffSession,
 } from './staff-service.js';
+export { SESSION_COOKIE, type StaffSession } from './staff-sessions.js';
 export { createStaffRoutes, type StaffMe } from './staff-routes.js';
 export { requireStaff } from './staff-access.js';
 export { staffCommands, readStdin } from './staff-commands.js';

@@ -4,7 +4,8 @@ import { ForbiddenError, UnauthorizedError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from './staff-access.js';
 import { loginSchema } from './staff-schemas.js';
-import { SESSION_COOKIE, readCookie, type Accounts } from './staff-service.js';
+import type { Accounts } from './staff-service.js';
+import { SESSION_COOKIE, readCookie } from './staff-sessions.js';
 
 export interface StaffRoutesDeps {
   accounts: Accounts;

@@ -1,39 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import type { Request } from 'express';
 import type { Catalogue } from '../catalogue/index.js';
-import type { Authenticator, Principal, StaffRole } from '../platform/auth.js';
-import { createAttemptCounter } from '../platform/attempts.js';
+import type { StaffRole } from '../platform/auth.js';
 import type { Database } from '../platform/db.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitError,
-  UnauthorizedError,
-  ValidationError,
-} from '../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Redis } from '../platform/redis.js';
 import type { SecretBox } from '../platform/secret-box.js';
 import * as repo from './staff-repository.js';
-
-/** The session cookie's name. */
-export const SESSION_COOKIE = 'sid';
-/**
- * Failed logins for one username from one address, within {@link LOCK_WINDOW_SECONDS}, after
- * which that username is locked for that address (only): nobody locks a colleague out from elsewhere.
- */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_WINDOW_SECONDS = 15 * 60;
-/** Login attempts from one address per window, whatever the username. */
-export const MAX_ATTEMPTS_PER_ADDRESS = 30;
-
-export interface StaffSession {
-  userId: string;
-  role: StaffRole;
-  createdAt: string;
-}
+import { createStaffSessions, type StaffSessions } from './staff-sessions.js';
 
 export interface AccountsDeps {
   db: Database;
@@ -49,7 +23,7 @@ export interface AccountsDeps {
 }
 
 /** Staff accounts and their sessions (Redis, with expiry). */
-export interface Accounts {
+export interface Accounts extends StaffSessions {
   createUser(input: {
     username: string;
     role: StaffRole;
@@ -87,17 +61,6 @@ export interface Accounts {
   sipCredentials(id: string): Promise<{ uri: string; password: string } | undefined>;
   /** Sets a new password and ends all the account's sessions. */
   resetPassword(username: string, password: string): Promise<void>;
-  /** Checks the password (with rate limit and lock-out) and starts a session; returns its token. */
-  login(
-    username: string,
-    password: string,
-    address: string,
-  ): Promise<{ token: string; user: repo.StaffUserRow }>;
-  logout(token: string): Promise<void>;
-  /** The session for a token, refreshing its expiry; undefined when unknown or expired. */
-  session(token: string): Promise<StaffSession | undefined>;
-  /** Reads the `sid` cookie; cookie-authenticated writes must carry `X-Requested-With` (CSRF). */
-  authenticator: Authenticator;
 }
 
 export const usernamePattern = /^[a-z][a-z0-9_]{2,31}$/;
@@ -119,34 +82,6 @@ export function assertDisplayName(name: string): void {
     );
   }
 }
-
-/** Reads one cookie from the Cookie header; a value that is not valid percent-encoding is no value (a bad cookie is no session). */
-export function readCookie(req: Request, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Unknown and disabled users are verified against this hash of a random password nobody knows, made
- * with argon2's default parameters (those of {@link Accounts.createUser}), so that their answer
- * costs as long as a wrong password's.
- */
-const DUMMY_HASH =
-  '$argon2id$v=19$m=65536,p=4,t=3$yTB16N8+WRVuQilcBl/VvQ$AvfU4Vfn3fSR8mYemMzOEh6AvtkAXowEdJavTA5jPwU';
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export function createAccounts({
   db,
   redis,
@@ -158,12 +93,13 @@ export function createAccounts({
   logger,
 }: AccountsDeps): Accounts {
   const log = logger.child({ component: 'accounts' });
-  const sessionKey = (token: string) => `${redisPrefix}:session:${hashToken(token)}`;
-  const userSessionsKey = (userId: string) => `${redisPrefix}:user-sessions:${userId}`;
-  // Both expire with the window; per-address attempts bound how many user+address keys one address can make.
-  const failures = createAttemptCounter(redis, redisPrefix, 'login-fail', LOCK_WINDOW_SECONDS);
-  const attemptsFrom = createAttemptCounter(redis, redisPrefix, 'login-addr', LOCK_WINDOW_SECONDS);
-  const failKey = (username: string, address: string) => `${username}:${address}`;
+  const { endSessions, ...sessions } = createStaffSessions({
+    db,
+    redis,
+    redisPrefix,
+    sessionTtlSeconds,
+    log,
+  });
 
   function assertSkills(skills: string[], commissionerId: string | undefined): void {
     const unknown = skills.filter(
@@ -178,14 +114,9 @@ export function createAccounts({
       throw new ValidationError(`unknown commissioner: ${commissionerId}`);
   }
 
-  async function endSessions(userId: string): Promise<void> {
-    const hashes = await redis.smembers(userSessionsKey(userId));
-    if (hashes.length > 0)
-      await redis.del(...hashes.map((hash) => `${redisPrefix}:session:${hash}`));
-    await redis.del(userSessionsKey(userId));
-  }
-
   const accounts: Accounts = {
+    ...sessions,
+
     async createUser({ username, role, skills, password, commissionerId, displayName = '' }) {
       if (!usernamePattern.test(username))
         throw new ValidationError(
@@ -274,79 +205,6 @@ export function createAccounts({
       if (!(await repo.updateStaffUser(db, username, { passwordHash })))
         throw new NotFoundError(`no such user: ${username}`);
       await endSessions(username);
-    },
-
-    async login(username, password, address) {
-      const fromAddress = await attemptsFrom.hit(address);
-      if (fromAddress.count > MAX_ATTEMPTS_PER_ADDRESS)
-        throw new RateLimitError(
-          'too many login attempts from this address',
-          fromAddress.retryAfterSeconds,
-        );
-      const failed = await failures.peek(failKey(username, address));
-      if (failed.count >= MAX_FAILED_LOGINS)
-        throw new RateLimitError(
-          'this account is locked here after repeated failed logins; try again later',
-          failed.retryAfterSeconds,
-        );
-      const user = await repo.findStaffUser(db, username);
-      const known = user && !user.disabled ? user : undefined;
-      const valid = await argon2.verify(known?.passwordHash ?? DUMMY_HASH, password);
-      if (!known || !valid) {
-        await failures.hit(failKey(username, address));
-        log.warn({ username, address }, 'failed login');
-        throw new UnauthorizedError('wrong username or password');
-      }
-      await failures.reset(failKey(username, address));
-      const token = randomBytes(32).toString('base64url');
-      const session: StaffSession = {
-        userId: known.id,
-        role: known.role,
-        createdAt: new Date().toISOString(),
-      };
-      await redis
-        .multi()
-        .set(sessionKey(token), JSON.stringify(session), 'EX', sessionTtlSeconds)
-        .sadd(userSessionsKey(known.id), hashToken(token))
-        .expire(userSessionsKey(known.id), sessionTtlSeconds)
-        .exec();
-      log.info({ userId: known.id, role: known.role }, 'staff logged in');
-      return { token, user: known };
-    },
-
-    async logout(token) {
-      const raw = await redis.get(sessionKey(token));
-      await redis.del(sessionKey(token));
-      if (raw)
-        await redis.srem(
-          userSessionsKey((JSON.parse(raw) as StaffSession).userId),
-          hashToken(token),
-        );
-    },
-
-    async session(token) {
-      const raw = await redis.getex(sessionKey(token), 'EX', sessionTtlSeconds);
-      return raw ? (JSON.parse(raw) as StaffSession) : undefined;
-    },
-
-    authenticator: async (req): Promise<Principal | undefined> => {
-      const token = readCookie(req, SESSION_COOKIE);
-      if (!token) return undefined;
-      const session = await accounts.session(token);
-      // An expired session is no session: protected routes answer 401, and the login page still works.
-      if (!session) return undefined;
-      // A cross-site form cannot set a custom header, so requiring one stops CSRF on cookie-authenticated writes.
-      if (!SAFE_METHODS.has(req.method) && req.get('x-requested-with') !== 'XMLHttpRequest') {
-        throw new ForbiddenError(
-          'cookie-authenticated writes need the header X-Requested-With: XMLHttpRequest',
-        );
-      }
-      return {
-        kind: 'staff',
-        userId: session.userId,
-        username: session.userId,
-        role: session.role,
-      };
     },
   };
   return accounts;

@@ -4,7 +4,7 @@ import {
   LOCK_WINDOW_SECONDS,
   MAX_ATTEMPTS_PER_ADDRESS,
   MAX_FAILED_LOGINS,
-} from '../../src/staff/staff-service.js';
+} from '../../src/staff/staff-sessions.js';
 import { AppError } from '../../src/platform/errors.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime } from '../support/env.js';

@@ -1,0 +1,103 @@
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { Clock } from '../platform/clock.js';
+import type { Queues } from '../platform/queues.js';
+import type * as repo from './calls-repository.js';
+import type { StatusCallback } from './calls-schemas.js';
+import type { CallRow } from './calls-repository.js';
+
+/** The hotline a call came in on, as far as the ledger needs it. */
+export interface CallHotline {
+  number: string;
+  hall: string;
+  department: string;
+}
+
+/** Records every call, its stages, its raw events and its IVR path. */
+export interface CallLedger {
+  /** Stores a new inbound or outbound call; a repeated arrival (Twilio retry) changes nothing. */
+  recordArrival(input: {
+    callSid: string;
+    from: string;
+    to: string;
+    hotline?: CallHotline | undefined;
+    direction?: 'inbound' | 'outbound';
+    payload?: Record<string, unknown>;
+    /** The enterprise recognised from the calling number. */
+    enterpriseId?: string | undefined;
+    /** The IVR steps of the first answer, written with the arrival. */
+    steps?: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>;
+  }): Promise<boolean>;
+  /** Applies a status callback idempotently; returns whether it was new. */
+  recordStatus(
+    callback: StatusCallback,
+    payload: Record<string, unknown>,
+  ): Promise<{ duplicate: boolean }>;
+  /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
+  recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
+  /** The Twilio queue the caller waits in; returns the call as it stands now. */
+  recordQueueSid(callSid: string, queueSid: string): Promise<void>;
+  /** Routing offered the call to an agent (dequeued it to ring them). */
+  markOffered(callSid: string, agentId: string): Promise<void>;
+  /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
+  markAnswered(
+    callSid: string,
+    answer?: { agentId?: string; skill?: string; at?: Date },
+  ): Promise<void>;
+  /** The IVR ended the call itself (a goodbye). */
+  markEndedInIvr(callSid: string): Promise<void>;
+  /** The number called is not a hotline: the call was turned away. */
+  markRejected(callSid: string): Promise<void>;
+  /** The caller was served by self-service (a booking looked up, made or cancelled by phone, ...). */
+  markSelfServed(callSid: string): Promise<void>;
+  /** The caller asked to be called back. */
+  markCallbackRequested(callSid: string): Promise<void>;
+  /** Appends one step of the IVR path. */
+  recordStep(
+    callSid: string,
+    step: { nodeId: string; kind: string; input?: string | null },
+  ): Promise<void>;
+  /** Appends the steps one webhook request took, in order; concurrent requests share one insert. */
+  recordSteps(
+    callSid: string,
+    steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
+  ): Promise<void>;
+  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
+  recordEvent(
+    callSid: string,
+    source: 'ivr' | 'queue' | 'agent' | 'fallback',
+    event: string,
+    dedupeKey: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean>;
+  /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
+  onCallEnded(listener: (callSid: string) => Promise<void>): void;
+  /** Computes how an ended call ended and its durations; safe to run twice. */
+  summarize(callSid: string): Promise<CallRow | undefined>;
+  /** Summarizes ended calls whose summary job was lost; returns how many. */
+  sweepUnsummarized(): Promise<number>;
+  find(callSid: string): Promise<CallRow | undefined>;
+  /** Callers queued since `since` and still waiting (not answered, not ended), in routing order. */
+  waitingCalls(since: Date): Promise<CallRow[]>;
+  events(callSid: string): Promise<repo.CallEventRow[]>;
+  steps(callSid: string): Promise<repo.CallStepRow[]>;
+}
+
+/** How a queued call is to be routed, as the IVR decided it. */
+export interface QueueAttributes {
+  skill: string;
+  priority?: number;
+  greenChannel?: boolean;
+  priorityReason?: string | null;
+  enterpriseId?: string | null;
+  commissionerId?: string | null;
+}
+
+export interface CallLedgerDeps {
+  db: Database;
+  queues: Queues;
+  clock: Clock;
+  logger: Logger;
+  /** The hotline a number is, for calls rebuilt from status callbacks when their arrival was lost. */
+  hotlineOf?: (number: string) => CallHotline | undefined;
+}

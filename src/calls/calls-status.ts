@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import type { Database } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import type { Clock } from '../platform/clock.js';
+import type { Queues } from '../platform/queues.js';
+import * as repo from './calls-repository.js';
+import { FINAL_RANK, STATUS_RANK } from './calls-schemas.js';
+import type { CallHotline, CallLedger } from './calls-contract.js';
+
+/** Twilio's Timestamp is RFC 2822 ("Tue, 10 Jan 2023 14:23:45 +0000"); fall back to now. */
+function eventTime(timestamp: string | undefined, now: Date): Date {
+  if (!timestamp) return now;
+  const parsed = DateTime.fromRFC2822(timestamp);
+  if (parsed.isValid) return parsed.toJSDate();
+  const iso = DateTime.fromISO(timestamp);
+  return iso.isValid ? iso.toJSDate() : now;
+}
+
+/** The ledger's status callbacks: each applied once, and an ended call summarized and announced. */
+export function createCallStatus({
+  db,
+  queues,
+  clock,
+  log,
+  hotlineOf,
+}: {
+  db: Database;
+  queues: Queues;
+  clock: Clock;
+  log: Logger;
+  hotlineOf: (number: string) => CallHotline | undefined;
+}): Pick<CallLedger, 'recordStatus' | 'onCallEnded'> {
+  const endedListeners: Array<(callSid: string) => Promise<void>> = [];
+
+  async function enqueueSummary(callSid: string): Promise<void> {
+    try {
+      await queues.add('call-summary', { callSid }, { jobId: `call-summary-${callSid}` });
+    } catch (error) {
+      // The sweeper summarizes it later; the status itself is already stored.
+      log.warn({ callSid, err: (error as Error).message }, 'could not enqueue the call summary');
+    }
+  }
+
+  return {
+    async recordStatus(callback, payload) {
+      const now = clock.now();
+      const at = eventTime(callback.Timestamp, now);
+      const dedupeKey =
+        callback.SequenceNumber !== undefined
+          ? `status:${callback.SequenceNumber}`
+          : `status:${callback.CallStatus}`;
+      const rank = STATUS_RANK[callback.CallStatus];
+      const final = rank === FINAL_RANK;
+      const result = await db.transaction(async (tx) => {
+        const inbound = !callback.Direction.startsWith('outbound');
+        const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
+        await repo.insertCallIfAbsent(tx, {
+          callSid: callback.CallSid,
+          direction: inbound ? 'inbound' : 'outbound',
+          fromNumber: callback.From,
+          toNumber: callback.To,
+          arrivedAt: at,
+          ...(hotline
+            ? {
+                hotlineNumber: hotline.number,
+                hallId: hotline.hall,
+                departmentId: hotline.department,
+              }
+            : {}),
+        });
+        const fresh = await repo.insertEventIfNew(tx, {
+          callSid: callback.CallSid,
+          source: 'status',
+          event: callback.CallStatus,
+          dedupeKey,
+          sequenceNumber: callback.SequenceNumber ?? null,
+          occurredAt: at,
+          payload,
+        });
+        if (!fresh) return { duplicate: true, ended: false };
+        const previousRank = await repo.applyStatus(tx, {
+          callSid: callback.CallSid,
+          status: callback.CallStatus,
+          rank,
+          final,
+          sequenceNumber: callback.SequenceNumber ?? null,
+          at,
+          durationSeconds: callback.CallDuration ?? null,
+        });
+        return {
+          duplicate: false,
+          ended: final && previousRank !== undefined && previousRank < FINAL_RANK,
+        };
+      });
+      // Enqueued after commit, so the worker always finds the final status.
+      if (result.ended) {
+        await enqueueSummary(callback.CallSid);
+        for (const listener of endedListeners) {
+          await listener(callback.CallSid).catch((error: unknown) =>
+            log.error(
+              { callSid: callback.CallSid, err: (error as Error).message },
+              'a call-ended listener failed',
+            ),
+          );
+        }
+      }
+      return { duplicate: result.duplicate };
+    },
+
+    onCallEnded(listener) {
+      endedListeners.push(listener);
+    },
+  };
+}
