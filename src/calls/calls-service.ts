@@ -55,6 +55,8 @@ export interface CallLedger {
   markSelfServed(callSid: string): Promise<void>;
   /** The caller asked to be called back. */
   markCallbackRequested(callSid: string): Promise<void>;
+  /** The call is a simulated caller of a training session: statistics, exports and reconciliation leave it out. */
+  markTraining(callSid: string): Promise<void>;
   /** Appends one step of the IVR path. */
   recordStep(
     callSid: string,
@@ -316,6 +318,7 @@ export function createCallLedger({
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
+    markTraining: (callSid) => repo.updateCall(db, callSid, { training: true }),
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [
