@@ -32,3 +32,5 @@ export function createRandom(seed: number) {
     },
   };
 }
+
+export type Random = ReturnType<typeof createRandom>;

@@ -4,24 +4,12 @@ import type { Catalogue, Session } from '../../src/catalogue/index.js';
 import { ZONE } from '../../src/platform/clock.js';
 import type { AgentLeg, CallScript, ChannelBooking } from './history-script.js';
 import { dealBookings } from './history-bookings.js';
+import { callerNumber, callerPatience, REPORT_TARGETS } from '../../src/training/index.js';
 import { createRandom } from './history-random.js';
 
 export { createRandom } from './history-random.js';
 
-/** The report's figures for 2020-02-03 to 2020-05-31 that the default history reproduces. */
-export const REPORT_TARGETS = {
-  answered: 80_000,
-  consultations: 34_432,
-  completedByPhone: 23_556,
-  /** "134,000 items handled through online and phone booking from February on; 45,268 online." */
-  onlineBookings: 45_268,
-  /**
-   * The phone's part of the 134,000 (88,732) counts every item the hotlines handled:
-   * consultations and items completed by phone (57,988) and bookings made on the phone,
-   * by an agent or by keypad: 88,732 − 57,988 = 30,744.
-   */
-  phoneBookings: 134_000 - 45_268 - 34_432 - 23_556,
-} as const;
+export { REPORT_TARGETS } from '../../src/training/index.js';
 
 /** A deterministic Twilio-like call SID for the n-th call of a day of a seed. */
 export const historyCallSid = (seed: number, day: string, n: number) =>
@@ -192,7 +180,7 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       const script: CallScript = {
         callSid: historyCallSid(seed, day, n),
         hotline: arrival.hotline.number,
-        from: `+86139${String(Math.floor(random.next() * 1e8)).padStart(8, '0')}`,
+        from: callerNumber(random),
         arrivedAt: new Date(midnight + Math.round(arrival.at) * 1000),
         ivrSeconds: Math.round(15 + random.exponential(35)),
         ivr: 'queue',
@@ -203,7 +191,7 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       else {
         const skill = arrival.hotline.department;
         const queuedAt = arrival.at + script.ivrSeconds;
-        const patience = random.next() < 0.03 ? random.between(0, 5) : 20 + random.exponential(240);
+        const patience = callerPatience(random);
         const list = pool.get(skill)!;
         const agent = list.reduce((best, a) =>
           freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best,
