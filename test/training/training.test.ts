@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { queueName } from '../../src/catalogue/index.js';
+import { evaluationReport } from '../../src/evaluations/index.js';
 import { queryRows } from '../../src/platform/db.js';
 import type { Runtime } from '../../src/runtime.js';
 import type { CallerInput } from '../../tools/caller/caller.js';
@@ -42,11 +43,14 @@ describe('training calls', function () {
   this.timeout(60_000);
   afterEach(closeProviderRuntimes);
 
-  it("when a supervisor starts ten simulated callers and two agents answer, then every call is marked training, the agents' desks show the callers' answers, and the day's statistics, export and reconciliation count only the real call", async () => {
+  it("when a supervisor starts ten simulated callers and two agents answer, then every call is marked training, the agents' desks show the callers' answers, and the day's statistics, evaluations, export and reconciliation count only the real call", async () => {
     const { runtime, telephony, url } = await providerRuntime({
       DATABASE_URL: await ownDatabase('training'),
     });
     const general = queueName(runtime.catalogue, 'cc-general');
+    // Callers hear the 好差评 menu after the agent hangs up (the simulated ones hang up there).
+    for (const hotline of runtime.catalogue.hotlines.filter((h) => h.department === 'cc-general'))
+      await runtime.evaluations.setEnabled(hotline.number, true, 'test');
 
     // A real call on the same day, answered; its agent stays in wrap-up (the clock stands still) until its outcome below.
     const real = await createAgent(runtime, { skills: ['cc-general'] });
@@ -103,7 +107,15 @@ describe('training calls', function () {
     assert.match(answers[1]!.answer, /^我叫\p{Script=Han}\*+。$/u);
     assert.match(answers[3]!.answer, /^1\d\d\*{4}\d{4}$/);
     const trainingSid = trainees[0]!.phone.offers[0]!.parentCallSid!;
+    await eventually(
+      async () => (await runtime.ledger.find(trainingSid))?.answeredAt != null,
+      'the ledger marks the training call answered',
+    );
     for (const trainee of trainees) trainee.phone.hangup();
+    await eventually(
+      async () => (await runtime.routing.store.agent(trainees[0]!.id)).state === 'wrap_up',
+      'the trainee goes to wrap-up',
+    );
     await runtime.desk.outcomes.record(trainees[0]!.id, trainingSid, 'booking', {
       bookingId: 'bk_train',
       bookingCode: 'TRAIN001',
@@ -156,6 +168,24 @@ describe('training calls', function () {
     const total = rows.find((row) => row[1] === '合计')!;
     assert.equal(total[header!.indexOf('呼入量')], '1');
     assert.equal(total[header!.indexOf('人工接听量')], '1');
+
+    // The 好差评 menu was offered after every answered call; the period's evaluations count the real one only.
+    await eventually(
+      async () =>
+        (
+          await queryRows<{ n: number }>(
+            runtime.database.db,
+            sql`select count(*)::int as n from evaluations where call_sid = ${trainingSid}`,
+          )
+        )[0]!.n === 1,
+      'the training caller was offered the evaluation',
+    );
+    const evaluations = await evaluationReport(
+      { db: runtime.database.db, catalogue: runtime.catalogue, nameOf: async (id) => id },
+      DAY,
+      DAY,
+    );
+    assert.equal(evaluations.total.offered, 1);
 
     await runtime.reconciliation.service.run(DAY, DAY, 'test');
     const listedCalls = await queryRows<{ call_sid: string }>(
