@@ -133,16 +133,17 @@ export function createTraining(deps: TrainingDeps) {
 
   function place(session: Session, line: TrainingLine, script: TrainingScript): void {
     const entry = { script, answered: false, ended: false } as TrainingCall;
-    const caller = createTrainingCaller(script, line.time, {
-      arrived: () =>
-        void ledger
-          .markTraining(entry.control.sid)
-          .catch((error: unknown) =>
-            log.error(
-              { callSid: entry.control.sid, err: (error as Error).message },
-              'could not mark a training call in the ledger',
-            ),
+    const mark = () =>
+      ledger
+        .markTraining(entry.control.sid)
+        .catch((error: unknown) =>
+          log.error(
+            { callSid: entry.control.sid, err: (error as Error).message },
+            'could not mark a training call in the ledger',
           ),
+        );
+    const caller = createTrainingCaller(script, line.time, {
+      arrived: () => void mark(),
       connected: () => void (entry.answered = true),
       ended: () => {
         entry.ended = true;
@@ -151,6 +152,8 @@ export function createTraining(deps: TrainingDeps) {
     });
     entry.control = line.placeCall({ from: script.from, to: script.hotline, party: caller.party });
     caller.attach(entry.control);
+    // Again once the final status callback was answered: a lost arrival is rebuilt from it, unmarked.
+    void entry.control.ended.then(mark);
     session.calls.set(entry.control.sid, entry);
   }
 

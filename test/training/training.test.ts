@@ -142,6 +142,7 @@ describe('training calls', function () {
           )
         )[0]!.n === 0,
       'ten training calls in the ledger, all ended',
+      30_000,
     );
     // The real call's outcome says booking, but there is none: reconciliation must list it.
     await runtime.desk.outcomes.record(real, realSid, 'booking', {
