@@ -27,6 +27,7 @@ import { createRoutingVoiceRoutes } from './routing/index.js';
 import { createStaffManagementRoutes, createStaffRoutes } from './staff/index.js';
 import { createSupervisionRoutes } from './supervision/index.js';
 import { createTelephonyPageRoutes } from './telephony/index.js';
+import { createTrainingRoutes } from './training/index.js';
 import { authenticate } from './platform/auth.js';
 import { NotFoundError } from './platform/errors.js';
 import { jsonErrorHandler } from './platform/http.js';
@@ -209,6 +210,13 @@ export function createApp(runtime: Runtime): Express {
   api.use(
     createGuideRoutes({
       guides: runtime.guides,
+      currentCallOf: async (agentId) =>
+        (await runtime.routing.presence.snapshot(agentId)).callSid || undefined,
+    }),
+  );
+  api.use(
+    createTrainingRoutes({
+      training: runtime.training,
       currentCallOf: async (agentId) =>
         (await runtime.routing.presence.snapshot(agentId)).callSid || undefined,
     }),

@@ -24,6 +24,7 @@ import { createRecordings, type Recordings } from './recordings/index.js';
 import { createRoutingComponent, type RoutingComponent } from './routing/index.js';
 import { createAccounts, createStaffAdmin, type Accounts, type StaffAdmin } from './staff/index.js';
 import { createSupervision, type Supervision } from './supervision/index.js';
+import { createTraining, type Training } from './training/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { DatabaseHandle } from './platform/db.js';
@@ -86,6 +87,8 @@ export interface Runtime {
   readiness: ReadinessCheck[];
   /** The built-in telephony provider (TELEPHONY_PROVIDER=local): its REST resources are served by the web role under /telephony. */
   telephony?: LocalTelephony;
+  /** Training sessions: simulated callers through the built-in provider (refused without it). */
+  training: Training;
   /** Where this process's web server listens once it does (the local provider's webhooks and REST go there). */
   listening: { url?: string };
   close(): Promise<void>;
@@ -231,6 +234,16 @@ export async function createRuntime(
     logger,
   });
   const announcements = createAnnouncements({ db: database.db, clock, catalogue });
+  const training = createTraining({
+    line: telephony,
+    ledger,
+    catalogue,
+    menus,
+    db,
+    clock,
+    logger,
+    nameOf: async (userId) => (await staff.findUser(userId))?.displayName || userId,
+  });
   const eventLoop = createEventLoopMonitor();
   const readiness = readinessChecks({
     database,
@@ -288,9 +301,11 @@ export async function createRuntime(
     announcements,
     readiness,
     ...(telephony ? { telephony } : {}),
+    training,
     listening,
     async close() {
       eventLoop.close();
+      await training.close();
       await telephony?.close();
       await routing.close();
       await queues.close();

@@ -109,6 +109,7 @@ export function createCallLedger({
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
+    markTraining: (callSid) => repo.updateCall(db, callSid, { training: true }),
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [

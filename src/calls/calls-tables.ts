@@ -55,6 +55,8 @@ export const calls = pgTable(
     commissionerId: text('commissioner_id'),
     agentId: text('agent_id'),
     selfServed: boolean('self_served').notNull().default(false),
+    /** A simulated caller of a supervisor's training session: never in statistics, exports or reconciliation. */
+    training: boolean('training').notNull().default(false),
     callbackRequested: boolean('callback_requested').notNull().default(false),
     /** How the call ended, set by the IVR (rejected, ended_in_ivr) or by the post-call summary. */
     endReason: text('end_reason', {

@@ -220,7 +220,7 @@ export interface EvaluationFact extends Record<string, unknown> {
   closed_in_time: boolean;
 }
 
-/** The evaluations offered in [from, to), one row each; the outcome's service and the case's progress joined. */
+/** The evaluations offered in [from, to) (not on training calls), one row each; the outcome's service and the case's progress joined. */
 export async function listEvaluationFacts(
   db: Executor,
   from: Date,
@@ -237,6 +237,7 @@ export async function listEvaluationFacts(
         left join call_outcomes o on o.call_sid = e.call_sid and o.agent_id = e.agent_id
         left join evaluation_cases c on c.evaluation_id = e.id
         where e.offered_at >= ${from.toISOString()}::timestamptz and e.offered_at < ${to.toISOString()}::timestamptz
+          and not exists (select 1 from calls t where t.call_sid = e.call_sid and t.training)
         order by e.id`,
   );
 }

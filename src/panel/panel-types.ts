@@ -39,3 +39,4 @@ export type PeriodReportPage = PeriodReportBody & {
   evaluations: EvaluationReport;
   guides: GuideReport;
 };
+export type { TrainingAnswer, TrainingView } from '../training/index.js';

@@ -44,6 +44,10 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   callback_closed: '该回电已完成或已结束',
   not_your_callback: '该回电不属于您的业务范围',
   twilio_unavailable: '语音服务暂时无法操作，请稍后重试',
+  training_needs_local_line:
+    '培训来电只能在内置电话线路（TELEPHONY_PROVIDER=local）上进行；当前接的是真实的 Twilio 线路，不能模拟来电',
+  training_running: '已有一场培训正在进行，请先停止',
+  training_not_running: '没有正在进行的培训',
 };
 
 const HAN = /\p{Script=Han}/u;

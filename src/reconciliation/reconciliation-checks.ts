@@ -12,6 +12,8 @@ import {
 } from './reconciliation-sql.js';
 
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
+/** The call `c` (left-joined) is no training call: a trainee's outcomes and holds are not the calendar's business. */
+const realCall = sql`not coalesce(c.training, false)`;
 
 /** The differences that are listed for staff (never changed silently), each class by one statement. */
 function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
@@ -27,7 +29,7 @@ function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
           c.hall_id, o.service_id, ${localDay(sql`o.recorded_at`)}, null, ${maskedPhone(sql`c.from_number`)},
           jsonb_build_object('agentId', o.agent_id, 'bookingRef', coalesce(o.details->>'bookingCode', o.details->>'bookingId'))
         from call_outcomes o left join calls c on c.call_sid = o.call_sid
-        where o.kind = 'booking' and ${inRange(localDay(sql`o.recorded_at`))}
+        where o.kind = 'booking' and ${inRange(localDay(sql`o.recorded_at`))} and ${realCall}
           and not exists (
             select 1 from bookings b
             where b.id = case when o.details->>'bookingId' ~ ${sql.raw(UUID)} then (o.details->>'bookingId')::uuid end
@@ -42,7 +44,7 @@ function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
         select ${s.runId}, 'ledger_booking_missing', 'ledger_booking_missing:' || l.booking_id, 'open', l.booking_id, l.slot_id, l.hold_id, l.call_sid, l.channel, null,
           null, null, l.day, null, ${maskedPhone(sql`c.from_number`)}, jsonb_build_object('ledgerId', l.id, 'agentId', l.agent_id)
         from phone_ledger l left join calls c on c.call_sid = l.call_sid left join booking_slots sl on sl.id = l.slot_id
-        where l.action = 'book' and l.result = 'ok' and ${inRange(sql`coalesce(sl.day, l.day)`)} and l.booking_id is not null
+        where l.action = 'book' and l.result = 'ok' and ${inRange(sql`coalesce(sl.day, l.day)`)} and l.booking_id is not null and ${realCall}
           and not exists (select 1 from bookings b where b.id = l.booking_id)
         on conflict do nothing`,
     },
@@ -81,7 +83,7 @@ function checks(s: RunScope): Array<{ name: string; statement: SQL }> {
           join booking_holds h on h.id = l.hold_id
           join booking_slots sl on sl.id = h.slot_id
           left join calls c on c.call_sid = l.call_sid
-          where l.action = 'hold' and l.result = 'ok' and l.call_sid is not null and ${inRange(sql`sl.day`)} and h.status <> 'confirmed'
+          where l.action = 'hold' and l.result = 'ok' and l.call_sid is not null and ${inRange(sql`sl.day`)} and h.status <> 'confirmed' and ${realCall}
             and not exists (select 1 from phone_ledger k where k.call_sid = l.call_sid and k.action = 'book' and k.result = 'ok' and k.id > l.id)
           order by h.id, l.id
         ) x

@@ -9,6 +9,7 @@ import {
   halfHourOf,
   inRun,
   offeredCall,
+  realLeg,
   type DayRun,
 } from './reports-rollup-sql.js';
 
@@ -95,7 +96,7 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
       select ${dayOf('c.arrived_at')}, ${halfHourOf('c.arrived_at')}, c.hotline_number, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         count(*) filter (where o.kind = 'consultation'), count(*) filter (where o.kind = 'completed_by_phone'), 0
       from calls c cross join lateral (select o.kind from call_outcomes o where o.call_sid = c.call_sid) o
-      where c.hotline_number is not null and ${inRun('c.arrived_at', run)}
+      where c.hotline_number is not null and not c.training and ${inRun('c.arrived_at', run)}
       group by 1, 2, 3
       union all
       select ${dayOf('r.requested_at')}, ${halfHourOf('r.requested_at')}, r.hotline_number, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*)
@@ -116,7 +117,7 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
       count(o.id) filter (where o.kind = 'other')
     from agent_calls ac
     left join lateral (select o.id, o.kind, o.recorded_at from call_outcomes o where o.call_sid = ac.call_sid and o.agent_id = ac.agent_id) o on true
-    where ${inRun('ac.answered_at', run)}
+    where ${inRun('ac.answered_at', run)} and ${realLeg}
     group by 1, 2`,
 
   report_rollup_transfers: (run) => sql`
@@ -125,7 +126,7 @@ const BUILDERS: Record<string, (run: DayRun, thresholds: Thresholds, now: Date) 
     from agent_calls ac
     left join lateral (select o.id, o.kind, o.recorded_at from call_outcomes o where o.call_sid = ac.call_sid and o.agent_id = ac.agent_id) o on true
     join call_events e on e.call_sid = ac.call_sid and e.payload->>'agentId' = ac.agent_id and e.source = 'agent' and e.event = 'transferred'
-    where ${inRun('ac.answered_at', run)}
+    where ${inRun('ac.answered_at', run)} and ${realLeg}
     group by 1, 2, 3`,
 
   report_rollup_services: (run) => sql`

@@ -21,8 +21,10 @@ export const dayOf = (column: string) =>
 /** Half hour of the day, 0–47, Beijing time. */
 export const halfHourOf = (column: string) =>
   sql`(extract(hour from ${sql.raw(column)} at time zone 'Asia/Shanghai')::int * 2 + (extract(minute from ${sql.raw(column)} at time zone 'Asia/Shanghai') >= 30)::int)`;
-/** Inbound calls to a hotline (rejected calls to other numbers are not offered calls). */
-export const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
+/** Inbound calls to a hotline (rejected calls to other numbers are not offered calls; training calls are not calls of the hotline). */
+export const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected' and not c.training`;
+/** An agent's leg of a real call (not of a training call). */
+export const realLeg = sql`not exists (select 1 from calls t where t.call_sid = ac.call_sid and t.training)`;
 /** When an agent's after-call work ended: the outcome recorded, or the wrap-up running out. */
 export const afterCallEnd = sql`coalesce(o.recorded_at, ac.wrap_up_ended_at)`;
 export const daysBetween = (fromDay: string, toDay: string) =>

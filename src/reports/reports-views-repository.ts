@@ -4,7 +4,7 @@ import { queryRows, type Executor } from '../platform/db.js';
 /* The bounds of the recorded history: the reports' periods are checked against them. */
 
 /** Inbound calls to a hotline (rejected calls to other numbers are not offered calls). */
-const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
+const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected' and not c.training`;
 
 /** First and last arrival of a call to a hotline: the recorded history. */
 export async function historyBounds(

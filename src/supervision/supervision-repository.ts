@@ -38,7 +38,7 @@ export async function countQueuesToday(
           count(*) filter (where end_reason = 'abandoned_in_queue' and ${waited} >= ${shortAbandonSeconds})::int as abandoned,
           count(*) filter (where end_reason = 'abandoned_in_queue' and ${waited} < ${shortAbandonSeconds})::int as short_abandons
         from calls
-        where direction = 'inbound' and queue_skill is not null
+        where direction = 'inbound' and queue_skill is not null and not training
           and queued_at >= ${from.toISOString()}::timestamptz and queued_at < ${to.toISOString()}::timestamptz
         group by queue_skill`,
   );

@@ -13,6 +13,7 @@ export type {
   LegAnswer,
   LegOffer,
   PartyEvent,
+  ProviderTime,
 } from './telephony-types.js';
 export { createTelephonyPageRoutes } from './page-routes.js';
 export { attachTelephonySockets, type TelephonySocketOptions } from './caller-socket.js';

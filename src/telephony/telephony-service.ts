@@ -208,6 +208,8 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
   });
 
   return {
+    /** The provider's time: the service's clock, and waits that end at once in instant mode (training callers' arrivals). */
+    time,
     /** Twilio's REST resources (mount under `/telephony`: the REST client's base URL is `<origin>/telephony`). */
     restRoutes: rest as Router,
     /** A call from `from` to a hotline number: the provider requests the number's Voice URL. */

@@ -12,7 +12,7 @@ const inPeriod = (column: string, from: Date, to: Date) =>
   sql`${sql.raw(column)} >= ${from.toISOString()}::timestamptz and ${sql.raw(column)} < ${to.toISOString()}::timestamptz`;
 
 /** Inbound calls to a hotline (rejected calls to other numbers are not offered calls). */
-const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected'`;
+const offeredCall = sql`c.direction = 'inbound' and c.hotline_number is not null and c.end_reason is distinct from 'rejected' and not c.training`;
 
 /** When an agent's after-call work ended: the outcome recorded, or the wrap-up running out. */
 const afterCallEnd = sql`coalesce(o.recorded_at, ac.wrap_up_ended_at)`;
@@ -59,7 +59,7 @@ async function countCalls(
           count(*) filter (where ended_at is null)::int as in_progress
         from calls
         where direction = 'inbound' and hotline_number is not null
-          and end_reason is distinct from 'rejected'
+          and end_reason is distinct from 'rejected' and not training
           and arrived_at >= ${from.toISOString()}::timestamptz and arrived_at < ${to.toISOString()}::timestamptz
         group by hotline_number`,
   );
@@ -91,7 +91,7 @@ async function countOutcomes(
           count(*) filter (where o.kind = 'consultation')::int as consultations,
           count(*) filter (where o.kind = 'completed_by_phone')::int as completed_by_phone
         from call_outcomes o join calls c on c.call_sid = o.call_sid
-        where c.hotline_number is not null
+        where c.hotline_number is not null and not c.training
           and c.arrived_at >= ${from.toISOString()}::timestamptz and c.arrived_at < ${to.toISOString()}::timestamptz
         group by c.hotline_number`,
   );
@@ -208,6 +208,7 @@ async function countByAgent(
                    group by 1, 2) t on t.call_sid = ac.call_sid and t.agent_id = ac.agent_id
         left join staff_users su on su.id = ac.agent_id
         where ${inPeriod('ac.answered_at', from, to)}
+          and not exists (select 1 from calls tc where tc.call_sid = ac.call_sid and tc.training)
         group by ac.agent_id
         order by ac.agent_id`,
   );

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { idCheckCharacter } from '../../src/booking/index.js';
 import type { Catalogue } from '../../src/catalogue/index.js';
 import { ZONE } from '../../src/platform/clock.js';
+import { randomPerson } from '../../src/training/index.js';
 import { createRandom } from './history-random.js';
 import type { CallScript, ChannelBooking, Person, PlannedBooking } from './history-script.js';
 
@@ -22,70 +22,7 @@ const KEYPAD_BOOKING_SHARE = 0.7;
 /** Relative volume of online bookings by ISO weekday (people book at weekends too). Index 1–7. */
 const onlineWeekday = [0, 1.2, 1.05, 1, 1, 0.95, 0.6, 0.55];
 
-const SURNAMES = [
-  '王',
-  '李',
-  '张',
-  '刘',
-  '陈',
-  '杨',
-  '赵',
-  '黄',
-  '周',
-  '吴',
-  '徐',
-  '孙',
-  '马',
-  '朱',
-  '胡',
-  '郭',
-  '何',
-  '高',
-  '林',
-  '于',
-];
-const GIVEN = [
-  '伟',
-  '芳',
-  '娜',
-  '秀英',
-  '敏',
-  '静',
-  '丽',
-  '强',
-  '磊',
-  '军',
-  '洋',
-  '勇',
-  '艳',
-  '杰',
-  '娟',
-  '涛',
-  '明',
-  '超',
-  '秀兰',
-  '霞',
-  '平',
-  '刚',
-  '桂英',
-  '建国',
-  '玉兰',
-];
-
-type Random = ReturnType<typeof createRandom>;
-
-/** A person with a valid ID number of Shuangyashan (region 230502), born 1950–2001. */
-export function randomPerson(random: Random, phone?: string): Person {
-  const birth = DateTime.fromObject({ year: 1950, month: 1, day: 1 }, { zone: ZONE }).plus({
-    days: Math.floor(random.next() * 18_600),
-  });
-  const first17 = `230502${birth.toFormat('yyyyLLdd')}${String(Math.floor(random.next() * 1000)).padStart(3, '0')}`;
-  return {
-    name: random.pick(SURNAMES) + random.pick(GIVEN),
-    phone: phone ?? `+86138${String(Math.floor(random.next() * 1e8)).padStart(8, '0')}`,
-    idNumber: first17 + idCheckCharacter(first17),
-  };
-}
+export { randomPerson } from '../../src/training/index.js';
 
 /**
  * Adds the bookings to a planned history: some answered calls whose outcome was still

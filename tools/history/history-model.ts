@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Catalogue, Session } from '../../src/catalogue/index.js';
 import { ZONE } from '../../src/platform/clock.js';
 import { dealBookings } from './history-bookings.js';
+import { callerNumber, callerPatience } from '../../src/training/index.js';
 import { dealOutcomes } from './history-outcomes.js';
 import { createRandom } from './history-random.js';
 import type {
@@ -168,7 +169,7 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       const script: CallScript = {
         callSid: historyCallSid(seed, day, n),
         hotline: arrival.hotline.number,
-        from: `+86139${String(Math.floor(random.next() * 1e8)).padStart(8, '0')}`,
+        from: callerNumber(random),
         arrivedAt: new Date(midnight + Math.round(arrival.at) * 1000),
         ivrSeconds: Math.round(15 + random.exponential(35)),
         ivr: 'queue',
@@ -179,7 +180,7 @@ function simulate(settings: Settings, scale: number): HistoryPlan {
       else {
         const skill = arrival.hotline.department;
         const queuedAt = arrival.at + script.ivrSeconds;
-        const patience = random.next() < 0.03 ? random.between(0, 5) : 20 + random.exponential(240);
+        const patience = callerPatience(random);
         const list = pool.get(skill)!;
         const agent = list.reduce((best, a) =>
           freeAt.get(a.id)! < freeAt.get(best.id)! ? a : best,
