@@ -1,103 +1,28 @@
-import { createBooking, type Booking } from './booking/index.js';
-import {
-  callbackUrls,
-  createCallbackRequests,
-  createCallbacks,
-  type CallbackRequests,
-  type Callbacks,
-} from './callbacks/index.js';
-import { createWorkCalendar, type WorkCalendar } from './calendar/index.js';
-import { createCallLedger, type CallLedger } from './calls/index.js';
-import { loadCatalogue, type Catalogue } from './catalogue/index.js';
-import {
-  createEvaluations,
-  createFollowUps,
-  type Evaluations,
-  type FollowUps,
-} from './evaluations/index.js';
-import { createGuides, loadGuides, type Guides } from './guides/index.js';
-import { createAnnouncements, loadMenus, type Announcements, type Menu } from './ivr/index.js';
-import { createReconciliation, type Reconciliation } from './reconciliation/index.js';
-import { createReportsService, type ReportsService } from './reports/index.js';
-import { createDeskComponent, type DeskComponent } from './desk/index.js';
-import { createRecordings, type Recordings } from './recordings/index.js';
-import { createRoutingComponent, type RoutingComponent } from './routing/index.js';
-import { createAccounts, createStaffAdmin, type Accounts, type StaffAdmin } from './staff/index.js';
-import { createSupervision, type Supervision } from './supervision/index.js';
-import { createTraining, type Training } from './training/index.js';
-import { systemClock, type Clock } from './platform/clock.js';
+import { createBooking } from './booking/index.js';
+import { callbackUrls, createCallbackRequests, createCallbacks } from './callbacks/index.js';
+import { createWorkCalendar } from './calendar/index.js';
+import { createCallLedger } from './calls/index.js';
+import { loadCatalogue } from './catalogue/index.js';
+import { createEvaluations, createFollowUps } from './evaluations/index.js';
+import { createGuides, loadGuides } from './guides/index.js';
+import { createAnnouncements, loadMenus } from './ivr/index.js';
+import { createReconciliation } from './reconciliation/index.js';
+import { createReportsService } from './reports/index.js';
+import { createDeskComponent } from './desk/index.js';
+import { createRecordings } from './recordings/index.js';
+import { createRoutingComponent } from './routing/index.js';
+import { createAccounts, createStaffAdmin } from './staff/index.js';
+import { createSupervision } from './supervision/index.js';
+import { createTraining } from './training/index.js';
+import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
-import type { DatabaseHandle } from './platform/db.js';
 import { createEventLoopMonitor } from './platform/event-loop.js';
-import { createLogger, type Logger } from './platform/logger.js';
-import type { Queues } from './platform/queues.js';
-import type { ReadinessCheck } from './platform/readiness.js';
-import type { Redis } from './platform/redis.js';
+import { createLogger } from './platform/logger.js';
 import { createSecretBox } from './platform/secret-box.js';
-import type { TwilioClient } from './platform/twilio-client.js';
-import {
-  openInfrastructure,
-  readinessChecks,
-  type InfrastructureOptions,
-} from './runtime-infrastructure.js';
-import type { LocalTelephony } from './telephony/index.js';
+import { openInfrastructure, readinessChecks } from './runtime-infrastructure.js';
+import type { Runtime, RuntimeOptions } from './runtime-types.js';
 
-/** Everything a process is built from: infrastructure, catalogue and components. */
-export interface Runtime {
-  config: Config;
-  logger: Logger;
-  clock: Clock;
-  database: DatabaseHandle;
-  redis: Redis;
-  queues: Queues;
-  twilio: TwilioClient;
-  catalogue: Catalogue;
-  menus: ReadonlyMap<string, Menu>;
-  ledger: CallLedger;
-  /** Callback requests: taken by the IVR, placed by the callbacks component. */
-  callbackRequests: CallbackRequests;
-  /** Callbacks placed through routing: requests join the wait lists and ring an agent, then the citizen. */
-  callbacks: Callbacks;
-  calendar: WorkCalendar;
-  /** The shared slot calendar: bookings, capacity, channel API keys. */
-  booking: Booking;
-  /** Announcements spoken after the IVR welcome. */
-  announcements: Announcements;
-  /** The ACD: agents' states, wait lists, offers, holds and transfers; the IVR hands queued calls to `routing.acd`. */
-  routing: RoutingComponent;
-  /** The agent's desk: call cards, outcomes, softphones, the work of the day. */
-  desk: DeskComponent;
-  /** The supervisors' reads: wallboard, agents, queues. */
-  supervision: Supervision;
-  /** Call recordings' references, plays and deletion after retention. */
-  recordings: Recordings;
-  reports: ReportsService;
-  /** Channel feeds and the reconciliation runs. */
-  reconciliation: Reconciliation;
-  /** Staff accounts and their sessions. */
-  staff: Accounts;
-  /** Staff accounts managed from the browser, audited. */
-  staffAdmin: StaffAdmin;
-  /** The service guides (办事指南): on the desk, searched, edited, sent by SMS. */
-  guides: Guides;
-  /** 好差评: the evaluation menu after a call, and the follow-up of every 差评. */
-  evaluations: Evaluations;
-  /** The follow-up (回访) of every 差评. */
-  followUps: FollowUps;
-  readiness: ReadinessCheck[];
-  /** The built-in telephony provider (TELEPHONY_PROVIDER=local): its REST resources are served by the web role under /telephony. */
-  telephony?: LocalTelephony;
-  /** Training sessions: simulated callers through the built-in provider (refused without it). */
-  training: Training;
-  /** Where this process's web server listens once it does (the local provider's webhooks and REST go there). */
-  listening: { url?: string };
-  close(): Promise<void>;
-}
-
-export interface RuntimeOptions extends InfrastructureOptions {
-  logger?: Logger;
-  clock?: Clock;
-}
+export type { Runtime, RuntimeOptions } from './runtime-types.js';
 
 /**
  * Opens the connections and loads the catalogue. Fails fast, with a message that says what
