@@ -226,3 +226,40 @@ function isTypeOnlyExport(file: string, specifier: string): boolean {
     )
     .every((statement) => statement.isTypeOnly);
 }
+
+/** Code files under `dir` (TypeScript, and the pages' browser modules), with their line counts. */
+function codeLines(dir: string): Array<{ file: string; lines: number }> {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return codeLines(path);
+    if (!/\.(ts|js)$/.test(entry)) return [];
+    return [
+      { file: relative(src, path), lines: readFileSync(path, 'utf8').split('\n').length - 1 },
+    ];
+  });
+}
+
+describe('the size of src', () => {
+  const code = codeLines(src);
+  const total = code.reduce((sum, { lines }) => sum + lines, 0);
+
+  it('when the files are counted, then none is over 300 lines', () => {
+    assert.ok(code.length > 100 && total > 10_000, `${code.length} files, ${total} lines`);
+    const long = code
+      .filter(({ lines }) => lines > 300)
+      .map(({ file, lines }) => `${file}: ${lines}`);
+    assert.deepEqual(long, []);
+  });
+
+  it('when the folders are counted, then none holds more than 18% of the lines', () => {
+    const byFolder = new Map<string, number>();
+    for (const { file, lines } of code) {
+      const folder = componentOf(file);
+      if (folder) byFolder.set(folder, (byFolder.get(folder) ?? 0) + lines);
+    }
+    const large = [...byFolder]
+      .filter(([, lines]) => lines > 0.18 * total)
+      .map(([folder, lines]) => `${folder}: ${((100 * lines) / total).toFixed(1)} %`);
+    assert.deepEqual(large, []);
+  });
+});
