@@ -1,4 +1,5 @@
 import { runBookingBench } from './booking-bench.js';
+import { runCallCostBench } from './call-cost-bench.js';
 import { runFeedsBench } from './feeds-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
 import { runIvrBench } from './ivr-bench.js';
@@ -20,6 +21,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   reconcile: () => runReconcileBench(),
   soak: () => runSoakBench(),
   feeds: () => runFeedsBench(),
+  callcost: () => runCallCostBench(),
 };
 
 const only = process.argv.slice(2);
