@@ -494,12 +494,17 @@ export function statementGroup(sql: string): string {
   if (text.startsWith('update')) return `update ${table(/^update ("?[\w.]+"?)/)}`;
   if (text.startsWith('delete')) return `delete from ${table(/^delete from ("?[\w.]+"?)/)}`;
   if (text.startsWith('with')) {
-    // Named by the CTE and by what it ends with (the statement after the CTEs).
-    const main =
-      /\) (insert into "?[\w.]+"?|update "?[\w.]+"?|delete from "?[\w.]+"?|select)[^)]*$/.exec(
-        text,
-      );
-    return `with ${table(/^with ("?\w+"?)/)} … ${main?.[1] ?? '?'}`;
+    // Named by its first CTE and by the statement after the CTEs.
+    let depth = 0;
+    for (let i = 0; i < text.length; i += 1) {
+      if (text[i] === '(') depth += 1;
+      else if (text[i] === ')' && --depth === 0) {
+        const rest = text.slice(i + 1).trim();
+        if (!rest.startsWith(','))
+          return `with ${table(/^with ("?\w+"?)/)} → ${statementGroup(rest)}`;
+      }
+    }
+    return 'with ?';
   }
   return text.split(' ').slice(0, 2).join(' ');
 }
