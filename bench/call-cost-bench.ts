@@ -494,14 +494,16 @@ export function statementGroup(sql: string): string {
   if (text.startsWith('update')) return `update ${table(/^update ("?[\w.]+"?)/)}`;
   if (text.startsWith('delete')) return `delete from ${table(/^delete from ("?[\w.]+"?)/)}`;
   if (text.startsWith('with')) {
-    // Named by its first CTE and by the statement after the CTEs.
+    // Named by its first CTE (what it runs) and by the statement after the CTEs.
     let depth = 0;
+    let first = '';
     for (let i = 0; i < text.length; i += 1) {
       if (text[i] === '(') depth += 1;
       else if (text[i] === ')' && --depth === 0) {
+        first ||= statementGroup(text.slice(text.indexOf('(') + 1, i));
         const rest = text.slice(i + 1).trim();
         if (!rest.startsWith(','))
-          return `with ${table(/^with ("?\w+"?)/)} → ${statementGroup(rest)}`;
+          return `with ${table(/^with ("?\w+"?)/)} (${first}) → ${statementGroup(rest)}`;
       }
     }
     return 'with ?';
