@@ -1,4 +1,5 @@
 import { runBookingBench } from './booking-bench.js';
+import { runCallCostBench } from './call-cost-bench.js';
 import { runFeedsBench } from './feeds-bench.js';
 import { runHistoryBench } from './history-bench.js';
 import { runIncomingBench } from './incoming-bench.js';
@@ -22,6 +23,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   soak: () => runSoakBench(),
   feeds: () => runFeedsBench(),
   history: () => runHistoryBench(),
+  callcost: () => runCallCostBench(),
 };
 
 const only = process.argv.slice(2);
