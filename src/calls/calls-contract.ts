@@ -52,8 +52,11 @@ export interface CallLedger {
   markSelfServed(callSid: string): Promise<void>;
   /** The caller asked to be called back. */
   markCallbackRequested(callSid: string): Promise<void>;
-  /** The call is a simulated caller of a training session: statistics, exports and reconciliation leave it out. */
-  markTraining(callSid: string): Promise<void>;
+  /**
+   * The call is a simulated caller of a training session: statistics, exports and
+   * reconciliation leave it out. False when the ledger has no row for the call yet.
+   */
+  markTraining(callSid: string): Promise<boolean>;
   /** Appends one step of the IVR path. */
   recordStep(
     callSid: string,

@@ -109,7 +109,8 @@ export function createCallLedger({
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
-    markTraining: (callSid) => repo.updateCall(db, callSid, { training: true }),
+    markTraining: async (callSid) =>
+      (await repo.updateCallReturning(db, callSid, { training: true })) !== undefined,
 
     recordStep(callSid, step) {
       return this.recordSteps(callSid, [

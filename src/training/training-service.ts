@@ -13,6 +13,10 @@ import { REPORT_WANT_MIX, type CallerWant } from './caller-model.js';
 import { createTrainingCaller } from './training-caller.js';
 import { drawCaller, type TrainingAnswer, type TrainingScript } from './training-script.js';
 
+/** How often, and how long apart, a training call's mark is tried while its ledger row is missing. */
+const MARK_ATTEMPTS = 60;
+const MARK_RETRY_MS = 500;
+
 /** The built-in provider as training needs it: it places the simulated callers. */
 export interface TrainingLine {
   time: ProviderTime;
@@ -133,15 +137,22 @@ export function createTraining(deps: TrainingDeps) {
 
   function place(session: Session, line: TrainingLine, script: TrainingScript): void {
     const entry = { script, answered: false, ended: false } as TrainingCall;
-    const mark = () =>
-      ledger
-        .markTraining(entry.control.sid)
-        .catch((error: unknown) =>
+    // The ledger's row may come later than the caller's first answer (an arrival written late, or
+    // rebuilt from the final status callback): the mark is tried again until the row is there.
+    const mark = async () => {
+      for (let attempt = 1; attempt <= MARK_ATTEMPTS; attempt += 1) {
+        try {
+          if (await ledger.markTraining(entry.control.sid)) return;
+        } catch (error) {
           log.error(
             { callSid: entry.control.sid, err: (error as Error).message },
             'could not mark a training call in the ledger',
-          ),
-        );
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, MARK_RETRY_MS).unref());
+      }
+      log.error({ callSid: entry.control.sid }, 'a training call never reached the ledger');
+    };
     const caller = createTrainingCaller(script, line.time, {
       arrived: () => void mark(),
       connected: () => void (entry.answered = true),

@@ -132,18 +132,22 @@ describe('training calls', function () {
     assert.equal(done.placed, 10);
     assert.equal(done.answered, 2);
     assert.equal(done.ended, 10);
+    let seen = '';
     await eventually(
-      async () =>
-        (await trainingSids(runtime)).length === 10 &&
-        (
-          await queryRows<{ n: number }>(
-            runtime.database.db,
-            sql`select count(*)::int as n from calls where ended_at is null`,
-          )
-        )[0]!.n === 0,
+      async () => {
+        const marked = await trainingSids(runtime);
+        const open = await queryRows<{ call_sid: string; training: boolean }>(
+          runtime.database.db,
+          sql`select call_sid, training from calls where ended_at is null order by call_sid`,
+        );
+        seen = `${marked.length} marked; not ended: ${JSON.stringify(open)}; placed: ${JSON.stringify(done.calls ?? [])}`;
+        return marked.length === 10 && open.length === 0;
+      },
       'ten training calls in the ledger, all ended',
       30_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message} (${seen})`);
+    });
     // The real call's outcome says booking, but there is none: reconciliation must list it.
     await runtime.desk.outcomes.record(real, realSid, 'booking', {
       bookingId: 'bk_real',
