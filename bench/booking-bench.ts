@@ -3,13 +3,23 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
-import { idCheckCharacter, type Actor } from '../src/booking/index.js';
 import { loadCatalogue, syncCatalogue } from '../src/catalogue/index.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { createDatabase, queryRows, sql } from '../src/platform/db.js';
+import { createDatabase } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
 import { createRuntime, type Runtime } from '../src/runtime.js';
+import { baseline, fairBooker } from './booking-floors.js';
+import {
+  CONTENDERS,
+  THROUGHPUT_BOOKINGS,
+  THROUGHPUT_CONCURRENCY,
+  ms,
+  person,
+  pool,
+  web,
+  type Booker,
+} from './booking-load.js';
 
 const adminUrl =
   process.env.BENCH_DATABASE_ADMIN_URL ??
@@ -17,37 +27,6 @@ const adminUrl =
   'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl =
   process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const CONTENDERS = 200;
-const THROUGHPUT_BOOKINGS = 2000;
-const THROUGHPUT_CONCURRENCY = 20;
-
-let sequence = 0;
-function person() {
-  sequence += 1;
-  const first17 = `230502${new Date(Date.UTC(1960, 0, 1 + Math.floor(sequence / 1000))).toISOString().slice(0, 10).replace(/-/g, '')}${String(sequence % 1000).padStart(3, '0')}`;
-  return {
-    name: '压测',
-    phone: `+86139${String(10_000_000 + sequence).slice(-8)}`,
-    identity: { idNumber: `${first17}${idCheckCharacter(first17)}` },
-  };
-}
-
-const web: Actor = { channel: 'web', id: 'bench', label: 'channel:bench' };
-const ms = (from: number) => Math.round((performance.now() - from) * 10) / 10;
-
-/** Runs `count` tasks with at most `concurrency` at once. */
-async function pool(
-  count: number,
-  concurrency: number,
-  task: (i: number) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
 
 async function contention(runtime: Runtime) {
   const slot = (
@@ -93,12 +72,6 @@ async function contention(runtime: Runtime) {
       after.booked === after.capacity,
     ms: elapsed,
   };
-}
-
-/** A way of making booking i of the throughput run; resolves true when it was booked. */
-interface Booker {
-  slots: number;
-  book(i: number): Promise<boolean>;
 }
 
 /** The service's bookings, spread over the slots of three days. */
@@ -160,126 +133,6 @@ async function throughputAgainstFloor(service: Booker, floor: Booker) {
     perSecond: Math.round((THROUGHPUT_BOOKINGS / elapsed) * 1000),
   });
   return { service: figures(sides.service), floor: figures(sides.floor) };
-}
-
-/** The floor: a bare single-row UPDATE on the same pool, contended on one row and spread over many. */
-async function baseline(runtime: Runtime) {
-  const { db } = runtime.database;
-  await db.execute(sql`create table bench_counters (id int primary key, n int not null default 0)`);
-  await db.execute(sql`insert into bench_counters (id) select generate_series(1, 1000)`);
-  let started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONTENDERS }, () =>
-      db.execute(sql`update bench_counters set n = n + 1 where id = 1`),
-    ),
-  );
-  const oneRowMs = ms(started);
-  const [row] = await queryRows<{ n: number }>(db, sql`select n from bench_counters where id = 1`);
-  started = performance.now();
-  await pool(THROUGHPUT_BOOKINGS, THROUGHPUT_CONCURRENCY, (i) =>
-    db.execute(sql`update bench_counters set n = n + 1 where id = ${(i % 1000) + 1}`),
-  );
-  const manyRowsMs = ms(started);
-  return {
-    oneRowUpdates: CONTENDERS,
-    oneRowMs,
-    oneRowCount: row!.n,
-    manyRowUpdates: THROUGHPUT_BOOKINGS,
-    manyRowsMs,
-    manyRowsPerSecond: Math.round((THROUGHPUT_BOOKINGS / manyRowsMs) * 1000),
-  };
-}
-
-/**
- * The fair floor: the statements a booking runs, hand-written in one bare transaction on the
- * same pool (claim the idempotency key, read the slot, check no-shows, insert the booking, take
- * the place, insert the audit row, store the response) and the same two queued SMS jobs, spread
- * over free places of other days at the same concurrency. Only the service's own code is missing.
- */
-async function fairBooker(runtime: Runtime): Promise<Booker> {
-  const { db } = runtime.database;
-  const now = runtime.clock.now();
-  // Other days than the service's run, so that the floor finds as many free places as the service did.
-  const slots: Awaited<ReturnType<Runtime['booking']['capacity']['listSlots']>> = [];
-  for (const hall of runtime.catalogue.halls) {
-    for (const day of ['2026-12-01', '2026-12-07'])
-      slots.push(
-        ...(await runtime.booking.capacity.listSlots({
-          hallId: hall.id,
-          fromDay: day,
-          toDay: day,
-        })),
-      );
-  }
-  // One entry per free place: booking i takes place (i * 7919) mod places (a prime step, so no two
-  // bookings share a place), and every booking of the floor finds one, as every booking of the service did.
-  // Free as the floor's conditional update below counts them.
-  const free = (slot: (typeof slots)[number]) =>
-    slot.closed || slot.startsAt <= now
-      ? 0
-      : Math.max(
-          slot.capacity -
-            slot.booked -
-            slot.held -
-            Math.max(slot.phoneReserved - slot.phoneBooked - slot.phoneHeld, 0),
-          0,
-        );
-  const places = slots.flatMap((slot) => Array.from({ length: free(slot) }, () => slot.id));
-  const book = async (i: number) => {
-    const slotId = places[(i * 7919) % places.length]!;
-    const who = person();
-    const key = `fair-${i}`;
-    const booking = await db.transaction(async (tx) => {
-      await tx.execute(
-        sql`insert into idempotency_keys (scope, key, request_hash) values ('channel:fair', ${key}, ${key}) on conflict do nothing returning key`,
-      );
-      const [slot] = await queryRows<{
-        id: number;
-        hall_id: string;
-        service_id: string;
-        day: string;
-        starts_at: Date;
-        ends_at: Date;
-      }>(tx, sql`select * from booking_slots where id = ${slotId}`);
-      await tx.execute(
-        sql`select no_show_at from bookings where id_hash = ${who.identity.idNumber} and status = 'no_show' and no_show_at >= ${now.toISOString()}::timestamptz order by no_show_at desc`,
-      );
-      const [row] = await queryRows<{ id: string; slot_id: number }>(
-        tx,
-        sql`insert into bookings (code, slot_id, hall_id, service_id, day, starts_at, ends_at, channel, made_by, name, phone, id_hash, id_masked)
-            values (${String(10_000_000 + i)}, ${slot!.id}, ${slot!.hall_id}, ${slot!.service_id}, ${slot!.day}, ${slot!.starts_at}, ${slot!.ends_at}, 'web', 'fair', ${who.name}, ${who.phone}, ${who.identity.idNumber}, 'masked')
-            on conflict (code) do nothing returning *`,
-      );
-      const taken = await queryRows(
-        tx,
-        sql`update booking_slots set booked = booked + 1, phone_booked = phone_booked + 0
-            where id = ${slotId} and not closed and starts_at > ${now.toISOString()}::timestamptz and booked + held + greatest(phone_reserved - phone_booked - phone_held, 0) < capacity returning *`,
-      );
-      if (taken.length === 0) return undefined;
-      await tx.execute(
-        sql`insert into booking_events (booking_id, event, actor, at, details) values (${row!.id}, 'created', 'channel:fair', ${now.toISOString()}::timestamptz, ${JSON.stringify({ channel: 'web', slotId })}::jsonb)`,
-      );
-      await tx.execute(
-        sql`update idempotency_keys set status = 201, response = ${JSON.stringify(row)}::jsonb where scope = 'channel:fair' and key = ${key}`,
-      );
-      return row!;
-    });
-    if (!booking) return false;
-    await Promise.all([
-      runtime.queues.add(
-        'booking-sms',
-        { bookingId: booking.id, kind: 'confirmation', slotId },
-        { jobId: `fair-confirmation-${booking.id}` },
-      ),
-      runtime.queues.add(
-        'booking-sms',
-        { bookingId: booking.id, kind: 'reminder', slotId },
-        { jobId: `fair-reminder-${booking.id}`, delay: 86_400_000 },
-      ),
-    ]);
-    return true;
-  };
-  return { slots: slots.length, book };
 }
 
 /**
