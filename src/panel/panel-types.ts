@@ -29,6 +29,18 @@ export type {
 } from '../desk/index.js';
 export type { EvaluationFigures } from '../evaluations/index.js';
 export type { EvaluationReport, GuideReport };
+export type {
+  GuideAnswer,
+  GuideForCall,
+  GuideHistory,
+  GuideHit,
+  GuideList,
+  GuideListing,
+  GuideRevision,
+  GuideSearch,
+  GuideSmsQueued,
+  GuideView,
+} from '../guides/index.js';
 export type { StaffingPlan } from '../reports/index.js';
 
 /**
