@@ -27,7 +27,14 @@ export type {
   DeskMyWork,
   DeskStateChange,
 } from '../desk/index.js';
-export type { EvaluationFigures } from '../evaluations/index.js';
+export type {
+  CaseView,
+  EvaluationFigures,
+  EvaluationSetting,
+  EvaluationSettings,
+  FollowUpCase,
+  FollowUpCases,
+} from '../evaluations/index.js';
 export type { EvaluationReport, GuideReport };
 export type {
   GuideAnswer,
