@@ -18,6 +18,17 @@ export type {
 } from '../supervision/index.js';
 export type { AgentSnapshot } from '../routing/index.js';
 export type {
+  CapacityLimitAdded,
+  CapacityLimitRemoved,
+  CapacityLimits,
+  CapacityLimitView,
+  ClosureAdded,
+  ClosureView,
+  Closures,
+  FlaggedBooking,
+  FlaggedBookings,
+} from '../booking/index.js';
+export type {
   CallCard,
   DeskCall,
   DeskCallback,
