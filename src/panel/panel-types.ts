@@ -8,6 +8,7 @@ import type { GuideReport } from '../guides/index.js';
 import type { PeriodReportBody } from '../reports/index.js';
 
 export type { ApiErrorBody } from '../platform/http.js';
+export type { AnnouncementAdded, AnnouncementList, AnnouncementView } from '../ivr/index.js';
 export type { StaffList, StaffMe, StaffRole, StaffSaved, StaffView } from '../staff/index.js';
 export type {
   Wallboard,
