@@ -19,6 +19,14 @@ export type {
 } from '../supervision/index.js';
 export type { AgentSnapshot } from '../routing/index.js';
 export type {
+  DetailsByClass,
+  FeedRefusal,
+  ItemView as ReconciliationItem,
+  ReconciliationClass,
+  RunDetail as ReconciliationRunDetail,
+  RunView as ReconciliationRun,
+} from '../reconciliation/index.js';
+export type {
   CapacityLimitAdded,
   CapacityLimitRemoved,
   CapacityLimits,
