@@ -22,7 +22,7 @@ export {
   protectIdNumber,
 } from './booking-identity.js';
 export { slotCapacity } from './capacity-rules.js';
-export type { BookingView, SlotView } from './booking-views.js';
+export type { BookingView, HoldView, SlotView } from './booking-views.js';
 export { bookingCommands } from './booking-commands.js';
 export { createBookingVoiceRoutes } from './booking-voice-routes.js';
 export type { BookingRecovery, RestoredBookingJobs } from './booking-recovery.js';

@@ -45,8 +45,11 @@ export type {
   DeskHoldStarted,
   DeskMe,
   DeskMyWork,
+  DeskServiceOption,
+  DeskServiceOptions,
   DeskStateChange,
 } from '../desk/index.js';
+export type { BookingView, HoldView, SlotView } from '../booking/index.js';
 export type {
   CaseView,
   EvaluationFigures,
