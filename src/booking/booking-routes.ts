@@ -21,7 +21,13 @@ import {
   slotsQuerySchema,
   uuidParam,
 } from './booking-schemas.js';
-import { toBookingView, toSlotView } from './booking-views.js';
+import {
+  toBookingView,
+  toSlotView,
+  type BookingView,
+  type HoldView,
+  type SlotView,
+} from './booking-views.js';
 import type { CapacityService } from './capacity-service.js';
 import { isoLocal } from './capacity-rules.js';
 
@@ -101,22 +107,22 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
         result: 'ok',
         details: { serviceId: query.service, from, to, found: rows.length },
       });
-    res.json(
-      rows
-        .filter((slot) => !slot.closed)
-        .map((slot) => toSlotView(slot, channel, clock.now(), config.booking.phoneShareHours)),
-    );
+    const slots: SlotView[] = rows
+      .filter((slot) => !slot.closed)
+      .map((slot) => toSlotView(slot, channel, clock.now(), config.booking.phoneShareHours));
+    res.json(slots);
   });
 
   router.post('/holds', requirePrincipal, async (req, res) => {
     const body = parseInput(holdBodySchema, req.body, 'body');
     const hold = await booking.createHold(body.slotId, actorOf(req));
-    res.status(201).json({
+    const held: HoldView = {
       id: hold.id,
       slotId: hold.slotId,
       status: hold.status,
       expiresAt: isoLocal(hold.expiresAt),
-    });
+    };
+    res.status(201).json(held);
   });
 
   router.delete('/holds/:id', requirePrincipal, async (req, res) => {
@@ -144,7 +150,8 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
       key,
     );
     if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    res.status(outcome.status).json(outcome.body);
+    const created: BookingView = outcome.body;
+    res.status(outcome.status).json(created);
   });
 
   router.get('/bookings/flagged', requireStaff('agent'), async (req, res) => {
@@ -164,7 +171,8 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
     const row = await booking.findBookingByCode(code);
     if (!row) throw new NotFoundError(`no booking with code ${code}`);
     await booking.recordRead(row, actorOf(req));
-    res.json(toBookingView(row, catalogue));
+    const found: BookingView = toBookingView(row, catalogue);
+    res.json(found);
   });
 
   /**
@@ -184,13 +192,18 @@ export function createBookingRoutes(deps: BookingRoutesDeps): Router {
 
   router.post('/bookings/:id/cancel', requirePrincipal, async (req, res) => {
     const id = await bookingIdOf(req, req.params.id);
-    res.json(toBookingView(await booking.cancel(id, actorOf(req)), catalogue));
+    const cancelled: BookingView = toBookingView(await booking.cancel(id, actorOf(req)), catalogue);
+    res.json(cancelled);
   });
 
   router.post('/bookings/:id/reschedule', requirePrincipal, async (req, res) => {
     const id = await bookingIdOf(req, req.params.id);
     const body = parseInput(rescheduleBodySchema, req.body, 'body');
-    res.json(toBookingView(await booking.reschedule(id, body.slotId, actorOf(req)), catalogue));
+    const moved: BookingView = toBookingView(
+      await booking.reschedule(id, body.slotId, actorOf(req)),
+      catalogue,
+    );
+    res.json(moved);
   });
 
   router.post('/bookings/:id/check-in', requirePrincipal, async (req, res) => {

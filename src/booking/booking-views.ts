@@ -16,6 +16,14 @@ export interface SlotView {
   available: number;
 }
 
+/** `POST /api/holds` (201): the place held for the caller, until `expiresAt` (Beijing local time). */
+export interface HoldView {
+  id: string;
+  slotId: number;
+  status: 'active' | 'confirmed' | 'released' | 'expired';
+  expiresAt: string;
+}
+
 /** A booking as the API shows it; phone and ID number masked. */
 export interface BookingView {
   id: string;

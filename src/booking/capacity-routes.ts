@@ -9,6 +9,14 @@ import { calendarDay, freeText, plainText } from '../platform/input-schemas.js';
 import type { BookingService } from './booking-service.js';
 import type { WorkCalendar } from '../calendar/index.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
+import type {
+  CapacityLimitAdded,
+  CapacityLimitRemoved,
+  CapacityLimits,
+  ClosureAdded,
+  Closures,
+  FlaggedBookings,
+} from './capacity-responses.js';
 import type { CapacityService } from './capacity-service.js';
 import { actorFromPrincipal } from './booking-routes.js';
 
@@ -65,16 +73,17 @@ export function createCapacityRoutes(deps: {
   router.post('/supervisor/capacity-limits', requireStaff('supervisor'), async (req, res) => {
     const input = parseInput(limitSchema, req.body);
     const { limit, result } = await capacity.limitCapacity({ ...input, createdBy: who(req) });
-    res.status(201).json({
+    const body: CapacityLimitAdded = {
       id: limit.id,
       flagged: result.flagged,
       changedSlots: result.changed,
       holdsReleased: result.holdsReleased,
-    });
+    };
+    res.status(201).json(body);
   });
 
   router.get('/supervisor/capacity-limits', requireStaff('supervisor'), async (_req, res) => {
-    res.json({
+    const body: CapacityLimits = {
       limits: (await capacity.listLimits()).map((limit) => {
         const hall = catalogue.hall(limit.hallId);
         return {
@@ -88,14 +97,16 @@ export function createCapacityRoutes(deps: {
           reason: limit.reason,
         };
       }),
-    });
+    };
+    res.json(body);
   });
 
   router.delete('/supervisor/capacity-limits/:id', requireStaff('supervisor'), async (req, res) => {
     const { id } = parseInput(idParam, req.params);
     const result = await capacity.removeLimit(id);
     if (!result) throw new NotFoundError(`no capacity limit ${id}`);
-    res.json({ changedSlots: result.changed, flagged: result.flagged });
+    const body: CapacityLimitRemoved = { changedSlots: result.changed, flagged: result.flagged };
+    res.json(body);
   });
 
   /** Hall closures (the calendar's): callers hear the reason, slots of those days close and their bookings are flagged. */
@@ -107,7 +118,7 @@ export function createCapacityRoutes(deps: {
   };
 
   router.get('/supervisor/closures', requireStaff('supervisor'), (_req, res) => {
-    res.json({
+    const body: Closures = {
       closures: calendar.listClosures().map((closure) => ({
         id: closure.id,
         hall: closure.hallId
@@ -116,7 +127,8 @@ export function createCapacityRoutes(deps: {
         days: spokenRange(closure.startsOn, closure.endsOn),
         reason: closure.reason,
       })),
-    });
+    };
+    res.json(body);
   });
 
   router.post('/supervisor/closures', requireStaff('supervisor'), async (req, res) => {
@@ -133,9 +145,11 @@ export function createCapacityRoutes(deps: {
       reason: input.reason,
       createdBy: who(req),
     });
-    res
-      .status(201)
-      .json({ id: row.id, flagged: await reconcileHalls(hallId, input.from, input.to) });
+    const body: ClosureAdded = {
+      id: row.id,
+      flagged: await reconcileHalls(hallId, input.from, input.to),
+    };
+    res.status(201).json(body);
   });
 
   router.delete('/supervisor/closures/:id', requireStaff('supervisor'), async (req, res) => {
@@ -151,7 +165,7 @@ export function createCapacityRoutes(deps: {
     const rows = await booking.listFlagged();
     const actor = actorFromPrincipal(req.principal!);
     await Promise.all(rows.map((row) => booking.recordRead(row, actor)));
-    res.json({
+    const body: FlaggedBookings = {
       halls: catalogue.halls.map((hall) => ({
         id: hall.id,
         name: hall.name,
@@ -172,7 +186,8 @@ export function createCapacityRoutes(deps: {
           flag: row.flag ? (FLAGS[row.flag] ?? '容量调整') : '',
         };
       }),
-    });
+    };
+    res.json(body);
   });
 
   return router;

@@ -1,6 +1,17 @@
 export { createBooking, type Booking } from './booking-component.js';
 export { createBookingRoutes, actorFromPrincipal } from './booking-routes.js';
 export { createCapacityRoutes } from './capacity-routes.js';
+export type {
+  CapacityLimitAdded,
+  CapacityLimitRemoved,
+  CapacityLimits,
+  CapacityLimitView,
+  ClosureAdded,
+  ClosureView,
+  Closures,
+  FlaggedBooking,
+  FlaggedBookings,
+} from './capacity-responses.js';
 export { createBookingJobs, scheduleBookingJobs } from './booking-jobs.js';
 export type { Actor, BookingService, BookingOutcome, BookingRequest } from './booking-service.js';
 export type { CapacityService, ReconcileResult } from './capacity-service.js';
@@ -11,7 +22,7 @@ export {
   protectIdNumber,
 } from './booking-identity.js';
 export { slotCapacity } from './capacity-rules.js';
-export type { BookingView, SlotView } from './booking-views.js';
+export type { BookingView, HoldView, SlotView } from './booking-views.js';
 export { bookingCommands } from './booking-commands.js';
 export { createBookingVoiceRoutes } from './booking-voice-routes.js';
 export type { BookingRecovery, RestoredBookingJobs } from './booking-recovery.js';

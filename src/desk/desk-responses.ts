@@ -37,6 +37,24 @@ export interface DeskCall {
   now: string;
 }
 
+/** A service as the outcome forms search it: by name, keyword, department or hall. */
+export interface DeskServiceOption {
+  id: string;
+  name: string;
+  department: string;
+  hall: string;
+  hallId: string;
+  byPhone: boolean;
+  postal: boolean;
+  bookable: boolean;
+  keywords: string[];
+}
+
+/** `GET /api/desk/services`: the catalogue's services. */
+export interface DeskServiceOptions {
+  services: DeskServiceOption[];
+}
+
 /** `GET /api/desk/directory`: departments and colleagues to transfer to, with who is free now. */
 export interface DeskDirectory {
   departments: Array<{ id: string; name: string; available: number }>;

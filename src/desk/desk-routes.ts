@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from '../staff/index.js';
 import { callbackParamsSchema, callParamsSchema, trackingSchema } from './desk-schemas.js';
+import type { DeskServiceOptions } from './desk-responses.js';
 import type { DeskActor, DeskService } from './desk-service.js';
 
 const actorOf = (req: Request): DeskActor =>
@@ -37,7 +38,8 @@ export function createDeskRoutes(desk: DeskService): Router {
   });
 
   router.get('/desk/services', requireStaff('agent'), (_req, res) => {
-    res.json({ services: desk.services() });
+    const body: DeskServiceOptions = { services: desk.services() };
+    res.json(body);
   });
 
   router.put(

@@ -23,6 +23,7 @@ import type {
   DeskDirectory,
   DeskMe,
   DeskMyWork,
+  DeskServiceOption,
 } from './desk-responses.js';
 import * as outcomesRepo from './outcomes-repository.js';
 
@@ -75,7 +76,7 @@ export function createDeskService(deps: DeskServiceDeps) {
     !snapshot.callSid.startsWith('cb:') &&
     ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state);
   // The catalogue's services as the outcome forms search them: by name, keyword, department or hall.
-  const services = catalogue.halls.flatMap((hall) =>
+  const services: DeskServiceOption[] = catalogue.halls.flatMap((hall) =>
     hall.departments.flatMap((department) =>
       department.services.map((service) => ({
         id: service.id,

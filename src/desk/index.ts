@@ -11,6 +11,8 @@ export type {
   DeskHoldStarted,
   DeskMe,
   DeskMyWork,
+  DeskServiceOption,
+  DeskServiceOptions,
   DeskStateChange,
 } from './desk-responses.js';
 export type { CallCard } from './desk-card-service.js';

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
+import type { EvaluationSettings, FollowUpCase, FollowUpCases } from './evaluation-responses.js';
 import type { Evaluations } from './evaluation-service.js';
 import type { FollowUps } from './followup-service.js';
 
@@ -35,29 +36,39 @@ export function createEvaluationRoutes(deps: {
   const { evaluations, followUps, departmentsOf } = deps;
   const router = Router();
   router.get('/evaluations/settings', requireStaff('supervisor'), async (_req, res) => {
-    res.json({ hotlines: await evaluations.settings() });
+    const body: EvaluationSettings = { hotlines: await evaluations.settings() };
+    res.json(body);
   });
   router.put('/evaluations/settings/:number', requireStaff('supervisor'), async (req, res) => {
     const { number } = parseInput(hotlineParams, req.params, 'path');
     const { enabled } = parseInput(switchBody, req.body, 'body');
     await evaluations.setEnabled(number, enabled, staffOf(req).userId);
-    res.json({ hotlines: await evaluations.settings() });
+    const body: EvaluationSettings = { hotlines: await evaluations.settings() };
+    res.json(body);
   });
   router.get('/evaluations/cases', requireStaff('supervisor'), async (req, res) => {
     const me = staffOf(req);
-    res.json({ cases: await followUps.list(await departmentsOf(me.userId, me.role)) });
+    const body: FollowUpCases = {
+      cases: await followUps.list(await departmentsOf(me.userId, me.role)),
+    };
+    res.json(body);
   });
   router.post('/evaluations/cases/:id/callback', requireStaff('supervisor'), async (req, res) => {
     const { id } = parseInput(caseParams, req.params, 'path');
-    res.json({ case: await followUps.callBack(id, staffOf(req).userId) });
+    const body: FollowUpCase = { case: await followUps.callBack(id, staffOf(req).userId) };
+    res.json(body);
   });
   router.put('/evaluations/cases/:id/finding', requireStaff('supervisor'), async (req, res) => {
     const { id } = parseInput(caseParams, req.params, 'path');
-    res.json({ case: await followUps.recordFinding(id, staffOf(req).userId, req.body) });
+    const body: FollowUpCase = {
+      case: await followUps.recordFinding(id, staffOf(req).userId, req.body),
+    };
+    res.json(body);
   });
   router.post('/evaluations/cases/:id/close', requireStaff('supervisor'), async (req, res) => {
     const { id } = parseInput(caseParams, req.params, 'path');
-    res.json({ case: await followUps.close(id, staffOf(req).userId, req.body) });
+    const body: FollowUpCase = { case: await followUps.close(id, staffOf(req).userId, req.body) };
+    res.json(body);
   });
   return router;
 }

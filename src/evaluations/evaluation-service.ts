@@ -37,6 +37,17 @@ export interface EvaluationDeps {
   nameOf: (userId: string) => Promise<string>;
 }
 
+/** A hotline's evaluation switch: whether callers are asked to evaluate, who switched it and when. */
+export interface EvaluationSetting {
+  number: string;
+  name: string;
+  enabled: boolean;
+  /** null while never switched. */
+  changedBy: string | null;
+  /** ISO instant; null while never switched. */
+  changedAt: string | null;
+}
+
 /**
  * 好差评 by phone: after the agent hangs up (or a self-service booking is done), a caller on a hotline that has it switched on hears
  * one menu of five keys. Silence, a wrong key twice or a hang-up is 未评价, never satisfied.
@@ -55,7 +66,7 @@ export function createEvaluations(deps: EvaluationDeps) {
     enabled,
 
     /** Every hotline with its switch, for the supervisors' page. */
-    async settings() {
+    async settings(): Promise<EvaluationSetting[]> {
       const latest = new Map(
         (await repo.listLatestSettings(db)).map((row) => [row.hotlineNumber, row]),
       );

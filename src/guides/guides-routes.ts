@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { ForbiddenError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
+import type {
+  GuideAnswer,
+  GuideForCall,
+  GuideHistory,
+  GuideList,
+  GuideSearch,
+  GuideSmsQueued,
+} from './guides-responses.js';
 import type { Guides } from './guides-service.js';
 
 const serviceParams = z.object({
@@ -41,35 +49,45 @@ export function createGuideRoutes(deps: {
 
   router.get('/guides', requireStaff('agent'), async (req, res) => {
     const { q, limit } = parseInput(searchQuery, req.query, 'query');
-    res.json(q ? { hits: await guides.search(q, limit) } : { services: await guides.list() });
+    const body: GuideSearch | GuideList = q
+      ? { hits: await guides.search(q, limit) }
+      : { services: await guides.list() };
+    res.json(body);
   });
 
   router.get('/guides/calls/:callSid', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParams, req.params, 'path');
     await assertOnCall(req, callSid);
-    res.json(await guides.forCall(callSid));
+    const body: GuideForCall = await guides.forCall(callSid);
+    res.json(body);
   });
 
   router.get('/guides/:serviceId', requireStaff('agent'), async (req, res) => {
     const { serviceId } = parseInput(serviceParams, req.params, 'path');
-    res.json({ guide: await guides.get(serviceId) });
+    const body: GuideAnswer = { guide: await guides.get(serviceId) };
+    res.json(body);
   });
 
   router.post('/guides/:serviceId/sms', requireStaff('agent'), async (req, res) => {
     const { serviceId } = parseInput(serviceParams, req.params, 'path');
     const { callSid } = parseInput(smsBody, req.body, 'body');
     await assertOnCall(req, callSid);
-    res.status(202).json(await guides.requestSms(staffOf(req).userId, callSid, serviceId));
+    const body: GuideSmsQueued = await guides.requestSms(staffOf(req).userId, callSid, serviceId);
+    res.status(202).json(body);
   });
 
   router.put('/guides/:serviceId', requireStaff('supervisor'), async (req, res) => {
     const { serviceId } = parseInput(serviceParams, req.params, 'path');
-    res.json({ guide: await guides.edit(serviceId, staffOf(req).userId, req.body) });
+    const body: GuideAnswer = {
+      guide: await guides.edit(serviceId, staffOf(req).userId, req.body),
+    };
+    res.json(body);
   });
 
   router.get('/guides/:serviceId/history', requireStaff('supervisor'), async (req, res) => {
     const { serviceId } = parseInput(serviceParams, req.params, 'path');
-    res.json({ revisions: await guides.history(serviceId) });
+    const body: GuideHistory = { revisions: await guides.history(serviceId) };
+    res.json(body);
   });
 
   return router;

@@ -14,6 +14,12 @@ import type { Logger } from '../platform/logger.js';
 import { maskPhone } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import { crossCheckGuide } from './guides-loader.js';
+import type {
+  GuideForCall,
+  GuideListing,
+  GuideRevision,
+  GuideSmsQueued,
+} from './guides-responses.js';
 import * as repo from './guides-repository.js';
 import { guideReport } from './guides-stats.js';
 import { guideEditSchema, type Guide } from './guides-schemas.js';
@@ -83,7 +89,7 @@ export function createGuides(deps: GuidesDeps) {
     },
 
     /** Every service with its guide's revision, by hall and department, for the guides page. */
-    async list(): Promise<Array<GuideHit & { revision: number }>> {
+    async list(): Promise<GuideListing[]> {
       const { guides } = await current();
       return catalogue.halls.flatMap((hall) =>
         hall.departments.flatMap((d) =>
@@ -97,9 +103,7 @@ export function createGuides(deps: GuidesDeps) {
      * pressed or said, searched among the services of the department they queued for (and of the
      * self-service booking menus they entered). `candidates` are the department's other services.
      */
-    async forCall(
-      callSid: string,
-    ): Promise<{ suggested: GuideView | null; words: string[]; candidates: GuideHit[] }> {
+    async forCall(callSid: string): Promise<GuideForCall> {
       const call = await ledger.find(callSid);
       if (!call) throw new NotFoundError(`no call ${callSid}`);
       const hotline = call.hotlineNumber ? catalogue.hotline(call.hotlineNumber) : undefined;
@@ -179,7 +183,7 @@ export function createGuides(deps: GuidesDeps) {
     },
 
     /** Every revision of a service's guide with who and when, oldest first (revision 0 is the file's). */
-    async history(serviceId: string) {
+    async history(serviceId: string): Promise<GuideRevision[]> {
       const file = fileGuides.get(serviceId);
       if (!file) throw new NotFoundError(`no guide for service ${serviceId}`);
       const rows = await repo.listRevisions(db, serviceId);
@@ -208,11 +212,7 @@ export function createGuides(deps: GuidesDeps) {
     },
 
     /** Queues the guide's SMS to the caller of `callSid` (through the guide-sms job); the text is returned at once. */
-    async requestSms(
-      agentId: string,
-      callSid: string,
-      serviceId: string,
-    ): Promise<{ id: number; text: string }> {
+    async requestSms(agentId: string, callSid: string, serviceId: string): Promise<GuideSmsQueued> {
       const call = await ledger.find(callSid);
       if (!call) throw new NotFoundError(`no call ${callSid}`);
       const found = (await current()).guides.get(serviceId);

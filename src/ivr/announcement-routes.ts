@@ -7,6 +7,11 @@ import { ZONE, type Clock } from '../platform/clock.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import { freeText, plainText } from '../platform/input-schemas.js';
+import type {
+  AnnouncementAdded,
+  AnnouncementList,
+  AnnouncementView,
+} from './announcement-responses.js';
 import type { AnnouncementRow, Announcements } from './announcement-service.js';
 
 /** A Beijing wall-clock time as a datetime-local field sends it: 2026-12-01T09:00. */
@@ -45,7 +50,7 @@ export function createAnnouncementRoutes(deps: {
 }): Router {
   const { announcements, catalogue, clock } = deps;
   const router = Router();
-  const view = (row: AnnouncementRow) => {
+  const view = (row: AnnouncementRow): AnnouncementView => {
     const now = clock.now().getTime();
     return {
       id: row.id,
@@ -64,10 +69,11 @@ export function createAnnouncementRoutes(deps: {
     req.principal?.kind === 'staff' ? req.principal.userId : 'unknown';
 
   router.get('/supervisor/announcements', requireStaff('supervisor'), async (_req, res) => {
-    res.json({
+    const body: AnnouncementList = {
       announcements: (await announcements.list()).map(view),
       halls: catalogue.halls.map((hall) => ({ id: hall.id, name: hall.name })),
-    });
+    };
+    res.json(body);
   });
 
   router.post('/supervisor/announcements', requireStaff('supervisor'), async (req, res) => {
@@ -85,7 +91,8 @@ export function createAnnouncementRoutes(deps: {
       hotlineNumber: input.hotlineNumber ?? null,
       createdBy: who(req),
     });
-    res.status(201).json({ announcement: view(row) });
+    const body: AnnouncementAdded = { announcement: view(row) };
+    res.status(201).json(body);
   });
 
   router.post('/supervisor/announcements/:id/end', requireStaff('supervisor'), async (req, res) => {

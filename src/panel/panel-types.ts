@@ -8,7 +8,8 @@ import type { GuideReport } from '../guides/index.js';
 import type { PeriodReportBody } from '../reports/index.js';
 
 export type { ApiErrorBody } from '../platform/http.js';
-export type { StaffMe, StaffRole } from '../staff/index.js';
+export type { AnnouncementAdded, AnnouncementList, AnnouncementView } from '../ivr/index.js';
+export type { StaffList, StaffMe, StaffRole, StaffSaved, StaffView } from '../staff/index.js';
 export type {
   Wallboard,
   WallboardAgent,
@@ -18,6 +19,25 @@ export type {
 } from '../supervision/index.js';
 export type { AgentSnapshot } from '../routing/index.js';
 export type {
+  DetailsByClass,
+  FeedRefusal,
+  ItemView as ReconciliationItem,
+  ReconciliationClass,
+  RunDetail as ReconciliationRunDetail,
+  RunView as ReconciliationRun,
+} from '../reconciliation/index.js';
+export type {
+  CapacityLimitAdded,
+  CapacityLimitRemoved,
+  CapacityLimits,
+  CapacityLimitView,
+  ClosureAdded,
+  ClosureView,
+  Closures,
+  FlaggedBooking,
+  FlaggedBookings,
+} from '../booking/index.js';
+export type {
   CallCard,
   DeskCall,
   DeskCallback,
@@ -25,10 +45,32 @@ export type {
   DeskHoldStarted,
   DeskMe,
   DeskMyWork,
+  DeskServiceOption,
+  DeskServiceOptions,
   DeskStateChange,
 } from '../desk/index.js';
-export type { EvaluationFigures } from '../evaluations/index.js';
+export type { BookingView, HoldView, SlotView } from '../booking/index.js';
+export type {
+  CaseView,
+  EvaluationFigures,
+  EvaluationSetting,
+  EvaluationSettings,
+  FollowUpCase,
+  FollowUpCases,
+} from '../evaluations/index.js';
 export type { EvaluationReport, GuideReport };
+export type {
+  GuideAnswer,
+  GuideForCall,
+  GuideHistory,
+  GuideHit,
+  GuideList,
+  GuideListing,
+  GuideRevision,
+  GuideSearch,
+  GuideSmsQueued,
+  GuideView,
+} from '../guides/index.js';
 export type { StaffingPlan } from '../reports/index.js';
 
 /**

@@ -5,6 +5,7 @@ import { parseInput } from '../platform/http.js';
 import { sendJsonPaced } from '../platform/json-response.js';
 import { calendarDay, freeText, plainText } from '../platform/input-schemas.js';
 import type { ReconciliationService } from './reconciliation-service.js';
+import type { ItemView, RunDetail, RunView } from './reconciliation-views.js';
 import { RECONCILIATION_CLASSES } from './reconciliation-tables.js';
 
 const runBody = z.object({ from: calendarDay, to: calendarDay });
@@ -31,19 +32,17 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
   router.post('/reconciliations', requireStaff('supervisor'), async (req, res) => {
     const body = parseInput(runBody, req.body, 'body');
     const principal = req.principal!;
-    res
-      .status(201)
-      .json(
-        await service.run(
-          body.from,
-          body.to,
-          principal.kind === 'staff' ? `staff:${principal.userId}` : 'api',
-        ),
-      );
+    const run: RunView = await service.run(
+      body.from,
+      body.to,
+      principal.kind === 'staff' ? `staff:${principal.userId}` : 'api',
+    );
+    res.status(201).json(run);
   });
 
   router.get('/reconciliations', requireStaff('agent'), async (_req, res) => {
-    res.json(await service.listRuns());
+    const runs: RunView[] = await service.listRuns();
+    res.json(runs);
   });
 
   router.get('/reconciliations/:id', requireStaff('agent'), async (req, res) => {
@@ -60,14 +59,12 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
       return;
     }
     // Up to 5,000 items: written a slice at a time (see sendJsonPaced).
-    await sendJsonPaced(
-      res,
-      await service.detail(
-        id,
-        { classes: query.class, statuses: query.status, hallId: query.hall },
-        fullFor,
-      ),
+    const detail: RunDetail = await service.detail(
+      id,
+      { classes: query.class, statuses: query.status, hallId: query.hall },
+      fullFor,
     );
+    await sendJsonPaced(res, detail);
   });
 
   router.get('/reconciliations/:id/open.csv', requireStaff('agent'), async (req, res) => {
@@ -86,14 +83,13 @@ export function createReconciliationRoutes(service: ReconciliationService): Rout
       const itemId = parseInput(idParam, req.params.itemId, 'itemId');
       const { note } = parseInput(resolveBody, req.body, 'body');
       const principal = req.principal!;
-      res.json(
-        await service.resolve(
-          id,
-          itemId,
-          note,
-          principal.kind === 'staff' ? principal.userId : 'api',
-        ),
+      const item: ItemView = await service.resolve(
+        id,
+        itemId,
+        note,
+        principal.kind === 'staff' ? principal.userId : 'api',
       );
+      res.json(item);
     },
   );
 

@@ -23,6 +23,8 @@ import {
   toItemView,
   toRunView,
   type ItemView,
+  type RunDetail,
+  type RunView,
 } from './reconciliation-views.js';
 
 /** The longest range one run compares. */
@@ -89,7 +91,7 @@ export function createReconciliationService(deps: {
 
   return {
     /** Runs a reconciliation over local dates `from`..`to`; a second run with nothing new changes nothing and lists the same open items. */
-    async run(from: string, to: string, trigger: string) {
+    async run(from: string, to: string, trigger: string): Promise<RunView> {
       assertRange(from, to);
       const now = clock.now();
       const scope = {
@@ -142,14 +144,15 @@ export function createReconciliationService(deps: {
       };
     },
 
-    listRuns: async (limit = 50) => (await repo.listRuns(db, limit)).map(toRunView),
+    listRuns: async (limit = 50): Promise<RunView[]> =>
+      (await repo.listRuns(db, limit)).map(toRunView),
 
     /** A run with its items by class; `fullFor` (a supervisor's id) adds the full numbers and audits the read. */
-    async detail(id: number, filter: ItemFilter, fullFor?: string) {
+    async detail(id: number, filter: ItemFilter, fullFor?: string): Promise<RunDetail> {
       const run = await repo.findRun(db, id);
       if (!run) throw new NotFoundError(`没有第${id}次对账`);
       const items = await itemsOf(run, filter, fullFor);
-      const byClass: Record<string, ItemView[]> = {};
+      const byClass: RunDetail['items'] = {};
       for (const item of items) (byClass[item.class] ??= []).push(item);
       return { ...toRunView(run), classNames: CLASS_NAMES, items: byClass };
     },
@@ -162,7 +165,7 @@ export function createReconciliationService(deps: {
     },
 
     /** Marks an open item resolved with a note, kept in the run's history and carried to later runs. */
-    async resolve(runId: number, itemId: number, note: string, by: string) {
+    async resolve(runId: number, itemId: number, note: string, by: string): Promise<ItemView> {
       const item = await repo.findItem(db, runId, itemId);
       if (!item) throw new NotFoundError(`第${runId}次对账没有这一项`);
       if (item.status !== 'open') throw new ValidationError('只有待处理的项可以标记为已处理');

@@ -1,5 +1,6 @@
 import type { Catalogue } from '../catalogue/index.js';
 import { toCsv } from '../platform/csv.js';
+import type { DetailsByClass } from './reconciliation-details.js';
 import type { ItemRow, RunRow } from './reconciliation-repository.js';
 import type { ReconciliationClass } from './reconciliation-tables.js';
 
@@ -35,7 +36,59 @@ export const CHANNEL_NAMES: Record<string, string> = {
   walk_in: '现场窗口',
 };
 
-export function toRunView(run: RunRow) {
+/** A run as the reconciliation page lists it (`POST` and `GET /api/reconciliations`). */
+export interface RunView {
+  id: number;
+  /** The run's local days, from..to. */
+  from: string;
+  to: string;
+  /** `staff:<userId>`, `command` or `nightly`. */
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Items per class. */
+  counts: Record<string, number>;
+  fixed: number;
+  open: number;
+}
+
+/** An item's fields but its class and details (see ItemView). */
+export interface ItemViewFields {
+  id: number;
+  className: string;
+  key: string;
+  status: ItemRow['status'];
+  statusName: string;
+  bookingId: string | null;
+  slotId: number | null;
+  holdId: string | null;
+  callSid: string | null;
+  channel: string | null;
+  channelName: string | null;
+  hallId: string | null;
+  hallName: string | null;
+  serviceId: string | null;
+  serviceName: string | null;
+  day: string | null;
+  idMasked: string | null;
+  phoneMasked: string | null;
+  /** The full number: only in a supervisor's audited read (`full=1`). */
+  phone?: string;
+  resolution: { note: string; resolvedBy: string; resolvedAt: string } | null;
+}
+
+/** A difference as the page and the CSV read it: its `details` are those of its class. */
+export type ItemView = {
+  [K in ReconciliationClass]: ItemViewFields & { class: K; details: DetailsByClass[K] };
+}[ReconciliationClass];
+
+/** `GET /api/reconciliations/:id`: a run with its items by class and the classes' names. */
+export interface RunDetail extends RunView {
+  classNames: Record<ReconciliationClass, string>;
+  items: Partial<Record<ReconciliationClass, ItemView[]>>;
+}
+
+export function toRunView(run: RunRow): RunView {
   return {
     id: run.id,
     from: run.fromDay,
@@ -54,10 +107,9 @@ export function toItemView(
   catalogue: Catalogue,
   resolution?: { note: string; resolvedBy: string; resolvedAt: Date },
   fullPhone?: string,
-) {
-  return {
+): ItemView {
+  const fields: ItemViewFields = {
     id: item.id,
-    class: item.class,
     className: CLASS_NAMES[item.class],
     key: item.key,
     status: item.status,
@@ -76,7 +128,6 @@ export function toItemView(
     idMasked: item.idMasked,
     phoneMasked: item.phoneMasked,
     ...(fullPhone ? { phone: fullPhone } : {}),
-    details: item.details,
     resolution: resolution
       ? {
           note: resolution.note,
@@ -85,9 +136,10 @@ export function toItemView(
         }
       : null,
   };
+  // The checks and fixes write each class's details in SQL (reconciliation-details.ts says what);
+  // the jsonb column's type cannot pair a row's class with its details.
+  return { ...fields, class: item.class, details: item.details } as unknown as ItemView;
 }
-
-export type ItemView = ReturnType<typeof toItemView>;
 
 /** The open items as a CSV for staff: UTF-8 with a BOM (Excel), Chinese headers, numbers masked. */
 export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): Promise<string> {
@@ -105,12 +157,15 @@ export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): Promise<strin
     '说明',
   ];
   const note = (item: ItemView) => {
-    const d = item.details as Record<string, unknown>;
-    if (item.class === 'feed_only')
-      return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' }[String(d.reason)] ?? ''}`;
-    if (item.class === 'over_capacity') return `容量${String(d.capacity)}，已约${String(d.booked)}`;
+    if (item.class === 'feed_only') {
+      const d = item.details;
+      const reason = 'reason' in d ? d.reason : undefined;
+      return `名单第${String(d.line ?? '')}行，${{ no_slot: '无此时段', closed: '当天闭厅', past: '时段已过', full: '号源已满', suspended: '爽约暂停预约期间，未导入' }[String(reason)] ?? ''}`;
+    }
+    if (item.class === 'over_capacity')
+      return `容量${String(item.details.capacity)}，已约${String(item.details.booked)}`;
     if (item.class === 'cross_channel_duplicate')
-      return `渠道：${((d.channels as string[]) ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
+      return `渠道：${(item.details.channels ?? []).map((c) => CHANNEL_NAMES[c] ?? c).join('、')}`;
     return '';
   };
   const rows = items.map((item) => [
@@ -121,7 +176,7 @@ export function buildOpenItemsCsv(run: RunRow, items: ItemView[]): Promise<strin
     item.hallName,
     item.serviceName,
     item.channelName,
-    (item.details as { code?: string }).code ?? '',
+    ('code' in item.details ? item.details.code : undefined) ?? '',
     item.idMasked,
     item.phoneMasked,
     note(item),

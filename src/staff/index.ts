@@ -10,5 +10,11 @@ export { requireStaff } from './staff-access.js';
 export { staffCommands, readStdin } from './staff-commands.js';
 export type { StaffUserRow } from './staff-repository.js';
 export type { StaffRole } from '../platform/auth.js';
-export { createStaffAdmin, type StaffAdmin } from './staff-admin-service.js';
+export {
+  createStaffAdmin,
+  type StaffAdmin,
+  type StaffList,
+  type StaffSaved,
+  type StaffView,
+} from './staff-admin-service.js';
 export { createStaffManagementRoutes } from './staff-admin-routes.js';

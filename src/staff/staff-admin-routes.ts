@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../platform/http.js';
 import { nameText, plainText } from '../platform/input-schemas.js';
-import type { StaffActor, StaffAdmin } from './staff-admin-service.js';
+import type { StaffActor, StaffAdmin, StaffList, StaffSaved } from './staff-admin-service.js';
 import { requireStaff } from './staff-access.js';
 import { DISPLAY_NAME_MAX } from './staff-service.js';
 
@@ -38,20 +38,23 @@ export function createStaffManagementRoutes(admin: StaffAdmin): Router {
   const router = Router();
 
   router.get('/supervisor/staff', requireStaff('supervisor'), async (_req, res) => {
-    res.json({ staff: await admin.list() });
+    const body: StaffList = { staff: await admin.list() };
+    res.json(body);
   });
 
   router.post('/supervisor/staff', requireStaff('supervisor'), async (req, res) => {
-    res
-      .status(201)
-      .json({ user: await admin.create(actorOf(req), parseInput(createSchema, req.body)) });
+    const body: StaffSaved = {
+      user: await admin.create(actorOf(req), parseInput(createSchema, req.body)),
+    };
+    res.status(201).json(body);
   });
 
   router.patch('/supervisor/staff/:username', requireStaff('supervisor'), async (req, res) => {
     const { username } = parseInput(usernameParams, req.params, 'path');
-    res.json({
+    const body: StaffSaved = {
       user: await admin.update(actorOf(req), username, parseInput(updateSchema, req.body)),
-    });
+    };
+    res.json(body);
   });
 
   router.post(

@@ -22,6 +22,16 @@ export interface StaffView {
   skills: Array<{ id: string; name: string }>;
 }
 
+/** `GET /api/supervisor/staff`: every account, as the staff page lists them. */
+export interface StaffList {
+  staff: StaffView[];
+}
+
+/** `POST /api/supervisor/staff` and `PATCH /api/supervisor/staff/:username`: the account saved. */
+export interface StaffSaved {
+  user: StaffView;
+}
+
 /**
  * Staff accounts from the browser: list, create, change display name and skills, reset a
  * password, disable. Each change is audited with who made it.

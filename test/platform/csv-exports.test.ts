@@ -40,7 +40,7 @@ function buildItem(overrides: Partial<ItemView>): ItemView {
     day: '2026-12-02',
     idMasked: '2305**********0017',
     phoneMasked: '+86*******1234',
-    details: { code: '12345678' },
+    details: { code: '12345678', status: 'confirmed', feedId: 'feed-1' },
     resolution: null,
     ...overrides,
   } as ItemView;
@@ -106,7 +106,7 @@ describe('CSV exports', () => {
       hallName: HOSTILE[0]!,
       serviceName: HOSTILE[1]!,
       channelName: HOSTILE[2]!,
-      details: { code: HOSTILE[3]! },
+      details: { code: HOSTILE[3]!, status: 'confirmed', feedId: 'feed-1' },
       idMasked: HOSTILE[4]!,
       phoneMasked: HOSTILE[5]!,
     });

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
@@ -7,8 +8,19 @@ void mountFrame();
 
 showWrittenDates();
 
-const $ = (id) => document.getElementById(id);
-const form = $('add-announcement');
+/** @typedef {import('../panel-types.js').AnnouncementList} AnnouncementList */
+/**
+ * The form's fields by name.
+ * @typedef {{ text: HTMLTextAreaElement, startsAt: HTMLInputElement, endsAt: HTMLInputElement,
+ *   hallId: HTMLSelectElement }} AnnouncementFields
+ */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('add-announcement'));
+const fields = /** @type {AnnouncementFields} */ (/** @type {unknown} */ (form.elements));
+const formError = /** @type {HTMLElement} */ (form.querySelector('.form-error'));
+/** @type {Record<string, string>} */
 const REASONS = {
   end_before_start: '结束时间须晚于开始时间',
   invalid_time: '请填写完整的日期和时间',
@@ -16,26 +28,28 @@ const REASONS = {
 
 function clear() {
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
-  form.querySelector('.form-error').textContent = '';
+  formError.textContent = '';
 }
 
+/** @param {unknown} error */
 function showErrors(error) {
   clear();
   if (error instanceof ApiError && error.status === 422 && error.fields.length) {
     for (const { field, reason } of error.fields) {
       const slot = form.querySelector(`[data-error-for="${field}"]`);
-      if (slot) slot.textContent = REASONS[reason] ?? fieldReason(reason);
+      // fieldReason answers one of its texts (its table is untyped JS).
+      if (slot) slot.textContent = REASONS[reason] ?? /** @type {string} */ (fieldReason(reason));
     }
-    form.querySelector('.form-error').textContent = '请更正标红的字段';
-  } else form.querySelector('.form-error').textContent = chineseError(error, '添加失败');
+    formError.textContent = '请更正标红的字段';
+  } else formError.textContent = chineseError(error, '添加失败');
 }
 
 async function refresh() {
-  const { announcements, halls } = await api('GET', '/api/supervisor/announcements');
-  if (form.elements.hallId.options.length === 1)
-    form.elements.hallId.append(
-      ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
-    );
+  const { announcements, halls } = /** @type {AnnouncementList} */ (
+    await api('GET', '/api/supervisor/announcements')
+  );
+  if (fields.hallId.options.length === 1)
+    fields.hallId.append(...halls.map((hall) => el('option', { value: hall.id }, hall.name)));
   $('announcements').replaceChildren(
     ...(announcements.length
       ? announcements.map((a) => {
@@ -68,21 +82,18 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('added').textContent = '';
   const problems = [];
-  if (!form.elements.text.value.trim()) problems.push({ field: 'text', reason: 'Required' });
-  if (!form.elements.endsAt.value) problems.push({ field: 'endsAt', reason: 'Required' });
-  if (
-    form.elements.startsAt.value &&
-    form.elements.endsAt.value &&
-    form.elements.endsAt.value <= form.elements.startsAt.value
-  )
+  if (!fields.text.value.trim()) problems.push({ field: 'text', reason: 'Required' });
+  if (!fields.endsAt.value) problems.push({ field: 'endsAt', reason: 'Required' });
+  if (fields.startsAt.value && fields.endsAt.value && fields.endsAt.value <= fields.startsAt.value)
     problems.push({ field: 'endsAt', reason: 'end_before_start' });
   if (problems.length) {
     showErrors(new ApiError(422, { details: { fields: problems } }));
     return;
   }
-  const body = { text: form.elements.text.value.trim(), endsAt: form.elements.endsAt.value };
-  if (form.elements.startsAt.value) body.startsAt = form.elements.startsAt.value;
-  if (form.elements.hallId.value) body.hallId = form.elements.hallId.value;
+  /** @type {{ text: string, endsAt: string, startsAt?: string, hallId?: string }} */
+  const body = { text: fields.text.value.trim(), endsAt: fields.endsAt.value };
+  if (fields.startsAt.value) body.startsAt = fields.startsAt.value;
+  if (fields.hallId.value) body.hallId = fields.hallId.value;
   try {
     await api('POST', '/api/supervisor/announcements', body);
     form.reset();
@@ -99,5 +110,7 @@ try {
 } catch (error) {
   if (!toLoginOn401(error))
     $('list-error').textContent =
-      error.status === 403 ? '仅班长可管理公告' : chineseError(error, '读取失败');
+      error instanceof ApiError && error.status === 403
+        ? '仅班长可管理公告'
+        : chineseError(error, '读取失败');
 }

@@ -1,18 +1,31 @@
+// @ts-check
 /* global document, URLSearchParams -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el } from './panel-api.js';
+
+/** @typedef {import('../panel-types.js').BookingView} BookingView */
+/** @typedef {import('../panel-types.js').DeskServiceOption} DeskServiceOption */
+/** @typedef {import('../panel-types.js').HoldView} HoldView */
+/** @typedef {import('../panel-types.js').SlotView} SlotView */
+/** @typedef {SlotView & { when: ReturnType<typeof local> }} ShownSlot */
+/** @typedef {{ fields: Array<{ field: string, reason: string }>, message: string }} FieldProblems */
+
+/** @param {string} id */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const WEEKDAYS = '日一二三四五六';
 /** How many days of free slots the calendar shows. */
 const DAYS_SHOWN = 5;
 
 /** "2026-12-02T08:30:00+08:00" -> { day: '12月2日 星期三', time: '08:30' } (the API's times are Beijing local). */
+/** @param {string} iso */
 function local(iso) {
-  const [date, rest] = iso.split('T');
+  const [date, rest] = /** @type {[string, string]} */ (iso.split('T'));
   const [, month, day] = date.split('-').map(Number);
   const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
   return { date, day: `${month}月${day}日 星期${WEEKDAYS[weekday]}`, time: rest.slice(0, 5) };
 }
 
+/** @type {Record<BookingView['status'], string>} */
 const STATUS = {
   confirmed: '已预约',
   checked_in: '已到场',
@@ -25,15 +38,33 @@ const STATUS = {
  * included: the desk books on the phone channel), hold one while talking, read it back, confirm;
  * or find a booking by its code and cancel it or move it to the slot picked.
  */
+/**
+ * @param {HTMLFormElement} form
+ * @param {{
+ *   currentCall: () => string,
+ *   onSaved: (callSid: string) => void,
+ *   showErrors: (form: HTMLFormElement, error: FieldProblems) => void,
+ *   clearErrors: (form: HTMLFormElement) => void,
+ * }} hooks
+ */
 export function setupBookingForm(form, { currentCall, onSaved, showErrors, clearErrors }) {
-  const calendar = document.getElementById('booking-calendar');
-  const holdBox = document.getElementById('booking-hold');
-  const readback = document.getElementById('booking-readback');
-  const formError = form.querySelector('.form-error');
+  const calendar = byId('booking-calendar');
+  const holdBox = byId('booking-hold');
+  const readback = byId('booking-readback');
+  const formError = /** @type {HTMLElement} */ (form.querySelector('.form-error'));
+  /** @param {string} name */
+  const field = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name));
+  // The form's state: the service picked, the place held, the slot picked, the booking found.
+  /** @type {DeskServiceOption | undefined} */
   let service;
+  /** @type {HoldView | undefined} */
   let hold;
+  /** @type {ShownSlot | undefined} */
   let picked;
+  /** @type {BookingView | undefined} */
   let found;
+  // The slots are shown, and a place held, only once a service is picked.
+  const pickedService = () => /** @type {DeskServiceOption} */ (service);
 
   async function release() {
     if (hold) await api('DELETE', `/api/holds/${hold.id}`).catch(() => undefined);
@@ -44,15 +75,17 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
   async function showSlots() {
     calendar.replaceChildren(el('p', { class: 'muted' }, '正在读取可预约时段…'));
     try {
+      /** @type {SlotView[]} */
       const slots = await api(
         'GET',
-        `/api/slots?${new URLSearchParams({ hall: service.hallId, service: service.id })}`,
+        `/api/slots?${new URLSearchParams({ hall: pickedService().hallId, service: pickedService().id })}`,
       );
+      /** @type {Map<string, { label: string, slots: ShownSlot[] }>} */
       const days = new Map();
       for (const slot of slots) {
         const when = local(slot.startsAt);
         if (!days.has(when.date)) days.set(when.date, { label: when.day, slots: [] });
-        days.get(when.date).slots.push({ ...slot, when });
+        /** @type {{ slots: ShownSlot[] }} */ (days.get(when.date)).slots.push({ ...slot, when });
       }
       const shown = [...days.values()]
         .filter((d) => d.slots.some((s) => s.available > 0))
@@ -68,10 +101,12 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
             { class: 'calendar-day' },
             el('h4', {}, day.label),
             ...day.slots.map((slot) => {
-              const button = el(
-                'button',
-                { type: 'button', class: 'slot', 'data-slot': String(slot.id) },
-                `${slot.when.time} 余${slot.available}`,
+              const button = /** @type {HTMLButtonElement} */ (
+                el(
+                  'button',
+                  { type: 'button', class: 'slot', 'data-slot': String(slot.id) },
+                  `${slot.when.time} 余${slot.available}`,
+                )
               );
               button.disabled = slot.available <= 0;
               button.addEventListener('click', () => void pick(slot, day.label, button));
@@ -87,6 +122,7 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     }
   }
 
+  /** @param {ShownSlot} slot @param {string} dayLabel @param {HTMLButtonElement} button */
   async function pick(slot, dayLabel, button) {
     formError.textContent = '';
     for (const other of calendar.querySelectorAll('.slot.picked')) other.classList.remove('picked');
@@ -95,9 +131,11 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     if (found) return;
     await release();
     try {
-      hold = await api('POST', '/api/holds', { slotId: slot.id });
+      /** @type {HoldView} */
+      const held = await api('POST', '/api/holds', { slotId: slot.id });
+      hold = held;
       holdBox.hidden = false;
-      readback.textContent = `请向来电人复述：${service.name}，${service.hall}，${dayLabel} ${slot.when.time}–${local(slot.endsAt).time}。已为您保留至 ${local(hold.expiresAt).time}。`;
+      readback.textContent = `请向来电人复述：${pickedService().name}，${pickedService().hall}，${dayLabel} ${slot.when.time}–${local(slot.endsAt).time}。已为您保留至 ${local(held.expiresAt).time}。`;
     } catch (error) {
       formError.textContent = chineseError(error, '保留时段失败');
       void showSlots();
@@ -105,7 +143,7 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
   }
 
   form.addEventListener('service-picked', (event) => {
-    service = event.detail;
+    service = /** @type {CustomEvent<DeskServiceOption>} */ (event).detail;
     picked = undefined;
     void release().then(showSlots);
   });
@@ -114,6 +152,7 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     event.preventDefault();
     clearErrors(form);
     const callSid = currentCall();
+    /** @type {FieldProblems['fields']} */
     const problems = [];
     if (!service) problems.push({ field: 'serviceId', reason: 'pick_from_list' });
     else if (!hold) {
@@ -121,37 +160,38 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
       return;
     }
     for (const name of ['name', 'phone', 'idNumber'])
-      if (service && !form.elements[name].value.trim())
-        problems.push({ field: name, reason: 'Required' });
+      if (service && !field(name).value.trim()) problems.push({ field: name, reason: 'Required' });
     if (problems.length) {
       showErrors(form, { fields: problems, message: '' });
       return;
     }
+    // With a service and no problems, a place is held (checked above).
+    const held = /** @type {HoldView} */ (hold);
     try {
+      /** @type {BookingView} */
       const booking = await api(
         'POST',
         '/api/bookings',
         {
-          holdId: hold.id,
-          name: form.elements.name.value.trim(),
-          phone: form.elements.phone.value.trim(),
-          idNumber: form.elements.idNumber.value.trim(),
+          holdId: held.id,
+          name: field('name').value.trim(),
+          phone: field('phone').value.trim(),
+          idNumber: field('idNumber').value.trim(),
         },
-        { 'idempotency-key': `desk-${hold.id}` },
+        { 'idempotency-key': `desk-${held.id}` },
       );
       hold = undefined;
       if (callSid)
         await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, {
           bookingId: booking.id,
           bookingCode: booking.code,
-          serviceId: service.id,
+          serviceId: pickedService().id,
         });
       form.reset();
       holdBox.hidden = true;
       calendar.replaceChildren();
       service = undefined;
-      document.getElementById('outcome-saved').textContent =
-        `预约成功，预约码 ${booking.code}，通话结果已保存`;
+      byId('outcome-saved').textContent = `预约成功，预约码 ${booking.code}，通话结果已保存`;
       if (callSid) onSaved(callSid);
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) showErrors(form, error);
@@ -159,43 +199,48 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     }
   });
 
-  const findError = document.getElementById('find-error');
-  document.getElementById('find-booking').addEventListener('click', async () => {
+  const findError = byId('find-error');
+  // Cancel and reschedule are shown only with a booking found.
+  const foundBooking = () => /** @type {BookingView} */ (found);
+  byId('find-booking').addEventListener('click', async () => {
     findError.textContent = '';
-    const code = document.getElementById('find-code').value.trim();
+    const code = /** @type {HTMLInputElement} */ (byId('find-code')).value.trim();
     if (!/^\d{8}$/.test(code)) {
       findError.textContent = '预约码为8位数字';
       return;
     }
     try {
-      found = await api('GET', `/api/bookings/${code}`);
+      found = /** @type {BookingView} */ (await api('GET', `/api/bookings/${code}`));
       await release();
       const when = local(found.slot.startsAt);
-      document.getElementById('found-text').textContent =
+      byId('found-text').textContent =
         `${found.code}：${found.slot.serviceName}，${found.slot.hallName}，${when.day} ${when.time}，${STATUS[found.status] ?? ''}`;
-      document.getElementById('found-booking').hidden = false;
+      byId('found-booking').hidden = false;
     } catch (error) {
       findError.textContent = chineseError(error, '查找失败');
     }
   });
-  document.getElementById('cancel-booking').addEventListener('click', async () => {
+  byId('cancel-booking').addEventListener('click', async () => {
     try {
-      found = await api('POST', `/api/bookings/${found.code}/cancel`);
-      document.getElementById('found-text').textContent = `${found.code}：已取消`;
+      found = /** @type {BookingView} */ (
+        await api('POST', `/api/bookings/${foundBooking().code}/cancel`)
+      );
+      byId('found-text').textContent = `${found.code}：已取消`;
     } catch (error) {
       findError.textContent = chineseError(error, '取消失败');
     }
   });
-  document.getElementById('reschedule-booking').addEventListener('click', async () => {
+  byId('reschedule-booking').addEventListener('click', async () => {
     if (!picked) {
       findError.textContent = '请先搜索事项并在日历中选择新的时段';
       return;
     }
     try {
-      found = await api('POST', `/api/bookings/${found.code}/reschedule`, { slotId: picked.id });
+      found = /** @type {BookingView} */ (
+        await api('POST', `/api/bookings/${foundBooking().code}/reschedule`, { slotId: picked.id })
+      );
       const when = local(found.slot.startsAt);
-      document.getElementById('found-text').textContent =
-        `${found.code}：已改约到 ${when.day} ${when.time}`;
+      byId('found-text').textContent = `${found.code}：已改约到 ${when.day} ${when.time}`;
     } catch (error) {
       findError.textContent = chineseError(error, '改约失败');
     }

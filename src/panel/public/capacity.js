@@ -1,3 +1,4 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
@@ -7,29 +8,57 @@ void mountFrame();
 
 showWrittenDates();
 
-const $ = (id) => document.getElementById(id);
-const form = $('limit');
-const closureForm = $('closure');
+/** @typedef {import('../panel-types.js').CapacityLimitAdded} CapacityLimitAdded */
+/** @typedef {import('../panel-types.js').CapacityLimits} CapacityLimits */
+/** @typedef {import('../panel-types.js').ClosureAdded} ClosureAdded */
+/** @typedef {import('../panel-types.js').Closures} Closures */
+/** @typedef {import('../panel-types.js').FlaggedBookings} FlaggedBookings */
+/**
+ * The two forms' fields by name (the closure form has no serviceId and no percent).
+ * @typedef {Record<'hallId' | 'serviceId', HTMLSelectElement>
+ *   & Record<'from' | 'to' | 'percent' | 'reason', HTMLInputElement>} CapacityFields
+ */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('limit'));
+const closureForm = /** @type {HTMLFormElement} */ ($('closure'));
+/** @param {HTMLFormElement} target */
+const fieldsOf = (target) =>
+  /** @type {CapacityFields} */ (/** @type {unknown} */ (target.elements));
+/** @type {FlaggedBookings['halls']} */
 let halls = [];
 
+/** @param {unknown} error */
 function showErrors(error, target = form, what = '调整失败') {
+  const formError = /** @type {HTMLElement} */ (target.querySelector('.form-error'));
   for (const slot of target.querySelectorAll('.field-error')) slot.textContent = '';
-  target.querySelector('.form-error').textContent = '';
+  formError.textContent = '';
   if (!error) return;
   if (error instanceof ApiError && error.status === 422 && error.fields.length) {
     for (const { field, reason } of error.fields) {
       const slot = target.querySelector(`[data-error-for="${field}"]`);
       if (slot)
         slot.textContent =
-          reason === 'end_before_start' ? '结束日期不能早于开始日期' : fieldReason(reason);
+          reason === 'end_before_start'
+            ? '结束日期不能早于开始日期'
+            : // fieldReason answers one of its texts (its table is untyped JS).
+              /** @type {string} */ (fieldReason(reason));
     }
-    target.querySelector('.form-error').textContent = '请更正标红的字段';
-  } else target.querySelector('.form-error').textContent = chineseError(error, what);
+    formError.textContent = '请更正标红的字段';
+  } else formError.textContent = chineseError(error, what);
 }
 
-/** Checks the required fields before sending; true when something is missing (shown beside it). */
+/**
+ * Checks the required fields before sending; true when something is missing (shown beside it).
+ * @param {HTMLFormElement} target
+ * @param {string} what
+ */
 function missingFields(target, what) {
-  const missing = [...target.querySelectorAll('[required]')].filter((field) => !field.value.trim());
+  const required = /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */ (
+    target.querySelectorAll('[required]')
+  );
+  const missing = [...required].filter((field) => !field.value.trim());
   if (missing.length)
     showErrors(
       new ApiError(422, {
@@ -41,9 +70,14 @@ function missingFields(target, what) {
   return missing.length > 0;
 }
 
-/** A row with a 撤销 button that deletes `path` and refreshes the page's lists. */
+/**
+ * A row with a 撤销 button that deletes `path` and refreshes the page's lists.
+ * @param {string} path
+ * @param {string} label
+ * @param {string} errorSlot
+ */
 function undoButton(path, label, errorSlot) {
-  const button = el('button', { type: 'button' }, '撤销');
+  const button = /** @type {HTMLButtonElement} */ (el('button', { type: 'button' }, '撤销'));
   button.setAttribute('aria-label', `撤销${label}`);
   button.addEventListener('click', async () => {
     button.disabled = true;
@@ -60,10 +94,12 @@ function undoButton(path, label, errorSlot) {
 }
 
 async function refreshLists() {
-  const [{ limits }, { closures }] = await Promise.all([
-    api('GET', '/api/supervisor/capacity-limits'),
-    api('GET', '/api/supervisor/closures'),
-  ]);
+  const [{ limits }, { closures }] = /** @type {[CapacityLimits, Closures]} */ (
+    await Promise.all([
+      api('GET', '/api/supervisor/capacity-limits'),
+      api('GET', '/api/supervisor/closures'),
+    ])
+  );
   $('limits').replaceChildren(
     ...(limits.length
       ? limits.map((l) =>
@@ -113,13 +149,15 @@ async function refreshLists() {
 }
 
 async function refresh() {
-  const body = await api('GET', '/api/supervisor/flagged-bookings');
+  const body = /** @type {FlaggedBookings} */ (
+    await api('GET', '/api/supervisor/flagged-bookings')
+  );
   if (!halls.length) {
     halls = body.halls;
-    form.elements.hallId.append(
+    fieldsOf(form).hallId.append(
       ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
     );
-    closureForm.elements.hallId.append(
+    fieldsOf(closureForm).hallId.append(
       ...halls.map((hall) => el('option', { value: hall.id }, hall.name)),
     );
   }
@@ -142,9 +180,9 @@ async function refresh() {
   );
 }
 
-form.elements.hallId.addEventListener('change', () => {
-  const hall = halls.find((h) => h.id === form.elements.hallId.value);
-  form.elements.serviceId.replaceChildren(
+fieldsOf(form).hallId.addEventListener('change', () => {
+  const hall = halls.find((h) => h.id === fieldsOf(form).hallId.value);
+  fieldsOf(form).serviceId.replaceChildren(
     el('option', { value: '' }, '全部事项'),
     ...(hall?.services ?? []).map((s) => el('option', { value: s.id }, s.name)),
   );
@@ -154,16 +192,20 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('limited').textContent = '';
   if (missingFields(form, '调整失败')) return;
+  const fields = fieldsOf(form);
+  /** @type {{ hallId: string, from: string, to: string, percent: number, reason: string, serviceId?: string }} */
   const body = {
-    hallId: form.elements.hallId.value,
-    from: form.elements.from.value,
-    to: form.elements.to.value,
-    percent: Number(form.elements.percent.value),
-    reason: form.elements.reason.value.trim(),
+    hallId: fields.hallId.value,
+    from: fields.from.value,
+    to: fields.to.value,
+    percent: Number(fields.percent.value),
+    reason: fields.reason.value.trim(),
   };
-  if (form.elements.serviceId.value) body.serviceId = form.elements.serviceId.value;
+  if (fields.serviceId.value) body.serviceId = fields.serviceId.value;
   try {
-    const result = await api('POST', '/api/supervisor/capacity-limits', body);
+    const result = /** @type {CapacityLimitAdded} */ (
+      await api('POST', '/api/supervisor/capacity-limits', body)
+    );
     showErrors(null);
     $('limited').textContent =
       `已调整：${result.changedSlots} 个时段，需回访预约 ${result.flagged} 个`;
@@ -177,14 +219,16 @@ closureForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('closed').textContent = '';
   if (missingFields(closureForm, '闭厅失败')) return;
-  const { hallId, from, to, reason } = closureForm.elements;
+  const { hallId, from, to, reason } = fieldsOf(closureForm);
   try {
-    const result = await api('POST', '/api/supervisor/closures', {
-      hallId: hallId.value,
-      from: from.value,
-      to: to.value,
-      reason: reason.value.trim(),
-    });
+    const result = /** @type {ClosureAdded} */ (
+      await api('POST', '/api/supervisor/closures', {
+        hallId: hallId.value,
+        from: from.value,
+        to: to.value,
+        reason: reason.value.trim(),
+      })
+    );
     showErrors(null, closureForm);
     $('closed').textContent = `已闭厅，需回访预约 ${result.flagged} 个`;
     await refresh();
@@ -198,5 +242,7 @@ try {
 } catch (error) {
   if (!toLoginOn401(error))
     $('flagged-error').textContent =
-      error.status === 403 ? '仅班长可调整接待能力' : chineseError(error, '读取失败');
+      error instanceof ApiError && error.status === 403
+        ? '仅班长可调整接待能力'
+        : chineseError(error, '读取失败');
 }

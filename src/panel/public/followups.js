@@ -1,25 +1,47 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
 import { api, ApiError, beijingTime, chineseError, el, toLoginOn401 } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').CaseView} CaseView */
+/** @typedef {import('../panel-types.js').EvaluationSettings} EvaluationSettings */
+/** @typedef {import('../panel-types.js').FollowUpCase} FollowUpCase */
+/** @typedef {import('../panel-types.js').FollowUpCases} FollowUpCases */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** The page's state: the cases listed and the case open below them. */
+/** @type {{ cases: CaseView[], caseId: number }} */
 const page = { cases: [], caseId: 0 };
+/** @type {Record<string, string>} */
 const CASE_ERRORS = {
   finding_required: '请先保存核实结果、整改情况和答复内容',
   case_closed: '工单已办结',
   no_number: '来电人没有留下可回拨的号码',
 };
+/** @type {Record<'finding' | 'rectification' | 'reply', string>} */
 const FIELD_WORDS = {
   finding: '请选择属实或不属实',
   rectification: '请填写整改情况',
   reply: '请填写答复内容',
 };
 
+/** @param {CaseView} c */
 function statusText(c) {
   if (c.status === 'closed') return c.late ? '已办结（逾期）' : '已办结';
   return c.overdue ? '逾期未办结' : '办理中';
 }
 
+/**
+ * The finding form's fields by name.
+ * @param {HTMLFormElement} form
+ */
+const findingFields = (form) =>
+  /** @type {{ finding: RadioNodeList, rectification: HTMLTextAreaElement, reply: HTMLTextAreaElement }} */ (
+    /** @type {unknown} */ (form.elements)
+  );
+
+/** @param {CaseView} c */
 function showCase(c) {
   page.caseId = c.id;
   $('case').hidden = false;
@@ -27,14 +49,15 @@ function showCase(c) {
   $('case-title').textContent = `${c.level} · ${c.hallName} ${c.departmentName}`;
   $('case-summary').textContent =
     `来电 ${c.callAt}，坐席 ${c.agentName}，群众号码 ${c.phone}；工单 ${c.openedAt} 生成，须于 ${c.dueOn} 前办结；${statusText(c)}${c.reEvaluation ? `；追评：${c.reEvaluation}` : ''}`;
-  const form = $('finding-form');
-  for (const radio of form.elements.finding)
+  const form = /** @type {HTMLFormElement} */ ($('finding-form'));
+  const fields = findingFields(form);
+  for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (fields.finding))
     radio.checked = c.finding === (radio.value === 'substantiated' ? '属实' : '不属实');
-  form.elements.rectification.value = c.rectification ?? '';
-  form.elements.reply.value = c.reply ?? '';
+  fields.rectification.value = c.rectification ?? '';
+  fields.reply.value = c.reply ?? '';
   const open = c.status === 'open';
   for (const control of [...form.elements, $('call-back'), $('close-case'), $('re-evaluation')])
-    control.disabled = !open;
+    /** @type {HTMLInputElement | HTMLButtonElement} */ (control).disabled = !open;
   $('case-steps').replaceChildren(
     ...c.steps.map((s) =>
       el('tr', {}, el('td', {}, s.at), el('td', {}, s.what), el('td', {}, s.who)),
@@ -44,7 +67,7 @@ function showCase(c) {
 
 async function refresh() {
   try {
-    const { cases } = await api('GET', '/api/evaluations/cases');
+    const { cases } = /** @type {FollowUpCases} */ (await api('GET', '/api/evaluations/cases'));
     page.cases = cases;
     const overdue = cases.filter((c) => c.overdue).length;
     $('overdue-alert').textContent = overdue
@@ -77,10 +100,17 @@ async function refresh() {
   }
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} body
+ * @param {HTMLElement} messageSlot
+ * @param {string} fallback
+ */
 async function act(method, path, body, messageSlot, fallback) {
   messageSlot.textContent = '';
   try {
-    const { case: updated } = await api(method, path, body);
+    const { case: updated } = /** @type {FollowUpCase} */ (await api(method, path, body));
     showCase(updated);
     await refresh();
     return true;
@@ -95,10 +125,14 @@ async function act(method, path, body, messageSlot, fallback) {
 }
 
 async function loadSwitches() {
-  const { hotlines } = await api('GET', '/api/evaluations/settings');
+  const { hotlines } = /** @type {EvaluationSettings} */ (
+    await api('GET', '/api/evaluations/settings')
+  );
   $('switches').replaceChildren(
     ...hotlines.map((h) => {
-      const box = el('input', { type: 'checkbox', 'aria-label': `${h.name}通话后评价` });
+      const box = /** @type {HTMLInputElement} */ (
+        el('input', { type: 'checkbox', 'aria-label': `${h.name}通话后评价` })
+      );
       box.checked = h.enabled;
       box.addEventListener('change', async () => {
         try {
@@ -125,22 +159,26 @@ async function loadSwitches() {
 
 $('finding-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const form = event.target;
+  const form = /** @type {HTMLFormElement} */ (event.target);
+  const fields = findingFields(form);
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
   const body = {
-    finding: form.elements.finding.value,
-    rectification: form.elements.rectification.value.trim(),
-    reply: form.elements.reply.value.trim(),
+    finding: fields.finding.value,
+    rectification: fields.rectification.value.trim(),
+    reply: fields.reply.value.trim(),
   };
-  const missing = Object.keys(FIELD_WORDS).filter((key) => !body[key]);
+  const missing = /** @type {Array<keyof typeof FIELD_WORDS>} */ (Object.keys(FIELD_WORDS)).filter(
+    (key) => !body[key],
+  );
   for (const key of missing)
-    form.querySelector(`[data-error-for="${key}"]`).textContent = FIELD_WORDS[key];
+    /** @type {HTMLElement} */ (form.querySelector(`[data-error-for="${key}"]`)).textContent =
+      FIELD_WORDS[key];
   if (missing.length) return;
   await act(
     'PUT',
     `/api/evaluations/cases/${page.caseId}/finding`,
     body,
-    form.querySelector('.form-error'),
+    /** @type {HTMLElement} */ (form.querySelector('.form-error')),
     '保存失败',
   );
 });
@@ -158,7 +196,7 @@ $('call-back').addEventListener('click', async () => {
   }
 });
 $('close-case').addEventListener('click', () => {
-  const level = $('re-evaluation').value;
+  const level = /** @type {HTMLSelectElement} */ ($('re-evaluation')).value;
   void act(
     'POST',
     `/api/evaluations/cases/${page.caseId}/close`,

@@ -1,11 +1,33 @@
+// @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
 import { api, ApiError, beijingTime, chineseError, el, toLoginOn401 } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
-const form = $('guide-form');
-const page = { services: [], serviceId: '' };
+/** @typedef {import('../panel-types.js').GuideAnswer} GuideAnswer */
+/** @typedef {import('../panel-types.js').GuideHistory} GuideHistory */
+/** @typedef {import('../panel-types.js').GuideHit} GuideHit */
+/** @typedef {import('../panel-types.js').GuideList} GuideList */
+/** @typedef {import('../panel-types.js').GuideSearch} GuideSearch */
+/** @typedef {import('../panel-types.js').GuideView} GuideView */
+/**
+ * The editor's fields by name.
+ * @typedef {Record<'window' | 'conditions' | 'materials' | 'fee' | 'timeLimitDays' | 'onlineUrl'
+ *   | 'basis' | 'askedAs' | 'faq' | 'note', HTMLInputElement | HTMLTextAreaElement>
+ *   & Record<'way-online' | 'way-post' | 'way-phone', HTMLInputElement>} GuideFields
+ */
 
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const form = /** @type {HTMLFormElement} */ ($('guide-form'));
+/** The page's state: the services listed at start and the service being edited. */
+const page = {
+  /** @type {Array<GuideHit & { revision?: number }>} */ services: [],
+  serviceId: '',
+};
+const fields = () => /** @type {GuideFields} */ (/** @type {unknown} */ (form.elements));
+const WAY_KEYS = /** @type {const} */ (['online', 'post', 'phone']);
+
+/** @param {string} text */
 const lines = (text) =>
   text
     .split('\n')
@@ -14,18 +36,21 @@ const lines = (text) =>
 
 /** The form's fields as the API's guide. */
 function guideOfForm() {
-  const f = form.elements;
+  const f = fields();
   const materials = lines(f.materials.value).map((line) => {
     const [name, kind, count] = line.split(/[|｜]/).map((part) => part.trim());
     return [name ?? '', kind ?? '', Number(count ?? 1)];
   });
+  /** @type {Array<{ q: string, a: string }>} */
   const faq = [];
   for (const line of lines(f.faq.value)) {
     if (/^问[:：]/.test(line)) faq.push({ q: line.replace(/^问[:：]/, '').trim(), a: '' });
-    else if (/^答[:：]/.test(line) && faq.length)
-      faq[faq.length - 1].a = line.replace(/^答[:：]/, '').trim();
+    else if (/^答[:：]/.test(line) && faq.length) {
+      const last = /** @type {{ q: string, a: string }} */ (faq[faq.length - 1]);
+      last.a = line.replace(/^答[:：]/, '').trim();
+    }
   }
-  const ways = ['online', 'post', 'phone'].filter((way) => f[`way-${way}`].checked);
+  const ways = WAY_KEYS.filter((way) => f[`way-${way}`].checked);
   return {
     window: f.window.value.trim(),
     conditions: lines(f.conditions.value),
@@ -40,8 +65,9 @@ function guideOfForm() {
   };
 }
 
+/** @param {GuideView} guide */
 function fill(guide) {
-  const f = form.elements;
+  const f = fields();
   $('guide-title').textContent = `${guide.serviceName}（第 ${guide.revision} 版）`;
   $('guide-place').textContent =
     `${guide.hallName} · ${guide.departmentName} · ${guide.address} · ${guide.hours}`;
@@ -51,21 +77,24 @@ function fill(guide) {
   f.fee.value = guide.fee;
   f.timeLimitDays.value = String(guide.timeLimitDays);
   f.onlineUrl.value = guide.onlineUrl ?? '';
-  for (const way of ['online', 'post', 'phone']) f[`way-${way}`].checked = guide.ways[way];
+  for (const way of WAY_KEYS) f[`way-${way}`].checked = guide.ways[way];
   f.basis.value = guide.basis.join('\n');
   f.askedAs.value = guide.askedAs.join('\n');
   f.faq.value = guide.faq.map((item) => `问：${item.q}\n答：${item.a}`).join('\n');
   f.note.value = '';
 }
 
+/** @param {string} serviceId */
 async function open(serviceId) {
   page.serviceId = serviceId;
   $('saved').textContent = '';
   try {
-    const [{ guide }, { revisions }] = await Promise.all([
-      api('GET', `/api/guides/${serviceId}`),
-      api('GET', `/api/guides/${serviceId}/history`),
-    ]);
+    const [{ guide }, { revisions }] = /** @type {[GuideAnswer, GuideHistory]} */ (
+      await Promise.all([
+        api('GET', `/api/guides/${serviceId}`),
+        api('GET', `/api/guides/${serviceId}/history`),
+      ])
+    );
     fill(guide);
     $('guide-history').replaceChildren(
       ...revisions.map((r) =>
@@ -85,6 +114,7 @@ async function open(serviceId) {
   }
 }
 
+/** @param {Array<GuideHit & { revision?: number }>} rows */
 function showList(rows) {
   $('guide-list').replaceChildren(
     ...(rows.length
@@ -108,10 +138,14 @@ function showList(rows) {
 }
 
 async function search() {
-  const q = $('guide-search').value.trim();
+  const q = /** @type {HTMLInputElement} */ ($('guide-search')).value.trim();
   try {
     if (!q) showList(page.services);
-    else showList((await api('GET', `/api/guides?q=${encodeURIComponent(q)}`)).hits);
+    else
+      showList(
+        /** @type {GuideSearch} */ (await api('GET', `/api/guides?q=${encodeURIComponent(q)}`))
+          .hits,
+      );
   } catch (error) {
     if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '查找失败');
   }
@@ -120,12 +154,15 @@ async function search() {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   for (const slot of form.querySelectorAll('.field-error')) slot.textContent = '';
-  form.querySelector('.form-error').textContent = '';
+  const formError = /** @type {HTMLElement} */ (form.querySelector('.form-error'));
+  formError.textContent = '';
   try {
-    const { guide } = await api('PUT', `/api/guides/${page.serviceId}`, {
-      guide: guideOfForm(),
-      note: form.elements.note.value.trim(),
-    });
+    const { guide } = /** @type {GuideAnswer} */ (
+      await api('PUT', `/api/guides/${page.serviceId}`, {
+        guide: guideOfForm(),
+        note: fields().note.value.trim(),
+      })
+    );
     await open(guide.serviceId);
     $('saved').textContent = `已保存为第 ${guide.revision} 版`;
   } catch (error) {
@@ -137,8 +174,8 @@ form.addEventListener('submit', async (event) => {
         );
         if (slot) slot.textContent = reason;
       }
-      form.querySelector('.form-error').textContent = '请更正标红的字段';
-    } else form.querySelector('.form-error').textContent = chineseError(error, '保存失败');
+      formError.textContent = '请更正标红的字段';
+    } else formError.textContent = chineseError(error, '保存失败');
   }
 });
 
@@ -146,7 +183,7 @@ void mountFrame();
 $('guide-search').addEventListener('input', () => void search());
 
 try {
-  page.services = (await api('GET', '/api/guides')).services;
+  page.services = /** @type {GuideList} */ (await api('GET', '/api/guides')).services;
   showList(page.services);
 } catch (error) {
   if (!toLoginOn401(error)) $('list-error').textContent = chineseError(error, '无法读取事项');

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, fetch, URLSearchParams -- browser code, served as is to the panel's pages */
 /** The supervisors' reconciliation page: runs, open items by class, mark one resolved with a note. */
 import { showWrittenDates } from './written-dates.js';
@@ -9,9 +10,26 @@ void mountFrame();
 setupFeedUpload();
 
 showWrittenDates();
-const $ = (id) => document.getElementById(id);
 
+/** @typedef {import('../panel-types.js').ReconciliationItem} ReconciliationItem */
+/** @typedef {import('../panel-types.js').ReconciliationRun} ReconciliationRun */
+/** @typedef {import('../panel-types.js').ReconciliationRunDetail} ReconciliationRunDetail */
+/** @typedef {import('../panel-types.js').FeedRefusal} FeedRefusal */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const field = (id) => /** @type {HTMLInputElement} */ (document.getElementById(id));
+const classSelect = /** @type {HTMLSelectElement} */ ($('class'));
+
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<any>} the answer's JSON, typed where it is read
+ */
 async function call(method, path, body) {
+  /** @type {Record<string, string>} */
   const headers = { 'x-requested-with': 'XMLHttpRequest' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
@@ -29,12 +47,14 @@ async function call(method, path, body) {
   return data;
 }
 
+/** @param {string | null | undefined} text */
 const cell = (text) => {
   const td = document.createElement('td');
   td.textContent = text ?? '';
   return td;
 };
 
+/** @type {Record<FeedRefusal, string>} */
 const REASONS = {
   no_slot: '无此时段',
   closed: '当天闭厅',
@@ -42,6 +62,7 @@ const REASONS = {
   full: '号源已满',
   suspended: '爽约暂停预约期间，未导入',
 };
+/** @type {Record<string, string>} */
 const CHANNELS = {
   phone: '坐席电话',
   ivr: '语音自助',
@@ -50,19 +71,26 @@ const CHANNELS = {
   walk_in: '现场窗口',
 };
 
-/** What staff need to act, in words: the feed's line, the reason, the channels involved. */
+/**
+ * What staff need to act, in words: the feed's line, the reason, the channels involved.
+ * @param {ReconciliationItem} item
+ */
 function note(item) {
-  const d = item.details ?? {};
-  if (item.class === 'feed_only') return `名单第${d.line}行，${REASONS[d.reason] ?? ''}`;
-  if (item.class === 'over_capacity') return `容量${d.capacity}，已约${d.booked}`;
+  if (item.class === 'feed_only') {
+    const d = item.details;
+    return `名单第${d.line}行，${('reason' in d ? REASONS[d.reason] : undefined) ?? ''}`;
+  }
+  if (item.class === 'over_capacity')
+    return `容量${item.details.capacity}，已约${item.details.booked}`;
   if (item.class === 'cross_channel_duplicate')
-    return `渠道：${(d.channels ?? []).map((c) => CHANNELS[c] ?? c).join('、')}`;
+    return `渠道：${(item.details.channels ?? []).map((c) => CHANNELS[c] ?? c).join('、')}`;
   if (item.class === 'status_differs')
-    return `日历：${d.calendar?.status ?? ''}；名单：${d.feed?.status ?? ''}`;
-  if (item.class === 'hold_abandoned') return d.callEnded ? '来电已挂断，可回电' : '';
+    return `日历：${item.details.calendar?.status ?? ''}；名单：${item.details.feed?.status ?? ''}`;
+  if (item.class === 'hold_abandoned') return item.details.callEnded ? '来电已挂断，可回电' : '';
   return '';
 }
 
+/** @param {string} runId @param {ReconciliationItem} item */
 function resolver(runId, item) {
   const td = document.createElement('td');
   if (item.status !== 'open') {
@@ -81,7 +109,7 @@ function resolver(runId, item) {
       });
       await showRun();
     } catch (error) {
-      $('message').textContent = error.message;
+      $('message').textContent = /** @type {Error} */ (error).message;
     }
   });
   td.append(input, button);
@@ -89,26 +117,27 @@ function resolver(runId, item) {
 }
 
 async function showRun() {
-  const runId = $('run').value;
+  const runId = /** @type {HTMLSelectElement} */ ($('run')).value;
   if (!runId) return;
-  const klass = $('class').value;
+  const klass = classSelect.value;
   const query = new URLSearchParams({ status: 'open,resolved' });
   if (klass) query.set('class', klass);
+  /** @type {ReconciliationRunDetail} */
   const run = await call('GET', `/api/reconciliations/${runId}?${query}`);
-  if ($('class').options.length === 1) {
+  if (classSelect.options.length === 1) {
     const listed = Object.entries(run.classNames).filter(
       ([value]) => !['counters_differ', 'stale_hold', 'in_flight'].includes(value),
     );
-    $('class').append(
+    classSelect.append(
       ...listed.map(([value, textContent]) =>
         Object.assign(document.createElement('option'), { value, textContent }),
       ),
     );
   }
-  $('csv').href = `/api/reconciliations/${runId}/open.csv`;
+  /** @type {HTMLAnchorElement} */ ($('csv')).href = `/api/reconciliations/${runId}/open.csv`;
   $('summary').textContent =
     `${run.from} 至 ${run.to}：自动处理${run.fixed}项，待处理${run.open}项`;
-  const rows = Object.values(run.items).flat();
+  const rows = /** @type {ReconciliationItem[]} */ (Object.values(run.items).flat());
   const body = $('items');
   body.replaceChildren(
     ...rows.map((item) => {
@@ -119,7 +148,7 @@ async function showRun() {
         cell(item.hallName),
         cell(item.serviceName),
         cell(item.channelName),
-        cell(item.details?.code),
+        cell('code' in item.details ? item.details.code : undefined),
         cell(item.idMasked),
         cell(item.phoneMasked),
         cell(note(item)),
@@ -136,7 +165,9 @@ async function showRun() {
     );
 }
 
+/** @param {number} [select] the run to show (else the latest) */
 async function loadRuns(select) {
+  /** @type {ReconciliationRun[]} */
   const runs = await call('GET', '/api/reconciliations');
   $('run').replaceChildren(
     ...runs.map((run) =>
@@ -146,7 +177,7 @@ async function loadRuns(select) {
       }),
     ),
   );
-  if (select) $('run').value = String(select);
+  if (select) /** @type {HTMLSelectElement} */ ($('run')).value = String(select);
   await showRun();
 }
 
@@ -160,17 +191,18 @@ $('start').addEventListener('submit', async (event) => {
   event.preventDefault();
   $('message').textContent = '正在对账……';
   try {
+    /** @type {ReconciliationRun} */
     const run = await call('POST', '/api/reconciliations', {
-      from: $('from').value,
-      to: $('to').value,
+      from: field('from').value,
+      to: field('to').value,
     });
     $('message').textContent = `对账完成：自动处理${run.fixed}项，待处理${run.open}项`;
     await loadRuns(run.id);
   } catch (error) {
-    $('message').textContent = error.message;
+    $('message').textContent = /** @type {Error} */ (error).message;
   }
 });
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-$('from').value = today;
-$('to').value = today;
+field('from').value = today;
+field('to').value = today;
 loadRuns().catch((e) => ($('message').textContent = e.message));

@@ -1,10 +1,20 @@
+// @ts-check
 /* global CustomEvent -- browser code, served as is to the panel's pages */
 import { el } from './panel-api.js';
 
-/** The catalogue's services, loaded once per page. */
+/** @typedef {import('../panel-types.js').DeskServiceOption} DeskServiceOption */
+/** @typedef {import('../panel-types.js').DeskServiceOptions} DeskServiceOptions */
+
+/**
+ * The catalogue's services, loaded once per page.
+ * @type {Promise<DeskServiceOption[]> | undefined}
+ */
 let catalogue;
+/** @param {(method: string, path: string) => Promise<any>} api */
 export async function loadServices(api) {
-  catalogue ??= api('GET', '/api/desk/services').then((body) => body.services);
+  catalogue ??= api('GET', '/api/desk/services').then(
+    (/** @type {DeskServiceOptions} */ body) => body.services,
+  );
   return catalogue;
 }
 
@@ -14,7 +24,10 @@ const BOUNDARIES = '阿八嚓哒妸发旮哈讥咔垃痳拏噢妑七呥扨它穵
 const LETTERS = 'abcdefghjklmnopqrstwxyz';
 const collator = new Intl.Collator('zh-CN-u-co-pinyin');
 
-/** 一窗通办综合受理 -> yctbzhsl (letters and digits pass as they are). */
+/**
+ * 一窗通办综合受理 -> yctbzhsl (letters and digits pass as they are).
+ * @param {string} text
+ */
 export function pinyinInitials(text) {
   let out = '';
   for (const char of text) {
@@ -22,8 +35,8 @@ export function pinyinInitials(text) {
     else if (/\p{Script=Han}/u.test(char)) {
       let letter = '';
       for (let i = BOUNDARIES.length - 1; i >= 0; i -= 1) {
-        if (collator.compare(char, BOUNDARIES[i]) >= 0) {
-          letter = LETTERS[i];
+        if (collator.compare(char, /** @type {string} */ (BOUNDARIES[i])) >= 0) {
+          letter = /** @type {string} */ (LETTERS[i]);
           break;
         }
       }
@@ -34,7 +47,7 @@ export function pinyinInitials(text) {
 }
 
 /** How a service reads in a list: its name, then where it is handled. */
-export const serviceLabel = (service) =>
+export const serviceLabel = (/** @type {DeskServiceOption} */ service) =>
   `${service.name}（${service.hall} · ${service.department}）`;
 
 /**
@@ -42,17 +55,23 @@ export const serviceLabel = (service) =>
  * lists matches; picking one fills the hidden field `name` with the service and fires
  * `service-picked` on the box. `accept(service)` limits the list (e.g. services done by phone).
  */
+/**
+ * @param {HTMLInputElement} input
+ * @param {DeskServiceOption[]} services
+ * @param {(service: DeskServiceOption) => boolean} [accept]
+ */
 export function servicePicker(input, services, accept = () => true) {
-  const hidden = input.form.querySelector(
-    `input[type="hidden"][name="${input.dataset.serviceField}"]`,
+  const form = /** @type {HTMLFormElement} */ (input.form);
+  const hidden = /** @type {HTMLInputElement} */ (
+    form.querySelector(`input[type="hidden"][name="${input.dataset.serviceField}"]`)
   );
   const list = el('ul', { class: 'suggestions', role: 'listbox', hidden: '' });
   input.after(list);
-  const pick = (service) => {
+  const pick = (/** @type {DeskServiceOption} */ service) => {
     input.value = serviceLabel(service);
     hidden.value = service.id;
     list.hidden = true;
-    const slot = input.form.querySelector(`[data-error-for="${hidden.name}"]`);
+    const slot = form.querySelector(`[data-error-for="${hidden.name}"]`);
     if (slot) slot.textContent = '';
     input.dispatchEvent(new CustomEvent('service-picked', { detail: service, bubbles: true }));
   };
@@ -80,14 +99,14 @@ export function servicePicker(input, services, accept = () => true) {
               { role: 'option' },
               el('button', { type: 'button' }, serviceLabel(s)),
             );
-            item.firstChild.addEventListener('click', () => pick(s));
+            /** @type {ChildNode} */ (item.firstChild).addEventListener('click', () => pick(s));
             return item;
           })
         : [el('li', { class: 'muted' }, '没有找到该事项')]),
     );
     list.hidden = false;
   });
-  input.form.addEventListener('reset', () => {
+  form.addEventListener('reset', () => {
     list.hidden = true;
   });
 }

@@ -1,25 +1,40 @@
+// @ts-check
 /* global document, prompt -- browser code, served as is to the panel's pages */
 import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
 
 void mountFrame();
 
-const $ = (id) => document.getElementById(id);
-const ROLES = { agent: '坐席', supervisor: '班长', admin: '管理员' };
-const form = $('create-staff');
+/** @typedef {import('../panel-types.js').DeskDirectory} DeskDirectory */
+/** @typedef {import('../panel-types.js').StaffList} StaffList */
+/** @typedef {import('../panel-types.js').StaffRole} StaffRole */
+/** @typedef {import('../panel-types.js').StaffSaved} StaffSaved */
 
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @type {Record<StaffRole, string>} */
+const ROLES = { agent: '坐席', supervisor: '班长', admin: '管理员' };
+const form = /** @type {HTMLFormElement} */ ($('create-staff'));
+/** A field of the new-account form. @param {string} name */
+const field = (name) =>
+  /** @type {HTMLInputElement | HTMLSelectElement} */ (form.elements.namedItem(name));
+
+/** @param {HTMLFormElement} target @param {unknown} error */
 function showFieldErrors(target, error) {
+  const formError = /** @type {HTMLElement} */ (target.querySelector('.form-error'));
   for (const slot of target.querySelectorAll('.field-error')) slot.textContent = '';
-  target.querySelector('.form-error').textContent = '';
+  formError.textContent = '';
   if (error instanceof ApiError && error.status === 422 && error.fields.length) {
     for (const { field, reason } of error.fields) {
       const slot = target.querySelector(`[data-error-for="${field.split('.')[0]}"]`);
-      if (slot) slot.textContent = fieldReason(reason);
+      // fieldReason answers one of its texts (its table is untyped JS).
+      if (slot) slot.textContent = /** @type {string} */ (fieldReason(reason));
     }
-    target.querySelector('.form-error').textContent = '请更正标红的字段';
-  } else target.querySelector('.form-error').textContent = chineseError(error, '操作失败');
+    formError.textContent = '请更正标红的字段';
+  } else formError.textContent = chineseError(error, '操作失败');
 }
 
+/** @param {string} what @param {() => Promise<unknown>} run */
 async function act(what, run) {
   $('staff-error').textContent = '';
   try {
@@ -31,7 +46,7 @@ async function act(what, run) {
 }
 
 async function refresh() {
-  const { staff } = await api('GET', '/api/supervisor/staff');
+  const { staff } = /** @type {StaffList} */ (await api('GET', '/api/supervisor/staff'));
   $('staff').replaceChildren(
     ...staff.map((user) => {
       const rename = el('button', { type: 'button' }, '改名');
@@ -73,7 +88,9 @@ async function refresh() {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   $('created').textContent = '';
-  const missing = [...form.querySelectorAll('[required]')].filter((field) => !field.value.trim());
+  const missing = [
+    .../** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('[required]')),
+  ].filter((field) => !field.value.trim());
   if (missing.length) {
     showFieldErrors(
       form,
@@ -84,17 +101,19 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   const body = {
-    displayName: form.elements.displayName.value.trim(),
-    username: form.elements.username.value.trim(),
-    password: form.elements.password.value,
-    role: form.elements.role.value,
-    skills: [...form.elements.skills.selectedOptions].map((option) => option.value),
+    displayName: field('displayName').value.trim(),
+    username: field('username').value.trim(),
+    password: field('password').value,
+    role: field('role').value,
+    skills: [
+      .../** @type {HTMLSelectElement} */ (form.elements.namedItem('skills')).selectedOptions,
+    ].map((option) => option.value),
   };
   try {
-    const { user } = await api('POST', '/api/supervisor/staff', body);
+    const { user } = /** @type {StaffSaved} */ (await api('POST', '/api/supervisor/staff', body));
     form.reset();
     showFieldErrors(form, null);
-    form.querySelector('.form-error').textContent = '';
+    /** @type {HTMLElement} */ (form.querySelector('.form-error')).textContent = '';
     $('created').textContent = `已创建：${user.displayName}`;
     await refresh();
   } catch (error) {
@@ -103,13 +122,17 @@ form.addEventListener('submit', async (event) => {
 });
 
 try {
-  const { departments: directory } = await api('GET', '/api/desk/directory');
-  form.elements.skills.replaceChildren(
+  const { departments: directory } = /** @type {DeskDirectory} */ (
+    await api('GET', '/api/desk/directory')
+  );
+  /** @type {HTMLSelectElement} */ (form.elements.namedItem('skills')).replaceChildren(
     ...directory.map((d) => el('option', { value: d.id }, d.name)),
   );
   await refresh();
 } catch (error) {
   if (!toLoginOn401(error))
     $('staff-error').textContent =
-      error.status === 403 ? '仅班长可管理人员' : chineseError(error, '读取失败');
+      error instanceof ApiError && error.status === 403
+        ? '仅班长可管理人员'
+        : chineseError(error, '读取失败');
 }
