@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { listAudit } from '../../src/platform/audit-repository.js';
 import type { Runtime } from '../../src/runtime.js';
 import {
   assertTwilioConformant,
-  closeRoutingRuntimes,
   createAgent,
   eventually,
   queueCall,
-  routingRuntime,
-  serveRouting,
-  startTwilioMock,
   type TwilioMock,
 } from '../agents/agents-support.js';
-import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
-
-const SCREENSHOTS = 'test-artifacts/screenshots';
+import { closeWallboardSetup, openWallboardSetup, SCREENSHOTS } from './wallboard-browser.js';
+import { openWatchedPage } from '../support/browser.js';
 
 describe('the 班长席 actions on the wallboard, in a real browser', function () {
   this.timeout(120_000);
@@ -29,18 +23,9 @@ describe('the 班长席 actions on the wallboard, in a real browser', function (
   const problems: string[] = [];
 
   before(async function () {
-    if (!browserPresent()) this.skip();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    mock = await startTwilioMock();
-    runtime = await routingRuntime(mock, clock);
-    url = await serveRouting(runtime);
-    browser = await launchChromium();
+    ({ mock, runtime, url, browser } = await openWallboardSetup(this, clock));
   });
-  after(async () => {
-    await browser?.close();
-    await closeRoutingRuntimes();
-    await mock?.close();
-  });
+  after(() => closeWallboardSetup({ browser, mock }));
 
   async function logIn(username: string, landing: RegExp): Promise<Page> {
     const page = await openWatchedPage(browser, problems, { width: 1366, height: 768 });

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
-import {
-  closeRoutingRuntimes,
-  createAgent,
-  eventually,
-  queueCall,
-  routingRuntime,
-  serveRouting,
-  startTwilioMock,
-  type TwilioMock,
-} from '../agents/agents-support.js';
-import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
-
-const SCREENSHOTS = 'test-artifacts/screenshots';
+import { createAgent, eventually, queueCall, type TwilioMock } from '../agents/agents-support.js';
+import { closeWallboardSetup, openWallboardSetup, SCREENSHOTS } from './wallboard-browser.js';
+import { openWatchedPage } from '../support/browser.js';
 
 describe('the wallboard (坐席监控/队列监控) in a real browser', function () {
   this.timeout(120_000);
@@ -28,18 +17,9 @@ describe('the wallboard (坐席监控/队列监控) in a real browser', function
   const problems: string[] = [];
 
   before(async function () {
-    if (!browserPresent()) this.skip();
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    mock = await startTwilioMock();
-    runtime = await routingRuntime(mock, clock);
-    url = await serveRouting(runtime);
-    browser = await launchChromium();
+    ({ mock, runtime, url, browser } = await openWallboardSetup(this, clock));
   });
-  after(async () => {
-    await browser?.close();
-    await closeRoutingRuntimes();
-    await mock?.close();
-  });
+  after(() => closeWallboardSetup({ browser, mock }));
 
   async function openWallboard(supervisor: string): Promise<Page> {
     const page = await openWatchedPage(browser, problems, { width: 1366, height: 768 });
