@@ -10,7 +10,7 @@ import {
   transferSchema,
   type OutcomePath,
 } from './desk-schemas.js';
-import type { DeskStateChange } from './desk-responses.js';
+import type { CallOutcomeList, CallOutcomeView, DeskStateChange } from './desk-responses.js';
 import type { DeskService } from './desk-service.js';
 import type { Outcomes } from './outcomes-service.js';
 import type { Softphones } from './softphone-service.js';
@@ -91,7 +91,16 @@ export function createAgentRoutes(deps: AgentRoutesDeps): Router {
   router.get('/calls/:callSid/outcomes', requireStaff('agent'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, { callSid: req.params.callSid }, 'path');
     const role = req.principal?.kind === 'staff' ? req.principal.role : 'agent';
-    res.json({ outcomes: await outcomes.list(callSid, { id: staffId(req), role }) });
+    const rows = await outcomes.list(callSid, { id: staffId(req), role });
+    const answer: CallOutcomeList = {
+      outcomes: rows.map((row) => ({
+        ...row,
+        // Written through the outcome forms' schemas: a delivery is one deliverySchema accepted.
+        details: row.details as CallOutcomeView['details'],
+        recordedAt: row.recordedAt.toISOString(),
+      })),
+    };
+    res.json(answer);
   });
 
   router.get('/agents/events', requireStaff('agent'), async (req, res) => {

@@ -1,6 +1,8 @@
 import type { AgentSnapshot, AgentState, CallHolds } from '../routing/index.js';
 import type { StaffMe } from '../staff/index.js';
 import type { CallCard } from './desk-card-service.js';
+import type { DeliveryDetails } from './desk-schemas.js';
+import type { CallOutcomeRow } from './outcomes-repository.js';
 
 /*
  * The JSON the desk's routes answer, as the agents' pages read it (src/panel/panel-types.ts
@@ -91,4 +93,21 @@ export interface DeskMyWork {
     handleSeconds: number | null;
   };
   callbacks: DeskCallback[];
+}
+
+/** `GET /api/desk/calls/:callSid/card`: a past or present call's card, for supervisors. */
+export interface DeskCallCard {
+  call: CallCard;
+}
+
+/** One outcome recorded for a call, as `GET /api/calls/:callSid/outcomes` sends it. */
+export type CallOutcomeView = Omit<CallOutcomeRow, 'recordedAt' | 'details'> & {
+  /** What the outcome's form recorded; an item completed by phone carries its `delivery`. */
+  details: Record<string, unknown> & { delivery?: DeliveryDetails };
+  recordedAt: string;
+};
+
+/** `GET /api/calls/:callSid/outcomes`: the outcomes recorded for the call. */
+export interface CallOutcomeList {
+  outcomes: CallOutcomeView[];
 }

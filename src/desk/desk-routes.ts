@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from '../staff/index.js';
 import { callbackParamsSchema, callParamsSchema, trackingSchema } from './desk-schemas.js';
-import type { DeskServiceOptions } from './desk-responses.js';
+import type { DeskCallCard, DeskServiceOptions } from './desk-responses.js';
 import type { DeskActor, DeskService } from './desk-service.js';
 
 const actorOf = (req: Request): DeskActor =>
@@ -30,7 +30,8 @@ export function createDeskRoutes(desk: DeskService): Router {
 
   router.get('/desk/calls/:callSid/card', requireStaff('supervisor'), async (req, res) => {
     const { callSid } = parseInput(callParamsSchema, req.params, 'path');
-    res.json({ call: await desk.cardFor(actorOf(req), callSid) });
+    const answer: DeskCallCard = { call: await desk.cardFor(actorOf(req), callSid) };
+    res.json(answer);
   });
 
   router.get('/desk/directory', requireStaff('agent'), async (req, res) => {

@@ -81,6 +81,9 @@ const deliverySchema = z.discriminatedUnion('method', [
   postSchema,
 ]);
 
+/** How an item completed by phone reaches the caller, as its outcome's details hold it. */
+export type DeliveryDetails = z.infer<typeof deliverySchema>;
+
 /** The courier's tracking number, known after the call. */
 export const trackingSchema = z.object({
   trackingNumber: z

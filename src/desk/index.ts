@@ -1,11 +1,18 @@
 export { createDeskComponent, type DeskComponent } from './desk-component.js';
 export { createAgentRoutes } from './agent-routes.js';
 export { createDeskRoutes } from './desk-routes.js';
-export { softphoneToken } from './softphone-service.js';
+export {
+  softphoneToken,
+  type SoftphoneRegistration,
+  type SoftphoneToken,
+} from './softphone-service.js';
 export type { Outcomes } from './outcomes-service.js';
 export type {
   CallbackGroup,
+  CallOutcomeList,
+  CallOutcomeView,
   DeskCall,
+  DeskCallCard,
   DeskCallback,
   DeskDirectory,
   DeskHoldStarted,

@@ -8,6 +8,13 @@ export type SoftphoneRegistration =
   | { kind: 'sip'; wsUrl: string; uri: string; password: string }
   | { kind: 'none' };
 
+/** `GET /api/agents/me/token`: a fresh Voice SDK token for the registered softphone. */
+export interface SoftphoneToken {
+  token: string;
+  identity: string;
+  ttlSeconds: number;
+}
+
 const TOKEN_TTL_SECONDS = 3600;
 
 /** Mints a Twilio Voice access token for the agent's softphone (identity = the agent's id). */
@@ -43,7 +50,7 @@ export function createSoftphones(deps: {
 }) {
   const { config, staff } = deps;
   return {
-    token: (agentId: string) => ({
+    token: (agentId: string): SoftphoneToken => ({
       token: softphoneToken(config, agentId, TOKEN_TTL_SECONDS),
       identity: agentId,
       ttlSeconds: TOKEN_TTL_SECONDS,

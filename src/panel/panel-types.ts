@@ -39,7 +39,10 @@ export type {
 } from '../booking/index.js';
 export type {
   CallCard,
+  CallOutcomeList,
+  CallOutcomeView,
   DeskCall,
+  DeskCallCard,
   DeskCallback,
   DeskDirectory,
   DeskHoldStarted,
@@ -48,7 +51,18 @@ export type {
   DeskServiceOption,
   DeskServiceOptions,
   DeskStateChange,
+  SoftphoneRegistration,
+  SoftphoneToken,
 } from '../desk/index.js';
+export type { CallRecordings } from '../recordings/index.js';
+export type { PublicHotline } from '../catalogue/index.js';
+export type {
+  CallerSocketMessage,
+  LocalSoftphone,
+  PartyEvent,
+  PhoneSocketMessage,
+  TelephonyInbox,
+} from '../telephony/index.js';
 export type { BookingView, HoldView, SlotView } from '../booking/index.js';
 export type {
   CaseView,

@@ -1,5 +1,9 @@
 export { createRecordings, type Recordings, type RecordingRow } from './recordings-service.js';
-export { createRecordingRoutes, createRecordingVoiceRoutes } from './recordings-routes.js';
+export {
+  createRecordingRoutes,
+  createRecordingVoiceRoutes,
+  type CallRecordings,
+} from './recordings-routes.js';
 export {
   createRecordingJobs,
   scheduleRecordingJobs,

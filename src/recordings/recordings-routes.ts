@@ -4,7 +4,18 @@ import { callSidSchema } from '../calls/index.js';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
-import type { Recordings } from './recordings-service.js';
+import type { RecordingRow, Recordings } from './recordings-service.js';
+
+/** `GET /api/supervisor/calls/:callSid/recordings`: the call's recordings, playable or deleted. */
+export interface CallRecordings {
+  recordings: Array<{
+    recordingSid: string;
+    durationSeconds: RecordingRow['durationSeconds'];
+    channels: RecordingRow['channels'];
+    /** False once deleted after the retention period. */
+    playable: boolean;
+  }>;
+}
 
 const statusQuery = z.object({ call: callSidSchema });
 /** Twilio's recording status callback parameters (form). */
@@ -52,14 +63,15 @@ export function createRecordingRoutes(recordings: Recordings): Router {
     async (req, res) => {
       const { callSid } = parseInput(callParams, req.params, 'path');
       const rows = await recordings.list(callSid);
-      res.json({
+      const answer: CallRecordings = {
         recordings: rows.map((row) => ({
           recordingSid: row.recordingSid,
           durationSeconds: row.durationSeconds,
           channels: row.channels,
           playable: !row.deletedAt,
         })),
-      });
+      };
+      res.json(answer);
     },
   );
   router.get(

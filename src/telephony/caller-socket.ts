@@ -3,7 +3,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
 import { servePhone } from './phone-socket.js';
-import type { CallControl, CallParty, Endpoint } from './telephony-types.js';
+import type { CallControl, CallerSocketMessage, CallParty, Endpoint } from './telephony-types.js';
 
 /** The path of the callers' socket, on the web role's port. */
 export const CALLER_SOCKET_PATH = '/telephony/caller';
@@ -90,7 +90,7 @@ export function attachTelephonySockets(
     let call: CallControl | undefined;
     const confirmations = new Map<number, (answer: 'go' | 'hangup') => void>();
     let nextId = 0;
-    const send = (message: unknown) =>
+    const send = (message: CallerSocketMessage) =>
       ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
     const refuse = (message: string) => send({ type: 'error', message });
     ws.on('message', (data) => {

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Authenticator } from '../platform/auth.js';
-import type { InboxMessage } from './telephony-types.js';
+import type { InboxMessage, LocalSoftphone, TelephonyInbox } from './telephony-types.js';
 
 const inboxQuery = z.object({ number: z.string().regex(/^\+?[0-9]{3,20}$/) });
 
@@ -17,7 +17,8 @@ export function createTelephonyPageRoutes(options: {
 }): Router {
   const router = Router();
   router.get('/softphone', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({ kind: 'local', socket: '/telephony/phone' });
+    const answer: LocalSoftphone = { kind: 'local', socket: '/telephony/phone' };
+    res.set('Cache-Control', 'no-store').json(answer);
   });
   router.get('/inbox', async (req: Request, res) => {
     const principal = await options.authenticator(req).catch(() => undefined);
@@ -37,7 +38,8 @@ export function createTelephonyPageRoutes(options: {
       });
       return;
     }
-    res.set('Cache-Control', 'no-store').json({ messages: options.inbox(query.data.number) });
+    const answer: TelephonyInbox = { messages: options.inbox(query.data.number) };
+    res.set('Cache-Control', 'no-store').json(answer);
   });
   return router;
 }

@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger.js';
-import type { Endpoint, LegAnswer, LegOffer } from './telephony-types.js';
+import type { Endpoint, LegAnswer, LegOffer, PhoneSocketMessage } from './telephony-types.js';
 
 const phoneMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('answer'), legSid: z.string() }),
@@ -22,7 +22,8 @@ export function servePhone(
   register: (address: string, endpoint: Endpoint) => () => void,
   logger: Logger,
 ): void {
-  const send = (message: unknown) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
+  const send = (message: PhoneSocketMessage) =>
+    ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
   const ringing = new Map<string, { offer: LegOffer; resolve: (answer: LegAnswer) => void }>();
   const bridged = new Map<string, { end: () => void; toCaller: (data: unknown) => void }>();
   const unregister = register(`client:${identity}`, {

@@ -94,3 +94,32 @@ export interface InboxMessage {
   body: string;
   sentAt: string;
 }
+
+/** `GET /telephony/softphone`: the built-in provider's softphone registers on this socket path. */
+export interface LocalSoftphone {
+  kind: 'local';
+  socket: string;
+}
+
+/** `GET /telephony/inbox?number=`: the SMS the service sent to the number. */
+export interface TelephonyInbox {
+  messages: readonly InboxMessage[];
+}
+
+/** What the callers' socket sends (the test phone, `ivr:call`); `signal` relays WebRTC data. */
+export type CallerSocketMessage =
+  | { type: 'placed'; sid: string }
+  | { type: 'event'; event: PartyEvent }
+  | { type: 'signal'; data: unknown }
+  | { type: 'before'; id: number; url: string }
+  | { type: 'error'; message: string };
+
+/** What the softphones' socket sends an agent's desk, per leg of a Dial. */
+export type PhoneSocketMessage =
+  | { type: 'registered'; identity: string }
+  | { type: 'incoming'; legSid: string; from: string; parameters: Record<string, string> }
+  | { type: 'cancel'; legSid: string }
+  | { type: 'event'; legSid: string; event: PartyEvent }
+  | { type: 'signal'; legSid: string; data: unknown }
+  | { type: 'hangup'; legSid: string }
+  | { type: 'error'; message: string };
