@@ -1,10 +1,19 @@
+// @ts-check
 /* global document, window, URLSearchParams -- browser code, served as is to the panel's pages */
-import { api, chineseError, el, toLoginOn401 } from './panel-api.js';
+import { api, ApiError, chineseError, el, toLoginOn401 } from './panel-api.js';
 import { mountFrame } from './layout.js';
+
+/** @typedef {import('../panel-types.js').CallCard} CallCard */
+/** @typedef {import('../panel-types.js').CallOutcomeList} CallOutcomeList */
+/** @typedef {import('../panel-types.js').CallOutcomeView} CallOutcomeView */
+/** @typedef {import('../panel-types.js').CallRecordings} CallRecordings */
+/** @typedef {import('../panel-types.js').DeskCallCard} DeskCallCard */
 
 void mountFrame();
 
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @type {Readonly<Record<string, string | undefined>>} */
 const KINDS = {
   consultation: '咨询',
   completed_by_phone: '电话办结',
@@ -13,7 +22,9 @@ const KINDS = {
 };
 const callSid = new URLSearchParams(window.location.search).get('call') ?? '';
 
+/** @param {CallCard} call */
 function facts(call) {
+  /** @type {Array<[string, string]>} */
   const rows = [
     ['热线', call.hotline ? call.hotline.name : '未知热线'],
     ['部门', [call.hallName, call.departmentName].filter(Boolean).join(' · ') || '—'],
@@ -38,6 +49,7 @@ function facts(call) {
   );
 }
 
+/** @param {CallOutcomeView} row */
 function outcome(row) {
   const box = el('div', { class: 'outcome' }, el('p', {}, `${KINDS[row.kind] ?? '其他'}`));
   const delivery = row.details.delivery;
@@ -74,8 +86,12 @@ function outcome(row) {
 
 try {
   const [{ call }, { outcomes }] = await Promise.all([
-    api('GET', `/api/desk/calls/${encodeURIComponent(callSid)}/card`),
-    api('GET', `/api/calls/${encodeURIComponent(callSid)}/outcomes`),
+    /** @type {Promise<DeskCallCard>} */ (
+      api('GET', `/api/desk/calls/${encodeURIComponent(callSid)}/card`)
+    ),
+    /** @type {Promise<CallOutcomeList>} */ (
+      api('GET', `/api/calls/${encodeURIComponent(callSid)}/outcomes`)
+    ),
   ]);
   facts(call);
   $('call').hidden = false;
@@ -85,9 +101,8 @@ try {
       : [el('p', { class: 'muted' }, '尚未登记通话结果')]),
   );
   $('outcomes').hidden = false;
-  const { recordings } = await api(
-    'GET',
-    `/api/supervisor/calls/${encodeURIComponent(callSid)}/recordings`,
+  const { recordings } = /** @type {CallRecordings} */ (
+    await api('GET', `/api/supervisor/calls/${encodeURIComponent(callSid)}/recordings`)
   );
   $('recording-list').replaceChildren(
     ...(recordings.length
@@ -111,5 +126,7 @@ try {
 } catch (error) {
   if (!toLoginOn401(error))
     $('call-error').textContent =
-      error.status === 403 ? '仅班长可查看通话记录' : chineseError(error, '无法读取通话');
+      error instanceof ApiError && error.status === 403
+        ? '仅班长可查看通话记录'
+        : chineseError(error, '无法读取通话');
 }

@@ -88,12 +88,14 @@ async function start() {
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
   setupGuidePanel(() => desk.callSid);
+  /** @param {string} id */
+  const button = (id) => /** @type {HTMLButtonElement} */ ($(id));
   startSoftphone({
     status: $('softphone-status'),
-    answer: $('answer'),
-    reject: $('reject'),
-    hangup: $('hangup'),
-    mute: $('mute'),
+    answer: button('answer'),
+    reject: button('reject'),
+    hangup: button('hangup'),
+    mute: button('mute'),
   });
   // Alt+A answers, Alt+H hangs up, Alt+M mutes, Alt+P holds or resumes: the buttons' own checks decide whether it applies.
   document.addEventListener('keydown', (event) => {

@@ -64,6 +64,7 @@ function table(title, rows, name) {
 export function showEvaluations(report) {
   if (!report) return;
   const t = report.total;
+  /** @type {Array<[string, string]>} */
   const tiles = [
     ['评价数', String(t.evaluated)],
     ['评价率', rate(t.evaluationRate)],

@@ -1,4 +1,15 @@
+// @ts-check
 /* global window, document, WebSocket, RTCPeerConnection, Audio, navigator -- browser code, served as is to the panel's pages */
+
+/** @typedef {import('../panel-types.js').LocalSoftphone} LocalSoftphone */
+/** @typedef {import('../panel-types.js').PhoneSocketMessage} PhoneSocketMessage */
+/** @typedef {import('./softphone.js').PanelCall} PanelCall */
+/** @typedef {import('./softphone.js').PhoneHooks} PhoneHooks */
+/**
+ * WebRTC signalling between the two pages, relayed by the provider as it is.
+ * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit }} Signal
+ */
+/** @typedef {PanelCall & { signal(data: Signal): void, close(): void }} Leg */
 
 /**
  * The softphone of the built-in telephony provider (`npm start` without a Twilio account): a
@@ -6,18 +17,30 @@
  * the audio with the caller's page peer to peer (WebRTC, microphone by getUserMedia); the provider
  * only passes the offer, the answer and the ICE candidates between the two pages.
  */
+/**
+ * @param {LocalSoftphone} info
+ * @param {PhoneHooks} hooks
+ */
 export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
   const socket = new WebSocket(
     `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${info.socket}`,
   );
+  /** @param {{ type: 'answer' | 'reject' | 'hangup' | 'signal', legSid: string, data?: Signal }} message */
   const send = (message) =>
     socket.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
+  /** @type {Map<string, Leg>} */
   const legs = new Map();
 
+  /**
+   * @param {string} legSid
+   * @returns {Leg}
+   */
   function leg(legSid) {
     let state = 'pending';
     let muted = false;
+    /** @type {RTCPeerConnection | undefined} */
     let peer;
+    /** @type {MediaStream | undefined} */
     let microphone;
     // Signalling is handled in order: a candidate never runs ahead of the description it belongs to.
     let signalling = Promise.resolve();
@@ -29,6 +52,7 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
       legs.delete(legSid);
       ended();
     };
+    /** @type {Leg} */
     const call = {
       status: () => state,
       isMuted: () => muted,
@@ -42,8 +66,9 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
           down(error, '无法使用麦克风，请允许浏览器使用麦克风');
         }
         peer = new RTCPeerConnection({ iceServers: [] });
-        for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
-        if (!microphone) peer.addTransceiver('audio', { direction: 'recvonly' });
+        if (microphone)
+          for (const track of microphone.getTracks()) peer.addTrack(track, microphone);
+        else peer.addTransceiver('audio', { direction: 'recvonly' });
         peer.addEventListener(
           'icecandidate',
           ({ candidate }) => candidate && send({ type: 'signal', legSid, data: { candidate } }),
@@ -51,7 +76,7 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
-          audio.srcObject = streams[0];
+          audio.srcObject = streams[0] ?? null;
         });
         await peer.setLocalDescription(await peer.createOffer());
         send({ type: 'signal', legSid, data: { description: peer.localDescription } });
@@ -89,6 +114,7 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
     down(new Error('local provider socket closed'), '与本机电话服务的连接已断开，请刷新页面'),
   );
   socket.addEventListener('message', ({ data }) => {
+    /** @type {PhoneSocketMessage} */
     const message = JSON.parse(data);
     if (message.type === 'registered') show('软电话已连接（本机电话服务）', true);
     else if (message.type === 'incoming') {
@@ -98,7 +124,8 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
       if (message.parameters?.resume === '1') void call.accept();
     } else if (message.type === 'cancel' || message.type === 'hangup')
       legs.get(message.legSid)?.close();
-    else if (message.type === 'signal') legs.get(message.legSid)?.signal(message.data);
+    else if (message.type === 'signal')
+      legs.get(message.legSid)?.signal(/** @type {Signal} */ (message.data));
   });
   window.addEventListener('beforeunload', () => socket.close());
   document.documentElement.dataset.softphone = 'local';

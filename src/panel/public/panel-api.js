@@ -1,17 +1,39 @@
+// @ts-check
 /* global document, window, fetch, Node -- browser code, served as is to the panel's pages */
+
+/** @typedef {import('../panel-types.js').ApiErrorBody} ApiErrorBody */
+/** @typedef {{ field: string, reason: string }} FieldProblem */
+
 /** Calls the hotline's /api with the session cookie; writes carry the header the server asks of cookie-authenticated writes. */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Partial<ApiErrorBody['error']> & { details?: { fields?: FieldProblem[] } }} [error]
+   *   the body's `error`, when the server sent one (a proxy's 502 has none)
+   */
   constructor(status, error) {
     super(error?.message ?? `HTTP ${status}`);
     this.status = status;
-    this.code = error?.code;
+    /** The server's machine-readable code ('slot_full'); '' when it sent none. */
+    this.code = error?.code ?? '';
     /** The server's sentence in Chinese, beside its code. */
     this.messageZh = error?.messageZh;
+    /** @type {FieldProblem[]} */
     this.fields = error?.details?.fields ?? [];
   }
 }
 
+/**
+ * The route's JSON answer (`{}` when empty); each page casts it to the route's answer type from
+ * panel-types.ts, hence `any` here.
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @param {Record<string, string>} [extraHeaders]
+ * @returns {Promise<any>}
+ */
 export async function api(method, path, body, extraHeaders = {}) {
+  /** @type {Record<string, string>} */
   const headers = { 'x-requested-with': 'XMLHttpRequest', ...extraHeaders };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
@@ -32,7 +54,10 @@ function currentPage() {
   return `${file}${window.location.search}`;
 }
 
-/** A page the login page may send the person back to: one of the panel's own pages, never another site. */
+/**
+ * A page the login page may send the person back to: one of the panel's own pages, never another site.
+ * @param {string | null | undefined} next
+ */
 export function safeNext(next) {
   return next && /^[a-z][a-z-]*\.html(\?[^#]*)?$/.test(next) && !next.startsWith('index.html')
     ? next
@@ -44,7 +69,10 @@ export function toLogin() {
   window.location.assign(`index.html?next=${encodeURIComponent(currentPage())}`);
 }
 
-/** When the session is gone (a 401), goes to the login page (and back here after it) and answers true. */
+/**
+ * When the session is gone (a 401), goes to the login page (and back here after it) and answers true.
+ * @param {unknown} error
+ */
 export function toLoginOn401(error) {
   if (error instanceof ApiError && error.status === 401) {
     toLogin();
@@ -53,6 +81,7 @@ export function toLoginOn401(error) {
   return false;
 }
 
+/** @type {Readonly<Record<string, string | undefined>>} */
 export const STATE_LABELS = {
   offline: '离线',
   available: '空闲',
@@ -62,7 +91,10 @@ export const STATE_LABELS = {
   break: '小休',
 };
 
-/** A caller's number with the middle hidden: +86 139****1234. */
+/**
+ * A caller's number with the middle hidden: +86 139****1234.
+ * @param {string | null | undefined} number
+ */
 export function maskPhone(number) {
   if (!number) return '未知号码';
   const digits = number.replace(/^\+86/, '');
@@ -70,7 +102,10 @@ export function maskPhone(number) {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
-/** An ISO instant as Beijing time to the minute: 2026-03-02 10:29. */
+/**
+ * An ISO instant as Beijing time to the minute: 2026-03-02 10:29.
+ * @param {string | null | undefined} iso
+ */
 export function beijingMinute(iso) {
   if (!iso) return '';
   return new Date(iso)
@@ -78,13 +113,23 @@ export function beijingMinute(iso) {
     .slice(0, 16);
 }
 
-/** Formats an ISO instant in Beijing time. */
+/**
+ * Formats an ISO instant in Beijing time.
+ * @param {string | null | undefined} iso
+ */
 export function beijingTime(iso) {
   if (!iso) return '';
   return new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 }
 
-/** Builds an element: el('td', { class: 'x' }, 'text', child). */
+/**
+ * Builds an element: el('td', { class: 'x' }, 'text', child).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string>} [attributes]
+ * @param {...unknown} children nodes as they are, anything else as its text ('' for null)
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
@@ -92,7 +137,10 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** The server's machine-readable codes in words an agent reads. */
+/**
+ * The server's machine-readable codes in words an agent reads.
+ * @type {Readonly<Record<string, string | undefined>>}
+ */
 const ERROR_CODES = {
   unauthorized: '登录已过期，请重新登录',
   forbidden: '当前账号无权进行此操作',
@@ -126,14 +174,21 @@ const ERROR_CODES = {
   twilio_unavailable: '语音服务暂时无法操作，请稍后重试',
 };
 
-/** An error as a sentence in Chinese: what failed, and why when the server said (never its English message). */
+/**
+ * An error as a sentence in Chinese: what failed, and why when the server said (never its English message).
+ * @param {unknown} error
+ * @param {string} what
+ */
 export function chineseError(error, what) {
   if (error instanceof ApiError)
     return `${what}：${ERROR_CODES[error.code] ?? error.messageZh ?? (error.status >= 500 ? '服务器暂时无法处理，请稍后重试' : '请求未被接受，请检查后重试')}`;
   return `${what}：网络连接异常，请稍后重试`;
 }
 
-/** Field problems (zod's messages and the server's reason codes) in Chinese. */
+/**
+ * Field problems (zod's messages and the server's reason codes) in Chinese.
+ * @type {ReadonlyArray<readonly [RegExp, string]>}
+ */
 const FIELD_REASONS = [
   [/Required|received undefined|expected string|Too small.*>=1|at least 1 character/i, '必填'],
   [/six digits|postcode/i, '邮政编码为6位数字'],
@@ -150,7 +205,10 @@ const FIELD_REASONS = [
   [/control characters|invisible|visible characters/i, '含有不可见字符'],
 ];
 
-/** A field's problem in Chinese. */
+/**
+ * A field's problem in Chinese.
+ * @param {string} reason
+ */
 export function fieldReason(reason) {
   for (const [pattern, text] of FIELD_REASONS) if (pattern.test(reason)) return text;
   return '填写有误';

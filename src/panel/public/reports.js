@@ -42,6 +42,7 @@ const number = (/** @type {number | null | undefined} */ value) =>
 /** @param {PeriodReportPage} report */
 function kpis(report) {
   const t = report.total;
+  /** @type {Array<[string, string]>} */
   const tiles = [
     ['呼入量', number(t.offered)],
     ['人工接听量', number(t.answered)],

@@ -1,19 +1,40 @@
+// @ts-check
 /* global window, document, Audio -- browser code, served as is to the panel's pages */
 
-/** Loads the app's JsSIP bundle (never a CDN: the CSP allows scripts from the app only). */
+/** @typedef {typeof import('jssip')} JsSip */
+/** @typedef {import('jssip/lib/RTCSession.js').RTCSession} RTCSession */
+/** @typedef {import('./softphone.js').PanelCall} PanelCall */
+/** @typedef {import('./softphone.js').PhoneHooks} PhoneHooks */
+/** @typedef {Extract<import('../panel-types.js').SoftphoneRegistration, { kind: 'sip' }>} SipAccount */
+
+/** The bundle (vendor/jssip.min.js) sets window.JsSIP when it loaded. */
+const loaded = () => /** @type {{ JsSIP?: JsSip }} */ (/** @type {unknown} */ (window)).JsSIP;
+
+/**
+ * Loads the app's JsSIP bundle (never a CDN: the CSP allows scripts from the app only).
+ * @returns {Promise<JsSip>}
+ */
 function loadJsSip() {
-  if (window.JsSIP) return Promise.resolve(window.JsSIP);
+  const ready = loaded();
+  if (ready) return Promise.resolve(ready);
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'vendor/jssip.min.js';
-    script.onload = () =>
-      window.JsSIP ? resolve(window.JsSIP) : reject(new Error('JsSIP not loaded'));
+    script.onload = () => {
+      const JsSIP = loaded();
+      if (JsSIP) resolve(JsSIP);
+      else reject(new Error('JsSIP not loaded'));
+    };
     script.onerror = () => reject(new Error('JsSIP not loaded'));
     document.head.append(script);
   });
 }
 
-/** A JsSIP session seen through the calls the panel's buttons make (the Voice SDK Call's shape). */
+/**
+ * A JsSIP session seen through the calls the panel's buttons make (the Voice SDK Call's shape).
+ * @param {RTCSession} session
+ * @returns {PanelCall}
+ */
 function asCall(session) {
   return {
     status: () => (session.isEstablished() ? 'open' : session.isEnded() ? 'closed' : 'pending'),
@@ -30,6 +51,10 @@ function asCall(session) {
  * The SIP softphone of a provider without the Voice SDK: a JsSIP user agent registered over
  * WebSocket with the agent's own SIP account ({ wsUrl, uri, password } from the API). Each
  * incoming INVITE rings on the panel's buttons; the call card itself comes from the server's offer.
+ */
+/**
+ * @param {SipAccount} phone
+ * @param {PhoneHooks} hooks
  */
 export function startSipPhone(phone, { show, down, ringing, changed, ended }) {
   loadJsSip()
@@ -56,19 +81,22 @@ export function startSipPhone(phone, { show, down, ringing, changed, ended }) {
           '无法连接到SIP服务器',
         ),
       );
-      ua.on('newRTCSession', ({ originator, session }) => {
+      /** @param {import('jssip/lib/UA.js').RTCSessionEvent} event */
+      const newSession = ({ originator, session }) => {
         if (originator !== 'remote') return;
         session.on('peerconnection', ({ peerconnection }) => {
           peerconnection.addEventListener('track', ({ streams }) => {
             const audio = new Audio();
             audio.autoplay = true;
-            audio.srcObject = streams[0];
+            audio.srcObject = streams[0] ?? null;
           });
         });
-        for (const name of ['accepted', 'confirmed', 'muted', 'unmuted']) session.on(name, changed);
-        for (const name of ['ended', 'failed']) session.on(name, ended);
+        for (const name of /** @type {const} */ (['accepted', 'confirmed', 'muted', 'unmuted']))
+          session.on(name, changed);
+        for (const name of /** @type {const} */ (['ended', 'failed'])) session.on(name, ended);
         ringing(asCall(session));
-      });
+      };
+      ua.on('newRTCSession', newSession);
       window.addEventListener('beforeunload', () => ua.stop());
       ua.start();
     })

@@ -1,8 +1,29 @@
+// @ts-check
 /* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../panel-types.js').CallerSocketMessage} CallerSocketMessage */
+/** @typedef {import('../panel-types.js').PartyEvent} PartyEvent */
+/** @typedef {import('../panel-types.js').PublicHotline} PublicHotline */
+/** @typedef {import('../panel-types.js').TelephonyInbox} TelephonyInbox */
+/**
+ * WebRTC signalling between the two pages, relayed by the provider as it is.
+ * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit }} Signal
+ */
+/**
+ * What the page sends the callers' socket.
+ * @typedef {{ type: 'dial', from: string, to: string } | { type: 'press', digits: string }
+ *   | { type: 'speak', text: string } | { type: 'hangup' } | { type: 'signal', data: Signal }} CallerRequest
+ */
+
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const field = (id) => /** @type {HTMLInputElement | HTMLSelectElement} */ ($(id));
+/** @param {string} id */
+const button = (id) => /** @type {HTMLButtonElement} */ ($(id));
+/** @typedef {keyof typeof STATUS} CallStatus */
 const STATUS = {
   idle: '未拨号',
   dialling: '呼叫中…',
@@ -13,7 +34,10 @@ const STATUS = {
   ended: '通话已结束',
 };
 
-/** Says a prompt with the browser's Mandarin voice, when it has one; the caption is shown either way. */
+/**
+ * Says a prompt with the browser's Mandarin voice, when it has one; the caption is shown either way.
+ * @param {string} text
+ */
 function speak(text) {
   const synthesis = window.speechSynthesis;
   const voice = synthesis?.getVoices().find((v) => v.lang.replace('_', '-').startsWith('zh'));
@@ -26,20 +50,22 @@ function speak(text) {
 
 /** Hold music made in the page (a soft two-note chime): nothing is fetched from outside. */
 function holdMusic() {
+  /** @type {AudioContext | undefined} */
   let context;
   return {
     start() {
       if (context || !window.AudioContext) return;
-      context = new AudioContext();
-      const gain = context.createGain();
+      const playing = new AudioContext();
+      context = playing;
+      const gain = playing.createGain();
       gain.gain.value = 0.03;
-      gain.connect(context.destination);
+      gain.connect(playing.destination);
       [523.25, 659.25].forEach((frequency, i) => {
-        const tone = context.createOscillator();
+        const tone = playing.createOscillator();
         tone.frequency.value = frequency;
         tone.connect(gain);
-        tone.start(context.currentTime + i * 0.6);
-        tone.stop(context.currentTime + i * 0.6 + 0.5);
+        tone.start(playing.currentTime + i * 0.6);
+        tone.stop(playing.currentTime + i * 0.6 + 0.5);
       });
     },
     stop() {
@@ -49,20 +75,32 @@ function holdMusic() {
   };
 }
 
+/** @type {WebSocket | undefined} */
 let socket;
+/** @type {RTCPeerConnection | undefined} */
 let peer;
+/** @type {MediaStream | undefined} */
 let microphone;
+/** @type {Promise<unknown>} */
 let signalling = Promise.resolve();
 const music = holdMusic();
 
+/**
+ * @param {CallStatus} state
+ * @param {string} [detail]
+ */
 function status(state, detail = '') {
   $('call-status').textContent = `${STATUS[state]}${detail}`;
   $('call-status').dataset.state = state;
   const live = state !== 'idle' && state !== 'ended';
-  $('dial').disabled = live;
-  $('hang-up').disabled = !live;
+  button('dial').disabled = live;
+  button('hang-up').disabled = !live;
 }
 
+/**
+ * @param {string} text
+ * @param {'system' | 'music' | 'note' | 'caller'} [kind]
+ */
 function caption(text, kind = 'system') {
   const item = document.createElement('li');
   item.className = kind;
@@ -71,7 +109,10 @@ function caption(text, kind = 'system') {
   item.scrollIntoView({ block: 'nearest' });
 }
 
-/** The agent's desk sends its offer once it answered: answered here, peer to peer. */
+/**
+ * The agent's desk sends its offer once it answered: answered here, peer to peer.
+ * @param {Signal} data
+ */
 function onSignal(data) {
   signalling = signalling
     .then(async () => {
@@ -80,7 +121,8 @@ function onSignal(data) {
         microphone = await navigator.mediaDevices
           .getUserMedia({ audio: true, video: false })
           .catch(() => undefined);
-        for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
+        if (microphone)
+          for (const track of microphone.getTracks()) peer.addTrack(track, microphone);
         peer.addEventListener(
           'icecandidate',
           ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }),
@@ -88,7 +130,7 @@ function onSignal(data) {
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
-          audio.srcObject = streams[0];
+          audio.srcObject = streams[0] ?? null;
         });
       }
       if (data.description) {
@@ -112,9 +154,11 @@ function endAudio() {
   signalling = Promise.resolve();
 }
 
+/** @param {CallerRequest} message */
 const send = (message) =>
   socket?.readyState === WebSocket.OPEN && socket.send(JSON.stringify(message));
 
+/** @param {PartyEvent} event */
 function onEvent(event) {
   if (event.kind !== 'play') music.stop();
   switch (event.kind) {
@@ -154,7 +198,7 @@ function onEvent(event) {
 function dial() {
   $('phone-error').textContent = '';
   $('captions').replaceChildren();
-  const from = $('from').value.trim();
+  const from = field('from').value.trim();
   if (!/^\+?[0-9]{5,20}$/.test(from)) {
     $('phone-error').textContent = '来电号码格式不正确，例如 +8613904691234';
     return;
@@ -163,11 +207,12 @@ function dial() {
   socket = new WebSocket(
     `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/telephony/caller`,
   );
-  socket.addEventListener('open', () => send({ type: 'dial', from, to: $('hotline').value }));
+  socket.addEventListener('open', () => send({ type: 'dial', from, to: field('hotline').value }));
   socket.addEventListener('message', ({ data }) => {
+    /** @type {CallerSocketMessage} */
     const message = JSON.parse(data);
     if (message.type === 'event') onEvent(message.event);
-    else if (message.type === 'signal') onSignal(message.data);
+    else if (message.type === 'signal') onSignal(/** @type {Signal} */ (message.data));
     else if (message.type === 'error') $('phone-error').textContent = '拨号失败，请检查号码';
   });
   socket.addEventListener('close', () => {
@@ -179,10 +224,12 @@ function dial() {
 }
 
 async function refreshInbox() {
-  const from = $('from').value.trim();
+  const from = field('from').value.trim();
   if (!from) return;
   try {
-    const { messages } = await api('GET', `/telephony/inbox?number=${encodeURIComponent(from)}`);
+    const { messages } = /** @type {TelephonyInbox} */ (
+      await api('GET', `/telephony/inbox?number=${encodeURIComponent(from)}`)
+    );
     $('inbox').replaceChildren(
       ...(messages.length
         ? messages.map((m) => {
@@ -211,7 +258,7 @@ async function refreshInbox() {
 async function start() {
   void mountFrame();
   try {
-    const hotlines = await api('GET', '/api/hotlines');
+    const hotlines = /** @type {PublicHotline[]} */ (await api('GET', '/api/hotlines'));
     $('hotline').replaceChildren(
       ...hotlines.map((h) =>
         Object.assign(document.createElement('option'), {
@@ -225,19 +272,22 @@ async function start() {
   }
   $('dial').addEventListener('click', dial);
   $('hang-up').addEventListener('click', () => send({ type: 'hangup' }));
-  for (const key of document.querySelectorAll('#keypad button')) {
+  const keys = /** @type {NodeListOf<HTMLButtonElement>} */ (
+    document.querySelectorAll('#keypad button')
+  );
+  for (const key of keys) {
     key.addEventListener('click', () => {
-      send({ type: 'press', digits: key.dataset.key });
+      send({ type: 'press', digits: key.dataset.key ?? '' });
       caption(`来电者：按 ${key.dataset.key}`, 'caller');
     });
   }
   $('speech-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const text = $('speech').value.trim();
+    const text = field('speech').value.trim();
     if (!text) return;
     send({ type: 'speak', text });
     caption(`来电者：说“${text}”`, 'caller');
-    $('speech').value = '';
+    field('speech').value = '';
   });
   $('from').addEventListener('change', () => void refreshInbox());
   window.setInterval(() => void refreshInbox(), 5000);

@@ -1,3 +1,4 @@
+// @ts-check
 /* global document, setInterval, setTimeout -- browser code, served as is to the panel's pages */
 /**
  * Beside every date and date-time field, the value as a person in China writes it
@@ -6,7 +7,10 @@
  */
 const WEEKDAYS = '日一二三四五六';
 
-/** 2026-12-01 -> 2026年12月1日 星期二; 2026-12-01T09:00 -> 2026年12月1日 09:00; '' when empty or unreadable. */
+/**
+ * 2026-12-01 -> 2026年12月1日 星期二; 2026-12-01T09:00 -> 2026年12月1日 09:00; '' when empty or unreadable.
+ * @param {string | null | undefined} value
+ */
 export function writtenDate(value) {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}))?/.exec(value ?? '');
   if (!match) return '';
@@ -17,9 +21,10 @@ export function writtenDate(value) {
 }
 
 function refresh() {
-  for (const input of document.querySelectorAll(
-    'input[type="date"], input[type="datetime-local"]',
-  )) {
+  const inputs = /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll('input[type="date"], input[type="datetime-local"]')
+  );
+  for (const input of inputs) {
     let echo = input.nextElementSibling;
     if (!echo?.classList.contains('written-date')) {
       echo = document.createElement('small');
