@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startJobs } from '../../src/jobs.js';
 import { createAgent } from '../agents/agents-support.js';
 import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { ownDatabase } from '../support/env.js';
+import { fillDeskBooking } from '../support/desk-booking.js';
 import { eventually } from '../support/poll.js';
 import { closeProviderRuntimes, providerRuntime } from './telephony-support.js';
 
@@ -66,11 +68,25 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await page.getByRole('button', { name: '登录' }).click();
   }
 
-  it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
+  /** The agent books the caller a slot on the desk's 预约 tab; returns the booking code. */
+  async function bookFromDesk(desk: Page, callerMobile: string): Promise<string> {
+    await desk.getByRole('tab', { name: '预约' }).click();
+    const form = await fillDeskBooking(desk, callerMobile, '23050219700101123');
+    await form.getByRole('button', { name: '确认预约' }).click();
+    const saved = await desk.locator('#outcome-saved', { hasText: '预约成功' }).textContent();
+    const code = /预约码 (\d{8})/.exec(saved ?? '')?.[1];
+    assert.ok(code, saved ?? '');
+    return code;
+  }
+
+  it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, the agent books a slot whose confirmation SMS reaches the test phone's inbox, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
     const { runtime, url, logLines } = await providerRuntime(
       { DATABASE_URL: await ownDatabase('test-phone') },
       { instant: false, paceScale: 0.02 },
     );
+    await runtime.booking.capacity.releaseSlots();
+    // The worker's jobs too, as `npm start` runs them: the booking's SMS is sent by a job.
+    const jobs = await startJobs(runtime);
     const agent = await createAgent(runtime, {
       skills: ['cc-general'],
       displayName: '王丽',
@@ -134,9 +150,26 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-call.png`, fullPage: true });
 
+    // The caller's own number, as the test phone dials from it (+86 139…): the agent types it as 手机号码.
+    const callerNumber = await phone.getByLabel('来电号码').inputValue();
+    const code = await bookFromDesk(desk, callerNumber.replace(/^\+86/, ''));
+    const booking = await runtime.booking.service.findBookingByCode(code);
+    assert.equal(booking?.channel, 'phone');
+    await phone.locator('#inbox li', { hasText: `预约码${code}` }).waitFor({ timeout: 20_000 });
+    assert.match(
+      (await phone.locator('#inbox li', { hasText: `预约码${code}` }).textContent()) ?? '',
+      /预约成功：双鸭山市市民服务中心“一窗通办综合受理”/,
+    );
+    // Saved while still talking: the card stays for the rest of the call, the forms go.
+    await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    assert.equal(await desk.locator('#outcome').isHidden(), true);
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-booking.png`, fullPage: true });
+    await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-inbox.png`, fullPage: true });
+
     await phone.getByRole('button', { name: '挂断' }).click();
     await phone.locator('#call-status[data-state="ended"]').waitFor();
     await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
+    await desk.locator('#call-hint', { hasText: '通话结果已保存' }).waitFor();
     await eventually(
       async () => (await runtime.ledger.find(callSid))?.endedAt != null,
       'the call ended in the ledger',
@@ -151,6 +184,7 @@ describe('the test phone and the desk on the built-in provider, in a real browse
       [],
     );
     assert.deepEqual(problems, []);
+    await jobs.close();
     for (const page of [desk, phone]) {
       const text = await page.locator('body').innerText();
       assert.doesNotMatch(

@@ -24,6 +24,8 @@ const HINTS = {
  */
 export const desk = {
   callSid: '',
+  /** The call whose outcome the agent saved while still talking: its card stays, its forms go. */
+  savedFor: '',
   /** @type {AgentSnapshot['state'] | ''} */
   agentState: '',
   wrapUpEndsAt: 0,
@@ -38,7 +40,11 @@ export function showState(snapshot) {
   badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
   badge.className = `badge state-${snapshot.state}`;
   badge.dataset.state = snapshot.state;
-  $('call-hint').textContent = HINTS[snapshot.state] ?? '';
+  const saved = Boolean(desk.callSid) && desk.savedFor === desk.callSid;
+  $('call-hint').textContent =
+    saved && snapshot.state === 'wrap_up'
+      ? '话后整理：通话结果已保存，可点击「空闲」接听下一通'
+      : (HINTS[snapshot.state] ?? '');
   if (snapshot.state !== 'wrap_up') {
     desk.wrapUpEndsAt = 0;
     showCountdown();
@@ -47,11 +53,14 @@ export function showState(snapshot) {
   if (snapshot.state !== 'on_call') desk.holdSince = 0;
   showHold();
   if (snapshot.callSid && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state)) {
-    // At wrap-up the outcome form comes forward by itself.
+    // At wrap-up the outcome form comes forward by itself (unless it was saved during the call).
     void loadCall().then(
-      () => snapshot.state === 'wrap_up' && $('outcome').scrollIntoView({ block: 'start' }),
+      () =>
+        snapshot.state === 'wrap_up' &&
+        !$('outcome').hidden &&
+        $('outcome').scrollIntoView({ block: 'start' }),
     );
-  }
+  } else if (saved) showCall(null);
 }
 
 /** @param {number} seconds */
@@ -118,7 +127,7 @@ export function showCall(call) {
   desk.callSid = call?.callSid ?? '';
   $('call-card').hidden = !call;
   $('no-call').hidden = Boolean(call);
-  $('outcome').hidden = !call;
+  $('outcome').hidden = !call || desk.savedFor === call.callSid;
   if (!call) return;
   if (changed) $('outcome-saved').textContent = '';
   $('call-card').dataset.callSid = call.callSid;
