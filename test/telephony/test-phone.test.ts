@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startJobs } from '../../src/jobs.js';
-import { createAgent } from '../agents/agents-support.js';
+import { assertTwilioConformant, createAgent } from '../agents/agents-support.js';
+import { expectAllValidTwiml } from '../ivr/ivr-support.js';
 import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { ownDatabase } from '../support/env.js';
 import { fillDeskBooking } from '../support/desk-booking.js';
@@ -80,7 +81,7 @@ describe('the test phone and the desk on the built-in provider, in a real browse
   }
 
   it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, the agent books a slot whose confirmation SMS reaches the test phone's inbox, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
-    const { runtime, url, logLines } = await providerRuntime(
+    const { runtime, url, logLines, rest, twiml } = await providerRuntime(
       { DATABASE_URL: await ownDatabase('test-phone') },
       { instant: false, paceScale: 0.02 },
     );
@@ -185,6 +186,15 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     );
     assert.deepEqual(problems, []);
     await jobs.close();
+    // What the provider was asked and what it executed are Twilio's: the REST requests against its
+    // OpenAPI description, the documents against its TwiML schema.
+    assert.ok(
+      rest.some((r) => /\/Messages\.json$/.test(r.path)),
+      'the SMS went by REST',
+    );
+    for (const request of rest) assertTwilioConformant(request);
+    assert.ok(twiml.length >= 4, `${twiml.length} TwiML documents`);
+    await expectAllValidTwiml(twiml);
     for (const page of [desk, phone]) {
       const text = await page.locator('body').innerText();
       assert.doesNotMatch(
