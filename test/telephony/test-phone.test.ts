@@ -167,6 +167,32 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-booking.png`, fullPage: true });
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-inbox.png`, fullPage: true });
 
+    // Hold and resume on the local softphone: the caller hears the hold loop, then the agent again.
+    const musicBefore = await phone.locator('#captions li.music').count();
+    await desk.getByRole('button', { name: '保持' }).click();
+    await desk.locator('#hold-timer', { hasText: /^保持中 \d\d:\d\d$/ }).waitFor();
+    await eventually(
+      async () => (await phone.locator('#captions li.music').count()) > musicBefore,
+      'the held caller hears the hold music',
+    );
+    await desk.getByRole('button', { name: '恢复通话' }).click();
+    await desk.locator('#hold-timer').waitFor({ state: 'hidden' });
+    await phone.locator('#call-status[data-state="connected"]').waitFor();
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    // The resumed leg is a new peer connection on the desk, carrying audio both ways again.
+    const deskPeers = await desk.evaluate(
+      () => (window as unknown as { peers: RTCPeerConnection[] }).peers.length,
+    );
+    assert.ok(deskPeers >= 2, `${deskPeers} peer connections on the desk`);
+    await eventually(
+      async () => {
+        const packets = await audioPackets(desk);
+        return packets.sent > 0 && packets.received > 0 && packets;
+      },
+      'audio both ways after the resume',
+      20_000,
+    );
+
     await phone.getByRole('button', { name: '挂断' }).click();
     await phone.locator('#call-status[data-state="ended"]').waitFor();
     await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
