@@ -34,10 +34,21 @@ export const desk = {
   serverOffset: 0,
 };
 
+/**
+ * Why the agent is on a break, in words: the reason they or a supervisor chose (休息, 用餐, ...), or
+ * routing's, which comes as a code.
+ * @type {Record<string, string>}
+ */
+const BREAK_SET_BY = { 'missed-offers': '多次未接来电' };
+/** @param {string} reason */
+const breakReason = (reason) =>
+  /\p{Script=Han}/u.test(reason) ? reason : (BREAK_SET_BY[reason] ?? '');
+
 /** @param {AgentSnapshot} snapshot */
 export function showState(snapshot) {
   const badge = $('agent-state');
-  badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
+  const why = snapshot.state === 'break' ? breakReason(snapshot.reason) : '';
+  badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${why ? `（${why}）` : ''}`;
   badge.className = `badge state-${snapshot.state}`;
   badge.dataset.state = snapshot.state;
   const saved = Boolean(desk.callSid) && desk.savedFor === desk.callSid;
