@@ -80,6 +80,16 @@ export function createOutboundCalls(deps: CallbacksDeps): OutboundCalls {
       });
       if (!reserved.ok)
         throw new ConflictError("the agent's state changed meanwhile", 'agent_not_available');
+      // If the provider never calls back about the agent's leg, the agent must not stay reserved.
+      await deps.queues.add(
+        'routing-offer-timeout',
+        { callSid: outboundMember(agentId), agentId, version: reserved.version },
+        {
+          jobId: `offer-timeout-outbound-${agentId}-${reserved.version}`,
+          delay: (deps.settings.offerTimeoutSeconds + 60) * 1000,
+          attempts: 3,
+        },
+      );
       const to = dialString(phoneOfAgent);
       try {
         const call = await twilio.calls.create({

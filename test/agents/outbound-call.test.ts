@@ -166,5 +166,15 @@ describe('an outbound call (外呼) from the desk', function () {
     await expectValidTwiml(unreached.body);
     assert.match(unreached.body, /市民未接听/);
     assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+
+    // No word at all from the provider about the agent's leg: the offer timeout job frees them.
+    await desk.request('POST', '/api/desk/outbound', { number: CITIZEN });
+    const reserved = await runtime.routing.store.agent(agent);
+    assert.deepEqual([reserved.state, reserved.callSid], ['reserved', `outbound:${agent}`]);
+    const timeouts = await runtime.queues.get('routing-offer-timeout').getJobs(['delayed']);
+    const job = timeouts.find((j) => j?.data.callSid === `outbound:${agent}`);
+    assert.equal(job?.data.version, reserved.version, 'the safety net is queued');
+    await runtime.routing.acd.offerTimedOut(`outbound:${agent}`, agent, reserved.version);
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
   });
 });
