@@ -74,6 +74,8 @@ export interface CallCard {
   /** Masked for agents; in full for supervisors (audited). */
   from: string;
   fromMasked: boolean;
+  /** An outbound call an agent placed (外呼): `from` is then the citizen rung. */
+  outbound: boolean;
   hotline: { number: string; name: string } | null;
   hallName: string;
   departmentName: string;
@@ -159,6 +161,7 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
         callSid,
         from: actor.fullNumber ? citizen || '未知号码' : maskNumber(citizen),
         fromMasked: !actor.fullNumber,
+        outbound: call.direction === 'outbound',
         hotline: hotline ? { number: hotline.number, name: hotline.name } : null,
         hallName: hall?.name ?? '',
         departmentName: department?.name ?? '',

@@ -205,6 +205,13 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     // The card names the citizen rung, not the hotline's own number.
     await desk.locator('#call-from', { hasText: '139****1234' }).waitFor();
+    assert.deepEqual(
+      [
+        await desk.locator('#call-title').textContent(),
+        await desk.locator('#call-from-label').textContent(),
+      ],
+      ['当前外呼', '外呼号码'],
+    );
 
     await phone
       .locator('#call-status[data-state="incoming"]', { hasText: '+864694226101' })
