@@ -137,7 +137,8 @@ export function createApp(runtime: Runtime): Express {
       contentSecurityPolicy: {
         directives: {
           connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com', ...sipServer],
-          mediaSrc: ["'self'", 'https://sdk.twilio.com'],
+          // The softphone's sounds are the app's own (panel/vendor/sounds), not Twilio's CDN.
+          mediaSrc: ["'self'"],
           upgradeInsecureRequests: https ? [] : null,
         },
       },

@@ -121,6 +121,9 @@ export async function createRuntime(
     alertThresholds: config.wallboard,
     presence: routing.presence,
     twilio,
+    events: routing.events,
+    redis,
+    redisPrefix: config.redisPrefix,
     logger,
   });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });

@@ -43,6 +43,7 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   callback_in_progress: '该回电正在拨打中',
   callback_closed: '该回电已完成或已结束',
   not_your_callback: '该回电不属于您的业务范围',
+  no_agent_phone: '您的电话未配置或未连接，无法外呼',
   twilio_unavailable: '语音服务暂时无法操作，请稍后重试',
   training_needs_local_line:
     '培训来电只能在内置电话线路（TELEPHONY_PROVIDER=local）上进行；当前接的是真实的 Twilio 线路，不能模拟来电',

@@ -1,9 +1,17 @@
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import type { AgentCalls, AgentDesk, AgentSnapshot, RoutingRepository } from '../routing/index.js';
+import type {
+  AgentCalls,
+  AgentDesk,
+  AgentSnapshot,
+  LiveEvents,
+  RoutingRepository,
+} from '../routing/index.js';
 import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
+import { createAlertWatch, type AlertChanges } from './wallboard-alert-watch.js';
 import { createWallboard, type WallboardDeps } from './wallboard-service.js';
 import type { Wallboard } from './wallboard-types.js';
 
@@ -16,6 +24,8 @@ export interface Supervision extends SupervisorActions {
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
   callsLackingOutcome(): ReturnType<AgentCalls['lackingOutcome']>;
+  /** Tells supervisors live of the wallboard alerts raised or cleared since the last check (the worker runs it every 2 s). */
+  checkAlerts(): Promise<AlertChanges>;
 }
 
 export function createSupervision(
@@ -26,6 +36,10 @@ export function createSupervision(
     presence: Pick<AgentDesk, 'setState' | 'snapshot'>;
     /** The one REST client: calls supervisors end. */
     twilio: TwilioClient;
+    /** Live events to supervisors, and where the alerts last told are kept. */
+    events: Pick<LiveEvents, 'publish'>;
+    redis: Redis;
+    redisPrefix: string;
     clock: Clock;
     logger: Logger;
   },
@@ -33,6 +47,7 @@ export function createSupervision(
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
   const actions = createSupervisorActions(deps);
+  const watch = createAlertWatch({ ...deps, read: () => board.read(), prefix: deps.redisPrefix });
   return {
     forceState: actions.forceState,
     endCall: actions.endCall,
@@ -52,5 +67,6 @@ export function createSupervision(
       );
     },
     callsLackingOutcome: () => deps.agentCalls.lackingOutcome(200),
+    checkAlerts: () => watch.check(),
   };
 }

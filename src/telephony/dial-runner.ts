@@ -144,6 +144,7 @@ export function createDialRunner(core: EngineCore) {
         else {
           leg.party = answer.party;
           call.peer = answer.party;
+          for (const data of call.heldSignals?.splice(0) ?? []) answer.party.signal?.(data);
           await registry.progress(leg, 'in-progress');
           call.party.hear({ kind: 'connected', to: address, legSid: leg.sid });
           const started = time.now();

@@ -124,7 +124,9 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
             to: call.to,
             parameters: {},
             signal: offer.signal,
-            toCaller: () => undefined,
+            // The softphone's offer comes at once; the party it is for answers a later Dial.
+            toCaller: (data) =>
+              call.peer?.signal ? call.peer.signal(data) : (call.heldSignals ??= []).push(data),
           }),
           timeout,
         ])

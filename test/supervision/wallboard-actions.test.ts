@@ -136,15 +136,19 @@ describe('the 班长席 actions on the wallboard, in a real browser', function (
         row.detail,
       ]),
       [
-        [supervisor, 'force-break', { from: 'available', to: 'break' }],
-        [supervisor, 'force-offline', { from: 'break', to: 'offline' }],
+        [supervisor, 'force-break', { from: 'available', to: 'break', outcome: 'done' }],
+        [supervisor, 'force-offline', { from: 'break', to: 'offline', outcome: 'done' }],
       ],
     );
     assert.deepEqual(
       (await listAudit(runtime.database.db, callSid)).map((row) => [row.actorId, row.action]),
       [[supervisor, 'end-call']],
     );
-    assert.deepEqual(await listAudit(runtime.database.db, `staff:${zhang}`), []);
+    assert.deepEqual(
+      (await listAudit(runtime.database.db, `staff:${zhang}`)).map((row) => row.detail.outcome),
+      ['refused'],
+      'the refused attempt is audited as such',
+    );
     await wallboard.context().close();
     await desk.context().close();
   });

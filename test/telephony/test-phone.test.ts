@@ -44,6 +44,23 @@ function audioPackets(page: Page): Promise<{ sent: number; received: number }> {
   });
 }
 
+/** Waits until the desk and the test phone each sent and received audio packets. */
+async function audioBothWays(desk: Page, phone: Page): Promise<void> {
+  for (const [name, page] of [
+    ['desk', desk],
+    ['test phone', phone],
+  ] as const) {
+    await eventually(
+      async () => {
+        const packets = await audioPackets(page);
+        return packets.sent > 0 && packets.received > 0 && packets;
+      },
+      `audio packets both ways on the ${name}`,
+      20_000,
+    );
+  }
+}
+
 describe('the test phone and the desk on the built-in provider, in a real browser', function () {
   this.timeout(120_000);
   let browser: Browser;
@@ -61,6 +78,26 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await browser?.close();
     await closeProviderRuntimes();
   });
+
+  /** The built-in provider at a pace people can follow, on a database of its own, with 王丽 (an agent) and 张伟 (a supervisor). */
+  async function stage(database: string) {
+    const provider = await providerRuntime(
+      { DATABASE_URL: await ownDatabase(database) },
+      { instant: false, paceScale: 0.02 },
+    );
+    const agent = await createAgent(provider.runtime, {
+      skills: ['cc-general'],
+      displayName: '王丽',
+      password: PASSWORD,
+    });
+    const supervisor = await createAgent(provider.runtime, {
+      skills: [],
+      role: 'supervisor',
+      displayName: '张伟',
+      password: PASSWORD,
+    });
+    return { ...provider, agent, supervisor };
+  }
 
   async function logIn(page: Page, url: string, username: string): Promise<void> {
     await page.goto(`${url}/panel/`);
@@ -81,24 +118,10 @@ describe('the test phone and the desk on the built-in provider, in a real browse
   }
 
   it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, the agent books a slot whose confirmation SMS reaches the test phone's inbox, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
-    const { runtime, url, logLines, rest, twiml } = await providerRuntime(
-      { DATABASE_URL: await ownDatabase('test-phone') },
-      { instant: false, paceScale: 0.02 },
-    );
+    const { runtime, url, logLines, rest, twiml, agent, supervisor } = await stage('test-phone');
     await runtime.booking.capacity.releaseSlots();
     // The worker's jobs too, as `npm start` runs them: the booking's SMS is sent by a job.
     const jobs = await startJobs(runtime);
-    const agent = await createAgent(runtime, {
-      skills: ['cc-general'],
-      displayName: '王丽',
-      password: PASSWORD,
-    });
-    const supervisor = await createAgent(runtime, {
-      skills: [],
-      role: 'supervisor',
-      displayName: '张伟',
-      password: PASSWORD,
-    });
 
     const desk = await openWatchedPage(browser, problems);
     const phone = await openWatchedPage(browser, problems);
@@ -135,19 +158,7 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await desk.locator('#agent-state[data-state="on_call"]').waitFor();
     const callSid = (await desk.locator('#call-card').getAttribute('data-call-sid'))!;
 
-    for (const [name, page] of [
-      ['desk', desk],
-      ['test phone', phone],
-    ] as const) {
-      await eventually(
-        async () => {
-          const packets = await audioPackets(page);
-          return packets.sent > 0 && packets.received > 0 && packets;
-        },
-        `audio packets both ways on the ${name}`,
-        20_000,
-      );
-    }
+    await audioBothWays(desk, phone);
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-call.png`, fullPage: true });
 
@@ -229,5 +240,73 @@ describe('the test phone and the desk on the built-in provider, in a real browse
         'no ids on the page',
       );
     }
+  });
+
+  it("when the agent dials the test phone's number from the desk (外呼), then the desk rings first, the test phone rings with the hotline's number, both connect with audio, and the hang-up ends it in wrap-up and an outcome", async () => {
+    const { runtime, url, rest, agent, supervisor } = await stage('test-phone-outbound');
+    const desk = await openWatchedPage(browser, problems);
+    const phone = await openWatchedPage(browser, problems);
+    for (const page of [desk, phone]) await watchPeers(page.context());
+
+    await logIn(phone, url, supervisor);
+    await phone.waitForURL(/wallboard\.html$/);
+    await phone.goto(`${url}/panel/test-phone.html`);
+    await phone.locator('#call-status[data-listening="+8613904691234"]').waitFor();
+
+    await logIn(desk, url, agent);
+    await desk.waitForURL(/desk\.html$/);
+    await desk.locator('#softphone-status', { hasText: '软电话已连接（本机电话服务）' }).waitFor();
+    await desk.getByRole('button', { name: '空闲' }).click();
+    await desk.locator('#agent-state[data-state="available"]').waitFor();
+
+    await desk.getByLabel('市民号码').fill('12345');
+    await desk.getByRole('button', { name: '外呼' }).click();
+    await desk.locator('#dial-number-error', { hasText: '请填写正确的电话号码' }).waitFor();
+    await desk.getByLabel('市民号码').fill('139 0469 1234');
+    await desk.getByRole('button', { name: '外呼' }).click();
+    await desk.locator('#dial-out-message', { hasText: '正在外呼' }).waitFor();
+    const create = rest.find((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'));
+    assert.deepEqual(
+      [create?.params.To, create?.params.From],
+      [`client:${agent}`, '+864694226101'],
+      "the agent's softphone rung with the hotline as caller ID",
+    );
+    await desk.getByRole('button', { name: '接听' }).click();
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    // The card names the citizen rung, not the hotline's own number.
+    await desk.locator('#call-from', { hasText: '139****1234' }).waitFor();
+    assert.deepEqual(
+      [
+        await desk.locator('#call-title').textContent(),
+        await desk.locator('#call-from-label').textContent(),
+      ],
+      ['当前外呼', '外呼号码'],
+    );
+
+    await phone
+      .locator('#call-status[data-state="incoming"]', { hasText: '+864694226101' })
+      .waitFor();
+    await phone.getByRole('button', { name: '接听' }).click();
+    await phone.locator('#call-status[data-state="answered"]').waitFor();
+    await audioBothWays(desk, phone);
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-outbound-call.png`, fullPage: true });
+    await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-outbound.png`, fullPage: true });
+
+    await phone.getByRole('button', { name: '挂断' }).click();
+    await phone.locator('#call-status[data-state="ended"]').waitFor();
+    await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
+    const { callSid } = await runtime.routing.store.agent(agent);
+    const form = desk.locator('form[data-kind="consultation"]');
+    await form.getByLabel('咨询主题').fill('回访');
+    await form.getByLabel('群众问题').fill('回访上次咨询的公积金提取');
+    await form.getByLabel('答复内容').fill('市民表示已办理完毕。');
+    await form.getByLabel('处理结果').selectOption('resolved');
+    await form.getByRole('button', { name: '保存咨询结果' }).click();
+    await desk.locator('#outcome-saved', { hasText: '通话结果已保存' }).waitFor();
+    const row = await runtime.ledger.find(callSid);
+    assert.deepEqual([row?.direction, row?.toNumber], ['outbound', '+8613904691234']);
+    const [outcome] = await runtime.desk.outcomes.list(callSid, { id: agent, role: 'agent' });
+    assert.equal(outcome?.kind, 'consultation');
+    assert.deepEqual(problems, []);
   });
 });

@@ -147,6 +147,8 @@ export function showCall(call) {
     : '未知热线';
   $('call-department').textContent =
     [call.hallName, call.departmentName].filter(Boolean).join(' · ') || '—';
+  $('call-title').textContent = call.outbound ? '当前外呼' : '当前来电';
+  $('call-from-label').textContent = call.outbound ? '外呼号码' : '来电号码';
   $('call-from').textContent = call.from;
   $('call-from').title = call.fromMasked ? '号码已隐去中间四位' : '';
   $('call-skill').textContent = call.queueName || '—';

@@ -15,7 +15,7 @@ import {
   toggleHold,
 } from './desk-call.js';
 import { loadDirectory, transferCall } from './desk-transfer.js';
-import { loadMyWork } from './desk-work.js';
+import { loadMyWork, setupDialOut } from './desk-work.js';
 
 /** @typedef {import('../panel-types.js').DeskMe} DeskMe */
 /** @typedef {import('../panel-types.js').DeskStateChange} DeskStateChange */
@@ -88,6 +88,7 @@ async function start() {
   $('hold').addEventListener('click', () => void toggleHold());
   void loadMyWork();
   setInterval(() => void loadMyWork(), 60_000);
+  setupDialOut();
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
   setupGuidePanel(() => desk.callSid);

@@ -13,6 +13,18 @@ async function localProvider() {
   }
 }
 
+/** The SDK's sounds by name (`Device.SoundName`), served by the app: the SDK would fetch them from Twilio's CDN. */
+const SOUND_NAMES = [
+  'incoming',
+  'outgoing',
+  'disconnect',
+  ...'0123456789sh'.split('').map((k) => `dtmf${k}`),
+];
+const softphoneSounds = () =>
+  Object.fromEntries(
+    SOUND_NAMES.map((name) => [name, `${window.location.origin}/panel/vendor/sounds/${name}.wav`]),
+  );
+
 /**
  * The browser softphone: a Twilio.Device registered with the agent's access token, or, where the
  * provider rings SIP addresses instead (GET /api/agents/me/softphone says which), a JsSIP user
@@ -92,6 +104,7 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
       const { token } = phone;
       const device = new Twilio.Device(token, {
         logLevel: 'silent',
+        sounds: softphoneSounds(),
         closeProtection: true,
         codecPreferences: ['opus', 'pcmu'],
       });

@@ -1,6 +1,7 @@
 /* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
+import { createReceiver } from './test-phone-receive.js';
 
 const $ = (id) => document.getElementById(id);
 const STATUS = {
@@ -10,6 +11,8 @@ const STATUS = {
   queued: '排队等待中',
   ringing: '正在转接坐席…',
   connected: '已接通坐席',
+  incoming: '来电振铃中',
+  answered: '通话中（已接听来电）',
   ended: '通话已结束',
 };
 
@@ -71,8 +74,11 @@ function caption(text, kind = 'system') {
   item.scrollIntoView({ block: 'nearest' });
 }
 
-/** The agent's desk sends its offer once it answered: answered here, peer to peer. */
-function onSignal(data) {
+/**
+ * The agent's desk sends its offer once it answered (or, for a call to this phone, once this phone
+ * answered): answered here, peer to peer; `reply` sends this page's signalling back.
+ */
+function onSignal(data, reply = (out) => send({ type: 'signal', data: out })) {
   signalling = signalling
     .then(async () => {
       if (!peer) {
@@ -81,10 +87,7 @@ function onSignal(data) {
           .getUserMedia({ audio: true, video: false })
           .catch(() => undefined);
         for (const track of microphone?.getTracks() ?? []) peer.addTrack(track, microphone);
-        peer.addEventListener(
-          'icecandidate',
-          ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }),
-        );
+        peer.addEventListener('icecandidate', ({ candidate }) => candidate && reply({ candidate }));
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
@@ -95,7 +98,7 @@ function onSignal(data) {
         await peer.setRemoteDescription(data.description);
         if (data.description.type === 'offer') {
           await peer.setLocalDescription(await peer.createAnswer());
-          send({ type: 'signal', data: { description: peer.localDescription } });
+          reply({ description: peer.localDescription });
         }
       }
       if (data.candidate) await peer.addIceCandidate(data.candidate);
@@ -224,7 +227,11 @@ async function start() {
     if (!toLoginOn401(error)) $('phone-error').textContent = '热线列表暂时无法读取';
   }
   $('dial').addEventListener('click', dial);
-  $('hang-up').addEventListener('click', () => send({ type: 'hangup' }));
+  const receiver = createReceiver({ $, status, caption, endAudio, onSignal });
+  $('hang-up').addEventListener('click', () => {
+    if (!receiver.hangUp()) send({ type: 'hangup' });
+  });
+  $('answer-call').addEventListener('click', receiver.answer);
   for (const key of document.querySelectorAll('#keypad button')) {
     key.addEventListener('click', () => {
       send({ type: 'press', digits: key.dataset.key });
@@ -239,7 +246,11 @@ async function start() {
     caption(`来电者：说“${text}”`, 'caller');
     $('speech').value = '';
   });
-  $('from').addEventListener('change', () => void refreshInbox());
+  $('from').addEventListener('change', () => {
+    void refreshInbox();
+    receiver.listen();
+  });
+  receiver.listen();
   window.setInterval(() => void refreshInbox(), 5000);
   status('idle');
   await refreshInbox();
