@@ -48,8 +48,9 @@ describe('a booking made on a training call', function () {
   afterEach(closeProviderRuntimes);
 
   it('when a trainee books for a simulated caller, then the request is checked as a real one, nothing is booked, the held place goes back, and on a real call the practice is refused in Chinese', async () => {
+    // A database of its own: its real call must not count in the other training files' day.
     const { runtime, telephony, url } = await providerRuntime({
-      DATABASE_URL: await ownDatabase('training'),
+      DATABASE_URL: await ownDatabase('training-booking'),
     });
     await runtime.booking.capacity.releaseSlots();
     const slot = await firstSlot(runtime, 'cc-general-intake', '2026-03-03');
@@ -112,6 +113,7 @@ describe('a booking made on a training call', function () {
     );
     assert.equal(refused.status, 409);
     assert.equal(refused.body.error.messageZh, '当前不是培训来电，请用「确认预约」真正预约');
+    assert.equal((await real.desk.request('DELETE', `/api/holds/${realHold.body.id}`)).status, 204);
     real.phone.hangup();
     await call;
   });
