@@ -75,7 +75,21 @@ export async function createRuntime(
   const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
     evaluations.afterAgentLeg(callSid, agentId, callerStatus);
   const routing = createRoutingComponent(
-    { config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered },
+    {
+      config,
+      db,
+      redis,
+      queues,
+      twilio,
+      ledger,
+      catalogue,
+      staff,
+      clock,
+      logger,
+      afterAnswered,
+      // The supervisors' conference bridge, asked through this port when an agent's leg left its Dial.
+      bridged: (callSid, agentId) => supervision.callerTwiml(callSid, agentId),
+    },
     (room) =>
       createCallbacks({
         requests: callbackRequests,
@@ -122,6 +136,10 @@ export async function createRuntime(
     presence: routing.presence,
     twilio,
     logger,
+    redis,
+    redisPrefix: config.redisPrefix,
+    telephony: config.telephony,
+    ttlSeconds: config.agents.callMaxSeconds,
   });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const followUps = createFollowUps({

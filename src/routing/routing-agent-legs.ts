@@ -124,6 +124,9 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return toHoldTwiml(urls, callSid);
       }
       const answered = dialStatus === 'completed' || dialStatus === 'answered';
+      // The agent's leg went on into a supervisor's conference: the caller joins them there.
+      const bridged = answered ? await deps.bridged?.(callSid, agentId) : undefined;
+      if (bridged) return bridged;
       if (leg > 0 && !answered) {
         const callerLeft =
           callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);

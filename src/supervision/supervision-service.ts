@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import type { AgentCalls, AgentDesk, AgentSnapshot, RoutingRepository } from '../routing/index.js';
+import { createCallBridge, type CallBridge } from './call-bridge-service.js';
 import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
 import { createWallboard, type WallboardDeps } from './wallboard-service.js';
 import type { Wallboard } from './wallboard-types.js';
@@ -11,7 +12,7 @@ import type { Wallboard } from './wallboard-types.js';
  * What supervisors read (the wallboard, agents' routing states, the queues, calls left without an
  * outcome) and the 班长席 actions they take on agents and calls.
  */
-export interface Supervision extends SupervisorActions {
+export interface Supervision extends SupervisorActions, CallBridge {
   wallboard(): Promise<Wallboard>;
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
@@ -28,14 +29,17 @@ export function createSupervision(
     twilio: TwilioClient;
     clock: Clock;
     logger: Logger;
-  },
+  } & Omit<Parameters<typeof createCallBridge>[0], 'presence'>,
 ): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
   const actions = createSupervisorActions(deps);
+  const bridge = createCallBridge(deps);
   return {
     forceState: actions.forceState,
     endCall: actions.endCall,
+    monitor: bridge.monitor,
+    callerTwiml: bridge.callerTwiml,
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();
