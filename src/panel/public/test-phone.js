@@ -1,5 +1,6 @@
 /* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
+import { conferencePeers } from './conference-peers.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
 
 const $ = (id) => document.getElementById(id);
@@ -54,6 +55,11 @@ let peer;
 let microphone;
 let signalling = Promise.resolve();
 const music = holdMusic();
+/** A supervisor listening in (监听, 耳语, 强插): their page offers, this one answers. */
+const conference = conferencePeers(
+  (data) => send({ type: 'signal', data }),
+  () => ($('phone-error').textContent = '通话音频连接失败'),
+);
 
 function status(state, detail = '') {
   $('call-status').textContent = `${STATUS[state]}${detail}`;
@@ -73,6 +79,7 @@ function caption(text, kind = 'system') {
 
 /** The agent's desk sends its offer once it answered: answered here, peer to peer. */
 function onSignal(data) {
+  if (conference.signal(data)) return;
   signalling = signalling
     .then(async () => {
       if (!peer) {
@@ -105,6 +112,7 @@ function onSignal(data) {
 
 function endAudio() {
   music.stop();
+  conference.close();
   peer?.close();
   peer = undefined;
   for (const track of microphone?.getTracks() ?? []) track.stop();
