@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { listAudit } from '../../src/platform/audit-repository.js';
 import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
+import { expectValidTwiml } from '../support/twiml.js';
 import { callThroughProvider } from '../../tools/caller/provider-caller.js';
 import {
   assertTwilioConformant,
@@ -119,6 +120,8 @@ describe('监听, 耳语 and 强插 through the conference bridge', function () 
       ],
     );
     assert.match(String(posts[1]!.params.Twiml), /<Conference[^>]*>bridge-CA[0-9a-f]{32}</);
+    // The same document answers the caller's Dial action.
+    await expectValidTwiml(String(posts[1]!.params.Twiml));
     assert.deepEqual(posts[2]!.params, {
       From: CITIZEN_CENTRE,
       To: `client:${supervisor}?supervise=listen`,
