@@ -87,10 +87,9 @@ export function createCallBridge(deps: {
     return response;
   }
 
-  /** Moves the agent's leg into the call's conference (once per call). */
+  /** Moves the agent's leg into the call's conference (once per leg). */
   async function bridgeOf(agentId: string, callSid: string): Promise<Bridge> {
     const known = await read(callSid);
-    if (known?.agentId === agentId) return known;
     let legs;
     let caller;
     try {
@@ -103,6 +102,8 @@ export function createCallBridge(deps: {
     }
     const leg = legs[0];
     if (!leg) throw new ConflictError('the agent has no live leg on this call', 'not_bridgeable');
+    // Bridged already, on this very leg; a hold and resume since gave the agent a new leg to move.
+    if (known?.agentId === agentId && known.legSid === leg.sid) return known;
     const bridge: Bridge = {
       agentId,
       legSid: leg.sid,
@@ -178,6 +179,9 @@ export function createCallBridge(deps: {
     async callerTwiml(callSid, agentId) {
       const bridge = await read(callSid);
       if (bridge?.agentId !== agentId || bridge.callerIn) return undefined;
+      // The agent hung up before the caller's Dial ended: no conference to wait alone in.
+      const agent = await deps.presence.snapshot(agentId);
+      if (agent.state !== 'on_call' || agent.callSid !== callSid) return undefined;
       await write(callSid, { ...bridge, callerIn: true });
       return conferenceTwiml(bridge.room);
     },

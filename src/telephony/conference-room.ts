@@ -134,7 +134,8 @@ export function createConferences(time: ProviderTime) {
       target.updatedAt = time.now();
       introduce(target);
       const stop = () => leave();
-      signal.addEventListener('abort', stop, { once: true });
+      if (signal.aborted) leave();
+      else signal.addEventListener('abort', stop, { once: true });
       try {
         await left;
       } finally {

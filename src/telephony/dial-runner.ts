@@ -163,8 +163,11 @@ export function createDialRunner(core: EngineCore) {
             ? aborted
             : time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal);
           // The leg moved over REST (into a conference): it leaves the Dial but not the call.
+          // The update may have come already, while the leg's answered status was being posted.
           const legMoved = new Promise<void>((resolve) =>
-            leg.current.signal.addEventListener('abort', () => resolve(), { once: true }),
+            leg.current.signal.aborted
+              ? resolve()
+              : leg.current.signal.addEventListener('abort', () => resolve(), { once: true }),
           );
           try {
             await Promise.race([answer.ended, limit, legMoved]);

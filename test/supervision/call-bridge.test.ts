@@ -221,6 +221,81 @@ describe('监听, 耳语 and 强插 through the conference bridge', function () 
     await live.call;
   });
 
+  it("when the supervisor's participant is listed and then removed over REST, then it was muted beside the caller and the agent, and its removal ends the supervisor's call and closes the parties' audio with it", async () => {
+    const live = await liveCall();
+    const { runtime, callSid, legSid, agent } = live;
+    await live.browser.request('POST', `/api/supervisor/agents/${agent}/monitor`, {
+      callSid,
+      mode: 'listen',
+    });
+    await eventually(async () => live.supervisorPhone.signals.length === 2, 'introduced');
+    const participant = live.supervisorPhone.offers[0]!.legSid;
+    live.supervisorPhone.offers[0]!.toCaller({ peer: legSid, description: { type: 'offer' } });
+    const base = `${live.url}/telephony/2010-04-01/Accounts/${runtime.config.twilio.accountSid}/Conferences/bridge-${callSid}`;
+    const headers = { authorization: basic(runtime) };
+    const listed = (await (await fetch(`${base}/Participants.json`, { headers })).json()) as {
+      participants: Array<{ call_sid: string; muted: boolean; coaching: boolean }>;
+    };
+    assert.deepEqual(
+      new Set(listed.participants.map((p) => [p.call_sid, p.muted, p.coaching].join(' '))),
+      new Set([`${callSid} false false`, `${legSid} false false`, `${participant} true false`]),
+    );
+    const removed = await fetch(`${base}/Participants/${participant}.json`, {
+      method: 'DELETE',
+      headers,
+    });
+    assert.equal(removed.status, 204);
+    await eventually(
+      async () => live.desk.signals.some((s) => JSON.stringify(s).includes('"leave":true')),
+      "the desk told the supervisor's audio is gone",
+    );
+    assert.deepEqual(live.desk.signals.at(-1), { peer: participant, leave: true });
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
+    live.desk.hangup();
+    assert.equal((await live.call).finalStatus, 'completed');
+  });
+
+  it("when the agent holds a bridged call and resumes it, then listening is refused while on hold and bridges the agent's new leg after the resume", async () => {
+    const live = await liveCall();
+    const { callSid, agent } = live;
+    const listen = () =>
+      live.browser.request('POST', `/api/supervisor/agents/${agent}/monitor`, {
+        callSid,
+        mode: 'listen',
+      });
+    assert.equal((await listen()).status, 200);
+    await eventually(async () => live.supervisorPhone.signals.length === 2, 'introduced').catch(
+      (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(live.supervisorPhone.signals)}`);
+      },
+    );
+    const desk = client(live.url);
+    await desk.login(agent);
+    const hold = await desk.request('POST', `/api/agents/me/calls/${callSid}/hold`);
+    assert.equal(hold.status, 200, JSON.stringify(hold.body));
+    await eventually(async () => {
+      const refused = await listen();
+      return refused.status === 409 && refused.body.error.code === 'not_bridgeable';
+    }, 'listening refused while the caller is on hold');
+    const resume = await desk.request('POST', `/api/agents/me/calls/${callSid}/resume`);
+    assert.equal(resume.status, 200, JSON.stringify(resume.body));
+    await eventually(async () => live.desk.offers.length === 2, "the agent's new leg rings");
+    const newLeg = live.desk.offers[1]!.legSid;
+    await eventually(async () => (await listen()).status === 200, 'listening after the resume');
+    await eventually(
+      async () =>
+        live.supervisorPhone.signals.some((s) => JSON.stringify(s).includes(newLeg)) &&
+        live.supervisorPhone.signals.filter(
+          (s) =>
+            JSON.stringify(s) ===
+            JSON.stringify({ peer: callSid, join: true, send: false, receive: true }),
+        ).length === 2,
+      "the supervisor introduced to the caller and the agent's new leg",
+    );
+    live.desk.hangup();
+    await live.call;
+  });
+
   it('when an agent asks to listen to a colleague, then 403, and nothing is asked of the provider or audited', async () => {
     const live = await liveCall();
     const colleague = await createAgent(live.runtime, { skills: ['cc-general'] });
