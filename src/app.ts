@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createPanelRoutes } from './panel/index.js';
 import {
+  actorFromPrincipal,
   createBookingRoutes,
   createBookingVoiceRoutes,
   createCapacityRoutes,
@@ -219,6 +220,8 @@ export function createApp(runtime: Runtime): Express {
       training: runtime.training,
       currentCallOf: async (agentId) =>
         (await runtime.routing.presence.snapshot(agentId)).callSid || undefined,
+      releaseHold: (holdId, principal) =>
+        runtime.booking.service.releaseHold(holdId, actorFromPrincipal(principal)),
     }),
   );
   api.use(

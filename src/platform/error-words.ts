@@ -51,6 +51,7 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
     '培训来电只能在内置电话线路（TELEPHONY_PROVIDER=local）上进行；当前接的是真实的 Twilio 线路，不能模拟来电',
   training_running: '已有一场培训正在进行，请先停止',
   training_not_running: '没有正在进行的培训',
+  not_a_training_call: '当前不是培训来电，请用「确认预约」真正预约',
 };
 
 const HAN = /\p{Script=Han}/u;

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { startJobs } from '../../src/jobs.js';
+import { assertTwilioConformant } from '../agents/agents-support.js';
+import { expectAllValidTwiml } from '../ivr/ivr-support.js';
+import { openWatchedPage } from '../support/browser.js';
+import { ownDatabase } from '../support/env.js';
+import { fillDeskBooking } from '../support/desk-booking.js';
+import { eventually } from '../support/poll.js';
 import {
   agentAndSupervisor,
   callToDesk,
@@ -10,9 +17,6 @@ import {
   SCREENSHOTS,
   watchPeers,
 } from './browser-calls.js';
-import { openWatchedPage } from '../support/browser.js';
-import { ownDatabase } from '../support/env.js';
-import { eventually } from '../support/poll.js';
 import { closeProviderRuntimes, providerRuntime } from './telephony-support.js';
 
 /** Audio packets the page's last open peer connection sent and received. */
@@ -32,11 +36,25 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await closeProviderRuntimes();
   });
 
-  it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
-    const { runtime, url, logLines } = await providerRuntime(
+  /** The agent books the caller a slot on the desk's 预约 tab; returns the booking code. */
+  async function bookFromDesk(desk: Page, callerMobile: string): Promise<string> {
+    await desk.getByRole('tab', { name: '预约' }).click();
+    const form = await fillDeskBooking(desk, callerMobile, '23050219700101123');
+    await form.getByRole('button', { name: '确认预约' }).click();
+    const saved = await desk.locator('#outcome-saved', { hasText: '预约成功' }).textContent();
+    const code = /预约码 (\d{8})/.exec(saved ?? '')?.[1];
+    assert.ok(code, saved ?? '');
+    return code;
+  }
+
+  it("when a caller dials a hotline on the test phone and presses for a person, then the agent answers on the desk, both pages show the call connected with audio both ways, the agent books a slot whose confirmation SMS reaches the test phone's inbox, and the hang-up ends it into the day's statistics, with no request to any Twilio host", async () => {
+    const { runtime, url, logLines, rest, twiml } = await providerRuntime(
       { DATABASE_URL: await ownDatabase('test-phone') },
       { instant: false, paceScale: 0.02 },
     );
+    await runtime.booking.capacity.releaseSlots();
+    // The worker's jobs too, as `npm start` runs them: the booking's SMS is sent by a job.
+    const jobs = await startJobs(runtime);
     const { agent, supervisor } = await agentAndSupervisor(runtime);
 
     const desk = await openWatchedPage(browser, problems);
@@ -70,9 +88,52 @@ describe('the test phone and the desk on the built-in provider, in a real browse
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-call.png`, fullPage: true });
 
+    // The caller's own number, as the test phone dials from it (+86 139…): the agent types it as 手机号码.
+    const callerNumber = await phone.getByLabel('来电号码').inputValue();
+    const code = await bookFromDesk(desk, callerNumber.replace(/^\+86/, ''));
+    const booking = await runtime.booking.service.findBookingByCode(code);
+    assert.equal(booking?.channel, 'phone');
+    await phone.locator('#inbox li', { hasText: `预约码${code}` }).waitFor({ timeout: 20_000 });
+    assert.match(
+      (await phone.locator('#inbox li', { hasText: `预约码${code}` }).textContent()) ?? '',
+      /预约成功：双鸭山市市民服务中心“一窗通办综合受理”/,
+    );
+    // Saved while still talking: the card stays for the rest of the call, the forms go.
+    await desk.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    assert.equal(await desk.locator('#outcome').isHidden(), true);
+    await desk.screenshot({ path: `${SCREENSHOTS}/desk-local-booking.png`, fullPage: true });
+    await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-inbox.png`, fullPage: true });
+
+    // Hold and resume on the local softphone: the caller hears the hold loop, then the agent again.
+    const musicBefore = await phone.locator('#captions li.music').count();
+    await desk.getByRole('button', { name: '保持' }).click();
+    await desk.locator('#hold-timer', { hasText: /^保持中 \d\d:\d\d$/ }).waitFor();
+    await eventually(
+      async () => (await phone.locator('#captions li.music').count()) > musicBefore,
+      'the held caller hears the hold music',
+    );
+    await desk.getByRole('button', { name: '恢复通话' }).click();
+    await desk.locator('#hold-timer').waitFor({ state: 'hidden' });
+    await phone.locator('#call-status[data-state="connected"]').waitFor();
+    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
+    // The resumed leg is a new peer connection on the desk, carrying audio both ways again.
+    const deskPeers = await desk.evaluate(
+      () => (window as unknown as { peers: RTCPeerConnection[] }).peers.length,
+    );
+    assert.ok(deskPeers >= 2, `${deskPeers} peer connections on the desk`);
+    await eventually(
+      async () => {
+        const packets = await audioPackets(desk);
+        return packets.sent > 0 && packets.received > 0 && packets;
+      },
+      'audio both ways after the resume',
+      20_000,
+    );
+
     await phone.getByRole('button', { name: '挂断' }).click();
     await phone.locator('#call-status[data-state="ended"]').waitFor();
     await desk.locator('#agent-state[data-state="wrap_up"]').waitFor();
+    await desk.locator('#call-hint', { hasText: '通话结果已保存' }).waitFor();
     await eventually(
       async () => (await runtime.ledger.find(callSid))?.endedAt != null,
       'the call ended in the ledger',
@@ -87,6 +148,16 @@ describe('the test phone and the desk on the built-in provider, in a real browse
       [],
     );
     assert.deepEqual(problems, []);
+    await jobs.close();
+    // What the provider was asked and what it executed are Twilio's: the REST requests against its
+    // OpenAPI description, the documents against its TwiML schema.
+    assert.ok(
+      rest.some((r) => /\/Messages\.json$/.test(r.path)),
+      'the SMS went by REST',
+    );
+    for (const request of rest) assertTwilioConformant(request);
+    assert.ok(twiml.length >= 4, `${twiml.length} TwiML documents`);
+    await expectAllValidTwiml(twiml);
     for (const page of [desk, phone]) {
       const text = await page.locator('body').innerText();
       assert.doesNotMatch(

@@ -73,8 +73,11 @@ async function start() {
   void setupOutcomeForms(
     $('outcome'),
     () => desk.callSid,
-    () => {
-      showCall(null);
+    (callSid) => {
+      // Saved while still talking (a booking made on the call): the card stays until the call ends.
+      desk.savedFor = callSid;
+      if (desk.agentState === 'on_call' && desk.callSid === callSid) $('outcome').hidden = true;
+      else showCall(null);
       void loadMyWork();
     },
   );
