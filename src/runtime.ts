@@ -88,7 +88,7 @@ export async function createRuntime(
       logger,
       afterAnswered,
       // The supervisors' conference bridge, asked through this port when an agent's leg left its Dial.
-      bridged: (callSid, agentId) => supervision.callerTwiml(callSid, agentId),
+      bridged: (callSid, agentId) => supervision.callerRoom(callSid, agentId),
     },
     (room) =>
       createCallbacks({

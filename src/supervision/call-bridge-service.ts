@@ -33,8 +33,8 @@ interface Bridge {
 /**
  * The conference bridge of the 班长席's 监听, 耳语 and 强插. The first action on a call moves it
  * into a conference named after the caller's call: the agent's leg is updated to
- * `<Dial><Conference>`, which ends the caller's Dial, whose action (routing's) is answered with
- * the same conference ({@link CallBridge.callerTwiml}); the caller and the agent end the conference
+ * `<Dial><Conference>`, which ends the caller's Dial, whose action (routing's) sends the caller to
+ * the same conference ({@link CallBridge.callerRoom}); the caller and the agent end the conference
  * when either leaves. The supervisor's softphone joins as a Participant (muted to listen, coaching
  * the agent's leg to whisper, neither to barge); a second action updates that participant.
  */
@@ -45,8 +45,8 @@ export interface CallBridge {
     callSid: string,
     mode: MonitorMode,
   ): Promise<{ conference: string; participantSid: string }>;
-  /** The caller's TwiML once the agent's leg left the Dial for the bridge; undefined when the call is not bridged. */
-  callerTwiml(callSid: string, agentId: string): Promise<VoiceResponse | undefined>;
+  /** The conference the caller joins once the agent's leg left the Dial for it; undefined when the call is not bridged. */
+  callerRoom(callSid: string, agentId: string): Promise<string | undefined>;
 }
 
 export function createCallBridge(deps: {
@@ -176,14 +176,14 @@ export function createCallBridge(deps: {
       return { conference: bridge.room, participantSid };
     },
 
-    async callerTwiml(callSid, agentId) {
+    async callerRoom(callSid, agentId) {
       const bridge = await read(callSid);
       if (bridge?.agentId !== agentId || bridge.callerIn) return undefined;
       // The agent hung up before the caller's Dial ended: no conference to wait alone in.
       const agent = await deps.presence.snapshot(agentId);
       if (agent.state !== 'on_call' || agent.callSid !== callSid) return undefined;
       await write(callSid, { ...bridge, callerIn: true });
-      return conferenceTwiml(bridge.room);
+      return bridge.room;
     },
   };
 }

@@ -39,7 +39,7 @@ export function createSupervision(
     forceState: actions.forceState,
     endCall: actions.endCall,
     monitor: bridge.monitor,
-    callerTwiml: bridge.callerTwiml,
+    callerRoom: bridge.callerRoom,
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();

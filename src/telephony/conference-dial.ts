@@ -24,15 +24,14 @@ export async function dialConference(
   );
   call.party.hear({ kind: 'conference', name, joined: false });
   if (call.pending && !call.hungUpBy) return { next: takePending(call)! };
-  if (call.hungUpBy) return { end: true };
   const action = verb.attributes.action;
   const seconds = Math.round((core.time.now().getTime() - started.getTime()) / 1000);
-  return action
-    ? {
-        next: {
-          url: action,
-          params: { DialCallStatus: 'completed', DialCallDuration: String(seconds) },
-        },
-      }
-    : undefined;
+  const result = { DialCallStatus: 'completed', DialCallDuration: String(seconds) };
+  if (call.hungUpBy) {
+    // As for any Dial: the action is told, and its answer is not run.
+    call.status = 'completed';
+    if (action) await core.notify(call, action, result);
+    return { end: true };
+  }
+  return action ? { next: { url: action, params: result } } : undefined;
 }

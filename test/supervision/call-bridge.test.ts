@@ -148,6 +148,16 @@ describe('监听, 耳语 and 强插 through the conference bridge', function () 
     live.desk.hangup();
     const result = await live.call;
     assert.equal(result.finalStatus, 'completed');
+    // The caller's Dial action: first to the conference, then, once it ended, as after any call.
+    const actions = result.requests.filter((r) => r.url.includes('/agents/dial-result'));
+    assert.equal(actions.length, 2, JSON.stringify(actions.map((r) => r.url)));
+    assert.match(
+      actions[0]!.twiml,
+      /<Dial action="[^"]*dial-result[^"]*"[^>]*><Conference[^>]*>bridge-/,
+    );
+    await expectValidTwiml(actions[0]!.twiml);
+    assert.equal(actions[1]!.params.DialCallStatus, 'completed');
+    assert.doesNotMatch(actions[1]!.twiml, /<Conference/);
     await eventually(
       async () => (await runtime.routing.store.agent(agent)).state === 'wrap_up',
       'the agent in wrap-up once they hung up in the conference',
