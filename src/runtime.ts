@@ -75,7 +75,21 @@ export async function createRuntime(
   const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
     evaluations.afterAgentLeg(callSid, agentId, callerStatus);
   const routing = createRoutingComponent(
-    { config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered },
+    {
+      config,
+      db,
+      redis,
+      queues,
+      twilio,
+      ledger,
+      catalogue,
+      staff,
+      clock,
+      logger,
+      afterAnswered,
+      // The supervisors' conference bridge, asked through this port when an agent's leg left its Dial.
+      bridged: (callSid, agentId) => supervision.callerRoom(callSid, agentId),
+    },
     (room) =>
       createCallbacks({
         requests: callbackRequests,
@@ -125,6 +139,8 @@ export async function createRuntime(
     redis,
     redisPrefix: config.redisPrefix,
     logger,
+    telephony: config.telephony,
+    ttlSeconds: config.agents.callMaxSeconds,
   });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const followUps = createFollowUps({

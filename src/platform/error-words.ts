@@ -36,6 +36,9 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   state_changed: '状态已变化，请刷新后重试',
   state_not_logged: '状态变化未能记录，请重试',
   not_on_this_call: '您不在这通电话上',
+  bridge_unavailable:
+    '当前语音服务（TELEPHONY_PROFILE=twiml-core）不支持会议桥，无法监听、耳语或强插',
+  not_bridgeable: '这通电话现在无法加入监听（坐席未在通话中接通，或正在保持）',
   not_transferable: '这通电话现在无法转接',
   not_holdable: '该通话不能保持',
   not_on_hold: '通话未在保持中',

@@ -1,7 +1,13 @@
 import * as repo from './agent-calls-repository.js';
 import type { Routing, RoutingDeps } from './routing-contract.js';
 import { ivrQueueOf } from './routing-targets.js';
-import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml } from './routing-twiml.js';
+import {
+  bridgedCallerTwiml,
+  connectAgentTwiml,
+  hangupTwiml,
+  requeueTwiml,
+  toHoldTwiml,
+} from './routing-twiml.js';
 
 /** The agent leg of an offered call: ringing the agent, the leg's status callbacks, the Dial's action. */
 export type AgentLegs = Pick<Routing, 'connect' | 'agentLegStatus' | 'dialEnded'>;
@@ -124,6 +130,9 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return toHoldTwiml(urls, callSid);
       }
       const answered = dialStatus === 'completed' || dialStatus === 'answered';
+      // The agent's leg went on into a supervisor's conference: the caller joins them there.
+      const room = answered ? await deps.bridged?.(callSid, agentId) : undefined;
+      if (room) return bridgedCallerTwiml(urls, agentId, callSid, leg, room);
       if (leg > 0 && !answered) {
         const callerLeft =
           callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);

@@ -78,6 +78,11 @@ export interface RoutingDeps {
     agentId: string,
     callerStatus: string,
   ) => Promise<VoiceResponse | undefined>;
+  /**
+   * The conference the caller joins when the agent's leg left the Dial for a conference bridge (a
+   * supervisor's 监听, 耳语 or 强插), or undefined when the call is not bridged: a port given at construction.
+   */
+  bridged?: (callSid: string, agentId: string) => Promise<string | undefined>;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
   callbacks: CallbackPort;
 }

@@ -10,6 +10,7 @@ import type {
   LiveEvents,
   RoutingRepository,
 } from '../routing/index.js';
+import { createCallBridge, type CallBridge } from './call-bridge-service.js';
 import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
 import { createAlertWatch, type AlertChanges } from './wallboard-alert-watch.js';
 import { createWallboard, type WallboardDeps } from './wallboard-service.js';
@@ -19,7 +20,7 @@ import type { Wallboard } from './wallboard-types.js';
  * What supervisors read (the wallboard, agents' routing states, the queues, calls left without an
  * outcome) and the 班长席 actions they take on agents and calls.
  */
-export interface Supervision extends SupervisorActions {
+export interface Supervision extends SupervisorActions, CallBridge {
   wallboard(): Promise<Wallboard>;
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
@@ -42,15 +43,18 @@ export function createSupervision(
     redisPrefix: string;
     clock: Clock;
     logger: Logger;
-  },
+  } & Omit<Parameters<typeof createCallBridge>[0], 'presence'>,
 ): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
   const actions = createSupervisorActions(deps);
   const watch = createAlertWatch({ ...deps, read: () => board.read(), prefix: deps.redisPrefix });
+  const bridge = createCallBridge(deps);
   return {
     forceState: actions.forceState,
     endCall: actions.endCall,
+    monitor: bridge.monitor,
+    callerRoom: bridge.callerRoom,
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();

@@ -87,7 +87,7 @@ describe('the 班长席 actions on the wallboard, in a real browser', function (
     ]);
     assert.deepEqual(
       await wallboard.locator(`tr[data-agent="${zhang}"] td.row-actions button`).allTextContents(),
-      ['示闲', '示忙', '签出', '强拆'],
+      ['示闲', '示忙', '签出', '监听', '耳语', '强插', '强拆'],
     );
 
     await act(wallboard, wang, '示忙', '确定对「王丽」强制示忙吗？', '确定');

@@ -1,48 +1,27 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startJobs } from '../../src/jobs.js';
-import { assertTwilioConformant, createAgent } from '../agents/agents-support.js';
+import { assertTwilioConformant } from '../agents/agents-support.js';
 import { expectAllValidTwiml } from '../ivr/ivr-support.js';
-import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
+import { openWatchedPage } from '../support/browser.js';
 import { ownDatabase } from '../support/env.js';
 import { fillDeskBooking } from '../support/desk-booking.js';
 import { eventually } from '../support/poll.js';
+import {
+  agentAndSupervisor,
+  callToDesk,
+  freeOnDesk,
+  launchWithFakeMedia,
+  logIn,
+  peerPackets,
+  SCREENSHOTS,
+  watchPeers,
+} from './browser-calls.js';
 import { closeProviderRuntimes, providerRuntime } from './telephony-support.js';
 
-const PASSWORD = 'correct horse battery';
-const SCREENSHOTS = 'test-artifacts/screenshots';
-
-/** Keeps every RTCPeerConnection a page makes, so that the test can read its statistics. */
-async function watchPeers(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    const peers: RTCPeerConnection[] = [];
-    (window as unknown as { peers: RTCPeerConnection[] }).peers = peers;
-    window.RTCPeerConnection = class extends Native {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args);
-        peers.push(this);
-      }
-    } as typeof RTCPeerConnection;
-  });
-}
-
-/** Audio packets the page's last peer connection sent and received. */
-function audioPackets(page: Page): Promise<{ sent: number; received: number }> {
-  return page.evaluate(async () => {
-    const peer = (window as unknown as { peers: RTCPeerConnection[] }).peers.at(-1);
-    let sent = 0;
-    let received = 0;
-    for (const report of (await peer?.getStats())?.values() ?? []) {
-      if (report.type === 'outbound-rtp' && report.kind === 'audio')
-        sent += report.packetsSent ?? 0;
-      if (report.type === 'inbound-rtp' && report.kind === 'audio')
-        received += report.packetsReceived ?? 0;
-    }
-    return { sent, received };
-  });
-}
+/** Audio packets the page's last open peer connection sent and received. */
+const audioPackets = async (page: Page) =>
+  (await peerPackets(page)).at(-1) ?? { sent: 0, received: 0 };
 
 /** Waits until the desk and the test phone each sent and received audio packets. */
 async function audioBothWays(desk: Page, phone: Page): Promise<void> {
@@ -67,12 +46,7 @@ describe('the test phone and the desk on the built-in provider, in a real browse
   const problems: string[] = [];
 
   before(async function () {
-    if (!browserPresent()) this.skip();
-    browser = await launchChromium([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ]);
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await launchWithFakeMedia(this);
   });
   after(async () => {
     await browser?.close();
@@ -85,25 +59,7 @@ describe('the test phone and the desk on the built-in provider, in a real browse
       { DATABASE_URL: await ownDatabase(database) },
       { instant: false, paceScale: 0.02 },
     );
-    const agent = await createAgent(provider.runtime, {
-      skills: ['cc-general'],
-      displayName: '王丽',
-      password: PASSWORD,
-    });
-    const supervisor = await createAgent(provider.runtime, {
-      skills: [],
-      role: 'supervisor',
-      displayName: '张伟',
-      password: PASSWORD,
-    });
-    return { ...provider, agent, supervisor };
-  }
-
-  async function logIn(page: Page, url: string, username: string): Promise<void> {
-    await page.goto(`${url}/panel/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    return { ...provider, ...(await agentAndSupervisor(provider.runtime)) };
   }
 
   /** The agent books the caller a slot on the desk's 预约 tab; returns the booking code. */
@@ -133,30 +89,10 @@ describe('the test phone and the desk on the built-in provider, in a real browse
       });
     }
 
-    await logIn(desk, url, agent);
-    await desk.waitForURL(/desk\.html$/);
-    await desk.locator('#softphone-status', { hasText: '软电话已连接（本机电话服务）' }).waitFor();
-    await desk.getByRole('button', { name: '空闲' }).click();
-    await desk.locator('#agent-state[data-state="available"]').waitFor();
+    await freeOnDesk(desk, url, agent);
 
     await logIn(phone, url, supervisor);
-    await phone.waitForURL(/wallboard\.html$/);
-    await phone.getByRole('link', { name: '测试电话' }).click();
-    await phone.waitForURL(/test-phone\.html$/);
-    await phone
-      .getByLabel('热线')
-      .selectOption({ label: '市民服务中心综合预约热线（双鸭山市市民服务中心）' });
-    await phone.getByRole('button', { name: '拨号' }).click();
-    await phone.locator('#captions li', { hasText: '业务咨询请按2' }).waitFor();
-    await phone.getByRole('button', { name: '2', exact: true }).click();
-    await phone.locator('#captions li', { hasText: '办事指南和综合受理请按1' }).waitFor();
-    await phone.getByRole('button', { name: '1', exact: true }).click();
-
-    await desk.locator('#call-card[data-call-sid]').waitFor();
-    await desk.getByRole('button', { name: '接听' }).click();
-    await phone.locator('#call-status[data-state="connected"]').waitFor();
-    await desk.locator('#agent-state[data-state="on_call"]').waitFor();
-    const callSid = (await desk.locator('#call-card').getAttribute('data-call-sid'))!;
+    const callSid = await callToDesk(phone, desk);
 
     await audioBothWays(desk, phone);
     await phone.screenshot({ path: `${SCREENSHOTS}/test-phone-connected.png`, fullPage: true });

@@ -126,8 +126,9 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
           });
         }
         buttons();
-        // The agent resumed a held caller: their own request rings back, so it is taken at once.
-        if (incoming.customParameters?.get('resume') === '1') incoming.accept();
+        // The agent resumed a held caller, or a supervisor asked to listen in: their own request rings back, so it is taken at once.
+        const parameters = incoming.customParameters;
+        if (parameters?.get('resume') === '1' || parameters?.get('supervise')) incoming.accept();
       });
       window.addEventListener('beforeunload', () => device.destroy());
       await device.register();

@@ -1,5 +1,6 @@
 /* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
+import { conferencePeers } from './conference-peers.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
 import { createReceiver } from './test-phone-receive.js';
 
@@ -57,6 +58,11 @@ let peer;
 let microphone;
 let signalling = Promise.resolve();
 const music = holdMusic();
+/** A supervisor listening in (监听, 耳语, 强插): their page offers, this one answers. */
+const conference = conferencePeers(
+  (data) => send({ type: 'signal', data }),
+  () => ($('phone-error').textContent = '通话音频连接失败'),
+);
 
 function status(state, detail = '') {
   $('call-status').textContent = `${STATUS[state]}${detail}`;
@@ -76,9 +82,11 @@ function caption(text, kind = 'system') {
 
 /**
  * The agent's desk sends its offer once it answered (or, for a call to this phone, once this phone
- * answered): answered here, peer to peer; `reply` sends this page's signalling back.
+ * answered): answered here, peer to peer; `reply` sends this page's signalling back. A conference
+ * party's signalling (a supervisor listening or barging in) goes to its own connection.
  */
 function onSignal(data, reply = (out) => send({ type: 'signal', data: out })) {
+  if (conference.signal(data)) return;
   signalling = signalling
     .then(async () => {
       if (!peer) {
@@ -108,6 +116,7 @@ function onSignal(data, reply = (out) => send({ type: 'signal', data: out })) {
 
 function endAudio() {
   music.stop();
+  conference.close();
   peer?.close();
   peer = undefined;
   for (const track of microphone?.getTracks() ?? []) track.stop();
