@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../platform/db.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
@@ -104,88 +104,6 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
     .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] })
     .returning({ id: callEvents.id });
   return inserted.length > 0;
-}
-
-/**
- * A status callback in one statement: its event appended unless its dedupe key is there (a
- * retried callback), and, when the event is new, the status applied to the call, the call's row
- * created first when its arrival was never written. The status only moves forward, the highest
- * sequence number is kept, a final status sets `endedAt` once. `previousRank` is the rank the
- * call had before (0 for a row this statement created); undefined for a duplicate.
- */
-export async function applyStatusOnce(
-  db: Executor,
-  change: {
-    call: Pick<
-      NewCall,
-      | 'callSid'
-      | 'direction'
-      | 'fromNumber'
-      | 'toNumber'
-      | 'hotlineNumber'
-      | 'hallId'
-      | 'departmentId'
-    >;
-    status: string;
-    rank: number;
-    final: boolean;
-    sequenceNumber: number | null;
-    at: Date;
-    durationSeconds: number | null;
-    payload: Record<string, unknown>;
-    dedupeKey: string;
-  },
-): Promise<{ fresh: boolean; previousRank: number | undefined }> {
-  const { call, rank } = change;
-  const at = change.at.toISOString();
-  const sid = call.callSid;
-  // A call rebuilt from status callbacks (its arrival was never written) arrived at the earliest
-  // time they tell: a callback's own time, or a final one's time less the call's duration.
-  const arrivedAt = (current: SQL) =>
-    sql`case when exists (select 1 from ${callEvents} e where e.call_sid = ${sid} and e.dedupe_key = 'arrived') then ${current}
-             else least(${current}, ${at}::timestamptz,
-                        ${at}::timestamptz - make_interval(secs => coalesce(${change.durationSeconds}::int, 0))) end`;
-  const rows = await queryRows<{
-    fresh: boolean;
-    previous_rank: number | null;
-    inserted: boolean | null;
-  }>(
-    db,
-    sql`with previous as (
-          select status_rank from ${calls} where call_sid = ${sid} for update
-        ), event as (
-          insert into ${callEvents} (call_sid, source, event, dedupe_key, sequence_number, occurred_at, payload)
-          values (${sid}, 'status', ${change.status}, ${change.dedupeKey}, ${change.sequenceNumber}::int, ${at}::timestamptz, ${JSON.stringify(change.payload)}::jsonb)
-          on conflict (call_sid, dedupe_key) do nothing
-          returning id
-        ), applied as (
-          insert into ${calls} as c (call_sid, direction, from_number, to_number, hotline_number, hall_id, department_id,
-                                     status, status_rank, last_sequence_number, arrived_at, ended_at, duration_seconds)
-          select ${sid}, ${call.direction ?? 'inbound'}, ${call.fromNumber ?? ''}, ${call.toNumber ?? ''},
-                 ${call.hotlineNumber ?? null}, ${call.hallId ?? null}, ${call.departmentId ?? null},
-                 ${rank > 0 ? change.status : 'ringing'}, ${Math.max(0, rank)}::int,
-                 ${Math.max(-1, change.sequenceNumber ?? -1)}::int, ${arrivedAt(sql`${at}::timestamptz`)},
-                 ${change.final ? at : null}::timestamptz, ${change.durationSeconds}::int
-          where exists (select 1 from event)
-          on conflict (call_sid) do update set
-            status = case when c.status_rank < ${rank} then ${change.status} else c.status end,
-            status_rank = greatest(c.status_rank, ${rank}),
-            last_sequence_number = greatest(coalesce(c.last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
-            ended_at = case when ${change.final} then coalesce(c.ended_at, ${at}::timestamptz) else c.ended_at end,
-            duration_seconds = coalesce(${change.durationSeconds}::int, c.duration_seconds),
-            arrived_at = ${arrivedAt(sql`c.arrived_at`)},
-            updated_at = now()
-          returning (xmax = 0) as inserted
-        )
-        select exists (select 1 from event) as fresh,
-               (select status_rank from previous) as previous_rank,
-               (select inserted from applied) as inserted`,
-  );
-  const row = rows[0]!;
-  if (!row.fresh) return { fresh: false, previousRank: undefined };
-  // A row created here had the default rank; one another callback created meanwhile (not seen
-  // by this statement's snapshot) is taken as such too: the end may then be announced twice.
-  return { fresh: true, previousRank: row.inserted ? 0 : (row.previous_rank ?? 0) };
 }
 
 /** Sets a stage timestamp unless it is already set. */

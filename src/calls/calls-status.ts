@@ -3,7 +3,7 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
-import * as repo from './calls-repository.js';
+import { applyStatusOnce } from './calls-end-repository.js';
 import { FINAL_RANK, STATUS_RANK } from './calls-schemas.js';
 import type { CallHotline, CallLedger } from './calls-contract.js';
 
@@ -54,7 +54,7 @@ export function createCallStatus({
       const inbound = !callback.Direction.startsWith('outbound');
       const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
       // One statement: the event appended once, the status applied, the row created if absent.
-      const applied = await repo.applyStatusOnce(db, {
+      const applied = await applyStatusOnce(db, {
         call: {
           callSid: callback.CallSid,
           direction: inbound ? 'inbound' : 'outbound',
