@@ -33,16 +33,27 @@ export interface CallLedger {
     callback: StatusCallback,
     payload: Record<string, unknown>,
   ): Promise<{ duplicate: boolean }>;
-  /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
-  recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
+  /**
+   * The IVR put the call in a department's queue, with its routing attributes; the first time
+   * counts. `event` is appended in the same statement.
+   */
+  recordQueued(
+    callSid: string,
+    queue: QueueAttributes,
+    at?: Date,
+    event?: StageEvent,
+  ): Promise<void>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
-  /** Routing offered the call to an agent (dequeued it to ring them). */
-  markOffered(callSid: string, agentId: string): Promise<void>;
-  /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
+  /** Routing offered the call to an agent (dequeued it to ring them); `event` in the same statement. */
+  markOffered(callSid: string, agentId: string, event?: StageEvent): Promise<void>;
+  /**
+   * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its
+   * department); `event` in the same statement.
+   */
   markAnswered(
     callSid: string,
-    answer?: { agentId?: string; skill?: string; at?: Date },
+    answer?: { agentId?: string; skill?: string; at?: Date; event?: StageEvent },
   ): Promise<void>;
   /** The IVR ended the call itself (a goodbye). */
   markEndedInIvr(callSid: string): Promise<void>;
@@ -86,6 +97,14 @@ export interface CallLedger {
   waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
   steps(callSid: string): Promise<repo.CallStepRow[]>;
+}
+
+/** A raw event written with a stage, in the stage's statement (as `recordEvent` would append it). */
+export interface StageEvent {
+  source: 'ivr' | 'queue' | 'agent' | 'fallback';
+  event: string;
+  dedupeKey: string;
+  payload: Record<string, unknown>;
 }
 
 /** How a queued call is to be routed, as the IVR decided it. */

@@ -106,16 +106,20 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
   return inserted.length > 0;
 }
 
-/** Sets a stage timestamp unless it is already set. */
+/**
+ * Sets a stage timestamp unless it is already set; with `event`, appends that event (unless its
+ * dedupe key is there) in the same statement.
+ */
 export async function setStageOnce(
   db: Executor,
   callSid: string,
   stage: Stage,
   at: Date,
   extra: Partial<NewCall> = {},
+  event?: NewCallEvent,
 ): Promise<void> {
   const column = stageColumns[stage];
-  await db
+  const update = db
     .update(calls)
     .set({
       [stage]: sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`,
@@ -123,6 +127,15 @@ export async function setStageOnce(
       updatedAt: new Date(),
     })
     .where(eq(calls.callSid, callSid));
+  if (!event) {
+    await update;
+    return;
+  }
+  const append = db
+    .insert(callEvents)
+    .values(event)
+    .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] });
+  await db.execute(sql`with stage as (${update.getSQL()}) ${append.getSQL()}`);
 }
 
 export async function updateCall(

@@ -1,7 +1,7 @@
 import { maskPhone } from '../platform/logger.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
-import type { CallLedger, CallLedgerDeps } from './calls-contract.js';
+import type { CallLedger, CallLedgerDeps, StageEvent } from './calls-contract.js';
 import { createCallStatus } from './calls-status.js';
 import { createCallSummaries } from './calls-summary.js';
 
@@ -43,6 +43,11 @@ export function createCallLedger({
     },
     { maxConcurrent: 1 },
   );
+  const eventRow = (callSid: string, event: StageEvent): repo.NewCallEvent => ({
+    callSid,
+    ...event,
+    occurredAt: clock.now(),
+  });
   return {
     async recordArrival({
       callSid,
@@ -88,20 +93,41 @@ export function createCallLedger({
 
     ...createCallStatus({ db, queues, clock, log, hotlineOf }),
 
-    async recordQueued(callSid, { skill, ...attributes }, at = clock.now()) {
-      await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
+    async recordQueued(callSid, { skill, ...attributes }, at = clock.now(), event) {
+      await repo.setStageOnce(
+        db,
+        callSid,
+        'queuedAt',
+        at,
+        { queueSkill: skill, ...attributes },
+        event && eventRow(callSid, event),
+      );
     },
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: (callSid, agentId) =>
-      repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
+    markOffered: (callSid, agentId, event) =>
+      repo.setStageOnce(
+        db,
+        callSid,
+        'offeredAt',
+        clock.now(),
+        { agentId },
+        event && eventRow(callSid, event),
+      ),
 
-    async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
-      await repo.setStageOnce(db, callSid, 'answeredAt', at, {
-        ...(agentId ? { agentId } : {}),
-        ...(skill ? { queueSkill: skill } : {}),
-      });
+    async markAnswered(callSid, { agentId, skill, at = clock.now(), event } = {}) {
+      await repo.setStageOnce(
+        db,
+        callSid,
+        'answeredAt',
+        at,
+        {
+          ...(agentId ? { agentId } : {}),
+          ...(skill ? { queueSkill: skill } : {}),
+        },
+        event && eventRow(callSid, event),
+      );
     },
 
     markEndedInIvr: (callSid) =>
@@ -133,14 +159,7 @@ export function createCallLedger({
     },
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>
-      repo.insertEventIfNew(db, {
-        callSid,
-        source,
-        event,
-        dedupeKey,
-        occurredAt: clock.now(),
-        payload,
-      }),
+      repo.insertEventIfNew(db, eventRow(callSid, { source, event, dedupeKey, payload })),
 
     ...createCallSummaries({ db, clock, log }),
 

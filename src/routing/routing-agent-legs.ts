@@ -97,8 +97,15 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       await store.resetMissed(agentId);
       const call = await kept.find(callSid);
       await kept.answered(callSid, agentId);
-      await ledger.markAnswered(callSid, { agentId });
-      await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
+      await ledger.markAnswered(callSid, {
+        agentId,
+        event: {
+          source: 'agent',
+          event: 'answered',
+          dedupeKey: `answered:${agentId}`,
+          payload: { agentId },
+        },
+      });
       await repo.insertAgentCall(db, {
         callSid,
         agentId,
