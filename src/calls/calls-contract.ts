@@ -1,4 +1,4 @@
-import type { Database } from '../platform/db.js';
+import type { Database, Executor } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
@@ -78,13 +78,17 @@ export interface CallLedger {
     callSid: string,
     steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
   ): Promise<void>;
-  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
+  /**
+   * Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op.
+   * With `within`, inside the caller's transaction (the event commits with what it records).
+   */
   recordEvent(
     callSid: string,
     source: 'ivr' | 'queue' | 'agent' | 'fallback',
     event: string,
     dedupeKey: string,
     payload: Record<string, unknown>,
+    within?: Executor,
   ): Promise<boolean>;
   /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
   onCallEnded(listener: (callSid: string) => Promise<void>): void;

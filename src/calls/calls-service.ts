@@ -158,8 +158,8 @@ export function createCallLedger({
       });
     },
 
-    recordEvent: (callSid, source, event, dedupeKey, payload) =>
-      repo.insertEventIfNew(db, eventRow(callSid, { source, event, dedupeKey, payload })),
+    recordEvent: (callSid, source, event, dedupeKey, payload, within = db) =>
+      repo.insertEventIfNew(within, eventRow(callSid, { source, event, dedupeKey, payload })),
 
     ...createCallSummaries({ db, clock, log }),
 
