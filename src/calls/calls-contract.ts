@@ -5,6 +5,7 @@ import type { Queues } from '../platform/queues.js';
 import type * as repo from './calls-repository.js';
 import type { StatusCallback } from './calls-schemas.js';
 import type { CallRow } from './calls-repository.js';
+import type { QueuedCall } from './calls-routing.js';
 
 /** The hotline a call came in on, as far as the ledger needs it. */
 export interface CallHotline {
@@ -35,14 +36,15 @@ export interface CallLedger {
   ): Promise<{ duplicate: boolean }>;
   /**
    * The IVR put the call in a department's queue, with its routing attributes; the first time
-   * counts. `event` is appended in the same statement.
+   * counts. `event` is appended in the same statement. Returns the call as routing is to be
+   * handed it (its queue SID not known yet), or undefined when the ledger has no such call.
    */
   recordQueued(
     callSid: string,
     queue: QueueAttributes,
     at?: Date,
     event?: StageEvent,
-  ): Promise<void>;
+  ): Promise<QueuedCall | undefined>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
   /** Routing offered the call to an agent (dequeued it to ring them); `event` in the same statement. */

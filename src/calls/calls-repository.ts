@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../platform/db.js';
+import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -108,7 +108,7 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
 
 /**
  * Sets a stage timestamp unless it is already set; with `event`, appends that event (unless its
- * dedupe key is there) in the same statement.
+ * dedupe key is there) in the same statement. Returns the call as it stands after the update.
  */
 export async function setStageOnce(
   db: Executor,
@@ -117,7 +117,7 @@ export async function setStageOnce(
   at: Date,
   extra: Partial<NewCall> = {},
   event?: NewCallEvent,
-): Promise<void> {
+): Promise<CallRow | undefined> {
   const column = stageColumns[stage];
   const update = db
     .update(calls)
@@ -126,16 +126,18 @@ export async function setStageOnce(
       ...extra,
       updatedAt: new Date(),
     })
-    .where(eq(calls.callSid, callSid));
-  if (!event) {
-    await update;
-    return;
-  }
+    .where(eq(calls.callSid, callSid))
+    .returning();
+  if (!event) return (await update)[0];
   const append = db
     .insert(callEvents)
     .values(event)
     .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] });
-  await db.execute(sql`with stage as (${update.getSQL()}) ${append.getSQL()}`);
+  const rows = await queryRows(
+    db,
+    sql`with stage as (${update.getSQL()}), event as (${append.getSQL()}) select * from stage`,
+  );
+  return tableRows(calls, rows)[0];
 }
 
 export async function updateCall(

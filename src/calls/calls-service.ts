@@ -2,6 +2,7 @@ import { maskPhone } from '../platform/logger.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
 import type { CallLedger, CallLedgerDeps, StageEvent } from './calls-contract.js';
+import { queuedCallOf } from './calls-routing.js';
 import { createCallStatus } from './calls-status.js';
 import { createCallSummaries } from './calls-summary.js';
 
@@ -94,7 +95,7 @@ export function createCallLedger({
     ...createCallStatus({ db, queues, clock, log, hotlineOf }),
 
     async recordQueued(callSid, { skill, ...attributes }, at = clock.now(), event) {
-      await repo.setStageOnce(
+      const row = await repo.setStageOnce(
         db,
         callSid,
         'queuedAt',
@@ -102,19 +103,20 @@ export function createCallLedger({
         { queueSkill: skill, ...attributes },
         event && eventRow(callSid, event),
       );
+      return row && queuedCallOf(row);
     },
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: (callSid, agentId, event) =>
-      repo.setStageOnce(
+    markOffered: async (callSid, agentId, event) =>
+      void (await repo.setStageOnce(
         db,
         callSid,
         'offeredAt',
         clock.now(),
         { agentId },
         event && eventRow(callSid, event),
-      ),
+      )),
 
     async markAnswered(callSid, { agentId, skill, at = clock.now(), event } = {}) {
       await repo.setStageOnce(
@@ -130,8 +132,10 @@ export function createCallLedger({
       );
     },
 
-    markEndedInIvr: (callSid) =>
-      repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), { endReason: 'ended_in_ivr' }),
+    markEndedInIvr: async (callSid) =>
+      void (await repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), {
+        endReason: 'ended_in_ivr',
+      })),
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),

@@ -72,7 +72,7 @@ export function createIvrService(deps: IvrDeps) {
       return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
     const attributes = kit.routingAttributes(call, target);
     // The preferred agent's event goes in the queued stage's statement.
-    await ledger.recordQueued(
+    const queued = await ledger.recordQueued(
       call.callSid,
       { skill: target.skill, ...attributes },
       undefined,
@@ -85,6 +85,7 @@ export function createIvrService(deps: IvrDeps) {
           }
         : undefined,
     );
+    if (queued) await kit.queued.keep(queued);
     kit.step(call, target.skill, 'queued', target.label);
     log.info(
       {
