@@ -168,7 +168,10 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid)
           await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
-        return (await deps.afterAnswered?.(callSid, agentId, callerStatus)) ?? hangupTwiml();
+        return (
+          (await deps.afterAnswered?.(callSid, agentId, callerStatus, call?.hotline)) ??
+          hangupTwiml()
+        );
       }
       const callerGone =
         callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);

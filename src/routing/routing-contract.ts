@@ -77,6 +77,8 @@ export interface RoutingDeps {
     callSid: string,
     agentId: string,
     callerStatus: string,
+    /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
+    hotline?: string | null,
   ) => Promise<VoiceResponse | undefined>;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
   callbacks: CallbackPort;
