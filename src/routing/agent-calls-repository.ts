@@ -5,11 +5,38 @@ import { agentCalls, agentStateLog } from './routing-tables.js';
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
 export type AgentCallRow = typeof agentCalls.$inferSelect;
 
+/** What a state change does to the agent's answered call: written in the statement of its log row. */
+export type AgentCallChange =
+  | { answered: { callSid: string; agentId: string; skill: string | null; answeredAt: Date } }
+  | { ended: { callSid: string; agentId: string; at: Date } };
+
+/** Logs a state change; with `change`, the agent's answered call is recorded in the same statement. */
 export async function insertStateLog(
   db: Executor,
   row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+  change?: AgentCallChange,
 ): Promise<void> {
-  await db.insert(agentStateLog).values(row);
+  const insert = db.insert(agentStateLog).values(row);
+  if (!change) {
+    await insert;
+    return;
+  }
+  const call =
+    'answered' in change
+      ? db
+          .insert(agentCalls)
+          .values(change.answered)
+          .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
+      : db
+          .update(agentCalls)
+          .set({ endedAt: change.ended.at })
+          .where(
+            and(
+              eq(agentCalls.callSid, change.ended.callSid),
+              eq(agentCalls.agentId, change.ended.agentId),
+            ),
+          );
+  await db.execute(sql`with call as (${call.getSQL()}) ${insert.getSQL()}`);
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */

@@ -1,4 +1,3 @@
-import * as repo from './agent-calls-repository.js';
 import type { Routing, RoutingDeps } from './routing-contract.js';
 import { ivrQueueOf } from './routing-targets.js';
 import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml } from './routing-twiml.js';
@@ -8,20 +7,8 @@ export type AgentLegs = Pick<Routing, 'connect' | 'agentLegStatus' | 'dialEnded'
 
 /** The agent-leg webhooks of routing; `routing` is the ACD they belong to (missed offers, wrap-up, a caller who left). */
 export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): AgentLegs {
-  const {
-    db,
-    store,
-    kept,
-    holds,
-    states,
-    ledger,
-    catalogue,
-    events,
-    clock,
-    urls,
-    settings,
-    phoneOf,
-  } = deps;
+  const { store, kept, holds, states, ledger, catalogue, events, clock, urls, settings, phoneOf } =
+    deps;
   const providerQueues = deps.telephony.queues;
   const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) =>
     requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
@@ -80,11 +67,16 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return;
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
+      const call = await kept.find(callSid);
+      // The agent's answered call is recorded with the log row of the change to on-call.
       const result = await states.transition({
         agentId,
         from: ['reserved'],
         to: 'on_call',
         expectedCall: callSid,
+        agentCall: {
+          answered: { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() },
+        },
       });
       if (!result.ok) {
         log.warn(
@@ -95,7 +87,6 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       }
       await store.leave(callSid);
       await store.resetMissed(agentId);
-      const call = await kept.find(callSid);
       await kept.answered(callSid, agentId);
       await ledger.markAnswered(callSid, {
         agentId,
@@ -106,12 +97,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
           payload: { agentId },
         },
       });
-      await repo.insertAgentCall(db, {
-        callSid,
-        agentId,
-        skill: call?.skill ?? null,
-        answeredAt: clock.now(),
-      });
+      await result.recorded;
       await events.publish('supervisors', {
         type: 'queue',
         skill: call?.skill ?? '',
