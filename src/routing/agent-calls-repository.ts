@@ -8,7 +8,8 @@ export type AgentCallRow = typeof agentCalls.$inferSelect;
 /** What a state change does to the agent's answered call: written in the statement of its log row. */
 export type AgentCallChange =
   | { answered: { callSid: string; agentId: string; skill: string | null; answeredAt: Date } }
-  | { ended: { callSid: string; agentId: string; at: Date } };
+  | { ended: { callSid: string; agentId: string; at: Date } }
+  | { wrapUpEnded: { callSid: string; agentId: string; at: Date } };
 
 /** Logs a state change; with `change`, the agent's answered call is recorded in the same statement. */
 export async function insertStateLog(
@@ -27,15 +28,17 @@ export async function insertStateLog(
           .insert(agentCalls)
           .values(change.answered)
           .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
-      : db
-          .update(agentCalls)
-          .set({ endedAt: change.ended.at })
-          .where(
-            and(
-              eq(agentCalls.callSid, change.ended.callSid),
-              eq(agentCalls.agentId, change.ended.agentId),
-            ),
-          );
+      : 'ended' in change
+        ? db
+            .update(agentCalls)
+            .set({ endedAt: change.ended.at })
+            .where(
+              and(
+                eq(agentCalls.callSid, change.ended.callSid),
+                eq(agentCalls.agentId, change.ended.agentId),
+              ),
+            )
+        : wrapUpEndedUpdate(db, change.wrapUpEnded);
   await db.execute(sql`with call as (${call.getSQL()}) ${insert.getSQL()}`);
 }
 
@@ -100,13 +103,11 @@ export async function updateAgentCall(
 }
 
 /** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
-export async function markWrapUpEnded(
+const wrapUpEndedUpdate = (
   db: Executor,
-  callSid: string,
-  agentId: string,
-  at: Date,
-): Promise<void> {
-  await db
+  { callSid, agentId, at }: { callSid: string; agentId: string; at: Date },
+) =>
+  db
     .update(agentCalls)
     .set({ wrapUpEndedAt: at })
     .where(
@@ -116,7 +117,6 @@ export async function markWrapUpEnded(
         isNull(agentCalls.wrapUpEndedAt),
       ),
     );
-}
 
 /** Answered calls that ended without an outcome, newest first. */
 export async function listCallsLackingOutcome(
