@@ -72,8 +72,12 @@ export async function createRuntime(
   const db = database.db;
   const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
-  const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
-    evaluations.afterAgentLeg(callSid, agentId, callerStatus);
+  const afterAnswered = (
+    callSid: string,
+    agentId: string,
+    callerStatus: string,
+    hotline?: string | null,
+  ) => evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline);
   const routing = createRoutingComponent(
     {
       config,

@@ -1,4 +1,3 @@
-import * as repo from './agent-calls-repository.js';
 import type { Routing, RoutingDeps } from './routing-contract.js';
 import { ivrQueueOf } from './routing-targets.js';
 import {
@@ -14,20 +13,8 @@ export type AgentLegs = Pick<Routing, 'connect' | 'agentLegStatus' | 'dialEnded'
 
 /** The agent-leg webhooks of routing; `routing` is the ACD they belong to (missed offers, wrap-up, a caller who left). */
 export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): AgentLegs {
-  const {
-    db,
-    store,
-    kept,
-    holds,
-    states,
-    ledger,
-    catalogue,
-    events,
-    clock,
-    urls,
-    settings,
-    phoneOf,
-  } = deps;
+  const { store, kept, holds, states, ledger, catalogue, events, clock, urls, settings, phoneOf } =
+    deps;
   const providerQueues = deps.telephony.queues;
   const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) =>
     requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
@@ -86,11 +73,16 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return;
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
+      const call = await kept.find(callSid);
+      // The agent's answered call is recorded with the log row of the change to on-call.
       const result = await states.transition({
         agentId,
         from: ['reserved'],
         to: 'on_call',
         expectedCall: callSid,
+        agentCall: {
+          answered: { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() },
+        },
       });
       if (!result.ok) {
         log.warn(
@@ -101,16 +93,17 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       }
       await store.leave(callSid);
       await store.resetMissed(agentId);
-      const call = await kept.find(callSid);
       await kept.answered(callSid, agentId);
-      await ledger.markAnswered(callSid, { agentId });
-      await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
-      await repo.insertAgentCall(db, {
-        callSid,
+      await ledger.markAnswered(callSid, {
         agentId,
-        skill: call?.skill ?? null,
-        answeredAt: clock.now(),
+        event: {
+          source: 'agent',
+          event: 'answered',
+          dedupeKey: `answered:${agentId}`,
+          payload: { agentId },
+        },
       });
+      await result.recorded;
       await events.publish('supervisors', {
         type: 'queue',
         skill: call?.skill ?? '',
@@ -170,7 +163,10 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid)
           await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
-        return (await deps.afterAnswered?.(callSid, agentId, callerStatus)) ?? hangupTwiml();
+        return (
+          (await deps.afterAnswered?.(callSid, agentId, callerStatus, call?.hotline)) ??
+          hangupTwiml()
+        );
       }
       const callerGone =
         callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);

@@ -77,6 +77,8 @@ export interface RoutingDeps {
     callSid: string,
     agentId: string,
     callerStatus: string,
+    /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
+    hotline?: string | null,
   ) => Promise<VoiceResponse | undefined>;
   /**
    * The conference the caller joins when the agent's leg left the Dial for a conference bridge (a
