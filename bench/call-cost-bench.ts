@@ -3,7 +3,12 @@ import { reportCallCosts, type KindCpu } from './call-cost-report.js';
 import { createCallStage } from './call-cost-stage.js';
 import { CALL_KINDS, type CallCost } from './call-cost-types.js';
 
-export { ANSWERED_TARGETS, groupStatements, statementGroup } from './call-cost-report.js';
+export {
+  againstTarget,
+  ANSWERED_TARGETS,
+  groupStatements,
+  statementGroup,
+} from './call-cost-report.js';
 export { createCallStage, type CallStage } from './call-cost-stage.js';
 export { CALL_KINDS, type CallCost, type CallKind, type StepCost } from './call-cost-types.js';
 

@@ -4,6 +4,11 @@ import { CALL_KINDS, type CallCost } from './call-cost-types.js';
 /** The issue's targets for a complete answered call (issue 28, item 2). */
 export const ANSWERED_TARGETS = { statements: 10, transactions: 4, cpuRatio: 3 };
 
+/** A figure beside its target (at most), and whether it meets it: `35 (target ≤ 10): FAIL`. */
+export function againstTarget(figure: number, target: number): string {
+  return `${figure} (target ≤ ${target}): ${figure <= target ? 'pass' : 'FAIL'}`;
+}
+
 /** The CPU pass's figures for one kind of call. */
 export interface KindCpu {
   msPerCall: number;
@@ -86,9 +91,9 @@ export function reportCallCosts(
     bareCpuMsPerRequest: round(bareMsPerRequest, 3),
     perKind,
     answeredTargets: {
-      statements: `${answered.statements} (target ≤ ${ANSWERED_TARGETS.statements})`,
-      transactions: `${answered.transactions} (target ≤ ${ANSWERED_TARGETS.transactions})`,
-      cpuRatio: `${perKind.answered!.cpuRatio} (target ≤ ${ANSWERED_TARGETS.cpuRatio})`,
+      statements: againstTarget(answered.statements, ANSWERED_TARGETS.statements),
+      transactions: againstTarget(answered.transactions, ANSWERED_TARGETS.transactions),
+      cpuRatio: againstTarget(perKind.answered!.cpuRatio, ANSWERED_TARGETS.cpuRatio),
     },
     answeredStatementsByGroup: groupStatements(answered.steps.flatMap((s) => s.sql)),
     answeredSteps: answered.steps.map((s) => ({

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createPanelRoutes } from './panel/index.js';
 import {
+  actorFromPrincipal,
   createBookingRoutes,
   createBookingVoiceRoutes,
   createCapacityRoutes,
@@ -136,7 +137,8 @@ export function createApp(runtime: Runtime): Express {
       contentSecurityPolicy: {
         directives: {
           connectSrc: ["'self'", 'wss://*.twilio.com', 'https://*.twilio.com', ...sipServer],
-          mediaSrc: ["'self'", 'https://sdk.twilio.com'],
+          // The softphone's sounds are the app's own (panel/vendor/sounds), not Twilio's CDN.
+          mediaSrc: ["'self'"],
           upgradeInsecureRequests: https ? [] : null,
         },
       },
@@ -219,6 +221,8 @@ export function createApp(runtime: Runtime): Express {
       training: runtime.training,
       currentCallOf: async (agentId) =>
         (await runtime.routing.presence.snapshot(agentId)).callSid || undefined,
+      releaseHold: (holdId, principal) =>
+        runtime.booking.service.releaseHold(holdId, actorFromPrincipal(principal)),
     }),
   );
   api.use(

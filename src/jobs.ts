@@ -7,6 +7,7 @@ import { createReconciliationJobs, scheduleReconciliation } from './reconciliati
 import { createRecordingJobs, scheduleRecordingJobs } from './recordings/index.js';
 import { createReportJobs, scheduleDailyReport } from './reports/index.js';
 import { createRoutingJobs, scheduleRoutingJobs } from './routing/index.js';
+import { createSupervisionJobs, scheduleSupervisionJobs } from './supervision/index.js';
 import type { JobDefinition } from './platform/queues.js';
 import { startWorkers } from './platform/queues.js';
 import { createRedis } from './platform/redis.js';
@@ -19,6 +20,7 @@ export function jobDefinitions(runtime: Runtime): JobDefinition[] {
     ...createCallJobs(runtime.ledger),
     ...createReportJobs(runtime.reports, runtime.ledger),
     ...createRoutingJobs(runtime.routing),
+    ...createSupervisionJobs(runtime.supervision),
     ...createCallbackJobs(runtime.callbacks, runtime.config.agents),
     ...createRecordingJobs(runtime.recordings, runtime.config.agents.recordingRetentionDays),
     ...createReconciliationJobs({
@@ -81,6 +83,7 @@ async function scheduleRepeatableJobs(runtime: Runtime): Promise<void> {
     );
   await scheduleDailyReport(runtime.queues, runtime.config.reports.dailyAt);
   await scheduleRoutingJobs(runtime.queues);
+  await scheduleSupervisionJobs(runtime.queues);
   await scheduleCallbackJobs(runtime.queues);
   await scheduleRecordingJobs(runtime.queues);
   await scheduleBookingJobs(runtime.queues, runtime.config);

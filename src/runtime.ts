@@ -72,10 +72,28 @@ export async function createRuntime(
   const db = database.db;
   const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
-  const afterAnswered = (callSid: string, agentId: string, callerStatus: string) =>
-    evaluations.afterAgentLeg(callSid, agentId, callerStatus);
+  const afterAnswered = (
+    callSid: string,
+    agentId: string,
+    callerStatus: string,
+    hotline?: string | null,
+  ) => evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline);
   const routing = createRoutingComponent(
-    { config, db, redis, queues, twilio, ledger, catalogue, staff, clock, logger, afterAnswered },
+    {
+      config,
+      db,
+      redis,
+      queues,
+      twilio,
+      ledger,
+      catalogue,
+      staff,
+      clock,
+      logger,
+      afterAnswered,
+      // The supervisors' conference bridge, asked through this port when an agent's leg left its Dial.
+      bridged: (callSid, agentId) => supervision.callerRoom(callSid, agentId),
+    },
     (room) =>
       createCallbacks({
         requests: callbackRequests,
@@ -121,7 +139,12 @@ export async function createRuntime(
     alertThresholds: config.wallboard,
     presence: routing.presence,
     twilio,
+    events: routing.events,
+    redis,
+    redisPrefix: config.redisPrefix,
     logger,
+    telephony: config.telephony,
+    ttlSeconds: config.agents.callMaxSeconds,
   });
   const recordings = createRecordings({ db, twilio, twilioAuth: config.twilio, clock, logger });
   const followUps = createFollowUps({

@@ -1,5 +1,7 @@
 export { createBooking, type Booking } from './booking-component.js';
 export { createBookingRoutes, actorFromPrincipal } from './booking-routes.js';
+/** What a booking request carries (a hold or a slot, and the person), as the booking API checks it. */
+export { bookingBodySchema as bookingRequestSchema } from './booking-schemas.js';
 export { createCapacityRoutes } from './capacity-routes.js';
 export type {
   CapacityLimitAdded,

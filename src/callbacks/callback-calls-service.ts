@@ -2,6 +2,7 @@ import { AppError, ConflictError, NotFoundError } from '../platform/errors.js';
 import { CALLBACK_MEMBER, waitScore } from '../routing/index.js';
 import { giveBack, member, type Callbacks, type CallbacksDeps } from './callback-contract.js';
 import { createCallbackLegs } from './callback-legs-service.js';
+import { createOutboundCalls } from './outbound-calls-service.js';
 
 /**
  * Callbacks: requests in routing's wait lists, their reservations and "place now"; the outbound
@@ -153,6 +154,7 @@ export function createCallbacks(deps: CallbacksDeps): Callbacks {
     },
 
     ...createCallbackLegs(deps),
+    ...createOutboundCalls(deps),
   };
   return callbacks;
 

@@ -59,6 +59,19 @@ export interface Callbacks extends CallbackPort {
   ): Promise<VoiceResponse>;
   /** The agent leg's status: when the agent did not answer, the request keeps its place for another agent. */
   agentLegStatus(requestId: number, agentId: string, callStatus: string): Promise<void>;
+  /**
+   * An outbound call from the desk (外呼) to `phone` (E.164): the agent, available or on a break,
+   * is reserved, their own phone rung through the one REST client (Calls create, From = the
+   * hotline of their first department that has one); the ledger records an outbound call to the
+   * citizen. 409 when the agent is busy or has no phone.
+   */
+  dialOut(agentId: string, phone: string): Promise<{ callSid: string; hotline: string }>;
+  /** The agent answered their phone: on_call, and TwiML that rings the citizen with the hotline as caller ID. */
+  outboundAnswered(agentId: string, agentCallSid: string): Promise<VoiceResponse>;
+  /** The citizen's leg ended: wrap-up and the outcome when reached, else the agent is free again. */
+  outboundEnded(agentId: string, agentCallSid: string, dialStatus: string): Promise<VoiceResponse>;
+  /** The agent's leg failed (not answered): the agent is free again. */
+  outboundLegStatus(agentId: string, callStatus: string): Promise<void>;
 }
 
 /** Who asks to place a callback: its agent, an agent of its department, or a supervisor. */

@@ -17,7 +17,8 @@ const dialResultSchema = z.object({
 
 /**
  * The provider's webhooks for a callback's agent leg (served under the signed voice path by the
- * voice dispatcher): the agent answered, the citizen's leg ended, the agent leg's progress.
+ * voice dispatcher): the agent answered, the citizen's leg ended, the agent leg's progress; and
+ * the same three for an outbound call from the desk (`/agents/outbound/*`).
  */
 export function createCallbackVoiceRoutes(deps: {
   callbacks: Callbacks;
@@ -65,6 +66,33 @@ export function createCallbackVoiceRoutes(deps: {
     }
     await ledger.recordStatus(status.data, req.body as Record<string, unknown>);
     await callbacks.agentLegStatus(request, agent, status.data.CallStatus);
+    res.status(204).end();
+  });
+
+  const outboundQuery = z.object({ agent: z.string().min(1) });
+
+  router.post('/agents/outbound/connect', async (req, res) => {
+    const { agent } = outboundQuery.parse(req.query);
+    const { CallSid } = z.object({ CallSid: z.string() }).parse(req.body);
+    sendTwiml(res, await callbacks.outboundAnswered(agent, CallSid));
+  });
+
+  router.post('/agents/outbound/result', async (req, res) => {
+    const { agent } = outboundQuery.parse(req.query);
+    const body = dialResultSchema.parse(req.body);
+    sendTwiml(res, await callbacks.outboundEnded(agent, body.CallSid, body.DialCallStatus));
+  });
+
+  router.post('/agents/outbound/status', async (req, res) => {
+    const { agent } = outboundQuery.parse(req.query);
+    const status = statusCallbackSchema.safeParse(req.body);
+    if (!status.success) {
+      log.warn({ agent }, 'unreadable outbound status');
+      res.status(400).type('text/plain').send('Bad status callback');
+      return;
+    }
+    await ledger.recordStatus(status.data, req.body as Record<string, unknown>);
+    await callbacks.outboundLegStatus(agent, status.data.CallStatus);
     res.status(204).end();
   });
 

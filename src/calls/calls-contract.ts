@@ -1,10 +1,11 @@
-import type { Database } from '../platform/db.js';
+import type { Database, Executor } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
 import type * as repo from './calls-repository.js';
 import type { StatusCallback } from './calls-schemas.js';
 import type { CallRow } from './calls-repository.js';
+import type { QueuedCall } from './calls-routing.js';
 
 /** The hotline a call came in on, as far as the ledger needs it. */
 export interface CallHotline {
@@ -33,16 +34,28 @@ export interface CallLedger {
     callback: StatusCallback,
     payload: Record<string, unknown>,
   ): Promise<{ duplicate: boolean }>;
-  /** The IVR put the call in a department's queue, with its routing attributes; the first time counts. */
-  recordQueued(callSid: string, queue: QueueAttributes, at?: Date): Promise<void>;
+  /**
+   * The IVR put the call in a department's queue, with its routing attributes; the first time
+   * counts. `event` is appended in the same statement. Returns the call as routing is to be
+   * handed it (its queue SID not known yet), or undefined when the ledger has no such call.
+   */
+  recordQueued(
+    callSid: string,
+    queue: QueueAttributes,
+    at?: Date,
+    event?: StageEvent,
+  ): Promise<QueuedCall | undefined>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
-  /** Routing offered the call to an agent (dequeued it to ring them). */
-  markOffered(callSid: string, agentId: string): Promise<void>;
-  /** An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its department). */
+  /** Routing offered the call to an agent (dequeued it to ring them); `event` in the same statement. */
+  markOffered(callSid: string, agentId: string, event?: StageEvent): Promise<void>;
+  /**
+   * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its
+   * department); `event` in the same statement.
+   */
   markAnswered(
     callSid: string,
-    answer?: { agentId?: string; skill?: string; at?: Date },
+    answer?: { agentId?: string; skill?: string; at?: Date; event?: StageEvent },
   ): Promise<void>;
   /** The IVR ended the call itself (a goodbye). */
   markEndedInIvr(callSid: string): Promise<void>;
@@ -67,13 +80,17 @@ export interface CallLedger {
     callSid: string,
     steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
   ): Promise<void>;
-  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
+  /**
+   * Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op.
+   * With `within`, inside the caller's transaction (the event commits with what it records).
+   */
   recordEvent(
     callSid: string,
     source: 'ivr' | 'queue' | 'agent' | 'fallback',
     event: string,
     dedupeKey: string,
     payload: Record<string, unknown>,
+    within?: Executor,
   ): Promise<boolean>;
   /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
   onCallEnded(listener: (callSid: string) => Promise<void>): void;
@@ -86,6 +103,14 @@ export interface CallLedger {
   waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
   steps(callSid: string): Promise<repo.CallStepRow[]>;
+}
+
+/** A raw event written with a stage, in the stage's statement (as `recordEvent` would append it). */
+export interface StageEvent {
+  source: 'ivr' | 'queue' | 'agent' | 'fallback';
+  event: string;
+  dedupeKey: string;
+  payload: Record<string, unknown>;
 }
 
 /** How a queued call is to be routed, as the IVR decided it. */

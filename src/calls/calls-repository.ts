@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../platform/db.js';
+import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -17,16 +17,6 @@ const stageColumns = {
   answeredAt: calls.answeredAt,
   endedAt: calls.endedAt,
 } as const;
-
-/** Inserts the call unless it exists (a retried webhook); true when this call created it. */
-export async function insertCallIfAbsent(db: Executor, call: NewCall): Promise<boolean> {
-  const inserted = await db
-    .insert(calls)
-    .values(call)
-    .onConflictDoNothing({ target: calls.callSid })
-    .returning({ callSid: calls.callSid });
-  return inserted.length > 0;
-}
 
 /**
  * The ledger's rebuildable writes of many webhook requests in one statement (one round trip,
@@ -117,62 +107,37 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
 }
 
 /**
- * Applies a status of rank `rank`: the status only moves forward, the highest sequence number
- * is kept, a final status sets `endedAt` once. Returns the rank the call had before, or
- * undefined when there is no such call.
+ * Sets a stage timestamp unless it is already set; with `event`, appends that event (unless its
+ * dedupe key is there) in the same statement. Returns the call as it stands after the update.
  */
-export async function applyStatus(
-  db: Executor,
-  change: {
-    callSid: string;
-    status: string;
-    rank: number;
-    final: boolean;
-    sequenceNumber: number | null;
-    at: Date;
-    durationSeconds: number | null;
-  },
-): Promise<number | undefined> {
-  const rows = await queryRows<{ previous_rank: number }>(
-    db,
-    sql`with previous as (
-          select status_rank from ${calls} where call_sid = ${change.callSid} for update
-        )
-        update ${calls} set
-          status = case when status_rank < ${change.rank} then ${change.status} else status end,
-          status_rank = greatest(status_rank, ${change.rank}),
-          last_sequence_number = greatest(coalesce(last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
-          ended_at = case when ${change.final} then coalesce(ended_at, ${change.at.toISOString()}::timestamptz) else ended_at end,
-          duration_seconds = coalesce(${change.durationSeconds}::int, duration_seconds),
-          -- A call rebuilt from status callbacks (its arrival was never written) arrived at the earliest
-          -- time they tell: a callback's own time, or a final one's time less the call's duration.
-          arrived_at = case when exists (select 1 from ${callEvents} e where e.call_sid = ${change.callSid} and e.dedupe_key = 'arrived') then arrived_at
-                            else least(arrived_at, ${change.at.toISOString()}::timestamptz,
-                                       ${change.at.toISOString()}::timestamptz - make_interval(secs => coalesce(${change.durationSeconds}::int, 0))) end,
-          updated_at = now()
-        where call_sid = ${change.callSid}
-        returning (select status_rank from previous) as previous_rank`,
-  );
-  return rows[0]?.previous_rank;
-}
-
-/** Sets a stage timestamp unless it is already set. */
 export async function setStageOnce(
   db: Executor,
   callSid: string,
   stage: Stage,
   at: Date,
   extra: Partial<NewCall> = {},
-): Promise<void> {
+  event?: NewCallEvent,
+): Promise<CallRow | undefined> {
   const column = stageColumns[stage];
-  await db
+  const update = db
     .update(calls)
     .set({
       [stage]: sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`,
       ...extra,
       updatedAt: new Date(),
     })
-    .where(eq(calls.callSid, callSid));
+    .where(eq(calls.callSid, callSid))
+    .returning();
+  if (!event) return (await update)[0];
+  const append = db
+    .insert(callEvents)
+    .values(event)
+    .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] });
+  const rows = await queryRows(
+    db,
+    sql`with stage as (${update.getSQL()}), event as (${append.getSQL()}) select * from stage`,
+  );
+  return tableRows(calls, rows)[0];
 }
 
 export async function updateCall(

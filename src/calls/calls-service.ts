@@ -1,7 +1,8 @@
 import { maskPhone } from '../platform/logger.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
-import type { CallLedger, CallLedgerDeps } from './calls-contract.js';
+import type { CallLedger, CallLedgerDeps, StageEvent } from './calls-contract.js';
+import { queuedCallOf } from './calls-routing.js';
 import { createCallStatus } from './calls-status.js';
 import { createCallSummaries } from './calls-summary.js';
 
@@ -43,6 +44,11 @@ export function createCallLedger({
     },
     { maxConcurrent: 1 },
   );
+  const eventRow = (callSid: string, event: StageEvent): repo.NewCallEvent => ({
+    callSid,
+    ...event,
+    occurredAt: clock.now(),
+  });
   return {
     async recordArrival({
       callSid,
@@ -88,24 +94,48 @@ export function createCallLedger({
 
     ...createCallStatus({ db, queues, clock, log, hotlineOf }),
 
-    async recordQueued(callSid, { skill, ...attributes }, at = clock.now()) {
-      await repo.setStageOnce(db, callSid, 'queuedAt', at, { queueSkill: skill, ...attributes });
+    async recordQueued(callSid, { skill, ...attributes }, at = clock.now(), event) {
+      const row = await repo.setStageOnce(
+        db,
+        callSid,
+        'queuedAt',
+        at,
+        { queueSkill: skill, ...attributes },
+        event && eventRow(callSid, event),
+      );
+      return row && queuedCallOf(row);
     },
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: (callSid, agentId) =>
-      repo.setStageOnce(db, callSid, 'offeredAt', clock.now(), { agentId }),
+    markOffered: async (callSid, agentId, event) =>
+      void (await repo.setStageOnce(
+        db,
+        callSid,
+        'offeredAt',
+        clock.now(),
+        { agentId },
+        event && eventRow(callSid, event),
+      )),
 
-    async markAnswered(callSid, { agentId, skill, at = clock.now() } = {}) {
-      await repo.setStageOnce(db, callSid, 'answeredAt', at, {
-        ...(agentId ? { agentId } : {}),
-        ...(skill ? { queueSkill: skill } : {}),
-      });
+    async markAnswered(callSid, { agentId, skill, at = clock.now(), event } = {}) {
+      await repo.setStageOnce(
+        db,
+        callSid,
+        'answeredAt',
+        at,
+        {
+          ...(agentId ? { agentId } : {}),
+          ...(skill ? { queueSkill: skill } : {}),
+        },
+        event && eventRow(callSid, event),
+      );
     },
 
-    markEndedInIvr: (callSid) =>
-      repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), { endReason: 'ended_in_ivr' }),
+    markEndedInIvr: async (callSid) =>
+      void (await repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), {
+        endReason: 'ended_in_ivr',
+      })),
     markRejected: (callSid) => repo.updateCall(db, callSid, { endReason: 'rejected' }),
     markSelfServed: (callSid) => repo.updateCall(db, callSid, { selfServed: true }),
     markCallbackRequested: (callSid) => repo.updateCall(db, callSid, { callbackRequested: true }),
@@ -132,15 +162,8 @@ export function createCallLedger({
       });
     },
 
-    recordEvent: (callSid, source, event, dedupeKey, payload) =>
-      repo.insertEventIfNew(db, {
-        callSid,
-        source,
-        event,
-        dedupeKey,
-        occurredAt: clock.now(),
-        payload,
-      }),
+    recordEvent: (callSid, source, event, dedupeKey, payload, within = db) =>
+      repo.insertEventIfNew(within, eventRow(callSid, { source, event, dedupeKey, payload })),
 
     ...createCallSummaries({ db, clock, log }),
 

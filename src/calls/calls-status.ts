@@ -3,7 +3,7 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
-import * as repo from './calls-repository.js';
+import { applyStatusOnce } from './calls-end-repository.js';
 import { FINAL_RANK, STATUS_RANK } from './calls-schemas.js';
 import type { CallHotline, CallLedger } from './calls-contract.js';
 
@@ -51,47 +51,32 @@ export function createCallStatus({
           : `status:${callback.CallStatus}`;
       const rank = STATUS_RANK[callback.CallStatus];
       const final = rank === FINAL_RANK;
-      const result = await db.transaction(async (tx) => {
-        const inbound = !callback.Direction.startsWith('outbound');
-        const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
-        await repo.insertCallIfAbsent(tx, {
+      const inbound = !callback.Direction.startsWith('outbound');
+      const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
+      // One statement: the event appended once, the status applied, the row created if absent.
+      const applied = await applyStatusOnce(db, {
+        call: {
           callSid: callback.CallSid,
           direction: inbound ? 'inbound' : 'outbound',
           fromNumber: callback.From,
           toNumber: callback.To,
-          arrivedAt: at,
-          ...(hotline
-            ? {
-                hotlineNumber: hotline.number,
-                hallId: hotline.hall,
-                departmentId: hotline.department,
-              }
-            : {}),
-        });
-        const fresh = await repo.insertEventIfNew(tx, {
-          callSid: callback.CallSid,
-          source: 'status',
-          event: callback.CallStatus,
-          dedupeKey,
-          sequenceNumber: callback.SequenceNumber ?? null,
-          occurredAt: at,
-          payload,
-        });
-        if (!fresh) return { duplicate: true, ended: false };
-        const previousRank = await repo.applyStatus(tx, {
-          callSid: callback.CallSid,
-          status: callback.CallStatus,
-          rank,
-          final,
-          sequenceNumber: callback.SequenceNumber ?? null,
-          at,
-          durationSeconds: callback.CallDuration ?? null,
-        });
-        return {
-          duplicate: false,
-          ended: final && previousRank !== undefined && previousRank < FINAL_RANK,
-        };
+          hotlineNumber: hotline?.number ?? null,
+          hallId: hotline?.hall ?? null,
+          departmentId: hotline?.department ?? null,
+        },
+        status: callback.CallStatus,
+        rank,
+        final,
+        sequenceNumber: callback.SequenceNumber ?? null,
+        at,
+        durationSeconds: callback.CallDuration ?? null,
+        payload,
+        dedupeKey,
       });
+      const result = {
+        duplicate: !applied.fresh,
+        ended: final && applied.previousRank !== undefined && applied.previousRank < FINAL_RANK,
+      };
       // Enqueued after commit, so the worker always finds the final status.
       if (result.ended) {
         await enqueueSummary(callback.CallSid);

@@ -2,11 +2,9 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import * as repo from './calls-repository.js';
+import { summarizeEnded } from './calls-end-repository.js';
 import type { CallRow } from './calls-repository.js';
 import type { CallLedger } from './calls-contract.js';
-
-const seconds = (from: Date | null, to: Date | null): number | null =>
-  from && to ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
 
 /** Derives how a call ended from its stages. */
 export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
@@ -37,27 +35,19 @@ export function createCallSummaries({
 }): Pick<CallLedger, 'summarize' | 'sweepUnsummarized'> {
   return {
     async summarize(callSid) {
-      const call = await repo.findCall(db, callSid);
-      if (!call || !call.endedAt) return call;
-      const queueEnd = call.answeredAt ?? call.endedAt;
-      const values = {
-        endReason: classifyEnd(call),
-        ivrSeconds: seconds(call.arrivedAt, call.ivrEndedAt ?? call.queuedAt ?? call.endedAt),
-        queueSeconds: call.queuedAt ? seconds(call.queuedAt, queueEnd) : null,
-        talkSeconds: call.answeredAt ? seconds(call.answeredAt, call.endedAt) : null,
-        summarizedAt: clock.now(),
-      };
-      await repo.updateCall(db, callSid, values);
+      // One statement reads the stages and writes the summary (the rules of classifyEnd, in SQL).
+      const call = await summarizeEnded(db, callSid, clock.now());
+      if (!call) return repo.findCall(db, callSid);
       log.info(
         {
           callSid,
-          endReason: values.endReason,
-          ivrSeconds: values.ivrSeconds,
-          queueSeconds: values.queueSeconds,
+          endReason: call.endReason,
+          ivrSeconds: call.ivrSeconds,
+          queueSeconds: call.queueSeconds,
         },
         'call summarized',
       );
-      return { ...call, ...values };
+      return call;
     },
 
     async sweepUnsummarized() {

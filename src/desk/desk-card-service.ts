@@ -74,6 +74,8 @@ export interface CallCard {
   /** Masked for agents; in full for supervisors (audited). */
   from: string;
   fromMasked: boolean;
+  /** An outbound call an agent placed (外呼): `from` is then the citizen rung. */
+  outbound: boolean;
   hotline: { number: string; name: string } | null;
   hallName: string;
   departmentName: string;
@@ -137,15 +139,13 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
       const commissioner = call.commissionerId
         ? catalogue.commissioners.find((c) => c.id === call.commissionerId)
         : enterprise?.c;
+      // The citizen: who called, or whom an agent's outbound call (外呼) rang.
+      const citizen = call.direction === 'outbound' ? call.toNumber : call.fromNumber;
       const [steps, holds, pastCalls, bookings] = await Promise.all([
         ledger.steps(callSid),
         deskRepo.holdTotals(db, callSid),
-        call.fromNumber
-          ? deskRepo.listPastCalls(db, call.fromNumber, callSid, HISTORY_LIMIT)
-          : Promise.resolve([]),
-        call.fromNumber
-          ? deskRepo.listBookingsByPhone(db, call.fromNumber, HISTORY_LIMIT)
-          : Promise.resolve([]),
+        citizen ? deskRepo.listPastCalls(db, citizen, callSid, HISTORY_LIMIT) : Promise.resolve([]),
+        citizen ? deskRepo.listBookingsByPhone(db, citizen, HISTORY_LIMIT) : Promise.resolve([]),
       ]);
       await insertAudit(db, {
         actorId: actor.userId,
@@ -159,8 +159,9 @@ export function createDeskCards({ db, ledger, catalogue, menus, clock }: DeskCar
         : '';
       return {
         callSid,
-        from: actor.fullNumber ? call.fromNumber || '未知号码' : maskNumber(call.fromNumber),
+        from: actor.fullNumber ? citizen || '未知号码' : maskNumber(citizen),
         fromMasked: !actor.fullNumber,
+        outbound: call.direction === 'outbound',
         hotline: hotline ? { number: hotline.number, name: hotline.name } : null,
         hallName: hall?.name ?? '',
         departmentName: department?.name ?? '',

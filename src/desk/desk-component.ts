@@ -28,7 +28,7 @@ export function createDeskComponent(deps: {
   menus: ReadonlyMap<string, Menu>;
   staff: Accounts;
   routing: Pick<RoutingComponent, 'presence' | 'store' | 'holds' | 'agentCalls'>;
-  callbacks: Pick<Callbacks, 'placeNow'>;
+  callbacks: Pick<Callbacks, 'placeNow' | 'dialOut'>;
   clock: Clock;
   logger: Logger;
 }): DeskComponent {

@@ -1,7 +1,12 @@
 import { Router, type Request } from 'express';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from '../staff/index.js';
-import { callbackParamsSchema, callParamsSchema, trackingSchema } from './desk-schemas.js';
+import {
+  callbackParamsSchema,
+  callParamsSchema,
+  dialOutSchema,
+  trackingSchema,
+} from './desk-schemas.js';
 import type { DeskCallCard, DeskServiceOptions } from './desk-responses.js';
 import type { DeskActor, DeskService } from './desk-service.js';
 
@@ -18,6 +23,7 @@ const actorOf = (req: Request): DeskActor =>
  * - `GET /desk/services` (agent): the catalogue's services, for the outcome forms' search;
  * - `GET /desk/my-work` (agent): today's own figures and the callbacks of the agent's skills;
  * - `POST /desk/callbacks/:id/place` (the agent who took it, an agent of its department, a supervisor): place it now;
+ * - `POST /desk/outbound {number}` (agent): an outbound call (外呼) to a citizen: the agent's phone rings first;
  * - `PUT /calls/:callSid/outcomes/tracking-number` (the agent who recorded it, or a supervisor).
  * Every card read is audited.
  */
@@ -64,6 +70,11 @@ export function createDeskRoutes(desk: DeskService): Router {
   router.post('/desk/callbacks/:id/place', requireStaff('agent'), async (req, res) => {
     const { id } = parseInput(callbackParamsSchema, req.params, 'path');
     res.status(202).json(await desk.placeCallback(actorOf(req), id));
+  });
+
+  router.post('/desk/outbound', requireStaff('agent'), async (req, res) => {
+    const { number } = parseInput(dialOutSchema, req.body);
+    res.status(202).json(await desk.dialOut(actorOf(req), number));
   });
 
   return router;

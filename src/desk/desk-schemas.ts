@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callSidSchema } from '../calls/index.js';
+import { normalizePhone } from '../booking/index.js';
 import { freeText, plainText } from '../platform/input-schemas.js';
 
 export const stateChangeSchema = z.object({
@@ -8,6 +9,23 @@ export const stateChangeSchema = z.object({
 });
 
 export const callParamsSchema = z.object({ callSid: callSidSchema });
+
+/** The number an agent dials out to: a mainland mobile, a landline with its area code, a 400/800 number. */
+export const dialOutSchema = z
+  .object({
+    number: z.string().transform((value, ctx) => {
+      const phone = normalizePhone(value);
+      if (!phone) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a mainland mobile, a landline with its area code or a 400/800 number',
+        });
+        return z.NEVER;
+      }
+      return phone.e164;
+    }),
+  })
+  .strict();
 
 export const callbackParamsSchema = z.object({
   id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),

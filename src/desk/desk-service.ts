@@ -58,6 +58,7 @@ export interface DeskServiceDeps {
       requestId: number,
       actor: CallbackActor,
     ): Promise<{ requestId: number; status: 'placing' }>;
+    dialOut(agentId: string, phone: string): Promise<{ callSid: string; hotline: string }>;
   };
   db: Database;
   clock: Clock;
@@ -265,6 +266,11 @@ export function createDeskService(deps: DeskServiceDeps) {
         skills: user?.skills ?? [],
         supervisor: actor.role !== 'agent',
       });
+    },
+
+    /** An outbound call (外呼) from the agent's desk to a citizen's number (E.164). */
+    dialOut(actor: DeskActor, phone: string) {
+      return deps.callbacks.dialOut(actor.userId, phone);
     },
   };
 }

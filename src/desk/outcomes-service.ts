@@ -75,11 +75,13 @@ export function createOutcomes(deps: {
           fields: [{ field: 'serviceId', reason: 'not a service handled by phone' }],
         });
       }
-      const handled = await agentCalls.find(callSid, agentId);
-      if (!handled) throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
       let row: repo.CallOutcomeRow;
       try {
+        // One transaction: the agent's call marked (which proves they answered it), the outcome,
+        // its ledger event and its audit row commit together.
         row = await db.transaction(async (tx) => {
+          if (!(await agentCalls.outcomeRecorded(tx, callSid, agentId)))
+            throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
           const inserted = await repo.insertOutcome(tx, {
             callSid,
             agentId,
@@ -88,7 +90,21 @@ export function createOutcomes(deps: {
             details,
             recordedAt: clock.now(),
           });
-          await agentCalls.outcomeRecorded(tx, callSid, agentId);
+          await ledger.recordEvent(
+            callSid,
+            'agent',
+            'outcome',
+            `outcome:${agentId}`,
+            { agentId, kind: inserted.kind },
+            tx,
+          );
+          await insertAudit(tx, {
+            actorId: agentId,
+            action: 'record-outcome',
+            subject: callSid,
+            detail: { kind: inserted.kind },
+            at: clock.now(),
+          });
           return inserted;
         });
       } catch (error) {
@@ -96,17 +112,6 @@ export function createOutcomes(deps: {
           throw new ConflictError('an outcome is already recorded for this call', 'outcome_exists');
         throw error;
       }
-      await ledger.recordEvent(callSid, 'agent', 'outcome', `outcome:${agentId}`, {
-        agentId,
-        kind: row.kind,
-      });
-      await insertAudit(db, {
-        actorId: agentId,
-        action: 'record-outcome',
-        subject: callSid,
-        detail: { kind: row.kind },
-        at: clock.now(),
-      });
       log.info({ callSid, agentId, kind: row.kind }, 'call outcome recorded');
       await desk.outcomeRecorded(agentId, callSid);
       return row;

@@ -71,7 +71,13 @@ export function evaluationRows(report: EvaluationReport): Line[] {
     line('合计', '全部热线', report.total),
     ...report.byHotline.map((r) => line('热线', r.name, r)),
     ...report.byDepartment.map((r) => line('部门', `${r.hallName} ${r.departmentName}`.trim(), r)),
-    ...report.byAgent.map((r) => line('坐席', r.agent, r)),
+    ...report.byAgent.map((r) =>
+      line(
+        '坐席',
+        r.username && r.username !== r.agent ? `${r.agent}（${r.username}）` : r.agent,
+        r,
+      ),
+    ),
     ...report.byService.map((r) => line('事项', r.name, r)),
   ];
 }

@@ -103,10 +103,14 @@ export function createEvaluations(deps: EvaluationDeps) {
       callSid: string,
       agentId: string,
       callerStatus: string,
+      hotline?: string | null,
     ): Promise<VoiceResponse | undefined> {
       try {
+        // The hotline routing kept answers "is it on?" first: the call is read only when it is.
+        if (hotline !== undefined && !(await enabled(hotline))) return undefined;
         const call = await ledger.find(callSid);
-        if (!call || !(await enabled(call.hotlineNumber))) return undefined;
+        if (!call || (hotline === undefined && !(await enabled(call.hotlineNumber))))
+          return undefined;
         const gone =
           callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call.endedAt);
         const department = call.queueSkill ?? call.departmentId;

@@ -46,7 +46,8 @@ export interface EvaluationReport {
   byDepartment: Array<
     EvaluationFigures & { department: string; hallName: string; departmentName: string }
   >;
-  byAgent: Array<EvaluationFigures & { agent: string }>;
+  /** `agent` is the display name (the username when none is set), `username` empty for self-service. */
+  byAgent: Array<EvaluationFigures & { agent: string; username: string }>;
   byService: Array<EvaluationFigures & { service: string; name: string }>;
 }
 
@@ -111,6 +112,7 @@ export async function evaluationReport(
   const byAgent = await Promise.all(
     grouped(facts, (f) => f.agent_id ?? '').map(async ([agent, figures]) => ({
       agent: agent ? await deps.nameOf(agent) : '自助服务',
+      username: agent,
       ...figures,
     })),
   );

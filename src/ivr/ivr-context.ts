@@ -1,6 +1,6 @@
 import type { CallbackRequests } from '../callbacks/index.js';
 import type { WorkCalendar } from '../calendar/index.js';
-import type { CallLedger, CallRouting } from '../calls/index.js';
+import type { CallLedger, CallRouting, QueuedCall } from '../calls/index.js';
 import type { Catalogue, Hall, Hotline } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import { NotFoundError } from '../platform/errors.js';
@@ -54,6 +54,9 @@ export interface IvrCall {
 /** Failed tries (timeout, invalid, unclear) before a menu gives up and goes to a person or says goodbye. */
 export const MAX_ATTEMPTS = 3;
 
+/** How long the IVR keeps a caller's wait state and queued call in Redis: longer than any wait. */
+export const WAIT_KEY_SECONDS = 4 * 3600;
+
 /** Shared helpers of the IVR services: URLs, call resolution, routing attributes, safe recording. */
 export function createIvrKit(deps: IvrDeps) {
   const { catalogue, menus, clock } = deps;
@@ -63,6 +66,7 @@ export function createIvrKit(deps: IvrDeps) {
     [...menus].map(([id, menu]) => [id, buildSpeechIndex(menu, catalogue)]),
   );
 
+  const queuedKey = (callSid: string) => `${deps.redisPrefix}:ivr:queued:${callSid}`;
   return {
     deps,
     log,
@@ -92,6 +96,23 @@ export function createIvrKit(deps: IvrDeps) {
         speech,
         path: [],
       };
+    },
+
+    /**
+     * The queued call as the ledger stored it when the IVR queued it, kept in Redis for the wait:
+     * its first turn hands it to routing, and its turns read the caller's place, without reading
+     * the ledger back. Undefined when not kept (queued by an earlier version, or expired).
+     */
+    queued: {
+      async keep(call: QueuedCall): Promise<void> {
+        await deps.redis.set(queuedKey(call.callSid), JSON.stringify(call), 'EX', WAIT_KEY_SECONDS);
+      },
+      parse(text: string | null): QueuedCall | undefined {
+        if (text === null) return undefined;
+        const kept = JSON.parse(text) as QueuedCall & { queuedAt: string };
+        return { ...kept, queuedAt: new Date(kept.queuedAt) };
+      },
+      key: queuedKey,
     },
 
     /** The hall a department skill belongs to (menus are linted so that it exists). */

@@ -71,15 +71,21 @@ export function createIvrService(deps: IvrDeps) {
     if (!calendar.openAt(hall.id, kit.now()).open)
       return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
     const attributes = kit.routingAttributes(call, target);
-    await ledger.recordQueued(call.callSid, { skill: target.skill, ...attributes });
-    if (target.preferredAgent)
-      await ledger.recordEvent(
-        call.callSid,
-        'ivr',
-        'preferred-agent',
-        `preferred-agent:${target.skill}`,
-        { skill: target.skill, agentId: target.preferredAgent },
-      );
+    // The preferred agent's event goes in the queued stage's statement.
+    const queued = await ledger.recordQueued(
+      call.callSid,
+      { skill: target.skill, ...attributes },
+      undefined,
+      target.preferredAgent
+        ? {
+            source: 'ivr',
+            event: 'preferred-agent',
+            dedupeKey: `preferred-agent:${target.skill}`,
+            payload: { skill: target.skill, agentId: target.preferredAgent },
+          }
+        : undefined,
+    );
+    if (queued) await kit.queued.keep(queued);
     kit.step(call, target.skill, 'queued', target.label);
     log.info(
       {

@@ -42,11 +42,14 @@ export function createQueueService(ivr: IvrService) {
    * What a provider queue would post to the waitUrl, from the ledger and routing's wait list: the
    * service's own wait loop has no provider queue to ask.
    */
-  async function ownWaitParams(call: IvrCall, skill: string): Promise<WaitParams> {
-    const row = await deps.ledger.find(call.callSid);
+  async function ownWaitParams(
+    call: IvrCall,
+    skill: string,
+    queuedAt: Date | null,
+  ): Promise<WaitParams> {
     const standing = await deps.routing.standing(call.callSid, skill);
-    const queueTime = row?.queuedAt
-      ? Math.max(0, Math.round((kit.now().getTime() - row.queuedAt.getTime()) / 1000))
+    const queueTime = queuedAt
+      ? Math.max(0, Math.round((kit.now().getTime() - queuedAt.getTime()) / 1000))
       : 0;
     return {
       QueuePosition: standing.position,
@@ -75,7 +78,7 @@ export function createQueueService(ivr: IvrService) {
       },
     );
     kit.step(call, skill, `queue-${result}`, queueTime === undefined ? null : String(queueTime));
-    await deps.redis.del(stateKey(call.callSid));
+    await deps.redis.del(stateKey(call.callSid), kit.queued.key(call.callSid));
     log.info(
       { callSid: call.callSid, skill, queueResult: result, queueTime },
       'call left the queue',
@@ -100,10 +103,15 @@ export function createQueueService(ivr: IvrService) {
      */
     async wait(call: IvrCall, skill: string, provided: WaitParams): Promise<VoiceResponse> {
       const key = stateKey(call.callSid);
-      const last = await deps.redis.get(key);
+      const [last, keptText] = await deps.redis.mget(key, kit.queued.key(call.callSid));
+      // The call as the IVR queued it; the ledger is read only when it was not kept.
+      let kept = kit.queued.parse(keptText ?? null);
       if (last === null) {
-        const row = await deps.ledger.find(call.callSid);
-        const queued = row && queuedCallOf(row, provided.QueueSid);
+        if (!kept) {
+          const row = await deps.ledger.find(call.callSid);
+          kept = (row && queuedCallOf(row)) || undefined;
+        }
+        const queued = kept && { ...kept, queueSid: provided.QueueSid ?? kept.queueSid };
         if (queued)
           await deps.routing
             .callQueued(queued)
@@ -119,7 +127,13 @@ export function createQueueService(ivr: IvrService) {
             'a waiting call the ledger does not hold as queued; routing not told',
           );
       }
-      const params = ownQueue ? await ownWaitParams(call, skill) : provided;
+      const params = ownQueue
+        ? await ownWaitParams(
+            call,
+            skill,
+            kept ? kept.queuedAt : ((await deps.ledger.find(call.callSid))?.queuedAt ?? null),
+          )
+        : provided;
       const due = last === null || params.QueueTime - Number(last) >= POSITION_EVERY_SECONDS;
       if (due) await deps.redis.set(key, String(params.QueueTime), 'EX', 4 * 3600);
       const ahead = Math.max(0, params.QueuePosition - 1);

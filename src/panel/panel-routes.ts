@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { NotFoundError } from '../platform/errors.js';
 import { sendVendorScript } from '../platform/http.js';
+import { softphoneSound } from './softphone-sounds.js';
 
 // From the sources, whether this module runs from src/ (tsx) or from the build in dist/ (node).
 const publicDir = fileURLToPath(new URL('../../src/panel/public', import.meta.url));
@@ -56,12 +58,18 @@ function jssipBrowserBundle(): Promise<Uint8Array> {
 /**
  * The agents' softphone panel and the supervisors' wallboard: static pages (mounted under
  * /panel), and the softphones' libraries under /panel/vendor/: the Twilio Voice SDK's browser
- * bundle from node_modules, and JsSIP (the SIP-over-WebSocket softphone of providers without it).
+ * bundle from node_modules with its sounds made by the app (`vendor/sounds/<name>.wav`), and JsSIP (the SIP-over-WebSocket softphone of providers without it).
  * Every page reads and writes through the /api routes with the staff session cookie.
  */
 export function createPanelRoutes(): Router {
   const router = Router();
   router.get('/vendor/twilio.min.js', sendVendorScript(voiceSdkBundlePath()));
+  router.get('/vendor/sounds/:file', (req, res) => {
+    const name = /^(\w+)\.wav$/.exec(req.params.file)?.[1];
+    const sound = name ? softphoneSound(name) : undefined;
+    if (!sound) throw new NotFoundError('没有这个提示音');
+    res.type('audio/wav').set('Cache-Control', 'public, max-age=86400').send(sound);
+  });
   router.get('/vendor/jssip.min.js', async (_req, res) => {
     res
       .type('application/javascript')

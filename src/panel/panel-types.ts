@@ -95,4 +95,4 @@ export type PeriodReportPage = PeriodReportBody & {
   evaluations: EvaluationReport;
   guides: GuideReport;
 };
-export type { TrainingAnswer, TrainingView } from '../training/index.js';
+export type { TrainingAnswer, TrainingBooking, TrainingView } from '../training/index.js';

@@ -36,6 +36,9 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   state_changed: '状态已变化，请刷新后重试',
   state_not_logged: '状态变化未能记录，请重试',
   not_on_this_call: '您不在这通电话上',
+  bridge_unavailable:
+    '当前语音服务（TELEPHONY_PROFILE=twiml-core）不支持会议桥，无法监听、耳语或强插',
+  not_bridgeable: '这通电话现在无法加入监听（坐席未在通话中接通，或正在保持）',
   not_transferable: '这通电话现在无法转接',
   not_holdable: '该通话不能保持',
   not_on_hold: '通话未在保持中',
@@ -43,11 +46,13 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   callback_in_progress: '该回电正在拨打中',
   callback_closed: '该回电已完成或已结束',
   not_your_callback: '该回电不属于您的业务范围',
+  no_agent_phone: '您的电话未配置或未连接，无法外呼',
   twilio_unavailable: '语音服务暂时无法操作，请稍后重试',
   training_needs_local_line:
     '培训来电只能在内置电话线路（TELEPHONY_PROVIDER=local）上进行；当前接的是真实的 Twilio 线路，不能模拟来电',
   training_running: '已有一场培训正在进行，请先停止',
   training_not_running: '没有正在进行的培训',
+  not_a_training_call: '当前不是培训来电，请用「确认预约」真正预约',
 };
 
 const HAN = /\p{Script=Han}/u;

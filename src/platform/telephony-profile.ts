@@ -30,6 +30,11 @@ export interface TelephonyProfile {
    * before the agent rings, a call is not cut at a time limit, nothing is recorded).
    */
   readonly dialExtras: boolean;
+  /**
+   * `<Dial><Conference>` and the Conferences' Participants resource (muted listeners, coaching):
+   * the bridge of the supervisors' 监听, 耳语 and 强插. Somleng has neither.
+   */
+  readonly conferences: boolean;
 }
 
 const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
@@ -40,6 +45,7 @@ const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
     clientDialing: true,
     dialLegCallbacks: true,
     dialExtras: true,
+    conferences: true,
   },
   // Somleng's engine, for one, runs Say, Play, Gather (keys), Dial (Number, Sip; action, method, callerId, timeout), Redirect, Record, Reject and Hangup, and Calls over REST (src/telephony/twiml-dialects.ts has the whole list).
   'twiml-core': {
@@ -49,6 +55,7 @@ const PROFILES: Record<TelephonyProfileName, TelephonyProfile> = {
     clientDialing: false,
     dialLegCallbacks: false,
     dialExtras: false,
+    conferences: false,
   },
 };
 

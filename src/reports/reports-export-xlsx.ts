@@ -97,7 +97,8 @@ export async function buildXlsx(
     workbook,
     '按坐席',
     [
-      { header: '坐席(用户名)' },
+      { header: '坐席姓名' },
+      { header: '用户名' },
       { header: '接听量' },
       { header: '通话时长(秒)' },
       { header: '保持时长(秒,未计量)' },
@@ -111,6 +112,7 @@ export async function buildXlsx(
     ],
     report.byAgent.map((a) => [
       a.name,
+      a.agentId,
       a.handled,
       a.talkSeconds,
       null,

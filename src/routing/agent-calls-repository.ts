@@ -5,11 +5,41 @@ import { agentCalls, agentStateLog } from './routing-tables.js';
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
 export type AgentCallRow = typeof agentCalls.$inferSelect;
 
+/** What a state change does to the agent's answered call: written in the statement of its log row. */
+export type AgentCallChange =
+  | { answered: { callSid: string; agentId: string; skill: string | null; answeredAt: Date } }
+  | { ended: { callSid: string; agentId: string; at: Date } }
+  | { wrapUpEnded: { callSid: string; agentId: string; at: Date } };
+
+/** Logs a state change; with `change`, the agent's answered call is recorded in the same statement. */
 export async function insertStateLog(
   db: Executor,
   row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+  change?: AgentCallChange,
 ): Promise<void> {
-  await db.insert(agentStateLog).values(row);
+  const insert = db.insert(agentStateLog).values(row);
+  if (!change) {
+    await insert;
+    return;
+  }
+  const call =
+    'answered' in change
+      ? db
+          .insert(agentCalls)
+          .values(change.answered)
+          .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
+      : 'ended' in change
+        ? db
+            .update(agentCalls)
+            .set({ endedAt: change.ended.at })
+            .where(
+              and(
+                eq(agentCalls.callSid, change.ended.callSid),
+                eq(agentCalls.agentId, change.ended.agentId),
+              ),
+            )
+        : wrapUpEndedUpdate(db, change.wrapUpEnded);
+  await db.execute(sql`with call as (${call.getSQL()}) ${insert.getSQL()}`);
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
@@ -73,13 +103,11 @@ export async function updateAgentCall(
 }
 
 /** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
-export async function markWrapUpEnded(
+const wrapUpEndedUpdate = (
   db: Executor,
-  callSid: string,
-  agentId: string,
-  at: Date,
-): Promise<void> {
-  await db
+  { callSid, agentId, at }: { callSid: string; agentId: string; at: Date },
+) =>
+  db
     .update(agentCalls)
     .set({ wrapUpEndedAt: at })
     .where(
@@ -89,7 +117,6 @@ export async function markWrapUpEnded(
         isNull(agentCalls.wrapUpEndedAt),
       ),
     );
-}
 
 /** Answered calls that ended without an outcome, newest first. */
 export async function listCallsLackingOutcome(

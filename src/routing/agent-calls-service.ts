@@ -15,8 +15,11 @@ export interface AgentCalls {
   }): Promise<void>;
   /** The agent's answered leg of the call, if they answered it. */
   find(callSid: string, agentId: string): Promise<repo.AgentCallRow | undefined>;
-  /** The outcome of the agent's call is recorded, inside the transaction that records it. */
-  outcomeRecorded(tx: Executor, callSid: string, agentId: string): Promise<void>;
+  /**
+   * The outcome of the agent's call is recorded, inside the transaction that records it; false
+   * when the agent answered no such call.
+   */
+  outcomeRecorded(tx: Executor, callSid: string, agentId: string): Promise<boolean>;
   /** Answered calls whose wrap-up ran out without an outcome, newest first. */
   lackingOutcome(limit: number): Promise<repo.AgentCallRow[]>;
 }
@@ -25,8 +28,8 @@ export function createAgentCalls(db: Database): AgentCalls {
   return {
     answered: (row) => repo.insertAgentCall(db, row),
     find: (callSid, agentId) => repo.findAgentCall(db, callSid, agentId),
-    outcomeRecorded: async (tx, callSid, agentId) =>
-      void (await repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' })),
+    outcomeRecorded: (tx, callSid, agentId) =>
+      repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' }),
     lackingOutcome: (limit) => repo.listCallsLackingOutcome(db, limit),
   };
 }

@@ -61,8 +61,9 @@ export function createAgentDesk(deps: {
     // The outcome service has already marked a recorded outcome; a timeout marks the call as lacking one.
     if (outcome === 'missing')
       await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
-    await repo.markWrapUpEnded(db, callSid, agentId, clock.now());
+    const at = clock.now();
     const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
+    // Wrap-up's end is written with the log row of the change out of wrap-up, in one statement.
     const result = await states.transition({
       agentId,
       from: ['wrap_up'],
@@ -71,7 +72,9 @@ export function createAgentDesk(deps: {
       reason: outcome === 'missing' ? 'wrap-up-timeout' : 'outcome-recorded',
       resetIdle: true,
       callSid: '',
+      agentCall: { wrapUpEnded: { callSid, agentId, at } },
     });
+    await result.recorded;
     if (result.ok && to === 'available') await routing.agentFree(agentId);
   }
 

@@ -6,7 +6,10 @@ import type { LiveEvents } from './live-events.js';
 import * as repo from './agent-calls-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
 
-export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'>;
+export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'> & {
+  /** What the change does to the agent's answered call, written with its log row. */
+  agentCall?: repo.AgentCallChange;
+};
 export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition']>> & {
   /** Resolves once the change is logged and published (never rejects: a failure is logged). */
   recorded: Promise<void>;
@@ -35,43 +38,28 @@ export function createAgentStates(deps: {
   const { db, store, events, clock } = deps;
   const log = deps.logger.child({ component: 'agents' });
   return {
-    async transition(input) {
+    async transition({ agentCall, ...input }) {
       const now = clock.now();
       const result = await store.transition({ ...input, now: now.getTime() });
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       // Not awaited here: routing may act on the new state while the log row is written.
-      const recorded = recordTransition({
-        agentId: input.agentId,
-        from: result.from,
-        to: input.to,
-        reason: input.reason ?? null,
-        version: result.version,
-        callSid: result.callSid,
-        at: now,
-      }).catch((error: unknown) =>
-        log.error(
-          { agentId: input.agentId, err: (error as Error).message },
-          'agent state change not logged',
-        ),
+      const recorded = recordTransition(changeOf(input, result, now), agentCall).catch(
+        (error: unknown) =>
+          log.error(
+            { agentId: input.agentId, err: (error as Error).message },
+            'agent state change not logged',
+          ),
       );
       return { ...result, recorded };
     },
 
-    async transitionLogged(input) {
+    async transitionLogged({ agentCall, ...input }) {
       const now = clock.now();
       const result = await store.transition({ ...input, now: now.getTime() });
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
-      const change = {
-        agentId: input.agentId,
-        from: result.from,
-        to: input.to,
-        reason: input.reason ?? null,
-        version: result.version,
-        callSid: result.callSid,
-        at: now,
-      };
+      const change = changeOf(input, result, now);
       try {
-        await logTransition(change);
+        await logTransition(change, agentCall);
       } catch (error) {
         const undone = await store.transition({
           agentId: input.agentId,
@@ -112,12 +100,29 @@ export function createAgentStates(deps: {
     at: Date;
   };
 
-  async function recordTransition(change: Change): Promise<void> {
-    await logTransition(change);
+  /** The logged and published form of a change the store made. */
+  function changeOf(
+    input: TransitionInput,
+    result: { from: string; version: number; callSid: string },
+    at: Date,
+  ): Change {
+    return {
+      agentId: input.agentId,
+      from: result.from,
+      to: input.to,
+      reason: input.reason ?? null,
+      version: result.version,
+      callSid: result.callSid,
+      at,
+    };
+  }
+
+  async function recordTransition(change: Change, agentCall?: repo.AgentCallChange): Promise<void> {
+    await logTransition(change, agentCall);
     await publishTransition(change);
   }
 
-  async function logTransition(change: Change): Promise<void> {
+  async function logTransition(change: Change, agentCall?: repo.AgentCallChange): Promise<void> {
     log.info(
       {
         agentId: change.agentId,
@@ -129,15 +134,19 @@ export function createAgentStates(deps: {
       },
       'agent state',
     );
-    await repo.insertStateLog(db, {
-      agentId: change.agentId,
-      fromState: change.from,
-      toState: change.to,
-      reason: change.reason,
-      version: change.version,
-      callSid: change.callSid || null,
-      at: change.at,
-    });
+    await repo.insertStateLog(
+      db,
+      {
+        agentId: change.agentId,
+        fromState: change.from,
+        toState: change.to,
+        reason: change.reason,
+        version: change.version,
+        callSid: change.callSid || null,
+        at: change.at,
+      },
+      agentCall,
+    );
   }
 
   async function publishTransition(change: Change): Promise<void> {

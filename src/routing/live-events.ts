@@ -20,7 +20,16 @@ export type LiveEvent =
       change: 'queued' | 'offered' | 'answered' | 'left' | 'requeued' | 'escalated';
       at: string;
     }
-  | { type: 'alert'; agentId: string; message: string; at: string };
+  | { type: 'alert'; agentId: string; message: string; at: string }
+  | {
+      /** A wallboard alert (supervision's) raised or cleared: kind, subject and text as the wallboard lists it. */
+      type: 'wallboard-alert';
+      change: 'raised' | 'cleared';
+      kind: string;
+      subject: string;
+      text: string;
+      at: string;
+    };
 
 /** Audience of an event: one agent's panel, or every supervisor's wallboard. */
 export type Audience = { agentId: string } | 'supervisors';

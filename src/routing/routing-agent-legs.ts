@@ -1,27 +1,20 @@
-import * as repo from './agent-calls-repository.js';
 import type { Routing, RoutingDeps } from './routing-contract.js';
 import { ivrQueueOf } from './routing-targets.js';
-import { connectAgentTwiml, hangupTwiml, requeueTwiml, toHoldTwiml } from './routing-twiml.js';
+import {
+  bridgedCallerTwiml,
+  connectAgentTwiml,
+  hangupTwiml,
+  requeueTwiml,
+  toHoldTwiml,
+} from './routing-twiml.js';
 
 /** The agent leg of an offered call: ringing the agent, the leg's status callbacks, the Dial's action. */
 export type AgentLegs = Pick<Routing, 'connect' | 'agentLegStatus' | 'dialEnded'>;
 
 /** The agent-leg webhooks of routing; `routing` is the ACD they belong to (missed offers, wrap-up, a caller who left). */
 export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): AgentLegs {
-  const {
-    db,
-    store,
-    kept,
-    holds,
-    states,
-    ledger,
-    catalogue,
-    events,
-    clock,
-    urls,
-    settings,
-    phoneOf,
-  } = deps;
+  const { store, kept, holds, states, ledger, catalogue, events, clock, urls, settings, phoneOf } =
+    deps;
   const providerQueues = deps.telephony.queues;
   const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) =>
     requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
@@ -80,11 +73,16 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return;
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
+      const call = await kept.find(callSid);
+      // The agent's answered call is recorded with the log row of the change to on-call.
       const result = await states.transition({
         agentId,
         from: ['reserved'],
         to: 'on_call',
         expectedCall: callSid,
+        agentCall: {
+          answered: { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() },
+        },
       });
       if (!result.ok) {
         log.warn(
@@ -95,16 +93,17 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       }
       await store.leave(callSid);
       await store.resetMissed(agentId);
-      const call = await kept.find(callSid);
       await kept.answered(callSid, agentId);
-      await ledger.markAnswered(callSid, { agentId });
-      await ledger.recordEvent(callSid, 'agent', 'answered', `answered:${agentId}`, { agentId });
-      await repo.insertAgentCall(db, {
-        callSid,
+      await ledger.markAnswered(callSid, {
         agentId,
-        skill: call?.skill ?? null,
-        answeredAt: clock.now(),
+        event: {
+          source: 'agent',
+          event: 'answered',
+          dedupeKey: `answered:${agentId}`,
+          payload: { agentId },
+        },
       });
+      await result.recorded;
       await events.publish('supervisors', {
         type: 'queue',
         skill: call?.skill ?? '',
@@ -124,6 +123,9 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         return toHoldTwiml(urls, callSid);
       }
       const answered = dialStatus === 'completed' || dialStatus === 'answered';
+      // The agent's leg went on into a supervisor's conference: the caller joins them there.
+      const room = answered ? await deps.bridged?.(callSid, agentId) : undefined;
+      if (room) return bridgedCallerTwiml(urls, agentId, callSid, leg, room);
       if (leg > 0 && !answered) {
         const callerLeft =
           callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);
@@ -161,7 +163,10 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       if (answered) {
         if (agent.state === 'on_call' && agent.callSid === callSid)
           await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
-        return (await deps.afterAnswered?.(callSid, agentId, callerStatus)) ?? hangupTwiml();
+        return (
+          (await deps.afterAnswered?.(callSid, agentId, callerStatus, call?.hotline)) ??
+          hangupTwiml()
+        );
       }
       const callerGone =
         callerStatus === 'completed' || callerStatus === 'canceled' || Boolean(call?.ended);

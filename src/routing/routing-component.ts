@@ -41,6 +41,8 @@ export interface RoutingComponentDeps {
   logger: Logger;
   /** What the caller hears once the agent has hung up (the 好差评 menu), or undefined to hang up. */
   afterAnswered?: RoutingDeps['afterAnswered'];
+  /** What the caller hears when the agent's leg left the Dial for a supervisor's conference bridge. */
+  bridged?: RoutingDeps['bridged'];
 }
 
 /** The parts of routing (the ACD) that other rooms and the composition root use. */
@@ -102,6 +104,7 @@ export function createRoutingComponent<C extends CallbackPort>(
   };
   const acd = createRouting({
     afterAnswered: deps.afterAnswered,
+    bridged: deps.bridged,
     db,
     store,
     kept,

@@ -77,7 +77,14 @@ export interface RoutingDeps {
     callSid: string,
     agentId: string,
     callerStatus: string,
+    /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
+    hotline?: string | null,
   ) => Promise<VoiceResponse | undefined>;
+  /**
+   * The conference the caller joins when the agent's leg left the Dial for a conference bridge (a
+   * supervisor's 监听, 耳语 or 强插), or undefined when the call is not bridged: a port given at construction.
+   */
+  bridged?: (callSid: string, agentId: string) => Promise<string | undefined>;
   /** Where routing meets callbacks: requests wait in the same lists, and routing tells callbacks what it did with them. */
   callbacks: CallbackPort;
 }

@@ -97,9 +97,11 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
     log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
     // Logged after the dequeue: the caller should not wait on bookkeeping.
     await recordReservation({ db, events, clock }, reservation);
-    await ledger.markOffered(callSid, agentId);
-    await ledger.recordEvent(callSid, 'agent', 'offered', `offered:${reservation.offers}`, {
-      agentId,
+    await ledger.markOffered(callSid, agentId, {
+      source: 'agent',
+      event: 'offered',
+      dedupeKey: `offered:${reservation.offers}`,
+      payload: { agentId },
     });
   }
 

@@ -1,5 +1,4 @@
 import './routing-jobs-payloads.js';
-import * as repo from './agent-calls-repository.js';
 import { createAgentLegs } from './routing-agent-legs.js';
 import {
   CALLBACK_MEMBER,
@@ -15,20 +14,8 @@ import { requeueTwiml, toIvrWaitTwiml } from './routing-twiml.js';
 import { waitScore } from './wait-score.js';
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const {
-    db,
-    store,
-    kept,
-    holds,
-    states,
-    ledger,
-    catalogue,
-    queues,
-    events,
-    clock,
-    urls,
-    settings,
-  } = deps;
+  const { store, kept, holds, states, ledger, catalogue, queues, events, clock, urls, settings } =
+    deps;
   const providerQueues = deps.telephony.queues;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
@@ -219,12 +206,14 @@ export function createRouting(deps: RoutingDeps): Routing {
     },
 
     async startWrapUp(agentId, callSid, skill, reason) {
+      // The agent's call ends with the log row of the change to wrap-up, in one statement.
       const result = await states.transition({
         agentId,
         from: ['on_call'],
         expectedCall: callSid,
         to: 'wrap_up',
         ...(reason ? { reason } : {}),
+        agentCall: { ended: { callSid, agentId, at: clock.now() } },
       });
       if (!result.ok) return;
       const holdSince = await holds.clear(callSid, agentId);
@@ -237,7 +226,6 @@ export function createRouting(deps: RoutingDeps): Routing {
         });
       }
       await result.recorded;
-      await repo.updateAgentCall(db, callSid, agentId, { endedAt: clock.now() });
       await queues.add(
         'agent-wrap-up-end',
         { agentId, callSid },

@@ -152,6 +152,24 @@ export function toIvrWaitTwiml(urls: AgentUrls, ivr: IvrQueue): VoiceResponse {
   return response;
 }
 
+/**
+ * The caller joins the conference their agent's leg was moved to (a supervisor's bridge); when it
+ * ends, the same Dial action as the agent's leg (wrap-up, then the 好差评 menu).
+ */
+export function bridgedCallerTwiml(
+  urls: AgentUrls,
+  agentId: string,
+  callSid: string,
+  leg: number,
+  room: string,
+): VoiceResponse {
+  const response = new VoiceResponse();
+  response
+    .dial({ action: urls.dialResult(agentId, callSid, leg), method: 'POST' })
+    .conference({ beep: 'false', startConferenceOnEnter: true, endConferenceOnExit: true }, room);
+  return response;
+}
+
 /** After the agent leg ended normally: nothing more for the caller. */
 export function hangupTwiml(): VoiceResponse {
   const response = new VoiceResponse();

@@ -1,7 +1,12 @@
 import { Router, type Request } from 'express';
 import { parseInput } from '../platform/http.js';
 import { requireStaff } from '../staff/index.js';
-import { agentParamsSchema, endCallSchema, forceStateSchema } from './supervision-schemas.js';
+import {
+  agentParamsSchema,
+  endCallSchema,
+  forceStateSchema,
+  monitorSchema,
+} from './supervision-schemas.js';
 import type { Supervision } from './supervision-service.js';
 
 const supervisorId = (req: Request) =>
@@ -15,7 +20,10 @@ const supervisorId = (req: Request) =>
  * - `GET /supervisor/calls-lacking-outcome`: answered calls whose wrap-up ran out without an outcome;
  * - `PUT /supervisor/agents/:agentId/state` `{ state }`: force an agent available, on a break, or
  *   signed out (强制示闲/示忙/签出); answers `{ state }`, the agent's new routing state;
- * - `POST /supervisor/agents/:agentId/end-call` `{ callSid }`: end the call the agent is on (强拆); 204.
+ * - `POST /supervisor/agents/:agentId/end-call` `{ callSid }`: end the call the agent is on (强拆); 204;
+ * - `POST /supervisor/agents/:agentId/monitor` `{ callSid, mode }`: 监听 (listen), 耳语 (whisper) or
+ *   强插 (barge) through the conference bridge; the supervisor's softphone rings and takes it by
+ *   itself; answers `{ conference, participantSid }`.
  */
 export function createSupervisionRoutes(supervision: Supervision): Router {
   const router = Router();
@@ -44,6 +52,15 @@ export function createSupervisionRoutes(supervision: Supervision): Router {
       const { callSid } = parseInput(endCallSchema, req.body);
       await supervision.endCall(supervisorId(req), agentId, callSid);
       res.status(204).end();
+    },
+  );
+  router.post(
+    '/supervisor/agents/:agentId/monitor',
+    requireStaff('supervisor'),
+    async (req, res) => {
+      const { agentId } = parseInput(agentParamsSchema, req.params);
+      const { callSid, mode } = parseInput(monitorSchema, req.body);
+      res.json(await supervision.monitor(supervisorId(req), agentId, callSid, mode));
     },
   );
   return router;

@@ -12,3 +12,8 @@ export const forceStateSchema = z
 
 /** 强拆: the call the supervisor saw the agent on (not one the agent took since). */
 export const endCallSchema = z.object({ callSid: callSidSchema }).strict();
+
+/** 监听 / 耳语 / 强插 of the call the supervisor saw the agent on. */
+export const monitorSchema = z
+  .object({ callSid: callSidSchema, mode: z.enum(['listen', 'whisper', 'barge']) })
+  .strict();

@@ -1,9 +1,18 @@
 import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
-import type { AgentCalls, AgentDesk, AgentSnapshot, RoutingRepository } from '../routing/index.js';
+import type {
+  AgentCalls,
+  AgentDesk,
+  AgentSnapshot,
+  LiveEvents,
+  RoutingRepository,
+} from '../routing/index.js';
+import { createCallBridge, type CallBridge } from './call-bridge-service.js';
 import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
+import { createAlertWatch, type AlertChanges } from './wallboard-alert-watch.js';
 import { createWallboard, type WallboardDeps } from './wallboard-service.js';
 import type { Wallboard } from './wallboard-types.js';
 
@@ -11,11 +20,13 @@ import type { Wallboard } from './wallboard-types.js';
  * What supervisors read (the wallboard, agents' routing states, the queues, calls left without an
  * outcome) and the 班长席 actions they take on agents and calls.
  */
-export interface Supervision extends SupervisorActions {
+export interface Supervision extends SupervisorActions, CallBridge {
   wallboard(): Promise<Wallboard>;
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
   callsLackingOutcome(): ReturnType<AgentCalls['lackingOutcome']>;
+  /** Tells supervisors live of the wallboard alerts raised or cleared since the last check (the worker runs it every 2 s). */
+  checkAlerts(): Promise<AlertChanges>;
 }
 
 export function createSupervision(
@@ -26,16 +37,24 @@ export function createSupervision(
     presence: Pick<AgentDesk, 'setState' | 'snapshot'>;
     /** The one REST client: calls supervisors end. */
     twilio: TwilioClient;
+    /** Live events to supervisors, and where the alerts last told are kept. */
+    events: Pick<LiveEvents, 'publish'>;
+    redis: Redis;
+    redisPrefix: string;
     clock: Clock;
     logger: Logger;
-  },
+  } & Omit<Parameters<typeof createCallBridge>[0], 'presence'>,
 ): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
   const actions = createSupervisorActions(deps);
+  const watch = createAlertWatch({ ...deps, read: () => board.read(), prefix: deps.redisPrefix });
+  const bridge = createCallBridge(deps);
   return {
     forceState: actions.forceState,
     endCall: actions.endCall,
+    monitor: bridge.monitor,
+    callerRoom: bridge.callerRoom,
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();
@@ -52,5 +71,6 @@ export function createSupervision(
       );
     },
     callsLackingOutcome: () => deps.agentCalls.lackingOutcome(200),
+    checkAlerts: () => watch.check(),
   };
 }

@@ -1,11 +1,12 @@
 import type { Logger } from '../platform/logger.js';
+import type { Conferences } from './conference-room.js';
 import type { CallRegistry, Next, ProviderCall } from './call-registry.js';
 import { createDialRunner } from './dial-runner.js';
 import { createPromptRunner } from './prompt-runner.js';
 import { takePending, type EngineCore, type Outcome, type StoredRecording } from './engine-core.js';
 import { isAbort } from './provider-time.js';
 import { createQueueRunner, type QueueBook } from './queue-runner.js';
-import type { Endpoint, ProviderTime } from './telephony-types.js';
+import type { Endpoint, LegAnswer, ProviderTime } from './telephony-types.js';
 import { unsupportedIn, type TwimlDialect } from './twiml-dialects.js';
 import { readTwiml, type Verb } from './twiml-reader.js';
 import type { WebhookSender } from './webhook-sender.js';
@@ -19,6 +20,8 @@ export interface EngineOptions {
   endpoints: Map<string, Endpoint>;
   recordings: Map<string, StoredRecording>;
   recordingUrl(sid: string): string;
+  conferences: Conferences;
+  adopt(leg: ProviderCall, answer: Extract<LegAnswer, { answered: true }>): void;
   /** Checks an answer against Twilio's schema: the problems, none when valid (tests give one). */
   validate?: (twiml: string) => Promise<string[]>;
   /** How long prompts take, as a share of their spoken length. */
@@ -69,6 +72,8 @@ export function createCallEngine(options: EngineOptions) {
     endpoints: options.endpoints,
     recordings: options.recordings,
     recordingUrl: options.recordingUrl,
+    conferences: options.conferences,
+    adopt: options.adopt,
     // About 4.5 Mandarin syllables a second; a hold-music turn of 15 s.
     pace: {
       sayMs: (text) => options.paceScale * Math.min(30_000, 600 + text.length * 220),

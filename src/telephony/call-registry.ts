@@ -34,6 +34,11 @@ export interface ProviderCall {
   queue?: { name: string; sid: string; since: Date };
   /** The party a Dial bridged to this call, while bridged (signalling goes to it). */
   peer?: CallParty;
+  /**
+   * WebRTC signalling the call's own party (an agent's softphone rung by a REST create) sent before
+   * a Dial bridged anyone: handed to the dialled party once it answers.
+   */
+  heldSignals?: unknown[];
   requests: number;
   ended: Promise<string>;
   finish(status: string): void;

@@ -27,6 +27,11 @@ const dialMessage = z.object({
   /** The client confirms each webhook before it is made ({type: 'go'|'hangup', id}): a scripted caller's patience. */
   confirmRequests: z.boolean().optional(),
 });
+/** The test phone answering calls to its number (an outbound call's `<Dial><Number>`), instead of dialling. */
+const listenMessage = z.object({
+  type: z.literal('listen'),
+  number: z.string().regex(/^\+[0-9]{5,20}$/, 'must be an E.164 number'),
+});
 const callMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('press'),
@@ -45,7 +50,8 @@ const callMessage = z.discriminatedUnion('type', [
 
 /**
  * A WebSocket for callers outside the process (`ivr:call` beside `npm start`, the test phone): the
- * first message dials, the next press keys, speak or hang up, and every event of the call comes
+ * first message dials (or, `{type: 'listen', number}`, makes the socket the phone of that number,
+ * rung by Dials of it, as an agent's softphone is), the next press keys, speak or hang up, and every event of the call comes
  * back as `{type: 'event', event}`. A socket that closes hangs its call up, so a caller killed
  * mid-call leaves no call behind: the provider ends it with its final status callback.
  */
@@ -75,7 +81,7 @@ export function attachTelephonySockets(
           (identity) =>
             identity
               ? sockets.handleUpgrade(req, socket, head, (ws) =>
-                  servePhone(ws, identity, options.register, log),
+                  servePhone(ws, `client:${identity}`, options.register, log),
                 )
               : unauthorized(),
           failed,
@@ -88,6 +94,7 @@ export function attachTelephonySockets(
 
   function serve(ws: WebSocket): void {
     let call: CallControl | undefined;
+    let listening = false;
     const confirmations = new Map<number, (answer: 'go' | 'hangup') => void>();
     let nextId = 0;
     const send = (message: CallerSocketMessage) =>
@@ -100,7 +107,14 @@ export function attachTelephonySockets(
       } catch {
         return refuse('not JSON');
       }
+      if (listening) return;
       if (!call) {
+        const listen = listenMessage.safeParse(parsed);
+        if (listen.success) {
+          listening = true;
+          servePhone(ws, listen.data.number, options.register, log);
+          return;
+        }
         const dial = dialMessage.safeParse(parsed);
         if (!dial.success)
           return refuse(

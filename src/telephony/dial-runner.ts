@@ -1,4 +1,6 @@
 import { newSid, type ProviderCall } from './call-registry.js';
+import { dialConference } from './conference-dial.js';
+import { peerOf } from './conference-room.js';
 import { takePending, type EngineCore, type Outcome } from './engine-core.js';
 import { isAbort } from './provider-time.js';
 import type { CallParty, LegAnswer } from './telephony-types.js';
@@ -67,7 +69,8 @@ export function createDialRunner(core: EngineCore) {
         to: address,
         parameters,
         signal: offer.signal,
-        toCaller: (data) => call.party.signal?.(data),
+        toCaller: (data) =>
+          peerOf(data) ? core.conferences.relay(leg.sid, data) : call.party.signal?.(data),
       });
       return await Promise.race([answered, timeout]);
     } finally {
@@ -117,6 +120,7 @@ export function createDialRunner(core: EngineCore) {
         text: verb.text,
         children: [],
       };
+      if (noun.name === 'Conference') return dialConference(core, call, verb, noun);
       const address = addressOf(noun);
       const leg = registry.create({
         from: a.callerId ?? call.from,
@@ -131,6 +135,7 @@ export function createDialRunner(core: EngineCore) {
       await registry.progress(leg, 'ringing');
       let dialStatus: string;
       let duration = 0;
+      let moved = false;
       try {
         const answer = await ring(
           call,
@@ -144,6 +149,7 @@ export function createDialRunner(core: EngineCore) {
         else {
           leg.party = answer.party;
           call.peer = answer.party;
+          for (const data of call.heldSignals?.splice(0) ?? []) answer.party.signal?.(data);
           await registry.progress(leg, 'in-progress');
           call.party.hear({ kind: 'connected', to: address, legSid: leg.sid });
           const started = time.now();
@@ -157,16 +163,25 @@ export function createDialRunner(core: EngineCore) {
           const limit = time.instant
             ? aborted
             : time.sleep(Number(a.timeLimit ?? 14_400) * 1000, call.current.signal);
+          // The leg moved over REST (into a conference): it leaves the Dial but not the call.
+          // The update may have come already, while the leg's answered status was being posted.
+          const legMoved = new Promise<void>((resolve) =>
+            leg.current.signal.aborted
+              ? resolve()
+              : leg.current.signal.addEventListener('abort', () => resolve(), { once: true }),
+          );
           try {
-            await Promise.race([answer.ended, limit]);
+            await Promise.race([answer.ended, limit, legMoved]);
           } catch (error) {
             if (!isAbort(error)) throw error;
           } finally {
-            answer.hangup();
+            moved = Boolean(leg.pending && !leg.hungUpBy && !call.current.signal.aborted);
+            if (moved) core.adopt(leg, answer);
+            else answer.hangup();
           }
-          call.peer = undefined;
+          if (!moved) call.peer = undefined;
           duration = Math.round((time.now().getTime() - started.getTime()) / 1000);
-          call.party.hear({ kind: 'disconnected', legSid: leg.sid });
+          if (!moved) call.party.hear({ kind: 'disconnected', legSid: leg.sid });
           dialStatus = 'completed';
           if (a.record?.startsWith('record-from-answer'))
             await storeRecording(
@@ -181,7 +196,8 @@ export function createDialRunner(core: EngineCore) {
         if (!isAbort(error)) throw error;
         dialStatus = 'canceled';
       }
-      await registry.end(leg, dialStatus === 'canceled' ? 'canceled' : dialStatus, 'provider');
+      if (!moved)
+        await registry.end(leg, dialStatus === 'canceled' ? 'canceled' : dialStatus, 'provider');
       const result = {
         DialCallStatus: dialStatus,
         DialCallSid: leg.sid,

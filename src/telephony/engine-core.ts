@@ -1,6 +1,7 @@
 import type { Logger } from '../platform/logger.js';
 import type { CallRegistry, Next, ProviderCall } from './call-registry.js';
-import type { Endpoint, ProviderTime } from './telephony-types.js';
+import type { Conferences } from './conference-room.js';
+import type { Endpoint, LegAnswer, ProviderTime } from './telephony-types.js';
 import type { Verb } from './twiml-reader.js';
 
 /** How a run of verbs ended: go to another document, end the call, leave a queue, or it ran out. */
@@ -40,6 +41,9 @@ export interface EngineCore {
     documentUrl: string,
     scope: { waiting: boolean },
   ): Promise<Outcome>;
+  conferences: Conferences;
+  /** A Dial's answered leg moved over REST (into a conference): it runs its own TwiML from now on. */
+  adopt(leg: ProviderCall, answer: Extract<LegAnswer, { answered: true }>): void;
   /** Milliseconds a prompt takes (instant time ignores them). */
   pace: { sayMs(text: string): number; playMs: number };
 }

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Logger } from '../platform/logger.js';
+import { maskPhone, type Logger } from '../platform/logger.js';
 import type { Endpoint, LegAnswer, LegOffer, PhoneSocketMessage } from './telephony-types.js';
 
 const phoneMessage = z.discriminatedUnion('type', [
@@ -11,14 +11,14 @@ const phoneMessage = z.discriminatedUnion('type', [
 ]);
 
 /**
- * An agent's browser softphone on the built-in provider: registered as `client:<identity>` while its
- * socket is open. A Dial of that client rings it (`incoming`, with the Client's parameters); the
+ * A phone on the built-in provider: an agent's browser softphone, registered as `client:<identity>`
+ * while its socket is open, or the test phone answering calls to its number (`+86…`). A Dial of that client rings it (`incoming`, with the Client's parameters); the
  * desk answers, rejects (busy) or lets it ring out (no-answer, withdrawn with `cancel`); once bridged
  * either side hangs up, and WebRTC signalling passes between the desk and the caller's page.
  */
 export function servePhone(
   ws: WebSocket,
-  identity: string,
+  address: string,
   register: (address: string, endpoint: Endpoint) => () => void,
   logger: Logger,
 ): void {
@@ -26,7 +26,7 @@ export function servePhone(
     ws.readyState === ws.OPEN && ws.send(JSON.stringify(message));
   const ringing = new Map<string, { offer: LegOffer; resolve: (answer: LegAnswer) => void }>();
   const bridged = new Map<string, { end: () => void; toCaller: (data: unknown) => void }>();
-  const unregister = register(`client:${identity}`, {
+  const unregister = register(address, {
     ring: (offer) =>
       new Promise<LegAnswer>((resolve) => {
         ringing.set(offer.legSid, { offer, resolve });
@@ -43,8 +43,8 @@ export function servePhone(
         });
       }),
   });
-  send({ type: 'registered', identity });
-  logger.info({ identity }, 'softphone registered with the local provider');
+  send({ type: 'registered', address });
+  logger.info({ address: maskPhone(address) }, 'phone registered with the local provider');
 
   ws.on('message', (data) => {
     let parsed;

@@ -8,6 +8,8 @@ export interface RestProvider {
   authToken: string;
   createCall(params: Record<string, string | string[]>): ProviderCall | { error: string };
   findCall(sid: string): ProviderCall | undefined;
+  /** Live calls (a Calls list filtered by ParentCallSid, Status). */
+  liveCalls(): Iterable<ProviderCall>;
   /** Calls update: Url (and Method), Twiml, or Status completed/canceled. */
   updateCall(call: ProviderCall, params: Record<string, string | string[]>): string | undefined;
   /** Dequeues a member (a CallSid or `Front`) to a Url; undefined when it is not in the queue. */
@@ -17,6 +19,8 @@ export interface RestProvider {
   ): { sid: string; to: string; from: string; body: string; sentAt: string } | { error: string };
   recordings: Map<string, StoredRecording>;
   now(): Date;
+  /** More resources, behind the same authentication (the Conferences). */
+  extend?: (router: Router, base: string) => void;
   /** Sees each request once authenticated (tests check them against Twilio's OpenAPI description). */
   observe?: (request: {
     method: string;
@@ -27,13 +31,26 @@ export interface RestProvider {
 
 const text = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value) ?? '';
-const twilioDate = (at: Date) => at.toUTCString().replace('GMT', '+0000');
+export const twilioDate = (at: Date) => at.toUTCString().replace('GMT', '+0000');
 
-function error(res: Response, status: number, code: number, message: string): void {
+export function error(res: Response, status: number, code: number, message: string): void {
   res
     .status(status)
     .json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 }
+
+/** One page of a list resource, in Twilio's shape: all items on page 0. */
+export const listPage = (key: string, items: unknown[]) => ({
+  [key]: items,
+  page: 0,
+  page_size: items.length,
+  start: 0,
+  end: Math.max(0, items.length - 1),
+  first_page_uri: '',
+  next_page_uri: null,
+  previous_page_uri: null,
+  uri: '',
+});
 
 function callJson(accountSid: string, call: ProviderCall) {
   const duration =
@@ -122,6 +139,19 @@ export function createRestRoutes(provider: RestProvider): Router {
     if ('error' in created) return error(res, 400, 21205, created.error);
     res.status(201).json(callJson(provider.accountSid, created));
   });
+  router.get(`${base}/Calls.json`, (req, res) => {
+    const parent = text(req.query.ParentCallSid as string | undefined);
+    const status = text(req.query.Status as string | undefined);
+    const calls = [...provider.liveCalls()].filter(
+      (c) => (!parent || c.parentCallSid === parent) && (!status || c.status === status),
+    );
+    res.json(
+      listPage(
+        'calls',
+        calls.map((c) => callJson(provider.accountSid, c)),
+      ),
+    );
+  });
   router.get(`${base}/Calls/:sid`, (req, res) => {
     const call = callOr404(req, res);
     if (call) res.json(callJson(provider.accountSid, call));
@@ -166,17 +196,12 @@ export function createRestRoutes(provider: RestProvider): Router {
   });
   router.get(`${base}/Recordings.json`, (_req, res) => {
     const live = [...provider.recordings.values()].filter((r) => !r.deleted);
-    res.json({
-      recordings: live.map((r) => recordingJson(provider.accountSid, r)),
-      page: 0,
-      page_size: live.length,
-      start: 0,
-      end: Math.max(0, live.length - 1),
-      first_page_uri: '',
-      next_page_uri: null,
-      previous_page_uri: null,
-      uri: '',
-    });
+    res.json(
+      listPage(
+        'recordings',
+        live.map((r) => recordingJson(provider.accountSid, r)),
+      ),
+    );
   });
   router.all(`${base}/Recordings/:file`, (req, res) => {
     const [sid, extension] = String(req.params.file).split('.');
@@ -191,6 +216,7 @@ export function createRestRoutes(provider: RestProvider): Router {
     else if (req.method === 'GET') res.type('audio/wav').send(silenceWav());
     else error(res, 405, 20004, 'Method not allowed');
   });
+  provider.extend?.(router, base);
   router.use((req, res) =>
     error(res, 404, 20404, `The requested resource ${req.path} was not found`),
   );

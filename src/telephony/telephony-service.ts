@@ -3,7 +3,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { createCallEngine } from './call-engine.js';
 import { createCallRegistry, newSid, type ProviderCall } from './call-registry.js';
-import type { StoredRecording } from './engine-core.js';
+import { addConferenceRoutes } from './conference-routes.js';
+import { createConferences, peerOf } from './conference-room.js';
+import { takePending, type StoredRecording } from './engine-core.js';
 import { instantTime, realTime } from './provider-time.js';
 import { createRestRoutes } from './rest-routes.js';
 import type { CallControl, CallParty, Endpoint, InboxMessage } from './telephony-types.js';
@@ -65,11 +67,18 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
   const inbox = new Map<string, InboxMessage[]>();
   const messageListeners = new Set<(message: InboxMessage) => void>();
   const restBase = `/2010-04-01/Accounts/${options.accountSid}`;
+  const conferences = createConferences(time);
+  const dialect = twimlDialect(options.profile);
   const engine = createCallEngine({
+    conferences,
+    adopt(leg, answer) {
+      void answer.ended.then(() => registry.hangUp(leg, 'party'));
+      track(engine.run(leg, takePending(leg)!).then(() => answer.hangup()));
+    },
     registry,
     sender,
     time,
-    dialect: twimlDialect(options.profile),
+    dialect,
     logger,
     endpoints,
     recordings,
@@ -89,7 +98,8 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
       press: (digits) => registry.input(call, { digits }),
       speak: (words, confidence = 0.9) => registry.input(call, { speech: words, confidence }),
       hangup: () => registry.hangUp(call, 'party'),
-      signal: (data) => call.peer?.signal?.(data),
+      signal: (data) =>
+        peerOf(data) ? conferences.relay(call.sid, data) : call.peer?.signal?.(data),
       ended: call.ended,
     };
   }
@@ -111,7 +121,8 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
   ): Promise<void> {
     await registry.progress(call, 'initiated');
     await registry.progress(call, 'ringing');
-    const endpoint = endpoints.get(call.to);
+    const [address = '', query = ''] = call.to.split('?');
+    const endpoint = endpoints.get(address);
     const offer = new AbortController();
     const timeout = time
       .sleep(timeoutSeconds * 1000, offer.signal)
@@ -121,10 +132,17 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
           endpoint.ring({
             legSid: call.sid,
             from: call.from,
-            to: call.to,
-            parameters: {},
+            to: address,
+            parameters: Object.fromEntries(new URLSearchParams(query)),
             signal: offer.signal,
-            toCaller: () => undefined,
+            // A conference party's signals go through the room; the softphone's own offer comes at
+            // once, and the party it is for (a Dial's Number) may answer later: it is kept till then.
+            toCaller: (data) =>
+              peerOf(data)
+                ? conferences.relay(call.sid, data)
+                : call.peer?.signal
+                  ? call.peer.signal(data)
+                  : (call.heldSignals ??= []).push(data),
           }),
           timeout,
         ])
@@ -138,39 +156,50 @@ export function createLocalTelephony(options: LocalTelephonyOptions) {
     answer.hangup();
   }
 
+  function createCall(params: Record<string, string | string[]>): ProviderCall | { error: string } {
+    const to = text(params.To);
+    const from = text(params.From);
+    const url = text(params.Url);
+    const twiml = text(params.Twiml);
+    if (!to || !from || (!url && !twiml))
+      return { error: 'A To, a From and a Url or Twiml are required' };
+    const callback = text(params.StatusCallback);
+    const events = list(params.StatusCallbackEvent);
+    const call = registry.create({
+      from,
+      to,
+      direction: 'outbound-api',
+      party: { hear: () => undefined },
+      ...(callback
+        ? {
+            statusCallback: {
+              url: callback,
+              events: new Set(events.length ? events : ['completed']),
+            },
+          }
+        : {}),
+    });
+    track(outgoing(call, url ? { url } : { twiml }, Number(text(params.Timeout) || 60)));
+    return call;
+  }
+
   const rest = createRestRoutes({
+    extend: (router, base) =>
+      addConferenceRoutes(router, base, {
+        accountSid: options.accountSid,
+        conferences,
+        // Somleng has no conferences: under twiml-core the resource is not there.
+        available: 'Conference' in dialect.nested,
+        place: createCall,
+      }),
     accountSid: options.accountSid,
     authToken: options.authToken,
     recordings,
     now: () => time.now(),
     ...(options.observeRest ? { observe: options.observeRest } : {}),
     findCall: (sid) => registry.find(sid),
-    createCall(params) {
-      const to = text(params.To);
-      const from = text(params.From);
-      const url = text(params.Url);
-      const twiml = text(params.Twiml);
-      if (!to || !from || (!url && !twiml))
-        return { error: 'A To, a From and a Url or Twiml are required' };
-      const callback = text(params.StatusCallback);
-      const events = list(params.StatusCallbackEvent);
-      const call = registry.create({
-        from,
-        to,
-        direction: 'outbound-api',
-        party: { hear: () => undefined },
-        ...(callback
-          ? {
-              statusCallback: {
-                url: callback,
-                events: new Set(events.length ? events : ['completed']),
-              },
-            }
-          : {}),
-      });
-      track(outgoing(call, url ? { url } : { twiml }, Number(text(params.Timeout) || 60)));
-      return call;
-    },
+    liveCalls: () => registry.calls.values(),
+    createCall,
     updateCall(call, params) {
       const status = text(params.Status);
       if (status === 'completed' || status === 'canceled') registry.hangUp(call, 'rest');

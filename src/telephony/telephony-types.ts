@@ -19,6 +19,8 @@ export type PartyEvent =
   /** Bridged to another party (the agent's leg answered). */
   | { kind: 'connected'; to: string; legSid: string }
   | { kind: 'disconnected'; legSid: string }
+  /** Joined or left a conference (a supervisor's bridge). */
+  | { kind: 'conference'; name: string; joined: boolean }
   /** A webhook the provider made for this call and what the service answered (for transcripts). */
   | { kind: 'request'; url: string; params: Record<string, string>; status: number; twiml: string }
   /** The call ended; `reason` says why when the provider ended it (a failure, an unsupported verb). */
@@ -116,7 +118,7 @@ export type CallerSocketMessage =
 
 /** What the softphones' socket sends an agent's desk, per leg of a Dial. */
 export type PhoneSocketMessage =
-  | { type: 'registered'; identity: string }
+  | { type: 'registered'; address: string }
   | { type: 'incoming'; legSid: string; from: string; parameters: Record<string, string> }
   | { type: 'cancel'; legSid: string }
   | { type: 'event'; legSid: string; event: PartyEvent }

@@ -6,7 +6,7 @@ export {
   type TrainingSettings,
   type TrainingView,
 } from './training-service.js';
-export { createTrainingRoutes } from './training-routes.js';
+export { createTrainingRoutes, type TrainingBooking } from './training-routes.js';
 export type { TrainingAnswer } from './training-script.js';
 export {
   REPORT_TARGETS,

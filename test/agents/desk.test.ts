@@ -14,6 +14,7 @@ import { DEV_AUTH_TOKEN } from '../../src/platform/config.js';
 import type { Runtime } from '../../src/runtime.js';
 import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 import { createTestRuntime, PUBLIC_BASE_URL, startTestServer, testRun } from '../support/env.js';
+import { fillDeskBooking } from '../support/desk-booking.js';
 import { randomHex, randomInt } from '../support/random.js';
 import { buildCallSid } from '../support/twilio.js';
 import {
@@ -263,19 +264,11 @@ describe("the agents' desk and the supervisors' wallboard, in a real browser", f
     const form = desk.locator('form[data-kind="booking"]');
     await form.getByRole('button', { name: '确认预约' }).click();
     await form.locator('[data-error-for="serviceId"]', { hasText: '请从列表中选择事项' }).waitFor();
-    // Pinyin initials find a service too: 一窗通办 is yctb.
-    await form.getByLabel('预约的事项（输入名称搜索）').fill('yctb');
-    await form.locator('ul.suggestions button', { hasText: '一窗通办综合受理' }).click();
-    const slot = form.locator('button.slot:not([disabled])').first();
-    await slot.waitFor();
-    await slot.click();
-    await desk
-      .locator('#booking-readback', { hasText: '请向来电人复述：一窗通办综合受理' })
-      .waitFor();
-    const first17 = `23050219700101${String(randomInt(1000)).padStart(3, '0')}`;
-    await form.getByLabel('预约人姓名').fill('张三');
-    await form.getByLabel('手机号码').fill('13904691111');
-    await form.getByLabel('身份证号码').fill(`${first17}${idCheckCharacter(first17)}`);
+    await fillDeskBooking(
+      desk,
+      '13904691111',
+      `23050219700101${String(randomInt(1000)).padStart(3, '0')}`,
+    );
     await desk.screenshot({ path: `${SCREENSHOTS}/desk-booking-form.png` });
     await assertNothingForMachines(desk, 'the booking form');
     await form.getByRole('button', { name: '确认预约' }).click();

@@ -310,6 +310,54 @@ describe('agent panel and wallboard in a real browser', function () {
     await page.context().close();
   });
 
+  it("when the desk starts the Twilio Device, then it is given the app's own sounds and fetches none from Twilio's CDN", async () => {
+    const agent = await createAgent(runtime, { skills: ['cc-fund'] });
+    const page = await openPage();
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    const ring = page.waitForResponse(
+      (r) => r.url().endsWith('/panel/vendor/sounds/incoming.wav'),
+      { timeout: 20_000 },
+    );
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    // The real SDK bundle: it loads every sound as the Device is made, before Twilio answers (or not).
+    const response = await ring;
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-type'], 'audio/wav');
+    await page
+      .locator('#softphone-status', { hasText: '软电话未连接' })
+      .waitFor({ timeout: 20_000 });
+    const sounds = requested.filter((u) => /\.(mp3|ogg|wav)(\?|$)/.test(u));
+    assert.ok(sounds.length >= 15, `every sound is loaded: ${sounds.join(' ')}`);
+    for (const sound of sounds) assert.equal(new URL(sound).origin, url, sound);
+    assert.deepEqual(
+      requested.filter((u) => /sdk\.twilio\.com|twiliocdn\.com/.test(u)),
+      [],
+      "no request to Twilio's CDN",
+    );
+    const seconds = await page.evaluate(async () => {
+      const file = await fetch('/panel/vendor/sounds/incoming.wav');
+      return (await new AudioContext().decodeAudioData(await file.arrayBuffer())).duration;
+    });
+    assert.equal(seconds, 2.5, 'the ring decodes in the browser: two rings and a pause');
+    await page.context().close();
+  });
+
+  it('when a sound is asked of the panel, then a WAV for the names the SDK uses and 404 for others', async () => {
+    for (const name of ['incoming', 'outgoing', 'disconnect', 'dtmf0', 'dtmfh', 'dtmfs']) {
+      const response = await fetch(`${url}/panel/vendor/sounds/${name}.wav`);
+      assert.equal(response.status, 200, name);
+      assert.equal(response.headers.get('content-type'), 'audio/wav', name);
+      const body = Buffer.from(await response.arrayBuffer());
+      assert.equal(body.subarray(0, 4).toString('ascii'), 'RIFF', name);
+      assert.equal(body.subarray(8, 12).toString('ascii'), 'WAVE', name);
+      assert.ok(body.length > 44 + 8000 * 2 * 0.1, `${name} lasts at least 0.1 s`);
+    }
+    assert.equal((await fetch(`${url}/panel/vendor/sounds/cowbell.wav`)).status, 404);
+    assert.equal((await fetch(`${url}/panel/vendor/sounds/..%2Fdesk.wav`)).status, 404);
+  });
+
   it('then no page broke the content security policy or threw', () => {
     assert.deepEqual(problems, []);
   });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import {
+  againstTarget,
+  ANSWERED_TARGETS,
   createCallStage,
   groupStatements,
   statementGroup,
@@ -38,6 +40,14 @@ describe('the call-cost bench counters', function () {
       },
       drop: async () => undefined,
     };
+  });
+
+  it('when a figure is printed beside its target, then it says pass at or under the target and FAIL over it', () => {
+    assert.deepEqual(ANSWERED_TARGETS, { statements: 10, transactions: 4, cpuRatio: 3 });
+    assert.equal(againstTarget(10, 10), '10 (target ≤ 10): pass');
+    assert.equal(againstTarget(35, 10), '35 (target ≤ 10): FAIL');
+    assert.equal(againstTarget(3.25, 3), '3.25 (target ≤ 3): FAIL');
+    assert.equal(againstTarget(2.9, 3), '2.9 (target ≤ 3): pass');
   });
 
   it('when a known sequence runs through the proxies, then every statement, transaction and command is counted', async () => {

@@ -250,6 +250,13 @@ describe('好差评 statistics: the period JSON, the XLSX and the rows agree', f
       assert.equal(row[10], d.poor);
     }
     assert.equal(rows.filter((r) => r[0] === '坐席').length, json.byAgent.length);
+    // Agents by display name with the username beside it: 钱一（username）.
+    for (const a of json.byAgent.filter((r: { username: string }) => r.username))
+      assert.ok(
+        rows.some((r) => r[0] === '坐席' && r[1] === `${a.agent}（${a.username}）`),
+        `${a.agent} named with the username`,
+      );
+    assert.ok(json.byAgent.some((r: { agent: string }) => r.agent === '钱一'));
     const notes = workbook
       .getWorksheet('说明')!
       .getSheetValues()

@@ -29,6 +29,33 @@ const SUPERVISOR_PAGES = [
   ['announcements.html', '语音公告'],
 ] as const;
 
+/** The desk's two columns (left edge, visible sections), overlapping sections and the page's width. */
+function deskLayout(page: Page) {
+  // No named functions inside: the page runs this as written, without the test runner's helpers.
+  return page.evaluate(() => {
+    const main = document.querySelector('main.desk')!;
+    const shownSections = [...main.querySelectorAll('section')].filter(
+      (s) => s.getBoundingClientRect().height > 0,
+    );
+    const columns = [...main.children]
+      .filter((c) => c.getBoundingClientRect().height > 0)
+      .map((column) => ({
+        left: Math.round(column.getBoundingClientRect().left),
+        sections: shownSections.filter((s) => s.parentElement === column).length,
+      }));
+    const overlaps: string[] = [];
+    for (const [i, a] of shownSections.entries())
+      for (const b of shownSections.slice(i + 1)) {
+        const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        const apart =
+          p.right <= q.left || q.right <= p.left || p.bottom <= q.top || q.bottom <= p.top;
+        if (!apart && !a.contains(b) && !b.contains(a))
+          overlaps.push(`${a.id || 'section'} / ${b.id || 'section'}`);
+      }
+    return { columns, overlaps, scrollWidth: document.documentElement.scrollWidth };
+  });
+}
+
 describe('the shared frame of the staff pages in a real browser', function () {
   this.timeout(120_000);
   let mock: TwilioMock;
@@ -204,6 +231,43 @@ describe('the shared frame of the staff pages in a real browser', function () {
       .locator('#run option', { hasText: '2026-03-02 10:29' })
       .waitFor({ state: 'attached' });
     await page.context().close();
+  });
+
+  it('when the desk is idle and then on a call, at 1366×768 and 1920×1080, then both halves of the screen hold work, and no section overlaps another or runs off the screen', async () => {
+    // A queue of its own in this file: the other tests' agents take no call of it.
+    const agent = await createAgent(runtime, { skills: ['cc-tax'], displayName: '周敏' });
+    const page = await openPage();
+    await page.goto(`${url}/panel/`);
+    await logIn(page, agent);
+    await page.waitForURL(/desk\.html$/);
+    await page.locator('#agent-state[data-state]').waitFor();
+    await page.getByRole('button', { name: '空闲' }).click();
+    await page.locator('#agent-state[data-state="available"]').waitFor();
+    await page.locator('#my-figures', { hasText: '接听' }).waitFor();
+
+    const check = async (when: string) => {
+      for (const size of [VIEWPORT, { width: 1920, height: 1080 }]) {
+        await page.setViewportSize(size);
+        const layout = await deskLayout(page);
+        const where = `${when} at ${size.width}×${size.height}: ${JSON.stringify(layout)}`;
+        assert.equal(layout.columns.length, 2, where);
+        for (const column of layout.columns) assert.ok(column.sections > 0, where);
+        assert.ok(layout.columns[1]!.left >= size.width * 0.35, where);
+        assert.deepEqual(layout.overlaps, [], where);
+        assert.ok(layout.scrollWidth <= size.width, where);
+        await page.screenshot({
+          path: `${SCREENSHOTS}/desk-${when}-${size.width}x${size.height}.png`,
+        });
+      }
+    };
+    await check('idle');
+    const { callSid } = await queueCall(runtime, { skill: 'cc-tax' });
+    await page.locator(`#call-card[data-call-sid="${callSid}"]`).waitFor();
+    await runtime.routing.acd.agentLegStatus(agent, callSid, 'in-progress');
+    await page.locator('#agent-state[data-state="on_call"]').waitFor();
+    await page.locator('#outcome').waitFor();
+    await check('on-call');
+    await page.setViewportSize(VIEWPORT);
   });
 
   it('then no page broke the content security policy or threw', () => {

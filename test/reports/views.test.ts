@@ -82,7 +82,11 @@ describe('statistics views over a known day', function () {
       database: 'reports-views',
       env: { TWILIO_API_BASE_URL: rest.url },
     });
-    a = await createAgent(runtime, { skills: ['cc-general'], id: `wang_li_${process.pid}` });
+    a = await createAgent(runtime, {
+      skills: ['cc-general'],
+      id: `wang_li_${process.pid}`,
+      displayName: '王丽',
+    });
     b = await createAgent(runtime, { skills: ['cc-general'], id: `zhao_min_${process.pid}` });
     clock.set(at(`${DAY}T08:30`));
     for (const agent of [a, b]) await runtime.routing.presence.setState(agent, 'available');
@@ -203,12 +207,12 @@ describe('statistics views over a known day', function () {
     assert.equal(report.history.note, null);
   });
 
-  it('when the day is reported, then per agent (by username) talk, after-call time, outcomes and transfers are exact', async () => {
+  it('when the day is reported, then per agent (by display name, else username) talk, after-call time, outcomes and transfers are exact', async () => {
     const report = await runtime.reports.period(DAY, DAY);
     assert.deepEqual(report.byAgent, [
       {
         agentId: a,
-        name: a,
+        name: '王丽',
         handled: 2,
         talkSeconds: 260,
         holdSeconds: null,
@@ -235,6 +239,23 @@ describe('statistics views over a known day', function () {
         transfers: 0,
       },
     ]);
+  });
+
+  it("when the day is exported, then the agents' sheet names each agent (坐席姓名) with the username beside it", async () => {
+    const { xlsx } = await runtime.reports.exportDay(DAY);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('按坐席')!;
+    const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1, 4);
+    assert.deepEqual(values(1), ['坐席姓名', '用户名', '接听量']);
+    // An account without a display name shows its username in both columns.
+    assert.deepEqual(
+      [values(2), values(3)],
+      [
+        ['王丽', a, 2],
+        [b, b, 2],
+      ],
+    );
   });
 
   it('when the day is reported, then per service consultations, items completed by phone and by post are exact', async () => {
@@ -378,7 +399,8 @@ describe('statistics views over a known day', function () {
       '2021-06-09 10:00（北京时间；迟到的通话事件可通过重新制表更新）',
     );
     assert.match(String(notes.getRow(2).getCell(2).value), /2021年6月7日至6月8日/);
-    assert.equal(workbook.getWorksheet('按坐席')!.getRow(2).getCell(1).value, a);
+    const agentRow = workbook.getWorksheet('按坐席')!.getRow(2);
+    assert.deepEqual([agentRow.getCell(1).value, agentRow.getCell(2).value], ['王丽', a]);
     assert.deepEqual(
       (await (await get('/api/reports/period?week=2021-W60')).json()).error.code,
       'validation_failed',

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { listAudit } from '../../src/platform/audit-repository.js';
 import type { Runtime } from '../../src/runtime.js';
+import { createTwilioClient } from '../../src/platform/twilio-client.js';
+import { createSupervisorActions } from '../../src/supervision/supervisor-actions-service.js';
 import type { LiveEvent } from '../../src/routing/index.js';
 import { callThroughProvider } from '../../tools/caller/provider-caller.js';
 import {
@@ -107,7 +112,7 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
           {
             actorId: supervisor,
             action,
-            detail: { from, to: state },
+            detail: { from, to: state, outcome: 'done' },
             at: clock.now().toISOString(),
           },
         ]);
@@ -120,8 +125,8 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
     });
   }
 
-  it('when the agent is on a call, then forcing them available is refused with the reason in Chinese, and nothing changes or is audited', async () => {
-    const { browser } = await supervisorSession();
+  it('when the agent is on a call, then forcing them available is refused with the reason in Chinese, nothing changes, and the attempt is audited as refused', async () => {
+    const { supervisor, browser } = await supervisorSession();
     const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '张伟' });
     await onCall(runtime, agent);
     const response = await browser.request('PUT', `/api/supervisor/agents/${agent}/state`, {
@@ -131,7 +136,14 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
     assert.equal(response.body.error.code, 'agent_busy');
     assert.equal(response.body.error.messageZh, '通话中，通话结束后才能切换状态');
     assert.equal((await runtime.routing.presence.snapshot(agent)).state, 'on_call');
-    assert.deepEqual(await actions(`staff:${agent}`), []);
+    assert.deepEqual(await actions(`staff:${agent}`), [
+      {
+        actorId: supervisor,
+        action: 'force-available',
+        detail: { from: 'on_call', to: 'available', outcome: 'refused', code: 'agent_busy' },
+        at: clock.now().toISOString(),
+      },
+    ]);
   });
 
   it("when a supervisor ends an agent's call (强拆), then the REST client sends Twilio's Calls update with Status=completed for that call, and the act is audited on the call", async () => {
@@ -156,7 +168,7 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
       {
         actorId: supervisor,
         action: 'end-call',
-        detail: { agentId: agent },
+        detail: { agentId: agent, outcome: 'done' },
         at: clock.now().toISOString(),
       },
     ]);
@@ -175,6 +187,74 @@ describe('the 班长席 actions: force an agent state, end a call', function () 
     assert.equal(response.body.error.code, 'not_on_this_call');
     assert.deepEqual(mock.requests, []);
     assert.deepEqual(await actions(callSid), []);
+  });
+
+  it('when the audit row cannot be written, then neither action is done: the state stays, no REST request is made', async () => {
+    const { supervisor, browser } = await supervisorSession();
+    const agent = await createAgent(runtime, { skills: ['cc-tax'] });
+    const busy = await createAgent(runtime, { skills: ['cc-general'] });
+    const callSid = await onCall(runtime, busy);
+    await runtime.routing.presence.setState(agent, 'available');
+    // The audit log refuses this supervisor's rows only, as a full disk or a lost database would.
+    const db = runtime.database.db;
+    const fn = `refuse_audit_${supervisor}`.replace(/\W/g, '_');
+    await db.execute(
+      sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin
+        if new.actor_id = '${supervisor}' then raise exception 'audit log unavailable'; end if;
+        return new; end $$;
+      create trigger ${fn} before insert on audit_log for each row execute function ${fn}()`),
+    );
+    try {
+      mock.requests.length = 0;
+      const force = await browser.request('PUT', `/api/supervisor/agents/${agent}/state`, {
+        state: 'offline',
+      });
+      const end = await browser.request('POST', `/api/supervisor/agents/${busy}/end-call`, {
+        callSid,
+      });
+      assert.deepEqual([force.status, end.status], [500, 500]);
+      assert.equal((await runtime.routing.presence.snapshot(agent)).state, 'available');
+      assert.equal((await runtime.routing.presence.snapshot(busy)).state, 'on_call');
+      assert.deepEqual(mock.requests, [], 'the call was not ended');
+    } finally {
+      await db.execute(sql.raw(`drop trigger ${fn} on audit_log; drop function ${fn}()`));
+    }
+    assert.deepEqual(await actions(`staff:${agent}`), []);
+    assert.deepEqual(await actions(callSid), []);
+  });
+
+  it('when the provider refuses to end the call, then 502 and the audit row written before the request says failed', async () => {
+    const refusing = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    after(() => refusing.close());
+    const supervisor = await createAgent(runtime, { skills: [], role: 'supervisor' });
+    const agent = await createAgent(runtime, { skills: ['cc-general'] });
+    const callSid = await onCall(runtime, agent);
+    const direct = createSupervisorActions({
+      db: runtime.database.db,
+      presence: runtime.routing.presence,
+      twilio: createTwilioClient({
+        accountSid: runtime.config.twilio.accountSid,
+        authToken: 'test-token',
+        apiBaseUrl: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+      }),
+      clock,
+      logger: runtime.logger,
+    });
+    await assert.rejects(direct.endCall(supervisor, agent, callSid), { status: 502 });
+    assert.deepEqual(await actions(callSid), [
+      {
+        actorId: supervisor,
+        action: 'end-call',
+        detail: { agentId: agent, outcome: 'failed', code: 'twilio_unavailable' },
+        at: clock.now().toISOString(),
+      },
+    ]);
+    assert.equal((await runtime.routing.presence.snapshot(agent)).state, 'on_call');
   });
 
   it("when an agent tries the supervisors' actions, then 403 and nothing changes", async () => {

@@ -87,7 +87,7 @@ describe('the 班长席 actions on the wallboard, in a real browser', function (
     ]);
     assert.deepEqual(
       await wallboard.locator(`tr[data-agent="${zhang}"] td.row-actions button`).allTextContents(),
-      ['示闲', '示忙', '签出', '强拆'],
+      ['示闲', '示忙', '签出', '监听', '耳语', '强插', '强拆'],
     );
 
     await act(wallboard, wang, '示忙', '确定对「王丽」强制示忙吗？', '确定');
@@ -136,15 +136,19 @@ describe('the 班长席 actions on the wallboard, in a real browser', function (
         row.detail,
       ]),
       [
-        [supervisor, 'force-break', { from: 'available', to: 'break' }],
-        [supervisor, 'force-offline', { from: 'break', to: 'offline' }],
+        [supervisor, 'force-break', { from: 'available', to: 'break', outcome: 'done' }],
+        [supervisor, 'force-offline', { from: 'break', to: 'offline', outcome: 'done' }],
       ],
     );
     assert.deepEqual(
       (await listAudit(runtime.database.db, callSid)).map((row) => [row.actorId, row.action]),
       [[supervisor, 'end-call']],
     );
-    assert.deepEqual(await listAudit(runtime.database.db, `staff:${zhang}`), []);
+    assert.deepEqual(
+      (await listAudit(runtime.database.db, `staff:${zhang}`)).map((row) => row.detail.outcome),
+      ['refused'],
+      'the refused attempt is audited as such',
+    );
     await wallboard.context().close();
     await desk.context().close();
   });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Clock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import {
@@ -9,7 +9,7 @@ import {
   startTwilioMock,
   type TwilioMock,
 } from '../agents/agents-support.js';
-import { browserPresent, launchChromium } from '../support/browser.js';
+import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
 
 export const SCREENSHOTS = 'test-artifacts/screenshots';
 
@@ -40,4 +40,19 @@ export async function closeWallboardSetup(setup: Partial<WallboardSetup>): Promi
   await setup.browser?.close();
   await closeRoutingRuntimes();
   await setup.mock?.close();
+}
+
+/** A supervisor logged in on the wallboard at 1366×768; page errors and CSP reports go to `problems`. */
+export async function openWallboardPage(
+  setup: Pick<WallboardSetup, 'browser' | 'url'>,
+  supervisor: string,
+  problems: string[],
+): Promise<Page> {
+  const page = await openWatchedPage(setup.browser, problems, { width: 1366, height: 768 });
+  await page.goto(`${setup.url}/panel/`);
+  await page.getByLabel('用户名').fill(supervisor);
+  await page.getByLabel('密码').fill('correct horse battery');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(/wallboard\.html$/);
+  return page;
 }

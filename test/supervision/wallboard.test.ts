@@ -3,8 +3,12 @@ import type { Browser, Page } from 'playwright-core';
 import { createFixedClock } from '../../src/platform/clock.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createAgent, eventually, queueCall, type TwilioMock } from '../agents/agents-support.js';
-import { closeWallboardSetup, openWallboardSetup, SCREENSHOTS } from './wallboard-browser.js';
-import { openWatchedPage } from '../support/browser.js';
+import {
+  closeWallboardSetup,
+  openWallboardPage,
+  openWallboardSetup,
+  SCREENSHOTS,
+} from './wallboard-browser.js';
 
 describe('the wallboard (坐席监控/队列监控) in a real browser', function () {
   this.timeout(120_000);
@@ -21,15 +25,8 @@ describe('the wallboard (坐席监控/队列监控) in a real browser', function
   });
   after(() => closeWallboardSetup({ browser, mock }));
 
-  async function openWallboard(supervisor: string): Promise<Page> {
-    const page = await openWatchedPage(browser, problems, { width: 1366, height: 768 });
-    await page.goto(`${url}/panel/`);
-    await page.getByLabel('用户名').fill(supervisor);
-    await page.getByLabel('密码').fill('correct horse battery');
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/wallboard\.html$/);
-    return page;
-  }
+  const openWallboard = (supervisor: string) =>
+    openWallboardPage({ browser, url }, supervisor, problems);
 
   const alertsShown = (page: Page) =>
     page

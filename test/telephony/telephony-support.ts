@@ -15,7 +15,8 @@ const opened: Runtime[] = [];
 
 /**
  * A runtime on the built-in provider (TELEPHONY_PROVIDER unset: local), the telephony tests' database, its own Redis prefix, waits
- * instant unless `pace` says otherwise, served on a local port; its log lines and the REST requests it sent are kept.
+ * instant unless `pace` says otherwise, served on a local port; its log lines, the REST requests it sent and the
+ * TwiML documents the provider executed are kept.
  */
 export async function providerRuntime(
   env: Record<string, string> = {},
@@ -30,6 +31,8 @@ export async function providerRuntime(
     },
   });
   const rest: RecordedRequest[] = [];
+  // Every TwiML document the provider executed, for the tests to check against Twilio's schema.
+  const twiml: string[] = [];
   // A database of the telephony tests' own: their calls and recordings stay out of other files' counts.
   const config = testConfig({
     DATABASE_URL: await ownDatabase('telephony'),
@@ -43,12 +46,16 @@ export async function providerRuntime(
     telephony: {
       ...pace,
       maxRequests: 80,
+      validate: async (document) => {
+        twiml.push(document);
+        return [];
+      },
       observeRest: (request) => rest.push({ ...request, at: performance.now() }),
     },
   });
   opened.push(runtime);
   const server = await startTestServer(runtime);
-  return { runtime, telephony: runtime.telephony!, clock, url: server.url, logLines, rest };
+  return { runtime, telephony: runtime.telephony!, clock, url: server.url, logLines, rest, twiml };
 }
 
 /** Closes the runtimes the tests opened. */

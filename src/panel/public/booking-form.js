@@ -6,6 +6,7 @@ import { api, ApiError, chineseError, el } from './panel-api.js';
 /** @typedef {import('../panel-types.js').DeskServiceOption} DeskServiceOption */
 /** @typedef {import('../panel-types.js').HoldView} HoldView */
 /** @typedef {import('../panel-types.js').SlotView} SlotView */
+/** @typedef {import('../panel-types.js').TrainingBooking} TrainingBooking */
 /** @typedef {SlotView & { when: ReturnType<typeof local> }} ShownSlot */
 /** @typedef {{ fields: Array<{ field: string, reason: string }>, message: string }} FieldProblems */
 
@@ -167,37 +168,55 @@ export function setupBookingForm(form, { currentCall, onSaved, showErrors, clear
     }
     // With a service and no problems, a place is held (checked above).
     const held = /** @type {HoldView} */ (hold);
+    const person = {
+      holdId: held.id,
+      name: field('name').value.trim(),
+      phone: field('phone').value.trim(),
+      idNumber: field('idNumber').value.trim(),
+    };
     try {
+      if (callSid && document.body.dataset.trainingCall === callSid) {
+        // A training call's caller is simulated: nothing is booked and the held place goes back.
+        /** @type {TrainingBooking} */
+        const practised = await api('POST', '/api/agent/training-booking', person);
+        await saved(
+          callSid,
+          { bookingId: 'practice', serviceId: pickedService().id },
+          `练习预约完成（培训来电，未真正预约${practised.released ? '，号源已释放' : ''}），通话结果已保存`,
+        );
+        return;
+      }
       /** @type {BookingView} */
-      const booking = await api(
-        'POST',
-        '/api/bookings',
-        {
-          holdId: held.id,
-          name: field('name').value.trim(),
-          phone: field('phone').value.trim(),
-          idNumber: field('idNumber').value.trim(),
-        },
-        { 'idempotency-key': `desk-${held.id}` },
+      const booking = await api('POST', '/api/bookings', person, {
+        'idempotency-key': `desk-${held.id}`,
+      });
+      await saved(
+        callSid,
+        { bookingId: booking.id, bookingCode: booking.code, serviceId: pickedService().id },
+        `预约成功，预约码 ${booking.code}，通话结果已保存`,
       );
-      hold = undefined;
-      if (callSid)
-        await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, {
-          bookingId: booking.id,
-          bookingCode: booking.code,
-          serviceId: pickedService().id,
-        });
-      form.reset();
-      holdBox.hidden = true;
-      calendar.replaceChildren();
-      service = undefined;
-      byId('outcome-saved').textContent = `预约成功，预约码 ${booking.code}，通话结果已保存`;
-      if (callSid) onSaved(callSid);
     } catch (error) {
       if (error instanceof ApiError && error.status === 422) showErrors(form, error);
       else formError.textContent = chineseError(error, '预约失败');
     }
   });
+
+  /**
+   * After a booking (or a training call's practice one): the hold is spent, the call's outcome is
+   * saved and the form is cleared.
+   * @param {string} callSid @param {Record<string, string>} outcome @param {string} message
+   */
+  async function saved(callSid, outcome, message) {
+    hold = undefined;
+    if (callSid)
+      await api('POST', `/api/calls/${encodeURIComponent(callSid)}/outcomes/booking`, outcome);
+    form.reset();
+    holdBox.hidden = true;
+    calendar.replaceChildren();
+    service = undefined;
+    byId('outcome-saved').textContent = message;
+    if (callSid) onSaved(callSid);
+  }
 
   const findError = byId('find-error');
   // Cancel and reschedule are shown only with a booking found.

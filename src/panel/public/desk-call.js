@@ -24,6 +24,8 @@ const HINTS = {
  */
 export const desk = {
   callSid: '',
+  /** The call whose outcome the agent saved while still talking: its card stays, its forms go. */
+  savedFor: '',
   /** @type {AgentSnapshot['state'] | ''} */
   agentState: '',
   wrapUpEndsAt: 0,
@@ -32,13 +34,28 @@ export const desk = {
   serverOffset: 0,
 };
 
+/**
+ * Why the agent is on a break, in words: the reason they or a supervisor chose (休息, 用餐, ...), or
+ * routing's, which comes as a code.
+ * @type {Record<string, string>}
+ */
+const BREAK_SET_BY = { 'missed-offers': '多次未接来电' };
+/** @param {string} reason */
+const breakReason = (reason) =>
+  /\p{Script=Han}/u.test(reason) ? reason : (BREAK_SET_BY[reason] ?? '');
+
 /** @param {AgentSnapshot} snapshot */
 export function showState(snapshot) {
   const badge = $('agent-state');
-  badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${snapshot.state === 'break' && snapshot.reason ? `（${snapshot.reason}）` : ''}`;
+  const why = snapshot.state === 'break' ? breakReason(snapshot.reason) : '';
+  badge.textContent = `${STATE_LABELS[snapshot.state] ?? '未知'}${why ? `（${why}）` : ''}`;
   badge.className = `badge state-${snapshot.state}`;
   badge.dataset.state = snapshot.state;
-  $('call-hint').textContent = HINTS[snapshot.state] ?? '';
+  const saved = Boolean(desk.callSid) && desk.savedFor === desk.callSid;
+  $('call-hint').textContent =
+    saved && snapshot.state === 'wrap_up'
+      ? '话后整理：通话结果已保存，可点击「空闲」接听下一通'
+      : (HINTS[snapshot.state] ?? '');
   if (snapshot.state !== 'wrap_up') {
     desk.wrapUpEndsAt = 0;
     showCountdown();
@@ -47,11 +64,14 @@ export function showState(snapshot) {
   if (snapshot.state !== 'on_call') desk.holdSince = 0;
   showHold();
   if (snapshot.callSid && ['reserved', 'on_call', 'wrap_up'].includes(snapshot.state)) {
-    // At wrap-up the outcome form comes forward by itself.
+    // At wrap-up the outcome form comes forward by itself (unless it was saved during the call).
     void loadCall().then(
-      () => snapshot.state === 'wrap_up' && $('outcome').scrollIntoView({ block: 'start' }),
+      () =>
+        snapshot.state === 'wrap_up' &&
+        !$('outcome').hidden &&
+        $('outcome').scrollIntoView({ block: 'start' }),
     );
-  }
+  } else if (saved) showCall(null);
 }
 
 /** @param {number} seconds */
@@ -118,7 +138,7 @@ export function showCall(call) {
   desk.callSid = call?.callSid ?? '';
   $('call-card').hidden = !call;
   $('no-call').hidden = Boolean(call);
-  $('outcome').hidden = !call;
+  $('outcome').hidden = !call || desk.savedFor === call.callSid;
   if (!call) return;
   if (changed) $('outcome-saved').textContent = '';
   $('call-card').dataset.callSid = call.callSid;
@@ -127,6 +147,8 @@ export function showCall(call) {
     : '未知热线';
   $('call-department').textContent =
     [call.hallName, call.departmentName].filter(Boolean).join(' · ') || '—';
+  $('call-title').textContent = call.outbound ? '当前外呼' : '当前来电';
+  $('call-from-label').textContent = call.outbound ? '外呼号码' : '来电号码';
   $('call-from').textContent = call.from;
   $('call-from').title = call.fromMasked ? '号码已隐去中间四位' : '';
   $('call-skill').textContent = call.queueName || '—';

@@ -1,7 +1,7 @@
 // @ts-check
 /* global document -- browser code, served as is to the panel's pages */
 /** The agent's work of the day: their figures and their callbacks, each placed from its row. */
-import { api, chineseError, el, toLoginOn401 } from './panel-api.js';
+import { api, ApiError, chineseError, el, fieldReason, toLoginOn401 } from './panel-api.js';
 
 /** @typedef {import('../panel-types.js').DeskCallback} DeskCallback */
 /** @typedef {import('../panel-types.js').DeskMyWork} DeskMyWork */
@@ -84,4 +84,36 @@ export async function loadMyWork() {
   } catch (error) {
     toLoginOn401(error);
   }
+}
+
+/**
+ * 外呼: the agent types a citizen's number; their own softphone rings first, and once they answer
+ * the citizen is rung with the hotline's number. A wrong number is said beside the field.
+ */
+export function setupDialOut() {
+  const form = /** @type {HTMLFormElement} */ ($('dial-out'));
+  const input = /** @type {HTMLInputElement} */ ($('dial-number'));
+  const button = /** @type {HTMLButtonElement} */ ($('dial-out-button'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('dial-number-error').textContent = '';
+    $('dial-out-message').textContent = '';
+    button.disabled = true;
+    try {
+      await api('POST', '/api/desk/outbound', { number: input.value });
+      $('dial-out-message').textContent = '正在外呼：请在软电话上接听，接听后将呼叫市民';
+    } catch (error) {
+      if (toLoginOn401(error)) return;
+      const field =
+        error instanceof ApiError &&
+        error.fields.find(
+          (/** @type {{ field: string, reason: string }} */ f) => f.field === 'number',
+        );
+      if (field)
+        $('dial-number-error').textContent = /** @type {string} */ (fieldReason(field.reason));
+      else $('dial-number-error').textContent = chineseError(error, '无法外呼');
+    } finally {
+      button.disabled = false;
+    }
+  });
 }

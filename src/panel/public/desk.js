@@ -15,7 +15,7 @@ import {
   toggleHold,
 } from './desk-call.js';
 import { loadDirectory, transferCall } from './desk-transfer.js';
-import { loadMyWork } from './desk-work.js';
+import { loadMyWork, setupDialOut } from './desk-work.js';
 
 /** @typedef {import('../panel-types.js').DeskMe} DeskMe */
 /** @typedef {import('../panel-types.js').DeskStateChange} DeskStateChange */
@@ -73,8 +73,11 @@ async function start() {
   void setupOutcomeForms(
     $('outcome'),
     () => desk.callSid,
-    () => {
-      showCall(null);
+    (callSid) => {
+      // Saved while still talking (a booking made on the call): the card stays until the call ends.
+      desk.savedFor = callSid;
+      if (desk.agentState === 'on_call' && desk.callSid === callSid) $('outcome').hidden = true;
+      else showCall(null);
       void loadMyWork();
     },
   );
@@ -85,6 +88,7 @@ async function start() {
   $('hold').addEventListener('click', () => void toggleHold());
   void loadMyWork();
   setInterval(() => void loadMyWork(), 60_000);
+  setupDialOut();
   $('transfer').addEventListener('click', () => void transferCall());
   document.addEventListener('desk-call', () => void loadDirectory());
   setupGuidePanel(() => desk.callSid);

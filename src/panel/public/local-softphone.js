@@ -1,5 +1,6 @@
 // @ts-check
 /* global window, document, WebSocket, RTCPeerConnection, Audio, navigator -- browser code, served as is to the panel's pages */
+import { conferencePeers } from './conference-peers.js';
 
 /** @typedef {import('../panel-types.js').LocalSoftphone} LocalSoftphone */
 /** @typedef {import('../panel-types.js').PhoneSocketMessage} PhoneSocketMessage */
@@ -33,10 +34,16 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
 
   /**
    * @param {string} legSid
+   * @param {Record<string, string>} [parameters]
    * @returns {Leg}
    */
-  function leg(legSid) {
+  function leg(legSid, parameters = {}) {
     let state = 'pending';
+    // A conference's other participants (a supervisor listening in, or the parties a supervisor hears).
+    const conference = conferencePeers(
+      (data) => send({ type: 'signal', legSid, data }),
+      (/** @type {unknown} */ error) => down(error, '通话音频连接失败'),
+    );
     let muted = false;
     /** @type {RTCPeerConnection | undefined} */
     let peer;
@@ -48,6 +55,7 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
       if (state === 'closed') return;
       state = 'closed';
       peer?.close();
+      conference.close();
       for (const track of microphone?.getTracks() ?? []) track.stop();
       legs.delete(legSid);
       ended();
@@ -60,6 +68,8 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
         send({ type: 'answer', legSid });
         state = 'open';
         changed();
+        // A supervisor's leg has no audio of its own: the provider introduces the parties it hears.
+        if (parameters.supervise) return;
         try {
           microphone = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
         } catch (error) {
@@ -95,6 +105,7 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
         changed();
       },
       signal: (data) => {
+        if (conference.signal(data)) return;
         signalling = signalling
           .then(async () => {
             if (!peer) return;
@@ -118,10 +129,10 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
     const message = JSON.parse(data);
     if (message.type === 'registered') show('软电话已连接（本机电话服务）', true);
     else if (message.type === 'incoming') {
-      const call = leg(message.legSid);
+      const call = leg(message.legSid, message.parameters);
       ringing(call);
-      // The agent resumed a held caller: their own request rings back, so it is taken at once (as with the Voice SDK).
-      if (message.parameters?.resume === '1') void call.accept();
+      // The agent resumed a held caller, or a supervisor asked to listen: their own request rings back, so it is taken at once (as with the Voice SDK).
+      if (message.parameters?.resume === '1' || message.parameters?.supervise) void call.accept();
     } else if (message.type === 'cancel' || message.type === 'hangup')
       legs.get(message.legSid)?.close();
     else if (message.type === 'signal')

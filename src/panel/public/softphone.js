@@ -45,6 +45,18 @@ async function localProvider() {
   }
 }
 
+/** The SDK's sounds by name (`Device.SoundName`), served by the app: the SDK would fetch them from Twilio's CDN. */
+const SOUND_NAMES = [
+  'incoming',
+  'outgoing',
+  'disconnect',
+  ...'0123456789sh'.split('').map((k) => `dtmf${k}`),
+];
+const softphoneSounds = () =>
+  Object.fromEntries(
+    SOUND_NAMES.map((name) => [name, `${window.location.origin}/panel/vendor/sounds/${name}.wav`]),
+  );
+
 /**
  * The browser softphone: a Twilio.Device registered with the agent's access token, or, where the
  * provider rings SIP addresses instead (GET /api/agents/me/softphone says which), a JsSIP user
@@ -138,6 +150,7 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
       const { token } = phone;
       const device = new Twilio.Device(token, {
         logLevel: 'silent',
+        sounds: softphoneSounds(),
         closeProtection: true,
         codecPreferences: /** @type {import('@twilio/voice-sdk').Call.Codec[]} */ ([
           'opus',
@@ -163,8 +176,9 @@ export function startSoftphone({ status, answer, reject, hangup, mute }) {
           });
         }
         buttons();
-        // The agent resumed a held caller: their own request rings back, so it is taken at once.
-        if (incoming.customParameters?.get('resume') === '1') incoming.accept();
+        // The agent resumed a held caller, or a supervisor asked to listen in: their own request rings back, so it is taken at once.
+        const parameters = incoming.customParameters;
+        if (parameters?.get('resume') === '1' || parameters?.get('supervise')) incoming.accept();
       });
       window.addEventListener('beforeunload', () => device.destroy());
       await device.register();

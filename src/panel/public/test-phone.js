@@ -1,7 +1,9 @@
 // @ts-check
 /* global document, window, WebSocket, RTCPeerConnection, Audio, AudioContext, navigator -- browser code, served as is to the panel's pages */
 import { mountFrame } from './layout.js';
+import { conferencePeers } from './conference-peers.js';
 import { api, maskPhone, toLoginOn401 } from './panel-api.js';
+import { createReceiver } from './test-phone-receive.js';
 
 /** @typedef {import('../panel-types.js').CallerSocketMessage} CallerSocketMessage */
 /** @typedef {import('../panel-types.js').PartyEvent} PartyEvent */
@@ -31,6 +33,8 @@ const STATUS = {
   queued: '排队等待中',
   ringing: '正在转接坐席…',
   connected: '已接通坐席',
+  incoming: '来电振铃中',
+  answered: '通话中（已接听来电）',
   ended: '通话已结束',
 };
 
@@ -84,6 +88,11 @@ let microphone;
 /** @type {Promise<unknown>} */
 let signalling = Promise.resolve();
 const music = holdMusic();
+/** A supervisor listening in (监听, 耳语, 强插): their page offers, this one answers. */
+const conference = conferencePeers(
+  (data) => send({ type: 'signal', data }),
+  () => ($('phone-error').textContent = '通话音频连接失败'),
+);
 
 /**
  * @param {CallStatus} state
@@ -110,10 +119,14 @@ function caption(text, kind = 'system') {
 }
 
 /**
- * The agent's desk sends its offer once it answered: answered here, peer to peer.
+ * The agent's desk sends its offer once it answered (or, for a call to this phone, once this phone
+ * answered): answered here, peer to peer; `reply` sends this page's signalling back. A conference
+ * party's signalling (a supervisor listening or barging in) goes to its own connection.
  * @param {Signal} data
+ * @param {(out: Signal) => void} [reply]
  */
-function onSignal(data) {
+function onSignal(data, reply = (out) => send({ type: 'signal', data: out })) {
+  if (conference.signal(data)) return;
   signalling = signalling
     .then(async () => {
       if (!peer) {
@@ -123,10 +136,7 @@ function onSignal(data) {
           .catch(() => undefined);
         if (microphone)
           for (const track of microphone.getTracks()) peer.addTrack(track, microphone);
-        peer.addEventListener(
-          'icecandidate',
-          ({ candidate }) => candidate && send({ type: 'signal', data: { candidate } }),
-        );
+        peer.addEventListener('icecandidate', ({ candidate }) => candidate && reply({ candidate }));
         peer.addEventListener('track', ({ streams }) => {
           const audio = new Audio();
           audio.autoplay = true;
@@ -137,7 +147,7 @@ function onSignal(data) {
         await peer.setRemoteDescription(data.description);
         if (data.description.type === 'offer') {
           await peer.setLocalDescription(await peer.createAnswer());
-          send({ type: 'signal', data: { description: peer.localDescription } });
+          reply({ description: peer.localDescription });
         }
       }
       if (data.candidate) await peer.addIceCandidate(data.candidate);
@@ -147,6 +157,7 @@ function onSignal(data) {
 
 function endAudio() {
   music.stop();
+  conference.close();
   peer?.close();
   peer = undefined;
   for (const track of microphone?.getTracks() ?? []) track.stop();
@@ -271,7 +282,11 @@ async function start() {
     if (!toLoginOn401(error)) $('phone-error').textContent = '热线列表暂时无法读取';
   }
   $('dial').addEventListener('click', dial);
-  $('hang-up').addEventListener('click', () => send({ type: 'hangup' }));
+  const receiver = createReceiver({ $, status, caption, endAudio, onSignal });
+  $('hang-up').addEventListener('click', () => {
+    if (!receiver.hangUp()) send({ type: 'hangup' });
+  });
+  $('answer-call').addEventListener('click', receiver.answer);
   const keys = /** @type {NodeListOf<HTMLButtonElement>} */ (
     document.querySelectorAll('#keypad button')
   );
@@ -289,7 +304,11 @@ async function start() {
     caption(`来电者：说“${text}”`, 'caller');
     field('speech').value = '';
   });
-  $('from').addEventListener('change', () => void refreshInbox());
+  $('from').addEventListener('change', () => {
+    void refreshInbox();
+    receiver.listen();
+  });
+  receiver.listen();
   window.setInterval(() => void refreshInbox(), 5000);
   status('idle');
   await refreshInbox();

@@ -12,11 +12,14 @@ import { api, el } from './panel-api.js';
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-async function showAnswers() {
+/** @param {string} callSid */
+async function showAnswers(callSid) {
   const box = $('training-answers');
   try {
     const { training, answers } = await api('GET', '/api/agent/training-answers');
     box.hidden = !training;
+    // The booking form reads it: on a training call a booking is practice only.
+    document.body.dataset.trainingCall = training ? callSid : '';
     $('training-answer-list').replaceChildren(
       ...answers.flatMap((/** @type {TrainingAnswer} */ a) => [
         el('dt', {}, a.question),
@@ -25,8 +28,11 @@ async function showAnswers() {
     );
   } catch {
     box.hidden = true;
+    document.body.dataset.trainingCall = '';
   }
 }
 
 if (document.getElementById('training-answers'))
-  document.addEventListener('desk-call', () => void showAnswers());
+  document.addEventListener('desk-call', (event) =>
+    showAnswers(/** @type {CustomEvent<{ callSid: string }>} */ (event).detail.callSid),
+  );

@@ -7,6 +7,7 @@ import { actionButtons } from './wallboard-actions.js';
 /** @typedef {import('../panel-types.js').Wallboard} Wallboard */
 /** @typedef {import('../panel-types.js').WallboardQueue} WallboardQueue */
 /** @typedef {import('../panel-types.js').WallboardAgent} WallboardAgent */
+/** @typedef {import('../panel-types.js').WallboardAlert} WallboardAlert */
 
 const POLL_MS = 5_000;
 const COLOUR_WORDS = { green: '达标', amber: '接近目标', red: '未达标', none: '' };
@@ -254,8 +255,26 @@ showAll.addEventListener('change', () => {
     showAgents(view.board);
   }
 });
+/**
+ * An alert raised or cleared (the worker checks every 2 s): the alert area changes at once, without
+ * waiting for the next poll, which then reads the same.
+ * @param {MessageEvent} message
+ */
+function alertChanged(message) {
+  /** @type {WallboardAlert & { change: 'raised' | 'cleared' }} */
+  const event = JSON.parse(message.data);
+  if (!view.board) return;
+  const others = view.board.alerts.filter(
+    (alert) => alert.kind !== event.kind || alert.subject !== event.subject,
+  );
+  const { kind, subject, text } = event;
+  view.board.alerts = event.change === 'raised' ? [...others, { kind, subject, text }] : others;
+  showAlerts(view.board);
+}
+
 const source = new EventSource('/api/agents/events');
 for (const type of ['agent-state', 'queue', 'offer', 'alert'])
   source.addEventListener(type, refreshSoon);
+source.addEventListener('wallboard-alert', alertChanged);
 setInterval(refresh, POLL_MS);
 void refresh();
