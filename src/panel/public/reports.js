@@ -71,6 +71,9 @@ function showEmpty(reason) {
   $('show-history').hidden = !state.history?.firstDay;
   $('empty').hidden = false;
   $('kpis').replaceChildren();
+  // Nothing to evaluate either: the 好差评 and guide sections would show a heading alone (or the last period's).
+  $('evaluations').hidden = true;
+  $('guides').hidden = true;
   for (const instance of charts.values()) instance.dispose();
   charts.clear();
   state.shown = null;
@@ -126,6 +129,8 @@ async function load() {
       return;
     }
     kpis(report);
+    $('evaluations').hidden = false;
+    $('guides').hidden = false;
     showEvaluations(report.evaluations);
     showGuides(report.guides);
     draw(report, staffing);
