@@ -38,7 +38,7 @@ export function createTrainingRoutes(deps: {
     res.json({ departments: training.departmentNames(), session: training.current() ?? null });
   });
   router.post('/supervisor/training', requireStaff('supervisor'), async (req, res) => {
-    const settings = trainingStartSchema.parse(req.body);
+    const settings = parseInput(trainingStartSchema, req.body, 'body');
     res.status(201).json({ session: await training.start(staffId(req), settings) });
   });
   router.post('/supervisor/training/stop', requireStaff('supervisor'), async (req, res) => {

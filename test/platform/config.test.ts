@@ -70,7 +70,7 @@ describe('config', () => {
     assert.equal(config.twilio.apiBaseUrl, 'http://127.0.0.1:4010');
   });
 
-  it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues and client dialing; another value names the variable', () => {
+  it('when TELEPHONY_PROFILE is unset, then the Twilio profile applies; twiml-core turns off speech, queues, client dialing and conferences; another value names the variable', () => {
     assert.deepEqual(loadConfig({}).telephony, {
       name: 'twilio',
       speechInput: true,
@@ -78,6 +78,7 @@ describe('config', () => {
       clientDialing: true,
       dialLegCallbacks: true,
       dialExtras: true,
+      conferences: true,
     });
     assert.deepEqual(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony, {
       name: 'twiml-core',
@@ -86,6 +87,7 @@ describe('config', () => {
       clientDialing: false,
       dialLegCallbacks: false,
       dialExtras: false,
+      conferences: false,
     });
     assert.ok(Object.isFrozen(loadConfig({ TELEPHONY_PROFILE: 'twiml-core' }).telephony));
     assert.throws(() => loadConfig({ TELEPHONY_PROFILE: 'somleng' }), /TELEPHONY_PROFILE/);
