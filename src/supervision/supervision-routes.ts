@@ -1,8 +1,12 @@
 import { Router, type Request } from 'express';
 import { parseInput } from '../platform/http.js';
+import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
 import { requireStaff } from '../staff/index.js';
 import {
   agentParamsSchema,
+  callParamsSchema,
+  threeWayEndedSchema,
+  threeWaySchema,
   endCallSchema,
   forceStateSchema,
   monitorSchema,
@@ -23,7 +27,9 @@ const supervisorId = (req: Request) =>
  * - `POST /supervisor/agents/:agentId/end-call` `{ callSid }`: end the call the agent is on (强拆); 204;
  * - `POST /supervisor/agents/:agentId/monitor` `{ callSid, mode }`: 监听 (listen), 耳语 (whisper) or
  *   强插 (barge) through the conference bridge; the supervisor's softphone rings and takes it by
- *   itself; answers `{ conference, participantSid }`.
+ *   itself; answers `{ conference, participantSid }`;
+ * - `POST /agents/me/calls/:callSid/three-way` `{ agent }` (agent): 三方通话, the colleague's desk
+ *   rings into the call's conference; answers `{ conference, participantSid }`.
  */
 export function createSupervisionRoutes(supervision: Supervision): Router {
   const router = Router();
@@ -63,5 +69,21 @@ export function createSupervisionRoutes(supervision: Supervision): Router {
       res.json(await supervision.monitor(supervisorId(req), agentId, callSid, mode));
     },
   );
+  router.post('/agents/me/calls/:callSid/three-way', requireStaff('agent'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params);
+    const { agent } = parseInput(threeWaySchema, req.body);
+    res.json(await supervision.threeWay.start(supervisorId(req), callSid, agent));
+  });
+  return router;
+}
+
+/** The voice webhook of the desk's 三方通话: the colleague's participant call ended. */
+export function createSupervisionVoiceRoutes(supervision: Supervision): VoiceRoutes {
+  const router = createVoiceRoutes();
+  router.post('/supervision/three-way-ended', async (req, res) => {
+    const { call, agent } = threeWayEndedSchema.parse(req.query);
+    await supervision.threeWay.colleagueLeft(call, agent);
+    res.status(204).end();
+  });
   return router;
 }

@@ -17,3 +17,15 @@ export const endCallSchema = z.object({ callSid: callSidSchema }).strict();
 export const monitorSchema = z
   .object({ callSid: callSidSchema, mode: z.enum(['listen', 'whisper', 'barge']) })
   .strict();
+
+/** `:callSid` of the desk's own call. */
+export const callParamsSchema = z.object({ callSid: callSidSchema });
+
+/** 三方通话: the colleague (an agent's id from the desk's directory) to bring into the call. */
+export const threeWaySchema = z.object({ agent: z.string().trim().pipe(plainText(64)) }).strict();
+
+/** The status callback of the colleague's participant call. */
+export const threeWayEndedSchema = z.object({
+  call: callSidSchema,
+  agent: z.string().trim().pipe(plainText(64)),
+});

@@ -143,11 +143,13 @@ export function createConferences(time: ProviderTime) {
         if (target.members.get(call.sid) === member) forget(target, member);
       }
     },
-    /** Participants update: Muted, Coaching, CallSidToCoach; the initiator's pages are introduced again. */
+    /** Participants update: Muted, Coaching, CallSidToCoach (the initiator's pages are introduced again), EndConferenceOnExit. */
     update(target: Room, callSid: string, change: Partial<ParticipantFlags>): boolean {
       const member = target.members.get(callSid);
       if (!member) return false;
       Object.assign(member, change);
+      // Only what is heard changes the pages' connections; EndConferenceOnExit alone does not.
+      if (!('muted' in change || 'coaching' in change || 'callSidToCoach' in change)) return true;
       for (const pair of [...target.introduced])
         if (pair.split(' ').includes(callSid)) target.introduced.delete(pair);
       introduce(target);

@@ -148,6 +148,8 @@ export function addConferenceRoutes(
       if (params.Muted !== undefined) change.muted = flag(params.Muted);
       if (params.Coaching !== undefined) change.coaching = flag(params.Coaching);
       if (params.CallSidToCoach !== undefined) change.callSidToCoach = text(params.CallSidToCoach);
+      if (params.EndConferenceOnExit !== undefined)
+        change.endConferenceOnExit = flag(params.EndConferenceOnExit);
       conferences.update(room, callSid, change);
     } else if (req.method !== 'GET') return error(res, 405, 20004, 'Method not allowed');
     res.json(participantJson(accountSid, room, callSid, member, 'connected'));

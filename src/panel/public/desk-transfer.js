@@ -1,6 +1,6 @@
 // @ts-check
-/* global document -- browser code, served as is to the panel's pages */
-/** Transfers from the desk: the directory of departments and agents, and the transfer itself. */
+/* global document, window -- browser code, served as is to the panel's pages */
+/** Transfers from the desk: the directory of departments and agents, the transfer itself, and 三方通话. */
 import { api, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { desk } from './desk-call.js';
 
@@ -54,5 +54,28 @@ export async function transferCall() {
   } catch (error) {
     if (toLoginOn401(error)) return;
     $('transfer-error').textContent = chineseError(error, '转接失败');
+  }
+}
+
+/** 三方通话: a free colleague from the directory joins the call; the three talk. */
+export async function threeWayCall() {
+  $('transfer-error').textContent = '';
+  $('three-way-result').textContent = '';
+  const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
+  const [kind, id] = select.value.split(/:(.*)/);
+  if (kind !== 'agent' || !id) {
+    $('transfer-error').textContent = '三方通话请选择一位坐席';
+    return;
+  }
+  const name = select.selectedOptions[0]?.textContent?.replace(/（.*$/, '') ?? '';
+  if (!window.confirm(`邀请 ${name} 加入本通电话（三方通话）？对方接听后三方可同时通话。`)) return;
+  try {
+    await api('POST', `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/three-way`, {
+      agent: id,
+    });
+    $('three-way-result').textContent = `已邀请 ${name} 加入三方通话，等待对方接听`;
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('transfer-error').textContent = chineseError(error, '三方通话失败');
   }
 }

@@ -1,0 +1,62 @@
+import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
+import { callThroughProvider } from '../../tools/caller/provider-caller.js';
+import { eventually } from '../agents/agents-support.js';
+import { CITIZEN_CENTRE, type providerRuntime } from '../telephony/telephony-support.js';
+
+/** A softphone that answers at once and keeps the signalling the provider passes it. */
+export function signallingPhone(): Endpoint & {
+  offers: LegOffer[];
+  signals: unknown[];
+  hangup(): void;
+} {
+  const offers: LegOffer[] = [];
+  const signals: unknown[] = [];
+  let end: (() => void) | undefined;
+  const party: CallParty = { hear: () => undefined, signal: (data) => signals.push(data) };
+  return {
+    offers,
+    signals,
+    async ring(offer) {
+      offers.push(offer);
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      return { answered: true, party, hangup: () => end?.(), ended };
+    },
+    hangup: () => end?.(),
+  };
+}
+
+export const shortPath = (path: string) => path.replace(/\/Accounts\/[^/]+\//, '/Accounts/AC/');
+
+/** The provider's REST credentials, as Twilio's clients send them. */
+export function basic(runtime: { config: { twilio: { accountSid: string; authToken: string } } }) {
+  const { accountSid, authToken } = runtime.config.twilio;
+  return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+}
+
+/**
+ * A caller dials the citizen centre's hotline, presses 2 then 1 and is answered by `agent` (free,
+ * on `desk`): answers the caller's call (still running), its CallSid and the agent's leg.
+ */
+export async function answeredCall(
+  { runtime, telephony }: Awaited<ReturnType<typeof providerRuntime>>,
+  agent: string,
+  desk: ReturnType<typeof signallingPhone>,
+) {
+  telephony.register(`client:${agent}`, desk);
+  await runtime.routing.presence.setState(agent, 'available');
+  const call = callThroughProvider(telephony, {
+    to: CITIZEN_CENTRE,
+    inputs: [
+      { kind: 'dtmf', digits: '2' },
+      { kind: 'dtmf', digits: '1' },
+    ],
+  });
+  await eventually(async () => desk.offers.length === 1, "the agent's phone rings");
+  const callSid = desk.offers[0]!.parentCallSid!;
+  const legSid = desk.offers[0]!.legSid;
+  await eventually(
+    async () => (await runtime.routing.store.agent(agent)).state === 'on_call',
+    'the agent on the call',
+  );
+  return { call, callSid, legSid };
+}
