@@ -141,6 +141,8 @@ export async function createRuntime(
     states: routing.states,
     ledger,
     publicBaseUrl: config.publicBaseUrl,
+    holdMusicUrl: config.ivr.holdMusicUrl,
+    startWrapUp: (agentId, callSid) => routing.acd.startWrapUp(agentId, callSid, null),
     twilio,
     events: routing.events,
     redis,

@@ -5,6 +5,7 @@ import { requireStaff } from '../staff/index.js';
 import {
   agentParamsSchema,
   callParamsSchema,
+  consultStepSchema,
   threeWayEndedSchema,
   threeWaySchema,
   endCallSchema,
@@ -29,7 +30,9 @@ const supervisorId = (req: Request) =>
  *   强插 (barge) through the conference bridge; the supervisor's softphone rings and takes it by
  *   itself; answers `{ conference, participantSid }`;
  * - `POST /agents/me/calls/:callSid/three-way` `{ agent }` (agent): 三方通话, the colleague's desk
- *   rings into the call's conference; answers `{ conference, participantSid }`.
+ *   rings into the call's conference; answers `{ conference, participantSid }`;
+ * - `POST /agents/me/calls/:callSid/consult` `{ agent }` (agent): 咨询转接, the same with the caller
+ *   on hold; then `…/consult/complete` (完成转接) or `…/consult/cancel` (取消), 204.
  */
 export function createSupervisionRoutes(supervision: Supervision): Router {
   const router = Router();
@@ -74,6 +77,21 @@ export function createSupervisionRoutes(supervision: Supervision): Router {
     const { agent } = parseInput(threeWaySchema, req.body);
     res.json(await supervision.threeWay.start(supervisorId(req), callSid, agent));
   });
+  router.post('/agents/me/calls/:callSid/consult', requireStaff('agent'), async (req, res) => {
+    const { callSid } = parseInput(callParamsSchema, req.params);
+    const { agent } = parseInput(threeWaySchema, req.body);
+    res.json(await supervision.threeWay.start(supervisorId(req), callSid, agent, true));
+  });
+  router.post(
+    '/agents/me/calls/:callSid/consult/:step',
+    requireStaff('agent'),
+    async (req, res) => {
+      const { callSid, step } = parseInput(consultStepSchema, req.params);
+      if (step === 'complete') await supervision.threeWay.complete(supervisorId(req), callSid);
+      else await supervision.threeWay.cancel(supervisorId(req), callSid);
+      res.status(204).end();
+    },
+  );
   return router;
 }
 

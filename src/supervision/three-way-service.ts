@@ -19,6 +19,9 @@ interface Party {
   participantSid: string;
   room: string;
   legSid: string;
+  /** 咨询转接: the caller is held while the agents talk; `transferred` once 完成转接 was pressed. */
+  consult?: boolean;
+  transferred?: boolean;
 }
 
 /**
@@ -31,11 +34,17 @@ interface Party {
  * (their Dial goes on to its action, as after any call).
  */
 export interface ThreeWay {
+  /** 三方通话, or with `consult` 咨询转接's first step: the caller held (hold music) while the agents talk. */
   start(
     agentId: string,
     callSid: string,
     colleagueId: string,
+    consult?: boolean,
   ): Promise<{ conference: string; participantSid: string }>;
+  /** 完成转接: the agent leaves, the caller is taken off hold with the colleague, who now has the call. */
+  complete(agentId: string, callSid: string): Promise<void>;
+  /** 取消 of a consult: the colleague leaves, the caller is taken off hold with the agent. */
+  cancel(agentId: string, callSid: string): Promise<void>;
   /** The colleague's participant call ended (answered or not). */
   colleagueLeft(callSid: string, colleagueId: string): Promise<void>;
 }
@@ -49,6 +58,10 @@ export function createThreeWay(deps: {
   staff: Pick<Accounts, 'findUser'>;
   ledger: Pick<CallLedger, 'recordEvent'>;
   bridge: Pick<CallBridge, 'move'>;
+  /** Routing's wrap-up, for the colleague who took a consulted call over. */
+  startWrapUp: (agentId: string, callSid: string) => Promise<void>;
+  /** What a caller held in the conference hears. */
+  holdMusicUrl: string;
   twilio: TwilioClient;
   telephony: Pick<TelephonyProfile, 'conferences' | 'clientDialing'>;
   publicBaseUrl: string;
@@ -68,8 +81,44 @@ export function createThreeWay(deps: {
       reason: 'three-way-ended',
     });
 
+  const providerFailed = (what: string, error: unknown) => {
+    if (error instanceof AppError) return error;
+    log.warn({ err: (error as Error).message }, `${what} refused by the provider`);
+    return new AppError(
+      'the provider did not take the change; try again',
+      502,
+      'twilio_unavailable',
+    );
+  };
+  const audit = (
+    actorId: string,
+    action: string,
+    subject: string,
+    detail: Record<string, unknown>,
+  ) => insertAudit(db, { actorId, action, subject, detail, at: clock.now() });
+  /** Holds or unholds the caller; the caller joins a moment after the agent's leg moved, so a missing participant is asked again (5 s at most). */
+  async function holdCaller(room: string, callSid: string, hold: boolean): Promise<void> {
+    const participant = twilio.conferences(room).participants(callSid);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await participant.update({ hold, ...(hold ? { holdUrl: deps.holdMusicUrl } : {}) });
+        return;
+      } catch (error) {
+        if ((error as { status?: number }).status !== 404 || attempt >= 25) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+  async function consultOf(agentId: string, callSid: string): Promise<Party> {
+    const raw = await redis.get(key(callSid));
+    const party = raw ? (JSON.parse(raw) as Party) : undefined;
+    if (!party?.consult || party.agentId !== agentId || party.transferred)
+      throw new ConflictError('no consultation on this call', 'not_consulting');
+    return party;
+  }
+
   return {
-    async start(agentId, callSid, colleagueId) {
+    async start(agentId, callSid, colleagueId, consult = false) {
       if (!deps.telephony.conferences)
         throw new ConflictError('the provider has no conferences', 'three_way_unavailable');
       const agent = await deps.presence.snapshot(agentId);
@@ -105,40 +154,72 @@ export function createThreeWay(deps: {
           statusCallbackMethod: 'POST',
         });
         participantSid = created.callSid;
+        if (consult) await holdCaller(bridge.room, callSid, true);
       } catch (error) {
         await free(colleagueId, callSid);
-        if (error instanceof AppError) throw error;
-        log.warn({ err: (error as Error).message }, 'three-way: participant create refused');
-        throw new AppError(
-          'the provider did not take the change; try again',
-          502,
-          'twilio_unavailable',
-        );
+        throw providerFailed('three-way', error);
       }
-      const party: Party = { agentId, colleagueId, participantSid, ...bridge };
+      const party: Party = { agentId, colleagueId, participantSid, ...bridge, consult };
       await redis.set(key(callSid), JSON.stringify(party), 'EX', deps.ttlSeconds);
+      const act = consult ? 'consult' : 'three-way';
       await deps.ledger.recordEvent(
         callSid,
         'agent',
-        'three-way',
-        `three-way:${colleagueId}:${clock.now().getTime()}`,
+        act,
+        `${act}:${colleagueId}:${clock.now().getTime()}`,
         { agentId, colleagueId },
       );
-      await insertAudit(db, {
-        actorId: agentId,
-        action: 'three-way-call',
-        subject: callSid,
-        detail: { colleagueId },
-        at: clock.now(),
-      });
-      log.info({ callSid, agentId, colleagueId }, 'colleague added to the call (三方通话)');
+      await audit(agentId, `${act}-call`, callSid, { colleagueId });
+      log.info({ callSid, agentId, colleagueId, consult }, 'colleague added to the call');
       return { conference: bridge.room, participantSid };
     },
 
+    async complete(agentId, callSid) {
+      const party = await consultOf(agentId, callSid);
+      await redis.set(
+        key(callSid),
+        JSON.stringify({ ...party, transferred: true }),
+        'EX',
+        deps.ttlSeconds,
+      );
+      const room = twilio.conferences(party.room);
+      try {
+        await holdCaller(party.room, callSid, false);
+        // The agent's leg ends; routing's leg status starts their wrap-up.
+        await room.participants(party.legSid).remove();
+      } catch (error) {
+        throw providerFailed('consult complete', error);
+      }
+      // Counted as the blind transfer is (reports read the `transferred` event).
+      await deps.ledger.recordEvent(
+        callSid,
+        'agent',
+        'transferred',
+        `transferred:${agentId}:${clock.now().getTime()}`,
+        { agentId, to: { agent: party.colleagueId }, consult: true },
+      );
+      await audit(agentId, 'consult-transfer-call', callSid, { colleagueId: party.colleagueId });
+      log.info({ callSid, agentId, colleagueId: party.colleagueId }, 'consulted call transferred');
+    },
+
+    async cancel(agentId, callSid) {
+      const party = await consultOf(agentId, callSid);
+      try {
+        await holdCaller(party.room, callSid, false);
+        // Its status callback frees the colleague and gives the agent's leaving its end again.
+        await twilio.conferences(party.room).participants(party.participantSid).remove();
+      } catch (error) {
+        throw providerFailed('consult cancel', error);
+      }
+      await audit(agentId, 'consult-cancel-call', callSid, { colleagueId: party.colleagueId });
+    },
+
     async colleagueLeft(callSid, colleagueId) {
-      await free(colleagueId, callSid);
       const raw = await redis.get(key(callSid));
       const party = raw ? (JSON.parse(raw) as Party) : undefined;
+      if (party?.transferred && party.colleagueId === colleagueId)
+        await deps.startWrapUp(colleagueId, callSid);
+      else await free(colleagueId, callSid);
       if (party?.colleagueId !== colleagueId) return;
       await redis.del(key(callSid));
       const agent = await deps.presence.snapshot(party.agentId);

@@ -1,7 +1,7 @@
 import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
 import { callThroughProvider } from '../../tools/caller/provider-caller.js';
-import { eventually } from '../agents/agents-support.js';
-import { CITIZEN_CENTRE, type providerRuntime } from '../telephony/telephony-support.js';
+import { client, createAgent, eventually } from '../agents/agents-support.js';
+import { CITIZEN_CENTRE, providerRuntime } from '../telephony/telephony-support.js';
 
 /** A softphone that answers at once and keeps the signalling the provider passes it. */
 export function signallingPhone(): Endpoint & {
@@ -59,4 +59,23 @@ export async function answeredCall(
     'the agent on the call',
   );
   return { call, callSid, legSid };
+}
+
+/**
+ * 王丽 (cc-general) on a caller's call on the built-in provider under the Twilio profile, logged in
+ * on `browser`, and 李强, a free colleague with no department, whose softphone answers at once.
+ */
+export async function colleagueAndCall() {
+  const provider = await providerRuntime();
+  const { runtime, telephony } = provider;
+  const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽' });
+  const colleague = await createAgent(runtime, { skills: [], displayName: '李强' });
+  const desk = signallingPhone();
+  const colleagueDesk = signallingPhone();
+  telephony.register(`client:${colleague}`, colleagueDesk);
+  await runtime.routing.presence.setState(colleague, 'available');
+  const { call, callSid, legSid } = await answeredCall(provider, agent, desk);
+  const browser = client(provider.url);
+  await browser.login(agent);
+  return { ...provider, agent, colleague, desk, colleagueDesk, call, callSid, legSid, browser };
 }

@@ -13,29 +13,14 @@ import {
   closeProviderRuntimes,
   providerRuntime,
 } from '../telephony/telephony-support.js';
-import { answeredCall, basic, shortPath, signallingPhone } from './bridge-support.js';
+import { basic, colleagueAndCall, shortPath } from './bridge-support.js';
 
 describe('三方通话 from the desk through the conference bridge', function () {
   this.timeout(60_000);
   afterEach(closeProviderRuntimes);
 
-  async function liveCall() {
-    const provider = await providerRuntime();
-    const { runtime, telephony } = provider;
-    const agent = await createAgent(runtime, { skills: ['cc-general'], displayName: '王丽' });
-    const colleague = await createAgent(runtime, { skills: [], displayName: '李强' });
-    const desk = signallingPhone();
-    const colleagueDesk = signallingPhone();
-    telephony.register(`client:${colleague}`, colleagueDesk);
-    await runtime.routing.presence.setState(colleague, 'available');
-    const { call, callSid, legSid } = await answeredCall(provider, agent, desk);
-    const browser = client(provider.url);
-    await browser.login(agent);
-    return { ...provider, agent, colleague, desk, colleagueDesk, call, callSid, legSid, browser };
-  }
-
   async function threeWayCall() {
-    const live = await liveCall();
+    const live = await colleagueAndCall();
     const { browser, callSid, colleague, colleagueDesk } = live;
     live.rest.length = 0;
     const response = await browser.request('POST', `/api/agents/me/calls/${callSid}/three-way`, {
@@ -157,7 +142,7 @@ describe('三方通话 from the desk through the conference bridge', function ()
   });
 
   it('when the colleague is on a break or the agent names themselves, then 409 / 422 in Chinese, nothing is asked of the provider, and the colleague keeps their state', async () => {
-    const live = await liveCall();
+    const live = await colleagueAndCall();
     const { runtime, browser, callSid, agent, colleague } = live;
     await runtime.routing.presence.setState(colleague, 'break', 'meeting');
     live.rest.length = 0;
