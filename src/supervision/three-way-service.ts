@@ -204,6 +204,8 @@ export function createThreeWay(deps: {
 
     async cancel(agentId, callSid) {
       const party = await consultOf(agentId, callSid);
+      const ended: Party = { ...party, consult: false };
+      await redis.set(key(callSid), JSON.stringify(ended), 'EX', deps.ttlSeconds);
       try {
         await holdCaller(party.room, callSid, false);
         // Its status callback frees the colleague and gives the agent's leaving its end again.
@@ -225,9 +227,12 @@ export function createThreeWay(deps: {
       const agent = await deps.presence.snapshot(party.agentId);
       const room = twilio.conferences(party.room);
       try {
-        if (agent.state === 'on_call' && agent.callSid === callSid)
+        if (agent.state === 'on_call' && agent.callSid === callSid) {
+          // The colleague hung up during a consultation: the caller is not left on hold.
+          if (party.consult && !party.transferred) await holdCaller(party.room, callSid, false);
           // The agent is alone with the caller again: their leaving ends the call, as before.
           await deps.bridge.move(party.agentId, callSid, true);
+        }
         // Nobody left to talk to: the caller's Dial goes on to its action.
         else await room.participants(callSid).remove();
       } catch (error) {

@@ -125,4 +125,26 @@ describe('咨询转接 from the desk through the conference bridge', function ()
       'the agent in wrap-up',
     );
   });
+
+  it('when the colleague hangs up during the consultation, then they are free again and the caller is taken off hold with the agent', async () => {
+    const live = await consulting();
+    const { runtime, callSid, agent, colleague } = live;
+    live.rest.length = 0;
+    live.colleagueDesk.hangup();
+    await eventually(
+      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
+      'the colleague free again',
+    );
+    await eventually(
+      async () =>
+        live.rest.some(
+          (r) => r.path.endsWith(`/Participants/${callSid}.json`) && r.params.Hold === 'false',
+        ),
+      'the caller taken off hold',
+    );
+    for (const request of live.rest) assertTwilioConformant(request);
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'on_call');
+    live.desk.hangup();
+    assert.equal((await live.call).finalStatus, 'completed');
+  });
 });

@@ -9,7 +9,10 @@ import { desk } from './desk-call.js';
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** A new call (or none): the directory again, and nothing left of the last call's consultation. */
 export async function loadDirectory() {
+  showConsult(false);
+  $('three-way-result').textContent = '';
   const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
   try {
     /** @type {DeskDirectory} */
