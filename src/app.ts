@@ -26,7 +26,7 @@ import { createRecordingRoutes, createRecordingVoiceRoutes } from './recordings/
 import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
 import { createRoutingVoiceRoutes } from './routing/index.js';
 import { createStaffManagementRoutes, createStaffRoutes } from './staff/index.js';
-import { createSupervisionRoutes } from './supervision/index.js';
+import { createSupervisionRoutes, createSupervisionVoiceRoutes } from './supervision/index.js';
 import { createTelephonyPageRoutes } from './telephony/index.js';
 import { createTrainingRoutes } from './training/index.js';
 import { authenticate } from './platform/auth.js';
@@ -91,6 +91,7 @@ export function createApp(runtime: Runtime): Express {
     createCallbackVoiceRoutes({ callbacks: runtime.callbacks, ledger: runtime.ledger, logger }),
     createRecordingVoiceRoutes(runtime.recordings),
     createEvaluationVoiceRoutes(runtime.evaluations),
+    createSupervisionVoiceRoutes(runtime.supervision),
     createBookingVoiceRoutes({
       booking: runtime.booking.service,
       capacity: runtime.booking.capacity,

@@ -38,6 +38,10 @@ const CODE_WORDS: Readonly<Record<string, string>> = {
   not_on_this_call: '您不在这通电话上',
   bridge_unavailable:
     '当前语音服务（TELEPHONY_PROFILE=twiml-core）不支持会议桥，无法监听、耳语或强插',
+  three_way_unavailable:
+    '当前语音服务（TELEPHONY_PROFILE=twiml-core）不支持会议桥，无法三方通话或咨询转接',
+  colleague_not_available: '该同事当前不是空闲状态，无法加入通话',
+  not_consulting: '这通电话没有正在进行的咨询',
   not_bridgeable: '这通电话现在无法加入监听（坐席未在通话中接通，或正在保持）',
   not_transferable: '这通电话现在无法转接',
   not_holdable: '该通话不能保持',

@@ -26,6 +26,8 @@ interface Bridge {
   room: string;
   hotline: string;
   supervisors: Record<string, string>;
+  /** The agent's leg ends the conference when it leaves (false once a colleague joined a three-way). */
+  agentEnds?: boolean;
   /** The caller's Dial ended into the conference already. */
   callerIn?: boolean;
 }
@@ -45,6 +47,15 @@ export interface CallBridge {
     callSid: string,
     mode: MonitorMode,
   ): Promise<{ conference: string; participantSid: string }>;
+  /**
+   * Moves the call into its conference (once per agent leg) and sets whether the agent's leaving
+   * ends it; answers the conference's name, the agent's leg and the hotline.
+   */
+  move(
+    agentId: string,
+    callSid: string,
+    agentEnds: boolean,
+  ): Promise<{ room: string; legSid: string; hotline: string }>;
   /** The conference the caller joins once the agent's leg left the Dial for it; undefined when the call is not bridged. */
   callerRoom(callSid: string, agentId: string): Promise<string | undefined>;
 }
@@ -79,16 +90,16 @@ export function createCallBridge(deps: {
     );
   };
 
-  function conferenceTwiml(room: string): VoiceResponse {
+  function conferenceTwiml(room: string, endConferenceOnExit: boolean): VoiceResponse {
     const response = new VoiceResponse();
     response
       .dial()
-      .conference({ beep: 'false', startConferenceOnEnter: true, endConferenceOnExit: true }, room);
+      .conference({ beep: 'false', startConferenceOnEnter: true, endConferenceOnExit }, room);
     return response;
   }
 
   /** Moves the agent's leg into the call's conference (once per leg). */
-  async function bridgeOf(agentId: string, callSid: string): Promise<Bridge> {
+  async function bridgeOf(agentId: string, callSid: string, agentEnds?: boolean): Promise<Bridge> {
     const known = await read(callSid);
     let legs;
     let caller;
@@ -103,17 +114,32 @@ export function createCallBridge(deps: {
     const leg = legs[0];
     if (!leg) throw new ConflictError('the agent has no live leg on this call', 'not_bridgeable');
     // Bridged already, on this very leg; a hold and resume since gave the agent a new leg to move.
-    if (known?.agentId === agentId && known.legSid === leg.sid) return known;
+    if (known?.agentId === agentId && known.legSid === leg.sid) {
+      if (agentEnds === undefined || (known.agentEnds ?? true) === agentEnds) return known;
+      try {
+        await twilio
+          .conferences(known.room)
+          .participants(leg.sid)
+          .update({ endConferenceOnExit: agentEnds });
+      } catch (error) {
+        throw providerFailed('participant update', error);
+      }
+      await write(callSid, { ...known, agentEnds });
+      return { ...known, agentEnds };
+    }
     const bridge: Bridge = {
       agentId,
       legSid: leg.sid,
       room: `bridge-${callSid}`,
       hotline: caller.to,
       supervisors: {},
+      agentEnds: agentEnds ?? true,
     };
     await write(callSid, bridge);
     try {
-      await twilio.calls(leg.sid).update({ twiml: conferenceTwiml(bridge.room).toString() });
+      await twilio
+        .calls(leg.sid)
+        .update({ twiml: conferenceTwiml(bridge.room, bridge.agentEnds ?? true).toString() });
     } catch (error) {
       await redis.del(key(callSid));
       throw providerFailed('leg update', error);
@@ -174,6 +200,11 @@ export function createCallBridge(deps: {
       });
       log.info({ supervisorId, agentId, callSid, mode }, 'supervisor joined the call');
       return { conference: bridge.room, participantSid };
+    },
+
+    async move(agentId, callSid, agentEnds) {
+      const { room, legSid, hotline } = await bridgeOf(agentId, callSid, agentEnds);
+      return { room, legSid, hotline };
     },
 
     async callerRoom(callSid, agentId) {

@@ -1,5 +1,5 @@
 export { createSupervision, type Supervision } from './supervision-service.js';
-export { createSupervisionRoutes } from './supervision-routes.js';
+export { createSupervisionRoutes, createSupervisionVoiceRoutes } from './supervision-routes.js';
 export { createSupervisionJobs, scheduleSupervisionJobs } from './supervision-jobs.js';
 export { levelColour } from './wallboard-figures.js';
 export type {

@@ -17,3 +17,21 @@ export const endCallSchema = z.object({ callSid: callSidSchema }).strict();
 export const monitorSchema = z
   .object({ callSid: callSidSchema, mode: z.enum(['listen', 'whisper', 'barge']) })
   .strict();
+
+/** `:callSid` of the desk's own call. */
+export const callParamsSchema = z.object({ callSid: callSidSchema });
+
+/** 咨询转接's second step: 完成转接 or 取消. */
+export const consultStepSchema = z.object({
+  callSid: callSidSchema,
+  step: z.enum(['complete', 'cancel']),
+});
+
+/** 三方通话: the colleague (an agent's id from the desk's directory) to bring into the call. */
+export const threeWaySchema = z.object({ agent: z.string().trim().pipe(plainText(64)) }).strict();
+
+/** The status callback of the colleague's participant call. */
+export const threeWayEndedSchema = z.object({
+  call: callSidSchema,
+  agent: z.string().trim().pipe(plainText(64)),
+});

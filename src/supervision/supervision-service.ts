@@ -11,6 +11,7 @@ import type {
   RoutingRepository,
 } from '../routing/index.js';
 import { createCallBridge, type CallBridge } from './call-bridge-service.js';
+import { createThreeWay, type ThreeWay } from './three-way-service.js';
 import { createSupervisorActions, type SupervisorActions } from './supervisor-actions-service.js';
 import { createAlertWatch, type AlertChanges } from './wallboard-alert-watch.js';
 import { createWallboard, type WallboardDeps } from './wallboard-service.js';
@@ -21,6 +22,8 @@ import type { Wallboard } from './wallboard-types.js';
  * outcome) and the 班长席 actions they take on agents and calls.
  */
 export interface Supervision extends SupervisorActions, CallBridge {
+  /** The desk's 三方通话 (an agent's action, through the same conference bridge). */
+  threeWay: ThreeWay;
   wallboard(): Promise<Wallboard>;
   agents(): Promise<AgentSnapshot[]>;
   queues(): Promise<Array<{ skill: string; waiting: number; available: number }>>;
@@ -43,7 +46,8 @@ export function createSupervision(
     redisPrefix: string;
     clock: Clock;
     logger: Logger;
-  } & Omit<Parameters<typeof createCallBridge>[0], 'presence'>,
+  } & Omit<Parameters<typeof createCallBridge>[0], 'presence'> &
+    Omit<Parameters<typeof createThreeWay>[0], 'presence' | 'bridge'>,
 ): Supervision {
   const { store, catalogue } = deps;
   const board = createWallboard(deps);
@@ -55,6 +59,8 @@ export function createSupervision(
     endCall: actions.endCall,
     monitor: bridge.monitor,
     callerRoom: bridge.callerRoom,
+    move: bridge.move,
+    threeWay: createThreeWay({ ...deps, bridge }),
     wallboard: () => board.read(),
     async agents() {
       const ids = await store.agentIds();

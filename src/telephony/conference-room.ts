@@ -8,6 +8,9 @@ export interface ParticipantFlags {
   coaching: boolean;
   callSidToCoach?: string;
   endConferenceOnExit: boolean;
+  /** On hold (Participants update `Hold=true`): hears `holdUrl`'s music, is not heard, hears no one. */
+  hold?: boolean;
+  holdUrl?: string;
   /** Added over REST (a supervisor): its page sets up audio with each other participant. */
   initiator: boolean;
   label?: string;
@@ -70,7 +73,10 @@ export function createConferences(time: ProviderTime) {
   }
 
   const sends = (from: Member, to: Member) =>
-    !from.muted && (!from.coaching || from.callSidToCoach === to.call.sid);
+    !from.muted &&
+    !from.hold &&
+    !to.hold &&
+    (!from.coaching || from.callSidToCoach === to.call.sid);
 
   function introduce(target: Room): void {
     for (const a of target.members.values()) {
@@ -143,11 +149,22 @@ export function createConferences(time: ProviderTime) {
         if (target.members.get(call.sid) === member) forget(target, member);
       }
     },
-    /** Participants update: Muted, Coaching, CallSidToCoach; the initiator's pages are introduced again. */
+    /** Participants update: Muted, Coaching, CallSidToCoach, Hold (the initiator's pages are introduced again), EndConferenceOnExit. */
     update(target: Room, callSid: string, change: Partial<ParticipantFlags>): boolean {
       const member = target.members.get(callSid);
       if (!member) return false;
+      const holdChanged = 'hold' in change && Boolean(change.hold) !== Boolean(member.hold);
       Object.assign(member, change);
+      if (holdChanged) {
+        // The held one's page plays the music; the others' pages stop or resume the audio with it.
+        member.call.party.signal?.({ hold: Boolean(member.hold), holdUrl: member.holdUrl });
+        for (const other of target.members.values())
+          if (other !== member)
+            other.call.party.signal?.({ peer: member.call.sid, hold: Boolean(member.hold) });
+      }
+      // Only what is heard changes the pages' connections; EndConferenceOnExit alone does not.
+      if (!('muted' in change || 'coaching' in change || 'callSidToCoach' in change || holdChanged))
+        return true;
       for (const pair of [...target.introduced])
         if (pair.split(' ').includes(callSid)) target.introduced.delete(pair);
       introduce(target);

@@ -39,7 +39,7 @@ function participantJson(
     conference_sid: room.sid,
     label: flags.label ?? null,
     muted: flags.muted,
-    hold: false,
+    hold: Boolean(flags.hold),
     coaching: flags.coaching,
     call_sid_to_coach: flags.callSidToCoach ?? null,
     end_conference_on_exit: flags.endConferenceOnExit,
@@ -148,6 +148,10 @@ export function addConferenceRoutes(
       if (params.Muted !== undefined) change.muted = flag(params.Muted);
       if (params.Coaching !== undefined) change.coaching = flag(params.Coaching);
       if (params.CallSidToCoach !== undefined) change.callSidToCoach = text(params.CallSidToCoach);
+      if (params.Hold !== undefined) change.hold = flag(params.Hold);
+      if (params.HoldUrl !== undefined) change.holdUrl = text(params.HoldUrl);
+      if (params.EndConferenceOnExit !== undefined)
+        change.endConferenceOnExit = flag(params.EndConferenceOnExit);
       conferences.update(room, callSid, change);
     } else if (req.method !== 'GET') return error(res, 405, 20004, 'Method not allowed');
     res.json(participantJson(accountSid, room, callSid, member, 'connected'));

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { listAudit } from '../../src/platform/audit-repository.js';
-import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
 import { expectValidTwiml } from '../support/twiml.js';
-import { callThroughProvider } from '../../tools/caller/provider-caller.js';
+import { answeredCall, basic, shortPath, signallingPhone } from './bridge-support.js';
 import {
   assertTwilioConformant,
   client,
@@ -14,26 +13,6 @@ import {
   closeProviderRuntimes,
   providerRuntime,
 } from '../telephony/telephony-support.js';
-
-/** A softphone that answers at once and keeps the signalling the provider passes it. */
-function signallingPhone(): Endpoint & { offers: LegOffer[]; signals: unknown[]; hangup(): void } {
-  const offers: LegOffer[] = [];
-  const signals: unknown[] = [];
-  let end: (() => void) | undefined;
-  const party: CallParty = { hear: () => undefined, signal: (data) => signals.push(data) };
-  return {
-    offers,
-    signals,
-    async ring(offer) {
-      offers.push(offer);
-      const ended = new Promise<void>((resolve) => (end = resolve));
-      return { answered: true, party, hangup: () => end?.(), ended };
-    },
-    hangup: () => end?.(),
-  };
-}
-
-const shortPath = (path: string) => path.replace(/\/Accounts\/[^/]+\//, '/Accounts/AC/');
 
 describe('监听, 耳语 and 强插 through the conference bridge', function () {
   this.timeout(60_000);
@@ -50,23 +29,8 @@ describe('监听, 耳语 and 强插 through the conference bridge', function () 
     });
     const desk = signallingPhone();
     const supervisorPhone = signallingPhone();
-    telephony.register(`client:${agent}`, desk);
     telephony.register(`client:${supervisor}`, supervisorPhone);
-    await runtime.routing.presence.setState(agent, 'available');
-    const call = callThroughProvider(telephony, {
-      to: CITIZEN_CENTRE,
-      inputs: [
-        { kind: 'dtmf', digits: '2' },
-        { kind: 'dtmf', digits: '1' },
-      ],
-    });
-    await eventually(async () => desk.offers.length === 1, "the agent's phone rings");
-    const callSid = desk.offers[0]!.parentCallSid!;
-    const legSid = desk.offers[0]!.legSid;
-    await eventually(
-      async () => (await runtime.routing.store.agent(agent)).state === 'on_call',
-      'the agent on the call',
-    );
+    const { call, callSid, legSid } = await answeredCall(provider, agent, desk);
     const browser = client(provider.url);
     await browser.login(supervisor);
     return {
@@ -347,8 +311,3 @@ describe('监听, 耳语 and 强插 through the conference bridge', function () 
     assert.equal(conferences.status, 404);
   });
 });
-
-function basic(runtime: { config: { twilio: { accountSid: string; authToken: string } } }) {
-  const { accountSid, authToken } = runtime.config.twilio;
-  return `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-}

@@ -69,9 +69,13 @@ export function conferencePeers(send, failed) {
   }
 
   return {
+    /** Whether this page has its own connection with `peer` (else `peer` is the call's other party). */
+    has: (peer) => peers.has(peer),
     /** Takes the signalling addressed by peer; false for the call's own (no `peer`). */
     signal(data) {
       if (typeof data?.peer !== 'string') return false;
+      // A hold of a peer of ours comes with its new introduction; nothing else to do.
+      if (typeof data.hold === 'boolean') return true;
       signalling = signalling.then(() => handle(data)).catch(failed);
       return true;
     },

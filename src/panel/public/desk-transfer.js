@@ -1,6 +1,6 @@
 // @ts-check
-/* global document -- browser code, served as is to the panel's pages */
-/** Transfers from the desk: the directory of departments and agents, and the transfer itself. */
+/* global document, window -- browser code, served as is to the panel's pages */
+/** Transfers from the desk: the directory of departments and agents, the transfer itself, and 三方通话. */
 import { api, chineseError, el, STATE_LABELS, toLoginOn401 } from './panel-api.js';
 import { desk } from './desk-call.js';
 
@@ -9,7 +9,10 @@ import { desk } from './desk-call.js';
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
+/** A new call (or none): the directory again, and nothing left of the last call's consultation. */
 export async function loadDirectory() {
+  showConsult(false);
+  $('three-way-result').textContent = '';
   const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
   try {
     /** @type {DeskDirectory} */
@@ -54,5 +57,69 @@ export async function transferCall() {
   } catch (error) {
     if (toLoginOn401(error)) return;
     $('transfer-error').textContent = chineseError(error, '转接失败');
+  }
+}
+
+/** @param {boolean} consulting */
+function showConsult(consulting) {
+  $('consult-complete').hidden = !consulting;
+  $('consult-cancel').hidden = !consulting;
+}
+
+/**
+ * 三方通话 (a free colleague from the directory joins the call; the three talk), or with `consult`
+ * 咨询转接 (the caller hears hold music while the agent talks with the colleague).
+ * @param {boolean} [consult]
+ */
+export async function threeWayCall(consult = false) {
+  $('transfer-error').textContent = '';
+  $('three-way-result').textContent = '';
+  const what = consult ? '咨询转接' : '三方通话';
+  const select = /** @type {HTMLSelectElement} */ ($('transfer-target'));
+  const [kind, id] = select.value.split(/:(.*)/);
+  if (kind !== 'agent' || !id) {
+    $('transfer-error').textContent = `${what}请选择一位坐席`;
+    return;
+  }
+  const name = select.selectedOptions[0]?.textContent?.replace(/（.*$/, '') ?? '';
+  const question = consult
+    ? `咨询 ${name}？来电人将听到等待音乐，您与 ${name} 商量后可完成转接或取消。`
+    : `邀请 ${name} 加入本通电话（三方通话）？对方接听后三方可同时通话。`;
+  if (!window.confirm(question)) return;
+  try {
+    await api(
+      'POST',
+      `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/${consult ? 'consult' : 'three-way'}`,
+      { agent: id },
+    );
+    $('three-way-result').textContent = consult
+      ? `正在咨询 ${name}，来电人在等待`
+      : `已邀请 ${name} 加入三方通话，等待对方接听`;
+    showConsult(consult);
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('transfer-error').textContent = chineseError(error, `${what}失败`);
+  }
+}
+
+/** 完成转接 (the colleague keeps the caller, this desk leaves the call) or 取消咨询. @param {'complete' | 'cancel'} step */
+export async function consultStep(step) {
+  $('transfer-error').textContent = '';
+  if (
+    step === 'complete' &&
+    !window.confirm('完成转接？您将离开通话，由被咨询的同事继续接待来电人。')
+  )
+    return;
+  try {
+    await api('POST', `/api/agents/me/calls/${encodeURIComponent(desk.callSid)}/consult/${step}`);
+    showConsult(false);
+    $('three-way-result').textContent =
+      step === 'complete' ? '已转接，请登记本次通话结果' : '已取消咨询，来电人已恢复通话';
+  } catch (error) {
+    if (toLoginOn401(error)) return;
+    $('transfer-error').textContent = chineseError(
+      error,
+      step === 'complete' ? '完成转接失败' : '取消咨询失败',
+    );
   }
 }

@@ -14,7 +14,7 @@ import {
   showState,
   toggleHold,
 } from './desk-call.js';
-import { loadDirectory, transferCall } from './desk-transfer.js';
+import { consultStep, loadDirectory, threeWayCall, transferCall } from './desk-transfer.js';
 import { loadMyWork, setupDialOut } from './desk-work.js';
 
 /** @typedef {import('../panel-types.js').DeskMe} DeskMe */
@@ -90,6 +90,10 @@ async function start() {
   setInterval(() => void loadMyWork(), 60_000);
   setupDialOut();
   $('transfer').addEventListener('click', () => void transferCall());
+  $('three-way').addEventListener('click', () => void threeWayCall());
+  $('consult').addEventListener('click', () => void threeWayCall(true));
+  $('consult-complete').addEventListener('click', () => void consultStep('complete'));
+  $('consult-cancel').addEventListener('click', () => void consultStep('cancel'));
   document.addEventListener('desk-call', () => void loadDirectory());
   setupGuidePanel(() => desk.callSid);
   /** @param {string} id */

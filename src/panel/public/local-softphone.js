@@ -8,7 +8,7 @@ import { conferencePeers } from './conference-peers.js';
 /** @typedef {import('./softphone.js').PhoneHooks} PhoneHooks */
 /**
  * WebRTC signalling between the two pages, relayed by the provider as it is.
- * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit }} Signal
+ * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit, peer?: string, hold?: boolean }} Signal
  */
 /** @typedef {PanelCall & { signal(data: Signal): void, close(): void }} Leg */
 
@@ -105,6 +105,12 @@ export function startLocalPhone(info, { show, down, ringing, changed, ended }) {
         changed();
       },
       signal: (data) => {
+        // The caller held in the conference (咨询转接): the call's own audio stops both ways.
+        if (typeof data.hold === 'boolean' && data.peer && !conference.has(data.peer)) {
+          const track = data.hold ? null : (microphone?.getAudioTracks()[0] ?? null);
+          for (const sender of peer?.getSenders() ?? []) void sender.replaceTrack(track);
+          return;
+        }
         if (conference.signal(data)) return;
         signalling = signalling
           .then(async () => {

@@ -12,7 +12,7 @@ import { createReceiver } from './test-phone-receive.js';
 /** @typedef {import('../panel-types.js').TelephonyInbox} TelephonyInbox */
 /**
  * WebRTC signalling between the two pages, relayed by the provider as it is.
- * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit }} Signal
+ * @typedef {{ description?: RTCSessionDescriptionInit | null, candidate?: RTCIceCandidateInit, peer?: string, hold?: boolean }} Signal
  */
 /**
  * What the page sends the callers' socket.
@@ -86,6 +86,16 @@ function caption(text, kind = 'system') {
  * @param {(out: Signal) => void} [reply]
  */
 function onSignal(data, reply = (out) => send({ type: 'signal', data: out })) {
+  // Held in the conference (咨询转接): the hold music plays, this phone's microphone goes to no one.
+  if (typeof data.hold === 'boolean' && !data.peer) {
+    const track = data.hold ? null : (microphone?.getAudioTracks()[0] ?? null);
+    for (const sender of peer?.getSenders() ?? []) void sender.replaceTrack(track);
+    if (data.hold) {
+      music.start();
+      caption('（等待音乐）坐席正在咨询同事，请稍候', 'music');
+    } else music.stop();
+    return;
+  }
   if (conference.signal(data)) return;
   signalling = signalling
     .then(async () => {
