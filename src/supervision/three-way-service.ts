@@ -8,7 +8,7 @@ import type { Redis } from '../platform/redis.js';
 import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import type { TwilioClient } from '../platform/twilio-client.js';
 import { VOICE_BASE_PATH } from '../platform/voice-urls.js';
-import type { AgentDesk, AgentStates } from '../routing/index.js';
+import type { AgentCalls, AgentDesk, AgentStates } from '../routing/index.js';
 import type { Accounts } from '../staff/index.js';
 import type { CallBridge } from './call-bridge-service.js';
 
@@ -58,6 +58,8 @@ export function createThreeWay(deps: {
   staff: Pick<Accounts, 'findUser'>;
   ledger: Pick<CallLedger, 'recordEvent'>;
   bridge: Pick<CallBridge, 'move'>;
+  /** Routing's record of who answered a call: the colleague who takes a consulted call over answers it. */
+  agentCalls: Pick<AgentCalls, 'answered'>;
   /** Routing's wrap-up, for the colleague who took a consulted call over. */
   startWrapUp: (agentId: string, callSid: string) => Promise<void>;
   /** What a caller held in the conference hears. */
@@ -190,6 +192,13 @@ export function createThreeWay(deps: {
       } catch (error) {
         throw providerFailed('consult complete', error);
       }
+      // The colleague now has the call: theirs to record the outcome of, and in their own figures.
+      await deps.agentCalls.answered({
+        callSid,
+        agentId: party.colleagueId,
+        skill: null,
+        answeredAt: clock.now(),
+      });
       // Counted as the blind transfer is (reports read the `transferred` event).
       await deps.ledger.recordEvent(
         callSid,

@@ -96,6 +96,15 @@ describe('咨询转接 from the desk through the conference bridge', function ()
       async () => (await runtime.routing.store.agent(colleague)).state === 'wrap_up',
       'the colleague in wrap-up after the transferred call',
     );
+    // The call is the colleague's now: they record its outcome, which ends their wrap-up.
+    const outcome = await runtime.desk.outcomes.record(colleague, callSid, 'other', {
+      reason: 'information_only',
+    });
+    assert.equal(outcome.agentId, colleague);
+    await eventually(
+      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
+      'the colleague free again once the outcome is recorded',
+    );
   });
 
   it('when the agent consults a colleague and presses 取消, then the colleague leaves and is free, the caller is unheld with the agent, whose leaving ends the call again', async () => {
