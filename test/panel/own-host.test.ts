@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { createAgent } from '../agents/agents-support.js';
-import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
+import { openWatchedPage } from '../support/browser.js';
 import { ownDatabase } from '../support/env.js';
+import { launchWithFakeMedia } from '../telephony/browser-calls.js';
 import { closeProviderRuntimes, providerRuntime } from '../telephony/telephony-support.js';
 
 /** Every page in the frame's navigation, and the login page. */
@@ -26,12 +27,8 @@ describe('the staff pages on the built-in provider ask nothing of another host',
   const problems: string[] = [];
 
   before(async function () {
-    if (!browserPresent()) this.skip();
     // The desk's softphone asks for the microphone: a fake one, as a hall's PC would grant it.
-    browser = await launchChromium([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ]);
+    browser = await launchWithFakeMedia(this);
   });
   after(async () => {
     await browser?.close();

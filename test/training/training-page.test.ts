@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { client, createAgent } from '../agents/agents-support.js';
 import { firstSlot } from '../booking/booking-support.js';
-import { browserPresent, launchChromium, openWatchedPage } from '../support/browser.js';
+import { openWatchedPage } from '../support/browser.js';
 import { fillDeskBooking } from '../support/desk-booking.js';
 import { ownDatabase } from '../support/env.js';
 import { eventually } from '../support/poll.js';
+import { launchWithFakeMedia } from '../telephony/browser-calls.js';
 import { closeProviderRuntimes, providerRuntime } from '../telephony/telephony-support.js';
 
 describe("the wallboard's 培训来电 section in a real browser", function () {
@@ -14,12 +15,8 @@ describe("the wallboard's 培训来电 section in a real browser", function () {
   const problems: string[] = [];
 
   before(async function () {
-    if (!browserPresent()) this.skip();
-    // The trainee's desk answers on the built-in provider's softphone: a fake microphone.
-    browser = await launchChromium([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ]);
+    // The desk's softphone asks for the microphone: a fake one, as a hall's PC would grant it.
+    browser = await launchWithFakeMedia(this);
   });
   after(async () => {
     await browser?.close();
