@@ -1,7 +1,12 @@
 import type { CallParty, Endpoint, LegOffer } from '../../src/telephony/index.js';
 import { callThroughProvider } from '../../tools/caller/provider-caller.js';
 import { client, createAgent, eventually } from '../agents/agents-support.js';
+import type { Runtime } from '../../src/runtime.js';
 import { CITIZEN_CENTRE, providerRuntime } from '../telephony/telephony-support.js';
+
+/** Waits (a bounded poll) until routing has the agent in `state`; `what` names the wait in its failure. */
+export const untilState = (runtime: Runtime, agentId: string, state: string, what: string) =>
+  eventually(async () => (await runtime.routing.store.agent(agentId)).state === state, what);
 
 /** A softphone that answers at once and keeps the signalling the provider passes it. */
 export function signallingPhone(): Endpoint & {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { listAudit } from '../../src/platform/audit-repository.js';
 import { assertTwilioConformant, eventually } from '../agents/agents-support.js';
 import { closeProviderRuntimes } from '../telephony/telephony-support.js';
-import { colleagueAndCall, shortPath } from './bridge-support.js';
+import { colleagueAndCall, shortPath, untilState } from './bridge-support.js';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -64,10 +64,7 @@ describe('咨询转接 from the desk through the conference bridge', function ()
       ],
     );
     for (const request of live.rest) assertTwilioConformant(request);
-    await eventually(
-      async () => (await runtime.routing.store.agent(agent)).state === 'wrap_up',
-      'the agent in wrap-up once they left',
-    );
+    await untilState(runtime, agent, 'wrap_up', 'the agent in wrap-up once they left');
     assert.ok(
       live.colleagueDesk.signals.some((s) => same(s, { peer: callSid, hold: false })),
       'the colleague told the caller is back',
@@ -92,8 +89,10 @@ describe('咨询转接 from the desk through the conference bridge', function ()
     live.colleagueDesk.hangup();
     const result = await live.call;
     assert.equal(result.finalStatus, 'completed');
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'wrap_up',
+    await untilState(
+      runtime,
+      colleague,
+      'wrap_up',
       'the colleague in wrap-up after the transferred call',
     );
     // The call is the colleague's now: they record its outcome, which ends their wrap-up.
@@ -101,8 +100,10 @@ describe('咨询转接 from the desk through the conference bridge', function ()
       reason: 'information_only',
     });
     assert.equal(outcome.agentId, colleague);
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
+    await untilState(
+      runtime,
+      colleague,
+      'available',
       'the colleague free again once the outcome is recorded',
     );
   });
@@ -113,10 +114,7 @@ describe('咨询转接 from the desk through the conference bridge', function ()
     live.rest.length = 0;
     const cancel = await browser.request('POST', `/api/agents/me/calls/${callSid}/consult/cancel`);
     assert.equal(cancel.status, 204, JSON.stringify(cancel.body));
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
-      'the colleague free again',
-    );
+    await untilState(runtime, colleague, 'available', 'the colleague free again');
     await eventually(
       async () => live.rest.some((r) => r.path.endsWith(`/Participants/${legSid}.json`)),
       "the agent's participant ends the conference again",
@@ -129,10 +127,7 @@ describe('咨询转接 from the desk through the conference bridge', function ()
     assert.match(again.body.error.messageZh, /没有正在进行的咨询/);
     live.desk.hangup();
     assert.equal((await live.call).finalStatus, 'completed');
-    await eventually(
-      async () => (await runtime.routing.store.agent(agent)).state === 'wrap_up',
-      'the agent in wrap-up',
-    );
+    await untilState(runtime, agent, 'wrap_up', 'the agent in wrap-up');
   });
 
   it('when the colleague hangs up during the consultation, then they are free again and the caller is taken off hold with the agent', async () => {
@@ -140,10 +135,7 @@ describe('咨询转接 from the desk through the conference bridge', function ()
     const { runtime, callSid, agent, colleague } = live;
     live.rest.length = 0;
     live.colleagueDesk.hangup();
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
-      'the colleague free again',
-    );
+    await untilState(runtime, colleague, 'available', 'the colleague free again');
     await eventually(
       async () =>
         live.rest.some(

@@ -13,7 +13,7 @@ import {
   closeProviderRuntimes,
   providerRuntime,
 } from '../telephony/telephony-support.js';
-import { basic, colleagueAndCall, shortPath } from './bridge-support.js';
+import { basic, colleagueAndCall, shortPath, untilState } from './bridge-support.js';
 
 describe('三方通话 from the desk through the conference bridge', function () {
   this.timeout(60_000);
@@ -92,10 +92,7 @@ describe('三方通话 from the desk through the conference bridge', function ()
         ),
       'the colleague told the agent left',
     );
-    await eventually(
-      async () => (await runtime.routing.store.agent(agent)).state === 'wrap_up',
-      'the agent in wrap-up once they left',
-    );
+    await untilState(runtime, agent, 'wrap_up', 'the agent in wrap-up once they left');
     const account = runtime.config.twilio.accountSid;
     const listed = await fetch(
       `${live.url}/telephony/2010-04-01/Accounts/${account}/Conferences.json?FriendlyName=bridge-${callSid}`,
@@ -109,10 +106,7 @@ describe('三方通话 from the desk through the conference bridge', function ()
     live.colleagueDesk.hangup();
     const result = await live.call;
     assert.equal(result.finalStatus, 'completed');
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
-      'the colleague free again',
-    );
+    await untilState(runtime, colleague, 'available', 'the colleague free again');
   });
 
   it('when the colleague leaves first, then they are free again, the agent keeps the caller, and the agent’s leaving ends the conference once more (their participant updated back to EndConferenceOnExit)', async () => {
@@ -120,10 +114,7 @@ describe('三方通话 from the desk through the conference bridge', function ()
     const { runtime, legSid, agent, colleague } = live;
     live.rest.length = 0;
     live.colleagueDesk.hangup();
-    await eventually(
-      async () => (await runtime.routing.store.agent(colleague)).state === 'available',
-      'the colleague free again',
-    );
+    await untilState(runtime, colleague, 'available', 'the colleague free again');
     await eventually(
       async () => live.rest.some((r) => r.path.endsWith(`/Participants/${legSid}.json`)),
       "the agent's participant updated",
@@ -135,10 +126,7 @@ describe('三方通话 from the desk through the conference bridge', function ()
     live.desk.hangup();
     const result = await live.call;
     assert.equal(result.finalStatus, 'completed');
-    await eventually(
-      async () => (await runtime.routing.store.agent(agent)).state === 'wrap_up',
-      'the agent in wrap-up',
-    );
+    await untilState(runtime, agent, 'wrap_up', 'the agent in wrap-up');
   });
 
   it('when the colleague is on a break or the agent names themselves, then 409 / 422 in Chinese, nothing is asked of the provider, and the colleague keeps their state', async () => {
