@@ -65,6 +65,16 @@ export function createCapacityService(deps: CapacityServiceDeps) {
   /** Whether the hall receives citizens that day; never on a date whose year no holiday source covers. */
   const hallOpen = (hallId: string, day: string) =>
     calendar.coverage(Number(day.slice(0, 4))) !== 'none' && calendar.hallDay(hallId, day).open;
+  /** hallOpen asked once per hall and day within one pass over many slots. */
+  const hallOpenOnce = () => {
+    const known = new Map<string, boolean>();
+    return (hallId: string, day: string) => {
+      const key = `${hallId}|${day}`;
+      let open = known.get(key);
+      if (open === undefined) known.set(key, (open = hallOpen(hallId, day)));
+      return open;
+    };
+  };
 
   const percentsFor = (limits: readonly CapacityLimitRow[], serviceId: string, day: string) =>
     limits
@@ -152,6 +162,7 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       startsAfter: clock.now(),
     });
     const limits = await slots.listCapacityLimits(db, hallId, from, to);
+    const open = hallOpenOnce();
     const result: ReconcileResult = {
       slots: rows.length,
       changed: 0,
@@ -159,15 +170,15 @@ export function createCapacityService(deps: CapacityServiceDeps) {
       holdsReleased: 0,
     };
     for (const slot of rows) {
-      const open = hallOpen(hallId, slot.day);
+      const opened = open(hallId, slot.day);
       // Counters or minutes changed in the catalogue (or the service stopped taking bookings) reach existing slots too.
       const place = catalogue.service(slot.serviceId);
       const base = place?.service.bookable ? slotCapacity(place.hall, place.service) : 0;
       const applied = await applyCapacity(
         slot,
         base,
-        limitedCapacity(base, percentsFor(limits, slot.serviceId, slot.day), open),
-        !open,
+        limitedCapacity(base, percentsFor(limits, slot.serviceId, slot.day), opened),
+        !opened,
       );
       if (applied.changed) result.changed += 1;
       result.flagged += applied.flagged;
@@ -215,7 +226,12 @@ export function createCapacityService(deps: CapacityServiceDeps) {
             }
           }
         }
-        created += await slots.insertSlots(db, rows);
+        // Only the slots missing (usually the day the horizon reached): the others are there.
+        const existing = await slots.listSlotStarts(db, hall.id, today, last);
+        created += await slots.insertSlots(
+          db,
+          rows.filter((row) => !existing.has(`${row.serviceId}|${row.startsAt.getTime()}`)),
+        );
         const result = await reconcileCapacity(hall.id, today, last);
         reconciled.slots += result.slots;
         reconciled.changed += result.changed;

@@ -153,6 +153,21 @@ export async function insertSlots(db: Executor, rows: NewSlot[]): Promise<number
   return inserted;
 }
 
+/** The slots a hall already has between two local dates, as `serviceId|startsAt (epoch ms)`. */
+export async function listSlotStarts(
+  db: Executor,
+  hallId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<Set<string>> {
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`select service_id || '|' || (extract(epoch from starts_at) * 1000)::bigint as key from booking_slots
+        where hall_id = ${hallId} and day >= ${fromDay}::date and day <= ${toDay}::date`,
+  );
+  return new Set(rows.map((row) => row.key));
+}
+
 /** Slots of a service (or a whole hall) between two local dates, in time order. */
 export async function listSlots(
   db: Executor,

@@ -112,7 +112,8 @@ export async function createWorkCalendar(deps: WorkCalendarDeps): Promise<WorkCa
 
   function day(date: string): DayInfo {
     maybeRefresh();
-    const dt = DateTime.fromISO(date, { zone: ZONE });
+    // A calendar date's weekday and year are the same in every zone: read in UTC, with no zone's rules to look up.
+    const dt = DateTime.fromISO(date, { zone: 'utc' });
     const weekend = dt.weekday >= 6;
     const source = coverage(dt.year);
     const staff = staffDays.get(date);

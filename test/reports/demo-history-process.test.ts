@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { PGlite } from '@electric-sql/pglite';
 import { DateTime } from 'luxon';
 import { Redis } from 'ioredis';
 import { createFixedClock, ZONE } from '../../src/platform/clock.js';
@@ -108,21 +109,20 @@ describe('demo history as a process of its own', function () {
     };
     const reader = await createTestRuntime({ database: 'history-straight' });
     const plan = planSmallHistory(reader, SEED);
-    const size = (d: number) => plan.days[d]!.calls.length + plan.days[d]!.bookings.length;
-    const upTo = (d: number) => plan.days.slice(0, d).reduce((n, _, i) => n + size(i), 0);
-    // Mid-day: half-way through the Friday, then half-way through the Monday.
-    const kills = [Math.floor(size(0) / 2), upTo(3) + Math.floor(size(3) / 2)];
+    // Mid-day: the Friday inside its transaction (its rows not committed), then the Monday
+    // committed but not settled (its 差评, cancellations and no-shows still to do).
+    const kills = [
+      { day: SMALL_HISTORY_DAYS[0], stage: 'uncommitted' },
+      { day: SMALL_HISTORY_DAYS[3], stage: 'committed' },
+    ];
     assert.ok(plan.days[0]!.calls.length > 10 && plan.days[3]!.calls.length > 10);
 
     const whole = startChild({ ...straight, seed: SEED, days: SMALL_HISTORY_DAYS }, live);
     assert.equal(await whole.line(), 'played');
     assert.equal(await whole.exited, 0);
 
-    for (const pauseAfter of kills) {
-      const cut = startChild(
-        { ...resumed, seed: SEED, days: SMALL_HISTORY_DAYS, pauseAfter },
-        live,
-      );
+    for (const pauseAt of kills) {
+      const cut = startChild({ ...resumed, seed: SEED, days: SMALL_HISTORY_DAYS, pauseAt }, live);
       assert.equal(await cut.line(), 'paused');
       await cut.kill();
     }
@@ -188,7 +188,20 @@ describe('demo history as a process of its own', function () {
       assert.equal(await history.line(), 'played');
       assert.equal(await history.exited, 0);
       assert.deepEqual(await liveState(), before);
-      assert.ok((await keysOf(`${livePrefix}-demo-history`)).length > 0, 'no demo agent in Redis');
+      // The day's calls and bookings are in the demo's own folder.
+      const demo = new PGlite(dataDir);
+      try {
+        const [held] = (
+          await demo.query<{ calls: number; bookings: number }>(
+            'select (select count(*)::int from calls) as calls, (select count(*)::int from bookings) as bookings',
+          )
+        ).rows;
+        const day = planSmallHistory(running, SEED, SMALL_HISTORY_DAYS.slice(0, 1)).days[0]!;
+        assert.equal(held!.calls, day.calls.length);
+        assert.ok(held!.bookings > 0, 'no booking in the demo folder');
+      } finally {
+        await demo.close();
+      }
     } finally {
       redis.disconnect();
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,8 @@ import { createLogger } from '../../src/platform/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { PlayingRuntime } from '../../tools/history/booking-player.js';
 import { demoConfig, type DemoDataSet } from '../../tools/history/demo-data-set.js';
-import { historyQueues, playHistory, prepareHistory } from '../../tools/history/history-player.js';
+import { historyQueues, prepareHistory } from '../../tools/history/history-player.js';
+import { writeHistory, type WriterStage } from '../../tools/history/history-writer.js';
 import { startRestStandIn } from '../../tools/history/rest-stand-in.js';
 import { planSmallHistory } from './small-history.js';
 
@@ -12,13 +13,14 @@ import { planSmallHistory } from './small-history.js';
  * A demo history run as its own process, for the tests that kill it or run it beside a live
  * service: `tsx test/reports/history-child.ts '<json>'` with the data set (as demo:history takes
  * it: demo-data-set.ts, over the live environment this process is given), the seed, the days
- * and, optionally, `pauseAfter`: after that many calls and bookings it prints `paused` and
- * waits, to be killed there. It prints `played` when the history is complete.
+ * and, optionally, `pauseAt`: when the writer reaches that day and stage (inside the day's
+ * transaction, or after its commit) it prints `paused` and waits, to be killed there. It prints
+ * `played` when the history is complete.
  */
 const given = JSON.parse(process.argv[2] ?? '{}') as DemoDataSet & {
   seed: number;
   days: string[];
-  pauseAfter?: number;
+  pauseAt?: { day: string; stage: WriterStage };
 };
 const standIn = await startRestStandIn();
 const config = demoConfig(given, {
@@ -36,11 +38,11 @@ const runtime: PlayingRuntime = Object.assign(
   { clock },
 );
 const plan = planSmallHistory(runtime, given.seed, given.days);
-await playHistory([runtime], plan, {
+await writeHistory(runtime, plan, {
   seed: given.seed,
   actors: await prepareHistory(runtime, plan),
-  onProgress: async ({ done }) => {
-    if (done !== given.pauseAfter) return;
+  onProgress: async ({ day, stage }) => {
+    if (day !== given.pauseAt?.day || stage !== given.pauseAt.stage) return;
     process.stdout.write('paused\n');
     await new Promise(() => undefined);
   },

@@ -118,23 +118,42 @@ export async function closeDay(
   actors: HistoryActors,
   seed: number,
 ): Promise<void> {
-  const dayStart = DateTime.fromISO(day, { zone: ZONE });
-  const fateOf = (row: HistoryBooking) => {
-    const random = createRandom(
-      (seed ^ hash(`${row.phone}/${new Date(row.starts_at).toISOString()}`)) >>> 0,
-    );
-    const roll = random.next();
-    return roll < 0.05 ? 'cancel' : roll < 0.11 ? 'no_show' : 'attend';
-  };
   const inScope = (rows: HistoryBooking[]) => rows.filter((row) => services.has(row.service_id));
   for (const row of inScope(await confirmedBookings(runtime, sql`day = ${day}::date`))) {
-    if (fateOf(row) === 'no_show') continue;
+    if (fateOf(seed, row.phone, new Date(row.starts_at)) === 'no_show') continue;
     runtime.clock.set(new Date(new Date(row.starts_at).getTime() - 5 * 60_000));
     await runtime.booking.service.checkIn(row.id, actors.desk);
   }
+  await cancelDay(runtime, day, actors, seed, services);
+}
+
+/**
+ * The fate of a booking, drawn from the seed and the booking's own slot and person, so that a
+ * resumed run (or the history writer) decides the same.
+ */
+export function fateOf(
+  seed: number,
+  phone: string,
+  startsAt: Date,
+): 'cancel' | 'no_show' | 'attend' {
+  const random = createRandom((seed ^ hash(`${phone}/${startsAt.toISOString()}`)) >>> 0);
+  const roll = random.next();
+  return roll < 0.05 ? 'cancel' : roll < 0.11 ? 'no_show' : 'attend';
+}
+
+/** At 21:00, bookings made that day for a later day whose fate is "cancel" are cancelled by their own channel. */
+export async function cancelDay(
+  runtime: PlayingRuntime,
+  day: string,
+  actors: HistoryActors,
+  seed: number,
+  services?: ReadonlySet<string>,
+): Promise<void> {
+  const dayStart = DateTime.fromISO(day, { zone: ZONE });
   runtime.clock.set(dayStart.set({ hour: 21 }).toJSDate());
-  for (const row of inScope(await confirmedBookings(runtime, madeBetween(dayStart)))) {
-    if (fateOf(row) === 'cancel' && row.day > day)
+  for (const row of await confirmedBookings(runtime, madeBetween(dayStart))) {
+    if (services && !services.has(row.service_id)) continue;
+    if (fateOf(seed, row.phone, new Date(row.starts_at)) === 'cancel' && row.day > day)
       await runtime.booking.service.cancel(row.id, actorOf(row.channel, actors));
   }
 }

@@ -1,4 +1,5 @@
 import { bookPlanned, type PlayingRuntime } from './booking-player.js';
+import { bookingOutcome, evaluationKey, shareOf } from './history-call-rows.js';
 import type { CallScript } from './history-script.js';
 
 export type { AgentLeg, CallScript } from './history-script.js';
@@ -81,16 +82,7 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
           { channel: 'phone', id: leg.agentId, label: `staff:${leg.agentId}` },
           `agent-${callSid}`,
         );
-        outcome = booked
-          ? {
-              path: 'booking',
-              body: {
-                bookingId: booked.id,
-                bookingCode: booked.code,
-                serviceId: leg.booking.serviceId,
-              },
-            }
-          : { path: 'other', body: { reason: 'information_only', note: '一周内没有可约的号' } };
+        outcome = bookingOutcome(booked, leg.booking.serviceId);
       }
       t += leg.talkSeconds;
       clock.set(at(t));
@@ -174,27 +166,25 @@ function evaluatingOn(runtime: PlayingRuntime, hotline: string): Promise<boolean
   return enabled;
 }
 
-/** 0 ≤ x < 1 from a call SID: the same call always evaluates the same way, so a resumed run changes nothing. */
-function shareOf(callSid: string): number {
-  let hash = 2166136261;
-  for (const char of callSid) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
-  return (hash >>> 0) / 2 ** 32;
-}
-
 /**
  * The caller's key after the call, as hotlines see them: mostly 非常满意 and 满意, some silence,
  * a few 差评 (about 2 %). A call already evaluated (a resumed run) is left as it is.
  */
-async function playEvaluation(runtime: PlayingRuntime, callSid: string, when: Date): Promise<void> {
+export async function playEvaluation(
+  runtime: PlayingRuntime,
+  callSid: string,
+  when: Date,
+): Promise<void> {
   runtime.clock.set(when);
-  const x = shareOf(callSid);
-  const key =
-    x < 0.12 ? '' : x < 0.68 ? '1' : x < 0.88 ? '2' : x < 0.98 ? '3' : x < 0.992 ? '4' : '5';
-  await runtime.evaluations.answer(callSid, key, 1);
+  await runtime.evaluations.answer(callSid, evaluationKey(callSid), 1);
 }
 
 /** A 差评's case, some hours later: the department's finding, rectification and reply, and the close; one in four is left open. */
-async function followUp(runtime: PlayingRuntime, callSid: string, when: Date): Promise<void> {
+export async function followUp(
+  runtime: PlayingRuntime,
+  callSid: string,
+  when: Date,
+): Promise<void> {
   const found = await runtime.followUps.ofCall(callSid);
   if (!found || found.status !== 'open' || shareOf(`${callSid}:follow-up`) < 0.25) return;
   runtime.clock.set(when);

@@ -8,18 +8,20 @@ import { createRuntime } from '../../src/runtime.js';
 import type { PlayingRuntime } from './booking-player.js';
 import { demoConfig } from './demo-data-set.js';
 import { planHistory, REPORT_TARGETS } from './history-model.js';
-import { historyQueues, playHistory, prepareHistory } from './history-player.js';
+import { historyQueues, prepareHistory } from './history-player.js';
+import { writeHistory } from './history-writer.js';
 import { startRestStandIn } from './rest-stand-in.js';
 
 /*
- * npm run demo:history -- --from 2020-02-03 --to 2020-05-31 --seed 1 [--lanes 8] [--plan]
+ * npm run demo:history -- --from 2020-02-03 --to 2020-05-31 --seed 1 [--plan]
  *   [--data ./data/demo-history | --database-url <url>] [--redis-prefix <prefix>]
  *
- * Fills a data set of its own (never the live one: demo-data-set.ts) with a history played through the service's own components:
- * calls (call-player.ts) and bookings on every channel with their check-ins, cancellations and
- * no-shows (booking-player.ts), day by day (history-player.ts). Deterministic for a seed,
- * resumable (days already played are skipped), with a progress bar. Lanes are runtimes of
- * their own (each with its own clock) that play disjoint departments at the same time.
+ * Fills a data set of its own (never the live one: demo-data-set.ts) with a seeded history:
+ * calls and bookings on every channel with their check-ins, cancellations and no-shows, day by
+ * day, written as the service's components leave them (history-writer.ts; the history writer
+ * test holds every table equal to the same history played through the components,
+ * history-player.ts). Deterministic for a seed, resumable (days already written are skipped,
+ * a day cut short is written again), with a progress bar.
  */
 
 function progress(done: number, total: number, day: string, started: number): void {
@@ -40,7 +42,6 @@ async function main(): Promise<number> {
       from: { type: 'string', default: '2020-02-03' },
       to: { type: 'string', default: '2020-05-31' },
       seed: { type: 'string', default: '1' },
-      lanes: { type: 'string', default: '8' },
       plan: { type: 'boolean', default: false },
       data: { type: 'string' },
       'database-url': { type: 'string' },
@@ -51,7 +52,6 @@ async function main(): Promise<number> {
   const from = DateTime.fromISO(values.from, { zone: ZONE });
   const to = DateTime.fromISO(values.to, { zone: ZONE });
   const seed = Number(values.seed);
-  const laneCount = Math.max(1, Math.min(16, Number(values.lanes)));
   if (!from.isValid || !to.isValid || to < from || !Number.isInteger(seed)) {
     console.error(
       'demo:history: --from and --to must be dates (YYYY-MM-DD), --to not before --from, --seed an integer',
@@ -78,33 +78,29 @@ async function main(): Promise<number> {
     `demo:history: into ${config.databaseUrl ? 'the PostgreSQL database given' : `its own folder ${config.pgliteDir}`}, Redis prefix ${config.redisPrefix}`,
   );
   const logger = createLogger('warn');
-  const lanes: PlayingRuntime[] = [];
   const queues = historyQueues();
+  let main: PlayingRuntime | undefined;
   try {
-    for (let i = 0; i < laneCount; i += 1) {
-      const clock = createFixedClock(from.toJSDate());
-      lanes.push(
-        Object.assign(
-          await createRuntime(config, { clock, logger, prepareDatabase: i === 0, queues }),
-          { clock },
-        ),
-      );
-    }
-    const [main] = lanes as [PlayingRuntime, ...PlayingRuntime[]];
-    // The embedded database is one session in this process: set once, it holds for every lane.
+    const clock = createFixedClock(from.toJSDate());
+    const runtime: PlayingRuntime = Object.assign(
+      await createRuntime(config, { clock, logger, prepareDatabase: true, queues }),
+      { clock },
+    );
+    main = runtime;
+    // The embedded database is one session in this process: set once, it holds for the run.
     if (main.database.kind === 'pglite')
       await main.database.db.execute(sql`set synchronous_commit = off`);
     const days: string[] = [];
     for (let d = from; d <= to; d = d.plus({ days: 1 })) days.push(d.toISODate()!);
     const sessionsOf = (hallId: string, day: string) => {
-      const hallDay = main.calendar.hallDay(hallId, day);
+      const hallDay = runtime.calendar.hallDay(hallId, day);
       return hallDay.open ? hallDay.sessions : [];
     };
     const plan = planHistory({ seed, days, catalogue: main.catalogue, sessionsOf });
     const calls = plan.days.reduce((n, d) => n + d.calls.length, 0);
     const bookings = plan.days.reduce((n, d) => n + d.bookings.length, 0);
     console.error(
-      `demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${calls} calls planned (${plan.answered} to be answered) and ${bookings} bookings online and at the desks, ${plan.agents.length} agents, ${laneCount} lanes`,
+      `demo:history: seed ${seed}, ${days[0]} to ${days.at(-1)}, ${plan.days.filter((d) => d.calls.length > 0).length} working days, ${calls} calls planned (${plan.answered} to be answered) and ${bookings} bookings online and at the desks, ${plan.agents.length} agents`,
     );
     if (values.plan) {
       // What the history will hold, without playing it: the figures the played report reproduces.
@@ -123,22 +119,26 @@ async function main(): Promise<number> {
     const actors = await prepareHistory(main, plan);
     const started = Date.now();
     const cpu = process.cpuUsage();
-    await playHistory(lanes, plan, {
+    await writeHistory(main, plan, {
       seed,
       actors,
-      onProgress: ({ done, total, day }) => {
-        if (done % 200 === 0 || done === total) progress(done, total, day, started);
+      onProgress: ({ done, total, day, stage }) => {
+        if (stage === 'settled') progress(done, total, day, started);
       },
     });
-    const seconds = (Date.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
     process.stderr.write('\n');
     main.clock.set(to.plus({ days: 1 }).set({ hour: 8 }).toJSDate());
+    // The embedded database keeps no statistics of its own (no autovacuum): without them the
+    // rollups' queries over the months are planned blind and take many minutes instead of seconds.
+    await main.database.db.execute(sql`analyze`);
+    const built = await main.reports.backfillRollups();
+    const seconds = (Date.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     const report = await main.reports.period(days[0]!, days.at(-1)!);
     const { total } = report;
     console.log(main.reports.cumulativeSentence(report));
     console.log(
-      `played ${calls} calls and ${bookings} channel bookings in ${seconds.toFixed(0)} s (this process's CPU ${((used.user + used.system) / 1e6).toFixed(0)} s); transfers redirected over REST ${standIn.redirects()}`,
+      `wrote ${calls} calls and ${bookings} channel bookings, and the statistics of ${built} days, in ${seconds.toFixed(0)} s (this process's CPU ${((used.user + used.system) / 1e6).toFixed(0)} s)`,
     );
     console.log(
       `answered ${report.total.answered} (report: ${REPORT_TARGETS.answered}), consultations ${report.total.consultations} (${REPORT_TARGETS.consultations}), completed by phone ${report.total.completedByPhone} (${REPORT_TARGETS.completedByPhone}), bookings online ${total.bookingsWeb + total.bookingsWechat} (${REPORT_TARGETS.onlineBookings}), on the phone ${total.bookingsPhone + total.bookingsIvr} (${REPORT_TARGETS.phoneBookings}), at the desks ${total.bookingsWalkIn}`,
@@ -152,7 +152,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
-    for (const lane of lanes) await lane.close();
+    await main?.close();
     await standIn.close();
   }
 }

@@ -219,7 +219,7 @@ async function summarizedOn(runtime: PlayingRuntime, day: string): Promise<Set<s
  * made) and none of its bookings still waits to be checked in or marked. A day cut short is
  * played again: calls already summarized are skipped, bookings replayed by their Idempotency-Key.
  */
-async function played(
+export async function played(
   runtime: PlayingRuntime,
   day: string,
   calls: Array<{ callSid: string }>,
