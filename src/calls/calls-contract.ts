@@ -1,4 +1,6 @@
-import type { Database, Executor } from '../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import type { Database } from '../platform/db.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
@@ -80,18 +82,19 @@ export interface CallLedger {
     callSid: string,
     steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
   ): Promise<void>;
-  /**
-   * Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op.
-   * With `within`, inside the caller's transaction (the event commits with what it records).
-   */
+  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
   recordEvent(
     callSid: string,
     source: 'ivr' | 'queue' | 'agent' | 'fallback',
     event: string,
     dedupeKey: string,
     payload: Record<string, unknown>,
-    within?: Executor,
   ): Promise<boolean>;
+  /**
+   * The event as a part of another component's statement (see platform/sql-parts.ts), appended
+   * when `when` holds: it commits with what it records.
+   */
+  eventPart(callSid: string, event: StageEvent, when: SQL): StatementPart;
   /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
   onCallEnded(listener: (callSid: string) => Promise<void>): void;
   /** Computes how an ended call ended and its durations; safe to run twice. */

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
+import { insertWhen, type StatementPart } from '../platform/sql-parts.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -104,6 +105,16 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
     .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] })
     .returning({ id: callEvents.id });
   return inserted.length > 0;
+}
+
+/** An event appended, unless its dedupe key is there, when `when` holds: a part of another component's statement. */
+export function eventPart(event: NewCallEvent, when: SQL): StatementPart {
+  return insertWhen(
+    callEvents,
+    event,
+    when,
+    sql`on conflict (call_sid, dedupe_key) do nothing`,
+  );
 }
 
 /**

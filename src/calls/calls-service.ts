@@ -162,8 +162,9 @@ export function createCallLedger({
       });
     },
 
-    recordEvent: (callSid, source, event, dedupeKey, payload, within = db) =>
-      repo.insertEventIfNew(within, eventRow(callSid, { source, event, dedupeKey, payload })),
+    recordEvent: (callSid, source, event, dedupeKey, payload) =>
+      repo.insertEventIfNew(db, eventRow(callSid, { source, event, dedupeKey, payload })),
+    eventPart: (callSid, event, when) => repo.eventPart(eventRow(callSid, event), when),
 
     ...createCallSummaries({ db, clock, log }),
 

@@ -102,6 +102,14 @@ export async function updateAgentCall(
   return rows.length > 0;
 }
 
+/** Marks the outcome of the agent's call recorded; returns its id, no row when there is no such call. */
+export const outcomeRecordedUpdate = (db: Executor, callSid: string, agentId: string) =>
+  db
+    .update(agentCalls)
+    .set({ outcomeStatus: 'recorded' })
+    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)))
+    .returning({ id: agentCalls.id });
+
 /** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
 const wrapUpEndedUpdate = (
   db: Executor,
