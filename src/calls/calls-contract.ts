@@ -49,15 +49,29 @@ export interface CallLedger {
   ): Promise<QueuedCall | undefined>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
-  /** Routing offered the call to an agent (dequeued it to ring them); `event` in the same statement. */
-  markOffered(callSid: string, agentId: string, event?: StageEvent): Promise<void>;
+  /**
+   * Routing offered the call to an agent (dequeued it to ring them); `event` and `parts` (another
+   * component's writes, see platform/sql-parts.ts) in the same statement.
+   */
+  markOffered(
+    callSid: string,
+    agentId: string,
+    event?: StageEvent,
+    parts?: ReadonlyArray<StatementPart>,
+  ): Promise<void>;
   /**
    * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its
-   * department); `event` in the same statement.
+   * department); `event` and `parts` (another component's writes) in the same statement.
    */
   markAnswered(
     callSid: string,
-    answer?: { agentId?: string; skill?: string; at?: Date; event?: StageEvent },
+    answer?: {
+      agentId?: string;
+      skill?: string;
+      at?: Date;
+      event?: StageEvent;
+      parts?: ReadonlyArray<StatementPart>;
+    },
   ): Promise<void>;
   /** The IVR ended the call itself (a goodbye). */
   markEndedInIvr(callSid: string): Promise<void>;

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
-import { insertWhen, type StatementPart } from '../platform/sql-parts.js';
+import { insertWhen, partCtes, type StatementPart } from '../platform/sql-parts.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -109,17 +109,13 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
 
 /** An event appended, unless its dedupe key is there, when `when` holds: a part of another component's statement. */
 export function eventPart(event: NewCallEvent, when: SQL): StatementPart {
-  return insertWhen(
-    callEvents,
-    event,
-    when,
-    sql`on conflict (call_sid, dedupe_key) do nothing`,
-  );
+  return insertWhen(callEvents, event, when, sql`on conflict (call_sid, dedupe_key) do nothing`);
 }
 
 /**
  * Sets a stage timestamp unless it is already set; with `event`, appends that event (unless its
- * dedupe key is there) in the same statement. Returns the call as it stands after the update.
+ * dedupe key is there), and runs `parts` (other components' writes), in the same statement.
+ * Returns the call as it stands after the update.
  */
 export async function setStageOnce(
   db: Executor,
@@ -128,6 +124,7 @@ export async function setStageOnce(
   at: Date,
   extra: Partial<NewCall> = {},
   event?: NewCallEvent,
+  parts: ReadonlyArray<StatementPart> = [],
 ): Promise<CallRow | undefined> {
   const column = stageColumns[stage];
   const update = db
@@ -139,14 +136,17 @@ export async function setStageOnce(
     })
     .where(eq(calls.callSid, callSid))
     .returning();
-  if (!event) return (await update)[0];
-  const append = db
-    .insert(callEvents)
-    .values(event)
-    .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] });
+  if (!event && parts.length === 0) return (await update)[0];
+  const append = event
+    ? sql`, event as (${db
+        .insert(callEvents)
+        .values(event)
+        .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] })
+        .getSQL()})`
+    : sql``;
   const rows = await queryRows(
     db,
-    sql`with stage as (${update.getSQL()}), event as (${append.getSQL()}) select * from stage`,
+    sql`with stage as (${update.getSQL()}) ${append} ${partCtes(parts)} select * from stage`,
   );
   return tableRows(calls, rows)[0];
 }

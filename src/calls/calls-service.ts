@@ -108,7 +108,7 @@ export function createCallLedger({
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: async (callSid, agentId, event) =>
+    markOffered: async (callSid, agentId, event, parts) =>
       void (await repo.setStageOnce(
         db,
         callSid,
@@ -116,9 +116,10 @@ export function createCallLedger({
         clock.now(),
         { agentId },
         event && eventRow(callSid, event),
+        parts,
       )),
 
-    async markAnswered(callSid, { agentId, skill, at = clock.now(), event } = {}) {
+    async markAnswered(callSid, { agentId, skill, at = clock.now(), event, parts } = {}) {
       await repo.setStageOnce(
         db,
         callSid,
@@ -129,6 +130,7 @@ export function createCallLedger({
           ...(skill ? { queueSkill: skill } : {}),
         },
         event && eventRow(callSid, event),
+        parts,
       );
     },
 

@@ -1,6 +1,6 @@
 import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
-import { insertWhen, type StatementPart } from '../platform/sql-parts.js';
+import { insertWhen, partCtes, type StatementPart } from '../platform/sql-parts.js';
 import { callOutcomes } from './outcomes-tables.js';
 
 export type CallOutcomeRow = typeof callOutcomes.$inferSelect;
@@ -20,14 +20,11 @@ export async function insertOutcomeWith(
   also: (when: SQL) => StatementPart[],
 ): Promise<CallOutcomeRow | undefined> {
   const when = sql`exists (select 1 from marked)`;
-  const parts = also(sql`exists (select 1 from outcome)`).map(
-    (part, index) => sql`, ${sql.raw(`also_${index}`)} as (${part})`,
-  );
   const rows = await queryRows(
     db,
     sql`with marked as (${marked}),
         outcome as (${insertWhen(callOutcomes, outcome, when, sql`returning *`)})
-        ${sql.join(parts, sql``)}
+        ${partCtes(also(sql`exists (select 1 from outcome)`))}
         select * from outcome`,
   );
   return tableRows(callOutcomes, rows)[0];

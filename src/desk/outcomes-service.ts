@@ -104,7 +104,13 @@ export function createOutcomes(deps: {
               when,
             ),
             auditPart(
-              { actorId: agentId, action: 'record-outcome', subject: callSid, detail: { kind }, at },
+              {
+                actorId: agentId,
+                action: 'record-outcome',
+                subject: callSid,
+                detail: { kind },
+                at,
+              },
               when,
             ),
           ],

@@ -30,3 +30,15 @@ export function insertWhen<T extends Table>(
   });
   return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} where ${when} ${suffix}`;
 }
+
+/**
+ * Parts as CTEs to append to a statement's `with` list: `, part_0 as (…), part_1 as (…)`
+ * (empty for none). PostgreSQL runs every data-modifying CTE of a statement, once, whether or
+ * not the statement's `select` reads it.
+ */
+export function partCtes(parts: ReadonlyArray<StatementPart>, prefix = 'part'): SQL {
+  return sql.join(
+    parts.map((part, index) => sql`, ${sql.raw(`${prefix}_${index}`)} as (${part})`),
+    sql``,
+  );
+}

@@ -95,14 +95,21 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
       return;
     }
     log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
-    // Logged after the dequeue: the caller should not wait on bookkeeping.
-    await recordReservation({ db, events, clock }, reservation);
-    await ledger.markOffered(callSid, agentId, {
-      source: 'agent',
-      event: 'offered',
-      dedupeKey: `offered:${reservation.offers}`,
-      payload: { agentId },
-    });
+    // Logged after the dequeue (the caller should not wait on bookkeeping), the reservation's log
+    // row in the statement of the call's offered stage.
+    await recordReservation({ db, events, clock }, reservation, (parts) =>
+      ledger.markOffered(
+        callSid,
+        agentId,
+        {
+          source: 'agent',
+          event: 'offered',
+          dedupeKey: `offered:${reservation.offers}`,
+          payload: { agentId },
+        },
+        parts,
+      ),
+    );
   }
 
   async function scheduleEscalation(
