@@ -50,14 +50,18 @@ export interface CallLedger {
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
   /**
-   * Routing offered the call to an agent (dequeued it to ring them); `event` and `parts` (another
-   * component's writes, see platform/sql-parts.ts) in the same statement.
+   * Routing offered the call to an agent (dequeued it to ring them from `queueSid`, which is
+   * recorded as `recordQueueSid` would); `event` and `parts` (another component's writes, see
+   * platform/sql-parts.ts) in the same statement.
    */
   markOffered(
     callSid: string,
-    agentId: string,
-    event?: StageEvent,
-    parts?: ReadonlyArray<StatementPart>,
+    offer: {
+      agentId: string;
+      queueSid?: string | null;
+      event?: StageEvent;
+      parts?: ReadonlyArray<StatementPart>;
+    },
   ): Promise<void>;
   /**
    * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its

@@ -108,13 +108,13 @@ export function createCallLedger({
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: async (callSid, agentId, event, parts) =>
+    markOffered: async (callSid, { agentId, queueSid, event, parts }) =>
       void (await repo.setStageOnce(
         db,
         callSid,
         'offeredAt',
         clock.now(),
-        { agentId },
+        { agentId, ...(queueSid ? { twilioQueueSid: queueSid } : {}) },
         event && eventRow(callSid, event),
         parts,
       )),

@@ -1,4 +1,5 @@
 import './routing-jobs-payloads.js';
+import type { QueuedCall } from '../calls/index.js';
 import { createAgentLegs } from './routing-agent-legs.js';
 import {
   CALLBACK_MEMBER,
@@ -21,30 +22,44 @@ export function createRouting(deps: RoutingDeps): Routing {
   const now = () => clock.now().getTime();
   const { offer, scheduleEscalation } = createOffers(deps, () => routing);
 
+  /** Puts a kept call in routing's wait lists and offers it; true when it was offered at once. */
+  async function queueCall(call: QueuedCall): Promise<boolean> {
+    const { callSid } = call;
+    const targets = routingTargets(
+      catalogue,
+      { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent },
+      settings,
+    );
+    const score = waitScore(call.priority, call.queuedAt.getTime());
+    const epoch = now();
+    if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
+      await events.publish('supervisors', {
+        type: 'queue',
+        skill: call.skill,
+        callSid,
+        change: 'queued',
+        at: clock.now().toISOString(),
+      });
+      await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
+    }
+    let offered = false;
+    for (const reservation of await store.matchCall(callSid, now()))
+      offered = (await offer(reservation)) || offered;
+    return offered;
+  }
+
   const routing: Routing = {
     async callQueued(call) {
       const { callSid } = call;
-      // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it.
+      // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it. The
+      // ledger records the queue in the offer's statement, or below when no offer was made.
       await kept.keep(call);
-      if (call.queueSid) await ledger.recordQueueSid(callSid, call.queueSid);
-      const targets = routingTargets(
-        catalogue,
-        { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent },
-        settings,
-      );
-      const score = waitScore(call.priority, call.queuedAt.getTime());
-      const epoch = now();
-      if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
-        await events.publish('supervisors', {
-          type: 'queue',
-          skill: call.skill,
-          callSid,
-          change: 'queued',
-          at: clock.now().toISOString(),
-        });
-        await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
+      let offered = false;
+      try {
+        offered = await queueCall(call);
+      } finally {
+        if (call.queueSid && !offered) await ledger.recordQueueSid(callSid, call.queueSid);
       }
-      await routing.routeCall(callSid);
     },
 
     async callLeftQueue(callSid, result) {
