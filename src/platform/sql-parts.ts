@@ -1,5 +1,6 @@
 import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { queryRows, type Executor } from './db.js';
 
 /**
  * A part of one statement that writes to several components' tables: a data-modifying query
@@ -31,14 +32,31 @@ export function insertWhen<T extends Table>(
   return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} where ${when} ${suffix}`;
 }
 
+/** Parts named `${prefix}_0`, `${prefix}_1`, … as a list of CTEs: `part_0 as (…), part_1 as (…)`. */
+function cteList(parts: ReadonlyArray<StatementPart>, prefix: string): SQL {
+  return sql.join(
+    parts.map((part, index) => sql`${sql.raw(`${prefix}_${index}`)} as (${part})`),
+    sql`, `,
+  );
+}
+
 /**
  * Parts as CTEs to append to a statement's `with` list: `, part_0 as (…), part_1 as (…)`
  * (empty for none). PostgreSQL runs every data-modifying CTE of a statement, once, whether or
  * not the statement's `select` reads it.
  */
 export function partCtes(parts: ReadonlyArray<StatementPart>, prefix = 'part'): SQL {
-  return sql.join(
-    parts.map((part, index) => sql`, ${sql.raw(`${prefix}_${index}`)} as (${part})`),
-    sql``,
-  );
+  return parts.length === 0 ? sql`` : sql`, ${cteList(parts, prefix)}`;
+}
+
+/**
+ * Runs parts (at least one) as one statement of their own, ending in `select` (which may read
+ * other tables, e.g. a value another component needs next); returns its rows.
+ */
+export async function executeParts(
+  db: Executor,
+  parts: ReadonlyArray<StatementPart>,
+  select: SQL = sql`select 1`,
+): Promise<Array<Record<string, unknown>>> {
+  return queryRows(db, sql`with ${cteList(parts, 'part')} ${select}`);
 }

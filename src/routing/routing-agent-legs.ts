@@ -166,11 +166,20 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         agent = await store.agent(agentId);
       }
       if (answered) {
-        if (agent.state === 'on_call' && agent.callSid === callSid)
-          await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
+        // What the caller hears next is read in the statement that ends the agent's call.
+        const read = call && deps.afterAnswered?.read(call.hotline);
+        const switchedOn =
+          agent.state === 'on_call' && agent.callSid === callSid
+            ? await routing().startWrapUp(agentId, callSid, call?.skill ?? null, undefined, read)
+            : undefined;
         return (
-          (await deps.afterAnswered?.(callSid, agentId, callerStatus, call?.hotline)) ??
-          hangupTwiml()
+          (await deps.afterAnswered?.offer(
+            callSid,
+            agentId,
+            callerStatus,
+            call?.hotline,
+            typeof switchedOn === 'boolean' ? switchedOn : undefined,
+          )) ?? hangupTwiml()
         );
       }
       const callerGone =
