@@ -47,6 +47,8 @@ export async function createRuntime(
   );
   const ledger = createCallLedger({
     db: database.db,
+    redis,
+    redisPrefix: config.redisPrefix,
     queues,
     clock,
     logger,

@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Database } from '../platform/db.js';
 import type { StatementPart } from '../platform/sql-parts.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
 import type * as repo from './calls-repository.js';
@@ -123,8 +124,15 @@ export interface CallLedger {
   /** Callers queued since `since` and still waiting (not answered, not ended), in routing order. */
   waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
-  steps(callSid: string): Promise<repo.CallStepRow[]>;
+  /**
+   * The call's IVR path, in order: the steps in `call_steps`, and those still pending in Redis
+   * until the call's summary writes them.
+   */
+  steps(callSid: string): Promise<PathStep[]>;
 }
+
+/** A step of a call's IVR path: a `call_steps` row, written or still pending. */
+export type PathStep = Omit<repo.CallStepRow, 'id'>;
 
 /** A raw event written with a stage, in the stage's statement (as `recordEvent` would append it). */
 export interface StageEvent {
@@ -146,6 +154,9 @@ export interface QueueAttributes {
 
 export interface CallLedgerDeps {
   db: Database;
+  /** Where a call's IVR path waits until its summary writes it. */
+  redis: Redis;
+  redisPrefix: string;
   queues: Queues;
   clock: Clock;
   logger: Logger;

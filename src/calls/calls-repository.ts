@@ -191,15 +191,6 @@ export async function listEvents(db: Executor, callSid: string): Promise<CallEve
 
 export type NewCallStep = typeof callSteps.$inferInsert;
 
-/** Appends many steps in one statement, in the order given. */
-export async function listSteps(db: Executor, callSid: string): Promise<CallStepRow[]> {
-  return db
-    .select()
-    .from(callSteps)
-    .where(eq(callSteps.callSid, callSid))
-    .orderBy(asc(callSteps.id));
-}
-
 /** Ended calls whose summary was never written (a lost job), oldest first. */
 export async function listUnsummarized(
   db: Executor,
