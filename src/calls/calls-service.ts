@@ -19,7 +19,8 @@ export function createCallLedger({
 }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
   const pending = createPendingPath(redis, redisPrefix);
-  // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
+  // Arrivals (with the welcome's path steps) are the hottest writes: concurrent webhooks share one
+  // statement (group commit), as do the path steps that come after a call's summary (see calls-path.ts).
   // One statement at a time: the rest wait and go together in the next. Measured against four at
   // a time (npm run bench -- incoming, two runs each): throughput 0.52-0.53 of the bare route's
   // against 0.43-0.50, p99 at 200 requests/s 8 ms against 17 ms. Fewer, larger statements
