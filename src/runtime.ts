@@ -47,6 +47,8 @@ export async function createRuntime(
   );
   const ledger = createCallLedger({
     db: database.db,
+    redis,
+    redisPrefix: config.redisPrefix,
     queues,
     clock,
     logger,
@@ -72,12 +74,16 @@ export async function createRuntime(
   const db = database.db;
   const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
-  const afterAnswered = (
-    callSid: string,
-    agentId: string,
-    callerStatus: string,
-    hotline?: string | null,
-  ) => evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline);
+  const afterAnswered = {
+    read: (hotline: string | null) => evaluations.enabledRead(hotline),
+    offer: (
+      callSid: string,
+      agentId: string,
+      callerStatus: string,
+      hotline?: string | null,
+      switchedOn?: boolean,
+    ) => evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline, switchedOn),
+  };
   const routing = createRoutingComponent(
     {
       config,
@@ -142,7 +148,8 @@ export async function createRuntime(
     ledger,
     publicBaseUrl: config.publicBaseUrl,
     holdMusicUrl: config.ivr.holdMusicUrl,
-    startWrapUp: (agentId, callSid) => routing.acd.startWrapUp(agentId, callSid, null),
+    startWrapUp: async (agentId, callSid) =>
+      void (await routing.acd.startWrapUp(agentId, callSid, null)),
     twilio,
     events: routing.events,
     redis,

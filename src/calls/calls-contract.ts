@@ -1,5 +1,8 @@
-import type { Database, Executor } from '../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import type { Database } from '../platform/db.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
 import type * as repo from './calls-repository.js';
@@ -47,15 +50,33 @@ export interface CallLedger {
   ): Promise<QueuedCall | undefined>;
   /** The Twilio queue the caller waits in; returns the call as it stands now. */
   recordQueueSid(callSid: string, queueSid: string): Promise<void>;
-  /** Routing offered the call to an agent (dequeued it to ring them); `event` in the same statement. */
-  markOffered(callSid: string, agentId: string, event?: StageEvent): Promise<void>;
+  /**
+   * Routing offered the call to an agent (dequeued it to ring them from `queueSid`, which is
+   * recorded as `recordQueueSid` would); `event` and `parts` (another component's writes, see
+   * platform/sql-parts.ts) in the same statement.
+   */
+  markOffered(
+    callSid: string,
+    offer: {
+      agentId: string;
+      queueSid?: string | null;
+      event?: StageEvent;
+      parts?: ReadonlyArray<StatementPart>;
+    },
+  ): Promise<void>;
   /**
    * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its
-   * department); `event` in the same statement.
+   * department); `event` and `parts` (another component's writes) in the same statement.
    */
   markAnswered(
     callSid: string,
-    answer?: { agentId?: string; skill?: string; at?: Date; event?: StageEvent },
+    answer?: {
+      agentId?: string;
+      skill?: string;
+      at?: Date;
+      event?: StageEvent;
+      parts?: ReadonlyArray<StatementPart>;
+    },
   ): Promise<void>;
   /** The IVR ended the call itself (a goodbye). */
   markEndedInIvr(callSid: string): Promise<void>;
@@ -80,18 +101,19 @@ export interface CallLedger {
     callSid: string,
     steps: ReadonlyArray<{ nodeId: string; kind: string; input: string | null }>,
   ): Promise<void>;
-  /**
-   * Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op.
-   * With `within`, inside the caller's transaction (the event commits with what it records).
-   */
+  /** Appends a raw event from another source (queue, agent); dedupeKey makes re-delivery a no-op. */
   recordEvent(
     callSid: string,
     source: 'ivr' | 'queue' | 'agent' | 'fallback',
     event: string,
     dedupeKey: string,
     payload: Record<string, unknown>,
-    within?: Executor,
   ): Promise<boolean>;
+  /**
+   * The event as a part of another component's statement (see platform/sql-parts.ts), appended
+   * when `when` holds: it commits with what it records.
+   */
+  eventPart(callSid: string, event: StageEvent, when: SQL): StatementPart;
   /** Calls `listener` once a call's final status is stored (routing ends a call whose caller hung up on hold); a listener's failure is logged, never thrown. */
   onCallEnded(listener: (callSid: string) => Promise<void>): void;
   /** Computes how an ended call ended and its durations; safe to run twice. */
@@ -102,8 +124,15 @@ export interface CallLedger {
   /** Callers queued since `since` and still waiting (not answered, not ended), in routing order. */
   waitingCalls(since: Date): Promise<CallRow[]>;
   events(callSid: string): Promise<repo.CallEventRow[]>;
-  steps(callSid: string): Promise<repo.CallStepRow[]>;
+  /**
+   * The call's IVR path, in order: the steps in `call_steps`, and those still pending in Redis
+   * until the call's summary writes them.
+   */
+  steps(callSid: string): Promise<PathStep[]>;
 }
+
+/** A step of a call's IVR path: a `call_steps` row, written or still pending. */
+export type PathStep = Omit<repo.CallStepRow, 'id'>;
 
 /** A raw event written with a stage, in the stage's statement (as `recordEvent` would append it). */
 export interface StageEvent {
@@ -125,6 +154,9 @@ export interface QueueAttributes {
 
 export interface CallLedgerDeps {
   db: Database;
+  /** Where a call's IVR path waits until its summary writes it. */
+  redis: Redis;
+  redisPrefix: string;
   queues: Queues;
   clock: Clock;
   logger: Logger;

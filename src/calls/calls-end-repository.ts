@@ -1,7 +1,8 @@
 import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../platform/db.js';
-import type { CallRow, NewCall } from './calls-repository.js';
-import { callEvents, calls } from './calls-tables.js';
+import { queryRows, tableRows, type Executor } from '../platform/db.js';
+import type { PendingStep } from './calls-path.js';
+import type { CallRow, CallStepRow, NewCall } from './calls-repository.js';
+import { callEvents, calls, callSteps } from './calls-tables.js';
 
 /**
  * A status callback in one statement: its event appended unless its dedupe key is there (a
@@ -87,17 +88,23 @@ export async function applyStatusOnce(
 
 /**
  * The post-call summary of an ended call, written in one statement: how it ended (the rules of
- * `classifyEnd`, in SQL) and its IVR, queue and talk seconds. Returns the call as summarized, or
- * undefined when there is no such ended call.
+ * `classifyEnd`, in SQL), its IVR, queue and talk seconds, and the IVR path `pending` in Redis
+ * (appended to `call_steps` in order, by the first summary only: a second one finds
+ * `summarized_at` set, under the row's lock). Returns the call as summarized, or undefined when
+ * there is no such ended call.
  */
 export async function summarizeEnded(
   db: Executor,
   callSid: string,
   at: Date,
+  pending: ReadonlyArray<PendingStep> = [],
 ): Promise<CallRow | undefined> {
   const seconds = (from: SQL, to: SQL) =>
     sql`greatest(0, round(extract(epoch from (${to} - ${from}))))::int`;
-  const [row] = await db
+  // With a path to write, the update reads `prior` (below) in its condition, so that the row is
+  // locked and its summary read before this statement updates it.
+  const locked = pending.length > 0 ? sql`exists (select 1 from prior)` : undefined;
+  const update = db
     .update(calls)
     .set({
       endReason: sql`case
@@ -123,7 +130,54 @@ export async function summarizeEnded(
       summarizedAt: at,
       updatedAt: new Date(),
     })
-    .where(and(eq(calls.callSid, callSid), isNotNull(calls.endedAt)))
+    .where(and(eq(calls.callSid, callSid), isNotNull(calls.endedAt), locked))
     .returning();
-  return row;
+  if (!locked) return (await update)[0];
+  const steps = JSON.stringify(
+    pending.map((step) => ({
+      node_id: step.nodeId,
+      kind: step.kind,
+      input: step.input ?? null,
+      at: step.at.toISOString(),
+    })),
+  );
+  const rows = await queryRows(
+    db,
+    sql`with prior as (
+          select summarized_at from ${calls} where call_sid = ${callSid} and ended_at is not null for update
+        ), path as (
+          insert into ${callSteps} (call_sid, node_id, kind, input, at)
+          select ${callSid}, s.node_id, s.kind, s.input, s.at
+          from rows from (jsonb_to_recordset(${steps}::jsonb) as (node_id text, kind text, input text, at timestamptz))
+            with ordinality as s(node_id, kind, input, at, n)
+          where exists (select 1 from prior where summarized_at is null)
+          order by s.n
+        )
+        ${update.getSQL()}`,
+  );
+  return tableRows(calls, rows)[0];
+}
+
+/**
+ * The call's IVR path in `call_steps`, in order, and whether its summary ran (then every step
+ * is here; before, the steps after the arrival wait in Redis).
+ */
+export async function listPath(
+  db: Executor,
+  callSid: string,
+): Promise<{ steps: CallStepRow[]; summarized: boolean }> {
+  const rows = await queryRows<Record<string, unknown> & { summarized: boolean | null }>(
+    db,
+    sql`select s.*, (select summarized_at is not null from ${calls} where call_sid = ${callSid}) as summarized
+        from (select 1) as one
+        left join ${callSteps} s on s.call_sid = ${callSid}
+        order by s.at, s.id`,
+  );
+  return {
+    steps: tableRows(
+      callSteps,
+      rows.filter((row) => row.id !== null),
+    ),
+    summarized: rows[0]?.summarized === true,
+  };
 }

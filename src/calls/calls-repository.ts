@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
+import { insertWhen, partCtes, type StatementPart } from '../platform/sql-parts.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
 export type CallRow = typeof calls.$inferSelect;
@@ -106,9 +107,15 @@ export async function insertEventIfNew(db: Executor, event: NewCallEvent): Promi
   return inserted.length > 0;
 }
 
+/** An event appended, unless its dedupe key is there, when `when` holds: a part of another component's statement. */
+export function eventPart(event: NewCallEvent, when: SQL): StatementPart {
+  return insertWhen(callEvents, event, when, sql`on conflict (call_sid, dedupe_key) do nothing`);
+}
+
 /**
  * Sets a stage timestamp unless it is already set; with `event`, appends that event (unless its
- * dedupe key is there) in the same statement. Returns the call as it stands after the update.
+ * dedupe key is there), and runs `parts` (other components' writes), in the same statement.
+ * Returns the call as it stands after the update.
  */
 export async function setStageOnce(
   db: Executor,
@@ -117,6 +124,7 @@ export async function setStageOnce(
   at: Date,
   extra: Partial<NewCall> = {},
   event?: NewCallEvent,
+  parts: ReadonlyArray<StatementPart> = [],
 ): Promise<CallRow | undefined> {
   const column = stageColumns[stage];
   const update = db
@@ -128,14 +136,17 @@ export async function setStageOnce(
     })
     .where(eq(calls.callSid, callSid))
     .returning();
-  if (!event) return (await update)[0];
-  const append = db
-    .insert(callEvents)
-    .values(event)
-    .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] });
+  if (!event && parts.length === 0) return (await update)[0];
+  const append = event
+    ? sql`, event as (${db
+        .insert(callEvents)
+        .values(event)
+        .onConflictDoNothing({ target: [callEvents.callSid, callEvents.dedupeKey] })
+        .getSQL()})`
+    : sql``;
   const rows = await queryRows(
     db,
-    sql`with stage as (${update.getSQL()}), event as (${append.getSQL()}) select * from stage`,
+    sql`with stage as (${update.getSQL()}) ${append} ${partCtes(parts)} select * from stage`,
   );
   return tableRows(calls, rows)[0];
 }
@@ -179,15 +190,6 @@ export async function listEvents(db: Executor, callSid: string): Promise<CallEve
 }
 
 export type NewCallStep = typeof callSteps.$inferInsert;
-
-/** Appends many steps in one statement, in the order given. */
-export async function listSteps(db: Executor, callSid: string): Promise<CallStepRow[]> {
-  return db
-    .select()
-    .from(callSteps)
-    .where(eq(callSteps.callSid, callSid))
-    .orderBy(asc(callSteps.id));
-}
 
 /** Ended calls whose summary was never written (a lost job), oldest first. */
 export async function listUnsummarized(

@@ -1,20 +1,26 @@
 import { maskPhone } from '../platform/logger.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
-import type { CallLedger, CallLedgerDeps, StageEvent } from './calls-contract.js';
+import { listPath } from './calls-end-repository.js';
+import { createPendingPath } from './calls-path.js';
+import type { CallLedger, CallLedgerDeps, PathStep, StageEvent } from './calls-contract.js';
 import { queuedCallOf } from './calls-routing.js';
 import { createCallStatus } from './calls-status.js';
 import { createCallSummaries } from './calls-summary.js';
 
 export function createCallLedger({
   db,
+  redis,
+  redisPrefix,
   queues,
   clock,
   logger,
   hotlineOf = () => undefined,
 }: CallLedgerDeps): CallLedger {
   const log = logger.child({ component: 'calls' });
-  // Arrivals and IVR path steps are the hottest writes: concurrent webhooks share one statement (group commit).
+  const pending = createPendingPath(redis, redisPrefix);
+  // Arrivals (with the welcome's path steps) are the hottest writes: concurrent webhooks share one
+  // statement (group commit), as do the path steps that come after a call's summary (see calls-path.ts).
   // One statement at a time: the rest wait and go together in the next. Measured against four at
   // a time (npm run bench -- incoming, two runs each): throughput 0.52-0.53 of the bare route's
   // against 0.43-0.50, p99 at 200 requests/s 8 ms against 17 ms. Fewer, larger statements
@@ -108,17 +114,18 @@ export function createCallLedger({
 
     recordQueueSid: (callSid, queueSid) =>
       repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: async (callSid, agentId, event) =>
+    markOffered: async (callSid, { agentId, queueSid, event, parts }) =>
       void (await repo.setStageOnce(
         db,
         callSid,
         'offeredAt',
         clock.now(),
-        { agentId },
+        { agentId, ...(queueSid ? { twilioQueueSid: queueSid } : {}) },
         event && eventRow(callSid, event),
+        parts,
       )),
 
-    async markAnswered(callSid, { agentId, skill, at = clock.now(), event } = {}) {
+    async markAnswered(callSid, { agentId, skill, at = clock.now(), event, parts } = {}) {
       await repo.setStageOnce(
         db,
         callSid,
@@ -129,6 +136,7 @@ export function createCallLedger({
           ...(skill ? { queueSkill: skill } : {}),
         },
         event && eventRow(callSid, event),
+        parts,
       );
     },
 
@@ -151,25 +159,34 @@ export function createCallLedger({
     async recordSteps(callSid, steps) {
       if (steps.length === 0) return;
       const at = clock.now();
-      await rebuildable.add({
-        steps: steps.map((step) => ({
-          callSid,
-          nodeId: step.nodeId,
-          kind: step.kind,
-          input: step.input,
-          at,
-        })),
-      });
+      const rows = steps.map((step) => ({
+        nodeId: step.nodeId,
+        kind: step.kind,
+        input: step.input,
+        at,
+      }));
+      // Kept in Redis until the call's summary writes them; written now once it has.
+      if (await pending.push(callSid, rows)) return;
+      await rebuildable.add({ steps: rows.map((row) => ({ callSid, ...row })) });
     },
 
-    recordEvent: (callSid, source, event, dedupeKey, payload, within = db) =>
-      repo.insertEventIfNew(within, eventRow(callSid, { source, event, dedupeKey, payload })),
+    recordEvent: (callSid, source, event, dedupeKey, payload) =>
+      repo.insertEventIfNew(db, eventRow(callSid, { source, event, dedupeKey, payload })),
+    eventPart: (callSid, event, when) => repo.eventPart(eventRow(callSid, event), when),
 
-    ...createCallSummaries({ db, clock, log }),
+    ...createCallSummaries({ db, pending, clock, log }),
 
     find: (callSid) => repo.findCall(db, callSid),
     waitingCalls: (since) => repo.listWaitingCalls(db, since),
     events: (callSid) => repo.listEvents(db, callSid),
-    steps: (callSid) => repo.listSteps(db, callSid),
+    async steps(callSid) {
+      // Redis first: once the summary has written the steps they are read from the database.
+      const waiting = await pending.read(callSid);
+      const { steps, summarized } = await listPath(db, callSid);
+      const path: PathStep[] = steps.map(({ id: _id, ...step }) => step);
+      return summarized
+        ? path
+        : [...path, ...waiting.map((step) => ({ callSid, ...step, input: step.input ?? null }))];
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import * as repo from './calls-repository.js';
 import { summarizeEnded } from './calls-end-repository.js';
+import type { PendingPath } from './calls-path.js';
 import type { CallRow } from './calls-repository.js';
 import type { CallLedger } from './calls-contract.js';
 
@@ -26,18 +27,26 @@ export function classifyEnd(call: CallRow): NonNullable<CallRow['endReason']> {
 /** The post-call summary: how an ended call ended and its durations. */
 export function createCallSummaries({
   db,
+  pending,
   clock,
   log,
 }: {
   db: Database;
+  pending: PendingPath;
   clock: Clock;
   log: Logger;
 }): Pick<CallLedger, 'summarize' | 'sweepUnsummarized'> {
   return {
     async summarize(callSid) {
-      // One statement reads the stages and writes the summary (the rules of classifyEnd, in SQL).
-      const call = await summarizeEnded(db, callSid, clock.now());
-      if (!call) return repo.findCall(db, callSid);
+      // One statement reads the stages and writes the summary (the rules of classifyEnd, in SQL)
+      // with the IVR path kept in Redis; the path is closed first, so a later step is written at once.
+      const steps = await pending.take(callSid);
+      const call = await summarizeEnded(db, callSid, clock.now(), steps);
+      if (!call) {
+        await pending.reopen(callSid);
+        return repo.findCall(db, callSid);
+      }
+      await pending.written(callSid);
       log.info(
         {
           callSid,

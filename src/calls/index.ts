@@ -1,6 +1,6 @@
 export { createCallLedger } from './calls-service.js';
 export { classifyEnd } from './calls-summary.js';
-export type { CallLedger, CallHotline } from './calls-contract.js';
+export type { CallLedger, CallHotline, PathStep } from './calls-contract.js';
 export { createCallRoutes } from './calls-routes.js';
 export { createCallJobs } from './calls-jobs.js';
 export { callSidSchema, statusCallbackSchema } from './calls-schemas.js';

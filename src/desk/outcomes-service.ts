@@ -12,7 +12,7 @@ import {
 } from '../platform/errors.js';
 import { parseInput } from '../platform/http.js';
 import type { Logger } from '../platform/logger.js';
-import { insertAudit } from '../platform/audit-repository.js';
+import { auditPart, insertAudit } from '../platform/audit-repository.js';
 import type { AgentCallRow, AgentCalls, AgentDesk } from '../routing/index.js';
 import * as repo from './outcomes-repository.js';
 import { outcomeSchemas, type OutcomePath } from './desk-schemas.js';
@@ -75,43 +75,52 @@ export function createOutcomes(deps: {
           fields: [{ field: 'serviceId', reason: 'not a service handled by phone' }],
         });
       }
-      let row: repo.CallOutcomeRow;
+      const kind = kinds[path];
+      const at = clock.now();
+      let row: repo.CallOutcomeRow | undefined;
       try {
-        // One transaction: the agent's call marked (which proves they answered it), the outcome,
+        // One statement: the agent's call marked (which proves they answered it), the outcome,
         // its ledger event and its audit row commit together.
-        row = await db.transaction(async (tx) => {
-          if (!(await agentCalls.outcomeRecorded(tx, callSid, agentId)))
-            throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
-          const inserted = await repo.insertOutcome(tx, {
+        row = await repo.insertOutcomeWith(
+          db,
+          {
             callSid,
             agentId,
-            kind: kinds[path],
+            kind,
             serviceId: details.serviceId ?? null,
             details,
-            recordedAt: clock.now(),
-          });
-          await ledger.recordEvent(
-            callSid,
-            'agent',
-            'outcome',
-            `outcome:${agentId}`,
-            { agentId, kind: inserted.kind },
-            tx,
-          );
-          await insertAudit(tx, {
-            actorId: agentId,
-            action: 'record-outcome',
-            subject: callSid,
-            detail: { kind: inserted.kind },
-            at: clock.now(),
-          });
-          return inserted;
-        });
+            recordedAt: at,
+          },
+          agentCalls.outcomeRecordedPart(callSid, agentId),
+          (when) => [
+            ledger.eventPart(
+              callSid,
+              {
+                source: 'agent',
+                event: 'outcome',
+                dedupeKey: `outcome:${agentId}`,
+                payload: { agentId, kind },
+              },
+              when,
+            ),
+            auditPart(
+              {
+                actorId: agentId,
+                action: 'record-outcome',
+                subject: callSid,
+                detail: { kind },
+                at,
+              },
+              when,
+            ),
+          ],
+        );
       } catch (error) {
         if (isUniqueViolation(error))
           throw new ConflictError('an outcome is already recorded for this call', 'outcome_exists');
         throw error;
       }
+      if (!row) throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
       log.info({ callSid, agentId, kind: row.kind }, 'call outcome recorded');
       await desk.outcomeRecorded(agentId, callSid);
       return row;

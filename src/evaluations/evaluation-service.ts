@@ -95,19 +95,27 @@ export function createEvaluations(deps: EvaluationDeps) {
     },
 
     /**
+     * Whether the evaluation is on for `hotline`, as a read to run in another component's
+     * statement (routing's end of the agent's call); its value is `afterAgentLeg`'s `switchedOn`.
+     */
+    enabledRead: (hotline: string | null) => repo.settingEnabledRead(hotline),
+
+    /**
      * The agent's leg of an answered call ended. On a hotline with the evaluation on, the call gets
      * its evaluation row, and a caller still on the line is sent to the menu; a caller already gone
      * is 未评价 (hung_up). Undefined: the call simply ends. Never throws: a failure ends the call.
+     * `switchedOn` is `enabledRead(hotline)` as another statement read it just now.
      */
     async afterAgentLeg(
       callSid: string,
       agentId: string,
       callerStatus: string,
       hotline?: string | null,
+      switchedOn?: boolean,
     ): Promise<VoiceResponse | undefined> {
       try {
         // The hotline routing kept answers "is it on?" first: the call is read only when it is.
-        if (hotline !== undefined && !(await enabled(hotline))) return undefined;
+        if (hotline !== undefined && !(switchedOn ?? (await enabled(hotline)))) return undefined;
         const call = await ledger.find(callSid);
         if (!call || (hotline === undefined && !(await enabled(call.hotlineNumber))))
           return undefined;

@@ -1,6 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './db.js';
 import { auditLog } from './audit-tables.js';
+import { insertWhen, type StatementPart } from './sql-parts.js';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -10,6 +11,11 @@ export async function insertAudit(
   row: Omit<typeof auditLog.$inferInsert, 'id'>,
 ): Promise<void> {
   await db.insert(auditLog).values(row);
+}
+
+/** An act's row written when `when` holds, as a part of the statement that does the act. */
+export function auditPart(row: Omit<typeof auditLog.$inferInsert, 'id'>, when: SQL): StatementPart {
+  return insertWhen(auditLog, row, when);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import { agentCalls, agentStateLog } from './routing-tables.js';
 
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
@@ -17,11 +18,21 @@ export async function insertStateLog(
   row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
   change?: AgentCallChange,
 ): Promise<void> {
-  const insert = db.insert(agentStateLog).values(row);
-  if (!change) {
-    await insert;
-    return;
-  }
+  const [first, second] = stateLogParts(db, row, change);
+  await db.execute(second ? sql`with call as (${first!}) ${second}` : first!);
+}
+
+/**
+ * A state change's log row (and, with `change`, what it does to the agent's answered call) as
+ * parts of another statement (see platform/sql-parts.ts).
+ */
+export function stateLogParts(
+  db: Executor,
+  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+  change?: AgentCallChange,
+): StatementPart[] {
+  const insert = db.insert(agentStateLog).values(row).getSQL();
+  if (!change) return [insert];
   const call =
     'answered' in change
       ? db
@@ -39,7 +50,7 @@ export async function insertStateLog(
               ),
             )
         : wrapUpEndedUpdate(db, change.wrapUpEnded);
-  await db.execute(sql`with call as (${call.getSQL()}) ${insert.getSQL()}`);
+  return [call.getSQL(), insert];
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
@@ -101,6 +112,14 @@ export async function updateAgentCall(
     .returning({ id: agentCalls.id });
   return rows.length > 0;
 }
+
+/** Marks the outcome of the agent's call recorded; returns its id, no row when there is no such call. */
+export const outcomeRecordedUpdate = (db: Executor, callSid: string, agentId: string) =>
+  db
+    .update(agentCalls)
+    .set({ outcomeStatus: 'recorded' })
+    .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)))
+    .returning({ id: agentCalls.id });
 
 /** Records when the agent's after-call work ended, once: a later call of this keeps the first time. */
 const wrapUpEndedUpdate = (

@@ -1,4 +1,5 @@
-import type { Database, Executor } from '../platform/db.js';
+import type { Database } from '../platform/db.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import * as repo from './agent-calls-repository.js';
 
 /**
@@ -16,10 +17,11 @@ export interface AgentCalls {
   /** The agent's answered leg of the call, if they answered it. */
   find(callSid: string, agentId: string): Promise<repo.AgentCallRow | undefined>;
   /**
-   * The outcome of the agent's call is recorded, inside the transaction that records it; false
-   * when the agent answered no such call.
+   * The outcome of the agent's call is recorded: an `update … returning id` to run as a part of
+   * the statement that records the outcome (see platform/sql-parts.ts); it returns no row when
+   * the agent answered no such call.
    */
-  outcomeRecorded(tx: Executor, callSid: string, agentId: string): Promise<boolean>;
+  outcomeRecordedPart(callSid: string, agentId: string): StatementPart;
   /** Answered calls whose wrap-up ran out without an outcome, newest first. */
   lackingOutcome(limit: number): Promise<repo.AgentCallRow[]>;
 }
@@ -28,8 +30,8 @@ export function createAgentCalls(db: Database): AgentCalls {
   return {
     answered: (row) => repo.insertAgentCall(db, row),
     find: (callSid, agentId) => repo.findAgentCall(db, callSid, agentId),
-    outcomeRecorded: (tx, callSid, agentId) =>
-      repo.updateAgentCall(tx, callSid, agentId, { outcomeStatus: 'recorded' }),
+    outcomeRecordedPart: (callSid, agentId) =>
+      repo.outcomeRecordedUpdate(db, callSid, agentId).getSQL(),
     lackingOutcome: (limit) => repo.listCallsLackingOutcome(db, limit),
   };
 }

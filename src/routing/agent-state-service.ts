@@ -2,6 +2,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import type { LiveEvents } from './live-events.js';
 import * as repo from './agent-calls-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
@@ -26,6 +27,16 @@ export interface AgentStates {
    * written the change is undone and refused with 503 (`state_not_logged`).
    */
   transitionLogged(input: TransitionInput): Promise<TransitionResult>;
+  /**
+   * A change whose log row the caller writes in a statement of its own: once the store made the
+   * change, `write` gets the log row (and what the change does to the agent's call) as parts of
+   * that statement (see platform/sql-parts.ts), and the change is published after it. A failure
+   * of `write` is thrown.
+   */
+  transitionWritten(
+    input: TransitionInput,
+    write: (parts: StatementPart[]) => Promise<void>,
+  ): Promise<TransitionResult>;
 }
 
 export function createAgentStates(deps: {
@@ -88,6 +99,17 @@ export function createAgentStates(deps: {
       await publishTransition(change);
       return { ...result, recorded: Promise.resolve() };
     },
+
+    async transitionWritten({ agentCall, ...input }, write) {
+      const now = clock.now();
+      const result = await store.transition({ ...input, now: now.getTime() });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      const change = changeOf(input, result, now);
+      logChange(change);
+      await write(repo.stateLogParts(db, logRow(change), agentCall));
+      await publishTransition(change);
+      return { ...result, recorded: Promise.resolve() };
+    },
   };
 
   type Change = {
@@ -123,6 +145,11 @@ export function createAgentStates(deps: {
   }
 
   async function logTransition(change: Change, agentCall?: repo.AgentCallChange): Promise<void> {
+    logChange(change);
+    await repo.insertStateLog(db, logRow(change), agentCall);
+  }
+
+  function logChange(change: Change): void {
     log.info(
       {
         agentId: change.agentId,
@@ -134,19 +161,18 @@ export function createAgentStates(deps: {
       },
       'agent state',
     );
-    await repo.insertStateLog(
-      db,
-      {
-        agentId: change.agentId,
-        fromState: change.from,
-        toState: change.to,
-        reason: change.reason,
-        version: change.version,
-        callSid: change.callSid || null,
-        at: change.at,
-      },
-      agentCall,
-    );
+  }
+
+  function logRow(change: Change) {
+    return {
+      agentId: change.agentId,
+      fromState: change.from,
+      toState: change.to,
+      reason: change.reason,
+      version: change.version,
+      callSid: change.callSid || null,
+      at: change.at,
+    };
   }
 
   async function publishTransition(change: Change): Promise<void> {
@@ -166,21 +192,29 @@ export function createAgentStates(deps: {
   }
 }
 
-/** Logs and publishes a reservation made by a match script (available → reserved happened inside Lua). */
+/**
+ * Logs and publishes a reservation made by a match script (available → reserved happened inside
+ * Lua). With `write`, the log row is written by the caller as a part of its own statement (see
+ * platform/sql-parts.ts); the reservation is published after it.
+ */
 export async function recordReservation(
   deps: { db: Database; events: LiveEvents; clock: Clock },
   reservation: { agentId: string; callSid: string; version: number },
+  write: (parts: StatementPart[]) => Promise<void> = async ([insert]) =>
+    void (await deps.db.execute(insert!)),
 ): Promise<void> {
   const at = deps.clock.now();
-  await repo.insertStateLog(deps.db, {
-    agentId: reservation.agentId,
-    fromState: 'available',
-    toState: 'reserved',
-    reason: null,
-    version: reservation.version,
-    callSid: reservation.callSid,
-    at,
-  });
+  await write(
+    repo.stateLogParts(deps.db, {
+      agentId: reservation.agentId,
+      fromState: 'available',
+      toState: 'reserved',
+      reason: null,
+      version: reservation.version,
+      callSid: reservation.callSid,
+      at,
+    }),
+  );
   const event = {
     type: 'agent-state' as const,
     agentId: reservation.agentId,

@@ -74,16 +74,34 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
       const call = await kept.find(callSid);
-      // The agent's answered call is recorded with the log row of the change to on-call.
-      const result = await states.transition({
-        agentId,
-        from: ['reserved'],
-        to: 'on_call',
-        expectedCall: callSid,
-        agentCall: {
-          answered: { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() },
+      // The agent's answered call and the log row of the change to on-call are written in the
+      // statement of the call's answered stage.
+      const result = await states.transitionWritten(
+        {
+          agentId,
+          from: ['reserved'],
+          to: 'on_call',
+          expectedCall: callSid,
+          agentCall: {
+            answered: { callSid, agentId, skill: call?.skill ?? null, answeredAt: clock.now() },
+          },
         },
-      });
+        async (parts) => {
+          await store.leave(callSid);
+          await store.resetMissed(agentId);
+          await kept.answered(callSid, agentId);
+          await ledger.markAnswered(callSid, {
+            agentId,
+            event: {
+              source: 'agent',
+              event: 'answered',
+              dedupeKey: `answered:${agentId}`,
+              payload: { agentId },
+            },
+            parts,
+          });
+        },
+      );
       if (!result.ok) {
         log.warn(
           { callSid, agentId, state: result.from },
@@ -91,19 +109,6 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         );
         return;
       }
-      await store.leave(callSid);
-      await store.resetMissed(agentId);
-      await kept.answered(callSid, agentId);
-      await ledger.markAnswered(callSid, {
-        agentId,
-        event: {
-          source: 'agent',
-          event: 'answered',
-          dedupeKey: `answered:${agentId}`,
-          payload: { agentId },
-        },
-      });
-      await result.recorded;
       await events.publish('supervisors', {
         type: 'queue',
         skill: call?.skill ?? '',
@@ -161,11 +166,20 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         agent = await store.agent(agentId);
       }
       if (answered) {
-        if (agent.state === 'on_call' && agent.callSid === callSid)
-          await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
+        // What the caller hears next is read in the statement that ends the agent's call.
+        const read = call && deps.afterAnswered?.read(call.hotline);
+        const switchedOn =
+          agent.state === 'on_call' && agent.callSid === callSid
+            ? await routing().startWrapUp(agentId, callSid, call?.skill ?? null, undefined, read)
+            : undefined;
         return (
-          (await deps.afterAnswered?.(callSid, agentId, callerStatus, call?.hotline)) ??
-          hangupTwiml()
+          (await deps.afterAnswered?.offer(
+            callSid,
+            agentId,
+            callerStatus,
+            call?.hotline,
+            typeof switchedOn === 'boolean' ? switchedOn : undefined,
+          )) ?? hangupTwiml()
         );
       }
       const callerGone =

@@ -3,6 +3,7 @@ import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TelephonyProfile } from '../platform/telephony-profile.js';
@@ -73,13 +74,22 @@ export interface RoutingDeps {
    * What the caller hears once an answered call's agent leg ended (the 好差评 menu of the evaluations), or undefined to hang up:
    * a port given at construction.
    */
-  afterAnswered?: (
-    callSid: string,
-    agentId: string,
-    callerStatus: string,
-    /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
-    hotline?: string | null,
-  ) => Promise<VoiceResponse | undefined>;
+  afterAnswered?: {
+    /**
+     * What `offer` needs to know of the hotline first (whether it has the 好差评 on), as a read
+     * routing runs in the statement that ends the agent's call (see platform/sql-parts.ts).
+     */
+    read(hotline: string | null): StatementPart;
+    offer(
+      callSid: string,
+      agentId: string,
+      callerStatus: string,
+      /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
+      hotline?: string | null,
+      /** The value of `read(hotline)`, when routing read it. */
+      read?: boolean,
+    ): Promise<VoiceResponse | undefined>;
+  };
   /**
    * The conference the caller joins when the agent's leg left the Dial for a conference bridge (a
    * supervisor's 监听, 耳语 or 强插), or undefined when the call is not bridged: a port given at construction.
@@ -136,11 +146,16 @@ export interface Routing extends CallRouting {
   releaseAgent(agentId: string, version: number): Promise<void>;
   /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */
   missedOffer(agentId: string, callSid: string): Promise<void>;
-  /** Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal end. */
+  /**
+   * Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal
+   * end. With `read` (a scalar subquery of another component), returns its value as read in the
+   * statement that ends the agent's call; undefined when no wrap-up began.
+   */
   startWrapUp(
     agentId: string,
     callSid: string,
     skill: string | null,
     reason?: string,
-  ): Promise<void>;
+    read?: StatementPart,
+  ): Promise<unknown>;
 }

@@ -11,8 +11,12 @@ import type { Reservation } from './routing-state.js';
 
 /** How routing offers a reserved call to its agent, and schedules a waiting call's escalations. */
 export interface Offers {
-  /** Dequeues the caller to the reserved agent (or starts a reserved callback); a failed dequeue is retried with backoff. */
-  offer(reservation: Reservation, attempt?: number): Promise<void>;
+  /**
+   * Dequeues the caller to the reserved agent (or starts a reserved callback); a failed dequeue
+   * is retried with backoff. True when the caller was dequeued and the offer recorded in the
+   * ledger (with the call's queue SID).
+   */
+  offer(reservation: Reservation, attempt?: number): Promise<boolean>;
   /** Schedules the escalation of a call to its next, wider target (none when `timeoutSeconds` is null). */
   scheduleEscalation(
     callSid: string,
@@ -28,11 +32,11 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
   const providerQueues = deps.telephony.queues;
   const log = deps.logger.child({ component: 'routing' });
 
-  async function offer(reservation: Reservation, attempt = 0): Promise<void> {
+  async function offer(reservation: Reservation, attempt = 0): Promise<boolean> {
     if (reservation.callSid.startsWith(CALLBACK_MEMBER)) {
       await recordReservation({ db, events, clock }, reservation);
       await deps.callbacks.reserved(reservation);
-      return;
+      return false;
     }
     const { callSid, agentId, version } = reservation;
     const call = await kept.find(callSid);
@@ -41,7 +45,7 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
       log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
       await store.leave(callSid);
       await routing().releaseAgent(agentId, version);
-      return;
+      return false;
     }
     // The timeout is scheduled before the dequeue so that an agent is never left reserved if this process dies here.
     await queues.add(
@@ -92,17 +96,25 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
         );
       }
       await routing().releaseAgent(agentId, version);
-      return;
+      return false;
     }
     log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
-    // Logged after the dequeue: the caller should not wait on bookkeeping.
-    await recordReservation({ db, events, clock }, reservation);
-    await ledger.markOffered(callSid, agentId, {
-      source: 'agent',
-      event: 'offered',
-      dedupeKey: `offered:${reservation.offers}`,
-      payload: { agentId },
-    });
+    // Logged after the dequeue (the caller should not wait on bookkeeping): the call's offered
+    // stage, its queue SID, its event and the reservation's log row in one statement.
+    await recordReservation({ db, events, clock }, reservation, (parts) =>
+      ledger.markOffered(callSid, {
+        agentId,
+        queueSid: call.queueSid,
+        event: {
+          source: 'agent',
+          event: 'offered',
+          dedupeKey: `offered:${reservation.offers}`,
+          payload: { agentId },
+        },
+        parts,
+      }),
+    );
+    return true;
   }
 
   async function scheduleEscalation(

@@ -1,4 +1,7 @@
 import './routing-jobs-payloads.js';
+import { sql } from 'drizzle-orm';
+import type { QueuedCall } from '../calls/index.js';
+import { executeParts } from '../platform/sql-parts.js';
 import { createAgentLegs } from './routing-agent-legs.js';
 import {
   CALLBACK_MEMBER,
@@ -14,37 +17,51 @@ import { requeueTwiml, toIvrWaitTwiml } from './routing-twiml.js';
 import { waitScore } from './wait-score.js';
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const { store, kept, holds, states, ledger, catalogue, queues, events, clock, urls, settings } =
-    deps;
+  const { db, store, kept, holds, states, ledger, catalogue, queues, events, clock, urls } = deps;
+  const { settings } = deps;
   const providerQueues = deps.telephony.queues;
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
   const { offer, scheduleEscalation } = createOffers(deps, () => routing);
 
+  /** Puts a kept call in routing's wait lists and offers it; true when it was offered at once. */
+  async function queueCall(call: QueuedCall): Promise<boolean> {
+    const { callSid } = call;
+    const targets = routingTargets(
+      catalogue,
+      { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent },
+      settings,
+    );
+    const score = waitScore(call.priority, call.queuedAt.getTime());
+    const epoch = now();
+    if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
+      await events.publish('supervisors', {
+        type: 'queue',
+        skill: call.skill,
+        callSid,
+        change: 'queued',
+        at: clock.now().toISOString(),
+      });
+      await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
+    }
+    let offered = false;
+    for (const reservation of await store.matchCall(callSid, now()))
+      offered = (await offer(reservation)) || offered;
+    return offered;
+  }
+
   const routing: Routing = {
     async callQueued(call) {
       const { callSid } = call;
-      // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it.
+      // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it. The
+      // ledger records the queue in the offer's statement, or below when no offer was made.
       await kept.keep(call);
-      if (call.queueSid) await ledger.recordQueueSid(callSid, call.queueSid);
-      const targets = routingTargets(
-        catalogue,
-        { queueSkill: call.skill, priority: call.priority, commissionerId: call.preferredAgent },
-        settings,
-      );
-      const score = waitScore(call.priority, call.queuedAt.getTime());
-      const epoch = now();
-      if (await store.enqueue(callSid, score, targets, 'waiting', epoch)) {
-        await events.publish('supervisors', {
-          type: 'queue',
-          skill: call.skill,
-          callSid,
-          change: 'queued',
-          at: clock.now().toISOString(),
-        });
-        await scheduleEscalation(callSid, epoch, 0, targets[0]!.timeoutSeconds);
+      let offered = false;
+      try {
+        offered = await queueCall(call);
+      } finally {
+        if (call.queueSid && !offered) await ledger.recordQueueSid(callSid, call.queueSid);
       }
-      await routing.routeCall(callSid);
     },
 
     async callLeftQueue(callSid, result) {
@@ -205,17 +222,33 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (result.ok) await routing.agentFree(agentId);
     },
 
-    async startWrapUp(agentId, callSid, skill, reason) {
-      // The agent's call ends with the log row of the change to wrap-up, in one statement.
-      const result = await states.transition({
+    async startWrapUp(agentId, callSid, skill, reason, read) {
+      // The agent's call ends with the log row of the change to wrap-up, in one statement (which
+      // reads `read` too).
+      const change = {
         agentId,
-        from: ['on_call'],
+        from: ['on_call' as const],
         expectedCall: callSid,
-        to: 'wrap_up',
+        to: 'wrap_up' as const,
         ...(reason ? { reason } : {}),
         agentCall: { ended: { callSid, agentId, at: clock.now() } },
-      });
-      if (!result.ok) return;
+      };
+      let value: unknown;
+      const result = read
+        ? await states.transitionWritten(change, async (parts) => {
+            // As `transition` does, a change that cannot be logged is logged here and wrap-up goes on.
+            try {
+              const [row] = await executeParts(db, parts, sql`select ${read} as value`);
+              value = row?.value;
+            } catch (error) {
+              log.error(
+                { agentId, err: (error as Error).message },
+                'agent state change not logged',
+              );
+            }
+          })
+        : await states.transition(change);
+      if (!result.ok) return undefined;
       const holdSince = await holds.clear(callSid, agentId);
       if (holdSince) {
         // Still on hold when the agent left the call (a transfer, CALL_MAX_MINUTES): the hold ends here.
@@ -235,6 +268,7 @@ export function createRouting(deps: RoutingDeps): Routing {
           attempts: 5,
         },
       );
+      return value;
     },
   };
   return routing;

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { summarizeEnded } from '../../src/calls/calls-end-repository.js';
+import { createFixedClock } from '../../src/platform/clock.js';
+import { queryRows } from '../../src/platform/db.js';
+import type { Runtime } from '../../src/runtime.js';
+import { createTestRuntime, testRun } from '../support/env.js';
+import { buildCallSid } from '../support/twilio.js';
+
+const HOTLINE = '+864694226101';
+
+/** The IVR path of a call while it runs (Redis) and once its summary wrote it (call_steps). */
+describe('the IVR path kept in Redis until the call is summarized', () => {
+  let runtime: Runtime;
+  const clock = createFixedClock('2026-03-02T03:00:00Z');
+  const prefix = `${testRun.redisPrefix}-path-${randomBytes(3).toString('hex')}`;
+  before(async () => {
+    runtime = await createTestRuntime({ clock, env: { REDIS_PREFIX: prefix } });
+  });
+  after(async () => {
+    const keys = await runtime.redis.keys(`${prefix}:calls:*`);
+    if (keys.length > 0) await runtime.redis.del(...keys);
+  });
+
+  const written = async (callSid: string) =>
+    (
+      await queryRows<{ node_id: string; kind: string; input: string | null }>(
+        runtime.database.db,
+        sql`select node_id, kind, input from call_steps where call_sid = ${callSid} order by id`,
+      )
+    ).map((row) => [row.node_id, row.kind, row.input]);
+  const path = async (callSid: string) =>
+    (await runtime.ledger.steps(callSid)).map((step) => [step.nodeId, step.kind, step.input]);
+
+  async function arrive(): Promise<string> {
+    const callSid = buildCallSid();
+    await runtime.ledger.recordArrival({
+      callSid,
+      from: '+8613904691234',
+      to: HOTLINE,
+      steps: [{ nodeId: 'main', kind: 'entered', input: null }],
+    });
+    await runtime.ledger.recordSteps(callSid, [
+      { nodeId: 'main', kind: 'choice', input: '2' },
+      { nodeId: 'consult', kind: 'entered', input: null },
+    ]);
+    await runtime.ledger.recordStep(callSid, { nodeId: 'consult', kind: 'choice', input: '1' });
+    return callSid;
+  }
+  const end = (callSid: string) =>
+    runtime.ledger.recordStatus(
+      {
+        CallSid: callSid,
+        CallStatus: 'completed',
+        From: '+8613904691234',
+        To: HOTLINE,
+        Direction: 'inbound',
+        CallDuration: 60,
+      },
+      {},
+    );
+  const fullPath = [
+    ['main', 'entered', null],
+    ['main', 'choice', '2'],
+    ['consult', 'entered', null],
+    ['consult', 'choice', '1'],
+  ];
+
+  it('when a call is in the IVR, then its path after the arrival is read from Redis and not yet in call_steps', async () => {
+    const callSid = await arrive();
+    assert.deepEqual(await path(callSid), fullPath);
+    assert.deepEqual(await written(callSid), [['main', 'entered', null]]);
+  });
+
+  it('when the ended call is summarized, then call_steps holds the whole path in order, once, and Redis nothing', async () => {
+    const callSid = await arrive();
+    await end(callSid);
+    assert.deepEqual(await path(callSid), fullPath, 'the final status alone writes nothing');
+    await runtime.ledger.summarize(callSid);
+    assert.deepEqual(await written(callSid), fullPath);
+    assert.deepEqual(await path(callSid), fullPath);
+    assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path:${callSid}`), []);
+    await runtime.ledger.summarize(callSid);
+    assert.deepEqual(await written(callSid), fullPath, 'a second summary writes no step again');
+  });
+
+  it('when a step comes after the summary, then it is written at once, after the others', async () => {
+    const callSid = await arrive();
+    await end(callSid);
+    await runtime.ledger.summarize(callSid);
+    await runtime.ledger.recordStep(callSid, {
+      nodeId: 'consult',
+      kind: 'queue-hangup',
+      input: null,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'queue-hangup', null]]);
+  });
+
+  it('when the process stops after the summary committed and before Redis forgot the path, then a summary run again writes no step twice', async () => {
+    const callSid = await arrive();
+    await end(callSid);
+    // The summary's statement, as the summary runs it, without what follows it in Redis.
+    const pending = (await runtime.ledger.steps(callSid)).slice(1);
+    await summarizeEnded(runtime.database.db, callSid, clock.now(), pending);
+    assert.equal((await path(callSid)).length, 4, 'the summarized call is read from call_steps');
+    await runtime.ledger.summarize(callSid);
+    assert.deepEqual(await written(callSid), fullPath);
+  });
+
+  it('when a call is summarized before it ended, then nothing is written and its path stays open in Redis', async () => {
+    const callSid = await arrive();
+    assert.equal((await runtime.ledger.summarize(callSid))?.summarizedAt, null);
+    await runtime.ledger.recordStep(callSid, { nodeId: 'consult', kind: 'timeout', input: null });
+    assert.deepEqual(await written(callSid), [['main', 'entered', null]]);
+    assert.equal((await path(callSid)).length, 5);
+    await end(callSid);
+    await runtime.ledger.summarize(callSid);
+    assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'timeout', null]]);
+  });
+});
