@@ -98,16 +98,20 @@ describe('logs carry no phone or ID number', () => {
 
     after(() => runtime.close());
 
-    it('when the incoming call, the IVR input and status callbacks fail, then the log names the failures and no full number', async function () {
+    it('when the incoming call and status callbacks fail and an ID number is keyed in, then the log names the failures and no full number', async function () {
       this.timeout(30_000);
       const idNumber = '230502199001011234';
       const incoming = buildIncomingParams({ From: '+8613904691234', Caller: '+8613904691234' });
       const answer = await postSigned(url, '/twilio/voice/incoming', incoming);
       assert.equal(answer.status, 200, 'Twilio still gets TwiML');
-      await postSigned(url, '/twilio/voice/ivr/input?menu=citizen-centre&node=main&attempt=0', {
-        ...incoming,
-        Digits: idNumber,
-      });
+      // The keyed-in digits wait with the call's path in Redis (the summary writes them): the
+      // step needs no database and answers as usual; the leak check below covers the ID number.
+      const step = await postSigned(
+        url,
+        '/twilio/voice/ivr/input?menu=citizen-centre&node=main&attempt=0',
+        { ...incoming, Digits: idNumber },
+      );
+      assert.equal(step.status, 200, 'the IVR step still answers with TwiML');
       await postSigned(url, '/twilio/voice/status', {
         AccountSid: incoming.AccountSid!,
         CallSid: incoming.CallSid!,
@@ -137,14 +141,12 @@ describe('logs carry no phone or ID number', () => {
         /could not record the call arrival/,
         'the failed incoming call is logged',
       );
-      assert.match(output, /could not record the IVR path/, 'the failed IVR step is logged');
       assert.match(output, /status not stored/, 'the failed status callback is logged');
       assert.match(output, /unreadable status callback/, 'the bad status callback is logged');
       assert.ok(
         output.includes('+86*******1234'),
         'the caller appears masked (the number was in the errors)',
       );
-      assert.ok(output.includes('2305**********1234'), 'the keyed-in ID number appears masked');
       const leaks = lines.filter((line) => FULL_NUMBER.test(line));
       assert.deepEqual(leaks, [], `log lines with a full number:\n${leaks.join('')}`);
     });

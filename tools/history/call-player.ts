@@ -65,12 +65,15 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
     for (const [index, leg] of (queue.legs ?? []).entries()) {
       t += leg.waitSeconds;
       clock.set(at(t));
-      await routing.states.transition({
+      const reserved = await routing.states.transition({
         agentId: leg.agentId,
         from: ['available'],
         to: 'reserved',
         callSid,
       });
+      // Its log row is written behind the change: the next row of this agent must come after it
+      // (the statistics read an agent's rows in the order written).
+      await reserved.recorded;
       await routing.acd.agentLegStatus(leg.agentId, callSid, 'in-progress');
       let outcome = leg.outcome;
       if (leg.booking) {
