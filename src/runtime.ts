@@ -73,6 +73,10 @@ export async function createRuntime(
   });
   const db = database.db;
   const nameOf = async (userId: string) => (await staff.findUser(userId))?.displayName || userId;
+  const namesOf = async (userIds: readonly string[]) => {
+    const users = new Map((await staff.findUsers(userIds)).map((u) => [u.id, u.displayName]));
+    return new Map(userIds.map((id) => [id, users.get(id) || id]));
+  };
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
   const afterAnswered = {
     read: (hotline: string | null) => evaluations.enabledRead(hotline),
@@ -181,7 +185,7 @@ export async function createRuntime(
     publicBaseUrl: config.publicBaseUrl,
     followUpDays: config.evaluation.followUpDays,
     onPoor: async (evaluation) => void (await followUps.open(evaluation)),
-    nameOf,
+    namesOf,
   });
   const booking = createBooking({
     db: database.db,

@@ -33,8 +33,8 @@ export interface EvaluationDeps {
   followUpDays: number;
   /** Told of every 差评 (the follow-up cases open one). */
   onPoor?: (evaluation: repo.EvaluationRow) => Promise<void>;
-  /** A member of staff's display name, for the agents of the report. */
-  nameOf: (userId: string) => Promise<string>;
+  /** Members of staff's display names by username (the username when none is set), for the agents of the report. */
+  namesOf: (userIds: readonly string[]) => Promise<Map<string, string>>;
 }
 
 /** A hotline's evaluation switch: whether callers are asked to evaluate, who switched it and when. */
@@ -220,7 +220,7 @@ export function createEvaluations(deps: EvaluationDeps) {
 
     /** The 好差评 statistics over whole days `from`..`to` (YYYY-MM-DD, Beijing time), agents by name. */
     report: (from: string, to: string) =>
-      evaluationReport({ db, catalogue, nameOf: deps.nameOf }, from, to),
+      evaluationReport({ db, catalogue, namesOf: deps.namesOf }, from, to),
   };
   return service;
 }

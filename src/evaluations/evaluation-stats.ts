@@ -53,79 +53,88 @@ export interface EvaluationReport {
 
 const ratio = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
-/** Adds up the figures of a set of evaluation rows. */
-export function figuresOf(facts: readonly repo.EvaluationFact[]): EvaluationFigures {
-  const count = (test: (f: repo.EvaluationFact) => boolean) => facts.filter(test).length;
-  const offered = facts.length;
-  const levels = [1, 2, 3, 4, 5].map((level) => count((f) => f.level === level));
-  const evaluated = levels.reduce((a, b) => a + b, 0);
-  const poor = levels[3]! + levels[4]!;
-  const isPoor = (f: repo.EvaluationFact) => f.level === 4 || f.level === 5;
-  const revisited = count((f) => isPoor(f) && f.called_back);
-  const rectified = count((f) => isPoor(f) && f.closed);
-  const rectifiedInTime = count((f) => isPoor(f) && f.closed_in_time);
+const NONE: repo.EvaluationCounts = {
+  dimension: 'total',
+  key: '',
+  offered: 0,
+  level1: 0,
+  level2: 0,
+  level3: 0,
+  level4: 0,
+  level5: 0,
+  revisited: 0,
+  rectified: 0,
+  rectified_in_time: 0,
+};
+
+/** The figures of one group from its counts. */
+export function figuresOf(counts: repo.EvaluationCounts): EvaluationFigures {
+  const { offered, level1, level2, level3, level4, level5, revisited, rectified } = counts;
+  const evaluated = level1 + level2 + level3 + level4 + level5;
+  const poor = level4 + level5;
   return {
     offered,
     evaluated,
-    verySatisfied: levels[0]!,
-    satisfied: levels[1]!,
-    basicallySatisfied: levels[2]!,
-    dissatisfied: levels[3]!,
-    veryDissatisfied: levels[4]!,
+    verySatisfied: level1,
+    satisfied: level2,
+    basicallySatisfied: level3,
+    dissatisfied: level4,
+    veryDissatisfied: level5,
     notEvaluated: offered - evaluated,
     poor,
     revisited,
     rectified,
-    rectifiedInTime,
+    rectifiedInTime: counts.rectified_in_time,
     evaluationRate: ratio(evaluated, offered),
-    satisfactionRate: ratio(levels[0]! + levels[1]! + levels[2]!, evaluated),
+    satisfactionRate: ratio(level1 + level2 + level3, evaluated),
     revisitRate: ratio(revisited, poor),
     rectificationRate: ratio(rectified, poor),
-    onTimeRectificationRate: ratio(rectifiedInTime, poor),
+    onTimeRectificationRate: ratio(counts.rectified_in_time, poor),
   };
 }
 
-function grouped<K extends string>(
-  facts: readonly repo.EvaluationFact[],
-  key: (f: repo.EvaluationFact) => K,
-): Array<[K, EvaluationFigures]> {
-  const groups = new Map<K, repo.EvaluationFact[]>();
-  for (const fact of facts) {
-    const k = key(fact);
-    groups.set(k, [...(groups.get(k) ?? []), fact]);
-  }
-  return [...groups]
-    .map(([k, rows]): [K, EvaluationFigures] => [k, figuresOf(rows)])
+/** The groups of one dimension, the most offered first, then by key. */
+function grouped(
+  rows: readonly repo.EvaluationCounts[],
+  dimension: repo.EvaluationDimension,
+): Array<[string, EvaluationFigures]> {
+  return rows
+    .filter((r) => r.dimension === dimension)
+    .map((r): [string, EvaluationFigures] => [r.key, figuresOf(r)])
     .sort((a, b) => b[1].offered - a[1].offered || a[0].localeCompare(b[0]));
 }
 
-/** The 好差评 statistics over whole days `from`..`to` (YYYY-MM-DD, Beijing time). `nameOf` names agents. */
+/** The 好差评 statistics over whole days `from`..`to` (YYYY-MM-DD, Beijing time). `namesOf` names agents. */
 export async function evaluationReport(
-  deps: { db: Database; catalogue: Catalogue; nameOf: (userId: string) => Promise<string> },
+  deps: {
+    db: Database;
+    catalogue: Catalogue;
+    namesOf: (userIds: readonly string[]) => Promise<Map<string, string>>;
+  },
   from: string,
   to: string,
 ): Promise<EvaluationReport> {
   const { db, catalogue } = deps;
   const start = DateTime.fromISO(from, { zone: ZONE }).startOf('day').toJSDate();
   const end = DateTime.fromISO(to, { zone: ZONE }).plus({ days: 1 }).startOf('day').toJSDate();
-  const facts = await repo.listEvaluationFacts(db, start, end);
-  const byAgent = await Promise.all(
-    grouped(facts, (f) => f.agent_id ?? '').map(async ([agent, figures]) => ({
-      agent: agent ? await deps.nameOf(agent) : '自助服务',
-      username: agent,
-      ...figures,
-    })),
-  );
+  const rows = await repo.countEvaluations(db, start, end);
+  const agents = grouped(rows, 'agent');
+  const names = await deps.namesOf(agents.map(([agent]) => agent).filter(Boolean));
+  const byAgent = agents.map(([agent, figures]) => ({
+    agent: agent ? (names.get(agent) ?? agent) : '自助服务',
+    username: agent,
+    ...figures,
+  }));
   return {
     from,
     to,
-    total: figuresOf(facts),
-    byHotline: grouped(facts, (f) => f.hotline_number ?? '').map(([hotline, figures]) => ({
+    total: figuresOf(rows.find((r) => r.dimension === 'total') ?? NONE),
+    byHotline: grouped(rows, 'hotline').map(([hotline, figures]) => ({
       hotline,
       name: catalogue.hotline(hotline)?.name ?? '未知热线',
       ...figures,
     })),
-    byDepartment: grouped(facts, (f) => f.department_id ?? '').map(([department, figures]) => {
+    byDepartment: grouped(rows, 'department').map(([department, figures]) => {
       const place = catalogue.department(department);
       return {
         department,
@@ -135,7 +144,7 @@ export async function evaluationReport(
       };
     }),
     byAgent,
-    byService: grouped(facts, (f) => f.service_id ?? '').map(([service, figures]) => ({
+    byService: grouped(rows, 'service').map(([service, figures]) => ({
       service,
       name: catalogue.service(service)?.service.name ?? '未登记事项',
       ...figures,

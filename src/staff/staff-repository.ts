@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
 import { staffUsers } from './staff-tables.js';
 
@@ -13,6 +13,18 @@ export async function insertStaffUser(db: Executor, user: NewStaffUser): Promise
 export async function findStaffUser(db: Executor, id: string): Promise<StaffUserRow | undefined> {
   const [row] = await db.select().from(staffUsers).where(eq(staffUsers.id, id));
   return row;
+}
+
+/** The accounts with these usernames (those that exist), in one statement. */
+export async function findStaffUsers(
+  db: Executor,
+  ids: readonly string[],
+): Promise<StaffUserRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(staffUsers)
+    .where(inArray(staffUsers.id, [...ids]));
 }
 
 export async function setStaffUserDisabled(

@@ -35,6 +35,8 @@ export interface Accounts extends StaffSessions {
   /** Disables the account and ends all its sessions. */
   disableUser(username: string): Promise<void>;
   findUser(id: string): Promise<repo.StaffUserRow | undefined>;
+  /** The accounts with these usernames that exist, read at once. */
+  findUsers(ids: readonly string[]): Promise<repo.StaffUserRow[]>;
   /** Accounts that are not disabled, with their skills. */
   listActive(): Promise<repo.StaffUserRow[]>;
   /** Every account, disabled ones too, by username. */
@@ -149,6 +151,7 @@ export function createAccounts({
     },
 
     findUser: (id) => repo.findStaffUser(db, id),
+    findUsers: (ids) => repo.findStaffUsers(db, ids),
 
     async setPhone(username, { sipAddress, deskNumber, sipPassword }) {
       if (sipAddress && !sipAddressPattern.test(sipAddress))

@@ -188,7 +188,11 @@ describe('training calls', function () {
       'the training caller was offered the evaluation',
     );
     const evaluations = await evaluationReport(
-      { db: runtime.database.db, catalogue: runtime.catalogue, nameOf: async (id) => id },
+      {
+        db: runtime.database.db,
+        catalogue: runtime.catalogue,
+        namesOf: async (ids) => new Map(ids.map((id) => [id, id])),
+      },
       DAY,
       DAY,
     );
