@@ -6,6 +6,7 @@ import { createFixedClock } from '../../src/platform/clock.js';
 import { queryRows } from '../../src/platform/db.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createTestRuntime, testRun } from '../support/env.js';
+import { eventually } from '../support/poll.js';
 import { buildCallSid } from '../support/twilio.js';
 
 const HOTLINE = '+864694226101';
@@ -94,8 +95,13 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
       kind: 'queue-hangup',
       input: null,
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'queue-hangup', null]]);
+    const expected = [...fullPath, ['consult', 'queue-hangup', null]];
+    // A bounded wait for the row, then the whole path compared.
+    await eventually(
+      async () => (await written(callSid)).length >= expected.length,
+      'the late step written',
+    );
+    assert.deepEqual(await written(callSid), expected);
   });
 
   it('when the process stops after the summary committed and before Redis forgot the path, then a summary run again writes no step twice', async () => {
