@@ -258,6 +258,17 @@ export async function closeRoutingRuntimes(): Promise<void> {
 }
 
 /** A fresh Twilio queue SID. */
+/** The parameters every voice webhook of a call carries, and more. */
+export const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({
+  AccountSid: 'AC00000000000000000000000000000000',
+  CallSid: callSid,
+  ...extra,
+});
+
+/** An agent leg's voice webhook path (`leg` for a leg after the first). */
+export const agentPath = (route: string, agent: string, call: string, leg?: number) =>
+  `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call, ...(leg ? { leg: String(leg) } : {}) })}`;
+
 export const buildQueueSid = () => `QU${randomHex(16)}`;
 
 let agentCounter = 0;

@@ -9,15 +9,9 @@ import {
   serveRouting,
   type TwilioMock,
   useTwilioMockSuite,
+  agentPath,
+  voiceParams,
 } from './agents-support.js';
-
-const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({
-  AccountSid: 'AC00000000000000000000000000000000',
-  CallSid: callSid,
-  ...extra,
-});
-const agentPath = (route: string, agent: string, call: string) =>
-  `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call })}`;
 
 /** The call path's writes, fewer statements each: the same rows as when each was written alone. */
 describe('the call path writes the same rows in fewer statements', () => {

@@ -18,15 +18,10 @@ import {
   serveRouting,
   type TwilioMock,
   useTwilioMockSuite,
+  agentPath,
+  voiceParams,
 } from './agents-support.js';
 
-const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({
-  AccountSid: 'AC00000000000000000000000000000000',
-  CallSid: callSid,
-  ...extra,
-});
-const agentPath = (route: string, agent: string, call: string, leg?: number) =>
-  `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call, ...(leg ? { leg: String(leg) } : {}) })}`;
 const updatesOf = (mock: TwilioMock, callSid: string) =>
   mock.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/Calls/${callSid}.json`));
 

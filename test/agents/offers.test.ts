@@ -12,17 +12,11 @@ import {
   serveRouting,
   type TwilioMock,
   useTwilioMockSuite,
+  agentPath,
+  voiceParams,
 } from './agents-support.js';
 
 type Mock = TwilioMock;
-
-const voiceParams = (callSid: string, extra: Record<string, string> = {}) => ({
-  AccountSid: 'AC00000000000000000000000000000000',
-  CallSid: callSid,
-  ...extra,
-});
-const agentPath = (route: string, agent: string, call: string) =>
-  `/twilio/voice/agents/${route}?${new URLSearchParams({ agent, call })}`;
 
 describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
   const suiteMock = useTwilioMockSuite();
