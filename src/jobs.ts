@@ -18,7 +18,9 @@ import type { Runtime } from './runtime.js';
 export function jobDefinitions(runtime: Runtime): JobDefinition[] {
   return [
     ...createCallJobs(runtime.ledger),
-    ...createReportJobs(runtime.reports, runtime.ledger),
+    ...createReportJobs(runtime.reports, runtime.ledger, () =>
+      runtime.database.refreshStatistics(),
+    ),
     ...createRoutingJobs(runtime.routing),
     ...createSupervisionJobs(runtime.supervision),
     ...createCallbackJobs(runtime.callbacks, runtime.config.agents),

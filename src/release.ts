@@ -7,7 +7,7 @@ import { createLogger } from './platform/logger.js';
 import { configOrExit, exitOnStartupError } from './process.js';
 import { createReportsService } from './reports/index.js';
 
-/** The `release` role: validates the catalogue (menus and guides too), applies migrations, mirrors the catalogue, builds missing statistics rollups. */
+/** The `release` role: validates the catalogue (menus and guides too), applies migrations, mirrors the catalogue, refreshes the planner's statistics, builds missing statistics rollups. */
 const config = configOrExit();
 const logger = createLogger(config.logLevel);
 try {
@@ -26,6 +26,8 @@ try {
   logger.info('migrations applied');
   const counts = await syncCatalogue(database.db, catalogue);
   logger.info(counts, 'catalogue mirrored into the database');
+  // The embedded database has no autovacuum: the rollups' build below is planned on fresh statistics.
+  await database.refreshStatistics();
   // The rollups of days recorded before this release (or changed since): idempotent, so every release may run it.
   const days = await createReportsService({
     db: database.db,

@@ -24,7 +24,21 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Brings the planner's statistics up to date where nothing else does: the embedded database
+   * has no autovacuum, so without this its statistics' queries over a growing ledger are planned
+   * blind (four months of calls: the rollups' build went from minutes to 16 s after `analyze`).
+   * A PostgreSQL server's autovacuum does it; there this does nothing.
+   */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** `analyze` on the embedded database; nothing on a server, whose autovacuum keeps them. */
+function statisticsRefresher(db: Database, kind: DatabaseHandle['kind']): () => Promise<void> {
+  return async () => {
+    if (kind === 'pglite') await db.execute(sql`analyze`);
+  };
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -52,12 +66,14 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
       'DATABASE_URL is unset: using the embedded database that npm start serves',
     );
     // PGlite has one session for every client: named prepared statements would collide.
+    const handle = openPostgres(`postgres://postgres@127.0.0.1:${served.port}/postgres`, {
+      max: options.max ?? 10,
+      prepare: false,
+    });
     return {
-      ...openPostgres(`postgres://postgres@127.0.0.1:${served.port}/postgres`, {
-        max: options.max ?? 10,
-        prepare: false,
-      }),
+      ...handle,
       kind: 'pglite',
+      refreshStatistics: statisticsRefresher(handle.db, 'pglite'),
     };
   }
   const owned = await openOwnedPglite(options.pgliteDir);
@@ -73,6 +89,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     ping: async () => {
       await owned.client.query('select 1');
     },
+    refreshStatistics: statisticsRefresher(db, 'pglite'),
     close: () => owned.close(),
   };
 }
@@ -95,6 +112,7 @@ function openPostgres(url: string, options: { max: number; prepare?: boolean }):
     ping: async () => {
       await client`select 1`;
     },
+    refreshStatistics: statisticsRefresher(db, 'postgres'),
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -13,7 +13,15 @@ declare module '../platform/queues.js' {
 /** How many past days the nightly job catches up on, when the worker was down at export time. */
 const CATCH_UP_DAYS = 7;
 
-export function createReportJobs(reports: ReportsService, ledger: CallLedger): JobDefinition[] {
+/**
+ * The nightly job: `refreshStatistics` brings the database's planner statistics up to date
+ * before the exports read the day (the embedded database has no autovacuum to do it).
+ */
+export function createReportJobs(
+  reports: ReportsService,
+  ledger: CallLedger,
+  refreshStatistics: () => Promise<void>,
+): JobDefinition[] {
   const daily: JobDefinition<'daily-report'> = {
     name: 'daily-report',
     schema: z.object({
@@ -26,6 +34,7 @@ export function createReportJobs(reports: ReportsService, ledger: CallLedger): J
     process: async ({ day }) => {
       // Calls whose summary job was lost would be missing from the figures.
       await ledger.sweepUnsummarized();
+      await refreshStatistics();
       const days = day ? [day] : await reports.missingDays(CATCH_UP_DAYS);
       for (const d of days) await reports.exportDay(d);
       return days;
