@@ -83,6 +83,10 @@ export const calls = pgTable(
     index('calls_hotline_arrived_idx').on(t.hotlineNumber, t.arrivedAt),
     index('calls_arrived_idx').on(t.arrivedAt),
     index('calls_from_idx').on(t.fromNumber),
+    // The few training calls: statistics leave them out without looking up every call they count.
+    index('calls_training_idx')
+      .on(t.callSid)
+      .where(sql`training`),
     index('calls_unsummarized_idx')
       .on(t.endedAt)
       .where(sql`summarized_at is null and ended_at is not null`),

@@ -1,0 +1,1 @@
+CREATE INDEX "calls_training_idx" ON "calls" USING btree ("call_sid") WHERE training;
