@@ -11,7 +11,8 @@ import { runSoakBench } from './soak-bench.js';
 
 /**
  * `npm run bench`: every scenario, each against a baseline measured in the same run.
- * `npm run bench -- incoming` runs one scenario.
+ * `npm run bench -- incoming` runs one scenario; `reports-embedded` is `reports` on the embedded
+ * database (`npm start`'s default) instead of a PostgreSQL server.
  */
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   incoming: () => runIncomingBench(),
@@ -19,6 +20,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   booking: () => runBookingBench(),
   routing: () => runRoutingBench(),
   reports: () => runReportsBench(),
+  'reports-embedded': () => runReportsBench({ embedded: true }),
   reconcile: () => runReconcileBench(),
   soak: () => runSoakBench(),
   feeds: () => runFeedsBench(),
