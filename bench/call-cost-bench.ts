@@ -12,9 +12,11 @@ export {
 export { createCallStage, type CallStage } from './call-cost-stage.js';
 export { CALL_KINDS, type CallCost, type CallKind, type StepCost } from './call-cost-types.js';
 
-const CPU_CALLS = 8;
 const COUNTED_CALLS = 2;
-const BARE_REQUESTS = 400;
+/** CPU: rounds of bare requests and calls of each kind, alternating (see timeCalls). */
+const CPU_ROUNDS = 7;
+const BARE_REQUESTS_PER_ROUND = 60;
+const CALLS_PER_ROUND = 3;
 
 /** Counting: a warm-up call of each kind (connections opened, statements prepared, scripts loaded), then counted calls. */
 async function countCalls(env: BenchEnv): Promise<Record<string, CallCost[]>> {
@@ -36,34 +38,62 @@ async function countCalls(env: BenchEnv): Promise<Record<string, CallCost[]>> {
   return counts;
 }
 
-/** CPU: the same calls without the proxies, this process's user+system CPU around each call. */
+/**
+ * CPU: the same calls without the proxies, this process's user+system CPU around each call,
+ * against the bare route's. Both drift with the machine (its other work, the collector, the
+ * JIT), so they are measured in alternating rounds (a block of bare requests, then a few calls
+ * of each kind) and each kind's ratio is taken in its round: the median round is reported,
+ * with the lowest and highest beside it.
+ */
 async function timeCalls(
   env: BenchEnv,
 ): Promise<{ cpu: Record<string, KindCpu>; bareMsPerRequest: number }> {
   const timing = await createCallStage(env, { counting: false });
-  const cpu: Record<string, KindCpu> = {};
-  let bareMsPerRequest: number;
+  const rounds: Array<{ bare: number; kinds: Record<string, { ms: number; requests: number }> }> =
+    [];
   try {
     for (let i = 0; i < 50; i += 1) await timing.bare();
-    const bareStart = process.cpuUsage();
-    for (let i = 0; i < BARE_REQUESTS; i += 1) await timing.bare();
-    bareMsPerRequest = cpuMs(process.cpuUsage(bareStart)) / BARE_REQUESTS;
     for (const kind of CALL_KINDS) {
       await timing.prepare(kind);
-      const { requests } = await timing.play(kind);
-      let used = 0;
-      for (let i = 0; i < CPU_CALLS; i += 1) {
-        await timing.prepare(kind);
-        const start = process.cpuUsage();
-        await timing.play(kind);
-        used += cpuMs(process.cpuUsage(start));
+      await timing.play(kind);
+    }
+    for (let round = 0; round < CPU_ROUNDS; round += 1) {
+      const bareStart = process.cpuUsage();
+      for (let i = 0; i < BARE_REQUESTS_PER_ROUND; i += 1) await timing.bare();
+      const bare = cpuMs(process.cpuUsage(bareStart)) / BARE_REQUESTS_PER_ROUND;
+      const kinds: (typeof rounds)[number]['kinds'] = {};
+      for (const kind of CALL_KINDS) {
+        let used = 0;
+        let requests = 0;
+        for (let i = 0; i < CALLS_PER_ROUND; i += 1) {
+          await timing.prepare(kind);
+          const start = process.cpuUsage();
+          requests = (await timing.play(kind)).requests;
+          used += cpuMs(process.cpuUsage(start));
+        }
+        kinds[kind] = { ms: used / CALLS_PER_ROUND, requests };
       }
-      cpu[kind] = { msPerCall: used / CPU_CALLS, requestsPerCall: requests };
+      rounds.push({ bare, kinds });
     }
   } finally {
     await timing.close();
   }
-  return { cpu, bareMsPerRequest };
+  const cpu: Record<string, KindCpu> = {};
+  for (const kind of CALL_KINDS) {
+    const byRatio = rounds
+      .map((r) => ({ ...r.kinds[kind]!, bare: r.bare }))
+      .map((r) => ({ ...r, ratio: r.ms / (r.bare * r.requests) }))
+      .sort((a, b) => a.ratio - b.ratio);
+    const median = byRatio[Math.floor(byRatio.length / 2)]!;
+    cpu[kind] = {
+      msPerCall: median.ms,
+      requestsPerCall: median.requests,
+      bareMsPerRequest: median.bare,
+      ratioRange: [byRatio[0]!.ratio, byRatio.at(-1)!.ratio],
+    };
+  }
+  const bares = rounds.map((r) => r.bare).sort((a, b) => a - b);
+  return { cpu, bareMsPerRequest: bares[Math.floor(bares.length / 2)]! };
 }
 
 /**
@@ -71,7 +101,8 @@ async function timeCalls(
  * webhooks (signed as Twilio signs them) on PostgreSQL and Redis, with the jobs they produce
  * run through the worker's processors. Per kind: SQL statements, transactions and Redis
  * commands per call, counted exactly on the wire (wire-counter.ts), and CPU per call against
- * the bare route's CPU for the same number of requests, measured in the same process and run.
+ * the bare route's CPU for the same number of requests, measured in the same process and run,
+ * in alternating rounds (the median round printed, with the range).
  */
 export async function runCallCostBench(): Promise<Record<string, unknown>> {
   const env = await createBenchEnv();

@@ -13,6 +13,10 @@ export function againstTarget(figure: number, target: number): string {
 export interface KindCpu {
   msPerCall: number;
   requestsPerCall: number;
+  /** The bare route's CPU per request in the same round. */
+  bareMsPerRequest: number;
+  /** The lowest and highest round's ratio. */
+  ratioRange: [number, number];
 }
 
 /**
@@ -67,8 +71,8 @@ export function reportCallCosts(
   const perKind = Object.fromEntries(
     CALL_KINDS.map((kind) => {
       const [call, again] = counts[kind]!;
-      const { msPerCall, requestsPerCall } = cpu[kind]!;
-      const cpuRatio = msPerCall / (bareMsPerRequest * requestsPerCall);
+      const { msPerCall, requestsPerCall, bareMsPerRequest: bare, ratioRange } = cpu[kind]!;
+      const cpuRatio = msPerCall / (bare * requestsPerCall);
       return [
         kind,
         {
@@ -78,8 +82,9 @@ export function reportCallCosts(
           redisCommandsPerCall: call!.redisCommands,
           secondCall: `${again!.statements} sql, ${again!.transactions} tx, ${again!.redisCommands} redis`,
           cpuMsPerCall: round(msPerCall, 2),
-          bareCpuMsForSameRequests: round(bareMsPerRequest * requestsPerCall, 2),
+          bareCpuMsForSameRequests: round(bare * requestsPerCall, 2),
           cpuRatio: round(cpuRatio, 2),
+          cpuRatioRange: ratioRange.map((r) => round(r, 2)),
         },
       ];
     }),
