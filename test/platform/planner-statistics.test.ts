@@ -25,16 +25,25 @@ describe("the embedded database's planner statistics", function () {
     await handle.db.execute(
       sql`insert into ledger select i, date '2020-02-03' + (i % 119) from generate_series(1, 3000) i`,
     );
+    await handle.db.execute(sql`create schema archive`);
+    await handle.db.execute(sql`create table archive."Old Calls" (id int primary key)`);
+    await handle.db.execute(sql`insert into archive."Old Calls" select generate_series(1, 500)`);
   });
   after(async () => {
     await handle?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('when rows were written, then the planner knows nothing of them until the statistics are refreshed, and then it knows their number', async () => {
+  it('when rows were written, then the planner knows nothing of them until the statistics are refreshed, and then it knows the rows of every table', async () => {
     assert.equal(handle.kind, 'pglite');
     assert.equal(await plannedRows(handle, 'ledger'), -1, 'no autovacuum analyzed the table');
+    assert.equal(await plannedRows(handle, 'Old Calls'), -1);
     await handle.refreshStatistics();
     assert.equal(await plannedRows(handle, 'ledger'), 3000);
+    assert.equal(
+      await plannedRows(handle, 'Old Calls'),
+      500,
+      'a table of another schema, its name quoted',
+    );
   });
 });
