@@ -29,7 +29,11 @@ try {
     },
     { PORT: values.port },
   );
-  const runtime = await createRuntime(config, { logger: createLogger(config.logLevel) });
+  // A demo data set written by an earlier version is brought to this version's migrations.
+  const runtime = await createRuntime(config, {
+    logger: createLogger(config.logLevel),
+    prepareDatabase: true,
+  });
   const server = await listen(runtime);
   console.error(
     `demo:serve: the demo history at http://localhost:${config.port}/panel/reports (log in as demo_supervisor with the password demo:history printed)`,
