@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { reportSections } from '../src/app.js';
 import { createFixedClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { queryRows, sql, type Database } from '../src/platform/db.js';
 import { createLogger } from '../src/platform/logger.js';
 import {
   createReportsService,
+  periodReportBody,
   type PeriodQuery,
   type ReportsService,
 } from '../src/reports/index.js';
@@ -141,8 +143,9 @@ const RAW_RUNS = 5;
  * Report scenarios for `npm run bench -- reports`: over a history the size of the demo's plus a
  * day of 5,000 calls, the time to build the rollups of the whole history once (the release's
  * backfill); then for a day, a week, a month, the whole history and the year, GET
- * /api/reports/period's work (the service's figures, the 好差评 and guides sections the route adds,
- * the sentence and the JSON) and /api/reports/staffing's from the rollups, p95 over 20 requests, beside the same figures recomputed from the raw rows
+ * /api/reports/period's work (the service's figures, the 好差评 and guides sections the route
+ * adds, the sentence and the JSON) and /api/reports/staffing's from the rollups, p95 over 20
+ * requests, beside the same figures recomputed from the raw rows
  * (the reports before the rollups; p95 over 5); today's figures, rebuilt on every read; and a
  * day's and the whole history's exports.
  */
@@ -191,21 +194,10 @@ export async function runReportsBench(
         shortAbandonSeconds: config.reports.shortAbandonSeconds,
       }),
     });
-    // GET /api/reports/period's work: the figures, the 好差评 and guides sections, the sentence, the JSON.
-    const sections = { evaluations: runtime.evaluations, guides: runtime.guides };
-    const periodRoute = async (service: ReportsService, query: PeriodQuery) => {
-      const report = await service.periodOf(query);
-      const [evaluations, guides] = await Promise.all([
-        sections.evaluations.report(report.from, report.to),
-        sections.guides.report(report.from, report.to),
-      ]);
-      return JSON.stringify({
-        ...report,
-        evaluations,
-        guides,
-        summary: service.cumulativeSentence(report),
-      });
-    };
+    // GET /api/reports/period's work, as the route does it: the figures, the sections, the sentence; then the JSON.
+    const sections = reportSections(runtime);
+    const periodRoute = async (service: ReportsService, query: PeriodQuery) =>
+      JSON.stringify(await periodReportBody(service, sections, query));
     started = performance.now();
     const backfilledDays = await reports.backfillRollups();
     const backfillMs = round(performance.now() - started, 0);
@@ -255,12 +247,12 @@ export async function runReportsBench(
     }
     // Where a day's period goes: the figures, then each section alone.
     const dayRange = await reports.periodOf({ day: DAY });
-    const dayParts = {
+    const dayParts: Record<string, Awaited<ReturnType<typeof timed>>> = {
       route: await timed(() => periodRoute(reports, { day: DAY }), RUNS),
       figures: await timed(() => reports.periodOf({ day: DAY }), RUNS),
-      evaluations: await timed(() => sections.evaluations.report(dayRange.from, dayRange.to), RUNS),
-      guides: await timed(() => sections.guides.report(dayRange.from, dayRange.to), RUNS),
     };
+    for (const section of sections)
+      dayParts[section.name] = await timed(() => section.figures(dayRange.from, dayRange.to), RUNS);
     // Today: its 5,000 calls rebuilt from the raw rows on every read (a finished day is read from its rollups).
     clock.set('2020-06-01T18:00:00+08:00');
     const today = {

@@ -23,7 +23,7 @@ import { createAnnouncementRoutes, createIvrRoutes } from './ivr/index.js';
 import { createOpenApiRoutes } from './openapi/index.js';
 import { createFeedRoutes, createReconciliationRoutes } from './reconciliation/index.js';
 import { createRecordingRoutes, createRecordingVoiceRoutes } from './recordings/index.js';
-import { createReportPageRoutes, createReportRoutes } from './reports/index.js';
+import { createReportPageRoutes, createReportRoutes, type ReportSection } from './reports/index.js';
 import { createRoutingVoiceRoutes } from './routing/index.js';
 import { createStaffManagementRoutes, createStaffRoutes } from './staff/index.js';
 import { createSupervisionRoutes, createSupervisionVoiceRoutes } from './supervision/index.js';
@@ -39,6 +39,21 @@ import { voiceDispatcher } from './platform/voice-routes.js';
 import type { Runtime } from './runtime.js';
 
 /** Builds the Express app of the web role from its dependencies; it does not listen. */
+/** The sections other components add to the period's statistics: 好差评 (with its XLSX sheet), the guides. */
+export function reportSections(runtime: Runtime): ReportSection[] {
+  return [
+    {
+      name: 'evaluations',
+      figures: (from, to) => runtime.evaluations.report(from, to),
+      addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
+    },
+    {
+      name: 'guides',
+      figures: (from, to) => runtime.guides.report(from, to),
+    },
+  ];
+}
+
 export function createApp(runtime: Runtime): Express {
   const { config, logger } = runtime;
   const app = express();
@@ -167,19 +182,7 @@ export function createApp(runtime: Runtime): Express {
     }),
   );
   api.use(createCatalogueRoutes(runtime.catalogue));
-  api.use(
-    createReportRoutes(runtime.reports, [
-      {
-        name: 'evaluations',
-        figures: (from, to) => runtime.evaluations.report(from, to),
-        addToXlsx: (xlsx, figures) => withEvaluationSheet(xlsx, figures as EvaluationReport),
-      },
-      {
-        name: 'guides',
-        figures: (from, to) => runtime.guides.report(from, to),
-      },
-    ]),
-  );
+  api.use(createReportRoutes(runtime.reports, reportSections(runtime)));
   const { routing, desk } = runtime;
   api.use(
     createAgentRoutes({

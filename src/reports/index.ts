@@ -9,7 +9,7 @@ export {
 } from './reports-service.js';
 export { withRatios } from './reports-counts.js';
 export { OutsideHistoryError } from './reports-history.js';
-export { createReportRoutes, type ReportSection } from './reports-routes.js';
+export { createReportRoutes, periodReportBody, type ReportSection } from './reports-routes.js';
 export { createReportJobs, scheduleDailyReport } from './reports-jobs.js';
 export { reportCommands } from './reports-commands.js';
 export { buildCsv } from './reports-export-csv.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireStaff } from '../staff/index.js';
 import { parseInput } from '../platform/http.js';
 import { calendarDay, plainText } from '../platform/input-schemas.js';
+import type { PeriodQuery } from './reports-periods.js';
 import type { PeriodReportBody, ReportsService } from './reports-service.js';
 
 const contentTypes = {
@@ -32,6 +33,21 @@ export interface ReportSection {
   addToXlsx?(xlsx: Buffer, figures: unknown): Promise<Buffer>;
 }
 
+/** GET /reports/period's body: the period's figures, each section's under its name, the sentence the bureau quotes. */
+export async function periodReportBody(
+  reports: ReportsService,
+  sections: readonly ReportSection[],
+  query: PeriodQuery,
+): Promise<PeriodReportBody> {
+  const report = await reports.periodOf(query);
+  const extra = Object.fromEntries(
+    await Promise.all(
+      sections.map(async (s) => [s.name, await s.figures(report.from, report.to)] as const),
+    ),
+  );
+  return { ...report, ...extra, summary: reports.cumulativeSentence(report) };
+}
+
 /** Statistics for supervisors and the bureau: JSON, the stored daily exports and period exports made on demand. */
 export function createReportRoutes(
   reports: ReportsService,
@@ -41,18 +57,9 @@ export function createReportRoutes(
   router.use('/reports', requireStaff('supervisor'));
 
   router.get('/reports/period', async (req, res) => {
-    const report = await reports.periodOf(parseInput(periodQuery, req.query, 'query'));
-    const extra = Object.fromEntries(
-      await Promise.all(
-        sections.map(async (s) => [s.name, await s.figures(report.from, report.to)] as const),
-      ),
+    res.json(
+      await periodReportBody(reports, sections, parseInput(periodQuery, req.query, 'query')),
     );
-    const body: PeriodReportBody = {
-      ...report,
-      ...extra,
-      summary: reports.cumulativeSentence(report),
-    };
-    res.json(body);
   });
 
   router.get('/reports/staffing', async (req, res) => {
