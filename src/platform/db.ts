@@ -35,19 +35,16 @@ export interface DatabaseHandle {
 }
 
 /**
- * `analyze` on the embedded database, one table at a time: it runs one statement at a time for
- * every client, so the webhooks wait at most one table's analyze rather than the whole
- * database's (four months: 7 s). Nothing on a server, whose autovacuum keeps them.
+ * `analyze`, one table at a time: the embedded database runs one statement at a time for every
+ * client, so the webhooks wait at most one table's analyze rather than the whole database's
+ * (four months: 7 s). The embedded handles' `refreshStatistics`; a server's autovacuum keeps them.
  */
-function statisticsRefresher(db: Database, kind: DatabaseHandle['kind']): () => Promise<void> {
-  return async () => {
-    if (kind !== 'pglite') return;
-    const tables = await queryRows<{ name: string }>(
-      db,
-      sql`select quote_ident(schemaname) || '.' || quote_ident(relname) as name from pg_stat_user_tables order by 1`,
-    );
-    for (const { name } of tables) await db.execute(sql.raw(`analyze ${name}`));
-  };
+export async function analyzeEachTable(db: Database): Promise<void> {
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select quote_ident(schemaname) || '.' || quote_ident(relname) as name from pg_stat_user_tables order by 1`,
+  );
+  for (const { name } of tables) await db.execute(sql.raw(`analyze ${name}`));
 }
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -82,7 +79,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     return {
       ...handle,
       kind: 'pglite',
-      refreshStatistics: statisticsRefresher(handle.db, 'pglite'),
+      refreshStatistics: () => analyzeEachTable(handle.db),
     };
   }
   const owned = await openOwnedPglite(options.pgliteDir);
@@ -98,7 +95,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     ping: async () => {
       await owned.client.query('select 1');
     },
-    refreshStatistics: statisticsRefresher(db, 'pglite'),
+    refreshStatistics: () => analyzeEachTable(db),
     close: () => owned.close(),
   };
 }
@@ -121,7 +118,8 @@ function openPostgres(url: string, options: { max: number; prepare?: boolean }):
     ping: async () => {
       await client`select 1`;
     },
-    refreshStatistics: statisticsRefresher(db, 'postgres'),
+    // Autovacuum keeps a server's statistics.
+    refreshStatistics: async () => undefined,
     close: () => client.end({ timeout: 5 }),
   };
 }
