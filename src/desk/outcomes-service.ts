@@ -80,40 +80,44 @@ export function createOutcomes(deps: {
       let row: repo.CallOutcomeRow | undefined;
       try {
         // One statement: the agent's call marked (which proves they answered it), the outcome,
-        // its ledger event and its audit row commit together.
-        row = await repo.insertOutcomeWith(
-          db,
-          {
-            callSid,
-            agentId,
-            kind,
-            serviceId: details.serviceId ?? null,
-            details,
-            recordedAt: at,
-          },
-          agentCalls.outcomeRecordedPart(callSid, agentId),
-          (when) => [
-            ledger.eventPart(
+        // its ledger event, its audit row and, when the agent is in wrap-up on this call, the
+        // end of wrap-up (its time and log row) commit together.
+        row = await desk.recordOutcomeWith(agentId, callSid, (wrapUp) =>
+          repo.insertOutcomeWith(
+            db,
+            {
               callSid,
-              {
-                source: 'agent',
-                event: 'outcome',
-                dedupeKey: `outcome:${agentId}`,
-                payload: { agentId, kind },
-              },
-              when,
-            ),
-            auditPart(
-              {
-                actorId: agentId,
-                action: 'record-outcome',
-                subject: callSid,
-                detail: { kind },
-                at,
-              },
-              when,
-            ),
-          ],
+              agentId,
+              kind,
+              serviceId: details.serviceId ?? null,
+              details,
+              recordedAt: at,
+            },
+            agentCalls.outcomeRecordedPart(callSid, agentId, wrapUp?.at),
+            (when) => [
+              ledger.eventPart(
+                callSid,
+                {
+                  source: 'agent',
+                  event: 'outcome',
+                  dedupeKey: `outcome:${agentId}`,
+                  payload: { agentId, kind },
+                },
+                when,
+              ),
+              auditPart(
+                {
+                  actorId: agentId,
+                  action: 'record-outcome',
+                  subject: callSid,
+                  detail: { kind },
+                  at,
+                },
+                when,
+              ),
+              ...(wrapUp ? [wrapUp.logRow(when)] : []),
+            ],
+          ),
         );
       } catch (error) {
         if (isUniqueViolation(error))
@@ -122,7 +126,6 @@ export function createOutcomes(deps: {
       }
       if (!row) throw new NotFoundError(`no call ${callSid} answered by ${agentId}`);
       log.info({ callSid, agentId, kind: row.kind }, 'call outcome recorded');
-      await desk.outcomeRecorded(agentId, callSid);
       return row;
     },
     async list(callSid, reader) {

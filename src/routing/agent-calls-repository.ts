@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../platform/db.js';
-import type { StatementPart } from '../platform/sql-parts.js';
+import { insertWhen, type StatementPart } from '../platform/sql-parts.js';
 import { agentCalls, agentStateLog } from './routing-tables.js';
 
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
@@ -32,25 +32,34 @@ export function stateLogParts(
   change?: AgentCallChange,
 ): StatementPart[] {
   const insert = db.insert(agentStateLog).values(row).getSQL();
-  if (!change) return [insert];
-  const call =
-    'answered' in change
+  return change ? [agentCallChange(db, change).getSQL(), insert] : [insert];
+}
+
+/** A state change's log row as a part of another statement, written only when `when` holds. */
+export function stateLogPartWhen(
+  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+  when: SQL,
+): StatementPart {
+  return insertWhen(agentStateLog, row, when);
+}
+
+function agentCallChange(db: Executor, change: AgentCallChange) {
+  return 'answered' in change
+    ? db
+        .insert(agentCalls)
+        .values(change.answered)
+        .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
+    : 'ended' in change
       ? db
-          .insert(agentCalls)
-          .values(change.answered)
-          .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
-      : 'ended' in change
-        ? db
-            .update(agentCalls)
-            .set({ endedAt: change.ended.at })
-            .where(
-              and(
-                eq(agentCalls.callSid, change.ended.callSid),
-                eq(agentCalls.agentId, change.ended.agentId),
-              ),
-            )
-        : wrapUpEndedUpdate(db, change.wrapUpEnded);
-  return [call.getSQL(), insert];
+          .update(agentCalls)
+          .set({ endedAt: change.ended.at })
+          .where(
+            and(
+              eq(agentCalls.callSid, change.ended.callSid),
+              eq(agentCalls.agentId, change.ended.agentId),
+            ),
+          )
+      : wrapUpEndedUpdate(db, change.wrapUpEnded);
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
@@ -113,11 +122,27 @@ export async function updateAgentCall(
   return rows.length > 0;
 }
 
-/** Marks the outcome of the agent's call recorded; returns its id, no row when there is no such call. */
-export const outcomeRecordedUpdate = (db: Executor, callSid: string, agentId: string) =>
+/**
+ * Marks the outcome of the agent's call recorded (and, with `wrapUpEndedAt`, the end of its
+ * wrap-up, once: one update, as a statement may change a row only once); returns its id, no row
+ * when there is no such call.
+ */
+export const outcomeRecordedUpdate = (
+  db: Executor,
+  callSid: string,
+  agentId: string,
+  wrapUpEndedAt?: Date,
+) =>
   db
     .update(agentCalls)
-    .set({ outcomeStatus: 'recorded' })
+    .set({
+      outcomeStatus: 'recorded',
+      ...(wrapUpEndedAt
+        ? {
+            wrapUpEndedAt: sql`coalesce(${agentCalls.wrapUpEndedAt}, ${wrapUpEndedAt.toISOString()}::timestamptz)`,
+          }
+        : {}),
+    })
     .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)))
     .returning({ id: agentCalls.id });
 

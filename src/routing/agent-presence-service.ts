@@ -1,9 +1,11 @@
+import type { SQL } from 'drizzle-orm';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
+import type { StatementPart } from '../platform/sql-parts.js';
 import type { Accounts } from '../staff/index.js';
 import * as repo from './agent-calls-repository.js';
 import type { AgentStates } from './agent-state-service.js';
@@ -30,8 +32,24 @@ export interface AgentDesk {
   releaseOverlongCalls(): Promise<string[]>;
   /** Wrap-up ran out: the call is listed as lacking an outcome unless one was recorded. */
   wrapUpEnded(agentId: string, callSid: string): Promise<void>;
-  /** An outcome was recorded: wrap-up for that call ends now. */
-  outcomeRecorded(agentId: string, callSid: string): Promise<void>;
+  /**
+   * An outcome and the end of wrap-up for its call, in the outcome's one statement: when the
+   * agent is in wrap-up on that call, `write` gets the end's time and log row (a part to write
+   * only with the outcome), and the agent leaves wrap-up when `write` returns the outcome (not
+   * when it returns undefined or fails). Otherwise `write` gets nothing: the outcome alone.
+   */
+  recordOutcomeWith<T>(
+    agentId: string,
+    callSid: string,
+    write: (wrapUp: WrapUpEnd | undefined) => Promise<T | undefined>,
+  ): Promise<T | undefined>;
+}
+
+/** The end of an agent's wrap-up, to write with the call's outcome. */
+export interface WrapUpEnd {
+  at: Date;
+  /** The log row of the change out of wrap-up, written when `when` holds. */
+  logRow(when: SQL): StatementPart;
 }
 
 export function createAgentDesk(deps: {
@@ -53,14 +71,9 @@ export function createAgentDesk(deps: {
       await store.silentSince(clock.now().getTime() - settings.heartbeatTimeoutSeconds * 1000)
     ).includes(agentId);
 
-  async function finishWrapUp(
-    agentId: string,
-    callSid: string,
-    outcome: 'recorded' | 'missing',
-  ): Promise<void> {
-    // The outcome service has already marked a recorded outcome; a timeout marks the call as lacking one.
-    if (outcome === 'missing')
-      await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
+  /** Wrap-up ran out: the call is marked as lacking an outcome unless one was recorded. */
+  async function wrapUpRanOut(agentId: string, callSid: string): Promise<void> {
+    await repo.updateAgentCall(db, callSid, agentId, { outcomeStatus: 'missing' }, true);
     const at = clock.now();
     const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
     // Wrap-up's end is written with the log row of the change out of wrap-up, in one statement.
@@ -69,7 +82,7 @@ export function createAgentDesk(deps: {
       from: ['wrap_up'],
       expectedCall: callSid,
       to,
-      reason: outcome === 'missing' ? 'wrap-up-timeout' : 'outcome-recorded',
+      reason: 'wrap-up-timeout',
       resetIdle: true,
       callSid: '',
       agentCall: { wrapUpEnded: { callSid, agentId, at } },
@@ -166,13 +179,38 @@ export function createAgentDesk(deps: {
       return released;
     },
 
-    wrapUpEnded: (agentId, callSid) => finishWrapUp(agentId, callSid, 'missing'),
+    wrapUpEnded: (agentId, callSid) => wrapUpRanOut(agentId, callSid),
 
-    async outcomeRecorded(agentId, callSid) {
+    async recordOutcomeWith(agentId, callSid, write) {
       const agent = await store.agent(agentId);
-      if (agent.state !== 'wrap_up' || agent.callSid !== callSid) return;
+      if (agent.state !== 'wrap_up' || agent.callSid !== callSid) return write(undefined);
+      const at = clock.now();
+      const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
+      let called = false;
+      let value: Awaited<ReturnType<typeof write>>;
+      const result = await states.transitionWrittenWhen(
+        {
+          agentId,
+          from: ['wrap_up'],
+          expectedCall: callSid,
+          expectedVersion: agent.version,
+          to,
+          reason: 'outcome-recorded',
+          resetIdle: true,
+          callSid: '',
+        },
+        async (logRow) => {
+          called = true;
+          value = await write({ at, logRow });
+          return value !== undefined;
+        },
+      );
+      // Wrap-up ended meanwhile (its time ran out): the outcome alone.
+      if (!called) return write(undefined);
+      if (!result.ok) return value;
       await queues.remove('agent-wrap-up-end', wrapUpJobId(agentId, callSid, agent.version));
-      await finishWrapUp(agentId, callSid, 'recorded');
+      if (to === 'available') await routing.agentFree(agentId);
+      return value;
     },
   };
 }

@@ -2,10 +2,12 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { SQL } from 'drizzle-orm';
 import type { StatementPart } from '../platform/sql-parts.js';
 import type { LiveEvents } from './live-events.js';
 import * as repo from './agent-calls-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
+import type { AgentSnapshot } from './routing-state.js';
 
 export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'> & {
   /** What the change does to the agent's answered call, written with its log row. */
@@ -36,6 +38,16 @@ export interface AgentStates {
   transitionWritten(
     input: TransitionInput,
     write: (parts: StatementPart[]) => Promise<void>,
+  ): Promise<TransitionResult>;
+  /**
+   * A change whose log row rides on a statement that may write nothing (an outcome refused):
+   * `write` gets the log row as a part to write when `when` holds there, and says whether it
+   * wrote. When it did not, or failed, the change is undone (`ok` false; a failure is thrown);
+   * should the agent have moved on meanwhile, the change stands and is logged on its own.
+   */
+  transitionWrittenWhen(
+    input: Omit<TransitionInput, 'agentCall'>,
+    write: (logRow: (when: SQL) => StatementPart) => Promise<boolean>,
   ): Promise<TransitionResult>;
 }
 
@@ -72,20 +84,12 @@ export function createAgentStates(deps: {
       try {
         await logTransition(change, agentCall);
       } catch (error) {
-        const undone = await store.transition({
-          agentId: input.agentId,
-          from: [input.to],
-          expectedVersion: result.version,
-          to: result.from,
-          reason: 'state-not-logged',
-          callSid: result.callSid,
-          now: now.getTime(),
-        });
+        const undone = await undo(input, result, now);
         log.error(
           {
             agentId: input.agentId,
             to: input.to,
-            undone: undone.ok,
+            undone,
             err: (error as Error).message,
           },
           'agent state change not logged; refused',
@@ -110,7 +114,51 @@ export function createAgentStates(deps: {
       await publishTransition(change);
       return { ...result, recorded: Promise.resolve() };
     },
+
+    async transitionWrittenWhen(input, write) {
+      const now = clock.now();
+      const result = await store.transition({ ...input, now: now.getTime() });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      const change = changeOf(input, result, now);
+      let written: boolean;
+      try {
+        written = await write((when) => repo.stateLogPartWhen(logRow(change), when));
+      } catch (error) {
+        if (!(await undo(input, result, now))) await recordTransition(change);
+        throw error;
+      }
+      if (written) {
+        logChange(change);
+        await publishTransition(change);
+        return { ...result, recorded: Promise.resolve() };
+      }
+      if (await undo(input, result, now))
+        return { ...result, ok: false, recorded: Promise.resolve() };
+      await recordTransition(change);
+      return { ...result, recorded: Promise.resolve() };
+    },
   };
+
+  /**
+   * Undoes a change the store made: back to its previous state, and to the call it expected
+   * (`expectedCall`; without one, the call is left as it is). False when the agent moved on.
+   */
+  async function undo(
+    input: TransitionInput,
+    result: { from: AgentSnapshot['state']; version: number },
+    now: Date,
+  ): Promise<boolean> {
+    const undone = await store.transition({
+      agentId: input.agentId,
+      from: [input.to],
+      expectedVersion: result.version,
+      to: result.from,
+      reason: 'state-not-logged',
+      callSid: input.expectedCall,
+      now: now.getTime(),
+    });
+    return undone.ok;
+  }
 
   type Change = {
     agentId: string;

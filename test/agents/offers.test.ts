@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { postSigned } from '../support/twilio.js';
 import { expectValidTwiml } from '../support/twiml.js';
@@ -108,6 +109,55 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
       to: 'available',
     });
     assert.equal(log.ok, false, 'a transition from the wrong state is refused');
+  });
+
+  it('when an outcome is refused while the agent is in wrap-up on the call, then the agent stays in wrap-up and no end of wrap-up is written; once recorded, its end and log row are', async () => {
+    const { runtime, url } = await setUp();
+    const { findAgentCall, listStateLog } =
+      await import('../../src/routing/agent-calls-repository.js');
+    const { agentCalls } = await import('../../src/routing/routing-tables.js');
+    const agent = await createAgent(runtime, { skills: ['re-register'] });
+    await runtime.routing.presence.setState(agent, 'available');
+    const { callSid } = await queueCall(runtime, { skill: 're-register' });
+    await postSigned(url, agentPath('leg-status', agent, callSid), {
+      ...voiceParams('CAeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', { CallStatus: 'in-progress' }),
+    });
+    await postSigned(
+      url,
+      agentPath('dial-result', agent, callSid),
+      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }),
+    );
+    const inWrapUp = await runtime.routing.store.agent(agent);
+    assert.equal(inWrapUp.state, 'wrap_up');
+    const wrapUpEnds = async () =>
+      (await listStateLog(runtime.database.db, agent)).filter((row) => row.fromState === 'wrap_up');
+
+    // The agent's answered call is gone (as if its row had never been written): the outcome finds no call.
+    const answered = await findAgentCall(runtime.database.db, callSid, agent);
+    await runtime.database.db.delete(agentCalls).where(eq(agentCalls.id, answered!.id));
+    const refused = await runtime.desk.outcomes
+      .record(agent, callSid, 'other', { reason: 'information_only' })
+      .catch((error: { status: number }) => error.status);
+    assert.equal(refused, 404);
+    const after = await runtime.routing.store.agent(agent);
+    assert.deepEqual([after.state, after.callSid], ['wrap_up', callSid], 'still in wrap-up');
+    assert.deepEqual(await wrapUpEnds(), [], 'no end of wrap-up logged');
+    assert.ok(
+      await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid),
+      'the wrap-up timer still runs',
+    );
+
+    await runtime.database.db.insert(agentCalls).values(answered!);
+    await runtime.desk.outcomes.record(agent, callSid, 'other', { reason: 'information_only' });
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+    const ends = await wrapUpEnds();
+    assert.deepEqual(
+      ends.map((row) => [row.toState, row.reason, row.callSid, row.at.getTime()]),
+      [['available', 'outcome-recorded', null, runtime.clock.now().getTime()]],
+    );
+    const handled = await findAgentCall(runtime.database.db, callSid, agent);
+    assert.equal(handled?.outcomeStatus, 'recorded');
+    assert.equal(handled?.wrapUpEndedAt?.getTime(), runtime.clock.now().getTime());
   });
 
   it('when wrap-up runs out without an outcome, then the agent is available and the call is listed as lacking an outcome', async () => {
