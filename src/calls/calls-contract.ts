@@ -10,6 +10,12 @@ import type { StatusCallback } from './calls-schemas.js';
 import type { CallRow } from './calls-repository.js';
 import type { QueuedCall } from './calls-routing.js';
 
+/** A raw event of a call, stored or still held in Redis. */
+export type CallEvent = Pick<
+  repo.CallEventRow,
+  'callSid' | 'source' | 'event' | 'dedupeKey' | 'sequenceNumber' | 'occurredAt' | 'payload'
+>;
+
 /** The hotline a call came in on, as far as the ledger needs it. */
 export interface CallHotline {
   number: string;
@@ -110,6 +116,18 @@ export interface CallLedger {
     payload: Record<string, unknown>,
   ): Promise<boolean>;
   /**
+   * Appends an event nothing reads before the call's summary (how the caller left the queue):
+   * held with the IVR path in Redis and written by the summary's statement, or at once when the
+   * call is already summarized. dedupeKey makes re-delivery a no-op.
+   */
+  keepEvent(
+    callSid: string,
+    source: 'queue',
+    event: string,
+    dedupeKey: string,
+    payload: Record<string, unknown>,
+  ): Promise<void>;
+  /**
    * The event as a part of another component's statement (see platform/sql-parts.ts), appended
    * when `when` holds: it commits with what it records.
    */
@@ -123,7 +141,11 @@ export interface CallLedger {
   find(callSid: string): Promise<CallRow | undefined>;
   /** Callers queued since `since` and still waiting (not answered, not ended), in routing order. */
   waitingCalls(since: Date): Promise<CallRow[]>;
-  events(callSid: string): Promise<repo.CallEventRow[]>;
+  /**
+   * The call's raw events in order: those in `call_events`, then those held in Redis until the
+   * call's summary writes them (`keepEvent`).
+   */
+  events(callSid: string): Promise<CallEvent[]>;
   /**
    * The call's IVR path, in order: the steps in `call_steps`, and those still pending in Redis
    * until the call's summary writes them.

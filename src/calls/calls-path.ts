@@ -1,8 +1,12 @@
 import type { Redis } from '../platform/redis.js';
-import type { NewCallStep } from './calls-repository.js';
+import type { NewCallEvent, NewCallStep } from './calls-repository.js';
 
 /** A step of the IVR path as it waits in Redis: the `call_steps` row without its id and call. */
 export type PendingStep = Pick<NewCallStep, 'nodeId' | 'kind' | 'input' | 'at'>;
+/** An event held with the path: the `call_events` row without its id, call and sequence. */
+export type PendingEvent = Pick<NewCallEvent, 'source' | 'event' | 'dedupeKey' | 'payload'> & {
+  occurredAt: Date;
+};
 
 /**
  * How long a call's pending path is kept when its summary never comes (its final status was
@@ -17,14 +21,20 @@ redis.call('rpush', KEYS[1], unpack(ARGV, 2))
 redis.call('expire', KEYS[1], ARGV[1])
 return 1`;
 
-// KEYS: the call's pending list, its closed marker. ARGV: ttl. The rows pending, the path closed.
+// KEYS: the call's pending steps, its closed marker, its pending events. ARGV: ttl. The steps
+// and the events pending, the path closed.
 const TAKE = `
 redis.call('set', KEYS[2], '1', 'EX', ARGV[1])
-return redis.call('lrange', KEYS[1], 0, -1)`;
+return {redis.call('lrange', KEYS[1], 0, -1), redis.call('lrange', KEYS[3], 0, -1)}`;
 
 type PathRedis = {
   callsPathPush(list: string, closed: string, ttl: number, ...rows: string[]): Promise<number>;
-  callsPathTake(list: string, closed: string, ttl: number): Promise<string[]>;
+  callsPathTake(
+    list: string,
+    closed: string,
+    events: string,
+    ttl: number,
+  ): Promise<[string[], string[]]>;
 };
 
 const encode = (step: PendingStep) =>
@@ -33,21 +43,42 @@ const decode = (text: string): PendingStep => {
   const [nodeId, kind, input, at] = JSON.parse(text) as [string, string, string | null, number];
   return { nodeId, kind, input, at: new Date(at) };
 };
+const encodeEvent = (event: PendingEvent) =>
+  JSON.stringify([
+    event.source,
+    event.event,
+    event.dedupeKey,
+    event.occurredAt.getTime(),
+    event.payload ?? {},
+  ]);
+const decodeEvent = (text: string): PendingEvent => {
+  const [source, event, dedupeKey, at, payload] = JSON.parse(text) as [
+    PendingEvent['source'],
+    string,
+    string,
+    number,
+    Record<string, unknown>,
+  ];
+  return { source, event, dedupeKey, occurredAt: new Date(at), payload };
+};
 
 /**
  * A call's IVR path while the call runs: each request's steps pushed to one Redis list (one
  * command), and written to `call_steps` by the call's summary in its own statement. Until then
  * readers see them here. The summary closes the path first (`take`): a step that comes later
  * (a webhook after the summary) is not kept here (`push` says false) and is written at once.
+ * Events that nothing reads before the summary (how the caller left the queue) wait the same
+ * way in a second list (`hold`).
  */
 export function createPendingPath(redis: Redis, prefix: string) {
   const scripts = redis as unknown as PathRedis;
   if (!('callsPathPush' in redis))
     redis.defineCommand('callsPathPush', { numberOfKeys: 2, lua: PUSH });
   if (!('callsPathTake' in redis))
-    redis.defineCommand('callsPathTake', { numberOfKeys: 2, lua: TAKE });
+    redis.defineCommand('callsPathTake', { numberOfKeys: 3, lua: TAKE });
   const list = (callSid: string) => `${prefix}:calls:path:${callSid}`;
   const closed = (callSid: string) => `${prefix}:calls:path-closed:${callSid}`;
+  const events = (callSid: string) => `${prefix}:calls:path-events:${callSid}`;
   return {
     /** Keeps the steps; false when the call's path is closed (summarized) and they must be written now. */
     push: async (callSid: string, steps: ReadonlyArray<PendingStep>): Promise<boolean> =>
@@ -57,16 +88,36 @@ export function createPendingPath(redis: Redis, prefix: string) {
         PENDING_PATH_TTL_SECONDS,
         ...steps.map(encode),
       )) === 1,
+    /** Keeps the event; false when the call's path is closed and it must be written now. */
+    hold: async (callSid: string, event: PendingEvent): Promise<boolean> =>
+      (await scripts.callsPathPush(
+        events(callSid),
+        closed(callSid),
+        PENDING_PATH_TTL_SECONDS,
+        encodeEvent(event),
+      )) === 1,
     /** The steps pending, in order. */
     read: async (callSid: string): Promise<PendingStep[]> =>
       (await redis.lrange(list(callSid), 0, -1)).map(decode),
-    /** Closes the path (later steps are written at once) and returns the steps pending, in order. */
-    take: async (callSid: string): Promise<PendingStep[]> =>
-      (await scripts.callsPathTake(list(callSid), closed(callSid), PENDING_PATH_TTL_SECONDS)).map(
-        decode,
-      ),
-    /** The pending steps are written: they are forgotten. */
-    written: async (callSid: string): Promise<void> => void (await redis.del(list(callSid))),
+    /** The events held, in order. */
+    readEvents: async (callSid: string): Promise<PendingEvent[]> =>
+      (await redis.lrange(events(callSid), 0, -1)).map(decodeEvent),
+    /**
+     * Closes the path (later steps and events are written at once) and returns the steps and
+     * the events pending, in order.
+     */
+    take: async (callSid: string): Promise<{ steps: PendingStep[]; events: PendingEvent[] }> => {
+      const [steps, held] = await scripts.callsPathTake(
+        list(callSid),
+        closed(callSid),
+        events(callSid),
+        PENDING_PATH_TTL_SECONDS,
+      );
+      return { steps: steps.map(decode), events: held.map(decodeEvent) };
+    },
+    /** The pending steps and events are written: they are forgotten. */
+    written: async (callSid: string): Promise<void> =>
+      void (await redis.del(list(callSid), events(callSid))),
     /** The summary found no ended call: the path opens again. */
     reopen: async (callSid: string): Promise<void> => void (await redis.del(closed(callSid))),
   };

@@ -3,7 +3,13 @@ import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
 import { listPath } from './calls-end-repository.js';
 import { createPendingPath } from './calls-path.js';
-import type { CallLedger, CallLedgerDeps, PathStep, StageEvent } from './calls-contract.js';
+import type {
+  CallEvent,
+  CallLedger,
+  CallLedgerDeps,
+  PathStep,
+  StageEvent,
+} from './calls-contract.js';
 import { queuedCallOf } from './calls-routing.js';
 import { createCallStatus } from './calls-status.js';
 import { createCallSummaries } from './calls-summary.js';
@@ -98,7 +104,7 @@ export function createCallLedger({
       return created;
     },
 
-    ...createCallStatus({ db, queues, clock, log, hotlineOf }),
+    ...createCallStatus({ db, pending, queues, clock, log, hotlineOf }),
 
     async recordQueued(callSid, { skill, ...attributes }, at = clock.now(), event) {
       const row = await repo.setStageOnce(
@@ -172,13 +178,29 @@ export function createCallLedger({
 
     recordEvent: (callSid, source, event, dedupeKey, payload) =>
       repo.insertEventIfNew(db, eventRow(callSid, { source, event, dedupeKey, payload })),
+    async keepEvent(callSid, source, event, dedupeKey, payload) {
+      const held = { source, event, dedupeKey, payload, occurredAt: clock.now() };
+      if (await pending.hold(callSid, held)) return;
+      await repo.insertEventIfNew(db, { callSid, ...held });
+    },
     eventPart: (callSid, event, when) => repo.eventPart(eventRow(callSid, event), when),
 
     ...createCallSummaries({ db, pending, clock, log }),
 
     find: (callSid) => repo.findCall(db, callSid),
     waitingCalls: (since) => repo.listWaitingCalls(db, since),
-    events: (callSid) => repo.listEvents(db, callSid),
+    async events(callSid) {
+      // Redis first: once the summary has written the held events they are read from the database.
+      const held = await pending.readEvents(callSid);
+      const stored: CallEvent[] = await repo.listEvents(db, callSid);
+      const keys = new Set(stored.map((event) => event.dedupeKey));
+      for (const event of held) {
+        if (keys.has(event.dedupeKey)) continue;
+        keys.add(event.dedupeKey);
+        stored.push({ callSid, sequenceNumber: null, ...event, payload: event.payload ?? {} });
+      }
+      return stored;
+    },
     async steps(callSid) {
       // Redis first: once the summary has written the steps they are read from the database.
       const waiting = await pending.read(callSid);

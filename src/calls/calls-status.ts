@@ -3,7 +3,8 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
-import { applyStatusOnce } from './calls-end-repository.js';
+import { applyFinalStatusOnce, applyStatusOnce } from './calls-status-repository.js';
+import type { PendingPath } from './calls-path.js';
 import { FINAL_RANK, STATUS_RANK } from './calls-schemas.js';
 import type { CallHotline, CallLedger } from './calls-contract.js';
 
@@ -19,12 +20,14 @@ function eventTime(timestamp: string | undefined, now: Date): Date {
 /** The ledger's status callbacks: each applied once, and an ended call summarized and announced. */
 export function createCallStatus({
   db,
+  pending,
   queues,
   clock,
   log,
   hotlineOf,
 }: {
   db: Database;
+  pending: PendingPath;
   queues: Queues;
   clock: Clock;
   log: Logger;
@@ -53,11 +56,10 @@ export function createCallStatus({
       const final = rank === FINAL_RANK;
       const inbound = !callback.Direction.startsWith('outbound');
       const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
-      // One statement: the event appended once, the status applied, the row created if absent.
-      const applied = await applyStatusOnce(db, {
+      const change = {
         call: {
           callSid: callback.CallSid,
-          direction: inbound ? 'inbound' : 'outbound',
+          direction: inbound ? ('inbound' as const) : ('outbound' as const),
           fromNumber: callback.From,
           toNumber: callback.To,
           hotlineNumber: hotline?.number ?? null,
@@ -72,14 +74,31 @@ export function createCallStatus({
         durationSeconds: callback.CallDuration ?? null,
         payload,
         dedupeKey,
-      });
+      };
+      // One statement: the event appended once, the status applied, the row created if absent;
+      // a final status also summarizes the call it ends, with the path and events kept in Redis
+      // (closed first: a later step is written at once; opened again when nothing was summarized).
+      let summarized = false;
+      let applied: { fresh: boolean; previousRank: number | undefined };
+      if (final) {
+        const held = await pending.take(callback.CallSid);
+        const result = await applyFinalStatusOnce(db, change, now, held);
+        applied = result;
+        summarized = result.summarized;
+        if (result.summarizedAt) await pending.written(callback.CallSid);
+        else await pending.reopen(callback.CallSid);
+        if (summarized) log.info({ callSid: callback.CallSid }, 'call summarized');
+      } else {
+        applied = await applyStatusOnce(db, change);
+      }
       const result = {
         duplicate: !applied.fresh,
         ended: final && applied.previousRank !== undefined && applied.previousRank < FINAL_RANK,
       };
       // Enqueued after commit, so the worker always finds the final status.
       if (result.ended) {
-        await enqueueSummary(callback.CallSid);
+        // A call its final status could not summarize (its row was rebuilt here) is summarized by the worker.
+        if (!summarized) await enqueueSummary(callback.CallSid);
         for (const listener of endedListeners) {
           await listener(callback.CallSid).catch((error: unknown) =>
             log.error(

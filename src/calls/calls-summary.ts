@@ -39,9 +39,10 @@ export function createCallSummaries({
   return {
     async summarize(callSid) {
       // One statement reads the stages and writes the summary (the rules of classifyEnd, in SQL)
-      // with the IVR path kept in Redis; the path is closed first, so a later step is written at once.
-      const steps = await pending.take(callSid);
-      const call = await summarizeEnded(db, callSid, clock.now(), steps);
+      // with the IVR path and the events kept in Redis; the path is closed first, so a later step
+      // is written at once. Most calls are summarized by their final status callback instead
+      // (calls-status.ts); this is for a call rebuilt from its callbacks, and the sweep.
+      const call = await summarizeEnded(db, callSid, clock.now(), await pending.take(callSid));
       if (!call) {
         await pending.reopen(callSid);
         return repo.findCall(db, callSid);

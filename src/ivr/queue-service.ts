@@ -66,7 +66,8 @@ export function createQueueService(ivr: IvrService) {
     result: string,
     queueTime: number | undefined,
   ): Promise<void> {
-    await deps.ledger.recordEvent(
+    // Nothing reads it before the call's summary: it waits with the IVR path in Redis.
+    await deps.ledger.keepEvent(
       call.callSid,
       'queue',
       result === 'hangup' ? 'abandoned' : `left-${result}`,

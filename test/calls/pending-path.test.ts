@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { summarizeEnded } from '../../src/calls/calls-end-repository.js';
+import { applyFinalStatusOnce } from '../../src/calls/calls-status-repository.js';
+import { STATUS_RANK } from '../../src/calls/calls-schemas.js';
 import { createFixedClock } from '../../src/platform/clock.js';
 import { queryRows } from '../../src/platform/db.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -74,22 +75,57 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
     assert.deepEqual(await written(callSid), [['main', 'entered', null]]);
   });
 
-  it('when the ended call is summarized, then call_steps holds the whole path in order, once, and Redis nothing', async () => {
+  it('when the call ends, then its final status writes the whole path to call_steps in order, once, and Redis keeps nothing', async () => {
     const callSid = await arrive();
     await end(callSid);
-    assert.deepEqual(await path(callSid), fullPath, 'the final status alone writes nothing');
-    await runtime.ledger.summarize(callSid);
     assert.deepEqual(await written(callSid), fullPath);
     assert.deepEqual(await path(callSid), fullPath);
     assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path:${callSid}`), []);
+    await end(callSid);
     await runtime.ledger.summarize(callSid);
-    assert.deepEqual(await written(callSid), fullPath, 'a second summary writes no step again');
+    assert.deepEqual(
+      await written(callSid),
+      fullPath,
+      'a repeated status and a summary write no step again',
+    );
+  });
+
+  it('when an event is kept until the summary, then it is read from Redis meanwhile, written once by the final status, and one kept after it is written at once', async () => {
+    const callSid = await arrive();
+    const stored = async () =>
+      (
+        await queryRows<{ event: string }>(
+          runtime.database.db,
+          sql`select event from call_events where call_sid = ${callSid} and source = 'queue' order by id`,
+        )
+      ).map((row) => row.event);
+    const payload = { queueResult: 'hangup', queueTime: 12 };
+    // Kept twice, as a retried webhook would.
+    for (let delivery = 0; delivery < 2; delivery += 1)
+      await runtime.ledger.keepEvent(
+        callSid,
+        'queue',
+        'abandoned',
+        'queue-result:hangup:12',
+        payload,
+      );
+    assert.deepEqual(await stored(), []);
+    const held = (await runtime.ledger.events(callSid)).filter((e) => e.source === 'queue');
+    assert.deepEqual(
+      held.map((e) => [e.event, e.dedupeKey, e.payload]),
+      [['abandoned', 'queue-result:hangup:12', payload]],
+      'read once, from Redis',
+    );
+    await end(callSid);
+    assert.deepEqual(await stored(), ['abandoned']);
+    assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path-events:${callSid}`), []);
+    await runtime.ledger.keepEvent(callSid, 'queue', 'left-error', 'queue-result:error:', {});
+    assert.deepEqual(await stored(), ['abandoned', 'left-error']);
   });
 
   it('when a step comes after the summary, then it is written at once, after the others', async () => {
     const callSid = await arrive();
     await end(callSid);
-    await runtime.ledger.summarize(callSid);
     await runtime.ledger.recordStep(callSid, {
       nodeId: 'consult',
       kind: 'queue-hangup',
@@ -106,13 +142,30 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
 
   it('when the process stops after the summary committed and before Redis forgot the path, then a summary run again writes no step twice', async () => {
     const callSid = await arrive();
-    await end(callSid);
-    // The summary's statement, as the summary runs it, without what follows it in Redis.
+    // The final status's statement, as the callback runs it, without what follows it in Redis.
     const pending = (await runtime.ledger.steps(callSid)).slice(1);
-    await summarizeEnded(runtime.database.db, callSid, clock.now(), pending);
+    const { summarized } = await applyFinalStatusOnce(
+      runtime.database.db,
+      {
+        call: { callSid, direction: 'inbound', fromNumber: '+8613904691234', toNumber: HOTLINE },
+        status: 'completed',
+        rank: STATUS_RANK.completed,
+        final: true,
+        sequenceNumber: null,
+        at: clock.now(),
+        durationSeconds: 60,
+        payload: {},
+        dedupeKey: 'status:completed',
+      },
+      clock.now(),
+      { steps: pending, events: [] },
+    );
+    assert.equal(summarized, true);
     assert.equal((await path(callSid)).length, 4, 'the summarized call is read from call_steps');
+    await end(callSid);
     await runtime.ledger.summarize(callSid);
     assert.deepEqual(await written(callSid), fullPath);
+    assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path:${callSid}`), []);
   });
 
   it('when a call is summarized before it ended, then nothing is written and its path stays open in Redis', async () => {
@@ -122,7 +175,6 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
     assert.deepEqual(await written(callSid), [['main', 'entered', null]]);
     assert.equal((await path(callSid)).length, 5);
     await end(callSid);
-    await runtime.ledger.summarize(callSid);
     assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'timeout', null]]);
   });
 });

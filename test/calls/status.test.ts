@@ -107,24 +107,42 @@ describe('POST /twilio/voice/status', () => {
     assert.equal(await runtime.ledger.find(sid), undefined);
   });
 
-  it('when a call completes, then the worker writes its summary: abandoned in the IVR with its IVR time', async () => {
+  it('when a call completes, then its final status callback writes its summary (abandoned in the IVR with its IVR time) and no summary job is queued', async () => {
+    const incoming = buildIncomingParams();
+    const sid = incoming.CallSid!;
+    await postSigned(url, '/twilio/voice/incoming', incoming);
+    const response = await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'completed', 1, '2026-03-02T01:00:40Z', { CallDuration: '40' }),
+    );
+    assert.equal(response.status, 204);
+    const call = await runtime.ledger.find(sid);
+    assert.ok(call?.summarizedAt, 'summarized when the callback was answered');
+    assert.equal(call.endReason, 'abandoned_in_ivr');
+    assert.equal(call.ivrSeconds, 40);
+    assert.equal(call.queueSeconds, null);
+    assert.equal(await runtime.queues.get('call-summary').getJob(`call-summary-${sid}`), undefined);
+  });
+
+  it('when the arrival of a completed call was never stored, then the status callback rebuilds it and the worker summarizes it', async () => {
+    const sid = buildIncomingParams().CallSid!;
+    const response = await postSigned(
+      url,
+      '/twilio/voice/status',
+      statusParams(sid, 'completed', 1, '2026-03-02T01:00:40Z', { CallDuration: '40' }),
+    );
+    assert.equal(response.status, 204);
+    const rebuilt = await runtime.ledger.find(sid);
+    assert.equal(rebuilt?.summarizedAt, null, 'not summarized by the callback');
     const jobs = await startJobs(runtime);
     try {
-      const incoming = buildIncomingParams();
-      const sid = incoming.CallSid!;
-      await postSigned(url, '/twilio/voice/incoming', incoming);
-      await postSigned(
-        url,
-        '/twilio/voice/status',
-        statusParams(sid, 'completed', 1, '2026-03-02T01:00:40Z', { CallDuration: '40' }),
-      );
       const call = await waitFor(async () => {
         const row = await runtime.ledger.find(sid);
         return row?.summarizedAt ? row : undefined;
       }, 'the call summary');
       assert.equal(call.endReason, 'abandoned_in_ivr');
       assert.equal(call.ivrSeconds, 40);
-      assert.equal(call.queueSeconds, null);
     } finally {
       await jobs.close();
     }

@@ -154,7 +154,7 @@ export async function playCall(runtime: PlayingRuntime, script: CallScript): Pro
     },
     {},
   );
-  await ledger.summarize(callSid);
+  // The final status summarized the call (calls-status.ts).
   await followUp(runtime, callSid, at(end + 4 * 3600));
 }
 
