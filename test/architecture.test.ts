@@ -194,7 +194,7 @@ describe('the import graph of src', () => {
     const writers = new Map<string, Set<string>>();
     for (const file of files) {
       for (const match of readFileSync(join(src, file), 'utf8').matchAll(
-        /\bledger\.((?:record|mark)[A-Za-z]+)\(/g,
+        /\bledger\.((?:record|mark|hold|keep)[A-Za-z]+)\(/g,
       )) {
         const component = componentOf(file) ?? file;
         writers.set(match[1]!, (writers.get(match[1]!) ?? new Set()).add(component));
@@ -205,7 +205,8 @@ describe('the import graph of src', () => {
       .filter(([write, components]) => components.size > 1 && !shared[write])
       .map(([write, components]) => `${write}: ${[...components].join(', ')}`);
     assert.deepEqual(many, []);
-    assert.deepEqual([...writers.get('recordQueueSid')!], ['routing']);
+    assert.deepEqual([...writers.get('recordWaiting')!], ['routing']);
+    assert.deepEqual([...writers.get('holdQueued')!], ['ivr']);
   });
 });
 

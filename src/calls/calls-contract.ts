@@ -54,12 +54,27 @@ export interface CallLedger {
     at?: Date,
     event?: StageEvent,
   ): Promise<QueuedCall | undefined>;
-  /** The Twilio queue the caller waits in; returns the call as it stands now. */
-  recordQueueSid(callSid: string, queueSid: string): Promise<void>;
+  /**
+   * The IVR queued the call: the queued stage (as `recordQueued` writes it) kept in Redis and
+   * written by the call's next write (`recordWaiting`, an offer, an answer, its summary), which
+   * the ledger's readers see meanwhile. Returns the call as routing is to be handed it. When the
+   * call is already summarized the stage is written at once (`recordQueued`).
+   */
+  holdQueued(
+    callSid: string,
+    hotline: string | null,
+    queue: QueueAttributes,
+    event?: StageEvent,
+  ): Promise<QueuedCall | undefined>;
+  /**
+   * The caller waits in its queue (in the Twilio queue `queueSid`, when there is one): written
+   * with the queued stage the IVR held; nothing when there is nothing to write.
+   */
+  recordWaiting(callSid: string, queueSid: string | null): Promise<void>;
   /**
    * Routing offered the call to an agent (dequeued it to ring them from `queueSid`, which is
-   * recorded as `recordQueueSid` would); `event` and `parts` (another component's writes, see
-   * platform/sql-parts.ts) in the same statement.
+   * recorded as `recordWaiting` would, with a queued stage still held); `event` and `parts`
+   * (another component's writes, see platform/sql-parts.ts) in the same statement.
    */
   markOffered(
     callSid: string,

@@ -1,6 +1,7 @@
-import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
-import type { PendingEvent, PendingStep } from './calls-path.js';
+import type { PendingEvent, PendingQueued, PendingStep } from './calls-path.js';
 import type { CallRow, CallStepRow } from './calls-repository.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
@@ -47,6 +48,29 @@ export function summaryColumns(c: SummaryInputs) {
 export interface PendingWrites {
   steps: ReadonlyArray<PendingStep>;
   events: ReadonlyArray<PendingEvent>;
+  /** The queued stage, when no write of the call has carried it yet. */
+  queued?: PendingQueued | undefined;
+}
+
+/**
+ * The queued stage's columns as a pending stage writes them (see calls-path.ts): the routing
+ * attributes, and the queueing time unless the call has one (`current` reads a column as it
+ * stands: `c.queued_at`, or the table's). Keyed by the table's field names.
+ */
+export function queuedStageValues(
+  stage: PendingQueued,
+  current: (column: string) => SQL,
+): Record<string, SQL> {
+  const columns = getTableColumns(calls) as Record<string, PgColumn>;
+  const values: Record<string, SQL> = {
+    queuedAt: sql`coalesce(${current('queued_at')}, ${stage.at.toISOString()}::timestamptz)`,
+  };
+  for (const [field, value] of Object.entries(stage.attributes)) {
+    if (value === undefined) continue;
+    const column = columns[field]!;
+    values[field] = sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`;
+  }
+  return values;
 }
 
 /**
@@ -100,17 +124,21 @@ export async function summarizeEnded(
   at: Date,
   pending: PendingWrites = { steps: [], events: [] },
 ): Promise<CallRow | undefined> {
-  const any = pending.steps.length > 0 || pending.events.length > 0;
+  const any = pending.steps.length > 0 || pending.events.length > 0 || pending.queued;
   // With something to write, the update reads `prior` (below) in its condition, so that the row
   // is locked and its summary read before this statement updates it.
   const locked = any ? sql`exists (select 1 from prior)` : undefined;
+  const queued = pending.queued
+    ? queuedStageValues(pending.queued, (column) => sql`${sql.identifier(column)}`)
+    : {};
   const update = db
     .update(calls)
     .set({
+      ...queued,
       ...summaryColumns({
         arrivedAt: sql`${calls.arrivedAt}`,
         ivrEndedAt: sql`${calls.ivrEndedAt}`,
-        queuedAt: sql`${calls.queuedAt}`,
+        queuedAt: queued.queuedAt ?? sql`${calls.queuedAt}`,
         answeredAt: sql`${calls.answeredAt}`,
         callbackRequested: sql`${calls.callbackRequested}`,
         selfServed: sql`${calls.selfServed}`,

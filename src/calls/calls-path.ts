@@ -1,5 +1,5 @@
 import type { Redis } from '../platform/redis.js';
-import type { NewCallEvent, NewCallStep } from './calls-repository.js';
+import type { NewCall, NewCallEvent, NewCallStep } from './calls-repository.js';
 
 /** A step of the IVR path as it waits in Redis: the `call_steps` row without its id and call. */
 export type PendingStep = Pick<NewCallStep, 'nodeId' | 'kind' | 'input' | 'at'>;
@@ -7,6 +7,23 @@ export type PendingStep = Pick<NewCallStep, 'nodeId' | 'kind' | 'input' | 'at'>;
 export type PendingEvent = Pick<NewCallEvent, 'source' | 'event' | 'dedupeKey' | 'payload'> & {
   occurredAt: Date;
 };
+
+/** The queued stage as it waits in Redis until the call's next write: its time and routing attributes. */
+export interface PendingQueued {
+  /** When the call was first queued (a second queueing keeps it). */
+  at: Date;
+  attributes: Pick<
+    NewCall,
+    | 'queueSkill'
+    | 'priority'
+    | 'greenChannel'
+    | 'priorityReason'
+    | 'enterpriseId'
+    | 'commissionerId'
+  >;
+  /** The value as stored: `queuedWritten` forgets it only while it is unchanged. */
+  raw: string;
+}
 
 /**
  * How long a call's pending path is kept when its summary never comes (its final status was
@@ -21,11 +38,26 @@ redis.call('rpush', KEYS[1], unpack(ARGV, 2))
 redis.call('expire', KEYS[1], ARGV[1])
 return 1`;
 
-// KEYS: the call's pending steps, its closed marker, its pending events. ARGV: ttl. The steps
-// and the events pending, the path closed.
+// KEYS: the call's pending steps, its closed marker, its pending events, its queued stage.
+// ARGV: ttl. The steps, the events and the queued stage pending, the path closed.
 const TAKE = `
 redis.call('set', KEYS[2], '1', 'EX', ARGV[1])
-return {redis.call('lrange', KEYS[1], 0, -1), redis.call('lrange', KEYS[3], 0, -1)}`;
+return {redis.call('lrange', KEYS[1], 0, -1), redis.call('lrange', KEYS[3], 0, -1),
+        redis.call('get', KEYS[4]) or ''}`;
+
+// KEYS: the call's queued stage, its closed marker, its first queueing time. ARGV: ttl, now (ms),
+// attributes (JSON). The stage kept with the first queueing time; nil when the path is closed.
+const HOLD_QUEUED = `
+if redis.call('exists', KEYS[2]) == 1 then return nil end
+redis.call('set', KEYS[3], ARGV[2], 'NX', 'EX', ARGV[1])
+local value = '[' .. redis.call('get', KEYS[3]) .. ',' .. ARGV[3] .. ']'
+redis.call('set', KEYS[1], value, 'EX', ARGV[1])
+return value`;
+
+// KEYS: the call's queued stage. ARGV: the value written. Forgets it unless it changed since.
+const FORGET_QUEUED = `
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`;
 
 type PathRedis = {
   callsPathPush(list: string, closed: string, ttl: number, ...rows: string[]): Promise<number>;
@@ -33,8 +65,18 @@ type PathRedis = {
     list: string,
     closed: string,
     events: string,
+    queued: string,
     ttl: number,
-  ): Promise<[string[], string[]]>;
+  ): Promise<[string[], string[], string]>;
+  callsPathHoldQueued(
+    queued: string,
+    closed: string,
+    first: string,
+    ttl: number,
+    now: number,
+    attributes: string,
+  ): Promise<string | null>;
+  callsPathForgetQueued(queued: string, value: string): Promise<number>;
 };
 
 const encode = (step: PendingStep) =>
@@ -61,6 +103,10 @@ const decodeEvent = (text: string): PendingEvent => {
   ];
   return { source, event, dedupeKey, occurredAt: new Date(at), payload };
 };
+const decodeQueued = (raw: string): PendingQueued => {
+  const [at, attributes] = JSON.parse(raw) as [number, PendingQueued['attributes']];
+  return { at: new Date(at), attributes, raw };
+};
 
 /**
  * A call's IVR path while the call runs: each request's steps pushed to one Redis list (one
@@ -68,17 +114,24 @@ const decodeEvent = (text: string): PendingEvent => {
  * readers see them here. The summary closes the path first (`take`): a step that comes later
  * (a webhook after the summary) is not kept here (`push` says false) and is written at once.
  * Events that nothing reads before the summary (how the caller left the queue) wait the same
- * way in a second list (`hold`).
+ * way in a second list (`hold`), and the queued stage until the call's next write (the first
+ * turn of its wait, an offer, an answer) or the summary (`holdQueued`).
  */
 export function createPendingPath(redis: Redis, prefix: string) {
   const scripts = redis as unknown as PathRedis;
   if (!('callsPathPush' in redis))
     redis.defineCommand('callsPathPush', { numberOfKeys: 2, lua: PUSH });
   if (!('callsPathTake' in redis))
-    redis.defineCommand('callsPathTake', { numberOfKeys: 3, lua: TAKE });
+    redis.defineCommand('callsPathTake', { numberOfKeys: 4, lua: TAKE });
+  if (!('callsPathHoldQueued' in redis))
+    redis.defineCommand('callsPathHoldQueued', { numberOfKeys: 3, lua: HOLD_QUEUED });
+  if (!('callsPathForgetQueued' in redis))
+    redis.defineCommand('callsPathForgetQueued', { numberOfKeys: 1, lua: FORGET_QUEUED });
   const list = (callSid: string) => `${prefix}:calls:path:${callSid}`;
   const closed = (callSid: string) => `${prefix}:calls:path-closed:${callSid}`;
   const events = (callSid: string) => `${prefix}:calls:path-events:${callSid}`;
+  const queued = (callSid: string) => `${prefix}:calls:path-queued:${callSid}`;
+  const firstQueued = (callSid: string) => `${prefix}:calls:path-first-queued:${callSid}`;
   return {
     /** Keeps the steps; false when the call's path is closed (summarized) and they must be written now. */
     push: async (callSid: string, steps: ReadonlyArray<PendingStep>): Promise<boolean> =>
@@ -96,6 +149,33 @@ export function createPendingPath(redis: Redis, prefix: string) {
         PENDING_PATH_TTL_SECONDS,
         encodeEvent(event),
       )) === 1,
+    /**
+     * Keeps the queued stage until the call's next write; the first queueing's time stays.
+     * Undefined when the path is closed and the stage must be written now.
+     */
+    holdQueued: async (
+      callSid: string,
+      now: Date,
+      attributes: PendingQueued['attributes'],
+    ): Promise<PendingQueued | undefined> => {
+      const raw = await scripts.callsPathHoldQueued(
+        queued(callSid),
+        closed(callSid),
+        firstQueued(callSid),
+        PENDING_PATH_TTL_SECONDS,
+        now.getTime(),
+        JSON.stringify(attributes),
+      );
+      return raw ? decodeQueued(raw) : undefined;
+    },
+    /** The queued stage waiting to be written, if any. */
+    readQueued: async (callSid: string): Promise<PendingQueued | undefined> => {
+      const raw = await redis.get(queued(callSid));
+      return raw ? decodeQueued(raw) : undefined;
+    },
+    /** The queued stage is written: forgotten, unless the call was queued again meanwhile. */
+    queuedWritten: async (callSid: string, stage: PendingQueued): Promise<void> =>
+      void (await scripts.callsPathForgetQueued(queued(callSid), stage.raw)),
     /** The steps pending, in order. */
     read: async (callSid: string): Promise<PendingStep[]> =>
       (await redis.lrange(list(callSid), 0, -1)).map(decode),
@@ -103,21 +183,28 @@ export function createPendingPath(redis: Redis, prefix: string) {
     readEvents: async (callSid: string): Promise<PendingEvent[]> =>
       (await redis.lrange(events(callSid), 0, -1)).map(decodeEvent),
     /**
-     * Closes the path (later steps and events are written at once) and returns the steps and
-     * the events pending, in order.
+     * Closes the path (later steps, events and a queueing are written at once) and returns the
+     * steps and the events pending, in order, and the queued stage if it is still pending.
      */
-    take: async (callSid: string): Promise<{ steps: PendingStep[]; events: PendingEvent[] }> => {
-      const [steps, held] = await scripts.callsPathTake(
+    take: async (
+      callSid: string,
+    ): Promise<{ steps: PendingStep[]; events: PendingEvent[]; queued?: PendingQueued }> => {
+      const [steps, held, stage] = await scripts.callsPathTake(
         list(callSid),
         closed(callSid),
         events(callSid),
+        queued(callSid),
         PENDING_PATH_TTL_SECONDS,
       );
-      return { steps: steps.map(decode), events: held.map(decodeEvent) };
+      return {
+        steps: steps.map(decode),
+        events: held.map(decodeEvent),
+        ...(stage ? { queued: decodeQueued(stage) } : {}),
+      };
     },
-    /** The pending steps and events are written: they are forgotten. */
+    /** What was pending is written: it is forgotten. */
     written: async (callSid: string): Promise<void> =>
-      void (await redis.del(list(callSid), events(callSid))),
+      void (await redis.del(list(callSid), events(callSid), queued(callSid), firstQueued(callSid))),
     /** The summary found no ended call: the path opens again. */
     reopen: async (callSid: string): Promise<void> => void (await redis.del(closed(callSid))),
   };

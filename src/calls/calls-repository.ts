@@ -1,3 +1,4 @@
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
 import { insertWhen, partCtes, type StatementPart } from '../platform/sql-parts.js';
@@ -122,7 +123,7 @@ export async function setStageOnce(
   callSid: string,
   stage: Stage,
   at: Date,
-  extra: Partial<NewCall> = {},
+  extra: PgUpdateSetSource<typeof calls> = {},
   event?: NewCallEvent,
   parts: ReadonlyArray<StatementPart> = [],
 ): Promise<CallRow | undefined> {
@@ -154,7 +155,7 @@ export async function setStageOnce(
 export async function updateCall(
   db: Executor,
   callSid: string,
-  values: Partial<NewCall>,
+  values: PgUpdateSetSource<typeof calls>,
 ): Promise<void> {
   await db
     .update(calls)

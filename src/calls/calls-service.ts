@@ -1,7 +1,9 @@
 import { maskPhone } from '../platform/logger.js';
 import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
-import { listPath } from './calls-end-repository.js';
+import { sql, type SQL } from 'drizzle-orm';
+import type { StatementPart } from '../platform/sql-parts.js';
+import { listPath, queuedStageValues } from './calls-end-repository.js';
 import { createPendingPath } from './calls-path.js';
 import type {
   CallEvent,
@@ -56,6 +58,43 @@ export function createCallLedger({
     },
     { maxConcurrent: 1 },
   );
+  /**
+   * Runs a write of the call with the queued stage still held in Redis (if any) as more columns
+   * of its update, and forgets the stage once written (unless the call was queued again meanwhile).
+   */
+  async function withQueuedStage<T>(
+    callSid: string,
+    write: (queued: Record<string, SQL>) => Promise<T>,
+  ): Promise<T> {
+    const stage = await pending.readQueued(callSid);
+    const result = await write(
+      stage ? queuedStageValues(stage, (column) => sql`${sql.identifier(column)}`) : {},
+    );
+    if (stage) await pending.queuedWritten(callSid, stage);
+    return result;
+  }
+  /** A stage set once (`repo.setStageOnce`), with the queued stage still held and `event` and `parts`. */
+  const setStageWithQueued = (
+    callSid: string,
+    stage: repo.Stage,
+    at: Date,
+    extra: Partial<repo.NewCall>,
+    event: StageEvent | undefined,
+    parts: ReadonlyArray<StatementPart> | undefined,
+  ) =>
+    withQueuedStage(
+      callSid,
+      async (queued) =>
+        void (await repo.setStageOnce(
+          db,
+          callSid,
+          stage,
+          at,
+          { ...queued, ...extra },
+          event && eventRow(callSid, event),
+          parts,
+        )),
+    );
   const eventRow = (callSid: string, event: StageEvent): repo.NewCallEvent => ({
     callSid,
     ...event,
@@ -118,33 +157,50 @@ export function createCallLedger({
       return row && queuedCallOf(row);
     },
 
-    recordQueueSid: (callSid, queueSid) =>
-      repo.updateCall(db, callSid, { twilioQueueSid: queueSid }),
-    markOffered: async (callSid, { agentId, queueSid, event, parts }) =>
-      void (await repo.setStageOnce(
-        db,
+    async holdQueued(callSid, hotline, { skill, ...attributes }, event) {
+      const stage = await pending.holdQueued(callSid, clock.now(), {
+        queueSkill: skill,
+        ...attributes,
+      });
+      if (!stage) return this.recordQueued(callSid, { skill, ...attributes }, undefined, event);
+      if (event) await pending.hold(callSid, { ...event, occurredAt: clock.now() });
+      return {
+        callSid,
+        hotline,
+        skill,
+        priority: attributes.priority ?? 0,
+        priorityReason: attributes.priorityReason ?? null,
+        greenChannel: attributes.greenChannel ?? false,
+        preferredAgent: attributes.commissionerId ?? null,
+        queuedAt: stage.at,
+        queueSid: null,
+      };
+    },
+
+    recordWaiting: (callSid, queueSid) =>
+      withQueuedStage(callSid, async (queued) => {
+        const values = { ...queued, ...(queueSid ? { twilioQueueSid: queueSid } : {}) };
+        if (Object.keys(values).length > 0) await repo.updateCall(db, callSid, values);
+      }),
+    markOffered: (callSid, { agentId, queueSid, event, parts }) =>
+      setStageWithQueued(
         callSid,
         'offeredAt',
         clock.now(),
         { agentId, ...(queueSid ? { twilioQueueSid: queueSid } : {}) },
-        event && eventRow(callSid, event),
+        event,
         parts,
-      )),
+      ),
 
-    async markAnswered(callSid, { agentId, skill, at = clock.now(), event, parts } = {}) {
-      await repo.setStageOnce(
-        db,
+    markAnswered: (callSid, { agentId, skill, at = clock.now(), event, parts } = {}) =>
+      setStageWithQueued(
         callSid,
         'answeredAt',
         at,
-        {
-          ...(agentId ? { agentId } : {}),
-          ...(skill ? { queueSkill: skill } : {}),
-        },
-        event && eventRow(callSid, event),
+        { ...(agentId ? { agentId } : {}), ...(skill ? { queueSkill: skill } : {}) },
+        event,
         parts,
-      );
-    },
+      ),
 
     markEndedInIvr: async (callSid) =>
       void (await repo.setStageOnce(db, callSid, 'ivrEndedAt', clock.now(), {
@@ -187,7 +243,15 @@ export function createCallLedger({
 
     ...createCallSummaries({ db, pending, clock, log }),
 
-    find: (callSid) => repo.findCall(db, callSid),
+    async find(callSid) {
+      // A queued stage still held in Redis is part of the call as its readers see it.
+      const [row, stage] = await Promise.all([
+        repo.findCall(db, callSid),
+        pending.readQueued(callSid),
+      ]);
+      if (!row || !stage) return row;
+      return { ...row, ...stage.attributes, queuedAt: row.queuedAt ?? stage.at };
+    },
     waitingCalls: (since) => repo.listWaitingCalls(db, since),
     async events(callSid) {
       // Redis first: once the summary has written the held events they are read from the database.

@@ -1,6 +1,12 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, type Executor } from '../platform/db.js';
-import { pendingWriteParts, summaryColumns, type PendingWrites } from './calls-end-repository.js';
+import {
+  pendingWriteParts,
+  queuedStageValues,
+  summaryColumns,
+  type PendingWrites,
+} from './calls-end-repository.js';
 import type { NewCall } from './calls-repository.js';
 import { callEvents, calls } from './calls-tables.js';
 
@@ -111,10 +117,14 @@ export async function applyFinalStatusOnce(
   const status = sql`case when c.status_rank < ${change.rank} then ${change.status} else c.status end`;
   // The call this callback ends: new, and the row had not ended (read under the row's lock).
   const ending = sql`exists (select 1 from ending)`;
+  // A queued stage still pending is written here too, and the summary reads it.
+  const queued = pending.queued
+    ? queuedStageValues(pending.queued, (column) => sql.raw(`c.${column}`))
+    : {};
   const summary = summaryColumns({
     arrivedAt: sql`c.arrived_at`,
     ivrEndedAt: sql`c.ivr_ended_at`,
-    queuedAt: sql`c.queued_at`,
+    queuedAt: queued.queuedAt ?? sql`c.queued_at`,
     answeredAt: sql`c.answered_at`,
     callbackRequested: sql`c.callback_requested`,
     selfServed: sql`c.self_served`,
@@ -124,6 +134,11 @@ export async function applyFinalStatusOnce(
   });
   const when = (value: SQL, otherwise: SQL) =>
     sql`case when ${ending} then ${value} else ${otherwise} end`;
+  const columns = getTableColumns(calls) as Record<string, PgColumn>;
+  const queuedSet = Object.entries(queued).map(([field, value]) => {
+    const name = columns[field]!.name;
+    return sql`, ${sql.identifier(name)} = ${when(value, sql.raw(`c.${name}`))}`;
+  });
   const rows = await queryRows<
     StatusRow & { summarized_at: Date | string | null; summarized: boolean }
   >(
@@ -134,7 +149,8 @@ export async function applyFinalStatusOnce(
             ivr_seconds = ${when(summary.ivrSeconds, sql`c.ivr_seconds`)},
             queue_seconds = ${when(summary.queueSeconds, sql`c.queue_seconds`)},
             talk_seconds = ${when(summary.talkSeconds, sql`c.talk_seconds`)},
-            summarized_at = ${when(sql`${summaryAt.toISOString()}::timestamptz`, sql`c.summarized_at`)}`,
+            summarized_at = ${when(sql`${summaryAt.toISOString()}::timestamptz`, sql`c.summarized_at`)}
+            ${sql.join(queuedSet, sql``)}`,
       sql`, ending as (
           select 1 from previous where ended_at is null and exists (select 1 from event)
         )${pendingWriteParts(change.call.callSid, pending, ending)}`,

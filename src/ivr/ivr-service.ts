@@ -71,11 +71,12 @@ export function createIvrService(deps: IvrDeps) {
     if (!calendar.openAt(hall.id, kit.now()).open)
       return choice(call, 'closed', target.skill, 0, { leadIn, explain: true });
     const attributes = kit.routingAttributes(call, target);
-    // The preferred agent's event goes in the queued stage's statement.
-    const queued = await ledger.recordQueued(
+    // The queued stage (with the preferred agent's event) waits in Redis for the call's next
+    // write: the first turn of its wait, or its offer.
+    const queued = await ledger.holdQueued(
       call.callSid,
+      call.hotline.number,
       { skill: target.skill, ...attributes },
-      undefined,
       target.preferredAgent
         ? {
             source: 'ivr',

@@ -112,6 +112,15 @@ export function createQueueService(ivr: IvrService) {
           const row = await deps.ledger.find(call.callSid);
           kept = (row && queuedCallOf(row)) || undefined;
         }
+        if (!kept) {
+          // Neither Redis nor the ledger holds the queueing (Redis lost it before its first
+          // write): queued again from what the wait URL says, in normal priority, from now.
+          log.warn(
+            { callSid: call.callSid, skill },
+            'a waiting call nobody holds as queued; queued again from its wait URL',
+          );
+          kept = await deps.ledger.holdQueued(call.callSid, call.hotline.number, { skill });
+        }
         const queued = kept && { ...kept, queueSid: provided.QueueSid ?? kept.queueSid };
         if (queued)
           await deps.routing
@@ -125,7 +134,7 @@ export function createQueueService(ivr: IvrService) {
         else
           log.warn(
             { callSid: call.callSid },
-            'a waiting call the ledger does not hold as queued; routing not told',
+            'a waiting call the ledger has not; routing not told',
           );
       }
       const params = ownQueue

@@ -44,7 +44,7 @@ export const CALLBACK_MEMBER = 'cb:';
 /** The ledger's writes routing makes as a call goes through it; it reads no ledger row on a call's path. */
 export type RoutingLedger = Pick<
   CallLedger,
-  'markOffered' | 'markAnswered' | 'recordEvent' | 'recordQueueSid'
+  'markOffered' | 'markAnswered' | 'recordEvent' | 'recordWaiting'
 >;
 
 export interface RoutingDeps {

@@ -54,13 +54,14 @@ export function createRouting(deps: RoutingDeps): Routing {
     async callQueued(call) {
       const { callSid } = call;
       // Routing owns the Twilio queue of a waiting call: it dequeues the caller from it. The
-      // ledger records the queue in the offer's statement, or below when no offer was made.
+      // ledger records the queue (and the queued stage the IVR held) in the offer's statement,
+      // or below when no offer was made.
       await kept.keep(call);
       let offered = false;
       try {
         offered = await queueCall(call);
       } finally {
-        if (call.queueSid && !offered) await ledger.recordQueueSid(callSid, call.queueSid);
+        if (!offered) await ledger.recordWaiting(callSid, call.queueSid);
       }
     },
 
@@ -153,7 +154,7 @@ export function createRouting(deps: RoutingDeps): Routing {
       const known = await kept.find(callSid);
       if (known && queueSid && known.queueSid !== queueSid) {
         await kept.setQueueSid(callSid, queueSid);
-        await ledger.recordQueueSid(callSid, queueSid);
+        await ledger.recordWaiting(callSid, queueSid);
       }
       // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
       if (!(await store.requeue(callSid, '')) && !(await store.call(callSid))) {

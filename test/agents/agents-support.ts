@@ -337,7 +337,7 @@ export async function queueCall(
   const queued = queuedCallOf((await runtime.ledger.find(callSid))!, queueSid)!;
   // Routing records the queue SID when told; a call routing was never told of (lost) has it stored as routing would have.
   if (options.notify !== false) await runtime.routing.acd.callQueued(queued);
-  else await runtime.ledger.recordQueueSid(callSid, queueSid);
+  else await runtime.ledger.recordWaiting(callSid, queueSid);
   return { callSid, queueSid, queued };
 }
 

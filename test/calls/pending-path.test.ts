@@ -177,4 +177,83 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
     await end(callSid);
     assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'timeout', null]]);
   });
+
+  const storedStage = async (callSid: string) =>
+    (
+      await queryRows<{
+        queued_at: Date | null;
+        queue_skill: string | null;
+        priority: number;
+        sid: string | null;
+        end_reason: string | null;
+        queue_seconds: number | null;
+      }>(
+        runtime.database.db,
+        sql`select queued_at, queue_skill, priority, twilio_queue_sid as sid, end_reason, queue_seconds from calls where call_sid = ${callSid}`,
+      )
+    )[0]!;
+
+  it('when the IVR queues a call, then the queued stage waits in Redis, readers see it, and the first turn of the wait writes it with the queue SID; queued again, the first time stays', async () => {
+    const callSid = await arrive();
+    const queuedAt = clock.now();
+    const queued = await runtime.ledger.holdQueued(callSid, HOTLINE, {
+      skill: 'cc-general',
+      priority: 5,
+      priorityReason: 'elderly',
+    });
+    assert.deepEqual(
+      [queued?.skill, queued?.priority, queued?.priorityReason, queued?.queuedAt.getTime()],
+      ['cc-general', 5, 'elderly', queuedAt.getTime()],
+    );
+    assert.equal((await storedStage(callSid)).queued_at, null, 'nothing written yet');
+    const read = await runtime.ledger.find(callSid);
+    assert.deepEqual(
+      [read?.queueSkill, read?.priority, read?.queuedAt?.getTime()],
+      ['cc-general', 5, queuedAt.getTime()],
+    );
+
+    await runtime.ledger.recordWaiting(callSid, 'QU0123456789abcdef0123456789abcdef');
+    const written = await storedStage(callSid);
+    assert.deepEqual(
+      [written.queue_skill, written.priority, written.sid, new Date(written.queued_at!).getTime()],
+      ['cc-general', 5, 'QU0123456789abcdef0123456789abcdef', queuedAt.getTime()],
+    );
+    assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path-queued:${callSid}`), []);
+
+    clock.advance(90_000);
+    try {
+      const again = await runtime.ledger.holdQueued(callSid, HOTLINE, { skill: 'cc-green' });
+      assert.equal(again?.queuedAt.getTime(), queuedAt.getTime(), 'the first queueing time');
+      await end(callSid);
+      const ended = await storedStage(callSid);
+      assert.deepEqual(
+        [ended.queue_skill, new Date(ended.queued_at!).getTime(), ended.end_reason],
+        ['cc-green', queuedAt.getTime(), 'abandoned_in_queue'],
+      );
+    } finally {
+      clock.advance(-90_000);
+    }
+  });
+
+  it('when a caller hangs up before the first turn of the wait, then the final status writes the queued stage and the call counts as abandoned in the queue', async () => {
+    const callSid = await arrive();
+    await runtime.ledger.holdQueued(callSid, HOTLINE, { skill: 'cc-general' });
+    clock.advance(30_000);
+    try {
+      await end(callSid);
+    } finally {
+      clock.advance(-30_000);
+    }
+    const ended = await storedStage(callSid);
+    assert.deepEqual(
+      [ended.queue_skill, new Date(ended.queued_at!).getTime(), ended.end_reason],
+      ['cc-general', clock.now().getTime(), 'abandoned_in_queue'],
+    );
+    const left = await runtime.redis.keys(`${prefix}:calls:path*:${callSid}`);
+    assert.deepEqual(
+      left.map((key) => key.split(':').at(-2)),
+      ['path-closed'],
+      'only the marker that the path is closed',
+    );
+  });
 });

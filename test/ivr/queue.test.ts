@@ -128,6 +128,42 @@ describe('IVR queueing, waiting and leaving the queue', () => {
     );
   });
 
+  it('when Redis loses a queueing before the first turn of the wait, then that turn queues the call again from its wait URL and routing is told', async () => {
+    let waitUrl = '';
+    const result = await ivr.call({
+      to: HOTLINE,
+      inputs: keys('2', '1'),
+      // Stopped where the provider would first request the wait URL (and not the Enqueue's action).
+      stopAt: (url) =>
+        url.includes('/queue/wait') ? ((waitUrl = url), true) : url.includes('/queue/'),
+    });
+    const callSid = callSidOf(result);
+    const prefix = ivr.runtime.config.redisPrefix;
+    const lost = [
+      ...(await ivr.runtime.redis.keys(`${prefix}:ivr:queued:${callSid}`)),
+      ...(await ivr.runtime.redis.keys(`${prefix}:calls:path-queued:${callSid}`)),
+    ];
+    assert.equal(lost.length, 2, 'the IVR and the ledger held the queueing');
+    await ivr.runtime.redis.del(...lost);
+    assert.equal((await ivr.runtime.ledger.find(callSid))?.queuedAt, null);
+
+    const wait = await postSigned(ivr.url, new URL(waitUrl).pathname + new URL(waitUrl).search, {
+      ...result.requests[0]!.params,
+      QueueSid: 'QU00000000000000000000000000000001',
+      QueueTime: '0',
+      QueuePosition: '1',
+      AvgQueueTime: '0',
+      CurrentQueueSize: '1',
+    });
+    assert.equal(wait.status, 200);
+    const handed = ivr.routing.handed.find((c) => c.callSid === callSid);
+    assert.deepEqual(
+      [handed?.skill, handed?.priority, handed?.queueSid],
+      ['cc-general', 0, 'QU00000000000000000000000000000001'],
+    );
+    assert.equal((await ivr.runtime.ledger.find(callSid))?.queueSkill, 'cc-general');
+  });
+
   it('when the caller hangs up in the queue, then an abandon with its queue time is recorded and routing is told', async () => {
     const result = await ivr.call({
       to: HOTLINE,
