@@ -82,7 +82,13 @@ export function createCallStatus({
       let applied: { fresh: boolean; previousRank: number | undefined };
       if (final) {
         const held = await pending.take(callback.CallSid);
-        const result = await applyFinalStatusOnce(db, change, now, held);
+        const result = await applyFinalStatusOnce(db, change, now, held).catch(
+          async (error: unknown) => {
+            // Not stored (the callback is retried): what waited stays for that retry.
+            await pending.reopen(callback.CallSid);
+            throw error;
+          },
+        );
         applied = result;
         summarized = result.summarized;
         if (result.summarizedAt) await pending.written(callback.CallSid);

@@ -168,6 +168,28 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
     assert.deepEqual(await runtime.redis.keys(`${prefix}:calls:path:${callSid}`), []);
   });
 
+  it('when the final status cannot be stored, then the path stays open in Redis for its retry, which writes it whole', async () => {
+    const callSid = await arrive();
+    // PostgreSQL refuses U+0000 in the stored payload: the statement fails as an outage would.
+    await assert.rejects(
+      runtime.ledger.recordStatus(
+        {
+          CallSid: callSid,
+          CallStatus: 'completed',
+          From: '+8613904691234',
+          To: HOTLINE,
+          Direction: 'inbound',
+          CallDuration: 60,
+        },
+        { note: 'bad\u0000payload' },
+      ),
+    );
+    await runtime.ledger.recordStep(callSid, { nodeId: 'consult', kind: 'timeout', input: null });
+    assert.deepEqual(await written(callSid), [['main', 'entered', null]], 'still waiting in Redis');
+    await end(callSid);
+    assert.deepEqual(await written(callSid), [...fullPath, ['consult', 'timeout', null]]);
+  });
+
   it('when a call is summarized before it ended, then nothing is written and its path stays open in Redis', async () => {
     const callSid = await arrive();
     assert.equal((await runtime.ledger.summarize(callSid))?.summarizedAt, null);
