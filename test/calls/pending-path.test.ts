@@ -50,7 +50,7 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
     await runtime.ledger.recordStep(callSid, { nodeId: 'consult', kind: 'choice', input: '1' });
     return callSid;
   }
-  const end = (callSid: string) =>
+  const end = (callSid: string, payload: Record<string, unknown> = {}) =>
     runtime.ledger.recordStatus(
       {
         CallSid: callSid,
@@ -60,7 +60,7 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
         Direction: 'inbound',
         CallDuration: 60,
       },
-      {},
+      payload,
     );
   const fullPath = [
     ['main', 'entered', null],
@@ -171,19 +171,7 @@ describe('the IVR path kept in Redis until the call is summarized', () => {
   it('when the final status cannot be stored, then the path stays open in Redis for its retry, which writes it whole', async () => {
     const callSid = await arrive();
     // PostgreSQL refuses U+0000 in the stored payload: the statement fails as an outage would.
-    await assert.rejects(
-      runtime.ledger.recordStatus(
-        {
-          CallSid: callSid,
-          CallStatus: 'completed',
-          From: '+8613904691234',
-          To: HOTLINE,
-          Direction: 'inbound',
-          CallDuration: 60,
-        },
-        { note: 'bad\u0000payload' },
-      ),
-    );
+    await assert.rejects(end(callSid, { note: 'bad\u0000payload' }));
     await runtime.ledger.recordStep(callSid, { nodeId: 'consult', kind: 'timeout', input: null });
     assert.deepEqual(await written(callSid), [['main', 'entered', null]], 'still waiting in Redis');
     await end(callSid);
