@@ -70,7 +70,7 @@ function statusStatement(change: StatusChange, set: SQL, ctes: SQL, select: SQL)
                  ${change.final ? at : null}::timestamptz, ${change.durationSeconds}::int
           where exists (select 1 from event)
           on conflict (call_sid) do update set
-            status = case when c.status_rank < ${rank} then ${change.status} else c.status end,
+            status = ${statusAfter(change)},
             status_rank = greatest(c.status_rank, ${rank}),
             last_sequence_number = greatest(coalesce(c.last_sequence_number, -1), ${change.sequenceNumber ?? -1}),
             ended_at = case when ${change.final} then coalesce(c.ended_at, ${at}::timestamptz) else c.ended_at end,
@@ -82,6 +82,11 @@ function statusStatement(change: StatusChange, set: SQL, ctes: SQL, select: SQL)
         select exists (select 1 from event) as fresh,
                (select status_rank from previous) as previous_rank,
                (select inserted from applied) as inserted${select}`;
+}
+
+/** The call's status after the callback, in the update of the row `c`: it only moves forward. */
+function statusAfter(change: StatusChange): SQL {
+  return sql`case when c.status_rank < ${change.rank} then ${change.status} else c.status end`;
 }
 
 function statusApplied(row: StatusRow): StatusApplied {
@@ -114,7 +119,6 @@ export async function applyFinalStatusOnce(
   pending: PendingWrites,
 ): Promise<StatusApplied & { summarized: boolean; summarizedAt: Date | null }> {
   const at = sql`${change.at.toISOString()}::timestamptz`;
-  const status = sql`case when c.status_rank < ${change.rank} then ${change.status} else c.status end`;
   // The call this callback ends: new, and the row had not ended (read under the row's lock).
   const ending = sql`exists (select 1 from ending)`;
   // A queued stage still pending is written here too, and the summary reads it.
@@ -129,15 +133,18 @@ export async function applyFinalStatusOnce(
     callbackRequested: sql`c.callback_requested`,
     selfServed: sql`c.self_served`,
     endReason: sql`c.end_reason`,
-    status,
+    status: statusAfter(change),
     endedAt: at,
   });
-  const when = (value: SQL, otherwise: SQL) =>
-    sql`case when ${ending} then ${value} else ${otherwise} end`;
+  // Each column set only when this callback ends the call; otherwise kept as it is.
   const columns = getTableColumns(calls) as Record<string, PgColumn>;
-  const queuedSet = Object.entries(queued).map(([field, value]) => {
+  const set = Object.entries({
+    ...queued,
+    ...summary,
+    summarizedAt: sql`${summaryAt.toISOString()}::timestamptz`,
+  }).map(([field, value]) => {
     const name = columns[field]!.name;
-    return sql`, ${sql.identifier(name)} = ${when(value, sql.raw(`c.${name}`))}`;
+    return sql`, ${sql.identifier(name)} = case when ${ending} then ${value} else ${sql.raw(`c.${name}`)} end`;
   });
   const rows = await queryRows<
     StatusRow & { summarized_at: Date | string | null; summarized: boolean }
@@ -145,12 +152,7 @@ export async function applyFinalStatusOnce(
     db,
     statusStatement(
       change,
-      sql`, end_reason = ${when(summary.endReason, sql`c.end_reason`)},
-            ivr_seconds = ${when(summary.ivrSeconds, sql`c.ivr_seconds`)},
-            queue_seconds = ${when(summary.queueSeconds, sql`c.queue_seconds`)},
-            talk_seconds = ${when(summary.talkSeconds, sql`c.talk_seconds`)},
-            summarized_at = ${when(sql`${summaryAt.toISOString()}::timestamptz`, sql`c.summarized_at`)}
-            ${sql.join(queuedSet, sql``)}`,
+      sql.join(set, sql``),
       sql`, ending as (
           select 1 from previous where ended_at is null and exists (select 1 from event)
         )${pendingWriteParts(change.call.callSid, pending, ending)}`,

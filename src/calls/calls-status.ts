@@ -3,7 +3,11 @@ import type { Database } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
 import type { Clock } from '../platform/clock.js';
 import type { Queues } from '../platform/queues.js';
-import { applyFinalStatusOnce, applyStatusOnce } from './calls-status-repository.js';
+import {
+  applyFinalStatusOnce,
+  applyStatusOnce,
+  type StatusChange,
+} from './calls-status-repository.js';
 import type { PendingPath } from './calls-path.js';
 import { FINAL_RANK, STATUS_RANK } from './calls-schemas.js';
 import type { CallHotline, CallLedger } from './calls-contract.js';
@@ -44,6 +48,26 @@ export function createCallStatus({
     }
   }
 
+  /**
+   * A final status with the summary of the call it ends, and what waited in Redis for it: the
+   * path is closed first (a later step is written at once), forgotten once the call is
+   * summarized, opened again when it is not (the summary job or the retried callback takes it).
+   */
+  async function applyFinal(change: StatusChange, now: Date) {
+    const callSid = change.call.callSid;
+    const held = await pending.take(callSid);
+    const result = await applyFinalStatusOnce(db, change, now, held).catch(
+      async (error: unknown) => {
+        await pending.reopen(callSid);
+        throw error;
+      },
+    );
+    if (result.summarizedAt) await pending.written(callSid);
+    else await pending.reopen(callSid);
+    if (result.summarized) log.info({ callSid }, 'call summarized');
+    return result;
+  }
+
   return {
     async recordStatus(callback, payload) {
       const now = clock.now();
@@ -56,10 +80,10 @@ export function createCallStatus({
       const final = rank === FINAL_RANK;
       const inbound = !callback.Direction.startsWith('outbound');
       const hotline = inbound && callback.To ? hotlineOf(callback.To) : undefined;
-      const change = {
+      const change: StatusChange = {
         call: {
           callSid: callback.CallSid,
-          direction: inbound ? ('inbound' as const) : ('outbound' as const),
+          direction: inbound ? 'inbound' : 'outbound',
           fromNumber: callback.From,
           toNumber: callback.To,
           hotlineNumber: hotline?.number ?? null,
@@ -76,33 +100,13 @@ export function createCallStatus({
         dedupeKey,
       };
       // One statement: the event appended once, the status applied, the row created if absent;
-      // a final status also summarizes the call it ends, with the path and events kept in Redis
-      // (closed first: a later step is written at once; opened again when nothing was summarized).
-      let summarized = false;
-      let applied: { fresh: boolean; previousRank: number | undefined };
-      if (final) {
-        const held = await pending.take(callback.CallSid);
-        const result = await applyFinalStatusOnce(db, change, now, held).catch(
-          async (error: unknown) => {
-            // Not stored (the callback is retried): what waited stays for that retry.
-            await pending.reopen(callback.CallSid);
-            throw error;
-          },
-        );
-        applied = result;
-        summarized = result.summarized;
-        if (result.summarizedAt) await pending.written(callback.CallSid);
-        else await pending.reopen(callback.CallSid);
-        if (summarized) log.info({ callSid: callback.CallSid }, 'call summarized');
-      } else {
-        applied = await applyStatusOnce(db, change);
-      }
-      const result = {
-        duplicate: !applied.fresh,
-        ended: final && applied.previousRank !== undefined && applied.previousRank < FINAL_RANK,
-      };
+      // a final status also summarizes the call it ends (applyFinal).
+      const { fresh, previousRank, summarized } = final
+        ? await applyFinal(change, now)
+        : { ...(await applyStatusOnce(db, change)), summarized: false };
+      const ended = final && previousRank !== undefined && previousRank < FINAL_RANK;
       // Enqueued after commit, so the worker always finds the final status.
-      if (result.ended) {
+      if (ended) {
         // A call its final status could not summarize (its row was rebuilt here) is summarized by the worker.
         if (!summarized) await enqueueSummary(callback.CallSid);
         for (const listener of endedListeners) {
@@ -114,7 +118,7 @@ export function createCallStatus({
           );
         }
       }
-      return { duplicate: result.duplicate };
+      return { duplicate: !fresh };
     },
 
     onCallEnded(listener) {
