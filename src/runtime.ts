@@ -79,14 +79,8 @@ export async function createRuntime(
   };
   // Routing asks the evaluations, through this port, what the caller hears once the agent has hung up (the 好差评 menu, or nothing).
   const afterAnswered = {
-    read: (hotline: string | null) => evaluations.enabledRead(hotline),
-    offer: (
-      callSid: string,
-      agentId: string,
-      callerStatus: string,
-      hotline?: string | null,
-      switchedOn?: boolean,
-    ) => evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline, switchedOn),
+    offer: (callSid: string, agentId: string, callerStatus: string, hotline?: string | null) =>
+      evaluations.afterAgentLeg(callSid, agentId, callerStatus, hotline),
   };
   const routing = createRoutingComponent(
     {
@@ -176,6 +170,8 @@ export async function createRuntime(
   });
   const evaluations = createEvaluations({
     db: database.db,
+    redis,
+    redisPrefix: config.redisPrefix,
     catalogue,
     ledger,
     prompts: catalogue.prompts,

@@ -72,18 +72,14 @@ export interface CallLedger {
    */
   recordWaiting(callSid: string, queueSid: string | null): Promise<void>;
   /**
-   * Routing offered the call to an agent (dequeued it to ring them from `queueSid`, which is
-   * recorded as `recordWaiting` would, with a queued stage still held); `event` and `parts`
-   * (another component's writes, see platform/sql-parts.ts) in the same statement.
+   * Routing offered the call to an agent (dequeued it to ring them from `queueSid`): the offered
+   * stage (its first time, the agent and queue of the latest) and `event` wait in Redis, like the
+   * queued stage, for the answer or the call's summary, which write them; the ledger's readers see
+   * them meanwhile. Written at once when the call is already summarized.
    */
   markOffered(
     callSid: string,
-    offer: {
-      agentId: string;
-      queueSid?: string | null;
-      event?: StageEvent;
-      parts?: ReadonlyArray<StatementPart>;
-    },
+    offer: { agentId: string; queueSid?: string | null; event?: StageEvent },
   ): Promise<void>;
   /**
    * An agent answered: the caller's inbound call, or the outbound leg of a callback (`skill` its

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
-import type { PendingEvent, PendingQueued, PendingStep } from './calls-path.js';
+import type { PendingEvent, PendingQueued, PendingStages, PendingStep } from './calls-path.js';
 import type { CallRow, CallStepRow } from './calls-repository.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
@@ -44,12 +44,13 @@ export function summaryColumns(c: SummaryInputs) {
   };
 }
 
-/** What waits in Redis until the summary writes it: the IVR path and the events held with it. */
-export interface PendingWrites {
+/**
+ * What waits in Redis until the summary writes it: the IVR path and the events held with it, and
+ * the queued and offered stages when no write of the call has carried them yet.
+ */
+export interface PendingWrites extends PendingStages {
   steps: ReadonlyArray<PendingStep>;
   events: ReadonlyArray<PendingEvent>;
-  /** The queued stage, when no write of the call has carried it yet. */
-  queued?: PendingQueued | undefined;
 }
 
 /**
@@ -61,9 +62,32 @@ export function queuedStageValues(
   stage: PendingQueued,
   current: (column: string) => SQL,
 ): Record<string, SQL> {
+  return stageValues('queuedAt', stage, current);
+}
+
+/**
+ * The columns of the stages waiting in Redis (see calls-path.ts): the queued stage's
+ * (`queuedStageValues`), and the offered stage's (its first time unless the call has one, its
+ * agent and Twilio queue).
+ */
+export function pendingStageValues(
+  stages: PendingStages,
+  current: (column: string) => SQL,
+): Record<string, SQL> {
+  return {
+    ...(stages.offered ? stageValues('offeredAt', stages.offered, current) : {}),
+    ...(stages.queued ? stageValues('queuedAt', stages.queued, current) : {}),
+  };
+}
+
+function stageValues(
+  time: 'queuedAt' | 'offeredAt',
+  stage: { at: Date; attributes: Record<string, unknown> },
+  current: (column: string) => SQL,
+): Record<string, SQL> {
   const columns = getTableColumns(calls) as Record<string, PgColumn>;
   const values: Record<string, SQL> = {
-    queuedAt: sql`coalesce(${current('queued_at')}, ${stage.at.toISOString()}::timestamptz)`,
+    [time]: sql`coalesce(${current(columns[time]!.name)}, ${stage.at.toISOString()}::timestamptz)`,
   };
   for (const [field, value] of Object.entries(stage.attributes)) {
     if (value === undefined) continue;
@@ -124,13 +148,12 @@ export async function summarizeEnded(
   at: Date,
   pending: PendingWrites = { steps: [], events: [] },
 ): Promise<CallRow | undefined> {
-  const any = pending.steps.length > 0 || pending.events.length > 0 || pending.queued;
+  const any =
+    pending.steps.length > 0 || pending.events.length > 0 || pending.queued || pending.offered;
   // With something to write, the update reads `prior` (below) in its condition, so that the row
   // is locked and its summary read before this statement updates it.
   const locked = any ? sql`exists (select 1 from prior)` : undefined;
-  const queued = pending.queued
-    ? queuedStageValues(pending.queued, (column) => sql`${sql.identifier(column)}`)
-    : {};
+  const queued = pendingStageValues(pending, (column) => sql`${sql.identifier(column)}`);
   const update = db
     .update(calls)
     .set({

@@ -26,6 +26,22 @@ export interface PendingQueued {
 }
 
 /**
+ * The offered stage as it waits in Redis until the answer (or the call's end): the first offer's
+ * time, and the agent and Twilio queue of the latest.
+ */
+export interface PendingOffered {
+  at: Date;
+  attributes: Pick<NewCall, 'agentId' | 'twilioQueueSid'>;
+  raw: string;
+}
+
+/** The stages a call's next write carries, as they wait in Redis. */
+export interface PendingStages {
+  queued?: PendingQueued;
+  offered?: PendingOffered;
+}
+
+/**
  * How long a call's pending path is kept when its summary never comes (its final status was
  * never stored): a week, to be read on the desk meanwhile.
  */
@@ -38,15 +54,16 @@ redis.call('rpush', KEYS[1], unpack(ARGV, 2))
 redis.call('expire', KEYS[1], ARGV[1])
 return 1`;
 
-// KEYS: the call's pending steps, its closed marker, its pending events, its queued stage.
-// ARGV: ttl. The steps, the events and the queued stage pending, the path closed.
+// KEYS: the call's pending steps, its closed marker, its pending events, its queued stage, its
+// offered stage. ARGV: ttl. The steps, the events and the stages pending, the path closed.
 const TAKE = `
 redis.call('set', KEYS[2], '1', 'EX', ARGV[1])
 return {redis.call('lrange', KEYS[1], 0, -1), redis.call('lrange', KEYS[3], 0, -1),
-        redis.call('get', KEYS[4]) or ''}`;
+        redis.call('get', KEYS[4]) or '', redis.call('get', KEYS[5]) or ''}`;
 
-// KEYS: the call's queued stage, its closed marker, its first queueing time. ARGV: ttl, now (ms),
-// attributes (JSON). The stage kept with the first queueing time; nil when the path is closed.
+// KEYS: the call's queued (or offered) stage, its closed marker, its first queueing (offer) time.
+// ARGV: ttl, now (ms), attributes (JSON). The stage kept with the first time; nil when the path
+// is closed.
 const HOLD_QUEUED = `
 if redis.call('exists', KEYS[2]) == 1 then return nil end
 redis.call('set', KEYS[3], ARGV[2], 'NX', 'EX', ARGV[1])
@@ -66,8 +83,9 @@ type PathRedis = {
     closed: string,
     events: string,
     queued: string,
+    offered: string,
     ttl: number,
-  ): Promise<[string[], string[], string]>;
+  ): Promise<[string[], string[], string, string]>;
   callsPathHoldQueued(
     queued: string,
     closed: string,
@@ -103,10 +121,12 @@ const decodeEvent = (text: string): PendingEvent => {
   ];
   return { source, event, dedupeKey, occurredAt: new Date(at), payload };
 };
-const decodeQueued = (raw: string): PendingQueued => {
-  const [at, attributes] = JSON.parse(raw) as [number, PendingQueued['attributes']];
-  return { at: new Date(at), attributes, raw };
+const decodeStage = <T extends PendingQueued | PendingOffered>(raw: string): T => {
+  const [at, attributes] = JSON.parse(raw) as [number, T['attributes']];
+  return { at: new Date(at), attributes, raw } as T;
 };
+const decodeQueued = (raw: string) => decodeStage<PendingQueued>(raw);
+const decodeOffered = (raw: string) => decodeStage<PendingOffered>(raw);
 
 /**
  * A call's IVR path while the call runs: each request's steps pushed to one Redis list (one
@@ -114,15 +134,16 @@ const decodeQueued = (raw: string): PendingQueued => {
  * readers see them here. The summary closes the path first (`take`): a step that comes later
  * (a webhook after the summary) is not kept here (`push` says false) and is written at once.
  * Events that nothing reads before the summary (how the caller left the queue) wait the same
- * way in a second list (`hold`), and the queued stage until the call's next write (the first
- * turn of its wait, an offer, an answer) or the summary (`holdQueued`).
+ * way in a second list (`hold`), the queued stage until the call's next write (the first turn of
+ * its wait when no agent is free, an answer) or the summary (`holdQueued`), and the offered stage
+ * until the answer or the summary (`holdOffered`).
  */
 export function createPendingPath(redis: Redis, prefix: string) {
   const scripts = redis as unknown as PathRedis;
   if (!('callsPathPush' in redis))
     redis.defineCommand('callsPathPush', { numberOfKeys: 2, lua: PUSH });
   if (!('callsPathTake' in redis))
-    redis.defineCommand('callsPathTake', { numberOfKeys: 4, lua: TAKE });
+    redis.defineCommand('callsPathTake', { numberOfKeys: 5, lua: TAKE });
   if (!('callsPathHoldQueued' in redis))
     redis.defineCommand('callsPathHoldQueued', { numberOfKeys: 3, lua: HOLD_QUEUED });
   if (!('callsPathForgetQueued' in redis))
@@ -132,6 +153,18 @@ export function createPendingPath(redis: Redis, prefix: string) {
   const events = (callSid: string) => `${prefix}:calls:path-events:${callSid}`;
   const queued = (callSid: string) => `${prefix}:calls:path-queued:${callSid}`;
   const firstQueued = (callSid: string) => `${prefix}:calls:path-first-queued:${callSid}`;
+  const offered = (callSid: string) => `${prefix}:calls:path-offered:${callSid}`;
+  const firstOffered = (callSid: string) => `${prefix}:calls:path-first-offered:${callSid}`;
+  /** A stage kept (HOLD_QUEUED) with its first time; null when the path is closed. */
+  const holdStage = (callSid: string, key: string, first: string, now: Date, attributes: object) =>
+    scripts.callsPathHoldQueued(
+      key,
+      closed(callSid),
+      first,
+      PENDING_PATH_TTL_SECONDS,
+      now.getTime(),
+      JSON.stringify(attributes),
+    );
   return {
     /** Keeps the steps; false when the call's path is closed (summarized) and they must be written now. */
     push: async (callSid: string, steps: ReadonlyArray<PendingStep>): Promise<boolean> =>
@@ -158,24 +191,41 @@ export function createPendingPath(redis: Redis, prefix: string) {
       now: Date,
       attributes: PendingQueued['attributes'],
     ): Promise<PendingQueued | undefined> => {
-      const raw = await scripts.callsPathHoldQueued(
-        queued(callSid),
-        closed(callSid),
-        firstQueued(callSid),
-        PENDING_PATH_TTL_SECONDS,
-        now.getTime(),
-        JSON.stringify(attributes),
+      const raw = await holdStage(callSid, queued(callSid), firstQueued(callSid), now, attributes);
+      return raw ? decodeQueued(raw) : undefined;
+    },
+    /**
+     * Keeps the offered stage until the answer; the first offer's time stays. Undefined when the
+     * path is closed and the stage must be written now.
+     */
+    holdOffered: async (
+      callSid: string,
+      now: Date,
+      attributes: PendingOffered['attributes'],
+    ): Promise<PendingOffered | undefined> => {
+      const raw = await holdStage(
+        callSid,
+        offered(callSid),
+        firstOffered(callSid),
+        now,
+        attributes,
       );
-      return raw ? decodeQueued(raw) : undefined;
+      return raw ? decodeOffered(raw) : undefined;
     },
-    /** The queued stage waiting to be written, if any. */
-    readQueued: async (callSid: string): Promise<PendingQueued | undefined> => {
-      const raw = await redis.get(queued(callSid));
-      return raw ? decodeQueued(raw) : undefined;
+    /** The stages waiting to be written (one command). */
+    readStages: async (callSid: string): Promise<PendingStages> => {
+      const [q, o] = await redis.mget(queued(callSid), offered(callSid));
+      return {
+        ...(q ? { queued: decodeQueued(q) } : {}),
+        ...(o ? { offered: decodeOffered(o) } : {}),
+      };
     },
-    /** The queued stage is written: forgotten, unless the call was queued again meanwhile. */
-    queuedWritten: async (callSid: string, stage: PendingQueued): Promise<void> =>
-      void (await scripts.callsPathForgetQueued(queued(callSid), stage.raw)),
+    /** The stages are written: each forgotten, unless it changed meanwhile (queued or offered again). */
+    stagesWritten: async (callSid: string, stages: PendingStages): Promise<void> =>
+      void (await Promise.all([
+        stages.queued && scripts.callsPathForgetQueued(queued(callSid), stages.queued.raw),
+        stages.offered && scripts.callsPathForgetQueued(offered(callSid), stages.offered.raw),
+      ])),
     /** The steps pending, in order. */
     read: async (callSid: string): Promise<PendingStep[]> =>
       (await redis.lrange(list(callSid), 0, -1)).map(decode),
@@ -188,23 +238,32 @@ export function createPendingPath(redis: Redis, prefix: string) {
      */
     take: async (
       callSid: string,
-    ): Promise<{ steps: PendingStep[]; events: PendingEvent[]; queued?: PendingQueued }> => {
-      const [steps, held, stage] = await scripts.callsPathTake(
+    ): Promise<{ steps: PendingStep[]; events: PendingEvent[] } & PendingStages> => {
+      const [steps, held, stage, offer] = await scripts.callsPathTake(
         list(callSid),
         closed(callSid),
         events(callSid),
         queued(callSid),
+        offered(callSid),
         PENDING_PATH_TTL_SECONDS,
       );
       return {
         steps: steps.map(decode),
         events: held.map(decodeEvent),
         ...(stage ? { queued: decodeQueued(stage) } : {}),
+        ...(offer ? { offered: decodeOffered(offer) } : {}),
       };
     },
     /** What was pending is written: it is forgotten. */
     written: async (callSid: string): Promise<void> =>
-      void (await redis.del(list(callSid), events(callSid), queued(callSid), firstQueued(callSid))),
+      void (await redis.del(
+        list(callSid),
+        events(callSid),
+        queued(callSid),
+        firstQueued(callSid),
+        offered(callSid),
+        firstOffered(callSid),
+      )),
     /** The summary found no ended call: the path opens again. */
     reopen: async (callSid: string): Promise<void> => void (await redis.del(closed(callSid))),
   };

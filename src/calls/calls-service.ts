@@ -3,7 +3,7 @@ import { createMicroBatcher } from '../platform/micro-batch.js';
 import * as repo from './calls-repository.js';
 import { sql, type SQL } from 'drizzle-orm';
 import type { StatementPart } from '../platform/sql-parts.js';
-import { listPath, queuedStageValues } from './calls-end-repository.js';
+import { listPath, pendingStageValues } from './calls-end-repository.js';
 import { createPendingPath } from './calls-path.js';
 import type {
   CallEvent,
@@ -59,18 +59,18 @@ export function createCallLedger({
     { maxConcurrent: 1 },
   );
   /**
-   * Runs a write of the call with the queued stage still held in Redis (if any) as more columns
-   * of its update, and forgets the stage once written (unless the call was queued again meanwhile).
+   * Runs a write of the call with the stages still held in Redis (queued, offered; if any) as
+   * more columns of its update, and forgets them once written (unless changed meanwhile).
    */
   async function withQueuedStage<T>(
     callSid: string,
     write: (queued: Record<string, SQL>) => Promise<T>,
   ): Promise<T> {
-    const stage = await pending.readQueued(callSid);
+    const stages = await pending.readStages(callSid);
     const result = await write(
-      stage ? queuedStageValues(stage, (column) => sql`${sql.identifier(column)}`) : {},
+      pendingStageValues(stages, (column) => sql`${sql.identifier(column)}`),
     );
-    if (stage) await pending.queuedWritten(callSid, stage);
+    await pending.stagesWritten(callSid, stages);
     return result;
   }
   /** A stage set once (`repo.setStageOnce`), with the queued stage still held and `event` and `parts`. */
@@ -182,15 +182,20 @@ export function createCallLedger({
         const values = { ...queued, ...(queueSid ? { twilioQueueSid: queueSid } : {}) };
         if (Object.keys(values).length > 0) await repo.updateCall(db, callSid, values);
       }),
-    markOffered: (callSid, { agentId, queueSid, event, parts }) =>
-      setStageWithQueued(
-        callSid,
-        'offeredAt',
-        clock.now(),
-        { agentId, ...(queueSid ? { twilioQueueSid: queueSid } : {}) },
-        event,
-        parts,
-      ),
+    async markOffered(callSid, { agentId, queueSid, event }) {
+      const attributes = { agentId, ...(queueSid ? { twilioQueueSid: queueSid } : {}) };
+      // Held until the answer (or the call's end): nothing reads it in PostgreSQL meanwhile. Both
+      // go together (one round trip); on a closed path neither is held and both are written.
+      const [held, eventHeld] = await Promise.all([
+        pending.holdOffered(callSid, clock.now(), attributes),
+        event && pending.hold(callSid, { ...event, occurredAt: clock.now() }),
+      ]);
+      if (!held)
+        await setStageWithQueued(callSid, 'offeredAt', clock.now(), attributes, event, undefined);
+      else if (event && !eventHeld)
+        // The path closed in between (the call's summary): the event is written now.
+        await repo.insertEventIfNew(db, eventRow(callSid, event));
+    },
 
     markAnswered: (callSid, { agentId, skill, at = clock.now(), event, parts } = {}) =>
       setStageWithQueued(
@@ -244,13 +249,21 @@ export function createCallLedger({
     ...createCallSummaries({ db, pending, clock, log }),
 
     async find(callSid) {
-      // A queued stage still held in Redis is part of the call as its readers see it.
-      const [row, stage] = await Promise.all([
+      // The stages still held in Redis are part of the call as its readers see it.
+      const [row, { queued, offered }] = await Promise.all([
         repo.findCall(db, callSid),
-        pending.readQueued(callSid),
+        pending.readStages(callSid),
       ]);
-      if (!row || !stage) return row;
-      return { ...row, ...stage.attributes, queuedAt: row.queuedAt ?? stage.at };
+      if (!row) return row;
+      return {
+        ...row,
+        ...(offered && {
+          ...offered.attributes,
+          ...(row.agentId ? { agentId: row.agentId } : {}),
+          offeredAt: row.offeredAt ?? offered.at,
+        }),
+        ...(queued && { ...queued.attributes, queuedAt: row.queuedAt ?? queued.at }),
+      };
     },
     waitingCalls: (since) => repo.listWaitingCalls(db, since),
     async events(callSid) {

@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, type Executor } from '../platform/db.js';
 import {
   pendingWriteParts,
-  queuedStageValues,
+  pendingStageValues,
   summaryColumns,
   type PendingWrites,
 } from './calls-end-repository.js';
@@ -121,10 +121,8 @@ export async function applyFinalStatusOnce(
   const at = sql`${change.at.toISOString()}::timestamptz`;
   // The call this callback ends: new, and the row had not ended (read under the row's lock).
   const ending = sql`exists (select 1 from ending)`;
-  // A queued stage still pending is written here too, and the summary reads it.
-  const queued = pending.queued
-    ? queuedStageValues(pending.queued, (column) => sql.raw(`c.${column}`))
-    : {};
+  // The queued and offered stages still pending are written here too, and the summary reads them.
+  const queued = pendingStageValues(pending, (column) => sql.raw(`c.${column}`));
   const summary = summaryColumns({
     arrivedAt: sql`c.arrived_at`,
     ivrEndedAt: sql`c.ivr_ended_at`,

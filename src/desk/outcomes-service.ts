@@ -93,7 +93,7 @@ export function createOutcomes(deps: {
               details,
               recordedAt: at,
             },
-            agentCalls.outcomeRecordedPart(callSid, agentId, wrapUp?.at),
+            agentCalls.outcomeRecordedPart(callSid, agentId, wrapUp?.at, wrapUp?.endedAt),
             (when) => [
               ledger.eventPart(
                 callSid,
@@ -115,7 +115,7 @@ export function createOutcomes(deps: {
                 },
                 when,
               ),
-              ...(wrapUp ? [wrapUp.logRow(when)] : []),
+              ...(wrapUp ? wrapUp.logRows(when) : []),
             ],
           ),
         );

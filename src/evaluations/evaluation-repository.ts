@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../platform/db.js';
 import {
   evaluationCases,
@@ -31,13 +31,6 @@ export async function latestSetting(
     .orderBy(desc(evaluationSettings.id))
     .limit(1);
   return row;
-}
-
-/** Whether the hotline's latest switch is on, as a scalar subquery to read in another statement (false when never switched). */
-export function settingEnabledRead(hotlineNumber: string | null): SQL {
-  return sql`coalesce((select ${evaluationSettings.enabled} from ${evaluationSettings}
-    where ${evaluationSettings.hotlineNumber} = ${hotlineNumber}
-    order by ${evaluationSettings.id} desc limit 1), false)`;
 }
 
 export async function insertSetting(

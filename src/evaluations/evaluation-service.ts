@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import type { Redis } from '../platform/redis.js';
 import type { VoiceResponse } from '../platform/twiml.js';
 import { voiceUrl } from '../platform/voice-urls.js';
 import * as repo from './evaluation-repository.js';
@@ -18,11 +19,20 @@ export const LEVELS: Readonly<Record<number, string>> = {
   4: '不满意',
   5: '非常不满意',
 };
+/**
+ * How long a hotline's switch is kept in Redis before it is read again: the switch writes it
+ * there itself, so this bounds only a switch whose Redis write failed.
+ */
+export const SWITCH_CACHE_SECONDS = 300;
+
 /** Keys 1-3 count as satisfied, 4-5 as 差评. */
 export const isPoor = (level: number | null | undefined) => level === 4 || level === 5;
 
 export interface EvaluationDeps {
   db: Database;
+  /** Keeps each hotline's switch for the end of every answered call (see `enabled`). */
+  redis: Redis;
+  redisPrefix: string;
   catalogue: Catalogue;
   ledger: Pick<CallLedger, 'find'>;
   prompts: Prompts;
@@ -58,8 +68,30 @@ export function createEvaluations(deps: EvaluationDeps) {
   const url = (path: string, params: Record<string, string | number>) =>
     voiceUrl(deps.publicBaseUrl, path, params);
 
+  const switchKey = (hotline: string) => `${deps.redisPrefix}:evaluations:switch:${hotline}`;
+  async function keepSwitch(hotline: string, on: boolean, onlyIfAbsent: boolean): Promise<void> {
+    const key = switchKey(hotline);
+    const value = on ? '1' : '0';
+    try {
+      if (onlyIfAbsent) await deps.redis.set(key, value, 'EX', SWITCH_CACHE_SECONDS, 'NX');
+      else await deps.redis.set(key, value, 'EX', SWITCH_CACHE_SECONDS);
+    } catch (error) {
+      log.warn({ hotline, err: (error as Error).message }, 'evaluation switch not kept in Redis');
+    }
+  }
+
+  /**
+   * Whether the hotline has the evaluation on. Asked at the end of every answered call, so read
+   * from Redis, where the switch keeps itself (`setEnabled`); from PostgreSQL when Redis has it
+   * not (kept there then unless a switch came meanwhile: NX).
+   */
   async function enabled(hotlineNumber: string | null | undefined): Promise<boolean> {
-    return Boolean(hotlineNumber && (await repo.latestSetting(db, hotlineNumber))?.enabled);
+    if (!hotlineNumber) return false;
+    const kept = await deps.redis.get(switchKey(hotlineNumber)).catch(() => null);
+    if (kept !== null) return kept === '1';
+    const on = Boolean((await repo.latestSetting(db, hotlineNumber))?.enabled);
+    await keepSwitch(hotlineNumber, on, true);
+    return on;
   }
 
   const service = {
@@ -91,14 +123,9 @@ export function createEvaluations(deps: EvaluationDeps) {
         changedBy: actorId,
         changedAt: clock.now(),
       });
+      await keepSwitch(hotlineNumber, on, false);
       log.info({ hotline: hotlineNumber, enabled: on, actorId }, 'evaluation switched');
     },
-
-    /**
-     * Whether the evaluation is on for `hotline`, as a read to run in another component's
-     * statement (routing's end of the agent's call); its value is `afterAgentLeg`'s `switchedOn`.
-     */
-    enabledRead: (hotline: string | null) => repo.settingEnabledRead(hotline),
 
     /**
      * The agent's leg of an answered call ended. On a hotline with the evaluation on, the call gets
@@ -111,11 +138,10 @@ export function createEvaluations(deps: EvaluationDeps) {
       agentId: string,
       callerStatus: string,
       hotline?: string | null,
-      switchedOn?: boolean,
     ): Promise<VoiceResponse | undefined> {
       try {
         // The hotline routing kept answers "is it on?" first: the call is read only when it is.
-        if (hotline !== undefined && !(switchedOn ?? (await enabled(hotline)))) return undefined;
+        if (hotline !== undefined && !(await enabled(hotline))) return undefined;
         const call = await ledger.find(callSid);
         if (!call || (hotline === undefined && !(await enabled(call.hotlineNumber))))
           return undefined;

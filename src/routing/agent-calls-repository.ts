@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db.js';
-import { insertWhen, type StatementPart } from '../platform/sql-parts.js';
+import { type StatementPart } from '../platform/sql-parts.js';
 import { agentCalls, agentStateLog } from './routing-tables.js';
 
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
@@ -12,54 +13,129 @@ export type AgentCallChange =
   | { ended: { callSid: string; agentId: string; at: Date } }
   | { wrapUpEnded: { callSid: string; agentId: string; at: Date } };
 
-/** Logs a state change; with `change`, the agent's answered call is recorded in the same statement. */
-export async function insertStateLog(
-  db: Executor,
-  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
-  change?: AgentCallChange,
-): Promise<void> {
-  const [first, second] = stateLogParts(db, row, change);
-  await db.execute(second ? sql`with call as (${first!}) ${second}` : first!);
-}
+export type StateLogRow = Omit<typeof agentStateLog.$inferInsert, 'id'>;
 
 /**
- * A state change's log row (and, with `change`, what it does to the agent's answered call) as
- * parts of another statement (see platform/sql-parts.ts).
+ * Changes held in Redis until the agent's next written change (see routing-scripts.ts): their log
+ * rows, in order, and the ends of the agent's calls among them.
+ */
+export interface HeldChanges {
+  rows: StateLogRow[];
+  ended: Array<{ callSid: string; agentId: string; at: Date }>;
+}
+export const NOTHING_HELD: HeldChanges = { rows: [], ended: [] };
+
+/**
+ * Logs a state change (after the changes held before it); with `change`, the agent's answered
+ * call is recorded in the same statement.
+ */
+export async function insertStateLog(
+  db: Executor,
+  row: StateLogRow,
+  change?: AgentCallChange,
+  held: HeldChanges = NOTHING_HELD,
+): Promise<void> {
+  const parts = stateLogParts(db, row, change, held);
+  await db.execute(
+    parts.length === 1 ? parts[0]! : sql`with ${partList(parts.slice(0, -1))} ${parts.at(-1)!}`,
+  );
+}
+
+const partList = (parts: StatementPart[]) =>
+  sql.join(
+    parts.map((part, index) => sql`${sql.raw(`log_${index}`)} as (${part})`),
+    sql`, `,
+  );
+
+/**
+ * A state change's log row, after the rows held before it, in one insert (their ids in order),
+ * and what the change and the held ones do to the agent's calls, as parts of another statement
+ * (see platform/sql-parts.ts). The insert is the last part.
  */
 export function stateLogParts(
   db: Executor,
-  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+  row: StateLogRow,
   change?: AgentCallChange,
+  held: HeldChanges = NOTHING_HELD,
 ): StatementPart[] {
-  const insert = db.insert(agentStateLog).values(row).getSQL();
-  return change ? [agentCallChange(db, change).getSQL(), insert] : [insert];
+  const insert = db
+    .insert(agentStateLog)
+    .values([...held.rows, row])
+    .getSQL();
+  const merged = change && 'wrapUpEnded' in change ? endOf(held, change.wrapUpEnded) : undefined;
+  return [
+    ...(change ? [agentCallChange(db, change, merged).getSQL()] : []),
+    ...heldEndParts(db, held, merged),
+    insert,
+  ];
 }
 
-/** A state change's log row as a part of another statement, written only when `when` holds. */
-export function stateLogPartWhen(
-  row: Omit<typeof agentStateLog.$inferInsert, 'id'>,
+/**
+ * A state change's log row as a part of another statement, written only when `when` holds; the
+ * rows held before it are written whatever `when` says (they happened), in the same insert. With
+ * `merged`, the end of that call (held) is left to the statement's own update of it (a statement
+ * may change a row only once).
+ */
+export function stateLogPartsWhen(
+  db: Executor,
+  row: StateLogRow,
   when: SQL,
-): StatementPart {
-  return insertWhen(agentStateLog, row, when);
+  held: HeldChanges = NOTHING_HELD,
+  merged?: { callSid: string; agentId: string },
+): StatementPart[] {
+  const columns = [
+    'agentId',
+    'fromState',
+    'toState',
+    'reason',
+    'version',
+    'callSid',
+    'at',
+  ] as const;
+  const select = (values: StateLogRow, condition?: SQL) =>
+    sql`select ${sql.join(
+      columns.map((field) => {
+        const column = agentStateLog[field];
+        return sql`${sql.param(values[field] ?? null, column)}::${sql.raw(column.getSQLType())}`;
+      }),
+      sql`, `,
+    )}${condition ? sql` where ${condition}` : sql``}`;
+  const insert = sql`insert into ${agentStateLog} (${sql.join(
+    columns.map((field) => sql.identifier(agentStateLog[field].name)),
+    sql`, `,
+  )}) ${sql.join([...held.rows.map((r) => select(r)), select(row, when)], sql` union all `)}`;
+  return [...heldEndParts(db, held, merged && endOf(held, merged)), insert];
 }
 
-function agentCallChange(db: Executor, change: AgentCallChange) {
+/** The held end of the agent's `call`, if one is held. */
+export const endOf = (held: HeldChanges, call: { callSid: string; agentId: string }) =>
+  held.ended.find((end) => end.callSid === call.callSid && end.agentId === call.agentId);
+
+/** The held ends of the agent's calls, each its own update, but `merged` (written by another). */
+function heldEndParts(
+  db: Executor,
+  held: HeldChanges,
+  merged?: { callSid: string; agentId: string },
+): StatementPart[] {
+  return held.ended.filter((end) => end !== merged).map((end) => endedUpdate(db, end).getSQL());
+}
+
+/** The end of the agent's call (a call the agent came back to ends again). */
+const endedUpdate = (db: Executor, end: { callSid: string; agentId: string; at: Date }) =>
+  db
+    .update(agentCalls)
+    .set({ endedAt: end.at })
+    .where(and(eq(agentCalls.callSid, end.callSid), eq(agentCalls.agentId, end.agentId)));
+
+function agentCallChange(db: Executor, change: AgentCallChange, ended?: { at: Date }) {
   return 'answered' in change
     ? db
         .insert(agentCalls)
         .values(change.answered)
         .onConflictDoNothing({ target: [agentCalls.callSid, agentCalls.agentId] })
     : 'ended' in change
-      ? db
-          .update(agentCalls)
-          .set({ endedAt: change.ended.at })
-          .where(
-            and(
-              eq(agentCalls.callSid, change.ended.callSid),
-              eq(agentCalls.agentId, change.ended.agentId),
-            ),
-          )
-      : wrapUpEndedUpdate(db, change.wrapUpEnded);
+      ? endedUpdate(db, change.ended)
+      : wrapUpEndedUpdate(db, change.wrapUpEnded, ended?.at);
 }
 
 /** Each agent's latest logged state change: where routing had every agent when Redis was lost. */
@@ -132,15 +208,15 @@ export const outcomeRecordedUpdate = (
   callSid: string,
   agentId: string,
   wrapUpEndedAt?: Date,
+  endedAt?: Date,
 ) =>
   db
     .update(agentCalls)
     .set({
       outcomeStatus: 'recorded',
+      ...(endedAt ? { endedAt } : {}),
       ...(wrapUpEndedAt
-        ? {
-            wrapUpEndedAt: sql`coalesce(${agentCalls.wrapUpEndedAt}, ${wrapUpEndedAt.toISOString()}::timestamptz)`,
-          }
+        ? { wrapUpEndedAt: coalesceAt(agentCalls.wrapUpEndedAt, wrapUpEndedAt) }
         : {}),
     })
     .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)))
@@ -150,17 +226,31 @@ export const outcomeRecordedUpdate = (
 const wrapUpEndedUpdate = (
   db: Executor,
   { callSid, agentId, at }: { callSid: string; agentId: string; at: Date },
+  endedAt?: Date,
 ) =>
-  db
-    .update(agentCalls)
-    .set({ wrapUpEndedAt: at })
-    .where(
-      and(
-        eq(agentCalls.callSid, callSid),
-        eq(agentCalls.agentId, agentId),
-        isNull(agentCalls.wrapUpEndedAt),
-      ),
-    );
+  endedAt
+    ? // With the call's end held until now, both in one update.
+      db
+        .update(agentCalls)
+        .set({
+          wrapUpEndedAt: coalesceAt(agentCalls.wrapUpEndedAt, at),
+          endedAt,
+        })
+        .where(and(eq(agentCalls.callSid, callSid), eq(agentCalls.agentId, agentId)))
+    : db
+        .update(agentCalls)
+        .set({ wrapUpEndedAt: at })
+        .where(
+          and(
+            eq(agentCalls.callSid, callSid),
+            eq(agentCalls.agentId, agentId),
+            isNull(agentCalls.wrapUpEndedAt),
+          ),
+        );
+
+/** A time set once: the column's own value when it has one. */
+const coalesceAt = (column: PgColumn, at: Date) =>
+  sql`coalesce(${column}, ${at.toISOString()}::timestamptz)`;
 
 /** Answered calls that ended without an outcome, newest first. */
 export async function listCallsLackingOutcome(

@@ -19,9 +19,15 @@ export interface AgentCalls {
   /**
    * The outcome of the agent's call is recorded: an `update … returning id` to run as a part of
    * the statement that records the outcome (see platform/sql-parts.ts); it returns no row when
-   * the agent answered no such call. With `wrapUpEndedAt`, the end of the call's wrap-up too.
+   * the agent answered no such call. With `wrapUpEndedAt`, the end of the call's wrap-up too, and
+   * with `endedAt` the end of the agent's call (held until now).
    */
-  outcomeRecordedPart(callSid: string, agentId: string, wrapUpEndedAt?: Date): StatementPart;
+  outcomeRecordedPart(
+    callSid: string,
+    agentId: string,
+    wrapUpEndedAt?: Date,
+    endedAt?: Date,
+  ): StatementPart;
   /** Answered calls whose wrap-up ran out without an outcome, newest first. */
   lackingOutcome(limit: number): Promise<repo.AgentCallRow[]>;
 }
@@ -30,8 +36,8 @@ export function createAgentCalls(db: Database): AgentCalls {
   return {
     answered: (row) => repo.insertAgentCall(db, row),
     find: (callSid, agentId) => repo.findAgentCall(db, callSid, agentId),
-    outcomeRecordedPart: (callSid, agentId, wrapUpEndedAt) =>
-      repo.outcomeRecordedUpdate(db, callSid, agentId, wrapUpEndedAt).getSQL(),
+    outcomeRecordedPart: (callSid, agentId, wrapUpEndedAt, endedAt) =>
+      repo.outcomeRecordedUpdate(db, callSid, agentId, wrapUpEndedAt, endedAt).getSQL(),
     lackingOutcome: (limit) => repo.listCallsLackingOutcome(db, limit),
   };
 }

@@ -48,8 +48,13 @@ export interface AgentDesk {
 /** The end of an agent's wrap-up, to write with the call's outcome. */
 export interface WrapUpEnd {
   at: Date;
-  /** The log row of the change out of wrap-up, written when `when` holds. */
-  logRow(when: SQL): StatementPart;
+  /**
+   * The log row of the change out of wrap-up, written when `when` holds, after the rows held
+   * before it (the change into wrap-up: written whatever `when` says).
+   */
+  logRows(when: SQL): StatementPart[];
+  /** The end of the agent's call, held with its change into wrap-up: the outcome's update sets it. */
+  endedAt: Date | undefined;
 }
 
 export function createAgentDesk(deps: {
@@ -182,10 +187,10 @@ export function createAgentDesk(deps: {
     wrapUpEnded: (agentId, callSid) => wrapUpRanOut(agentId, callSid),
 
     async recordOutcomeWith(agentId, callSid, write) {
-      const agent = await store.agent(agentId);
+      const [agent, fresh] = await Promise.all([store.agent(agentId), heartbeatFresh(agentId)]);
       if (agent.state !== 'wrap_up' || agent.callSid !== callSid) return write(undefined);
       const at = clock.now();
-      const to = (await heartbeatFresh(agentId)) ? 'available' : 'offline';
+      const to = fresh ? 'available' : 'offline';
       let called = false;
       let value: Awaited<ReturnType<typeof write>>;
       const result = await states.transitionWrittenWhen(
@@ -199,9 +204,9 @@ export function createAgentDesk(deps: {
           resetIdle: true,
           callSid: '',
         },
-        async (logRow) => {
+        async ({ logRows, endedAt }) => {
           called = true;
-          value = await write({ at, logRow });
+          value = await write({ at, logRows, endedAt });
           return value !== undefined;
         },
       );

@@ -2,54 +2,18 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db.js';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { SQL } from 'drizzle-orm';
-import type { StatementPart } from '../platform/sql-parts.js';
 import type { LiveEvents } from './live-events.js';
 import * as repo from './agent-calls-repository.js';
 import type { RoutingRepository } from './routing-repository.js';
 import type { AgentSnapshot } from './routing-state.js';
+import { parseHeld, type AgentStates, type TransitionInput } from './agent-states-contract.js';
 
-export type TransitionInput = Omit<Parameters<RoutingRepository['transition']>[0], 'now'> & {
-  /** What the change does to the agent's answered call, written with its log row. */
-  agentCall?: repo.AgentCallChange;
-};
-export type TransitionResult = Awaited<ReturnType<RoutingRepository['transition']>> & {
-  /** Resolves once the change is logged and published (never rejects: a failure is logged). */
-  recorded: Promise<void>;
-};
-
-/**
- * Agent state changes: each one a compare-and-set in Redis (allowed previous states, version,
- * current call), then logged with its time in PostgreSQL and published to panels.
- */
-export interface AgentStates {
-  transition(input: TransitionInput): Promise<TransitionResult>;
-  /**
-   * A change the agent asks for: applied only together with its log row. When the row cannot be
-   * written the change is undone and refused with 503 (`state_not_logged`).
-   */
-  transitionLogged(input: TransitionInput): Promise<TransitionResult>;
-  /**
-   * A change whose log row the caller writes in a statement of its own: once the store made the
-   * change, `write` gets the log row (and what the change does to the agent's call) as parts of
-   * that statement (see platform/sql-parts.ts), and the change is published after it. A failure
-   * of `write` is thrown.
-   */
-  transitionWritten(
-    input: TransitionInput,
-    write: (parts: StatementPart[]) => Promise<void>,
-  ): Promise<TransitionResult>;
-  /**
-   * A change whose log row rides on a statement that may write nothing (an outcome refused):
-   * `write` gets the log row as a part to write when `when` holds there, and says whether it
-   * wrote. When it did not, or failed, the change is undone (`ok` false; a failure is thrown);
-   * should the agent have moved on meanwhile, the change stands and is logged on its own.
-   */
-  transitionWrittenWhen(
-    input: Omit<TransitionInput, 'agentCall'>,
-    write: (logRow: (when: SQL) => StatementPart) => Promise<boolean>,
-  ): Promise<TransitionResult>;
-}
+export type {
+  AgentStates,
+  TransitionInput,
+  TransitionResult,
+  WrittenWhen,
+} from './agent-states-contract.js';
 
 export function createAgentStates(deps: {
   db: Database;
@@ -60,31 +24,51 @@ export function createAgentStates(deps: {
 }): AgentStates {
   const { db, store, events, clock } = deps;
   const log = deps.logger.child({ component: 'agents' });
+  /** The store's change, with the changes it took from those held. */
+  async function apply(input: TransitionInput, now: Date) {
+    const result = await store.transition({ ...input, now: now.getTime() });
+    return { ...result, taken: parseHeld(input.agentId, result.held) };
+  }
+
+  /** Held changes taken but not written go back (the next change writes them). */
+  async function holdBack(agentId: string, held: string): Promise<void> {
+    await store
+      .holdBack(agentId, held)
+      .catch((error: unknown) =>
+        log.error({ agentId, err: (error as Error).message }, 'held agent state changes lost'),
+      );
+  }
+
   return {
     async transition({ agentCall, ...input }) {
       const now = clock.now();
-      const result = await store.transition({ ...input, now: now.getTime() });
+      const result = await apply(input, now);
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       // Not awaited here: routing may act on the new state while the log row is written.
-      const recorded = recordTransition(changeOf(input, result, now), agentCall).catch(
-        (error: unknown) =>
-          log.error(
-            { agentId: input.agentId, err: (error as Error).message },
-            'agent state change not logged',
-          ),
-      );
+      const recorded = recordTransition(
+        changeOf(input, result, now),
+        agentCall,
+        result.taken,
+      ).catch(async (error: unknown) => {
+        log.error(
+          { agentId: input.agentId, err: (error as Error).message },
+          'agent state change not logged',
+        );
+        await holdBack(input.agentId, result.held);
+      });
       return { ...result, recorded };
     },
 
     async transitionLogged({ agentCall, ...input }) {
       const now = clock.now();
-      const result = await store.transition({ ...input, now: now.getTime() });
+      const result = await apply(input, now);
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       const change = changeOf(input, result, now);
       try {
-        await logTransition(change, agentCall);
+        await logTransition(change, agentCall, result.taken);
       } catch (error) {
         const undone = await undo(input, result, now);
+        await holdBack(input.agentId, result.held);
         log.error(
           {
             agentId: input.agentId,
@@ -106,24 +90,38 @@ export function createAgentStates(deps: {
 
     async transitionWritten({ agentCall, ...input }, write) {
       const now = clock.now();
-      const result = await store.transition({ ...input, now: now.getTime() });
+      const result = await apply(input, now);
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       const change = changeOf(input, result, now);
       logChange(change);
-      await write(repo.stateLogParts(db, logRow(change), agentCall));
+      try {
+        await write(repo.stateLogParts(db, logRow(change), agentCall, result.taken));
+      } catch (error) {
+        await holdBack(input.agentId, result.held);
+        throw error;
+      }
       await publishTransition(change);
       return { ...result, recorded: Promise.resolve() };
     },
 
     async transitionWrittenWhen(input, write) {
       const now = clock.now();
-      const result = await store.transition({ ...input, now: now.getTime() });
+      const result = await apply(input, now);
       if (!result.ok) return { ...result, recorded: Promise.resolve() };
       const change = changeOf(input, result, now);
+      const call = input.expectedCall
+        ? { callSid: input.expectedCall, agentId: input.agentId }
+        : undefined;
+      const endedAt = call ? repo.endOf(result.taken, call)?.at : undefined;
       let written: boolean;
       try {
-        written = await write((when) => repo.stateLogPartWhen(logRow(change), when));
+        written = await write({
+          logRows: (when) =>
+            repo.stateLogPartsWhen(db, logRow(change), when, result.taken, endedAt && call),
+          endedAt,
+        });
       } catch (error) {
+        await holdBack(input.agentId, result.held);
         if (!(await undo(input, result, now))) await recordTransition(change);
         throw error;
       }
@@ -132,9 +130,25 @@ export function createAgentStates(deps: {
         await publishTransition(change);
         return { ...result, recorded: Promise.resolve() };
       }
+      // Not written, the held rows were (whatever the statement's condition said).
       if (await undo(input, result, now))
         return { ...result, ok: false, recorded: Promise.resolve() };
       await recordTransition(change);
+      return { ...result, recorded: Promise.resolve() };
+    },
+
+    async transitionHeld({ agentCall, ...input }) {
+      const now = clock.now();
+      const result = await store.transition({
+        ...input,
+        now: now.getTime(),
+        held: 'hold',
+        ended: Boolean(agentCall),
+      });
+      if (!result.ok) return { ...result, recorded: Promise.resolve() };
+      const change = changeOf(input, result, now);
+      logChange(change);
+      await publishTransition(change);
       return { ...result, recorded: Promise.resolve() };
     },
   };
@@ -156,6 +170,7 @@ export function createAgentStates(deps: {
       reason: 'state-not-logged',
       callSid: input.expectedCall,
       now: now.getTime(),
+      held: 'keep',
     });
     return undone.ok;
   }
@@ -187,14 +202,22 @@ export function createAgentStates(deps: {
     };
   }
 
-  async function recordTransition(change: Change, agentCall?: repo.AgentCallChange): Promise<void> {
-    await logTransition(change, agentCall);
+  async function recordTransition(
+    change: Change,
+    agentCall?: repo.AgentCallChange,
+    held?: repo.HeldChanges,
+  ): Promise<void> {
+    await logTransition(change, agentCall, held);
     await publishTransition(change);
   }
 
-  async function logTransition(change: Change, agentCall?: repo.AgentCallChange): Promise<void> {
+  async function logTransition(
+    change: Change,
+    agentCall?: repo.AgentCallChange,
+    held?: repo.HeldChanges,
+  ): Promise<void> {
     logChange(change);
-    await repo.insertStateLog(db, logRow(change), agentCall);
+    await repo.insertStateLog(db, logRow(change), agentCall, held);
   }
 
   function logChange(change: Change): void {
@@ -241,28 +264,14 @@ export function createAgentStates(deps: {
 }
 
 /**
- * Logs and publishes a reservation made by a match script (available → reserved happened inside
- * Lua). With `write`, the log row is written by the caller as a part of its own statement (see
- * platform/sql-parts.ts); the reservation is published after it.
+ * Publishes a reservation made by a match script (available → reserved happened inside Lua,
+ * which holds its log row for the agent's next change: see routing-scripts.ts).
  */
 export async function recordReservation(
-  deps: { db: Database; events: LiveEvents; clock: Clock },
+  deps: { events: LiveEvents; clock: Clock },
   reservation: { agentId: string; callSid: string; version: number },
-  write: (parts: StatementPart[]) => Promise<void> = async ([insert]) =>
-    void (await deps.db.execute(insert!)),
 ): Promise<void> {
   const at = deps.clock.now();
-  await write(
-    repo.stateLogParts(deps.db, {
-      agentId: reservation.agentId,
-      fromState: 'available',
-      toState: 'reserved',
-      reason: null,
-      version: reservation.version,
-      callSid: reservation.callSid,
-      at,
-    }),
-  );
   const event = {
     type: 'agent-state' as const,
     agentId: reservation.agentId,

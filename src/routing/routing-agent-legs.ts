@@ -23,8 +23,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
 
   return {
     async connect(agentId, callSid) {
-      const routed = await store.call(callSid);
-      const agent = await store.agent(agentId);
+      const [routed, agent] = await Promise.all([store.call(callSid), store.agent(agentId)]);
       if (
         routed?.state === 'offered' &&
         routed.agentId === agentId &&
@@ -60,7 +59,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
     },
 
     async agentLegStatus(agentId, callSid, callStatus, leg = 0) {
-      const hold = await holds.read(callSid);
+      const [hold, call] = await Promise.all([holds.read(callSid), kept.find(callSid)]);
       // A leg that ended because its caller went on hold (or an earlier leg of a resumed call) is not the call's end.
       if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) return;
       // A resumed leg: the agent was on this call all along.
@@ -69,11 +68,10 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         // Normally the Dial action starts wrap-up; this covers an action request that never came.
         const agent = await store.agent(agentId);
         if (agent.state === 'on_call' && agent.callSid === callSid)
-          await routing().startWrapUp(agentId, callSid, (await kept.find(callSid))?.skill ?? null);
+          await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
         return;
       }
       if (callStatus !== 'in-progress' && callStatus !== 'answered') return;
-      const call = await kept.find(callSid);
       // The agent's answered call and the log row of the change to on-call are written in the
       // statement of the call's answered stage.
       const result = await states.transitionWritten(
@@ -87,9 +85,11 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
           },
         },
         async (parts) => {
-          await store.leave(callSid);
-          await store.resetMissed(agentId);
-          await kept.answered(callSid, agentId);
+          await Promise.all([
+            store.leave(callSid),
+            store.resetMissed(agentId),
+            kept.answered(callSid, agentId),
+          ]);
           await ledger.markAnswered(callSid, {
             agentId,
             event: {
@@ -119,9 +119,13 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
     },
 
     async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0) {
-      const call = await kept.find(callSid);
-      let agent = await store.agent(agentId);
-      const hold = await holds.read(callSid);
+      // Read together (one round trip to Redis).
+      const [call, first, hold] = await Promise.all([
+        kept.find(callSid),
+        store.agent(agentId),
+        holds.read(callSid),
+      ]);
+      let agent = first;
       if (hold?.agentId === agentId && (hold.since > 0 || leg < hold.leg)) {
         // Twilio requests the action when a hold moves the caller to new TwiML, and ignores what it is answered.
         log.info({ callSid, agentId, leg }, 'agent leg ended for a hold; the call goes on');
@@ -166,20 +170,11 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         agent = await store.agent(agentId);
       }
       if (answered) {
-        // What the caller hears next is read in the statement that ends the agent's call.
-        const read = call && deps.afterAnswered?.read(call.hotline);
-        const switchedOn =
-          agent.state === 'on_call' && agent.callSid === callSid
-            ? await routing().startWrapUp(agentId, callSid, call?.skill ?? null, undefined, read)
-            : undefined;
+        if (agent.state === 'on_call' && agent.callSid === callSid)
+          await routing().startWrapUp(agentId, callSid, call?.skill ?? null);
         return (
-          (await deps.afterAnswered?.offer(
-            callSid,
-            agentId,
-            callerStatus,
-            call?.hotline,
-            typeof switchedOn === 'boolean' ? switchedOn : undefined,
-          )) ?? hangupTwiml()
+          (await deps.afterAnswered?.offer(callSid, agentId, callerStatus, call?.hotline)) ??
+          hangupTwiml()
         );
       }
       const callerGone =

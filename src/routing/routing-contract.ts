@@ -3,7 +3,6 @@ import type { Catalogue } from '../catalogue/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Config } from '../platform/config.js';
 import type { Database } from '../platform/db.js';
-import type { StatementPart } from '../platform/sql-parts.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queues.js';
 import type { TelephonyProfile } from '../platform/telephony-profile.js';
@@ -75,19 +74,12 @@ export interface RoutingDeps {
    * a port given at construction.
    */
   afterAnswered?: {
-    /**
-     * What `offer` needs to know of the hotline first (whether it has the 好差评 on), as a read
-     * routing runs in the statement that ends the agent's call (see platform/sql-parts.ts).
-     */
-    read(hotline: string | null): StatementPart;
     offer(
       callSid: string,
       agentId: string,
       callerStatus: string,
       /** The hotline the caller dialled, as routing keeps it; undefined when routing does not know. */
       hotline?: string | null,
-      /** The value of `read(hotline)`, when routing read it. */
-      read?: boolean,
     ): Promise<VoiceResponse | undefined>;
   };
   /**
@@ -148,14 +140,13 @@ export interface Routing extends CallRouting {
   missedOffer(agentId: string, callSid: string): Promise<void>;
   /**
    * Starts wrap-up after a call, timed per department; `reason` when it is not the call's normal
-   * end. With `read` (a scalar subquery of another component), returns its value as read in the
-   * statement that ends the agent's call; undefined when no wrap-up began.
+   * end. The end of the agent's call waits in Redis for the end of wrap-up (see
+   * `AgentStates.transitionHeld`). False when no wrap-up began.
    */
   startWrapUp(
     agentId: string,
     callSid: string,
     skill: string | null,
     reason?: string,
-    read?: StatementPart,
-  ): Promise<unknown>;
+  ): Promise<boolean>;
 }

@@ -28,20 +28,20 @@ export interface Offers {
 
 /** The offers of routing; `routing` is the ACD they belong to (it frees an agent whose offer did not go ahead). */
 export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers {
-  const { db, store, kept, ledger, queues, twilio, events, clock, urls, settings } = deps;
+  const { store, kept, ledger, queues, twilio, events, clock, urls, settings } = deps;
   const providerQueues = deps.telephony.queues;
   const log = deps.logger.child({ component: 'routing' });
 
   async function offer(reservation: Reservation, attempt = 0): Promise<boolean> {
     if (reservation.callSid.startsWith(CALLBACK_MEMBER)) {
-      await recordReservation({ db, events, clock }, reservation);
+      await recordReservation({ events, clock }, reservation);
       await deps.callbacks.reserved(reservation);
       return false;
     }
     const { callSid, agentId, version } = reservation;
     const call = await kept.find(callSid);
     if (!call || call.ended || (providerQueues && !call.queueSid)) {
-      await recordReservation({ db, events, clock }, reservation);
+      await recordReservation({ events, clock }, reservation);
       log.warn({ callSid, agentId }, 'offered call is gone; freeing the agent');
       await store.leave(callSid);
       await routing().releaseAgent(agentId, version);
@@ -75,7 +75,7 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
         { callSid, agentId, attempt: attempt + 1, last, err: (error as Error).message },
         'dequeue failed',
       );
-      await recordReservation({ db, events, clock }, reservation);
+      await recordReservation({ events, clock }, reservation);
       await store.hold(callSid, agentId);
       await events.publish('supervisors', {
         type: 'queue',
@@ -99,21 +99,20 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
       return false;
     }
     log.info({ callSid, agentId, offers: reservation.offers }, 'call offered to agent');
-    // Logged after the dequeue (the caller should not wait on bookkeeping): the call's offered
-    // stage, its queue SID, its event and the reservation's log row in one statement.
-    await recordReservation({ db, events, clock }, reservation, (parts) =>
-      ledger.markOffered(callSid, {
-        agentId,
-        queueSid: call.queueSid,
-        event: {
-          source: 'agent',
-          event: 'offered',
-          dedupeKey: `offered:${reservation.offers}`,
-          payload: { agentId },
-        },
-        parts,
-      }),
-    );
+    // After the dequeue (the caller should not wait on bookkeeping): the call's offered stage,
+    // its queue SID and its event wait in Redis for the answer (or the call's end), as the
+    // reservation's log row waits for the agent's next change.
+    await ledger.markOffered(callSid, {
+      agentId,
+      queueSid: call.queueSid,
+      event: {
+        source: 'agent',
+        event: 'offered',
+        dedupeKey: `offered:${reservation.offers}`,
+        payload: { agentId },
+      },
+    });
+    await recordReservation({ events, clock }, reservation);
     return true;
   }
 

@@ -8,19 +8,21 @@ import {
   REQUEUE,
   RESTORE_AGENT,
   TRANSITION,
+  HOLD_BACK,
   WIDEN,
 } from './routing-scripts.js';
 import type {
-  AgentSnapshot,
   AgentState,
   Reservation,
   RoutedCall,
+  RoutingRepository,
   RoutingTarget,
 } from './routing-state.js';
 
 type Reply = Array<string | number>;
 interface ScriptRedis {
   agentsTransition(...args: string[]): Promise<Reply>;
+  agentsHoldBack(...args: string[]): Promise<number>;
   agentsMatchAgent(...args: string[]): Promise<Reply | null>;
   agentsMatchCall(...args: string[]): Promise<Reply[]>;
   agentsEnqueue(...args: string[]): Promise<number>;
@@ -37,74 +39,13 @@ const toReservation = (reply: Reply): Reservation => ({
   offers: Number(reply[3]),
 });
 
-/** The atomic operations on the routing state. */
-export interface RoutingRepository {
-  transition(input: {
-    agentId: string;
-    to: AgentState;
-    from?: readonly AgentState[];
-    expectedVersion?: number;
-    reason?: string;
-    now: number;
-    skills?: readonly string[];
-    resetIdle?: boolean;
-    callSid?: string;
-    /** Only when the agent's current call is this one. */
-    expectedCall?: string;
-  }): Promise<{ ok: boolean; from: AgentState; version: number; callSid: string }>;
-  matchAgent(agentId: string, now: number): Promise<Reservation | undefined>;
-  matchCall(callSid: string, now: number): Promise<Reservation[]>;
-  /**
-   * A new call joins the wait lists of its first target (or of `target`, for a call rebuilt after
-   * a Redis loss), or is held until its caller is in the Twilio queue; false when already routed.
-   */
-  enqueue(
-    callSid: string,
-    score: number,
-    targets: readonly RoutingTarget[],
-    state: 'waiting' | 'held',
-    epoch: number,
-    target?: number,
-  ): Promise<boolean>;
-  /** Puts back an agent Redis lost, as last logged; false when the agent is already there. */
-  restoreAgent(agent: Omit<AgentSnapshot, 'missed'>): Promise<boolean>;
-  /** A call offered to `agentId`, or held, waits again in its original place. */
-  requeue(callSid: string, agentId: string): Promise<boolean>;
-  /** A call offered to `agentId` is held out of matching until its caller is back in the Twilio queue. */
-  hold(callSid: string, agentId: string): Promise<boolean>;
-  widen(
-    callSid: string,
-    fromTarget: number,
-    toTarget: number,
-    skills: readonly string[],
-    score: number,
-  ): Promise<boolean>;
-  leave(callSid: string): Promise<{ state: string; agentId: string } | undefined>;
-  agent(agentId: string): Promise<AgentSnapshot>;
-  agentIds(): Promise<string[]>;
-  call(callSid: string): Promise<RoutedCall | undefined>;
-  waiting(skill: string): Promise<string[]>;
-  /** Where a call stands in the wait list of `skill` at `now` (ms); a call not in it (offered, held) is next. */
-  standing(
-    callSid: string,
-    skill: string,
-    now: number,
-  ): Promise<{ position: number; size: number; averageWaitSeconds: number }>;
-  available(skill: string): Promise<string[]>;
-  incrementMissed(agentId: string): Promise<number>;
-  resetMissed(agentId: string): Promise<void>;
-  heartbeat(agentId: string, now: number): Promise<void>;
-  /** Agents whose last heartbeat is older than `before`. */
-  silentSince(before: number): Promise<string[]>;
-  forgetHeartbeat(agentId: string): Promise<void>;
-  /** Calls held out of matching (a caller on hold, a transfer on its way back), with the skills they wait for; callbacks apart. */
-  heldCalls(): Promise<Array<{ callSid: string; skills: string[] }>>;
-}
+export type { RoutingRepository } from './routing-state.js';
 
 /**
  * The shared routing state in Redis, changed only by the Lua scripts below so that every
  * decision is atomic across web and worker processes:
- * - `{p}:agent:{id}` hash: state, version, since, reason, skills (space-separated), idle (ms), call, missed;
+ * - `{p}:agent:{id}` hash: state, version, since, reason, skills (space-separated), idle (ms), call, missed,
+ *   held (changes whose log rows wait for the agent's next change; see TRANSITION);
  * - `{p}:avail:{skill}` sorted set of available agents, scored by the time they became idle;
  * - `{p}:call:{sid}` hash of a routed call (or `cb:{id}`, a callback): state (waiting|offered|held), score, skills, target, agent, offers;
  * - `{p}:wait:{skill}` sorted set of waiting calls, scored by priority then original place.
@@ -114,6 +55,7 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
   const scripts = redis as unknown as ScriptRedis;
   const commands: Record<keyof ScriptRedis, string> = {
     agentsTransition: TRANSITION,
+    agentsHoldBack: HOLD_BACK,
     agentsMatchAgent: MATCH_AGENT,
     agentsMatchCall: MATCH_CALL,
     agentsEnqueue: ENQUEUE,
@@ -156,6 +98,8 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
       resetIdle = false,
       callSid,
       expectedCall,
+      held = 'take',
+      ended = false,
     }) {
       const reply = await scripts.agentsTransition(
         P,
@@ -169,14 +113,19 @@ export function createRoutingRepository(redis: Redis, prefix: string): RoutingRe
         resetIdle ? 'reset' : 'keep',
         callSid === undefined ? '-' : callSid,
         expectedCall ?? '',
+        held,
+        ended ? 'e' : '',
       );
       return {
         ok: Number(reply[0]) === 1,
         from: String(reply[1]) as AgentState,
         version: Number(reply[2]),
         callSid: String(reply[3]),
+        held: String(reply[4] ?? ''),
       };
     },
+    holdBack: async (agentId, held) =>
+      void (held && (await scripts.agentsHoldBack(P, agentId, held))),
     async matchAgent(agentId, now) {
       const reply = await scripts.agentsMatchAgent(P, agentId, String(now));
       return reply ? toReservation(reply) : undefined;

@@ -9,10 +9,13 @@ local function reserve(P, sid, id, now)
   local offers = redis.call('HINCRBY', ck, 'offers', 1)
   redis.call('HSET', ck, 'state', 'offered', 'agent', id)
   local ak = P..':agent:'..id
-  local a = redis.call('HMGET', ak, 'skills', 'version')
+  local a = redis.call('HMGET', ak, 'skills', 'version', 'held')
   for s in string.gmatch(a[1] or '', '%S+') do redis.call('ZREM', P..':avail:'..s, id) end
   local version = tonumber(a[2] or '0') + 1
-  redis.call('HSET', ak, 'state', 'reserved', 'version', version, 'since', now, 'reason', '', 'call', sid)
+  -- The reservation's log row waits for the agent's next change (see TRANSITION).
+  local held = cjson.encode({f = 'available', t = 'reserved', r = '', v = version, c = sid, a = now, e = ''})
+  if a[3] and a[3] ~= '' then held = a[3]..'\\n'..held end
+  redis.call('HSET', ak, 'state', 'reserved', 'version', version, 'since', now, 'reason', '', 'call', sid, 'held', held)
   return {sid, id, version, offers}
 end
 local function bestCall(P, id)
@@ -25,11 +28,18 @@ local function bestCall(P, id)
 end
 `;
 
-/** ARGV: prefix, agent, expectedVersion|'', allowedFrom (space-separated)|'*', to, reason, now, skills|'', idle reset|keep, call|'-', expectedCall|''. */
+/**
+ * ARGV: prefix, agent, expectedVersion|'', allowedFrom (space-separated)|'*', to, reason, now,
+ * skills|'', idle reset|keep, call|'-', expectedCall|'', held take|hold|keep, ended 'e'|''.
+ * The agent's held changes (field 'held': JSON rows, one a line, each a log row: from, to,
+ * reason, version, call, at, and whether the change ended the agent's call) are taken by the next
+ * change ('take': returned, for its statement to write before its own row); 'hold' holds this
+ * change too; 'keep' (an undo) leaves them. Reply: ok, previous state, version, call, held taken.
+ */
 export const TRANSITION = `
 local P, id, now = ARGV[1], ARGV[2], ARGV[7]
 local ak = P..':agent:'..id
-local cur = redis.call('HMGET', ak, 'state', 'version', 'skills', 'idle', 'call')
+local cur = redis.call('HMGET', ak, 'state', 'version', 'skills', 'idle', 'call', 'held')
 local state = cur[1] or 'offline'
 local version = tonumber(cur[2] or '0')
 local call = cur[5] or ''
@@ -55,7 +65,24 @@ if ARGV[10] ~= '-' then call = ARGV[10] end
 version = version + 1
 redis.call('HSET', ak, 'state', to, 'version', version, 'since', now, 'reason', ARGV[6], 'skills', skills, 'idle', idle, 'call', call)
 redis.call('SADD', P..':agents', id)
-return {1, state, version, call}
+local held = cur[6] or ''
+if ARGV[12] == 'hold' then
+  local row = cjson.encode({f = state, t = to, r = ARGV[6], v = version, c = call, a = now, e = ARGV[13]})
+  if held ~= '' then row = held..'\\n'..row end
+  redis.call('HSET', ak, 'held', row)
+  return {1, state, version, call, ''}
+end
+if ARGV[12] == 'keep' or held == '' then return {1, state, version, call, ''} end
+redis.call('HDEL', ak, 'held')
+return {1, state, version, call, held}
+`;
+
+/** ARGV: prefix, agent, held rows. Held changes taken but not written go back before any held since. */
+export const HOLD_BACK = `
+local ak = ARGV[1]..':agent:'..ARGV[2]
+local held = redis.call('HGET', ak, 'held')
+if held and held ~= '' then held = ARGV[3]..'\\n'..held else held = ARGV[3] end
+return redis.call('HSET', ak, 'held', held)
 `;
 
 /** ARGV: prefix, agent, now. The best waiting call for an available agent. */

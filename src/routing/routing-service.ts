@@ -1,7 +1,5 @@
 import './routing-jobs-payloads.js';
-import { sql } from 'drizzle-orm';
 import type { QueuedCall } from '../calls/index.js';
-import { executeParts } from '../platform/sql-parts.js';
 import { createAgentLegs } from './routing-agent-legs.js';
 import {
   CALLBACK_MEMBER,
@@ -17,7 +15,7 @@ import { requeueTwiml, toIvrWaitTwiml } from './routing-twiml.js';
 import { waitScore } from './wait-score.js';
 
 export function createRouting(deps: RoutingDeps): Routing {
-  const { db, store, kept, holds, states, ledger, catalogue, queues, events, clock, urls } = deps;
+  const { store, kept, holds, states, ledger, catalogue, queues, events, clock, urls } = deps;
   const { settings } = deps;
   const providerQueues = deps.telephony.queues;
   const log = deps.logger.child({ component: 'routing' });
@@ -223,33 +221,18 @@ export function createRouting(deps: RoutingDeps): Routing {
       if (result.ok) await routing.agentFree(agentId);
     },
 
-    async startWrapUp(agentId, callSid, skill, reason, read) {
-      // The agent's call ends with the log row of the change to wrap-up, in one statement (which
-      // reads `read` too).
-      const change = {
+    async startWrapUp(agentId, callSid, skill, reason) {
+      // The end of the agent's call and its log row wait in Redis for the end of wrap-up (the
+      // outcome's statement, or the wrap-up timer's), which writes them before its own row.
+      const result = await states.transitionHeld({
         agentId,
-        from: ['on_call' as const],
+        from: ['on_call'],
         expectedCall: callSid,
-        to: 'wrap_up' as const,
+        to: 'wrap_up',
         ...(reason ? { reason } : {}),
         agentCall: { ended: { callSid, agentId, at: clock.now() } },
-      };
-      let value: unknown;
-      const result = read
-        ? await states.transitionWritten(change, async (parts) => {
-            // As `transition` does, a change that cannot be logged is logged here and wrap-up goes on.
-            try {
-              const [row] = await executeParts(db, parts, sql`select ${read} as value`);
-              value = row?.value;
-            } catch (error) {
-              log.error(
-                { agentId, err: (error as Error).message },
-                'agent state change not logged',
-              );
-            }
-          })
-        : await states.transition(change);
-      if (!result.ok) return undefined;
+      });
+      if (!result.ok) return false;
       const holdSince = await holds.clear(callSid, agentId);
       if (holdSince) {
         // Still on hold when the agent left the call (a transfer, CALL_MAX_MINUTES): the hold ends here.
@@ -269,7 +252,7 @@ export function createRouting(deps: RoutingDeps): Routing {
           attempts: 5,
         },
       );
-      return value;
+      return true;
     },
   };
   return routing;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createFixedClock } from '../../src/platform/clock.js';
+import { findCall, listEvents } from '../../src/calls/calls-repository.js';
 import { findAgentCall, listStateLog } from '../../src/routing/agent-calls-repository.js';
+import type { Runtime } from '../../src/runtime.js';
 import { postSigned } from '../support/twilio.js';
 import {
   createAgent,
@@ -11,6 +13,7 @@ import {
   useTwilioMockSuite,
   agentPath,
   voiceParams,
+  findJob,
 } from './agents-support.js';
 
 /** The call path's writes, fewer statements each: the same rows as when each was written alone. */
@@ -66,5 +69,195 @@ describe('the call path writes the same rows in fewer statements', () => {
     const answered = await findAgentCall(runtime.database.db, callSid, agent);
     assert.equal(answered?.skill, 're-register');
     assert.equal(answered?.answeredAt.getTime(), runtime.clock.now().getTime());
+  });
+
+  /** An agent, available, offered a call at once: the call and what PostgreSQL holds of it. */
+  async function offeredAtOnce(runtime: Runtime) {
+    const agent = await createAgent(runtime, { skills: ['re-register'] });
+    await runtime.routing.presence.setState(agent, 'available');
+    const { callSid, queueSid } = await queueCall(runtime, { skill: 're-register' });
+    return { agent, callSid, queueSid };
+  }
+  const states = async (runtime: Runtime, agent: string) =>
+    (await listStateLog(runtime.database.db, agent)).map((row) => [
+      row.fromState,
+      row.toState,
+      row.version,
+    ]);
+
+  it('when a call is offered, then its offered stage, its event and the reservation wait in Redis, and the answer writes them before its own', async () => {
+    const { runtime, url, clock } = await setUp();
+    const { agent, callSid, queueSid } = await offeredAtOnce(runtime);
+    const offeredAt = clock.now().getTime();
+    const db = runtime.database.db;
+    const stored = await findCall(db, callSid);
+    assert.deepEqual(
+      [stored?.offeredAt, stored?.agentId, stored?.twilioQueueSid],
+      [null, null, null],
+      'nothing of the offer in PostgreSQL yet',
+    );
+    assert.deepEqual(await states(runtime, agent), [['offline', 'available', 1]]);
+    const seen = await runtime.ledger.find(callSid);
+    assert.deepEqual(
+      [seen?.offeredAt?.getTime(), seen?.agentId, seen?.twilioQueueSid],
+      [offeredAt, agent, queueSid],
+      'the ledger shows the offer meanwhile',
+    );
+
+    clock.advance(7_000);
+    await postSigned(
+      url,
+      agentPath('leg-status', agent, callSid),
+      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
+    );
+    const answered = await findCall(db, callSid);
+    assert.deepEqual(
+      [answered?.offeredAt?.getTime(), answered?.answeredAt?.getTime()],
+      [offeredAt, offeredAt + 7_000],
+    );
+    assert.deepEqual([answered?.agentId, answered?.twilioQueueSid], [agent, queueSid]);
+    assert.deepEqual(await states(runtime, agent), [
+      ['offline', 'available', 1],
+      ['available', 'reserved', 2],
+      ['reserved', 'on_call', 3],
+    ]);
+    const reserved = (await listStateLog(db, agent))[1]!;
+    assert.equal(reserved.at.getTime(), offeredAt, 'the reservation keeps its own time');
+    assert.deepEqual(
+      (await listEvents(db, callSid)).map((e) => e.dedupeKey).filter((k) => k !== 'arrived'),
+      [`answered:${agent}`],
+      "the offer's event waits for the summary",
+    );
+    assert.ok(
+      (await runtime.ledger.events(callSid)).some((e) => e.dedupeKey === 'offered:1'),
+      'and is read from Redis meanwhile',
+    );
+  });
+
+  it('when the caller hangs up while the agent rings, then the final status writes the held offer and the release writes the reservation', async () => {
+    const { runtime, url, clock } = await setUp();
+    const { agent, callSid, queueSid } = await offeredAtOnce(runtime);
+    const offeredAt = clock.now().getTime();
+    clock.advance(5_000);
+    const status = await postSigned(
+      url,
+      '/twilio/voice/status',
+      voiceParams(callSid, { CallStatus: 'completed', SequenceNumber: '2', CallDuration: '30' }),
+    );
+    assert.equal(status.status, 204);
+    await postSigned(
+      url,
+      agentPath('dial-result', agent, callSid),
+      voiceParams(callSid, { DialCallStatus: 'no-answer', CallStatus: 'completed' }),
+    );
+    const db = runtime.database.db;
+    const ended = await findCall(db, callSid);
+    assert.deepEqual(
+      [ended?.offeredAt?.getTime(), ended?.agentId, ended?.twilioQueueSid, ended?.answeredAt],
+      [offeredAt, agent, queueSid, null],
+    );
+    assert.equal(ended?.endReason, 'abandoned_in_queue');
+    assert.ok(
+      (await listEvents(db, callSid)).some((e) => e.dedupeKey === 'offered:1'),
+      "the offer's event written by the summary",
+    );
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'available');
+    assert.deepEqual(await states(runtime, agent), [
+      ['offline', 'available', 1],
+      ['available', 'reserved', 2],
+      ['reserved', 'available', 3],
+    ]);
+  });
+
+  it('when the agent hangs up, then the end of their call and the change to wrap-up wait in Redis, and the outcome writes them', async () => {
+    const { runtime, url, clock } = await setUp();
+    const { agent, callSid } = await offeredAtOnce(runtime);
+    const db = runtime.database.db;
+    await postSigned(
+      url,
+      agentPath('leg-status', agent, callSid),
+      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
+    );
+    clock.advance(95_000);
+    const hungUpAt = clock.now().getTime();
+    await postSigned(
+      url,
+      agentPath('dial-result', agent, callSid),
+      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }),
+    );
+    assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
+    assert.equal((await findAgentCall(db, callSid, agent))?.endedAt, null);
+    assert.equal((await states(runtime, agent)).length, 3, 'the change to wrap-up not written yet');
+
+    clock.advance(40_000);
+    await runtime.desk.outcomes.record(agent, callSid, 'other', { reason: 'information_only' });
+    const handled = await findAgentCall(db, callSid, agent);
+    assert.deepEqual(
+      [handled?.endedAt?.getTime(), handled?.wrapUpEndedAt?.getTime(), handled?.outcomeStatus],
+      [hungUpAt, hungUpAt + 40_000, 'recorded'],
+    );
+    assert.deepEqual(await states(runtime, agent), [
+      ['offline', 'available', 1],
+      ['available', 'reserved', 2],
+      ['reserved', 'on_call', 3],
+      ['on_call', 'wrap_up', 4],
+      // Offline when the panel's heartbeat is older than the clock's jumps.
+      ['wrap_up', (await runtime.routing.store.agent(agent)).state, 5],
+    ]);
+    assert.equal((await listStateLog(db, agent))[3]!.at.getTime(), hungUpAt);
+  });
+
+  it("when wrap-up runs out, then its timer writes the end of the agent's call with the end of wrap-up", async () => {
+    const { runtime, url, clock } = await setUp();
+    const { agent, callSid } = await offeredAtOnce(runtime);
+    await postSigned(
+      url,
+      agentPath('leg-status', agent, callSid),
+      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
+    );
+    clock.advance(60_000);
+    const hungUpAt = clock.now().getTime();
+    await postSigned(
+      url,
+      agentPath('dial-result', agent, callSid),
+      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'completed' }),
+    );
+    const timer = await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid);
+    assert.ok(timer, 'the wrap-up timer is set');
+    clock.advance(60_000);
+    await runtime.routing.presence.wrapUpEnded(agent, callSid);
+    const handled = await findAgentCall(runtime.database.db, callSid, agent);
+    assert.deepEqual(
+      [handled?.endedAt?.getTime(), handled?.wrapUpEndedAt?.getTime(), handled?.outcomeStatus],
+      [hungUpAt, hungUpAt + 60_000, 'missing'],
+    );
+    assert.deepEqual((await states(runtime, agent)).slice(3), [
+      ['on_call', 'wrap_up', 4],
+      ['wrap_up', (await runtime.routing.store.agent(agent)).state, 5],
+    ]);
+  });
+
+  it('when the statement that takes held changes fails, then they go back to Redis and the next change writes them', async () => {
+    const { runtime } = await setUp();
+    const agent = await createAgent(runtime, { skills: ['re-register'] });
+    const { states: agentStates } = runtime.routing;
+    await agentStates.transitionHeld({ agentId: agent, to: 'available' });
+    await assert.rejects(
+      agentStates.transitionWritten({ agentId: agent, to: 'break', reason: 'lunch' }, async () => {
+        throw new Error('the statement failed');
+      }),
+      /the statement failed/,
+    );
+    assert.deepEqual(await states(runtime, agent), []);
+    const result = await agentStates.transition({ agentId: agent, to: 'offline' });
+    await result.recorded;
+    assert.deepEqual(
+      (await listStateLog(runtime.database.db, agent)).map((row) => [row.fromState, row.toState]),
+      [
+        ['offline', 'available'],
+        ['break', 'offline'],
+      ],
+      'the held change written before the next; the failed one is not logged',
+    );
   });
 });
