@@ -53,6 +53,11 @@ export interface CallRouting {
    * service's own wait loop says when no provider queue reports a position.
    */
   standing(callSid: string, skill: string): Promise<QueueStanding>;
+  /**
+   * The queued call as routing keeps it, if it does: for a wait whose queueing the IVR's and the
+   * ledger's records lost (Redis), but routing had back from its own wait URL.
+   */
+  queuedCall(callSid: string): Promise<QueuedCall | undefined>;
 }
 
 /** A waiting call's place: 1 is next; the average is over the calls waiting now, like a Twilio queue's. */

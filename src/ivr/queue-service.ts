@@ -1,8 +1,17 @@
-import { queuedCallOf } from '../calls/index.js';
+import { queuedCallOf, type QueuedCall } from '../calls/index.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import type { IvrCall } from './ivr-context.js';
 import type { IvrService } from './ivr-service.js';
 import { buildGoodbye, buildWait } from './ivr-twiml.js';
+
+/** The queue attributes of a queued call, as the ledger's queued stage records them. */
+const queueAttributesOf = (call: QueuedCall) => ({
+  skill: call.skill,
+  priority: call.priority,
+  priorityReason: call.priorityReason,
+  greenChannel: call.greenChannel,
+  commissionerId: call.preferredAgent,
+});
 
 /** Seconds between position announcements in the queue (each wait-loop turn after this much time). */
 export const POSITION_EVERY_SECONDS = 45;
@@ -111,6 +120,13 @@ export function createQueueService(ivr: IvrService) {
         if (!kept) {
           const row = await deps.ledger.find(call.callSid);
           kept = (row && queuedCallOf(row)) || undefined;
+        }
+        if (!kept) {
+          // Routing had the caller back from its own wait URL (an offer not answered after a
+          // Redis loss took the queueing the offer's stages waited with): its place, written now.
+          kept = await deps.routing.queuedCall(call.callSid);
+          if (kept)
+            await deps.ledger.recordQueued(call.callSid, queueAttributesOf(kept), kept.queuedAt);
         }
         if (!kept) {
           // Neither Redis nor the ledger holds the queueing (Redis lost it before its first

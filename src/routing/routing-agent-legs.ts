@@ -1,4 +1,6 @@
 import type { Routing, RoutingDeps } from './routing-contract.js';
+import type { QueuedCall } from '../calls/index.js';
+import { encodePlace } from './routing-place.js';
 import { ivrQueueOf } from './routing-targets.js';
 import {
   bridgedCallerTwiml,
@@ -16,13 +18,21 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
   const { store, kept, holds, states, ledger, catalogue, events, clock, urls, settings, phoneOf } =
     deps;
   const providerQueues = deps.telephony.queues;
-  const requeue = (callSid: string, call: Parameters<typeof ivrQueueOf>[1]) =>
-    requeueTwiml(urls, callSid, ivrQueueOf(catalogue, call), providerQueues);
+  // The caller's place goes with them, for routing's wait URL to queue them again should Redis
+  // have lost them (routing-place.ts).
+  const requeue = (callSid: string, call: QueuedCall | undefined) =>
+    requeueTwiml(
+      urls,
+      callSid,
+      ivrQueueOf(catalogue, call),
+      providerQueues,
+      call && encodePlace(call),
+    );
   const log = deps.logger.child({ component: 'routing' });
   const now = () => clock.now().getTime();
 
   return {
-    async connect(agentId, callSid) {
+    async connect(agentId, callSid, place) {
       const [routed, agent] = await Promise.all([store.call(callSid), store.agent(agentId)]);
       if (
         routed?.state === 'offered' &&
@@ -41,6 +51,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
             settings.callMaxSeconds,
             0,
             deps.telephony,
+            place && encodePlace(place),
           );
         // The provider cannot ring this agent (no SIP address, no desk phone): a missed offer, the caller keeps their place.
         log.warn(
@@ -49,11 +60,11 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         );
         await routing().missedOffer(agentId, callSid);
         await store.hold(callSid, agentId);
-        return requeue(callSid, await kept.find(callSid));
+        return requeue(callSid, (await kept.find(callSid)) ?? place);
       }
       // A stale offer (timed out, or the agent was freed): back to the queue, in the same place.
       log.warn({ callSid, agentId }, 'connect for an offer that no longer holds; requeueing');
-      const call = await kept.find(callSid);
+      const call = (await kept.find(callSid)) ?? place;
       if (routed?.state === 'offered') await store.hold(callSid, routed.agentId);
       return requeue(callSid, call);
     },
@@ -118,7 +129,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
       });
     },
 
-    async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0) {
+    async dialEnded(agentId, callSid, dialStatus, callerStatus, leg = 0, place) {
       // Read together (one round trip to Redis).
       const [call, first, hold] = await Promise.all([
         kept.find(callSid),
@@ -195,7 +206,7 @@ export function createAgentLegs(deps: RoutingDeps, routing: () => Routing): Agen
         change: 'requeued',
         at: clock.now().toISOString(),
       });
-      return requeue(callSid, call);
+      return requeue(callSid, call ?? place);
     },
   };
 }

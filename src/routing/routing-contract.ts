@@ -116,8 +116,11 @@ export interface Routing extends CallRouting {
   escalate(callSid: string, fromTarget: number): Promise<void>;
   offerTimedOut(callSid: string, agentId: string, version: number): Promise<void>;
   retryOffer(callSid: string, agentId: string, attempt?: number): Promise<void>;
-  /** TwiML for a dequeued caller: ring the agent. */
-  connect(agentId: string, callSid: string): Promise<VoiceResponse>;
+  /**
+   * TwiML for a dequeued caller: ring the agent. `place`: the caller's place as the connect URL
+   * carries it (routing-place.ts), for a caller Redis lost meanwhile.
+   */
+  connect(agentId: string, callSid: string, place?: QueuedCall): Promise<VoiceResponse>;
   /** The agent leg's status callback; `leg` > 0 for the leg of a resume after a hold. */
   agentLegStatus(agentId: string, callSid: string, callStatus: string, leg?: number): Promise<void>;
   /** The Dial action: the agent leg ended (`leg` > 0: the leg of a resume after a hold). */
@@ -127,13 +130,19 @@ export interface Routing extends CallRouting {
     dialStatus: string,
     callerStatus: string,
     leg?: number,
+    place?: QueuedCall,
   ): Promise<VoiceResponse>;
   /** The caller's call ended: a call still waiting (or held) leaves routing; an offer under way is settled by its Dial action or timeout. */
   callerGone(callSid: string): Promise<void>;
   /** TwiML that puts a caller back to wait (a transfer): the provider's queue, or the service's own wait loop. */
   waitAgain(callSid: string, ivr: IvrQueue): VoiceResponse;
   /** Routing's wait URL for callers it put back in a queue. */
-  queueWait(callSid: string, queueSid: string, ivr: IvrQueue): Promise<VoiceResponse>;
+  queueWait(
+    callSid: string,
+    queueSid: string,
+    ivr: IvrQueue,
+    place?: QueuedCall,
+  ): Promise<VoiceResponse>;
   /** Frees an agent held for an offer that did not go ahead, keeping their idle time. */
   releaseAgent(agentId: string, version: number): Promise<void>;
   /** Counts a missed offer: the agent goes to the back of the idle line, or on break after N in a row. */

@@ -1,4 +1,5 @@
 import { recordReservation } from './agent-state-service.js';
+import { encodePlace } from './routing-place.js';
 import {
   CALLBACK_MEMBER,
   dequeueRetryDelay,
@@ -63,9 +64,11 @@ export function createOffers(deps: RoutingDeps, routing: () => Routing): Offers 
         await twilio
           .queues(call.queueSid!)
           .members(callSid)
-          .update({ url: urls.connect(agentId, callSid), method: 'POST' });
+          .update({ url: urls.connect(agentId, callSid, encodePlace(call)), method: 'POST' });
       else
-        await twilio.calls(callSid).update({ url: urls.connect(agentId, callSid), method: 'POST' });
+        await twilio
+          .calls(callSid)
+          .update({ url: urls.connect(agentId, callSid, encodePlace(call)), method: 'POST' });
     } catch (error) {
       // The caller is not (yet) in the Twilio queue, or Twilio's API is unreachable: the call keeps its
       // place, is held out of matching (so the agent is not offered it again at once), and is tried

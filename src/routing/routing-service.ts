@@ -148,7 +148,7 @@ export function createRouting(deps: RoutingDeps): Routing {
 
     ...createAgentLegs(deps, () => routing),
 
-    async queueWait(callSid, queueSid, ivr) {
+    async queueWait(callSid, queueSid, ivr, place) {
       const known = await kept.find(callSid);
       if (known && queueSid && known.queueSid !== queueSid) {
         await kept.setQueueSid(callSid, queueSid);
@@ -156,7 +156,9 @@ export function createRouting(deps: RoutingDeps): Routing {
       }
       // The caller is in the Twilio queue now, so a dequeue cannot miss them. A call Redis lost joins routing again in its original place.
       if (!(await store.requeue(callSid, '')) && !(await store.call(callSid))) {
-        const lost = known ?? (await deps.lostCall(callSid));
+        // Redis lost it: rebuilt from the ledger, or, for a caller whose offer's stages went with
+        // Redis, from the place its wait URL carries.
+        const lost = known ?? (await deps.lostCall(callSid)) ?? place;
         if (lost) await routing.callQueued({ ...lost, queueSid: queueSid || lost.queueSid });
       }
       await routing.routeCall(callSid);
@@ -172,6 +174,8 @@ export function createRouting(deps: RoutingDeps): Routing {
     waitAgain: (callSid, ivr) => requeueTwiml(urls, callSid, ivr, providerQueues),
 
     standing: (callSid, skill) => store.standing(callSid, skill, now()),
+
+    queuedCall: (callSid) => kept.find(callSid),
 
     async releaseAgent(agentId, version) {
       const result = await states.transition({

@@ -2,6 +2,7 @@ import type { TelephonyProfile } from '../platform/telephony-profile.js';
 import { speak, VoiceResponse } from '../platform/twiml.js';
 import { crossComponentVoiceUrls, VOICE_BASE_PATH, type IvrQueue } from '../platform/voice-urls.js';
 import type { AgentPhone } from './agent-phone.js';
+import { placeParam } from './routing-place.js';
 
 export type { IvrQueue };
 
@@ -17,19 +18,20 @@ export function agentUrls(publicBaseUrl: string) {
   const base = `${publicBaseUrl}${VOICE_BASE_PATH}/agents`;
   const ivr = crossComponentVoiceUrls(publicBaseUrl);
   return {
-    connect: (agentId: string, callSid: string) =>
-      `${base}/connect?${q({ agent: agentId, call: callSid })}`,
+    /** `place`: the caller's place in the queue (routing-place.ts), carried to the Dial's action. */
+    connect: (agentId: string, callSid: string, place?: string) =>
+      `${base}/connect?${q({ agent: agentId, call: callSid, ...placeParam(place) })}`,
     /** `leg` > 0: the agent leg of the n-th resume after a hold. */
-    dialResult: (agentId: string, callSid: string, leg = 0) =>
-      `${base}/dial-result?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
+    dialResult: (agentId: string, callSid: string, leg = 0, place?: string) =>
+      `${base}/dial-result?${q({ agent: agentId, call: callSid, ...legParam(leg), ...placeParam(place) })}`,
     legStatus: (agentId: string, callSid: string, leg = 0) =>
       `${base}/leg-status?${q({ agent: agentId, call: callSid, ...legParam(leg) })}`,
     hold: (callSid: string) => `${base}/hold?${q({ call: callSid })}`,
     resume: (agentId: string, callSid: string, leg: number) =>
       `${base}/resume?${q({ agent: agentId, call: callSid, leg: String(leg) })}`,
     recordingStatus: (callSid: string) => `${base}/recording-status?${q({ call: callSid })}`,
-    queueWait: (callSid: string, ivr: IvrQueue) =>
-      `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
+    queueWait: (callSid: string, ivr: IvrQueue, place?: string) =>
+      `${base}/queue-wait?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill, ...placeParam(place) })}`,
     transferEnqueue: (callSid: string, ivr: IvrQueue) =>
       `${base}/transfer-enqueue?${q({ call: callSid, menu: ivr.menu, skill: ivr.skill })}`,
     ivrQueueWait: ivr.ivrQueueWait,
@@ -56,6 +58,7 @@ export function connectAgentTwiml(
   timeLimitSeconds: number,
   leg: number,
   features: DialFeatures,
+  place?: string,
 ): VoiceResponse {
   const response = new VoiceResponse();
   // Attributes in the order Twilio's own documents show them (and the tests read them).
@@ -64,7 +67,7 @@ export function connectAgentTwiml(
     ...(extras ? { answerOnBridge: true } : {}),
     timeout: timeoutSeconds,
     ...(extras ? { record: 'record-from-answer-dual' as const } : {}),
-    action: urls.dialResult(agentId, callSid, leg),
+    action: urls.dialResult(agentId, callSid, leg, place),
     method: 'POST',
     ...(extras
       ? {
@@ -129,19 +132,20 @@ export function requeueTwiml(
   callSid: string,
   ivr: IvrQueue,
   providerQueues: boolean,
+  place?: string,
 ): VoiceResponse {
   const response = new VoiceResponse();
   if (providerQueues)
     response.enqueue(
       {
-        waitUrl: urls.queueWait(callSid, ivr),
+        waitUrl: urls.queueWait(callSid, ivr, place),
         waitUrlMethod: 'POST',
         action: urls.ivrQueueResult(ivr),
         method: 'POST',
       },
       ivr.skill,
     );
-  else response.redirect({ method: 'POST' }, urls.queueWait(callSid, ivr));
+  else response.redirect({ method: 'POST' }, urls.queueWait(callSid, ivr, place));
   return response;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sendTwiml } from '../platform/twiml.js';
 import { createVoiceRoutes, type VoiceRoutes } from '../platform/voice-routes.js';
+import { decodePlace } from './routing-place.js';
 import { agentCallQuerySchema } from './routing-schemas.js';
 import type { CallHolds } from './call-hold-service.js';
 import type { Routing } from './routing-contract.js';
@@ -26,8 +27,8 @@ export function createRoutingVoiceRoutes(deps: {
   const router = createVoiceRoutes();
 
   router.post('/agents/connect', async (req, res) => {
-    const { agent, call } = agentCallQuerySchema.parse(req.query);
-    sendTwiml(res, await routing.connect(agent, call));
+    const { agent, call, place } = agentCallQuerySchema.parse(req.query);
+    sendTwiml(res, await routing.connect(agent, call, decodePlace(call, place)));
   });
 
   router.post('/agents/leg-status', async (req, res) => {
@@ -37,9 +38,19 @@ export function createRoutingVoiceRoutes(deps: {
   });
 
   router.post('/agents/dial-result', async (req, res) => {
-    const { agent, call, leg } = agentCallQuerySchema.parse(req.query);
+    const { agent, call, leg, place } = agentCallQuerySchema.parse(req.query);
     const body = dialResultSchema.parse(req.body);
-    sendTwiml(res, await routing.dialEnded(agent, call, body.DialCallStatus, body.CallStatus, leg));
+    sendTwiml(
+      res,
+      await routing.dialEnded(
+        agent,
+        call,
+        body.DialCallStatus,
+        body.CallStatus,
+        leg,
+        decodePlace(call, place),
+      ),
+    );
   });
 
   router.post('/agents/hold', async (req, res) => {
@@ -53,8 +64,13 @@ export function createRoutingVoiceRoutes(deps: {
   });
 
   router.post('/agents/queue-wait', async (req, res) => {
-    const { call, menu, skill } = z
-      .object({ call: z.string().min(1), menu: z.string().min(1), skill: z.string().min(1) })
+    const { call, menu, skill, place } = z
+      .object({
+        call: z.string().min(1),
+        menu: z.string().min(1),
+        skill: z.string().min(1),
+        place: z.string().max(2000).optional(),
+      })
       .parse(req.query);
     sendTwiml(
       res,
@@ -62,6 +78,7 @@ export function createRoutingVoiceRoutes(deps: {
         call,
         z.object({ QueueSid: z.string().default('') }).parse(req.body).QueueSid,
         { menu, skill },
+        decodePlace(call, place),
       ),
     );
   });

@@ -260,4 +260,92 @@ describe('the call path writes the same rows in fewer statements', () => {
       'the held change written before the next; the failed one is not logged',
     );
   });
+
+  it("when Redis is lost while an agent rings and the agent does not answer, then the caller queues again in their place, which the offer's URLs carried", async () => {
+    const { runtime, url, clock } = await setUp();
+    const agent = await createAgent(runtime, { skills: ['re-register'] });
+    await runtime.routing.presence.setState(agent, 'available');
+    const hotline = runtime.catalogue.hotlines.find((h) => h.department === 're-register')!;
+    const callSid = 'CA0123456789abcdef0123456789abcdef';
+    await runtime.ledger.recordArrival({
+      callSid,
+      from: '+8613904691234',
+      to: hotline.number,
+      hotline: { number: hotline.number, hall: hotline.hall, department: hotline.department },
+    });
+    // As the IVR queues a priority caller: the queued stage waits in Redis.
+    const queuedAt = clock.now().getTime();
+    const queued = await runtime.ledger.holdQueued(callSid, hotline.number, {
+      skill: 're-register',
+      priority: 5,
+      priorityReason: 'elderly',
+      greenChannel: false,
+      commissionerId: null,
+    });
+    clock.advance(30_000);
+    await runtime.routing.acd.callQueued({
+      ...queued!,
+      queueSid: 'QU0123456789abcdef0123456789abcdef',
+    });
+    const offer = mock.dequeues().at(-1)!;
+    const connectUrl = new URL(String(offer.params.Url));
+    assert.ok(connectUrl.searchParams.get('place'), "the offer carries the caller's place");
+    const connect = await postSigned(
+      url,
+      connectUrl.pathname + connectUrl.search,
+      voiceParams(callSid),
+    );
+    const action = /action="([^"]+)"/.exec(connect.body)![1]!.replaceAll('&amp;', '&');
+
+    // Redis is lost while the agent's phone rings (BullMQ's keys apart).
+    const prefix = runtime.config.redisPrefix;
+    const lost = (await runtime.redis.keys(`${prefix}:*`)).filter(
+      (k) => !k.startsWith(`${prefix}:bull`),
+    );
+    await runtime.redis.del(...lost);
+    assert.equal(
+      (await runtime.ledger.find(callSid))?.queuedAt,
+      null,
+      'the queued stage went with it',
+    );
+
+    const actionUrl = new URL(action);
+    const requeued = await postSigned(
+      url,
+      actionUrl.pathname + actionUrl.search,
+      voiceParams(callSid, { DialCallStatus: 'no-answer', CallStatus: 'in-progress' }),
+    );
+    const waitUrl = new URL(/waitUrl="([^"]+)"/.exec(requeued.body)![1]!.replaceAll('&amp;', '&'));
+    assert.equal(waitUrl.searchParams.get('skill'), 're-register', 'back to its own queue');
+    const toIvr = await postSigned(url, waitUrl.pathname + waitUrl.search, {
+      ...voiceParams(callSid),
+      QueueSid: 'QU0123456789abcdef0123456789abcdef',
+    });
+    const ivrWait = new URL(
+      /<Redirect[^>]*>([^<]+)<\/Redirect>/.exec(toIvr.body)![1]!.replaceAll('&amp;', '&'),
+    );
+    const wait = await postSigned(url, ivrWait.pathname + ivrWait.search, {
+      ...voiceParams(callSid),
+      QueueSid: 'QU0123456789abcdef0123456789abcdef',
+      QueueTime: '40',
+      QueuePosition: '1',
+      AvgQueueTime: '0',
+      CurrentQueueSize: '1',
+    });
+    assert.equal(wait.status, 200);
+
+    const kept = await runtime.routing.acd.queuedCall(callSid);
+    assert.deepEqual(
+      [kept?.skill, kept?.priority, kept?.priorityReason, kept?.queuedAt.getTime()],
+      ['re-register', 5, 'elderly', queuedAt],
+      'routing has the caller in their place',
+    );
+    assert.ok(await runtime.routing.store.call(callSid), 'and routes it');
+    const stored = await findCall(runtime.database.db, callSid);
+    assert.deepEqual(
+      [stored?.queueSkill, stored?.priority, stored?.queuedAt?.getTime()],
+      ['re-register', 5, queuedAt],
+      'the ledger has the queueing back, at its own time',
+    );
+  });
 });

@@ -218,7 +218,7 @@ describe('offers through Twilio: connect, answer, no answer, wrap-up', () => {
     await expectValidTwiml(noAnswer.body);
     assert.match(
       noAnswer.body,
-      /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/agents\/queue-wait\?call=CA[0-9a-f]+&amp;menu=[a-z-]+&amp;skill=ms-enrol" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=[a-z-]+&amp;skill=ms-enrol" method="POST">ms-enrol<\/Enqueue>/,
+      /<Enqueue waitUrl="https:\/\/hotline\.example\.test\/twilio\/voice\/agents\/queue-wait\?call=CA[0-9a-f]+&amp;menu=[a-z-]+&amp;skill=ms-enrol&amp;place=[\w-]+" waitUrlMethod="POST" action="https:\/\/hotline\.example\.test\/twilio\/voice\/queue\/result\?menu=[a-z-]+&amp;skill=ms-enrol" method="POST">ms-enrol<\/Enqueue>/,
     );
     const setAside = await runtime.routing.store.agent(first);
     assert.equal(setAside.missed, 1);

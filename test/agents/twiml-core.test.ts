@@ -118,7 +118,7 @@ describe("routing under TELEPHONY_PROFILE=twiml-core: the service's own wait loo
       assert.match(
         answer.body,
         new RegExp(
-          `<Dial [^>]*action="[^"]*/agents/dial-result\\?agent=${agent}&amp;call=${callSid}"[^>]*><Sip>${sipOf(agent)}</Sip></Dial>`,
+          `<Dial [^>]*action="[^"]*/agents/dial-result\\?agent=${agent}&amp;call=${callSid}&amp;place=[\\w-]+"[^>]*><Sip>${sipOf(agent)}</Sip></Dial>`,
         ),
       );
       // What Somleng's switch does not read is not sent (src/telephony/twiml-dialects.ts).

@@ -77,6 +77,7 @@ export function createRecordingRouting(): CallRouting & {
     },
     // Nobody routes here: each waiting caller is alone in its queue.
     standing: async () => ({ position: 1, size: 1, averageWaitSeconds: 0 }),
+    queuedCall: async (callSid) => [...handed].reverse().find((call) => call.callSid === callSid),
   };
 }
 
