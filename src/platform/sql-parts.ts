@@ -22,14 +22,39 @@ export function insertWhen<T extends Table>(
   when: SQL,
   suffix: SQL = sql``,
 ): StatementPart {
+  return insertRowsWhen(table, [{ row, when }], suffix);
+}
+
+/**
+ * Rows in one insert, in order (their ids follow it), each inserted only when its `when` holds
+ * (always without one): `insert into table (…) select <row> [where …] union all select …`. The
+ * columns are those any row gives a value; a row without one gives null. Values as `insertWhen`.
+ */
+export function insertRowsWhen<T extends Table>(
+  table: T,
+  rows: ReadonlyArray<{ row: Partial<T['$inferInsert']>; when?: SQL }>,
+  suffix: SQL = sql``,
+): StatementPart {
   const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const entries = Object.entries(row).filter(([, value]) => value !== undefined);
-  const names = entries.map(([field]) => sql.identifier(columns[field]!.name));
-  const values = entries.map(([field, value]) => {
-    const column = columns[field]!;
-    return sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`;
+  const fields = [
+    ...new Set(
+      rows.flatMap(({ row }) =>
+        Object.entries(row)
+          .filter(([, value]) => value !== undefined)
+          .map(([field]) => field),
+      ),
+    ),
+  ];
+  const names = fields.map((field) => sql.identifier(columns[field]!.name));
+  const selects = rows.map(({ row, when }) => {
+    const values = fields.map((field) => {
+      const column = columns[field]!;
+      const value = (row as Record<string, unknown>)[field] ?? null;
+      return sql`${sql.param(value, column)}::${sql.raw(column.getSQLType())}`;
+    });
+    return sql`select ${sql.join(values, sql`, `)}${when ? sql` where ${when}` : sql``}`;
   });
-  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select ${sql.join(values, sql`, `)} where ${when} ${suffix}`;
+  return sql`insert into ${table} (${sql.join(names, sql`, `)}) ${sql.join(selects, sql` union all `)} ${suffix}`;
 }
 
 /** Parts named `${prefix}_0`, `${prefix}_1`, … as a list of CTEs: `part_0 as (…), part_1 as (…)`. */

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db.js';
-import { type StatementPart } from '../platform/sql-parts.js';
+import { insertRowsWhen, type StatementPart } from '../platform/sql-parts.js';
 import { agentCalls, agentStateLog } from './routing-tables.js';
 
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
@@ -83,27 +83,10 @@ export function stateLogPartsWhen(
   held: HeldChanges = NOTHING_HELD,
   merged?: { callSid: string; agentId: string },
 ): StatementPart[] {
-  const columns = [
-    'agentId',
-    'fromState',
-    'toState',
-    'reason',
-    'version',
-    'callSid',
-    'at',
-  ] as const;
-  const select = (values: StateLogRow, condition?: SQL) =>
-    sql`select ${sql.join(
-      columns.map((field) => {
-        const column = agentStateLog[field];
-        return sql`${sql.param(values[field] ?? null, column)}::${sql.raw(column.getSQLType())}`;
-      }),
-      sql`, `,
-    )}${condition ? sql` where ${condition}` : sql``}`;
-  const insert = sql`insert into ${agentStateLog} (${sql.join(
-    columns.map((field) => sql.identifier(agentStateLog[field].name)),
-    sql`, `,
-  )}) ${sql.join([...held.rows.map((r) => select(r)), select(row, when)], sql` union all `)}`;
+  const insert = insertRowsWhen(agentStateLog, [
+    ...held.rows.map((heldRow) => ({ row: heldRow })),
+    { row, when },
+  ]);
   return [...heldEndParts(db, held, merged && endOf(held, merged)), insert];
 }
 
