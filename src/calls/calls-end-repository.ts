@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { queryRows, tableRows, type Executor } from '../platform/db.js';
-import type { PendingEvent, PendingQueued, PendingStages, PendingStep } from './calls-path.js';
+import type { PendingEvent, PendingStages, PendingStep } from './calls-path.js';
 import type { CallRow, CallStepRow } from './calls-repository.js';
 import { callEvents, calls, callSteps } from './calls-tables.js';
 
@@ -54,21 +54,10 @@ export interface PendingWrites extends PendingStages {
 }
 
 /**
- * The queued stage's columns as a pending stage writes them (see calls-path.ts): the routing
- * attributes, and the queueing time unless the call has one (`current` reads a column as it
- * stands: `c.queued_at`, or the table's). Keyed by the table's field names.
- */
-export function queuedStageValues(
-  stage: PendingQueued,
-  current: (column: string) => SQL,
-): Record<string, SQL> {
-  return stageValues('queuedAt', stage, current);
-}
-
-/**
- * The columns of the stages waiting in Redis (see calls-path.ts): the queued stage's
- * (`queuedStageValues`), and the offered stage's (its first time unless the call has one, its
- * agent and Twilio queue).
+ * The columns of the stages waiting in Redis (see calls-path.ts), keyed by the table's field
+ * names: the queued stage's (its routing attributes) and the offered stage's (its agent and
+ * Twilio queue), each with its time unless the call has one (`current` reads a column as it
+ * stands: `c.queued_at`, or the table's).
  */
 export function pendingStageValues(
   stages: PendingStages,

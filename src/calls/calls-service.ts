@@ -62,7 +62,7 @@ export function createCallLedger({
    * Runs a write of the call with the stages still held in Redis (queued, offered; if any) as
    * more columns of its update, and forgets them once written (unless changed meanwhile).
    */
-  async function withQueuedStage<T>(
+  async function withHeldStages<T>(
     callSid: string,
     write: (queued: Record<string, SQL>) => Promise<T>,
   ): Promise<T> {
@@ -73,8 +73,8 @@ export function createCallLedger({
     await pending.stagesWritten(callSid, stages);
     return result;
   }
-  /** A stage set once (`repo.setStageOnce`), with the queued stage still held and `event` and `parts`. */
-  const setStageWithQueued = (
+  /** A stage set once (`repo.setStageOnce`), with the stages still held and `event` and `parts`. */
+  const setStageWithHeld = (
     callSid: string,
     stage: repo.Stage,
     at: Date,
@@ -82,7 +82,7 @@ export function createCallLedger({
     event: StageEvent | undefined,
     parts: ReadonlyArray<StatementPart> | undefined,
   ) =>
-    withQueuedStage(
+    withHeldStages(
       callSid,
       async (queued) =>
         void (await repo.setStageOnce(
@@ -178,7 +178,7 @@ export function createCallLedger({
     },
 
     recordWaiting: (callSid, queueSid) =>
-      withQueuedStage(callSid, async (queued) => {
+      withHeldStages(callSid, async (queued) => {
         const values = { ...queued, ...(queueSid ? { twilioQueueSid: queueSid } : {}) };
         if (Object.keys(values).length > 0) await repo.updateCall(db, callSid, values);
       }),
@@ -191,14 +191,14 @@ export function createCallLedger({
         event && pending.hold(callSid, { ...event, occurredAt: clock.now() }),
       ]);
       if (!held)
-        await setStageWithQueued(callSid, 'offeredAt', clock.now(), attributes, event, undefined);
+        await setStageWithHeld(callSid, 'offeredAt', clock.now(), attributes, event, undefined);
       else if (event && !eventHeld)
         // The path closed in between (the call's summary): the event is written now.
         await repo.insertEventIfNew(db, eventRow(callSid, event));
     },
 
     markAnswered: (callSid, { agentId, skill, at = clock.now(), event, parts } = {}) =>
-      setStageWithQueued(
+      setStageWithHeld(
         callSid,
         'answeredAt',
         at,
