@@ -78,6 +78,29 @@ describe('the call path writes the same rows in fewer statements', () => {
     const { callSid, queueSid } = await queueCall(runtime, { skill: 're-register' });
     return { agent, callSid, queueSid };
   }
+  /** A call offered at once, answered, talked on for `talkMs` and hung up by the agent (the caller's leg `callerStatus`). */
+  async function talkedAndHungUp(
+    runtime: Runtime,
+    url: string,
+    clock: Awaited<ReturnType<typeof setUp>>['clock'],
+    talkMs: number,
+    callerStatus: string,
+  ) {
+    const { agent, callSid } = await offeredAtOnce(runtime);
+    await postSigned(
+      url,
+      agentPath('leg-status', agent, callSid),
+      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
+    );
+    clock.advance(talkMs);
+    const hungUpAt = clock.now().getTime();
+    await postSigned(
+      url,
+      agentPath('dial-result', agent, callSid),
+      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: callerStatus }),
+    );
+    return { agent, callSid, hungUpAt };
+  }
   const states = async (runtime: Runtime, agent: string) =>
     (await listStateLog(runtime.database.db, agent)).map((row) => [
       row.fromState,
@@ -171,19 +194,13 @@ describe('the call path writes the same rows in fewer statements', () => {
 
   it('when the agent hangs up, then the end of their call and the change to wrap-up wait in Redis, and the outcome writes them', async () => {
     const { runtime, url, clock } = await setUp();
-    const { agent, callSid } = await offeredAtOnce(runtime);
     const db = runtime.database.db;
-    await postSigned(
+    const { agent, callSid, hungUpAt } = await talkedAndHungUp(
+      runtime,
       url,
-      agentPath('leg-status', agent, callSid),
-      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
-    );
-    clock.advance(95_000);
-    const hungUpAt = clock.now().getTime();
-    await postSigned(
-      url,
-      agentPath('dial-result', agent, callSid),
-      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'in-progress' }),
+      clock,
+      95_000,
+      'in-progress',
     );
     assert.equal((await runtime.routing.store.agent(agent)).state, 'wrap_up');
     assert.equal((await findAgentCall(db, callSid, agent))?.endedAt, null);
@@ -209,18 +226,12 @@ describe('the call path writes the same rows in fewer statements', () => {
 
   it("when wrap-up runs out, then its timer writes the end of the agent's call with the end of wrap-up", async () => {
     const { runtime, url, clock } = await setUp();
-    const { agent, callSid } = await offeredAtOnce(runtime);
-    await postSigned(
+    const { agent, callSid, hungUpAt } = await talkedAndHungUp(
+      runtime,
       url,
-      agentPath('leg-status', agent, callSid),
-      voiceParams('CAffffffffffffffffffffffffffffffff', { CallStatus: 'in-progress' }),
-    );
-    clock.advance(60_000);
-    const hungUpAt = clock.now().getTime();
-    await postSigned(
-      url,
-      agentPath('dial-result', agent, callSid),
-      voiceParams(callSid, { DialCallStatus: 'completed', CallStatus: 'completed' }),
+      clock,
+      60_000,
+      'completed',
     );
     const timer = await findJob(runtime, 'agent-wrap-up-end', (data) => data.callSid === callSid);
     assert.ok(timer, 'the wrap-up timer is set');
