@@ -74,6 +74,11 @@ export function partCtes(parts: ReadonlyArray<StatementPart>, prefix = 'part'): 
   return parts.length === 0 ? sql`` : sql`, ${cteList(parts, prefix)}`;
 }
 
+/** `last` (a select, or a data-modifying query) after `parts` as its CTEs; `last` alone for none. */
+export function withParts(parts: ReadonlyArray<StatementPart>, last: SQL): SQL {
+  return parts.length === 0 ? last : sql`with ${cteList(parts, 'part')} ${last}`;
+}
+
 /**
  * Runs parts (at least one) as one statement of their own, ending in `select` (which may read
  * other tables, e.g. a value another component needs next); returns its rows.
@@ -83,5 +88,5 @@ export async function executeParts(
   parts: ReadonlyArray<StatementPart>,
   select: SQL = sql`select 1`,
 ): Promise<Array<Record<string, unknown>>> {
-  return queryRows(db, sql`with ${cteList(parts, 'part')} ${select}`);
+  return queryRows(db, withParts(parts, select));
 }

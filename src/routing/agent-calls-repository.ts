@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '../platform/db.js';
-import { insertRowsWhen, type StatementPart } from '../platform/sql-parts.js';
+import { insertRowsWhen, withParts, type StatementPart } from '../platform/sql-parts.js';
 import { agentCalls, agentStateLog } from './routing-tables.js';
 
 export type AgentStateLogRow = typeof agentStateLog.$inferSelect;
@@ -36,16 +36,8 @@ export async function insertStateLog(
   held: HeldChanges = NOTHING_HELD,
 ): Promise<void> {
   const parts = stateLogParts(db, row, change, held);
-  await db.execute(
-    parts.length === 1 ? parts[0]! : sql`with ${partList(parts.slice(0, -1))} ${parts.at(-1)!}`,
-  );
+  await db.execute(withParts(parts.slice(0, -1), parts.at(-1)!));
 }
-
-const partList = (parts: StatementPart[]) =>
-  sql.join(
-    parts.map((part, index) => sql`${sql.raw(`log_${index}`)} as (${part})`),
-    sql`, `,
-  );
 
 /**
  * A state change's log row, after the rows held before it, in one insert (their ids in order),
